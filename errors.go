@@ -1,0 +1,58 @@
+package salesbot
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes say what kind of failure an error is, so that the transport can
+// turn it into the right reply without knowing where it came from.
+const (
+	ECONFLICT    = "conflict"    // the thing exists already (a lead registered twice)
+	EFORBIDDEN   = "forbidden"   // the actor may not do this (a stranger's lead)
+	EINTERNAL    = "internal"    // a bug or an unexpected failure
+	EINVALID     = "invalid"     // the input is malformed (bad grade, bad date)
+	ENOTFOUND    = "not_found"   // no such lead, stakeholder or user
+	EUNAVAILABLE = "unavailable" // a dependency (Redis) is down; try again later
+)
+
+// Error is a failure the user can be told about: Message is written for the
+// person who typed the command, and says how to do it right where it can.
+type Error struct {
+	Code    string
+	Message string
+}
+
+// Error implements the error interface.
+func (e *Error) Error() string {
+	return fmt.Sprintf("salesbot error: code=%s message=%s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
+// any other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of the first *Error in err's
+// chain, or a generic one for any other error, so internals never leak.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Something went wrong on our side. Please try again in a moment."
+}

@@ -1,0 +1,358 @@
+package salesbot
+
+import (
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Lead is a company that might buy (潜在客户): one owner, one grade, one stage,
+// what the rep has learned and who the people are.
+type Lead struct {
+	ID           string           `json:"id"`
+	Team         string           `json:"team"`
+	Company      string           `json:"company"`
+	Owner        string           `json:"owner"`
+	Grade        Grade            `json:"grade"`
+	Stage        Stage            `json:"stage"`
+	CreatedBy    string           `json:"created_by"`
+	CreatedAt    time.Time        `json:"created_at"`
+	UpdatedAt    time.Time        `json:"updated_at"`
+	StageSince   time.Time        `json:"stage_since"`
+	LastTouch    time.Time        `json:"last_touch,omitzero"`
+	NextStep     string           `json:"next_step,omitempty"`
+	NextStepDue  time.Time        `json:"next_step_due,omitzero"`
+	Due          time.Time        `json:"due,omitzero"`
+	Facts        map[KeyFact]Fact `json:"facts,omitempty"`
+	Stakeholders []Stakeholder    `json:"stakeholders,omitempty"`
+	ClosedAt     time.Time        `json:"closed_at,omitzero"`
+	LostReason   string           `json:"lost_reason,omitempty"`
+}
+
+// Actor is who asks for a change: a Slack user, and whether they hold
+// manager rights.
+type Actor struct {
+	User    string
+	Manager bool
+}
+
+// Limits on what a person may type, so that no one field can bloat a lead.
+const (
+	MaxCompanyLen     = 120
+	MaxTextLen        = 1000
+	MaxStakeholders   = 60
+	maxReasonLen      = 300
+	maxPersonNameLen  = 80
+	maxStakeholderLen = 500
+)
+
+// KeyFact is one of the six things a rep must learn about every serious lead
+// (关键信息, DOMAIN.md §2).
+type KeyFact string
+
+// The six key facts.
+const (
+	FactSchedule    KeyFact = "schedule"    // 时间表
+	FactBudget      KeyFact = "budget"      // 预算
+	FactNeed        KeyFact = "need"        // 需求
+	FactDecision    KeyFact = "decision"    // 决策(人及过程)
+	FactCompetition KeyFact = "competition" // 竞争
+	FactCriteria    KeyFact = "criteria"    // 关键评估项
+)
+
+// KeyFacts lists the six key facts in the order the card shows them.
+var KeyFacts = []KeyFact{FactSchedule, FactBudget, FactNeed, FactDecision, FactCompetition, FactCriteria}
+
+var keyFactAliases = map[string]KeyFact{
+	"时间表": FactSchedule, "时间": FactSchedule, "timeline": FactSchedule, "timing": FactSchedule,
+	"预算": FactBudget, "需求": FactNeed, "needs": FactNeed, "决策": FactDecision, "decision-process": FactDecision,
+	"竞争": FactCompetition, "competitors": FactCompetition, "关键评估项": FactCriteria, "评估项": FactCriteria,
+}
+
+// ParseKeyFact reads a key fact by its English or Chinese name.
+func ParseKeyFact(s string) (KeyFact, error) {
+	key := strings.ToLower(foldWidth(strings.TrimSpace(s)))
+	for _, k := range KeyFacts {
+		if string(k) == key {
+			return k, nil
+		}
+	}
+	if k, ok := keyFactAliases[key]; ok {
+		return k, nil
+	}
+	return "", Errorf(EINVALID, "%q is not a key fact. Use one of: schedule, budget, need, decision, competition, criteria.", s)
+}
+
+// Label is the key fact as the card titles it.
+func (k KeyFact) Label() string {
+	switch k {
+	case FactDecision:
+		return "Decision process"
+	case FactCriteria:
+		return "Key criteria"
+	}
+	return strings.ToUpper(string(k[:1])) + string(k[1:])
+}
+
+// Fact is what the rep recorded about one key fact.
+type Fact struct {
+	Text      string    `json:"text"`
+	UpdatedBy string    `json:"by"`
+	UpdatedAt time.Time `json:"at"`
+}
+
+// ChangeKind names what a Change did.
+type ChangeKind string
+
+// The kinds of change kept in a lead's history.
+const (
+	ChangeCreated  ChangeKind = "created"
+	ChangeGrade    ChangeKind = "grade"
+	ChangeStage    ChangeKind = "stage"
+	ChangeOwner    ChangeKind = "owner"
+	ChangeWon      ChangeKind = "won"
+	ChangeLost     ChangeKind = "lost"
+	ChangeFact     ChangeKind = "fact"
+	ChangeStance   ChangeKind = "stance"
+	ChangeVisit    ChangeKind = "visit"
+	ChangeReopened ChangeKind = "reopened"
+)
+
+// Change is one entry of a lead's history: who changed what, when, from what,
+// to what and why. Grade and stage changes are history, not overwrites.
+type Change struct {
+	LeadID  string     `json:"lead"`
+	Company string     `json:"company"`
+	Kind    ChangeKind `json:"kind"`
+	By      string     `json:"by"`
+	At      time.Time  `json:"at"`
+	From    string     `json:"from,omitempty"`
+	To      string     `json:"to,omitempty"`
+	Reason  string     `json:"reason,omitempty"`
+}
+
+func (l *Lead) change(a Actor, kind ChangeKind, from, to, reason string, now time.Time) Change {
+	l.UpdatedAt = now
+	return Change{LeadID: l.ID, Company: l.Company, Kind: kind, By: a.User, At: now, From: from, To: to, Reason: reason}
+}
+
+// NewLead registers a company as a lead owned by the actor, at the first
+// stage. The ID is the caller's to choose (the store makes one).
+func NewLead(a Actor, team, id, company string, grade Grade, now time.Time) (*Lead, Change, error) {
+	name, err := CleanCompany(company)
+	if err != nil {
+		return nil, Change{}, err
+	}
+	if !grade.Valid() {
+		return nil, Change{}, Errorf(EINVALID, "%q is not a grade. Use A, B, C or D.", grade)
+	}
+	l := &Lead{
+		ID: id, Team: team, Company: name, Owner: a.User, Grade: grade, Stage: StageLead,
+		CreatedBy: a.User, CreatedAt: now, StageSince: now,
+	}
+	return l, l.change(a, ChangeCreated, "", string(grade), "", now), nil
+}
+
+// CleanCompany trims a company name and checks it is one a person could
+// mean: not empty, not too long, no control characters.
+func CleanCompany(name string) (string, error) {
+	name = strings.Join(strings.Fields(name), " ")
+	switch {
+	case name == "" || NormalizeCompany(name) == "":
+		return "", Errorf(EINVALID, "Which company? Write it after the command, e.g. `/lead new \"Acme Industrial\"`.")
+	case utf8.RuneCountInString(name) > MaxCompanyLen:
+		return "", Errorf(EINVALID, "That company name is %d characters long; keep it under %d.", utf8.RuneCountInString(name), MaxCompanyLen)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0 || !utf8.ValidString(name):
+		return "", Errorf(EINVALID, "That company name has characters that cannot be shown. Type it as plain text.")
+	}
+	return name, nil
+}
+
+// cleanText trims free text and checks its length; newlines are kept, other
+// control characters are refused.
+func cleanText(what, s string, max int) (string, error) {
+	s = strings.TrimSpace(s)
+	if n := utf8.RuneCountInString(s); n > max {
+		return "", Errorf(EINVALID, "The %s is %d characters long; keep it under %d.", what, n, max)
+	}
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 || !utf8.ValidString(s) {
+		return "", Errorf(EINVALID, "The %s has characters that cannot be shown. Type it as plain text.", what)
+	}
+	return s, nil
+}
+
+// Open reports whether the deal is still being worked (not won or lost).
+func (l *Lead) Open() bool { return !l.Stage.Closed() }
+
+// CanEdit reports whether the actor may change the lead: its owner or a
+// manager (DOMAIN.md §6).
+func (l *Lead) CanEdit(a Actor) bool { return a.Manager || a.User == l.Owner }
+
+func (l *Lead) checkEdit(a Actor) error {
+	if l.CanEdit(a) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "%s is <@%s>'s lead. Only its owner or a manager can change it; ask a manager to reassign it.", l.Company, l.Owner)
+}
+
+func (l *Lead) checkOpen() error {
+	if l.Open() {
+		return nil
+	}
+	return Errorf(EINVALID, "%s is closed (%s). A manager can reopen it by assigning it with `/lead assign`.", l.Company, l.Stage.Name())
+}
+
+// Regrade sets the grade, with the reason kept in the history.
+func (l *Lead) Regrade(a Actor, g Grade, reason string, now time.Time) (Change, error) {
+	if err := l.checkEdit(a); err != nil {
+		return Change{}, err
+	}
+	if err := l.checkOpen(); err != nil {
+		return Change{}, err
+	}
+	if !g.Valid() {
+		return Change{}, Errorf(EINVALID, "%q is not a grade. Use A, B, C or D.", g)
+	}
+	if g == l.Grade {
+		return Change{}, Errorf(EINVALID, "%s is already graded %s.", l.Company, g)
+	}
+	reason, err := cleanText("reason", reason, maxReasonLen)
+	if err != nil {
+		return Change{}, err
+	}
+	from := l.Grade
+	l.Grade = g
+	return l.change(a, ChangeGrade, string(from), string(g), reason, now), nil
+}
+
+// MoveStage moves the deal to another open stage under CheckStageMove's rules.
+func (l *Lead) MoveStage(a Actor, to Stage, now time.Time) (Change, error) {
+	if err := l.checkEdit(a); err != nil {
+		return Change{}, err
+	}
+	if err := l.checkOpen(); err != nil {
+		return Change{}, err
+	}
+	if _, err := CheckStageMove(l.Stage, to, a.Manager); err != nil {
+		return Change{}, err
+	}
+	from := l.Stage
+	l.Stage, l.StageSince = to, now
+	return l.change(a, ChangeStage, string(from), string(to), "", now), nil
+}
+
+// Win closes the deal as signed (签约).
+func (l *Lead) Win(a Actor, now time.Time) (Change, error) {
+	if err := l.checkEdit(a); err != nil {
+		return Change{}, err
+	}
+	if err := l.checkOpen(); err != nil {
+		return Change{}, err
+	}
+	from := l.Stage
+	l.Stage, l.StageSince, l.ClosedAt = StageWon, now, now
+	return l.change(a, ChangeWon, string(from), string(StageWon), "", now), nil
+}
+
+// Lose closes the deal as lost (失败); the lead goes back to the pool, never
+// deleted, and the reason is kept.
+func (l *Lead) Lose(a Actor, reason string, now time.Time) (Change, error) {
+	if err := l.checkEdit(a); err != nil {
+		return Change{}, err
+	}
+	if err := l.checkOpen(); err != nil {
+		return Change{}, err
+	}
+	reason, err := cleanText("reason", reason, maxReasonLen)
+	if err != nil {
+		return Change{}, err
+	}
+	from := l.Stage
+	l.Stage, l.StageSince, l.ClosedAt, l.LostReason = StageLost, now, now, reason
+	return l.change(a, ChangeLost, string(from), string(StageLost), reason, now), nil
+}
+
+// Assign gives the lead to another rep; only managers assign (DOMAIN.md §6).
+// Assigning a lost lead takes it out of the pool and reopens it at the first
+// stage; a won lead stays won.
+func (l *Lead) Assign(a Actor, to string, now time.Time) ([]Change, error) {
+	if !a.Manager {
+		return nil, Errorf(EFORBIDDEN, "Only managers assign leads. Ask a manager to run `/lead assign \"%s\" @you`.", l.Company)
+	}
+	if to == "" {
+		return nil, Errorf(EINVALID, "Assign to whom? Mention the rep, e.g. `/lead assign \"%s\" @wang`.", l.Company)
+	}
+	if to == l.Owner && l.Open() {
+		return nil, Errorf(EINVALID, "%s is already <@%s>'s lead.", l.Company, to)
+	}
+	var changes []Change
+	if l.Stage == StageLost {
+		l.Stage, l.StageSince, l.ClosedAt, l.LostReason = StageLead, now, time.Time{}, ""
+		changes = append(changes, l.change(a, ChangeReopened, string(StageLost), string(StageLead), "", now))
+	}
+	if to != l.Owner {
+		from := l.Owner
+		l.Owner = to
+		changes = append(changes, l.change(a, ChangeOwner, from, to, "", now))
+	}
+	return changes, nil
+}
+
+// SetFact records one key fact.
+func (l *Lead) SetFact(a Actor, k KeyFact, text string, now time.Time) (Change, error) {
+	if err := l.checkEdit(a); err != nil {
+		return Change{}, err
+	}
+	text, err := cleanText(k.Label()+" note", text, MaxTextLen)
+	if err != nil {
+		return Change{}, err
+	}
+	if text == "" {
+		return Change{}, Errorf(EINVALID, "What did you learn about the %s? e.g. `/lead key \"%s\" %s signing in March`.", k, l.Company, k)
+	}
+	if l.Facts == nil {
+		l.Facts = map[KeyFact]Fact{}
+	}
+	from := l.Facts[k].Text
+	l.Facts[k] = Fact{Text: text, UpdatedBy: a.User, UpdatedAt: now}
+	return l.change(a, ChangeFact, from, text, string(k), now), nil
+}
+
+// UnknownFacts lists the key facts not yet recorded: the gaps the card calls
+// out.
+func (l *Lead) UnknownFacts() []KeyFact {
+	var gaps []KeyFact
+	for _, k := range KeyFacts {
+		if strings.TrimSpace(l.Facts[k].Text) == "" {
+			gaps = append(gaps, k)
+		}
+	}
+	return gaps
+}
+
+// Schedule sets Due, the next touch: the date of the last visit's next step
+// when one was given, otherwise the last touch (or registration) plus the
+// grade's cadence. Closed leads have none.
+func (l *Lead) Schedule(c Cadence) {
+	l.Due = l.NextDue(c)
+}
+
+// NextDue computes when the lead must next be touched; see Schedule.
+func (l *Lead) NextDue(c Cadence) time.Time {
+	if !l.Open() {
+		return time.Time{}
+	}
+	if !l.NextStepDue.IsZero() {
+		return l.NextStepDue
+	}
+	base := l.LastTouch
+	if base.IsZero() {
+		base = l.CreatedAt
+	}
+	every, ok := c[l.Grade]
+	if !ok {
+		every = DefaultCadence()[l.Grade]
+	}
+	return base.Add(every)
+}

@@ -1,0 +1,64 @@
+package salesbot
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// foldWidth folds full-width forms to their ordinary ones (ＡＢＣ１ → ABC1,
+// full-width space → space) and composes characters, so that what a person
+// typed on a Chinese keyboard compares equal to the same thing typed on a
+// Latin one.
+func foldWidth(s string) string { return norm.NFKC.String(s) }
+
+// Legal-form suffixes that do not tell two companies apart. Chinese ones are
+// stripped from the end of the name as written (there are no spaces to split
+// on); the Latin ones only as whole words, so that "Costco" keeps its "co".
+var (
+	cjkSuffixes = []string{
+		"股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "股份公司", "集团公司", "集團公司", "公司",
+	}
+	wordSuffixes = map[string]bool{
+		"co": true, "company": true, "corp": true, "corporation": true, "inc": true, "incorporated": true,
+		"llc": true, "ltd": true, "limited": true, "plc": true, "gmbh": true, "ag": true, "sa": true,
+		"srl": true, "bv": true, "pte": true, "pty": true, "kk": true, "oy": true, "ab": true,
+	}
+)
+
+// NormalizeCompany returns the key two registrations of the same company
+// share: case, width, spaces, punctuation and legal-form suffixes (有限公司,
+// Co., Ltd., Inc., LLC …) are ignored. It is how first-to-register ownership
+// (DOMAIN.md §6) finds duplicates. A name made only of a suffix ("Company")
+// keeps it, so no two names collapse to the empty key.
+func NormalizeCompany(name string) string {
+	s := strings.ToLower(foldWidth(name))
+	words := strings.FieldsFunc(s, func(r rune) bool {
+		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
+	})
+	whole := strings.Join(words, "")
+	for len(words) > 1 && wordSuffixes[words[len(words)-1]] {
+		words = words[:len(words)-1]
+	}
+	key := strings.Join(words, "")
+	for stripped := true; stripped; {
+		stripped = false
+		for _, suffix := range cjkSuffixes {
+			if rest, ok := strings.CutSuffix(key, suffix); ok && rest != "" {
+				key, stripped = rest, true
+				break
+			}
+		}
+	}
+	if key == "" {
+		return whole
+	}
+	return key
+}
+
+// NormalizePerson returns the key a stakeholder's name is matched by: case,
+// width and runs of spaces are ignored.
+func NormalizePerson(name string) string {
+	return strings.Join(strings.Fields(strings.ToLower(foldWidth(name))), " ")
+}

@@ -1,0 +1,125 @@
+package salesbot
+
+import (
+	"strings"
+)
+
+// Stage is where a deal stands in the sales process of DOMAIN.md §5 (销售流程).
+type Stage string
+
+// The stages, in order, then the two closed outcomes.
+const (
+	StageLead        Stage = "lead"        // 取得潜在客户名单
+	StageFirstVisit  Stage = "first-visit" // 初访
+	StageDiscovery   Stage = "discovery"   // 交流
+	StageDemo        Stage = "demo"        // 有针对性的系统演示
+	StageQuote       Stage = "quote"       // 正式书面报价
+	StageObjections  Stage = "objections"  // 客户的疑虑排除
+	StageNegotiation Stage = "negotiation" // 商务谈判
+	StageWon         Stage = "won"         // 签约
+	StageLost        Stage = "lost"        // 失败
+)
+
+// Stages lists the open stages in the order a deal moves through them.
+var Stages = []Stage{StageLead, StageFirstVisit, StageDiscovery, StageDemo, StageQuote, StageObjections, StageNegotiation}
+
+var stageNames = map[Stage]string{
+	StageLead: "Lead", StageFirstVisit: "First visit", StageDiscovery: "Discovery",
+	StageDemo: "Demo", StageQuote: "Quote", StageObjections: "Objections",
+	StageNegotiation: "Negotiation", StageWon: "Won", StageLost: "Lost",
+}
+
+var stageAliases = map[string]Stage{
+	"firstvisit": StageFirstVisit, "first": StageFirstVisit, "visit": StageFirstVisit,
+	"exchange": StageDiscovery, "proposal": StageQuote, "objection": StageObjections,
+	"negotiate": StageNegotiation, "closing": StageNegotiation,
+	"取得潜在客户名单": StageLead, "潜在客户": StageLead, "初访": StageFirstVisit, "交流": StageDiscovery,
+	"演示": StageDemo, "系统演示": StageDemo, "报价": StageQuote, "正式书面报价": StageQuote,
+	"疑虑排除": StageObjections, "客户的疑虑排除": StageObjections, "商务谈判": StageNegotiation, "谈判": StageNegotiation,
+}
+
+// ParseStage reads an open stage by its name (first-visit), a spaced or
+// underscored form (first visit, first_visit) or its Chinese name (初访).
+// Won and lost are not stages one moves to: they are closed with /lead won
+// and /lead lost.
+func ParseStage(s string) (Stage, error) {
+	key := strings.ToLower(foldWidth(strings.TrimSpace(s)))
+	key = strings.NewReplacer(" ", "-", "_", "-").Replace(key)
+	for _, st := range Stages {
+		if string(st) == key {
+			return st, nil
+		}
+	}
+	if st, ok := stageAliases[strings.ReplaceAll(key, "-", "")]; ok {
+		return st, nil
+	}
+	if key == "won" || key == "lost" {
+		return "", Errorf(EINVALID, "Close a deal with `/lead %s <company>`, not with `/lead stage`.", key)
+	}
+	return "", Errorf(EINVALID, "%q is not a stage. Use one of: %s.", s, stageList())
+}
+
+func stageList() string {
+	names := make([]string, len(Stages))
+	for i, st := range Stages {
+		names[i] = string(st)
+	}
+	return strings.Join(names, ", ")
+}
+
+// Name is the stage as a person reads it ("First visit").
+func (s Stage) Name() string {
+	if n, ok := stageNames[s]; ok {
+		return n
+	}
+	return string(s)
+}
+
+// Index is the stage's position in Stages, or -1 for won, lost and unknown.
+func (s Stage) Index() int {
+	for i, st := range Stages {
+		if st == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// Closed reports whether the deal is over (won or lost).
+func (s Stage) Closed() bool { return s == StageWon || s == StageLost }
+
+// StageMove is what moving a lead from one stage to another amounts to.
+type StageMove int
+
+// The kinds of stage move.
+const (
+	MoveForward StageMove = iota // one stage on: anyone who may edit the lead
+	MoveBack                     // back any number of stages: allowed, and recorded
+	MoveSkip                     // forward past one or more stages: a manager's call
+)
+
+// CheckStageMove says whether a move from one stage to another is allowed to
+// an actor, and what kind of move it is. Reps move forward one stage at a time
+// or back; skipping stages is refused unless the actor is a manager (DOMAIN.md
+// §5, the seed's "NO / NO*").
+func CheckStageMove(from, to Stage, manager bool) (StageMove, error) {
+	if from.Closed() {
+		return 0, Errorf(EINVALID, "This deal is closed (%s). A manager can reassign a lost lead from the pool.", from.Name())
+	}
+	fi, ti := from.Index(), to.Index()
+	if ti < 0 {
+		return 0, Errorf(EINVALID, "%q is not a stage. Use one of: %s.", to, stageList())
+	}
+	switch {
+	case ti == fi:
+		return 0, Errorf(EINVALID, "The lead is already at %s.", to.Name())
+	case ti < fi:
+		return MoveBack, nil
+	case ti == fi+1:
+		return MoveForward, nil
+	case manager:
+		return MoveSkip, nil
+	}
+	return 0, Errorf(EFORBIDDEN, "Stages are taken one at a time: from %s the next is %s. Skipping to %s needs a manager.",
+		from.Name(), Stages[fi+1].Name(), to.Name())
+}

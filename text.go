@@ -1,0 +1,92 @@
+package salesbot
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Token is one word of a command's text. Quoted is true when the person wrote
+// it in quotes, which makes it a whole name even with spaces in it.
+type Token struct {
+	Text   string
+	Quoted bool
+}
+
+// Quote pairs accepted around a name with spaces: ASCII, typographic (which
+// phones and macOS substitute as you type), and CJK corner brackets.
+var quotePairs = map[rune]rune{'"': '"', '“': '”', '„': '“', '「': '」', '『': '』', '＂': '＂', '«': '»'}
+
+// MaxCommandText bounds the command text parsed; Slack itself sends at most
+// a few thousand characters.
+const MaxCommandText = 4000
+
+// Fields splits a command's text into tokens on white space (including the
+// ideographic space), keeping quoted runs ("…", “…”, 「…」) together as one
+// quoted token and Slack's <…> entities (mentions, links) as one token each.
+// An unclosed quote is an error that says where it began.
+func Fields(text string) ([]Token, error) {
+	if len(text) > MaxCommandText {
+		return nil, Errorf(EINVALID, "That is too long (%d characters); keep a command under %d.", len(text), MaxCommandText)
+	}
+	var (
+		tokens []Token
+		cur    strings.Builder
+		inWord bool
+	)
+	flush := func() {
+		if inWord {
+			tokens = append(tokens, Token{Text: cur.String()})
+			cur.Reset()
+			inWord = false
+		}
+	}
+	runes := []rune(text)
+	for i := 0; i < len(runes); i++ {
+		r := runes[i]
+		if closing, ok := quotePairs[r]; ok && !inWord {
+			end := indexRune(runes, i+1, closing)
+			if end < 0 && r == '“' {
+				end = indexRune(runes, i+1, '"')
+			}
+			if end < 0 {
+				return nil, Errorf(EINVALID, "A quote is opened with %c but never closed. Write names with spaces as \"Acme Industrial\".", r)
+			}
+			tokens = append(tokens, Token{Text: strings.TrimSpace(string(runes[i+1 : end])), Quoted: true})
+			i = end
+			continue
+		}
+		if r == '<' && !inWord {
+			if end := indexRune(runes, i+1, '>'); end > 0 {
+				tokens = append(tokens, Token{Text: string(runes[i : end+1])})
+				i = end
+				continue
+			}
+		}
+		if unicode.IsSpace(r) {
+			flush()
+			continue
+		}
+		cur.WriteRune(r)
+		inWord = true
+	}
+	flush()
+	return tokens, nil
+}
+
+func indexRune(runes []rune, from int, r rune) int {
+	for j := from; j < len(runes); j++ {
+		if runes[j] == r {
+			return j
+		}
+	}
+	return -1
+}
+
+// JoinTokens writes tokens back as plain text separated by single spaces.
+func JoinTokens(tokens []Token) string {
+	parts := make([]string, len(tokens))
+	for i, t := range tokens {
+		parts[i] = t.Text
+	}
+	return strings.Join(parts, " ")
+}

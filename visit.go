@@ -1,0 +1,194 @@
+package salesbot
+
+import (
+	"strings"
+	"time"
+)
+
+// VisitKind is how a touch happened.
+type VisitKind string
+
+// The kinds of touch (DOMAIN.md §4).
+const (
+	KindVisit   VisitKind = "visit"
+	KindCall    VisitKind = "call"
+	KindDemo    VisitKind = "demo"
+	KindEvent   VisitKind = "event"
+	KindMessage VisitKind = "message"
+)
+
+// VisitKinds lists the kinds of touch.
+var VisitKinds = []VisitKind{KindVisit, KindCall, KindDemo, KindEvent, KindMessage}
+
+// ParseVisitKind reads a kind of touch; the empty string is a visit.
+func ParseVisitKind(s string) (VisitKind, error) {
+	key := strings.ToLower(strings.TrimSpace(s))
+	if key == "" {
+		return KindVisit, nil
+	}
+	for _, k := range VisitKinds {
+		if string(k) == key {
+			return k, nil
+		}
+	}
+	return "", Errorf(EINVALID, "%q is not a kind of touch. Use visit, call, demo, event or message.", s)
+}
+
+// Visit is one recorded touch (客户跟进记录): when, how, what was learned, and
+// the next step with its date.
+type Visit struct {
+	LeadID   string    `json:"lead"`
+	Date     Date      `json:"date"`
+	Kind     VisitKind `json:"kind"`
+	Notes    string    `json:"notes,omitempty"`
+	NextStep string    `json:"next_step,omitempty"`
+	NextDate Date      `json:"next_date,omitzero"`
+	By       string    `json:"by"`
+	LoggedAt time.Time `json:"logged_at"`
+}
+
+// VisitText is what follows the company in `/visit <company> [date] [notes]`.
+type VisitText struct {
+	Date     Date
+	Notes    string
+	NextStep string
+	NextDate Date
+}
+
+var nextMarkers = []string{"next:", "next：", "下一步:", "下一步：", "next"}
+
+// ParseVisitText reads `[YYYY-MM-DD|today|yesterday] [notes] [next: [YYYY-MM-DD] step]`.
+// With no date the visit is today. A token shaped like a date that is not a
+// real day is an error, not a note.
+func ParseVisitText(tokens []Token, today Date) (VisitText, error) {
+	v := VisitText{Date: today}
+	if len(tokens) > 0 && !tokens[0].Quoted {
+		if d, ok, err := parseDay(tokens[0].Text, today); err != nil {
+			return VisitText{}, err
+		} else if ok {
+			v.Date, tokens = d, tokens[1:]
+		}
+	}
+	notes, next := splitNext(tokens)
+	v.Notes = JoinTokens(notes)
+	if next != nil {
+		if len(next) > 0 && !next[0].Quoted {
+			if d, ok, err := parseDay(next[0].Text, today); err != nil {
+				return VisitText{}, err
+			} else if ok {
+				v.NextDate, next = d, next[1:]
+			}
+		}
+		v.NextStep = JoinTokens(next)
+		if v.NextStep == "" && v.NextDate.IsZero() {
+			return VisitText{}, Errorf(EINVALID, "`next:` needs a date and a step, e.g. `next: %s send the quote`.", today.AddDays(7))
+		}
+	}
+	return v, nil
+}
+
+// splitNext splits tokens at the next-step marker; next is nil when there is
+// none. "next:2026-12-01" written without a space counts too.
+func splitNext(tokens []Token) (notes, next []Token) {
+	for i, t := range tokens {
+		if t.Quoted {
+			continue
+		}
+		lower := strings.ToLower(t.Text)
+		for _, m := range nextMarkers {
+			if m == "next" {
+				continue // a bare "next" is an ordinary word
+			}
+			if rest, ok := strings.CutPrefix(lower, m); ok {
+				next = append([]Token{}, tokens[i+1:]...)
+				if rest != "" {
+					next = append([]Token{{Text: t.Text[len(t.Text)-len(rest):]}}, next...)
+				}
+				return tokens[:i], next
+			}
+		}
+	}
+	return tokens, nil
+}
+
+func parseDay(s string, today Date) (Date, bool, error) {
+	switch strings.ToLower(s) {
+	case "today", "今天":
+		return today, true, nil
+	case "yesterday", "昨天":
+		return today.AddDays(-1), true, nil
+	case "tomorrow", "明天":
+		return today.AddDays(1), true, nil
+	}
+	if !LooksLikeDate(s) {
+		return Date{}, false, nil
+	}
+	d, err := ParseDate(s)
+	return d, err == nil, err
+}
+
+// RecordVisit logs a touch on the lead: it moves the contact clock, and a
+// next step with a date overrides the cadence for that one follow-up. The
+// visit's date may be in the past but not after today (in the rep's time
+// zone, loc); the next step's date may not be before today.
+func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time) (Change, error) {
+	if err := l.checkEdit(a); err != nil {
+		return Change{}, err
+	}
+	if err := l.checkOpen(); err != nil {
+		return Change{}, err
+	}
+	today := DateOf(now.In(loc))
+	switch {
+	case v.Date.IsZero():
+		v.Date = today
+	case v.Date.After(today):
+		return Change{}, Errorf(EINVALID, "%s is in the future. Log a touch once it has happened; plan it with `next: %s <step>`.", v.Date, v.Date)
+	case v.Date.Before(DateOf(l.CreatedAt.In(loc)).AddDays(-3650)):
+		return Change{}, Errorf(EINVALID, "%s is too long ago to log.", v.Date)
+	}
+	if !v.NextDate.IsZero() && v.NextDate.Before(today) {
+		return Change{}, Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on, e.g. `next: %s call back`.", v.NextDate, today.AddDays(7))
+	}
+	var err error
+	if v.Kind, err = ParseVisitKind(string(v.Kind)); err != nil {
+		return Change{}, err
+	}
+	if v.Notes, err = cleanText("note", v.Notes, MaxTextLen); err != nil {
+		return Change{}, err
+	}
+	if v.NextStep, err = cleanText("next step", v.NextStep, maxReasonLen); err != nil {
+		return Change{}, err
+	}
+	v.LeadID, v.By, v.LoggedAt = l.ID, a.User, now
+
+	touched := now
+	if v.Date != today {
+		touched = v.Date.In(loc).Add(12 * time.Hour)
+	}
+	latest := touched.After(l.LastTouch)
+	if latest {
+		l.LastTouch = touched
+	}
+	if v.NextStep != "" || !v.NextDate.IsZero() {
+		l.NextStep, l.NextStepDue = v.NextStep, time.Time{}
+		if !v.NextDate.IsZero() {
+			l.NextStepDue = v.NextDate.In(loc)
+		}
+	} else if latest {
+		// The newest touch supersedes a next step planned before it.
+		l.NextStep, l.NextStepDue = "", time.Time{}
+	}
+	return l.change(a, ChangeVisit, "", v.Date.String(), summary(v), now), nil
+}
+
+func summary(v *Visit) string {
+	s := string(v.Kind)
+	if v.Notes != "" {
+		s += ": " + v.Notes
+	}
+	if len([]rune(s)) > 140 {
+		s = string([]rune(s)[:139]) + "…"
+	}
+	return s
+}
