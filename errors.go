@@ -21,11 +21,24 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	Err     error // the cause, for logs; never shown to the user
 }
 
 // Error implements the error interface.
 func (e *Error) Error() string {
-	return fmt.Sprintf("salesbot error: code=%s message=%s", e.Code, e.Message)
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Unavailable wraps a failure of a dependency (Redis down or slow) as an
+// EUNAVAILABLE error whose message asks the user to try again.
+func Unavailable(err error) *Error {
+	return &Error{Code: EUNAVAILABLE, Message: "salesbot can't reach its database right now. Please try again in a moment.", Err: err}
 }
 
 // Errorf returns an *Error with the given code and a formatted message.
