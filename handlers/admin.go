@@ -1,0 +1,115 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+const help = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
+	leadUsage + "\n\n" +
+	"*/visit* `<company> [YYYY-MM-DD] [notes] [next: YYYY-MM-DD step]` log a touch (today if no date)\n" +
+	"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [notes]` where someone stands\n" +
+	"*/followups* your due and overdue follow-ups\n" +
+	"*/salesbot* `help` · `managers` · `managers add @user` (managers)"
+
+// admin runs `/salesbot …`.
+func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
+	if len(toks) == 0 || strings.EqualFold(toks[0].Text, "help") {
+		return ephemeral(help), nil
+	}
+	if !strings.EqualFold(toks[0].Text, "managers") {
+		return ephemeral(fmt.Sprintf(":warning: `/salesbot %s` is not a command I know.\n%s", esc(toks[0].Text), help)), nil
+	}
+	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	if len(toks) == 1 {
+		managers, err := h.allManagers(ctx, r.team)
+		if err != nil {
+			return nil, err
+		}
+		if len(managers) == 0 {
+			return ephemeral("No managers yet. A workspace admin can add one with `/salesbot managers add @user`."), nil
+		}
+		return ephemeral("Managers: <@" + strings.Join(managers, ">, <@") + ">"), nil
+	}
+	if !strings.EqualFold(toks[1].Text, "add") || len(toks) < 3 {
+		return nil, salesbot.Errorf(salesbot.EINVALID, "Write `/salesbot managers add @user`.")
+	}
+	// Managers grant manager rights; so do workspace admins, so that a team
+	// with none configured can start.
+	if !r.actor.Manager && !h.people.lookup(ctx, r.actor.User).admin {
+		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers and workspace admins can grant manager rights.")
+	}
+	var added []string
+	for _, t := range toks[2:] {
+		u, ok := mention(t.Text)
+		if !ok {
+			return nil, salesbot.Errorf(salesbot.EINVALID, "%q is not a person. Mention them: `/salesbot managers add @lee`.", t.Text)
+		}
+		added = append(added, u)
+	}
+	for _, u := range added {
+		if err := h.store.AddManager(ctx, r.team, u); err != nil {
+			return nil, fmt.Errorf("add manager %s: %w", u, err)
+		}
+	}
+	h.later(ctx, "welcome managers", func(ctx context.Context) error {
+		for _, u := range added {
+			if err := h.notify(ctx, u, fmt.Sprintf(":briefcase: <@%s> gave you manager rights in salesbot: you can assign leads, approve quotes and see every pipeline (`/lead list all`).", r.actor.User)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ephemeral(":briefcase: Manager rights granted to <@" + strings.Join(added, ">, <@") + ">."), nil
+}
+
+// followups lists the caller's open leads whose next touch is due, most
+// overdue first.
+func (h *Handler) followups(ctx context.Context, cmd slack.SlashCommand) (*slack.Msg, error) {
+	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	leads, err := h.store.LeadsOwnedBy(ctx, r.team, r.actor.User)
+	if err != nil {
+		return nil, fmt.Errorf("followups: %w", err)
+	}
+	now := h.now()
+	endOfToday := salesbot.DateOf(now.In(r.loc)).AddDays(1).In(r.loc)
+	var due []*salesbot.Lead
+	for _, l := range leads {
+		if l.Open() && l.NextDue(h.cadence).Before(endOfToday) {
+			due = append(due, l)
+		}
+	}
+	if len(due) == 0 {
+		return ephemeral(":sunny: Nothing is due today. `/lead list` shows what comes next."), nil
+	}
+	slices.SortFunc(due, func(a, b *salesbot.Lead) int { return a.NextDue(h.cadence).Compare(b.NextDue(h.cadence)) })
+	lines := make([]string, len(due))
+	for i, l := range due {
+		lines[i] = followupLine(l, h.cadence, now, r.loc)
+	}
+	return ephemeral(fmt.Sprintf("%d follow-ups due", len(due)), chunks(fmt.Sprintf("*%d follow-up%s due*", len(due), plural(len(due))), lines)...), nil
+}
+
+func followupLine(l *salesbot.Lead, c salesbot.Cadence, now time.Time, loc *time.Location) string {
+	s := fmt.Sprintf("• *%s* (%s, %s) — %s", esc(l.Company), l.Grade, l.Stage.Name(), dueIn(l.NextDue(c), now, loc))
+	if !l.LastTouch.IsZero() {
+		s += fmt.Sprintf(" · last touch %s", ago(l.LastTouch, now, loc))
+	}
+	if l.NextStep != "" {
+		s += " · _" + esc(truncate(l.NextStep, 100)) + "_"
+	}
+	return s
+}

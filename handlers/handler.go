@@ -1,0 +1,216 @@
+// Package handlers turns Slack slash commands, button clicks and modal
+// submissions into calls on the sales domain and the store, and renders what
+// a person sees (Block Kit). It knows nothing of HTTP or Socket Mode: the bot
+// package delivers requests to it and writes its answers back.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+// Slack is the part of the Slack Web API the handlers call; *slack.Client
+// implements it, and so do the console and the tests' fakes.
+type Slack interface {
+	OpenViewContext(ctx context.Context, triggerID string, view slack.ModalViewRequest) (*slack.ViewResponse, error)
+	PublishViewContext(ctx context.Context, req slack.PublishViewContextRequest) (*slack.ViewResponse, error)
+	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+}
+
+// Responder posts to an interaction's response_url, which is how a button
+// click changes the message it was clicked on.
+type Responder interface {
+	Respond(ctx context.Context, responseURL string, msg *slack.WebhookMessage) error
+}
+
+// Config holds the handlers' settings. The zero value works: the default
+// cadence, no managers from the environment, the real clock and the default
+// logger.
+type Config struct {
+	Cadence  salesbot.Cadence // contact cadence per grade
+	Managers []string         // user IDs with manager rights in every team (SALESBOT_MANAGERS)
+	Now      func() time.Time // the clock; time.Now when nil
+	Logger   *slog.Logger
+	// Respond posts to response_urls; slack.PostWebhookContext when nil.
+	Respond Responder
+}
+
+// Handler answers Slack requests. It is safe for concurrent use.
+type Handler struct {
+	store    salesbot.LeadStore
+	slack    Slack
+	cadence  salesbot.Cadence
+	managers []string
+	now      func() time.Time
+	log      *slog.Logger
+	respond  Responder
+	people   *directory
+	bg       sync.WaitGroup
+}
+
+// New returns a Handler that keeps data in store and talks to Slack via api.
+func New(store salesbot.LeadStore, api Slack, cfg Config) *Handler {
+	h := &Handler{
+		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers,
+		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond,
+	}
+	if h.cadence == nil {
+		h.cadence = salesbot.DefaultCadence()
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.log == nil {
+		h.log = slog.Default()
+	}
+	if h.respond == nil {
+		h.respond = webhookResponder{}
+	}
+	h.people = newDirectory(api, h.now)
+	return h
+}
+
+type webhookResponder struct{}
+
+func (webhookResponder) Respond(ctx context.Context, url string, msg *slack.WebhookMessage) error {
+	return slack.PostWebhookContext(ctx, url, msg)
+}
+
+// Wait blocks until the work started after answering requests (notifications
+// to managers and owners, confirmations of modal submissions) has finished.
+// Call it on shutdown, after the transport stops taking requests.
+func (h *Handler) Wait() { h.bg.Wait() }
+
+// later runs fn after the request has been answered, with its own deadline,
+// so that slow Slack calls never hold up Slack's 3-second acknowledgement.
+func (h *Handler) later(ctx context.Context, what string, fn func(ctx context.Context) error) {
+	h.bg.Add(1)
+	go func() {
+		defer h.bg.Done()
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		defer cancel()
+		if err := fn(ctx); err != nil {
+			h.log.Error("background work failed", "what", what, "err", err)
+		}
+	}()
+}
+
+// request is what every command or interaction knows about who asked.
+type request struct {
+	team    string
+	actor   salesbot.Actor
+	channel string
+	loc     *time.Location
+}
+
+func (h *Handler) request(ctx context.Context, team, user, channel string) (request, error) {
+	manager, err := h.isManager(ctx, team, user)
+	if err != nil {
+		return request{}, err
+	}
+	return request{
+		team: team, channel: channel,
+		actor: salesbot.Actor{User: user, Manager: manager},
+		loc:   h.people.location(ctx, user),
+	}, nil
+}
+
+func (h *Handler) isManager(ctx context.Context, team, user string) (bool, error) {
+	if slices.Contains(h.managers, user) {
+		return true, nil
+	}
+	ok, err := h.store.IsManager(ctx, team, user)
+	if err != nil {
+		return false, fmt.Errorf("check manager %s: %w", user, err)
+	}
+	return ok, nil
+}
+
+// allManagers lists everyone with manager rights in a team: those from the
+// environment and those added from Slack.
+func (h *Handler) allManagers(ctx context.Context, team string) ([]string, error) {
+	added, err := h.store.Managers(ctx, team)
+	if err != nil {
+		return nil, fmt.Errorf("list managers: %w", err)
+	}
+	all := append(slices.Clone(h.managers), added...)
+	slices.Sort(all)
+	return slices.Compact(all), nil
+}
+
+// errorReply turns an error into the ephemeral message its user sees. This is
+// the one place where error codes become words; internal failures are
+// logged, never shown.
+func (h *Handler) errorReply(ctx context.Context, err error) *slack.Msg {
+	return ephemeral(h.errorText(ctx, err))
+}
+
+func (h *Handler) errorText(ctx context.Context, err error) string {
+	switch salesbot.ErrorCode(err) {
+	case salesbot.EINVALID, salesbot.ENOTFOUND, salesbot.ECONFLICT:
+		return ":warning: " + salesbot.ErrorMessage(err)
+	case salesbot.EFORBIDDEN:
+		return ":no_entry: " + salesbot.ErrorMessage(err)
+	case salesbot.EUNAVAILABLE:
+		h.log.WarnContext(ctx, "store unavailable", "err", err)
+		return ":hourglass: salesbot can't reach its database right now. Please try again in a moment."
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		h.log.WarnContext(ctx, "request timed out", "err", err)
+		return ":hourglass: That took too long. Please try again in a moment."
+	}
+	h.log.ErrorContext(ctx, "request failed", "err", err)
+	return ":warning: " + salesbot.ErrorMessage(err)
+}
+
+// ephemeral is a reply only the person who asked sees.
+func ephemeral(text string, blocks ...slack.Block) *slack.Msg {
+	msg := &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: text}
+	if len(blocks) > 0 {
+		msg.Blocks = slack.Blocks{BlockSet: blocks}
+	}
+	return msg
+}
+
+// notify sends a direct message from the bot to a user.
+func (h *Handler) notify(ctx context.Context, user, text string, blocks ...slack.Block) error {
+	opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
+	if len(blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(blocks...))
+	}
+	if _, _, err := h.slack.PostMessageContext(ctx, user, opts...); err != nil {
+		return fmt.Errorf("message %s: %w", user, err)
+	}
+	return nil
+}
+
+// tell shows a user the outcome of a modal they submitted: in the channel
+// they started from, only to them, or by direct message when the bot cannot
+// post there.
+func (h *Handler) tell(ctx context.Context, channel, user string, msg *slack.Msg) error {
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
+	if len(msg.Blocks.BlockSet) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks.BlockSet...))
+	}
+	if channel != "" && !strings.HasPrefix(channel, "D") {
+		if _, err := h.slack.PostEphemeralContext(ctx, channel, user, opts...); err == nil {
+			return nil
+		}
+	}
+	if _, _, err := h.slack.PostMessageContext(ctx, user, opts...); err != nil {
+		return fmt.Errorf("tell %s: %w", user, err)
+	}
+	return nil
+}

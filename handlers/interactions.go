@@ -1,0 +1,339 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+// Action IDs of the buttons and menus the bot puts in messages.
+const (
+	actionVisitOpen   = "visit_open"   // card: open the visit form for this lead
+	actionStanceOpen  = "stance_open"  // card: open the stakeholder form for this lead
+	actionGradeSet    = "grade_set"    // card: regrade menu, value "<lead>|<grade>"
+	actionGradeButton = "grade_button" // new-lead reply: grade buttons, value "<lead>|<grade>"
+	actionLeadRequest = "lead_request" // duplicate reply: ask a manager for the lead
+	actionAssignTo    = "assign_to"    // manager: give the lead to the rep who asked, value "<lead>|<rep>"
+	actionKeep        = "keep"         // manager: keep the lead with its owner, value "<lead>|<rep>"
+	actionApprove     = "approve"      // manager: approve a stage move, value "<lead>|<stage>|<rep>"
+	actionReject      = "reject"       // manager: reject it
+)
+
+// submit handles a modal's submission. It answers nil to close the modal, or
+// errors shown under the inputs they are about, and never fails silently.
+func (h *Handler) submit(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse {
+	meta, f := parseMeta(cb.View.PrivateMetadata), formOf(cb.View)
+	msg, err := h.submitted(ctx, cb, meta, f)
+	if err != nil {
+		block := blockCompany
+		var fe *fieldError
+		if errors.As(err, &fe) {
+			block = fe.block
+		}
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: plainMessage(h.errorText(ctx, err))})
+	}
+	if msg != nil {
+		user := cb.User.ID
+		h.later(ctx, "confirm "+cb.View.CallbackID, func(ctx context.Context) error {
+			return h.tell(ctx, meta.Channel, user, msg)
+		})
+	}
+	return nil
+}
+
+// plainMessage drops the leading emoji and mrkdwn backticks, which a modal's
+// error line shows as typed.
+func plainMessage(s string) string {
+	if strings.HasPrefix(s, ":") {
+		if _, rest, ok := strings.Cut(s[1:], ": "); ok {
+			s = rest
+		}
+	}
+	return strings.ReplaceAll(s, "`", "")
+}
+
+func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, meta modalMeta, f form) (*slack.Msg, error) {
+	r, err := h.request(ctx, cb.Team.ID, cb.User.ID, meta.Channel)
+	if err != nil {
+		return nil, err
+	}
+	if cb.View.CallbackID == cbLeadNew {
+		g, err := salesbot.ParseGrade(f.option(blockGrade))
+		if err != nil {
+			return nil, inField(blockGrade, err)
+		}
+		return h.createLead(ctx, r, f.text(blockCompany), g, true)
+	}
+	l, err := h.formLead(ctx, r, f)
+	if err != nil {
+		return nil, err
+	}
+	switch cb.View.CallbackID {
+	case cbLeadGrade:
+		g, err := salesbot.ParseGrade(f.option(blockGrade))
+		if err != nil {
+			return nil, inField(blockGrade, err)
+		}
+		return h.regrade(ctx, r, l.ID, g, f.text(blockNotes))
+	case cbLeadStage:
+		st, err := salesbot.ParseStage(f.option(blockStage))
+		if err != nil {
+			return nil, inField(blockStage, err)
+		}
+		msg, err := h.moveStage(ctx, r, l, st)
+		return msg, inField(blockStage, err)
+	case cbLeadKey:
+		k, err := salesbot.ParseKeyFact(f.option(blockFact))
+		if err != nil {
+			return nil, inField(blockFact, err)
+		}
+		msg, err := h.setFact(ctx, r, l.ID, k, f.text(blockNotes))
+		return msg, inField(blockNotes, err)
+	case cbLeadWon:
+		return h.win(ctx, r, l.ID)
+	case cbLeadLost:
+		return h.lose(ctx, r, l.ID, f.text(blockNotes))
+	case cbLeadAssign:
+		rep := f.user(blockRep)
+		if rep == "" {
+			return nil, inField(blockRep, salesbot.Errorf(salesbot.EINVALID, "Choose the rep to give the lead to."))
+		}
+		return h.assign(ctx, r, l.ID, rep)
+	case cbLeadShow:
+		return h.show(ctx, r, l)
+	case cbVisit:
+		v, err := h.formVisit(r, f)
+		if err != nil {
+			return nil, err
+		}
+		return h.logVisit(ctx, r, l.ID, v)
+	case cbStance:
+		s, err := formStance(f)
+		if err != nil {
+			return nil, err
+		}
+		msg, err := h.setStance(ctx, r, l.ID, s)
+		return msg, inField(blockPerson, err)
+	}
+	return nil, salesbot.Errorf(salesbot.EINVALID, "This form is out of date. Close it and run the command again.")
+}
+
+// formLead resolves the company typed in a form: the whole input is the name.
+func (h *Handler) formLead(ctx context.Context, r request, f form) (*salesbot.Lead, error) {
+	name := f.text(blockCompany)
+	l, _, err := h.findLead(ctx, r.team, []salesbot.Token{{Text: name, Quoted: true}}, "the company's name")
+	if err != nil && salesbot.ErrorCode(err) == salesbot.ENOTFOUND {
+		l, err = h.findLeadByPart(ctx, r.team, name)
+	}
+	return l, inField(blockCompany, err)
+}
+
+// formVisit reads the visit form. Dates come from date pickers, so they are
+// well formed; whether they are allowed is checked here so that the error
+// shows under the right input.
+func (h *Handler) formVisit(r request, f form) (salesbot.Visit, error) {
+	today := salesbot.DateOf(h.now().In(r.loc))
+	v := salesbot.Visit{Date: today, Kind: salesbot.VisitKind(f.option(blockKind)), Notes: f.text(blockNotes), NextStep: f.text(blockNextStep)}
+	if s := f.date(blockDate); s != "" {
+		d, err := salesbot.ParseDate(s)
+		if err != nil {
+			return v, inField(blockDate, err)
+		}
+		if d.After(today) {
+			return v, inField(blockDate, salesbot.Errorf(salesbot.EINVALID, "%s is in the future. Log a touch once it has happened; plan it as the next step.", d))
+		}
+		v.Date = d
+	}
+	if s := f.date(blockNextDate); s != "" {
+		d, err := salesbot.ParseDate(s)
+		if err != nil {
+			return v, inField(blockNextDate, err)
+		}
+		if d.Before(today) {
+			return v, inField(blockNextDate, salesbot.Errorf(salesbot.EINVALID, "%s has passed. Give a date from today on.", d))
+		}
+		v.NextDate = d
+	}
+	if v.Kind == "" {
+		v.Kind = salesbot.KindVisit
+	}
+	return v, nil
+}
+
+func formStance(f form) (salesbot.Stakeholder, error) {
+	role, err := salesbot.ParseRole(f.option(blockRole))
+	if err != nil {
+		return salesbot.Stakeholder{}, inField(blockRole, err)
+	}
+	influence, err := salesbot.ParseInfluence(f.option(blockInfluence))
+	if err != nil {
+		return salesbot.Stakeholder{}, inField(blockInfluence, err)
+	}
+	support, err := salesbot.ParseSupport(f.option(blockSupport))
+	if err != nil {
+		return salesbot.Stakeholder{}, inField(blockSupport, err)
+	}
+	return salesbot.Stakeholder{Name: f.text(blockPerson), Role: role, Influence: influence, Support: support, Notes: f.text(blockNotes)}, nil
+}
+
+// act handles a click on a button or a menu. Forms open at once (the
+// trigger lives three seconds); the rest runs after the click is
+// acknowledged and answers through the message's response_url.
+func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
+	if len(cb.ActionCallback.BlockActions) == 0 {
+		return
+	}
+	a := cb.ActionCallback.BlockActions[0]
+	value := a.Value
+	if a.SelectedOption.Value != "" {
+		value = a.SelectedOption.Value
+	}
+	parts := strings.Split(value, "|")
+	h.later(ctx, "action "+a.ActionID, func(ctx context.Context) error {
+		msg, replace, err := h.action(ctx, cb, a.ActionID, parts)
+		if err != nil {
+			msg, replace = ephemeral(h.errorText(ctx, err)), false
+		}
+		if msg == nil || cb.ResponseURL == "" {
+			return nil
+		}
+		return h.respond.Respond(ctx, cb.ResponseURL, &slack.WebhookMessage{
+			Text: msg.Text, Blocks: &msg.Blocks, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace,
+		})
+	})
+}
+
+// action does what a click asks and returns the message to show, and whether
+// it replaces the one clicked on.
+func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, actionID string, parts []string) (*slack.Msg, bool, error) {
+	channel := cb.Channel.ID
+	r, err := h.request(ctx, cb.Team.ID, cb.User.ID, channel)
+	if err != nil {
+		return nil, false, err
+	}
+	bad := salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
+	switch actionID {
+	case actionVisitOpen, actionStanceOpen:
+		l, err := h.store.Lead(ctx, r.team, parts[0])
+		if err != nil {
+			return nil, false, err
+		}
+		view := visitModal(channel, l.Company, "")
+		if actionID == actionStanceOpen {
+			view = stanceModal(channel, l.Company, "")
+		}
+		_, err = h.openModal(ctx, cb.TriggerID, view)
+		return nil, false, err
+	case actionGradeSet, actionGradeButton:
+		if len(parts) != 2 {
+			return nil, false, bad
+		}
+		g, err := salesbot.ParseGrade(parts[1])
+		if err != nil {
+			return nil, false, err
+		}
+		msg, err := h.regrade(ctx, r, parts[0], g, "")
+		if salesbot.ErrorCode(err) == salesbot.EINVALID && actionID == actionGradeButton {
+			l, lerr := h.store.Lead(ctx, r.team, parts[0])
+			if lerr == nil && l.Grade == g { // the default grade, confirmed
+				return ephemeral(fmt.Sprintf(":white_check_mark: *%s* stays graded *%s*.", esc(l.Company), g)), true, nil
+			}
+		}
+		return msg, actionID == actionGradeButton, err
+	case actionLeadRequest:
+		return h.requestLead(ctx, r, parts[0])
+	case actionAssignTo:
+		if len(parts) != 2 {
+			return nil, false, bad
+		}
+		msg, err := h.assign(ctx, r, parts[0], parts[1])
+		if err != nil {
+			return nil, false, err
+		}
+		return ephemeral(msg.Text + fmt.Sprintf(" (decided by <@%s>)", r.actor.User)), true, nil
+	case actionKeep:
+		if len(parts) != 2 || !r.actor.Manager {
+			return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers decide who keeps a lead.")
+		}
+		l, err := h.store.Lead(ctx, r.team, parts[0])
+		if err != nil {
+			return nil, false, err
+		}
+		h.later(ctx, "notify keep", func(ctx context.Context) error {
+			return h.notify(ctx, parts[1], fmt.Sprintf(":lock: <@%s> decided *%s* stays with <@%s>.", r.actor.User, esc(l.Company), l.Owner))
+		})
+		return ephemeral(fmt.Sprintf(":lock: *%s* stays with <@%s> (decided by <@%s>).", esc(l.Company), l.Owner, r.actor.User)), true, nil
+	case actionApprove, actionReject:
+		if len(parts) != 3 {
+			return nil, false, bad
+		}
+		return h.decide(ctx, r, parts[0], salesbot.Stage(parts[1]), parts[2], actionID == actionApprove)
+	}
+	return nil, false, salesbot.Errorf(salesbot.EINVALID, "I don't know that button (%q). It may be from an older version; run the command again.", actionID)
+}
+
+// requestLead sends the managers a rep's request for a lead someone else
+// owns, with Assign / Keep buttons.
+func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack.Msg, bool, error) {
+	l, err := h.store.Lead(ctx, r.team, id)
+	if err != nil {
+		return nil, false, err
+	}
+	managers, err := h.allManagers(ctx, r.team)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(managers) == 0 {
+		return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "No manager is set up yet to decide. Ask your admin to set SALESBOT_MANAGERS.")
+	}
+	touch := "never touched"
+	if !l.LastTouch.IsZero() {
+		touch = "last touched " + ago(l.LastTouch, h.now(), r.loc)
+	}
+	text := fmt.Sprintf(":raising_hand: <@%s> asks for *%s*, <@%s>'s lead (grade %s, %s, %s). The first to register owns a lead; whoever reached the decision maker deserves it.",
+		r.actor.User, esc(l.Company), l.Owner, l.Grade, l.Stage.Name(), touch)
+	value := l.ID + "|" + r.actor.User
+	blocks := []slack.Block{section(text), slack.NewActionBlock("lead_request_decision",
+		slack.NewButtonBlockElement(actionAssignTo, value, plain("Assign to requester")).WithStyle(slack.StylePrimary),
+		slack.NewButtonBlockElement(actionKeep, value, plain("Keep with owner")))}
+	for _, m := range managers {
+		if err := h.notify(ctx, m, text, blocks...); err != nil {
+			return nil, false, err
+		}
+	}
+	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company))), true, nil
+}
+
+// decide applies a manager's approval or rejection of a stage move and tells
+// the rep.
+func (h *Handler) decide(ctx context.Context, r request, id string, to salesbot.Stage, rep string, approve bool) (*slack.Msg, bool, error) {
+	if !r.actor.Manager {
+		return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers approve stage moves.")
+	}
+	var text string
+	if approve {
+		now := h.now()
+		l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+			return one(l.MoveStage(r.actor, to, now))
+		})
+		if err != nil {
+			return nil, false, err
+		}
+		text = fmt.Sprintf(":white_check_mark: <@%s> approved: *%s* moved to *%s*.", r.actor.User, esc(l.Company), to.Name())
+	} else {
+		l, err := h.store.Lead(ctx, r.team, id)
+		if err != nil {
+			return nil, false, err
+		}
+		text = fmt.Sprintf(":no_entry_sign: <@%s> did not approve moving *%s* to *%s*; it stays at %s.", r.actor.User, esc(l.Company), to.Name(), l.Stage.Name())
+	}
+	if rep != r.actor.User {
+		h.later(ctx, "notify decision", func(ctx context.Context) error { return h.notify(ctx, rep, text) })
+	}
+	return ephemeral(text), true, nil
+}

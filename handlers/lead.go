@@ -1,0 +1,293 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+const leadUsage = "*/lead* — your leads\n" +
+	"• `/lead new <company>` register a lead (you own it if no one has it yet)\n" +
+	"• `/lead grade <company> <A|B|C|D> [reason]` grade it: A closes within 3 months, B 4–6, C 7–12, D later\n" +
+	"• `/lead stage <company> <stage>` move it: lead → first-visit → discovery → demo → quote → objections → negotiation\n" +
+	"• `/lead won <company>` · `/lead lost <company> [reason]` close it\n" +
+	"• `/lead show <company>` the lead card · `/lead map <company>` its people by influence and support\n" +
+	"• `/lead list [A|B|C|D] [@rep|all]` your pipeline\n" +
+	"• `/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>` record a key fact\n" +
+	"• `/lead assign <company> @rep` (managers)\n" +
+	"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
+
+// lead runs `/lead <sub> …`.
+func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
+	if len(toks) == 0 {
+		return h.openModal(ctx, cmd.TriggerID, newLeadModal(cmd.ChannelID, ""))
+	}
+	sub, args := strings.ToLower(toks[0].Text), toks[1:]
+	if toks[0].Quoted {
+		sub = ""
+	}
+	// A sub-command alone opens its form, before any look-up: the trigger
+	// lives three seconds.
+	if len(args) == 0 {
+		if m, ok := modalFor(sub, cmd.ChannelID); ok {
+			return h.openModal(ctx, cmd.TriggerID, m)
+		}
+	}
+	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	switch sub {
+	case "new", "add":
+		return h.leadNew(ctx, r, args)
+	case "show", "card":
+		return h.withLead(ctx, r, args, "/lead show <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
+			return h.show(ctx, r, l)
+		})
+	case "map":
+		return h.withLead(ctx, r, args, "/lead map <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
+			return h.stakeholderMap(r, l)
+		})
+	case "list", "ls":
+		return h.list(ctx, r, args)
+	case "grade":
+		return h.withLead(ctx, r, args, "/lead grade <company> <A|B|C|D> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+			if len(rest) == 0 {
+				return nil, salesbot.Errorf(salesbot.EINVALID, "Which grade? e.g. `/lead grade %s A selection starts in January`.", quoteName(l.Company))
+			}
+			g, err := salesbot.ParseGrade(rest[0].Text)
+			if err != nil {
+				return nil, err
+			}
+			return h.regrade(ctx, r, l.ID, g, salesbot.JoinTokens(rest[1:]))
+		})
+	case "stage":
+		return h.withLead(ctx, r, args, "/lead stage <company> <stage>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+			if len(rest) == 0 {
+				return nil, salesbot.Errorf(salesbot.EINVALID, "Which stage? e.g. `/lead stage %s demo`.", quoteName(l.Company))
+			}
+			st, err := salesbot.ParseStage(salesbot.JoinTokens(rest))
+			if err != nil {
+				return nil, err
+			}
+			return h.moveStage(ctx, r, l, st)
+		})
+	case "won", "win":
+		return h.withLead(ctx, r, args, "/lead won <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
+			return h.win(ctx, r, l.ID)
+		})
+	case "lost", "lose":
+		return h.withLead(ctx, r, args, "/lead lost <company> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+			return h.lose(ctx, r, l.ID, salesbot.JoinTokens(rest))
+		})
+	case "assign":
+		return h.withLead(ctx, r, args, "/lead assign <company> @rep", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+			if len(rest) != 1 {
+				return nil, salesbot.Errorf(salesbot.EINVALID, "Assign to whom? Mention one rep: `/lead assign %s @wang`.", quoteName(l.Company))
+			}
+			rep, ok := mention(rest[0].Text)
+			if !ok {
+				return nil, salesbot.Errorf(salesbot.EINVALID, "%q is not a person. Mention the rep with @, e.g. `/lead assign %s @wang`.", rest[0].Text, quoteName(l.Company))
+			}
+			return h.assign(ctx, r, l.ID, rep)
+		})
+	case "key", "fact":
+		return h.withLead(ctx, r, args, "/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+			if len(rest) == 0 {
+				return nil, salesbot.Errorf(salesbot.EINVALID, "Which key fact? e.g. `/lead key %s budget 2M RMB for software and services`.", quoteName(l.Company))
+			}
+			k, err := salesbot.ParseKeyFact(rest[0].Text)
+			if err != nil {
+				return nil, err
+			}
+			return h.setFact(ctx, r, l.ID, k, salesbot.JoinTokens(rest[1:]))
+		})
+	case "help", "":
+		return ephemeral(leadUsage), nil
+	}
+	return ephemeral(fmt.Sprintf(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), leadUsage)), nil
+}
+
+// withLead resolves the company at the start of args and runs fn on it.
+func (h *Handler) withLead(ctx context.Context, r request, args []salesbot.Token, usage string, fn func(*salesbot.Lead, []salesbot.Token) (*slack.Msg, error)) (*slack.Msg, error) {
+	l, rest, err := h.findLead(ctx, r.team, args, usage)
+	if err != nil {
+		return nil, err
+	}
+	return fn(l, rest)
+}
+
+// leadNew registers a lead. The whole text is the company, unless it is
+// quoted and followed by a grade: `/lead new "Acme Industrial" B`.
+func (h *Handler) leadNew(ctx context.Context, r request, args []salesbot.Token) (*slack.Msg, error) {
+	company, grade := salesbot.JoinTokens(args), salesbot.GradeC
+	if len(args) > 0 && args[0].Quoted {
+		company = args[0].Text
+		if len(args) == 2 {
+			g, err := salesbot.ParseGrade(args[1].Text)
+			if err != nil {
+				return nil, err
+			}
+			grade = g
+		} else if len(args) > 2 {
+			return nil, salesbot.Errorf(salesbot.EINVALID, "After the quoted name only a grade may follow: `/lead new \"%s\" B`.", args[0].Text)
+		}
+	}
+	return h.createLead(ctx, r, company, grade, len(args) > 1 && args[0].Quoted)
+}
+
+func (h *Handler) createLead(ctx context.Context, r request, company string, grade salesbot.Grade, graded bool) (*slack.Msg, error) {
+	now := h.now()
+	l, c, err := salesbot.NewLead(r.actor, r.team, "", company, grade, now)
+	if err != nil {
+		return nil, err
+	}
+	l.Schedule(h.cadence)
+	existing, err := h.store.CreateLead(ctx, l, c)
+	if salesbot.ErrorCode(err) == salesbot.ECONFLICT && existing != nil {
+		return h.alreadyOwned(r, existing), nil
+	} else if err != nil {
+		return nil, fmt.Errorf("create lead: %w", err)
+	}
+	text := fmt.Sprintf(":white_check_mark: *%s* is your lead now, graded *%s* (%s). First touch %s.",
+		esc(l.Company), l.Grade, l.Grade.Meaning(), dueIn(l.Due, now, r.loc))
+	blocks := []slack.Block{section(text)}
+	if !graded {
+		blocks = append(blocks,
+			contextLine("How soon can it close? Pick the grade; it sets how often you are reminded."),
+			slack.NewActionBlock("lead_new_grade", gradeButtons(l)...))
+	}
+	return ephemeral(text, blocks...), nil
+}
+
+func gradeButtons(l *salesbot.Lead) []slack.BlockElement {
+	var buttons []slack.BlockElement
+	for _, g := range salesbot.Grades {
+		b := slack.NewButtonBlockElement(actionGradeButton, l.ID+"|"+string(g), plain(string(g)+" · "+g.Meaning()))
+		if g == l.Grade {
+			b = b.WithStyle(slack.StylePrimary)
+		}
+		buttons = append(buttons, b)
+	}
+	return buttons
+}
+
+// alreadyOwned tells a rep who registered a known company who owns it, and
+// offers to ask a manager for it (first to register owns, DOMAIN.md §6).
+func (h *Handler) alreadyOwned(r request, existing *salesbot.Lead) *slack.Msg {
+	var text string
+	switch {
+	case existing.Owner == r.actor.User:
+		text = fmt.Sprintf(":information_source: *%s* is already your lead (grade %s, %s).", esc(existing.Company), existing.Grade, existing.Stage.Name())
+		return ephemeral(text, section(text))
+	case existing.Stage == salesbot.StageLost:
+		text = fmt.Sprintf(":recycle: *%s* was lost by <@%s> and is back in the pool. A manager can give it to you.", esc(existing.Company), existing.Owner)
+	default:
+		text = fmt.Sprintf(":lock: *%s* is already registered: it is <@%s>'s lead since %s (grade %s). The first to register owns a lead; a manager can reassign it.",
+			esc(existing.Company), existing.Owner, day(existing.CreatedAt, r.loc), existing.Grade)
+	}
+	return ephemeral(text, section(text), slack.NewActionBlock("lead_request",
+		slack.NewButtonBlockElement(actionLeadRequest, existing.ID, plain("Ask a manager for it"))))
+}
+
+// show renders the lead card; reps see only their own leads.
+func (h *Handler) show(ctx context.Context, r request, l *salesbot.Lead) (*slack.Msg, error) {
+	if !l.CanEdit(r.actor) {
+		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its card.", l.Company, l.Owner)
+	}
+	visits, err := h.store.Visits(ctx, r.team, l.ID, 1)
+	if err != nil {
+		return nil, fmt.Errorf("show lead %s: %w", l.ID, err)
+	}
+	c := card{lead: l, cadence: h.cadence, now: h.now(), loc: r.loc}
+	if len(visits) > 0 {
+		c.lastVisit = &visits[0]
+	}
+	return ephemeral(l.Company+" — lead card", c.blocks()...), nil
+}
+
+// stakeholderMap places the lead's people in the influence × support
+// quadrants.
+func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error) {
+	if !l.CanEdit(r.actor) {
+		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its people.", l.Company, l.Owner)
+	}
+	quadrants := []struct {
+		q    salesbot.Quadrant
+		name string
+	}{
+		{salesbot.QuadrantAngel, "Angels 天使 — high influence, supportive: spend time here"},
+		{salesbot.QuadrantDevil, "Devils 魔鬼 — high influence, opposed: neutralise"},
+		{salesbot.QuadrantSweetheart, "Sweethearts 小甜甜 — low influence, supportive"},
+		{salesbot.QuadrantImp, "Imps 小鬼 — low influence, opposed"},
+		{salesbot.QuadrantNeutral, "Neutral — support 0"},
+	}
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate("People at "+l.Company, 150)))}
+	for _, quad := range quadrants {
+		var lines []string
+		for _, s := range l.Stakeholders {
+			if s.Quadrant() == quad.q {
+				lines = append(lines, fmt.Sprintf("• *%s* — %s · %s influence · %s", esc(s.Name), s.Role.Name(), s.Influence, s.Support))
+			}
+		}
+		if len(lines) > 0 {
+			blocks = append(blocks, chunks(quadrantEmoji(quad.q)+" *"+quad.name+"*", lines)...)
+		}
+	}
+	if len(l.Stakeholders) == 0 {
+		blocks = append(blocks, section("No one recorded yet. Add people with `/stance "+esc(quoteName(l.Company))+" \"Name\" eb high +1`."))
+	}
+	return ephemeral("People at "+l.Company, blocks...), nil
+}
+
+// list shows a pipeline by grade: the caller's, or for managers a named
+// rep's or everyone's.
+func (h *Handler) list(ctx context.Context, r request, args []salesbot.Token) (*slack.Msg, error) {
+	owner, all, grade := r.actor.User, false, salesbot.Grade("")
+	for _, t := range args {
+		if g, err := salesbot.ParseGrade(t.Text); err == nil && !t.Quoted {
+			grade = g
+		} else if strings.EqualFold(t.Text, "all") {
+			all = true
+		} else if u, ok := mention(t.Text); ok {
+			owner = u
+		} else {
+			return nil, salesbot.Errorf(salesbot.EINVALID, "%q is neither a grade nor a rep. Write `/lead list [A|B|C|D] [@rep|all]`.", t.Text)
+		}
+	}
+	if (all || owner != r.actor.User) && !r.actor.Manager {
+		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers see other reps' pipelines. `/lead list` shows yours.")
+	}
+	var (
+		leads []*salesbot.Lead
+		err   error
+		title = "Your pipeline"
+	)
+	if all {
+		title = "Team pipeline"
+		leads, err = h.store.AllLeads(ctx, r.team)
+	} else {
+		leads, err = h.store.LeadsOwnedBy(ctx, r.team, owner)
+		if owner != r.actor.User {
+			title = "Pipeline of <@" + owner + ">"
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list leads: %w", err)
+	}
+	if grade != "" {
+		kept := leads[:0]
+		for _, l := range leads {
+			if l.Grade == grade && l.Open() {
+				kept = append(kept, l)
+			}
+		}
+		leads, title = kept, fmt.Sprintf("%s — grade %s", title, grade)
+	}
+	p := pipeline{title: title, leads: leads, showOwner: all, cadence: h.cadence, now: h.now(), loc: r.loc}
+	return ephemeral(title, p.blocks()...), nil
+}

@@ -1,0 +1,185 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+// update applies a domain change to a lead and saves it with its history,
+// rescheduling the next touch. fn may run more than once (see
+// salesbot.LeadStore.UpdateLead).
+func (h *Handler) update(ctx context.Context, r request, id string, fn func(*salesbot.Lead) (salesbot.Update, error)) (*salesbot.Lead, salesbot.Update, error) {
+	var done salesbot.Update
+	l, err := h.store.UpdateLead(ctx, r.team, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+		u, err := fn(l)
+		if err != nil {
+			return u, err
+		}
+		l.Schedule(h.cadence)
+		done = u
+		return u, nil
+	})
+	if err != nil {
+		return nil, salesbot.Update{}, fmt.Errorf("update lead %s: %w", id, err)
+	}
+	return l, done, nil
+}
+
+func one(c salesbot.Change, err error) (salesbot.Update, error) {
+	return salesbot.Update{Changes: []salesbot.Change{c}}, err
+}
+
+func (h *Handler) regrade(ctx context.Context, r request, id string, g salesbot.Grade, reason string) (*slack.Msg, error) {
+	now := h.now()
+	l, u, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Regrade(r.actor, g, reason, now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := u.Changes[0]
+	dir := ":arrow_up:"
+	if salesbot.Grade(c.To).Rank() > salesbot.Grade(c.From).Rank() {
+		dir = ":arrow_down:"
+	}
+	text := fmt.Sprintf("%s *%s* regraded %s → *%s* (%s). Next touch %s, %s.", dir, esc(l.Company), c.From, c.To,
+		l.Grade.Meaning(), day(l.Due, r.loc), dueIn(l.Due, now, r.loc))
+	return ephemeral(text), nil
+}
+
+// moveStage moves a lead, or, when the move needs a manager (a rep going to
+// quote, or skipping stages), asks the managers to approve it.
+func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to salesbot.Stage) (*slack.Msg, error) {
+	if !l.CanEdit(r.actor) {
+		_, err := l.MoveStage(r.actor, to, h.now()) // for its EFORBIDDEN message
+		return nil, err
+	}
+	move, err := salesbot.CheckStageMove(l.Stage, to, true)
+	if err != nil {
+		return nil, err
+	}
+	if !r.actor.Manager && (move == salesbot.MoveSkip || (move == salesbot.MoveForward && to == salesbot.StageQuote)) {
+		return h.askApproval(ctx, r, l, to, move)
+	}
+	now := h.now()
+	l, _, err = h.update(ctx, r, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.MoveStage(r.actor, to, now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ephemeral(fmt.Sprintf(":arrow_right: *%s* is at *%s* now.", esc(l.Company), stageText(l.Stage))), nil
+}
+
+// askApproval sends every manager an Approve / Reject request for a stage
+// move and tells the rep it is waiting.
+func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, to salesbot.Stage, move salesbot.StageMove) (*slack.Msg, error) {
+	managers, err := h.allManagers(ctx, r.team)
+	if err != nil {
+		return nil, err
+	}
+	why := "a formal quote must be approved by a manager"
+	if move == salesbot.MoveSkip {
+		why = "stages are taken one at a time; skipping needs a manager"
+	}
+	if len(managers) == 0 {
+		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, to.Name(), why)
+	}
+	value := strings.Join([]string{l.ID, string(to), r.actor.User}, "|")
+	text := fmt.Sprintf(":raising_hand: <@%s> asks to move *%s* (grade %s) from %s to *%s*: %s.",
+		r.actor.User, esc(l.Company), l.Grade, l.Stage.Name(), to.Name(), why)
+	blocks := []slack.Block{
+		section(text),
+		slack.NewActionBlock("approval",
+			slack.NewButtonBlockElement(actionApprove, value, plain("Approve")).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionReject, value, plain("Reject")).WithStyle(slack.StyleDanger)),
+	}
+	h.later(ctx, "ask approval", func(ctx context.Context) error {
+		for _, m := range managers {
+			if err := h.notify(ctx, m, text, blocks...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d manager%s; you'll hear back here.",
+		esc(l.Company), to.Name(), why, len(managers), plural(len(managers)))), nil
+}
+
+func (h *Handler) win(ctx context.Context, r request, id string) (*slack.Msg, error) {
+	now := h.now()
+	l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Win(r.actor, now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return ephemeral(fmt.Sprintf(":trophy: *%s* is won. Well done!", esc(l.Company))), nil
+}
+
+func (h *Handler) lose(ctx context.Context, r request, id, reason string) (*slack.Msg, error) {
+	now := h.now()
+	l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Lose(r.actor, reason, now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	text := fmt.Sprintf(":x: *%s* is lost", esc(l.Company))
+	if l.LostReason != "" {
+		text += " (" + esc(l.LostReason) + ")"
+	}
+	return ephemeral(text + ". It goes back to the pool, where a manager can reassign it."), nil
+}
+
+func (h *Handler) assign(ctx context.Context, r request, id, rep string) (*slack.Msg, error) {
+	now := h.now()
+	var from string
+	l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+		from = l.Owner
+		changes, err := l.Assign(r.actor, rep, now)
+		return salesbot.Update{Changes: changes}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	h.later(ctx, "notify assignment", func(ctx context.Context) error {
+		if rep != r.actor.User {
+			if err := h.notify(ctx, rep, fmt.Sprintf(":inbox_tray: <@%s> gave you *%s* (grade %s, %s). `/lead show %s` has its card.",
+				r.actor.User, esc(l.Company), l.Grade, l.Stage.Name(), esc(quoteName(l.Company)))); err != nil {
+				return err
+			}
+		}
+		if from != rep && from != r.actor.User {
+			return h.notify(ctx, from, fmt.Sprintf(":outbox_tray: <@%s> reassigned *%s* to <@%s>.", r.actor.User, esc(l.Company), rep))
+		}
+		return nil
+	})
+	return ephemeral(fmt.Sprintf(":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(l.Company), rep, from)), nil
+}
+
+func (h *Handler) setFact(ctx context.Context, r request, id string, k salesbot.KeyFact, text string) (*slack.Msg, error) {
+	now := h.now()
+	l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.SetFact(r.actor, k, text, now))
+	})
+	if err != nil {
+		return nil, err
+	}
+	reply := fmt.Sprintf(":memo: *%s* — %s: %s", esc(l.Company), k.Label(), esc(l.Facts[k].Text))
+	if gaps := l.UnknownFacts(); len(gaps) > 0 {
+		labels := make([]string, len(gaps))
+		for i, g := range gaps {
+			labels[i] = g.Label()
+		}
+		reply += "\nStill unknown: " + strings.Join(labels, ", ") + "."
+	} else {
+		reply += "\nAll six key facts are known."
+	}
+	return ephemeral(reply), nil
+}

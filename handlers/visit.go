@@ -1,0 +1,59 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+const visitUsage = "/visit <company> [YYYY-MM-DD] [notes] [next: YYYY-MM-DD step]"
+
+// visit runs `/visit <company> [date] [notes] [next: date step]`.
+func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
+	if len(toks) == 0 {
+		return h.openModal(ctx, cmd.TriggerID, visitModal(cmd.ChannelID, "", ""))
+	}
+	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
+	if err != nil {
+		return nil, err
+	}
+	l, rest, err := h.findLead(ctx, r.team, toks, visitUsage)
+	if err != nil {
+		return nil, err
+	}
+	today := salesbot.DateOf(h.now().In(r.loc))
+	vt, err := salesbot.ParseVisitText(rest, today)
+	if err != nil {
+		return nil, err
+	}
+	return h.logVisit(ctx, r, l.ID, salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, NextStep: vt.NextStep, NextDate: vt.NextDate})
+}
+
+func (h *Handler) logVisit(ctx context.Context, r request, id string, v salesbot.Visit) (*slack.Msg, error) {
+	now := h.now()
+	l, u, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+		visit := v
+		c, err := l.RecordVisit(r.actor, &visit, r.loc, now)
+		return salesbot.Update{Changes: []salesbot.Change{c}, Visit: &visit}, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	logged := u.Visit
+	text := fmt.Sprintf(":white_check_mark: Logged a %s with *%s* on %s.", logged.Kind, esc(l.Company), logged.Date)
+	if l.NextStep != "" && !l.NextStepDue.IsZero() {
+		text += fmt.Sprintf("\nNext step: _%s_ on %s (%s).", esc(l.NextStep), day(l.NextStepDue, r.loc), dueIn(l.NextStepDue, now, r.loc))
+	} else {
+		if l.NextStep != "" {
+			text += fmt.Sprintf("\nNext step: _%s_.", esc(l.NextStep))
+		}
+		text += fmt.Sprintf("\nNext touch %s (%s, grade %s: %s).", day(l.Due, r.loc), dueIn(l.Due, now, r.loc), l.Grade, every(h.cadence, l.Grade))
+	}
+	if gaps := l.UnknownFacts(); len(gaps) > 0 && len(gaps) < len(salesbot.KeyFacts) {
+		text += fmt.Sprintf("\n:grey_question: Still unknown: %d of 6 key facts — `/lead show %s`.", len(gaps), esc(quoteName(l.Company)))
+	}
+	return ephemeral(text), nil
+}
