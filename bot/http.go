@@ -1,0 +1,209 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// Handler is what the transport delivers Slack's requests to; the handlers
+// package implements it.
+type Handler interface {
+	// Command answers a slash command; nil means an empty acknowledgement.
+	Command(ctx context.Context, cmd slack.SlashCommand) *slack.Msg
+	// Interaction answers a click or form submission; nil means an empty
+	// acknowledgement.
+	Interaction(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse
+	// Event handles an Events API event after it has been acknowledged.
+	Event(ctx context.Context, team string, ev slackevents.EventsAPIInnerEvent)
+}
+
+// Pinger reports whether the datastore answers; /readyz uses it.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// MaxBodyBytes bounds an inbound request; Slack's own are far smaller.
+const MaxBodyBytes = 1 << 20
+
+// Server serves Slack's HTTP endpoints and the operator's health, readiness
+// and metrics endpoints.
+type Server struct {
+	handler  Handler
+	verifier *Verifier
+	ready    Pinger
+	metrics  *Metrics
+	log      *slog.Logger
+	mux      *http.ServeMux
+}
+
+// NewServer returns the HTTP side of the bot. Every POST must carry a valid
+// Slack signature (checked by v before anything is parsed); with a nil v only
+// the operator's endpoints are served.
+func NewServer(h Handler, v *Verifier, ready Pinger, m *Metrics, log *slog.Logger) *Server {
+	if log == nil {
+		log = slog.Default()
+	}
+	s := &Server{handler: h, verifier: v, ready: ready, metrics: m, log: log, mux: http.NewServeMux()}
+	// Without a signing secret (Socket Mode) the Slack endpoints are not
+	// served at all: an empty HMAC key would accept forged requests.
+	if v != nil {
+		s.mux.HandleFunc("POST /slack/commands", s.signed(s.commands))
+		s.mux.HandleFunc("POST /slack/interactions", s.signed(s.interactions))
+		s.mux.HandleFunc("POST /slack/events", s.signed(s.events))
+	}
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
+	s.mux.HandleFunc("GET /readyz", s.readyz)
+	if m != nil {
+		s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	}
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// signed reads the raw body (at most MaxBodyBytes), checks its signature and
+// only then passes it on.
+func (s *Server) signed(next func(http.ResponseWriter, *http.Request, []byte)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+		var tooBig *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooBig):
+			s.metrics.reject("too_large")
+			http.Error(w, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		case err != nil:
+			s.metrics.reject("unreadable")
+			http.Error(w, "cannot read request body", http.StatusBadRequest)
+			return
+		}
+		if err := s.verifier.Verify(r.Header, body); err != nil {
+			s.metrics.reject("signature")
+			s.log.WarnContext(r.Context(), "request refused", "path", r.URL.Path, "err", err, "remote", r.RemoteAddr)
+			http.Error(w, "invalid signature", http.StatusUnauthorized)
+			return
+		}
+		next(w, r, body)
+	}
+}
+
+func (s *Server) commands(w http.ResponseWriter, r *http.Request, body []byte) {
+	start := time.Now()
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		http.Error(w, "malformed form body", http.StatusBadRequest)
+		return
+	}
+	cmd := slashCommand(form)
+	msg := s.handler.Command(r.Context(), cmd)
+	s.metrics.observe("command", cmd.Command, "http", start)
+	writeJSON(w, msg)
+}
+
+// slashCommand reads the fields Slack sends with a command.
+func slashCommand(f url.Values) slack.SlashCommand {
+	return slack.SlashCommand{
+		Token: f.Get("token"), TeamID: f.Get("team_id"), TeamDomain: f.Get("team_domain"),
+		EnterpriseID: f.Get("enterprise_id"), EnterpriseName: f.Get("enterprise_name"),
+		IsEnterpriseInstall: f.Get("is_enterprise_install") == "true",
+		ChannelID:           f.Get("channel_id"), ChannelName: f.Get("channel_name"),
+		UserID: f.Get("user_id"), UserName: f.Get("user_name"),
+		Command: f.Get("command"), Text: f.Get("text"),
+		ResponseURL: f.Get("response_url"), TriggerID: f.Get("trigger_id"), APIAppID: f.Get("api_app_id"),
+	}
+}
+
+func (s *Server) interactions(w http.ResponseWriter, r *http.Request, body []byte) {
+	start := time.Now()
+	form, err := url.ParseQuery(string(body))
+	if err != nil || form.Get("payload") == "" {
+		http.Error(w, "missing payload", http.StatusBadRequest)
+		return
+	}
+	var cb slack.InteractionCallback
+	if err := json.Unmarshal([]byte(form.Get("payload")), &cb); err != nil {
+		s.log.WarnContext(r.Context(), "malformed interaction payload", "err", err)
+		http.Error(w, "malformed payload", http.StatusBadRequest)
+		return
+	}
+	resp := s.handler.Interaction(r.Context(), cb)
+	s.metrics.observe("interaction", interactionName(cb), "http", start)
+	if resp == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	writeJSON(w, resp)
+}
+
+func interactionName(cb slack.InteractionCallback) string {
+	if cb.Type == slack.InteractionTypeViewSubmission {
+		return "view_submission:" + cb.View.CallbackID
+	}
+	if len(cb.ActionCallback.BlockActions) > 0 {
+		return string(cb.Type) + ":" + cb.ActionCallback.BlockActions[0].ActionID
+	}
+	return string(cb.Type)
+}
+
+func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
+	start := time.Now()
+	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
+	if err != nil {
+		http.Error(w, "malformed event", http.StatusBadRequest)
+		return
+	}
+	switch ev.Type {
+	case slackevents.URLVerification:
+		var challenge slackevents.ChallengeResponse
+		if err := json.Unmarshal(body, &challenge); err != nil {
+			http.Error(w, "malformed challenge", http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, challenge.Challenge)
+	case slackevents.CallbackEvent:
+		w.WriteHeader(http.StatusOK)
+		s.handler.Event(r.Context(), ev.TeamID, ev.InnerEvent)
+	default:
+		w.WriteHeader(http.StatusOK)
+	}
+	s.metrics.observe("event", ev.InnerEvent.Type, "http", start)
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), time.Second)
+	defer cancel()
+	if err := s.ready.Ping(ctx); err != nil {
+		http.Error(w, "redis unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	_, _ = io.WriteString(w, "ready\n")
+}
+
+// writeJSON writes v as the acknowledgement body; a nil message is an empty
+// 200.
+func writeJSON[T any](w http.ResponseWriter, v *T) {
+	if v == nil {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(v); err != nil {
+		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_, _ = w.Write(buf.Bytes())
+}

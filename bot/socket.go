@@ -1,0 +1,155 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// SocketMode delivers Slack's requests over a Socket Mode websocket instead
+// of HTTP: useful behind a firewall, with no public URL.
+type SocketMode struct {
+	client  *socketmode.Client
+	handler Handler
+	metrics *Metrics
+	log     *slog.Logger
+	wg      sync.WaitGroup
+}
+
+// NewSocketMode wraps a Socket Mode client (made with socketmode.New from a
+// *slack.Client that carries the app-level token).
+func NewSocketMode(client *socketmode.Client, h Handler, m *Metrics, log *slog.Logger) *SocketMode {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &SocketMode{client: client, handler: h, metrics: m, log: log}
+}
+
+// fatalSocketErrors are the connection failures that no retry can fix.
+var fatalSocketErrors = []string{"invalid_auth", "not_authed", "token_revoked", "account_inactive", "invalid_token", "not_allowed_token_type"}
+
+// Run connects and serves until ctx is done, reconnecting with backoff when
+// the connection fails for a passing reason; it returns at once on a bad or
+// revoked token. Requests being handled when ctx ends are finished first.
+func (s *SocketMode) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.supervise(ctx) }()
+	for {
+		select {
+		case <-ctx.Done():
+			s.wg.Wait()
+			return <-done
+		case err := <-done:
+			cancel()
+			s.wg.Wait()
+			return err
+		case evt := <-s.client.Events:
+			s.dispatch(ctx, evt)
+		}
+	}
+}
+
+func (s *SocketMode) supervise(ctx context.Context) error {
+	backoff := time.Second
+	for {
+		err := s.client.RunContext(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil && fatal(err) {
+			return fmt.Errorf("socket mode: %w", err)
+		}
+		s.log.Warn("socket mode connection lost; reconnecting", "err", err, "in", backoff)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, time.Minute)
+	}
+}
+
+func fatal(err error) bool {
+	var slackErr slack.SlackErrorResponse
+	msg := err.Error()
+	if errors.As(err, &slackErr) {
+		msg = slackErr.Err
+	}
+	for _, f := range fatalSocketErrors {
+		if strings.Contains(msg, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// dispatch hands one event to the handlers in its own goroutine, so that
+// the events channel is drained quickly, and acknowledges it with the reply.
+func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeInvalidAuth:
+		s.log.Error("socket mode: invalid auth; check SLACK_APP_TOKEN")
+		return
+	case socketmode.EventTypeConnected:
+		s.log.Info("socket mode connected")
+		return
+	case socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive, socketmode.EventTypeEventsAPI:
+	default:
+		return
+	}
+	if evt.Request == nil {
+		return
+	}
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		// A request already received is answered even while shutting down.
+		ctx := context.WithoutCancel(ctx)
+		start := time.Now()
+		var payload any
+		switch data := evt.Data.(type) {
+		case slack.SlashCommand:
+			if msg := s.handler.Command(ctx, data); msg != nil {
+				payload = msg
+			}
+			s.metrics.observe("command", data.Command, "socket", start)
+		case slack.InteractionCallback:
+			if resp := s.handler.Interaction(ctx, data); resp != nil {
+				payload = resp
+			}
+			s.metrics.observe("interaction", interactionName(data), "socket", start)
+		case slackevents.EventsAPIEvent:
+			s.ack(evt.Request, nil)
+			if data.Type == slackevents.CallbackEvent {
+				s.handler.Event(ctx, data.TeamID, data.InnerEvent)
+			}
+			s.metrics.observe("event", data.InnerEvent.Type, "socket", start)
+			return
+		default:
+			s.log.Warn("socket mode: unexpected payload", "type", evt.Type)
+		}
+		s.ack(evt.Request, payload)
+	}()
+}
+
+func (s *SocketMode) ack(req *socketmode.Request, payload any) {
+	var err error
+	if payload == nil {
+		err = s.client.Ack(*req)
+	} else {
+		err = s.client.Ack(*req, payload)
+	}
+	if err != nil {
+		s.log.Error("socket mode: ack failed", "envelope", req.EnvelopeID, "err", err)
+	}
+}

@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+
+	"salesbot"
+	"salesbot/store"
+)
+
+// Config is serve's settings, read from the environment (INTERFACE.md).
+type Config struct {
+	BotToken      string
+	SigningSecret string
+	AppToken      string
+	APIURL        string
+	RedisURL      string
+	ListenAddr    string
+	Managers      []string
+	Cadence       salesbot.Cadence
+	Sweep         string
+	Digest        string
+	WorkHours     WorkHours
+}
+
+// WorkHours is the span of local hours in which reminders reach a rep.
+type WorkHours struct{ From, To int }
+
+// Defaults of the settings that have one.
+const (
+	defaultRedisURL  = "redis://localhost:6379/0"
+	defaultListen    = ":3000"
+	defaultSweep     = "@every 1m"
+	defaultDigest    = "0 8 * * 1-5"
+	defaultWorkHours = "09-18"
+	defaultAPIURL    = "https://slack.com/api/"
+)
+
+// SettingError names the environment variable that is wrong and says how.
+type SettingError struct {
+	Name    string
+	Problem string
+}
+
+func (e *SettingError) Error() string { return e.Name + ": " + e.Problem }
+
+var userIDPattern = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+
+// LoadConfig reads and checks every setting. needSlack is false for the
+// console, which talks to no Slack. The first bad or missing setting is
+// returned as a *SettingError.
+func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		BotToken: get("SLACK_BOT_TOKEN", ""), SigningSecret: get("SLACK_SIGNING_SECRET", ""),
+		AppToken: get("SLACK_APP_TOKEN", ""), APIURL: get("SLACK_API_URL", defaultAPIURL),
+		RedisURL: get("REDIS_URL", defaultRedisURL), ListenAddr: get("LISTEN_ADDR", defaultListen),
+		Sweep: get("SALESBOT_SWEEP", defaultSweep), Digest: get("SALESBOT_DIGEST", defaultDigest),
+	}
+	if needSlack {
+		switch {
+		case c.BotToken == "":
+			return c, &SettingError{"SLACK_BOT_TOKEN", "missing; set it to the app's bot token (xoxb-…)"}
+		case !strings.HasPrefix(c.BotToken, "xoxb-"):
+			return c, &SettingError{"SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-"}
+		case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
+			return c, &SettingError{"SLACK_APP_TOKEN", "must be an app-level token starting with xapp-"}
+		case c.AppToken == "" && c.SigningSecret == "":
+			return c, &SettingError{"SLACK_SIGNING_SECRET", "missing; HTTP mode needs the app's signing secret (or set SLACK_APP_TOKEN for Socket Mode)"}
+		}
+	}
+	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.HasSuffix(u.Path, "/") {
+		return c, &SettingError{"SLACK_API_URL", "must be an http(s) URL ending in /, e.g. https://slack.com/api/"}
+	}
+	if _, err := store.NewClient(c.RedisURL); err != nil {
+		return c, &SettingError{"REDIS_URL", err.Error()}
+	}
+	if _, _, err := net.SplitHostPort(c.ListenAddr); err != nil {
+		return c, &SettingError{"LISTEN_ADDR", fmt.Sprintf("%q is not host:port, e.g. :3000", c.ListenAddr)}
+	}
+	for _, m := range strings.Split(getenv("SALESBOT_MANAGERS"), ",") {
+		if m = strings.TrimSpace(m); m == "" {
+			continue
+		} else if !userIDPattern.MatchString(m) {
+			return c, &SettingError{"SALESBOT_MANAGERS", fmt.Sprintf("%q is not a Slack user ID such as U012ABCDEF", m)}
+		}
+		c.Managers = append(c.Managers, m)
+	}
+	cadence, err := salesbot.ParseCadence(getenv("SALESBOT_CADENCE"))
+	if err != nil {
+		return c, &SettingError{"SALESBOT_CADENCE", err.Error() + " (default A=7d,B=14d,C=30d,D=90d)"}
+	}
+	c.Cadence = cadence
+	if err := checkCron(c.Sweep); err != nil {
+		return c, &SettingError{"SALESBOT_SWEEP", err.Error()}
+	}
+	if err := checkCron(c.Digest); err != nil {
+		return c, &SettingError{"SALESBOT_DIGEST", err.Error()}
+	}
+	if c.WorkHours, err = parseWorkHours(get("SALESBOT_WORK_HOURS", defaultWorkHours)); err != nil {
+		return c, &SettingError{"SALESBOT_WORK_HOURS", err.Error()}
+	}
+	return c, nil
+}
+
+// checkCron parses a cron spec as robfig/cron will, turning its panics on
+// malformed CRON_TZ= prefixes into errors.
+func checkCron(spec string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%q is not a valid schedule: %v", spec, r)
+		}
+	}()
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return fmt.Errorf("%q is not a valid schedule (%v); use cron syntax such as \"0 8 * * 1-5\" or \"@every 1m\"", spec, err)
+	}
+	return nil
+}
+
+func parseWorkHours(s string) (WorkHours, error) {
+	from, to, ok := strings.Cut(s, "-")
+	f, err1 := strconv.Atoi(strings.TrimSpace(from))
+	t, err2 := strconv.Atoi(strings.TrimSpace(to))
+	if !ok || err1 != nil || err2 != nil || f < 0 || t > 24 || f >= t {
+		return WorkHours{}, fmt.Errorf("%q is not a span of hours such as 09-18", s)
+	}
+	return WorkHours{From: f, To: t}, nil
+}

@@ -1,0 +1,183 @@
+// Command salesbot runs the Slack sales bot (serve), the same handlers from a
+// terminal (console), and the container's health probe (healthcheck).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // time zones work in a scratch image too
+
+	"github.com/redis/go-redis/v9"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"salesbot/bot"
+	"salesbot/handlers"
+	"salesbot/store"
+)
+
+const usage = `salesbot — a Slack bot that runs a B2B sales team's daily method.
+
+Usage:
+  salesbot serve         run the bot (HTTP endpoints, or Socket Mode when SLACK_APP_TOKEN is set)
+  salesbot console       drive the same handlers from this terminal (--user, --manager, --demo)
+  salesbot healthcheck   exit 0 when the local bot answers /healthz (for Docker's HEALTHCHECK)
+
+Settings come from the environment; see README.md.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "salesbot:", err)
+		os.Exit(1)
+	}
+}
+
+// run dispatches a subcommand; it is main without the process, for tests.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		cfg, err := LoadConfig(getenv, true)
+		if err != nil {
+			return err
+		}
+		m, err := NewMain(cfg, slog.New(slog.NewJSONHandler(stderr, nil)))
+		if err != nil {
+			return err
+		}
+		defer m.Close()
+		return m.Run(ctx)
+	case "console":
+		return runConsole(ctx, args[1:], getenv, stdin, stdout)
+	case "healthcheck":
+		return healthcheck(ctx, getenv("LISTEN_ADDR"))
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// Main is the serving bot: the store, the handlers and the transports wired
+// together.
+type Main struct {
+	cfg     Config
+	log     *slog.Logger
+	redis   redis.UniversalClient
+	store   *store.Store
+	handler *handlers.Handler
+	api     *slack.Client
+	metrics *bot.Metrics
+}
+
+// NewMain wires the bot from its settings. It does not connect to anything
+// yet.
+func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
+	client, err := store.NewClient(cfg.RedisURL)
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL: %w", err)
+	}
+	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL)}
+	if cfg.AppToken != "" {
+		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	}
+	api := slack.New(cfg.BotToken, opts...)
+	st := store.New(client)
+	h := handlers.New(st, api, handlers.Config{Cadence: cfg.Cadence, Managers: cfg.Managers, Logger: log})
+	return &Main{cfg: cfg, log: log, redis: client, store: st, handler: h, api: api, metrics: bot.NewMetrics()}, nil
+}
+
+// Run serves until ctx is done (SIGTERM or SIGINT), then stops taking
+// requests, finishes those in flight and the work they started, and returns.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.store.Ping(ctx); err != nil {
+		m.log.Warn("redis is not answering yet; /readyz stays 503 until it does", "err", err)
+	}
+	var verifier *bot.Verifier
+	if m.cfg.SigningSecret != "" {
+		verifier = bot.NewVerifier(m.cfg.SigningSecret, nil)
+	}
+	srv := &http.Server{
+		Addr:              m.cfg.ListenAddr,
+		Handler:           bot.NewServer(m.handler, verifier, m.store, m.metrics, m.log),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+	}
+	ln, err := net.Listen("tcp", m.cfg.ListenAddr)
+	if err != nil {
+		return fmt.Errorf("LISTEN_ADDR: %w", err)
+	}
+	errs := make(chan error, 2)
+	go func() { errs <- srv.Serve(ln) }()
+	mode := "http"
+	if m.cfg.AppToken != "" {
+		mode = "socket"
+		sm := bot.NewSocketMode(socketmode.New(m.api), m.handler, m.metrics, m.log)
+		go func() { errs <- sm.Run(ctx) }()
+	}
+	m.log.Info("salesbot serving", "addr", ln.Addr().String(), "mode", mode)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		m.log.Info("shutting down")
+	case runErr = <-errs:
+		m.log.Error("stopped", "err", runErr)
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		m.log.Error("http shutdown", "err", err)
+	}
+	m.handler.Wait()
+	if errors.Is(runErr, http.ErrServerClosed) {
+		runErr = nil
+	}
+	return runErr
+}
+
+// Close releases the Redis connections.
+func (m *Main) Close() error { return m.redis.Close() }
+
+// healthcheck asks the bot on this machine whether it runs.
+func healthcheck(ctx context.Context, listen string) error {
+	if listen == "" {
+		listen = defaultListen
+	}
+	_, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("LISTEN_ADDR: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://127.0.0.1:"+port+"/healthz", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("healthcheck: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("healthcheck: /healthz answered %s", resp.Status)
+	}
+	return nil
+}
