@@ -217,11 +217,12 @@ func (l *Lead) SetStakeholder(a Actor, s Stakeholder, now time.Time) (Change, er
 	key := NormalizePerson(name)
 	for i, old := range l.Stakeholders {
 		if NormalizePerson(old.Name) == key {
+			s.Name = old.Name // the spelling first recorded stays
 			if s.Notes == "" {
 				s.Notes = old.Notes
 			}
 			l.Stakeholders[i] = s
-			return l.change(a, ChangeStance, old.Support.String(), s.Support.String(), name, now), nil
+			return l.change(a, ChangeStance, old.Support.String(), s.Support.String(), s.Name, now), nil
 		}
 	}
 	if len(l.Stakeholders) >= MaxStakeholders {

@@ -1,0 +1,378 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+func TestSignatureRefusals(t *testing.T) {
+	h := newHarness(t)
+	body := h.commandForm(rep, "/lead new Acme").Encode()
+	cases := map[string]func(*http.Request){
+		"wrong signature": func(r *http.Request) { r.Header.Set("X-Slack-Signature", "v0="+strings.Repeat("0", 64)) },
+		"no signature":    func(r *http.Request) { r.Header.Del("X-Slack-Signature") },
+		"stale timestamp": func(r *http.Request) {
+			old := signedRequest(t, r.URL.String(), body, time.Now().Add(-6*time.Minute))
+			r.Header = old.Header
+		},
+		"future timestamp": func(r *http.Request) {
+			r.Header = signedRequest(t, r.URL.String(), body, time.Now().Add(6*time.Minute)).Header
+		},
+		"tampered body": func(r *http.Request) {
+			tampered := strings.Replace(body, "Acme", "Evil", 1)
+			r.Body = http.NoBody
+			*r = *signedRequest(t, r.URL.String(), tampered, time.Now())
+			r.Header.Set("X-Slack-Signature", signedRequest(t, r.URL.String(), body, time.Now()).Header.Get("X-Slack-Signature"))
+		},
+	}
+	for name, spoil := range cases {
+		t.Run(name, func(t *testing.T) {
+			for _, path := range []string{"/slack/commands", "/slack/interactions", "/slack/events"} {
+				req := signedRequest(t, h.bot.URL+path, body, time.Now())
+				spoil(req)
+				if status, _ := h.post(req); status != http.StatusUnauthorized {
+					t.Errorf("%s: status %d, want 401", path, status)
+				}
+			}
+		})
+	}
+	names, err := h.store.LeadNames(t.Context(), h.team)
+	if err != nil || len(names) != 0 {
+		t.Fatalf("refused requests changed the store: %v %v", names, err)
+	}
+}
+
+func TestBodyTooLarge(t *testing.T) {
+	h := newHarness(t)
+	big := "text=" + strings.Repeat("a", 1<<20+10)
+	if status, _ := h.post(signedRequest(t, h.bot.URL+"/slack/commands", big, time.Now())); status != http.StatusRequestEntityTooLarge {
+		t.Fatalf("status %d, want 413", status)
+	}
+}
+
+func TestLeadLifecycle(t *testing.T) {
+	h := newHarness(t)
+
+	reply := h.command(rep, `/lead new "Acme Industrial Co., Ltd."`)
+	if reply.ResponseType != slack.ResponseTypeEphemeral {
+		t.Errorf("reply type %q, want ephemeral", reply.ResponseType)
+	}
+	mustContain(t, "new", text(reply), "Acme Industrial Co., Ltd.", "your lead", "grade_button")
+	l := h.lead("Acme Industrial")
+	if l.Owner != rep || l.Grade != salesbot.GradeC || l.Stage != salesbot.StageLead {
+		t.Fatalf("stored lead %+v", l)
+	}
+
+	// The same company written differently is a duplicate, and says who owns it.
+	dup := h.command(other, "/lead new ACME INDUSTRIAL inc")
+	mustContain(t, "duplicate", text(dup), "already registered", "<@"+rep+">", "lead_request")
+	if names, _ := h.store.LeadNames(t.Context(), h.team); len(names) != 1 {
+		t.Fatalf("duplicate registered: %v", names)
+	}
+
+	mustContain(t, "grade", text(h.command(rep, `/lead grade Acme A selection starts in January`)), "C → *A*")
+	mustContain(t, "key", text(h.command(rep, `/lead key Acme budget 2M RMB software and services`)), "Budget", "Still unknown")
+	mustContain(t, "visit", text(h.command(rep, `/visit "Acme Industrial" 2026-11-20 met the CFO next: 2026-11-30 send the quote`)),
+		"Logged a visit", "2026-11-20", "send the quote", "2026-11-30")
+	mustContain(t, "stance", text(h.command(rep, `/stance Acme "Wang Li" eb high +2 wants the plant live by June`)),
+		"Wang Li", "Economic buyer", "angel")
+	mustContain(t, "stance update", text(h.command(rep, `/stance Acme “wang li” eb high −1`)), "Support +2 → -1")
+	mustContain(t, "stage", text(h.command(rep, `/lead stage Acme first-visit`)), "First visit")
+
+	l = h.lead("Acme Industrial")
+	if l.Grade != salesbot.GradeA || l.Stage != salesbot.StageFirstVisit || l.NextStep != "send the quote" {
+		t.Fatalf("lead after updates: grade %s stage %s next %q", l.Grade, l.Stage, l.NextStep)
+	}
+	shanghai, _ := time.LoadLocation("Asia/Shanghai")
+	if want := time.Date(2026, 11, 30, 0, 0, 0, 0, shanghai); !l.Due.Equal(want) {
+		t.Errorf("due %v, want the next step's date %v", l.Due, want)
+	}
+	if len(l.Stakeholders) != 1 || l.Stakeholders[0].Support != -1 {
+		t.Errorf("stakeholders %+v", l.Stakeholders)
+	}
+	history, _ := h.store.History(t.Context(), h.team, l.ID, 20)
+	var grade *salesbot.Change
+	for i := range history {
+		if history[i].Kind == salesbot.ChangeGrade {
+			grade = &history[i]
+		}
+	}
+	if grade == nil || grade.From != "C" || grade.To != "A" || grade.By != rep || grade.Reason != "selection starts in January" {
+		t.Errorf("grade history %+v", grade)
+	}
+
+	card := text(h.command(rep, "/lead show acme"))
+	mustContain(t, "card", card, "Acme Industrial Co., Ltd.", "<@"+rep+">", "A · closes within 3 months", "First visit (2 of 7)",
+		"2026-11-30", "send the quote", "met the CFO", "2M RMB", "Unknown", "Schedule", "Wang Li", "Economic buyer", "visit_open")
+
+	list := text(h.command(rep, "/lead list"))
+	mustContain(t, "list", list, "Your pipeline", "*A*", "Acme Industrial Co., Ltd.", "touched 3 days ago")
+
+	mustContain(t, "lost", text(h.command(rep, "/lead lost Acme budget frozen")), "lost", "budget frozen", "pool")
+	if l = h.lead("Acme Industrial"); l.Stage != salesbot.StageLost || !l.Due.IsZero() {
+		t.Fatalf("lost lead: stage %s due %v", l.Stage, l.Due)
+	}
+	if due, _ := h.store.DueLeads(t.Context(), h.team, now.AddDate(1, 0, 0), 10); len(due) != 0 {
+		t.Errorf("a lost lead is still due: %v", due)
+	}
+	// Only managers assign; assigning a lost lead reopens it.
+	mustContain(t, "rep assigns", text(h.command(rep, "/lead assign Acme <@"+other+"|other>")), "Only managers")
+	mustContain(t, "assign", text(h.command(manager, "/lead assign Acme <@"+other+"|other>")), "<@"+other+">'s lead now")
+	if l = h.lead("Acme Industrial"); l.Owner != other || l.Stage != salesbot.StageLead {
+		t.Fatalf("assigned lead: owner %s stage %s", l.Owner, l.Stage)
+	}
+	dm := h.slack.WaitFor(t, "chat.postMessage", 1)
+	mustContain(t, "assignment DM", dm[0].Param("channel")+dm[0].Text(), other, "gave you")
+	mustContain(t, "won", text(h.command(other, "/lead won Acme")), "won")
+}
+
+func TestStrangerCannotChangeALead(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Globex")
+	before := h.lead("Globex")
+	for _, line := range []string{
+		"/lead grade Globex A", "/lead stage Globex first-visit", "/lead won Globex", "/lead lost Globex",
+		"/lead key Globex budget 1M", `/visit Globex met them`, `/stance Globex "Li" eb high +1`, "/lead show Globex",
+	} {
+		reply := h.command(other, line)
+		mustContain(t, line, text(reply), "<@"+rep+">")
+		if !strings.Contains(reply.Text, ":no_entry:") {
+			t.Errorf("%s: not refused: %s", line, reply.Text)
+		}
+	}
+	after := h.lead("Globex")
+	if after.UpdatedAt != before.UpdatedAt || after.Grade != before.Grade || !after.LastTouch.IsZero() || len(after.Stakeholders) > 0 {
+		t.Errorf("a stranger changed the lead: %+v", after)
+	}
+}
+
+func TestBadInputSaysHowToWriteIt(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Initech")
+	cases := []struct{ line, want string }{
+		{"/lead grade Initech E", "Use A"},
+		{"/lead grade Nowhere A", "No lead is called"},
+		{"/lead stage Initech demo", "needs a manager"},
+		{"/lead stage Initech nirvana", "not a stage"},
+		{"/visit Initech 2026-02-30 met", "not a real day"},
+		{"/visit Initech 2026-12-25 met", "in the future"},
+		{"/visit Initech met next: 2026-01-01 call", "has passed"},
+		{`/stance Initech "Li" boss high +1`, "not a role"},
+		{`/stance Initech "Li" eb high +5`, "not a support level"},
+		{`/lead new "Unclosed`, "never closed"},
+		{"/lead key Initech mood great", "not a key fact"},
+		{"/lead frobnicate", "not a command I know"},
+		{"/lead list @nobody", "neither a grade nor a rep"},
+	}
+	before := h.lead("Initech")
+	for _, c := range cases {
+		reply := h.command(rep, c.line)
+		mustContain(t, c.line, reply.Text, c.want)
+		if reply.ResponseType != slack.ResponseTypeEphemeral {
+			t.Errorf("%s: reply not ephemeral", c.line)
+		}
+	}
+	if after := h.lead("Initech"); after.UpdatedAt != before.UpdatedAt {
+		t.Errorf("bad input changed the lead")
+	}
+}
+
+func TestHostileCompanyNameIsShownNotBroadcast(t *testing.T) {
+	h := newHarness(t)
+	// Slack escapes <, > and & in command text; the bot stores the name as
+	// typed and escapes it again when it shows it.
+	reply := h.command(rep, "/lead new &lt;!channel&gt; &amp; Sons")
+	if l := h.lead("<!channel> & Sons"); l.Company != "<!channel> & Sons" {
+		t.Fatalf("stored %q", l.Company)
+	}
+	if strings.Contains(text(reply), "<!channel>") {
+		t.Fatalf("reply would broadcast: %s", text(reply))
+	}
+	mustContain(t, "escaped", reply.Text, "&lt;!channel&gt; &amp; Sons")
+}
+
+func TestStageApprovalByManager(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Umbrella")
+	h.command(rep, "/lead stage Umbrella first-visit")
+	h.command(rep, "/lead stage Umbrella discovery")
+	h.command(rep, "/lead stage Umbrella demo")
+	reply := h.command(rep, "/lead stage Umbrella quote")
+	mustContain(t, "request", reply.Text, "needs a manager's approval")
+	if l := h.lead("Umbrella"); l.Stage != salesbot.StageDemo {
+		t.Fatalf("moved before approval: %s", l.Stage)
+	}
+	request := h.slack.WaitFor(t, "chat.postMessage", 1)[0]
+	if request.Param("channel") != manager {
+		t.Fatalf("approval request went to %s", request.Param("channel"))
+	}
+	mustContain(t, "approval request", request.Text(), "Umbrella", "Quote", `"approve"`, `"reject"`)
+
+	l := h.lead("Umbrella")
+	h.click(rep, "approve", l.ID+"|quote|"+rep) // a rep cannot approve
+	if l := h.lead("Umbrella"); l.Stage != salesbot.StageDemo {
+		t.Fatalf("a rep approved their own quote")
+	}
+	h.click(manager, "approve", l.ID+"|quote|"+rep)
+	if l := h.lead("Umbrella"); l.Stage != salesbot.StageQuote {
+		t.Fatalf("stage after approval: %s", l.Stage)
+	}
+	responses := h.slack.WaitFor(t, "response", 2)
+	mustContain(t, "approval outcome", responses[len(responses)-1].Text(), "approved")
+	told := h.slack.WaitFor(t, "chat.postMessage", 2)
+	mustContain(t, "rep told", told[len(told)-1].Param("channel")+told[len(told)-1].Text(), rep, "approved")
+
+	// A manager may skip stages directly.
+	mustContain(t, "skip", h.command(manager, "/lead stage Umbrella negotiation").Text, "Negotiation")
+}
+
+func TestModals(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Hooli")
+
+	// A command alone opens its form, and the labels carry the promised words.
+	if msg := h.command(rep, "/visit"); msg.Text != "" {
+		t.Fatalf("opening a form replied %q", msg.Text)
+	}
+	open := h.slack.WaitFor(t, "views.open", 1)[0]
+	if open.Param("trigger_id") != "trigger-/visit" {
+		t.Errorf("views.open trigger %q", open.Param("trigger_id"))
+	}
+	mustContain(t, "visit form", open.Param("view"), `"callback_id":"visit"`, "Company", "Date", "Notes", "Next step")
+	h.command(rep, "/stance")
+	mustContain(t, "stance form", h.slack.WaitFor(t, "views.open", 2)[1].Param("view"), "Company", "Person", "Role", "Influence", "Support")
+	h.command(rep, "/lead grade")
+	mustContain(t, "grade form", h.slack.WaitFor(t, "views.open", 3)[2].Param("view"), "Company", "Grade")
+
+	// A future date is refused under the date input; nothing is written.
+	status, body := h.submit(rep, "visit", map[string]slack.BlockAction{
+		"company": value("Hooli"), "date": {SelectedDate: "2026-12-24"}, "notes": value("demo"),
+	})
+	var resp slack.ViewSubmissionResponse
+	if status != http.StatusOK || json.Unmarshal(body, &resp) != nil || resp.ResponseAction != slack.RAErrors || !strings.Contains(resp.Errors["date"], "future") {
+		t.Fatalf("future date: status %d body %s", status, body)
+	}
+	if l := h.lead("Hooli"); !l.LastTouch.IsZero() {
+		t.Fatalf("refused visit was logged")
+	}
+	// An unknown company is refused under the company input.
+	_, body = h.submit(rep, "lead_grade", map[string]slack.BlockAction{"company": value("Nobody Inc"), "grade": option("A")})
+	if !strings.Contains(string(body), `"company"`) || !strings.Contains(string(body), "No lead") {
+		t.Fatalf("unknown company: %s", body)
+	}
+
+	// A good submission closes the form, saves, and tells the rep.
+	status, body = h.submit(rep, "visit", map[string]slack.BlockAction{
+		"company": value("hooli"), "kind": option("call"), "notes": value("talked to IT"),
+		"next_step": value("demo for IT"), "next_date": {SelectedDate: "2026-11-27"},
+	})
+	if status != http.StatusOK || len(body) != 0 {
+		t.Fatalf("good submission: status %d body %s", status, body)
+	}
+	l := h.lead("Hooli")
+	if l.LastTouch.IsZero() || l.NextStep != "demo for IT" {
+		t.Fatalf("visit not logged: %+v", l)
+	}
+	visits, _ := h.store.Visits(t.Context(), h.team, l.ID, 5)
+	if len(visits) != 1 || visits[0].Kind != salesbot.KindCall || visits[0].Notes != "talked to IT" {
+		t.Fatalf("visits %+v", visits)
+	}
+	told := h.slack.WaitFor(t, "chat.postEphemeral", 1)[0]
+	mustContain(t, "confirmation", told.Param("user")+told.Param("channel")+told.Text(), rep, "C0SALES", "Logged a call")
+
+	_, body = h.submit(rep, "stance", map[string]slack.BlockAction{
+		"company": value("Hooli"), "person": value("Gavin"), "role": option("eb"), "influence": option("high"), "support": option("-3"),
+	})
+	if len(body) != 0 {
+		t.Fatalf("stance: %s", body)
+	}
+	if s, ok := h.lead("Hooli").Stakeholder("gavin"); !ok || s.Quadrant() != salesbot.QuadrantDevil {
+		t.Fatalf("stakeholder %+v", s)
+	}
+}
+
+func TestManagersAdd(t *testing.T) {
+	h := newHarness(t)
+	mustContain(t, "rep", h.command(rep, "/salesbot managers add <@"+other+">").Text, "Only managers")
+	mustContain(t, "manager", h.command(manager, "/salesbot managers add <@"+other+"|o>").Text, "granted", other)
+	if ok, _ := h.store.IsManager(t.Context(), h.team, other); !ok {
+		t.Fatal("manager not stored")
+	}
+	// The new manager sees the team pipeline.
+	h.command(rep, "/lead new Vandelay")
+	mustContain(t, "list all", text(h.command(other, "/lead list all")), "Team pipeline", "Vandelay", "<@"+rep+">")
+	mustContain(t, "help", h.command(rep, "/salesbot help").Text, "/lead new", "/visit", "/stance")
+}
+
+func TestLeadRequestGoesToManagers(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Stark")
+	l := h.lead("Stark")
+	h.click(other, "lead_request", l.ID)
+	ask := h.slack.WaitFor(t, "chat.postMessage", 1)[0]
+	mustContain(t, "request", ask.Param("channel")+ask.Text(), manager, "asks for", "Stark", "assign_to")
+	h.click(manager, "assign_to", l.ID+"|"+other)
+	if l := h.lead("Stark"); l.Owner != other {
+		t.Fatalf("owner %s after assignment", l.Owner)
+	}
+}
+
+func TestRedisDownGetsAPoliteReply(t *testing.T) {
+	h := newHarness(t)
+	// A second bot whose Redis is a closed port.
+	down := newDownBot(t, h)
+	status, body := h.post(signedRequest(t, down.URL+"/slack/commands", h.commandForm(rep, "/lead new Acme").Encode(), time.Now()))
+	if status != http.StatusOK || !strings.Contains(string(body), "try again in a moment") {
+		t.Fatalf("status %d body %s", status, body)
+	}
+	resp, err := http.Get(down.URL + "/readyz")
+	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("readyz while down: %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+	resp, err = http.Get(h.bot.URL + "/readyz")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("readyz while up: %v %v", resp.StatusCode, err)
+	}
+	resp.Body.Close()
+}
+
+func TestOperatorEndpoints(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Wayne")
+	for path, want := range map[string]string{"/healthz": "ok", "/metrics": `salesbot_requests_total{kind="command",name="/lead",transport="http"} 1`} {
+		resp, err := http.Get(h.bot.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %d, want %q in output", path, resp.StatusCode, want)
+		}
+	}
+}
+
+func TestEvents(t *testing.T) {
+	h := newHarness(t)
+	status, body := h.post(signedRequest(t, h.bot.URL+"/slack/events", `{"type":"url_verification","challenge":"c-123","token":"x"}`, time.Now()))
+	if status != http.StatusOK || string(body) != "c-123" {
+		t.Fatalf("challenge: %d %q", status, body)
+	}
+	h.command(rep, "/lead new Cyberdyne")
+	ev := `{"type":"event_callback","team_id":"` + h.team + `","event_id":"Ev1","event":{"type":"app_home_opened","user":"` + rep + `","tab":"home","channel":"D1"}}`
+	if status, _ := h.post(signedRequest(t, h.bot.URL+"/slack/events", ev, time.Now())); status != http.StatusOK {
+		t.Fatalf("event: %d", status)
+	}
+	h.h.Wait()
+	home := h.slack.WaitFor(t, "views.publish", 1)[0]
+	mustContain(t, "home", home.Param("user_id")+home.Param("view"), rep, "home", "Cyberdyne")
+}

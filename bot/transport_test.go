@@ -1,0 +1,142 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"salesbot/bot"
+	"salesbot/handlers"
+	"salesbot/store"
+)
+
+// Slack's published example request (docs: "Verifying requests from Slack").
+func TestVerifierSlackExample(t *testing.T) {
+	const (
+		exampleSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+		ts            = "1531420618"
+		body          = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+		want          = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+	)
+	if got := bot.Sign([]byte(exampleSecret), ts, []byte(body)); got != want {
+		t.Fatalf("Sign = %s, want %s", got, want)
+	}
+	then := time.Unix(1531420618, 0)
+	header := http.Header{}
+	header.Set("X-Slack-Request-Timestamp", ts)
+	header.Set("X-Slack-Signature", want)
+	cases := []struct {
+		name   string
+		now    time.Time
+		secret string
+		body   string
+		want   error
+	}{
+		{"example verifies at its own time", then.Add(time.Minute), exampleSecret, body, nil},
+		{"stale by six minutes", then.Add(6 * time.Minute), exampleSecret, body, bot.ErrStaleTimestamp},
+		{"from the future", then.Add(-6 * time.Minute), exampleSecret, body, bot.ErrStaleTimestamp},
+		{"other secret", then, "another-secret", body, bot.ErrBadSignature},
+		{"changed body", then, exampleSecret, body + "x", bot.ErrBadSignature},
+	}
+	for _, c := range cases {
+		v := bot.NewVerifier(c.secret, func() time.Time { return c.now })
+		if err := v.Verify(header, []byte(c.body)); !errors.Is(err, c.want) {
+			t.Errorf("%s: err %v, want %v", c.name, err, c.want)
+		}
+	}
+	if err := bot.NewVerifier(exampleSecret, nil).Verify(http.Header{}, []byte(body)); !errors.Is(err, bot.ErrMissingSignature) {
+		t.Errorf("no headers: %v", err)
+	}
+}
+
+// newDownBot serves the same handlers on a store whose Redis is a closed port.
+func newDownBot(t *testing.T, h *harness) *httptest.Server {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	client, err := store.NewClient("redis://" + addr + "/0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	st := store.New(client)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	api := slack.New("xoxb-test", slack.OptionAPIURL(h.slack.APIURL()))
+	hd := handlers.New(st, api, handlers.Config{Logger: log})
+	srv := httptest.NewServer(bot.NewServer(hd, bot.NewVerifier(secret, nil), st, nil, log))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// TestSocketMode delivers a slash command over a fake Socket Mode websocket
+// and checks that the acknowledgement carries the reply, and that the
+// command reached Redis.
+func TestSocketMode(t *testing.T) {
+	h := newHarness(t)
+	acks := make(chan map[string]any, 2)
+	upgrader := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	h.slack.Socket = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_ = conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
+		cmd := h.commandForm(rep, "/lead new Soylent")
+		payload := map[string]string{}
+		for k := range cmd {
+			payload[k] = cmd.Get(k)
+		}
+		_ = conn.WriteJSON(map[string]any{"type": "slash_commands", "envelope_id": "env-1", "payload": payload, "accepts_response_payload": true})
+		for {
+			var ack map[string]any
+			if err := conn.ReadJSON(&ack); err != nil {
+				return
+			}
+			acks <- ack
+		}
+	})
+	api := slack.New("xoxb-test", slack.OptionAPIURL(h.slack.APIURL()), slack.OptionAppLevelToken("xapp-test"))
+	sm := bot.NewSocketMode(socketmode.New(api), h.h, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- sm.Run(ctx) }()
+
+	select {
+	case ack := <-acks:
+		if ack["envelope_id"] != "env-1" {
+			t.Fatalf("ack %v", ack)
+		}
+		b, _ := json.Marshal(ack["payload"])
+		mustContain(t, "ack payload", string(b), "Soylent", "your lead", "ephemeral")
+	case <-time.After(10 * time.Second):
+		t.Fatal("no ack over Socket Mode")
+	}
+	if l := h.lead("Soylent"); l.Owner != rep {
+		t.Fatalf("owner %s", l.Owner)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Socket Mode did not stop")
+	}
+}
