@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"salesbot"
+)
+
+func env(pairs map[string]string) func(string) string {
+	return func(k string) string { return pairs[k] }
+}
+
+func goodEnv() map[string]string {
+	return map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret"}
+}
+
+func TestLoadConfigDefaults(t *testing.T) {
+	c, err := LoadConfig(env(goodEnv()), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.RedisURL != "redis://localhost:6379/0" || c.ListenAddr != ":3000" || c.Sweep != "@every 1m" ||
+		c.Digest != "0 8 * * 1-5" || c.WorkHours != (WorkHours{9, 18}) || c.APIURL != "https://slack.com/api/" {
+		t.Errorf("defaults: %+v", c)
+	}
+	if c.Cadence[salesbot.GradeA] != 7*24*time.Hour || c.Cadence[salesbot.GradeD] != 90*24*time.Hour {
+		t.Errorf("cadence %v", c.Cadence)
+	}
+	// Socket Mode needs no signing secret.
+	if _, err := LoadConfig(env(map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}), true); err != nil {
+		t.Errorf("socket mode: %v", err)
+	}
+	// The console needs no Slack at all.
+	if _, err := LoadConfig(env(nil), false); err != nil {
+		t.Errorf("console: %v", err)
+	}
+}
+
+func TestLoadConfigNamesTheBadSetting(t *testing.T) {
+	cases := []struct{ name, value, want string }{
+		{"SLACK_BOT_TOKEN", "", "SLACK_BOT_TOKEN"},
+		{"SLACK_BOT_TOKEN", "xoxp-user", "SLACK_BOT_TOKEN"},
+		{"SLACK_SIGNING_SECRET", "", "SLACK_SIGNING_SECRET"},
+		{"SLACK_APP_TOKEN", "xoxb-wrong", "SLACK_APP_TOKEN"},
+		{"SLACK_API_URL", "https://slack.com/api", "SLACK_API_URL"},
+		{"SLACK_API_URL", "ftp://x/", "SLACK_API_URL"},
+		{"REDIS_URL", "mysql://localhost", "REDIS_URL"},
+		{"REDIS_URL", "redis-sentinel://h:26379", "REDIS_URL"},
+		{"LISTEN_ADDR", "3000", "LISTEN_ADDR"},
+		{"SALESBOT_MANAGERS", "U123,bob", "SALESBOT_MANAGERS"},
+		{"SALESBOT_CADENCE", "A=soon", "SALESBOT_CADENCE"},
+		{"SALESBOT_CADENCE", "E=7d", "SALESBOT_CADENCE"},
+		{"SALESBOT_SWEEP", "every minute", "SALESBOT_SWEEP"},
+		{"SALESBOT_DIGEST", "CRON_TZ=Mars/Olympus 0 8 * * *", "SALESBOT_DIGEST"},
+		{"SALESBOT_DIGEST", "0 25 * * *", "SALESBOT_DIGEST"},
+		{"SALESBOT_WORK_HOURS", "18-09", "SALESBOT_WORK_HOURS"},
+		{"SALESBOT_WORK_HOURS", "nine-five", "SALESBOT_WORK_HOURS"},
+	}
+	for _, c := range cases {
+		e := goodEnv()
+		e[c.name] = c.value
+		_, err := LoadConfig(env(e), true)
+		var se *SettingError
+		if !errors.As(err, &se) || se.Name != c.want {
+			t.Errorf("%s=%q: err %v, want a SettingError naming %s", c.name, c.value, err, c.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: error leaks the signing secret: %v", c.name, err)
+		}
+	}
+}
+
+func TestLoadConfigNeverEchoesRedisPassword(t *testing.T) {
+	e := goodEnv()
+	e["REDIS_URL"] = "redis://:hunter2@localhost:6379/notadb"
+	_, err := LoadConfig(env(e), true)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("err %v", err)
+	}
+}

@@ -1,0 +1,150 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"salesbot/bot"
+	"salesbot/internal/fakeslack"
+	"salesbot/internal/redistest"
+)
+
+func TestServeRefusesBadSettings(t *testing.T) {
+	var stderr strings.Builder
+	err := run(t.Context(), []string{"serve"}, env(map[string]string{"SLACK_BOT_TOKEN": "xoxb-1"}), strings.NewReader(""), io.Discard, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "SLACK_SIGNING_SECRET") {
+		t.Fatalf("err %v", err)
+	}
+	if err := run(t.Context(), []string{"bogus"}, env(nil), strings.NewReader(""), io.Discard, &stderr); err == nil {
+		t.Fatal("unknown command accepted")
+	}
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// TestServeProcess builds the real binary, serves a signed slash command,
+// passes the healthcheck, and exits 0 on SIGTERM.
+func TestServeProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "salesbot")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	fs := fakeslack.New(t)
+	addr := freeAddr(t)
+	environ := append(os.Environ(),
+		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET=proc-secret", "SLACK_APP_TOKEN=",
+		"SLACK_API_URL="+fs.APIURL(), "REDIS_URL="+redistest.URL(t), "LISTEN_ADDR="+addr)
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = environ
+	stderr, _ := cmd.StderrPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	logs := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			logs <- sc.Text()
+		}
+		close(logs)
+	}()
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
+
+	base := "http://" + addr
+	waitHTTP(t, base+"/readyz")
+
+	check := exec.Command(bin, "healthcheck")
+	check.Env = environ
+	if out, err := check.CombinedOutput(); err != nil {
+		t.Fatalf("healthcheck: %v %s", err, out)
+	}
+
+	team := redistest.Team(t)
+	form := url.Values{"team_id": {team}, "user_id": {"U0PROC"}, "channel_id": {"C1"}, "command": {"/lead"}, "text": {"new Proc Co"}}
+	body := form.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest(http.MethodPost, base+"/slack/commands", strings.NewReader(body))
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", bot.Sign([]byte("proc-secret"), ts, []byte(body)))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(reply), "Proc Co") {
+		t.Fatalf("command: %d %s", resp.StatusCode, reply)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not exit after SIGTERM")
+	}
+	var all []string
+	for l := range logs {
+		all = append(all, l)
+	}
+	joined := strings.Join(all, "\n")
+	if !strings.Contains(joined, "shutting down") {
+		t.Errorf("no shutdown log:\n%s", joined)
+	}
+	for _, secret := range []string{"proc-secret", "xoxb-test"} {
+		if strings.Contains(joined, secret) {
+			t.Errorf("logs leak %s", secret)
+		}
+	}
+}
+
+func waitHTTP(t *testing.T, target string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 15*time.Second)
+	defer cancel()
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s never answered 200 (last: %v)", target, fmt.Sprint(err))
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
