@@ -33,8 +33,11 @@ func ParseDate(s string) (Date, error) {
 	}
 	var n [3]int
 	for i, p := range parts {
+		if strings.TrimLeft(p, "0123456789") != "" {
+			return Date{}, bad
+		}
 		v, err := strconv.Atoi(p)
-		if err != nil || v < 0 {
+		if err != nil {
 			return Date{}, bad
 		}
 		n[i] = v

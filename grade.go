@@ -120,13 +120,24 @@ func (c Cadence) String() string {
 	return strings.Join(parts, ",")
 }
 
+// maxCadenceDays bounds a cadence: ten years, far beyond any sales cycle and
+// far from overflowing a time.Duration.
+const maxCadenceDays = 3650
+
 func parseDays(s string) (time.Duration, error) {
 	if n, ok := strings.CutSuffix(s, "d"); ok {
 		days, err := strconv.Atoi(n)
 		if err != nil {
 			return 0, err
 		}
+		if days > maxCadenceDays {
+			return 0, fmt.Errorf("%d days is more than %d", days, maxCadenceDays)
+		}
 		return time.Duration(days) * Day, nil
 	}
-	return time.ParseDuration(s)
+	d, err := time.ParseDuration(s)
+	if err == nil && d > maxCadenceDays*Day {
+		return 0, fmt.Errorf("%s is more than %d days", s, maxCadenceDays)
+	}
+	return d, err
 }

@@ -157,13 +157,16 @@ func NewLead(a Actor, team, id, company string, grade Grade, now time.Time) (*Le
 // CleanCompany trims a company name and checks it is one a person could
 // mean: not empty, not too long, no control characters.
 func CleanCompany(name string) (string, error) {
-	name = strings.Join(strings.Fields(name), " ")
+	if !utf8.ValidString(name) {
+		return "", Errorf(EINVALID, "That company name has characters that cannot be shown. Type it as plain text.")
+	}
+	name = strings.Join(strings.Fields(dropInvisible(name)), " ")
 	switch {
 	case name == "" || NormalizeCompany(name) == "":
 		return "", Errorf(EINVALID, "Which company? Write it after the command, e.g. `/lead new \"Acme Industrial\"`.")
 	case utf8.RuneCountInString(name) > MaxCompanyLen:
 		return "", Errorf(EINVALID, "That company name is %d characters long; keep it under %d.", utf8.RuneCountInString(name), MaxCompanyLen)
-	case strings.IndexFunc(name, unicode.IsControl) >= 0 || !utf8.ValidString(name):
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		return "", Errorf(EINVALID, "That company name has characters that cannot be shown. Type it as plain text.")
 	}
 	return name, nil
@@ -283,7 +286,7 @@ func (l *Lead) Assign(a Actor, to string, now time.Time) ([]Change, error) {
 	if to == "" {
 		return nil, Errorf(EINVALID, "Assign to whom? Mention the rep, e.g. `/lead assign \"%s\" @wang`.", l.Company)
 	}
-	if to == l.Owner && l.Open() {
+	if to == l.Owner && l.Stage != StageLost {
 		return nil, Errorf(EINVALID, "%s is already <@%s>'s lead.", l.Company, to)
 	}
 	var changes []Change

@@ -13,6 +13,17 @@ import (
 // Latin one.
 func foldWidth(s string) string { return norm.NFKC.String(s) }
 
+// dropInvisible removes format characters (zero-width spaces, byte-order
+// marks, soft hyphens …) that a pasted name carries unseen.
+func dropInvisible(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
 // Legal-form suffixes that do not tell two companies apart. Chinese ones are
 // stripped from the end of the name as written (there are no spaces to split
 // on); the Latin ones only as whole words, so that "Costco" keeps its "co".
@@ -33,7 +44,7 @@ var (
 // (DOMAIN.md §6) finds duplicates. A name made only of a suffix ("Company")
 // keeps it, so no two names collapse to the empty key.
 func NormalizeCompany(name string) string {
-	s := strings.ToLower(foldWidth(name))
+	s := strings.ToLower(foldWidth(dropInvisible(name)))
 	words := strings.FieldsFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r)
 	})

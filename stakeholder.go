@@ -101,8 +101,9 @@ const (
 // minus, an optional plus, in ordinary or full-width digits.
 func ParseSupport(s string) (Support, error) {
 	t := strings.NewReplacer("−", "-", "–", "-", "﹣", "-", "＋", "+").Replace(foldWidth(strings.TrimSpace(s)))
-	n, err := strconv.Atoi(strings.TrimPrefix(t, "+"))
-	if err != nil || strings.HasPrefix(t, "+-") || n < int(MinSupport) || n > int(MaxSupport) {
+	digits := strings.TrimPrefix(t, "+")
+	n, err := strconv.Atoi(digits)
+	if err != nil || strings.HasPrefix(digits, "+") || (digits != t && strings.HasPrefix(digits, "-")) || n < int(MinSupport) || n > int(MaxSupport) {
 		return 0, Errorf(EINVALID, "%q is not a support level. Use a number from -3 (strongly against) to +3 (strong support).", s)
 	}
 	return Support(n), nil
@@ -204,10 +205,10 @@ func (l *Lead) SetStakeholder(a Actor, s Stakeholder, now time.Time) (Change, er
 	if s.Notes, err = cleanText("note", s.Notes, maxStakeholderLen); err != nil {
 		return Change{}, err
 	}
-	if _, err := ParseRole(string(s.Role)); err != nil {
+	if s.Role, err = ParseRole(string(s.Role)); err != nil {
 		return Change{}, err
 	}
-	if _, err := ParseInfluence(string(s.Influence)); err != nil {
+	if s.Influence, err = ParseInfluence(string(s.Influence)); err != nil {
 		return Change{}, err
 	}
 	if s.Support < MinSupport || s.Support > MaxSupport {

@@ -3,6 +3,7 @@ package salesbot
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Token is one word of a command's text. Quoted is true when the person wrote
@@ -25,8 +26,8 @@ const MaxCommandText = 4000
 // quoted token and Slack's <…> entities (mentions, links) as one token each.
 // An unclosed quote is an error that says where it began.
 func Fields(text string) ([]Token, error) {
-	if len(text) > MaxCommandText {
-		return nil, Errorf(EINVALID, "That is too long (%d characters); keep a command under %d.", len(text), MaxCommandText)
+	if n := utf8.RuneCountInString(text); n > MaxCommandText {
+		return nil, Errorf(EINVALID, "That is too long (%d characters); keep a command under %d.", n, MaxCommandText)
 	}
 	var (
 		tokens []Token
@@ -45,8 +46,10 @@ func Fields(text string) ([]Token, error) {
 		r := runes[i]
 		if closing, ok := quotePairs[r]; ok && !inWord {
 			end := indexRune(runes, i+1, closing)
-			if end < 0 && r == '“' {
-				end = indexRune(runes, i+1, '"')
+			if r == '“' { // phones pair “ with ” or with a plain "
+				if plain := indexRune(runes, i+1, '"'); plain >= 0 && (end < 0 || plain < end) {
+					end = plain
+				}
 			}
 			if end < 0 {
 				return nil, Errorf(EINVALID, "A quote is opened with %c but never closed. Write names with spaces as \"Acme Industrial\".", r)

@@ -55,7 +55,7 @@ type VisitText struct {
 	NextDate Date
 }
 
-var nextMarkers = []string{"next:", "next：", "下一步:", "下一步：", "next"}
+var nextMarkers = []string{"next:", "next：", "下一步:", "下一步："}
 
 // ParseVisitText reads `[YYYY-MM-DD|today|yesterday] [notes] [next: [YYYY-MM-DD] step]`.
 // With no date the visit is today. A token shaped like a date that is not a
@@ -94,18 +94,18 @@ func splitNext(tokens []Token) (notes, next []Token) {
 		if t.Quoted {
 			continue
 		}
-		lower := strings.ToLower(t.Text)
 		for _, m := range nextMarkers {
-			if m == "next" {
-				continue // a bare "next" is an ordinary word
+			// Compare the token's own first bytes with the marker, so the
+			// rest is cut from what was typed, whatever case mapping does
+			// to byte lengths.
+			if len(t.Text) < len(m) || !strings.EqualFold(t.Text[:len(m)], m) {
+				continue
 			}
-			if rest, ok := strings.CutPrefix(lower, m); ok {
-				next = append([]Token{}, tokens[i+1:]...)
-				if rest != "" {
-					next = append([]Token{{Text: t.Text[len(t.Text)-len(rest):]}}, next...)
-				}
-				return tokens[:i], next
+			next = append([]Token{}, tokens[i+1:]...)
+			if rest := t.Text[len(m):]; rest != "" {
+				next = append([]Token{{Text: rest}}, next...)
 			}
+			return tokens[:i], next
 		}
 	}
 	return tokens, nil
@@ -170,7 +170,9 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 	if latest {
 		l.LastTouch = touched
 	}
-	if v.NextStep != "" || !v.NextDate.IsZero() {
+	planned := l.NextStep != "" || !l.NextStepDue.IsZero()
+	if (v.NextStep != "" || !v.NextDate.IsZero()) && (latest || !planned) {
+		// A back-dated visit's plan does not replace one made since.
 		l.NextStep, l.NextStepDue = v.NextStep, time.Time{}
 		if !v.NextDate.IsZero() {
 			l.NextStepDue = v.NextDate.In(loc)

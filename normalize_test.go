@@ -1,0 +1,128 @@
+package salesbot_test
+
+import (
+	"testing"
+
+	"salesbot"
+)
+
+func TestNormalizeCompany(t *testing.T) {
+	tests := []struct {
+		name, want string
+	}{
+		{"Acme", "acme"},
+		{"ACME", "acme"},
+		{"ＡＣＭＥ", "acme"}, // full width
+		{"  Acme  ", "acme"},
+		{"Acme Industrial", "acmeindustrial"}, // spaces do not count
+		{"Acme-Industrial", "acmeindustrial"},
+		{"Acme\u3000Industrial", "acmeindustrial"}, // ideographic space
+		{"A.C.M.E.", "acme"},                       // punctuation does not count
+		{"Acme Inc.", "acme"},
+		{"Acme, Inc", "acme"},
+		{"Acme LLC", "acme"},
+		{"Acme GmbH", "acme"},
+		{"Acme Co., Ltd.", "acme"},
+		{"ACME CO.,LTD", "acme"},
+		{"Acme Company Limited", "acme"},
+		{"Acme Corp.", "acme"},
+		{"阿里巴巴", "阿里巴巴"},
+		{"阿里巴巴有限公司", "阿里巴巴"},
+		{"阿里巴巴股份有限公司", "阿里巴巴"},
+		{"华为技术有限责任公司", "华为技术"},
+		{"阿里巴巴 有限公司", "阿里巴巴"},
+		{"上海某某机械（中国）有限公司", "上海某某机械中国"}, // full-width brackets are punctuation
+		{"Costco", "costco"}, // "co" is a suffix only as a whole word
+		{"Costco Wholesale", "costcowholesale"},
+		{"Company", "company"}, // a name that is only a suffix is kept
+		{"Company Inc.", "company"},
+		{"Co., Ltd.", "co"},
+		{"公司", "公司"},
+	}
+	for _, tt := range tests {
+		if got := salesbot.NormalizeCompany(tt.name); got != tt.want {
+			t.Errorf("NormalizeCompany(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestNormalizeCompanyTellsCompaniesApart(t *testing.T) {
+	// Each group is one company written several ways (DOMAIN.md §6): the
+	// names in a group share a key, and no two groups do.
+	groups := [][]string{
+		{"Acme", "acme", "ＡＣＭＥ", "Acme Inc.", "Acme Co., Ltd.", "ACME LLC", "Acme GmbH"},
+		{"Acme Industrial", "ACME INDUSTRIAL CO., LTD.", "Ａｃｍｅ　Ｉｎｄｕｓｔｒｉａｌ", "acme   industrial"},
+		{"阿里巴巴", "阿里巴巴有限公司", "阿里巴巴股份有限公司", "阿里巴巴有限责任公司"},
+		{"华为技术", "华为技术有限公司"},
+		{"华为"},
+		{"Costco", "COSTCO", "Costco Inc."},
+		{"Cost"},
+		{"Company"},
+		{"Apple Inc."},
+		{"Apple Bank"},
+	}
+	owner := map[string]int{}
+	for gi, group := range groups {
+		for _, name := range group {
+			key := salesbot.NormalizeCompany(name)
+			if key == "" {
+				t.Errorf("NormalizeCompany(%q) is empty", name)
+			}
+			if first := salesbot.NormalizeCompany(group[0]); key != first {
+				t.Errorf("NormalizeCompany(%q) = %q, but %q gives %q: the same company", name, key, group[0], first)
+			}
+			if other, taken := owner[key]; taken && other != gi {
+				t.Errorf("%q and %q are different companies but share the key %q", name, groups[other][0], key)
+			}
+			owner[key] = gi
+		}
+	}
+}
+
+func TestNormalizeCompanyIsIdempotent(t *testing.T) {
+	for _, name := range []string{"Acme Co., Ltd.", "ＡＣＭＥ", "阿里巴巴股份有限公司", "Costco", "Company Inc."} {
+		key := salesbot.NormalizeCompany(name)
+		if again := salesbot.NormalizeCompany(key); again != key {
+			t.Errorf("NormalizeCompany(%q) = %q, but NormalizeCompany(%q) = %q", name, key, key, again)
+		}
+	}
+}
+
+func TestNormalizePerson(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"Wang Li", "wang li"},
+		{"wang  li", "wang li"},
+		{" Wang\tLi ", "wang li"},
+		{"ＷＡＮＧ　ＬＩ", "wang li"},
+		{"王力", "王力"},
+		{"Dr. Wang", "dr. wang"}, // punctuation is part of a person's name
+	}
+	for _, tt := range tests {
+		if got := salesbot.NormalizePerson(tt.name); got != tt.want {
+			t.Errorf("NormalizePerson(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if salesbot.NormalizePerson("Wang Li") == salesbot.NormalizePerson("Wang Lei") {
+		t.Error("Wang Li and Wang Lei share a key")
+	}
+	if salesbot.NormalizePerson("Wang Li") == salesbot.NormalizePerson("WangLi") {
+		t.Error("NormalizePerson drops the space between given and family name")
+	}
+}
+
+func BenchmarkNormalizeCompany(b *testing.B) {
+	names := []string{"Acme Industrial Co., Ltd.", "上海某某机械股份有限公司", "ＡＣＭＥ　Ｉｎｃ．", "Costco"}
+	for b.Loop() {
+		for _, n := range names {
+			salesbot.NormalizeCompany(n)
+		}
+	}
+}
+
+func TestNormalizeCompanyIgnoresInvisibleCharacters(t *testing.T) {
+	for _, name := range []string{"Acme\u200b", "\ufeffAcme", "Ac\u00adme", "Acme\u2060"} {
+		if got := salesbot.NormalizeCompany(name); got != "acme" {
+			t.Errorf("NormalizeCompany(%q) = %q, want %q", name, got, "acme")
+		}
+	}
+}
