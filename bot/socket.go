@@ -66,7 +66,7 @@ func (s *SocketMode) supervise(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return nil
 		}
-		if err != nil && fatal(err) {
+		if fatal(err) {
 			return fmt.Errorf("socket mode: %w", err)
 		}
 		s.log.Warn("socket mode connection lost; reconnecting", "err", err, "in", backoff)
