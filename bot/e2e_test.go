@@ -113,6 +113,8 @@ func TestLeadLifecycle(t *testing.T) {
 	mustContain(t, "card", card, "Acme Industrial Co., Ltd.", "<@"+rep+">", "A · closes within 3 months", "First visit (2 of 7)",
 		"2026-11-30", "send the quote", "met the CFO", "2M RMB", "Unknown", "Schedule", "Wang Li", "Economic buyer", "visit_open")
 
+	mustContain(t, "card by name", text(h.command(rep, `/lead "Acme Industrial"`)), "lead card", "Wang Li")
+
 	list := text(h.command(rep, "/lead list"))
 	mustContain(t, "list", list, "Your pipeline", "*A*", "Acme Industrial Co., Ltd.", "touched 3 days ago")
 

@@ -28,7 +28,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	}
 	sub, args := strings.ToLower(toks[0].Text), toks[1:]
 	if toks[0].Quoted {
-		sub = ""
+		sub = "" // a quoted name is a company, never a sub-command
 	}
 	// A sub-command alone opens its form, before any look-up: the trigger
 	// lives three seconds.
@@ -106,8 +106,14 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			}
 			return h.setFact(ctx, r, l.ID, k, salesbot.JoinTokens(rest[1:]))
 		})
-	case "help", "":
+	case "help":
 		return ephemeral(leadUsage), nil
+	}
+	// `/lead Acme` shows Acme's card, when Acme is a lead.
+	if l, _, err := h.findLead(ctx, r.team, toks, "/lead show <company>"); err == nil {
+		return h.show(ctx, r, l)
+	} else if code := salesbot.ErrorCode(err); code != salesbot.ENOTFOUND && code != salesbot.EINVALID {
+		return nil, err
 	}
 	return ephemeral(fmt.Sprintf(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), leadUsage)), nil
 }
