@@ -25,7 +25,7 @@ func (h *Handler) update(ctx context.Context, r request, id string, fn func(*sal
 		return u, nil
 	})
 	if err != nil {
-		return nil, salesbot.Update{}, fmt.Errorf("update lead %s: %w", id, err)
+		return nil, salesbot.Update{}, err // the store says which lead
 	}
 	return l, done, nil
 }

@@ -1,0 +1,42 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// teamsKey is the one key outside any team: the set of teams with data, for
+// the scheduler to walk. It has no hash tag, so it is never part of a team's
+// transaction.
+const teamsKey = "sb:teams"
+
+// keys names the keys of one team. Every one starts with sb:{T}:, so that the
+// braces make Redis Cluster hash them all by the team alone: a team's keys
+// share one slot, and MULTI/EXEC and multi-key commands across them work on a
+// cluster as they do on one server.
+type keys struct{ prefix string }
+
+var errNoTeam = errors.New("no team given")
+
+func keysOf(team string) (keys, error) {
+	switch {
+	case team == "":
+		return keys{}, errNoTeam
+	case strings.ContainsAny(team, "{}"):
+		// A brace would move the hash tag and split the team across slots.
+		return keys{}, fmt.Errorf("team %q has a brace in it", team)
+	}
+	return keys{prefix: "sb:{" + team + "}:"}, nil
+}
+
+func (k keys) lead(id string) string    { return k.prefix + "lead:" + id }
+func (k keys) history(id string) string { return k.prefix + "history:" + id }
+func (k keys) visits(id string) string  { return k.prefix + "visits:" + id }
+func (k keys) owner(user string) string { return k.prefix + "owner:" + user }
+func (k keys) names() string            { return k.prefix + "names" }
+func (k keys) leads() string            { return k.prefix + "leads" }
+func (k keys) due() string              { return k.prefix + "due" }
+func (k keys) pool() string             { return k.prefix + "pool" }
+func (k keys) activity() string         { return k.prefix + "activity" }
+func (k keys) managers() string         { return k.prefix + "managers" }
