@@ -139,16 +139,14 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 		return Change{}, err
 	}
 	today := DateOf(now.In(loc))
-	switch {
-	case v.Date.IsZero():
+	if v.Date.IsZero() {
 		v.Date = today
-	case v.Date.After(today):
-		return Change{}, Errorf(EINVALID, "%s is in the future. Log a touch once it has happened; plan it with `next: %s <step>`.", v.Date, v.Date)
-	case v.Date.Before(DateOf(l.CreatedAt.In(loc)).AddDays(-3650)):
-		return Change{}, Errorf(EINVALID, "%s is too long ago to log.", v.Date)
 	}
-	if !v.NextDate.IsZero() && v.NextDate.Before(today) {
-		return Change{}, Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on, e.g. `next: %s call back`.", v.NextDate, today.AddDays(7))
+	if err := CheckVisitDate(v.Date, today); err != nil {
+		return Change{}, err
+	}
+	if err := CheckNextDate(v.NextDate, today); err != nil {
+		return Change{}, err
 	}
 	var err error
 	if v.Kind, err = ParseVisitKind(string(v.Kind)); err != nil {
@@ -182,6 +180,27 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 		l.NextStep, l.NextStepDue = "", time.Time{}
 	}
 	return l.change(a, ChangeVisit, "", v.Date.String(), summary(v), now), nil
+}
+
+// CheckVisitDate says whether a touch may be logged on day d: it must have
+// happened (not after today) and not be absurdly old.
+func CheckVisitDate(d, today Date) error {
+	switch {
+	case d.After(today):
+		return Errorf(EINVALID, "%s is in the future. Log a touch once it has happened; plan it with `next: %s <step>`.", d, d)
+	case d.Before(today.AddDays(-3650)):
+		return Errorf(EINVALID, "%s is too long ago to log.", d)
+	}
+	return nil
+}
+
+// CheckNextDate says whether a next step may be planned on day d (the zero
+// Date means no date): not before today.
+func CheckNextDate(d, today Date) error {
+	if !d.IsZero() && d.Before(today) {
+		return Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on, e.g. `next: %s call back`.", d, today.AddDays(7))
+	}
+	return nil
 }
 
 func summary(v *Visit) string {

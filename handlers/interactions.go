@@ -139,25 +139,18 @@ func (h *Handler) formLead(ctx context.Context, r request, f form) (*salesbot.Le
 func (h *Handler) formVisit(r request, f form) (salesbot.Visit, error) {
 	today := salesbot.DateOf(h.now().In(r.loc))
 	v := salesbot.Visit{Date: today, Kind: salesbot.VisitKind(f.option(blockKind)), Notes: f.text(blockNotes), NextStep: f.text(blockNextStep)}
-	if s := f.date(blockDate); s != "" {
-		d, err := salesbot.ParseDate(s)
-		if err != nil {
-			return v, inField(blockDate, err)
-		}
-		if d.After(today) {
-			return v, inField(blockDate, salesbot.Errorf(salesbot.EINVALID, "%s is in the future. Log a touch once it has happened; plan it as the next step.", d))
-		}
-		v.Date = d
+	var err error
+	if v.Date, err = f.day(blockDate, today); err == nil {
+		err = salesbot.CheckVisitDate(v.Date, today)
 	}
-	if s := f.date(blockNextDate); s != "" {
-		d, err := salesbot.ParseDate(s)
-		if err != nil {
-			return v, inField(blockNextDate, err)
-		}
-		if d.Before(today) {
-			return v, inField(blockNextDate, salesbot.Errorf(salesbot.EINVALID, "%s has passed. Give a date from today on.", d))
-		}
-		v.NextDate = d
+	if err != nil {
+		return v, inField(blockDate, err)
+	}
+	if v.NextDate, err = f.day(blockNextDate, salesbot.Date{}); err == nil {
+		err = salesbot.CheckNextDate(v.NextDate, today)
+	}
+	if err != nil {
+		return v, inField(blockNextDate, err)
 	}
 	if v.Kind == "" {
 		v.Kind = salesbot.KindVisit

@@ -231,6 +231,14 @@ func (f form) date(block string) string { return f.action(block).SelectedDate }
 
 func (f form) user(block string) string { return f.action(block).SelectedUser }
 
+// day reads a date picker; an empty one reads as otherwise.
+func (f form) day(block string, otherwise salesbot.Date) (salesbot.Date, error) {
+	if s := f.date(block); s != "" {
+		return salesbot.ParseDate(s)
+	}
+	return otherwise, nil
+}
+
 // fieldError ties an error to the modal input it is about.
 type fieldError struct {
 	block string
