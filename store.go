@@ -37,6 +37,9 @@ type LeadStore interface {
 	LeadsOwnedBy(ctx context.Context, team, owner string) ([]*Lead, error)
 	// AllLeads returns every lead of the team.
 	AllLeads(ctx context.Context, team string) ([]*Lead, error)
+	// Pool returns the team's lost leads, most recently lost first, at most
+	// n of them.
+	Pool(ctx context.Context, team string, n int) ([]*Lead, error)
 	// Visits returns a lead's last n visits, newest first.
 	Visits(ctx context.Context, team, leadID string, n int) ([]Visit, error)
 	// History returns a lead's last n changes, newest first.

@@ -125,6 +125,8 @@ func TestLeadLifecycle(t *testing.T) {
 	if due, _ := h.store.DueLeads(t.Context(), h.team, now.AddDate(1, 0, 0), 10); len(due) != 0 {
 		t.Errorf("a lost lead is still due: %v", due)
 	}
+	mustContain(t, "pool", text(h.command(other, "/lead pool")), "Acme Industrial Co., Ltd.", "budget frozen", "Ask for it")
+	mustContain(t, "lost duplicate", text(h.command(rep, "/lead new Acme Industrial")), "back in the pool")
 	// Only managers assign; assigning a lost lead reopens it.
 	mustContain(t, "rep assigns", text(h.command(rep, "/lead assign Acme <@"+other+"|other>")), "Only managers")
 	mustContain(t, "assign", text(h.command(manager, "/lead assign Acme <@"+other+"|other>")), "<@"+other+">'s lead now")

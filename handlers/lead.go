@@ -18,7 +18,7 @@ const leadUsage = "*/lead* — your leads\n" +
 	"• `/lead show <company>` the lead card · `/lead map <company>` its people by influence and support\n" +
 	"• `/lead list [A|B|C|D] [@rep|all]` your pipeline\n" +
 	"• `/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>` record a key fact\n" +
-	"• `/lead assign <company> @rep` (managers)\n" +
+	"• `/lead assign <company> @rep` (managers) · `/lead pool` lost leads open to be claimed\n" +
 	"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
 
 // lead runs `/lead <sub> …`.
@@ -54,6 +54,8 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 		})
 	case "list", "ls":
 		return h.list(ctx, r, args)
+	case "pool":
+		return h.pool(ctx, r)
 	case "grade":
 		return h.withLead(ctx, r, args, "/lead grade <company> <A|B|C|D> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			if len(rest) == 0 {
@@ -187,11 +189,11 @@ func gradeButtons(l *salesbot.Lead) []slack.BlockElement {
 func (h *Handler) alreadyOwned(r request, existing *salesbot.Lead) *slack.Msg {
 	var text string
 	switch {
+	case existing.Stage == salesbot.StageLost:
+		text = fmt.Sprintf(":recycle: *%s* was lost by <@%s> and is back in the pool. A manager can give it to you.", esc(existing.Company), existing.Owner)
 	case existing.Owner == r.actor.User:
 		text = fmt.Sprintf(":information_source: *%s* is already your lead (grade %s, %s).", esc(existing.Company), existing.Grade, existing.Stage.Name())
 		return ephemeral(text, section(text))
-	case existing.Stage == salesbot.StageLost:
-		text = fmt.Sprintf(":recycle: *%s* was lost by <@%s> and is back in the pool. A manager can give it to you.", esc(existing.Company), existing.Owner)
 	default:
 		text = fmt.Sprintf(":lock: *%s* is already registered: it is <@%s>'s lead since %s (grade %s). The first to register owns a lead; a manager can reassign it.",
 			esc(existing.Company), existing.Owner, day(existing.CreatedAt, r.loc), existing.Grade)
@@ -296,4 +298,41 @@ func (h *Handler) list(ctx context.Context, r request, args []salesbot.Token) (*
 	}
 	p := pipeline{title: title, leads: leads, showOwner: all, cadence: h.cadence, now: h.now(), loc: r.loc}
 	return ephemeral(title, p.blocks()...), nil
+}
+
+// poolSize bounds how many lost leads /lead pool shows.
+const poolSize = 40
+
+// pool lists lost leads open to be claimed, with why they were lost; a rep
+// asks a manager for one, a manager assigns it.
+func (h *Handler) pool(ctx context.Context, r request) (*slack.Msg, error) {
+	leads, err := h.store.Pool(ctx, r.team, poolSize)
+	if err != nil {
+		return nil, fmt.Errorf("pool: %w", err)
+	}
+	if len(leads) == 0 {
+		return ephemeral("The pool is empty: no lost leads are waiting for a new owner."), nil
+	}
+	blocks := []slack.Block{section(fmt.Sprintf("*The pool* — %d lost lead%s open to be claimed", len(leads), plural(len(leads))))}
+	for _, l := range leads {
+		why := "no reason given"
+		if l.LostReason != "" {
+			why = esc(l.LostReason)
+		}
+		line := fmt.Sprintf("*%s* (grade %s) — lost %s by <@%s>: _%s_", esc(l.Company), l.Grade, day(l.ClosedAt, r.loc), l.Owner, why)
+		button := slack.NewButtonBlockElement(actionLeadRequest, l.ID, plain("Ask for it"))
+		if r.actor.Manager {
+			line += fmt.Sprintf("\nAssign it with `/lead assign %s @rep`.", esc(quoteName(l.Company)))
+			button = nil
+		}
+		var accessory *slack.Accessory
+		if button != nil {
+			accessory = slack.NewAccessory(button)
+		}
+		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(line), nil, accessory))
+		if len(blocks) >= maxBlocks {
+			break
+		}
+	}
+	return ephemeral("The pool", blocks...), nil
 }

@@ -298,7 +298,7 @@ func (p pipeline) blocks() []slack.Block {
 func (p pipeline) line(l *salesbot.Lead) string {
 	touched := "never touched"
 	if !l.LastTouch.IsZero() {
-		touched = fmt.Sprintf("touched %d days ago", daysBetween(l.LastTouch, p.now, p.loc))
+		touched = "touched " + ago(l.LastTouch, p.now, p.loc)
 	}
 	s := fmt.Sprintf("• *%s* — %s · %s · %s", esc(l.Company), l.Stage.Name(), touched, dueIn(l.NextDue(p.cadence), p.now, p.loc))
 	if p.showOwner {

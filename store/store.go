@@ -401,6 +401,27 @@ func (s *Store) AllLeads(ctx context.Context, team string) ([]*salesbot.Lead, er
 	return leads, nil
 }
 
+// Pool returns the team's lost leads, open to be reassigned, most recently
+// lost first, at most n of them.
+func (s *Store) Pool(ctx context.Context, team string, n int) ([]*salesbot.Lead, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, fmt.Errorf("pool: %w", err)
+	}
+	if n < 1 {
+		return nil, nil
+	}
+	ids, err := s.client.ZRevRange(ctx, k.pool(), 0, int64(n-1)).Result()
+	if err != nil {
+		return nil, failed(err, "pool")
+	}
+	leads, err := s.leads(ctx, k, ids)
+	if err != nil {
+		return nil, failed(err, "pool")
+	}
+	return leads, nil
+}
+
 // leads fetches the leads with the given IDs in one MGET, in that order,
 // skipping any that are gone.
 func (s *Store) leads(ctx context.Context, k keys, ids []string) ([]*salesbot.Lead, error) {

@@ -541,6 +541,17 @@ func TestPool(t *testing.T) {
 	if len(pool) != 1 || pool[0].Member != l.ID || pool[0].Score != float64(lostAt.Unix()) {
 		t.Fatalf("pool = %v; want %s at %d", pool, l.ID, lostAt.Unix())
 	}
+	older := mustCreate(t, s, team, "Globex", "U2", salesbot.GradeB)
+	mustUpdate(t, s, team, older.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Lose(salesbot.Actor{User: "U2"}, "", lostAt.Add(-time.Hour)))
+	})
+	listed, err := s.Pool(ctx, team, 10)
+	if err != nil || len(listed) != 2 || listed[0].ID != l.ID || listed[0].LostReason != "chose SAP" || listed[1].ID != older.ID {
+		t.Fatalf("Pool = %v, %v; want Acme (chose SAP) then Globex", listed, err)
+	}
+	if one, _ := s.Pool(ctx, team, 1); len(one) != 1 || one[0].ID != l.ID {
+		t.Errorf("Pool(1) = %v; want only the latest", one)
+	}
 	got := mustUpdate(t, s, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
 		cs, err := l.Assign(manager, "U3", lostAt.Add(time.Hour))
 		return salesbot.Update{Changes: cs}, err
@@ -548,8 +559,8 @@ func TestPool(t *testing.T) {
 	if got.Stage != salesbot.StageLead || got.Owner != "U3" {
 		t.Errorf("reassigned lead = %s, %s", got.Stage, got.Owner)
 	}
-	if n := rdb.ZCard(ctx, key(team, "pool")).Val(); n != 0 {
-		t.Errorf("pool holds %d leads after reassignment", n)
+	if ids := rdb.ZRange(ctx, key(team, "pool"), 0, -1).Val(); !slices.Equal(ids, []string{older.ID}) {
+		t.Errorf("pool holds %v after reassignment; want only Globex", ids)
 	}
 	if leads, _ := s.LeadsOwnedBy(ctx, team, "U3"); len(leads) != 1 || leads[0].ID != l.ID {
 		t.Errorf("U3 owns %v", leads)
