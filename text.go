@@ -7,10 +7,12 @@ import (
 )
 
 // Token is one word of a command's text. Quoted is true when the person wrote
-// it in quotes, which makes it a whole name even with spaces in it.
+// it in quotes, which makes it a whole name even with spaces in it; Entity
+// when it is one of Slack's <…> entities (a mention, channel or link).
 type Token struct {
 	Text   string
 	Quoted bool
+	Entity bool
 }
 
 // Quote pairs accepted around a name with spaces: ASCII, typographic (which
@@ -60,7 +62,7 @@ func Fields(text string) ([]Token, error) {
 		}
 		if r == '<' && !inWord {
 			if end := indexRune(runes, i+1, '>'); end > 0 {
-				tokens = append(tokens, Token{Text: string(runes[i : end+1])})
+				tokens = append(tokens, Token{Text: string(runes[i : end+1]), Entity: true})
 				i = end
 				continue
 			}

@@ -14,6 +14,7 @@ import (
 // w and q are an unquoted word and a quoted name, to keep the tables short.
 func w(s string) salesbot.Token { return salesbot.Token{Text: s} }
 func q(s string) salesbot.Token { return salesbot.Token{Text: s, Quoted: true} }
+func e(s string) salesbot.Token { return salesbot.Token{Text: s, Entity: true} }
 
 func TestFields(t *testing.T) {
 	tests := []struct {
@@ -41,11 +42,11 @@ func TestFields(t *testing.T) {
 		{"quote ends a word", `"Acme"B`, []salesbot.Token{q("Acme"), w("B")}},
 		{"ideographic space", "上海机械\u3000A\u3000拜访", []salesbot.Token{w("上海机械"), w("A"), w("拜访")}},
 		{"no-break space", "Acme\u00a0B", []salesbot.Token{w("Acme"), w("B")}},
-		{"mention", "<@U123|bob smith> please", []salesbot.Token{w("<@U123|bob smith>"), w("please")}},
-		{"mention without label", "Acme <@U123>", []salesbot.Token{w("Acme"), w("<@U123>")}},
-		{"link", "see <https://acme.example/a b|the deck> now", []salesbot.Token{w("see"), w("<https://acme.example/a b|the deck>"), w("now")}},
+		{"mention", "<@U123|bob smith> please", []salesbot.Token{e("<@U123|bob smith>"), w("please")}},
+		{"mention without label", "Acme <@U123>", []salesbot.Token{w("Acme"), e("<@U123>")}},
+		{"link", "see <https://acme.example/a b|the deck> now", []salesbot.Token{w("see"), e("<https://acme.example/a b|the deck>"), w("now")}},
 		{"unclosed angle bracket is text", "a <b c", []salesbot.Token{w("a"), w("<b"), w("c")}},
-		{"quote inside a mention", `<@U1|"bob smith"> x`, []salesbot.Token{w(`<@U1|"bob smith">`), w("x")}},
+		{"quote inside a mention", `<@U1|"bob smith"> x`, []salesbot.Token{e(`<@U1|"bob smith">`), w("x")}},
 		{"angle bracket inside a quote", `"a <b c" d`, []salesbot.Token{q("a <b c"), w("d")}},
 	}
 	for _, tt := range tests {

@@ -175,6 +175,7 @@ func TestBadInputSaysHowToWriteIt(t *testing.T) {
 		{"/lead key Initech mood great", "not a key fact"},
 		{"/lead frobnicate", "not a command I know"},
 		{"/lead list @nobody", "neither a grade nor a rep"},
+		{"/lead new Foo <@U0OTHER|olga>", "can't contain a mention"},
 	}
 	before := h.lead("Initech")
 	for _, c := range cases {
@@ -218,14 +219,14 @@ func TestStageApprovalByManager(t *testing.T) {
 	if request.Param("channel") != manager {
 		t.Fatalf("approval request went to %s", request.Param("channel"))
 	}
-	mustContain(t, "approval request", request.Text(), "Umbrella", "Quote", `"approve"`, `"reject"`)
+	mustContain(t, "approval request", request.Text(), "Umbrella", "Quote", `"approve"`, `"reject"`, "|demo|quote|"+rep)
 
 	l := h.lead("Umbrella")
-	h.click(rep, "approve", l.ID+"|quote|"+rep) // a rep cannot approve
+	h.click(rep, "approve", l.ID+"|demo|quote|"+rep) // a rep cannot approve
 	if l := h.lead("Umbrella"); l.Stage != salesbot.StageDemo {
 		t.Fatalf("a rep approved their own quote")
 	}
-	h.click(manager, "approve", l.ID+"|quote|"+rep)
+	h.click(manager, "approve", l.ID+"|demo|quote|"+rep)
 	if l := h.lead("Umbrella"); l.Stage != salesbot.StageQuote {
 		t.Fatalf("stage after approval: %s", l.Stage)
 	}
@@ -233,6 +234,13 @@ func TestStageApprovalByManager(t *testing.T) {
 	mustContain(t, "approval outcome", responses[len(responses)-1].Text(), "approved")
 	told := h.slack.WaitFor(t, "chat.postMessage", 2)
 	mustContain(t, "rep told", told[len(told)-1].Param("channel")+told[len(told)-1].Text(), rep, "approved")
+
+	// A stale request (asked from an earlier stage) changes nothing.
+	h.click(manager, "approve", l.ID+"|first-visit|discovery|"+rep)
+	if l := h.lead("Umbrella"); l.Stage != salesbot.StageQuote {
+		t.Fatalf("a stale approval moved the lead to %s", l.Stage)
+	}
+	mustContain(t, "stale", h.slack.Calls("response")[len(h.slack.Calls("response"))-1].Text(), "has moved since")
 
 	// A manager may skip stages directly.
 	mustContain(t, "skip", h.command(manager, "/lead stage Umbrella negotiation").Text, "Negotiation")
@@ -271,6 +279,15 @@ func TestModals(t *testing.T) {
 	_, body = h.submit(rep, "lead_grade", map[string]slack.BlockAction{"company": value("Nobody Inc"), "grade": option("A")})
 	if !strings.Contains(string(body), `"company"`) || !strings.Contains(string(body), "No lead") {
 		t.Fatalf("unknown company: %s", body)
+	}
+
+	// A stranger's lead is refused under the company input, naming its owner
+	// as plain text can (a modal's error line renders no mentions).
+	h.command(other, "/lead new Pied Piper")
+	_, body = h.submit(rep, "lead_grade", map[string]slack.BlockAction{"company": value("Pied Piper"), "grade": option("A")})
+	mustContain(t, "stranger in a form", string(body), `"company"`, "Pied Piper is @Olga Other's lead")
+	if strings.Contains(string(body), "<@") {
+		t.Errorf("raw mention in a modal error: %s", body)
 	}
 
 	// A good submission closes the form, saves, and tells the rep.

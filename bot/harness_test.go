@@ -50,8 +50,8 @@ type harness struct {
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	fs := fakeslack.New(t)
-	for _, u := range []string{manager, rep, other} {
-		fs.SetUser(u, fakeslack.User{TZ: "Asia/Shanghai"})
+	for u, name := range map[string]string{manager: "Mia Manager", rep: "Ray Rep", other: "Olga Other"} {
+		fs.SetUser(u, fakeslack.User{Name: name, TZ: "Asia/Shanghai"})
 	}
 	st := store.New(redistest.Client(t))
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))

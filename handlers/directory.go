@@ -19,6 +19,7 @@ type directory struct {
 }
 
 type person struct {
+	name    string // how Slack shows them, for plain text where mentions do not render
 	loc     *time.Location
 	admin   bool
 	fetched time.Time
@@ -51,6 +52,12 @@ func (d *directory) lookup(ctx context.Context, user string) person {
 		p.loc = loc
 	}
 	p.admin = u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
+	for _, name := range []string{u.Profile.DisplayName, u.RealName, u.Name} {
+		if name != "" {
+			p.name = name
+			break
+		}
+	}
 	d.mu.Lock()
 	d.entries[user] = p
 	d.mu.Unlock()

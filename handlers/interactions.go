@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
+	"regexp"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -20,7 +22,7 @@ const (
 	actionLeadRequest = "lead_request" // duplicate reply: ask a manager for the lead
 	actionAssignTo    = "assign_to"    // manager: give the lead to the rep who asked, value "<lead>|<rep>"
 	actionKeep        = "keep"         // manager: keep the lead with its owner, value "<lead>|<rep>"
-	actionApprove     = "approve"      // manager: approve a stage move, value "<lead>|<stage>|<rep>"
+	actionApprove     = "approve"      // manager: approve a stage move, value "<lead>|<from stage>|<to stage>|<rep>"
 	actionReject      = "reject"       // manager: reject it
 )
 
@@ -35,7 +37,7 @@ func (h *Handler) submit(ctx context.Context, cb slack.InteractionCallback) *sla
 		if errors.As(err, &fe) {
 			block = fe.block
 		}
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: plainMessage(h.errorText(ctx, err))})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: h.plainMessage(ctx, h.errorText(ctx, err))})
 	}
 	if msg != nil {
 		user := cb.User.ID
@@ -46,16 +48,25 @@ func (h *Handler) submit(ctx context.Context, cb slack.InteractionCallback) *sla
 	return nil
 }
 
-// plainMessage drops the leading emoji and mrkdwn backticks, which a modal's
-// error line shows as typed.
-func plainMessage(s string) string {
+// plainMessage turns a reply into the plain text a modal's error line
+// shows: no leading emoji, no backticks, mentions as names, no escapes.
+func (h *Handler) plainMessage(ctx context.Context, s string) string {
 	if strings.HasPrefix(s, ":") {
 		if _, rest, ok := strings.Cut(s[1:], ": "); ok {
 			s = rest
 		}
 	}
-	return strings.ReplaceAll(s, "`", "")
+	s = mentionInText.ReplaceAllStringFunc(s, func(m string) string {
+		user := mentionInText.FindStringSubmatch(m)[1]
+		if name := h.people.lookup(ctx, user).name; name != "" {
+			return "@" + name
+		}
+		return "@" + user
+	})
+	return html.UnescapeString(strings.ReplaceAll(s, "`", ""))
 }
+
+var mentionInText = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
 
 func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, meta modalMeta, f form) (*slack.Msg, error) {
 	r, err := h.request(ctx, cb.Team.ID, cb.User.ID, meta.Channel)
@@ -262,10 +273,10 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 		})
 		return ephemeral(fmt.Sprintf(":lock: *%s* stays with <@%s> (decided by <@%s>).", esc(l.Company), l.Owner, r.actor.User)), true, nil
 	case actionApprove, actionReject:
-		if len(parts) != 3 {
+		if len(parts) != 4 {
 			return nil, false, bad
 		}
-		return h.decide(ctx, r, parts[0], salesbot.Stage(parts[1]), parts[2], actionID == actionApprove)
+		return h.decide(ctx, r, parts[0], salesbot.Stage(parts[1]), salesbot.Stage(parts[2]), parts[3], actionID == actionApprove)
 	}
 	return nil, false, salesbot.Errorf(salesbot.EINVALID, "I don't know that button (%q). It may be from an older version; run the command again.", actionID)
 }
@@ -304,7 +315,7 @@ func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack
 
 // decide applies a manager's approval or rejection of a stage move and tells
 // the rep.
-func (h *Handler) decide(ctx context.Context, r request, id string, to salesbot.Stage, rep string, approve bool) (*slack.Msg, bool, error) {
+func (h *Handler) decide(ctx context.Context, r request, id string, from, to salesbot.Stage, rep string, approve bool) (*slack.Msg, bool, error) {
 	if !r.actor.Manager {
 		return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers approve stage moves.")
 	}
@@ -312,6 +323,9 @@ func (h *Handler) decide(ctx context.Context, r request, id string, to salesbot.
 	if approve {
 		now := h.now()
 		l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+			if l.Stage != from { // an old request must not move the lead back
+				return salesbot.Update{}, salesbot.Errorf(salesbot.ECONFLICT, "%s has moved since this was asked: it is at %s now, so nothing changed.", l.Company, l.Stage.Name())
+			}
 			return one(l.MoveStage(r.actor, to, now))
 		})
 		if err != nil {

@@ -132,6 +132,11 @@ func (h *Handler) withLead(ctx context.Context, r request, args []salesbot.Token
 // leadNew registers a lead. The whole text is the company, unless it is
 // quoted and followed by a grade: `/lead new "Acme Industrial" B`.
 func (h *Handler) leadNew(ctx context.Context, r request, args []salesbot.Token) (*slack.Msg, error) {
+	for _, t := range args {
+		if t.Entity {
+			return nil, salesbot.Errorf(salesbot.EINVALID, "A company name can't contain a mention, channel or link (%s). Type the name as plain text.", t.Text)
+		}
+	}
 	company, grade := salesbot.JoinTokens(args), salesbot.GradeC
 	if len(args) > 0 && args[0].Quoted {
 		company = args[0].Text

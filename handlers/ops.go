@@ -90,7 +90,7 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 	if len(managers) == 0 {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, to.Name(), why)
 	}
-	value := strings.Join([]string{l.ID, string(to), r.actor.User}, "|")
+	value := strings.Join([]string{l.ID, string(l.Stage), string(to), r.actor.User}, "|")
 	text := fmt.Sprintf(":raising_hand: <@%s> asks to move *%s* (grade %s) from %s to *%s*: %s.",
 		r.actor.User, esc(l.Company), l.Grade, l.Stage.Name(), to.Name(), why)
 	blocks := []slack.Block{

@@ -24,7 +24,7 @@ func tokens(text string) ([]salesbot.Token, error) {
 		return nil, err
 	}
 	for i, t := range toks {
-		if !strings.HasPrefix(t.Text, "<") {
+		if !t.Entity {
 			toks[i].Text = html.UnescapeString(t.Text)
 		}
 	}

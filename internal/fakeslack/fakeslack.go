@@ -49,6 +49,7 @@ func (c Call) Text() string {
 
 // User is what users.info answers for one user.
 type User struct {
+	Name  string
 	TZ    string
 	Admin bool
 }
@@ -176,7 +177,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			tz = "UTC"
 		}
 		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{
-			"id": c.Param("user"), "name": strings.ToLower(c.Param("user")), "tz": tz, "is_admin": user.Admin,
+			"id": c.Param("user"), "name": strings.ToLower(c.Param("user")), "real_name": user.Name, "tz": tz, "is_admin": user.Admin,
 		}})
 	case "views.open", "views.publish", "views.update":
 		writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": "V0FAKE"}})
