@@ -138,6 +138,18 @@ func TestLeadLifecycle(t *testing.T) {
 	mustContain(t, "won", text(h.command(other, "/lead won Acme")), "won")
 }
 
+func TestSimilarNameHint(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new 明达机械有限公司")
+	// A longer name that contains it is another company under the ownership
+	// rule, registered with a hint; an unrelated one gets no hint.
+	similar := h.command(other, "/lead new 上海明达机械有限公司")
+	mustContain(t, "similar", text(similar), "上海明达机械有限公司* is your lead", "Similar names", "明达机械有限公司", "<@"+rep+">")
+	if plain := text(h.command(other, "/lead new Initech")); strings.Contains(plain, "Similar") {
+		t.Errorf("unrelated name got a hint: %s", plain)
+	}
+}
+
 func TestStrangerCannotChangeALead(t *testing.T) {
 	h := newHarness(t)
 	h.command(rep, "/lead new Globex")

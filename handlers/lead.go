@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -169,6 +170,10 @@ func (h *Handler) createLead(ctx context.Context, r request, company string, gra
 	text := fmt.Sprintf(":white_check_mark: *%s* is your lead now, graded *%s* (%s). First touch %s.",
 		esc(l.Company), l.Grade, l.Grade.Meaning(), dueIn(l.Due, now, r.loc))
 	blocks := []slack.Block{section(text)}
+	if similar := h.similarLeads(ctx, r.team, l); len(similar) > 0 {
+		blocks = append(blocks, contextLine(":mag: Similar names are registered already: "+strings.Join(similar, ", ")+
+			". If one is the same company, close this one with `/lead lost "+esc(quoteName(l.Company))+" duplicate` and ask a manager for the other."))
+	}
 	if !graded {
 		blocks = append(blocks,
 			contextLine("How soon can it close? Pick the grade; it sets how often you are reminded."),
@@ -340,4 +345,37 @@ func (h *Handler) pool(ctx context.Context, r request) (*slack.Msg, error) {
 		}
 	}
 	return ephemeral("The pool", blocks...), nil
+}
+
+// maxSimilar bounds how many similar names a new lead's reply lists.
+const maxSimilar = 3
+
+// similarLeads names the team's other leads whose normalised name contains
+// the new one's or is contained in it ("明达机械" and "上海明达机械"): not
+// duplicates under the ownership rule, but worth a look before two reps
+// work the same company. A failure to look only loses the hint.
+func (h *Handler) similarLeads(ctx context.Context, team string, l *salesbot.Lead) []string {
+	key := salesbot.NormalizeCompany(l.Company)
+	if len([]rune(key)) < 2 {
+		return nil
+	}
+	names, err := h.store.LeadNames(ctx, team)
+	if err != nil {
+		h.log.WarnContext(ctx, "similar leads", "err", err)
+		return nil
+	}
+	var ids []string
+	for name, id := range names {
+		if id != l.ID && len([]rune(name)) >= 2 && (strings.Contains(name, key) || strings.Contains(key, name)) {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	var similar []string
+	for _, id := range ids[:min(len(ids), maxSimilar)] {
+		if other, err := h.store.Lead(ctx, team, id); err == nil {
+			similar = append(similar, fmt.Sprintf("*%s* (<@%s>)", esc(other.Company), other.Owner))
+		}
+	}
+	return similar
 }
