@@ -175,7 +175,10 @@ func CleanCompany(name string) (string, error) {
 // cleanText trims free text and checks its length; newlines are kept, other
 // control characters are refused.
 func cleanText(what, s string, max int) (string, error) {
-	s = strings.TrimSpace(s)
+	if !utf8.ValidString(s) {
+		return "", Errorf(EINVALID, "The %s has characters that cannot be shown. Type it as plain text.", what)
+	}
+	s = strings.TrimSpace(dropInvisible(s))
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", Errorf(EINVALID, "The %s is %d characters long; keep it under %d.", what, n, max)
 	}
@@ -245,13 +248,19 @@ func (l *Lead) MoveStage(a Actor, to Stage, now time.Time) (Change, error) {
 	return l.change(a, ChangeStage, string(from), string(to), "", now), nil
 }
 
-// Win closes the deal as signed (签约).
+// Win closes the deal as signed (签约). Signing comes after negotiation: a
+// rep closes a deal as won from there, and only a manager from an earlier
+// stage (a lost deal may be closed from any stage).
 func (l *Lead) Win(a Actor, now time.Time) (Change, error) {
 	if err := l.checkEdit(a); err != nil {
 		return Change{}, err
 	}
 	if err := l.checkOpen(); err != nil {
 		return Change{}, err
+	}
+	if l.Stage != StageNegotiation && !a.Manager {
+		return Change{}, Errorf(EFORBIDDEN, "A deal is won after %s; %s is at %s. Move it on stage by stage, or ask a manager to close it.",
+			StageNegotiation.Name(), l.Company, l.Stage.Name())
 	}
 	from := l.Stage
 	l.Stage, l.StageSince, l.ClosedAt = StageWon, now, now
@@ -291,7 +300,9 @@ func (l *Lead) Assign(a Actor, to string, now time.Time) ([]Change, error) {
 	}
 	var changes []Change
 	if l.Stage == StageLost {
+		// The lost deal's plan is the old owner's; the new one starts afresh.
 		l.Stage, l.StageSince, l.ClosedAt, l.LostReason = StageLead, now, time.Time{}, ""
+		l.NextStep, l.NextStepDue = "", time.Time{}
 		changes = append(changes, l.change(a, ChangeReopened, string(StageLost), string(StageLead), "", now))
 	}
 	if to != l.Owner {

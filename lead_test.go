@@ -129,7 +129,7 @@ func TestRegrade(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := newLead(t, "Acme", salesbot.GradeB)
 			if tt.closed {
-				if _, err := l.Win(rep, registered); err != nil {
+				if _, err := l.Win(boss, registered); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -223,6 +223,18 @@ func TestWin(t *testing.T) {
 	other := newLead(t, "Beta", salesbot.GradeA)
 	_, err = other.Win(stranger, later)
 	wantCode(t, err, salesbot.EFORBIDDEN)
+
+	// Signing comes after negotiation: a rep cannot skip there, a manager can.
+	early := newLead(t, "Gamma", salesbot.GradeA)
+	early.Stage = salesbot.StageDemo
+	_, err = early.Win(rep, later)
+	wantCode(t, err, salesbot.EFORBIDDEN)
+	if early.Stage != salesbot.StageDemo {
+		t.Errorf("a refused win changed the stage to %s", early.Stage)
+	}
+	if _, err := early.Win(boss, later); err != nil || early.Stage != salesbot.StageWon {
+		t.Errorf("manager's early win: %v, stage %s", err, early.Stage)
+	}
 }
 
 func TestLose(t *testing.T) {
@@ -339,7 +351,7 @@ func TestAssign(t *testing.T) {
 	})
 	t.Run("a won lead stays won", func(t *testing.T) {
 		l := newLead(t, "Acme", salesbot.GradeA)
-		if _, err := l.Win(rep, registered); err != nil {
+		if _, err := l.Win(boss, registered); err != nil {
 			t.Fatal(err)
 		}
 		changes, err := l.Assign(boss, newRep, later)

@@ -71,5 +71,5 @@ func NormalizeCompany(name string) string {
 // NormalizePerson returns the key a stakeholder's name is matched by: case,
 // width and runs of spaces are ignored.
 func NormalizePerson(name string) string {
-	return strings.Join(strings.Fields(strings.ToLower(foldWidth(name))), " ")
+	return strings.Join(strings.Fields(strings.ToLower(foldWidth(dropInvisible(name)))), " ")
 }

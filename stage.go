@@ -98,10 +98,27 @@ const (
 	MoveSkip                     // forward past one or more stages: a manager's call
 )
 
+// ApprovalNeeded says why moving a deal from one stage to another needs a
+// manager, or "" when a rep may make the move alone. Skipping stages needs a
+// manager (DOMAIN.md §5, the seed's "NO / NO*"), and so does entering the
+// quote stage: a formal written quote must be approved by a manager.
+func ApprovalNeeded(from, to Stage) string {
+	fi, ti := from.Index(), to.Index()
+	switch {
+	case fi < 0 || ti < 0 || ti <= fi && to != StageQuote:
+		return ""
+	case ti > fi+1:
+		return "stages are taken one at a time; skipping needs a manager"
+	case to == StageQuote && from != StageQuote:
+		return "a formal quote must be approved by a manager"
+	}
+	return ""
+}
+
 // CheckStageMove says whether a move from one stage to another is allowed to
 // an actor, and what kind of move it is. Reps move forward one stage at a time
-// or back; skipping stages is refused unless the actor is a manager (DOMAIN.md
-// §5, the seed's "NO / NO*").
+// or back; a move that ApprovalNeeded names is refused unless the actor is a
+// manager.
 func CheckStageMove(from, to Stage, manager bool) (StageMove, error) {
 	if from.Closed() {
 		return 0, Errorf(EINVALID, "This deal is closed (%s). A manager can reassign a lost lead from the pool.", from.Name())
@@ -110,16 +127,21 @@ func CheckStageMove(from, to Stage, manager bool) (StageMove, error) {
 	if ti < 0 {
 		return 0, Errorf(EINVALID, "%q is not a stage. Use one of: %s.", to, stageList())
 	}
-	switch {
-	case ti == fi:
+	if ti == fi {
 		return 0, Errorf(EINVALID, "The lead is already at %s.", to.Name())
+	}
+	if why := ApprovalNeeded(from, to); why != "" && !manager {
+		if ti > fi+1 {
+			return 0, Errorf(EFORBIDDEN, "Stages are taken one at a time: from %s the next is %s. Skipping to %s needs a manager.",
+				from.Name(), Stages[fi+1].Name(), to.Name())
+		}
+		return 0, Errorf(EFORBIDDEN, "Moving to %s needs a manager's approval: %s.", to.Name(), why)
+	}
+	switch {
 	case ti < fi:
 		return MoveBack, nil
 	case ti == fi+1:
 		return MoveForward, nil
-	case manager:
-		return MoveSkip, nil
 	}
-	return 0, Errorf(EFORBIDDEN, "Stages are taken one at a time: from %s the next is %s. Skipping to %s needs a manager.",
-		from.Name(), Stages[fi+1].Name(), to.Name())
+	return MoveSkip, nil
 }

@@ -1,6 +1,7 @@
 package salesbot_test
 
 import (
+	"strings"
 	"testing"
 
 	"salesbot"
@@ -117,7 +118,10 @@ func TestCheckStageMove(t *testing.T) {
 		code     string
 	}{
 		{"forward one", lead, first, asRep, salesbot.MoveForward, ""},
-		{"forward one to quote", demo, quote, asRep, salesbot.MoveForward, ""},
+		{"forward one to quote, rep", demo, quote, asRep, 0, salesbot.EFORBIDDEN},
+		{"forward one to quote, manager", demo, quote, asBoss, salesbot.MoveForward, ""},
+		{"back to quote, rep (a new quote)", negot, quote, asRep, 0, salesbot.EFORBIDDEN},
+		{"back from quote, rep", quote, demo, asRep, salesbot.MoveBack, ""},
 		{"forward one, manager", lead, first, asBoss, salesbot.MoveForward, ""},
 		{"back one", quote, demo, asRep, salesbot.MoveBack, ""},
 		{"back several", negot, lead, asRep, salesbot.MoveBack, ""},
@@ -151,4 +155,26 @@ func TestCheckStageMoveSaysWhatIsNext(t *testing.T) {
 
 	_, err = salesbot.CheckStageMove(salesbot.StageLost, salesbot.StageLead, false)
 	wantMessage(t, err, "closed (Lost)", "reassign")
+}
+
+func TestApprovalNeeded(t *testing.T) {
+	tests := []struct {
+		from, to salesbot.Stage
+		want     string // a word of the reason, or "" for none
+	}{
+		{salesbot.StageLead, salesbot.StageFirstVisit, ""},
+		{salesbot.StageDemo, salesbot.StageQuote, "quote"},
+		{salesbot.StageNegotiation, salesbot.StageQuote, "quote"},
+		{salesbot.StageQuote, salesbot.StageObjections, ""},
+		{salesbot.StageLead, salesbot.StageDiscovery, "skipping"},
+		{salesbot.StageFirstVisit, salesbot.StageQuote, "skipping"},
+		{salesbot.StageNegotiation, salesbot.StageLead, ""},
+		{salesbot.StageWon, salesbot.StageLead, ""},
+	}
+	for _, tt := range tests {
+		got := salesbot.ApprovalNeeded(tt.from, tt.to)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("ApprovalNeeded(%s, %s) = %q, want %q", tt.from, tt.to, got, tt.want)
+		}
+	}
 }

@@ -197,11 +197,20 @@ func CheckVisitDate(d, today Date) error {
 // CheckNextDate says whether a next step may be planned on day d (the zero
 // Date means no date): not before today.
 func CheckNextDate(d, today Date) error {
-	if !d.IsZero() && d.Before(today) {
+	switch {
+	case d.IsZero():
+		return nil
+	case d.Before(today):
 		return Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on, e.g. `next: %s call back`.", d, today.AddDays(7))
+	case d.After(today.AddDays(MaxPlanDays)):
+		return Errorf(EINVALID, "The next step's date %s is more than a year away. Plan a step within the year; the grade's cadence keeps the lead in view meanwhile.", d)
 	}
 	return nil
 }
+
+// MaxPlanDays is how far ahead a next step may be planned: a plan further
+// out would hide the lead from its cadence.
+const MaxPlanDays = 366
 
 func summary(v *Visit) string {
 	s := string(v.Kind)

@@ -278,7 +278,7 @@ func TestNextDue(t *testing.T) {
 	})
 	t.Run("closed leads are never due", func(t *testing.T) {
 		won := newLead(t, "Acme", salesbot.GradeA)
-		if _, err := won.Win(rep, at(11, 5, 10)); err != nil {
+		if _, err := won.Win(boss, at(11, 5, 10)); err != nil {
 			t.Fatal(err)
 		}
 		lost := newLead(t, "Beta", salesbot.GradeA)

@@ -90,25 +90,27 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 		if err != nil {
 			return nil, inField(blockGrade, err)
 		}
-		return h.regrade(ctx, r, l.ID, g, f.text(blockNotes))
+		msg, err := h.regrade(ctx, r, l.ID, g, f.text(blockNotes))
+		return msg, about(blockGrade, err)
 	case cbLeadStage:
 		st, err := salesbot.ParseStage(f.option(blockStage))
 		if err != nil {
 			return nil, inField(blockStage, err)
 		}
 		msg, err := h.moveStage(ctx, r, l, st)
-		return msg, inField(blockStage, err)
+		return msg, about(blockStage, err)
 	case cbLeadKey:
 		k, err := salesbot.ParseKeyFact(f.option(blockFact))
 		if err != nil {
 			return nil, inField(blockFact, err)
 		}
 		msg, err := h.setFact(ctx, r, l.ID, k, f.text(blockNotes))
-		return msg, inField(blockNotes, err)
+		return msg, about(blockNotes, err)
 	case cbLeadWon:
 		return h.win(ctx, r, l.ID)
 	case cbLeadLost:
-		return h.lose(ctx, r, l.ID, f.text(blockNotes))
+		msg, err := h.lose(ctx, r, l.ID, f.text(blockNotes))
+		return msg, about(blockNotes, err)
 	case cbLeadAssign:
 		rep := f.user(blockRep)
 		if rep == "" {
@@ -117,6 +119,8 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 		return h.assign(ctx, r, l.ID, rep)
 	case cbLeadShow:
 		return h.show(ctx, r, l)
+	case cbLeadMap:
+		return h.stakeholderMap(r, l)
 	case cbVisit:
 		v, err := h.formVisit(r, f)
 		if err != nil {
@@ -129,7 +133,7 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 			return nil, err
 		}
 		msg, err := h.setStance(ctx, r, l.ID, s)
-		return msg, inField(blockPerson, err)
+		return msg, about(blockPerson, err)
 	}
 	return nil, salesbot.Errorf(salesbot.EINVALID, "This form is out of date. Close it and run the command again.")
 }
@@ -137,9 +141,9 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 // formLead resolves the company typed in a form: the whole input is the name.
 func (h *Handler) formLead(ctx context.Context, r request, f form) (*salesbot.Lead, error) {
 	name := f.text(blockCompany)
-	l, _, err := h.findLead(ctx, r.team, []salesbot.Token{{Text: name, Quoted: true}}, "the company's name")
+	l, _, err := h.findLead(ctx, r, []salesbot.Token{{Text: name, Quoted: true}}, "the company's name")
 	if err != nil && salesbot.ErrorCode(err) == salesbot.ENOTFOUND {
-		l, err = h.findLeadByPart(ctx, r.team, name)
+		l, err = h.findLeadByPart(ctx, r, name)
 	}
 	return l, inField(blockCompany, err)
 }
@@ -288,6 +292,12 @@ func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack
 	if err != nil {
 		return nil, false, err
 	}
+	switch {
+	case l.Owner == r.actor.User && l.Open():
+		return nil, false, salesbot.Errorf(salesbot.EINVALID, "%s is your lead already.", l.Company)
+	case l.Stage == salesbot.StageWon:
+		return nil, false, salesbot.Errorf(salesbot.EINVALID, "%s is a won deal; it stays with <@%s>.", l.Company, l.Owner)
+	}
 	managers, err := h.allManagers(ctx, r.team)
 	if err != nil {
 		return nil, false, err
@@ -305,10 +315,8 @@ func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack
 	blocks := []slack.Block{section(text), slack.NewActionBlock("lead_request_decision",
 		slack.NewButtonBlockElement(actionAssignTo, value, plain("Assign to requester")).WithStyle(slack.StylePrimary),
 		slack.NewButtonBlockElement(actionKeep, value, plain("Keep with owner")))}
-	for _, m := range managers {
-		if err := h.notify(ctx, m, text, blocks...); err != nil {
-			return nil, false, err
-		}
+	if h.notifyManagers(ctx, managers, text, blocks...) == 0 {
+		return nil, false, salesbot.Errorf(salesbot.EINTERNAL, "I could not reach any manager just now. Please try again in a moment.")
 	}
 	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company))), true, nil
 }

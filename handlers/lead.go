@@ -113,7 +113,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 		return ephemeral(leadUsage), nil
 	}
 	// `/lead Acme` shows Acme's card, when Acme is a lead.
-	if l, _, err := h.findLead(ctx, r.team, toks, "/lead show <company>"); err == nil {
+	if l, _, err := h.findLead(ctx, r, toks, "/lead show <company>"); err == nil {
 		return h.show(ctx, r, l)
 	} else if code := salesbot.ErrorCode(err); code != salesbot.ENOTFOUND && code != salesbot.EINVALID {
 		return nil, err
@@ -123,7 +123,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 
 // withLead resolves the company at the start of args and runs fn on it.
 func (h *Handler) withLead(ctx context.Context, r request, args []salesbot.Token, usage string, fn func(*salesbot.Lead, []salesbot.Token) (*slack.Msg, error)) (*slack.Msg, error) {
-	l, rest, err := h.findLead(ctx, r.team, args, usage)
+	l, rest, err := h.findLead(ctx, r, args, usage)
 	if err != nil {
 		return nil, err
 	}

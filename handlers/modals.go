@@ -23,6 +23,7 @@ const (
 	cbLeadLost   = "lead_lost"
 	cbLeadAssign = "lead_assign"
 	cbLeadShow   = "lead_show"
+	cbLeadMap    = "lead_map"
 	cbVisit      = "visit"
 	cbStance     = "stance"
 
@@ -186,8 +187,10 @@ func modalFor(sub, channel string) (slack.ModalViewRequest, bool) {
 	case "assign":
 		rep := slack.NewInputBlock(blockRep, plain("Rep"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Choose a rep"), blockRep))
 		return modal(cbLeadAssign, "Assign a lead", "Assign", channel, companyInput(""), rep), true
-	case "show", "card", "map":
+	case "show", "card":
 		return modal(cbLeadShow, "Lead card", "Show", channel, companyInput("")), true
+	case "map":
+		return modal(cbLeadMap, "Stakeholder map", "Show", channel, companyInput("")), true
 	}
 	return slack.ModalViewRequest{}, false
 }
@@ -253,4 +256,13 @@ func inField(block string, err error) error {
 		return nil
 	}
 	return &fieldError{block: block, err: err}
+}
+
+// about ties an operation's complaint about a value to that value's input;
+// refusals (a stranger's lead, no such lead) stay under the company.
+func about(block string, err error) error {
+	if salesbot.ErrorCode(err) == salesbot.EINVALID {
+		return inField(block, err)
+	}
+	return err
 }

@@ -59,15 +59,14 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 		_, err := l.MoveStage(r.actor, to, h.now()) // for its EFORBIDDEN message
 		return nil, err
 	}
-	move, err := salesbot.CheckStageMove(l.Stage, to, true)
-	if err != nil {
-		return nil, err
+	if _, err := salesbot.CheckStageMove(l.Stage, to, true); err != nil {
+		return nil, err // not a move anyone may make
 	}
-	if !r.actor.Manager && (move == salesbot.MoveSkip || (move == salesbot.MoveForward && to == salesbot.StageQuote)) {
-		return h.askApproval(ctx, r, l, to, move)
+	if why := salesbot.ApprovalNeeded(l.Stage, to); why != "" && !r.actor.Manager {
+		return h.askApproval(ctx, r, l, to, why)
 	}
 	now := h.now()
-	l, _, err = h.update(ctx, r, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+	l, _, err := h.update(ctx, r, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.MoveStage(r.actor, to, now))
 	})
 	if err != nil {
@@ -78,14 +77,10 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 
 // askApproval sends every manager an Approve / Reject request for a stage
 // move and tells the rep it is waiting.
-func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, to salesbot.Stage, move salesbot.StageMove) (*slack.Msg, error) {
+func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, to salesbot.Stage, why string) (*slack.Msg, error) {
 	managers, err := h.allManagers(ctx, r.team)
 	if err != nil {
 		return nil, err
-	}
-	why := "a formal quote must be approved by a manager"
-	if move == salesbot.MoveSkip {
-		why = "stages are taken one at a time; skipping needs a manager"
 	}
 	if len(managers) == 0 {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, to.Name(), why)
@@ -100,12 +95,10 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 			slack.NewButtonBlockElement(actionReject, value, plain("Reject")).WithStyle(slack.StyleDanger)),
 	}
 	h.later(ctx, "ask approval", func(ctx context.Context) error {
-		for _, m := range managers {
-			if err := h.notify(ctx, m, text, blocks...); err != nil {
-				return err
-			}
+		if h.notifyManagers(ctx, managers, text, blocks...) > 0 {
+			return nil
 		}
-		return nil
+		return h.notify(ctx, r.actor.User, fmt.Sprintf(":warning: I could not reach any manager about moving *%s* to %s, so nothing is waiting for approval. Ask your admin to check SALESBOT_MANAGERS.", esc(l.Company), to.Name()))
 	})
 	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d manager%s; you'll hear back here.",
 		esc(l.Company), to.Name(), why, len(managers), plural(len(managers)))), nil
@@ -182,4 +175,18 @@ func (h *Handler) setFact(ctx context.Context, r request, id string, k salesbot.
 		reply += "\nAll six key facts are known."
 	}
 	return ephemeral(reply), nil
+}
+
+// notifyManagers sends every manager the same message and returns how many
+// it reached; a failure to reach one is logged and does not stop the rest.
+func (h *Handler) notifyManagers(ctx context.Context, managers []string, text string, blocks ...slack.Block) int {
+	reached := 0
+	for _, m := range managers {
+		if err := h.notify(ctx, m, text, blocks...); err != nil {
+			h.log.WarnContext(ctx, "manager not reached", "manager", m, "err", err)
+			continue
+		}
+		reached++
+	}
+	return reached
 }

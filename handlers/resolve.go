@@ -32,10 +32,12 @@ func tokens(text string) ([]salesbot.Token, error) {
 }
 
 // findLead resolves the company named at the start of toks and returns the
-// lead with the tokens that follow the name. A quoted name is taken whole;
-// unquoted words are matched longest first against the team's companies,
-// then as the unambiguous beginning or part of one name.
-func (h *Handler) findLead(ctx context.Context, team string, toks []salesbot.Token, usage string) (*salesbot.Lead, []salesbot.Token, error) {
+// lead with the tokens that follow the name. A quoted name is taken whole
+// and must match exactly (after normalising); unquoted words are matched
+// longest first against the team's companies, then as the unambiguous
+// beginning or part of one name.
+func (h *Handler) findLead(ctx context.Context, r request, toks []salesbot.Token, usage string) (*salesbot.Lead, []salesbot.Token, error) {
+	team := r.team
 	if len(toks) == 0 {
 		return nil, nil, salesbot.Errorf(salesbot.EINVALID, "Which company? Write it like this: `%s`.", usage)
 	}
@@ -71,23 +73,33 @@ func (h *Handler) findLead(ctx context.Context, team string, toks []salesbot.Tok
 			return l, toks[c.words:], nil
 		}
 	}
-	l, err := h.findLeadByPart(ctx, team, toks[0].Text)
+	if toks[0].Quoted {
+		return nil, nil, notFound(toks[0].Text)
+	}
+	l, err := h.findLeadByPart(ctx, r, toks[0].Text)
 	if err != nil {
 		return nil, nil, err
 	}
 	return l, toks[1:], nil
 }
 
-// findLeadByPart finds the one lead whose normalised name starts with, or
-// failing that contains, the normalised query.
-func (h *Handler) findLeadByPart(ctx context.Context, team, query string) (*salesbot.Lead, error) {
-	key := salesbot.NormalizeCompany(query)
-	notFound := salesbot.Errorf(salesbot.ENOTFOUND,
+func notFound(query string) error {
+	return salesbot.Errorf(salesbot.ENOTFOUND,
 		"No lead is called %q. Register it with `/lead new %s`, or see your leads with `/lead list`.", query, quoteName(query))
+}
+
+// maxCandidates bounds how many partial matches are read to pick one.
+const maxCandidates = 20
+
+// findLeadByPart finds the one lead whose normalised name starts with, or
+// failing that contains, the normalised query. When several match, a rep's
+// own leads are preferred, and other reps' company names are not listed.
+func (h *Handler) findLeadByPart(ctx context.Context, r request, query string) (*salesbot.Lead, error) {
+	key := salesbot.NormalizeCompany(query)
 	if key == "" {
-		return nil, notFound
+		return nil, notFound(query)
 	}
-	names, err := h.store.LeadNames(ctx, team)
+	names, err := h.store.LeadNames(ctx, r.team)
 	if err != nil {
 		return nil, fmt.Errorf("find lead: %w", err)
 	}
@@ -99,29 +111,38 @@ func (h *Handler) findLeadByPart(ctx context.Context, team, query string) (*sale
 			contains = append(contains, id)
 		}
 	}
-	matches := prefix
-	if len(matches) == 0 {
-		matches = contains
+	ids := prefix
+	if len(ids) == 0 {
+		ids = contains
 	}
-	switch len(matches) {
-	case 0:
-		return nil, notFound
-	case 1:
-		l, err := h.store.Lead(ctx, team, matches[0])
+	slices.Sort(ids)
+	var matches, mine []*salesbot.Lead
+	for _, id := range ids[:min(len(ids), maxCandidates)] {
+		l, err := h.store.Lead(ctx, r.team, id)
 		if err != nil {
 			return nil, fmt.Errorf("find lead: %w", err)
 		}
-		return l, nil
-	}
-	var companies []string
-	for _, id := range matches[:min(len(matches), 5)] {
-		if l, err := h.store.Lead(ctx, team, id); err == nil {
-			companies = append(companies, quoteName(l.Company))
+		matches = append(matches, l)
+		if l.CanEdit(r.actor) {
+			mine = append(mine, l)
 		}
 	}
-	slices.Sort(companies)
-	return nil, salesbot.Errorf(salesbot.EINVALID, "%q matches %d leads: %s. Write the full name in quotes.",
-		query, len(matches), strings.Join(companies, ", "))
+	switch {
+	case len(matches) == 0:
+		return nil, notFound(query)
+	case len(matches) == 1:
+		return matches[0], nil
+	case len(mine) == 1:
+		return mine[0], nil
+	case len(mine) == 0:
+		return nil, salesbot.Errorf(salesbot.EINVALID, "%q matches %d leads, none of them yours. Write the full name in quotes.", query, len(ids))
+	}
+	var companies []string
+	for _, l := range mine[:min(len(mine), 5)] {
+		companies = append(companies, quoteName(l.Company))
+	}
+	return nil, salesbot.Errorf(salesbot.EINVALID, "%q matches %d of your leads: %s. Write the full name in quotes.",
+		query, len(mine), strings.Join(companies, ", "))
 }
 
 // quoteName writes a company name the way a command should carry it:

@@ -20,7 +20,7 @@ func (h *Handler) stance(ctx context.Context, cmd slack.SlashCommand, toks []sal
 	if err != nil {
 		return nil, err
 	}
-	l, rest, err := h.findLead(ctx, r.team, toks, stanceUsage)
+	l, rest, err := h.findLead(ctx, r, toks, stanceUsage)
 	if err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	l, rest, err := h.findLead(ctx, r.team, toks, visitUsage)
+	l, rest, err := h.findLead(ctx, r, toks, visitUsage)
 	if err != nil {
 		return nil, err
 	}
