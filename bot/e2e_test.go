@@ -138,6 +138,32 @@ func TestLeadLifecycle(t *testing.T) {
 	mustContain(t, "won", text(h.command(other, "/lead won Acme")), "won")
 }
 
+func TestNewLeadForms(t *testing.T) {
+	h := newHarness(t)
+	// A capital grade at the end grades it; Slack's auto-links are names.
+	mustContain(t, "trailing grade", text(h.command(rep, "/lead new Acme Industrial A")), "*Acme Industrial* is your lead now, graded *A*")
+	if l := h.lead("Acme Industrial"); l.Grade != salesbot.GradeA {
+		t.Errorf("grade %s", l.Grade)
+	}
+	mustContain(t, "link", text(h.command(rep, "/lead new <http://Booking.com|Booking.com>")), "*Booking.com* is your lead")
+	mustContain(t, "link duplicate", text(h.command(other, "/lead new booking.com")), "already registered")
+}
+
+func TestCardButtonsOpenFormsAtOnce(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Wonka")
+	l := h.lead("Wonka")
+	card := text(h.command(rep, "/lead show Wonka"))
+	mustContain(t, "card", card, l.ID+"|Wonka")
+	before := len(h.slack.Calls("users.info"))
+	h.click(rep, "visit_open", l.ID+"|Wonka")
+	open := h.slack.WaitFor(t, "views.open", 1)[0]
+	mustContain(t, "prefilled form", open.Param("view"), `"callback_id":"visit"`, `"initial_value":"Wonka"`)
+	if after := len(h.slack.Calls("users.info")); after != before {
+		t.Errorf("opening a form looked up users first (%d calls)", after-before)
+	}
+}
+
 func TestSimilarNameHint(t *testing.T) {
 	h := newHarness(t)
 	h.command(rep, "/lead new 明达机械有限公司")

@@ -15,8 +15,8 @@ import (
 
 // Action IDs of the buttons and menus the bot puts in messages.
 const (
-	actionVisitOpen   = "visit_open"   // card: open the visit form for this lead
-	actionStanceOpen  = "stance_open"  // card: open the stakeholder form for this lead
+	actionVisitOpen   = "visit_open"   // card: open the visit form, value "<lead>|<company>"
+	actionStanceOpen  = "stance_open"  // card: open the stakeholder form, value "<lead>|<company>"
 	actionGradeSet    = "grade_set"    // card: regrade menu, value "<lead>|<grade>"
 	actionGradeButton = "grade_button" // new-lead reply: grade buttons, value "<lead>|<grade>"
 	actionLeadRequest = "lead_request" // duplicate reply: ask a manager for the lead
@@ -202,6 +202,18 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 		value = a.SelectedOption.Value
 	}
 	parts := strings.Split(value, "|")
+	if (a.ActionID == actionVisitOpen || a.ActionID == actionStanceOpen) && len(parts) == 2 {
+		// The button carries the company, so the form opens before any
+		// look-up, while the trigger is fresh.
+		view := visitModal(cb.Channel.ID, parts[1], "")
+		if a.ActionID == actionStanceOpen {
+			view = stanceModal(cb.Channel.ID, parts[1], "")
+		}
+		if _, err := h.openModal(ctx, cb.TriggerID, view); err != nil {
+			h.log.ErrorContext(ctx, "open form from a button", "action", a.ActionID, "err", err)
+		}
+		return
+	}
 	h.later(ctx, "action "+a.ActionID, func(ctx context.Context) error {
 		msg, replace, err := h.action(ctx, cb, a.ActionID, parts)
 		if err != nil {

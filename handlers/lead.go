@@ -139,6 +139,12 @@ func (h *Handler) leadNew(ctx context.Context, r request, args []salesbot.Token)
 		}
 	}
 	company, grade := salesbot.JoinTokens(args), salesbot.GradeC
+	graded := false
+	if n := len(args); n > 1 && !args[0].Quoted && isGradeLetter(args[n-1]) {
+		// `/lead new Acme Industrial A`: a capital A–D at the end is the grade.
+		grade, _ = salesbot.ParseGrade(args[n-1].Text)
+		company, graded = salesbot.JoinTokens(args[:n-1]), true
+	}
 	if len(args) > 0 && args[0].Quoted {
 		company = args[0].Text
 		if len(args) == 2 {
@@ -151,7 +157,12 @@ func (h *Handler) leadNew(ctx context.Context, r request, args []salesbot.Token)
 			return nil, salesbot.Errorf(salesbot.EINVALID, "After the quoted name only a grade may follow: `/lead new \"%s\" B`.", args[0].Text)
 		}
 	}
-	return h.createLead(ctx, r, company, grade, len(args) > 1 && args[0].Quoted)
+	return h.createLead(ctx, r, company, grade, graded || (len(args) > 1 && args[0].Quoted))
+}
+
+func isGradeLetter(t salesbot.Token) bool {
+	_, err := salesbot.ParseGrade(t.Text)
+	return err == nil && !t.Quoted && t.Text == strings.ToUpper(t.Text)
 }
 
 func (h *Handler) createLead(ctx context.Context, r request, company string, grade salesbot.Grade, graded bool) (*slack.Msg, error) {

@@ -26,9 +26,28 @@ func tokens(text string) ([]salesbot.Token, error) {
 	for i, t := range toks {
 		if !t.Entity {
 			toks[i].Text = html.UnescapeString(t.Text)
+		} else if label, ok := linkText(t.Text); ok {
+			toks[i] = salesbot.Token{Text: label}
 		}
 	}
 	return toks, nil
+}
+
+// linkText reads the text of a link Slack made of something typed: with
+// escaping on, "Booking.com" arrives as <http://Booking.com|Booking.com>.
+// Mentions and channels are not links.
+func linkText(entity string) (string, bool) {
+	inner := strings.TrimSuffix(strings.TrimPrefix(entity, "<"), ">")
+	target, label, labelled := strings.Cut(inner, "|")
+	for _, scheme := range []string{"http://", "https://", "mailto:"} {
+		if rest, ok := strings.CutPrefix(target, scheme); ok {
+			if labelled {
+				return html.UnescapeString(label), true
+			}
+			return html.UnescapeString(rest), true
+		}
+	}
+	return "", false
 }
 
 // findLead resolves the company named at the start of toks and returns the

@@ -138,8 +138,8 @@ func (c card) blocks() []slack.Block {
 	}
 	if l.Open() {
 		blocks = append(blocks, slack.NewActionBlock("lead_actions",
-			slack.NewButtonBlockElement(actionVisitOpen, l.ID, plain("Log visit")).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionStanceOpen, l.ID, plain("Add stakeholder")),
+			slack.NewButtonBlockElement(actionVisitOpen, l.ID+"|"+l.Company, plain("Log visit")).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionStanceOpen, l.ID+"|"+l.Company, plain("Add stakeholder")),
 			gradeSelect(l),
 		))
 	}

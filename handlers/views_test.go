@@ -134,6 +134,24 @@ func TestMention(t *testing.T) {
 	}
 }
 
+func TestTokensReadLinksAsText(t *testing.T) {
+	cases := map[string]string{
+		"<http://Booking.com|Booking.com>":       "Booking.com",
+		"<https://acme.example>":                 "acme.example",
+		"<http://a.example|A &amp; B>":           "A & B",
+		"<mailto:x@acme.example|x@acme.example>": "x@acme.example",
+	}
+	for in, want := range cases {
+		toks, err := tokens(in)
+		if err != nil || len(toks) != 1 || toks[0].Text != want || toks[0].Entity {
+			t.Errorf("tokens(%q) = %+v, %v; want plain %q", in, toks, err, want)
+		}
+	}
+	if toks, _ := tokens("<@U1|wang> <#C1|general>"); !toks[0].Entity || !toks[1].Entity {
+		t.Errorf("mentions and channels must stay entities: %+v", toks)
+	}
+}
+
 func TestTokensUnescapeSlackText(t *testing.T) {
 	toks, err := tokens(`"A &amp; B" &lt;x&gt; <@U1|a b>`)
 	if err != nil {
