@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -38,19 +39,20 @@ var fatalSocketErrors = []string{"invalid_auth", "not_authed", "token_revoked", 
 
 // Run connects and serves until ctx is done, reconnecting with backoff when
 // the connection fails for a passing reason; it returns at once on a bad or
-// revoked token. Requests being handled when ctx ends are finished first.
+// revoked token. When ctx ends it stops taking requests, answers those
+// already received over the still open connection, then closes it.
 func (s *SocketMode) Run(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	conn, closeConn := context.WithCancel(context.WithoutCancel(ctx))
+	defer closeConn()
 	done := make(chan error, 1)
-	go func() { done <- s.supervise(ctx) }()
+	go func() { done <- s.supervise(conn) }()
 	for {
 		select {
 		case <-ctx.Done():
 			s.wg.Wait()
+			closeConn()
 			return <-done
 		case err := <-done:
-			cancel()
 			s.wg.Wait()
 			return err
 		case evt := <-s.client.Events:
@@ -119,10 +121,18 @@ func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
 		var payload any
 		switch data := evt.Data.(type) {
 		case slack.SlashCommand:
-			if msg := s.handler.Command(ctx, data); msg != nil {
+			msg := s.handler.Command(ctx, data)
+			s.metrics.observe("command", data.Command, "socket", start)
+			if msg != nil && tooBigToAck(msg) && data.ResponseURL != "" {
+				// Slack drops a large ack without a word: acknowledge empty
+				// and send the reply through the command's response_url.
+				s.ack(evt.Request, nil)
+				s.respondLater(ctx, data.ResponseURL, msg)
+				return
+			}
+			if msg != nil {
 				payload = msg
 			}
-			s.metrics.observe("command", data.Command, "socket", start)
 		case slack.InteractionCallback:
 			if resp := s.handler.Interaction(ctx, data); resp != nil {
 				payload = resp
@@ -151,5 +161,25 @@ func (s *SocketMode) ack(req *socketmode.Request, payload any) {
 	}
 	if err != nil {
 		s.log.Error("socket mode: ack failed", "envelope", req.EnvelopeID, "err", err)
+	}
+}
+
+// MaxAckBytes is the largest acknowledgement sent over Socket Mode; Slack
+// silently drops those of about 20 KB and more.
+const MaxAckBytes = 15 << 10
+
+func tooBigToAck(msg *slack.Msg) bool {
+	b, err := json.Marshal(msg)
+	return err != nil || len(b) > MaxAckBytes
+}
+
+func (s *SocketMode) respondLater(ctx context.Context, url string, msg *slack.Msg) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err := slack.PostWebhookContext(ctx, url, &slack.WebhookMessage{
+		Text: msg.Text, Blocks: &msg.Blocks, ResponseType: msg.ResponseType,
+	})
+	if err != nil {
+		s.log.Error("socket mode: reply through response_url failed", "err", err)
 	}
 }

@@ -9,15 +9,19 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
 	"salesbot/bot"
 	"salesbot/handlers"
+	"salesbot/internal/fakeslack"
 	"salesbot/store"
 )
 
@@ -83,24 +87,24 @@ func newDownBot(t *testing.T, h *harness) *httptest.Server {
 	return srv
 }
 
-// TestSocketMode delivers a slash command over a fake Socket Mode websocket
-// and checks that the acknowledgement carries the reply, and that the
-// command reached Redis.
-func TestSocketMode(t *testing.T) {
-	h := newHarness(t)
-	acks := make(chan map[string]any, 2)
+// socketSession runs Socket Mode for handler against the fake Slack, which
+// says hello and then delivers one slash-command envelope carrying form. It
+// returns the acknowledgements read back, a cancel that stops Run (as
+// SIGTERM does), and Run's result.
+func socketSession(t *testing.T, fs *fakeslack.Server, handler bot.Handler, form url.Values) (<-chan map[string]any, context.CancelFunc, <-chan error) {
+	t.Helper()
+	acks := make(chan map[string]any, 4)
 	upgrader := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
-	h.slack.Socket = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	fs.Socket = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		conn, err := upgrader.Upgrade(w, r, nil)
 		if err != nil {
 			return
 		}
 		defer conn.Close()
 		_ = conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
-		cmd := h.commandForm(rep, "/lead new Soylent")
 		payload := map[string]string{}
-		for k := range cmd {
-			payload[k] = cmd.Get(k)
+		for k := range form {
+			payload[k] = form.Get(k)
 		}
 		_ = conn.WriteJSON(map[string]any{"type": "slash_commands", "envelope_id": "env-1", "payload": payload, "accepts_response_payload": true})
 		for {
@@ -111,26 +115,31 @@ func TestSocketMode(t *testing.T) {
 			acks <- ack
 		}
 	})
-	api := slack.New("xoxb-test", slack.OptionAPIURL(h.slack.APIURL()), slack.OptionAppLevelToken("xapp-test"))
-	sm := bot.NewSocketMode(socketmode.New(api), h.h, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken("xapp-test"))
+	sm := bot.NewSocketMode(socketmode.New(api), handler, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- sm.Run(ctx) }()
+	t.Cleanup(cancel)
+	return acks, cancel, done
+}
 
+func waitAck(t *testing.T, acks <-chan map[string]any) map[string]any {
+	t.Helper()
 	select {
 	case ack := <-acks:
 		if ack["envelope_id"] != "env-1" {
 			t.Fatalf("ack %v", ack)
 		}
-		b, _ := json.Marshal(ack["payload"])
-		mustContain(t, "ack payload", string(b), "Soylent", "your lead", "ephemeral")
+		return ack
 	case <-time.After(10 * time.Second):
 		t.Fatal("no ack over Socket Mode")
 	}
-	if l := h.lead("Soylent"); l.Owner != rep {
-		t.Fatalf("owner %s", l.Owner)
-	}
-	cancel()
+	return nil
+}
+
+func waitDone(t *testing.T, done <-chan error) {
+	t.Helper()
 	select {
 	case err := <-done:
 		if err != nil {
@@ -139,4 +148,71 @@ func TestSocketMode(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Socket Mode did not stop")
 	}
+}
+
+// TestSocketMode delivers a slash command over a fake Socket Mode websocket
+// and checks that the acknowledgement carries the reply, and that the
+// command reached Redis.
+func TestSocketMode(t *testing.T) {
+	h := newHarness(t)
+	acks, cancel, done := socketSession(t, h.slack, h.h, h.commandForm(rep, "/lead new Soylent"))
+	b, _ := json.Marshal(waitAck(t, acks)["payload"])
+	mustContain(t, "ack payload", string(b), "Soylent", "your lead", "ephemeral")
+	if l := h.lead("Soylent"); l.Owner != rep {
+		t.Fatalf("owner %s", l.Owner)
+	}
+	cancel()
+	waitDone(t, done)
+}
+
+// stubHandler answers every command with reply, after delay.
+type stubHandler struct {
+	reply   *slack.Msg
+	delay   time.Duration
+	started chan struct{}
+}
+
+func (s stubHandler) Command(context.Context, slack.SlashCommand) *slack.Msg {
+	close(s.started)
+	time.Sleep(s.delay)
+	return s.reply
+}
+
+func (stubHandler) Interaction(context.Context, slack.InteractionCallback) *slack.ViewSubmissionResponse {
+	return nil
+}
+
+func (stubHandler) Event(context.Context, string, slackevents.EventsAPIInnerEvent) {}
+
+// A reply too large for an acknowledgement goes through response_url.
+func TestSocketModeLargeReply(t *testing.T) {
+	fs := fakeslack.New(t)
+	big := &slack.Msg{ResponseType: slack.ResponseTypeEphemeral, Text: strings.Repeat("pipeline line ", 2000)}
+	form := url.Values{"command": {"/lead"}, "team_id": {"T1"}, "user_id": {"U1"}, "response_url": {fs.ResponseURL("big")}}
+	acks, cancel, done := socketSession(t, fs, stubHandler{reply: big, started: make(chan struct{})}, form)
+	if ack := waitAck(t, acks); ack["payload"] != nil {
+		t.Errorf("large reply sent as the ack")
+	}
+	posted := fs.WaitFor(t, "response", 1)[0]
+	if !strings.Contains(posted.Param("text"), "pipeline line") || posted.Param("response_type") != "ephemeral" {
+		t.Errorf("response_url got %v", posted.JSON)
+	}
+	cancel()
+	waitDone(t, done)
+}
+
+// A request received before shutdown is still answered.
+func TestSocketModeFinishesInFlightOnShutdown(t *testing.T) {
+	fs := fakeslack.New(t)
+	stub := stubHandler{reply: &slack.Msg{Text: "done in time"}, delay: 500 * time.Millisecond, started: make(chan struct{})}
+	acks, cancel, done := socketSession(t, fs, stub, url.Values{"command": {"/lead"}, "team_id": {"T1"}, "user_id": {"U1"}})
+	select {
+	case <-stub.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("command never reached the handler")
+	}
+	cancel() // SIGTERM while the command is being handled
+	b, _ := json.Marshal(waitAck(t, acks)["payload"])
+	mustContain(t, "in-flight ack", string(b), "done in time")
+	waitDone(t, done)
 }

@@ -106,6 +106,8 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 // Run serves until ctx is done (SIGTERM or SIGINT), then stops taking
 // requests, finishes those in flight and the work they started, and returns.
 func (m *Main) Run(ctx context.Context) error {
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	if err := m.store.Ping(ctx); err != nil {
 		m.log.Warn("redis is not answering yet; /readyz stays 503 until it does", "err", err)
 	}
@@ -124,13 +126,15 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("LISTEN_ADDR: %w", err)
 	}
-	errs := make(chan error, 2)
+	errs := make(chan error, 1)
 	go func() { errs <- srv.Serve(ln) }()
 	mode := "http"
+	var socket chan error // Socket Mode's result, when it runs
 	if m.cfg.AppToken != "" {
 		mode = "socket"
+		socket = make(chan error, 1)
 		sm := bot.NewSocketMode(socketmode.New(m.api), m.handler, m.metrics, m.log)
-		go func() { errs <- sm.Run(ctx) }()
+		go func() { socket <- sm.Run(ctx) }()
 	}
 	m.log.Info("salesbot serving", "addr", ln.Addr().String(), "mode", mode)
 
@@ -139,12 +143,23 @@ func (m *Main) Run(ctx context.Context) error {
 	case <-ctx.Done():
 		m.log.Info("shutting down")
 	case runErr = <-errs:
-		m.log.Error("stopped", "err", runErr)
+		m.log.Error("http server stopped", "err", runErr)
+	case runErr = <-socket:
+		m.log.Error("socket mode stopped", "err", runErr)
+		socket = nil
 	}
+	// Stop taking requests, answer those in flight, then finish the work
+	// they started (messages to managers, confirmations).
+	stop()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		m.log.Error("http shutdown", "err", err)
+	}
+	if socket != nil {
+		if err := <-socket; err != nil && runErr == nil {
+			runErr = err
+		}
 	}
 	m.handler.Wait()
 	if errors.Is(runErr, http.ErrServerClosed) {
