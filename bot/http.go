@@ -14,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"salesbot/internal/logctx"
 )
 
 // Handler is what the transport delivers Slack's requests to; the handlers
@@ -89,6 +91,7 @@ func (s *Server) signed(next func(http.ResponseWriter, *http.Request, []byte)) h
 			http.Error(w, "cannot read request body", http.StatusBadRequest)
 			return
 		}
+		r = r.WithContext(logctx.With(r.Context(), "request", logctx.NewID()))
 		if err := s.verifier.Verify(r.Header, body); err != nil {
 			s.metrics.reject("signature")
 			s.log.WarnContext(r.Context(), "request refused", "path", r.URL.Path, "err", err, "remote", r.RemoteAddr)
@@ -107,7 +110,8 @@ func (s *Server) commands(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	cmd := slashCommand(form)
-	msg := s.handler.Command(r.Context(), cmd)
+	ctx := logctx.With(r.Context(), "team", cmd.TeamID, "user", cmd.UserID, "command", cmd.Command)
+	msg := s.handler.Command(ctx, cmd)
 	s.metrics.observe("command", cmd.Command, "http", start)
 	writeJSON(w, msg)
 }
@@ -138,7 +142,8 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request, body []byt
 		http.Error(w, "malformed payload", http.StatusBadRequest)
 		return
 	}
-	resp := s.handler.Interaction(r.Context(), cb)
+	ctx := logctx.With(r.Context(), "team", cb.Team.ID, "user", cb.User.ID, "interaction", interactionName(cb))
+	resp := s.handler.Interaction(ctx, cb)
 	s.metrics.observe("interaction", interactionName(cb), "http", start)
 	if resp == nil {
 		w.WriteHeader(http.StatusOK)
@@ -175,7 +180,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
 		_, _ = io.WriteString(w, challenge.Challenge)
 	case slackevents.CallbackEvent:
 		w.WriteHeader(http.StatusOK)
-		s.handler.Event(r.Context(), ev.TeamID, ev.InnerEvent)
+		s.handler.Event(logctx.With(r.Context(), "team", ev.TeamID, "event", ev.InnerEvent.Type), ev.TeamID, ev.InnerEvent)
 	default:
 		w.WriteHeader(http.StatusOK)
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
+
+	"salesbot/internal/logctx"
 )
 
 // SocketMode delivers Slack's requests over a Socket Mode websocket instead
@@ -34,6 +36,10 @@ func NewSocketMode(client *socketmode.Client, h Handler, m *Metrics, log *slog.L
 	return &SocketMode{client: client, handler: h, metrics: m, log: log}
 }
 
+// ackFlushGrace is how long the connection stays open, on shutdown, after
+// the last request has been answered, so that its ack is written.
+const ackFlushGrace = 500 * time.Millisecond
+
 // fatalSocketErrors are the connection failures that no retry can fix.
 var fatalSocketErrors = []string{"invalid_auth", "not_authed", "token_revoked", "account_inactive", "invalid_token", "not_allowed_token_type"}
 
@@ -50,6 +56,9 @@ func (s *SocketMode) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			s.wg.Wait()
+			// slack-go queues acks for a writer goroutine and has no flush:
+			// give it a moment to write the last ones before closing.
+			time.Sleep(ackFlushGrace)
 			closeConn()
 			return <-done
 		case err := <-done:
@@ -116,7 +125,7 @@ func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
 	go func() {
 		defer s.wg.Done()
 		// A request already received is answered even while shutting down.
-		ctx := context.WithoutCancel(ctx)
+		ctx := logctx.With(context.WithoutCancel(ctx), "request", evt.Request.EnvelopeID)
 		start := time.Now()
 		var payload any
 		switch data := evt.Data.(type) {

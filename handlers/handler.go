@@ -102,7 +102,7 @@ func (h *Handler) later(ctx context.Context, what string, fn func(ctx context.Co
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 		defer cancel()
 		if err := fn(ctx); err != nil {
-			h.log.Error("background work failed", "what", what, "err", err)
+			h.log.ErrorContext(ctx, "background work failed", "what", what, "err", err)
 		}
 	}()
 }

@@ -22,6 +22,7 @@ import (
 
 	"salesbot/bot"
 	"salesbot/handlers"
+	"salesbot/internal/logctx"
 	"salesbot/store"
 )
 
@@ -56,7 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		if err != nil {
 			return err
 		}
-		m, err := NewMain(cfg, slog.New(slog.NewJSONHandler(stderr, nil)))
+		m, err := NewMain(cfg, slog.New(logctx.NewHandler(slog.NewJSONHandler(stderr, nil))))
 		if err != nil {
 			return err
 		}
