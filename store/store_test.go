@@ -282,7 +282,8 @@ func TestUpdateLeadIndexes(t *testing.T) {
 		cs, err := l.Assign(manager, "U1", later.Add(2*time.Hour))
 		return salesbot.Update{Changes: cs}, err
 	})
-	check("reopened", "U1", 7, 1, next.In(time.UTC), false)
+	// The lost deal's plan is dropped: the clock runs from the last touch.
+	check("reopened", "U1", 7, 1, later.Add(7*salesbot.Day).In(time.UTC), false)
 
 	h, err := s.History(ctx, team, l.ID, 100)
 	if err != nil {
@@ -320,7 +321,7 @@ func TestUpdateLeadWon(t *testing.T) {
 	s, rdb, team := newStore(t)
 	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
 	mustUpdate(t, s, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.Win(salesbot.Actor{User: "U1"}, now.Add(time.Hour)))
+		return one(l.Win(manager, now.Add(time.Hour)))
 	})
 	if err := rdb.ZScore(ctx, key(team, "due"), l.ID).Err(); err != redis.Nil {
 		t.Errorf("won lead still due (%v)", err)
@@ -509,7 +510,7 @@ func TestDueLeads(t *testing.T) {
 
 	// Closed leads leave due; so does an open lead whose Due is cleared.
 	mustUpdate(t, s, team, a.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.Win(salesbot.Actor{User: "U1"}, now))
+		return one(l.Win(manager, now))
 	})
 	mustUpdate(t, s, team, c.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.Lose(salesbot.Actor{User: "U2"}, "no budget", now))
