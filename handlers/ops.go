@@ -166,11 +166,7 @@ func (h *Handler) setFact(ctx context.Context, r request, id string, k salesbot.
 	}
 	reply := fmt.Sprintf(":memo: *%s* — %s: %s", esc(l.Company), k.Label(), esc(l.Facts[k].Text))
 	if gaps := l.UnknownFacts(); len(gaps) > 0 {
-		labels := make([]string, len(gaps))
-		for i, g := range gaps {
-			labels[i] = g.Label()
-		}
-		reply += "\nStill unknown: " + strings.Join(labels, ", ") + "."
+		reply += "\nStill unknown: " + factLabels(gaps) + "."
 	} else {
 		reply += "\nAll six key facts are known."
 	}

@@ -131,11 +131,11 @@ func (c card) blocks() []slack.Block {
 		slack.NewSectionBlock(nil, fields, nil),
 		section("*Last touch*\n" + c.lastTouch()),
 		slack.NewDividerBlock(),
-		section(c.keyFacts()),
-		section(c.stakeholders()),
-		contextLine(fmt.Sprintf("Registered %s by <@%s> · %s cadence: %s",
-			day(l.CreatedAt, c.loc), l.CreatedBy, l.Grade, every(c.cadence, l.Grade))),
 	}
+	blocks = append(blocks, chunks("*Key facts*", c.keyFacts())...)
+	blocks = append(blocks, chunks(c.stakeholders())...)
+	blocks = append(blocks, contextLine(fmt.Sprintf("Registered %s by <@%s> · %s cadence: %s",
+		day(l.CreatedAt, c.loc), l.CreatedBy, l.Grade, every(c.cadence, l.Grade))))
 	if l.Open() {
 		blocks = append(blocks, slack.NewActionBlock("lead_actions",
 			slack.NewButtonBlockElement(actionVisitOpen, l.ID+"|"+l.Company, plain("Log visit")).WithStyle(slack.StylePrimary),
@@ -191,41 +191,46 @@ func (c card) lastTouch() string {
 	return s
 }
 
-func (c card) keyFacts() string {
-	var b strings.Builder
-	b.WriteString("*Key facts*")
+// keyFacts lists what is known, then the gaps.
+func (c card) keyFacts() []string {
+	var lines []string
 	for _, k := range salesbot.KeyFacts {
 		if f, ok := c.lead.Facts[k]; ok && f.Text != "" {
-			fmt.Fprintf(&b, "\n:white_check_mark: *%s*: %s", k.Label(), esc(truncate(f.Text, 300)))
+			lines = append(lines, fmt.Sprintf(":white_check_mark: *%s*: %s", k.Label(), esc(truncate(f.Text, 300))))
 		}
 	}
 	if gaps := c.lead.UnknownFacts(); len(gaps) > 0 {
-		labels := make([]string, len(gaps))
-		for i, k := range gaps {
-			labels[i] = k.Label()
-		}
-		fmt.Fprintf(&b, "\n:grey_question: *Unknown*: %s — record with `/lead key %s %s …`",
-			strings.Join(labels, ", "), esc(quoteName(c.lead.Company)), gaps[0])
+		lines = append(lines, fmt.Sprintf(":grey_question: *Unknown*: %s — record with `/lead key %s %s …`",
+			factLabels(gaps), esc(quoteName(c.lead.Company)), gaps[0]))
 	}
-	return b.String()
+	return lines
 }
 
-func (c card) stakeholders() string {
+// factLabels writes key facts as the card names them: "Schedule, Budget".
+func factLabels(facts []salesbot.KeyFact) string {
+	labels := make([]string, len(facts))
+	for i, k := range facts {
+		labels[i] = k.Label()
+	}
+	return strings.Join(labels, ", ")
+}
+
+// stakeholders returns the heading and one line per person, by role.
+func (c card) stakeholders() (string, []string) {
 	people := c.lead.Stakeholders
 	if len(people) == 0 {
-		return "*Stakeholders*\nNo one recorded yet. Add people with `/stance " + esc(quoteName(c.lead.Company)) + " \"Name\" eb high +1`."
+		return "*Stakeholders*", []string{"No one recorded yet. Add people with `/stance " + esc(quoteName(c.lead.Company)) + " \"Name\" eb high +1`."}
 	}
 	sorted := slices.Clone(people)
 	slices.SortStableFunc(sorted, func(a, b salesbot.Stakeholder) int {
 		return slices.Index(salesbot.Roles, a.Role) - slices.Index(salesbot.Roles, b.Role)
 	})
-	var b strings.Builder
-	fmt.Fprintf(&b, "*Stakeholders* (%d)", len(sorted))
-	for _, s := range sorted {
-		fmt.Fprintf(&b, "\n%s *%s* — %s · %s influence · %s %s", quadrantEmoji(s.Quadrant()), esc(s.Name),
+	lines := make([]string, len(sorted))
+	for i, s := range sorted {
+		lines[i] = fmt.Sprintf("%s *%s* — %s · %s influence · %s %s", quadrantEmoji(s.Quadrant()), esc(s.Name),
 			s.Role.Name(), s.Influence, s.Support, s.Support.Meaning())
 	}
-	return b.String()
+	return fmt.Sprintf("*Stakeholders* (%d)", len(sorted)), lines
 }
 
 func quadrantEmoji(q salesbot.Quadrant) string {

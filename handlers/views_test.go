@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,6 +92,31 @@ func TestPipelineGolden(t *testing.T) {
 	}
 	p := pipeline{title: "Your pipeline", leads: []*salesbot.Lead{other, l, lost}, cadence: salesbot.DefaultCadence(), now: now, loc: loc}
 	golden(t, "pipeline.json", p.blocks())
+}
+
+func TestCardKeepsEveryPersonWithinSlackLimits(t *testing.T) {
+	l, now, loc := sampleLead(t)
+	for i := range salesbot.MaxStakeholders - len(l.Stakeholders) {
+		s := salesbot.Stakeholder{Name: fmt.Sprintf("%s %02d", strings.Repeat("长名字", 20), i), Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, Support: 1}
+		if _, err := l.SetStakeholder(salesbot.Actor{User: "U0REP"}, s, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blocks := card{lead: l, cadence: salesbot.DefaultCadence(), now: now, loc: loc}.blocks()
+	b, _ := json.Marshal(slack.Blocks{BlockSet: blocks})
+	for i := range salesbot.MaxStakeholders - 2 {
+		if name := fmt.Sprintf(" %02d*", i); !strings.Contains(string(b), name) {
+			t.Fatalf("person %d is missing from the card", i)
+		}
+	}
+	if len(blocks) > 50 {
+		t.Fatalf("%d blocks", len(blocks))
+	}
+	for _, bl := range blocks {
+		if s, ok := bl.(*slack.SectionBlock); ok && s.Text != nil && len([]rune(s.Text.Text)) > 3000 {
+			t.Fatalf("section of %d characters", len([]rune(s.Text.Text)))
+		}
+	}
 }
 
 func TestPipelineStaysWithinSlackLimits(t *testing.T) {

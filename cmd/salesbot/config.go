@@ -83,9 +83,11 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.HasSuffix(u.Path, "/") {
 		return c, &SettingError{"SLACK_API_URL", "must be an http(s) URL ending in /, e.g. https://slack.com/api/"}
 	}
-	if _, err := store.NewClient(c.RedisURL); err != nil {
+	client, err := store.NewClient(c.RedisURL) // parses; does not dial
+	if err != nil {
 		return c, &SettingError{"REDIS_URL", err.Error()}
 	}
+	client.Close()
 	if _, _, err := net.SplitHostPort(c.ListenAddr); err != nil {
 		return c, &SettingError{"LISTEN_ADDR", fmt.Sprintf("%q is not host:port, e.g. :3000", c.ListenAddr)}
 	}
