@@ -126,3 +126,19 @@ func TestNormalizeCompanyIgnoresInvisibleCharacters(t *testing.T) {
 		}
 	}
 }
+
+func TestInvisibleCharactersNeverSplitAPerson(t *testing.T) {
+	if a, b := salesbot.NormalizePerson("Wang\u200b Li"), salesbot.NormalizePerson("Wang Li"); a != b {
+		t.Errorf("NormalizePerson: %q != %q", a, b)
+	}
+	l := newLead(t, "Acme", salesbot.GradeA)
+	if _, err := l.SetStakeholder(rep, salesbot.Stakeholder{Name: "\u202eWang Li", Role: "eb", Influence: "high", Support: 1, Notes: "likes\u200b golf"}, registered); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Wang Li", Role: "eb", Influence: "high", Support: 2}, registered); err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Stakeholders) != 1 || l.Stakeholders[0].Name != "Wang Li" || l.Stakeholders[0].Notes != "likes golf" {
+		t.Errorf("stakeholders = %+v", l.Stakeholders)
+	}
+}

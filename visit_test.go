@@ -446,3 +446,21 @@ func TestParseVisitKind(t *testing.T) {
 	_, err := salesbot.ParseVisitKind("fax")
 	wantCode(t, err, salesbot.EINVALID)
 }
+
+func TestCheckNextDate(t *testing.T) {
+	today := salesbot.Date{Year: 2026, Month: 11, Day: 23}
+	tests := []struct {
+		d    salesbot.Date
+		code string
+	}{
+		{salesbot.Date{}, ""},
+		{today, ""},
+		{today.AddDays(salesbot.MaxPlanDays), ""},
+		{today.AddDays(salesbot.MaxPlanDays + 1), salesbot.EINVALID},
+		{salesbot.Date{Year: 9999, Month: 12, Day: 31}, salesbot.EINVALID},
+		{today.AddDays(-1), salesbot.EINVALID},
+	}
+	for _, tt := range tests {
+		wantCode(t, salesbot.CheckNextDate(tt.d, today), tt.code)
+	}
+}
