@@ -24,6 +24,8 @@ type Lead struct {
 	NextStep     string           `json:"next_step,omitempty"`
 	NextStepDue  time.Time        `json:"next_step_due,omitzero"`
 	Due          time.Time        `json:"due,omitzero"`
+	SnoozedUntil time.Time        `json:"snoozed_until,omitzero"`
+	RemindedDue  time.Time        `json:"reminded_due,omitzero"`
 	Facts        map[KeyFact]Fact `json:"facts,omitempty"`
 	Stakeholders []Stakeholder    `json:"stakeholders,omitempty"`
 	ClosedAt     time.Time        `json:"closed_at,omitzero"`
@@ -117,6 +119,7 @@ const (
 	ChangeStance   ChangeKind = "stance"
 	ChangeVisit    ChangeKind = "visit"
 	ChangeReopened ChangeKind = "reopened"
+	ChangeSnooze   ChangeKind = "snooze"
 )
 
 // Change is one entry of a lead's history: who changed what, when, from what,
@@ -352,21 +355,59 @@ func (l *Lead) Schedule(c Cadence) {
 	l.Due = l.NextDue(c)
 }
 
-// NextDue computes when the lead must next be touched; see Schedule.
+// NextDue computes when the lead must next be touched; see Schedule. A
+// snooze puts it off to the snooze's end, never earlier.
 func (l *Lead) NextDue(c Cadence) time.Time {
 	if !l.Open() {
 		return time.Time{}
 	}
-	if !l.NextStepDue.IsZero() {
-		return l.NextStepDue
+	due := l.NextStepDue
+	if due.IsZero() {
+		base := l.LastTouch
+		if base.IsZero() {
+			base = l.CreatedAt
+		}
+		every, ok := c[l.Grade]
+		if !ok {
+			every = DefaultCadence()[l.Grade]
+		}
+		due = base.Add(every)
 	}
-	base := l.LastTouch
-	if base.IsZero() {
-		base = l.CreatedAt
+	if l.SnoozedUntil.After(due) {
+		return l.SnoozedUntil
 	}
-	every, ok := c[l.Grade]
-	if !ok {
-		every = DefaultCadence()[l.Grade]
+	return due
+}
+
+// ReminderAt is when the owner is next to be reminded of the lead: its due
+// time, unless a reminder for that very due time went out already (one
+// reminder per due follow-up). Closed leads have none.
+func (l *Lead) ReminderAt() time.Time {
+	if !l.Open() || l.Due.IsZero() || l.Due.Equal(l.RemindedDue) {
+		return time.Time{}
 	}
-	return base.Add(every)
+	return l.Due
+}
+
+// MarkReminded records that the owner was reminded of the follow-up due at
+// due, so it is not reminded again until the lead's due time moves.
+func (l *Lead) MarkReminded(due time.Time) { l.RemindedDue = due }
+
+// MaxSnooze bounds how far a follow-up can be put off.
+const MaxSnooze = 90 * Day
+
+// Snooze puts the next follow-up off until the given time; the next touch
+// clears it.
+func (l *Lead) Snooze(a Actor, until, now time.Time) (Change, error) {
+	if err := l.checkEdit(a); err != nil {
+		return Change{}, err
+	}
+	if err := l.checkOpen(); err != nil {
+		return Change{}, err
+	}
+	if !until.After(now) || until.Sub(now) > MaxSnooze {
+		return Change{}, Errorf(EINVALID, "A snooze lasts from a minute to %d days.", MaxSnooze/Day)
+	}
+	l.SnoozedUntil = until
+	return l.change(a, ChangeSnooze, "", until.UTC().Format(time.RFC3339), "", now), nil
 }

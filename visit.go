@@ -168,6 +168,7 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 	if latest {
 		l.LastTouch = touched
 	}
+	l.SnoozedUntil = time.Time{} // a touch ends any snooze
 	planned := l.NextStep != "" || !l.NextStepDue.IsZero()
 	if (v.NextStep != "" || !v.NextDate.IsZero()) && (latest || !planned) {
 		// A back-dated visit's plan does not replace one made since.

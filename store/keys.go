@@ -38,5 +38,11 @@ func (k keys) names() string            { return k.prefix + "names" }
 func (k keys) leads() string            { return k.prefix + "leads" }
 func (k keys) due() string              { return k.prefix + "due" }
 func (k keys) pool() string             { return k.prefix + "pool" }
+func (k keys) inflight() string         { return k.prefix + "inflight" }
+func (k keys) leases() string           { return k.prefix + "leases" }
+func (k keys) attempts() string         { return k.prefix + "attempts" }
+func (k keys) pause() string            { return k.prefix + "pause" }
+func (k keys) once(name string) string  { return k.prefix + "once:" + name }
+func (k keys) mark(name string) string  { return k.prefix + "mark:" + name }
 func (k keys) activity() string         { return k.prefix + "activity" }
 func (k keys) managers() string         { return k.prefix + "managers" }

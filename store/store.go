@@ -226,11 +226,12 @@ type fnError struct{ err error }
 func (e fnError) Error() string { return e.err.Error() }
 
 // index queues the writes that keep the due and pool sets in step with the
-// lead: due holds open leads with a next touch, by its time in milliseconds;
-// pool holds lost leads, by the second they were lost.
+// lead: due holds open leads with a reminder to come (Lead.ReminderAt), by
+// its time in milliseconds; pool holds lost leads, by the second they were
+// lost.
 func index(ctx context.Context, p redis.Pipeliner, k keys, l *salesbot.Lead) {
-	if l.Open() && !l.Due.IsZero() {
-		p.ZAdd(ctx, k.due(), redis.Z{Score: float64(l.Due.UnixMilli()), Member: l.ID})
+	if at := l.ReminderAt(); !at.IsZero() {
+		p.ZAdd(ctx, k.due(), redis.Z{Score: float64(at.UnixMilli()), Member: l.ID})
 	} else {
 		p.ZRem(ctx, k.due(), l.ID)
 	}

@@ -1,0 +1,51 @@
+package salesbot
+
+import (
+	"context"
+	"time"
+)
+
+// ReminderClaim is a due follow-up taken by one sweeper for a while (its
+// lease), so that replicas sweeping the same Redis never remind twice.
+type ReminderClaim struct {
+	Team     string
+	LeadID   string
+	Token    string // whose lease it is
+	Attempts int    // failed sends so far
+}
+
+// ReminderStore is what the reminder sweep and the digest need from
+// storage, besides LeadStore. Claims follow the lease pattern of job queues
+// such as asynq and BullMQ: claim moves due entries aside with a lease, ack
+// settles them only while the lease is held, and expired leases go back to
+// be claimed again.
+type ReminderStore interface {
+	LeadStore
+	// ClaimDue takes up to limit follow-ups due at or before now, leasing
+	// them for lease, and puts back those whose lease expired (counted in
+	// recovered: each may have been sent already).
+	ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, limit int) (claims []ReminderClaim, recovered int, err error)
+	// AckReminder settles a claim while its lease is held: fn updates the
+	// lead (MarkReminded), which is saved and re-indexed in one transaction
+	// with the claim's removal. held is false when the lease was lost.
+	AckReminder(ctx context.Context, c ReminderClaim, fn func(*Lead) error) (held bool, err error)
+	// ReleaseReminder gives a claim back, to be due again at retryAt,
+	// counting a failed attempt when failed is true.
+	ReleaseReminder(ctx context.Context, c ReminderClaim, retryAt time.Time, failed bool) error
+	// PauseSending records that Slack asked the team's messages to wait
+	// until then (429 Retry-After), for every replica; a later pause is
+	// never cut short by an earlier one.
+	PauseSending(ctx context.Context, team string, until, now time.Time) error
+	// SendingPausedUntil returns when sending may resume (zero if not paused).
+	SendingPausedUntil(ctx context.Context, team string) (time.Time, error)
+	// ClaimOnce reports whether this caller is the first to claim key (for
+	// the team) within ttl: a digest per manager and local date.
+	ClaimOnce(ctx context.Context, team, key string, ttl time.Duration) (bool, error)
+	// Activity returns the team's changes made after since and up to until,
+	// oldest first.
+	Activity(ctx context.Context, team string, since, until time.Time) ([]Change, error)
+	// SetMark and Mark keep a named time per team (such as when a manager's
+	// last digest was sent).
+	SetMark(ctx context.Context, team, name string, t time.Time) error
+	Mark(ctx context.Context, team, name string) (time.Time, error)
+}

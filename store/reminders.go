@@ -1,0 +1,283 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"salesbot"
+)
+
+var _ salesbot.ReminderStore = (*Store)(nil)
+
+// claimScript takes due follow-ups aside under a lease, in one step, so that
+// two sweepers never take the same one. First it puts back those whose lease
+// ran out (their sweeper died or hung), to be due now; then it moves up to
+// limit due entries from due to inflight, scored by the lease's end, and
+// records whose lease each is. It returns the number put back and, for each
+// claim, its lead ID and failed attempts so far.
+//
+// KEYS: due, inflight, leases, attempts. ARGV: now (ms), lease (ms), limit, token.
+var claimScript = redis.NewScript(`
+local now, lease, limit, token = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
+for _, id in ipairs(expired) do
+  redis.call('ZREM', KEYS[2], id)
+  redis.call('HDEL', KEYS[3], id)
+  redis.call('ZADD', KEYS[1], 'NX', now, id)
+end
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
+local claims = {}
+for _, id in ipairs(due) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('ZADD', KEYS[2], now + lease, id)
+  redis.call('HSET', KEYS[3], id, token)
+  claims[#claims + 1] = id
+  claims[#claims + 1] = redis.call('HGET', KEYS[4], id) or '0'
+end
+return {#expired, claims}
+`)
+
+// releaseScript gives a claim back while its lease is held: the lead is due
+// again at retryAt, unless a change to it queued a reminder already.
+//
+// KEYS: due, inflight, leases, attempts. ARGV: id, token, retryAt (ms), failed (0|1).
+var releaseScript = redis.NewScript(`
+if redis.call('HGET', KEYS[3], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('ZADD', KEYS[1], 'NX', tonumber(ARGV[3]), ARGV[1])
+if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[4], ARGV[1], 1) end
+return 1
+`)
+
+// ClaimDue takes up to limit follow-ups due at or before now for one
+// sweeper (token), leased for lease; see salesbot.ReminderStore.
+func (s *Store) ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, limit int) ([]salesbot.ReminderClaim, int, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, 0, fmt.Errorf("claim due: %w", err)
+	}
+	if limit < 1 {
+		return nil, 0, nil
+	}
+	res, err := claimScript.Run(ctx, s.client, []string{k.due(), k.inflight(), k.leases(), k.attempts()},
+		now.UnixMilli(), lease.Milliseconds(), limit, token).Slice()
+	if err != nil {
+		return nil, 0, failed(err, "claim due in %s", team)
+	}
+	recovered, _ := res[0].(int64)
+	raw, _ := res[1].([]any)
+	claims := make([]salesbot.ReminderClaim, 0, len(raw)/2)
+	for i := 0; i+1 < len(raw); i += 2 {
+		id, _ := raw[i].(string)
+		attempts, _ := strconv.Atoi(fmt.Sprint(raw[i+1]))
+		claims = append(claims, salesbot.ReminderClaim{Team: team, LeadID: id, Token: token, Attempts: attempts})
+	}
+	return claims, int(recovered), nil
+}
+
+// errLeaseLost ends an ack whose lease another sweeper took over.
+var errLeaseLost = errors.New("lease lost")
+
+// AckReminder settles a claim while its lease is held; see
+// salesbot.ReminderStore. A lead deleted meanwhile settles as held.
+func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn func(*salesbot.Lead) error) (bool, error) {
+	k, err := keysOf(c.Team)
+	if err != nil {
+		return false, fmt.Errorf("ack reminder: %w", err)
+	}
+	err = s.retry(ctx, func() error {
+		return s.client.Watch(ctx, func(tx *redis.Tx) error {
+			holder, err := tx.HGet(ctx, k.leases(), c.LeadID).Result()
+			if err == redis.Nil || (err == nil && holder != c.Token) {
+				return errLeaseLost
+			} else if err != nil {
+				return err
+			}
+			l, err := getLead(ctx, tx, k, c.LeadID)
+			if salesbot.ErrorCode(err) == salesbot.ENOTFOUND {
+				l = nil
+			} else if err != nil {
+				return err
+			}
+			var lead []byte
+			if l != nil {
+				if err := fn(l); err != nil {
+					return fnError{err}
+				}
+				if lead, err = json.Marshal(l); err != nil {
+					return bug{fmt.Errorf("encode lead: %w", err)}
+				}
+			}
+			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
+				p.ZRem(ctx, k.inflight(), c.LeadID)
+				p.HDel(ctx, k.leases(), c.LeadID)
+				p.HDel(ctx, k.attempts(), c.LeadID)
+				if l != nil {
+					p.Set(ctx, k.lead(c.LeadID), lead, 0)
+					index(ctx, p, k, l)
+				}
+				return nil
+			})
+			return err
+		}, k.leases(), k.lead(c.LeadID))
+	}, nil)
+	var fe fnError
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, errLeaseLost):
+		return false, nil
+	case errors.As(err, &fe):
+		return false, fe.err
+	}
+	return false, failed(err, "ack reminder %s", c.LeadID)
+}
+
+// ReleaseReminder gives a claim back to be due at retryAt; see
+// salesbot.ReminderStore. A claim whose lease was lost is left alone.
+func (s *Store) ReleaseReminder(ctx context.Context, c salesbot.ReminderClaim, retryAt time.Time, failedAttempt bool) error {
+	k, err := keysOf(c.Team)
+	if err != nil {
+		return fmt.Errorf("release reminder: %w", err)
+	}
+	flag := "0"
+	if failedAttempt {
+		flag = "1"
+	}
+	err = releaseScript.Run(ctx, s.client, []string{k.due(), k.inflight(), k.leases(), k.attempts()},
+		c.LeadID, c.Token, retryAt.UnixMilli(), flag).Err()
+	if err != nil {
+		return failed(err, "release reminder %s", c.LeadID)
+	}
+	return nil
+}
+
+// pauseScript sets the pause's end unless a later one is set already.
+// KEYS: pause. ARGV: until (ms), ttl (ms).
+var pauseScript = redis.NewScript(`
+local cur = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > cur then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) end
+return 0
+`)
+
+// PauseSending records until when Slack asked the team's messages to wait.
+func (s *Store) PauseSending(ctx context.Context, team string, until, now time.Time) error {
+	k, err := keysOf(team)
+	if err != nil {
+		return fmt.Errorf("pause sending: %w", err)
+	}
+	ttl := until.Sub(now)
+	if ttl <= 0 {
+		return nil
+	}
+	if err := pauseScript.Run(ctx, s.client, []string{k.pause()}, until.UnixMilli(), ttl.Milliseconds()).Err(); err != nil {
+		return failed(err, "pause sending for %s", team)
+	}
+	return nil
+}
+
+// SendingPausedUntil returns when the team's messages may be sent again.
+func (s *Store) SendingPausedUntil(ctx context.Context, team string) (time.Time, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("sending paused: %w", err)
+	}
+	ms, err := s.client.Get(ctx, k.pause()).Int64()
+	if err == redis.Nil {
+		return time.Time{}, nil
+	} else if err != nil {
+		return time.Time{}, failed(err, "sending paused for %s", team)
+	}
+	return time.UnixMilli(ms), nil
+}
+
+// ClaimOnce reports whether this caller is the first to claim key within ttl.
+func (s *Store) ClaimOnce(ctx context.Context, team, key string, ttl time.Duration) (bool, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", key, err)
+	}
+	ok, err := s.client.SetNX(ctx, k.once(key), 1, ttl).Result()
+	if err != nil {
+		return false, failed(err, "claim %s", key)
+	}
+	return ok, nil
+}
+
+// activityPage is how many stream entries Activity reads at a time.
+const activityPage = 500
+
+// Activity returns the team's changes after since and up to until, oldest
+// first. It reads the stream from its newest end back until it passes
+// since, so its cost follows the period asked for, not the stream's length.
+func (s *Store) Activity(ctx context.Context, team string, since, until time.Time) ([]salesbot.Change, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, fmt.Errorf("activity: %w", err)
+	}
+	var changes []salesbot.Change
+	end := "+"
+	for {
+		page, err := s.client.XRevRangeN(ctx, k.activity(), end, "-", activityPage).Result()
+		if err != nil {
+			return nil, failed(err, "activity of %s", team)
+		}
+		done := len(page) < activityPage
+		for _, m := range page {
+			var c salesbot.Change
+			raw, _ := m.Values["change"].(string)
+			if json.Unmarshal([]byte(raw), &c) != nil {
+				continue
+			}
+			if !c.At.After(since) {
+				done = true
+				break
+			}
+			if !c.At.After(until) {
+				changes = append(changes, c)
+			}
+		}
+		if done || len(page) == 0 {
+			break
+		}
+		end = "(" + page[len(page)-1].ID
+	}
+	for i, j := 0, len(changes)-1; i < j; i, j = i+1, j-1 {
+		changes[i], changes[j] = changes[j], changes[i]
+	}
+	return changes, nil
+}
+
+// SetMark keeps a named time for the team.
+func (s *Store) SetMark(ctx context.Context, team, name string, t time.Time) error {
+	k, err := keysOf(team)
+	if err != nil {
+		return fmt.Errorf("set mark %s: %w", name, err)
+	}
+	if err := s.client.Set(ctx, k.mark(name), t.UnixMilli(), 0).Err(); err != nil {
+		return failed(err, "set mark %s", name)
+	}
+	return nil
+}
+
+// Mark returns a named time kept for the team, or the zero time.
+func (s *Store) Mark(ctx context.Context, team, name string) (time.Time, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("mark %s: %w", name, err)
+	}
+	ms, err := s.client.Get(ctx, k.mark(name)).Int64()
+	if err == redis.Nil {
+		return time.Time{}, nil
+	} else if err != nil {
+		return time.Time{}, failed(err, "mark %s", name)
+	}
+	return time.UnixMilli(ms), nil
+}
