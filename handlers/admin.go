@@ -46,7 +46,7 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	}
 	// Managers grant manager rights; so do workspace admins, so that a team
 	// with none configured can start.
-	if !r.actor.Manager && !h.people.lookup(ctx, r.actor.User).admin {
+	if !r.actor.Manager && !h.people.Lookup(ctx, r.actor.User).Admin {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers and workspace admins can grant manager rights.")
 	}
 	var added []string

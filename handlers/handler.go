@@ -17,6 +17,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/directory"
 )
 
 // Slack is the part of the Slack Web API the handlers call; *slack.Client
@@ -45,6 +46,8 @@ type Config struct {
 	Logger   *slog.Logger
 	// Respond posts to response_urls; slack.PostWebhookContext when nil.
 	Respond Responder
+	// Directory answers who people are; one over the Slack API when nil.
+	Directory *directory.Directory
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -56,7 +59,7 @@ type Handler struct {
 	now      func() time.Time
 	log      *slog.Logger
 	respond  Responder
-	people   *directory
+	people   *directory.Directory
 	bg       sync.WaitGroup
 }
 
@@ -78,7 +81,10 @@ func New(store salesbot.LeadStore, api Slack, cfg Config) *Handler {
 	if h.respond == nil {
 		h.respond = webhookResponder{}
 	}
-	h.people = newDirectory(api, h.now)
+	h.people = cfg.Directory
+	if h.people == nil {
+		h.people = directory.New(api, h.now)
+	}
 	return h
 }
 
@@ -123,7 +129,7 @@ func (h *Handler) request(ctx context.Context, team, user, channel string) (requ
 	return request{
 		team: team, channel: channel,
 		actor: salesbot.Actor{User: user, Manager: manager},
-		loc:   h.people.location(ctx, user),
+		loc:   h.people.Location(ctx, user),
 	}, nil
 }
 

@@ -58,7 +58,7 @@ func (h *Handler) plainMessage(ctx context.Context, s string) string {
 	}
 	s = mentionInText.ReplaceAllStringFunc(s, func(m string) string {
 		user := mentionInText.FindStringSubmatch(m)[1]
-		if name := h.people.lookup(ctx, user).name; name != "" {
+		if name := h.people.Lookup(ctx, user).Name; name != "" {
 			return "@" + name
 		}
 		return "@" + user
