@@ -41,6 +41,9 @@ type ReminderStore interface {
 	// ClaimOnce reports whether this caller is the first to claim key (for
 	// the team) within ttl: a digest per manager and local date.
 	ClaimOnce(ctx context.Context, team, key string, ttl time.Duration) (bool, error)
+	// ForgetOnce drops a claim made with ClaimOnce, so the work can be
+	// claimed again (after it failed).
+	ForgetOnce(ctx context.Context, team, key string) error
 	// Activity returns the team's changes made after since and up to until,
 	// oldest first.
 	Activity(ctx context.Context, team string, since, until time.Time) ([]Change, error)

@@ -17,12 +17,19 @@ const help = "*salesbot* keeps your leads, visits and stakeholders, and reminds 
 	"*/visit* `<company> [YYYY-MM-DD] [notes] [next: YYYY-MM-DD step]` log a touch (today if no date)\n" +
 	"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [notes]` where someone stands\n" +
 	"*/followups* your due and overdue follow-ups\n" +
-	"*/salesbot* `help` · `managers` · `managers add @user` (managers)"
+	"*/salesbot* `help` · `digest` (managers: the digest now) · `managers` · `managers add @user` (managers)"
 
 // admin runs `/salesbot …`.
 func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 || strings.EqualFold(toks[0].Text, "help") {
 		return ephemeral(help), nil
+	}
+	if strings.EqualFold(toks[0].Text, "digest") {
+		r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
+		if err != nil {
+			return nil, err
+		}
+		return h.digestNow(ctx, r)
 	}
 	if !strings.EqualFold(toks[0].Text, "managers") {
 		return ephemeral(fmt.Sprintf(":warning: `/salesbot %s` is not a command I know.\n%s", esc(toks[0].Text), help)), nil
@@ -85,22 +92,29 @@ func (h *Handler) followups(ctx context.Context, cmd slack.SlashCommand) (*slack
 		return nil, fmt.Errorf("followups: %w", err)
 	}
 	now := h.now()
-	endOfToday := salesbot.DateOf(now.In(r.loc)).AddDays(1).In(r.loc)
-	var due []*salesbot.Lead
-	for _, l := range leads {
-		if l.Open() && l.NextDue(h.cadence).Before(endOfToday) {
-			due = append(due, l)
-		}
-	}
+	due := dueLeads(leads, h.cadence, now, r.loc)
 	if len(due) == 0 {
 		return ephemeral(":sunny: Nothing is due today. `/lead list` shows what comes next."), nil
 	}
-	slices.SortFunc(due, func(a, b *salesbot.Lead) int { return a.NextDue(h.cadence).Compare(b.NextDue(h.cadence)) })
 	lines := make([]string, len(due))
 	for i, l := range due {
 		lines[i] = followupLine(l, h.cadence, now, r.loc)
 	}
 	return ephemeral(fmt.Sprintf("%d follow-ups due", len(due)), chunks(fmt.Sprintf("*%d follow-up%s due*", len(due), plural(len(due))), lines)...), nil
+}
+
+// dueLeads returns the open leads due by the end of the reader's today, most
+// overdue first.
+func dueLeads(leads []*salesbot.Lead, c salesbot.Cadence, now time.Time, loc *time.Location) []*salesbot.Lead {
+	endOfToday := salesbot.DateOf(now.In(loc)).AddDays(1).In(loc)
+	var due []*salesbot.Lead
+	for _, l := range leads {
+		if l.Open() && l.NextDue(c).Before(endOfToday) {
+			due = append(due, l)
+		}
+	}
+	slices.SortFunc(due, func(a, b *salesbot.Lead) int { return a.NextDue(c).Compare(b.NextDue(c)) })
+	return due
 }
 
 func followupLine(l *salesbot.Lead, c salesbot.Cadence, now time.Time, loc *time.Location) string {

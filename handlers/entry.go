@@ -90,11 +90,41 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 	if err != nil {
 		return fmt.Errorf("home for %s: %w", user, err)
 	}
-	p := pipeline{title: "Your pipeline", leads: leads, cadence: h.cadence, now: h.now(), loc: r.loc}
-	blocks := append(p.blocks(), slack.NewDividerBlock(),
-		contextLine("Type `/lead new <company>` to register a lead, `/visit <company> notes` after a visit, `/salesbot help` for everything."))
+	now := h.now()
+	blocks := []slack.Block{section(":wave: *Your follow-ups*")}
+	if due := dueLeads(leads, h.cadence, now, r.loc); len(due) > 0 {
+		lines := make([]string, len(due))
+		for i, l := range due {
+			lines[i] = followupLine(l, h.cadence, now, r.loc)
+		}
+		blocks = append(blocks, chunks(fmt.Sprintf("%d due today or overdue", len(due)), lines)...)
+	} else {
+		blocks = append(blocks, section(":sunny: Nothing is due today."))
+	}
+	blocks = append(blocks, slack.NewDividerBlock())
+	blocks = append(blocks, pipeline{title: "Your pipeline", leads: leads, cadence: h.cadence, now: now, loc: r.loc}.blocks()...)
 	if r.actor.Manager {
-		blocks = append(blocks, contextLine("You are a manager: `/lead list all` shows the team's pipeline."))
+		all, err := h.store.AllLeads(ctx, team)
+		if err != nil {
+			return fmt.Errorf("home for %s: %w", user, err)
+		}
+		d := salesbot.BuildDigest(nil, all, now, now, h.cadence)
+		blocks = append(blocks, slack.NewDividerBlock())
+		blocks = append(blocks, chunks("*Team* — open leads by grade and stage", pipelineLines(d))...)
+		var overdue []string
+		for _, rep := range d.Reps {
+			if len(rep.Overdue)+len(rep.Untouched) > 0 {
+				overdue = append(overdue, fmt.Sprintf("<@%s>: %d overdue, %d A/B untouched", rep.Rep, len(rep.Overdue), len(rep.Untouched)))
+			}
+		}
+		if len(overdue) > 0 {
+			blocks = append(blocks, chunks("*Slipping*", overdue)...)
+		}
+	}
+	blocks = append(blocks, slack.NewDividerBlock(),
+		contextLine("Type `/lead new <company>` to register a lead, `/visit <company> notes` after a visit, `/salesbot help` for everything."))
+	if len(blocks) > maxHomeBlocks {
+		blocks = append(blocks[:maxHomeBlocks-1], contextLine("…more with `/lead list`."))
 	}
 	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	if _, err := h.slack.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {
@@ -102,3 +132,6 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 	}
 	return nil
 }
+
+// maxHomeBlocks is Slack's limit on a Home tab's blocks.
+const maxHomeBlocks = 100

@@ -28,6 +28,18 @@ type Slack interface {
 	PostMessageContext(ctx context.Context, channelID string, options ...slack.MsgOption) (string, string, error)
 	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
+	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
+}
+
+// Store is where the handlers keep data: the leads, and what each reminder
+// message the bot sent is about.
+type Store interface {
+	salesbot.LeadStore
+	// SaveMessage remembers which leads a message (channel, ts) is about.
+	SaveMessage(ctx context.Context, team, channel, ts string, leadIDs []string) error
+	// MessageHandled records a note on one lead of a message ("" only reads)
+	// and returns the message's leads and notes so far.
+	MessageHandled(ctx context.Context, team, channel, ts, leadID, note string) ([]string, map[string]string, error)
 }
 
 // Responder posts to an interaction's response_url, which is how a button
@@ -48,11 +60,14 @@ type Config struct {
 	Respond Responder
 	// Directory answers who people are; one over the Slack API when nil.
 	Directory *directory.Directory
+	// Digests builds a manager's digest on demand (/salesbot digest); the
+	// scheduler's BuildDigest, given the team's leads.
+	Digests func(ctx context.Context, team, manager string) (salesbot.Digest, error)
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
 type Handler struct {
-	store    salesbot.LeadStore
+	store    Store
 	slack    Slack
 	cadence  salesbot.Cadence
 	managers []string
@@ -60,14 +75,15 @@ type Handler struct {
 	log      *slog.Logger
 	respond  Responder
 	people   *directory.Directory
+	digests  func(ctx context.Context, team, manager string) (salesbot.Digest, error)
 	bg       sync.WaitGroup
 }
 
 // New returns a Handler that keeps data in store and talks to Slack via api.
-func New(store salesbot.LeadStore, api Slack, cfg Config) *Handler {
+func New(store Store, api Slack, cfg Config) *Handler {
 	h := &Handler{
 		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers,
-		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond,
+		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond, digests: cfg.Digests,
 	}
 	if h.cadence == nil {
 		h.cadence = salesbot.DefaultCadence()

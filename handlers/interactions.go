@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -40,12 +41,26 @@ func (h *Handler) submit(ctx context.Context, cb slack.InteractionCallback) *sla
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: h.plainMessage(ctx, h.errorText(ctx, err))})
 	}
 	if msg != nil {
-		user := cb.User.ID
+		user, team := cb.User.ID, cb.Team.ID
 		h.later(ctx, "confirm "+cb.View.CallbackID, func(ctx context.Context) error {
+			if meta.Message != "" {
+				note := fmt.Sprintf(":white_check_mark: %s by <@%s>.", handledAs(cb.View.CallbackID), user)
+				if err := h.reminderHandled(ctx, team, meta.Channel, meta.Message, meta.Lead, note); err != nil {
+					h.log.WarnContext(ctx, "redraw reminder", "err", err)
+				}
+			}
 			return h.tell(ctx, meta.Channel, user, msg)
 		})
 	}
 	return nil
+}
+
+// handledAs says what a form submitted from a reminder did.
+func handledAs(callbackID string) string {
+	if callbackID == cbLeadGrade {
+		return "Regraded"
+	}
+	return "Visit logged"
 }
 
 // plainMessage turns a reply into the plain text a modal's error line
@@ -202,13 +217,9 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 		value = a.SelectedOption.Value
 	}
 	parts := strings.Split(value, "|")
-	if (a.ActionID == actionVisitOpen || a.ActionID == actionStanceOpen) && len(parts) == 2 {
+	if view, ok := buttonForm(cb, a.ActionID, parts); ok {
 		// The button carries the company, so the form opens before any
 		// look-up, while the trigger is fresh.
-		view := visitModal(cb.Channel.ID, parts[1], "")
-		if a.ActionID == actionStanceOpen {
-			view = stanceModal(cb.Channel.ID, parts[1], "")
-		}
 		if _, err := h.openModal(ctx, cb.TriggerID, view); err != nil {
 			h.log.ErrorContext(ctx, "open form from a button", "action", a.ActionID, "err", err)
 		}
@@ -226,6 +237,30 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 			Text: msg.Text, Blocks: &msg.Blocks, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace,
 		})
 	})
+}
+
+// buttonForm returns the form a button opens, if it opens one. Forms opened
+// from a reminder remember it, to redraw it once submitted.
+func buttonForm(cb slack.InteractionCallback, actionID string, parts []string) (slack.ModalViewRequest, bool) {
+	if len(parts) != 2 {
+		return slack.ModalViewRequest{}, false
+	}
+	channel, company := cb.Channel.ID, parts[1]
+	var view slack.ModalViewRequest
+	switch actionID {
+	case actionVisitOpen, actionReminderVisit:
+		view = visitModal(channel, company, "")
+	case actionStanceOpen:
+		view = stanceModal(channel, company, "")
+	case actionReminderRegrade:
+		view = gradeModal(channel, company)
+	default:
+		return slack.ModalViewRequest{}, false
+	}
+	if actionID == actionReminderVisit || actionID == actionReminderRegrade {
+		view.PrivateMetadata = modalMeta{Channel: channel, Message: cb.Container.MessageTs, Lead: parts[0]}.String()
+	}
+	return view, true
 }
 
 // action does what a click asks and returns the message to show, and whether
@@ -267,6 +302,12 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 		return msg, actionID == actionGradeButton, err
 	case actionLeadRequest:
 		return h.requestLead(ctx, r, parts[0])
+	case actionReminderSnooze:
+		days, err := strconv.Atoi(parts[len(parts)-1])
+		if len(parts) != 2 || err != nil || days < 1 || days > 30 {
+			return nil, false, bad
+		}
+		return nil, false, h.snooze(ctx, r, cb, parts[0], days)
 	case actionAssignTo:
 		if len(parts) != 2 {
 			return nil, false, bad

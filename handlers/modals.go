@@ -47,6 +47,8 @@ const (
 // typed, so the outcome can be shown there.
 type modalMeta struct {
 	Channel string `json:"c,omitempty"`
+	Message string `json:"m,omitempty"` // the reminder's ts, when opened from one
+	Lead    string `json:"l,omitempty"` // the lead the reminder is about
 }
 
 func (m modalMeta) String() string {
@@ -157,6 +159,11 @@ func stanceModal(channel, company, person string) slack.ModalViewRequest {
 	)
 }
 
+func gradeModal(channel, company string) slack.ModalViewRequest {
+	return modal(cbLeadGrade, "Grade a lead", "Save", channel, companyInput(company), gradeInput(""),
+		textInput(blockNotes, "Notes (why this grade)", "", "", 300, true, true))
+}
+
 // modalFor returns the form a `/lead <sub>` opens when typed alone.
 func modalFor(sub, channel string) (slack.ModalViewRequest, bool) {
 	reason := func(label string) *slack.InputBlock {
@@ -166,7 +173,7 @@ func modalFor(sub, channel string) (slack.ModalViewRequest, bool) {
 	case "new", "add":
 		return newLeadModal(channel, ""), true
 	case "grade":
-		return modal(cbLeadGrade, "Grade a lead", "Save", channel, companyInput(""), gradeInput(""), reason("Notes (why this grade)")), true
+		return gradeModal(channel, ""), true
 	case "stage":
 		var stages []*slack.OptionBlockObject
 		for _, s := range salesbot.Stages {

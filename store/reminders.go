@@ -211,6 +211,18 @@ func (s *Store) ClaimOnce(ctx context.Context, team, key string, ttl time.Durati
 	return ok, nil
 }
 
+// ForgetOnce drops a claim made with ClaimOnce.
+func (s *Store) ForgetOnce(ctx context.Context, team, key string) error {
+	k, err := keysOf(team)
+	if err != nil {
+		return fmt.Errorf("forget %s: %w", key, err)
+	}
+	if err := s.client.Del(ctx, k.once(key)).Err(); err != nil {
+		return failed(err, "forget %s", key)
+	}
+	return nil
+}
+
 // activityPage is how many stream entries Activity reads at a time.
 const activityPage = 500
 

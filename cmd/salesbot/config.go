@@ -5,12 +5,12 @@ import (
 	"net"
 	"net/url"
 	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/robfig/cron/v3"
 
 	"salesbot"
+	"salesbot/scheduler"
 	"salesbot/store"
 )
 
@@ -26,11 +26,8 @@ type Config struct {
 	Cadence       salesbot.Cadence
 	Sweep         string
 	Digest        string
-	WorkHours     WorkHours
+	WorkHours     salesbot.WorkHours
 }
-
-// WorkHours is the span of local hours in which reminders reach a rep.
-type WorkHours struct{ From, To int }
 
 // Defaults of the settings that have one.
 const (
@@ -39,6 +36,7 @@ const (
 	defaultSweep     = "@every 1m"
 	defaultDigest    = "0 8 * * 1-5"
 	defaultWorkHours = "09-18"
+	defaultWorkDays  = "1-5"
 	defaultAPIURL    = "https://slack.com/api/"
 )
 
@@ -107,11 +105,15 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 	if err := checkCron(c.Sweep); err != nil {
 		return c, &SettingError{"SALESBOT_SWEEP", err.Error()}
 	}
-	if err := checkCron(c.Digest); err != nil {
+	if _, err := scheduler.ParseDigestSpec(c.Digest); err != nil {
 		return c, &SettingError{"SALESBOT_DIGEST", err.Error()}
 	}
-	if c.WorkHours, err = parseWorkHours(get("SALESBOT_WORK_HOURS", defaultWorkHours)); err != nil {
+	hours, days := get("SALESBOT_WORK_HOURS", defaultWorkHours), get("SALESBOT_WORK_DAYS", defaultWorkDays)
+	if _, err := salesbot.ParseWorkHours(hours, defaultWorkDays); err != nil {
 		return c, &SettingError{"SALESBOT_WORK_HOURS", err.Error()}
+	}
+	if c.WorkHours, err = salesbot.ParseWorkHours(hours, days); err != nil {
+		return c, &SettingError{"SALESBOT_WORK_DAYS", err.Error()}
 	}
 	return c, nil
 }
@@ -128,14 +130,4 @@ func checkCron(spec string) (err error) {
 		return fmt.Errorf("%q is not a valid schedule (%v); use cron syntax such as \"0 8 * * 1-5\" or \"@every 1m\"", spec, err)
 	}
 	return nil
-}
-
-func parseWorkHours(s string) (WorkHours, error) {
-	from, to, ok := strings.Cut(s, "-")
-	f, err1 := strconv.Atoi(strings.TrimSpace(from))
-	t, err2 := strconv.Atoi(strings.TrimSpace(to))
-	if !ok || err1 != nil || err2 != nil || f < 0 || t > 24 || f >= t {
-		return WorkHours{}, fmt.Errorf("%q is not a span of hours such as 09-18", s)
-	}
-	return WorkHours{From: f, To: t}, nil
 }

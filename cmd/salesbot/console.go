@@ -28,7 +28,9 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"salesbot"
+	"salesbot/directory"
 	"salesbot/handlers"
+	"salesbot/scheduler"
 	"salesbot/store"
 )
 
@@ -47,6 +49,7 @@ const consoleHelp = `Console commands:
   :click                           list the buttons you can press
   :as U123 [manager|rep]           act as another user, with or without manager rights
   :home                            open the bot's Home tab
+  :sweep                           send the due reminders and today's digests now (any hour)
   :cancel                          (in a form) close it without sending
   :help                            this
   :quit                            leave (or Ctrl-D)`
@@ -288,6 +291,7 @@ type console struct {
 	render      renderer
 	termWidth   func() int // the terminal's width; nil when output is no terminal
 
+	sched    *scheduler.Scheduler
 	controls []pressable       // the buttons and menus that :click N presses
 	fresh    bool              // the next button shown starts a new numbering
 	byURL    map[string]*shown // messages by response_url
@@ -297,6 +301,7 @@ type console struct {
 // shown is a message printed on the console.
 type shown struct {
 	url     string // its response_url
+	ts      string // its timestamp, for messages posted with chat.postMessage
 	channel string // where it is: C… for a channel, D… for a direct message
 	viewer  string // the one person who sees it; "" when the whole channel does
 }
@@ -325,9 +330,21 @@ func (c *console) rebuild() {
 		}
 	}
 	slices.Sort(managers)
+	people := directory.New(c.slack, nil)
+	var sched *scheduler.Scheduler
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
-		Cadence: c.cadence, Managers: managers, Logger: c.log, Respond: c.slack,
+		Cadence: c.cadence, Managers: managers, Logger: c.log, Respond: c.slack, Directory: people,
+		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
+			return digestNow(ctx, sched, c.store, team, manager)
+		},
 	})
+	// The console sweeps when asked (:sweep), at any hour of any day.
+	allDay, _ := salesbot.ParseWorkHours("0-24", "0-6")
+	sched, _ = scheduler.New(scheduler.Config{
+		Store: c.store, Notifier: c.h, People: people, Cadence: c.cadence, WorkHours: allDay,
+		Managers: managers, Logger: c.log, Digest: "0 0 * * *",
+	})
+	c.sched = sched
 }
 
 func (c *console) rightsNote(ctx context.Context) string {
@@ -409,6 +426,15 @@ func (c *console) do(ctx context.Context, line string) (quit bool, err error) {
 			Data: &slackevents.AppHomeOpenedEvent{Type: string(slackevents.AppHomeOpened), User: c.user, Channel: dmChannel(c.user), Tab: "home"},
 		})
 		return false, c.settle(ctx)
+	case word == ":sweep":
+		c.fresh = true
+		if err := c.sched.Sweep(ctx); err != nil {
+			c.printf("The sweep failed: %v\n\n", err)
+		}
+		if err := c.settle(ctx); err != nil {
+			return false, err
+		}
+		c.printf("(sweep done: due reminders and today's digests were sent)\n\n")
 	case word == ":cancel":
 		c.printf("No form is open.\n\n")
 	default:
@@ -502,8 +528,15 @@ func (c *console) show(tag string, m *shown, text string, blocks []slack.Block) 
 func (c *console) flush() {
 	for _, o := range c.slack.drain() {
 		switch o.kind {
+		case sentUpdate:
+			old := c.byTS(o.channel, o.ts)
+			if old == nil {
+				continue // not a message this console showed
+			}
+			c.drop(old.url)
+			c.show("(updated)", old, o.text, o.blocks)
 		case sentMessage:
-			m := &shown{url: c.newURL(), channel: o.channel}
+			m := &shown{url: c.newURL(), channel: o.channel, ts: o.ts}
 			tag := "[message in " + o.channel + "]"
 			if u, ok := dmUser(o.channel); ok {
 				m.channel, m.viewer, tag = dmChannel(u), u, "[DM to "+c.who(u)+"]"
@@ -535,6 +568,19 @@ func (c *console) flush() {
 			c.show("[Home tab of "+c.who(o.user)+"]", &shown{url: c.newURL(), channel: dmChannel(o.user), viewer: o.user}, "", o.blocks)
 		}
 	}
+}
+
+// byTS finds a posted message by its channel and timestamp.
+func (c *console) byTS(channel, ts string) *shown {
+	if u, ok := dmUser(channel); ok {
+		channel = dmChannel(u)
+	}
+	for _, m := range c.byURL {
+		if m.ts == ts && m.channel == channel {
+			return m
+		}
+	}
+	return nil
 }
 
 // drop retires the buttons of a message that was replaced.
@@ -623,7 +669,7 @@ func (c *console) click(ctx context.Context, n int) error {
 		TriggerID:   c.slack.newTrigger(),
 		ResponseURL: p.msg.url,
 		ActionTs:    action.ActionTs,
-		Container:   slack.Container{Type: "message", ChannelID: p.msg.channel, IsEphemeral: p.msg.viewer != ""},
+		Container:   slack.Container{Type: "message", ChannelID: p.msg.channel, MessageTs: p.msg.ts, IsEphemeral: p.msg.viewer != "" && p.msg.ts == ""},
 		ActionCallback: slack.ActionCallbacks{
 			BlockActions: []*slack.BlockAction{action},
 		},
@@ -965,11 +1011,13 @@ const (
 	sentEphemeral
 	sentResponse
 	sentHome
+	sentUpdate // chat.update of a message posted before
 )
 
 type outgoing struct {
 	kind           int
 	channel, user  string
+	ts             string // the message's timestamp, as Slack answers it
 	text           string
 	blocks         []slack.Block
 	url            string
@@ -1103,6 +1151,10 @@ func (s *consoleSlack) PostMessageContext(ctx context.Context, channelID string,
 	return s.api.PostMessageContext(ctx, channelID, options...)
 }
 
+func (s *consoleSlack) UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error) {
+	return s.api.UpdateMessageContext(ctx, channelID, timestamp, options...)
+}
+
 func (s *consoleSlack) PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error) {
 	return s.api.PostEphemeralContext(ctx, channelID, userID, options...)
 }
@@ -1158,10 +1210,17 @@ func (s *consoleSlack) Do(req *http.Request) (*http.Response, error) {
 		}
 		o.blocks = blocks.BlockSet
 	}
-	answer := map[string]any{"ok": true, "channel": o.channel, "ts": s.stamp()}
+	o.ts = s.stamp()
+	answer := map[string]any{"ok": true, "channel": o.channel, "ts": o.ts}
 	switch path.Base(req.URL.Path) {
 	case "chat.postMessage":
 		o.kind = sentMessage
+		if u, ok := dmUser(o.channel); ok {
+			answer["channel"] = dmChannel(u) // as Slack answers a post to a user
+		}
+	case "chat.update":
+		o.kind, o.ts = sentUpdate, form.Get("ts")
+		answer["ts"] = o.ts
 	case "chat.postEphemeral":
 		o.kind = sentEphemeral
 		answer["message_ts"] = answer["ts"]

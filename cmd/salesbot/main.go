@@ -20,9 +20,12 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"salesbot"
 	"salesbot/bot"
+	"salesbot/directory"
 	"salesbot/handlers"
 	"salesbot/internal/logctx"
+	"salesbot/scheduler"
 	"salesbot/store"
 )
 
@@ -78,13 +81,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 // Main is the serving bot: the store, the handlers and the transports wired
 // together.
 type Main struct {
-	cfg     Config
-	log     *slog.Logger
-	redis   redis.UniversalClient
-	store   *store.Store
-	handler *handlers.Handler
-	api     *slack.Client
-	metrics *bot.Metrics
+	cfg       Config
+	log       *slog.Logger
+	redis     redis.UniversalClient
+	store     *store.Store
+	handler   *handlers.Handler
+	scheduler *scheduler.Scheduler
+	api       *slack.Client
+	metrics   *bot.Metrics
 }
 
 // NewMain wires the bot from its settings. It does not connect to anything
@@ -100,8 +104,33 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	}
 	api := slack.New(cfg.BotToken, opts...)
 	st := store.New(client)
-	h := handlers.New(st, api, handlers.Config{Cadence: cfg.Cadence, Managers: cfg.Managers, Logger: log})
-	return &Main{cfg: cfg, log: log, redis: client, store: st, handler: h, api: api, metrics: bot.NewMetrics()}, nil
+	people := directory.New(api, nil)
+	metrics := bot.NewMetrics()
+	var sched *scheduler.Scheduler
+	h := handlers.New(st, api, handlers.Config{
+		Cadence: cfg.Cadence, Managers: cfg.Managers, Logger: log, Directory: people,
+		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
+			return digestNow(ctx, sched, st, team, manager)
+		},
+	})
+	sched, err = scheduler.New(scheduler.Config{
+		Store: st, Notifier: h, People: people, Cadence: cfg.Cadence, WorkHours: cfg.WorkHours,
+		Digest: cfg.Digest, Managers: cfg.Managers, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Main{cfg: cfg, log: log, redis: client, store: st, handler: h, scheduler: sched, api: api, metrics: metrics}, nil
+}
+
+// digestNow builds a manager's digest of what happened since their last
+// one, for /salesbot digest.
+func digestNow(ctx context.Context, sched *scheduler.Scheduler, st *store.Store, team, manager string) (salesbot.Digest, error) {
+	leads, err := st.AllLeads(ctx, team)
+	if err != nil {
+		return salesbot.Digest{}, err
+	}
+	return sched.BuildDigest(ctx, team, manager, leads, time.Now())
 }
 
 // Run serves until ctx is done (SIGTERM or SIGINT), then stops taking
@@ -137,7 +166,9 @@ func (m *Main) Run(ctx context.Context) error {
 		sm := bot.NewSocketMode(socketmode.New(m.api), m.handler, m.metrics, m.log)
 		go func() { socket <- sm.Run(ctx) }()
 	}
-	m.log.Info("salesbot serving", "addr", ln.Addr().String(), "mode", mode)
+	sweeping := make(chan error, 1)
+	go func() { sweeping <- m.scheduler.Run(ctx, m.cfg.Sweep) }()
+	m.log.Info("salesbot serving", "addr", ln.Addr().String(), "mode", mode, "sweep", m.cfg.Sweep, "digest", m.cfg.Digest)
 
 	var runErr error
 	select {
@@ -161,6 +192,9 @@ func (m *Main) Run(ctx context.Context) error {
 		if err := <-socket; err != nil && runErr == nil {
 			runErr = err
 		}
+	}
+	if err := <-sweeping; err != nil && runErr == nil {
+		runErr = err
 	}
 	m.handler.Wait()
 	if errors.Is(runErr, http.ErrServerClosed) {

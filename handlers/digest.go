@@ -1,0 +1,134 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+// SendDigest sends a manager the digest as a direct message. It implements
+// scheduler.Notifier.
+func (h *Handler) SendDigest(ctx context.Context, team, manager string, d salesbot.Digest) error {
+	blocks := digestBlocks(d, h.people.Location(ctx, manager))
+	for start := 0; start < len(blocks); start += maxBlocks {
+		part := blocks[start:min(start+maxBlocks, len(blocks))]
+		if _, _, err := h.slack.PostMessageContext(ctx, manager, slack.MsgOptionText(digestTitle(d, h.people.Location(ctx, manager)), false), slack.MsgOptionBlocks(part...)); err != nil {
+			return fmt.Errorf("digest to %s: %w", manager, err)
+		}
+	}
+	return nil
+}
+
+func digestTitle(d salesbot.Digest, loc *time.Location) string {
+	return "Sales digest — " + d.Until.In(loc).Format("Mon 2 Jan")
+}
+
+// digestBlocks renders a digest: per rep what happened and what slips, then
+// the pipeline by grade and stage. Empty sections are left out.
+func digestBlocks(d salesbot.Digest, loc *time.Location) []slack.Block {
+	blocks := []slack.Block{
+		slack.NewHeaderBlock(plain(digestTitle(d, loc))),
+		contextLine(fmt.Sprintf("Since %s · %d open lead%s", d.Since.In(loc).Format("Mon 2 Jan 15:04"), d.Open, plural(d.Open))),
+	}
+	if d.Quiet() {
+		return append(blocks, section(":sunny: A quiet day: no visits, no new leads, no grade or stage changes, nothing overdue."))
+	}
+	for _, r := range d.Reps {
+		blocks = append(blocks, chunks("*<@"+r.Rep+">*", repLines(r, d.Until, loc))...)
+	}
+	return append(blocks, chunks("*Pipeline* — open leads by grade and stage", pipelineLines(d))...)
+}
+
+func repLines(r salesbot.RepDigest, now time.Time, loc *time.Location) []string {
+	var lines []string
+	add := func(label string, changes []salesbot.Change, item func(salesbot.Change) string) {
+		if len(changes) == 0 {
+			return
+		}
+		items := make([]string, len(changes))
+		for i, c := range changes {
+			items[i] = item(c)
+		}
+		lines = append(lines, fmt.Sprintf("%s (%d): %s", label, len(changes), strings.Join(items, ", ")))
+	}
+	company := func(c salesbot.Change) string { return esc(c.Company) }
+	add(":handshake: Visits", r.Visits, func(c salesbot.Change) string {
+		kind, _, _ := strings.Cut(c.Reason, ":")
+		return fmt.Sprintf("%s (%s)", esc(c.Company), kind)
+	})
+	add(":new: New leads", r.NewLeads, company)
+	add(":arrow_up: Up", r.Upgrades, func(c salesbot.Change) string { return fmt.Sprintf("%s %s→%s", esc(c.Company), c.From, c.To) })
+	add(":arrow_down: Down", r.Downgrades, func(c salesbot.Change) string { return fmt.Sprintf("%s %s→%s", esc(c.Company), c.From, c.To) })
+	add(":arrow_right: Stage moves", r.StageMoves, func(c salesbot.Change) string {
+		return fmt.Sprintf("%s %s→%s", esc(c.Company), salesbot.Stage(c.From).Name(), salesbot.Stage(c.To).Name())
+	})
+	add(":trophy: Won", r.Won, company)
+	add(":x: Lost", r.Lost, company)
+	if len(r.Overdue) > 0 {
+		items := make([]string, len(r.Overdue))
+		for i, o := range r.Overdue {
+			items[i] = fmt.Sprintf("%s (%s, %s)", esc(o.Lead.Company), o.Lead.Grade, overdueBy(now.Add(-o.By), now, loc))
+		}
+		lines = append(lines, fmt.Sprintf(":red_circle: Overdue (%d): %s", len(items), strings.Join(items, ", ")))
+	}
+	if len(r.Untouched) > 0 {
+		items := make([]string, len(r.Untouched))
+		for i, l := range r.Untouched {
+			items[i] = fmt.Sprintf("%s (%s)", esc(l.Company), l.Grade)
+		}
+		lines = append(lines, fmt.Sprintf(":hourglass: A/B leads not touched within their cadence (%d): %s", len(items), strings.Join(items, ", ")))
+	}
+	return lines
+}
+
+// overdueBy says how many calendar days ago, for the reader, a follow-up
+// fell due; the reminders count the same way.
+func overdueBy(due, now time.Time, loc *time.Location) string {
+	if n := daysBetween(due, now, loc); n >= 1 {
+		return fmt.Sprintf("%d day%s", n, plural(n))
+	}
+	return "since today"
+}
+
+func pipelineLines(d salesbot.Digest) []string {
+	var lines []string
+	for _, g := range salesbot.Grades {
+		byStage := d.Pipeline[g]
+		var parts []string
+		total := 0
+		for _, st := range salesbot.Stages {
+			if n := byStage[st]; n > 0 {
+				parts = append(parts, fmt.Sprintf("%s %d", st.Name(), n))
+				total += n
+			}
+		}
+		if total > 0 {
+			lines = append(lines, fmt.Sprintf("*%s* (%d): %s", g, total, strings.Join(parts, " · ")))
+		}
+	}
+	if len(lines) == 0 {
+		lines = append(lines, "No open leads.")
+	}
+	return lines
+}
+
+// digestNow answers /salesbot digest: the caller's digest since their last
+// one, for managers.
+func (h *Handler) digestNow(ctx context.Context, r request) (*slack.Msg, error) {
+	if !r.actor.Manager {
+		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "The digest is for managers. `/lead list` shows your pipeline, `/followups` what is due.")
+	}
+	if h.digests == nil {
+		return nil, salesbot.Errorf(salesbot.EINTERNAL, "The digest is not set up on this bot.")
+	}
+	d, err := h.digests(ctx, r.team, r.actor.User)
+	if err != nil {
+		return nil, fmt.Errorf("digest: %w", err)
+	}
+	return ephemeral(digestTitle(d, r.loc), digestBlocks(d, r.loc)...), nil
+}

@@ -1,0 +1,149 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+// Action IDs of a reminder's buttons; each value is "<lead>|<company>" or,
+// for snoozes, "<lead>|<days>".
+const (
+	actionReminderVisit   = "reminder_visit"
+	actionReminderSnooze  = "reminder_snooze"
+	actionReminderRegrade = "reminder_regrade"
+)
+
+// leadsPerReminder bounds the leads in one message: four blocks each within
+// Slack's fifty.
+const leadsPerReminder = 12
+
+// Remind sends a rep one message about their due leads (several when there
+// are many) and remembers what each message holds, so a click can redraw
+// it. It implements scheduler.Notifier.
+func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead) error {
+	for start := 0; start < len(leads); start += leadsPerReminder {
+		part := leads[start:min(start+leadsPerReminder, len(leads))]
+		blocks, err := h.reminderBlocks(ctx, team, owner, part, nil)
+		if err != nil {
+			return err
+		}
+		text := fmt.Sprintf("Follow-up due: %s", part[0].Company)
+		if len(part) > 1 {
+			text = fmt.Sprintf("%d follow-ups due", len(part))
+		}
+		channel, ts, err := h.slack.PostMessageContext(ctx, owner, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+		if err != nil {
+			return fmt.Errorf("remind %s: %w", owner, err)
+		}
+		ids := make([]string, len(part))
+		for i, l := range part {
+			ids[i] = l.ID
+		}
+		if err := h.store.SaveMessage(ctx, team, channel, ts, ids); err != nil {
+			// The reminder is out; only redrawing it after a click is lost.
+			h.log.WarnContext(ctx, "remember reminder message", "err", err)
+		}
+	}
+	return nil
+}
+
+// reminderBlocks renders the leads of a reminder; done holds, by lead ID,
+// what was done about a lead, shown instead of its buttons.
+func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads []*salesbot.Lead, done map[string]string) ([]slack.Block, error) {
+	now, loc := h.now(), h.people.Location(ctx, owner)
+	var blocks []slack.Block
+	if len(leads) > 1 {
+		blocks = append(blocks, section(fmt.Sprintf(":alarm_clock: *%d follow-ups are due.*", len(leads))))
+	}
+	for _, l := range leads {
+		visits, err := h.store.Visits(ctx, team, l.ID, 1)
+		if err != nil {
+			return nil, fmt.Errorf("reminder for %s: %w", l.ID, err)
+		}
+		touched := "never touched"
+		if !l.LastTouch.IsZero() {
+			touched = "last touch " + ago(l.LastTouch, now, loc)
+		}
+		text := fmt.Sprintf(":alarm_clock: *%s* — grade %s · %s\n%s · %s", esc(l.Company), l.Grade, l.Stage.Name(),
+			dueIn(l.NextDue(h.cadence), now, loc), touched)
+		if l.NextStep != "" {
+			text += "\nNext step: _" + esc(truncate(l.NextStep, 200)) + "_"
+		}
+		blocks = append(blocks, section(text))
+		var notes []string
+		if len(visits) > 0 {
+			v := visits[0]
+			line := fmt.Sprintf("Last %s (%s)", v.Kind, v.Date)
+			if v.Notes != "" {
+				line += ": " + esc(truncate(v.Notes, 200))
+			}
+			notes = append(notes, line)
+		}
+		if gaps := l.UnknownFacts(); len(gaps) > 0 {
+			notes = append(notes, ":grey_question: Still unknown: "+factLabels(gaps))
+		}
+		if len(notes) > 0 {
+			blocks = append(blocks, contextLine(strings.Join(notes, "\n")))
+		}
+		if note, ok := done[l.ID]; ok {
+			blocks = append(blocks, contextLine(note))
+			continue
+		}
+		company := l.ID + "|" + l.Company
+		blocks = append(blocks, slack.NewActionBlock("reminder:"+l.ID,
+			slack.NewButtonBlockElement(actionReminderVisit, company, plain("Log visit")).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain("Snooze 1 day")),
+			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain("Snooze 1 week")),
+			slack.NewButtonBlockElement(actionReminderRegrade, company, plain("Regrade")),
+		))
+	}
+	return blocks, nil
+}
+
+// snooze puts a lead's follow-up off by days and redraws the reminder.
+func (h *Handler) snooze(ctx context.Context, r request, cb slack.InteractionCallback, id string, days int) error {
+	now := h.now()
+	until := now.Add(time.Duration(days) * salesbot.Day)
+	if _, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Snooze(r.actor, until, now))
+	}); err != nil {
+		return err
+	}
+	note := fmt.Sprintf(":zzz: Snoozed until %s by <@%s>.", until.In(r.loc).Format("Mon 2 Jan 15:04"), r.actor.User)
+	return h.reminderHandled(ctx, r.team, cb.Channel.ID, cb.Container.MessageTs, id, note)
+}
+
+// reminderHandled records what was done about one lead of a reminder and
+// redraws the message, so the rep sees at a glance what is handled.
+func (h *Handler) reminderHandled(ctx context.Context, team, channel, ts, id, note string) error {
+	if channel == "" || ts == "" {
+		return nil
+	}
+	ids, done, err := h.store.MessageHandled(ctx, team, channel, ts, id, note)
+	if err != nil || len(ids) == 0 {
+		return err // a message the bot no longer remembers stays as it is
+	}
+	var leads []*salesbot.Lead
+	for _, lid := range ids {
+		if l, err := h.store.Lead(ctx, team, lid); err == nil {
+			leads = append(leads, l)
+		}
+	}
+	if len(leads) == 0 {
+		return nil
+	}
+	blocks, err := h.reminderBlocks(ctx, team, leads[0].Owner, leads, done)
+	if err != nil {
+		return err
+	}
+	if _, _, _, err := h.slack.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(note, false), slack.MsgOptionBlocks(blocks...)); err != nil {
+		return fmt.Errorf("redraw reminder: %w", err)
+	}
+	return nil
+}

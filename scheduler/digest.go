@@ -1,0 +1,113 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/robfig/cron/v3"
+
+	"salesbot"
+)
+
+// digestClaimTTL keeps a sent digest's per-date claim past any time zone's
+// day.
+const digestClaimTTL = 50 * time.Hour
+
+// digests sends each of the team's managers the digest when its hour has
+// come on their own wall clock today and it has not gone out yet today. The
+// per-manager, per-date claim makes it once across replicas and restarts;
+// checking on every sweep makes a digest missed while the bot was down go
+// out when it is back, the same day.
+func (s *Scheduler) digests(ctx context.Context, team string) error {
+	managers, err := s.managers(ctx, team)
+	if err != nil {
+		return err
+	}
+	now := s.cfg.Now()
+	var leads []*salesbot.Lead // read once per team, when a digest is due
+	for _, m := range managers {
+		wall := wallClock(now.In(s.cfg.People.Location(ctx, m)))
+		if latestOnDay(s.digest, wall).IsZero() {
+			continue
+		}
+		key := fmt.Sprintf("digest:%s:%s", m, salesbot.DateOf(wall))
+		if ok, err := s.cfg.Store.ClaimOnce(ctx, team, key, digestClaimTTL); err != nil || !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if leads == nil {
+			if leads, err = s.cfg.Store.AllLeads(ctx, team); err != nil {
+				_ = s.cfg.Store.ForgetOnce(ctx, team, key)
+				return err
+			}
+		}
+		if err := s.sendDigest(ctx, team, m, leads, now); err != nil {
+			_ = s.cfg.Store.ForgetOnce(ctx, team, key) // the next sweep tries again
+			s.log.WarnContext(ctx, "digest not sent; will retry", "team", team, "manager", m, "err", err)
+			continue
+		}
+		s.cfg.Metrics.digest()
+	}
+	return nil
+}
+
+// BuildDigest assembles a manager's digest of what happened since their
+// last one (the last day when there was none), as /salesbot digest shows it.
+func (s *Scheduler) BuildDigest(ctx context.Context, team, manager string, leads []*salesbot.Lead, now time.Time) (salesbot.Digest, error) {
+	since, err := s.cfg.Store.Mark(ctx, team, "digest:"+manager)
+	if err != nil {
+		return salesbot.Digest{}, err
+	}
+	if since.IsZero() || now.Sub(since) > 7*salesbot.Day {
+		since = now.Add(-salesbot.Day)
+	}
+	changes, err := s.cfg.Store.Activity(ctx, team, since, now)
+	if err != nil {
+		return salesbot.Digest{}, err
+	}
+	return salesbot.BuildDigest(changes, leads, since, now, s.cfg.Cadence), nil
+}
+
+func (s *Scheduler) sendDigest(ctx context.Context, team, manager string, leads []*salesbot.Lead, now time.Time) error {
+	d, err := s.BuildDigest(ctx, team, manager, leads, now)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Notifier.SendDigest(ctx, team, manager, d); err != nil {
+		return err
+	}
+	return s.cfg.Store.SetMark(ctx, team, "digest:"+manager, now)
+}
+
+// managers lists the team's managers: from the environment and from Slack.
+func (s *Scheduler) managers(ctx context.Context, team string) ([]string, error) {
+	added, err := s.cfg.Store.Managers(ctx, team)
+	if err != nil {
+		return nil, err
+	}
+	all := append(slices.Clone(s.cfg.Managers), added...)
+	slices.Sort(all)
+	return slices.Compact(all), nil
+}
+
+// wallClock returns the local time t shows, as the same figures in UTC. A
+// schedule read on it never meets a daylight-saving gap or overlap: on a
+// spring-forward day 02:30 still comes once, on a fall-back day 01:30 once.
+func wallClock(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+}
+
+// latestOnDay returns the schedule's last occurrence on wall's day that is
+// not after wall, or the zero time when none has come yet today.
+func latestOnDay(s cron.Schedule, wall time.Time) time.Time {
+	midnight := time.Date(wall.Year(), wall.Month(), wall.Day(), 0, 0, 0, 0, time.UTC)
+	var last time.Time
+	for t := s.Next(midnight.Add(-time.Second)); !t.IsZero() && !t.After(wall); t = s.Next(t) {
+		last = t
+	}
+	return last
+}

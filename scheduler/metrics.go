@@ -1,0 +1,83 @@
+package scheduler
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Metrics counts what the scheduler does, for /metrics. A nil *Metrics
+// counts nothing.
+type Metrics struct {
+	reminders *prometheus.CounterVec
+	duplicate prometheus.Counter
+	digests   prometheus.Counter
+	duration  prometheus.Histogram
+}
+
+// NewMetrics registers the scheduler's metrics with reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		reminders: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salesbot_reminders_total",
+			Help: "Reminders by outcome: sent, retried (send failed, put back), failed (undeliverable, given up).",
+		}, []string{"outcome"}),
+		duplicate: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "salesbot_reminders_possible_duplicates_total",
+			Help: "Leases that ran out or were taken over before their ack: each reminder may have gone out twice.",
+		}),
+		digests: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "salesbot_digests_sent_total",
+			Help: "Manager digests sent by the schedule.",
+		}),
+		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "salesbot_sweep_duration_seconds",
+			Help:    "Time one sweep (reminders and digests of every team) took.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 8),
+		}),
+	}
+	reg.MustRegister(m.reminders, m.duplicate, m.digests, m.duration)
+	return m
+}
+
+func (m *Metrics) sent(n int) {
+	if m != nil {
+		m.reminders.WithLabelValues("sent").Add(float64(n))
+	}
+}
+
+func (m *Metrics) retried(n int) {
+	if m != nil {
+		m.reminders.WithLabelValues("retried").Add(float64(n))
+	}
+}
+
+func (m *Metrics) failed(n int) {
+	if m != nil {
+		m.reminders.WithLabelValues("failed").Add(float64(n))
+	}
+}
+
+func (m *Metrics) recovered(n int) {
+	if m != nil && n > 0 {
+		m.duplicate.Add(float64(n))
+	}
+}
+
+func (m *Metrics) leaseLost() {
+	if m != nil {
+		m.duplicate.Inc()
+	}
+}
+
+func (m *Metrics) digest() {
+	if m != nil {
+		m.digests.Inc()
+	}
+}
+
+func (m *Metrics) sweep(d time.Duration) {
+	if m != nil {
+		m.duration.Observe(d.Seconds())
+	}
+}
