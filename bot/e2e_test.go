@@ -435,3 +435,78 @@ func TestEvents(t *testing.T) {
 	home := h.slack.WaitFor(t, "views.publish", 1)[0]
 	mustContain(t, "home", home.Param("user_id")+home.Param("view"), rep, "home", "Cyberdyne")
 }
+
+func TestDigestOnDemand(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Oscorp")
+	h.command(rep, "/visit Oscorp met the board")
+	h.command(rep, "/lead grade Oscorp A budget approved")
+	mustContain(t, "rep", h.command(rep, "/salesbot digest").Text, "for managers")
+	d := text(h.command(manager, "/salesbot digest"))
+	mustContain(t, "digest", d, "Sales digest", "<@"+rep+">", "Visits (1): Oscorp (visit)", "New leads (1): Oscorp", "Up (1): Oscorp C→A", "Pipeline", "*A* (1): Lead 1")
+}
+
+func TestHomeShowsFollowupsAndTeam(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Tyrell")
+	l := h.lead("Tyrell")
+	// Overdue: created long ago, never touched.
+	if _, err := h.store.UpdateLead(t.Context(), h.team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		l.CreatedAt = now.AddDate(0, -3, 0)
+		l.Schedule(salesbot.DefaultCadence())
+		return salesbot.Update{}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	open := func(user string) string {
+		ev := `{"type":"event_callback","team_id":"` + h.team + `","event_id":"Ev` + user + `","event":{"type":"app_home_opened","user":"` + user + `","tab":"home","channel":"D1"}}`
+		if status, _ := h.post(signedRequest(t, h.bot.URL+"/slack/events", ev, time.Now())); status != http.StatusOK {
+			t.Fatalf("event: %d", status)
+		}
+		h.h.Wait()
+		calls := h.slack.Calls("views.publish")
+		return calls[len(calls)-1].Param("view")
+	}
+	mustContain(t, "rep home", open(rep), "Your follow-ups", "1 due today or overdue", "Tyrell", "overdue by")
+	mustContain(t, "manager home", open(manager), "Team", "open leads by grade and stage", "Slipping", rep)
+}
+
+func TestReminderButtons(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Massive Dynamic")
+	l := h.lead("Massive Dynamic")
+	if err := h.h.Remind(t.Context(), h.team, rep, []*salesbot.Lead{l}); err != nil {
+		t.Fatal(err)
+	}
+	posted := h.slack.WaitFor(t, "chat.postMessage", 1)[0]
+	mustContain(t, "reminder", posted.Text(), "Massive Dynamic", "reminder_visit", "reminder_snooze", "reminder_regrade", "Still unknown")
+
+	// Log visit opens the visit form at once, remembering the reminder.
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeBlockActions, User: slack.User{ID: rep},
+		Channel:   slack.Channel{GroupConversation: slack.GroupConversation{Conversation: slack.Conversation{ID: rep}}},
+		Container: slack.Container{MessageTs: "1700000000.000100"}, TriggerID: "trigger-reminder"}
+	cb.ActionCallback.BlockActions = []*slack.BlockAction{{ActionID: "reminder_visit", Value: l.ID + "|Massive Dynamic"}}
+	if status, _ := h.interact(cb); status != http.StatusOK {
+		t.Fatalf("click: %d", status)
+	}
+	form := h.slack.WaitFor(t, "views.open", 1)[0].Param("view")
+	mustContain(t, "form", form, `"callback_id":"visit"`, `"initial_value":"Massive Dynamic"`, `\"m\":\"1700000000.000100\"`)
+	var view struct {
+		PrivateMetadata string `json:"private_metadata"`
+	}
+	_ = json.Unmarshal([]byte(form), &view)
+
+	// Submitting it logs the visit and redraws the reminder as handled.
+	state := map[string]map[string]slack.BlockAction{"company": {"company": value("Massive Dynamic")}, "notes": {"notes": value("met IT")}}
+	sub := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: rep},
+		View: slack.View{CallbackID: "visit", PrivateMetadata: view.PrivateMetadata, State: &slack.ViewState{Values: state}}}
+	if status, body := h.interact(sub); status != http.StatusOK || len(body) != 0 {
+		t.Fatalf("submit: %d %s", status, body)
+	}
+	h.h.Wait()
+	if l := h.lead("Massive Dynamic"); l.LastTouch.IsZero() {
+		t.Fatal("visit not logged")
+	}
+	update := h.slack.WaitFor(t, "chat.update", 1)[0]
+	mustContain(t, "redrawn", update.Param("ts")+update.Text(), "1700000000.000100", "Visit logged by <@"+rep+">")
+}

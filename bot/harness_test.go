@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -16,9 +17,11 @@ import (
 
 	"salesbot"
 	"salesbot/bot"
+	"salesbot/directory"
 	"salesbot/handlers"
 	"salesbot/internal/fakeslack"
 	"salesbot/internal/redistest"
+	"salesbot/scheduler"
 	"salesbot/store"
 )
 
@@ -45,6 +48,7 @@ type harness struct {
 	store *store.Store
 	bot   *httptest.Server
 	h     *handlers.Handler
+	sched *scheduler.Scheduler
 }
 
 func newHarness(t *testing.T) *harness {
@@ -56,11 +60,27 @@ func newHarness(t *testing.T) *harness {
 	st := store.New(redistest.Client(t))
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := handlers.New(st, api, handlers.Config{Managers: []string{manager}, Now: func() time.Time { return now }, Logger: log})
+	clock := func() time.Time { return now }
+	people := directory.New(api, clock)
+	var sched *scheduler.Scheduler
+	h := handlers.New(st, api, handlers.Config{
+		Managers: []string{manager}, Now: clock, Logger: log, Directory: people,
+		Digests: func(ctx context.Context, team, m string) (salesbot.Digest, error) {
+			leads, err := st.AllLeads(ctx, team)
+			if err != nil {
+				return salesbot.Digest{}, err
+			}
+			return sched.BuildDigest(ctx, team, m, leads, clock())
+		},
+	})
+	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Managers: []string{manager}, Now: clock, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log))
 	t.Cleanup(srv.Close)
 	t.Cleanup(h.Wait)
-	return &harness{t: t, team: redistest.Team(t), slack: fs, store: st, bot: srv, h: h}
+	return &harness{t: t, team: redistest.Team(t), slack: fs, store: st, bot: srv, h: h, sched: sched}
 }
 
 // signedRequest builds a POST signed as Slack signs it, at time ts.
