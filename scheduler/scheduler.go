@@ -38,18 +38,19 @@ type People interface {
 
 // Config holds a Scheduler's parts and settings.
 type Config struct {
-	Store     salesbot.ReminderStore
-	Notifier  Notifier
-	People    People
-	Cadence   salesbot.Cadence   // default: salesbot.DefaultCadence()
-	WorkHours salesbot.WorkHours // default: salesbot.DefaultWorkHours()
-	Digest    string             // cron spec of the digest, read in each manager's time zone
-	Managers  []string           // managers from the environment, besides those added from Slack
-	Now       func() time.Time   // the clock; time.Now when nil
-	Logger    *slog.Logger
-	Lease     time.Duration // how long a claimed reminder is held; default 2 minutes
-	Batch     int           // reminders claimed per team and sweep; default 200
-	Metrics   *Metrics      // optional
+	Store      salesbot.ReminderStore
+	Notifier   Notifier
+	People     People
+	Cadence    salesbot.Cadence   // default: salesbot.DefaultCadence()
+	WorkHours  salesbot.WorkHours // default: salesbot.DefaultWorkHours()
+	Digest     string             // cron spec of the digest, read in each manager's time zone
+	Managers   []string           // managers from the environment, besides those added from Slack
+	Now        func() time.Time   // the clock; time.Now when nil
+	Logger     *slog.Logger
+	Lease      time.Duration // how long a claimed reminder is held; default 2 minutes
+	Batch      int           // reminders claimed per team and sweep; default 200
+	PerMessage int           // due leads in one reminder message at most; default 10
+	Metrics    *Metrics      // optional
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -87,6 +88,9 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = 200
+	}
+	if cfg.PerMessage <= 0 {
+		cfg.PerMessage = 10
 	}
 	digest, err := ParseDigestSpec(cfg.Digest)
 	if err != nil {
@@ -209,13 +213,22 @@ func (s *Scheduler) remind(ctx context.Context, team string) error {
 		}
 		byOwner[l.Owner] = append(byOwner[l.Owner], due{claim: c, lead: l, at: at})
 	}
+	// One message per group: a rep's due leads, at most PerMessage at a
+	// time, so that each message is settled (or retried) on its own.
+	var groups [][]due
 	owners := make([]string, 0, len(byOwner))
 	for o := range byOwner {
 		owners = append(owners, o)
 	}
 	slices.Sort(owners)
-	for i, owner := range owners {
-		items := byOwner[owner]
+	for _, o := range owners {
+		for items := byOwner[o]; len(items) > 0; {
+			n := min(len(items), s.cfg.PerMessage)
+			groups, items = append(groups, items[:n]), items[n:]
+		}
+	}
+	for i, items := range groups {
+		owner := items[0].lead.Owner
 		leads := make([]*salesbot.Lead, len(items))
 		for j, it := range items {
 			leads[j] = it.lead
@@ -237,8 +250,8 @@ func (s *Scheduler) remind(ctx context.Context, team string) error {
 			if err := s.cfg.Store.PauseSending(ctx, team, until, now); err != nil {
 				s.log.ErrorContext(ctx, "pause sending", "team", team, "err", err)
 			}
-			for _, rest := range owners[i:] {
-				for _, it := range byOwner[rest] {
+			for _, rest := range groups[i:] {
+				for _, it := range rest {
 					s.release(ctx, it.claim, until, true)
 				}
 			}
