@@ -11,15 +11,13 @@ import (
 	"salesbot"
 )
 
-// SendDigest sends a manager the digest as a direct message. It implements
+// SendDigest sends a manager the digest as one direct message, so that a
+// failed send never leaves half of it delivered. It implements
 // scheduler.Notifier.
 func (h *Handler) SendDigest(ctx context.Context, team, manager string, d salesbot.Digest) error {
-	blocks := digestBlocks(d, h.people.Location(ctx, manager))
-	for start := 0; start < len(blocks); start += maxBlocks {
-		part := blocks[start:min(start+maxBlocks, len(blocks))]
-		if _, _, err := h.slack.PostMessageContext(ctx, manager, slack.MsgOptionText(digestTitle(d, h.people.Location(ctx, manager)), false), slack.MsgOptionBlocks(part...)); err != nil {
-			return fmt.Errorf("digest to %s: %w", manager, err)
-		}
+	loc := h.people.Location(ctx, manager)
+	if _, _, err := h.slack.PostMessageContext(ctx, manager, slack.MsgOptionText(digestTitle(d, loc), false), slack.MsgOptionBlocks(digestBlocks(d, loc)...)); err != nil {
+		return fmt.Errorf("digest to %s: %w", manager, err)
 	}
 	return nil
 }
@@ -38,10 +36,25 @@ func digestBlocks(d salesbot.Digest, loc *time.Location) []slack.Block {
 	if d.Quiet() {
 		return append(blocks, section(":sunny: A quiet day: no visits, no new leads, no grade or stage changes, nothing overdue."))
 	}
+	var body []slack.Block
 	for _, r := range d.Reps {
-		blocks = append(blocks, chunks("*<@"+r.Rep+">*", repLines(r, d.Until, loc))...)
+		body = append(body, chunks("*<@"+r.Rep+">*", repLines(r, d.Until, loc))...)
 	}
-	return append(blocks, chunks("*Pipeline* — open leads by grade and stage", pipelineLines(d))...)
+	body = append(body, chunks("*Pipeline* — open leads by grade and stage", pipelineLines(d))...)
+	if len(blocks)+len(body) > maxBlocks {
+		// A big team: pack the reps into as few sections as their text
+		// needs, so the digest stays one message.
+		var lines []string
+		for _, r := range d.Reps {
+			lines = append(append(lines, "*<@"+r.Rep+">*"), repLines(r, d.Until, loc)...)
+		}
+		lines = append(append(lines, "*Pipeline* — open leads by grade and stage"), pipelineLines(d)...)
+		body = chunks(lines[0], lines[1:])
+		if len(blocks)+len(body) > maxBlocks {
+			body = append(body[:maxBlocks-len(blocks)-1], section("_…and more: each rep's pipeline is in `/lead list @rep`._"))
+		}
+	}
+	return append(blocks, body...)
 }
 
 func repLines(r salesbot.RepDigest, now time.Time, loc *time.Location) []string {

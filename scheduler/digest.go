@@ -26,11 +26,21 @@ func (s *Scheduler) digests(ctx context.Context, team string) error {
 		return err
 	}
 	now := s.cfg.Now()
+	if paused, err := s.cfg.Store.SendingPausedUntil(ctx, team); err != nil {
+		return err
+	} else if paused.After(now) {
+		return nil
+	}
 	var leads []*salesbot.Lead // read once per team, when a digest is due
 	for _, m := range managers {
 		wall := wallClock(now.In(s.cfg.People.Location(ctx, m)))
 		if latestOnDay(s.digest, wall).IsZero() {
 			continue
+		}
+		if retry, err := s.cfg.Store.Mark(ctx, team, "digest-retry:"+m); err != nil {
+			return err
+		} else if retry.After(now) {
+			continue // a failed send waits before the next try
 		}
 		key := fmt.Sprintf("digest:%s:%s", m, salesbot.DateOf(wall))
 		if ok, err := s.cfg.Store.ClaimOnce(ctx, team, key, digestClaimTTL); err != nil || !ok {
@@ -46,13 +56,42 @@ func (s *Scheduler) digests(ctx context.Context, team string) error {
 			}
 		}
 		if err := s.sendDigest(ctx, team, m, leads, now); err != nil {
-			_ = s.cfg.Store.ForgetOnce(ctx, team, key) // the next sweep tries again
-			s.log.WarnContext(ctx, "digest not sent; will retry", "team", team, "manager", m, "err", err)
+			s.digestFailed(ctx, team, m, key, now, err)
 			continue
 		}
 		s.cfg.Metrics.digest()
 	}
 	return nil
+}
+
+// digestRetry is how long a digest whose send failed waits before the next
+// try (the same day, as long as the day lasts).
+const digestRetry = 5 * time.Minute
+
+// digestFailed decides what a failed digest send means: a manager who cannot
+// be messaged is given up for the day (the day's claim stays); after a 429
+// the whole team waits out Retry-After; any other failure is tried again a
+// few minutes later.
+func (s *Scheduler) digestFailed(ctx context.Context, team, manager, key string, now time.Time, err error) {
+	retryAfter, permanent := classify(err)
+	if permanent {
+		s.log.WarnContext(ctx, "digest undeliverable; given up for today", "team", team, "manager", manager, "err", err)
+		return
+	}
+	wait := digestRetry
+	if retryAfter > 0 {
+		wait = retryAfter
+		if err := s.cfg.Store.PauseSending(ctx, team, now.Add(retryAfter), now); err != nil {
+			s.log.ErrorContext(ctx, "pause sending", "team", team, "err", err)
+		}
+	}
+	s.log.WarnContext(ctx, "digest not sent; will retry", "team", team, "manager", manager, "in", wait, "err", err)
+	if err := s.cfg.Store.SetMark(ctx, team, "digest-retry:"+manager, now.Add(wait)); err != nil {
+		s.log.ErrorContext(ctx, "digest retry mark", "err", err)
+	}
+	if err := s.cfg.Store.ForgetOnce(ctx, team, key); err != nil {
+		s.log.ErrorContext(ctx, "release digest claim", "err", err)
+	}
 }
 
 // BuildDigest assembles a manager's digest of what happened since their

@@ -5,10 +5,12 @@ package fakeslack
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +22,14 @@ type Call struct {
 	Method string         // Web API method ("chat.postMessage"), or "response" for a response_url post
 	Form   url.Values     // form-encoded parameters, when sent that way
 	JSON   map[string]any // the JSON body, when sent that way
+	// Failed says how the fake failed the call: the Slack error it answered
+	// ok:false with, "http 429" (or another status) for an HTTP error, or
+	// "dropped" for a connection closed without an answer. It is "" when
+	// the call succeeded.
+	Failed string
+	// Channel and TS are what a successful chat.postMessage answered: the
+	// channel the message went to and its timestamp.
+	Channel, TS string
 }
 
 // Param returns a parameter whether it came in the form or the JSON body.
@@ -61,13 +71,34 @@ type Server struct {
 	mu     sync.Mutex
 	calls  []Call
 	users  map[string]User
-	fail   map[string]string // method → Slack error to answer once
-	Socket http.Handler      // serves /ws when set (Socket Mode tests)
+	fail   map[string]failure // method → how to fail its next call
+	Socket http.Handler       // serves /ws when set (Socket Mode tests)
+	dms    bool               // answer postMessage to a user with a D… channel and a fresh ts
+	posts  int                // chat.postMessage calls answered ok since RealDMs
+	onCall func(Call)         // sees each call before it is answered
+}
+
+// failure is how the fake fails one call.
+type failure struct {
+	slackErr   string // answer ok:false with this error
+	status     int    // or answer this HTTP status
+	retryAfter int    // with a Retry-After header of this many seconds, when set
+	drop       bool   // or close the connection without answering
+}
+
+func (f failure) String() string {
+	switch {
+	case f.drop:
+		return "dropped"
+	case f.status != 0:
+		return "http " + strconv.Itoa(f.status)
+	}
+	return f.slackErr
 }
 
 // New starts a fake Slack that is closed when the test ends.
 func New(tb testing.TB) *Server {
-	s := &Server{users: map[string]User{}, fail: map[string]string{}}
+	s := &Server{users: map[string]User{}, fail: map[string]failure{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
@@ -90,7 +121,51 @@ func (s *Server) SetUser(id string, u User) {
 func (s *Server) FailNext(method, slackErr string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fail[method] = slackErr
+	s.fail[method] = failure{slackErr: slackErr}
+}
+
+// RateLimitNext makes the next call of a method answer HTTP 429 Too Many
+// Requests with a Retry-After header of retryAfter seconds, as Slack does
+// when a method's rate limit is exceeded.
+func (s *Server) RateLimitNext(method string, retryAfter int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail[method] = failure{status: http.StatusTooManyRequests, retryAfter: retryAfter}
+}
+
+// StatusNext makes the next call of a method answer with an HTTP error
+// status (such as 500 or 503) and no Slack body.
+func (s *Server) StatusNext(method string, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail[method] = failure{status: status}
+}
+
+// DropNext makes the next call of a method fail at the network level: the
+// fake reads the request and closes the connection without answering.
+func (s *Server) DropNext(method string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fail[method] = failure{drop: true}
+}
+
+// OnCall has fn see each call before the fake answers it (nil: none), so a
+// test can make a particular call fail: FailNext and its like called from
+// fn apply to the call fn sees.
+func (s *Server) OnCall(fn func(Call)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onCall = fn
+}
+
+// RealDMs makes chat.postMessage answer as Slack does for a message sent to
+// a user ID: with the direct-message channel's ID ("D" and the user ID
+// without its "U") and a timestamp of its own for each message. Without it
+// the fake answers with the channel it was given and one fixed ts.
+func (s *Server) RealDMs() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dms = true
 }
 
 // Calls returns the calls made so far to a method ("" for all).
@@ -153,22 +228,40 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	s.calls = append(s.calls, c)
-	failure, failing := s.fail[c.Method]
+	onCall := s.onCall
+	s.mu.Unlock()
+	if onCall != nil {
+		onCall(c)
+	}
+	s.mu.Lock()
+	f, failing := s.fail[c.Method]
 	delete(s.fail, c.Method)
+	if failing {
+		c.Failed = f.String()
+	} else if c.Method == "chat.postMessage" {
+		c.Channel, c.TS = c.Param("channel"), "1700000000.000100"
+		if s.dms {
+			s.posts++
+			c.TS = fmt.Sprintf("1700000000.%06d", 100+s.posts)
+			if u, ok := strings.CutPrefix(c.Channel, "U"); ok {
+				c.Channel = "D" + u
+			}
+		}
+	}
+	s.calls = append(s.calls, c)
 	user := s.users[c.Param("user")]
 	s.mu.Unlock()
 
-	w.Header().Set("Content-Type", "application/json")
 	if failing {
-		writeJSON(w, map[string]any{"ok": false, "error": failure})
+		answerFailure(w, f)
 		return
 	}
+	w.Header().Set("Content-Type", "application/json")
 	switch c.Method {
 	case "response":
 		_, _ = io.WriteString(w, "ok")
 	case "chat.postMessage":
-		writeJSON(w, map[string]any{"ok": true, "channel": c.Param("channel"), "ts": "1700000000.000100"})
+		writeJSON(w, map[string]any{"ok": true, "channel": c.Channel, "ts": c.TS})
 	case "chat.postEphemeral":
 		writeJSON(w, map[string]any{"ok": true, "message_ts": "1700000000.000200"})
 	case "users.info":
@@ -187,6 +280,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": true, "user_id": "U0BOT", "team_id": "T0FAKE"})
 	default:
 		writeJSON(w, map[string]any{"ok": true})
+	}
+}
+
+// answerFailure answers a call the way f says it fails.
+func answerFailure(w http.ResponseWriter, f failure) {
+	switch {
+	case f.drop:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		w.WriteHeader(http.StatusBadGateway) // cannot drop: the nearest thing
+	case f.status != 0:
+		if f.retryAfter > 0 {
+			w.Header().Set("Retry-After", strconv.Itoa(f.retryAfter))
+		}
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(f.status)
+		_, _ = io.WriteString(w, "<html><body>"+http.StatusText(f.status)+"</body></html>")
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		writeJSON(w, map[string]any{"ok": false, "error": f.slackErr})
 	}
 }
 

@@ -1,0 +1,211 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"salesbot"
+	"salesbot/internal/redistest"
+	"salesbot/scheduler"
+	"salesbot/store"
+)
+
+// countingNotifier sends nothing and counts what it was asked to send.
+type countingNotifier struct{ reminded atomic.Int64 }
+
+func (n *countingNotifier) Remind(_ context.Context, _, _ string, leads []*salesbot.Lead) error {
+	n.reminded.Add(int64(len(leads)))
+	return nil
+}
+
+func (n *countingNotifier) SendDigest(context.Context, string, string, salesbot.Digest) error {
+	return nil
+}
+
+// utcPeople has everyone in UTC, without asking Slack.
+type utcPeople struct{}
+
+func (utcPeople) Location(context.Context, string) *time.Location { return time.UTC }
+
+// BenchmarkSweep measures one sweep of a team whose due set holds total
+// entries, due of them due now: its cost must follow the due count, not the
+// total. Sizes above 100k run only with SALESBOT_BENCH_BIG=1.
+func BenchmarkSweep(b *testing.B) {
+	forSizes(b, func(b *testing.B, e *benchEnv) {
+		notifier := &countingNotifier{}
+		s, err := scheduler.New(scheduler.Config{
+			Store: &teamStore{Store: e.st, team: e.team}, Notifier: notifier, People: utcPeople{}, WorkHours: e.allDay,
+			Now: func() time.Time { return e.now }, Batch: e.due, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sweeps := 0
+		for b.Loop() {
+			b.StopTimer()
+			e.reset(b)
+			b.StartTimer()
+			if err := s.Sweep(e.ctx); err != nil {
+				b.Fatal(err)
+			}
+			sweeps++
+		}
+		b.StopTimer()
+		if got, want := notifier.reminded.Load(), int64(sweeps*e.due); got != want {
+			b.Fatalf("%d reminders in %d sweeps, want %d", got, sweeps, want)
+		}
+		e.wantLeft(b, e.total-e.due)
+		b.ReportMetric(float64(e.due), "due/sweep")
+	})
+}
+
+// BenchmarkClaimDue measures the one step of a sweep that reads the due
+// set: the Lua script taking the due entries out of total.
+func BenchmarkClaimDue(b *testing.B) {
+	forSizes(b, func(b *testing.B, e *benchEnv) {
+		for b.Loop() {
+			b.StopTimer()
+			e.reset(b)
+			if err := e.rdb.Del(e.ctx, e.prefix+"inflight", e.prefix+"leases").Err(); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			claims, _, err := e.st.ClaimDue(e.ctx, e.team, "bench", e.now, time.Minute, e.due)
+			if err != nil || len(claims) != e.due {
+				b.Fatalf("claimed %d (err %v), want %d", len(claims), err, e.due)
+			}
+		}
+		b.StopTimer()
+		e.wantLeft(b, e.total-e.due)
+	})
+}
+
+// forSizes runs fn as a sub-benchmark for each size of the due set: 1,000
+// due among 10k, 100k and 1M, and, to show what the cost follows, 100 and
+// 3,000 due among 100k.
+func forSizes(b *testing.B, fn func(*testing.B, *benchEnv)) {
+	for _, size := range []struct{ total, due int }{
+		{10_000, 1000}, {100_000, 1000}, {1_000_000, 1000}, {100_000, 100}, {100_000, 3000},
+	} {
+		b.Run(fmt.Sprintf("total=%d,due=%d", size.total, size.due), func(b *testing.B) {
+			if size.total > 100_000 && os.Getenv("SALESBOT_BENCH_BIG") != "1" {
+				b.Skip("set SALESBOT_BENCH_BIG=1 to run sizes above 100k")
+			}
+			fn(b, newBenchEnv(b, size.total, size.due))
+		})
+	}
+}
+
+// benchEnv is a team whose due set holds total entries, due of them real
+// leads due now.
+type benchEnv struct {
+	ctx          context.Context
+	rdb          redis.UniversalClient
+	st           *store.Store
+	team, prefix string
+	total, due   int
+	now          time.Time
+	allDay       salesbot.WorkHours
+	dueAt        []redis.Z // the due entries
+	leadKeys     []string  // the due leads' keys
+	fresh        []any     // the due leads as created
+}
+
+func newBenchEnv(b *testing.B, total, due int) *benchEnv {
+	rdb := redistest.Client(b)
+	e := &benchEnv{ctx: context.Background(), rdb: rdb, st: store.New(rdb), team: redistest.Team(b), total: total, due: due,
+		now: time.Date(2026, 6, 16, 10, 0, 0, 0, time.UTC)}
+	e.prefix = "sb:{" + e.team + "}:"
+	b.Cleanup(func() { dropTeam(b, rdb, e.team) })
+	var err error
+	if e.allDay, err = salesbot.ParseWorkHours("0-24", "0-6"); err != nil {
+		b.Fatal(err)
+	}
+
+	// The due follow-ups are real leads, registered a cadence ago.
+	for i := range due {
+		at := e.now.Add(-time.Duration(i) * time.Second)
+		l, c, err := salesbot.NewLead(salesbot.Actor{User: fmt.Sprintf("U%04d", i%50)}, e.team, "", fmt.Sprintf("Bench Co %05d", i), salesbot.GradeC, at.Add(-cadence[salesbot.GradeC]))
+		if err != nil {
+			b.Fatal(err)
+		}
+		l.Schedule(cadence)
+		if _, err := e.st.CreateLead(e.ctx, l, c); err != nil {
+			b.Fatal(err)
+		}
+		e.leadKeys = append(e.leadKeys, e.prefix+"lead:"+l.ID)
+		e.dueAt = append(e.dueAt, redis.Z{Score: float64(l.Due.UnixMilli()), Member: l.ID})
+	}
+	// The leads as created, to put back before each sweep (a sweep marks
+	// them reminded).
+	if e.fresh, err = rdb.MGet(e.ctx, e.leadKeys...).Result(); err != nil {
+		b.Fatal(err)
+	}
+	// The rest fall due from tomorrow on, one a second.
+	future := e.now.Add(salesbot.Day)
+	const batch = 10_000
+	for start := 0; start < total-due; start += batch {
+		_, err := rdb.Pipelined(e.ctx, func(p redis.Pipeliner) error {
+			zs := make([]redis.Z, 0, batch)
+			for i := start; i < min(start+batch, total-due); i++ {
+				zs = append(zs, redis.Z{Score: float64(future.Add(time.Duration(i) * time.Second).UnixMilli()), Member: "later" + strconv.Itoa(i)})
+			}
+			p.ZAdd(e.ctx, e.prefix+"due", zs...)
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	e.wantLeft(b, total)
+	return e
+}
+
+// reset puts the due leads back as they were created, and due.
+func (e *benchEnv) reset(b *testing.B) {
+	_, err := e.rdb.Pipelined(e.ctx, func(p redis.Pipeliner) error {
+		for i, key := range e.leadKeys {
+			p.Set(e.ctx, key, e.fresh[i], 0)
+		}
+		p.ZAdd(e.ctx, e.prefix+"due", e.dueAt...)
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// wantLeft fails unless the due set holds n entries.
+func (e *benchEnv) wantLeft(b *testing.B, n int) {
+	if got, err := e.rdb.ZCard(e.ctx, e.prefix+"due").Result(); err != nil || got != int64(n) {
+		b.Fatalf("due set holds %d (err %v), want %d", got, err, n)
+	}
+}
+
+// dropTeam deletes a benchmark team's keys, so a shared server (REDIS_URL)
+// is not left a million entries heavier.
+func dropTeam(tb testing.TB, rdb redis.UniversalClient, team string) {
+	ctx := context.Background()
+	iter := rdb.Scan(ctx, 0, "sb:{"+team+"}:*", 1000).Iterator()
+	var keys []string
+	for iter.Next(ctx) {
+		keys = append(keys, iter.Val())
+	}
+	if err := iter.Err(); err != nil {
+		tb.Logf("drop team %s: %v", team, err)
+		return
+	}
+	for start := 0; start < len(keys); start += 500 {
+		_ = rdb.Unlink(ctx, keys[start:min(start+500, len(keys))]...).Err()
+	}
+	_ = rdb.SRem(ctx, "sb:teams", team).Err()
+}
