@@ -158,12 +158,26 @@ func (s *Scheduler) Sweep(ctx context.Context) error {
 	}
 	var errs []error
 	for _, team := range teams {
-		if err := s.remind(ctx, team); err != nil {
-			errs = append(errs, fmt.Errorf("reminders for %s: %w", team, err))
-		}
-		if err := s.digests(ctx, team); err != nil {
-			errs = append(errs, fmt.Errorf("digests for %s: %w", team, err))
-		}
+		errs = append(errs, s.sweepTeam(ctx, team))
+	}
+	return errors.Join(errs...)
+}
+
+// SweepTeam sends one team's due reminders and digests, and no other
+// team's (the console sweeps only its own).
+func (s *Scheduler) SweepTeam(ctx context.Context, team string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sweepTeam(ctx, team)
+}
+
+func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
+	var errs []error
+	if err := s.remind(ctx, team); err != nil {
+		errs = append(errs, fmt.Errorf("reminders for %s: %w", team, err))
+	}
+	if err := s.digests(ctx, team); err != nil {
+		errs = append(errs, fmt.Errorf("digests for %s: %w", team, err))
 	}
 	return errors.Join(errs...)
 }

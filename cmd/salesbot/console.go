@@ -49,7 +49,7 @@ const consoleHelp = `Console commands:
   :click                           list the buttons you can press
   :as U123 [manager|rep]           act as another user, with or without manager rights
   :home                            open the bot's Home tab
-  :sweep                           send the due reminders and today's digests now (any hour)
+  :sweep                           send this team's due reminders and today's digests now (any hour)
   :cancel                          (in a form) close it without sending
   :help                            this
   :quit                            leave (or Ctrl-D)`
@@ -428,7 +428,7 @@ func (c *console) do(ctx context.Context, line string) (quit bool, err error) {
 		return false, c.settle(ctx)
 	case word == ":sweep":
 		c.fresh = true
-		if err := c.sched.Sweep(ctx); err != nil {
+		if err := c.sched.SweepTeam(ctx, c.team); err != nil {
 			c.printf("The sweep failed: %v\n\n", err)
 		}
 		if err := c.settle(ctx); err != nil {

@@ -494,3 +494,30 @@ func TestRenderBlocks(t *testing.T) {
 		t.Errorf("context on a terminal = %q; want it dimmed", s)
 	}
 }
+
+func TestConsoleSweep(t *testing.T) {
+	env, team := onRedis(t)
+	// Another team's due lead on the same Redis must be left alone.
+	st := store.New(redistest.Client(t))
+	other := redistest.Team(t)
+	l, c, err := salesbot.NewLead(salesbot.Actor{User: "U0ELSE"}, other, "", "Elsewhere Ltd", salesbot.GradeA, time.Now().AddDate(0, -1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Schedule(salesbot.DefaultCadence())
+	if _, err := st.CreateLead(context.Background(), l, c); err != nil {
+		t.Fatal(err)
+	}
+	s := runScript(t, env, []string{"--team", team, "--demo", "--manager"}, `:sweep`, `:sweep`)
+	first := s.reply(t, 0)
+	mustContain(t, "sweep", first, "[DM to you]", "⏰ 上海明达机械有限公司", "Snooze 1 day", "Sales digest", "(sweep done")
+	if strings.Contains(first, "Elsewhere") {
+		t.Errorf("the console swept another team:\n%s", first)
+	}
+	if again := s.reply(t, 1); strings.Contains(again, "⏰") || strings.Contains(again, "Sales digest") {
+		t.Errorf("a second sweep sent again:\n%s", again)
+	}
+	if got, _ := st.Lead(context.Background(), other, l.ID); !got.RemindedDue.IsZero() {
+		t.Errorf("the other team's reminder was settled by the console")
+	}
+}
