@@ -405,7 +405,7 @@ func (l *Lead) Snooze(a Actor, until, now time.Time) (Change, error) {
 	if err := l.checkOpen(); err != nil {
 		return Change{}, err
 	}
-	if !until.After(now) || until.Sub(now) > MaxSnooze {
+	if until.Sub(now) < time.Minute || until.Sub(now) > MaxSnooze {
 		return Change{}, Errorf(EINVALID, "A snooze lasts from a minute to %d days.", MaxSnooze/Day)
 	}
 	l.SnoozedUntil = until

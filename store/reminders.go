@@ -19,8 +19,10 @@ var _ salesbot.ReminderStore = (*Store)(nil)
 // two sweepers never take the same one. First it puts back those whose lease
 // ran out (their sweeper died or hung), to be due now; then it moves up to
 // limit due entries from due to inflight, scored by the lease's end, and
-// records whose lease each is. It returns the number put back and, for each
-// claim, its lead ID and failed attempts so far.
+// records whose lease each is. A due entry whose lead is still under a live
+// lease (an edit re-indexed it meanwhile) is dropped, not claimed: the
+// lease's ack, release or expiry indexes the lead again. It returns the
+// number put back and, for each claim, its lead ID and failed attempts so far.
 //
 // KEYS: due, inflight, leases, attempts. ARGV: now (ms), lease (ms), limit, token.
 var claimScript = redis.NewScript(`
@@ -35,10 +37,13 @@ local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)
 local claims = {}
 for _, id in ipairs(due) do
   redis.call('ZREM', KEYS[1], id)
-  redis.call('ZADD', KEYS[2], now + lease, id)
-  redis.call('HSET', KEYS[3], id, token)
-  claims[#claims + 1] = id
-  claims[#claims + 1] = redis.call('HGET', KEYS[4], id) or '0'
+  local held = tonumber(redis.call('ZSCORE', KEYS[2], id) or '0')
+  if held <= now then
+    redis.call('ZADD', KEYS[2], now + lease, id)
+    redis.call('HSET', KEYS[3], id, token)
+    claims[#claims + 1] = id
+    claims[#claims + 1] = redis.call('HGET', KEYS[4], id) or '0'
+  end
 end
 return {#expired, claims}
 `)
@@ -177,6 +182,7 @@ func (s *Store) PauseSending(ctx context.Context, team string, until, now time.T
 	if ttl <= 0 {
 		return nil
 	}
+	ttl = max(ttl, time.Millisecond) // PX takes whole milliseconds
 	if err := pauseScript.Run(ctx, s.client, []string{k.pause()}, until.UnixMilli(), ttl.Milliseconds()).Err(); err != nil {
 		return failed(err, "pause sending for %s", team)
 	}

@@ -177,7 +177,9 @@ func TestReminderIndex(t *testing.T) {
 func TestReminderIndexClosed(t *testing.T) {
 	due := now.Add(7 * salesbot.Day)
 	win := func(l *salesbot.Lead) (salesbot.Update, error) { return one(l.Win(manager, now.Add(time.Hour))) }
-	lose := func(l *salesbot.Lead) (salesbot.Update, error) { return one(l.Lose(u1, "no budget", now.Add(time.Hour))) }
+	lose := func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Lose(u1, "no budget", now.Add(time.Hour)))
+	}
 	edit := func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.SetFact(manager, salesbot.FactNeed, "post-mortem", now.Add(2*time.Hour)))
 	}
@@ -304,7 +306,9 @@ func TestClaimDueExclusive(t *testing.T) {
 	for i := range sweepers {
 		token := fmt.Sprintf("sweeper-%d", i)
 		wg.Go(func() {
-			for {
+			// No sweeper can claim more than there are leads; a claim
+			// that left leads due would otherwise loop for ever.
+			for taken := 0; taken <= leads; {
 				cs, _, err := s.ClaimDue(ctx, team, token, at, lease, 7)
 				if err != nil {
 					t.Errorf("%s: ClaimDue: %v", token, err)
@@ -313,12 +317,14 @@ func TestClaimDueExclusive(t *testing.T) {
 				if len(cs) == 0 {
 					return
 				}
+				taken += len(cs)
 				mu.Lock()
 				for _, c := range cs {
 					claims[c.LeadID] = append(claims[c.LeadID], c.Token)
 				}
 				mu.Unlock()
 			}
+			t.Errorf("%s claimed more than %d leads", token, leads)
 		})
 	}
 	wg.Wait()
@@ -563,10 +569,9 @@ func TestReleaseReminder(t *testing.T) {
 }
 
 // TestClaimedLeadEditedStaysClaimed: an edit that leaves the due time where
-// it was must not queue a claimed lead again, or a second sweeper claims it
-// within the first's lease and the owner is reminded twice.
+// it was re-indexes a claimed lead, but a second sweeper must not claim it
+// within the first's lease, or the owner is reminded twice.
 func TestClaimedLeadEditedStaysClaimed(t *testing.T) {
-	t.Skip("bug: store.index re-adds a claimed (inflight) lead to due on any UpdateLead, so a second sweeper claims it within the lease")
 	s, rdb, team := newStore(t)
 	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
 	at := now.Add(7 * salesbot.Day)
@@ -574,13 +579,14 @@ func TestClaimedLeadEditedStaysClaimed(t *testing.T) {
 	mustUpdate(t, s, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.SetFact(u1, salesbot.FactBudget, "50k", at.Add(time.Second)))
 	})
-	wantScore(t, rdb, team, "due", l.ID, time.Time{})
 	if cs, _ := mustClaim(t, s, team, "s2", at.Add(2*time.Second), lease, 10); len(cs) != 0 {
 		t.Errorf("second sweeper claimed %v within s1's lease", claimIDs(cs))
 	}
+	wantScore(t, rdb, team, "due", l.ID, time.Time{}) // the stray entry is dropped
 	if held, err := s.AckReminder(ctx, c, markReminded); !held || err != nil {
 		t.Errorf("AckReminder = %v, %v; want held", held, err)
 	}
+	wantScore(t, rdb, team, "due", l.ID, time.Time{}) // reminded: not due again
 }
 
 func TestPauseSending(t *testing.T) {
@@ -636,7 +642,6 @@ func TestPauseSending(t *testing.T) {
 }
 
 func TestPauseSendingShort(t *testing.T) {
-	t.Skip("bug: store.PauseSending with 0 < until-now < 1ms sends SET PX 0, which Redis refuses (EUNAVAILABLE)")
 	s, _, team := newStore(t)
 	if err := s.PauseSending(ctx, team, now.Add(500*time.Microsecond), now); err != nil {
 		t.Errorf("PauseSending for half a millisecond: %v", err)
@@ -684,6 +689,23 @@ func TestClaimOnce(t *testing.T) {
 	}
 	if d := rdb.PTTL(ctx, key(team, "once", "digest:UBOSS:2026-11-23")).Val(); d <= ttl-time.Minute || d > ttl {
 		t.Errorf("claim's TTL = %v; want %v", d, ttl)
+	}
+
+	// A claim forgotten (its work failed) can be made again, once; the
+	// other team's stays.
+	if err := s.ForgetOnce(ctx, team, "digest:UBOSS:2026-11-23"); err != nil {
+		t.Fatalf("ForgetOnce: %v", err)
+	}
+	for i, st := range []struct {
+		team string
+		want bool
+	}{{team, true}, {team, false}, {other, false}} {
+		if got, err := s.ClaimOnce(ctx, st.team, "digest:UBOSS:2026-11-23", ttl); err != nil || got != st.want {
+			t.Errorf("after ForgetOnce, claim %d: ClaimOnce(%s) = %v, %v; want %v", i, st.team, got, err, st.want)
+		}
+	}
+	if err := s.ForgetOnce(ctx, team, "never-claimed"); err != nil {
+		t.Errorf("ForgetOnce of an unclaimed key: %v", err)
 	}
 }
 
