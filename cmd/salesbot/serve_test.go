@@ -17,9 +17,11 @@ import (
 	"testing"
 	"time"
 
+	"salesbot"
 	"salesbot/bot"
 	"salesbot/internal/fakeslack"
 	"salesbot/internal/redistest"
+	"salesbot/store"
 )
 
 func TestServeRefusesBadSettings(t *testing.T) {
@@ -55,9 +57,21 @@ func TestServeProcess(t *testing.T) {
 	}
 	fs := fakeslack.New(t)
 	addr := freeAddr(t)
+	// A lead that fell due a week ago, for the sweep to remind its owner of.
+	team := redistest.Team(t)
+	st := store.New(redistest.Client(t))
+	due, c, err := salesbot.NewLead(salesbot.Actor{User: "U0OWNER"}, team, "", "Overdue Co", salesbot.GradeA, time.Now().AddDate(0, 0, -14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	due.Schedule(salesbot.DefaultCadence())
+	if _, err := st.CreateLead(t.Context(), due, c); err != nil {
+		t.Fatal(err)
+	}
 	environ := append(os.Environ(),
 		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET=proc-secret", "SLACK_APP_TOKEN=",
-		"SLACK_API_URL="+fs.APIURL(), "REDIS_URL="+redistest.URL(t), "LISTEN_ADDR="+addr)
+		"SLACK_API_URL="+fs.APIURL(), "REDIS_URL="+redistest.URL(t), "LISTEN_ADDR="+addr,
+		"SALESBOT_SWEEP=@every 1s", "SALESBOT_WORK_HOURS=0-24", "SALESBOT_WORK_DAYS=0-6", "SALESBOT_MANAGERS=")
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = environ
 	stderr, _ := cmd.StderrPipe()
@@ -83,7 +97,17 @@ func TestServeProcess(t *testing.T) {
 		t.Fatalf("healthcheck: %v %s", err, out)
 	}
 
-	team := redistest.Team(t)
+	// The sweep reminds the owner once, within seconds.
+	var reminder fakeslack.Call
+	for _, call := range fs.WaitFor(t, "chat.postMessage", 1) {
+		if call.Param("channel") == "U0OWNER" {
+			reminder = call
+		}
+	}
+	if !strings.Contains(reminder.Text(), "Overdue Co") || !strings.Contains(reminder.Text(), "reminder_snooze") {
+		t.Fatalf("reminder: %+v", reminder)
+	}
+
 	form := url.Values{"team_id": {team}, "user_id": {"U0PROC"}, "channel_id": {"C1"}, "command": {"/lead"}, "text": {"new Proc Co"}}
 	body := form.Encode()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
@@ -98,6 +122,16 @@ func TestServeProcess(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(reply), "Proc Co") {
 		t.Fatalf("command: %d %s", resp.StatusCode, reply)
+	}
+	time.Sleep(2500 * time.Millisecond) // more sweeps go by
+	sent := 0
+	for _, call := range fs.Calls("chat.postMessage") {
+		if call.Param("channel") == "U0OWNER" {
+			sent++
+		}
+	}
+	if sent != 1 {
+		t.Errorf("the owner was reminded %d times; want once", sent)
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
