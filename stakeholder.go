@@ -149,16 +149,86 @@ const (
 	QuadrantNeutral    Quadrant = "neutral"    // support 0
 )
 
-// Stakeholder is one person at the customer and where they stand.
+// Stakeholder is one person at the customer and where they stand (DOMAIN.md
+// §3).
 type Stakeholder struct {
-	Name      string    `json:"name"`
-	Role      Role      `json:"role"`
-	Influence Influence `json:"influence"`
-	Support   Support   `json:"support"`
-	Notes     string    `json:"notes,omitempty"`
-	UpdatedBy string    `json:"by"`
-	UpdatedAt time.Time `json:"at"`
+	Name         string          `json:"name"`
+	Role         Role            `json:"role"`
+	Influence    Influence       `json:"influence"`
+	Support      Support         `json:"support"`
+	DecisionRole DecisionRole    `json:"decision_role,omitempty"`
+	ContactDepth ContactDepth    `json:"depth,omitempty"`
+	Attitude     Attitude        `json:"attitude,omitempty"`
+	PersonalWins string          `json:"wins,omitempty"`
+	LastMet      time.Time       `json:"last_met,omitzero"`
+	History      []SupportChange `json:"history,omitempty"` // support changes, oldest first
+	Notes        string          `json:"notes,omitempty"`
+	UpdatedBy    string          `json:"by"`
+	UpdatedAt    time.Time       `json:"at"`
 }
+
+// SupportChange is one change of a stakeholder's support, kept as history
+// ("Wang Li: −1 → +2 on 2026-11-03 after the demo").
+type SupportChange struct {
+	From Support   `json:"from"`
+	To   Support   `json:"to"`
+	At   time.Time `json:"at"`
+	By   string    `json:"by"`
+	Why  string    `json:"why,omitempty"`
+}
+
+// DecisionRole is a stakeholder's part in the decision (seeds 000, 003).
+type DecisionRole string
+
+// The decision roles.
+const (
+	DecisionApprover   DecisionRole = "approver"       // 批准者
+	DecisionMaker      DecisionRole = "decision-maker" // 决策者
+	DecisionInfluencer DecisionRole = "influencer"     // 影响者
+	DecisionGatekeeper DecisionRole = "gatekeeper"     // 把关者
+)
+
+// DecisionRoles lists the decision roles.
+var DecisionRoles = []DecisionRole{DecisionApprover, DecisionMaker, DecisionInfluencer, DecisionGatekeeper}
+
+// ContactDepth is how well the rep knows a stakeholder (seed 003).
+type ContactDepth string
+
+// The contact depths, shallowest first.
+const (
+	DepthNone    ContactDepth = "none"
+	DepthBrief   ContactDepth = "brief"
+	DepthSeveral ContactDepth = "several"
+	DepthDeep    ContactDepth = "deep"
+)
+
+// ContactDepths lists the depths, shallowest first.
+var ContactDepths = []ContactDepth{DepthNone, DepthBrief, DepthSeveral, DepthDeep}
+
+// Rank orders depths: none is 0, deep 3; an unknown depth counts as none.
+func (d ContactDepth) Rank() int {
+	for i, x := range ContactDepths {
+		if x == d {
+			return i
+		}
+	}
+	return 0
+}
+
+// Attitude is a stakeholder's attitude to change (seed 003).
+type Attitude string
+
+// The attitudes to change.
+const (
+	AttitudeInnovator    Attitude = "innovator"
+	AttitudeVisionary    Attitude = "visionary"
+	AttitudePragmatist   Attitude = "pragmatist"
+	AttitudeConservative Attitude = "conservative"
+	AttitudeLaggard      Attitude = "laggard"
+)
+
+// Attitudes lists the attitudes to change.
+var Attitudes = []Attitude{AttitudeInnovator, AttitudeVisionary, AttitudePragmatist, AttitudeConservative, AttitudeLaggard}
 
 // Quadrant places the stakeholder. Medium influence counts with high: a
 // partial say in the decision is still a say.

@@ -43,6 +43,7 @@ type Visit struct {
 	Notes    string    `json:"notes,omitempty"`
 	NextStep string    `json:"next_step,omitempty"`
 	NextDate Date      `json:"next_date,omitzero"`
+	Met      []string  `json:"met,omitempty"` // names of the lead's stakeholders met
 	By       string    `json:"by"`
 	LoggedAt time.Time `json:"logged_at"`
 }
