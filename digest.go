@@ -25,8 +25,15 @@ type RepDigest struct {
 	Downgrades []Change // grade changes towards D
 	StageMoves []Change
 	Won, Lost  []Change
-	Overdue    []Overdue // follow-ups past due, most overdue first
-	Untouched  []*Lead   // A and B leads not touched within their cadence, not yet overdue
+	Overdue    []Overdue   // follow-ups past due, most overdue first
+	Untouched  []*Lead     // A and B leads not touched within their cadence, not yet overdue
+	Risks      []LeadRisks // open leads with risks, A first
+}
+
+// LeadRisks is a lead with what is wrong with it.
+type LeadRisks struct {
+	Lead  *Lead
+	Risks []Risk
 }
 
 // Overdue is a follow-up past its due time.
@@ -41,7 +48,7 @@ func (o Overdue) Days() int { return int(o.By / Day) }
 // Empty reports whether the rep has nothing to report.
 func (r RepDigest) Empty() bool {
 	return len(r.Visits)+len(r.NewLeads)+len(r.Upgrades)+len(r.Downgrades)+len(r.StageMoves)+
-		len(r.Won)+len(r.Lost)+len(r.Overdue)+len(r.Untouched) == 0
+		len(r.Won)+len(r.Lost)+len(r.Overdue)+len(r.Untouched)+len(r.Risks) == 0
 }
 
 // Quiet reports whether nothing happened and nothing is slipping.
@@ -100,6 +107,10 @@ func BuildDigest(changes []Change, leads []*Lead, since, now time.Time, c Cadenc
 			d.Pipeline[l.Grade] = map[Stage]int{}
 		}
 		d.Pipeline[l.Grade][l.Stage]++
+		if risks := Risks(l, now, c); len(risks) > 0 {
+			r := rep(l.Owner)
+			r.Risks = append(r.Risks, LeadRisks{Lead: l, Risks: risks})
+		}
 		due := l.NextDue(c)
 		switch {
 		case due.Before(now):
@@ -116,6 +127,12 @@ func BuildDigest(changes []Change, leads []*Lead, since, now time.Time, c Cadenc
 		}
 		slices.SortFunc(r.Overdue, func(a, b Overdue) int { return int(b.By - a.By) })
 		slices.SortFunc(r.Untouched, func(a, b *Lead) int { return a.Grade.Rank() - b.Grade.Rank() })
+		slices.SortStableFunc(r.Risks, func(a, b LeadRisks) int {
+			if d := a.Lead.Grade.Rank() - b.Lead.Grade.Rank(); d != 0 {
+				return d
+			}
+			return strings.Compare(a.Lead.Company, b.Lead.Company)
+		})
 		d.Reps = append(d.Reps, *r)
 	}
 	slices.SortFunc(d.Reps, func(a, b RepDigest) int { return strings.Compare(a.Rep, b.Rep) })

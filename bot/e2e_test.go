@@ -510,3 +510,15 @@ func TestReminderButtons(t *testing.T) {
 	update := h.slack.WaitFor(t, "chat.update", 1)[0]
 	mustContain(t, "redrawn", update.Param("ts")+update.Text(), "1700000000.000100", "Visit logged by <@"+rep+">")
 }
+
+func TestRisksOnCardAndDigest(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Cyberia A")
+	h.command(rep, "/lead stage Cyberia first-visit")
+	h.command(rep, `/stance Cyberia "Li Na" tb high -3 prefers the incumbent`)
+	h.command(rep, "/lead key Cyberia schedule board decides 2027-08")
+	card := text(h.command(rep, "/lead show Cyberia"))
+	mustContain(t, "card risks", card, "*Risks*", "No economic buyer", "No coach", "Li Na (Technical buyer, high influence) is against us", "suggests C")
+	digest := text(h.command(manager, "/salesbot digest"))
+	mustContain(t, "digest risks", digest, ":warning: *Cyberia* (A):", "No economic buyer")
+}

@@ -96,6 +96,13 @@ func repLines(r salesbot.RepDigest, now time.Time, loc *time.Location) []string 
 		}
 		lines = append(lines, fmt.Sprintf(":hourglass: A/B leads not touched within their cadence (%d): %s", len(items), strings.Join(items, ", ")))
 	}
+	for _, lr := range r.Risks {
+		msgs := make([]string, len(lr.Risks))
+		for i, risk := range lr.Risks {
+			msgs[i] = esc(risk.Message)
+		}
+		lines = append(lines, fmt.Sprintf(":warning: *%s* (%s): %s", esc(lr.Lead.Company), lr.Lead.Grade, strings.Join(msgs, " ")))
+	}
 	return lines
 }
 

@@ -88,6 +88,13 @@ func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads 
 		if gaps := l.UnknownFacts(); len(gaps) > 0 {
 			notes = append(notes, ":grey_question: Still unknown: "+factLabels(gaps))
 		}
+		if risks := salesbot.Risks(l, now, h.cadence); len(risks) > 0 {
+			lines := riskLines(risks[:min(len(risks), 2)])
+			if len(risks) > 2 {
+				lines = append(lines, fmt.Sprintf("…and %d more on the card.", len(risks)-2))
+			}
+			notes = append(notes, lines...)
+		}
 		if len(notes) > 0 {
 			blocks = append(blocks, contextLine(strings.Join(notes, "\n")))
 		}

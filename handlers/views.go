@@ -130,8 +130,11 @@ func (c card) blocks() []slack.Block {
 		slack.NewHeaderBlock(plain(truncate(l.Company, 150))),
 		slack.NewSectionBlock(nil, fields, nil),
 		section("*Last touch*\n" + c.lastTouch()),
-		slack.NewDividerBlock(),
 	}
+	if risks := salesbot.Risks(l, c.now, c.cadence); len(risks) > 0 {
+		blocks = append(blocks, chunks(fmt.Sprintf("*Risks* (%d)", len(risks)), riskLines(risks))...)
+	}
+	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, chunks("*Key facts*", c.keyFacts())...)
 	blocks = append(blocks, chunks(c.stakeholders())...)
 	blocks = append(blocks, contextLine(fmt.Sprintf("Registered %s by <@%s> · %s cadence: %s",
@@ -202,6 +205,15 @@ func (c card) keyFacts() []string {
 	if gaps := c.lead.UnknownFacts(); len(gaps) > 0 {
 		lines = append(lines, fmt.Sprintf(":grey_question: *Unknown*: %s — record with `/lead key %s %s …`",
 			factLabels(gaps), esc(quoteName(c.lead.Company)), gaps[0]))
+	}
+	return lines
+}
+
+// riskLines writes risks one to a line.
+func riskLines(risks []salesbot.Risk) []string {
+	lines := make([]string, len(risks))
+	for i, r := range risks {
+		lines[i] = ":warning: " + esc(r.Message)
 	}
 	return lines
 }
