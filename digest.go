@@ -14,6 +14,7 @@ type Digest struct {
 	Reps         []RepDigest             // reps with something to say, by user ID
 	Pipeline     map[Grade]map[Stage]int // open leads by grade and stage
 	Open         int                     // open leads in all
+	Pending      []*Approval             // requests waiting for a manager, oldest first
 }
 
 // RepDigest is one rep's part of a digest.
@@ -51,8 +52,9 @@ func (r RepDigest) Empty() bool {
 		len(r.Won)+len(r.Lost)+len(r.Overdue)+len(r.Untouched)+len(r.Risks) == 0
 }
 
-// Quiet reports whether nothing happened and nothing is slipping.
-func (d Digest) Quiet() bool { return len(d.Reps) == 0 }
+// Quiet reports whether nothing happened, nothing is slipping and nothing
+// waits for a manager.
+func (d Digest) Quiet() bool { return len(d.Reps) == 0 && len(d.Pending) == 0 }
 
 // BuildDigest assembles a digest from the team's changes in (since, now] and
 // its leads as they are now. Each change counts for the lead's current owner

@@ -21,6 +21,7 @@ type ReminderClaim struct {
 // be claimed again.
 type ReminderStore interface {
 	LeadStore
+	ApprovalStore
 	// ClaimDue takes up to limit follow-ups due at or before now, leasing
 	// them for lease, and puts back those whose lease expired (counted in
 	// recovered: each may have been sent already).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -242,6 +243,8 @@ func TestHostileCompanyNameIsShownNotBroadcast(t *testing.T) {
 	mustContain(t, "escaped", reply.Text, "&lt;!channel&gt; &amp; Sons")
 }
 
+var approvalID = regexp.MustCompile(`"action_id":"approve","value":"([a-z0-9]+)"`)
+
 func TestStageApprovalByManager(t *testing.T) {
 	h := newHarness(t)
 	h.command(rep, "/lead new Umbrella")
@@ -257,28 +260,58 @@ func TestStageApprovalByManager(t *testing.T) {
 	if request.Param("channel") != manager {
 		t.Fatalf("approval request went to %s", request.Param("channel"))
 	}
-	mustContain(t, "approval request", request.Text(), "Umbrella", "Quote", `"approve"`, `"reject"`, "|demo|quote|"+rep)
+	mustContain(t, "approval request", request.Text(), "Umbrella", "Quote", `"approve"`, `"reject"`, "No economic buyer")
+	m := approvalID.FindStringSubmatch(request.Text())
+	if m == nil {
+		t.Fatalf("no approval ID in %s", request.Text())
+	}
+	id := m[1]
+	// Asking again while it waits sends nothing new.
+	mustContain(t, "again", h.command(rep, "/lead stage Umbrella quote").Text, "already waiting")
+	h.h.Wait()
+	if n := len(h.slack.Calls("chat.postMessage")); n != 1 {
+		t.Errorf("%d requests sent; want 1", n)
+	}
+	pending, _ := h.store.PendingApprovals(t.Context(), h.team)
+	if len(pending) != 1 || pending[0].To != salesbot.StageQuote {
+		t.Fatalf("pending %+v", pending)
+	}
+	mustContain(t, "digest", text(h.command(manager, "/salesbot digest")), "Waiting for approval", "Umbrella")
 
-	l := h.lead("Umbrella")
-	h.click(rep, "approve", l.ID+"|demo|quote|"+rep) // a rep cannot approve
+	h.click(rep, "approve", id) // a rep cannot approve
 	if l := h.lead("Umbrella"); l.Stage != salesbot.StageDemo {
 		t.Fatalf("a rep approved their own quote")
 	}
-	h.click(manager, "approve", l.ID+"|demo|quote|"+rep)
+	h.click(manager, "approve", id)
 	if l := h.lead("Umbrella"); l.Stage != salesbot.StageQuote {
 		t.Fatalf("stage after approval: %s", l.Stage)
 	}
-	responses := h.slack.WaitFor(t, "response", 2)
-	mustContain(t, "approval outcome", responses[len(responses)-1].Text(), "approved")
+	mustContain(t, "copy redrawn", h.slack.WaitFor(t, "chat.update", 1)[0].Text(), "approved")
 	told := h.slack.WaitFor(t, "chat.postMessage", 2)
 	mustContain(t, "rep told", told[len(told)-1].Param("channel")+told[len(told)-1].Text(), rep, "approved")
-
-	// A stale request (asked from an earlier stage) changes nothing.
-	h.click(manager, "approve", l.ID+"|first-visit|discovery|"+rep)
-	if l := h.lead("Umbrella"); l.Stage != salesbot.StageQuote {
-		t.Fatalf("a stale approval moved the lead to %s", l.Stage)
+	// Deciding twice is refused and changes nothing.
+	h.click(manager, "approve", id)
+	responses := h.slack.Calls("response")
+	mustContain(t, "twice", responses[len(responses)-1].Text(), "already approved")
+	if pending, _ := h.store.PendingApprovals(t.Context(), h.team); len(pending) != 0 {
+		t.Errorf("still pending: %+v", pending)
 	}
-	mustContain(t, "stale", h.slack.Calls("response")[len(h.slack.Calls("response"))-1].Text(), "has moved since")
+
+	// A skip is rejected with a reason, and the rep is told why.
+	h.command(rep, "/lead stage Umbrella negotiation")
+	posts := h.slack.WaitFor(t, "chat.postMessage", 3)
+	skip := approvalID.FindStringSubmatch(posts[len(posts)-1].Text())[1]
+	h.click(manager, "reject", skip)
+	mustContain(t, "reject form", h.slack.WaitFor(t, "views.open", 1)[0].Param("view"), `"callback_id":"approval_reject"`, skip)
+	status, body := h.submitMeta(manager, "approval_reject", `{"c":"D1","l":"`+skip+`"}`, map[string]slack.BlockAction{"notes": value("objections first")})
+	if status != http.StatusOK || len(body) != 0 {
+		t.Fatalf("reject: %d %s", status, body)
+	}
+	if l := h.lead("Umbrella"); l.Stage != salesbot.StageQuote {
+		t.Fatalf("a rejected skip moved the lead to %s", l.Stage)
+	}
+	told = h.slack.WaitFor(t, "chat.postMessage", 4)
+	mustContain(t, "rejection", told[len(told)-1].Param("channel")+told[len(told)-1].Text(), rep, "did not approve", "objections first")
 
 	// A manager may skip stages directly.
 	mustContain(t, "skip", h.command(manager, "/lead stage Umbrella negotiation").Text, "Negotiation")

@@ -157,6 +157,20 @@ func (h *harness) click(user, actionID, value string) {
 	h.h.Wait()
 }
 
+// submitMeta submits a modal carrying the given private_metadata.
+func (h *harness) submitMeta(user, callbackID, meta string, values map[string]slack.BlockAction) (int, []byte) {
+	h.t.Helper()
+	state := map[string]map[string]slack.BlockAction{}
+	for block, v := range values {
+		state[block] = map[string]slack.BlockAction{block: v}
+	}
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeViewSubmission, User: slack.User{ID: user},
+		View: slack.View{CallbackID: callbackID, PrivateMetadata: meta, State: &slack.ViewState{Values: state}}}
+	status, body := h.interact(cb)
+	h.h.Wait()
+	return status, body
+}
+
 // submit submits a modal with the given values (block ID → value; a value
 // for a select block is its option value).
 func (h *harness) submit(user, callbackID string, values map[string]slack.BlockAction) (int, []byte) {

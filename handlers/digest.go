@@ -37,6 +37,13 @@ func digestBlocks(d salesbot.Digest, loc *time.Location) []slack.Block {
 		return append(blocks, section(":sunny: A quiet day: no visits, no new leads, no grade or stage changes, nothing overdue."))
 	}
 	var body []slack.Block
+	if len(d.Pending) > 0 {
+		lines := make([]string, len(d.Pending))
+		for i, a := range d.Pending {
+			lines[i] = fmt.Sprintf("• *%s*: %s → %s, asked by <@%s> %s", esc(a.Company), a.From.Name(), a.To.Name(), a.Rep, ago(a.AskedAt, d.Until, loc))
+		}
+		body = append(body, chunks(fmt.Sprintf(":raising_hand: *Waiting for approval* (%d)", len(lines)), lines)...)
+	}
 	for _, r := range d.Reps {
 		body = append(body, chunks("*<@"+r.Rep+">*", repLines(r, d.Until, loc))...)
 	}

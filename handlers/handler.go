@@ -35,6 +35,7 @@ type Slack interface {
 // message the bot sent is about.
 type Store interface {
 	salesbot.LeadStore
+	salesbot.ApprovalStore
 	// SaveMessage remembers which leads a message (channel, ts) is about.
 	SaveMessage(ctx context.Context, team, channel, ts string, leadIDs []string) error
 	// MessageHandled records a note on one lead of a message ("" only reads)

@@ -23,8 +23,8 @@ const (
 	actionLeadRequest = "lead_request" // duplicate reply: ask a manager for the lead
 	actionAssignTo    = "assign_to"    // manager: give the lead to the rep who asked, value "<lead>|<rep>"
 	actionKeep        = "keep"         // manager: keep the lead with its owner, value "<lead>|<rep>"
-	actionApprove     = "approve"      // manager: approve a stage move, value "<lead>|<from stage>|<to stage>|<rep>"
-	actionReject      = "reject"       // manager: reject it
+	actionApprove     = "approve"      // manager: approve a stage move, value "<approval ID>"
+	actionReject      = "reject"       // manager: reject it with a reason (opens a form)
 )
 
 // submit handles a modal's submission. It answers nil to close the modal, or
@@ -87,6 +87,10 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 	r, err := h.request(ctx, cb.Team.ID, cb.User.ID, meta.Channel)
 	if err != nil {
 		return nil, err
+	}
+	if cb.View.CallbackID == cbReject {
+		_, err := h.decideApproval(ctx, r, meta.Lead, false, f.text(blockNotes))
+		return nil, inField(blockNotes, err)
 	}
 	if cb.View.CallbackID == cbLeadNew {
 		g, err := salesbot.ParseGrade(f.option(blockGrade))
@@ -242,6 +246,9 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 // buttonForm returns the form a button opens, if it opens one. Forms opened
 // from a reminder remember it, to redraw it once submitted.
 func buttonForm(cb slack.InteractionCallback, actionID string, parts []string) (slack.ModalViewRequest, bool) {
+	if actionID == actionReject && len(parts) == 1 {
+		return rejectModal(cb.Channel.ID, parts[0]), true
+	}
 	if len(parts) != 2 {
 		return slack.ModalViewRequest{}, false
 	}
@@ -329,11 +336,10 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 			return h.notify(ctx, parts[1], fmt.Sprintf(":lock: <@%s> decided *%s* stays with <@%s>.", r.actor.User, esc(l.Company), l.Owner))
 		})
 		return ephemeral(fmt.Sprintf(":lock: *%s* stays with <@%s> (decided by <@%s>).", esc(l.Company), l.Owner, r.actor.User)), true, nil
-	case actionApprove, actionReject:
-		if len(parts) != 4 {
-			return nil, false, bad
-		}
-		return h.decide(ctx, r, parts[0], salesbot.Stage(parts[1]), salesbot.Stage(parts[2]), parts[3], actionID == actionApprove)
+	case actionApprove:
+		// Every manager's copy is redrawn; nothing to answer here.
+		_, err := h.decideApproval(ctx, r, parts[0], true, "")
+		return nil, false, err
 	}
 	return nil, false, salesbot.Errorf(salesbot.EINVALID, "I don't know that button (%q). It may be from an older version; run the command again.", actionID)
 }
@@ -372,36 +378,4 @@ func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack
 		return nil, false, salesbot.Errorf(salesbot.EINTERNAL, "I could not reach any manager just now. Please try again in a moment.")
 	}
 	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company))), true, nil
-}
-
-// decide applies a manager's approval or rejection of a stage move and tells
-// the rep.
-func (h *Handler) decide(ctx context.Context, r request, id string, from, to salesbot.Stage, rep string, approve bool) (*slack.Msg, bool, error) {
-	if !r.actor.Manager {
-		return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers approve stage moves.")
-	}
-	var text string
-	if approve {
-		now := h.now()
-		l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
-			if l.Stage != from { // an old request must not move the lead back
-				return salesbot.Update{}, salesbot.Errorf(salesbot.ECONFLICT, "%s has moved since this was asked: it is at %s now, so nothing changed.", l.Company, l.Stage.Name())
-			}
-			return one(l.MoveStage(r.actor, to, now))
-		})
-		if err != nil {
-			return nil, false, err
-		}
-		text = fmt.Sprintf(":white_check_mark: <@%s> approved: *%s* moved to *%s*.", r.actor.User, esc(l.Company), to.Name())
-	} else {
-		l, err := h.store.Lead(ctx, r.team, id)
-		if err != nil {
-			return nil, false, err
-		}
-		text = fmt.Sprintf(":no_entry_sign: <@%s> did not approve moving *%s* to *%s*; it stays at %s.", r.actor.User, esc(l.Company), to.Name(), l.Stage.Name())
-	}
-	if rep != r.actor.User {
-		h.later(ctx, "notify decision", func(ctx context.Context) error { return h.notify(ctx, rep, text) })
-	}
-	return ephemeral(text), true, nil
 }

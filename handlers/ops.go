@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/slack-go/slack"
 
@@ -73,35 +72,6 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 		return nil, err
 	}
 	return ephemeral(fmt.Sprintf(":arrow_right: *%s* is at *%s* now.", esc(l.Company), stageText(l.Stage))), nil
-}
-
-// askApproval sends every manager an Approve / Reject request for a stage
-// move and tells the rep it is waiting.
-func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, to salesbot.Stage, why string) (*slack.Msg, error) {
-	managers, err := h.allManagers(ctx, r.team)
-	if err != nil {
-		return nil, err
-	}
-	if len(managers) == 0 {
-		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, to.Name(), why)
-	}
-	value := strings.Join([]string{l.ID, string(l.Stage), string(to), r.actor.User}, "|")
-	text := fmt.Sprintf(":raising_hand: <@%s> asks to move *%s* (grade %s) from %s to *%s*: %s.",
-		r.actor.User, esc(l.Company), l.Grade, l.Stage.Name(), to.Name(), why)
-	blocks := []slack.Block{
-		section(text),
-		slack.NewActionBlock("approval",
-			slack.NewButtonBlockElement(actionApprove, value, plain("Approve")).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionReject, value, plain("Reject")).WithStyle(slack.StyleDanger)),
-	}
-	h.later(ctx, "ask approval", func(ctx context.Context) error {
-		if h.notifyManagers(ctx, managers, text, blocks...) > 0 {
-			return nil
-		}
-		return h.notify(ctx, r.actor.User, fmt.Sprintf(":warning: I could not reach any manager about moving *%s* to %s, so nothing is waiting for approval. Ask your admin to check SALESBOT_MANAGERS.", esc(l.Company), to.Name()))
-	})
-	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d manager%s; you'll hear back here.",
-		esc(l.Company), to.Name(), why, len(managers), plural(len(managers)))), nil
 }
 
 func (h *Handler) win(ctx context.Context, r request, id string) (*slack.Msg, error) {

@@ -108,7 +108,11 @@ func (s *Scheduler) BuildDigest(ctx context.Context, team, manager string, leads
 	if err != nil {
 		return salesbot.Digest{}, err
 	}
-	return salesbot.BuildDigest(changes, leads, since, now, s.cfg.Cadence), nil
+	d := salesbot.BuildDigest(changes, leads, since, now, s.cfg.Cadence)
+	if d.Pending, err = s.cfg.Store.PendingApprovals(ctx, team); err != nil {
+		return salesbot.Digest{}, err
+	}
+	return d, nil
 }
 
 func (s *Scheduler) sendDigest(ctx context.Context, team, manager string, leads []*salesbot.Lead, now time.Time) error {

@@ -1,0 +1,77 @@
+package salesbot
+
+import (
+	"context"
+	"time"
+)
+
+// ApprovalStatus is where a request for a manager's approval stands.
+type ApprovalStatus string
+
+// The approval statuses.
+const (
+	ApprovalPending  ApprovalStatus = "pending"
+	ApprovalApproved ApprovalStatus = "approved"
+	ApprovalRejected ApprovalStatus = "rejected"
+)
+
+// MessageRef points at a message the bot posted (to update it later).
+type MessageRef struct {
+	Channel string `json:"c"`
+	TS      string `json:"ts"`
+}
+
+// Approval is a rep's request for a stage move that needs a manager: a
+// formal quote, or a skipped stage (DOMAIN.md §5). The first manager to
+// decide settles it for all.
+type Approval struct {
+	ID        string         `json:"id"`
+	Team      string         `json:"team"`
+	LeadID    string         `json:"lead"`
+	Company   string         `json:"company"`
+	From      Stage          `json:"from"`
+	To        Stage          `json:"to"`
+	Rep       string         `json:"rep"`
+	Why       string         `json:"why"`
+	AskedAt   time.Time      `json:"asked_at"`
+	Status    ApprovalStatus `json:"status"`
+	DecidedBy string         `json:"decided_by,omitempty"`
+	DecidedAt time.Time      `json:"decided_at,omitzero"`
+	Reason    string         `json:"reason,omitempty"` // why it was rejected
+	Messages  []MessageRef   `json:"messages,omitempty"`
+}
+
+// Decide settles a pending approval. A manager rejecting gives a reason;
+// deciding twice, or a rep deciding, is refused.
+func (a *Approval) Decide(by Actor, approve bool, reason string, now time.Time) error {
+	if !by.Manager {
+		return Errorf(EFORBIDDEN, "Only managers approve stage moves.")
+	}
+	if a.Status != ApprovalPending {
+		return Errorf(ECONFLICT, "<@%s> has already %s this request.", a.DecidedBy, a.Status)
+	}
+	reason, err := cleanText("reason", reason, maxReasonLen)
+	if err != nil {
+		return err
+	}
+	a.Status, a.DecidedBy, a.DecidedAt, a.Reason = ApprovalRejected, by.User, now, reason
+	if approve {
+		a.Status, a.Reason = ApprovalApproved, ""
+	}
+	return nil
+}
+
+// ApprovalStore keeps approval requests.
+type ApprovalStore interface {
+	// CreateApproval saves a new pending request, giving it an ID, unless
+	// one is pending for the same lead and stage: then it returns that one
+	// and created false.
+	CreateApproval(ctx context.Context, a *Approval) (existing *Approval, created bool, err error)
+	// UpdateApproval applies fn to the request and saves it, atomically;
+	// fn may run more than once.
+	UpdateApproval(ctx context.Context, team, id string, fn func(*Approval) error) (*Approval, error)
+	// Approval returns one request, or ENOTFOUND.
+	Approval(ctx context.Context, team, id string) (*Approval, error)
+	// PendingApprovals lists the team's requests still waiting, oldest first.
+	PendingApprovals(ctx context.Context, team string) ([]*Approval, error)
+}
