@@ -1,10 +1,13 @@
 package salesbot
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Role is a stakeholder's buying role (seed 002).
@@ -230,6 +233,155 @@ const (
 // Attitudes lists the attitudes to change.
 var Attitudes = []Attitude{AttitudeInnovator, AttitudeVisionary, AttitudePragmatist, AttitudeConservative, AttitudeLaggard}
 
+// aliasKey is how a typed word is looked up among a field's values and their
+// aliases: case, width, surrounding space and the separator between words
+// ("decision maker", "decision_maker") do not matter.
+func aliasKey(s string) string {
+	return strings.NewReplacer(" ", "-", "_", "-").Replace(strings.ToLower(foldWidth(strings.TrimSpace(s))))
+}
+
+var decisionRoleAliases = map[string]DecisionRole{
+	"dm": DecisionMaker, "decisionmaker": DecisionMaker, "decider": DecisionMaker,
+	"批准者": DecisionApprover, "批准人": DecisionApprover,
+	"决策者": DecisionMaker, "决策人": DecisionMaker, "决策制定者": DecisionMaker,
+	"影响者": DecisionInfluencer, "影响人": DecisionInfluencer,
+	"gate-keeper": DecisionGatekeeper, "把关者": DecisionGatekeeper, "把关人": DecisionGatekeeper,
+}
+
+// ParseDecisionRole reads a decision role: approver, decision-maker (dm),
+// influencer or gatekeeper, or its Chinese name (批准者, 决策者, 影响者, 把关者).
+func ParseDecisionRole(s string) (DecisionRole, error) {
+	key := aliasKey(s)
+	for _, d := range DecisionRoles {
+		if string(d) == key {
+			return d, nil
+		}
+	}
+	if d, ok := decisionRoleAliases[key]; ok {
+		return d, nil
+	}
+	return "", Errorf(EINVALID, "%q is not a decision role. Use approver, decision-maker (dm), influencer or gatekeeper.", s)
+}
+
+// Name is the decision role as a person reads it.
+func (d DecisionRole) Name() string {
+	switch d {
+	case DecisionApprover:
+		return "Approver"
+	case DecisionMaker:
+		return "Decision maker"
+	case DecisionInfluencer:
+		return "Influencer"
+	case DecisionGatekeeper:
+		return "Gatekeeper"
+	}
+	return string(d)
+}
+
+// Meaning says what the decision role does.
+func (d DecisionRole) Meaning() string {
+	switch d {
+	case DecisionApprover:
+		return "signs off the decision"
+	case DecisionMaker:
+		return "makes the choice"
+	case DecisionInfluencer:
+		return "shapes the choice"
+	case DecisionGatekeeper:
+		return "controls access and checks"
+	}
+	return ""
+}
+
+var depthAliases = map[string]ContactDepth{
+	"未接触": DepthNone, "没接触": DepthNone,
+	"暂短接触": DepthBrief, "短暂接触": DepthBrief, "简短接触": DepthBrief,
+	"多次接触": DepthSeveral,
+	"深入接触": DepthDeep, "深度接触": DepthDeep,
+}
+
+// ParseContactDepth reads a contact depth: none, brief, several or deep, or
+// its Chinese name (未接触, 暂短接触, 多次接触, 深入接触).
+func ParseContactDepth(s string) (ContactDepth, error) {
+	key := aliasKey(s)
+	for _, d := range ContactDepths {
+		if string(d) == key {
+			return d, nil
+		}
+	}
+	if d, ok := depthAliases[key]; ok {
+		return d, nil
+	}
+	return "", Errorf(EINVALID, "%q is not a contact depth. Use none, brief, several or deep.", s)
+}
+
+// Name is the depth as a person reads it; an unknown depth reads as none.
+func (d ContactDepth) Name() string {
+	switch d {
+	case DepthBrief:
+		return "Brief contact"
+	case DepthSeveral:
+		return "Several contacts"
+	case DepthDeep:
+		return "Deep contact"
+	}
+	return "No contact"
+}
+
+// Deeper is the depth one meeting more brings: one step, at most deep.
+func (d ContactDepth) Deeper() ContactDepth {
+	return ContactDepths[min(d.Rank()+1, len(ContactDepths)-1)]
+}
+
+var attitudeAliases = map[string]Attitude{
+	"改革者": AttitudeInnovator, "创新者": AttitudeInnovator,
+	"early-adopter": AttitudeVisionary, "前瞻者": AttitudeVisionary, "远见者": AttitudeVisionary,
+	"early-majority": AttitudePragmatist, "实用主义者": AttitudePragmatist, "实用者": AttitudePragmatist,
+	"late-majority": AttitudeConservative, "保守者": AttitudeConservative, "保守派": AttitudeConservative,
+	"滞后者": AttitudeLaggard, "落后者": AttitudeLaggard,
+}
+
+// ParseAttitude reads an attitude to change: innovator, visionary,
+// pragmatist, conservative or laggard, or its Chinese name (改革者, 前瞻者,
+// 实用主义者, 保守者, 滞后者).
+func ParseAttitude(s string) (Attitude, error) {
+	key := aliasKey(s)
+	for _, a := range Attitudes {
+		if string(a) == key {
+			return a, nil
+		}
+	}
+	if a, ok := attitudeAliases[key]; ok {
+		return a, nil
+	}
+	return "", Errorf(EINVALID, "%q is not an attitude to change. Use innovator, visionary, pragmatist, conservative or laggard.", s)
+}
+
+// Name is the attitude as a person reads it.
+func (a Attitude) Name() string {
+	if a == "" {
+		return ""
+	}
+	return strings.ToUpper(string(a[:1])) + string(a[1:])
+}
+
+// Meaning says how someone with the attitude meets a new system.
+func (a Attitude) Meaning() string {
+	switch a {
+	case AttitudeInnovator:
+		return "tries the new first"
+	case AttitudeVisionary:
+		return "buys a vision of change"
+	case AttitudePragmatist:
+		return "wants proof from peers"
+	case AttitudeConservative:
+		return "follows once it is standard"
+	case AttitudeLaggard:
+		return "resists change"
+	}
+	return ""
+}
+
 // Quadrant places the stakeholder. Medium influence counts with high: a
 // partial say in the decision is still a say.
 func (s Stakeholder) Quadrant() Quadrant {
@@ -259,8 +411,20 @@ func (l *Lead) Stakeholder(name string) (Stakeholder, bool) {
 	return Stakeholder{}, false
 }
 
-// SetStakeholder records or updates one person's role, influence and
-// support. A changed support level shows in the history as from → to.
+// MaxSupportHistory bounds how many support changes are kept per person;
+// the oldest go first.
+const MaxSupportHistory = 20
+
+// maxWhyLen bounds the reason kept with a support change.
+const maxWhyLen = 140
+
+// SetStakeholder records or updates one person: buying role, influence and
+// support always; decision role, contact depth, attitude to change, personal
+// wins and notes when given (empty keeps what was recorded). A changed
+// support level is kept in the person's History, with the notes given as
+// the reason, and shows in the lead's history as from → to. When and how
+// deeply the person was met is the visits' to record (RecordVisit); a
+// contact depth given here is the rep's own judgement and wins.
 func (l *Lead) SetStakeholder(a Actor, s Stakeholder, now time.Time) (Change, error) {
 	if err := l.checkEdit(a); err != nil {
 		return Change{}, err
@@ -275,6 +439,9 @@ func (l *Lead) SetStakeholder(a Actor, s Stakeholder, now time.Time) (Change, er
 	if s.Notes, err = cleanText("note", s.Notes, maxStakeholderLen); err != nil {
 		return Change{}, err
 	}
+	if s.PersonalWins, err = cleanText("personal wins", s.PersonalWins, maxStakeholderLen); err != nil {
+		return Change{}, err
+	}
 	if s.Role, err = ParseRole(string(s.Role)); err != nil {
 		return Change{}, err
 	}
@@ -284,21 +451,123 @@ func (l *Lead) SetStakeholder(a Actor, s Stakeholder, now time.Time) (Change, er
 	if s.Support < MinSupport || s.Support > MaxSupport {
 		return Change{}, Errorf(EINVALID, "%d is not a support level. Use a number from -3 to +3.", s.Support)
 	}
+	if s.DecisionRole != "" {
+		if s.DecisionRole, err = ParseDecisionRole(string(s.DecisionRole)); err != nil {
+			return Change{}, err
+		}
+	}
+	if s.ContactDepth != "" {
+		if s.ContactDepth, err = ParseContactDepth(string(s.ContactDepth)); err != nil {
+			return Change{}, err
+		}
+	}
+	if s.Attitude != "" {
+		if s.Attitude, err = ParseAttitude(string(s.Attitude)); err != nil {
+			return Change{}, err
+		}
+	}
 	s.Name, s.UpdatedBy, s.UpdatedAt = name, a.User, now
+	s.LastMet, s.History = time.Time{}, nil // the visits' and this method's to keep, never the caller's
 	key := NormalizePerson(name)
 	for i, old := range l.Stakeholders {
-		if NormalizePerson(old.Name) == key {
-			s.Name = old.Name // the spelling first recorded stays
-			if s.Notes == "" {
-				s.Notes = old.Notes
-			}
-			l.Stakeholders[i] = s
-			return l.change(a, ChangeStance, old.Support.String(), s.Support.String(), s.Name, now), nil
+		if NormalizePerson(old.Name) != key {
+			continue
 		}
+		why := s.Notes
+		s.Name = old.Name // the spelling first recorded stays
+		s.Notes = cmp.Or(s.Notes, old.Notes)
+		s.PersonalWins = cmp.Or(s.PersonalWins, old.PersonalWins)
+		s.DecisionRole = cmp.Or(s.DecisionRole, old.DecisionRole)
+		s.ContactDepth = cmp.Or(s.ContactDepth, old.ContactDepth)
+		s.Attitude = cmp.Or(s.Attitude, old.Attitude)
+		s.LastMet = old.LastMet
+		s.History = slices.Clone(old.History)
+		if s.Support != old.Support {
+			if utf8.RuneCountInString(why) > maxWhyLen {
+				why = string([]rune(why)[:maxWhyLen-1]) + "…"
+			}
+			s.History = append(s.History, SupportChange{From: old.Support, To: s.Support, At: now, By: a.User, Why: why})
+			if n := len(s.History); n > MaxSupportHistory {
+				s.History = slices.Delete(s.History, 0, n-MaxSupportHistory)
+			}
+		}
+		l.Stakeholders[i] = s
+		return l.change(a, ChangeStance, old.Support.String(), s.Support.String(), s.Name, now), nil
 	}
 	if len(l.Stakeholders) >= MaxStakeholders {
 		return Change{}, Errorf(EINVALID, "%s already has %d people recorded; update one of them instead.", l.Company, MaxStakeholders)
 	}
+	s.ContactDepth = cmp.Or(s.ContactDepth, DepthNone)
 	l.Stakeholders = append(l.Stakeholders, s)
 	return l.change(a, ChangeStance, "", s.Support.String(), name, now), nil
+}
+
+// LastSupportChange returns the stakeholder's most recent support change,
+// if any was recorded.
+func (s Stakeholder) LastSupportChange() (SupportChange, bool) {
+	if len(s.History) == 0 {
+		return SupportChange{}, false
+	}
+	return s.History[len(s.History)-1], true
+}
+
+// nameSeparators split a list of names: commas and semicolons, ASCII and
+// full width, and the ideographic enumeration comma (王总、李工).
+const nameSeparators = ",，、;；"
+
+// SplitNames splits a typed list of people ("Wang Li, Li Na", "王总、李工")
+// into names: quotes around a name and extra spaces are dropped, and empty
+// entries skipped.
+func SplitNames(s string) []string {
+	var names []string
+	for part := range strings.FieldsFuncSeq(s, func(r rune) bool { return strings.ContainsRune(nameSeparators, r) }) {
+		name := strings.Join(strings.Fields(strings.Trim(strings.TrimSpace(part), `"'“”„「」『』＂«»`)), " ")
+		if name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+// maxNamesListed bounds how many recorded people an error lists.
+const maxNamesListed = 8
+
+// ResolveMet reads the names of the people met on a touch as the lead's
+// stakeholders (compared as NormalizePerson does) and returns them as first
+// recorded, each once. A name that is not one of the lead's people is an
+// EINVALID error that says who is recorded and how to add someone.
+func (l *Lead) ResolveMet(names []string) ([]string, error) {
+	var met []string
+	seen := map[string]bool{}
+	for _, name := range names {
+		name = strings.Join(strings.Fields(name), " ")
+		key := NormalizePerson(name)
+		if key == "" || seen[key] {
+			continue
+		}
+		s, ok := l.Stakeholder(name)
+		if !ok {
+			return nil, l.unknownPerson(name)
+		}
+		seen[key] = true
+		met = append(met, s.Name)
+	}
+	return met, nil
+}
+
+func (l *Lead) unknownPerson(name string) error {
+	add := fmt.Sprintf("`/stance \"%s\" \"%s\" <role> <influence> <support>`", l.Company, name)
+	if len(l.Stakeholders) == 0 {
+		return Errorf(EINVALID, "No one is recorded at %s yet, so I don't know %q. Add them first with %s, then log the visit.", l.Company, name, add)
+	}
+	var recorded []string
+	for _, s := range l.Stakeholders[:min(len(l.Stakeholders), maxNamesListed)] {
+		recorded = append(recorded, s.Name)
+	}
+	list := strings.Join(recorded, ", ")
+	if more := len(l.Stakeholders) - len(recorded); more > 0 {
+		list += fmt.Sprintf(" and %d more", more)
+	}
+	return Errorf(EINVALID, "%q is not one of the people recorded at %s (%s). Check the spelling, separate names with commas (quote them when notes follow: met: \"Wang Li\", \"Li Na\" talked pricing), or add them first with %s.",
+		name, l.Company, list, add)
 }

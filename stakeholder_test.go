@@ -2,8 +2,10 @@ package salesbot_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"salesbot"
 )
@@ -275,4 +277,340 @@ func TestSupportString(t *testing.T) {
 			t.Errorf("ParseSupport(%q) = %v, %v; want %v", tt.s.String(), back, err, tt.s)
 		}
 	}
+}
+
+func TestParseDecisionRole(t *testing.T) {
+	tests := []struct {
+		in   string
+		want salesbot.DecisionRole
+	}{
+		{"approver", salesbot.DecisionApprover}, {"Approver", salesbot.DecisionApprover}, {"批准者", salesbot.DecisionApprover}, {"批准人", salesbot.DecisionApprover},
+		{"decision-maker", salesbot.DecisionMaker}, {"decision maker", salesbot.DecisionMaker}, {"Decision_Maker", salesbot.DecisionMaker},
+		{"dm", salesbot.DecisionMaker}, {"DM", salesbot.DecisionMaker}, {"ｄｍ", salesbot.DecisionMaker}, {"决策者", salesbot.DecisionMaker}, {"决策制定者", salesbot.DecisionMaker},
+		{"influencer", salesbot.DecisionInfluencer}, {" Influencer ", salesbot.DecisionInfluencer}, {"影响者", salesbot.DecisionInfluencer},
+		{"gatekeeper", salesbot.DecisionGatekeeper}, {"gate keeper", salesbot.DecisionGatekeeper}, {"把关者", salesbot.DecisionGatekeeper},
+	}
+	for _, tt := range tests {
+		if got, err := salesbot.ParseDecisionRole(tt.in); err != nil || got != tt.want {
+			t.Errorf("ParseDecisionRole(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{"", "boss", "eb", "decision", "maker", "影响"} {
+		_, err := salesbot.ParseDecisionRole(in)
+		wantCode(t, err, salesbot.EINVALID)
+		wantMessage(t, err, "approver, decision-maker (dm), influencer or gatekeeper")
+	}
+	names := map[salesbot.DecisionRole]string{
+		salesbot.DecisionApprover: "Approver", salesbot.DecisionMaker: "Decision maker",
+		salesbot.DecisionInfluencer: "Influencer", salesbot.DecisionGatekeeper: "Gatekeeper",
+	}
+	for _, d := range salesbot.DecisionRoles {
+		if d.Name() != names[d] || d.Meaning() == "" {
+			t.Errorf("%q: Name() = %q, Meaning() = %q; want %q and a meaning", d, d.Name(), d.Meaning(), names[d])
+		}
+	}
+}
+
+func TestParseContactDepth(t *testing.T) {
+	tests := []struct {
+		in   string
+		want salesbot.ContactDepth
+	}{
+		{"none", salesbot.DepthNone}, {"NONE", salesbot.DepthNone}, {"未接触", salesbot.DepthNone},
+		{"brief", salesbot.DepthBrief}, {"Brief", salesbot.DepthBrief}, {"暂短接触", salesbot.DepthBrief}, {"ｂｒｉｅｆ", salesbot.DepthBrief},
+		{"several", salesbot.DepthSeveral}, {"多次接触", salesbot.DepthSeveral},
+		{"deep", salesbot.DepthDeep}, {" deep ", salesbot.DepthDeep}, {"深入接触", salesbot.DepthDeep},
+	}
+	for _, tt := range tests {
+		if got, err := salesbot.ParseContactDepth(tt.in); err != nil || got != tt.want {
+			t.Errorf("ParseContactDepth(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{"", "never", "shallow", "2", "很深"} {
+		_, err := salesbot.ParseContactDepth(in)
+		wantCode(t, err, salesbot.EINVALID)
+		wantMessage(t, err, "none, brief, several or deep")
+	}
+}
+
+func TestContactDepthNameAndDeeper(t *testing.T) {
+	tests := []struct {
+		d            salesbot.ContactDepth
+		name         string
+		deeper       salesbot.ContactDepth
+		rankOfDeeper int
+	}{
+		{"", "No contact", salesbot.DepthBrief, 1}, // not recorded counts as none
+		{salesbot.DepthNone, "No contact", salesbot.DepthBrief, 1},
+		{salesbot.DepthBrief, "Brief contact", salesbot.DepthSeveral, 2},
+		{salesbot.DepthSeveral, "Several contacts", salesbot.DepthDeep, 3},
+		{salesbot.DepthDeep, "Deep contact", salesbot.DepthDeep, 3}, // capped
+	}
+	for _, tt := range tests {
+		if got := tt.d.Name(); got != tt.name {
+			t.Errorf("%q.Name() = %q, want %q", tt.d, got, tt.name)
+		}
+		if got := tt.d.Deeper(); got != tt.deeper || got.Rank() != tt.rankOfDeeper {
+			t.Errorf("%q.Deeper() = %q (rank %d), want %q (rank %d)", tt.d, got, got.Rank(), tt.deeper, tt.rankOfDeeper)
+		}
+	}
+}
+
+func TestParseAttitude(t *testing.T) {
+	tests := []struct {
+		in   string
+		want salesbot.Attitude
+	}{
+		{"innovator", salesbot.AttitudeInnovator}, {"Innovator", salesbot.AttitudeInnovator}, {"改革者", salesbot.AttitudeInnovator},
+		{"visionary", salesbot.AttitudeVisionary}, {"early adopter", salesbot.AttitudeVisionary}, {"前瞻者", salesbot.AttitudeVisionary},
+		{"pragmatist", salesbot.AttitudePragmatist}, {"PRAGMATIST", salesbot.AttitudePragmatist}, {"实用主义者", salesbot.AttitudePragmatist},
+		{"conservative", salesbot.AttitudeConservative}, {"保守者", salesbot.AttitudeConservative},
+		{"laggard", salesbot.AttitudeLaggard}, {"滞后者", salesbot.AttitudeLaggard}, {"ｌａｇｇａｒｄ", salesbot.AttitudeLaggard},
+	}
+	for _, tt := range tests {
+		if got, err := salesbot.ParseAttitude(tt.in); err != nil || got != tt.want {
+			t.Errorf("ParseAttitude(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{"", "sceptic", "progressive", "I"} {
+		_, err := salesbot.ParseAttitude(in)
+		wantCode(t, err, salesbot.EINVALID)
+		wantMessage(t, err, "innovator, visionary, pragmatist, conservative or laggard")
+	}
+	for _, a := range salesbot.Attitudes {
+		if a.Name() == "" || a.Name()[0] < 'A' || a.Name()[0] > 'Z' || a.Meaning() == "" {
+			t.Errorf("%q: Name() = %q, Meaning() = %q", a, a.Name(), a.Meaning())
+		}
+	}
+}
+
+func TestSetStakeholderFullRecord(t *testing.T) {
+	l := newLead(t, "Acme", salesbot.GradeA)
+	first := wang
+	first.DecisionRole, first.ContactDepth, first.Attitude = "批准者", "BRIEF", "Pragmatist"
+	first.PersonalWins = "  be recognised by the board \u200b"
+	// What the visits keep is not the caller's to set.
+	first.LastMet = later.Add(-48 * time.Hour)
+	first.History = []salesbot.SupportChange{{From: -3, To: 3}}
+	if _, err := l.SetStakeholder(rep, first, later); err != nil {
+		t.Fatal(err)
+	}
+	s := l.Stakeholders[0]
+	if s.DecisionRole != salesbot.DecisionApprover || s.ContactDepth != salesbot.DepthBrief || s.Attitude != salesbot.AttitudePragmatist {
+		t.Errorf("stored decision role %q, depth %q, attitude %q; want approver, brief, pragmatist", s.DecisionRole, s.ContactDepth, s.Attitude)
+	}
+	if s.PersonalWins != "be recognised by the board" {
+		t.Errorf("personal wins = %q, want them cleaned like notes", s.PersonalWins)
+	}
+	if !s.LastMet.IsZero() || len(s.History) != 0 {
+		t.Errorf("last met %v, history %+v: set by the caller", s.LastMet, s.History)
+	}
+
+	// Empty fields keep what was recorded; given ones replace it.
+	tests := []struct {
+		name   string
+		update func(*salesbot.Stakeholder)
+		check  func(salesbot.Stakeholder) bool
+	}{
+		{"nothing new", func(*salesbot.Stakeholder) {},
+			func(s salesbot.Stakeholder) bool {
+				return s.DecisionRole == salesbot.DecisionApprover && s.ContactDepth == salesbot.DepthBrief &&
+					s.Attitude == salesbot.AttitudePragmatist && s.PersonalWins == "be recognised by the board" && s.Notes == wang.Notes
+			}},
+		{"new decision role", func(s *salesbot.Stakeholder) { s.DecisionRole = "dm" },
+			func(s salesbot.Stakeholder) bool {
+				return s.DecisionRole == salesbot.DecisionMaker && s.ContactDepth == salesbot.DepthBrief
+			}},
+		{"the rep's own depth, even shallower", func(s *salesbot.Stakeholder) { s.ContactDepth = salesbot.DepthNone },
+			func(s salesbot.Stakeholder) bool { return s.ContactDepth == salesbot.DepthNone }},
+		{"new attitude and wins", func(s *salesbot.Stakeholder) { s.Attitude, s.PersonalWins = "laggard", "stability" },
+			func(s salesbot.Stakeholder) bool {
+				return s.Attitude == salesbot.AttitudeLaggard && s.PersonalWins == "stability" && s.DecisionRole == salesbot.DecisionMaker
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u := salesbot.Stakeholder{Name: "wang li", Role: wang.Role, Influence: wang.Influence, Support: wang.Support}
+			tt.update(&u)
+			if _, err := l.SetStakeholder(rep, u, later); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := l.Stakeholder("Wang Li"); !tt.check(got) {
+				t.Errorf("after update: %+v", got)
+			}
+		})
+	}
+
+	// Someone new with no depth given has had no contact yet.
+	if _, err := l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Li Na", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, Support: 1}, later); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := l.Stakeholder("Li Na"); s.ContactDepth != salesbot.DepthNone || s.DecisionRole != "" || s.Attitude != "" {
+		t.Errorf("new person without the optional fields = %+v; want depth none, the rest unknown", s)
+	}
+}
+
+func TestSetStakeholderRefusesBadNewFields(t *testing.T) {
+	with := func(f func(*salesbot.Stakeholder)) salesbot.Stakeholder {
+		s := wang
+		f(&s)
+		return s
+	}
+	tests := []struct {
+		name    string
+		s       salesbot.Stakeholder
+		mention string
+	}{
+		{"bad decision role", with(func(s *salesbot.Stakeholder) { s.DecisionRole = "boss" }), "not a decision role"},
+		{"bad depth", with(func(s *salesbot.Stakeholder) { s.ContactDepth = "intimate" }), "not a contact depth"},
+		{"bad attitude", with(func(s *salesbot.Stakeholder) { s.Attitude = "sceptic" }), "not an attitude to change"},
+		{"wins too long", with(func(s *salesbot.Stakeholder) { s.PersonalWins = strings.Repeat("赢", 501) }), "personal wins is 501 characters"},
+		{"control character in wins", with(func(s *salesbot.Stakeholder) { s.PersonalWins = "avoid\x07risk" }), "cannot be shown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLead(t, "Acme", salesbot.GradeA)
+			_, err := l.SetStakeholder(rep, tt.s, later)
+			wantCode(t, err, salesbot.EINVALID)
+			wantMessage(t, err, tt.mention)
+			if len(l.Stakeholders) != 0 {
+				t.Errorf("a refused stance was recorded: %+v", l.Stakeholders)
+			}
+		})
+	}
+}
+
+func TestSetStakeholderSupportHistory(t *testing.T) {
+	type step struct {
+		by      salesbot.Actor
+		support salesbot.Support
+		notes   string
+	}
+	tests := []struct {
+		name  string
+		steps []step // the first records the person
+		want  []salesbot.SupportChange
+	}{
+		{"first record is no change", []step{{rep, -1, "cold"}}, nil},
+		{"same support again is no change", []step{{rep, -1, ""}, {rep, -1, "still cold"}}, nil},
+		{"a change with the notes as why", []step{{rep, -1, ""}, {rep, 2, "after the demo"}},
+			[]salesbot.SupportChange{{From: -1, To: 2, By: rep.User, Why: "after the demo"}}},
+		{"a change without notes", []step{{rep, 1, "met once"}, {boss, -2, ""}},
+			[]salesbot.SupportChange{{From: 1, To: -2, By: boss.User}}},
+		{"changes in order", []step{{rep, 0, ""}, {rep, 1, "lunch"}, {rep, 1, ""}, {boss, 3, "reference visit"}},
+			[]salesbot.SupportChange{{From: 0, To: 1, By: rep.User, Why: "lunch"}, {From: 1, To: 3, By: boss.User, Why: "reference visit"}}},
+		{"a long why is shortened", []step{{rep, 0, ""}, {rep, 1, strings.Repeat("谈", 300)}},
+			[]salesbot.SupportChange{{From: 0, To: 1, By: rep.User, Why: strings.Repeat("谈", 139) + "…"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newLead(t, "Acme", salesbot.GradeA)
+			var at []time.Time
+			for i, st := range tt.steps {
+				now := later.Add(time.Duration(i) * salesbot.Day)
+				s := salesbot.Stakeholder{Name: "Wang Li", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh, Support: st.support, Notes: st.notes}
+				if _, err := l.SetStakeholder(st.by, s, now); err != nil {
+					t.Fatal(err)
+				}
+				if i > 0 && st.support != tt.steps[i-1].support {
+					at = append(at, now)
+				}
+			}
+			got := l.Stakeholders[0].History
+			if len(got) != len(tt.want) {
+				t.Fatalf("history = %+v, want %+v", got, tt.want)
+			}
+			for i, w := range tt.want {
+				w.At = at[i]
+				if got[i] != w {
+					t.Errorf("change %d = %+v, want %+v", i, got[i], w)
+				}
+			}
+			last, ok := l.Stakeholders[0].LastSupportChange()
+			if ok != (len(tt.want) > 0) || (ok && last != got[len(got)-1]) {
+				t.Errorf("LastSupportChange() = %+v, %v", last, ok)
+			}
+		})
+	}
+}
+
+func TestSetStakeholderSupportHistoryIsCapped(t *testing.T) {
+	l := newLead(t, "Acme", salesbot.GradeA)
+	changes := salesbot.MaxSupportHistory + 5
+	for i := range changes + 1 {
+		s := salesbot.Stakeholder{Name: "Wang Li", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, Support: salesbot.Support(i%2*2 - 1), Notes: fmt.Sprintf("turn %d", i)}
+		if _, err := l.SetStakeholder(rep, s, later.Add(time.Duration(i)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := l.Stakeholders[0].History
+	if len(h) != salesbot.MaxSupportHistory {
+		t.Fatalf("%d changes kept, want the last %d", len(h), salesbot.MaxSupportHistory)
+	}
+	if h[0].Why != "turn 6" || h[len(h)-1].Why != fmt.Sprintf("turn %d", changes) {
+		t.Errorf("kept %q … %q; want the newest, oldest dropped", h[0].Why, h[len(h)-1].Why)
+	}
+}
+
+func TestSplitNames(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{" , ,", nil},
+		{"Wang Li", []string{"Wang Li"}},
+		{"Wang Li, Li Na", []string{"Wang Li", "Li Na"}},
+		{"Wang  Li ;Li Na;", []string{"Wang Li", "Li Na"}},
+		{"王总、李工，张三；赵四", []string{"王总", "李工", "张三", "赵四"}},
+		{`"Wang Li", “Li Na”, 「王总」`, []string{"Wang Li", "Li Na", "王总"}},
+		{`"Wang Li","Li Na"`, []string{"Wang Li", "Li Na"}},
+	}
+	for _, tt := range tests {
+		if got := salesbot.SplitNames(tt.in); !slices.Equal(got, tt.want) {
+			t.Errorf("SplitNames(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestResolveMet(t *testing.T) {
+	l := newLead(t, "Acme Industrial", salesbot.GradeA)
+	for _, name := range []string{"Wang Li", "李娜"} {
+		if _, err := l.SetStakeholder(rep, salesbot.Stakeholder{Name: name, Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow}, later); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		names []string
+		want  []string
+	}{
+		{nil, nil},
+		{[]string{"wang li"}, []string{"Wang Li"}}, // as first recorded
+		{[]string{"ＷＡＮＧ  LI", "李娜", "Wang Li", " "}, []string{"Wang Li", "李娜"}},
+	}
+	for _, tt := range tests {
+		if got, err := l.ResolveMet(tt.names); err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("ResolveMet(%q) = %q, %v; want %q", tt.names, got, err, tt.want)
+		}
+	}
+
+	_, err := l.ResolveMet([]string{"Wang Li", "Zhang San"})
+	wantCode(t, err, salesbot.EINVALID)
+	wantMessage(t, err, `"Zhang San" is not one of the people recorded at Acme Industrial (Wang Li, 李娜)`,
+		"separate names with commas", "`/stance \"Acme Industrial\" \"Zhang San\" <role> <influence> <support>`")
+
+	empty := newLead(t, "Beta", salesbot.GradeB)
+	_, err = empty.ResolveMet([]string{"Zhang San"})
+	wantCode(t, err, salesbot.EINVALID)
+	wantMessage(t, err, "No one is recorded at Beta yet", `"Zhang San"`, "/stance")
+
+	// A long cast is listed in part.
+	many := newLead(t, "Gamma", salesbot.GradeB)
+	for i := range 12 {
+		if _, err := many.SetStakeholder(rep, salesbot.Stakeholder{Name: fmt.Sprintf("P%d", i), Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow}, later); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = many.ResolveMet([]string{"Nobody"})
+	wantMessage(t, err, "P7 and 4 more")
 }

@@ -95,3 +95,30 @@ func JoinTokens(tokens []Token) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// CutMarker splits tokens at the first unquoted word that starts with one of
+// the markers ("next:", "met:"; letter case ignored): before are the tokens
+// ahead of it, after those behind it, with any text glued to the marker
+// ("next:2026-12-01") as a word of its own, and never nil. found is false,
+// before all of tokens and after nil, when there is no marker.
+func CutMarker(tokens []Token, markers ...string) (before, after []Token, found bool) {
+	for i, t := range tokens {
+		if t.Quoted {
+			continue
+		}
+		for _, m := range markers {
+			// Compare the token's own first bytes with the marker, so the
+			// rest is cut from what was typed, whatever case mapping does
+			// to byte lengths.
+			if len(t.Text) < len(m) || !strings.EqualFold(t.Text[:len(m)], m) {
+				continue
+			}
+			after = append([]Token{}, tokens[i+1:]...)
+			if rest := t.Text[len(m):]; rest != "" {
+				after = append([]Token{{Text: rest}}, after...)
+			}
+			return tokens[:i], after, true
+		}
+	}
+	return tokens, nil, false
+}

@@ -1,6 +1,7 @@
 package salesbot
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -52,15 +53,24 @@ type Visit struct {
 type VisitText struct {
 	Date     Date
 	Notes    string
+	Met      []string // the people met, as typed; nil when none were named
 	NextStep string
 	NextDate Date
 }
 
-var nextMarkers = []string{"next:", "next：", "下一步:", "下一步："}
+var (
+	nextMarkers = []string{"next:", "next：", "下一步:", "下一步："}
+	metMarkers  = []string{"met:", "met：", "见了:", "见了："}
+)
 
-// ParseVisitText reads `[YYYY-MM-DD|today|yesterday] [notes] [next: [YYYY-MM-DD] step]`.
-// With no date the visit is today. A token shaped like a date that is not a
-// real day is an error, not a note.
+// ParseVisitText reads `[YYYY-MM-DD|today|yesterday] [notes] [met: names]
+// [next: [YYYY-MM-DD] step]`. With no date the visit is today. A token
+// shaped like a date that is not a real day is an error, not a note.
+//
+// The people met follow a `met:` (见了:) marker before or after the notes,
+// ahead of `next:`: names separated by commas (met: Wang Li, Li Na) run to
+// the end of the notes part; quoted names (met: "Wang Li", "Li Na") end at
+// the first unquoted word, and what follows them is notes again.
 func ParseVisitText(tokens []Token, today Date) (VisitText, error) {
 	v := VisitText{Date: today}
 	if len(tokens) > 0 && !tokens[0].Quoted {
@@ -71,6 +81,13 @@ func ParseVisitText(tokens []Token, today Date) (VisitText, error) {
 		}
 	}
 	notes, next := splitNext(tokens)
+	if before, after, found := CutMarker(notes, metMarkers...); found {
+		names, rest := metNames(after)
+		if len(names) == 0 {
+			return VisitText{}, Errorf(EINVALID, "`met:` needs the names of the people you met, e.g. `met: \"Wang Li\", \"Li Na\"`.")
+		}
+		notes, v.Met = slices.Concat(before, rest), names
+	}
 	v.Notes = JoinTokens(notes)
 	if next != nil {
 		if len(next) > 0 && !next[0].Quoted {
@@ -91,25 +108,31 @@ func ParseVisitText(tokens []Token, today Date) (VisitText, error) {
 // splitNext splits tokens at the next-step marker; next is nil when there is
 // none. "next:2026-12-01" written without a space counts too.
 func splitNext(tokens []Token) (notes, next []Token) {
-	for i, t := range tokens {
+	notes, next, _ = CutMarker(tokens, nextMarkers...)
+	return notes, next
+}
+
+// metNames reads the list after a `met:` marker: quoted names up to the
+// first other word (commas between them allowed), whose rest is returned;
+// otherwise every word, as names separated by commas.
+func metNames(list []Token) (names []string, rest []Token) {
+	if len(list) == 0 || !list[0].Quoted {
+		return SplitNames(JoinTokens(list)), nil
+	}
+	i := 0
+	for ; i < len(list); i++ {
+		t := list[i]
 		if t.Quoted {
+			if name := strings.Join(strings.Fields(t.Text), " "); name != "" {
+				names = append(names, name)
+			}
 			continue
 		}
-		for _, m := range nextMarkers {
-			// Compare the token's own first bytes with the marker, so the
-			// rest is cut from what was typed, whatever case mapping does
-			// to byte lengths.
-			if len(t.Text) < len(m) || !strings.EqualFold(t.Text[:len(m)], m) {
-				continue
-			}
-			next = append([]Token{}, tokens[i+1:]...)
-			if rest := t.Text[len(m):]; rest != "" {
-				next = append([]Token{{Text: rest}}, next...)
-			}
-			return tokens[:i], next
+		if strings.Trim(t.Text, nameSeparators) != "" {
+			break
 		}
 	}
-	return tokens, nil
+	return names, list[i:]
 }
 
 func parseDay(s string, today Date) (Date, bool, error) {
@@ -131,7 +154,10 @@ func parseDay(s string, today Date) (Date, bool, error) {
 // RecordVisit logs a touch on the lead: it moves the contact clock, and a
 // next step with a date overrides the cadence for that one follow-up. The
 // visit's date may be in the past but not after today (in the rep's time
-// zone, loc); the next step's date may not be before today.
+// zone, loc); the next step's date may not be before today. The people met
+// (v.Met) must be the lead's stakeholders (see ResolveMet; v.Met is left as
+// they were first recorded): each is a step deeper in contact and was last
+// met at the touch.
 func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time) (Change, error) {
 	if err := l.checkEdit(a); err != nil {
 		return Change{}, err
@@ -159,6 +185,9 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 	if v.NextStep, err = cleanText("next step", v.NextStep, maxReasonLen); err != nil {
 		return Change{}, err
 	}
+	if v.Met, err = l.ResolveMet(v.Met); err != nil {
+		return Change{}, err
+	}
 	v.LeadID, v.By, v.LoggedAt = l.ID, a.User, now
 
 	touched := now
@@ -168,6 +197,18 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 	latest := touched.After(l.LastTouch)
 	if latest {
 		l.LastTouch = touched
+	}
+	for _, name := range v.Met {
+		for i := range l.Stakeholders {
+			if p := &l.Stakeholders[i]; p.Name == name {
+				// One step deeper per touch; a back-dated one never moves
+				// the last meeting back.
+				p.ContactDepth = p.ContactDepth.Deeper()
+				if touched.After(p.LastMet) {
+					p.LastMet = touched
+				}
+			}
+		}
 	}
 	l.SnoozedUntil = time.Time{} // a touch ends any snooze
 	planned := l.NextStep != "" || !l.NextStepDue.IsZero()

@@ -1,6 +1,8 @@
 package salesbot_test
 
 import (
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,7 +58,7 @@ func TestParseVisitText(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ParseVisitText(%q): %v", tt.text, err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("ParseVisitText(%q) =\n  %+v\nwant\n  %+v", tt.text, got, tt.want)
 			}
 		})
@@ -84,7 +86,7 @@ func TestParseVisitTextRefuses(t *testing.T) {
 		t.Run(tt.text, func(t *testing.T) {
 			v, err := salesbot.ParseVisitText(mustFields(t, tt.text), visitToday)
 			wantCode(t, err, salesbot.EINVALID)
-			if v != (salesbot.VisitText{}) {
+			if !reflect.DeepEqual(v, salesbot.VisitText{}) {
 				t.Errorf("got %+v alongside an error", v)
 			}
 			wantMessage(t, err, tt.mention...)
@@ -178,7 +180,7 @@ func FuzzParseVisitText(f *testing.F) {
 		// "next:2026-12-01 x" and "next: 2026-12-01 x" mean the same.
 		if glued {
 			again, err := salesbot.ParseVisitText(split, visitToday)
-			if err != nil || again != v {
+			if err != nil || !reflect.DeepEqual(again, v) {
 				t.Fatalf("ParseVisitText(%q) = %+v, but with the marker split off %s = %+v, %v", text, v, show(split), again, err)
 			}
 		}
@@ -463,4 +465,156 @@ func TestCheckNextDate(t *testing.T) {
 	for _, tt := range tests {
 		wantCode(t, salesbot.CheckNextDate(tt.d, today), tt.code)
 	}
+}
+
+func TestParseVisitTextMet(t *testing.T) {
+	type vt = salesbot.VisitText
+	today := visitToday
+	tests := []struct {
+		text string
+		want vt
+	}{
+		// After the notes: every name to the end, or to next:.
+		{"talked pricing met: Wang Li", vt{Date: today, Notes: "talked pricing", Met: []string{"Wang Li"}}},
+		{"talked pricing met: Wang Li, Li Na", vt{Date: today, Notes: "talked pricing", Met: []string{"Wang Li", "Li Na"}}},
+		{`talked pricing met: "Wang Li", "Li Na"`, vt{Date: today, Notes: "talked pricing", Met: []string{"Wang Li", "Li Na"}}},
+		{"demo met: Wang Li next: 2026-12-01 send quote", vt{Date: today, Notes: "demo", Met: []string{"Wang Li"}, NextStep: "send quote", NextDate: day(2026, 12, 1)}},
+		{"2026-11-20 demo MET: Wang Li", vt{Date: day(2026, 11, 20), Notes: "demo", Met: []string{"Wang Li"}}},
+		// Before the notes: quoted names end at the first other word.
+		{`met: "Wang Li" talked pricing`, vt{Date: today, Notes: "talked pricing", Met: []string{"Wang Li"}}},
+		{`met: "Wang Li", "Li Na" talked pricing`, vt{Date: today, Notes: "talked pricing", Met: []string{"Wang Li", "Li Na"}}},
+		{`met: “Wang Li” , 「王总」 talked next: call`, vt{Date: today, Notes: "talked", Met: []string{"Wang Li", "王总"}, NextStep: "call"}},
+		{`yesterday met: "Wang Li"`, vt{Date: day(2026, 11, 22), Met: []string{"Wang Li"}}},
+		// Unquoted, before notes: all of it is names; RecordVisit says so.
+		{"met: Wang Li talked pricing", vt{Date: today, Met: []string{"Wang Li talked pricing"}}},
+		// Glued to the marker, Chinese markers and separators.
+		{"met:Wang", vt{Date: today, Met: []string{"Wang"}}},
+		{"拜访 见了：王总、李工", vt{Date: today, Notes: "拜访", Met: []string{"王总", "李工"}}},
+		{"拜访 见了: 王总，李工 下一步：2026-12-01 发报价", vt{Date: today, Notes: "拜访", Met: []string{"王总", "李工"}, NextStep: "发报价", NextDate: day(2026, 12, 1)}},
+		{"见了：王总 met： 李工", vt{Date: today, Met: []string{"王总 met： 李工"}}}, // one marker only
+		// Not markers.
+		{`we "met: nobody" today`, vt{Date: today, Notes: "we met: nobody today"}},
+		{"we met the CFO", vt{Date: today, Notes: "we met the CFO"}},
+		{"call next: met: Wang Li", vt{Date: today, Notes: "call", NextStep: "met: Wang Li"}}, // after next: it is the step
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			got, err := salesbot.ParseVisitText(mustFields(t, tt.text), today)
+			if err != nil {
+				t.Fatalf("ParseVisitText(%q): %v", tt.text, err)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ParseVisitText(%q) =\n  %+v\nwant\n  %+v", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseVisitTextMetRefuses(t *testing.T) {
+	for _, text := range []string{"met:", "talked met:", "met: , ，", "met: next: 2026-12-01 call", `met: "" talked`, "见了："} {
+		t.Run(text, func(t *testing.T) {
+			v, err := salesbot.ParseVisitText(mustFields(t, text), visitToday)
+			wantCode(t, err, salesbot.EINVALID)
+			wantMessage(t, err, "`met:` needs the names", `met: "Wang Li", "Li Na"`)
+			if !reflect.DeepEqual(v, salesbot.VisitText{}) {
+				t.Errorf("got %+v alongside an error", v)
+			}
+		})
+	}
+}
+
+func TestRecordVisitMet(t *testing.T) {
+	shanghai := mustLoc(t, "Asia/Shanghai")
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai)
+	cast := func(t *testing.T) *salesbot.Lead {
+		t.Helper()
+		l := newLead(t, "Acme", salesbot.GradeA)
+		for _, s := range []salesbot.Stakeholder{
+			{Name: "Wang Li", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh, Support: 1},
+			{Name: "Li Na", Role: salesbot.RoleCoach, Influence: salesbot.InfluenceLow, Support: 2, ContactDepth: salesbot.DepthSeveral},
+			{Name: "Zhao Lei", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, Support: 0, ContactDepth: salesbot.DepthDeep},
+		} {
+			if _, err := l.SetStakeholder(rep, s, registered); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return l
+	}
+	depths := func(l *salesbot.Lead) []salesbot.ContactDepth {
+		var d []salesbot.ContactDepth
+		for _, s := range l.Stakeholders {
+			d = append(d, s.ContactDepth)
+		}
+		return d
+	}
+	const (
+		none    = salesbot.DepthNone
+		brief   = salesbot.DepthBrief
+		several = salesbot.DepthSeveral
+		deep    = salesbot.DepthDeep
+	)
+	tests := []struct {
+		name      string
+		visits    [][]string // the people named on each visit today
+		depths    []salesbot.ContactDepth
+		lastMet   []bool // whether each person was met
+		storedMet []string
+	}{
+		{"no one named", [][]string{nil}, []salesbot.ContactDepth{none, several, deep}, []bool{false, false, false}, nil},
+		{"one step per visit", [][]string{{"Wang Li"}}, []salesbot.ContactDepth{brief, several, deep}, []bool{true, false, false}, []string{"Wang Li"}},
+		{"several visits", [][]string{{"wang li"}, {"WANG LI"}, {"Wang Li"}}, []salesbot.ContactDepth{deep, several, deep}, []bool{true, false, false}, []string{"Wang Li"}},
+		{"capped at deep", [][]string{{"Li Na", "Zhao Lei"}, {"Li Na"}}, []salesbot.ContactDepth{none, deep, deep}, []bool{false, true, true}, []string{"Li Na"}},
+		{"named twice counts once", [][]string{{"Wang Li", "wang li", "Ｗａｎｇ Ｌｉ"}}, []salesbot.ContactDepth{brief, several, deep}, []bool{true, false, false}, []string{"Wang Li"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := cast(t)
+			var stored []string
+			for _, met := range tt.visits {
+				v := salesbot.Visit{Met: met}
+				if _, err := l.RecordVisit(rep, &v, shanghai, now); err != nil {
+					t.Fatal(err)
+				}
+				stored = v.Met
+			}
+			if got := depths(l); !slices.Equal(got, tt.depths) {
+				t.Errorf("depths = %q, want %q", got, tt.depths)
+			}
+			for i, s := range l.Stakeholders {
+				if met := !s.LastMet.IsZero(); met != tt.lastMet[i] || (met && !s.LastMet.Equal(now)) {
+					t.Errorf("%s: last met %v, want met now: %v", s.Name, s.LastMet, tt.lastMet[i])
+				}
+			}
+			if !slices.Equal(stored, tt.storedMet) {
+				t.Errorf("visit's Met = %q, want %q (as first recorded, once each)", stored, tt.storedMet)
+			}
+		})
+	}
+
+	t.Run("a back-dated visit deepens contact but does not move last met back", func(t *testing.T) {
+		l := cast(t)
+		visitAt(t, l, rep, salesbot.Visit{Met: []string{"Wang Li"}}, shanghai, now)
+		visitAt(t, l, rep, salesbot.Visit{Date: day(2026, 11, 20), Met: []string{"Wang Li", "Li Na"}}, shanghai, now)
+		wang, _ := l.Stakeholder("Wang Li")
+		if wang.ContactDepth != several || !wang.LastMet.Equal(now) {
+			t.Errorf("Wang Li: depth %q, last met %v; want several, %v", wang.ContactDepth, wang.LastMet, now)
+		}
+		li, _ := l.Stakeholder("Li Na")
+		if want := time.Date(2026, 11, 20, 12, 0, 0, 0, shanghai); !li.LastMet.Equal(want) {
+			t.Errorf("Li Na: last met %v, want noon of the visit's day %v", li.LastMet, want)
+		}
+	})
+
+	t.Run("someone not recorded is refused and nothing changes", func(t *testing.T) {
+		for _, met := range [][]string{{"Zhang San"}, {"Wang Li", "Zhang San"}, {"Wang Li talked pricing"}} {
+			l := cast(t)
+			before := slices.Clone(l.Stakeholders)
+			_, err := l.RecordVisit(rep, &salesbot.Visit{Notes: "talked", Met: met}, shanghai, now)
+			wantCode(t, err, salesbot.EINVALID)
+			wantMessage(t, err, "is not one of the people recorded at Acme (Wang Li, Li Na, Zhao Lei)", "/stance")
+			if !l.LastTouch.IsZero() || !reflect.DeepEqual(l.Stakeholders, before) {
+				t.Errorf("met %q: a refused visit changed the lead: last touch %v, people %+v", met, l.LastTouch, l.Stakeholders)
+			}
+		}
+	})
 }

@@ -18,6 +18,7 @@ import (
 const (
 	actionVisitOpen   = "visit_open"   // card: open the visit form, value "<lead>|<company>"
 	actionStanceOpen  = "stance_open"  // card: open the stakeholder form, value "<lead>|<company>"
+	actionMapOpen     = "map_open"     // card: show the stakeholder map, value "<lead>"
 	actionGradeSet    = "grade_set"    // card: regrade menu, value "<lead>|<grade>"
 	actionGradeButton = "grade_button" // new-lead reply: grade buttons, value "<lead>|<grade>"
 	actionLeadRequest = "lead_request" // duplicate reply: ask a manager for the lead
@@ -145,6 +146,11 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 		if err != nil {
 			return nil, err
 		}
+		// Checked here too, against the lead as read, so that a name not
+		// recorded is shown under its input; RecordVisit has the last word.
+		if _, err := l.ResolveMet(v.Met); err != nil {
+			return nil, inField(blockMet, err)
+		}
 		return h.logVisit(ctx, r, l.ID, v)
 	case cbStance:
 		s, err := formStance(f)
@@ -172,7 +178,8 @@ func (h *Handler) formLead(ctx context.Context, r request, f form) (*salesbot.Le
 // shows under the right input.
 func (h *Handler) formVisit(r request, f form) (salesbot.Visit, error) {
 	today := salesbot.DateOf(h.now().In(r.loc))
-	v := salesbot.Visit{Date: today, Kind: salesbot.VisitKind(f.option(blockKind)), Notes: f.text(blockNotes), NextStep: f.text(blockNextStep)}
+	v := salesbot.Visit{Date: today, Kind: salesbot.VisitKind(f.option(blockKind)), Notes: f.text(blockNotes), NextStep: f.text(blockNextStep),
+		Met: salesbot.SplitNames(f.text(blockMet))}
 	var err error
 	if v.Date, err = f.day(blockDate, today); err == nil {
 		err = salesbot.CheckVisitDate(v.Date, today)
@@ -205,7 +212,25 @@ func formStance(f form) (salesbot.Stakeholder, error) {
 	if err != nil {
 		return salesbot.Stakeholder{}, inField(blockSupport, err)
 	}
-	return salesbot.Stakeholder{Name: f.text(blockPerson), Role: role, Influence: influence, Support: support, Notes: f.text(blockNotes)}, nil
+	s := salesbot.Stakeholder{Name: f.text(blockPerson), Role: role, Influence: influence, Support: support,
+		PersonalWins: f.text(blockWins), Notes: f.text(blockNotes)}
+	// The optional menus left empty keep what was recorded.
+	if v := f.option(blockDecisionRole); v != "" {
+		if s.DecisionRole, err = salesbot.ParseDecisionRole(v); err != nil {
+			return salesbot.Stakeholder{}, inField(blockDecisionRole, err)
+		}
+	}
+	if v := f.option(blockDepth); v != "" {
+		if s.ContactDepth, err = salesbot.ParseContactDepth(v); err != nil {
+			return salesbot.Stakeholder{}, inField(blockDepth, err)
+		}
+	}
+	if v := f.option(blockAttitude); v != "" {
+		if s.Attitude, err = salesbot.ParseAttitude(v); err != nil {
+			return salesbot.Stakeholder{}, inField(blockAttitude, err)
+		}
+	}
+	return s, nil
 }
 
 // act handles a click on a button or a menu. Forms open at once (the
@@ -309,6 +334,14 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 		return msg, actionID == actionGradeButton, err
 	case actionLeadRequest:
 		return h.requestLead(ctx, r, parts[0])
+	case actionMapOpen:
+		// Shown beside the card, which stays as it is.
+		l, err := h.store.Lead(ctx, r.team, parts[0])
+		if err != nil {
+			return nil, false, err
+		}
+		msg, err := h.stakeholderMap(r, l)
+		return msg, false, err
 	case actionReminderSnooze:
 		days, err := strconv.Atoi(parts[len(parts)-1])
 		if len(parts) != 2 || err != nil || days < 1 || days > 30 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -240,7 +241,9 @@ func (h *Handler) show(ctx context.Context, r request, l *salesbot.Lead) (*slack
 }
 
 // stakeholderMap places the lead's people in the influence × support
-// quadrants.
+// quadrants (DOMAIN.md §3): per person the buying and decision role, how
+// deeply and how lately they were met, and their last change of support, so
+// that a manager reads where to spend time at a glance on a phone.
 func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error) {
 	if !l.CanEdit(r.actor) {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its people.", l.Company, l.Owner)
@@ -256,21 +259,89 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 		{salesbot.QuadrantNeutral, "Neutral — support 0"},
 	}
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate("People at "+l.Company, 150)))}
-	for _, quad := range quadrants {
-		var lines []string
-		for _, s := range l.Stakeholders {
-			if s.Quadrant() == quad.q {
-				lines = append(lines, fmt.Sprintf("• *%s* — %s · %s influence · %s", esc(s.Name), s.Role.Name(), s.Influence, s.Support))
-			}
-		}
-		if len(lines) > 0 {
-			blocks = append(blocks, chunks(quadrantEmoji(quad.q)+" *"+quad.name+"*", lines)...)
-		}
-	}
 	if len(l.Stakeholders) == 0 {
 		blocks = append(blocks, section("No one recorded yet. Add people with `/stance "+esc(quoteName(l.Company))+" \"Name\" eb high +1`."))
+		return ephemeral("People at "+l.Company, blocks...), nil
+	}
+	now := h.now()
+	var counts []string
+	for _, quad := range quadrants {
+		var people []salesbot.Stakeholder
+		for _, s := range l.Stakeholders {
+			if s.Quadrant() == quad.q {
+				people = append(people, s)
+			}
+		}
+		if len(people) == 0 {
+			continue
+		}
+		counts = append(counts, fmt.Sprintf("%s %d", quadrantEmoji(quad.q), len(people)))
+		// The weightiest first: influence, then how strongly they stand.
+		slices.SortStableFunc(people, func(a, b salesbot.Stakeholder) int {
+			if d := slices.Index(salesbot.Influences, a.Influence) - slices.Index(salesbot.Influences, b.Influence); d != 0 {
+				return d
+			}
+			return abs(int(b.Support)) - abs(int(a.Support))
+		})
+		lines := make([]string, len(people))
+		for i, s := range people {
+			lines[i] = mapEntry(s, now, r.loc)
+		}
+		blocks = append(blocks, chunks(quadrantEmoji(quad.q)+" *"+quad.name+"*", lines)...)
+	}
+	people := fmt.Sprintf("%d people", len(l.Stakeholders))
+	if len(l.Stakeholders) == 1 {
+		people = "1 person"
+	}
+	summary := contextLine(people + " · " + strings.Join(counts, " · ") + " · update with `/stance`, log who you met with `/visit … met: \"Name\"`")
+	blocks = slices.Insert(blocks, 1, slack.Block(summary))
+	if len(blocks) > maxBlocks {
+		blocks = append(blocks[:maxBlocks-1], section("_…and more people than fit here._"))
 	}
 	return ephemeral("People at "+l.Company, blocks...), nil
+}
+
+// mapEntry is one person on the map: who they are in the decision, how well
+// and how lately we know them, and their last change of support.
+func mapEntry(s salesbot.Stakeholder, now time.Time, loc *time.Location) string {
+	who := []string{s.Role.Name()}
+	if s.DecisionRole != "" {
+		who = append(who, s.DecisionRole.Name())
+	}
+	who = append(who, string(s.Influence)+" influence")
+	entry := fmt.Sprintf("• *%s* %s — %s", esc(s.Name), s.Support, strings.Join(who, " · "))
+
+	met := "never met"
+	switch {
+	case !s.LastMet.IsZero():
+		met = "met " + ago(s.LastMet, now, loc)
+	case s.ContactDepth.Rank() > 0:
+		met = "no meeting logged"
+	}
+	contact := []string{s.ContactDepth.Name(), met}
+	if s.Attitude != "" {
+		contact = append(contact, s.Attitude.Name())
+	}
+	entry += "\n      " + strings.Join(contact, " · ")
+
+	if c, ok := s.LastSupportChange(); ok {
+		arrow := "▲"
+		if c.To < c.From {
+			arrow = "▼"
+		}
+		entry += fmt.Sprintf("\n      %s %s → %s on %s", arrow, c.From, c.To, day(c.At, loc))
+		if c.Why != "" {
+			entry += " _" + esc(truncate(c.Why, 100)) + "_"
+		}
+	}
+	return entry
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // list shows a pipeline by grade: the caller's, or for managers a named

@@ -41,6 +41,12 @@ const (
 	blockRole      = "role"
 	blockInfluence = "influence"
 	blockSupport   = "support"
+
+	blockDecisionRole = "decision_role"
+	blockDepth        = "depth"
+	blockAttitude     = "attitude"
+	blockWins         = "wins"
+	blockMet          = "met"
 )
 
 // modalMeta is carried in a modal's private_metadata: where the command was
@@ -128,20 +134,34 @@ func visitModal(channel, company string, kind salesbot.VisitKind) slack.ModalVie
 	if kind == "" {
 		kind = salesbot.KindVisit
 	}
+	// Names typed, not picked: /visit opens this before the lead is known,
+	// so there is no list of its people to pick from.
+	met := textInput(blockMet, "People met", "Wang Li, Li Na", "", 500, false, true)
+	met.Hint = plain("Names separated by commas, as recorded with /stance. Each one met is a step deeper in contact.")
 	return modal(cbVisit, "Log a visit", "Log", channel,
 		companyInput(company),
 		dateInput(blockDate, "Date (today if empty)"),
 		selectInput(blockKind, "Kind of touch", true, string(kind), kinds...),
-		textInput(blockNotes, "Notes", "Who you met, what you learned, the outcome", "", salesbot.MaxTextLen, true, true),
+		met,
+		textInput(blockNotes, "Notes", "What you learned, the outcome", "", salesbot.MaxTextLen, true, true),
 		textInput(blockNextStep, "Next step", "Send the quote", "", 300, false, true),
 		dateInput(blockNextDate, "Next step date"),
 	)
 }
 
 func stanceModal(channel, company, person string) slack.ModalViewRequest {
-	var roles, influences, supports []*slack.OptionBlockObject
+	var roles, influences, supports, decisionRoles, depths, attitudes []*slack.OptionBlockObject
 	for _, r := range salesbot.Roles {
 		roles = append(roles, option(string(r), r.Name()))
+	}
+	for _, d := range salesbot.DecisionRoles {
+		decisionRoles = append(decisionRoles, option(string(d), d.Name()+" · "+d.Meaning()))
+	}
+	for _, d := range salesbot.ContactDepths {
+		depths = append(depths, option(string(d), d.Name()))
+	}
+	for _, a := range salesbot.Attitudes {
+		attitudes = append(attitudes, option(string(a), a.Name()+" · "+a.Meaning()))
 	}
 	for _, i := range salesbot.Influences {
 		influences = append(influences, option(string(i), strings.ToUpper(string(i[:1]))+string(i[1:])))
@@ -153,9 +173,13 @@ func stanceModal(channel, company, person string) slack.ModalViewRequest {
 		companyInput(company),
 		textInput(blockPerson, "Person", "Wang Li", person, 80, false, false),
 		selectInput(blockRole, "Role", false, "", roles...),
+		selectInput(blockDecisionRole, "Decision role", true, "", decisionRoles...),
 		selectInput(blockInfluence, "Influence", false, "", influences...),
 		selectInput(blockSupport, "Support", false, "", supports...),
-		textInput(blockNotes, "Notes", "Personal wins, what they care about", "", 500, true, true),
+		selectInput(blockDepth, "Contact depth", true, "", depths...),
+		selectInput(blockAttitude, "Attitude to change", true, "", attitudes...),
+		textInput(blockWins, "Personal wins", "Avoid risk, be recognised by the boss, stability", "", 500, true, true),
+		textInput(blockNotes, "Notes", "What they said, what they care about", "", 500, true, true),
 	)
 }
 

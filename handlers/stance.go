@@ -3,15 +3,17 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/slack-go/slack"
 
 	"salesbot"
 )
 
-const stanceUsage = `/stance <company> "<person>" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [notes]`
+const stanceUsage = `/stance <company> "<person>" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]`
 
-// stance runs `/stance <company> "<person>" <role> <influence> <support> [notes]`.
+// stance runs `/stance <company> "<person>" <role> <influence> <support>
+// [decision role] [contact depth] [attitude] [notes] [wins: …]`.
 func (h *Handler) stance(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 {
 		return h.openModal(ctx, cmd.TriggerID, stanceModal(cmd.ChannelID, "", ""))
@@ -26,15 +28,21 @@ func (h *Handler) stance(ctx context.Context, cmd slack.SlashCommand, toks []sal
 	}
 	s, err := parseStance(rest)
 	if err != nil {
-		return nil, salesbot.Errorf(salesbot.EINVALID, "%s\nWrite it like this: `/stance %s \"Wang Li\" eb high +2 met at the demo`.",
+		return nil, salesbot.Errorf(salesbot.EINVALID, "%s\nWrite it like this: `/stance %s \"Wang Li\" eb high +2 approver brief pragmatist met at the demo wins: avoid risk`; the words after the support level are optional.",
 			salesbot.ErrorMessage(err), quoteName(l.Company))
 	}
 	return h.setStance(ctx, r, l.ID, s)
 }
 
-// parseStance reads `"<person>" <role> <influence> <support> [notes]`. An
-// unquoted name of several words is read up to the first word that is a
-// role.
+// winsMarkers open a stakeholder's personal wins at the end of /stance.
+var winsMarkers = []string{"wins:", "wins：", "个人需求:", "个人需求："}
+
+// parseStance reads `"<person>" <role> <influence> <support> [decision role]
+// [contact depth] [attitude] [notes] [wins: personal wins]`. An unquoted
+// name of several words is read up to the first word that is a role. The
+// optional words come in any order before the notes, each at most once: the
+// first word that is none of them (or one already given) starts the notes,
+// so notes that begin with such a word go in quotes.
 func parseStance(toks []salesbot.Token) (salesbot.Stakeholder, error) {
 	if len(toks) == 0 {
 		return salesbot.Stakeholder{}, salesbot.Errorf(salesbot.EINVALID, "Who is it? Put the person's name in quotes.")
@@ -64,7 +72,33 @@ func parseStance(toks []salesbot.Token) (salesbot.Stakeholder, error) {
 	if err != nil {
 		return salesbot.Stakeholder{}, err
 	}
-	return salesbot.Stakeholder{Name: name, Role: role, Influence: influence, Support: support, Notes: salesbot.JoinTokens(rest[3:])}, nil
+	s := salesbot.Stakeholder{Name: name, Role: role, Influence: influence, Support: support}
+	rest = rest[3:]
+	for len(rest) > 0 && !rest[0].Quoted && optionalStanceWord(&s, rest[0].Text) {
+		rest = rest[1:]
+	}
+	notes, wins, _ := salesbot.CutMarker(rest, winsMarkers...)
+	s.Notes, s.PersonalWins = salesbot.JoinTokens(notes), salesbot.JoinTokens(wins)
+	return s, nil
+}
+
+// optionalStanceWord records word as the stakeholder's decision role,
+// contact depth or attitude to change, whichever it is and is not yet set,
+// and reports whether it was one.
+func optionalStanceWord(s *salesbot.Stakeholder, word string) bool {
+	if d, err := salesbot.ParseDecisionRole(word); err == nil && s.DecisionRole == "" {
+		s.DecisionRole = d
+		return true
+	}
+	if d, err := salesbot.ParseContactDepth(word); err == nil && s.ContactDepth == "" {
+		s.ContactDepth = d
+		return true
+	}
+	if a, err := salesbot.ParseAttitude(word); err == nil && s.Attitude == "" {
+		s.Attitude = a
+		return true
+	}
+	return false
 }
 
 func (h *Handler) setStance(ctx context.Context, r request, id string, s salesbot.Stakeholder) (*slack.Msg, error) {
@@ -82,5 +116,17 @@ func (h *Handler) setStance(ctx context.Context, r request, id string, s salesbo
 	if c.From != "" && c.From != c.To {
 		text += fmt.Sprintf("\nSupport %s → %s.", c.From, c.To)
 	}
-	return ephemeral(text), nil
+	var more []string
+	if saved.DecisionRole != "" {
+		more = append(more, saved.DecisionRole.Name())
+	}
+	more = append(more, saved.ContactDepth.Name())
+	if saved.Attitude != "" {
+		more = append(more, saved.Attitude.Name())
+	}
+	text += "\n" + strings.Join(more, " · ")
+	if saved.PersonalWins != "" {
+		text += " · wins: _" + esc(truncate(saved.PersonalWins, 200)) + "_"
+	}
+	return ephemeral(text + fmt.Sprintf("\nThe map: `/lead map %s`.", esc(quoteName(l.Company)))), nil
 }

@@ -144,6 +144,7 @@ func (c card) blocks() []slack.Block {
 			slack.NewButtonBlockElement(actionVisitOpen, l.ID+"|"+l.Company, plain("Log visit")).WithStyle(slack.StylePrimary),
 			slack.NewButtonBlockElement(actionStanceOpen, l.ID+"|"+l.Company, plain("Add stakeholder")),
 			gradeSelect(l),
+			slack.NewButtonBlockElement(actionMapOpen, l.ID, plain("Stakeholder map")),
 		))
 	}
 	return blocks

@@ -3,15 +3,16 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/slack-go/slack"
 
 	"salesbot"
 )
 
-const visitUsage = "/visit <company> [YYYY-MM-DD] [notes] [next: YYYY-MM-DD step]"
+const visitUsage = `/visit <company> [YYYY-MM-DD] [notes] [met: "Wang Li", "Li Na"] [next: YYYY-MM-DD step]`
 
-// visit runs `/visit <company> [date] [notes] [next: date step]`.
+// visit runs `/visit <company> [date] [notes] [met: names] [next: date step]`.
 func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 {
 		return h.openModal(ctx, cmd.TriggerID, visitModal(cmd.ChannelID, "", ""))
@@ -29,7 +30,7 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	return h.logVisit(ctx, r, l.ID, salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, NextStep: vt.NextStep, NextDate: vt.NextDate})
+	return h.logVisit(ctx, r, l.ID, salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
 }
 
 func (h *Handler) logVisit(ctx context.Context, r request, id string, v salesbot.Visit) (*slack.Msg, error) {
@@ -44,6 +45,14 @@ func (h *Handler) logVisit(ctx context.Context, r request, id string, v salesbot
 	}
 	logged := u.Visit
 	text := fmt.Sprintf(":white_check_mark: Logged a %s with *%s* on %s.", logged.Kind, esc(l.Company), logged.Date)
+	if len(logged.Met) > 0 {
+		met := make([]string, len(logged.Met))
+		for i, name := range logged.Met {
+			s, _ := l.Stakeholder(name)
+			met[i] = fmt.Sprintf("*%s* (%s)", esc(s.Name), strings.ToLower(s.ContactDepth.Name()))
+		}
+		text += "\n:busts_in_silhouette: Met " + strings.Join(met, ", ") + "."
+	}
 	if l.NextStep != "" && !l.NextStepDue.IsZero() {
 		text += fmt.Sprintf("\nNext step: _%s_ on %s (%s).", esc(l.NextStep), day(l.NextStepDue, r.loc), dueIn(l.NextStepDue, now, r.loc))
 	} else {

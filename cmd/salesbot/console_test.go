@@ -160,6 +160,7 @@ func TestConsoleVisitForm(t *testing.T) {
 		`Acme`,                       // Company
 		today().AddDays(3).String(),  // Date: in the future, refused
 		`3`,                          // Kind of touch: Demo
+		``,                           // People met: no one named
 		`showed the MES module`,      // Notes
 		`send quote`,                 // Next step
 		next.String(),                // Next step date
@@ -209,14 +210,14 @@ func TestConsoleButtons(t *testing.T) {
 		`3`, `B`, // the Regrade menu
 		`:click 9`,
 		`:click 1`, // Log visit opens the form with the company filled in
-		``, ``, `2`, `called them`, ``, ``,
+		``, ``, `2`, ``, `called them`, ``, ``,
 	)
 	mustContain(t, "new lead", s.reply(t, 0), "[1] A · closes within 3 months  [2] B · closes in 4–6 months")
 	mustContain(t, "grade button", s.reply(t, 1), "(updated) ⬆️ Zeta regraded C → A")
 	mustContain(t, "replaced button", s.reply(t, 2), "Button 2 is gone")
 	mustContain(t, "card", s.reply(t, 3), "[1] Log visit  [2] Add stakeholder  [3] Regrade ▾")
 	mustContain(t, "menu", s.reply(t, 4), "1) A · closes within 3 months (current)", "→ B · closes in 4–6 months", "⬇️ Zeta regraded A → B")
-	mustContain(t, "no such button", s.reply(t, 5), "There is no button 9; the last message with buttons has 1 to 3.")
+	mustContain(t, "no such button", s.reply(t, 5), "There is no button 9; the last message with buttons has 1 to 4.")
 	mustContain(t, "Log visit", s.reply(t, 6), "── Log a visit ──", "Company [Enter = Zeta]:", "✅ Logged a call with Zeta")
 
 	l := leadNamed(t, team, "Zeta")
