@@ -72,6 +72,18 @@ func newHarness(t *testing.T) *harness {
 			}
 			return sched.BuildDigest(ctx, team, m, leads, clock())
 		},
+		// As cmd/salesbot builds it (buildReport), which tests here cannot import.
+		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {
+			leads, err := st.AllLeads(ctx, team)
+			if err != nil {
+				return salesbot.Report{}, err
+			}
+			changes, err := st.Activity(ctx, team, p.From.Add(-time.Nanosecond), p.To)
+			if err != nil {
+				return salesbot.Report{}, err
+			}
+			return salesbot.BuildReport(leads, changes, p), nil
+		},
 	})
 	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Managers: []string{manager}, Now: clock, Logger: log})
 	if err != nil {

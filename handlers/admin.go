@@ -15,9 +15,9 @@ import (
 const help = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
 	leadUsage + "\n\n" +
 	"*/visit* `<company> [YYYY-MM-DD] [notes] [next: YYYY-MM-DD step]` log a touch (today if no date)\n" +
-	"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [notes]` where someone stands\n" +
+	"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands\n" +
 	"*/followups* your due and overdue follow-ups\n" +
-	"*/salesbot* `help` · `digest` (managers: the digest now) · `managers` · `managers add @user` (managers)"
+	"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers)"
 
 // admin runs `/salesbot …`.
 func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
@@ -30,6 +30,9 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 			return nil, err
 		}
 		return h.digestNow(ctx, r)
+	}
+	if strings.EqualFold(toks[0].Text, "report") {
+		return h.report(ctx, cmd, toks[1:])
 	}
 	if !strings.EqualFold(toks[0].Text, "managers") {
 		return ephemeral(fmt.Sprintf(":warning: `/salesbot %s` is not a command I know.\n%s", esc(toks[0].Text), help)), nil

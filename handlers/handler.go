@@ -29,6 +29,9 @@ type Slack interface {
 	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error)
 	GetUserInfoContext(ctx context.Context, user string, options ...slack.GetUserInfoOption) (*slack.User, error)
 	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slack.MsgOption) (string, string, string, error)
+	// UploadFileContext is files upload v2: files.getUploadURLExternal, a
+	// POST of the bytes to the URL it gives, files.completeUploadExternal.
+	UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error)
 }
 
 // Store is where the handlers keep data: the leads, and what each reminder
@@ -64,6 +67,9 @@ type Config struct {
 	// Digests builds a manager's digest on demand (/salesbot digest); the
 	// scheduler's BuildDigest, given the team's leads.
 	Digests func(ctx context.Context, team, manager string) (salesbot.Digest, error)
+	// Reports builds a team's report for a period (/salesbot report): the
+	// domain's BuildReport over the team's leads and its activity.
+	Reports func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error)
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -77,6 +83,7 @@ type Handler struct {
 	respond  Responder
 	people   *directory.Directory
 	digests  func(ctx context.Context, team, manager string) (salesbot.Digest, error)
+	reports  func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error)
 	bg       sync.WaitGroup
 }
 
@@ -85,6 +92,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	h := &Handler{
 		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers,
 		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond, digests: cfg.Digests,
+		reports: cfg.Reports,
 	}
 	if h.cadence == nil {
 		h.cadence = salesbot.DefaultCadence()

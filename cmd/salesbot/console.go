@@ -337,6 +337,9 @@ func (c *console) rebuild() {
 		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
 			return digestNow(ctx, sched, c.store, team, manager)
 		},
+		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {
+			return buildReport(ctx, c.store, team, p)
+		},
 	})
 	// The console sweeps when asked (:sweep), at any hour of any day.
 	allDay, _ := salesbot.ParseWorkHours("0-24", "0-6")
@@ -1157,6 +1160,44 @@ func (s *consoleSlack) UpdateMessageContext(ctx context.Context, channelID, time
 
 func (s *consoleSlack) PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slack.MsgOption) (string, error) {
 	return s.api.PostEphemeralContext(ctx, channelID, userID, options...)
+}
+
+// consoleFileLines is how many lines of an uploaded file the console shows.
+const consoleFileLines = 8
+
+// UploadFileContext shows an uploaded file where it was shared: its name,
+// its size and its first lines.
+func (s *consoleSlack) UploadFileContext(ctx context.Context, params slack.UploadFileParameters) (*slack.FileSummary, error) {
+	var r io.Reader = strings.NewReader(params.Content)
+	if params.Reader != nil {
+		r = params.Reader
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("console upload %s: %w", params.Filename, err)
+	}
+	text := fmt.Sprintf("[file %s, %d bytes]", params.Filename, len(data))
+	if params.InitialComment != "" {
+		text = params.InitialComment + "\n" + text
+	}
+	sc := bufio.NewScanner(bytes.NewReader(bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))))
+	for n := 0; n < consoleFileLines && sc.Scan(); n++ {
+		// A code span each, so the renderer shows the line as it is.
+		line := strings.ReplaceAll(strings.TrimRight(sc.Text(), "\r"), "`", "'")
+		if line != "" {
+			line = "`" + slackEscape(line) + "`"
+		}
+		text += "\n" + line
+	}
+	if strings.Count(string(data), "\n") > consoleFileLines {
+		text += "\n…"
+	}
+	s.queue(outgoing{kind: sentMessage, channel: params.Channel, ts: s.stamp(), text: text})
+	s.mu.Lock()
+	s.seq++
+	id := fmt.Sprintf("F0CONSOLE%d", s.seq)
+	s.mu.Unlock()
+	return &slack.FileSummary{ID: id, Title: params.Title}, nil
 }
 
 // GetUserInfoContext answers users.info: everyone is in the console's time

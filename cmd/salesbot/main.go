@@ -112,6 +112,9 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
 			return digestNow(ctx, sched, st, team, manager)
 		},
+		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {
+			return buildReport(ctx, st, team, p)
+		},
 	})
 	sched, err = scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Cadence: cfg.Cadence, WorkHours: cfg.WorkHours,

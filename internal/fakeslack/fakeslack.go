@@ -4,9 +4,12 @@
 package fakeslack
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -30,6 +33,10 @@ type Call struct {
 	// Channel and TS are what a successful chat.postMessage answered: the
 	// channel the message went to and its timestamp.
 	Channel, TS string
+	// File is what an "upload" call carried: the bytes of the file posted
+	// to an upload_url that files.getUploadURLExternal gave out, whose
+	// file ID is in Param("file_id").
+	File []byte
 }
 
 // Param returns a parameter whether it came in the form or the JSON body.
@@ -76,6 +83,7 @@ type Server struct {
 	dms    bool               // answer postMessage to a user with a D… channel and a fresh ts
 	posts  int                // chat.postMessage calls answered ok since RealDMs
 	onCall func(Call)         // sees each call before it is answered
+	files  int                // upload URLs given out
 }
 
 // failure is how the fake fails one call.
@@ -181,6 +189,18 @@ func (s *Server) Calls(method string) []Call {
 	return out
 }
 
+// Uploads returns the files uploaded so far, by file ID: the bytes posted to
+// each upload_url that files.getUploadURLExternal gave out.
+func (s *Server) Uploads() map[string][]byte {
+	files := map[string][]byte{}
+	for _, c := range s.Calls("upload") {
+		if c.Failed == "" {
+			files[c.Param("file_id")] = c.File
+		}
+	}
+	return files
+}
+
 // WaitFor waits until a method has been called at least n times (the bot
 // sends some messages after answering), failing the test after 5 seconds.
 func (s *Server) WaitFor(tb testing.TB, method string, n int) []Call {
@@ -213,12 +233,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	c := Call{Form: url.Values{}}
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+	switch ct := r.Header.Get("Content-Type"); {
+	case strings.HasPrefix(ct, "multipart/"): // an upload's file, read below
+	case strings.HasPrefix(ct, "application/json"):
 		_ = json.Unmarshal(body, &c.JSON)
-	} else {
+	default:
 		c.Form, _ = url.ParseQuery(string(body))
 	}
 	switch {
+	case strings.HasPrefix(r.URL.Path, "/upload/"):
+		// files upload v2's middle step: the file, as multipart form data,
+		// to the upload_url, which is not a Web API method.
+		c.Method = "upload"
+		c.Form = url.Values{"file_id": {strings.TrimPrefix(r.URL.Path, "/upload/")}}
+		c.File = uploadedFile(r.Header.Get("Content-Type"), body)
 	case strings.HasPrefix(r.URL.Path, "/response/"):
 		c.Method = "response"
 	case strings.HasPrefix(r.URL.Path, "/api/"):
@@ -250,6 +278,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.calls = append(s.calls, c)
 	user := s.users[c.Param("user")]
+	fileID := ""
+	if c.Method == "files.getUploadURLExternal" && !failing {
+		s.files++
+		fileID = fmt.Sprintf("F%08d", s.files)
+	}
 	s.mu.Unlock()
 
 	if failing {
@@ -276,10 +309,39 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": "V0FAKE"}})
 	case "apps.connections.open":
 		writeJSON(w, map[string]any{"ok": true, "url": "ws" + strings.TrimPrefix(s.URL, "http") + "/ws"})
+	case "files.getUploadURLExternal":
+		writeJSON(w, map[string]any{"ok": true, "upload_url": s.URL + "/upload/" + fileID, "file_id": fileID})
+	case "upload":
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = fmt.Fprintf(w, "OK - %d", len(c.File))
+	case "files.completeUploadExternal":
+		var files []map[string]any
+		_ = json.Unmarshal([]byte(c.Param("files")), &files)
+		writeJSON(w, map[string]any{"ok": true, "files": files})
 	case "auth.test":
 		writeJSON(w, map[string]any{"ok": true, "user_id": "U0BOT", "team_id": "T0FAKE"})
 	default:
 		writeJSON(w, map[string]any{"ok": true})
+	}
+}
+
+// uploadedFile returns the "file" part of a multipart form (nil when there
+// is none).
+func uploadedFile(contentType string, body []byte) []byte {
+	_, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return nil
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			return nil
+		}
+		if part.FormName() == "file" {
+			b, _ := io.ReadAll(part)
+			return b
+		}
 	}
 }
 

@@ -1,0 +1,24 @@
+package main
+
+import (
+	"testing"
+)
+
+func TestConsoleReport(t *testing.T) {
+	env, team := onRedis(t)
+	s := runScript(t, env, []string{"--team", team, "--tz", "UTC", "--manager"},
+		`/lead new 明达机械有限公司`,
+		`/lead grade 明达 A selection starts`,
+		`/visit 明达 met the CFO`,
+		`/salesbot report week`,
+		`:as U0REP rep`,
+		`/salesbot report month`,
+	)
+	mustContain(t, "report", s.reply(t, 3),
+		"Preparing the report for the week from", "[message in C0CONSOLE]", "Sales report — the week from",
+		"明达机械有限公司 — @U0CONSOLE · A · Lead · first touch "+today().String(),
+		"⬆️ 明达机械有限公司 C→A",
+		"[file salesbot-report-", ".csv, ", " bytes]",
+		"`Company,Registered by,Owner,Grade,Stage,Registered,First touch`")
+	mustContain(t, "a rep", s.reply(t, 5), "⛔", "Reports are for managers")
+}

@@ -1,0 +1,90 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+// sampleReport is a small week's report, in Shanghai time.
+func sampleReport(t *testing.T) salesbot.Report {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 27, 17, 0, 0, 0, loc)
+	p, err := salesbot.PeriodFor("week", now, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mon, wed := p.From.Add(10*time.Hour), p.From.Add(58*time.Hour)
+	leads := []*salesbot.Lead{
+		{ID: "l1", Company: "上海明达机械有限公司", Owner: "U0REP", CreatedBy: "U0REP", Grade: salesbot.GradeA, Stage: salesbot.StageFirstVisit, CreatedAt: mon},
+		{ID: "l2", Company: "<!channel> & Sons", Owner: "U0REP", CreatedBy: "U0OTHER", Grade: salesbot.GradeC, Stage: salesbot.StageLead, CreatedAt: wed},
+		{ID: "l3", Company: "Acme", Owner: "U0OTHER", CreatedBy: "U0OTHER", Grade: salesbot.GradeB, Stage: salesbot.StageDemo, CreatedAt: p.From.AddDate(0, -1, 0)},
+		{ID: "l4", Company: "Globex", Owner: "U0OTHER", CreatedBy: "U0OTHER", Grade: salesbot.GradeC, Stage: salesbot.StageLost, CreatedAt: p.From.AddDate(0, -2, 0)},
+	}
+	changes := []salesbot.Change{
+		{LeadID: "l1", Company: "上海明达机械有限公司", Kind: salesbot.ChangeGrade, By: "U0REP", At: mon, From: "C", To: "A", Reason: "selection starts"},
+		{LeadID: "l1", Company: "上海明达机械有限公司", Kind: salesbot.ChangeVisit, By: "U0REP", At: wed, To: "2026-11-25"},
+		{LeadID: "l3", Company: "Acme", Kind: salesbot.ChangeVisit, By: "U0OTHER", At: wed, To: "2026-11-25"},
+		{LeadID: "l4", Company: "Globex", Kind: salesbot.ChangeLost, By: "U0OTHER", At: wed, From: "demo", To: "lost", Reason: "budget frozen"},
+	}
+	return salesbot.BuildReport(leads, changes, p)
+}
+
+func TestReportBlocks(t *testing.T) {
+	r := sampleReport(t)
+	blocks := reportBlocks(reportTitle("week", r.Period), r)
+	golden(t, "report.json", blocks)
+	b, _ := json.Marshal(blocks)
+	if strings.Contains(string(b), "<!channel>") {
+		t.Errorf("a company name would broadcast: %s", b)
+	}
+}
+
+// A big month stays one message within Slack's limits: at most 50 blocks,
+// 3000 characters a section, 150 in the header; the CSV has the rest.
+func TestReportBlocksWithinSlackLimits(t *testing.T) {
+	r := sampleReport(t)
+	long := strings.Repeat("名", salesbot.MaxCompanyLen)
+	for i := range 300 {
+		id := fmt.Sprintf("n%d", i)
+		r.NewLeads = append(r.NewLeads, salesbot.NewLeadRow{LeadID: id, Company: long, Owner: "U0REP", RegisteredBy: "U0REP", Grade: salesbot.GradeC, Stage: salesbot.StageLead})
+		r.GradeMoves = append(r.GradeMoves, salesbot.GradeMove{Change: salesbot.Change{Company: long, From: "C", To: "B", By: "U0REP", Reason: strings.Repeat("r", 300)}, Up: true})
+		r.Won = append(r.Won, salesbot.Change{Company: long, By: "U0REP"})
+		r.Lost = append(r.Lost, salesbot.Change{Company: long, By: "U0REP", Reason: strings.Repeat("r", 300)})
+		r.Touches = append(r.Touches, salesbot.RepTouches{Rep: fmt.Sprintf("U%04d", i), A: i, Maintenance: 1})
+	}
+	blocks := reportBlocks(reportTitle("month", r.Period)+strings.Repeat("!", 200), r)
+	if len(blocks) > 50 {
+		t.Fatalf("%d blocks, Slack allows 50", len(blocks))
+	}
+	text := ""
+	for _, b := range blocks {
+		switch b := b.(type) {
+		case *slack.SectionBlock:
+			if n := utf8.RuneCountInString(b.Text.Text); n > 3000 {
+				t.Errorf("a section of %d characters", n)
+			}
+			text += b.Text.Text
+		case *slack.HeaderBlock:
+			if n := utf8.RuneCountInString(b.Text.Text); n > 150 {
+				t.Errorf("a header of %d characters", n)
+			}
+		}
+	}
+	for _, want := range []string{"*New leads* (302)", "…and 292 more in the CSV file", "*Grade changes* (301)", "*Pipeline*", "*Touches by rep*"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,359 @@
+package salesbot
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Period is the span of time a report covers, From and To both included.
+type Period struct {
+	From, To time.Time
+}
+
+// Contains reports whether t falls within the period.
+func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && !t.After(p.To) }
+
+// PeriodFor returns the period a manager means by "week" or "month": the
+// calendar week (from Monday 00:00) or calendar month (from the 1st, 00:00)
+// so far, in loc, up to now. Calendar periods match the weekly and monthly
+// new-leads summaries (周/月新增客户信息汇总表): run on Friday or on the last
+// day of the month, the report covers the whole week or month, and reports of
+// successive periods never count the same lead twice. Run on a Monday
+// morning, a week's report covers only that morning.
+func PeriodFor(kind string, now time.Time, loc *time.Location) (Period, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	today := DateOf(now.In(loc))
+	switch strings.ToLower(strings.TrimSpace(kind)) {
+	case "week":
+		back := (int(now.In(loc).Weekday()) + 6) % 7 // days since Monday
+		return Period{From: today.AddDays(-back).In(loc), To: now}, nil
+	case "month":
+		return Period{From: Date{today.Year, today.Month, 1}.In(loc), To: now}, nil
+	}
+	return Period{}, Errorf(EINVALID, "%q is not a period. Use week or month.", kind)
+}
+
+// Report is what a manager reviews for a week or a month (DOMAIN.md §7): the
+// leads registered in the period, the grades that moved, the deals closed,
+// the pipeline as it stands, and how each rep spent their touches.
+type Report struct {
+	Period     Period
+	NewLeads   []NewLeadRow            // leads registered in the period, in the order they were
+	GradeMoves []GradeMove             // grade changes in the period, oldest first
+	Won, Lost  []Change                // deals closed in the period, oldest first
+	Pipeline   map[Grade]map[Stage]int // open leads now, by grade and stage
+	Open       int                     // open leads now, in all
+	Touches    []RepTouches            // per rep, by user ID
+	// Names maps user IDs to the names people know them by, for the CSV
+	// (which Slack does not render); the caller fills it in. An ID with no
+	// name is written as the ID.
+	Names map[string]string
+}
+
+// NewLeadRow is one line of the new-leads summary. The lead has no recorded
+// source (信息收集方式) yet, so the summary names who registered it instead.
+type NewLeadRow struct {
+	LeadID       string
+	Company      string
+	RegisteredBy string
+	Owner        string // now
+	Grade        Grade  // now
+	Stage        Stage  // now
+	Registered   time.Time
+	FirstTouch   Date // the earliest touch logged in the period; zero when none
+}
+
+// GradeMove is a grade change, and whether it was towards A.
+type GradeMove struct {
+	Change
+	Up bool
+}
+
+// RepTouches is how one rep's touches in the period split between A leads,
+// the maintenance of B, C and D leads, and leads registered in the period
+// (new-lead hunting) — seed 000's split of a rep's month. A touch counts
+// once: on a lead registered in the period it is hunting, whatever its
+// grade; otherwise it counts by the lead's grade when the touch was logged.
+type RepTouches struct {
+	Rep            string
+	A, Maintenance int
+	New            int
+}
+
+// Total is the rep's touches in the period.
+func (t RepTouches) Total() int { return t.A + t.Maintenance + t.New }
+
+// Percent returns the split as whole percentages that add up to 100 (all
+// zero when the rep made no touch), rounding by largest remainder.
+func (t RepTouches) Percent() (a, maintenance, fresh int) {
+	total := t.Total()
+	if total == 0 {
+		return 0, 0, 0
+	}
+	counts := [3]int{t.A, t.Maintenance, t.New}
+	var pct, rem [3]int
+	left := 100
+	for i, n := range counts {
+		pct[i], rem[i] = n*100/total, n*100%total
+		left -= pct[i]
+	}
+	for ; left > 0; left-- {
+		best := 0
+		for i := range rem {
+			if rem[i] > rem[best] {
+				best = i
+			}
+		}
+		pct[best]++
+		rem[best] = -1
+	}
+	return pct[0], pct[1], pct[2]
+}
+
+// BuildReport assembles a report from the team's leads as they are now and
+// its changes; changes outside the period are ignored. A touch's grade is
+// worked out from the grade changes between it and now, so changes should
+// run from the period's start up to now.
+func BuildReport(leads []*Lead, changes []Change, p Period) Report {
+	r := Report{Period: p, Pipeline: map[Grade]map[Stage]int{}}
+	byID := make(map[string]*Lead, len(leads))
+	fresh := map[string]bool{} // leads registered in the period
+	for _, l := range leads {
+		byID[l.ID] = l
+		if p.Contains(l.CreatedAt) {
+			fresh[l.ID] = true
+		}
+	}
+	in := make([]Change, 0, len(changes))
+	for _, c := range changes {
+		if p.Contains(c.At) {
+			in = append(in, c)
+		}
+	}
+	slices.SortStableFunc(in, func(a, b Change) int { return a.At.Compare(b.At) })
+
+	moves := map[string][]Change{} // grade changes by lead, oldest first
+	firstTouch := map[string]Date{}
+	for _, c := range in {
+		switch c.Kind {
+		case ChangeCreated:
+			fresh[c.LeadID] = true
+		case ChangeGrade:
+			moves[c.LeadID] = append(moves[c.LeadID], c)
+			r.GradeMoves = append(r.GradeMoves, GradeMove{Change: c, Up: Grade(c.To).Rank() < Grade(c.From).Rank()})
+		case ChangeWon:
+			r.Won = append(r.Won, c)
+		case ChangeLost:
+			r.Lost = append(r.Lost, c)
+		case ChangeVisit:
+			if d, err := ParseDate(c.To); err == nil {
+				if f, ok := firstTouch[c.LeadID]; !ok || d.Before(f) {
+					firstTouch[c.LeadID] = d
+				}
+			}
+		}
+	}
+
+	reps := map[string]*RepTouches{}
+	rep := func(user string) *RepTouches {
+		if reps[user] == nil {
+			reps[user] = &RepTouches{Rep: user}
+		}
+		return reps[user]
+	}
+	for _, c := range in {
+		if c.Kind != ChangeVisit {
+			continue
+		}
+		t := rep(c.By)
+		switch {
+		case fresh[c.LeadID]:
+			t.New++
+		case gradeAt(byID[c.LeadID], moves[c.LeadID], c.At) == GradeA:
+			t.A++
+		default:
+			t.Maintenance++
+		}
+	}
+
+	for _, l := range leads {
+		if fresh[l.ID] {
+			r.NewLeads = append(r.NewLeads, NewLeadRow{
+				LeadID: l.ID, Company: l.Company, RegisteredBy: l.CreatedBy, Owner: l.Owner,
+				Grade: l.Grade, Stage: l.Stage, Registered: l.CreatedAt, FirstTouch: firstTouch[l.ID],
+			})
+		}
+		if !l.Open() {
+			continue
+		}
+		rep(l.Owner) // a rep with open leads and no touch shows as such
+		r.Open++
+		if r.Pipeline[l.Grade] == nil {
+			r.Pipeline[l.Grade] = map[Stage]int{}
+		}
+		r.Pipeline[l.Grade][l.Stage]++
+	}
+	slices.SortFunc(r.NewLeads, func(a, b NewLeadRow) int {
+		return cmp.Or(a.Registered.Compare(b.Registered), strings.Compare(a.Company, b.Company))
+	})
+	for _, t := range reps {
+		r.Touches = append(r.Touches, *t)
+	}
+	slices.SortFunc(r.Touches, func(a, b RepTouches) int { return strings.Compare(a.Rep, b.Rep) })
+	return r
+}
+
+// gradeAt is the lead's grade at time t: its grade now, with the grade
+// changes made after t undone (moves are the lead's, oldest first). A lead
+// not known any more has no grade.
+func gradeAt(l *Lead, moves []Change, t time.Time) Grade {
+	var g Grade
+	if l != nil {
+		g = l.Grade
+	}
+	for i := len(moves) - 1; i >= 0 && moves[i].At.After(t); i-- {
+		g = Grade(moves[i].From)
+	}
+	return g
+}
+
+// Upgrades counts the grade changes towards A.
+func (r Report) Upgrades() int {
+	n := 0
+	for _, m := range r.GradeMoves {
+		if m.Up {
+			n++
+		}
+	}
+	return n
+}
+
+// Visits counts the touches logged in the period.
+func (r Report) Visits() int {
+	n := 0
+	for _, t := range r.Touches {
+		n += t.Total()
+	}
+	return n
+}
+
+// name is how the CSV writes a user.
+func (r Report) name(user string) string {
+	if n := r.Names[user]; n != "" {
+		return n
+	}
+	return user
+}
+
+// utf8BOM opens the CSV so that Excel reads it as UTF-8 (Chinese company
+// names included) rather than in the system's legacy code page.
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// CSV writes the report as one CSV file for Excel: UTF-8 with a byte-order
+// mark, CRLF line ends, one table per section, each under a title row and
+// a header row and separated by a blank line. Times are in the time zone of
+// the period's start. A cell that a spreadsheet would read as a formula
+// (starting with = + - @, tab or carriage return) is prefixed with ' so a
+// company called "=HYPERLINK(…)" stays text.
+func (r Report) CSV() []byte {
+	loc := r.Period.From.Location()
+	when := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04") }
+	var buf bytes.Buffer
+	buf.Write(utf8BOM)
+	w := csv.NewWriter(&buf)
+	w.UseCRLF = true
+	first := true
+	table := func(title string, header []string, rows [][]string) {
+		if !first {
+			_ = w.Write(nil) // encoding/csv writes an empty record as a blank line
+		}
+		first = false
+		_ = w.Write([]string{title})
+		_ = w.Write(header)
+		for _, row := range rows {
+			for i := range row {
+				row[i] = cellText(row[i])
+			}
+			_ = w.Write(row)
+		}
+	}
+
+	table("Sales report", []string{"From", "To", "Time zone"}, [][]string{{when(r.Period.From), when(r.Period.To), loc.String()}})
+
+	var rows [][]string
+	for _, l := range r.NewLeads {
+		rows = append(rows, []string{l.Company, r.name(l.RegisteredBy), r.name(l.Owner), string(l.Grade), l.Stage.Name(), when(l.Registered), l.FirstTouch.String()})
+	}
+	table("New leads", []string{"Company", "Registered by", "Owner", "Grade", "Stage", "Registered", "First touch"}, rows)
+
+	rows = nil
+	for _, m := range r.GradeMoves {
+		dir := "down"
+		if m.Up {
+			dir = "up"
+		}
+		rows = append(rows, []string{m.Company, m.From, m.To, dir, r.name(m.By), when(m.At), m.Reason})
+	}
+	table("Grade changes", []string{"Company", "From", "To", "Direction", "By", "When", "Reason"}, rows)
+
+	rows = nil
+	for _, c := range r.Won {
+		rows = append(rows, []string{c.Company, r.name(c.By), when(c.At)})
+	}
+	table("Won", []string{"Company", "Closed by", "When"}, rows)
+
+	rows = nil
+	for _, c := range r.Lost {
+		rows = append(rows, []string{c.Company, r.name(c.By), when(c.At), c.Reason})
+	}
+	table("Lost", []string{"Company", "Closed by", "When", "Reason"}, rows)
+
+	header := []string{"Grade"}
+	for _, st := range Stages {
+		header = append(header, st.Name())
+	}
+	header = append(header, "Total")
+	rows = nil
+	totals := make([]int, len(Stages)+1)
+	for _, g := range Grades {
+		row, sum := []string{string(g)}, 0
+		for i, st := range Stages {
+			n := r.Pipeline[g][st]
+			row, sum, totals[i] = append(row, strconv.Itoa(n)), sum+n, totals[i]+n
+		}
+		totals[len(Stages)] += sum
+		rows = append(rows, append(row, strconv.Itoa(sum)))
+	}
+	row := []string{"Total"}
+	for _, n := range totals {
+		row = append(row, strconv.Itoa(n))
+	}
+	table("Pipeline (open leads now)", header, append(rows, row))
+
+	rows = nil
+	for _, t := range r.Touches {
+		a, m, n := t.Percent()
+		rows = append(rows, []string{r.name(t.Rep), strconv.Itoa(t.A), strconv.Itoa(t.Maintenance), strconv.Itoa(t.New), strconv.Itoa(t.Total()),
+			strconv.Itoa(a), strconv.Itoa(m), strconv.Itoa(n)})
+	}
+	table("Touches by rep", []string{"Rep", "A leads", "B/C/D maintenance", "New leads", "Total", "A leads %", "Maintenance %", "New leads %"}, rows)
+
+	w.Flush() // into a bytes.Buffer, which cannot fail
+	return buf.Bytes()
+}
+
+// cellText keeps a cell from being read as a formula by a spreadsheet (CSV
+// injection): text that starts like one is prefixed with an apostrophe.
+func cellText(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

