@@ -407,10 +407,11 @@ func TestManagersAdd(t *testing.T) {
 func TestLeadRequestGoesToManagers(t *testing.T) {
 	h := newHarness(t)
 	h.command(rep, "/lead new Stark")
+	h.command(rep, `/stance Stark "Tony" eb high +2 several`)
 	l := h.lead("Stark")
 	h.click(other, "lead_request", l.ID)
 	ask := h.slack.WaitFor(t, "chat.postMessage", 1)[0]
-	mustContain(t, "request", ask.Param("channel")+ask.Text(), manager, "asks for", "Stark", "assign_to")
+	mustContain(t, "request", ask.Param("channel")+ask.Text(), manager, "asks for", "Stark", "assign_to", "contact with who decides: *Tony* (Economic buyer): several contact")
 	h.click(manager, "assign_to", l.ID+"|"+other)
 	if l := h.lead("Stark"); l.Owner != other {
 		t.Fatalf("owner %s after assignment", l.Owner)

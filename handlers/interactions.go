@@ -401,8 +401,8 @@ func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack
 	if !l.LastTouch.IsZero() {
 		touch = "last touched " + ago(l.LastTouch, h.now(), r.loc)
 	}
-	text := fmt.Sprintf(":raising_hand: <@%s> asks for *%s*, <@%s>'s lead (grade %s, %s, %s). The first to register owns a lead; whoever reached the decision maker deserves it.",
-		r.actor.User, esc(l.Company), l.Owner, l.Grade, l.Stage.Name(), touch)
+	text := fmt.Sprintf(":raising_hand: <@%s> asks for *%s*, <@%s>'s lead (grade %s, %s, %s). The first to register owns a lead; whoever reached the decision maker deserves it.\n%s",
+		r.actor.User, esc(l.Company), l.Owner, l.Grade, l.Stage.Name(), touch, deciderContact(l))
 	value := l.ID + "|" + r.actor.User
 	blocks := []slack.Block{section(text), slack.NewActionBlock("lead_request_decision",
 		slack.NewButtonBlockElement(actionAssignTo, value, plain("Assign to requester")).WithStyle(slack.StylePrimary),
@@ -411,4 +411,25 @@ func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack
 		return nil, false, salesbot.Errorf(salesbot.EINTERNAL, "I could not reach any manager just now. Please try again in a moment.")
 	}
 	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company))), true, nil
+}
+
+// deciderContact says how far the owner got with the people who decide: the
+// economic buyer and anyone recorded as decision maker or approver (DOMAIN.md
+// §6: the deeper contact with the decision maker wins).
+func deciderContact(l *salesbot.Lead) string {
+	var parts []string
+	for _, s := range l.Stakeholders {
+		if s.Role != salesbot.RoleEconomicBuyer && s.DecisionRole != salesbot.DecisionMaker && s.DecisionRole != salesbot.DecisionApprover {
+			continue
+		}
+		depth := s.ContactDepth
+		if depth == "" {
+			depth = salesbot.DepthNone
+		}
+		parts = append(parts, fmt.Sprintf("*%s* (%s): %s contact", esc(s.Name), s.Role.Name(), depth))
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("<@%s> has recorded no economic buyer or decision maker here yet.", l.Owner)
+	}
+	return fmt.Sprintf("<@%s>'s contact with who decides: %s.", l.Owner, strings.Join(parts, "; "))
 }
