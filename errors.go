@@ -3,6 +3,7 @@ package salesbot
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes say what kind of failure an error is, so that the transport can
@@ -18,10 +19,15 @@ const (
 
 // Error is a failure the user can be told about: Message is written for the
 // person who typed the command, and says how to do it right where it can.
+//
+// Format and Args are what Message was made of (set by Errorf), so that the
+// transport can word the message in the reader's language.
 type Error struct {
 	Code    string
 	Message string
 	Err     error // the cause, for logs; never shown to the user
+	Format  string
+	Args    []any
 }
 
 // Error implements the error interface.
@@ -38,13 +44,24 @@ func (e *Error) Unwrap() error { return e.Err }
 // Unavailable wraps a failure of a dependency (Redis down or slow) as an
 // EUNAVAILABLE error whose message asks the user to try again.
 func Unavailable(err error) *Error {
-	return &Error{Code: EUNAVAILABLE, Message: "salesbot can't reach its database right now. Please try again in a moment.", Err: err}
+	const msg = "salesbot can't reach its database right now. Please try again in a moment."
+	return &Error{Code: EUNAVAILABLE, Message: msg, Err: err, Format: msg}
 }
 
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
+
+// Terms is a list of domain words (key facts, stages) in a message: written
+// "budget, need" in English, and word by word in a translation.
+type Terms []string
+
+// String joins the words with commas.
+func (t Terms) String() string { return strings.Join(t, ", ") }
+
+// Terms returns the words, for a translator.
+func (t Terms) Terms() []string { return t }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
 // any other non-nil error, and "" for nil.

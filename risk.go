@@ -25,10 +25,20 @@ const (
 )
 
 // Risk is one warning about a lead, with what to do about it.
+//
+// Format and Args are what Message was made of, so that a reader can be
+// told it in their language.
 type Risk struct {
 	Kind    RiskKind
 	Message string
 	Suggest Grade // for RiskGradeVsSchedule: the grade the decision date suggests
+	Format  string
+	Args    []any
+}
+
+// newRisk is a risk whose message is format with args.
+func newRisk(kind RiskKind, format string, args ...any) Risk {
+	return Risk{Kind: kind, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
 // RecentContact is the window in which "people met lately" is judged.
@@ -54,17 +64,17 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 	}
 	var risks []Risk
 	add := func(kind RiskKind, format string, args ...any) {
-		risks = append(risks, Risk{Kind: kind, Message: fmt.Sprintf(format, args...)})
+		risks = append(risks, newRisk(kind, format, args...))
 	}
 	if l.Stage != StageLead {
 		risks = append(risks, peopleRisks(l, now)...)
 	}
 	if gaps := missingFacts(l); len(gaps) > 0 {
-		labels := make([]string, len(gaps))
+		labels := make(Terms, len(gaps))
 		for i, k := range gaps {
-			labels[i] = k.Label()
+			labels[i] = strings.ToLower(k.Label())
 		}
-		add(RiskFactsMissing, "At %s the %s should be known; still unknown.", l.Stage.Name(), strings.ToLower(strings.Join(labels, ", ")))
+		add(RiskFactsMissing, "At %s the %s should be known; still unknown.", l.Stage.Name(), labels)
 	}
 	if r, ok := gradeVsSchedule(l, now); ok {
 		risks = append(risks, r)
@@ -108,24 +118,24 @@ func peopleRisks(l *Lead, now time.Time) []Risk {
 			}
 		}
 		if s.Influence == InfluenceHigh && s.Support <= -2 {
-			risks = append(risks, Risk{Kind: RiskDevil, Message: fmt.Sprintf(
-				"%s (%s, high influence) is against us (%s): find out why and who can turn them.", s.Name, s.Role.Name(), s.Support)})
+			risks = append(risks, newRisk(RiskDevil,
+				"%s (%s, high influence) is against us (%s): find out why and who can turn them.", s.Name, s.Role.Name(), s.Support.String()))
 		}
 	}
 	var first []Risk
 	switch {
 	case eb == nil:
-		first = append(first, Risk{Kind: RiskNoEconomicBuyer, Message: "No economic buyer recorded: who has the final say and owns the budget?"})
+		first = append(first, newRisk(RiskNoEconomicBuyer, "No economic buyer recorded: who has the final say and owns the budget?"))
 	case eb.ContactDepth.Rank() <= DepthBrief.Rank():
-		first = append(first, Risk{Kind: RiskEconomicBuyerThin, Message: fmt.Sprintf(
-			"The economic buyer %s was never met beyond a brief contact: relationships must go high.", eb.Name)})
+		first = append(first, newRisk(RiskEconomicBuyerThin,
+			"The economic buyer %s was never met beyond a brief contact: relationships must go high.", eb.Name))
 	}
 	if coach == nil {
-		first = append(first, Risk{Kind: RiskNoCoach, Message: "No coach (inside contact, 内线) on this account yet."})
+		first = append(first, newRisk(RiskNoCoach, "No coach (inside contact, 内线) on this account yet."))
 	}
 	if metLately > 0 && highMet == 0 {
-		first = append(first, Risk{Kind: RiskOnlyLow, Message: fmt.Sprintf(
-			"Only low-influence people were met in the last %d days.", int(RecentContact/Day))})
+		first = append(first, newRisk(RiskOnlyLow,
+			"Only low-influence people were met in the last %d days.", int(RecentContact/Day)))
 	}
 	return append(first, risks...)
 }
@@ -187,12 +197,14 @@ func gradeVsSchedule(l *Lead, now time.Time) (Risk, bool) {
 	}
 	days := int(d.In(time.UTC).Sub(DateOf(now.UTC()).In(time.UTC)) / Day)
 	if days < 0 {
-		return Risk{Kind: RiskGradeVsSchedule, Message: fmt.Sprintf(
-			"The expected decision date %s has passed: update the schedule or the grade.", d)}, true
+		return newRisk(RiskGradeVsSchedule,
+			"The expected decision date %s has passed: update the schedule or the grade.", d.String()), true
 	}
 	if g := GradeFor(days); g != l.Grade {
-		return Risk{Kind: RiskGradeVsSchedule, Suggest: g, Message: fmt.Sprintf(
-			"Graded %s but the decision is expected on %s, in %d days: that suggests %s (%s).", l.Grade, d, days, g, g.Meaning())}, true
+		r := newRisk(RiskGradeVsSchedule,
+			"Graded %s but the decision is expected on %s, in %d days: that suggests %s (%s).", string(l.Grade), d.String(), days, string(g), g.Meaning())
+		r.Suggest = g
+		return r, true
 	}
 	return Risk{}, false
 }

@@ -1,6 +1,7 @@
 // Package directory caches what Slack's users.info says about people: their
 // time zone (which decides what "today" and "working hours" mean for them),
-// their name and whether they are workspace admins.
+// their name, their locale (which decides the language the bot speaks to
+// them) and whether they are workspace admins.
 package directory
 
 import (
@@ -21,6 +22,9 @@ type Person struct {
 	Name  string         // as Slack shows them; "" when unknown
 	Loc   *time.Location // UTC when unknown
 	Admin bool           // workspace admin or owner
+	// Locale is the language and region Slack shows them ("zh-CN",
+	// "en-US"); "" when unknown.
+	Locale string
 }
 
 // Cache bounds: how long an answer is trusted, and how long a look-up may
@@ -65,7 +69,7 @@ func (d *Directory) Lookup(ctx context.Context, user string) Person {
 	ctx, cancel := context.WithTimeout(ctx, Timeout)
 	defer cancel()
 	p := Person{Loc: time.UTC}
-	u, err := d.api.GetUserInfoContext(ctx, user)
+	u, err := d.api.GetUserInfoContext(ctx, user, slack.GetUserInfoOptionIncludeLocale(true))
 	if err != nil {
 		return p
 	}
@@ -73,6 +77,7 @@ func (d *Directory) Lookup(ctx context.Context, user string) Person {
 		p.Loc = loc
 	}
 	p.Admin = u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
+	p.Locale = u.Locale
 	for _, name := range []string{u.Profile.DisplayName, u.RealName, u.Name} {
 		if name != "" {
 			p.Name = name

@@ -19,7 +19,7 @@ func (f *fakeUsers) GetUserInfoContext(_ context.Context, user string, _ ...slac
 	if f.fail {
 		return nil, errors.New("slack is down")
 	}
-	u := &slack.User{ID: user, Name: "wang", RealName: "Wang Fang", TZ: "Asia/Shanghai", IsAdmin: user == "UADMIN"}
+	u := &slack.User{ID: user, Name: "wang", RealName: "Wang Fang", TZ: "Asia/Shanghai", IsAdmin: user == "UADMIN", Locale: "zh-CN"}
 	return u, nil
 }
 
@@ -28,7 +28,7 @@ func TestLookupCachesForTTL(t *testing.T) {
 	api := &fakeUsers{}
 	d := New(api, func() time.Time { return now })
 	p := d.Lookup(context.Background(), "U1")
-	if p.Name != "Wang Fang" || p.Loc.String() != "Asia/Shanghai" || p.Admin {
+	if p.Name != "Wang Fang" || p.Loc.String() != "Asia/Shanghai" || p.Admin || p.Locale != "zh-CN" {
 		t.Fatalf("person %+v", p)
 	}
 	if d.Lookup(context.Background(), "UADMIN"); !d.Lookup(context.Background(), "UADMIN").Admin {

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 const help = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
@@ -17,12 +18,15 @@ const help = "*salesbot* keeps your leads, visits and stakeholders, and reminds 
 	"*/visit* `<company> [YYYY-MM-DD] [notes] [next: YYYY-MM-DD step]` log a touch (today if no date)\n" +
 	"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands\n" +
 	"*/followups* your due and overdue follow-ups\n" +
-	"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers)"
+	"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language"
 
 // admin runs `/salesbot …`.
 func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 || strings.EqualFold(toks[0].Text, "help") {
-		return ephemeral(help), nil
+		return ephemeral(i18n.T(langIn(ctx), help)), nil
+	}
+	if strings.EqualFold(toks[0].Text, "lang") || strings.EqualFold(toks[0].Text, "language") || toks[0].Text == "语言" {
+		return h.setLang(ctx, cmd, toks[1:])
 	}
 	if strings.EqualFold(toks[0].Text, "digest") {
 		r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
@@ -35,7 +39,8 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 		return h.report(ctx, cmd, toks[1:])
 	}
 	if !strings.EqualFold(toks[0].Text, "managers") {
-		return ephemeral(fmt.Sprintf(":warning: `/salesbot %s` is not a command I know.\n%s", esc(toks[0].Text), help)), nil
+		lang := langIn(ctx)
+		return ephemeral(i18n.T(lang, ":warning: `/salesbot %s` is not a command I know.\n%s", esc(toks[0].Text), i18n.T(lang, help))), nil
 	}
 	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
 	if err != nil {
@@ -47,9 +52,9 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 			return nil, err
 		}
 		if len(managers) == 0 {
-			return ephemeral("No managers yet. A workspace admin can add one with `/salesbot managers add @user`."), nil
+			return ephemeral(r.T("No managers yet. A workspace admin can add one with `/salesbot managers add @user`.")), nil
 		}
-		return ephemeral("Managers: <@" + strings.Join(managers, ">, <@") + ">"), nil
+		return ephemeral(r.T("Managers: %s", "<@"+strings.Join(managers, ">, <@")+">")), nil
 	}
 	if !strings.EqualFold(toks[1].Text, "add") || len(toks) < 3 {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "Write `/salesbot managers add @user`.")
@@ -74,13 +79,14 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	}
 	h.later(ctx, "welcome managers", func(ctx context.Context) error {
 		for _, u := range added {
-			if err := h.notify(ctx, u, fmt.Sprintf(":briefcase: <@%s> gave you manager rights in salesbot: you can assign leads, approve quotes and see every pipeline (`/lead list all`).", r.actor.User)); err != nil {
+			lang := h.langOf(ctx, r.team, u)
+			if err := h.notify(ctx, u, i18n.T(lang, ":briefcase: <@%s> gave you manager rights in salesbot: you can assign leads, approve quotes and see every pipeline (`/lead list all`).", r.actor.User)); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return ephemeral(":briefcase: Manager rights granted to <@" + strings.Join(added, ">, <@") + ">."), nil
+	return ephemeral(r.T(":briefcase: Manager rights granted to %s.", "<@"+strings.Join(added, ">, <@")+">")), nil
 }
 
 // followups lists the caller's open leads whose next touch is due, most
@@ -97,13 +103,13 @@ func (h *Handler) followups(ctx context.Context, cmd slack.SlashCommand) (*slack
 	now := h.now()
 	due := dueLeads(leads, h.cadence, now, r.loc)
 	if len(due) == 0 {
-		return ephemeral(":sunny: Nothing is due today. `/lead list` shows what comes next."), nil
+		return ephemeral(r.T(":sunny: Nothing is due today. `/lead list` shows what comes next.")), nil
 	}
 	lines := make([]string, len(due))
 	for i, l := range due {
-		lines[i] = followupLine(l, h.cadence, now, r.loc)
+		lines[i] = followupLine(r.lang, l, h.cadence, now, r.loc)
 	}
-	return ephemeral(fmt.Sprintf("%d follow-ups due", len(due)), chunks(fmt.Sprintf("*%d follow-up%s due*", len(due), plural(len(due))), lines)...), nil
+	return ephemeral(r.T("%d follow-ups due", len(due)), chunks(r.T("*%d follow-up%s due*", len(due), plural(len(due))), lines)...), nil
 }
 
 // dueLeads returns the open leads due by the end of the reader's today, most
@@ -120,13 +126,42 @@ func dueLeads(leads []*salesbot.Lead, c salesbot.Cadence, now time.Time, loc *ti
 	return due
 }
 
-func followupLine(l *salesbot.Lead, c salesbot.Cadence, now time.Time, loc *time.Location) string {
-	s := fmt.Sprintf("• *%s* (%s, %s) — %s", esc(l.Company), l.Grade, l.Stage.Name(), dueIn(l.NextDue(c), now, loc))
+func followupLine(lang i18n.Lang, l *salesbot.Lead, c salesbot.Cadence, now time.Time, loc *time.Location) string {
+	s := fmt.Sprintf("• *%s* (%s, %s) — %s", esc(l.Company), l.Grade, word(lang, l.Stage.Name()), dueIn(lang, l.NextDue(c), now, loc))
 	if !l.LastTouch.IsZero() {
-		s += fmt.Sprintf(" · last touch %s", ago(l.LastTouch, now, loc))
+		s += i18n.T(lang, " · last touch %s", ago(lang, l.LastTouch, now, loc))
 	}
 	if l.NextStep != "" {
 		s += " · _" + esc(truncate(l.NextStep, 100)) + "_"
 	}
 	return s
+}
+
+// setLang answers `/salesbot lang [zh|en]`: alone it says the caller's
+// language and how to change it; with one it records the choice and answers
+// in the new language. `/salesbot lang auto` forgets the choice, so the
+// Slack locale decides again.
+func (h *Handler) setLang(ctx context.Context, cmd slack.SlashCommand, args []salesbot.Token) (*slack.Msg, error) {
+	lang := h.langOf(ctx, cmd.TeamID, cmd.UserID)
+	if len(args) == 0 {
+		return ephemeral(i18n.T(lang, ":globe_with_meridians: I speak %s to you. Change it with `/salesbot lang zh` (中文) or `/salesbot lang en` (English); `/salesbot lang auto` follows your Slack language again.", lang.Name())), nil
+	}
+	if len(args) > 1 {
+		return nil, salesbot.Errorf(salesbot.EINVALID, "Write `/salesbot lang zh` or `/salesbot lang en`.")
+	}
+	if strings.EqualFold(args[0].Text, "auto") {
+		if err := h.store.SetLang(ctx, cmd.TeamID, cmd.UserID, ""); err != nil {
+			return nil, fmt.Errorf("forget language: %w", err)
+		}
+		lang = i18n.FromLocale(h.people.Lookup(ctx, cmd.UserID).Locale)
+		return ephemeral(i18n.T(lang, ":globe_with_meridians: I follow your Slack language again: %s.", lang.Name())), nil
+	}
+	chosen, ok := i18n.Parse(args[0].Text)
+	if !ok {
+		return nil, salesbot.Errorf(salesbot.EINVALID, "%q is not a language I speak. Write `/salesbot lang zh` (中文) or `/salesbot lang en` (English).", args[0].Text)
+	}
+	if err := h.store.SetLang(ctx, cmd.TeamID, cmd.UserID, string(chosen)); err != nil {
+		return nil, fmt.Errorf("set language: %w", err)
+	}
+	return ephemeral(i18n.T(chosen, ":globe_with_meridians: From now on I speak %s to you.", chosen.Name())), nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // cbReject is the form a manager fills in to reject a request with a reason.
@@ -29,23 +30,28 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 		return nil, fmt.Errorf("ask approval: %w", err)
 	}
 	if !created {
-		return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: Moving *%s* to *%s* is already waiting for a manager (asked by <@%s> %s).",
-			esc(l.Company), to.Name(), existing.Rep, ago(existing.AskedAt, h.now(), r.loc))), nil
+		return ephemeral(r.T(":hourglass_flowing_sand: Moving *%s* to *%s* is already waiting for a manager (asked by <@%s> %s).",
+			esc(l.Company), word(r.lang, to.Name()), existing.Rep, ago(r.lang, existing.AskedAt, h.now(), r.loc))), nil
 	}
-	text := fmt.Sprintf(":raising_hand: <@%s> asks to move *%s* (grade %s) from %s to *%s*: %s.",
-		r.actor.User, esc(l.Company), l.Grade, l.Stage.Name(), to.Name(), why)
-	for _, line := range riskLines(salesbot.Risks(l, h.now(), h.cadence)) {
-		text += "\n" + line // what the manager weighs before approving
-	}
-	blocks := []slack.Block{
-		section(text),
-		slack.NewActionBlock("approval",
-			slack.NewButtonBlockElement(actionApprove, a.ID, plain("Approve")).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionReject, a.ID, plain("Reject…")).WithStyle(slack.StyleDanger)),
+	risks := salesbot.Risks(l, h.now(), h.cadence)
+	// Each manager reads the request in their own language.
+	request := func(lang i18n.Lang) (string, []slack.Block) {
+		text := i18n.T(lang, ":raising_hand: <@%s> asks to move *%s* (grade %s) from %s to *%s*: %s.",
+			r.actor.User, esc(l.Company), l.Grade, word(lang, l.Stage.Name()), word(lang, to.Name()), word(lang, why))
+		for _, line := range riskLines(lang, risks) {
+			text += "\n" + line // what the manager weighs before approving
+		}
+		return text, []slack.Block{
+			section(text),
+			slack.NewActionBlock("approval",
+				slack.NewButtonBlockElement(actionApprove, a.ID, plain(i18n.T(lang, "Approve"))).WithStyle(slack.StylePrimary),
+				slack.NewButtonBlockElement(actionReject, a.ID, plain(i18n.T(lang, "Reject…"))).WithStyle(slack.StyleDanger)),
+		}
 	}
 	h.later(ctx, "ask approval", func(ctx context.Context) error {
 		var refs []salesbot.MessageRef
 		for _, m := range managers {
+			text, blocks := request(h.langOf(ctx, r.team, m))
 			channel, ts, err := h.slack.PostMessageContext(ctx, m, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 			if err != nil {
 				h.log.WarnContext(ctx, "manager not reached", "manager", m, "err", err)
@@ -54,7 +60,7 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 			refs = append(refs, salesbot.MessageRef{Channel: channel, TS: ts})
 		}
 		if len(refs) == 0 {
-			return h.notify(ctx, r.actor.User, fmt.Sprintf(":warning: I could not reach any manager about moving *%s* to %s. Ask your admin to check SALESBOT_MANAGERS.", esc(l.Company), to.Name()))
+			return h.notify(ctx, r.actor.User, r.T(":warning: I could not reach any manager about moving *%s* to %s. Ask your admin to check SALESBOT_MANAGERS.", esc(l.Company), word(r.lang, to.Name())))
 		}
 		_, err := h.store.UpdateApproval(ctx, r.team, a.ID, func(a *salesbot.Approval) error {
 			a.Messages = append(a.Messages, refs...)
@@ -62,8 +68,8 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 		})
 		return err
 	})
-	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d manager%s; you'll hear back here.",
-		esc(l.Company), to.Name(), why, len(managers), plural(len(managers)))), nil
+	return ephemeral(r.T(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d manager%s; you'll hear back here.",
+		esc(l.Company), word(r.lang, to.Name()), word(r.lang, why), len(managers), plural(len(managers)))), nil
 }
 
 // decideApproval settles a request: approving moves the lead, if it is
@@ -97,16 +103,18 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 	if err != nil {
 		return nil, err
 	}
-	var text string
-	if approve {
-		text = fmt.Sprintf(":white_check_mark: <@%s> approved: *%s* moved to *%s*.", r.actor.User, esc(a.Company), a.To.Name())
-	} else {
-		text = fmt.Sprintf(":no_entry_sign: <@%s> did not approve moving *%s* to *%s*", r.actor.User, esc(a.Company), a.To.Name())
-		if a.Reason != "" {
-			text += ": " + esc(a.Reason)
+	outcome := func(lang i18n.Lang) string {
+		switch {
+		case approve:
+			return i18n.T(lang, ":white_check_mark: <@%s> approved: *%s* moved to *%s*.", r.actor.User, esc(a.Company), word(lang, a.To.Name()))
+		case a.Reason != "":
+			return i18n.T(lang, ":no_entry_sign: <@%s> did not approve moving *%s* to *%s*: %s.", r.actor.User, esc(a.Company), word(lang, a.To.Name()), esc(a.Reason))
 		}
-		text += "."
+		return i18n.T(lang, ":no_entry_sign: <@%s> did not approve moving *%s* to *%s*.", r.actor.User, esc(a.Company), word(lang, a.To.Name()))
 	}
+	// The managers' copies are redrawn in the words of the one who decided:
+	// a copy's reader is not recorded with it.
+	text := outcome(r.lang)
 	h.later(ctx, "settle approval", func(ctx context.Context) error {
 		for _, m := range a.Messages {
 			if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(section(text))); err != nil {
@@ -114,7 +122,7 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 			}
 		}
 		if a.Rep != r.actor.User {
-			return h.notify(ctx, a.Rep, text)
+			return h.notify(ctx, a.Rep, outcome(h.langOf(ctx, r.team, a.Rep)))
 		}
 		return nil
 	})
@@ -122,9 +130,9 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 }
 
 // rejectModal asks a manager why a request is rejected.
-func rejectModal(channel, approvalID string) slack.ModalViewRequest {
-	v := modal(cbReject, "Reject the request", "Reject", channel,
-		textInput(blockNotes, "Notes (why not: the rep is told)", "Budget not confirmed yet", "", 300, true, false))
+func rejectModal(lang i18n.Lang, channel, approvalID string) slack.ModalViewRequest {
+	v := modal(lang, cbReject, i18n.T(lang, "Reject the request"), i18n.T(lang, "Reject"), channel,
+		textInput(blockNotes, i18n.T(lang, "Notes (why not: the rep is told)"), i18n.T(lang, "Budget not confirmed yet"), "", 300, true, false))
 	v.PrivateMetadata = modalMeta{Channel: channel, Lead: approvalID}.String()
 	return v
 }

@@ -9,62 +9,65 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // SendDigest sends a manager the digest as one direct message, so that a
 // failed send never leaves half of it delivered. It implements
 // scheduler.Notifier.
 func (h *Handler) SendDigest(ctx context.Context, team, manager string, d salesbot.Digest) error {
-	loc := h.people.Location(ctx, manager)
-	if _, _, err := h.slack.PostMessageContext(ctx, manager, slack.MsgOptionText(digestTitle(d, loc), false), slack.MsgOptionBlocks(digestBlocks(d, loc)...)); err != nil {
+	loc, lang := h.people.Location(ctx, manager), h.langOf(ctx, team, manager)
+	if _, _, err := h.slack.PostMessageContext(ctx, manager, slack.MsgOptionText(digestTitle(lang, d, loc), false), slack.MsgOptionBlocks(digestBlocks(lang, d, loc)...)); err != nil {
 		return fmt.Errorf("digest to %s: %w", manager, err)
 	}
 	return nil
 }
 
-func digestTitle(d salesbot.Digest, loc *time.Location) string {
-	return "Sales digest — " + d.Until.In(loc).Format("Mon 2 Jan")
+func digestTitle(lang i18n.Lang, d salesbot.Digest, loc *time.Location) string {
+	return i18n.T(lang, "Sales digest — %s", weekday(lang, d.Until.In(loc)))
 }
 
 // digestBlocks renders a digest: per rep what happened and what slips, then
 // the pipeline by grade and stage. Empty sections are left out.
-func digestBlocks(d salesbot.Digest, loc *time.Location) []slack.Block {
+func digestBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []slack.Block {
+	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	blocks := []slack.Block{
-		slack.NewHeaderBlock(plain(digestTitle(d, loc))),
-		contextLine(fmt.Sprintf("Since %s · %d open lead%s", d.Since.In(loc).Format("Mon 2 Jan 15:04"), d.Open, plural(d.Open))),
+		slack.NewHeaderBlock(plain(digestTitle(lang, d, loc))),
+		contextLine(t("Since %s · %d open lead%s", when(lang, d.Since.In(loc)), d.Open, plural(d.Open))),
 	}
 	if d.Quiet() {
-		return append(blocks, section(":sunny: A quiet day: no visits, no new leads, no grade or stage changes, nothing overdue."))
+		return append(blocks, section(t(":sunny: A quiet day: no visits, no new leads, no grade or stage changes, nothing overdue.")))
 	}
 	var body []slack.Block
 	if len(d.Pending) > 0 {
 		lines := make([]string, len(d.Pending))
 		for i, a := range d.Pending {
-			lines[i] = fmt.Sprintf("• *%s*: %s → %s, asked by <@%s> %s", esc(a.Company), a.From.Name(), a.To.Name(), a.Rep, ago(a.AskedAt, d.Until, loc))
+			lines[i] = t("• *%s*: %s → %s, asked by <@%s> %s", esc(a.Company), word(lang, a.From.Name()), word(lang, a.To.Name()), a.Rep, ago(lang, a.AskedAt, d.Until, loc))
 		}
-		body = append(body, chunks(fmt.Sprintf(":raising_hand: *Waiting for approval* (%d)", len(lines)), lines)...)
+		body = append(body, chunks(t(":raising_hand: *Waiting for approval* (%d)", len(lines)), lines)...)
 	}
 	for _, r := range d.Reps {
-		body = append(body, chunks("*<@"+r.Rep+">*", repLines(r, d.Until, loc))...)
+		body = append(body, chunks("*<@"+r.Rep+">*", repLines(lang, r, d.Until, loc))...)
 	}
-	body = append(body, chunks("*Pipeline* — open leads by grade and stage", pipelineLines(d))...)
+	body = append(body, chunks(t("*Pipeline* — open leads by grade and stage"), pipelineLines(lang, d))...)
 	if len(blocks)+len(body) > maxBlocks {
 		// A big team: pack the reps into as few sections as their text
 		// needs, so the digest stays one message.
 		var lines []string
 		for _, r := range d.Reps {
-			lines = append(append(lines, "*<@"+r.Rep+">*"), repLines(r, d.Until, loc)...)
+			lines = append(append(lines, "*<@"+r.Rep+">*"), repLines(lang, r, d.Until, loc)...)
 		}
-		lines = append(append(lines, "*Pipeline* — open leads by grade and stage"), pipelineLines(d)...)
+		lines = append(append(lines, t("*Pipeline* — open leads by grade and stage")), pipelineLines(lang, d)...)
 		body = chunks(lines[0], lines[1:])
 		if len(blocks)+len(body) > maxBlocks {
-			body = append(body[:maxBlocks-len(blocks)-1], section("_…and more: each rep's pipeline is in `/lead list @rep`._"))
+			body = append(body[:maxBlocks-len(blocks)-1], section(t("_…and more: each rep's pipeline is in `/lead list @rep`._")))
 		}
 	}
 	return append(blocks, body...)
 }
 
-func repLines(r salesbot.RepDigest, now time.Time, loc *time.Location) []string {
+func repLines(lang i18n.Lang, r salesbot.RepDigest, now time.Time, loc *time.Location) []string {
+	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	var lines []string
 	add := func(label string, changes []salesbot.Change, item func(salesbot.Change) string) {
 		if len(changes) == 0 {
@@ -77,36 +80,36 @@ func repLines(r salesbot.RepDigest, now time.Time, loc *time.Location) []string 
 		lines = append(lines, fmt.Sprintf("%s (%d): %s", label, len(changes), strings.Join(items, ", ")))
 	}
 	company := func(c salesbot.Change) string { return esc(c.Company) }
-	add(":handshake: Visits", r.Visits, func(c salesbot.Change) string {
+	add(t(":handshake: Visits"), r.Visits, func(c salesbot.Change) string {
 		kind, _, _ := strings.Cut(c.Reason, ":")
-		return fmt.Sprintf("%s (%s)", esc(c.Company), kind)
+		return fmt.Sprintf("%s (%s)", esc(c.Company), word(lang, kind))
 	})
-	add(":new: New leads", r.NewLeads, company)
-	add(":arrow_up: Up", r.Upgrades, func(c salesbot.Change) string { return fmt.Sprintf("%s %s→%s", esc(c.Company), c.From, c.To) })
-	add(":arrow_down: Down", r.Downgrades, func(c salesbot.Change) string { return fmt.Sprintf("%s %s→%s", esc(c.Company), c.From, c.To) })
-	add(":arrow_right: Stage moves", r.StageMoves, func(c salesbot.Change) string {
-		return fmt.Sprintf("%s %s→%s", esc(c.Company), salesbot.Stage(c.From).Name(), salesbot.Stage(c.To).Name())
+	add(t(":new: New leads"), r.NewLeads, company)
+	add(t(":arrow_up: Up"), r.Upgrades, func(c salesbot.Change) string { return fmt.Sprintf("%s %s→%s", esc(c.Company), c.From, c.To) })
+	add(t(":arrow_down: Down"), r.Downgrades, func(c salesbot.Change) string { return fmt.Sprintf("%s %s→%s", esc(c.Company), c.From, c.To) })
+	add(t(":arrow_right: Stage moves"), r.StageMoves, func(c salesbot.Change) string {
+		return fmt.Sprintf("%s %s→%s", esc(c.Company), word(lang, salesbot.Stage(c.From).Name()), word(lang, salesbot.Stage(c.To).Name()))
 	})
-	add(":trophy: Won", r.Won, company)
-	add(":x: Lost", r.Lost, company)
+	add(t(":trophy: Won"), r.Won, company)
+	add(t(":x: Lost"), r.Lost, company)
 	if len(r.Overdue) > 0 {
 		items := make([]string, len(r.Overdue))
 		for i, o := range r.Overdue {
-			items[i] = fmt.Sprintf("%s (%s, %s)", esc(o.Lead.Company), o.Lead.Grade, overdueBy(now.Add(-o.By), now, loc))
+			items[i] = fmt.Sprintf("%s (%s, %s)", esc(o.Lead.Company), o.Lead.Grade, overdueBy(lang, now.Add(-o.By), now, loc))
 		}
-		lines = append(lines, fmt.Sprintf(":red_circle: Overdue (%d): %s", len(items), strings.Join(items, ", ")))
+		lines = append(lines, t(":red_circle: Overdue (%d): %s", len(items), strings.Join(items, ", ")))
 	}
 	if len(r.Untouched) > 0 {
 		items := make([]string, len(r.Untouched))
 		for i, l := range r.Untouched {
 			items[i] = fmt.Sprintf("%s (%s)", esc(l.Company), l.Grade)
 		}
-		lines = append(lines, fmt.Sprintf(":hourglass: A/B leads not touched within their cadence (%d): %s", len(items), strings.Join(items, ", ")))
+		lines = append(lines, t(":hourglass: A/B leads not touched within their cadence (%d): %s", len(items), strings.Join(items, ", ")))
 	}
 	for _, lr := range r.Risks {
 		msgs := make([]string, len(lr.Risks))
 		for i, risk := range lr.Risks {
-			msgs[i] = esc(risk.Message)
+			msgs[i] = esc(riskMessage(lang, risk))
 		}
 		lines = append(lines, fmt.Sprintf(":warning: *%s* (%s): %s", esc(lr.Lead.Company), lr.Lead.Grade, strings.Join(msgs, " ")))
 	}
@@ -115,14 +118,14 @@ func repLines(r salesbot.RepDigest, now time.Time, loc *time.Location) []string 
 
 // overdueBy says how many calendar days ago, for the reader, a follow-up
 // fell due; the reminders count the same way.
-func overdueBy(due, now time.Time, loc *time.Location) string {
+func overdueBy(lang i18n.Lang, due, now time.Time, loc *time.Location) string {
 	if n := daysBetween(due, now, loc); n >= 1 {
-		return fmt.Sprintf("%d day%s", n, plural(n))
+		return i18n.T(lang, "%d day%s", n, plural(n))
 	}
-	return "since today"
+	return i18n.T(lang, "since today")
 }
 
-func pipelineLines(d salesbot.Digest) []string {
+func pipelineLines(lang i18n.Lang, d salesbot.Digest) []string {
 	var lines []string
 	for _, g := range salesbot.Grades {
 		byStage := d.Pipeline[g]
@@ -130,7 +133,7 @@ func pipelineLines(d salesbot.Digest) []string {
 		total := 0
 		for _, st := range salesbot.Stages {
 			if n := byStage[st]; n > 0 {
-				parts = append(parts, fmt.Sprintf("%s %d", st.Name(), n))
+				parts = append(parts, fmt.Sprintf("%s %d", word(lang, st.Name()), n))
 				total += n
 			}
 		}
@@ -139,7 +142,7 @@ func pipelineLines(d salesbot.Digest) []string {
 		}
 	}
 	if len(lines) == 0 {
-		lines = append(lines, "No open leads.")
+		lines = append(lines, i18n.T(lang, "No open leads."))
 	}
 	return lines
 }
@@ -157,5 +160,5 @@ func (h *Handler) digestNow(ctx context.Context, r request) (*slack.Msg, error) 
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}
-	return ephemeral(digestTitle(d, r.loc), digestBlocks(d, r.loc)...), nil
+	return ephemeral(digestTitle(r.lang, d, r.loc), digestBlocks(r.lang, d, r.loc)...), nil
 }

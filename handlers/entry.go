@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // RequestBudget is how long a command may take before it is answered: well
@@ -23,9 +24,10 @@ const RequestBudget = 2500 * time.Millisecond
 func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
 	ctx, cancel := context.WithTimeout(ctx, RequestBudget)
 	defer cancel()
+	ctx, lang := h.withLang(ctx, cmd.TeamID, cmd.UserID)
 	msg, err := h.command(ctx, cmd)
 	if err != nil {
-		return h.errorReply(ctx, err)
+		return h.errorReply(ctx, lang, err)
 	}
 	return msg
 }
@@ -50,7 +52,8 @@ func (h *Handler) command(ctx context.Context, cmd slack.SlashCommand) (*slack.M
 	case "salesbot":
 		return h.admin(ctx, cmd, toks)
 	}
-	return ephemeral(fmt.Sprintf(":warning: I don't know the command %s.\n%s", esc(cmd.Command), help)), nil
+	lang := langIn(ctx)
+	return ephemeral(i18n.T(lang, ":warning: I don't know the command %s.\n%s", esc(cmd.Command), i18n.T(lang, help))), nil
 }
 
 // Interaction answers a click or a form submission and returns the body of
@@ -60,6 +63,7 @@ func (h *Handler) command(ctx context.Context, cmd slack.SlashCommand) (*slack.M
 func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse {
 	ctx, cancel := context.WithTimeout(ctx, RequestBudget)
 	defer cancel()
+	ctx, _ = h.withLang(ctx, cb.Team.ID, cb.User.ID)
 	switch cb.Type {
 	case slack.InteractionTypeViewSubmission:
 		return h.submit(ctx, cb)
@@ -91,18 +95,18 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 		return fmt.Errorf("home for %s: %w", user, err)
 	}
 	now := h.now()
-	blocks := []slack.Block{section(":wave: *Your follow-ups*")}
+	blocks := []slack.Block{section(r.T(":wave: *Your follow-ups*"))}
 	if due := dueLeads(leads, h.cadence, now, r.loc); len(due) > 0 {
 		lines := make([]string, len(due))
 		for i, l := range due {
-			lines[i] = followupLine(l, h.cadence, now, r.loc)
+			lines[i] = followupLine(r.lang, l, h.cadence, now, r.loc)
 		}
-		blocks = append(blocks, chunks(fmt.Sprintf("%d due today or overdue", len(due)), lines)...)
+		blocks = append(blocks, chunks(r.T("%d due today or overdue", len(due)), lines)...)
 	} else {
-		blocks = append(blocks, section(":sunny: Nothing is due today."))
+		blocks = append(blocks, section(r.T(":sunny: Nothing is due today.")))
 	}
 	blocks = append(blocks, slack.NewDividerBlock())
-	blocks = append(blocks, pipeline{title: "Your pipeline", leads: leads, cadence: h.cadence, now: now, loc: r.loc}.blocks()...)
+	blocks = append(blocks, pipeline{title: r.T("Your pipeline"), leads: leads, cadence: h.cadence, now: now, loc: r.loc, lang: r.lang}.blocks()...)
 	if r.actor.Manager {
 		all, err := h.store.AllLeads(ctx, team)
 		if err != nil {
@@ -110,21 +114,21 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 		}
 		d := salesbot.BuildDigest(nil, all, now, now, h.cadence)
 		blocks = append(blocks, slack.NewDividerBlock())
-		blocks = append(blocks, chunks("*Team* — open leads by grade and stage", pipelineLines(d))...)
+		blocks = append(blocks, chunks(r.T("*Team* — open leads by grade and stage"), pipelineLines(r.lang, d))...)
 		var overdue []string
 		for _, rep := range d.Reps {
 			if len(rep.Overdue)+len(rep.Untouched) > 0 {
-				overdue = append(overdue, fmt.Sprintf("<@%s>: %d overdue, %d A/B untouched", rep.Rep, len(rep.Overdue), len(rep.Untouched)))
+				overdue = append(overdue, r.T("<@%s>: %d overdue, %d A/B untouched", rep.Rep, len(rep.Overdue), len(rep.Untouched)))
 			}
 		}
 		if len(overdue) > 0 {
-			blocks = append(blocks, chunks("*Slipping*", overdue)...)
+			blocks = append(blocks, chunks(r.T("*Slipping*"), overdue)...)
 		}
 	}
 	blocks = append(blocks, slack.NewDividerBlock(),
-		contextLine("Type `/lead new <company>` to register a lead, `/visit <company> notes` after a visit, `/salesbot help` for everything."))
+		contextLine(r.T("Type `/lead new <company>` to register a lead, `/visit <company> notes` after a visit, `/salesbot help` for everything.")))
 	if len(blocks) > maxHomeBlocks {
-		blocks = append(blocks[:maxHomeBlocks-1], contextLine("…more with `/lead list`."))
+		blocks = append(blocks[:maxHomeBlocks-1], contextLine(r.T("…more with `/lead list`.")))
 	}
 	view := slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}
 	if _, err := h.slack.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: user, View: view}); err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"salesbot"
 	"salesbot/directory"
+	"salesbot/i18n"
 )
 
 // Slack is the part of the Slack Web API the handlers call; *slack.Client
@@ -44,6 +45,10 @@ type Store interface {
 	// MessageHandled records a note on one lead of a message ("" only reads)
 	// and returns the message's leads and notes so far.
 	MessageHandled(ctx context.Context, team, channel, ts, leadID, note string) ([]string, map[string]string, error)
+	// SetLang records the language a user chose ("" forgets it); Lang
+	// returns it, "" when they chose none.
+	SetLang(ctx context.Context, team, user, lang string) error
+	Lang(ctx context.Context, team, user string) (string, error)
 }
 
 // Responder posts to an interaction's response_url, which is how a button
@@ -144,7 +149,11 @@ type request struct {
 	actor   salesbot.Actor
 	channel string
 	loc     *time.Location
+	lang    i18n.Lang
 }
+
+// T words a message for the person who asked.
+func (r request) T(format string, args ...any) string { return i18n.T(r.lang, format, args...) }
 
 func (h *Handler) request(ctx context.Context, team, user, channel string) (request, error) {
 	manager, err := h.isManager(ctx, team, user)
@@ -155,7 +164,51 @@ func (h *Handler) request(ctx context.Context, team, user, channel string) (requ
 		team: team, channel: channel,
 		actor: salesbot.Actor{User: user, Manager: manager},
 		loc:   h.people.Location(ctx, user),
+		lang:  h.langOf(ctx, team, user),
 	}, nil
+}
+
+// asked remembers, for the rest of a request, the language of the person
+// who made it, so that it is looked up once.
+type asked struct {
+	team, user string
+	lang       i18n.Lang
+}
+
+type askedKey struct{}
+
+// withLang looks up the language of the person making a request and keeps
+// it in ctx.
+func (h *Handler) withLang(ctx context.Context, team, user string) (context.Context, i18n.Lang) {
+	lang := h.langOf(ctx, team, user)
+	return context.WithValue(ctx, askedKey{}, asked{team: team, user: user, lang: lang}), lang
+}
+
+// langIn is the language of the person making the request in ctx (see
+// withLang), English when none is known.
+func langIn(ctx context.Context) i18n.Lang {
+	if a, ok := ctx.Value(askedKey{}).(asked); ok {
+		return a.lang
+	}
+	return i18n.En
+}
+
+// langOf is the language to speak to a user in: the one they chose with
+// /salesbot lang, else the one of their Slack locale. A store that cannot
+// answer leaves the locale to decide.
+func (h *Handler) langOf(ctx context.Context, team, user string) i18n.Lang {
+	if a, ok := ctx.Value(askedKey{}).(asked); ok && a.team == team && a.user == user {
+		return a.lang
+	}
+	if team != "" && user != "" {
+		chosen, err := h.store.Lang(ctx, team, user)
+		if err != nil {
+			h.log.WarnContext(ctx, "language choice", "user", user, "err", err)
+		} else if lang, ok := i18n.Parse(chosen); ok {
+			return lang
+		}
+	}
+	return i18n.FromLocale(h.people.Lookup(ctx, user).Locale)
 }
 
 func (h *Handler) isManager(ctx context.Context, team, user string) (bool, error) {
@@ -184,26 +237,42 @@ func (h *Handler) allManagers(ctx context.Context, team string) ([]string, error
 // errorReply turns an error into the ephemeral message its user sees. This is
 // the one place where error codes become words; internal failures are
 // logged, never shown.
-func (h *Handler) errorReply(ctx context.Context, err error) *slack.Msg {
-	return ephemeral(h.errorText(ctx, err))
+func (h *Handler) errorReply(ctx context.Context, lang i18n.Lang, err error) *slack.Msg {
+	return ephemeral(h.errorText(ctx, lang, err))
 }
 
-func (h *Handler) errorText(ctx context.Context, err error) string {
+func (h *Handler) errorText(ctx context.Context, lang i18n.Lang, err error) string {
 	switch salesbot.ErrorCode(err) {
 	case salesbot.EINVALID, salesbot.ENOTFOUND, salesbot.ECONFLICT:
-		return ":warning: " + salesbot.ErrorMessage(err)
+		return ":warning: " + errorMessage(lang, err)
 	case salesbot.EFORBIDDEN:
-		return ":no_entry: " + salesbot.ErrorMessage(err)
+		return ":no_entry: " + errorMessage(lang, err)
 	case salesbot.EUNAVAILABLE:
 		h.log.WarnContext(ctx, "store unavailable", "err", err)
-		return ":hourglass: salesbot can't reach its database right now. Please try again in a moment."
+		return i18n.T(lang, ":hourglass: salesbot can't reach its database right now. Please try again in a moment.")
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		h.log.WarnContext(ctx, "request timed out", "err", err)
-		return ":hourglass: That took too long. Please try again in a moment."
+		return i18n.T(lang, ":hourglass: That took too long. Please try again in a moment.")
 	}
 	h.log.ErrorContext(ctx, "request failed", "err", err)
-	return ":warning: " + salesbot.ErrorMessage(err)
+	return ":warning: " + errorMessage(lang, err)
+}
+
+// errorMessage is salesbot.ErrorMessage in the reader's language: a domain
+// error is worded again from its format, with the domain's terms among its
+// arguments translated.
+func errorMessage(lang i18n.Lang, err error) string {
+	var e *salesbot.Error
+	switch {
+	case err == nil:
+		return ""
+	case !errors.As(err, &e):
+		return i18n.T(lang, "Something went wrong on our side. Please try again in a moment.")
+	case e.Format != "":
+		return i18n.TTerms(lang, e.Format, e.Args...)
+	}
+	return e.Message
 }
 
 // ephemeral is a reply only the person who asked sees.

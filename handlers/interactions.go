@@ -3,15 +3,16 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"html"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // Action IDs of the buttons and menus the bot puts in messages.
@@ -39,13 +40,13 @@ func (h *Handler) submit(ctx context.Context, cb slack.InteractionCallback) *sla
 		if errors.As(err, &fe) {
 			block = fe.block
 		}
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: h.plainMessage(ctx, h.errorText(ctx, err))})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{block: h.plainMessage(ctx, h.errorText(ctx, langIn(ctx), err))})
 	}
 	if msg != nil {
-		user, team := cb.User.ID, cb.Team.ID
+		user, team, lang := cb.User.ID, cb.Team.ID, langIn(ctx)
 		h.later(ctx, "confirm "+cb.View.CallbackID, func(ctx context.Context) error {
 			if meta.Message != "" {
-				note := fmt.Sprintf(":white_check_mark: %s by <@%s>.", handledAs(cb.View.CallbackID), user)
+				note := i18n.T(lang, ":white_check_mark: %s by <@%s>.", handledAs(lang, cb.View.CallbackID), user)
 				if err := h.reminderHandled(ctx, team, meta.Channel, meta.Message, meta.Lead, note); err != nil {
 					h.log.WarnContext(ctx, "redraw reminder", "err", err)
 				}
@@ -57,11 +58,11 @@ func (h *Handler) submit(ctx context.Context, cb slack.InteractionCallback) *sla
 }
 
 // handledAs says what a form submitted from a reminder did.
-func handledAs(callbackID string) string {
+func handledAs(lang i18n.Lang, callbackID string) string {
 	if callbackID == cbLeadGrade {
-		return "Regraded"
+		return i18n.T(lang, "Regraded")
 	}
-	return "Visit logged"
+	return i18n.T(lang, "Visit logged")
 }
 
 // plainMessage turns a reply into the plain text a modal's error line
@@ -246,7 +247,8 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 		value = a.SelectedOption.Value
 	}
 	parts := strings.Split(value, "|")
-	if view, ok := buttonForm(cb, a.ActionID, parts); ok {
+	lang := langIn(ctx)
+	if view, ok := buttonForm(lang, cb, a.ActionID, parts); ok {
 		// The button carries the company, so the form opens before any
 		// look-up, while the trigger is fresh.
 		if _, err := h.openModal(ctx, cb.TriggerID, view); err != nil {
@@ -257,7 +259,7 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 	h.later(ctx, "action "+a.ActionID, func(ctx context.Context) error {
 		msg, replace, err := h.action(ctx, cb, a.ActionID, parts)
 		if err != nil {
-			msg, replace = ephemeral(h.errorText(ctx, err)), false
+			msg, replace = ephemeral(h.errorText(ctx, lang, err)), false
 		}
 		if msg == nil || cb.ResponseURL == "" {
 			return nil
@@ -270,9 +272,9 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 
 // buttonForm returns the form a button opens, if it opens one. Forms opened
 // from a reminder remember it, to redraw it once submitted.
-func buttonForm(cb slack.InteractionCallback, actionID string, parts []string) (slack.ModalViewRequest, bool) {
+func buttonForm(lang i18n.Lang, cb slack.InteractionCallback, actionID string, parts []string) (slack.ModalViewRequest, bool) {
 	if actionID == actionReject && len(parts) == 1 {
-		return rejectModal(cb.Channel.ID, parts[0]), true
+		return rejectModal(lang, cb.Channel.ID, parts[0]), true
 	}
 	if len(parts) != 2 {
 		return slack.ModalViewRequest{}, false
@@ -281,11 +283,11 @@ func buttonForm(cb slack.InteractionCallback, actionID string, parts []string) (
 	var view slack.ModalViewRequest
 	switch actionID {
 	case actionVisitOpen, actionReminderVisit:
-		view = visitModal(channel, company, "")
+		view = visitModal(lang, channel, company, "")
 	case actionStanceOpen:
-		view = stanceModal(channel, company, "")
+		view = stanceModal(lang, channel, company, "")
 	case actionReminderRegrade:
-		view = gradeModal(channel, company)
+		view = gradeModal(lang, channel, company)
 	default:
 		return slack.ModalViewRequest{}, false
 	}
@@ -310,9 +312,9 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 		if err != nil {
 			return nil, false, err
 		}
-		view := visitModal(channel, l.Company, "")
+		view := visitModal(r.lang, channel, l.Company, "")
 		if actionID == actionStanceOpen {
-			view = stanceModal(channel, l.Company, "")
+			view = stanceModal(r.lang, channel, l.Company, "")
 		}
 		_, err = h.openModal(ctx, cb.TriggerID, view)
 		return nil, false, err
@@ -328,7 +330,7 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 		if salesbot.ErrorCode(err) == salesbot.EINVALID && actionID == actionGradeButton {
 			l, lerr := h.store.Lead(ctx, r.team, parts[0])
 			if lerr == nil && l.Grade == g { // the default grade, confirmed
-				return ephemeral(fmt.Sprintf(":white_check_mark: *%s* stays graded *%s*.", esc(l.Company), g)), true, nil
+				return ephemeral(r.T(":white_check_mark: *%s* stays graded *%s*.", esc(l.Company), g)), true, nil
 			}
 		}
 		return msg, actionID == actionGradeButton, err
@@ -356,7 +358,7 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 		if err != nil {
 			return nil, false, err
 		}
-		return ephemeral(msg.Text + fmt.Sprintf(" (decided by <@%s>)", r.actor.User)), true, nil
+		return ephemeral(msg.Text + r.T(" (decided by <@%s>)", r.actor.User)), true, nil
 	case actionKeep:
 		if len(parts) != 2 || !r.actor.Manager {
 			return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers decide who keeps a lead.")
@@ -366,9 +368,10 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 			return nil, false, err
 		}
 		h.later(ctx, "notify keep", func(ctx context.Context) error {
-			return h.notify(ctx, parts[1], fmt.Sprintf(":lock: <@%s> decided *%s* stays with <@%s>.", r.actor.User, esc(l.Company), l.Owner))
+			lang := h.langOf(ctx, r.team, parts[1])
+			return h.notify(ctx, parts[1], i18n.T(lang, ":lock: <@%s> decided *%s* stays with <@%s>.", r.actor.User, esc(l.Company), l.Owner))
 		})
-		return ephemeral(fmt.Sprintf(":lock: *%s* stays with <@%s> (decided by <@%s>).", esc(l.Company), l.Owner, r.actor.User)), true, nil
+		return ephemeral(r.T(":lock: *%s* stays with <@%s> (decided by <@%s>).", esc(l.Company), l.Owner, r.actor.User)), true, nil
 	case actionApprove:
 		// Every manager's copy is redrawn; nothing to answer here.
 		_, err := h.decideApproval(ctx, r, parts[0], true, "")
@@ -397,26 +400,29 @@ func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack
 	if len(managers) == 0 {
 		return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "No manager is set up yet to decide. Ask your admin to set SALESBOT_MANAGERS.")
 	}
-	touch := "never touched"
-	if !l.LastTouch.IsZero() {
-		touch = "last touched " + ago(l.LastTouch, h.now(), r.loc)
+	now := h.now()
+	request := func(lang i18n.Lang, loc *time.Location) (string, []slack.Block) {
+		touch := i18n.T(lang, "never touched")
+		if !l.LastTouch.IsZero() {
+			touch = i18n.T(lang, "last touched %s", ago(lang, l.LastTouch, now, loc))
+		}
+		text := i18n.T(lang, ":raising_hand: <@%s> asks for *%s*, <@%s>'s lead (grade %s, %s, %s). The first to register owns a lead; whoever reached the decision maker deserves it.\n%s",
+			r.actor.User, esc(l.Company), l.Owner, l.Grade, word(lang, l.Stage.Name()), touch, deciderContact(lang, l))
+		value := l.ID + "|" + r.actor.User
+		return text, []slack.Block{section(text), slack.NewActionBlock("lead_request_decision",
+			slack.NewButtonBlockElement(actionAssignTo, value, plain(i18n.T(lang, "Assign to requester"))).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionKeep, value, plain(i18n.T(lang, "Keep with owner"))))}
 	}
-	text := fmt.Sprintf(":raising_hand: <@%s> asks for *%s*, <@%s>'s lead (grade %s, %s, %s). The first to register owns a lead; whoever reached the decision maker deserves it.\n%s",
-		r.actor.User, esc(l.Company), l.Owner, l.Grade, l.Stage.Name(), touch, deciderContact(l))
-	value := l.ID + "|" + r.actor.User
-	blocks := []slack.Block{section(text), slack.NewActionBlock("lead_request_decision",
-		slack.NewButtonBlockElement(actionAssignTo, value, plain("Assign to requester")).WithStyle(slack.StylePrimary),
-		slack.NewButtonBlockElement(actionKeep, value, plain("Keep with owner")))}
-	if h.notifyManagers(ctx, managers, text, blocks...) == 0 {
+	if h.notifyManagers(ctx, r.team, managers, request) == 0 {
 		return nil, false, salesbot.Errorf(salesbot.EINTERNAL, "I could not reach any manager just now. Please try again in a moment.")
 	}
-	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company))), true, nil
+	return ephemeral(r.T(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company))), true, nil
 }
 
 // deciderContact says how far the owner got with the people who decide: the
 // economic buyer and anyone recorded as decision maker or approver (DOMAIN.md
 // §6: the deeper contact with the decision maker wins).
-func deciderContact(l *salesbot.Lead) string {
+func deciderContact(lang i18n.Lang, l *salesbot.Lead) string {
 	var parts []string
 	for _, s := range l.Stakeholders {
 		if s.Role != salesbot.RoleEconomicBuyer && s.DecisionRole != salesbot.DecisionMaker && s.DecisionRole != salesbot.DecisionApprover {
@@ -426,10 +432,10 @@ func deciderContact(l *salesbot.Lead) string {
 		if depth == "" {
 			depth = salesbot.DepthNone
 		}
-		parts = append(parts, fmt.Sprintf("*%s* (%s): %s contact", esc(s.Name), s.Role.Name(), depth))
+		parts = append(parts, i18n.T(lang, "*%s* (%s): %s contact", esc(s.Name), word(lang, s.Role.Name()), word(lang, string(depth))))
 	}
 	if len(parts) == 0 {
-		return fmt.Sprintf("<@%s> has recorded no economic buyer or decision maker here yet.", l.Owner)
+		return i18n.T(lang, "<@%s> has recorded no economic buyer or decision maker here yet.", l.Owner)
 	}
-	return fmt.Sprintf("<@%s>'s contact with who decides: %s.", l.Owner, strings.Join(parts, "; "))
+	return i18n.T(lang, "<@%s>'s contact with who decides: %s.", l.Owner, strings.Join(parts, "; "))
 }

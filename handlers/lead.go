@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 const leadUsage = "*/lead* — your leads\n" +
@@ -26,7 +27,7 @@ const leadUsage = "*/lead* — your leads\n" +
 // lead runs `/lead <sub> …`.
 func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 {
-		return h.openModal(ctx, cmd.TriggerID, newLeadModal(cmd.ChannelID, ""))
+		return h.openModal(ctx, cmd.TriggerID, newLeadModal(langIn(ctx), cmd.ChannelID, ""))
 	}
 	sub, args := strings.ToLower(toks[0].Text), toks[1:]
 	if toks[0].Quoted {
@@ -35,7 +36,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	// A sub-command alone opens its form, before any look-up: the trigger
 	// lives three seconds.
 	if len(args) == 0 {
-		if m, ok := modalFor(sub, cmd.ChannelID); ok {
+		if m, ok := modalFor(langIn(ctx), sub, cmd.ChannelID); ok {
 			return h.openModal(ctx, cmd.TriggerID, m)
 		}
 	}
@@ -111,7 +112,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			return h.setFact(ctx, r, l.ID, k, salesbot.JoinTokens(rest[1:]))
 		})
 	case "help":
-		return ephemeral(leadUsage), nil
+		return ephemeral(r.T(leadUsage)), nil
 	}
 	// `/lead Acme` shows Acme's card, when Acme is a lead.
 	if l, _, err := h.findLead(ctx, r, toks, "/lead show <company>"); err == nil {
@@ -119,7 +120,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	} else if code := salesbot.ErrorCode(err); code != salesbot.ENOTFOUND && code != salesbot.EINVALID {
 		return nil, err
 	}
-	return ephemeral(fmt.Sprintf(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), leadUsage)), nil
+	return ephemeral(r.T(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), r.T(leadUsage))), nil
 }
 
 // withLead resolves the company at the start of args and runs fn on it.
@@ -179,25 +180,25 @@ func (h *Handler) createLead(ctx context.Context, r request, company string, gra
 	} else if err != nil {
 		return nil, fmt.Errorf("create lead: %w", err)
 	}
-	text := fmt.Sprintf(":white_check_mark: *%s* is your lead now, graded *%s* (%s). First touch %s.",
-		esc(l.Company), l.Grade, l.Grade.Meaning(), dueIn(l.Due, now, r.loc))
+	text := r.T(":white_check_mark: *%s* is your lead now, graded *%s* (%s). First touch %s.",
+		esc(l.Company), l.Grade, word(r.lang, l.Grade.Meaning()), dueIn(r.lang, l.Due, now, r.loc))
 	blocks := []slack.Block{section(text)}
 	if similar := h.similarLeads(ctx, r.team, l); len(similar) > 0 {
-		blocks = append(blocks, contextLine(":mag: Similar names are registered already: "+strings.Join(similar, ", ")+
-			". If one is the same company, close this one with `/lead lost "+esc(quoteName(l.Company))+" duplicate` and ask a manager for the other."))
+		blocks = append(blocks, contextLine(r.T(":mag: Similar names are registered already: %s. If one is the same company, close this one with `/lead lost %s duplicate` and ask a manager for the other.",
+			strings.Join(similar, ", "), esc(quoteName(l.Company)))))
 	}
 	if !graded {
 		blocks = append(blocks,
-			contextLine("How soon can it close? Pick the grade; it sets how often you are reminded."),
-			slack.NewActionBlock("lead_new_grade", gradeButtons(l)...))
+			contextLine(r.T("How soon can it close? Pick the grade; it sets how often you are reminded.")),
+			slack.NewActionBlock("lead_new_grade", gradeButtons(r.lang, l)...))
 	}
 	return ephemeral(text, blocks...), nil
 }
 
-func gradeButtons(l *salesbot.Lead) []slack.BlockElement {
+func gradeButtons(lang i18n.Lang, l *salesbot.Lead) []slack.BlockElement {
 	var buttons []slack.BlockElement
 	for _, g := range salesbot.Grades {
-		b := slack.NewButtonBlockElement(actionGradeButton, l.ID+"|"+string(g), plain(string(g)+" · "+g.Meaning()))
+		b := slack.NewButtonBlockElement(actionGradeButton, l.ID+"|"+string(g), plain(string(g)+" · "+word(lang, g.Meaning())))
 		if g == l.Grade {
 			b = b.WithStyle(slack.StylePrimary)
 		}
@@ -212,16 +213,16 @@ func (h *Handler) alreadyOwned(r request, existing *salesbot.Lead) *slack.Msg {
 	var text string
 	switch {
 	case existing.Stage == salesbot.StageLost:
-		text = fmt.Sprintf(":recycle: *%s* was lost by <@%s> and is back in the pool. A manager can give it to you.", esc(existing.Company), existing.Owner)
+		text = r.T(":recycle: *%s* was lost by <@%s> and is back in the pool. A manager can give it to you.", esc(existing.Company), existing.Owner)
 	case existing.Owner == r.actor.User:
-		text = fmt.Sprintf(":information_source: *%s* is already your lead (grade %s, %s).", esc(existing.Company), existing.Grade, existing.Stage.Name())
+		text = r.T(":information_source: *%s* is already your lead (grade %s, %s).", esc(existing.Company), existing.Grade, word(r.lang, existing.Stage.Name()))
 		return ephemeral(text, section(text))
 	default:
-		text = fmt.Sprintf(":lock: *%s* is already registered: it is <@%s>'s lead since %s (grade %s). The first to register owns a lead; a manager can reassign it.",
+		text = r.T(":lock: *%s* is already registered: it is <@%s>'s lead since %s (grade %s). The first to register owns a lead; a manager can reassign it.",
 			esc(existing.Company), existing.Owner, day(existing.CreatedAt, r.loc), existing.Grade)
 	}
 	return ephemeral(text, section(text), slack.NewActionBlock("lead_request",
-		slack.NewButtonBlockElement(actionLeadRequest, existing.ID, plain("Ask a manager for it"))))
+		slack.NewButtonBlockElement(actionLeadRequest, existing.ID, plain(r.T("Ask a manager for it")))))
 }
 
 // show renders the lead card; reps see only their own leads.
@@ -233,11 +234,11 @@ func (h *Handler) show(ctx context.Context, r request, l *salesbot.Lead) (*slack
 	if err != nil {
 		return nil, fmt.Errorf("show lead %s: %w", l.ID, err)
 	}
-	c := card{lead: l, cadence: h.cadence, now: h.now(), loc: r.loc}
+	c := card{lead: l, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang}
 	if len(visits) > 0 {
 		c.lastVisit = &visits[0]
 	}
-	return ephemeral(l.Company+" — lead card", c.blocks()...), nil
+	return ephemeral(r.T("%s — lead card", l.Company), c.blocks()...), nil
 }
 
 // stakeholderMap places the lead's people in the influence × support
@@ -252,16 +253,17 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 		q    salesbot.Quadrant
 		name string
 	}{
-		{salesbot.QuadrantAngel, "Angels 天使 — high influence, supportive: spend time here"},
-		{salesbot.QuadrantDevil, "Devils 魔鬼 — high influence, opposed: neutralise"},
-		{salesbot.QuadrantSweetheart, "Sweethearts 小甜甜 — low influence, supportive"},
-		{salesbot.QuadrantImp, "Imps 小鬼 — low influence, opposed"},
-		{salesbot.QuadrantNeutral, "Neutral — support 0"},
+		{salesbot.QuadrantAngel, r.T("Angels 天使 — high influence, supportive: spend time here")},
+		{salesbot.QuadrantDevil, r.T("Devils 魔鬼 — high influence, opposed: neutralise")},
+		{salesbot.QuadrantSweetheart, r.T("Sweethearts 小甜甜 — low influence, supportive")},
+		{salesbot.QuadrantImp, r.T("Imps 小鬼 — low influence, opposed")},
+		{salesbot.QuadrantNeutral, r.T("Neutral — support 0")},
 	}
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate("People at "+l.Company, 150)))}
+	title := r.T("People at %s", l.Company)
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(title, 150)))}
 	if len(l.Stakeholders) == 0 {
-		blocks = append(blocks, section("No one recorded yet. Add people with `/stance "+esc(quoteName(l.Company))+" \"Name\" eb high +1`."))
-		return ephemeral("People at "+l.Company, blocks...), nil
+		blocks = append(blocks, section(r.T("No one recorded yet. Add people with `/stance %s \"Name\" eb high +1`.", esc(quoteName(l.Company)))))
+		return ephemeral(title, blocks...), nil
 	}
 	now := h.now()
 	var counts []string
@@ -285,42 +287,42 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 		})
 		lines := make([]string, len(people))
 		for i, s := range people {
-			lines[i] = mapEntry(s, now, r.loc)
+			lines[i] = mapEntry(r.lang, s, now, r.loc)
 		}
 		blocks = append(blocks, chunks(quadrantEmoji(quad.q)+" *"+quad.name+"*", lines)...)
 	}
-	people := fmt.Sprintf("%d people", len(l.Stakeholders))
+	people := r.T("%d people", len(l.Stakeholders))
 	if len(l.Stakeholders) == 1 {
-		people = "1 person"
+		people = r.T("1 person")
 	}
-	summary := contextLine(people + " · " + strings.Join(counts, " · ") + " · update with `/stance`, log who you met with `/visit … met: \"Name\"`")
+	summary := contextLine(r.T("%s · %s · update with `/stance`, log who you met with `/visit … met: \"Name\"`", people, strings.Join(counts, " · ")))
 	blocks = slices.Insert(blocks, 1, slack.Block(summary))
 	if len(blocks) > maxBlocks {
-		blocks = append(blocks[:maxBlocks-1], section("_…and more people than fit here._"))
+		blocks = append(blocks[:maxBlocks-1], section(r.T("_…and more people than fit here._")))
 	}
-	return ephemeral("People at "+l.Company, blocks...), nil
+	return ephemeral(title, blocks...), nil
 }
 
 // mapEntry is one person on the map: who they are in the decision, how well
 // and how lately we know them, and their last change of support.
-func mapEntry(s salesbot.Stakeholder, now time.Time, loc *time.Location) string {
-	who := []string{s.Role.Name()}
+func mapEntry(lang i18n.Lang, s salesbot.Stakeholder, now time.Time, loc *time.Location) string {
+	who := []string{word(lang, s.Role.Name())}
 	if s.DecisionRole != "" {
-		who = append(who, s.DecisionRole.Name())
+		who = append(who, word(lang, s.DecisionRole.Name()))
 	}
-	who = append(who, string(s.Influence)+" influence")
+	who = append(who, i18n.T(lang, "%s influence", word(lang, string(s.Influence))))
 	entry := fmt.Sprintf("• *%s* %s — %s", esc(s.Name), s.Support, strings.Join(who, " · "))
 
-	met := "never met"
+	met := i18n.T(lang, "never met")
 	switch {
 	case !s.LastMet.IsZero():
-		met = "met " + ago(s.LastMet, now, loc)
+		met = i18n.T(lang, "met %s", ago(lang, s.LastMet, now, loc))
 	case s.ContactDepth.Rank() > 0:
-		met = "no meeting logged"
+		met = i18n.T(lang, "no meeting logged")
 	}
-	contact := []string{s.ContactDepth.Name(), met}
+	contact := []string{word(lang, s.ContactDepth.Name()), met}
 	if s.Attitude != "" {
-		contact = append(contact, s.Attitude.Name())
+		contact = append(contact, word(lang, s.Attitude.Name()))
 	}
 	entry += "\n      " + strings.Join(contact, " · ")
 
@@ -329,7 +331,7 @@ func mapEntry(s salesbot.Stakeholder, now time.Time, loc *time.Location) string 
 		if c.To < c.From {
 			arrow = "▼"
 		}
-		entry += fmt.Sprintf("\n      %s %s → %s on %s", arrow, c.From, c.To, day(c.At, loc))
+		entry += i18n.T(lang, "\n      %s %s → %s on %s", arrow, c.From, c.To, day(c.At, loc))
 		if c.Why != "" {
 			entry += " _" + esc(truncate(c.Why, 100)) + "_"
 		}
@@ -365,15 +367,15 @@ func (h *Handler) list(ctx context.Context, r request, args []salesbot.Token) (*
 	var (
 		leads []*salesbot.Lead
 		err   error
-		title = "Your pipeline"
+		title = r.T("Your pipeline")
 	)
 	if all {
-		title = "Team pipeline"
+		title = r.T("Team pipeline")
 		leads, err = h.store.AllLeads(ctx, r.team)
 	} else {
 		leads, err = h.store.LeadsOwnedBy(ctx, r.team, owner)
 		if owner != r.actor.User {
-			title = "Pipeline of <@" + owner + ">"
+			title = r.T("Pipeline of <@%s>", owner)
 		}
 	}
 	if err != nil {
@@ -386,9 +388,9 @@ func (h *Handler) list(ctx context.Context, r request, args []salesbot.Token) (*
 				kept = append(kept, l)
 			}
 		}
-		leads, title = kept, fmt.Sprintf("%s — grade %s", title, grade)
+		leads, title = kept, r.T("%s — grade %s", title, grade)
 	}
-	p := pipeline{title: title, leads: leads, showOwner: all, cadence: h.cadence, now: h.now(), loc: r.loc}
+	p := pipeline{title: title, leads: leads, showOwner: all, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang}
 	return ephemeral(title, p.blocks()...), nil
 }
 
@@ -403,18 +405,18 @@ func (h *Handler) pool(ctx context.Context, r request) (*slack.Msg, error) {
 		return nil, fmt.Errorf("pool: %w", err)
 	}
 	if len(leads) == 0 {
-		return ephemeral("The pool is empty: no lost leads are waiting for a new owner."), nil
+		return ephemeral(r.T("The pool is empty: no lost leads are waiting for a new owner.")), nil
 	}
-	blocks := []slack.Block{section(fmt.Sprintf("*The pool* — %d lost lead%s open to be claimed", len(leads), plural(len(leads))))}
+	blocks := []slack.Block{section(r.T("*The pool* — %d lost lead%s open to be claimed", len(leads), plural(len(leads))))}
 	for _, l := range leads {
-		why := "no reason given"
+		why := r.T("no reason given")
 		if l.LostReason != "" {
 			why = esc(l.LostReason)
 		}
-		line := fmt.Sprintf("*%s* (grade %s) — lost %s by <@%s>: _%s_", esc(l.Company), l.Grade, day(l.ClosedAt, r.loc), l.Owner, why)
-		button := slack.NewButtonBlockElement(actionLeadRequest, l.ID, plain("Ask for it"))
+		line := r.T("*%s* (grade %s) — lost %s by <@%s>: _%s_", esc(l.Company), l.Grade, day(l.ClosedAt, r.loc), l.Owner, why)
+		button := slack.NewButtonBlockElement(actionLeadRequest, l.ID, plain(r.T("Ask for it")))
 		if r.actor.Manager {
-			line += fmt.Sprintf("\nAssign it with `/lead assign %s @rep`.", esc(quoteName(l.Company)))
+			line += r.T("\nAssign it with `/lead assign %s @rep`.", esc(quoteName(l.Company)))
 			button = nil
 		}
 		var accessory *slack.Accessory
@@ -426,7 +428,7 @@ func (h *Handler) pool(ctx context.Context, r request) (*slack.Msg, error) {
 			break
 		}
 	}
-	return ephemeral("The pool", blocks...), nil
+	return ephemeral(r.T("The pool"), blocks...), nil
 }
 
 // maxSimilar bounds how many similar names a new lead's reply lists.

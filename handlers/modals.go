@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // Callback IDs of the modals, and the block IDs of their inputs. Each input's
@@ -68,13 +69,14 @@ func parseMeta(s string) modalMeta {
 	return m
 }
 
-func modal(callbackID, title, submit, channel string, blocks ...slack.Block) slack.ModalViewRequest {
+// modal builds a form; title and submit are words already in lang.
+func modal(lang i18n.Lang, callbackID, title, submit, channel string, blocks ...slack.Block) slack.ModalViewRequest {
 	return slack.ModalViewRequest{
 		Type:            slack.VTModal,
 		CallbackID:      callbackID,
 		Title:           plain(title),
 		Submit:          plain(submit),
-		Close:           plain("Cancel"),
+		Close:           plain(i18n.T(lang, "Cancel")),
 		PrivateMetadata: modalMeta{Channel: channel}.String(),
 		Blocks:          slack.Blocks{BlockSet: blocks},
 	}
@@ -88,8 +90,8 @@ func textInput(block, label, placeholder, initial string, maxLen int, multiline,
 	return in
 }
 
-func selectInput(block, label string, optional bool, initial string, options ...*slack.OptionBlockObject) *slack.InputBlock {
-	el := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Choose"), block, options...)
+func selectInput(lang i18n.Lang, block, label string, optional bool, initial string, options ...*slack.OptionBlockObject) *slack.InputBlock {
+	el := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(i18n.T(lang, "Choose")), block, options...)
 	for _, o := range options {
 		if o.Value == initial {
 			el.InitialOption = o
@@ -110,118 +112,123 @@ func dateInput(block, label string) *slack.InputBlock {
 	return in
 }
 
-func companyInput(initial string) *slack.InputBlock {
-	return textInput(blockCompany, "Company", "Acme Industrial / 华为技术有限公司", initial, salesbot.MaxCompanyLen, false, false)
+func companyInput(lang i18n.Lang, initial string) *slack.InputBlock {
+	return textInput(blockCompany, i18n.T(lang, "Company"), "Acme Industrial / 华为技术有限公司", initial, salesbot.MaxCompanyLen, false, false)
 }
 
-func gradeInput(initial string) *slack.InputBlock {
+func gradeInput(lang i18n.Lang, initial string) *slack.InputBlock {
 	var options []*slack.OptionBlockObject
 	for _, g := range salesbot.Grades {
-		options = append(options, option(string(g), string(g)+" · "+g.Meaning()))
+		options = append(options, option(string(g), string(g)+" · "+word(lang, g.Meaning())))
 	}
-	return selectInput(blockGrade, "Grade", false, initial, options...)
+	return selectInput(lang, blockGrade, i18n.T(lang, "Grade"), false, initial, options...)
 }
 
-func newLeadModal(channel, company string) slack.ModalViewRequest {
-	return modal(cbLeadNew, "New lead", "Register", channel, companyInput(company), gradeInput(string(salesbot.GradeC)))
+func newLeadModal(lang i18n.Lang, channel, company string) slack.ModalViewRequest {
+	return modal(lang, cbLeadNew, i18n.T(lang, "New lead"), i18n.T(lang, "Register"), channel, companyInput(lang, company), gradeInput(lang, string(salesbot.GradeC)))
 }
 
-func visitModal(channel, company string, kind salesbot.VisitKind) slack.ModalViewRequest {
+func visitModal(lang i18n.Lang, channel, company string, kind salesbot.VisitKind) slack.ModalViewRequest {
+	t := func(format string) string { return i18n.T(lang, format) }
 	var kinds []*slack.OptionBlockObject
 	for _, k := range salesbot.VisitKinds {
-		kinds = append(kinds, option(string(k), strings.ToUpper(string(k[:1]))+string(k[1:])))
+		kinds = append(kinds, option(string(k), word(lang, strings.ToUpper(string(k[:1]))+string(k[1:]))))
 	}
 	if kind == "" {
 		kind = salesbot.KindVisit
 	}
 	// Names typed, not picked: /visit opens this before the lead is known,
 	// so there is no list of its people to pick from.
-	met := textInput(blockMet, "People met", "Wang Li, Li Na", "", 500, false, true)
-	met.Hint = plain("Names separated by commas, as recorded with /stance. Each one met is a step deeper in contact.")
-	return modal(cbVisit, "Log a visit", "Log", channel,
-		companyInput(company),
-		dateInput(blockDate, "Date (today if empty)"),
-		selectInput(blockKind, "Kind of touch", true, string(kind), kinds...),
+	met := textInput(blockMet, t("People met"), t("Wang Li, Li Na"), "", 500, false, true)
+	met.Hint = plain(t("Names separated by commas, as recorded with /stance. Each one met is a step deeper in contact."))
+	return modal(lang, cbVisit, t("Log a visit"), t("Log"), channel,
+		companyInput(lang, company),
+		dateInput(blockDate, t("Date (today if empty)")),
+		selectInput(lang, blockKind, t("Kind of touch"), true, string(kind), kinds...),
 		met,
-		textInput(blockNotes, "Notes", "What you learned, the outcome", "", salesbot.MaxTextLen, true, true),
-		textInput(blockNextStep, "Next step", "Send the quote", "", 300, false, true),
-		dateInput(blockNextDate, "Next step date"),
+		textInput(blockNotes, t("Notes"), t("What you learned, the outcome"), "", salesbot.MaxTextLen, true, true),
+		textInput(blockNextStep, t("Next step"), t("Send the quote"), "", 300, false, true),
+		dateInput(blockNextDate, t("Next step date")),
 	)
 }
 
-func stanceModal(channel, company, person string) slack.ModalViewRequest {
+func stanceModal(lang i18n.Lang, channel, company, person string) slack.ModalViewRequest {
+	t := func(format string) string { return i18n.T(lang, format) }
+	w := func(english string) string { return word(lang, english) }
 	var roles, influences, supports, decisionRoles, depths, attitudes []*slack.OptionBlockObject
 	for _, r := range salesbot.Roles {
-		roles = append(roles, option(string(r), r.Name()))
+		roles = append(roles, option(string(r), w(r.Name())))
 	}
 	for _, d := range salesbot.DecisionRoles {
-		decisionRoles = append(decisionRoles, option(string(d), d.Name()+" · "+d.Meaning()))
+		decisionRoles = append(decisionRoles, option(string(d), w(d.Name())+" · "+w(d.Meaning())))
 	}
 	for _, d := range salesbot.ContactDepths {
-		depths = append(depths, option(string(d), d.Name()))
+		depths = append(depths, option(string(d), w(d.Name())))
 	}
 	for _, a := range salesbot.Attitudes {
-		attitudes = append(attitudes, option(string(a), a.Name()+" · "+a.Meaning()))
+		attitudes = append(attitudes, option(string(a), w(a.Name())+" · "+w(a.Meaning())))
 	}
 	for _, i := range salesbot.Influences {
-		influences = append(influences, option(string(i), strings.ToUpper(string(i[:1]))+string(i[1:])))
+		influences = append(influences, option(string(i), w(strings.ToUpper(string(i[:1]))+string(i[1:]))))
 	}
 	for s := salesbot.MaxSupport; s >= salesbot.MinSupport; s-- {
-		supports = append(supports, option(s.String(), s.String()+" · "+s.Meaning()))
+		supports = append(supports, option(s.String(), s.String()+" · "+w(s.Meaning())))
 	}
-	return modal(cbStance, "Stakeholder", "Save", channel,
-		companyInput(company),
-		textInput(blockPerson, "Person", "Wang Li", person, 80, false, false),
-		selectInput(blockRole, "Role", false, "", roles...),
-		selectInput(blockDecisionRole, "Decision role", true, "", decisionRoles...),
-		selectInput(blockInfluence, "Influence", false, "", influences...),
-		selectInput(blockSupport, "Support", false, "", supports...),
-		selectInput(blockDepth, "Contact depth", true, "", depths...),
-		selectInput(blockAttitude, "Attitude to change", true, "", attitudes...),
-		textInput(blockWins, "Personal wins", "Avoid risk, be recognised by the boss, stability", "", 500, true, true),
-		textInput(blockNotes, "Notes", "What they said, what they care about", "", 500, true, true),
+	return modal(lang, cbStance, t("Stakeholder"), t("Save"), channel,
+		companyInput(lang, company),
+		textInput(blockPerson, t("Person"), t("Wang Li"), person, 80, false, false),
+		selectInput(lang, blockRole, t("Role"), false, "", roles...),
+		selectInput(lang, blockDecisionRole, t("Decision role"), true, "", decisionRoles...),
+		selectInput(lang, blockInfluence, t("Influence"), false, "", influences...),
+		selectInput(lang, blockSupport, t("Support"), false, "", supports...),
+		selectInput(lang, blockDepth, t("Contact depth"), true, "", depths...),
+		selectInput(lang, blockAttitude, t("Attitude to change"), true, "", attitudes...),
+		textInput(blockWins, t("Personal wins"), t("Avoid risk, be recognised by the boss, stability"), "", 500, true, true),
+		textInput(blockNotes, t("Notes"), t("What they said, what they care about"), "", 500, true, true),
 	)
 }
 
-func gradeModal(channel, company string) slack.ModalViewRequest {
-	return modal(cbLeadGrade, "Grade a lead", "Save", channel, companyInput(company), gradeInput(""),
-		textInput(blockNotes, "Notes (why this grade)", "", "", 300, true, true))
+func gradeModal(lang i18n.Lang, channel, company string) slack.ModalViewRequest {
+	return modal(lang, cbLeadGrade, i18n.T(lang, "Grade a lead"), i18n.T(lang, "Save"), channel, companyInput(lang, company), gradeInput(lang, ""),
+		textInput(blockNotes, i18n.T(lang, "Notes (why this grade)"), "", "", 300, true, true))
 }
 
 // modalFor returns the form a `/lead <sub>` opens when typed alone.
-func modalFor(sub, channel string) (slack.ModalViewRequest, bool) {
+func modalFor(lang i18n.Lang, sub, channel string) (slack.ModalViewRequest, bool) {
+	t := func(format string) string { return i18n.T(lang, format) }
 	reason := func(label string) *slack.InputBlock {
 		return textInput(blockNotes, label, "", "", 300, true, true)
 	}
+	company := companyInput(lang, "")
 	switch sub {
 	case "new", "add":
-		return newLeadModal(channel, ""), true
+		return newLeadModal(lang, channel, ""), true
 	case "grade":
-		return gradeModal(channel, ""), true
+		return gradeModal(lang, channel, ""), true
 	case "stage":
 		var stages []*slack.OptionBlockObject
 		for _, s := range salesbot.Stages {
-			stages = append(stages, option(string(s), stageText(s)))
+			stages = append(stages, option(string(s), stageText(lang, s)))
 		}
-		return modal(cbLeadStage, "Move a lead", "Move", channel, companyInput(""), selectInput(blockStage, "Stage", false, "", stages...)), true
+		return modal(lang, cbLeadStage, t("Move a lead"), t("Move"), channel, company, selectInput(lang, blockStage, t("Stage"), false, "", stages...)), true
 	case "key", "fact":
 		var facts []*slack.OptionBlockObject
 		for _, k := range salesbot.KeyFacts {
-			facts = append(facts, option(string(k), k.Label()))
+			facts = append(facts, option(string(k), word(lang, k.Label())))
 		}
-		return modal(cbLeadKey, "Key fact", "Save", channel, companyInput(""), selectInput(blockFact, "Key fact", false, "", facts...),
-			textInput(blockNotes, "Notes", "What you learned", "", salesbot.MaxTextLen, true, false)), true
+		return modal(lang, cbLeadKey, t("Key fact"), t("Save"), channel, company, selectInput(lang, blockFact, t("Key fact"), false, "", facts...),
+			textInput(blockNotes, t("Notes"), t("What you learned"), "", salesbot.MaxTextLen, true, false)), true
 	case "won", "win":
-		return modal(cbLeadWon, "Deal won", "Close as won", channel, companyInput("")), true
+		return modal(lang, cbLeadWon, t("Deal won"), t("Close as won"), channel, company), true
 	case "lost", "lose":
-		return modal(cbLeadLost, "Deal lost", "Close as lost", channel, companyInput(""), reason("Notes (why it was lost)")), true
+		return modal(lang, cbLeadLost, t("Deal lost"), t("Close as lost"), channel, company, reason(t("Notes (why it was lost)"))), true
 	case "assign":
-		rep := slack.NewInputBlock(blockRep, plain("Rep"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("Choose a rep"), blockRep))
-		return modal(cbLeadAssign, "Assign a lead", "Assign", channel, companyInput(""), rep), true
+		rep := slack.NewInputBlock(blockRep, plain(t("Rep")), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain(t("Choose a rep")), blockRep))
+		return modal(lang, cbLeadAssign, t("Assign a lead"), t("Assign"), channel, company, rep), true
 	case "show", "card":
-		return modal(cbLeadShow, "Lead card", "Show", channel, companyInput("")), true
+		return modal(lang, cbLeadShow, t("Lead card"), t("Show"), channel, company), true
 	case "map":
-		return modal(cbLeadMap, "Stakeholder map", "Show", channel, companyInput("")), true
+		return modal(lang, cbLeadMap, t("Stakeholder map"), t("Show"), channel, company), true
 	}
 	return slack.ModalViewRequest{}, false
 }

@@ -3,10 +3,12 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // update applies a domain change to a lead and saves it with its history,
@@ -46,8 +48,8 @@ func (h *Handler) regrade(ctx context.Context, r request, id string, g salesbot.
 	if salesbot.Grade(c.To).Rank() > salesbot.Grade(c.From).Rank() {
 		dir = ":arrow_down:"
 	}
-	text := fmt.Sprintf("%s *%s* regraded %s → *%s* (%s). Next touch %s, %s.", dir, esc(l.Company), c.From, c.To,
-		l.Grade.Meaning(), day(l.Due, r.loc), dueIn(l.Due, now, r.loc))
+	text := r.T("%s *%s* regraded %s → *%s* (%s). Next touch %s, %s.", dir, esc(l.Company), c.From, c.To,
+		word(r.lang, l.Grade.Meaning()), day(l.Due, r.loc), dueIn(r.lang, l.Due, now, r.loc))
 	return ephemeral(text), nil
 }
 
@@ -71,7 +73,7 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 	if err != nil {
 		return nil, err
 	}
-	return ephemeral(fmt.Sprintf(":arrow_right: *%s* is at *%s* now.", esc(l.Company), stageText(l.Stage))), nil
+	return ephemeral(r.T(":arrow_right: *%s* is at *%s* now.", esc(l.Company), stageText(r.lang, l.Stage))), nil
 }
 
 func (h *Handler) win(ctx context.Context, r request, id string) (*slack.Msg, error) {
@@ -82,7 +84,7 @@ func (h *Handler) win(ctx context.Context, r request, id string) (*slack.Msg, er
 	if err != nil {
 		return nil, err
 	}
-	return ephemeral(fmt.Sprintf(":trophy: *%s* is won. Well done!", esc(l.Company))), nil
+	return ephemeral(r.T(":trophy: *%s* is won. Well done!", esc(l.Company))), nil
 }
 
 func (h *Handler) lose(ctx context.Context, r request, id, reason string) (*slack.Msg, error) {
@@ -93,11 +95,10 @@ func (h *Handler) lose(ctx context.Context, r request, id, reason string) (*slac
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf(":x: *%s* is lost", esc(l.Company))
 	if l.LostReason != "" {
-		text += " (" + esc(l.LostReason) + ")"
+		return ephemeral(r.T(":x: *%s* is lost (%s). It goes back to the pool, where a manager can reassign it.", esc(l.Company), esc(l.LostReason))), nil
 	}
-	return ephemeral(text + ". It goes back to the pool, where a manager can reassign it."), nil
+	return ephemeral(r.T(":x: *%s* is lost. It goes back to the pool, where a manager can reassign it.", esc(l.Company))), nil
 }
 
 func (h *Handler) assign(ctx context.Context, r request, id, rep string) (*slack.Msg, error) {
@@ -113,17 +114,19 @@ func (h *Handler) assign(ctx context.Context, r request, id, rep string) (*slack
 	}
 	h.later(ctx, "notify assignment", func(ctx context.Context) error {
 		if rep != r.actor.User {
-			if err := h.notify(ctx, rep, fmt.Sprintf(":inbox_tray: <@%s> gave you *%s* (grade %s, %s). `/lead show %s` has its card.",
-				r.actor.User, esc(l.Company), l.Grade, l.Stage.Name(), esc(quoteName(l.Company)))); err != nil {
+			lang := h.langOf(ctx, r.team, rep)
+			if err := h.notify(ctx, rep, i18n.T(lang, ":inbox_tray: <@%s> gave you *%s* (grade %s, %s). `/lead show %s` has its card.",
+				r.actor.User, esc(l.Company), l.Grade, word(lang, l.Stage.Name()), esc(quoteName(l.Company)))); err != nil {
 				return err
 			}
 		}
 		if from != rep && from != r.actor.User {
-			return h.notify(ctx, from, fmt.Sprintf(":outbox_tray: <@%s> reassigned *%s* to <@%s>.", r.actor.User, esc(l.Company), rep))
+			lang := h.langOf(ctx, r.team, from)
+			return h.notify(ctx, from, i18n.T(lang, ":outbox_tray: <@%s> reassigned *%s* to <@%s>.", r.actor.User, esc(l.Company), rep))
 		}
 		return nil
 	})
-	return ephemeral(fmt.Sprintf(":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(l.Company), rep, from)), nil
+	return ephemeral(r.T(":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(l.Company), rep, from)), nil
 }
 
 func (h *Handler) setFact(ctx context.Context, r request, id string, k salesbot.KeyFact, text string) (*slack.Msg, error) {
@@ -134,20 +137,23 @@ func (h *Handler) setFact(ctx context.Context, r request, id string, k salesbot.
 	if err != nil {
 		return nil, err
 	}
-	reply := fmt.Sprintf(":memo: *%s* — %s: %s", esc(l.Company), k.Label(), esc(l.Facts[k].Text))
+	reply := fmt.Sprintf(":memo: *%s* — %s: %s", esc(l.Company), word(r.lang, k.Label()), esc(l.Facts[k].Text))
 	if gaps := l.UnknownFacts(); len(gaps) > 0 {
-		reply += "\nStill unknown: " + factLabels(gaps) + "."
+		reply += r.T("\nStill unknown: %s.", factLabels(r.lang, gaps))
 	} else {
-		reply += "\nAll six key facts are known."
+		reply += r.T("\nAll six key facts are known.")
 	}
 	return ephemeral(reply), nil
 }
 
-// notifyManagers sends every manager the same message and returns how many
-// it reached; a failure to reach one is logged and does not stop the rest.
-func (h *Handler) notifyManagers(ctx context.Context, managers []string, text string, blocks ...slack.Block) int {
+// notifyManagers sends every manager the message render words in their
+// language and returns how many it reached; a failure to reach one is
+// logged and does not stop the rest.
+func (h *Handler) notifyManagers(ctx context.Context, team string, managers []string, render func(i18n.Lang, *time.Location) (string, []slack.Block)) int {
 	reached := 0
 	for _, m := range managers {
+		p := h.people.Lookup(ctx, m)
+		text, blocks := render(h.langOf(ctx, team, m), p.Loc)
 		if err := h.notify(ctx, m, text, blocks...); err != nil {
 			h.log.WarnContext(ctx, "manager not reached", "manager", m, "err", err)
 			continue

@@ -9,6 +9,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // Action IDs of a reminder's buttons; each value is "<lead>|<company>" or,
@@ -27,15 +28,16 @@ const leadsPerReminder = 12
 // are many) and remembers what each message holds, so a click can redraw
 // it. It implements scheduler.Notifier.
 func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead) error {
+	lang := h.langOf(ctx, team, owner)
 	for start := 0; start < len(leads); start += leadsPerReminder {
 		part := leads[start:min(start+leadsPerReminder, len(leads))]
 		blocks, err := h.reminderBlocks(ctx, team, owner, part, nil)
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("Follow-up due: %s", part[0].Company)
+		text := i18n.T(lang, "Follow-up due: %s", part[0].Company)
 		if len(part) > 1 {
-			text = fmt.Sprintf("%d follow-ups due", len(part))
+			text = i18n.T(lang, "%d follow-ups due", len(part))
 		}
 		channel, ts, err := h.slack.PostMessageContext(ctx, owner, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 		if err != nil {
@@ -56,42 +58,43 @@ func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*sales
 // reminderBlocks renders the leads of a reminder; done holds, by lead ID,
 // what was done about a lead, shown instead of its buttons.
 func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads []*salesbot.Lead, done map[string]string) ([]slack.Block, error) {
-	now, loc := h.now(), h.people.Location(ctx, owner)
+	now, loc, lang := h.now(), h.people.Location(ctx, owner), h.langOf(ctx, team, owner)
+	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	var blocks []slack.Block
 	if len(leads) > 1 {
-		blocks = append(blocks, section(fmt.Sprintf(":alarm_clock: *%d follow-ups are due.*", len(leads))))
+		blocks = append(blocks, section(t(":alarm_clock: *%d follow-ups are due.*", len(leads))))
 	}
 	for _, l := range leads {
 		visits, err := h.store.Visits(ctx, team, l.ID, 1)
 		if err != nil {
 			return nil, fmt.Errorf("reminder for %s: %w", l.ID, err)
 		}
-		touched := "never touched"
+		touched := t("never touched")
 		if !l.LastTouch.IsZero() {
-			touched = "last touch " + ago(l.LastTouch, now, loc)
+			touched = t("last touch %s", ago(lang, l.LastTouch, now, loc))
 		}
-		text := fmt.Sprintf(":alarm_clock: *%s* — grade %s · %s\n%s · %s", esc(l.Company), l.Grade, l.Stage.Name(),
-			dueIn(l.NextDue(h.cadence), now, loc), touched)
+		text := t(":alarm_clock: *%s* — grade %s · %s\n%s · %s", esc(l.Company), l.Grade, word(lang, l.Stage.Name()),
+			dueIn(lang, l.NextDue(h.cadence), now, loc), touched)
 		if l.NextStep != "" {
-			text += "\nNext step: _" + esc(truncate(l.NextStep, 200)) + "_"
+			text += t("\nNext step: _%s_", esc(truncate(l.NextStep, 200)))
 		}
 		blocks = append(blocks, section(text))
 		var notes []string
 		if len(visits) > 0 {
 			v := visits[0]
-			line := fmt.Sprintf("Last %s (%s)", v.Kind, v.Date)
+			line := t("Last %s (%s)", word(lang, string(v.Kind)), v.Date.String())
 			if v.Notes != "" {
 				line += ": " + esc(truncate(v.Notes, 200))
 			}
 			notes = append(notes, line)
 		}
 		if gaps := l.UnknownFacts(); len(gaps) > 0 {
-			notes = append(notes, ":grey_question: Still unknown: "+factLabels(gaps))
+			notes = append(notes, t(":grey_question: Still unknown: %s", factLabels(lang, gaps)))
 		}
 		if risks := salesbot.Risks(l, now, h.cadence); len(risks) > 0 {
-			lines := riskLines(risks[:min(len(risks), 2)])
+			lines := riskLines(lang, risks[:min(len(risks), 2)])
 			if len(risks) > 2 {
-				lines = append(lines, fmt.Sprintf("…and %d more on the card.", len(risks)-2))
+				lines = append(lines, t("…and %d more on the card.", len(risks)-2))
 			}
 			notes = append(notes, lines...)
 		}
@@ -104,10 +107,10 @@ func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads 
 		}
 		company := l.ID + "|" + l.Company
 		blocks = append(blocks, slack.NewActionBlock("reminder:"+l.ID,
-			slack.NewButtonBlockElement(actionReminderVisit, company, plain("Log visit")).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain("Snooze 1 day")),
-			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain("Snooze 1 week")),
-			slack.NewButtonBlockElement(actionReminderRegrade, company, plain("Regrade")),
+			slack.NewButtonBlockElement(actionReminderVisit, company, plain(t("Log visit"))).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain(t("Snooze 1 day"))),
+			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain(t("Snooze 1 week"))),
+			slack.NewButtonBlockElement(actionReminderRegrade, company, plain(t("Regrade"))),
 		))
 	}
 	return blocks, nil
@@ -122,7 +125,7 @@ func (h *Handler) snooze(ctx context.Context, r request, cb slack.InteractionCal
 	}); err != nil {
 		return err
 	}
-	note := fmt.Sprintf(":zzz: Snoozed until %s by <@%s>.", until.In(r.loc).Format("Mon 2 Jan 15:04"), r.actor.User)
+	note := r.T(":zzz: Snoozed until %s by <@%s>.", when(r.lang, until.In(r.loc)), r.actor.User)
 	return h.reminderHandled(ctx, r.team, cb.Channel.ID, cb.Container.MessageTs, id, note)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 const reportUsage = "Write `/salesbot report week` (this week so far, from Monday) or `/salesbot report month` (this month so far)."
@@ -33,18 +34,18 @@ func (h *Handler) report(ctx context.Context, cmd slack.SlashCommand, args []sal
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Reports are for managers. `/lead list` shows your pipeline, `/followups` what is due.")
 	}
 	if len(args) != 1 {
-		return nil, salesbot.Errorf(salesbot.EINVALID, "Which period? %s", reportUsage)
+		return nil, salesbot.Errorf(salesbot.EINVALID, "Which period? %s", r.T(reportUsage))
 	}
 	kind := strings.ToLower(args[0].Text)
 	p, err := salesbot.PeriodFor(kind, h.now(), r.loc)
 	if err != nil {
-		return nil, salesbot.Errorf(salesbot.EINVALID, "`%s` is not a period I know. %s", esc(args[0].Text), reportUsage)
+		return nil, salesbot.Errorf(salesbot.EINVALID, "`%s` is not a period I know. %s", esc(args[0].Text), r.T(reportUsage))
 	}
 	if h.reports == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Reports are not set up on this bot.")
 	}
 	h.later(ctx, "report", func(ctx context.Context) error { return h.sendReport(ctx, r, kind, p) })
-	return ephemeral(fmt.Sprintf(":hourglass_flowing_sand: Preparing the report for %s… It will be posted here with a CSV file in a moment.", periodName(kind, p))), nil
+	return ephemeral(r.T(":hourglass_flowing_sand: Preparing the report for %s… It will be posted here with a CSV file in a moment.", periodName(r.lang, kind, p))), nil
 }
 
 // sendReport posts the report's summary where it was asked for (or to the
@@ -54,22 +55,22 @@ func (h *Handler) sendReport(ctx context.Context, r request, kind string, p sale
 	rep, err := h.reports(ctx, r.team, p)
 	if err != nil {
 		// errorReply logs the failure and words it for the manager.
-		_ = h.tell(ctx, r.channel, r.actor.User, h.errorReply(ctx, fmt.Errorf("report %s: %w", kind, err)))
+		_ = h.tell(ctx, r.channel, r.actor.User, h.errorReply(ctx, r.lang, fmt.Errorf("report %s: %w", kind, err)))
 		return nil
 	}
 	rep.Names = h.names(ctx, rep)
-	title := reportTitle(kind, p)
-	blocks := reportBlocks(title, rep)
-	channel, _, err := h.slack.PostMessageContext(ctx, r.channel, slack.MsgOptionText(reportText(title, rep), false), slack.MsgOptionBlocks(blocks...))
+	title := reportTitle(r.lang, kind, p)
+	blocks := reportBlocks(r.lang, title, rep)
+	channel, _, err := h.slack.PostMessageContext(ctx, r.channel, slack.MsgOptionText(reportText(r.lang, title, rep), false), slack.MsgOptionBlocks(blocks...))
 	if slackError(err, "not_in_channel", "channel_not_found") {
 		// A private channel or a conversation the bot is not in: the
 		// manager gets the report directly instead, and is told why.
-		why := contextLine(":information_source: I'm not in the conversation you asked from, so the report comes to you here. `/invite @salesbot` there to have it posted there.")
+		why := contextLine(r.T(":information_source: I'm not in the conversation you asked from, so the report comes to you here. `/invite @salesbot` there to have it posted there."))
 		blocks = slices.Concat(blocks[:1], []slack.Block{why}, blocks[1:]) // still within 50 blocks
-		channel, _, err = h.slack.PostMessageContext(ctx, r.actor.User, slack.MsgOptionText(reportText(title, rep), false), slack.MsgOptionBlocks(blocks...))
+		channel, _, err = h.slack.PostMessageContext(ctx, r.actor.User, slack.MsgOptionText(reportText(r.lang, title, rep), false), slack.MsgOptionBlocks(blocks...))
 	}
 	if err != nil {
-		_ = h.notify(ctx, r.actor.User, ":warning: Slack did not take the report just now. Please try `/salesbot report "+kind+"` again in a moment.")
+		_ = h.notify(ctx, r.actor.User, r.T(":warning: Slack did not take the report just now. Please try `/salesbot report %s` again in a moment.", kind))
 		return fmt.Errorf("post report: %w", err)
 	}
 	data := rep.CSV()
@@ -80,14 +81,14 @@ func (h *Handler) sendReport(ctx context.Context, r request, kind string, p sale
 		FileSize:       len(data),
 		Reader:         bytes.NewReader(data),
 		Title:          title,
-		InitialComment: "The report's tables as a CSV file (UTF-8; opens in Excel).",
+		InitialComment: r.T("The report's tables as a CSV file (UTF-8; opens in Excel)."),
 	})
 	if err != nil {
-		why := "Please try `/salesbot report " + kind + "` again in a moment."
+		why := r.T("Please try `/salesbot report %s` again in a moment.", kind)
 		if slackError(err, "missing_scope", "not_allowed_token_type", "no_permission") {
-			why = "The bot may not upload files here: a workspace admin can reinstall it with the `files:write` scope."
+			why = r.T("The bot may not upload files here: a workspace admin can reinstall it with the `files:write` scope.")
 		}
-		_ = h.notify(ctx, r.actor.User, ":warning: The report is posted, but its CSV file could not be attached. "+why)
+		_ = h.notify(ctx, r.actor.User, r.T(":warning: The report is posted, but its CSV file could not be attached. %s", why))
 		return fmt.Errorf("attach report: %w", err)
 	}
 	return nil
@@ -140,37 +141,38 @@ func (h *Handler) names(ctx context.Context, rep salesbot.Report) map[string]str
 }
 
 // periodName says which period a report covers, as the reader calls it.
-func periodName(kind string, p salesbot.Period) string {
+func periodName(lang i18n.Lang, kind string, p salesbot.Period) string {
 	from := p.From
 	if kind == "month" {
-		return from.Format("January 2006") + " so far"
+		return i18n.T(lang, "%s so far", month(lang, from))
 	}
-	return "the week from " + from.Format("Mon 2 Jan")
+	return i18n.T(lang, "the week from %s", weekday(lang, from))
 }
 
-func reportTitle(kind string, p salesbot.Period) string {
-	return "Sales report — " + periodName(kind, p)
+func reportTitle(lang i18n.Lang, kind string, p salesbot.Period) string {
+	return i18n.T(lang, "Sales report — %s", periodName(lang, kind, p))
 }
 
 // reportText is the message's plain text: what a notification shows.
-func reportText(title string, r salesbot.Report) string {
-	return fmt.Sprintf("%s: %d new lead%s, %d won, %d lost", title, len(r.NewLeads), plural(len(r.NewLeads)), len(r.Won), len(r.Lost))
+func reportText(lang i18n.Lang, title string, r salesbot.Report) string {
+	return i18n.T(lang, "%s: %d new lead%s, %d won, %d lost", title, len(r.NewLeads), plural(len(r.NewLeads)), len(r.Won), len(r.Lost))
 }
 
 // reportBlocks renders the summary of a report: the counts, the top lines
 // of each table, the pipeline and each rep's split of touches. The full
 // tables go in the CSV.
-func reportBlocks(title string, r salesbot.Report) []slack.Block {
+func reportBlocks(lang i18n.Lang, title string, r salesbot.Report) []slack.Block {
+	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	loc := r.Period.From.Location()
-	when := func(t time.Time) string { return t.In(loc).Format("Mon 2 Jan 15:04") }
-	moves := fmt.Sprintf("*%d* grade change%s", len(r.GradeMoves), plural(len(r.GradeMoves)))
+	at := func(tm time.Time) string { return when(lang, tm.In(loc)) }
+	moves := t("*%d* grade change%s", len(r.GradeMoves), plural(len(r.GradeMoves)))
 	if n := len(r.GradeMoves); n > 0 {
 		moves += fmt.Sprintf(" (:arrow_up: %d · :arrow_down: %d)", r.Upgrades(), n-r.Upgrades())
 	}
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(truncate(title, 150))),
-		contextLine(fmt.Sprintf("%s → %s (%s) · %d open lead%s", when(r.Period.From), when(r.Period.To), loc, r.Open, plural(r.Open))),
-		section(fmt.Sprintf(":new: *%d* new lead%s · %s · :trophy: *%d* won · :x: *%d* lost · :handshake: *%d* touch%s",
+		contextLine(t("%s → %s (%s) · %d open lead%s", at(r.Period.From), at(r.Period.To), loc.String(), r.Open, plural(r.Open))),
+		section(t(":new: *%d* new lead%s · %s · :trophy: *%d* won · :x: *%d* lost · :handshake: *%d* touch%s",
 			len(r.NewLeads), plural(len(r.NewLeads)), moves, len(r.Won), len(r.Lost), r.Visits(), pluralEs(r.Visits()))),
 	}
 	var body []slack.Block
@@ -183,38 +185,38 @@ func reportBlocks(title string, r salesbot.Report) []slack.Block {
 			lines = append(lines, line(i))
 		}
 		if n > reportTopLines {
-			lines = append(lines, fmt.Sprintf("_…and %d more in the CSV file._", n-reportTopLines))
+			lines = append(lines, t("_…and %d more in the CSV file._", n-reportTopLines))
 		}
 		body = append(body, chunks(fmt.Sprintf("*%s* (%d)", heading, n), lines)...)
 	}
-	list("New leads", len(r.NewLeads), func(i int) string {
+	list(t("New leads"), len(r.NewLeads), func(i int) string {
 		l := r.NewLeads[i]
-		s := fmt.Sprintf("• *%s* — <@%s> · %s · %s", esc(truncate(l.Company, 80)), l.Owner, l.Grade, l.Stage.Name())
+		s := fmt.Sprintf("• *%s* — <@%s> · %s · %s", esc(truncate(l.Company, 80)), l.Owner, l.Grade, word(lang, l.Stage.Name()))
 		if l.RegisteredBy != l.Owner {
-			s += fmt.Sprintf(" · registered by <@%s>", l.RegisteredBy)
+			s += t(" · registered by <@%s>", l.RegisteredBy)
 		}
 		if !l.FirstTouch.IsZero() {
-			return s + " · first touch " + l.FirstTouch.String()
+			return s + t(" · first touch %s", l.FirstTouch.String())
 		}
-		return s + " · _not touched yet_"
+		return s + t(" · _not touched yet_")
 	})
-	list("Grade changes", len(r.GradeMoves), func(i int) string {
+	list(t("Grade changes"), len(r.GradeMoves), func(i int) string {
 		m := r.GradeMoves[i]
 		arrow := ":arrow_down:"
 		if m.Up {
 			arrow = ":arrow_up:"
 		}
-		s := fmt.Sprintf("• %s *%s* %s→%s by <@%s>, %s", arrow, esc(truncate(m.Company, 80)), m.From, m.To, m.By, day(m.At, loc))
+		s := t("• %s *%s* %s→%s by <@%s>, %s", arrow, esc(truncate(m.Company, 80)), m.From, m.To, m.By, day(m.At, loc))
 		if m.Reason != "" {
 			s += " — _" + esc(truncate(m.Reason, 100)) + "_"
 		}
 		return s
 	})
-	list(":trophy: Won", len(r.Won), func(i int) string {
+	list(t(":trophy: Won"), len(r.Won), func(i int) string {
 		c := r.Won[i]
 		return fmt.Sprintf("• *%s* — <@%s>, %s", esc(truncate(c.Company, 80)), c.By, day(c.At, loc))
 	})
-	list(":x: Lost", len(r.Lost), func(i int) string {
+	list(t(":x: Lost"), len(r.Lost), func(i int) string {
 		c := r.Lost[i]
 		s := fmt.Sprintf("• *%s* — <@%s>, %s", esc(truncate(c.Company, 80)), c.By, day(c.At, loc))
 		if c.Reason != "" {
@@ -222,31 +224,31 @@ func reportBlocks(title string, r salesbot.Report) []slack.Block {
 		}
 		return s
 	})
-	body = append(body, chunks("*Pipeline* — open leads now, by grade and stage", pipelineLines(salesbot.Digest{Pipeline: r.Pipeline}))...)
+	body = append(body, chunks(t("*Pipeline* — open leads now, by grade and stage"), pipelineLines(lang, salesbot.Digest{Pipeline: r.Pipeline}))...)
 	if len(r.Touches) > 0 {
 		var lines []string
-		for i, t := range r.Touches {
+		for i, tt := range r.Touches {
 			if i == reportRepsLines {
-				lines = append(lines, fmt.Sprintf("_…and %d more in the CSV file._", len(r.Touches)-i))
+				lines = append(lines, t("_…and %d more in the CSV file._", len(r.Touches)-i))
 				break
 			}
-			lines = append(lines, touchLine(t))
+			lines = append(lines, touchLine(lang, tt))
 		}
-		body = append(body, chunks("*Touches by rep* — A leads · B/C/D maintenance · new leads", lines)...)
+		body = append(body, chunks(t("*Touches by rep* — A leads · B/C/D maintenance · new leads"), lines)...)
 	}
 	if len(blocks)+len(body) > maxBlocks-1 { // not with today's caps; kept should they grow
-		body = append(body[:maxBlocks-2-len(blocks)], section("_…and more in the CSV file._"))
+		body = append(body[:maxBlocks-2-len(blocks)], section(t("_…and more in the CSV file._")))
 	}
 	blocks = append(blocks, body...)
-	return append(blocks, contextLine(":bar_chart: Every table in full follows as a CSV file."))
+	return append(blocks, contextLine(t(":bar_chart: Every table in full follows as a CSV file.")))
 }
 
-func touchLine(t salesbot.RepTouches) string {
+func touchLine(lang i18n.Lang, t salesbot.RepTouches) string {
 	if t.Total() == 0 {
-		return fmt.Sprintf("• <@%s>: _no touches_", t.Rep)
+		return i18n.T(lang, "• <@%s>: _no touches_", t.Rep)
 	}
 	a, m, n := t.Percent()
-	return fmt.Sprintf("• <@%s>: %d touch%s — A %d%% · maintenance %d%% · new %d%%", t.Rep, t.Total(), pluralEs(t.Total()), a, m, n)
+	return i18n.T(lang, "• <@%s>: %d touch%s — A %d%% · maintenance %d%% · new %d%%", t.Rep, t.Total(), pluralEs(t.Total()), a, m, n)
 }
 
 func pluralEs(n int) string {

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // sampleReport is a small week's report, in Shanghai time.
@@ -43,7 +44,7 @@ func sampleReport(t *testing.T) salesbot.Report {
 
 func TestReportBlocks(t *testing.T) {
 	r := sampleReport(t)
-	blocks := reportBlocks(reportTitle("week", r.Period), r)
+	blocks := reportBlocks(i18n.En, reportTitle(i18n.En, "week", r.Period), r)
 	golden(t, "report.json", blocks)
 	b, _ := json.Marshal(blocks)
 	if strings.Contains(string(b), "<!channel>") {
@@ -64,7 +65,7 @@ func TestReportBlocksWithinSlackLimits(t *testing.T) {
 		r.Lost = append(r.Lost, salesbot.Change{Company: long, By: "U0REP", Reason: strings.Repeat("r", 300)})
 		r.Touches = append(r.Touches, salesbot.RepTouches{Rep: fmt.Sprintf("U%04d", i), A: i, Maintenance: 1})
 	}
-	blocks := reportBlocks(reportTitle("month", r.Period)+strings.Repeat("!", 200), r)
+	blocks := reportBlocks(i18n.En, reportTitle(i18n.En, "month", r.Period)+strings.Repeat("!", 200), r)
 	if len(blocks) > 50 {
 		t.Fatalf("%d blocks, Slack allows 50", len(blocks))
 	}

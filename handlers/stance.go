@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -16,7 +15,7 @@ const stanceUsage = `/stance <company> "<person>" <eb|tb|user|coordinator|coach>
 // [decision role] [contact depth] [attitude] [notes] [wins: …]`.
 func (h *Handler) stance(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 {
-		return h.openModal(ctx, cmd.TriggerID, stanceModal(cmd.ChannelID, "", ""))
+		return h.openModal(ctx, cmd.TriggerID, stanceModal(langIn(ctx), cmd.ChannelID, "", ""))
 	}
 	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
 	if err != nil {
@@ -29,7 +28,7 @@ func (h *Handler) stance(ctx context.Context, cmd slack.SlashCommand, toks []sal
 	s, err := parseStance(rest)
 	if err != nil {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "%s\nWrite it like this: `/stance %s \"Wang Li\" eb high +2 approver brief pragmatist met at the demo wins: avoid risk`; the words after the support level are optional.",
-			salesbot.ErrorMessage(err), quoteName(l.Company))
+			errorMessage(r.lang, err), quoteName(l.Company))
 	}
 	return h.setStance(ctx, r, l.ID, s)
 }
@@ -111,22 +110,23 @@ func (h *Handler) setStance(ctx context.Context, r request, id string, s salesbo
 	}
 	c := u.Changes[0]
 	saved, _ := l.Stakeholder(s.Name)
-	text := fmt.Sprintf("%s *%s* at *%s*: %s · %s influence · %s %s — %s.", quadrantEmoji(saved.Quadrant()), esc(saved.Name), esc(l.Company),
-		saved.Role.Name(), saved.Influence, saved.Support, saved.Support.Meaning(), saved.Quadrant())
+	w := func(english string) string { return word(r.lang, english) }
+	text := r.T("%s *%s* at *%s*: %s · %s influence · %s %s — %s.", quadrantEmoji(saved.Quadrant()), esc(saved.Name), esc(l.Company),
+		w(saved.Role.Name()), w(string(saved.Influence)), saved.Support, w(saved.Support.Meaning()), w(string(saved.Quadrant())))
 	if c.From != "" && c.From != c.To {
-		text += fmt.Sprintf("\nSupport %s → %s.", c.From, c.To)
+		text += r.T("\nSupport %s → %s.", c.From, c.To)
 	}
 	var more []string
 	if saved.DecisionRole != "" {
-		more = append(more, saved.DecisionRole.Name())
+		more = append(more, w(saved.DecisionRole.Name()))
 	}
-	more = append(more, saved.ContactDepth.Name())
+	more = append(more, w(saved.ContactDepth.Name()))
 	if saved.Attitude != "" {
-		more = append(more, saved.Attitude.Name())
+		more = append(more, w(saved.Attitude.Name()))
 	}
 	text += "\n" + strings.Join(more, " · ")
 	if saved.PersonalWins != "" {
-		text += " · wins: _" + esc(truncate(saved.PersonalWins, 200)) + "_"
+		text += r.T(" · wins: _%s_", esc(truncate(saved.PersonalWins, 200)))
 	}
-	return ephemeral(text + fmt.Sprintf("\nThe map: `/lead map %s`.", esc(quoteName(l.Company)))), nil
+	return ephemeral(text + r.T("\nThe map: `/lead map %s`.", esc(quoteName(l.Company)))), nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // Block Kit limits that matter when a list grows.
@@ -58,28 +59,28 @@ func daysBetween(a, b time.Time, loc *time.Location) int {
 }
 
 // ago says how long before now t was, in days.
-func ago(t, now time.Time, loc *time.Location) string {
+func ago(lang i18n.Lang, t, now time.Time, loc *time.Location) string {
 	switch n := daysBetween(t, now, loc); {
 	case n <= 0:
-		return "today"
+		return i18n.T(lang, "today")
 	case n == 1:
-		return "yesterday"
+		return i18n.T(lang, "yesterday")
 	default:
-		return fmt.Sprintf("%d days ago", n)
+		return i18n.T(lang, "%d days ago", n)
 	}
 }
 
 // dueIn says when a due time comes, or how overdue it is.
-func dueIn(due, now time.Time, loc *time.Location) string {
+func dueIn(lang i18n.Lang, due, now time.Time, loc *time.Location) string {
 	switch n := daysBetween(now, due, loc); {
 	case n < 0:
-		return fmt.Sprintf(":red_circle: overdue by %d day%s", -n, plural(-n))
+		return i18n.T(lang, ":red_circle: overdue by %d day%s", -n, plural(-n))
 	case n == 0:
-		return ":large_orange_circle: due today"
+		return i18n.T(lang, ":large_orange_circle: due today")
 	case n == 1:
-		return "due tomorrow"
+		return i18n.T(lang, "due tomorrow")
 	default:
-		return fmt.Sprintf("due in %d days", n)
+		return i18n.T(lang, "due in %d days", n)
 	}
 }
 
@@ -90,22 +91,26 @@ func plural(n int) string {
 	return "s"
 }
 
-func every(c salesbot.Cadence, g salesbot.Grade) string {
+func every(lang i18n.Lang, c salesbot.Cadence, g salesbot.Grade) string {
 	d := c[g]
 	if d%salesbot.Day == 0 {
-		return fmt.Sprintf("every %d days", d/salesbot.Day)
+		return i18n.T(lang, "every %d days", int(d/salesbot.Day))
 	}
-	return "every " + d.String()
+	return i18n.T(lang, "every %s", d.String())
 }
 
-func stageText(s salesbot.Stage) string {
+// word is a domain term (a stage's or role's name, a grade's meaning) in
+// the reader's language.
+func word(lang i18n.Lang, english string) string { return i18n.Word(lang, english) }
+
+func stageText(lang i18n.Lang, s salesbot.Stage) string {
 	if i := s.Index(); i >= 0 {
-		return fmt.Sprintf("%s (%d of %d)", s.Name(), i+1, len(salesbot.Stages))
+		return i18n.T(lang, "%s (%d of %d)", word(lang, s.Name()), i+1, len(salesbot.Stages))
 	}
 	if s == salesbot.StageWon {
-		return ":trophy: Won"
+		return i18n.T(lang, ":trophy: Won")
 	}
-	return ":x: Lost"
+	return i18n.T(lang, ":x: Lost")
 }
 
 // card is the lead card: everything a rep or manager needs about one lead,
@@ -116,46 +121,47 @@ type card struct {
 	cadence   salesbot.Cadence
 	now       time.Time
 	loc       *time.Location
+	lang      i18n.Lang
 }
 
 func (c card) blocks() []slack.Block {
-	l := c.lead
+	l, lang := c.lead, c.lang
 	fields := []*slack.TextBlockObject{
-		mrkdwn("*Owner*\n<@" + l.Owner + ">"),
-		mrkdwn(fmt.Sprintf("*Grade*\n%s · %s", l.Grade, l.Grade.Meaning())),
-		mrkdwn("*Stage*\n" + stageText(l.Stage)),
-		mrkdwn("*Next touch*\n" + c.nextTouch()),
+		mrkdwn(i18n.T(lang, "*Owner*\n<@%s>", l.Owner)),
+		mrkdwn(i18n.T(lang, "*Grade*\n%s · %s", l.Grade, word(lang, l.Grade.Meaning()))),
+		mrkdwn(i18n.T(lang, "*Stage*\n%s", stageText(lang, l.Stage))),
+		mrkdwn(i18n.T(lang, "*Next touch*\n%s", c.nextTouch())),
 	}
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(truncate(l.Company, 150))),
 		slack.NewSectionBlock(nil, fields, nil),
-		section("*Last touch*\n" + c.lastTouch()),
+		section(i18n.T(lang, "*Last touch*\n%s", c.lastTouch())),
 	}
 	if risks := salesbot.Risks(l, c.now, c.cadence); len(risks) > 0 {
-		blocks = append(blocks, chunks(fmt.Sprintf("*Risks* (%d)", len(risks)), riskLines(risks))...)
+		blocks = append(blocks, chunks(i18n.T(lang, "*Risks* (%d)", len(risks)), riskLines(lang, risks))...)
 	}
 	blocks = append(blocks, slack.NewDividerBlock())
-	blocks = append(blocks, chunks("*Key facts*", c.keyFacts())...)
+	blocks = append(blocks, chunks(i18n.T(lang, "*Key facts*"), c.keyFacts())...)
 	blocks = append(blocks, chunks(c.stakeholders())...)
-	blocks = append(blocks, contextLine(fmt.Sprintf("Registered %s by <@%s> · %s cadence: %s",
-		day(l.CreatedAt, c.loc), l.CreatedBy, l.Grade, every(c.cadence, l.Grade))))
+	blocks = append(blocks, contextLine(i18n.T(lang, "Registered %s by <@%s> · %s cadence: %s",
+		day(l.CreatedAt, c.loc), l.CreatedBy, l.Grade, every(lang, c.cadence, l.Grade))))
 	if l.Open() {
 		blocks = append(blocks, slack.NewActionBlock("lead_actions",
-			slack.NewButtonBlockElement(actionVisitOpen, l.ID+"|"+l.Company, plain("Log visit")).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionStanceOpen, l.ID+"|"+l.Company, plain("Add stakeholder")),
-			gradeSelect(l),
-			slack.NewButtonBlockElement(actionMapOpen, l.ID, plain("Stakeholder map")),
+			slack.NewButtonBlockElement(actionVisitOpen, l.ID+"|"+l.Company, plain(i18n.T(lang, "Log visit"))).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionStanceOpen, l.ID+"|"+l.Company, plain(i18n.T(lang, "Add stakeholder"))),
+			gradeSelect(lang, l),
+			slack.NewButtonBlockElement(actionMapOpen, l.ID, plain(i18n.T(lang, "Stakeholder map"))),
 		))
 	}
 	return blocks
 }
 
-func gradeSelect(l *salesbot.Lead) *slack.SelectBlockElement {
+func gradeSelect(lang i18n.Lang, l *salesbot.Lead) *slack.SelectBlockElement {
 	var options []*slack.OptionBlockObject
 	for _, g := range salesbot.Grades {
-		options = append(options, slack.NewOptionBlockObject(l.ID+"|"+string(g), plain(string(g)+" · "+g.Meaning()), nil))
+		options = append(options, slack.NewOptionBlockObject(l.ID+"|"+string(g), plain(string(g)+" · "+word(lang, g.Meaning())), nil))
 	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Regrade"), actionGradeSet, options...)
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(i18n.T(lang, "Regrade")), actionGradeSet, options...)
 	for _, o := range options {
 		if strings.HasSuffix(o.Value, "|"+string(l.Grade)) {
 			sel.InitialOption = o
@@ -168,12 +174,12 @@ func (c card) nextTouch() string {
 	l := c.lead
 	if !l.Open() {
 		if l.Stage == salesbot.StageLost && l.LostReason != "" {
-			return "none — lost: " + esc(l.LostReason)
+			return i18n.T(c.lang, "none — lost: %s", esc(l.LostReason))
 		}
-		return "none — closed " + day(l.ClosedAt, c.loc)
+		return i18n.T(c.lang, "none — closed %s", day(l.ClosedAt, c.loc))
 	}
 	due := l.NextDue(c.cadence)
-	s := fmt.Sprintf("%s · %s", day(due, c.loc), dueIn(due, c.now, c.loc))
+	s := fmt.Sprintf("%s · %s", day(due, c.loc), dueIn(c.lang, due, c.now, c.loc))
 	if l.NextStep != "" {
 		s += "\n_" + esc(truncate(l.NextStep, 200)) + "_"
 	}
@@ -183,11 +189,11 @@ func (c card) nextTouch() string {
 func (c card) lastTouch() string {
 	l := c.lead
 	if l.LastTouch.IsZero() {
-		return "Never touched. Log the first visit with `/visit " + esc(quoteName(l.Company)) + "`."
+		return i18n.T(c.lang, "Never touched. Log the first visit with `/visit %s`.", esc(quoteName(l.Company)))
 	}
-	s := fmt.Sprintf("%s (%s)", day(l.LastTouch, c.loc), ago(l.LastTouch, c.now, c.loc))
+	s := fmt.Sprintf("%s (%s)", day(l.LastTouch, c.loc), ago(c.lang, l.LastTouch, c.now, c.loc))
 	if v := c.lastVisit; v != nil {
-		s += fmt.Sprintf(" — %s by <@%s>", v.Kind, v.By)
+		s += i18n.T(c.lang, " — %s by <@%s>", word(c.lang, string(v.Kind)), v.By)
 		if v.Notes != "" {
 			s += ": " + esc(truncate(v.Notes, 300))
 		}
@@ -200,39 +206,47 @@ func (c card) keyFacts() []string {
 	var lines []string
 	for _, k := range salesbot.KeyFacts {
 		if f, ok := c.lead.Facts[k]; ok && f.Text != "" {
-			lines = append(lines, fmt.Sprintf(":white_check_mark: *%s*: %s", k.Label(), esc(truncate(f.Text, 300))))
+			lines = append(lines, fmt.Sprintf(":white_check_mark: *%s*: %s", word(c.lang, k.Label()), esc(truncate(f.Text, 300))))
 		}
 	}
 	if gaps := c.lead.UnknownFacts(); len(gaps) > 0 {
-		lines = append(lines, fmt.Sprintf(":grey_question: *Unknown*: %s — record with `/lead key %s %s …`",
-			factLabels(gaps), esc(quoteName(c.lead.Company)), gaps[0]))
+		lines = append(lines, i18n.T(c.lang, ":grey_question: *Unknown*: %s — record with `/lead key %s %s …`",
+			factLabels(c.lang, gaps), esc(quoteName(c.lead.Company)), gaps[0]))
 	}
 	return lines
 }
 
 // riskLines writes risks one to a line.
-func riskLines(risks []salesbot.Risk) []string {
+func riskLines(lang i18n.Lang, risks []salesbot.Risk) []string {
 	lines := make([]string, len(risks))
 	for i, r := range risks {
-		lines[i] = ":warning: " + esc(r.Message)
+		lines[i] = ":warning: " + esc(riskMessage(lang, r))
 	}
 	return lines
 }
 
+// riskMessage is a risk's message in the reader's language.
+func riskMessage(lang i18n.Lang, r salesbot.Risk) string {
+	if r.Format == "" {
+		return r.Message
+	}
+	return i18n.TTerms(lang, r.Format, r.Args...)
+}
+
 // factLabels writes key facts as the card names them: "Schedule, Budget".
-func factLabels(facts []salesbot.KeyFact) string {
-	labels := make([]string, len(facts))
+func factLabels(lang i18n.Lang, facts []salesbot.KeyFact) string {
+	labels := make(i18n.List, len(facts))
 	for i, k := range facts {
 		labels[i] = k.Label()
 	}
-	return strings.Join(labels, ", ")
+	return i18n.T(lang, "%s", labels)
 }
 
 // stakeholders returns the heading and one line per person, by role.
 func (c card) stakeholders() (string, []string) {
-	people := c.lead.Stakeholders
+	people, lang := c.lead.Stakeholders, c.lang
 	if len(people) == 0 {
-		return "*Stakeholders*", []string{"No one recorded yet. Add people with `/stance " + esc(quoteName(c.lead.Company)) + " \"Name\" eb high +1`."}
+		return i18n.T(lang, "*Stakeholders*"), []string{i18n.T(lang, "No one recorded yet. Add people with `/stance %s \"Name\" eb high +1`.", esc(quoteName(c.lead.Company)))}
 	}
 	sorted := slices.Clone(people)
 	slices.SortStableFunc(sorted, func(a, b salesbot.Stakeholder) int {
@@ -240,10 +254,10 @@ func (c card) stakeholders() (string, []string) {
 	})
 	lines := make([]string, len(sorted))
 	for i, s := range sorted {
-		lines[i] = fmt.Sprintf("%s *%s* — %s · %s influence · %s %s", quadrantEmoji(s.Quadrant()), esc(s.Name),
-			s.Role.Name(), s.Influence, s.Support, s.Support.Meaning())
+		lines[i] = i18n.T(lang, "%s *%s* — %s · %s influence · %s %s", quadrantEmoji(s.Quadrant()), esc(s.Name),
+			word(lang, s.Role.Name()), word(lang, string(s.Influence)), s.Support, word(lang, s.Support.Meaning()))
 	}
-	return fmt.Sprintf("*Stakeholders* (%d)", len(sorted)), lines
+	return i18n.T(lang, "*Stakeholders* (%d)", len(sorted)), lines
 }
 
 func quadrantEmoji(q salesbot.Quadrant) string {
@@ -269,6 +283,7 @@ type pipeline struct {
 	cadence   salesbot.Cadence
 	now       time.Time
 	loc       *time.Location
+	lang      i18n.Lang
 }
 
 func (p pipeline) blocks() []slack.Block {
@@ -297,28 +312,28 @@ func (p pipeline) blocks() []slack.Block {
 		for i, l := range leads {
 			lines[i] = p.line(l)
 		}
-		heading := fmt.Sprintf("*%s* · %s · %d lead%s · %s", g, g.Meaning(), len(leads), plural(len(leads)), every(p.cadence, g))
+		heading := i18n.T(p.lang, "*%s* · %s · %d lead%s · %s", g, word(p.lang, g.Meaning()), len(leads), plural(len(leads)), every(p.lang, p.cadence, g))
 		blocks = append(blocks, chunks(heading, lines)...)
 	}
 	if open == 0 {
-		blocks = append(blocks, section("No open leads here. Register one with `/lead new <company>`."))
+		blocks = append(blocks, section(i18n.T(p.lang, "No open leads here. Register one with `/lead new <company>`.")))
 	}
-	summary := fmt.Sprintf("%d open", open)
+	summary := i18n.T(p.lang, "%d open", open)
 	if won+lost > 0 {
-		summary += fmt.Sprintf(" · %d won · %d lost", won, lost)
+		summary += i18n.T(p.lang, " · %d won · %d lost", won, lost)
 	}
 	if len(blocks) > maxBlocks {
-		blocks = append(blocks[:maxBlocks-1], section("_…and more: narrow it with `/lead list A` (or B, C, D)._"))
+		blocks = append(blocks[:maxBlocks-1], section(i18n.T(p.lang, "_…and more: narrow it with `/lead list A` (or B, C, D)._")))
 	}
 	return append(blocks, contextLine(summary))
 }
 
 func (p pipeline) line(l *salesbot.Lead) string {
-	touched := "never touched"
+	touched := i18n.T(p.lang, "never touched")
 	if !l.LastTouch.IsZero() {
-		touched = "touched " + ago(l.LastTouch, p.now, p.loc)
+		touched = i18n.T(p.lang, "touched %s", ago(p.lang, l.LastTouch, p.now, p.loc))
 	}
-	s := fmt.Sprintf("• *%s* — %s · %s · %s", esc(l.Company), l.Stage.Name(), touched, dueIn(l.NextDue(p.cadence), p.now, p.loc))
+	s := fmt.Sprintf("• *%s* — %s · %s · %s", esc(l.Company), word(p.lang, l.Stage.Name()), touched, dueIn(p.lang, l.NextDue(p.cadence), p.now, p.loc))
 	if p.showOwner {
 		s += " · <@" + l.Owner + ">"
 	}
@@ -341,4 +356,27 @@ func chunks(heading string, lines []string) []slack.Block {
 		cur += line
 	}
 	return append(blocks, section(cur))
+}
+
+var zhWeekdays = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
+
+// weekday writes t's date with its weekday: "Mon 2 Jan", "11月23日 周一".
+func weekday(lang i18n.Lang, t time.Time) string {
+	if lang == i18n.Zh {
+		return fmt.Sprintf("%d月%d日 %s", int(t.Month()), t.Day(), zhWeekdays[t.Weekday()])
+	}
+	return t.Format("Mon 2 Jan")
+}
+
+// when writes t with its weekday and time: "Mon 2 Jan 15:04".
+func when(lang i18n.Lang, t time.Time) string {
+	return weekday(lang, t) + " " + t.Format("15:04")
+}
+
+// month writes t's month: "January 2006", "2026年1月".
+func month(lang i18n.Lang, t time.Time) string {
+	if lang == i18n.Zh {
+		return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
+	}
+	return t.Format("January 2006")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -79,6 +80,28 @@ func TestLeadCardGolden(t *testing.T) {
 	b, _ := json.Marshal(slack.Blocks{BlockSet: blocks})
 	if strings.Contains(string(b), "<software") {
 		t.Error("user text is not escaped in the card")
+	}
+}
+
+// TestLeadCardGoldenZh is the same card for a reader who speaks Chinese:
+// the method's own terms (客户分级, 初访, 拍板人, 预算 …), the same dates and
+// mentions, and the risks worded from their formats.
+func TestLeadCardGoldenZh(t *testing.T) {
+	l, now, loc := sampleLead(t)
+	visit := salesbot.Visit{Date: salesbot.Date{Year: 2026, Month: 11, Day: 20}, Kind: salesbot.KindVisit, Notes: "met the CFO", By: "U0REP"}
+	c := card{lead: l, lastVisit: &visit, cadence: salesbot.DefaultCadence(), now: now, loc: loc, lang: i18n.Zh}
+	blocks := c.blocks()
+	golden(t, "card.zh.json", blocks)
+	b, _ := json.Marshal(slack.Blocks{BlockSet: blocks})
+	for _, want := range []string{"*客户分级*", "初访", "拍板人", "*关键信息*", "预算", "2026-11-20", "U0REP", "记录拜访", "3 天前"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the Chinese card lacks %q", want)
+		}
+	}
+	for _, english := range []string{"Grade", "Last touch", "Economic buyer", "days ago", "Log visit"} {
+		if strings.Contains(string(b), english) {
+			t.Errorf("the Chinese card still says %q", english)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 const visitUsage = `/visit <company> [YYYY-MM-DD] [notes] [met: "Wang Li", "Li Na"] [next: YYYY-MM-DD step]`
@@ -15,7 +16,7 @@ const visitUsage = `/visit <company> [YYYY-MM-DD] [notes] [met: "Wang Li", "Li N
 // visit runs `/visit <company> [date] [notes] [met: names] [next: date step]`.
 func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 {
-		return h.openModal(ctx, cmd.TriggerID, visitModal(cmd.ChannelID, "", ""))
+		return h.openModal(ctx, cmd.TriggerID, visitModal(langIn(ctx), cmd.ChannelID, "", ""))
 	}
 	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
 	if err != nil {
@@ -44,25 +45,29 @@ func (h *Handler) logVisit(ctx context.Context, r request, id string, v salesbot
 		return nil, err
 	}
 	logged := u.Visit
-	text := fmt.Sprintf(":white_check_mark: Logged a %s with *%s* on %s.", logged.Kind, esc(l.Company), logged.Date)
+	text := r.T(":white_check_mark: Logged a %s with *%s* on %s.", word(r.lang, string(logged.Kind)), esc(l.Company), logged.Date.String())
 	if len(logged.Met) > 0 {
 		met := make([]string, len(logged.Met))
 		for i, name := range logged.Met {
 			s, _ := l.Stakeholder(name)
-			met[i] = fmt.Sprintf("*%s* (%s)", esc(s.Name), strings.ToLower(s.ContactDepth.Name()))
+			depth := strings.ToLower(s.ContactDepth.Name())
+			if r.lang == i18n.Zh {
+				depth = word(r.lang, s.ContactDepth.Name())
+			}
+			met[i] = fmt.Sprintf("*%s* (%s)", esc(s.Name), depth)
 		}
-		text += "\n:busts_in_silhouette: Met " + strings.Join(met, ", ") + "."
+		text += r.T("\n:busts_in_silhouette: Met %s.", strings.Join(met, ", "))
 	}
 	if l.NextStep != "" && !l.NextStepDue.IsZero() {
-		text += fmt.Sprintf("\nNext step: _%s_ on %s (%s).", esc(l.NextStep), day(l.NextStepDue, r.loc), dueIn(l.NextStepDue, now, r.loc))
+		text += r.T("\nNext step: _%s_ on %s (%s).", esc(l.NextStep), day(l.NextStepDue, r.loc), dueIn(r.lang, l.NextStepDue, now, r.loc))
 	} else {
 		if l.NextStep != "" {
-			text += fmt.Sprintf("\nNext step: _%s_.", esc(l.NextStep))
+			text += r.T("\nNext step: _%s_.", esc(l.NextStep))
 		}
-		text += fmt.Sprintf("\nNext touch %s (%s, grade %s: %s).", day(l.Due, r.loc), dueIn(l.Due, now, r.loc), l.Grade, every(h.cadence, l.Grade))
+		text += r.T("\nNext touch %s (%s, grade %s: %s).", day(l.Due, r.loc), dueIn(r.lang, l.Due, now, r.loc), l.Grade, every(r.lang, h.cadence, l.Grade))
 	}
 	if gaps := l.UnknownFacts(); len(gaps) > 0 && len(gaps) < len(salesbot.KeyFacts) {
-		text += fmt.Sprintf("\n:grey_question: Still unknown: %d of 6 key facts — `/lead show %s`.", len(gaps), esc(quoteName(l.Company)))
+		text += r.T("\n:grey_question: Still unknown: %d of 6 key facts — `/lead show %s`.", len(gaps), esc(quoteName(l.Company)))
 	}
 	return ephemeral(text), nil
 }

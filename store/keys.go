@@ -46,3 +46,4 @@ func (k keys) once(name string) string  { return k.prefix + "once:" + name }
 func (k keys) mark(name string) string  { return k.prefix + "mark:" + name }
 func (k keys) activity() string         { return k.prefix + "activity" }
 func (k keys) managers() string         { return k.prefix + "managers" }
+func (k keys) lang() string             { return k.prefix + "lang" }

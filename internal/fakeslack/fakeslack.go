@@ -66,9 +66,10 @@ func (c Call) Text() string {
 
 // User is what users.info answers for one user.
 type User struct {
-	Name  string
-	TZ    string
-	Admin bool
+	Name   string
+	TZ     string
+	Admin  bool
+	Locale string // users.info's locale ("zh-CN"); left out when empty
 }
 
 // Server is the fake Slack.
@@ -302,9 +303,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		if tz == "" {
 			tz = "UTC"
 		}
-		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{
+		u := map[string]any{
 			"id": c.Param("user"), "name": strings.ToLower(c.Param("user")), "real_name": user.Name, "tz": tz, "is_admin": user.Admin,
-		}})
+		}
+		if user.Locale != "" {
+			u["locale"] = user.Locale
+		}
+		writeJSON(w, map[string]any{"ok": true, "user": u})
 	case "views.open", "views.publish", "views.update":
 		writeJSON(w, map[string]any{"ok": true, "view": map[string]any{"id": "V0FAKE"}})
 	case "apps.connections.open":

@@ -1,0 +1,145 @@
+// Package i18n renders the bot's words in the reader's language: English,
+// the language the code is written in, or Simplified Chinese from a catalog
+// keyed by the English format strings.
+package i18n
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Lang is a language the bot speaks.
+type Lang string
+
+// The languages. En is the default, and what any unknown Lang reads as.
+const (
+	En Lang = "en"
+	Zh Lang = "zh"
+)
+
+// Name is the language as its own speakers call it.
+func (l Lang) Name() string {
+	if l == Zh {
+		return "中文"
+	}
+	return "English"
+}
+
+var names = map[string]Lang{
+	"en": En, "eng": En, "english": En, "en-us": En, "en-gb": En, "英文": En, "英语": En,
+	"zh": Zh, "cn": Zh, "chinese": Zh, "zh-cn": Zh, "zh-hans": Zh, "zh-sg": Zh, "中文": Zh,
+	"汉语": Zh, "简体中文": Zh, "简体": Zh, "普通话": Zh,
+}
+
+// Parse reads a language as a person types it: "en", "english", "zh",
+// "zh-CN", "zh_CN", "中文" …
+func Parse(s string) (Lang, bool) {
+	key := strings.ReplaceAll(strings.ToLower(strings.TrimSpace(s)), "_", "-")
+	l, ok := names[key]
+	return l, ok
+}
+
+// FromLocale is the language for a Slack locale ("zh-CN", "en-US"): Chinese
+// for any zh-* locale, English otherwise.
+func FromLocale(locale string) Lang {
+	l := strings.ToLower(strings.ReplaceAll(locale, "_", "-"))
+	if l == "zh" || strings.HasPrefix(l, "zh-") {
+		return Zh
+	}
+	return En
+}
+
+// T formats the English format string in lang: the catalog's rendering of it
+// when there is one, the English otherwise. Arguments are formatted as they
+// are, except that a List (or any value with a Terms method, such as the
+// domain's salesbot.Terms) is translated word by word and joined the
+// language's way.
+func T(lang Lang, format string, args ...any) string {
+	return render(lang, format, args, false)
+}
+
+// TTerms is T for formats written far from the reader (the domain's errors
+// and risks), whose arguments are already words: any string argument that is
+// a domain term ("Quote", "Economic buyer") is translated too.
+func TTerms(lang Lang, format string, args ...any) string {
+	return render(lang, format, args, true)
+}
+
+func render(lang Lang, format string, args []any, terms bool) string {
+	if lang == Zh {
+		if f, ok := zh[format]; ok {
+			format = f
+		}
+	}
+	if len(args) == 0 && !strings.Contains(format, "%") {
+		return format
+	}
+	out := make([]any, len(args))
+	for i, a := range args {
+		switch v := a.(type) {
+		case List:
+			out[i] = v.join(lang)
+		case interface{ Terms() []string }:
+			out[i] = List(v.Terms()).join(lang)
+		case string:
+			if terms {
+				out[i] = Word(lang, v)
+			} else {
+				out[i] = v
+			}
+		default:
+			out[i] = a
+		}
+	}
+	return fmt.Sprintf(format, out...)
+}
+
+// Word translates one domain term (a stage, a role, a grade's meaning); any
+// other text is returned as it is.
+func Word(lang Lang, english string) string {
+	if lang == Zh {
+		if w, ok := zhTerms[english]; ok {
+			return w
+		}
+	}
+	return english
+}
+
+// HasWord reports whether english is a term the catalog translates.
+func HasWord(english string) bool {
+	_, ok := zhTerms[english]
+	return ok
+}
+
+// List is a list of domain terms, written "budget, need" in English and
+// "预算、需求" in Chinese.
+type List []string
+
+// String is the English rendering.
+func (l List) String() string { return strings.Join(l, ", ") }
+
+func (l List) join(lang Lang) string {
+	if lang != Zh {
+		return l.String()
+	}
+	words := make([]string, len(l))
+	for i, w := range l {
+		words[i] = Word(lang, w)
+	}
+	return strings.Join(words, "、")
+}
+
+// Translated reports whether the catalog has format, for tests.
+func Translated(format string) bool {
+	_, ok := zh[format]
+	return ok
+}
+
+// Formats lists the English formats the catalog translates, for tests.
+func Formats() []string {
+	formats := make([]string, 0, len(zh))
+	for f := range zh {
+		formats = append(formats, f)
+	}
+	return formats
+}
