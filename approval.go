@@ -15,10 +15,12 @@ const (
 	ApprovalRejected ApprovalStatus = "rejected"
 )
 
-// MessageRef points at a message the bot posted (to update it later).
+// MessageRef points at a message the bot posted (to update it later), and
+// at whom it was for, so that it is redrawn in their language.
 type MessageRef struct {
 	Channel string `json:"c"`
 	TS      string `json:"ts"`
+	User    string `json:"u,omitempty"`
 }
 
 // Approval is a rep's request for a stage move that needs a manager: a

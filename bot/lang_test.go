@@ -62,3 +62,26 @@ func TestLanguageFollowsLocaleAndChoice(t *testing.T) {
 	// Without a zh locale and without a choice, English stays the default.
 	mustContain(t, "default", h.command(other, "/lead new Initech").Text, "is your lead now")
 }
+
+// Each manager's copy of a decided request is redrawn in that manager's
+// language, whoever decided.
+func TestApprovalCopiesInEachManagersLanguage(t *testing.T) {
+	h := newHarness(t)
+	const zhBoss = "U0ZHBOSS"
+	h.slack.SetUser(zhBoss, fakeslack.User{Name: "Li Jing", Locale: "zh-CN"})
+	if err := h.store.AddManager(t.Context(), h.team, zhBoss); err != nil {
+		t.Fatal(err)
+	}
+	h.command(rep, "/lead new Hyperion")
+	h.command(rep, "/lead stage Hyperion discovery") // a skip: asks both managers
+	requests := h.slack.WaitFor(t, "chat.postMessage", 2)
+	id := approvalID.FindStringSubmatch(requests[0].Text())[1]
+	h.click(manager, "approve", id)
+	updates := h.slack.WaitFor(t, "chat.update", 2)
+	byChannel := map[string]string{}
+	for _, u := range updates {
+		byChannel[u.Param("channel")] = u.Text()
+	}
+	mustContain(t, "English copy", byChannel[manager], "approved", "Hyperion")
+	mustContain(t, "Chinese copy", byChannel[zhBoss], "已批准", "Hyperion")
+}

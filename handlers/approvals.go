@@ -57,7 +57,7 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 				h.log.WarnContext(ctx, "manager not reached", "manager", m, "err", err)
 				continue
 			}
-			refs = append(refs, salesbot.MessageRef{Channel: channel, TS: ts})
+			refs = append(refs, salesbot.MessageRef{Channel: channel, TS: ts, User: m})
 		}
 		if len(refs) == 0 {
 			return h.notify(ctx, r.actor.User, r.T(":warning: I could not reach any manager about moving *%s* to %s. Ask your admin to check SALESBOT_MANAGERS.", esc(l.Company), word(r.lang, to.Name())))
@@ -112,12 +112,15 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 		}
 		return i18n.T(lang, ":no_entry_sign: <@%s> did not approve moving *%s* to *%s*.", r.actor.User, esc(a.Company), word(lang, a.To.Name()))
 	}
-	// The managers' copies are redrawn in the words of the one who decided:
-	// a copy's reader is not recorded with it.
+	// Each manager's copy is redrawn in that manager's language.
 	text := outcome(r.lang)
 	h.later(ctx, "settle approval", func(ctx context.Context) error {
 		for _, m := range a.Messages {
-			if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(section(text))); err != nil {
+			copyText := text
+			if m.User != "" {
+				copyText = outcome(h.langOf(ctx, r.team, m.User))
+			}
+			if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(copyText, false), slack.MsgOptionBlocks(section(copyText))); err != nil {
 				h.log.WarnContext(ctx, "redraw approval", "err", err)
 			}
 		}
