@@ -303,6 +303,17 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 	return ephemeral(title, blocks...), nil
 }
 
+// metText says when a person was last met.
+func metText(lang i18n.Lang, s salesbot.Stakeholder, now time.Time, loc *time.Location) string {
+	switch {
+	case !s.LastMet.IsZero():
+		return i18n.T(lang, "met %s", ago(lang, s.LastMet, now, loc))
+	case s.ContactDepth.Rank() > 0:
+		return i18n.T(lang, "no meeting logged")
+	}
+	return i18n.T(lang, "never met")
+}
+
 // mapEntry is one person on the map: who they are in the decision, how well
 // and how lately we know them, and their last change of support.
 func mapEntry(lang i18n.Lang, s salesbot.Stakeholder, now time.Time, loc *time.Location) string {
@@ -313,14 +324,7 @@ func mapEntry(lang i18n.Lang, s salesbot.Stakeholder, now time.Time, loc *time.L
 	who = append(who, i18n.T(lang, "%s influence", word(lang, string(s.Influence))))
 	entry := fmt.Sprintf("• *%s* %s — %s", esc(s.Name), s.Support, strings.Join(who, " · "))
 
-	met := i18n.T(lang, "never met")
-	switch {
-	case !s.LastMet.IsZero():
-		met = i18n.T(lang, "met %s", ago(lang, s.LastMet, now, loc))
-	case s.ContactDepth.Rank() > 0:
-		met = i18n.T(lang, "no meeting logged")
-	}
-	contact := []string{word(lang, s.ContactDepth.Name()), met}
+	contact := []string{word(lang, s.ContactDepth.Name()), metText(lang, s, now, loc)}
 	if s.Attitude != "" {
 		contact = append(contact, word(lang, s.Attitude.Name()))
 	}

@@ -255,7 +255,8 @@ func (c card) stakeholders() (string, []string) {
 	lines := make([]string, len(sorted))
 	for i, s := range sorted {
 		lines[i] = i18n.T(lang, "%s *%s* — %s · %s influence · %s %s", quadrantEmoji(s.Quadrant()), esc(s.Name),
-			word(lang, s.Role.Name()), word(lang, string(s.Influence)), s.Support, word(lang, s.Support.Meaning()))
+			word(lang, s.Role.Name()), word(lang, string(s.Influence)), s.Support, word(lang, s.Support.Meaning())) +
+			" · " + word(lang, s.ContactDepth.Name()) + " · " + metText(lang, s, c.now, c.loc)
 	}
 	return i18n.T(lang, "*Stakeholders* (%d)", len(sorted)), lines
 }

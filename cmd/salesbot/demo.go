@@ -68,9 +68,9 @@ func loadDemo(ctx context.Context, st *store.Store, team, user string, cadence s
 	l.fact(21, salesbot.FactSchedule, "selection next month, contract by the end of the quarter")
 	l.fact(21, salesbot.FactBudget, "¥1.8M for software and services")
 	l.fact(21, salesbot.FactDecision, "王建国 decides; the group's IT office must sign off")
-	l.visit(14, salesbot.KindDemo, "MES demo for the plant team; 李娜 asked hard questions about SAP integration.", "", 0)
+	l.visit(14, salesbot.KindDemo, "MES demo for the plant team; 李娜 asked hard questions about SAP integration.", "", 0, "王建国", "李娜", "赵磊", "陈静")
 	l.stage(14, salesbot.StageDemo)
-	l.visit(9, salesbot.KindCall, "Called 陈静: the board approved the budget.", "", 0)
+	l.visit(9, salesbot.KindCall, "Called 陈静: the board approved the budget.", "", 0, "陈静")
 
 	l = d.lead("Acme Industrial Co., Ltd.", user, salesbot.GradeB, 50)
 	l.visit(44, salesbot.KindVisit, "First visit: three sites, an ERP from 2009 that nobody dares to touch.", "", 0)
@@ -82,7 +82,7 @@ func loadDemo(ctx context.Context, st *store.Store, team, user string, cadence s
 	l.stage(28, salesbot.StageDiscovery)
 	l.person(20, "Dave Ortiz", usr, low, -1, "warehouse lead; fears the change")
 	l.fact(20, salesbot.FactBudget, "about $400k, not approved yet")
-	l.visit(14, salesbot.KindVisit, "Plant tour; the CFO joined for ten minutes.", "", 0)
+	l.visit(14, salesbot.KindVisit, "Plant tour; the CFO joined for ten minutes.", "", 0, "John Miller", "Priya Shah")
 
 	l = d.lead("深圳华远电子股份有限公司", user, salesbot.GradeC, 20)
 	l.visit(5, salesbot.KindVisit, "First visit: they run an old Kingdee system and outgrew it.", "bring the 东莞 reference customer", 10)
@@ -314,11 +314,11 @@ func (l *demoLead) person(daysAgo int, name string, role salesbot.Role, influenc
 	})
 }
 
-// visit logs a touch daysAgo days ago; a next step, when given, is due
-// nextIn days from today (negative: it is overdue).
-func (l *demoLead) visit(daysAgo int, kind salesbot.VisitKind, notes, next string, nextIn int) {
+// visit logs a touch daysAgo days ago, with the people met; a next step,
+// when given, is due nextIn days from today (negative: it is overdue).
+func (l *demoLead) visit(daysAgo int, kind salesbot.VisitKind, notes, next string, nextIn int, met ...string) {
 	l.step(daysAgo, func(lead *salesbot.Lead, at time.Time) (salesbot.Update, error) {
-		v := salesbot.Visit{Date: salesbot.DateOf(at.In(l.d.loc)), Kind: kind, Notes: notes, NextStep: next}
+		v := salesbot.Visit{Date: salesbot.DateOf(at.In(l.d.loc)), Kind: kind, Notes: notes, NextStep: next, Met: met}
 		if next != "" {
 			v.NextDate = l.d.today.AddDays(nextIn)
 		}
