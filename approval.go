@@ -10,9 +10,10 @@ type ApprovalStatus string
 
 // The approval statuses.
 const (
-	ApprovalPending  ApprovalStatus = "pending"
-	ApprovalApproved ApprovalStatus = "approved"
-	ApprovalRejected ApprovalStatus = "rejected"
+	ApprovalPending   ApprovalStatus = "pending"
+	ApprovalApproved  ApprovalStatus = "approved"
+	ApprovalRejected  ApprovalStatus = "rejected"
+	ApprovalWithdrawn ApprovalStatus = "withdrawn" // moot: the lead moved or closed meanwhile
 )
 
 // MessageRef points at a message the bot posted (to update it later), and
@@ -49,8 +50,12 @@ func (a *Approval) Decide(by Actor, approve bool, reason string, now time.Time) 
 	if !by.Manager {
 		return Errorf(EFORBIDDEN, "Only managers approve stage moves.")
 	}
-	if a.Status != ApprovalPending {
-		return Errorf(ECONFLICT, "<@%s> has already %s this request.", a.DecidedBy, a.Status)
+	switch a.Status {
+	case ApprovalPending:
+	case ApprovalWithdrawn:
+		return Errorf(ECONFLICT, "This request was withdrawn: the lead has moved or closed since it was asked.")
+	default:
+		return Errorf(ECONFLICT, "<@%s> has already %s this request.", a.DecidedBy, Term(a.Status))
 	}
 	reason, err := cleanText("reason", reason, maxReasonLen)
 	if err != nil {
@@ -63,11 +68,20 @@ func (a *Approval) Decide(by Actor, approve bool, reason string, now time.Time) 
 	return nil
 }
 
+// Stale reports whether the request no longer fits the lead: the lead has
+// moved from the stage it was asked from, or closed.
+func (a *Approval) Stale(l *Lead) bool { return !l.Open() || l.Stage != a.From }
+
+// Withdraw settles a request that no longer fits its lead (see Stale).
+func (a *Approval) Withdraw(now time.Time) {
+	a.Status, a.DecidedAt = ApprovalWithdrawn, now
+}
+
 // ApprovalStore keeps approval requests.
 type ApprovalStore interface {
 	// CreateApproval saves a new pending request, giving it an ID, unless
-	// one is pending for the same lead and stage: then it returns that one
-	// and created false.
+	// one is pending for the same lead, from the same stage to the same
+	// stage: then it returns that one and created false.
 	CreateApproval(ctx context.Context, a *Approval) (existing *Approval, created bool, err error)
 	// UpdateApproval applies fn to the request and saves it, atomically;
 	// fn may run more than once.

@@ -28,7 +28,7 @@ type RepDigest struct {
 	Won, Lost  []Change
 	Overdue    []Overdue   // follow-ups past due, most overdue first
 	Untouched  []*Lead     // A and B leads not touched within their cadence, not yet overdue
-	Risks      []LeadRisks // open leads with risks, A first
+	Risks      []LeadRisks // open A and B leads with risks other than being overdue, A first
 }
 
 // LeadRisks is a lead with what is wrong with it.
@@ -109,7 +109,7 @@ func BuildDigest(changes []Change, leads []*Lead, since, now time.Time, c Cadenc
 			d.Pipeline[l.Grade] = map[Stage]int{}
 		}
 		d.Pipeline[l.Grade][l.Stage]++
-		if risks := Risks(l, now, c); len(risks) > 0 {
+		if risks := digestRisks(l, now, c); len(risks) > 0 {
 			r := rep(l.Owner)
 			r.Risks = append(r.Risks, LeadRisks{Lead: l, Risks: risks})
 		}
@@ -139,6 +139,16 @@ func BuildDigest(changes []Change, leads []*Lead, since, now time.Time, c Cadenc
 	}
 	slices.SortFunc(d.Reps, func(a, b RepDigest) int { return strings.Compare(a.Rep, b.Rep) })
 	return d
+}
+
+// digestRisks are the risks of an open lead a digest repeats: only an A or B
+// lead's (a C or D lead's stay on its card), and not that it is overdue (the
+// digest's Overdue list says so).
+func digestRisks(l *Lead, now time.Time, c Cadence) []Risk {
+	if l.Grade != GradeA && l.Grade != GradeB {
+		return nil
+	}
+	return slices.DeleteFunc(Risks(l, now, c), func(r Risk) bool { return r.Kind == RiskOverdue })
 }
 
 // untouchedFor is how long ago the lead was last touched (or registered).

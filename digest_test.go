@@ -1,6 +1,8 @@
 package salesbot_test
 
 import (
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -65,6 +67,17 @@ func TestBuildDigest(t *testing.T) {
 	if len(u9.Visits) != 1 {
 		t.Errorf("U9 = %+v", u9)
 	}
+	// Risks: acme and eps (A, no people recorded past the first visit);
+	// gamma's (C) stay on its card.
+	if got := riskLeads(u1.Risks); !slices.Equal(got, []string{"acme"}) {
+		t.Errorf("U1 risks = %q, want acme's", got)
+	}
+	if got := riskLeads(u2.Risks); !slices.Equal(got, []string{"eps"}) {
+		t.Errorf("U2 risks = %q, want eps's", got)
+	}
+	if len(salesbot.Risks(leads[2], now, salesbot.DefaultCadence())) == 0 {
+		t.Error("gamma has no risks of its own: the test shows nothing")
+	}
 	if d.Open != 5 || d.Pipeline[salesbot.GradeA][salesbot.StageDemo] != 1 || d.Pipeline[salesbot.GradeC][salesbot.StageQuote] != 1 {
 		t.Errorf("pipeline %v open %d", d.Pipeline, d.Open)
 	}
@@ -73,4 +86,114 @@ func TestBuildDigest(t *testing.T) {
 	if !quiet.Quiet() || quiet.Open != 1 {
 		t.Errorf("a quiet day: %+v", quiet)
 	}
+}
+
+// riskLeads are the IDs of the leads in a digest's risk list, in order.
+func riskLeads(lr []salesbot.LeadRisks) []string {
+	var ids []string
+	for _, r := range lr {
+		ids = append(ids, r.Lead.ID)
+	}
+	return ids
+}
+
+// TestBuildDigestRisks: a rep's risk list holds open A and B leads only, and
+// not their being overdue, which the Overdue list already says; a lead whose
+// only risk is that is left out. The lead's card still shows every risk.
+func TestBuildDigestRisks(t *testing.T) {
+	cadence := salesbot.DefaultCadence()
+	noCoach := func(l *salesbot.Lead) { l.Stakeholders = l.Stakeholders[:1] }
+	overdue := func(l *salesbot.Lead) { // by more than a C cadence
+		l.CreatedAt, l.LastTouch = riskNow.Add(-120*salesbot.Day), riskNow.Add(-100*salesbot.Day)
+	}
+	both := func(fs ...func(*salesbot.Lead)) func(*salesbot.Lead) {
+		return func(l *salesbot.Lead) {
+			for _, f := range fs {
+				f(l)
+			}
+		}
+	}
+	type riskKinds = []salesbot.RiskKind
+	tests := []struct {
+		name    string
+		grade   salesbot.Grade
+		spoil   func(*salesbot.Lead)
+		card    riskKinds // the lead's risks, as its card shows them
+		digest  riskKinds // the lead's risks in the digest; nil: not listed
+		overdue bool      // listed as overdue
+	}{
+		{"A healthy", salesbot.GradeA, func(*salesbot.Lead) {}, nil, nil, false},
+		{"A without a coach", salesbot.GradeA, noCoach, riskKinds{salesbot.RiskNoCoach}, riskKinds{salesbot.RiskNoCoach}, false},
+		{"B without a coach", salesbot.GradeB, noCoach, riskKinds{salesbot.RiskNoCoach}, riskKinds{salesbot.RiskNoCoach}, false},
+		{"C without a coach", salesbot.GradeC, noCoach, riskKinds{salesbot.RiskNoCoach}, nil, false},
+		{"D without a coach", salesbot.GradeD, noCoach, riskKinds{salesbot.RiskNoCoach}, nil, false},
+		{"A only overdue", salesbot.GradeA, overdue, riskKinds{salesbot.RiskOverdue}, nil, true},
+		{"B only overdue", salesbot.GradeB, overdue, riskKinds{salesbot.RiskOverdue}, nil, true},
+		{"A overdue without a coach", salesbot.GradeA, both(overdue, noCoach),
+			riskKinds{salesbot.RiskNoCoach, salesbot.RiskOverdue}, riskKinds{salesbot.RiskNoCoach}, true},
+		{"B overdue and stuck", salesbot.GradeB, both(overdue, func(l *salesbot.Lead) { l.StageSince = riskNow.Add(-60 * salesbot.Day) }),
+			riskKinds{salesbot.RiskOverdue, salesbot.RiskStuck}, riskKinds{salesbot.RiskStuck}, true},
+		{"C overdue without a coach", salesbot.GradeC, both(overdue, noCoach),
+			riskKinds{salesbot.RiskNoCoach, salesbot.RiskOverdue}, nil, true},
+		{"A won", salesbot.GradeA, func(l *salesbot.Lead) { l.Stage = salesbot.StageWon; noCoach(l) }, nil, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := riskLead()
+			l.Grade = tt.grade
+			tt.spoil(l)
+			l.Schedule(cadence)
+			if got := kinds(salesbot.Risks(l, riskNow, cadence)); !slices.Equal(got, tt.card) {
+				t.Fatalf("card risks = %v, want %v", got, tt.card)
+			}
+			d := salesbot.BuildDigest(nil, []*salesbot.Lead{l}, riskNow.Add(-salesbot.Day), riskNow, cadence)
+			var r salesbot.RepDigest
+			if len(d.Reps) > 0 {
+				r = d.Reps[0]
+			}
+			var got riskKinds
+			for _, lr := range r.Risks {
+				if lr.Lead != l {
+					t.Fatalf("risks of lead %s", lr.Lead.ID)
+				}
+				if got = kinds(lr.Risks); len(got) == 0 {
+					t.Error("listed with no risks")
+				}
+			}
+			if !slices.Equal(got, tt.digest) {
+				t.Errorf("digest risks = %v, want %v", got, tt.digest)
+			}
+			if listed := len(r.Overdue) == 1; listed != tt.overdue {
+				t.Errorf("listed as overdue: %v, want %v", listed, tt.overdue)
+			}
+			if want := tt.digest == nil && !tt.overdue; r.Empty() != want || d.Quiet() != want {
+				t.Errorf("rep's digest empty: %v, quiet: %v; want %v", r.Empty(), d.Quiet(), want)
+			}
+		})
+	}
+
+	t.Run("A first, then B, each by company; C and D left out", func(t *testing.T) {
+		var leads []*salesbot.Lead
+		for i, x := range []struct {
+			company string
+			grade   salesbot.Grade
+		}{{"Beta", "B"}, {"Zeta", "A"}, {"Cee", "C"}, {"Acme", "A"}, {"Dee", "D"}, {"Alpha", "B"}} {
+			l := riskLead()
+			l.ID, l.Company, l.Grade = fmt.Sprintf("L%d", i), x.company, x.grade
+			noCoach(l)
+			l.Schedule(cadence)
+			leads = append(leads, l)
+		}
+		d := salesbot.BuildDigest(nil, leads, riskNow.Add(-salesbot.Day), riskNow, cadence)
+		if len(d.Reps) != 1 {
+			t.Fatalf("reps = %+v", d.Reps)
+		}
+		var got []string
+		for _, lr := range d.Reps[0].Risks {
+			got = append(got, lr.Lead.Company)
+		}
+		if want := []string{"Acme", "Zeta", "Alpha", "Beta"}; !slices.Equal(got, want) {
+			t.Errorf("risk list = %q, want %q", got, want)
+		}
+	})
 }

@@ -53,6 +53,16 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
+// Term is one domain word in a message (a stage's or role's name, a grade's
+// meaning, a contact depth): written as it is in English, and translated in
+// another language. Errorf and the risks pass the domain's words as Terms;
+// any other string argument (a company's or a person's name, what the user
+// typed) is shown as it is, even when it spells a term ("Coach", "Won").
+type Term string
+
+// Term returns the word, for a translator.
+func (t Term) Term() string { return string(t) }
+
 // Terms is a list of domain words (key facts, stages) in a message: written
 // "budget, need" in English, and word by word in a translation.
 type Terms []string

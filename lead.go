@@ -209,7 +209,7 @@ func (l *Lead) checkOpen() error {
 	if l.Open() {
 		return nil
 	}
-	return Errorf(EINVALID, "%s is closed (%s). A manager can reopen it by assigning it with `/lead assign`.", l.Company, l.Stage.Name())
+	return Errorf(EINVALID, "%s is closed (%s). A manager can reopen it by assigning it with `/lead assign`.", l.Company, Term(l.Stage.Name()))
 }
 
 // Regrade sets the grade, with the reason kept in the history.
@@ -263,7 +263,7 @@ func (l *Lead) Win(a Actor, now time.Time) (Change, error) {
 	}
 	if l.Stage != StageNegotiation && !a.Manager {
 		return Change{}, Errorf(EFORBIDDEN, "A deal is won after %s; %s is at %s. Move it on stage by stage, or ask a manager to close it.",
-			StageNegotiation.Name(), l.Company, l.Stage.Name())
+			Term(StageNegotiation.Name()), l.Company, Term(l.Stage.Name()))
 	}
 	from := l.Stage
 	l.Stage, l.StageSince, l.ClosedAt = StageWon, now, now

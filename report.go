@@ -18,26 +18,68 @@ type Period struct {
 // Contains reports whether t falls within the period.
 func (p Period) Contains(t time.Time) bool { return !t.Before(p.From) && !t.After(p.To) }
 
-// PeriodFor returns the period a manager means by "week" or "month": the
-// calendar week (from Monday 00:00) or calendar month (from the 1st, 00:00)
-// so far, in loc, up to now. Calendar periods match the weekly and monthly
-// new-leads summaries (周/月新增客户信息汇总表): run on Friday or on the last
-// day of the month, the report covers the whole week or month, and reports of
-// successive periods never count the same lead twice. Run on a Monday
-// morning, a week's report covers only that morning.
+// The periods a report covers, as PeriodFor names them.
+const (
+	PeriodWeek      = "week"       // this calendar week so far
+	PeriodMonth     = "month"      // this calendar month so far
+	PeriodLastWeek  = "last-week"  // the previous calendar week, Monday to Sunday
+	PeriodLastMonth = "last-month" // the previous calendar month
+)
+
+var periodKinds = map[string]string{
+	PeriodWeek: PeriodWeek, PeriodMonth: PeriodMonth,
+	PeriodLastWeek: PeriodLastWeek, "lastweek": PeriodLastWeek, "上周": PeriodLastWeek,
+	PeriodLastMonth: PeriodLastMonth, "lastmonth": PeriodLastMonth, "上月": PeriodLastMonth,
+}
+
+// ParsePeriodKind reads the period a manager asks for: week, month,
+// last-week (lastweek, last_week, 上周) or last-month (lastmonth, 上月), in
+// any case, as one of the Period* names.
+func ParsePeriodKind(s string) (string, bool) {
+	key := strings.ReplaceAll(strings.ToLower(foldWidth(strings.TrimSpace(s))), "_", "-")
+	kind, ok := periodKinds[key]
+	return kind, ok
+}
+
+// PeriodFor returns the period a manager means by kind (see
+// ParsePeriodKind), in loc's calendar:
+//
+//   - week: the calendar week so far, from Monday 00:00 up to now;
+//   - month: the calendar month so far, from the 1st, 00:00, up to now;
+//   - last-week: the previous calendar week, from Monday 00:00 up to the
+//     next Monday 00:00;
+//   - last-month: the previous calendar month, from its 1st, 00:00, up to
+//     the 1st of this month, 00:00.
+//
+// A last period's To is the last instant before its end, which belongs to the
+// period after it (Period includes both ends). A week or a month may be 1 hour
+// shorter or longer than usual across a change of daylight saving time.
+//
+// Calendar periods match the weekly and monthly new-leads summaries
+// (周/月新增客户信息汇总表): reports of successive periods never count the
+// same lead twice. Run on Friday or on the last day of the month, week and
+// month cover the whole week or month; run on a Monday morning, week covers
+// only that morning, and last-week is the week to review.
 func PeriodFor(kind string, now time.Time, loc *time.Location) (Period, error) {
 	if loc == nil {
 		loc = time.UTC
 	}
 	today := DateOf(now.In(loc))
-	switch strings.ToLower(strings.TrimSpace(kind)) {
-	case "week":
-		back := (int(now.In(loc).Weekday()) + 6) % 7 // days since Monday
-		return Period{From: today.AddDays(-back).In(loc), To: now}, nil
-	case "month":
-		return Period{From: Date{today.Year, today.Month, 1}.In(loc), To: now}, nil
+	monday := today.AddDays(-((int(now.In(loc).Weekday()) + 6) % 7))
+	first := Date{today.Year, today.Month, 1}
+	k, _ := ParsePeriodKind(kind)
+	switch k {
+	case PeriodWeek:
+		return Period{From: monday.In(loc), To: now}, nil
+	case PeriodMonth:
+		return Period{From: first.In(loc), To: now}, nil
+	case PeriodLastWeek:
+		return Period{From: monday.AddDays(-7).In(loc), To: monday.In(loc).Add(-time.Nanosecond)}, nil
+	case PeriodLastMonth:
+		prev := DateOf(time.Date(today.Year, today.Month-1, 1, 0, 0, 0, 0, time.UTC))
+		return Period{From: prev.In(loc), To: first.In(loc).Add(-time.Nanosecond)}, nil
 	}
-	return Period{}, Errorf(EINVALID, "%q is not a period. Use week or month.", kind)
+	return Period{}, Errorf(EINVALID, "%q is not a period. Use week, month, last-week or last-month.", kind)
 }
 
 // Report is what a manager reviews for a week or a month (DOMAIN.md §7): the
@@ -118,9 +160,11 @@ func (t RepTouches) Percent() (a, maintenance, fresh int) {
 }
 
 // BuildReport assembles a report from the team's leads as they are now and
-// its changes; changes outside the period are ignored. A touch's grade is
-// worked out from the grade changes between it and now, so changes should
-// run from the period's start up to now.
+// its changes; changes outside the period are not reported. A touch's grade
+// is worked out from the grade changes between it and now, so changes should
+// run from the period's start up to now: for a period that ended before now
+// (last-week, last-month), the grade changes made since its end are used
+// for that alone.
 func BuildReport(leads []*Lead, changes []Change, p Period) Report {
 	r := Report{Period: p, Pipeline: map[Grade]map[Stage]int{}}
 	byID := make(map[string]*Lead, len(leads))
@@ -132,12 +176,18 @@ func BuildReport(leads []*Lead, changes []Change, p Period) Report {
 		}
 	}
 	in := make([]Change, 0, len(changes))
+	var since []Change // grade changes after the period, for gradeAt
 	for _, c := range changes {
-		if p.Contains(c.At) {
+		switch {
+		case p.Contains(c.At):
 			in = append(in, c)
+		case c.At.After(p.To) && c.Kind == ChangeGrade:
+			since = append(since, c)
 		}
 	}
-	slices.SortStableFunc(in, func(a, b Change) int { return a.At.Compare(b.At) })
+	byTime := func(a, b Change) int { return a.At.Compare(b.At) }
+	slices.SortStableFunc(in, byTime)
+	slices.SortStableFunc(since, byTime)
 
 	moves := map[string][]Change{} // grade changes by lead, oldest first
 	firstTouch := map[string]Date{}
@@ -159,6 +209,10 @@ func BuildReport(leads []*Lead, changes []Change, p Period) Report {
 				}
 			}
 		}
+	}
+
+	for _, c := range since {
+		moves[c.LeadID] = append(moves[c.LeadID], c)
 	}
 
 	reps := map[string]*RepTouches{}

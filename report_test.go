@@ -18,27 +18,58 @@ func TestPeriodFor(t *testing.T) {
 		now        time.Time
 		loc        *time.Location
 		from       time.Time
+		end        time.Time // for a last period: the instant it ends, excluded; zero: it runs to now
 	}{
 		{"monday morning: the week so far is that morning", "week",
-			time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)},
+			time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai), time.Time{}},
 		{"friday: the week from monday", "Week",
-			time.Date(2026, 11, 27, 17, 30, 0, 0, shanghai), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)},
+			time.Date(2026, 11, 27, 17, 30, 0, 0, shanghai), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai), time.Time{}},
 		{"sunday night is still the same week", " week ",
-			time.Date(2026, 11, 29, 23, 59, 0, 0, shanghai), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)},
+			time.Date(2026, 11, 29, 23, 59, 0, 0, shanghai), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai), time.Time{}},
 		{"the reader's monday while it is still sunday in UTC", "week",
-			time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC), shanghai, time.Date(2026, 11, 30, 0, 0, 0, 0, shanghai)},
+			time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC), shanghai, time.Date(2026, 11, 30, 0, 0, 0, 0, shanghai), time.Time{}},
 		{"a week across the start of daylight saving time", "week",
-			time.Date(2026, 3, 11, 12, 0, 0, 0, newYork), newYork, time.Date(2026, 3, 9, 0, 0, 0, 0, newYork)},
+			time.Date(2026, 3, 11, 12, 0, 0, 0, newYork), newYork, time.Date(2026, 3, 9, 0, 0, 0, 0, newYork), time.Time{}},
 		{"a week that began last month and last year", "week",
-			time.Date(2027, 1, 1, 9, 0, 0, 0, shanghai), shanghai, time.Date(2026, 12, 28, 0, 0, 0, 0, shanghai)},
+			time.Date(2027, 1, 1, 9, 0, 0, 0, shanghai), shanghai, time.Date(2026, 12, 28, 0, 0, 0, 0, shanghai), time.Time{}},
 		{"the month so far", "month",
-			time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), shanghai, time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai)},
+			time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), shanghai, time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai), time.Time{}},
 		{"the first of the month", "MONTH",
-			time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai), shanghai, time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai)},
+			time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai), shanghai, time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai), time.Time{}},
 		{"the reader's new month while UTC is still in the old one", "month",
-			time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC), shanghai, time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai)},
+			time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC), shanghai, time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai), time.Time{}},
 		{"no location is UTC", "month",
-			time.Date(2026, 2, 14, 8, 0, 0, 0, time.UTC), nil, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)},
+			time.Date(2026, 2, 14, 8, 0, 0, 0, time.UTC), nil, time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), time.Time{}},
+
+		{"monday morning: last week is the whole of it", "last-week",
+			time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), shanghai, time.Date(2026, 11, 16, 0, 0, 0, 0, shanghai), time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)},
+		{"monday at 00:00 sharp", "lastweek",
+			time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai), shanghai, time.Date(2026, 11, 16, 0, 0, 0, 0, shanghai), time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)},
+		{"sunday night: last week is the one before", "上周",
+			time.Date(2026, 11, 29, 23, 59, 0, 0, shanghai), shanghai, time.Date(2026, 11, 16, 0, 0, 0, 0, shanghai), time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai)},
+		{"last week in the reader's calendar while it is still sunday in UTC", "LAST_WEEK",
+			time.Date(2026, 11, 29, 20, 0, 0, 0, time.UTC), shanghai, time.Date(2026, 11, 23, 0, 0, 0, 0, shanghai), time.Date(2026, 11, 30, 0, 0, 0, 0, shanghai)},
+		{"last week had the start of daylight saving time: 167 hours", "last-week",
+			time.Date(2026, 3, 11, 12, 0, 0, 0, newYork), newYork, time.Date(2026, 3, 2, 0, 0, 0, 0, newYork), time.Date(2026, 3, 9, 0, 0, 0, 0, newYork)},
+		{"last week had the end of daylight saving time: 169 hours", "last-week",
+			time.Date(2026, 11, 2, 8, 0, 0, 0, newYork), newYork, time.Date(2026, 10, 26, 0, 0, 0, 0, newYork), time.Date(2026, 11, 2, 0, 0, 0, 0, newYork)},
+		{"last week across the new year", "last-week",
+			time.Date(2027, 1, 4, 9, 0, 0, 0, shanghai), shanghai, time.Date(2026, 12, 28, 0, 0, 0, 0, shanghai), time.Date(2027, 1, 4, 0, 0, 0, 0, shanghai)},
+		{"new year's day: last week is still in the old year", "last-week",
+			time.Date(2027, 1, 1, 9, 0, 0, 0, shanghai), shanghai, time.Date(2026, 12, 21, 0, 0, 0, 0, shanghai), time.Date(2026, 12, 28, 0, 0, 0, 0, shanghai)},
+
+		{"last month", "last-month",
+			time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai), shanghai, time.Date(2026, 10, 1, 0, 0, 0, 0, shanghai), time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai)},
+		{"last month from the first at 00:00", "lastmonth",
+			time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai), shanghai, time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai), time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai)},
+		{"last month in the reader's calendar while UTC is still in the old one", "上月",
+			time.Date(2026, 11, 30, 17, 0, 0, 0, time.UTC), shanghai, time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai), time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai)},
+		{"last month across the new year", "Last-Month",
+			time.Date(2027, 1, 15, 9, 0, 0, 0, shanghai), shanghai, time.Date(2026, 12, 1, 0, 0, 0, 0, shanghai), time.Date(2027, 1, 1, 0, 0, 0, 0, shanghai)},
+		{"a leap february", "last-month",
+			time.Date(2028, 3, 31, 23, 0, 0, 0, time.UTC), nil, time.Date(2028, 2, 1, 0, 0, 0, 0, time.UTC), time.Date(2028, 3, 1, 0, 0, 0, 0, time.UTC)},
+		{"last month had the start of daylight saving time", "last-month",
+			time.Date(2026, 4, 10, 12, 0, 0, 0, newYork), newYork, time.Date(2026, 3, 1, 0, 0, 0, 0, newYork), time.Date(2026, 4, 1, 0, 0, 0, 0, newYork)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -46,8 +77,12 @@ func TestPeriodFor(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !p.From.Equal(c.from) || !p.To.Equal(c.now) {
-				t.Errorf("period %v – %v, want %v – %v", p.From, p.To, c.from, c.now)
+			to := c.now
+			if !c.end.IsZero() {
+				to = c.end.Add(-time.Nanosecond) // the last instant before the end
+			}
+			if !p.From.Equal(c.from) || !p.To.Equal(to) {
+				t.Errorf("period %v – %v, want %v – %v", p.From, p.To, c.from, to)
 			}
 			if want := c.loc; want != nil && p.From.Location() != want {
 				t.Errorf("from is in %v, want the reader's %v", p.From.Location(), want)
@@ -55,12 +90,76 @@ func TestPeriodFor(t *testing.T) {
 			if !p.Contains(p.From) || !p.Contains(p.To) || p.Contains(p.From.Add(-time.Nanosecond)) || p.Contains(p.To.Add(time.Nanosecond)) {
 				t.Errorf("period %v does not contain exactly its ends", p)
 			}
+			if !c.end.IsZero() && p.Contains(c.end) {
+				t.Errorf("period %v contains its end %v, the next period's first instant", p, c.end)
+			}
 		})
 	}
-	for _, kind := range []string{"year", "", "weeks", "7d"} {
+	// Wall-clock length across a change of daylight saving time.
+	if p, _ := salesbot.PeriodFor("last-week", time.Date(2026, 3, 11, 12, 0, 0, 0, newYork), newYork); p.To.Sub(p.From)+time.Nanosecond != 167*time.Hour {
+		t.Errorf("the week of the spring change lasts %v, want 167h", p.To.Sub(p.From)+time.Nanosecond)
+	}
+	// Successive last periods meet: last week ends where this week begins.
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, shanghai)
+	last, _ := salesbot.PeriodFor("last-week", now, shanghai)
+	this, _ := salesbot.PeriodFor("week", now, shanghai)
+	if !last.To.Add(time.Nanosecond).Equal(this.From) {
+		t.Errorf("last week ends %v, this week begins %v", last.To, this.From)
+	}
+	for _, kind := range []string{"year", "", "weeks", "7d", "last", "last-year", "next-week", "上上周"} {
 		_, err := salesbot.PeriodFor(kind, time.Now(), time.UTC)
 		wantCode(t, err, salesbot.EINVALID)
-		wantMessage(t, err, "week or month")
+		wantMessage(t, err, "week, month, last-week or last-month")
+	}
+}
+
+func TestParsePeriodKind(t *testing.T) {
+	for in, want := range map[string]string{
+		"week": salesbot.PeriodWeek, "WEEK": salesbot.PeriodWeek, " month ": salesbot.PeriodMonth,
+		"last-week": salesbot.PeriodLastWeek, "lastweek": salesbot.PeriodLastWeek, "last_week": salesbot.PeriodLastWeek, "LastWeek": salesbot.PeriodLastWeek, "上周": salesbot.PeriodLastWeek,
+		"last-month": salesbot.PeriodLastMonth, "lastmonth": salesbot.PeriodLastMonth, "LAST_MONTH": salesbot.PeriodLastMonth, "上月": salesbot.PeriodLastMonth,
+	} {
+		if got, ok := salesbot.ParsePeriodKind(in); !ok || got != want {
+			t.Errorf("ParsePeriodKind(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "weeks", "last", "last week", "本周"} {
+		if got, ok := salesbot.ParsePeriodKind(in); ok {
+			t.Errorf("ParsePeriodKind(%q) = %q; want no period", in, got)
+		}
+	}
+}
+
+// TestReportOfAPastPeriod: a report of last week counts only last week, and
+// works out a touch's grade with the grade changes made since.
+func TestReportOfAPastPeriod(t *testing.T) {
+	now := time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC) // a Wednesday
+	p, err := salesbot.PeriodFor("last-week", now, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tue := p.From.Add(34 * time.Hour)
+	leads := []*salesbot.Lead{
+		// Graded C last week, regraded A this week: last week's touch was
+		// maintenance.
+		{ID: "l1", Company: "l1", Owner: "U1", CreatedBy: "U1", Grade: salesbot.GradeA, Stage: salesbot.StageDemo, CreatedAt: p.From.AddDate(0, -1, 0)},
+		{ID: "l2", Company: "l2", Owner: "U1", CreatedBy: "U1", Grade: salesbot.GradeB, Stage: salesbot.StageLead, CreatedAt: p.To},                      // last week's last instant
+		{ID: "l3", Company: "l3", Owner: "U1", CreatedBy: "U1", Grade: salesbot.GradeB, Stage: salesbot.StageLead, CreatedAt: p.To.Add(time.Nanosecond)}, // this week's first
+	}
+	changes := []salesbot.Change{
+		{LeadID: "l1", Company: "l1", Kind: salesbot.ChangeVisit, By: "U1", At: tue, To: "2026-11-17"},
+		{LeadID: "l1", Company: "l1", Kind: salesbot.ChangeGrade, By: "U1", At: now.Add(-time.Hour), From: "C", To: "A"},
+		{LeadID: "l1", Company: "l1", Kind: salesbot.ChangeVisit, By: "U1", At: now.Add(-time.Minute), To: "2026-11-25"},
+	}
+	r := salesbot.BuildReport(leads, changes, p)
+	if len(r.NewLeads) != 1 || r.NewLeads[0].LeadID != "l2" {
+		t.Errorf("new leads %+v, want l2 alone", r.NewLeads)
+	}
+	if len(r.GradeMoves) != 0 {
+		t.Errorf("grade moves %+v, want none: the regrade was this week", r.GradeMoves)
+	}
+	if len(r.Touches) != 1 || r.Touches[0].Maintenance != 1 || r.Touches[0].A != 0 || r.Touches[0].Total() != 1 {
+		t.Errorf("touches %+v, want one maintenance touch (the lead was C then)", r.Touches)
 	}
 }
 

@@ -74,7 +74,7 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 		for i, k := range gaps {
 			labels[i] = strings.ToLower(k.Label())
 		}
-		add(RiskFactsMissing, "At %s the %s should be known; still unknown.", l.Stage.Name(), labels)
+		add(RiskFactsMissing, "At %s the %s should be known; still unknown.", Term(l.Stage.Name()), labels)
 	}
 	if r, ok := gradeVsSchedule(l, now); ok {
 		risks = append(risks, r)
@@ -84,7 +84,7 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 		add(RiskOverdue, "The follow-up is %d days overdue, more than a whole %s cadence (%d days).", int(now.Sub(due)/Day), l.Grade, int(every/Day))
 	}
 	if in := now.Sub(l.StageSince); !l.StageSince.IsZero() && in > 2*every {
-		add(RiskStuck, "Stuck at %s for %d days, more than twice the %s cadence.", l.Stage.Name(), int(in/Day), l.Grade)
+		add(RiskStuck, "Stuck at %s for %d days, more than twice the %s cadence.", Term(l.Stage.Name()), int(in/Day), l.Grade)
 	}
 	return risks
 }
@@ -119,7 +119,7 @@ func peopleRisks(l *Lead, now time.Time) []Risk {
 		}
 		if s.Influence == InfluenceHigh && s.Support <= -2 {
 			risks = append(risks, newRisk(RiskDevil,
-				"%s (%s, high influence) is against us (%s): find out why and who can turn them.", s.Name, s.Role.Name(), s.Support.String()))
+				"%s (%s, high influence) is against us (%s): find out why and who can turn them.", s.Name, Term(s.Role.Name()), s.Support.String()))
 		}
 	}
 	var first []Risk
@@ -151,13 +151,27 @@ func missingFacts(l *Lead) []KeyFact {
 	return gaps
 }
 
-var decisionDate = regexp.MustCompile(`(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2}))?`)
+var (
+	decisionDate = regexp.MustCompile(`(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2}))?`)
+	// decisionWord labels the date after it, in its clause, as the decision's.
+	decisionWord = regexp.MustCompile(`(?i)\b(?:decide|decides|decision|sign|signing|contract|select|selection)\b|决策|决定|签约|签合同|选型|定标`)
+	// clauseBreak separates the clauses of a schedule fact (full-width commas
+	// and semicolons are folded to these before).
+	clauseBreak = regexp.MustCompile(`[;,。]`)
+)
 
 // ExpectedDecision reads the expected decision date from the schedule key
-// fact (`/lead key Acme schedule decide by 2027-03`): the first date in it,
-// a month standing for its last day.
+// fact (`/lead key Acme schedule decide by 2027-03`), a month standing for its
+// last day: the first date that follows a decision word (decide, sign,
+// contract, select, 决策, 签约, 选型 …) in the same clause, so that "go-live
+// 2027-09; decision 2027-02" is read as February; without one, the first
+// date in the fact.
 func (l *Lead) ExpectedDecision() (Date, bool) {
-	m := decisionDate.FindStringSubmatch(foldWidth(l.Facts[FactSchedule].Text))
+	text := foldWidth(l.Facts[FactSchedule].Text)
+	m := labelledDate(text)
+	if m == nil {
+		m = decisionDate.FindStringSubmatch(text)
+	}
 	if m == nil {
 		return Date{}, false
 	}
@@ -172,6 +186,24 @@ func (l *Lead) ExpectedDecision() (Date, bool) {
 	}
 	d, err := ParseDate(fmt.Sprintf("%s-%s-%s", m[1], m[2], m[3]))
 	return d, err == nil
+}
+
+// labelledDate is the submatch of the first date that follows a decision
+// word in the same clause of text, or nil.
+func labelledDate(text string) []string {
+	for _, clause := range clauseBreak.Split(text, -1) {
+		if w := decisionWord.FindStringIndex(clause); w != nil {
+			// After the word first ("decide by 2027-02"), else before it
+			// ("2027-02 签约", as Chinese puts it).
+			if m := decisionDate.FindStringSubmatch(clause[w[1]:]); m != nil {
+				return m
+			}
+			if m := decisionDate.FindStringSubmatch(clause[:w[0]]); m != nil {
+				return m
+			}
+		}
+	}
+	return nil
 }
 
 // GradeFor is the grade a decision that many days away suggests: A within 3
@@ -202,7 +234,7 @@ func gradeVsSchedule(l *Lead, now time.Time) (Risk, bool) {
 	}
 	if g := GradeFor(days); g != l.Grade {
 		r := newRisk(RiskGradeVsSchedule,
-			"Graded %s but the decision is expected on %s, in %d days: that suggests %s (%s).", string(l.Grade), d.String(), days, string(g), g.Meaning())
+			"Graded %s but the decision is expected on %s, in %d days: that suggests %s (%s).", string(l.Grade), d.String(), days, string(g), Term(g.Meaning()))
 		r.Suggest = g
 		return r, true
 	}

@@ -1,6 +1,7 @@
 package salesbot_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -138,6 +139,87 @@ func TestGradeFor(t *testing.T) {
 	for days, want := range map[int]salesbot.Grade{0: "A", 90: "A", 100: "B", 180: "B", 200: "C", 365: "C", 400: "D"} {
 		if got := salesbot.GradeFor(days); got != want {
 			t.Errorf("GradeFor(%d) = %s, want %s", days, got, want)
+		}
+	}
+}
+
+// TestExpectedDecisionPrefersTheDecisionDate: the date after a decision word
+// in its clause is the decision's, wherever it stands in the fact; without
+// one, the first date.
+func TestExpectedDecisionPrefersTheDecisionDate(t *testing.T) {
+	tests := []struct {
+		text string
+		want string // "" when there is no decision date
+	}{
+		// English, year-months and full dates.
+		{"go-live 2027-09; decision 2027-02", "2027-02-28"},
+		{"go-live 2027-09-01, decision by 2027-02-15", "2027-02-15"},
+		{"kick-off 2027-01, board decides 2027-03-10", "2027-03-10"},
+		{"pilot 2027/01; Contract signing 2027/05", "2027-05-31"},
+		{"POC 2027.01.10; SELECTION 2027.04", "2027-04-30"},
+		{"training 2027-01 then go-live 2027-06, sign 2027-03-31", "2027-03-31"},
+		{"we decide after the pilot 2027-04; go-live 2027-09", "2027-04-30"},
+		{"decision 2027-02; signing 2027-03", "2027-02-28"}, // the first labelled date
+		// Chinese, with either punctuation width.
+		{"上线 2027年9月；决策 2027年2月", "2027-02-28"},
+		{"试点 2027-01，签约 2027-06-30", "2027-06-30"},
+		{"上线2027年9月，签合同2027年3月15日", "2027-03-15"},
+		{"验收 2027.10。定标 2027.04", "2027-04-30"},
+		{"上线 2027年9月; 选型 2027年2月", "2027-02-28"},
+		{"实施 2027年1月, 决定时间 2027年5月", "2027-05-31"},
+		{"２０２７年９月上线；决策　２０２７年２月", "2027-02-28"},
+		// No decision date labelled: the first date.
+		{"go-live 2027-09, budget 2027-02", "2027-09-30"},
+		{"decision pending; go-live 2027-09", "2027-09-30"},           // the label's clause has no date
+		{"2027-02 decision; go-live 2027-09", "2027-02-28"},           // the date before the label is just the first
+		{"design review 2027-01; go-live 2027-09", "2027-01-31"},      // "design" is no "sign"
+		{"contractor on site 2027-01; go-live 2027-09", "2027-01-31"}, // nor "contractor" a "contract"
+		{"上线 2027年9月，预算 2027年2月", "2027-09-30"},
+		// A labelled date that is no date is not replaced by another one.
+		{"go-live 2027-09; decision 2027-13", ""},
+		{"决策 明年", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			l := &salesbot.Lead{Facts: map[salesbot.KeyFact]salesbot.Fact{salesbot.FactSchedule: {Text: tt.text}}}
+			d, ok := l.ExpectedDecision()
+			if got := d.String(); got != tt.want || ok != (tt.want != "") {
+				t.Errorf("ExpectedDecision(%q) = %q %v, want %q", tt.text, got, ok, tt.want)
+			}
+		})
+	}
+}
+
+// TestGradeVsScheduleReadsTheDecisionDate: an A lead deciding within three
+// months is not told that its go-live, later, suggests C.
+func TestGradeVsScheduleReadsTheDecisionDate(t *testing.T) {
+	tests := []struct {
+		schedule string
+		want     []salesbot.RiskKind
+	}{
+		{"go-live 2027-09; decision 2027-01", nil},
+		{"上线 2027年9月，签约 2027年1月", nil},
+		{"go-live 2027-09", []salesbot.RiskKind{salesbot.RiskGradeVsSchedule}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.schedule, func(t *testing.T) {
+			l := riskLead()
+			l.Facts[salesbot.FactSchedule] = salesbot.Fact{Text: tt.schedule}
+			if got := kinds(salesbot.Risks(l, riskNow, salesbot.DefaultCadence())); !slices.Equal(got, tt.want) {
+				t.Errorf("risks = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestExpectedDecisionDateBeforeTheWord(t *testing.T) {
+	for text, want := range map[string]string{
+		"上线 2027-09，2027-02 签约":                "2027-02-28",
+		"go-live 2027-09; 2027-01-15 decision": "2027-01-15",
+	} {
+		l := &salesbot.Lead{Facts: map[salesbot.KeyFact]salesbot.Fact{salesbot.FactSchedule: {Text: text}}}
+		if d, ok := l.ExpectedDecision(); !ok || d.String() != want {
+			t.Errorf("ExpectedDecision(%q) = %v %v, want %s", text, d, ok, want)
 		}
 	}
 }

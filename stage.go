@@ -121,21 +121,21 @@ func ApprovalNeeded(from, to Stage) string {
 // manager.
 func CheckStageMove(from, to Stage, manager bool) (StageMove, error) {
 	if from.Closed() {
-		return 0, Errorf(EINVALID, "This deal is closed (%s). A manager can reassign a lost lead from the pool.", from.Name())
+		return 0, Errorf(EINVALID, "This deal is closed (%s). A manager can reassign a lost lead from the pool.", Term(from.Name()))
 	}
 	fi, ti := from.Index(), to.Index()
 	if ti < 0 {
 		return 0, Errorf(EINVALID, "%q is not a stage. Use one of: %s.", to, stageList())
 	}
 	if ti == fi {
-		return 0, Errorf(EINVALID, "The lead is already at %s.", to.Name())
+		return 0, Errorf(EINVALID, "The lead is already at %s.", Term(to.Name()))
 	}
 	if why := ApprovalNeeded(from, to); why != "" && !manager {
 		if ti > fi+1 {
 			return 0, Errorf(EFORBIDDEN, "Stages are taken one at a time: from %s the next is %s. Skipping to %s needs a manager.",
-				from.Name(), Stages[fi+1].Name(), to.Name())
+				Term(from.Name()), Term(Stages[fi+1].Name()), Term(to.Name()))
 		}
-		return 0, Errorf(EFORBIDDEN, "Moving to %s needs a manager's approval: %s.", to.Name(), why)
+		return 0, Errorf(EFORBIDDEN, "Moving to %s needs a manager's approval: %s.", Term(to.Name()), Term(why))
 	}
 	switch {
 	case ti < fi:

@@ -35,6 +35,13 @@ func ParseVisitKind(s string) (VisitKind, error) {
 	return "", Errorf(EINVALID, "%q is not a kind of touch. Use visit, call, demo, event or message.", s)
 }
 
+// deepens reports whether a touch of this kind takes the people met a step
+// deeper in contact: a visit, a demo or an event does; a call or a message
+// only ever makes a brief contact, however many there are.
+func (k VisitKind) deepens() bool {
+	return k == KindVisit || k == KindDemo || k == KindEvent
+}
+
 // Visit is one recorded touch (客户跟进记录): when, how, what was learned, and
 // the next step with its date.
 type Visit struct {
@@ -156,8 +163,9 @@ func parseDay(s string, today Date) (Date, bool, error) {
 // visit's date may be in the past but not after today (in the rep's time
 // zone, loc); the next step's date may not be before today. The people met
 // (v.Met) must be the lead's stakeholders (see ResolveMet; v.Met is left as
-// they were first recorded): each is a step deeper in contact and was last
-// met at the touch.
+// they were first recorded): each was last met at the touch, and a meeting
+// (a visit, demo or event) takes each a step deeper in contact, while a call
+// or a message makes no one more than a brief contact (see deepens).
 func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time) (Change, error) {
 	if err := l.checkEdit(a); err != nil {
 		return Change{}, err
@@ -201,9 +209,14 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 	for _, name := range v.Met {
 		for i := range l.Stakeholders {
 			if p := &l.Stakeholders[i]; p.Name == name {
-				// One step deeper per touch; a back-dated one never moves
-				// the last meeting back.
-				p.ContactDepth = p.ContactDepth.Deeper()
+				// One step deeper per meeting, a first contact at most for
+				// a call or a message; a back-dated touch never moves the
+				// last meeting back.
+				if v.Kind.deepens() {
+					p.ContactDepth = p.ContactDepth.Deeper()
+				} else if p.ContactDepth.Rank() < DepthBrief.Rank() {
+					p.ContactDepth = DepthBrief
+				}
 				if touched.After(p.LastMet) {
 					p.LastMet = touched
 				}

@@ -1,6 +1,8 @@
 package salesbot_test
 
 import (
+	"cmp"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -615,6 +617,109 @@ func TestRecordVisitMet(t *testing.T) {
 			if !l.LastTouch.IsZero() || !reflect.DeepEqual(l.Stakeholders, before) {
 				t.Errorf("met %q: a refused visit changed the lead: last touch %v, people %+v", met, l.LastTouch, l.Stakeholders)
 			}
+		}
+	})
+}
+
+// TestRecordVisitDepthByKind: a meeting (visit, demo, event) takes the people
+// met a step deeper; a call or a message makes a first contact brief and
+// goes no further, however many there are.
+func TestRecordVisitDepthByKind(t *testing.T) {
+	shanghai := mustLoc(t, "Asia/Shanghai")
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, shanghai)
+	const (
+		unset   = salesbot.ContactDepth("") // recorded before depths were kept
+		none    = salesbot.DepthNone
+		brief   = salesbot.DepthBrief
+		several = salesbot.DepthSeveral
+		deep    = salesbot.DepthDeep
+	)
+	tests := []struct {
+		kind     salesbot.VisitKind
+		from     salesbot.ContactDepth
+		once     salesbot.ContactDepth // after one touch of the kind
+		thrice   salesbot.ContactDepth // after three
+		wantKind salesbot.VisitKind    // the kind recorded, when not kind as given
+	}{
+		{kind: salesbot.KindVisit, from: none, once: brief, thrice: deep},
+		{kind: salesbot.KindVisit, from: unset, once: brief, thrice: deep},
+		{kind: salesbot.KindVisit, from: brief, once: several, thrice: deep},
+		{kind: salesbot.KindVisit, from: several, once: deep, thrice: deep},
+		{kind: salesbot.KindVisit, from: deep, once: deep, thrice: deep},
+		{kind: "", from: none, once: brief, thrice: deep, wantKind: salesbot.KindVisit}, // no kind is a visit
+		{kind: salesbot.KindDemo, from: none, once: brief, thrice: deep},
+		{kind: salesbot.KindDemo, from: brief, once: several, thrice: deep},
+		{kind: salesbot.KindEvent, from: none, once: brief, thrice: deep},
+		{kind: salesbot.KindEvent, from: several, once: deep, thrice: deep},
+		{kind: salesbot.KindCall, from: none, once: brief, thrice: brief},
+		{kind: salesbot.KindCall, from: unset, once: brief, thrice: brief},
+		{kind: salesbot.KindCall, from: brief, once: brief, thrice: brief},
+		{kind: salesbot.KindCall, from: several, once: several, thrice: several},
+		{kind: salesbot.KindCall, from: deep, once: deep, thrice: deep},
+		{kind: salesbot.KindMessage, from: none, once: brief, thrice: brief},
+		{kind: salesbot.KindMessage, from: brief, once: brief, thrice: brief},
+		{kind: salesbot.KindMessage, from: several, once: several, thrice: several},
+		{kind: salesbot.KindMessage, from: deep, once: deep, thrice: deep},
+		{kind: "Message", from: none, once: brief, thrice: brief, wantKind: salesbot.KindMessage},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s from %q", tt.kind, tt.from), func(t *testing.T) {
+			l := newLead(t, "Acme", salesbot.GradeA)
+			if _, err := l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Wang Li", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh}, registered); err != nil {
+				t.Fatal(err)
+			}
+			l.Stakeholders[0].ContactDepth = tt.from
+			for i, want := range []salesbot.ContactDepth{tt.once, tt.thrice, tt.thrice} {
+				touched := now.Add(time.Duration(i) * time.Minute)
+				v := salesbot.Visit{Kind: tt.kind, Met: []string{"Wang Li"}}
+				if _, err := l.RecordVisit(rep, &v, shanghai, touched); err != nil {
+					t.Fatal(err)
+				}
+				if want := cmp.Or(tt.wantKind, tt.kind); v.Kind != want {
+					t.Errorf("kind recorded as %q, want %q", v.Kind, want)
+				}
+				if i == 1 {
+					continue // the second touch may be on its way to deep
+				}
+				s := l.Stakeholders[0]
+				if s.ContactDepth != want {
+					t.Errorf("after %d: depth %q, want %q", i+1, s.ContactDepth, want)
+				}
+				if !s.LastMet.Equal(touched) {
+					t.Errorf("after %d: last met %v, want %v", i+1, s.LastMet, touched)
+				}
+			}
+		})
+	}
+
+	t.Run("a meeting after messages goes one step deeper", func(t *testing.T) {
+		l := newLead(t, "Acme", salesbot.GradeA)
+		if _, err := l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Wang Li", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh}, registered); err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []salesbot.VisitKind{salesbot.KindMessage, salesbot.KindCall, salesbot.KindMessage, salesbot.KindVisit} {
+			visitAt(t, l, rep, salesbot.Visit{Kind: k, Met: []string{"Wang Li"}}, shanghai, now)
+		}
+		if got := l.Stakeholders[0].ContactDepth; got != several {
+			t.Errorf("depth %q, want several", got)
+		}
+	})
+
+	t.Run("messages do not clear the thin economic buyer risk", func(t *testing.T) {
+		l := newLead(t, "Acme", salesbot.GradeA)
+		if _, err := l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Wang Li", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh}, registered); err != nil {
+			t.Fatal(err)
+		}
+		l.Stage = salesbot.StageDiscovery
+		for range 3 {
+			visitAt(t, l, rep, salesbot.Visit{Kind: salesbot.KindMessage, Met: []string{"Wang Li"}}, shanghai, now)
+		}
+		if !slices.Contains(kinds(salesbot.Risks(l, now, salesbot.DefaultCadence())), salesbot.RiskEconomicBuyerThin) {
+			t.Errorf("after three messages (depth %q): no %s risk", l.Stakeholders[0].ContactDepth, salesbot.RiskEconomicBuyerThin)
+		}
+		visitAt(t, l, rep, salesbot.Visit{Kind: salesbot.KindVisit, Met: []string{"Wang Li"}}, shanghai, now)
+		if slices.Contains(kinds(salesbot.Risks(l, now, salesbot.DefaultCadence())), salesbot.RiskEconomicBuyerThin) {
+			t.Errorf("after a visit (depth %q): still the %s risk", l.Stakeholders[0].ContactDepth, salesbot.RiskEconomicBuyerThin)
 		}
 	})
 }

@@ -411,7 +411,7 @@ func TestLeadRequestGoesToManagers(t *testing.T) {
 	l := h.lead("Stark")
 	h.click(other, "lead_request", l.ID)
 	ask := h.slack.WaitFor(t, "chat.postMessage", 1)[0]
-	mustContain(t, "request", ask.Param("channel")+ask.Text(), manager, "asks for", "Stark", "assign_to", "contact with who decides: *Tony* (Economic buyer): several contact")
+	mustContain(t, "request", ask.Param("channel")+ask.Text(), manager, "asks for", "Stark", "assign_to", "contact with who decides: *Tony* (Economic buyer): Several contacts")
 	h.click(manager, "assign_to", l.ID+"|"+other)
 	if l := h.lead("Stark"); l.Owner != other {
 		t.Fatalf("owner %s after assignment", l.Owner)
@@ -555,4 +555,50 @@ func TestRisksOnCardAndDigest(t *testing.T) {
 	mustContain(t, "card risks", card, "*Risks*", "No economic buyer", "No coach", "Li Na (Technical buyer, high influence) is against us", "suggests C")
 	digest := text(h.command(manager, "/salesbot digest"))
 	mustContain(t, "digest risks", digest, ":warning: *Cyberia* (A):", "No economic buyer")
+}
+
+// A request that no longer fits its lead is withdrawn, never left waiting:
+// the rep's new request goes through, and an old copy's click changes
+// nothing.
+func TestStaleApprovalIsWithdrawn(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Zeta")
+	h.command(rep, "/lead stage Zeta first-visit")
+	mustContain(t, "skip asked", h.command(rep, "/lead stage Zeta quote").Text, "needs a manager's approval")
+	old := approvalID.FindStringSubmatch(h.slack.WaitFor(t, "chat.postMessage", 1)[0].Text())[1]
+
+	// The rep moves on alone; the skip request is moot and withdrawn.
+	h.command(rep, "/lead stage Zeta discovery")
+	h.h.Wait()
+	mustContain(t, "old copy redrawn", h.slack.WaitFor(t, "chat.update", 1)[0].Text(), "has moved since")
+	h.command(rep, "/lead stage Zeta demo")
+	mustContain(t, "new request", h.command(rep, "/lead stage Zeta quote").Text, "needs a manager's approval")
+	posts := h.slack.WaitFor(t, "chat.postMessage", 2)
+	fresh := approvalID.FindStringSubmatch(posts[len(posts)-1].Text())[1]
+	if fresh == old {
+		t.Fatal("the new request reused the withdrawn one")
+	}
+	mustContain(t, "target-stage risks", posts[len(posts)-1].Text(), "budget")
+	pending, _ := h.store.PendingApprovals(t.Context(), h.team)
+	if len(pending) != 1 || pending[0].ID != fresh {
+		t.Fatalf("pending = %+v; want only the fresh request", pending)
+	}
+
+	// An old copy's Approve changes nothing.
+	h.click(manager, "approve", old)
+	if l := h.lead("Zeta"); l.Stage != salesbot.StageDemo {
+		t.Fatalf("an old request moved the lead to %s", l.Stage)
+	}
+	// The fresh one, approved after the rep moved back, is withdrawn, not applied.
+	h.command(rep, "/lead stage Zeta discovery")
+	h.click(manager, "approve", fresh)
+	if l := h.lead("Zeta"); l.Stage != salesbot.StageDiscovery {
+		t.Fatalf("a stale approval moved the lead to %s", l.Stage)
+	}
+	if a, _ := h.store.Approval(t.Context(), h.team, fresh); a.Status != salesbot.ApprovalWithdrawn {
+		t.Errorf("fresh request is %s; want withdrawn", a.Status)
+	}
+	if pending, _ := h.store.PendingApprovals(t.Context(), h.team); len(pending) != 0 {
+		t.Errorf("still pending: %+v", pending)
+	}
 }

@@ -78,7 +78,7 @@ func newHarness(t *testing.T) *harness {
 			if err != nil {
 				return salesbot.Report{}, err
 			}
-			changes, err := st.Activity(ctx, team, p.From.Add(-time.Nanosecond), p.To)
+			changes, err := st.Activity(ctx, team, p.From.Add(-time.Nanosecond), now)
 			if err != nil {
 				return salesbot.Report{}, err
 			}

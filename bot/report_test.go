@@ -165,7 +165,46 @@ func TestReportOnlyForManagers(t *testing.T) {
 	if n := len(h.slack.Calls("chat.postMessage")) + len(h.slack.Calls("files.getUploadURLExternal")); n != 0 {
 		t.Errorf("a refused report sent %d messages or files", n)
 	}
-	mustContain(t, "help", h.command(rep, "/salesbot help").Text, "`report week|month`")
+	mustContain(t, "help", h.command(rep, "/salesbot help").Text, "`report week|month|last-week|last-month`")
+}
+
+// TestReportLastWeek: on the next Monday, `week` would cover only that
+// morning; `last-week` covers the whole of the week before, Monday to
+// Sunday, and nothing done since.
+func TestReportLastWeek(t *testing.T) {
+	h := newHarness(t)
+	reportWeek(t, h)
+
+	monday := now
+	t.Cleanup(func() { now = monday })
+	now = monday.AddDate(0, 0, 7) // Mon 30 Nov, 10:00 in Shanghai
+	mustContain(t, "this week", h.command(rep, "/lead new Wayne").Text, "Wayne")
+	mustContain(t, "this week", h.command(rep, "/lead grade Umbrella C budget found").Text, "Umbrella")
+	h.h.Wait()
+
+	reply := h.command(manager, "/salesbot report last-week")
+	mustContain(t, "reply", reply.Text, "Preparing the report for last week, Mon 23 Nov to Sun 29 Nov")
+	h.h.Wait()
+	summaries := posted(h, "C0SALES")
+	if len(summaries) != 1 {
+		t.Fatalf("%d messages in the channel, want the summary", len(summaries))
+	}
+	summary := summaries[0].Text()
+	mustContain(t, "summary", summary,
+		"Sales report — last week, Mon 23 Nov to Sun 29 Nov", "Sun 29 Nov 23:59", "(Asia/Shanghai)",
+		"*6* new leads", "*2* grade changes (:arrow_up: 1 · :arrow_down: 1)", "*1* won", "*1* lost", "B→D")
+	for _, since := range []string{"Wayne", "D→C", "budget found"} {
+		if strings.Contains(summary, since) {
+			t.Errorf("last week's report shows %q, from this week:\n%s", since, summary)
+		}
+	}
+	if get := h.slack.Calls("files.getUploadURLExternal"); len(get) != 1 || get[0].Param("filename") != "salesbot-report-2026-11-23-2026-11-29.csv" {
+		t.Errorf("upload calls %v, want one salesbot-report-2026-11-23-2026-11-29.csv", get)
+	}
+
+	// In Chinese, as 上周.
+	mustContain(t, "lang", h.command(manager, "/salesbot lang zh").Text, "中文")
+	mustContain(t, "上周", h.command(manager, "/salesbot report 上周").Text, "上周（11月23日 周一至11月29日 周日）")
 }
 
 func TestReportWhereTheBotIsNotInTheChannel(t *testing.T) {

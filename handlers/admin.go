@@ -15,10 +15,10 @@ import (
 
 const help = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
 	leadUsage + "\n\n" +
-	"*/visit* `<company> [YYYY-MM-DD] [notes] [next: YYYY-MM-DD step]` log a touch (today if no date)\n" +
+	"*/visit* `<company> [YYYY-MM-DD] [notes] [met: \"Name\", \"Name\"] [next: YYYY-MM-DD step]` log a touch (today if no date) and who you met\n" +
 	"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands\n" +
 	"*/followups* your due and overdue follow-ups\n" +
-	"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language"
+	"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language"
 
 // admin runs `/salesbot …`.
 func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {

@@ -22,8 +22,9 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 		return nil, err
 	}
 	if len(managers) == 0 {
-		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, to.Name(), why)
+		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, salesbot.Term(to.Name()), salesbot.Term(why))
 	}
+	h.withdrawStale(ctx, r, l)
 	a := &salesbot.Approval{Team: r.team, LeadID: l.ID, Company: l.Company, From: l.Stage, To: to, Rep: r.actor.User, Why: why, AskedAt: h.now()}
 	existing, created, err := h.store.CreateApproval(ctx, a)
 	if err != nil {
@@ -33,7 +34,11 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 		return ephemeral(r.T(":hourglass_flowing_sand: Moving *%s* to *%s* is already waiting for a manager (asked by <@%s> %s).",
 			esc(l.Company), word(r.lang, to.Name()), existing.Rep, ago(r.lang, existing.AskedAt, h.now(), r.loc))), nil
 	}
-	risks := salesbot.Risks(l, h.now(), h.cadence)
+	// The manager weighs the deal as it would stand at the new stage (a
+	// quote needs the budget known, for one).
+	target := *l
+	target.Stage, target.StageSince = to, h.now()
+	risks := salesbot.Risks(&target, h.now(), h.cadence)
 	// Each manager reads the request in their own language.
 	request := func(lang i18n.Lang) (string, []slack.Block) {
 		text := i18n.T(lang, ":raising_hand: <@%s> asks to move *%s* (grade %s) from %s to *%s*: %s.",
@@ -72,36 +77,33 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 		esc(l.Company), word(r.lang, to.Name()), word(r.lang, why), len(managers), plural(len(managers)))), nil
 }
 
-// decideApproval settles a request: approving moves the lead, if it is
-// still where it was asked from; rejecting records the reason. The first
-// manager to decide wins; every manager's copy is redrawn and the rep told.
+// decideApproval settles a request. The decision is recorded first, so the
+// first manager to decide wins; an approval then moves the lead, and if the
+// lead has moved or closed since, the request is withdrawn instead. Every
+// manager's copy is redrawn in that manager's language and the rep is told.
 func (h *Handler) decideApproval(ctx context.Context, r request, id string, approve bool, reason string) (*slack.Msg, error) {
 	now := h.now()
-	a, err := h.store.Approval(ctx, r.team, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.Decide(r.actor, approve, reason, now); err != nil { // checked on a copy first
-		return nil, err
-	}
-	if approve {
-		// The move comes first: if the lead moved since, the request is
-		// moot and stays undecided; if a second manager approves at the
-		// same time, their move fails here.
-		if _, _, err := h.update(ctx, r, a.LeadID, func(l *salesbot.Lead) (salesbot.Update, error) {
-			if l.Stage != a.From {
-				return salesbot.Update{}, salesbot.Errorf(salesbot.ECONFLICT, "%s has moved since this was asked: it is at %s now, so nothing changed.", l.Company, l.Stage.Name())
-			}
-			return one(l.MoveStage(r.actor, a.To, now))
-		}); err != nil {
-			return nil, err
-		}
-	}
-	a, err = h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error {
+	a, err := h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error {
 		return a.Decide(r.actor, approve, reason, now)
 	})
 	if err != nil {
 		return nil, err
+	}
+	if approve {
+		l, _, err := h.update(ctx, r, a.LeadID, func(l *salesbot.Lead) (salesbot.Update, error) {
+			if a.Stale(l) {
+				return salesbot.Update{}, movedSince(l)
+			}
+			return one(l.MoveStage(r.actor, a.To, now))
+		})
+		if err != nil {
+			// Not applied: the request must not read "approved".
+			if w, werr := h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error { a.Withdraw(now); return nil }); werr == nil {
+				h.redrawApproval(ctx, r.team, w, func(lang i18n.Lang) string { return h.errorText(ctx, lang, err) })
+			}
+			return nil, err
+		}
+		h.withdrawStale(ctx, r, l) // other requests from the stage it left
 	}
 	outcome := func(lang i18n.Lang) string {
 		switch {
@@ -112,24 +114,64 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 		}
 		return i18n.T(lang, ":no_entry_sign: <@%s> did not approve moving *%s* to *%s*.", r.actor.User, esc(a.Company), word(lang, a.To.Name()))
 	}
-	// Each manager's copy is redrawn in that manager's language.
-	text := outcome(r.lang)
-	h.later(ctx, "settle approval", func(ctx context.Context) error {
-		for _, m := range a.Messages {
-			copyText := text
-			if m.User != "" {
-				copyText = outcome(h.langOf(ctx, r.team, m.User))
-			}
-			if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(copyText, false), slack.MsgOptionBlocks(section(copyText))); err != nil {
+	h.redrawApproval(ctx, r.team, a, outcome)
+	if a.Rep != r.actor.User {
+		rep := a.Rep
+		h.later(ctx, "tell the rep", func(ctx context.Context) error {
+			return h.notify(ctx, rep, outcome(h.langOf(ctx, r.team, rep)))
+		})
+	}
+	return ephemeral(outcome(r.lang)), nil
+}
+
+// movedSince is the error for a request whose lead is no longer where it
+// was asked from.
+func movedSince(l *salesbot.Lead) error {
+	return salesbot.Errorf(salesbot.ECONFLICT, "%s has moved since this was asked: it is at %s now, so nothing changed.", l.Company, salesbot.Term(l.Stage.Name()))
+}
+
+// redrawApproval replaces every manager's copy of a request with its
+// outcome, each in that manager's language.
+func (h *Handler) redrawApproval(ctx context.Context, team string, a *salesbot.Approval, outcome func(i18n.Lang) string) {
+	copies := a.Messages
+	h.later(ctx, "redraw approval", func(ctx context.Context) error {
+		for _, m := range copies {
+			text := outcome(h.langOf(ctx, team, m.User))
+			if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(section(text))); err != nil {
 				h.log.WarnContext(ctx, "redraw approval", "err", err)
 			}
 		}
-		if a.Rep != r.actor.User {
-			return h.notify(ctx, a.Rep, outcome(h.langOf(ctx, r.team, a.Rep)))
-		}
 		return nil
 	})
-	return ephemeral(text), nil
+}
+
+// withdrawStale withdraws the lead's pending requests that no longer fit it
+// (it moved or closed), so that none waits for ever and the managers' copies
+// say why. A failure only leaves them for a manager's click to settle.
+func (h *Handler) withdrawStale(ctx context.Context, r request, l *salesbot.Lead) {
+	pending, err := h.store.PendingApprovals(ctx, r.team)
+	if err != nil {
+		h.log.WarnContext(ctx, "pending approvals", "err", err)
+		return
+	}
+	now := h.now()
+	for _, p := range pending {
+		if p.LeadID != l.ID || !p.Stale(l) {
+			continue
+		}
+		w, err := h.store.UpdateApproval(ctx, r.team, p.ID, func(a *salesbot.Approval) error {
+			if a.Status == salesbot.ApprovalPending {
+				a.Withdraw(now)
+			}
+			return nil
+		})
+		if err != nil {
+			h.log.WarnContext(ctx, "withdraw approval", "approval", p.ID, "err", err)
+			continue
+		}
+		moved := movedSince(l)
+		h.redrawApproval(ctx, r.team, w, func(lang i18n.Lang) string { return errorMessage(lang, moved) })
+	}
 }
 
 // rejectModal asks a manager why a request is rejected.

@@ -260,8 +260,9 @@ func (h *Handler) errorText(ctx context.Context, lang i18n.Lang, err error) stri
 }
 
 // errorMessage is salesbot.ErrorMessage in the reader's language: a domain
-// error is worded again from its format, with the domain's terms among its
-// arguments translated.
+// error is worded again from its format, with the arguments the domain marks
+// as terms (salesbot.Term, salesbot.Terms) translated and every other one,
+// such as a company's or a person's name, left as it is.
 func errorMessage(lang i18n.Lang, err error) string {
 	var e *salesbot.Error
 	switch {
@@ -270,7 +271,7 @@ func errorMessage(lang i18n.Lang, err error) string {
 	case !errors.As(err, &e):
 		return i18n.T(lang, "Something went wrong on our side. Please try again in a moment.")
 	case e.Format != "":
-		return i18n.TTerms(lang, e.Format, e.Args...)
+		return i18n.T(lang, e.Format, e.Args...)
 	}
 	return e.Message
 }

@@ -428,11 +428,8 @@ func deciderContact(lang i18n.Lang, l *salesbot.Lead) string {
 		if s.Role != salesbot.RoleEconomicBuyer && s.DecisionRole != salesbot.DecisionMaker && s.DecisionRole != salesbot.DecisionApprover {
 			continue
 		}
-		depth := s.ContactDepth
-		if depth == "" {
-			depth = salesbot.DepthNone
-		}
-		parts = append(parts, i18n.T(lang, "*%s* (%s): %s contact", esc(s.Name), word(lang, s.Role.Name()), word(lang, string(depth))))
+		// Name reads an unrecorded depth as "No contact".
+		parts = append(parts, i18n.T(lang, "*%s* (%s): %s", esc(s.Name), word(lang, s.Role.Name()), word(lang, s.ContactDepth.Name())))
 	}
 	if len(parts) == 0 {
 		return i18n.T(lang, "<@%s> has recorded no economic buyer or decision maker here yet.", l.Owner)

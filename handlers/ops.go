@@ -73,6 +73,7 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 	if err != nil {
 		return nil, err
 	}
+	h.withdrawStale(ctx, r, l)
 	return ephemeral(r.T(":arrow_right: *%s* is at *%s* now.", esc(l.Company), stageText(r.lang, l.Stage))), nil
 }
 
@@ -84,6 +85,7 @@ func (h *Handler) win(ctx context.Context, r request, id string) (*slack.Msg, er
 	if err != nil {
 		return nil, err
 	}
+	h.withdrawStale(ctx, r, l)
 	return ephemeral(r.T(":trophy: *%s* is won. Well done!", esc(l.Company))), nil
 }
 
@@ -95,6 +97,7 @@ func (h *Handler) lose(ctx context.Context, r request, id, reason string) (*slac
 	if err != nil {
 		return nil, err
 	}
+	h.withdrawStale(ctx, r, l)
 	if l.LostReason != "" {
 		return ephemeral(r.T(":x: *%s* is lost (%s). It goes back to the pool, where a manager can reassign it.", esc(l.Company), esc(l.LostReason))), nil
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -15,7 +14,7 @@ import (
 	"salesbot/i18n"
 )
 
-const reportUsage = "Write `/salesbot report week` (this week so far, from Monday) or `/salesbot report month` (this month so far)."
+const reportUsage = "Write `/salesbot report week` (this week so far, from Monday), `/salesbot report month` (this month so far), `/salesbot report last-week` (last week, Monday to Sunday) or `/salesbot report last-month` (the whole of last month)."
 
 // How many lines of each list the Slack summary shows; the CSV has them all.
 const (
@@ -23,7 +22,7 @@ const (
 	reportRepsLines = 40
 )
 
-// report answers `/salesbot report week|month` at once, and builds, posts
+// report answers `/salesbot report week|month|last-week|last-month` at once, and builds, posts
 // and attaches the report afterwards: uploads are slow.
 func (h *Handler) report(ctx context.Context, cmd slack.SlashCommand, args []salesbot.Token) (*slack.Msg, error) {
 	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
@@ -36,9 +35,9 @@ func (h *Handler) report(ctx context.Context, cmd slack.SlashCommand, args []sal
 	if len(args) != 1 {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "Which period? %s", r.T(reportUsage))
 	}
-	kind := strings.ToLower(args[0].Text)
+	kind, ok := salesbot.ParsePeriodKind(args[0].Text)
 	p, err := salesbot.PeriodFor(kind, h.now(), r.loc)
-	if err != nil {
+	if !ok || err != nil {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "`%s` is not a period I know. %s", esc(args[0].Text), r.T(reportUsage))
 	}
 	if h.reports == nil {
@@ -140,11 +139,17 @@ func (h *Handler) names(ctx context.Context, rep salesbot.Report) map[string]str
 	return names
 }
 
-// periodName says which period a report covers, as the reader calls it.
+// periodName says which period a report covers, as the reader calls it;
+// kind is one of the salesbot.Period* names.
 func periodName(lang i18n.Lang, kind string, p salesbot.Period) string {
 	from := p.From
-	if kind == "month" {
+	switch kind {
+	case salesbot.PeriodMonth:
 		return i18n.T(lang, "%s so far", month(lang, from))
+	case salesbot.PeriodLastMonth:
+		return month(lang, from)
+	case salesbot.PeriodLastWeek:
+		return i18n.T(lang, "last week, %s to %s", weekday(lang, from), weekday(lang, p.To.In(from.Location())))
 	}
 	return i18n.T(lang, "the week from %s", weekday(lang, from))
 }

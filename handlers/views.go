@@ -225,12 +225,13 @@ func riskLines(lang i18n.Lang, risks []salesbot.Risk) []string {
 	return lines
 }
 
-// riskMessage is a risk's message in the reader's language.
+// riskMessage is a risk's message in the reader's language: the arguments
+// the domain marks as terms are translated, names are left as they are.
 func riskMessage(lang i18n.Lang, r salesbot.Risk) string {
 	if r.Format == "" {
 		return r.Message
 	}
-	return i18n.TTerms(lang, r.Format, r.Args...)
+	return i18n.T(lang, r.Format, r.Args...)
 }
 
 // factLabels writes key facts as the card names them: "Schedule, Budget".

@@ -17,7 +17,7 @@ import (
 )
 
 // formats finds every format string the code words for a reader: the
-// format of i18n.T and i18n.TTerms, of r.T and the local t helpers, of
+// format of i18n.T, of r.T and the local t helpers, of
 // salesbot.Errorf (Errorf in the domain) and of the domain's risks. A format
 // given as a constant is followed to its value.
 func formats(t *testing.T, dirs ...string) map[string]string {
@@ -73,7 +73,7 @@ func translated(fun ast.Expr, root bool) (skip int, ok bool) {
 	case *ast.SelectorExpr:
 		x, _ := f.X.(*ast.Ident)
 		switch f.Sel.Name {
-		case "T", "TTerms":
+		case "T":
 			return 0, true
 		case "Errorf":
 			return 1, x != nil && x.Name == "salesbot"
@@ -224,6 +224,9 @@ func TestTermsAreComplete(t *testing.T) {
 	}
 	for _, q := range []salesbot.Quadrant{salesbot.QuadrantAngel, salesbot.QuadrantDevil, salesbot.QuadrantSweetheart, salesbot.QuadrantImp, salesbot.QuadrantNeutral} {
 		words = append(words, string(q))
+	}
+	for _, s := range []salesbot.ApprovalStatus{salesbot.ApprovalApproved, salesbot.ApprovalRejected, salesbot.ApprovalWithdrawn} {
+		words = append(words, string(s)) // "<@%s> has already %s this request."
 	}
 	for _, move := range [][2]salesbot.Stage{{salesbot.StageLead, salesbot.StageDemo}, {salesbot.StageDemo, salesbot.StageQuote}} {
 		words = append(words, salesbot.ApprovalNeeded(move[0], move[1]))

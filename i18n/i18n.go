@@ -51,21 +51,12 @@ func FromLocale(locale string) Lang {
 
 // T formats the English format string in lang: the catalog's rendering of it
 // when there is one, the English otherwise. Arguments are formatted as they
-// are, except that a List (or any value with a Terms method, such as the
-// domain's salesbot.Terms) is translated word by word and joined the
-// language's way.
+// are, except the domain's words, which are translated: a Term (any value
+// with a Term method, such as the domain's salesbot.Term) one word, a List
+// (or any value with a Terms method, such as salesbot.Terms) word by word,
+// joined the language's way. A plain string is never translated, so a
+// company called "Coach" or a person named "Won" keeps their name.
 func T(lang Lang, format string, args ...any) string {
-	return render(lang, format, args, false)
-}
-
-// TTerms is T for formats written far from the reader (the domain's errors
-// and risks), whose arguments are already words: any string argument that is
-// a domain term ("Quote", "Economic buyer") is translated too.
-func TTerms(lang Lang, format string, args ...any) string {
-	return render(lang, format, args, true)
-}
-
-func render(lang Lang, format string, args []any, terms bool) string {
 	if lang == Zh {
 		if f, ok := zh[format]; ok {
 			format = f
@@ -81,18 +72,21 @@ func render(lang Lang, format string, args []any, terms bool) string {
 			out[i] = v.join(lang)
 		case interface{ Terms() []string }:
 			out[i] = List(v.Terms()).join(lang)
-		case string:
-			if terms {
-				out[i] = Word(lang, v)
-			} else {
-				out[i] = v
-			}
+		case interface{ Term() string }:
+			out[i] = Word(lang, v.Term())
 		default:
 			out[i] = a
 		}
 	}
 	return fmt.Sprintf(format, out...)
 }
+
+// Term is one domain word, translated when it is an argument of T; a plain
+// string argument is not.
+type Term string
+
+// Term returns the word.
+func (t Term) Term() string { return string(t) }
 
 // Word translates one domain term (a stage, a role, a grade's meaning); any
 // other text is returned as it is.

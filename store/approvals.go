@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -14,13 +14,19 @@ import (
 
 var _ salesbot.ApprovalStore = (*Store)(nil)
 
-func (k keys) approvals() string { return k.prefix + "approvals" }
+// decidedTTL is how long a decided request is kept (for a late click on an
+// old copy to be answered "already decided"); pending ones never expire.
+const decidedTTL = 30 * 24 * time.Hour
 
-// pendingKey names the field that holds a lead's pending request for a
-// stage, so that asking twice finds the first request.
-func pendingKey(leadID string, to salesbot.Stage) string {
-	return "pending:" + leadID + ":" + string(to)
-}
+func (k keys) approval(id string) string { return k.prefix + "approval:" + id }
+
+// pendingApprovals is a sorted set of the IDs of requests still waiting, by
+// when they were asked; approvalMarkers maps "<lead>|<from>|<to>" to the
+// pending request for that move, so asking twice finds the first.
+func (k keys) pendingApprovals() string { return k.prefix + "approvals:pending" }
+func (k keys) approvalMarkers() string  { return k.prefix + "approvals:markers" }
+
+func marker(a *salesbot.Approval) string { return a.LeadID + "|" + string(a.From) + "|" + string(a.To) }
 
 // CreateApproval saves a new pending request; see salesbot.ApprovalStore.
 func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*salesbot.Approval, bool, error) {
@@ -34,14 +40,16 @@ func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*sale
 	a.Status = salesbot.ApprovalPending
 	var existing *salesbot.Approval
 	err = s.retry(ctx, func() error {
+		existing = nil
 		return s.client.Watch(ctx, func(tx *redis.Tx) error {
-			id, err := tx.HGet(ctx, k.approvals(), pendingKey(a.LeadID, a.To)).Result()
-			if err == nil {
-				if existing, err = getApproval(ctx, tx, k, id); err == nil && existing.Status == salesbot.ApprovalPending {
+			id, err := tx.HGet(ctx, k.approvalMarkers(), marker(a)).Result()
+			switch {
+			case err == nil:
+				if e, err := getApproval(ctx, tx, k, id); err == nil && e.Status == salesbot.ApprovalPending {
+					existing = e
 					return nil
 				}
-				existing = nil
-			} else if err != redis.Nil {
+			case err != redis.Nil:
 				return err
 			}
 			raw, err := json.Marshal(a)
@@ -49,11 +57,13 @@ func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*sale
 				return bug{err}
 			}
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.HSet(ctx, k.approvals(), a.ID, raw, pendingKey(a.LeadID, a.To), a.ID)
+				p.Set(ctx, k.approval(a.ID), raw, 0)
+				p.ZAdd(ctx, k.pendingApprovals(), redis.Z{Score: float64(a.AskedAt.UnixMilli()), Member: a.ID})
+				p.HSet(ctx, k.approvalMarkers(), marker(a), a.ID)
 				return nil
 			})
 			return err
-		}, k.approvals())
+		}, k.approvalMarkers())
 	}, nil)
 	if err != nil {
 		return nil, false, failed(err, "create approval for %s", a.LeadID)
@@ -65,7 +75,7 @@ func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*sale
 }
 
 func getApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot.Approval, error) {
-	raw, err := c.HGet(ctx, k.approvals(), id).Bytes()
+	raw, err := c.Get(ctx, k.approval(id)).Bytes()
 	if err == redis.Nil {
 		return nil, salesbot.Errorf(salesbot.ENOTFOUND, "That request is gone. Ask again with /lead stage.")
 	} else if err != nil {
@@ -79,7 +89,8 @@ func getApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*sale
 }
 
 // UpdateApproval applies fn to a request and saves it; see
-// salesbot.ApprovalStore. Once decided, its pending marker goes.
+// salesbot.ApprovalStore. Once decided it leaves the pending set, gives up
+// its marker and expires after decidedTTL.
 func (s *Store) UpdateApproval(ctx context.Context, team, id string, fn func(*salesbot.Approval) error) (*salesbot.Approval, error) {
 	k, err := keysOf(team)
 	if err != nil {
@@ -100,17 +111,20 @@ func (s *Store) UpdateApproval(ctx context.Context, team, id string, fn func(*sa
 				return bug{err}
 			}
 			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.HSet(ctx, k.approvals(), id, raw)
-				if a.Status != salesbot.ApprovalPending {
-					p.HDel(ctx, k.approvals(), pendingKey(a.LeadID, a.To))
+				if a.Status == salesbot.ApprovalPending {
+					p.Set(ctx, k.approval(id), raw, 0)
+					return nil
 				}
+				p.Set(ctx, k.approval(id), raw, decidedTTL)
+				p.ZRem(ctx, k.pendingApprovals(), id)
+				p.HDel(ctx, k.approvalMarkers(), marker(a))
 				return nil
 			})
 			if err == nil {
 				saved = a
 			}
 			return err
-		}, k.approvals())
+		}, k.approval(id))
 	}, nil)
 	var fe fnError
 	var de *salesbot.Error
@@ -138,26 +152,37 @@ func (s *Store) Approval(ctx context.Context, team, id string) (*salesbot.Approv
 	return a, nil
 }
 
-// PendingApprovals lists the team's pending requests, oldest first.
+// PendingApprovals lists the team's pending requests, oldest first: one
+// ZRANGE and one MGET, however many were ever asked.
 func (s *Store) PendingApprovals(ctx context.Context, team string) ([]*salesbot.Approval, error) {
 	k, err := keysOf(team)
 	if err != nil {
 		return nil, fmt.Errorf("pending approvals: %w", err)
 	}
-	all, err := s.client.HGetAll(ctx, k.approvals()).Result()
+	ids, err := s.client.ZRange(ctx, k.pendingApprovals(), 0, -1).Result()
+	if err != nil {
+		return nil, failed(err, "pending approvals of %s", team)
+	} else if len(ids) == 0 {
+		return nil, nil
+	}
+	ks := make([]string, len(ids))
+	for i, id := range ids {
+		ks[i] = k.approval(id)
+	}
+	raws, err := s.client.MGet(ctx, ks...).Result()
 	if err != nil {
 		return nil, failed(err, "pending approvals of %s", team)
 	}
 	var pending []*salesbot.Approval
-	for field, id := range all {
-		if len(field) < 8 || field[:8] != "pending:" {
+	for _, raw := range raws {
+		str, ok := raw.(string)
+		if !ok {
 			continue
 		}
 		var a salesbot.Approval
-		if json.Unmarshal([]byte(all[id]), &a) == nil && a.Status == salesbot.ApprovalPending {
+		if json.Unmarshal([]byte(str), &a) == nil && a.Status == salesbot.ApprovalPending {
 			pending = append(pending, &a)
 		}
 	}
-	slices.SortFunc(pending, func(a, b *salesbot.Approval) int { return a.AskedAt.Compare(b.AskedAt) })
 	return pending, nil
 }

@@ -9,7 +9,7 @@ import (
 )
 
 func TestApprovals(t *testing.T) {
-	s, _, team := newStore(t)
+	s, rdb, team := newStore(t)
 	asked := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
 	ask := func(lead string, to salesbot.Stage, at time.Time) (*salesbot.Approval, bool) {
 		t.Helper()
@@ -62,6 +62,24 @@ func TestApprovals(t *testing.T) {
 	}
 	if pending, _ := s.PendingApprovals(ctx, team); len(pending) != 1 || pending[0].ID != other.ID {
 		t.Errorf("pending after the decision = %+v", pending)
+	}
+	// A decided request expires in time; a pending one never does.
+	if ttl := rdb.TTL(ctx, "sb:{"+team+"}:approval:"+first.ID).Val(); ttl <= 0 {
+		t.Errorf("decided request TTL %v; want one", ttl)
+	}
+	if ttl := rdb.TTL(ctx, "sb:{"+team+"}:approval:"+other.ID).Val(); ttl != -1 {
+		t.Errorf("pending request TTL %v; want none", ttl)
+	}
+	// A request from another stage is another request.
+	if moved, created := func() (*salesbot.Approval, bool) {
+		a := &salesbot.Approval{Team: team, LeadID: "beta", From: salesbot.StageDiscovery, To: salesbot.StageQuote, Rep: "U1", AskedAt: asked}
+		got, created, err := s.CreateApproval(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, created
+	}(); !created || moved.ID == other.ID {
+		t.Errorf("a request from another stage was merged with the first: %+v", moved)
 	}
 	// Once decided, the same move can be asked for afresh.
 	if fresh, created := ask("acme", salesbot.StageQuote, asked.Add(3*time.Hour)); !created || fresh.ID == first.ID {

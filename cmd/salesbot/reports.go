@@ -17,7 +17,7 @@ func buildReport(ctx context.Context, st *store.Store, team string, p salesbot.P
 	}
 	// Activity leaves out changes made at since itself; a period includes
 	// its first instant.
-	changes, err := st.Activity(ctx, team, p.From.Add(-time.Nanosecond), p.To)
+	changes, err := st.Activity(ctx, team, p.From.Add(-time.Nanosecond), time.Now()) // later grade changes tell each touch its grade at the time
 	if err != nil {
 		return salesbot.Report{}, err
 	}
