@@ -16,6 +16,15 @@ const (
 	ApprovalWithdrawn ApprovalStatus = "withdrawn" // moot: the lead moved or closed meanwhile
 )
 
+// ApprovalKind says what a request asks a manager for.
+type ApprovalKind string
+
+// The kinds of request.
+const (
+	ApprovalStage ApprovalKind = ""     // a stage move: a quote or a skip
+	ApprovalLead  ApprovalKind = "lead" // another rep's lead, or one from the pool (DOMAIN.md §6)
+)
+
 // MessageRef points at a message the bot posted (to update it later), and
 // at whom it was for, so that it is redrawn in their language.
 type MessageRef struct {
@@ -29,12 +38,14 @@ type MessageRef struct {
 // decide settles it for all.
 type Approval struct {
 	ID        string         `json:"id"`
+	Kind      ApprovalKind   `json:"kind,omitempty"`
 	Team      string         `json:"team"`
 	LeadID    string         `json:"lead"`
 	Company   string         `json:"company"`
 	From      Stage          `json:"from"`
 	To        Stage          `json:"to"`
-	Rep       string         `json:"rep"`
+	Rep       string         `json:"rep"`   // who asked
+	Owner     string         `json:"owner"` // the lead's owner when asked (a lead request)
 	Why       string         `json:"why"`
 	AskedAt   time.Time      `json:"asked_at"`
 	Status    ApprovalStatus `json:"status"`
@@ -68,9 +79,15 @@ func (a *Approval) Decide(by Actor, approve bool, reason string, now time.Time) 
 	return nil
 }
 
-// Stale reports whether the request no longer fits the lead: the lead has
-// moved from the stage it was asked from, or closed.
-func (a *Approval) Stale(l *Lead) bool { return !l.Open() || l.Stage != a.From }
+// Stale reports whether the request no longer fits the lead: for a stage
+// move, the lead has moved from the stage it was asked from, or closed; for
+// a lead request, the lead has changed hands or been won.
+func (a *Approval) Stale(l *Lead) bool {
+	if a.Kind == ApprovalLead {
+		return l.Owner != a.Owner || l.Stage == StageWon
+	}
+	return !l.Open() || l.Stage != a.From
+}
 
 // Withdraw settles a request that no longer fits its lead (see Stale).
 func (a *Approval) Withdraw(now time.Time) {

@@ -404,6 +404,8 @@ func TestManagersAdd(t *testing.T) {
 	mustContain(t, "help", h.command(rep, "/salesbot help").Text, "/lead new", "/visit", "/stance")
 }
 
+var leadRequestID = regexp.MustCompile(`"action_id":"assign_to","value":"([a-z0-9]+)"`)
+
 func TestLeadRequestGoesToManagers(t *testing.T) {
 	h := newHarness(t)
 	h.command(rep, "/lead new Stark")
@@ -412,9 +414,60 @@ func TestLeadRequestGoesToManagers(t *testing.T) {
 	h.click(other, "lead_request", l.ID)
 	ask := h.slack.WaitFor(t, "chat.postMessage", 1)[0]
 	mustContain(t, "request", ask.Param("channel")+ask.Text(), manager, "asks for", "Stark", "assign_to", "contact with who decides: *Tony* (Economic buyer): Several contacts")
-	h.click(manager, "assign_to", l.ID+"|"+other)
+	id := leadRequestID.FindStringSubmatch(ask.Text())[1]
+	// Asking again while it waits sends nothing new.
+	h.click(other, "lead_request", l.ID)
+	if n := len(h.slack.Calls("chat.postMessage")); n != 1 {
+		t.Errorf("%d requests sent; want 1", n)
+	}
+	mustContain(t, "digest", text(h.command(manager, "/salesbot digest")), "asks for <@"+rep+">'s lead")
+
+	h.click(rep, "assign_to", id) // a rep cannot decide
+	if l := h.lead("Stark"); l.Owner != rep {
+		t.Fatalf("a rep assigned the lead to %s", l.Owner)
+	}
+	h.click(manager, "assign_to", id)
 	if l := h.lead("Stark"); l.Owner != other {
 		t.Fatalf("owner %s after assignment", l.Owner)
+	}
+	mustContain(t, "copy redrawn", h.slack.WaitFor(t, "chat.update", 1)[0].Text(), "Stark", "<@"+other+">'s lead now", "decided by")
+}
+
+// Keep on one manager's copy, then Assign on another's: the first decision
+// stands; and a request for a lead that changed hands since changes nothing.
+func TestLeadRequestFirstDecisionWins(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Wayne Corp")
+	l := h.lead("Wayne Corp")
+	h.click(other, "lead_request", l.ID)
+	id := leadRequestID.FindStringSubmatch(h.slack.WaitFor(t, "chat.postMessage", 1)[0].Text())[1]
+	h.click(manager, "keep", id)
+	h.click(manager, "assign_to", id)
+	if l := h.lead("Wayne Corp"); l.Owner != rep {
+		t.Fatalf("Assign after Keep moved the lead to %s", l.Owner)
+	}
+	responses := h.slack.Calls("response")
+	mustContain(t, "second decision", responses[len(responses)-1].Text(), "already")
+
+	// A fresh request, then the lead is reassigned another way first.
+	h.click(other, "lead_request", l.ID)
+	posts := h.slack.Calls("chat.postMessage")
+	var fresh string
+	for _, p := range posts {
+		if m := leadRequestID.FindStringSubmatch(p.Text()); m != nil && m[1] != id {
+			fresh = m[1]
+		}
+	}
+	if fresh == "" {
+		t.Fatal("no fresh request")
+	}
+	h.command(manager, "/lead assign \"Wayne Corp\" <@"+manager+">")
+	h.click(manager, "assign_to", fresh)
+	if l := h.lead("Wayne Corp"); l.Owner != manager {
+		t.Fatalf("a stale request moved the lead to %s", l.Owner)
+	}
+	if a, _ := h.store.Approval(t.Context(), h.team, fresh); a.Status != salesbot.ApprovalWithdrawn {
+		t.Errorf("stale request is %s; want withdrawn", a.Status)
 	}
 }
 

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -54,24 +55,11 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 		}
 	}
 	h.later(ctx, "ask approval", func(ctx context.Context) error {
-		var refs []salesbot.MessageRef
-		for _, m := range managers {
-			text, blocks := request(h.langOf(ctx, r.team, m))
-			channel, ts, err := h.slack.PostMessageContext(ctx, m, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-			if err != nil {
-				h.log.WarnContext(ctx, "manager not reached", "manager", m, "err", err)
-				continue
-			}
-			refs = append(refs, salesbot.MessageRef{Channel: channel, TS: ts, User: m})
-		}
-		if len(refs) == 0 {
+		copies := h.notifyManagers(ctx, r.team, managers, func(lang i18n.Lang, _ *time.Location) (string, []slack.Block) { return request(lang) })
+		if len(copies) == 0 {
 			return h.notify(ctx, r.actor.User, r.T(":warning: I could not reach any manager about moving *%s* to %s. Ask your admin to check SALESBOT_MANAGERS.", esc(l.Company), word(r.lang, to.Name())))
 		}
-		_, err := h.store.UpdateApproval(ctx, r.team, a.ID, func(a *salesbot.Approval) error {
-			a.Messages = append(a.Messages, refs...)
-			return nil
-		})
-		return err
+		return h.keepCopies(ctx, r.team, a.ID, copies)
 	})
 	return ephemeral(r.T(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d manager%s; you'll hear back here.",
 		esc(l.Company), word(r.lang, to.Name()), word(r.lang, why), len(managers), plural(len(managers)))), nil
@@ -122,6 +110,16 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 		})
 	}
 	return ephemeral(outcome(r.lang)), nil
+}
+
+// keepCopies records where the managers' copies of a request are, to redraw
+// them once it is decided.
+func (h *Handler) keepCopies(ctx context.Context, team, id string, copies []salesbot.MessageRef) error {
+	_, err := h.store.UpdateApproval(ctx, team, id, func(a *salesbot.Approval) error {
+		a.Messages = append(a.Messages, copies...)
+		return nil
+	})
+	return err
 }
 
 // movedSince is the error for a request whose lead is no longer where it
@@ -180,4 +178,43 @@ func rejectModal(lang i18n.Lang, channel, approvalID string) slack.ModalViewRequ
 		textInput(blockNotes, i18n.T(lang, "Notes (why not: the rep is told)"), i18n.T(lang, "Budget not confirmed yet"), "", 300, true, false))
 	v.PrivateMetadata = modalMeta{Channel: channel, Lead: approvalID}.String()
 	return v
+}
+
+// decideLead settles a rep's request for a lead: Assign gives it to them if
+// it is still with the owner it had when they asked; Keep leaves it. The
+// first manager to decide wins and every copy is redrawn.
+func (h *Handler) decideLead(ctx context.Context, r request, id string, assign bool) (*slack.Msg, error) {
+	now := h.now()
+	a, err := h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error {
+		if a.Kind != salesbot.ApprovalLead {
+			return salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
+		}
+		return a.Decide(r.actor, assign, "", now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !assign {
+		outcome := func(lang i18n.Lang) string {
+			return i18n.T(lang, ":lock: *%s* stays with <@%s> (decided by <@%s>).", esc(a.Company), a.Owner, r.actor.User)
+		}
+		h.redrawApproval(ctx, r.team, a, outcome)
+		rep := a.Rep
+		h.later(ctx, "notify keep", func(ctx context.Context) error {
+			return h.notify(ctx, rep, i18n.T(h.langOf(ctx, r.team, rep), ":lock: <@%s> decided *%s* stays with <@%s>.", r.actor.User, esc(a.Company), a.Owner))
+		})
+		return ephemeral(outcome(r.lang)), nil
+	}
+	msg, err := h.assignFrom(ctx, r, a.LeadID, a.Rep, a.Owner)
+	if err != nil {
+		if w, werr := h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error { a.Withdraw(now); return nil }); werr == nil {
+			h.redrawApproval(ctx, r.team, w, func(lang i18n.Lang) string { return h.errorText(ctx, lang, err) })
+		}
+		return nil, err
+	}
+	h.redrawApproval(ctx, r.team, a, func(lang i18n.Lang) string {
+		return i18n.T(lang, ":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(a.Company), a.Rep, a.Owner) +
+			i18n.T(lang, " (decided by <@%s>)", r.actor.User)
+	})
+	return msg, nil
 }

@@ -42,6 +42,10 @@ func digestBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []slack
 	if len(d.Pending) > 0 {
 		lines := make([]string, len(d.Pending))
 		for i, a := range d.Pending {
+			if a.Kind == salesbot.ApprovalLead {
+				lines[i] = t("• *%s*: <@%s> asks for <@%s>'s lead, %s", esc(a.Company), a.Rep, a.Owner, ago(lang, a.AskedAt, d.Until, loc))
+				continue
+			}
 			lines[i] = t("• *%s*: %s → %s, asked by <@%s> %s", esc(a.Company), word(lang, a.From.Name()), word(lang, a.To.Name()), a.Rep, ago(lang, a.AskedAt, d.Until, loc))
 		}
 		body = append(body, chunks(t(":raising_hand: *Waiting for approval* (%d)", len(lines)), lines)...)

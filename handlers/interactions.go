@@ -23,8 +23,8 @@ const (
 	actionGradeSet    = "grade_set"    // card: regrade menu, value "<lead>|<grade>"
 	actionGradeButton = "grade_button" // new-lead reply: grade buttons, value "<lead>|<grade>"
 	actionLeadRequest = "lead_request" // duplicate reply: ask a manager for the lead
-	actionAssignTo    = "assign_to"    // manager: give the lead to the rep who asked, value "<lead>|<rep>"
-	actionKeep        = "keep"         // manager: keep the lead with its owner, value "<lead>|<rep>"
+	actionAssignTo    = "assign_to"    // manager: give the lead to the rep who asked, value "<request ID>"
+	actionKeep        = "keep"         // manager: keep the lead with its owner, value "<request ID>"
 	actionApprove     = "approve"      // manager: approve a stage move, value "<approval ID>"
 	actionReject      = "reject"       // manager: reject it with a reason (opens a form)
 )
@@ -350,28 +350,13 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 			return nil, false, bad
 		}
 		return nil, false, h.snooze(ctx, r, cb, parts[0], days)
-	case actionAssignTo:
-		if len(parts) != 2 {
+	case actionAssignTo, actionKeep:
+		// Every manager's copy is redrawn; nothing to answer here.
+		if len(parts) != 1 {
 			return nil, false, bad
 		}
-		msg, err := h.assign(ctx, r, parts[0], parts[1])
-		if err != nil {
-			return nil, false, err
-		}
-		return ephemeral(msg.Text + r.T(" (decided by <@%s>)", r.actor.User)), true, nil
-	case actionKeep:
-		if len(parts) != 2 || !r.actor.Manager {
-			return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers decide who keeps a lead.")
-		}
-		l, err := h.store.Lead(ctx, r.team, parts[0])
-		if err != nil {
-			return nil, false, err
-		}
-		h.later(ctx, "notify keep", func(ctx context.Context) error {
-			lang := h.langOf(ctx, r.team, parts[1])
-			return h.notify(ctx, parts[1], i18n.T(lang, ":lock: <@%s> decided *%s* stays with <@%s>.", r.actor.User, esc(l.Company), l.Owner))
-		})
-		return ephemeral(r.T(":lock: *%s* stays with <@%s> (decided by <@%s>).", esc(l.Company), l.Owner, r.actor.User)), true, nil
+		_, err := h.decideLead(ctx, r, parts[0], actionID == actionAssignTo)
+		return nil, false, err
 	case actionApprove:
 		// Every manager's copy is redrawn; nothing to answer here.
 		_, err := h.decideApproval(ctx, r, parts[0], true, "")
@@ -401,6 +386,15 @@ func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack
 		return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "No manager is set up yet to decide. Ask your admin to set SALESBOT_MANAGERS.")
 	}
 	now := h.now()
+	a := &salesbot.Approval{Kind: salesbot.ApprovalLead, Team: r.team, LeadID: l.ID, Company: l.Company, From: l.Stage, Owner: l.Owner, Rep: r.actor.User, AskedAt: now}
+	a, created, err := h.store.CreateApproval(ctx, a)
+	if err != nil {
+		return nil, false, err
+	}
+	asked := ephemeral(r.T(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company)))
+	if !created {
+		return asked, true, nil // asked before and still waiting: nothing new is sent
+	}
 	request := func(lang i18n.Lang, loc *time.Location) (string, []slack.Block) {
 		touch := i18n.T(lang, "never touched")
 		if !l.LastTouch.IsZero() {
@@ -408,15 +402,19 @@ func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack
 		}
 		text := i18n.T(lang, ":raising_hand: <@%s> asks for *%s*, <@%s>'s lead (grade %s, %s, %s). The first to register owns a lead; whoever reached the decision maker deserves it.\n%s",
 			r.actor.User, esc(l.Company), l.Owner, l.Grade, word(lang, l.Stage.Name()), touch, deciderContact(lang, l))
-		value := l.ID + "|" + r.actor.User
 		return text, []slack.Block{section(text), slack.NewActionBlock("lead_request_decision",
-			slack.NewButtonBlockElement(actionAssignTo, value, plain(i18n.T(lang, "Assign to requester"))).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionKeep, value, plain(i18n.T(lang, "Keep with owner"))))}
+			slack.NewButtonBlockElement(actionAssignTo, a.ID, plain(i18n.T(lang, "Assign to requester"))).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionKeep, a.ID, plain(i18n.T(lang, "Keep with owner"))))}
 	}
-	if h.notifyManagers(ctx, r.team, managers, request) == 0 {
+	copies := h.notifyManagers(ctx, r.team, managers, request)
+	if len(copies) == 0 {
+		_, _ = h.store.UpdateApproval(ctx, r.team, a.ID, func(a *salesbot.Approval) error { a.Withdraw(now); return nil })
 		return nil, false, salesbot.Errorf(salesbot.EINTERNAL, "I could not reach any manager just now. Please try again in a moment.")
 	}
-	return ephemeral(r.T(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company))), true, nil
+	if err := h.keepCopies(ctx, r.team, a.ID, copies); err != nil {
+		h.log.WarnContext(ctx, "keep request copies", "err", err)
+	}
+	return asked, true, nil
 }
 
 // deciderContact says how far the owner got with the people who decide: the

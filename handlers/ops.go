@@ -105,9 +105,19 @@ func (h *Handler) lose(ctx context.Context, r request, id, reason string) (*slac
 }
 
 func (h *Handler) assign(ctx context.Context, r request, id, rep string) (*slack.Msg, error) {
+	return h.assignFrom(ctx, r, id, rep, "")
+}
+
+// assignFrom assigns a lead as assign does, but only while its owner is
+// still owner (when owner is not ""): a request for a lead must not take it
+// from someone who got it since.
+func (h *Handler) assignFrom(ctx context.Context, r request, id, rep, owner string) (*slack.Msg, error) {
 	now := h.now()
 	var from string
 	l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+		if owner != "" && (l.Owner != owner || l.Stage == salesbot.StageWon) {
+			return salesbot.Update{}, salesbot.Errorf(salesbot.ECONFLICT, "%s has changed hands since this was asked: it is <@%s>'s lead now, so nothing changed.", l.Company, l.Owner)
+		}
 		from = l.Owner
 		changes, err := l.Assign(r.actor, rep, now)
 		return salesbot.Update{Changes: changes}, err
@@ -150,18 +160,19 @@ func (h *Handler) setFact(ctx context.Context, r request, id string, k salesbot.
 }
 
 // notifyManagers sends every manager the message render words in their
-// language and returns how many it reached; a failure to reach one is
+// language and returns the copies it posted; a failure to reach one is
 // logged and does not stop the rest.
-func (h *Handler) notifyManagers(ctx context.Context, team string, managers []string, render func(i18n.Lang, *time.Location) (string, []slack.Block)) int {
-	reached := 0
+func (h *Handler) notifyManagers(ctx context.Context, team string, managers []string, render func(i18n.Lang, *time.Location) (string, []slack.Block)) []salesbot.MessageRef {
+	var copies []salesbot.MessageRef
 	for _, m := range managers {
 		p := h.people.Lookup(ctx, m)
 		text, blocks := render(h.langOf(ctx, team, m), p.Loc)
-		if err := h.notify(ctx, m, text, blocks...); err != nil {
+		channel, ts, err := h.slack.PostMessageContext(ctx, m, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+		if err != nil {
 			h.log.WarnContext(ctx, "manager not reached", "manager", m, "err", err)
 			continue
 		}
-		reached++
+		copies = append(copies, salesbot.MessageRef{Channel: channel, TS: ts, User: m})
 	}
-	return reached
+	return copies
 }

@@ -149,6 +149,8 @@ var zh = map[string]string{
 	"Sales digest — %s":                                                                         "销售日报 — %s",
 	"Since %s · %d open lead%s":                                                                 "自 %s 起 · 进行中客户 %d 个%.0s",
 	":sunny: A quiet day: no visits, no new leads, no grade or stage changes, nothing overdue.": ":sunny: 平静的一天：没有拜访、没有新客户、没有等级或阶段变化，也没有逾期。",
+	"• *%s*: <@%s> asks for <@%s>'s lead, %s":                                                   "• *%s*：<@%s> 申请接手 <@%s> 的客户，%s申请",
+	"%s has changed hands since this was asked: it is <@%s>'s lead now, so nothing changed.":    "%s 在申请之后已换了负责人：现在是 <@%s> 的客户，因此未做任何改动。",
 	"• *%s*: %s → %s, asked by <@%s> %s":                                                        "• *%s*：%s → %s，<@%s> %s申请",
 	":raising_hand: *Waiting for approval* (%d)":                                                ":raising_hand: *待审批*（%d）",
 	"*Pipeline* — open leads by grade and stage":                                                "*销售漏斗* — 进行中客户（按等级和阶段）",

@@ -26,7 +26,12 @@ func (k keys) approval(id string) string { return k.prefix + "approval:" + id }
 func (k keys) pendingApprovals() string { return k.prefix + "approvals:pending" }
 func (k keys) approvalMarkers() string  { return k.prefix + "approvals:markers" }
 
-func marker(a *salesbot.Approval) string { return a.LeadID + "|" + string(a.From) + "|" + string(a.To) }
+func marker(a *salesbot.Approval) string {
+	if a.Kind == salesbot.ApprovalLead {
+		return a.LeadID + "|lead|" + a.Rep
+	}
+	return a.LeadID + "|" + string(a.From) + "|" + string(a.To)
+}
 
 // CreateApproval saves a new pending request; see salesbot.ApprovalStore.
 func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*salesbot.Approval, bool, error) {
