@@ -193,6 +193,9 @@ func langIn(ctx context.Context) i18n.Lang {
 	return i18n.En
 }
 
+// langLookup bounds the read of a user's language choice.
+const langLookup = 300 * time.Millisecond
+
 // langOf is the language to speak to a user in: the one they chose with
 // /salesbot lang, else the one of their Slack locale. A store that cannot
 // answer leaves the locale to decide.
@@ -201,7 +204,10 @@ func (h *Handler) langOf(ctx context.Context, team, user string) i18n.Lang {
 		return a.lang
 	}
 	if team != "" && user != "" {
-		chosen, err := h.store.Lang(ctx, team, user)
+		// Bounded: this runs before a form opens, within the trigger's 3 s.
+		lctx, cancel := context.WithTimeout(ctx, langLookup)
+		chosen, err := h.store.Lang(lctx, team, user)
+		cancel()
 		if err != nil {
 			h.log.WarnContext(ctx, "language choice", "user", user, "err", err)
 		} else if lang, ok := i18n.Parse(chosen); ok {
