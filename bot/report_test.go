@@ -176,8 +176,8 @@ func TestReportLastWeek(t *testing.T) {
 	reportWeek(t, h)
 
 	monday := now
-	t.Cleanup(func() { now = monday })
-	now = monday.AddDate(0, 0, 7) // Mon 30 Nov, 10:00 in Shanghai
+	t.Cleanup(func() { h.h.Wait(); now = monday }) // after the work that reads the clock
+	now = monday.AddDate(0, 0, 7)                  // Mon 30 Nov, 10:00 in Shanghai
 	mustContain(t, "this week", h.command(rep, "/lead new Wayne").Text, "Wayne")
 	mustContain(t, "this week", h.command(rep, "/lead grade Umbrella C budget found").Text, "Umbrella")
 	h.h.Wait()

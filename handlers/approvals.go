@@ -93,15 +93,7 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 		}
 		h.withdrawStale(ctx, r, l) // other requests from the stage it left
 	}
-	outcome := func(lang i18n.Lang) string {
-		switch {
-		case approve:
-			return i18n.T(lang, ":white_check_mark: <@%s> approved: *%s* moved to *%s*.", r.actor.User, esc(a.Company), word(lang, a.To.Name()))
-		case a.Reason != "":
-			return i18n.T(lang, ":no_entry_sign: <@%s> did not approve moving *%s* to *%s*: %s.", r.actor.User, esc(a.Company), word(lang, a.To.Name()), esc(a.Reason))
-		}
-		return i18n.T(lang, ":no_entry_sign: <@%s> did not approve moving *%s* to *%s*.", r.actor.User, esc(a.Company), word(lang, a.To.Name()))
-	}
+	outcome := func(lang i18n.Lang) string { return outcomeText(lang, a) }
 	h.redrawApproval(ctx, r.team, a, outcome)
 	if a.Rep != r.actor.User {
 		rep := a.Rep
@@ -115,11 +107,39 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 // keepCopies records where the managers' copies of a request are, to redraw
 // them once it is decided.
 func (h *Handler) keepCopies(ctx context.Context, team, id string, copies []salesbot.MessageRef) error {
-	_, err := h.store.UpdateApproval(ctx, team, id, func(a *salesbot.Approval) error {
+	a, err := h.store.UpdateApproval(ctx, team, id, func(a *salesbot.Approval) error {
 		a.Messages = append(a.Messages, copies...)
 		return nil
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	if a.Status != salesbot.ApprovalPending {
+		// Decided before its copies were recorded: redraw these now.
+		late := *a
+		late.Messages = copies
+		h.redrawApproval(ctx, team, &late, func(lang i18n.Lang) string { return outcomeText(lang, a) })
+	}
+	return nil
+}
+
+// outcomeText says how a request was settled, from the request alone, so
+// that every copy reads the same whenever it is redrawn.
+func outcomeText(lang i18n.Lang, a *salesbot.Approval) string {
+	switch {
+	case a.Status == salesbot.ApprovalWithdrawn:
+		return i18n.T(lang, "This request was withdrawn: the lead has moved or closed since it was asked.")
+	case a.Kind == salesbot.ApprovalLead && a.Status == salesbot.ApprovalApproved:
+		return i18n.T(lang, ":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(a.Company), a.Rep, a.Owner) +
+			i18n.T(lang, " (decided by <@%s>)", a.DecidedBy)
+	case a.Kind == salesbot.ApprovalLead:
+		return i18n.T(lang, ":lock: *%s* stays with <@%s> (decided by <@%s>).", esc(a.Company), a.Owner, a.DecidedBy)
+	case a.Status == salesbot.ApprovalApproved:
+		return i18n.T(lang, ":white_check_mark: <@%s> approved: *%s* moved to *%s*.", a.DecidedBy, esc(a.Company), word(lang, a.To.Name()))
+	case a.Reason != "":
+		return i18n.T(lang, ":no_entry_sign: <@%s> did not approve moving *%s* to *%s*: %s.", a.DecidedBy, esc(a.Company), word(lang, a.To.Name()), esc(a.Reason))
+	}
+	return i18n.T(lang, ":no_entry_sign: <@%s> did not approve moving *%s* to *%s*.", a.DecidedBy, esc(a.Company), word(lang, a.To.Name()))
 }
 
 // movedSince is the error for a request whose lead is no longer where it
@@ -194,10 +214,8 @@ func (h *Handler) decideLead(ctx context.Context, r request, id string, assign b
 	if err != nil {
 		return nil, err
 	}
+	outcome := func(lang i18n.Lang) string { return outcomeText(lang, a) }
 	if !assign {
-		outcome := func(lang i18n.Lang) string {
-			return i18n.T(lang, ":lock: *%s* stays with <@%s> (decided by <@%s>).", esc(a.Company), a.Owner, r.actor.User)
-		}
 		h.redrawApproval(ctx, r.team, a, outcome)
 		rep := a.Rep
 		h.later(ctx, "notify keep", func(ctx context.Context) error {
@@ -212,9 +230,6 @@ func (h *Handler) decideLead(ctx context.Context, r request, id string, assign b
 		}
 		return nil, err
 	}
-	h.redrawApproval(ctx, r.team, a, func(lang i18n.Lang) string {
-		return i18n.T(lang, ":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(a.Company), a.Rep, a.Owner) +
-			i18n.T(lang, " (decided by <@%s>)", r.actor.User)
-	})
+	h.redrawApproval(ctx, r.team, a, outcome)
 	return msg, nil
 }
