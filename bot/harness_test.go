@@ -89,7 +89,7 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log))
+	srv := httptest.NewServer(bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log).Dedupe(st))
 	t.Cleanup(srv.Close)
 	t.Cleanup(h.Wait)
 	return &harness{t: t, team: redistest.Team(t), slack: fs, store: st, bot: srv, h: h, sched: sched}

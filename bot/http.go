@@ -47,6 +47,7 @@ type Server struct {
 	metrics  *Metrics
 	log      *slog.Logger
 	mux      *http.ServeMux
+	dedupe   dedupe
 }
 
 // NewServer returns the HTTP side of the bot. Every POST must carry a valid
@@ -56,7 +57,7 @@ func NewServer(h Handler, v *Verifier, ready Pinger, m *Metrics, log *slog.Logge
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{handler: h, verifier: v, ready: ready, metrics: m, log: log, mux: http.NewServeMux()}
+	s := &Server{handler: h, verifier: v, ready: ready, metrics: m, log: log, mux: http.NewServeMux(), dedupe: dedupe{log: log}}
 	// Without a signing secret (Socket Mode) the Slack endpoints are not
 	// served at all: an empty HMAC key would accept forged requests.
 	if v != nil {
@@ -69,6 +70,15 @@ func NewServer(h Handler, v *Verifier, ready Pinger, m *Metrics, log *slog.Logge
 	if m != nil {
 		s.mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	}
+	return s
+}
+
+// Dedupe makes the server claim each Events API delivery (by event_id) and
+// each interaction payload in d before handling it, so that Slack's retries
+// and replays are acknowledged without being applied twice. A nil d turns
+// deduplication off. It returns s; call it before serving.
+func (s *Server) Dedupe(d Deduper) *Server {
+	s.dedupe.d = d
 	return s
 }
 
@@ -143,7 +153,17 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request, body []byt
 		return
 	}
 	ctx := logctx.With(r.Context(), "team", cb.Team.ID, "user", cb.User.ID, "interaction", interactionName(cb))
+	key := interactionKey(cb)
+	if !s.dedupe.first(ctx, cb.Team.ID, key) {
+		// A replay: the first delivery was applied, and closed the form if
+		// it was one. An empty acknowledgement says the same again.
+		w.WriteHeader(http.StatusOK)
+		return
+	}
 	resp := s.handler.Interaction(ctx, cb)
+	if releaseAfter(resp) {
+		s.dedupe.forget(ctx, cb.Team.ID, key)
+	}
 	s.metrics.observe("interaction", interactionName(cb), "http", start)
 	if resp == nil {
 		w.WriteHeader(http.StatusOK)
@@ -166,7 +186,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
 	start := time.Now()
 	ev, err := slackevents.ParseEvent(json.RawMessage(body), slackevents.OptionNoVerifyToken())
 	if err != nil {
-		http.Error(w, "malformed event", http.StatusBadRequest)
+		if !json.Valid(body) {
+			http.Error(w, "malformed event", http.StatusBadRequest)
+			return
+		}
+		// Well-formed JSON with an event type slack-go does not know (or
+		// cannot map): acknowledge it, or Slack retries it and in the end
+		// turns the subscription off.
+		s.log.InfoContext(r.Context(), "event ignored", "err", err)
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	switch ev.Type {
@@ -179,8 +207,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, challenge.Challenge)
 	case slackevents.CallbackEvent:
+		ctx := logctx.With(r.Context(), "team", ev.TeamID, "event", ev.InnerEvent.Type)
+		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+			ctx = logctx.With(ctx, "retry", n, "retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
+		}
+		first := s.dedupe.first(ctx, ev.TeamID, eventKey(ev, body))
 		w.WriteHeader(http.StatusOK)
-		s.handler.Event(logctx.With(r.Context(), "team", ev.TeamID, "event", ev.InnerEvent.Type), ev.TeamID, ev.InnerEvent)
+		if first {
+			s.handler.Event(ctx, ev.TeamID, ev.InnerEvent)
+		}
 	default:
 		w.WriteHeader(http.StatusOK)
 	}

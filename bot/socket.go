@@ -25,6 +25,7 @@ type SocketMode struct {
 	metrics *Metrics
 	log     *slog.Logger
 	wg      sync.WaitGroup
+	dedupe  dedupe
 }
 
 // NewSocketMode wraps a Socket Mode client (made with socketmode.New from a
@@ -33,7 +34,15 @@ func NewSocketMode(client *socketmode.Client, h Handler, m *Metrics, log *slog.L
 	if log == nil {
 		log = slog.Default()
 	}
-	return &SocketMode{client: client, handler: h, metrics: m, log: log}
+	return &SocketMode{client: client, handler: h, metrics: m, log: log, dedupe: dedupe{log: log}}
+}
+
+// Dedupe makes Socket Mode claim each Events API delivery (by event_id) and
+// each interaction payload in d before handling it, as Server.Dedupe does; a
+// nil d turns deduplication off. It returns s; call it before Run.
+func (s *SocketMode) Dedupe(d Deduper) *SocketMode {
+	s.dedupe.d = d
+	return s
 }
 
 // ackFlushGrace is how long the connection stays open, on shutdown, after
@@ -143,13 +152,28 @@ func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
 				payload = msg
 			}
 		case slack.InteractionCallback:
-			if resp := s.handler.Interaction(ctx, data); resp != nil {
+			key := interactionKey(data)
+			if !s.dedupe.first(ctx, data.Team.ID, key) {
+				break // a replay: acknowledged empty, not applied again
+			}
+			resp := s.handler.Interaction(ctx, data)
+			if releaseAfter(resp) {
+				s.dedupe.forget(ctx, data.Team.ID, key)
+			}
+			if resp != nil {
 				payload = resp
 			}
 			s.metrics.observe("interaction", interactionName(data), "socket", start)
 		case slackevents.EventsAPIEvent:
+			callback := data.Type == slackevents.CallbackEvent
+			if callback && evt.Request.RetryAttempt > 0 {
+				ctx = logctx.With(ctx, "retry", evt.Request.RetryAttempt, "retry_reason", evt.Request.RetryReason)
+			}
+			// Claimed before the ack, so that a retry sent the moment the
+			// ack arrives finds the claim.
+			first := callback && s.dedupe.first(ctx, data.TeamID, eventKey(data, evt.Request.Payload))
 			s.ack(evt.Request, nil)
-			if data.Type == slackevents.CallbackEvent {
+			if first {
 				s.handler.Event(ctx, data.TeamID, data.InnerEvent)
 			}
 			s.metrics.observe("event", data.InnerEvent.Type, "socket", start)

@@ -150,7 +150,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	srv := &http.Server{
 		Addr:              m.cfg.ListenAddr,
-		Handler:           bot.NewServer(m.handler, verifier, m.store, m.metrics, m.log),
+		Handler:           bot.NewServer(m.handler, verifier, m.store, m.metrics, m.log).Dedupe(m.store),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
@@ -166,7 +166,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.cfg.AppToken != "" {
 		mode = "socket"
 		socket = make(chan error, 1)
-		sm := bot.NewSocketMode(socketmode.New(m.api), m.handler, m.metrics, m.log)
+		sm := bot.NewSocketMode(socketmode.New(m.api), m.handler, m.metrics, m.log).Dedupe(m.store)
 		go func() { socket <- sm.Run(ctx) }()
 	}
 	sweeping := make(chan error, 1)
