@@ -62,10 +62,13 @@ func NormalizeCompany(name string) string {
 			}
 		}
 	}
+	// Splitting on a spacing accent (NFKC makes "´" a space and a
+	// combining mark) can leave a sequence that composes differently from
+	// the same name typed with the accented letter: compose again.
 	if key == "" {
-		return whole
+		return norm.NFC.String(whole)
 	}
-	return key
+	return norm.NFC.String(key)
 }
 
 // NormalizePerson returns the key a stakeholder's name is matched by: case,

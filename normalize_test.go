@@ -142,3 +142,11 @@ func TestInvisibleCharactersNeverSplitAPerson(t *testing.T) {
 		t.Errorf("stakeholders = %+v", l.Stakeholders)
 	}
 }
+
+func TestNormalizeCompanyComposesAccents(t *testing.T) {
+	for _, pair := range [][2]string{{"Nestle´", "Nestlé"}, {"Citroe¨n", "Citroën"}, {"A´", "Á"}} {
+		if a, b := salesbot.NormalizeCompany(pair[0]), salesbot.NormalizeCompany(pair[1]); a != b {
+			t.Errorf("NormalizeCompany(%q) = %q, NormalizeCompany(%q) = %q; want the same key", pair[0], a, pair[1], b)
+		}
+	}
+}

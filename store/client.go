@@ -26,6 +26,8 @@ const (
 	// per command. Its default of 5 would multiply dialTimeout past the
 	// budget; MaxRetries already gives a failed command a second chance.
 	dialAttempts = 1
+	// maxPoolSize bounds the pool sizes a URL may ask for.
+	maxPoolSize = 10000
 )
 
 // Schemes NewClient accepts, for error messages.
@@ -190,6 +192,23 @@ func (u *redisURL) single() (redis.UniversalClient, error) {
 			err = ue.Err // url.Error quotes the whole URL
 		}
 		return nil, u.errorf("%v", err)
+	}
+	// Pool sizes come from the operator's URL; absurd ones would make
+	// go-redis panic or allocate gigabytes, and min_idle_conns would dial
+	// from the constructor, which NewClient promises not to do.
+	for _, size := range []struct {
+		name string
+		n    int
+	}{
+		{"pool_size", opt.PoolSize}, {"max_idle_conns", opt.MaxIdleConns}, {"max_active_conns", opt.MaxActiveConns},
+		{"pipeline_pool_size", opt.PipelinePoolSize},
+	} {
+		if size.n < 0 || size.n > maxPoolSize {
+			return nil, u.errorf("%s=%d is out of range; use 1 to %d", size.name, size.n, maxPoolSize)
+		}
+	}
+	if opt.MinIdleConns != 0 {
+		return nil, u.errorf("min_idle_conns is not supported: it would dial before the bot is ready")
 	}
 	opt.DialTimeout = orDefault(opt.DialTimeout, dialTimeout)
 	opt.ReadTimeout = orDefault(opt.ReadTimeout, readTimeout)
