@@ -14,7 +14,7 @@ FUZZTIME ?= 30s
 GO_BUILD = CGO_ENABLED=0 $(GO) build -trimpath -tags timetzdata -ldflags="-s -w" -o $(BIN) $(PKG)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test fuzz lint run console docker clean
+.PHONY: help build test soak fuzz lint run console docker clean
 
 help: ## list the targets
 	@echo "usage: make <target>"
@@ -48,6 +48,11 @@ test: ## go vet + every test (race detector when a C compiler is present)
 		echo "$(GO) test -count=1 ./..."; \
 		$(GO) test -count=1 ./...; \
 	fi
+
+# TestSoak (cmd/loadgen/soak_test.go, build tag soak) runs mixed traffic for
+# SOAK_DURATION (default 2m) while its own Redis is killed and restarted twice.
+soak: ## Redis-restart soak test, 2m or SOAK_DURATION=10m (not part of test)
+	SOAK_DURATION=$(SOAK_DURATION) $(GO) test -tags soak -run TestSoak -count=1 -timeout 30m -v ./cmd/loadgen/
 
 fuzz: ## run every Fuzz target for 30s each (FUZZTIME=...; not part of test)
 	@set -e; found=0; \

@@ -32,9 +32,12 @@ const (
 	// activityMax bounds a team's activity stream, trimmed approximately
 	// (MAXLEN ~), which costs Redis nothing extra.
 	activityMax = 100000
+	// maxTxBackoff caps the wait between two attempts, so that all of them
+	// fit well inside a Slack request's budget (16 × 20 ms at most).
+	maxTxBackoff = 20 * time.Millisecond
 	// txAttempts bounds how often a write retries when another writer
 	// changed the lead between its read and its EXEC.
-	txAttempts = 10
+	txAttempts = 16
 	// idBytes random bytes make an 8-character base32 lead ID.
 	idBytes = 5
 )
@@ -302,7 +305,7 @@ func (s *Store) retry(ctx context.Context, attempt func() error, again func(erro
 	var err error
 	for i := range txAttempts {
 		if i > 0 {
-			backoff := time.Duration(mrand.Int64N(int64(time.Millisecond) << (i - 1)))
+			backoff := time.Duration(mrand.Int64N(int64(min(time.Millisecond<<(i-1), maxTxBackoff))))
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
@@ -315,11 +318,10 @@ func (s *Store) retry(ctx context.Context, attempt func() error, again func(erro
 		}
 	}
 	if errors.Is(err, redis.TxFailedErr) {
-		return &salesbot.Error{
-			Code:    salesbot.EUNAVAILABLE,
-			Message: "Others were changing the same lead at that moment. Please try again.",
-			Err:     fmt.Errorf("gave up after %d attempts: %w", txAttempts, err),
-		}
+		// Not an outage: others won every race. Say so, not "unreachable".
+		busy := salesbot.Errorf(salesbot.ECONFLICT, "Others were changing the same records at that moment. Please try again.")
+		busy.Err = fmt.Errorf("gave up after %d attempts: %w", txAttempts, err)
+		return busy
 	}
 	return err
 }

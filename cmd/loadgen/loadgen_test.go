@@ -52,11 +52,17 @@ type rig struct {
 
 func newRig(tb testing.TB) *rig {
 	tb.Helper()
+	return newRigOn(tb, redistest.URL(tb))
+}
+
+// newRigOn is newRig on the Redis at redisURL (TestSoak's durable one).
+func newRigOn(tb testing.TB, redisURL string) *rig {
+	tb.Helper()
 	fs := fakeslack.New(tb)
 	fs.SetUser(loadUser, fakeslack.User{Name: "Lou Load", TZ: "Asia/Shanghai"})
 	trips := newTripStats()
 	client := func() redis.UniversalClient {
-		c, err := store.NewClient(redistest.URL(tb))
+		c, err := store.NewClient(redisURL)
 		if err != nil {
 			tb.Fatal(err)
 		}
