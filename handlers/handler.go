@@ -49,6 +49,11 @@ type Store interface {
 	// returns it, "" when they chose none.
 	SetLang(ctx context.Context, team, user, lang string) error
 	Lang(ctx context.Context, team, user string) (string, error)
+	// Viewer reads a user's language choice and granted manager rights in
+	// one round trip.
+	Viewer(ctx context.Context, team, user string) (lang string, manager bool, err error)
+	// LeadWithVisits reads a lead and its last n visits in one round trip.
+	LeadWithVisits(ctx context.Context, team, id string, n int) (*salesbot.Lead, []salesbot.Visit, error)
 }
 
 // Responder posts to an interaction's response_url, which is how a button
@@ -156,8 +161,10 @@ type request struct {
 func (r request) T(format string, args ...any) string { return i18n.T(r.lang, format, args...) }
 
 func (h *Handler) request(ctx context.Context, team, user, channel string) (request, error) {
-	manager, err := h.isManager(ctx, team, user)
-	if err != nil {
+	manager, err := false, error(nil)
+	if a, ok := ctx.Value(askedKey{}).(asked); ok && a.known && a.team == team && a.user == user {
+		manager = a.manager // read with the language, in the same round trip
+	} else if manager, err = h.isManager(ctx, team, user); err != nil {
 		return request{}, err
 	}
 	return request{
@@ -173,6 +180,8 @@ func (h *Handler) request(ctx context.Context, team, user, channel string) (requ
 type asked struct {
 	team, user string
 	lang       i18n.Lang
+	manager    bool // granted from Slack or the environment
+	known      bool // manager was read (the store answered)
 }
 
 type askedKey struct{}
@@ -180,8 +189,23 @@ type askedKey struct{}
 // withLang looks up the language of the person making a request and keeps
 // it in ctx.
 func (h *Handler) withLang(ctx context.Context, team, user string) (context.Context, i18n.Lang) {
-	lang := h.langOf(ctx, team, user)
-	return context.WithValue(ctx, askedKey{}, asked{team: team, user: user, lang: lang}), lang
+	a := asked{team: team, user: user, lang: i18n.FromLocale(h.people.Lookup(ctx, user).Locale)}
+	if team != "" && user != "" {
+		// One round trip for the language choice and the manager check,
+		// bounded: this runs before a form opens, within the trigger's 3 s.
+		lctx, cancel := context.WithTimeout(ctx, langLookup)
+		chosen, manager, err := h.store.Viewer(lctx, team, user)
+		cancel()
+		if err != nil {
+			h.log.WarnContext(ctx, "viewer", "user", user, "err", err)
+		} else {
+			a.manager, a.known = manager || slices.Contains(h.managers, user), true
+			if lang, ok := i18n.Parse(chosen); ok {
+				a.lang = lang
+			}
+		}
+	}
+	return context.WithValue(ctx, askedKey{}, a), a.lang
 }
 
 // langIn is the language of the person making the request in ctx (see

@@ -48,9 +48,11 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	case "new", "add":
 		return h.leadNew(ctx, r, args)
 	case "show", "card":
-		return h.withLead(ctx, r, args, "/lead show <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
-			return h.show(ctx, r, l)
-		})
+		id, _, err := h.findLeadID(ctx, r, args, "/lead show <company>")
+		if err != nil {
+			return nil, err
+		}
+		return h.showID(ctx, r, id)
 	case "map":
 		return h.withLead(ctx, r, args, "/lead map <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
 			return h.stakeholderMap(r, l)
@@ -227,12 +229,18 @@ func (h *Handler) alreadyOwned(r request, existing *salesbot.Lead) *slack.Msg {
 
 // show renders the lead card; reps see only their own leads.
 func (h *Handler) show(ctx context.Context, r request, l *salesbot.Lead) (*slack.Msg, error) {
+	return h.showID(ctx, r, l.ID)
+}
+
+// showID renders the card of the lead with that ID, reading the lead and its
+// last visit in one round trip.
+func (h *Handler) showID(ctx context.Context, r request, id string) (*slack.Msg, error) {
+	l, visits, err := h.store.LeadWithVisits(ctx, r.team, id, 1)
+	if err != nil {
+		return nil, fmt.Errorf("show lead: %w", err)
+	}
 	if !l.CanEdit(r.actor) {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its card.", l.Company, l.Owner)
-	}
-	visits, err := h.store.Visits(ctx, r.team, l.ID, 1)
-	if err != nil {
-		return nil, fmt.Errorf("show lead %s: %w", l.ID, err)
 	}
 	c := card{lead: l, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang}
 	if len(visits) > 0 {

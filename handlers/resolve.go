@@ -56,9 +56,23 @@ func linkText(entity string) (string, bool) {
 // longest first against the team's companies, then as the unambiguous
 // beginning or part of one name.
 func (h *Handler) findLead(ctx context.Context, r request, toks []salesbot.Token, usage string) (*salesbot.Lead, []salesbot.Token, error) {
+	id, rest, err := h.findLeadID(ctx, r, toks, usage)
+	if err != nil {
+		return nil, nil, err
+	}
+	l, err := h.store.Lead(ctx, r.team, id)
+	if err != nil {
+		return nil, nil, fmt.Errorf("find lead: %w", err)
+	}
+	return l, rest, nil
+}
+
+// findLeadID resolves the company as findLead does and returns the lead's
+// ID, for callers that read the lead together with more (the card).
+func (h *Handler) findLeadID(ctx context.Context, r request, toks []salesbot.Token, usage string) (string, []salesbot.Token, error) {
 	team := r.team
 	if len(toks) == 0 {
-		return nil, nil, salesbot.Errorf(salesbot.EINVALID, "Which company? Write it like this: `%s`.", usage)
+		return "", nil, salesbot.Errorf(salesbot.EINVALID, "Which company? Write it like this: `%s`.", usage)
 	}
 	type candidate struct {
 		name  string
@@ -81,25 +95,21 @@ func (h *Handler) findLead(ctx context.Context, r request, toks []salesbot.Token
 	}
 	ids, err := h.store.LeadIDsByName(ctx, team, names)
 	if err != nil {
-		return nil, nil, fmt.Errorf("find lead: %w", err)
+		return "", nil, fmt.Errorf("find lead: %w", err)
 	}
 	for _, c := range candidates {
 		if id, ok := ids[c.name]; ok {
-			l, err := h.store.Lead(ctx, team, id)
-			if err != nil {
-				return nil, nil, fmt.Errorf("find lead: %w", err)
-			}
-			return l, toks[c.words:], nil
+			return id, toks[c.words:], nil
 		}
 	}
 	if toks[0].Quoted {
-		return nil, nil, notFound(toks[0].Text)
+		return "", nil, notFound(toks[0].Text)
 	}
 	l, err := h.findLeadByPart(ctx, r, toks[0].Text)
 	if err != nil {
-		return nil, nil, err
+		return "", nil, err
 	}
-	return l, toks[1:], nil
+	return l.ID, toks[1:], nil
 }
 
 func notFound(query string) error {

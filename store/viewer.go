@@ -1,0 +1,69 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"salesbot"
+)
+
+// Viewer reads, in one round trip, what every request needs to know about
+// the person making it: their language choice ("" for none) and whether
+// they were granted manager rights from Slack.
+func (s *Store) Viewer(ctx context.Context, team, user string) (string, bool, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return "", false, fmt.Errorf("viewer %s: %w", user, err)
+	}
+	var lang *redis.StringCmd
+	var manager *redis.BoolCmd
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		lang = p.HGet(ctx, k.lang(), user)
+		manager = p.SIsMember(ctx, k.managers(), user)
+		return nil
+	})
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return "", false, failed(err, "viewer %s", user)
+	}
+	return lang.Val(), manager.Val(), nil
+}
+
+// LeadWithVisits reads a lead and its last n visits, newest first, in one
+// round trip: what the lead card shows.
+func (s *Store) LeadWithVisits(ctx context.Context, team, id string, n int) (*salesbot.Lead, []salesbot.Visit, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, nil, fmt.Errorf("lead %s: %w", id, err)
+	}
+	var get *redis.StringCmd
+	var list *redis.StringSliceCmd
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		get = p.Get(ctx, k.lead(id))
+		list = p.LRange(ctx, k.visits(id), 0, int64(max(n, 1)-1))
+		return nil
+	})
+	if errors.Is(get.Err(), redis.Nil) {
+		return nil, nil, salesbot.Errorf(salesbot.ENOTFOUND, "No such lead")
+	} else if err != nil {
+		return nil, nil, failed(err, "lead %s", id)
+	}
+	l := new(salesbot.Lead)
+	if err := json.Unmarshal([]byte(get.Val()), l); err != nil {
+		return nil, nil, failed(bug{fmt.Errorf("decode lead %s: %w", id, err)}, "lead %s", id)
+	}
+	var visits []salesbot.Visit
+	for _, raw := range list.Val() {
+		var v salesbot.Visit
+		if json.Unmarshal([]byte(raw), &v) == nil {
+			visits = append(visits, v)
+		}
+	}
+	if n < 1 {
+		visits = nil
+	}
+	return l, visits, nil
+}
