@@ -22,7 +22,8 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	l, rest, err := h.findLead(ctx, r, toks, visitUsage)
+	// Only the ID: logVisit's transaction reads the lead itself.
+	id, rest, err := h.findLeadID(ctx, r, toks, visitUsage)
 	if err != nil {
 		return nil, err
 	}
@@ -31,7 +32,7 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	return h.logVisit(ctx, r, l.ID, salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
+	return h.logVisit(ctx, r, id, salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
 }
 
 func (h *Handler) logVisit(ctx context.Context, r request, id string, v salesbot.Visit) (*slack.Msg, error) {
