@@ -12,6 +12,33 @@ type Update struct {
 	Visit   *Visit
 }
 
+// LeadQuery is a company as typed, for LeadStore.FindLead.
+type LeadQuery struct {
+	// Names are normalised names to try in turn; the first that is a lead's
+	// name wins.
+	Names []string
+	// Part, when not "", is tried when no name is: the leads whose
+	// normalised name starts with it or, when none does, contains it.
+	Part string
+	// Limit bounds how many leads matching Part are returned.
+	Limit int
+	// Visits is how many of a single found lead's last visits come with it.
+	Visits int
+}
+
+// LeadMatch is what LeadStore.FindLead found.
+type LeadMatch struct {
+	// Name is the index in LeadQuery.Names of the name that matched, or -1.
+	Name int
+	// Leads holds the lead named, or the leads matching Part (by ID, at most
+	// Limit of them); none when nothing matched.
+	Leads []*Lead
+	// Parts is how many leads matched Part in all.
+	Parts int
+	// Visits are the last visits of the only lead found, newest first.
+	Visits []Visit
+}
+
 // LeadStore keeps a team's leads, their history and visits, and who the
 // managers are. Every method is atomic: a crash never leaves a lead
 // half-written. Errors carry ENOTFOUND, ECONFLICT or EUNAVAILABLE codes where
@@ -26,6 +53,8 @@ type LeadStore interface {
 	// LeadIDsByName maps each of the given normalised names that belongs to
 	// a lead of the team to that lead's ID; names with no lead are left out.
 	LeadIDsByName(ctx context.Context, team string, names []string) (map[string]string, error)
+	// FindLead looks a lead up by name in one round trip.
+	FindLead(ctx context.Context, team string, q LeadQuery) (LeadMatch, error)
 	// LeadNames returns every lead of the team as normalised name → ID.
 	LeadNames(ctx context.Context, team string) (map[string]string, error)
 	// UpdateLead applies fn to the current lead and saves the result with the
@@ -33,6 +62,10 @@ type LeadStore interface {
 	// when another writer changes the lead at the same time; an error from fn
 	// writes nothing and is returned as it is.
 	UpdateLead(ctx context.Context, team, id string, fn func(*Lead) (Update, error)) (*Lead, error)
+	// UpdateLeadFrom is UpdateLead starting from a lead this store returned
+	// (read), which saves reading it again when no one changed it since.
+	// fn may change read in place: use only the lead returned.
+	UpdateLeadFrom(ctx context.Context, read *Lead, fn func(*Lead) (Update, error)) (*Lead, error)
 	// LeadsOwnedBy returns the leads a rep owns, open and closed.
 	LeadsOwnedBy(ctx context.Context, team, owner string) ([]*Lead, error)
 	// AllLeads returns every lead of the team.

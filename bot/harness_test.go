@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -49,6 +50,9 @@ type harness struct {
 	bot   *httptest.Server
 	h     *handlers.Handler
 	sched *scheduler.Scheduler
+	// trips counts the Redis round trips of the last request, until it was
+	// answered.
+	trips atomic.Pointer[redistest.Trips]
 }
 
 func newHarness(t *testing.T) *harness {
@@ -57,7 +61,9 @@ func newHarness(t *testing.T) *harness {
 	for u, name := range map[string]string{manager: "Mia Manager", rep: "Ray Rep", other: "Olga Other"} {
 		fs.SetUser(u, fakeslack.User{Name: name, TZ: "Asia/Shanghai"})
 	}
-	st := store.New(redistest.Client(t))
+	client := redistest.Client(t)
+	client.AddHook(redistest.TripHook{})
+	st := store.New(client)
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := func() time.Time { return now }
@@ -89,10 +95,17 @@ func newHarness(t *testing.T) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log).Dedupe(st))
-	t.Cleanup(srv.Close)
+	hs := &harness{t: t, team: redistest.Team(t), slack: fs, store: st, h: h, sched: sched}
+	server := bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log).Dedupe(st)
+	hs.bot = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, trips := redistest.CountTrips(r.Context())
+		server.ServeHTTP(w, r.WithContext(ctx))
+		trips.Stop()
+		hs.trips.Store(trips)
+	}))
+	t.Cleanup(hs.bot.Close)
 	t.Cleanup(h.Wait)
-	return &harness{t: t, team: redistest.Team(t), slack: fs, store: st, bot: srv, h: h, sched: sched}
+	return hs
 }
 
 // signedRequest builds a POST signed as Slack signs it, at time ts.

@@ -25,7 +25,7 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 	if len(managers) == 0 {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, salesbot.Term(to.Name()), salesbot.Term(why))
 	}
-	h.withdrawStale(ctx, r, l)
+	h.withdrawStaleLater(ctx, r, l)
 	a := &salesbot.Approval{Team: r.team, LeadID: l.ID, Company: l.Company, From: l.Stage, To: to, Rep: r.actor.User, Why: why, AskedAt: h.now()}
 	existing, created, err := h.store.CreateApproval(ctx, a)
 	if err != nil {
@@ -78,7 +78,7 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 		return nil, err
 	}
 	if approve {
-		l, _, err := h.update(ctx, r, a.LeadID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		l, _, err := h.update(ctx, r, byID(a.LeadID), func(l *salesbot.Lead) (salesbot.Update, error) {
 			if a.Stale(l) {
 				return salesbot.Update{}, movedSince(l)
 			}
@@ -163,6 +163,15 @@ func (h *Handler) redrawApproval(ctx context.Context, team string, a *salesbot.A
 	})
 }
 
+// withdrawStaleLater runs withdrawStale after the request is answered: the
+// reply does not wait for it.
+func (h *Handler) withdrawStaleLater(ctx context.Context, r request, l *salesbot.Lead) {
+	h.later(ctx, "withdraw stale requests", func(ctx context.Context) error {
+		h.withdrawStale(ctx, r, l)
+		return nil
+	})
+}
+
 // withdrawStale withdraws the lead's pending requests that no longer fit it
 // (it moved or closed), so that none waits for ever and the managers' copies
 // say why. A failure only leaves them for a manager's click to settle.
@@ -223,7 +232,7 @@ func (h *Handler) decideLead(ctx context.Context, r request, id string, assign b
 		})
 		return ephemeral(outcome(r.lang)), nil
 	}
-	msg, err := h.assignFrom(ctx, r, a.LeadID, a.Rep, a.Owner)
+	msg, err := h.assignFrom(ctx, r, byID(a.LeadID), a.Rep, a.Owner)
 	if err != nil {
 		if w, werr := h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error { a.Withdraw(now); return nil }); werr == nil {
 			h.redrawApproval(ctx, r.team, w, func(lang i18n.Lang) string { return h.errorText(ctx, lang, err) })

@@ -19,6 +19,7 @@ import (
 	"salesbot"
 	"salesbot/directory"
 	"salesbot/i18n"
+	"salesbot/internal/logctx"
 )
 
 // Slack is the part of the Slack Web API the handlers call; *slack.Client
@@ -49,9 +50,9 @@ type Store interface {
 	// returns it, "" when they chose none.
 	SetLang(ctx context.Context, team, user, lang string) error
 	Lang(ctx context.Context, team, user string) (string, error)
-	// Viewer reads a user's language choice and granted manager rights in
-	// one round trip.
-	Viewer(ctx context.Context, team, user string) (lang string, manager bool, err error)
+	// Viewer reads a user's language choice and the team's managers granted
+	// from Slack in one round trip.
+	Viewer(ctx context.Context, team, user string) (lang string, managers []string, err error)
 	// LeadWithVisits reads a lead and its last n visits in one round trip.
 	LeadWithVisits(ctx context.Context, team, id string, n int) (*salesbot.Lead, []salesbot.Visit, error)
 }
@@ -140,7 +141,7 @@ func (h *Handler) later(ctx context.Context, what string, fn func(ctx context.Co
 	h.bg.Add(1)
 	go func() {
 		defer h.bg.Done()
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		ctx, cancel := context.WithTimeout(logctx.Detach(ctx), 15*time.Second)
 		defer cancel()
 		if err := fn(ctx); err != nil {
 			h.log.ErrorContext(ctx, "background work failed", "what", what, "err", err)
@@ -180,8 +181,9 @@ func (h *Handler) request(ctx context.Context, team, user, channel string) (requ
 type asked struct {
 	team, user string
 	lang       i18n.Lang
-	manager    bool // granted from Slack or the environment
-	known      bool // manager was read (the store answered)
+	manager    bool     // granted from Slack or the environment
+	managers   []string // the team's, from Slack and the environment
+	known      bool     // managers were read (the store answered)
 }
 
 type askedKey struct{}
@@ -194,12 +196,13 @@ func (h *Handler) withLang(ctx context.Context, team, user string) (context.Cont
 		// One round trip for the language choice and the manager check,
 		// bounded: this runs before a form opens, within the trigger's 3 s.
 		lctx, cancel := context.WithTimeout(ctx, langLookup)
-		chosen, manager, err := h.store.Viewer(lctx, team, user)
+		chosen, added, err := h.store.Viewer(lctx, team, user)
 		cancel()
 		if err != nil {
 			h.log.WarnContext(ctx, "viewer", "user", user, "err", err)
 		} else {
-			a.manager, a.known = manager || slices.Contains(h.managers, user), true
+			a.managers, a.known = h.withEnvManagers(added), true
+			a.manager = slices.Contains(a.managers, user)
 			if lang, ok := i18n.Parse(chosen); ok {
 				a.lang = lang
 			}
@@ -254,14 +257,24 @@ func (h *Handler) isManager(ctx context.Context, team, user string) (bool, error
 
 // allManagers lists everyone with manager rights in a team: those from the
 // environment and those added from Slack.
+// Within a request they were read with the language, so it costs nothing.
 func (h *Handler) allManagers(ctx context.Context, team string) ([]string, error) {
+	if a, ok := ctx.Value(askedKey{}).(asked); ok && a.known && a.team == team {
+		return slices.Clone(a.managers), nil
+	}
 	added, err := h.store.Managers(ctx, team)
 	if err != nil {
 		return nil, fmt.Errorf("list managers: %w", err)
 	}
+	return h.withEnvManagers(added), nil
+}
+
+// withEnvManagers adds the managers from the environment to those granted
+// from Slack, sorted, each once.
+func (h *Handler) withEnvManagers(added []string) []string {
 	all := append(slices.Clone(h.managers), added...)
 	slices.Sort(all)
-	return slices.Compact(all), nil
+	return slices.Compact(all)
 }
 
 // errorReply turns an error into the ephemeral message its user sees. This is

@@ -111,7 +111,7 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 		if err != nil {
 			return nil, inField(blockGrade, err)
 		}
-		msg, err := h.regrade(ctx, r, l.ID, g, f.text(blockNotes))
+		msg, err := h.regrade(ctx, r, asRead(l), g, f.text(blockNotes))
 		return msg, about(blockGrade, err)
 	case cbLeadStage:
 		st, err := salesbot.ParseStage(f.option(blockStage))
@@ -125,19 +125,19 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 		if err != nil {
 			return nil, inField(blockFact, err)
 		}
-		msg, err := h.setFact(ctx, r, l.ID, k, f.text(blockNotes))
+		msg, err := h.setFact(ctx, r, asRead(l), k, f.text(blockNotes))
 		return msg, about(blockNotes, err)
 	case cbLeadWon:
-		return h.win(ctx, r, l.ID)
+		return h.win(ctx, r, asRead(l))
 	case cbLeadLost:
-		msg, err := h.lose(ctx, r, l.ID, f.text(blockNotes))
+		msg, err := h.lose(ctx, r, asRead(l), f.text(blockNotes))
 		return msg, about(blockNotes, err)
 	case cbLeadAssign:
 		rep := f.user(blockRep)
 		if rep == "" {
 			return nil, inField(blockRep, salesbot.Errorf(salesbot.EINVALID, "Choose the rep to give the lead to."))
 		}
-		return h.assign(ctx, r, l.ID, rep)
+		return h.assign(ctx, r, asRead(l), rep)
 	case cbLeadShow:
 		return h.show(ctx, r, l)
 	case cbLeadMap:
@@ -152,13 +152,13 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 		if _, err := l.ResolveMet(v.Met); err != nil {
 			return nil, inField(blockMet, err)
 		}
-		return h.logVisit(ctx, r, l.ID, v)
+		return h.logVisit(ctx, r, asRead(l), v)
 	case cbStance:
 		s, err := formStance(f)
 		if err != nil {
 			return nil, err
 		}
-		msg, err := h.setStance(ctx, r, l.ID, s)
+		msg, err := h.setStance(ctx, r, asRead(l), s)
 		return msg, about(blockPerson, err)
 	}
 	return nil, salesbot.Errorf(salesbot.EINVALID, "This form is out of date. Close it and run the command again.")
@@ -166,11 +166,7 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 
 // formLead resolves the company typed in a form: the whole input is the name.
 func (h *Handler) formLead(ctx context.Context, r request, f form) (*salesbot.Lead, error) {
-	name := f.text(blockCompany)
-	l, _, err := h.findLead(ctx, r, []salesbot.Token{{Text: name, Quoted: true}}, "the company's name")
-	if err != nil && salesbot.ErrorCode(err) == salesbot.ENOTFOUND {
-		l, err = h.findLeadByPart(ctx, r, name)
-	}
+	l, err := h.findByName(ctx, r, f.text(blockCompany))
 	return l, inField(blockCompany, err)
 }
 
@@ -326,7 +322,7 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 		if err != nil {
 			return nil, false, err
 		}
-		msg, err := h.regrade(ctx, r, parts[0], g, "")
+		msg, err := h.regrade(ctx, r, byID(parts[0]), g, "")
 		if salesbot.ErrorCode(err) == salesbot.EINVALID && actionID == actionGradeButton {
 			l, lerr := h.store.Lead(ctx, r.team, parts[0])
 			if lerr == nil && l.Grade == g { // the default grade, confirmed

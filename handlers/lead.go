@@ -48,11 +48,11 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	case "new", "add":
 		return h.leadNew(ctx, r, args)
 	case "show", "card":
-		id, _, err := h.findLeadID(ctx, r, args, "/lead show <company>")
+		f, _, err := h.find(ctx, r, args, "/lead show <company>", 1)
 		if err != nil {
 			return nil, err
 		}
-		return h.showID(ctx, r, id)
+		return h.showFound(ctx, r, f)
 	case "map":
 		return h.withLead(ctx, r, args, "/lead map <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
 			return h.stakeholderMap(r, l)
@@ -70,7 +70,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			if err != nil {
 				return nil, err
 			}
-			return h.regrade(ctx, r, l.ID, g, salesbot.JoinTokens(rest[1:]))
+			return h.regrade(ctx, r, asRead(l), g, salesbot.JoinTokens(rest[1:]))
 		})
 	case "stage":
 		return h.withLead(ctx, r, args, "/lead stage <company> <stage>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
@@ -85,11 +85,11 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 		})
 	case "won", "win":
 		return h.withLead(ctx, r, args, "/lead won <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
-			return h.win(ctx, r, l.ID)
+			return h.win(ctx, r, asRead(l))
 		})
 	case "lost", "lose":
 		return h.withLead(ctx, r, args, "/lead lost <company> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
-			return h.lose(ctx, r, l.ID, salesbot.JoinTokens(rest))
+			return h.lose(ctx, r, asRead(l), salesbot.JoinTokens(rest))
 		})
 	case "assign":
 		return h.withLead(ctx, r, args, "/lead assign <company> @rep", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
@@ -100,7 +100,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			if !ok {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "%q is not a person. Mention the rep with @, e.g. `/lead assign %s @wang`.", rest[0].Text, quoteName(l.Company))
 			}
-			return h.assign(ctx, r, l.ID, rep)
+			return h.assign(ctx, r, asRead(l), rep)
 		})
 	case "key", "fact":
 		return h.withLead(ctx, r, args, "/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
@@ -111,14 +111,14 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			if err != nil {
 				return nil, err
 			}
-			return h.setFact(ctx, r, l.ID, k, salesbot.JoinTokens(rest[1:]))
+			return h.setFact(ctx, r, asRead(l), k, salesbot.JoinTokens(rest[1:]))
 		})
 	case "help":
 		return ephemeral(r.T(leadUsage)), nil
 	}
 	// `/lead Acme` shows Acme's card, when Acme is a lead.
-	if l, _, err := h.findLead(ctx, r, toks, "/lead show <company>"); err == nil {
-		return h.show(ctx, r, l)
+	if f, _, err := h.find(ctx, r, toks, "/lead show <company>", 1); err == nil {
+		return h.showFound(ctx, r, f)
 	} else if code := salesbot.ErrorCode(err); code != salesbot.ENOTFOUND && code != salesbot.EINVALID {
 		return nil, err
 	}
@@ -239,6 +239,20 @@ func (h *Handler) showID(ctx context.Context, r request, id string) (*slack.Msg,
 	if err != nil {
 		return nil, fmt.Errorf("show lead: %w", err)
 	}
+	return h.card(r, l, visits)
+}
+
+// showFound renders the card of a lead looked up by name, with the last
+// visit read along with it, or read now when it did not come along.
+func (h *Handler) showFound(ctx context.Context, r request, f found) (*slack.Msg, error) {
+	if !f.hasVisits {
+		return h.showID(ctx, r, f.lead.ID)
+	}
+	return h.card(r, f.lead, f.visits)
+}
+
+// card renders a lead's card for someone allowed to see it.
+func (h *Handler) card(r request, l *salesbot.Lead, visits []salesbot.Visit) (*slack.Msg, error) {
 	if !l.CanEdit(r.actor) {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its card.", l.Company, l.Owner)
 	}

@@ -11,12 +11,24 @@ import (
 	"salesbot/i18n"
 )
 
+// leadRef is the lead a change is for: known by its ID (a button, a form's
+// metadata), or as this request read it, which saves reading it again to
+// save the change. A lead passed as read must not be used afterwards: the
+// change is made on it in place.
+type leadRef struct {
+	id   string
+	read *salesbot.Lead
+}
+
+func byID(id string) leadRef          { return leadRef{id: id} }
+func asRead(l *salesbot.Lead) leadRef { return leadRef{id: l.ID, read: l} }
+
 // update applies a domain change to a lead and saves it with its history,
 // rescheduling the next touch. fn may run more than once (see
 // salesbot.LeadStore.UpdateLead).
-func (h *Handler) update(ctx context.Context, r request, id string, fn func(*salesbot.Lead) (salesbot.Update, error)) (*salesbot.Lead, salesbot.Update, error) {
+func (h *Handler) update(ctx context.Context, r request, ref leadRef, fn func(*salesbot.Lead) (salesbot.Update, error)) (*salesbot.Lead, salesbot.Update, error) {
 	var done salesbot.Update
-	l, err := h.store.UpdateLead(ctx, r.team, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+	apply := func(l *salesbot.Lead) (salesbot.Update, error) {
 		u, err := fn(l)
 		if err != nil {
 			return u, err
@@ -24,7 +36,14 @@ func (h *Handler) update(ctx context.Context, r request, id string, fn func(*sal
 		l.Schedule(h.cadence)
 		done = u
 		return u, nil
-	})
+	}
+	var l *salesbot.Lead
+	var err error
+	if ref.read != nil {
+		l, err = h.store.UpdateLeadFrom(ctx, ref.read, apply)
+	} else {
+		l, err = h.store.UpdateLead(ctx, r.team, ref.id, apply)
+	}
 	if err != nil {
 		return nil, salesbot.Update{}, err // the store says which lead
 	}
@@ -35,9 +54,9 @@ func one(c salesbot.Change, err error) (salesbot.Update, error) {
 	return salesbot.Update{Changes: []salesbot.Change{c}}, err
 }
 
-func (h *Handler) regrade(ctx context.Context, r request, id string, g salesbot.Grade, reason string) (*slack.Msg, error) {
+func (h *Handler) regrade(ctx context.Context, r request, ref leadRef, g salesbot.Grade, reason string) (*slack.Msg, error) {
 	now := h.now()
-	l, u, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+	l, u, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.Regrade(r.actor, g, reason, now))
 	})
 	if err != nil {
@@ -67,54 +86,54 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 		return h.askApproval(ctx, r, l, to, why)
 	}
 	now := h.now()
-	l, _, err := h.update(ctx, r, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+	l, _, err := h.update(ctx, r, asRead(l), func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.MoveStage(r.actor, to, now))
 	})
 	if err != nil {
 		return nil, err
 	}
-	h.withdrawStale(ctx, r, l)
+	h.withdrawStaleLater(ctx, r, l)
 	return ephemeral(r.T(":arrow_right: *%s* is at *%s* now.", esc(l.Company), stageText(r.lang, l.Stage))), nil
 }
 
-func (h *Handler) win(ctx context.Context, r request, id string) (*slack.Msg, error) {
+func (h *Handler) win(ctx context.Context, r request, ref leadRef) (*slack.Msg, error) {
 	now := h.now()
-	l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+	l, _, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.Win(r.actor, now))
 	})
 	if err != nil {
 		return nil, err
 	}
-	h.withdrawStale(ctx, r, l)
+	h.withdrawStaleLater(ctx, r, l)
 	return ephemeral(r.T(":trophy: *%s* is won. Well done!", esc(l.Company))), nil
 }
 
-func (h *Handler) lose(ctx context.Context, r request, id, reason string) (*slack.Msg, error) {
+func (h *Handler) lose(ctx context.Context, r request, ref leadRef, reason string) (*slack.Msg, error) {
 	now := h.now()
-	l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+	l, _, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.Lose(r.actor, reason, now))
 	})
 	if err != nil {
 		return nil, err
 	}
-	h.withdrawStale(ctx, r, l)
+	h.withdrawStaleLater(ctx, r, l)
 	if l.LostReason != "" {
 		return ephemeral(r.T(":x: *%s* is lost (%s). It goes back to the pool, where a manager can reassign it.", esc(l.Company), esc(l.LostReason))), nil
 	}
 	return ephemeral(r.T(":x: *%s* is lost. It goes back to the pool, where a manager can reassign it.", esc(l.Company))), nil
 }
 
-func (h *Handler) assign(ctx context.Context, r request, id, rep string) (*slack.Msg, error) {
-	return h.assignFrom(ctx, r, id, rep, "")
+func (h *Handler) assign(ctx context.Context, r request, ref leadRef, rep string) (*slack.Msg, error) {
+	return h.assignFrom(ctx, r, ref, rep, "")
 }
 
 // assignFrom assigns a lead as assign does, but only while its owner is
 // still owner (when owner is not ""): a request for a lead must not take it
 // from someone who got it since.
-func (h *Handler) assignFrom(ctx context.Context, r request, id, rep, owner string) (*slack.Msg, error) {
+func (h *Handler) assignFrom(ctx context.Context, r request, ref leadRef, rep, owner string) (*slack.Msg, error) {
 	now := h.now()
 	var from string
-	l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+	l, _, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
 		if owner != "" && (l.Owner != owner || l.Stage == salesbot.StageWon) {
 			return salesbot.Update{}, salesbot.Errorf(salesbot.ECONFLICT, "%s has changed hands since this was asked: it is <@%s>'s lead now, so nothing changed.", l.Company, l.Owner)
 		}
@@ -142,9 +161,9 @@ func (h *Handler) assignFrom(ctx context.Context, r request, id, rep, owner stri
 	return ephemeral(r.T(":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(l.Company), rep, from)), nil
 }
 
-func (h *Handler) setFact(ctx context.Context, r request, id string, k salesbot.KeyFact, text string) (*slack.Msg, error) {
+func (h *Handler) setFact(ctx context.Context, r request, ref leadRef, k salesbot.KeyFact, text string) (*slack.Msg, error) {
 	now := h.now()
-	l, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+	l, _, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.SetFact(r.actor, k, text, now))
 	})
 	if err != nil {

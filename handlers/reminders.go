@@ -120,7 +120,7 @@ func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads 
 func (h *Handler) snooze(ctx context.Context, r request, cb slack.InteractionCallback, id string, days int) error {
 	now := h.now()
 	until := now.Add(time.Duration(days) * salesbot.Day)
-	if _, _, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+	if _, _, err := h.update(ctx, r, byID(id), func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.Snooze(r.actor, until, now))
 	}); err != nil {
 		return err

@@ -54,62 +54,98 @@ func linkText(entity string) (string, bool) {
 // lead with the tokens that follow the name. A quoted name is taken whole
 // and must match exactly (after normalising); unquoted words are matched
 // longest first against the team's companies, then as the unambiguous
-// beginning or part of one name.
+// beginning or part of one name. It is one round trip (Store.FindLead).
 func (h *Handler) findLead(ctx context.Context, r request, toks []salesbot.Token, usage string) (*salesbot.Lead, []salesbot.Token, error) {
-	id, rest, err := h.findLeadID(ctx, r, toks, usage)
-	if err != nil {
-		return nil, nil, err
-	}
-	l, err := h.store.Lead(ctx, r.team, id)
-	if err != nil {
-		return nil, nil, fmt.Errorf("find lead: %w", err)
-	}
-	return l, rest, nil
+	f, rest, err := h.find(ctx, r, toks, usage, 0)
+	return f.lead, rest, err
 }
 
-// findLeadID resolves the company as findLead does and returns the lead's
-// ID, for callers that read the lead together with more (the card).
-func (h *Handler) findLeadID(ctx context.Context, r request, toks []salesbot.Token, usage string) (string, []salesbot.Token, error) {
-	team := r.team
+// found is a lead resolved from what someone typed, with its last visits
+// when they were asked for and came along.
+type found struct {
+	lead      *salesbot.Lead
+	visits    []salesbot.Visit
+	hasVisits bool // visits were read (there may be none)
+}
+
+// find resolves the company as findLead does, reading the lead's last
+// visits with it (up to visits of them) in the same round trip.
+func (h *Handler) find(ctx context.Context, r request, toks []salesbot.Token, usage string, visits int) (found, []salesbot.Token, error) {
 	if len(toks) == 0 {
-		return "", nil, salesbot.Errorf(salesbot.EINVALID, "Which company? Write it like this: `%s`.", usage)
+		return found{}, nil, salesbot.Errorf(salesbot.EINVALID, "Which company? Write it like this: `%s`.", usage)
 	}
-	type candidate struct {
-		name  string
-		words int // how many tokens the name takes
-	}
-	var candidates []candidate
+	q := salesbot.LeadQuery{Limit: maxCandidates, Visits: visits}
+	var words []int // how many tokens each name takes
 	if toks[0].Quoted {
-		candidates = []candidate{{salesbot.NormalizeCompany(toks[0].Text), 1}}
+		q.Names, words = []string{salesbot.NormalizeCompany(toks[0].Text)}, []int{1}
 	} else {
 		for n := min(len(toks), maxNameWords); n >= 1; n-- {
 			if slices.ContainsFunc(toks[:n], func(t salesbot.Token) bool { return t.Quoted }) {
 				continue
 			}
-			candidates = append(candidates, candidate{salesbot.NormalizeCompany(salesbot.JoinTokens(toks[:n])), n})
+			q.Names = append(q.Names, salesbot.NormalizeCompany(salesbot.JoinTokens(toks[:n])))
+			words = append(words, n)
+		}
+		q.Part = salesbot.NormalizeCompany(toks[0].Text)
+	}
+	f, err := h.lookUp(ctx, r, q, toks[0].Text)
+	if err != nil {
+		return found{}, nil, err
+	}
+	if f.name >= 0 {
+		return f.found, toks[words[f.name]:], nil
+	}
+	return f.found, toks[1:], nil
+}
+
+// findByName resolves a company typed whole, as in a form: exactly, else as
+// the unambiguous beginning or part of one name.
+func (h *Handler) findByName(ctx context.Context, r request, name string) (*salesbot.Lead, error) {
+	key := salesbot.NormalizeCompany(name)
+	f, err := h.lookUp(ctx, r, salesbot.LeadQuery{Names: []string{key}, Part: key, Limit: maxCandidates}, name)
+	return f.lead, err
+}
+
+// lookedUp is what lookUp found: the lead, and which of the query's names
+// matched (-1 for a partial match).
+type lookedUp struct {
+	found
+	name int
+}
+
+// lookUp runs q and picks the lead: the one named, else the one that
+// matches q.Part, preferring the asker's own leads when several do. Other
+// reps' company names are not listed.
+func (h *Handler) lookUp(ctx context.Context, r request, q salesbot.LeadQuery, query string) (lookedUp, error) {
+	m, err := h.store.FindLead(ctx, r.team, q)
+	if err != nil {
+		return lookedUp{}, fmt.Errorf("find lead: %w", err)
+	}
+	if m.Name >= 0 {
+		return lookedUp{found{m.Leads[0], m.Visits, q.Visits > 0}, m.Name}, nil
+	}
+	var mine []*salesbot.Lead
+	for _, l := range m.Leads {
+		if l.CanEdit(r.actor) {
+			mine = append(mine, l)
 		}
 	}
-	names := make([]string, len(candidates))
-	for i, c := range candidates {
-		names[i] = c.name
+	switch {
+	case len(m.Leads) == 0 || q.Part == "":
+		return lookedUp{}, notFound(query)
+	case len(m.Leads) == 1:
+		return lookedUp{found{m.Leads[0], m.Visits, q.Visits > 0}, -1}, nil
+	case len(mine) == 1:
+		return lookedUp{found{lead: mine[0]}, -1}, nil
+	case len(mine) == 0:
+		return lookedUp{}, salesbot.Errorf(salesbot.EINVALID, "%q matches %d leads, none of them yours. Write the full name in quotes.", query, m.Parts)
 	}
-	ids, err := h.store.LeadIDsByName(ctx, team, names)
-	if err != nil {
-		return "", nil, fmt.Errorf("find lead: %w", err)
+	var companies []string
+	for _, l := range mine[:min(len(mine), 5)] {
+		companies = append(companies, quoteName(l.Company))
 	}
-	for _, c := range candidates {
-		if id, ok := ids[c.name]; ok {
-			return id, toks[c.words:], nil
-		}
-	}
-	if toks[0].Quoted {
-		return "", nil, notFound(toks[0].Text)
-	}
-	l, err := h.findLeadByPart(ctx, r, toks[0].Text)
-	if err != nil {
-		return "", nil, err
-	}
-	return l.ID, toks[1:], nil
+	return lookedUp{}, salesbot.Errorf(salesbot.EINVALID, "%q matches %d of your leads: %s. Write the full name in quotes.",
+		query, len(mine), strings.Join(companies, ", "))
 }
 
 func notFound(query string) error {
@@ -119,60 +155,6 @@ func notFound(query string) error {
 
 // maxCandidates bounds how many partial matches are read to pick one.
 const maxCandidates = 20
-
-// findLeadByPart finds the one lead whose normalised name starts with, or
-// failing that contains, the normalised query. When several match, a rep's
-// own leads are preferred, and other reps' company names are not listed.
-func (h *Handler) findLeadByPart(ctx context.Context, r request, query string) (*salesbot.Lead, error) {
-	key := salesbot.NormalizeCompany(query)
-	if key == "" {
-		return nil, notFound(query)
-	}
-	names, err := h.store.LeadNames(ctx, r.team)
-	if err != nil {
-		return nil, fmt.Errorf("find lead: %w", err)
-	}
-	var prefix, contains []string
-	for name, id := range names {
-		if strings.HasPrefix(name, key) {
-			prefix = append(prefix, id)
-		} else if strings.Contains(name, key) {
-			contains = append(contains, id)
-		}
-	}
-	ids := prefix
-	if len(ids) == 0 {
-		ids = contains
-	}
-	slices.Sort(ids)
-	var matches, mine []*salesbot.Lead
-	for _, id := range ids[:min(len(ids), maxCandidates)] {
-		l, err := h.store.Lead(ctx, r.team, id)
-		if err != nil {
-			return nil, fmt.Errorf("find lead: %w", err)
-		}
-		matches = append(matches, l)
-		if l.CanEdit(r.actor) {
-			mine = append(mine, l)
-		}
-	}
-	switch {
-	case len(matches) == 0:
-		return nil, notFound(query)
-	case len(matches) == 1:
-		return matches[0], nil
-	case len(mine) == 1:
-		return mine[0], nil
-	case len(mine) == 0:
-		return nil, salesbot.Errorf(salesbot.EINVALID, "%q matches %d leads, none of them yours. Write the full name in quotes.", query, len(ids))
-	}
-	var companies []string
-	for _, l := range mine[:min(len(mine), 5)] {
-		companies = append(companies, quoteName(l.Company))
-	}
-	return nil, salesbot.Errorf(salesbot.EINVALID, "%q matches %d of your leads: %s. Write the full name in quotes.",
-		query, len(mine), strings.Join(companies, ", "))
-}
 
 // quoteName writes a company name the way a command should carry it:
 // quoted when it has spaces.

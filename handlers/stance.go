@@ -30,7 +30,7 @@ func (h *Handler) stance(ctx context.Context, cmd slack.SlashCommand, toks []sal
 		return nil, salesbot.Errorf(salesbot.EINVALID, "%s\nWrite it like this: `/stance %s \"Wang Li\" eb high +2 approver brief pragmatist met at the demo wins: avoid risk`; the words after the support level are optional.",
 			errorMessage(r.lang, err), quoteName(l.Company))
 	}
-	return h.setStance(ctx, r, l.ID, s)
+	return h.setStance(ctx, r, asRead(l), s)
 }
 
 // winsMarkers open a stakeholder's personal wins at the end of /stance.
@@ -100,9 +100,9 @@ func optionalStanceWord(s *salesbot.Stakeholder, word string) bool {
 	return false
 }
 
-func (h *Handler) setStance(ctx context.Context, r request, id string, s salesbot.Stakeholder) (*slack.Msg, error) {
+func (h *Handler) setStance(ctx context.Context, r request, ref leadRef, s salesbot.Stakeholder) (*slack.Msg, error) {
 	now := h.now()
-	l, u, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+	l, u, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.SetStakeholder(r.actor, s, now))
 	})
 	if err != nil {

@@ -22,8 +22,7 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	// Only the ID: logVisit's transaction reads the lead itself.
-	id, rest, err := h.findLeadID(ctx, r, toks, visitUsage)
+	l, rest, err := h.findLead(ctx, r, toks, visitUsage)
 	if err != nil {
 		return nil, err
 	}
@@ -32,12 +31,12 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	return h.logVisit(ctx, r, id, salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
+	return h.logVisit(ctx, r, asRead(l), salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
 }
 
-func (h *Handler) logVisit(ctx context.Context, r request, id string, v salesbot.Visit) (*slack.Msg, error) {
+func (h *Handler) logVisit(ctx context.Context, r request, ref leadRef, v salesbot.Visit) (*slack.Msg, error) {
 	now := h.now()
-	l, u, err := h.update(ctx, r, id, func(l *salesbot.Lead) (salesbot.Update, error) {
+	l, u, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
 		visit := v
 		c, err := l.RecordVisit(r.actor, &visit, r.loc, now)
 		return salesbot.Update{Changes: []salesbot.Change{c}, Visit: &visit}, err

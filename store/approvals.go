@@ -33,7 +33,26 @@ func marker(a *salesbot.Approval) string {
 	return a.LeadID + "|" + string(a.From) + "|" + string(a.To)
 }
 
-// CreateApproval saves a new pending request; see salesbot.ApprovalStore.
+// createApprovalScript saves a new pending request unless one is pending
+// for the same move (its marker), in one step: it returns the pending one's
+// JSON, or nil when it saved the new one.
+//
+// KEYS: markers, pending, the new request. ARGV: its marker, its JSON, when
+// it was asked (ms), its ID, the team's approval key prefix.
+var createApprovalScript = redis.NewScript(`
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if id and redis.call('ZSCORE', KEYS[2], id) then
+  local pending = redis.call('GET', ARGV[5] .. id)
+  if pending then return pending end
+end
+redis.call('SET', KEYS[3], ARGV[2])
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
+return false
+`)
+
+// CreateApproval saves a new pending request, in one round trip; see
+// salesbot.ApprovalStore.
 func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*salesbot.Approval, bool, error) {
 	k, err := keysOf(a.Team)
 	if err != nil {
@@ -43,40 +62,24 @@ func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*sale
 		a.ID = newID()
 	}
 	a.Status = salesbot.ApprovalPending
-	var existing *salesbot.Approval
-	err = s.retry(ctx, func() error {
-		existing = nil
-		return s.client.Watch(ctx, func(tx *redis.Tx) error {
-			id, err := tx.HGet(ctx, k.approvalMarkers(), marker(a)).Result()
-			switch {
-			case err == nil:
-				if e, err := getApproval(ctx, tx, k, id); err == nil && e.Status == salesbot.ApprovalPending {
-					existing = e
-					return nil
-				}
-			case err != redis.Nil:
-				return err
-			}
-			raw, err := json.Marshal(a)
-			if err != nil {
-				return bug{err}
-			}
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, k.approval(a.ID), raw, 0)
-				p.ZAdd(ctx, k.pendingApprovals(), redis.Z{Score: float64(a.AskedAt.UnixMilli()), Member: a.ID})
-				p.HSet(ctx, k.approvalMarkers(), marker(a), a.ID)
-				return nil
-			})
-			return err
-		}, k.approvalMarkers())
-	}, nil)
+	raw, err := json.Marshal(a)
 	if err != nil {
+		return nil, false, failed(bug{err}, "create approval for %s", a.LeadID)
+	}
+	pending, err := createApprovalScript.Run(ctx, s.client,
+		[]string{k.approvalMarkers(), k.pendingApprovals(), k.approval(a.ID)},
+		marker(a), raw, a.AskedAt.UnixMilli(), a.ID, k.approval("")).Text()
+	switch {
+	case errors.Is(err, redis.Nil):
+		return a, true, nil
+	case err != nil:
 		return nil, false, failed(err, "create approval for %s", a.LeadID)
 	}
-	if existing != nil {
-		return existing, false, nil
+	var existing salesbot.Approval
+	if err := json.Unmarshal([]byte(pending), &existing); err != nil {
+		return nil, false, failed(bug{fmt.Errorf("decode approval: %w", err)}, "create approval for %s", a.LeadID)
 	}
-	return a, true, nil
+	return &existing, false, nil
 }
 
 func getApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot.Approval, error) {

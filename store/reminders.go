@@ -98,40 +98,45 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 		return false, fmt.Errorf("ack reminder: %w", err)
 	}
 	err = s.retry(ctx, func() error {
-		return s.client.Watch(ctx, func(tx *redis.Tx) error {
-			holder, err := tx.HGet(ctx, k.leases(), c.LeadID).Result()
-			if err == redis.Nil || (err == nil && holder != c.Token) {
-				return errLeaseLost
-			} else if err != nil {
-				return err
-			}
-			l, err := getLead(ctx, tx, k, c.LeadID)
-			if salesbot.ErrorCode(err) == salesbot.ENOTFOUND {
-				l = nil
-			} else if err != nil {
-				return err
-			}
-			var lead []byte
-			if l != nil {
-				if err := fn(l); err != nil {
-					return fnError{err}
-				}
-				if lead, err = json.Marshal(l); err != nil {
-					return bug{fmt.Errorf("encode lead: %w", err)}
-				}
-			}
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.ZRem(ctx, k.inflight(), c.LeadID)
-				p.HDel(ctx, k.leases(), c.LeadID)
-				p.HDel(ctx, k.attempts(), c.LeadID)
-				if l != nil {
-					p.Set(ctx, k.lead(c.LeadID), lead, 0)
-					index(ctx, p, k, l)
-				}
-				return nil
-			})
+		var holder *redis.StringCmd
+		var get *redis.StringCmd
+		_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			holder = p.HGet(ctx, k.leases(), c.LeadID)
+			get = p.Get(ctx, k.lead(c.LeadID))
+			return nil
+		})
+		if err != nil && !errors.Is(err, redis.Nil) {
 			return err
-		}, k.leases(), k.lead(c.LeadID))
+		}
+		if holder.Val() != c.Token {
+			return errLeaseLost
+		}
+		b := &batch{}
+		b.do("ZREM", k.inflight(), c.LeadID)
+		b.do("HDEL", k.leases(), c.LeadID)
+		b.do("HDEL", k.attempts(), c.LeadID)
+		rev := ""
+		if raw, err := get.Bytes(); err == nil {
+			l, err := decodeLead(raw)
+			if err != nil {
+				return err
+			}
+			rev = l.Rev
+			if err := fn(l); err != nil {
+				return fnError{err}
+			}
+			lead, err := json.Marshal(l)
+			if err != nil {
+				return bug{fmt.Errorf("encode lead: %w", err)}
+			}
+			b.do("SET", k.lead(c.LeadID), lead)
+			index(b, k, l)
+		} // else the lead is gone: settle the claim alone
+		ok, err := s.guarded(ctx, []guard{{key: k.leases(), field: c.LeadID, want: c.Token}, unchanged(k.lead(c.LeadID), rev)}, b)
+		if err == nil && !ok {
+			return redis.TxFailedErr // the lease or the lead changed: look again
+		}
+		return err
 	}, nil)
 	var fe fnError
 	switch {

@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -46,6 +47,7 @@ const (
 // concurrent use and holds no state besides the client.
 type Store struct {
 	client redis.UniversalClient
+	listed sync.Map // teams known to be in sb:teams
 }
 
 var _ salesbot.LeadStore = (*Store)(nil)
@@ -57,10 +59,30 @@ func New(client redis.UniversalClient) *Store {
 	return &Store{client: client}
 }
 
+// createScript saves a new lead unless its name is taken, in one step on
+// the server. A name that points at a lead that is gone is free again. It
+// returns {"taken", the lead's JSON} when the name belongs to a lead,
+// {"id"} when the new lead's ID is taken, and {"ok"} when it wrote.
+//
+// KEYS: names, the new lead, then every key written. ARGV: the normalised
+// name, the team's key prefix, then the writes.
+var createScript = redis.NewScript(`
+local id = redis.call('HGET', KEYS[1], ARGV[1])
+if id then
+  local lead = redis.call('GET', ARGV[2] .. 'lead:' .. id)
+  if lead then return {'taken', lead} end
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'id'} end
+local i = 3
+` + runWrites + `
+return {'ok'}
+`)
+
 // CreateLead saves a new lead, with c as the first entry of its history,
 // unless the team already has a lead whose company normalises to the same
 // name: then it returns that lead and an ECONFLICT error, and writes
-// nothing. A lead without an ID gets a random one, set on l and c.
+// nothing. A lead without an ID gets a random one, set on l and c. Once
+// the team is listed, it is one round trip.
 func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Change) (*salesbot.Lead, error) {
 	k, err := keysOf(l.Team)
 	if err != nil {
@@ -69,83 +91,85 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 	// The team is listed before its first lead is written, not after: a
 	// failure in between then leaves a team without leads, which the
 	// scheduler skips, never a lead its team's reminders would miss. sb:teams
-	// is outside the team's slot, so it cannot be in the transaction.
-	if err := s.client.SAdd(ctx, teamsKey, l.Team).Err(); err != nil {
+	// is outside the team's slot, so it cannot be in the same script.
+	if err := s.listTeam(ctx, l.Team); err != nil {
 		return nil, failed(err, "create lead %q", l.Company)
 	}
-
 	generated := l.ID == ""
-	if generated {
-		l.ID = newID()
-	}
 	name := salesbot.NormalizeCompany(l.Company)
-	var existing *salesbot.Lead
-	err = s.retry(ctx, func() error {
-		existing = nil
-		c.LeadID = l.ID
-		lead, err := json.Marshal(l)
-		if err != nil {
-			return bug{fmt.Errorf("encode lead: %w", err)}
-		}
-		w, err := newWrites(l.ID, []salesbot.Change{c}, nil)
-		if err != nil {
-			return err
-		}
-		return s.client.Watch(ctx, func(tx *redis.Tx) error {
-			id, err := tx.HGet(ctx, k.names(), name).Result()
-			switch {
-			case err == nil:
-				existing, err = getLead(ctx, tx, k, id)
-				if err == nil {
-					return salesbot.Errorf(salesbot.ECONFLICT, "%s is already registered.", existing.Company)
-				} else if salesbot.ErrorCode(err) != salesbot.ENOTFOUND {
-					return err
-				}
-				// The name points at a lead that is gone; the new lead takes
-				// the name over.
-			case err != redis.Nil:
-				return err
-			}
-			if n, err := tx.Exists(ctx, k.lead(l.ID)).Result(); err != nil {
-				return err
-			} else if n > 0 {
-				return errIDTaken
-			}
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, k.lead(l.ID), lead, 0)
-				p.HSet(ctx, k.names(), name, l.ID)
-				p.SAdd(ctx, k.owner(l.Owner), l.ID)
-				p.ZAdd(ctx, k.leads(), redis.Z{Score: float64(l.CreatedAt.Unix()), Member: l.ID})
-				index(ctx, p, k, l)
-				w.write(ctx, p, k)
-				return nil
-			})
-			return err
-		}, k.names(), k.lead(l.ID))
-	}, func(err error) bool {
-		// 40 random bits do not collide in one team in practice; when they
-		// do, draw again. A caller's own ID that is taken is a conflict.
-		if errors.Is(err, errIDTaken) && generated {
-			l.ID = newID()
-			return true
-		}
-		return false
-	})
-	switch {
-	case err == nil:
-		return nil, nil
-	case errors.Is(err, errIDTaken):
-		return nil, fmt.Errorf("create lead %q: %w", l.Company, salesbot.Errorf(salesbot.ECONFLICT, "A lead with ID %s exists already.", l.ID))
-	case existing != nil && salesbot.ErrorCode(err) == salesbot.ECONFLICT:
+	for range txAttempts {
 		if generated {
-			l.ID = "" // not saved, so not its ID
+			l.ID = newID()
 		}
-		return existing, fmt.Errorf("create lead %q: %w", l.Company, err)
+		c.LeadID = l.ID
+		b, lead, err := createWrites(k, l, c, name)
+		if err != nil {
+			return nil, failed(err, "create lead %q", l.Company)
+		}
+		keys := append([]string{k.names(), k.lead(l.ID)}, b.keys...)
+		res, err := createScript.Run(ctx, s.client, keys, append([]any{name, k.prefix}, b.args...)...).StringSlice()
+		if err != nil {
+			if generated {
+				l.ID = ""
+			}
+			return nil, failed(err, "create lead %q", l.Company)
+		}
+		switch res[0] {
+		case "ok":
+			l.Rev = revision(lead)
+			return nil, nil
+		case "taken":
+			if generated {
+				l.ID = "" // not saved, so not its ID
+			}
+			existing, err := decodeLead([]byte(res[1]))
+			if err != nil {
+				return nil, failed(err, "create lead %q", l.Company)
+			}
+			return existing, fmt.Errorf("create lead %q: %w", l.Company, salesbot.Errorf(salesbot.ECONFLICT, "%s is already registered.", existing.Company))
+		}
+		// The ID is taken. 40 random bits do not collide in one team in
+		// practice; when they do, draw again. A caller's own ID that is
+		// taken is a conflict.
+		if !generated {
+			return nil, fmt.Errorf("create lead %q: %w", l.Company, salesbot.Errorf(salesbot.ECONFLICT, "A lead with ID %s exists already.", l.ID))
+		}
 	}
-	return nil, failed(err, "create lead %q", l.Company)
+	l.ID = ""
+	return nil, failed(errors.New("no free lead ID"), "create lead %q", l.Company)
 }
 
-var errIDTaken = errors.New("lead ID taken")
+// createWrites is what saving a new lead writes: the lead, its name, its
+// owner's set, the team's list, the indexes and the first history entry. It
+// returns them with the lead's JSON.
+func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*batch, []byte, error) {
+	lead, err := json.Marshal(l)
+	if err != nil {
+		return nil, nil, bug{fmt.Errorf("encode lead: %w", err)}
+	}
+	b := &batch{}
+	b.do("SET", k.lead(l.ID), lead)
+	b.do("HSET", k.names(), name, l.ID)
+	b.do("SADD", k.owner(l.Owner), l.ID)
+	b.do("ZADD", k.leads(), l.CreatedAt.Unix(), l.ID)
+	index(b, k, l)
+	if err := history(b, k, l.ID, []salesbot.Change{c}, nil); err != nil {
+		return nil, nil, err
+	}
+	return b, lead, nil
+}
+
+// listTeam adds the team to sb:teams, once per Store: the set only grows.
+func (s *Store) listTeam(ctx context.Context, team string) error {
+	if _, ok := s.listed.Load(team); ok {
+		return nil
+	}
+	if err := s.client.SAdd(ctx, teamsKey, team).Err(); err != nil {
+		return err
+	}
+	s.listed.Store(team, true)
+	return nil
+}
 
 // Lead returns one lead of the team, or an ENOTFOUND error.
 func (s *Store) Lead(ctx context.Context, team, id string) (*salesbot.Lead, error) {
@@ -160,57 +184,72 @@ func (s *Store) Lead(ctx context.Context, team, id string) (*salesbot.Lead, erro
 	return l, nil
 }
 
-// UpdateLead applies fn to the current lead and saves the result with the
-// Update's history and visit, and the indexes that follow from the lead (its
-// owner's set, due, pool), in one transaction. fn runs again on fresh data
-// when another writer changed the lead first, up to a bound; an error from
-// fn writes nothing and is returned as it is. fn must not change the lead's
-// ID, team or company name.
+// UpdateLead reads the lead and saves a change to it as UpdateLeadFrom
+// does: two round trips when no one else writes the lead meanwhile.
 func (s *Store) UpdateLead(ctx context.Context, team, id string, fn func(*salesbot.Lead) (salesbot.Update, error)) (*salesbot.Lead, error) {
+	return s.UpdateLeadFrom(ctx, &salesbot.Lead{ID: id, Team: team}, fn)
+}
+
+// UpdateLeadFrom applies fn to read, a lead as this store returned it, and
+// saves the result with the Update's history and visit, and the indexes
+// that follow from the lead (its owner's set, due, pool), in one guarded
+// script: it writes only if the stored lead is still the one read (same
+// revision), so saving a lead just read is one round trip. When another
+// writer changed it first, or read has no revision, fn runs again on the
+// lead read afresh, up to a bound. An error from fn writes nothing and is
+// returned as it is. fn may change read in place, so use only the lead
+// returned; fn must not change the lead's ID, team or company name.
+func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func(*salesbot.Lead) (salesbot.Update, error)) (*salesbot.Lead, error) {
+	team, id := read.Team, read.ID
 	k, err := keysOf(team)
 	if err != nil {
 		return nil, fmt.Errorf("update lead %s: %w", id, err)
 	}
+	l := read
 	var saved *salesbot.Lead
 	err = s.retry(ctx, func() error {
-		return s.client.Watch(ctx, func(tx *redis.Tx) error {
-			l, err := getLead(ctx, tx, k, id)
+		if l == nil || l.Rev == "" {
+			fresh, err := getLead(ctx, s.client, k, id)
 			if err != nil {
 				return err
 			}
-			owner, name := l.Owner, salesbot.NormalizeCompany(l.Company)
-			u, err := fn(l)
-			if err != nil {
-				return fnError{err}
-			}
-			if l.ID != id || l.Team != team || salesbot.NormalizeCompany(l.Company) != name {
-				// Each is part of a key or an index this method does not
-				// move; changing one would orphan the lead.
-				return bug{fmt.Errorf("fn changed the lead's ID, team or company name")}
-			}
-			lead, err := json.Marshal(l)
-			if err != nil {
-				return bug{fmt.Errorf("encode lead: %w", err)}
-			}
-			w, err := newWrites(id, u.Changes, u.Visit)
-			if err != nil {
-				return err
-			}
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				p.Set(ctx, k.lead(id), lead, 0)
-				if l.Owner != owner {
-					p.SRem(ctx, k.owner(owner), id)
-				}
-				p.SAdd(ctx, k.owner(l.Owner), id)
-				index(ctx, p, k, l)
-				w.write(ctx, p, k)
-				return nil
-			})
-			if err == nil {
-				saved = l
-			}
+			l = fresh
+		}
+		rev, owner, name := l.Rev, l.Owner, salesbot.NormalizeCompany(l.Company)
+		u, err := fn(l)
+		if err != nil {
+			return fnError{err}
+		}
+		if l.ID != id || l.Team != team || salesbot.NormalizeCompany(l.Company) != name {
+			// Each is part of a key or an index this method does not
+			// move; changing one would orphan the lead.
+			return bug{fmt.Errorf("fn changed the lead's ID, team or company name")}
+		}
+		lead, err := json.Marshal(l)
+		if err != nil {
+			return bug{fmt.Errorf("encode lead: %w", err)}
+		}
+		b := &batch{}
+		b.do("SET", k.lead(id), lead)
+		if l.Owner != owner {
+			b.do("SREM", k.owner(owner), id)
+		}
+		b.do("SADD", k.owner(l.Owner), id)
+		index(b, k, l)
+		if err := history(b, k, id, u.Changes, u.Visit); err != nil {
 			return err
-		}, k.lead(id))
+		}
+		ok, err := s.guarded(ctx, []guard{unchanged(k.lead(id), rev)}, b)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			l = nil // read it again
+			return redis.TxFailedErr
+		}
+		l.Rev = revision(lead)
+		saved = l
+		return nil
 	}, nil)
 	var fe fnError
 	switch {
@@ -222,7 +261,7 @@ func (s *Store) UpdateLead(ctx context.Context, team, id string, fn func(*salesb
 	return nil, failed(err, "update lead %s", id)
 }
 
-// fnError carries an error from UpdateLead's fn through the transaction, so
+// fnError carries an error from UpdateLead's fn through the retries, so
 // that it comes back unwrapped and is not taken for a Redis failure.
 type fnError struct{ err error }
 
@@ -232,69 +271,51 @@ func (e fnError) Error() string { return e.err.Error() }
 // lead: due holds open leads with a reminder to come (Lead.ReminderAt), by
 // its time in milliseconds; pool holds lost leads, by the second they were
 // lost.
-func index(ctx context.Context, p redis.Pipeliner, k keys, l *salesbot.Lead) {
+func index(b *batch, k keys, l *salesbot.Lead) {
 	if at := l.ReminderAt(); !at.IsZero() {
-		p.ZAdd(ctx, k.due(), redis.Z{Score: float64(at.UnixMilli()), Member: l.ID})
+		b.do("ZADD", k.due(), at.UnixMilli(), l.ID)
 	} else {
-		p.ZRem(ctx, k.due(), l.ID)
+		b.do("ZREM", k.due(), l.ID)
 	}
 	if l.Stage == salesbot.StageLost {
 		lost := l.ClosedAt
 		if lost.IsZero() {
 			lost = l.UpdatedAt
 		}
-		p.ZAdd(ctx, k.pool(), redis.Z{Score: float64(lost.Unix()), Member: l.ID})
+		b.do("ZADD", k.pool(), lost.Unix(), l.ID)
 	} else {
-		p.ZRem(ctx, k.pool(), l.ID)
+		b.do("ZREM", k.pool(), l.ID)
 	}
 }
 
-// writes is a lead's history entries and visit, encoded before the
-// transaction starts so that EXEC carries only writes.
-type writes struct {
-	id      string
-	changes []any // JSON of each Change, oldest first
-	visit   []byte
-}
-
-func newWrites(id string, changes []salesbot.Change, v *salesbot.Visit) (writes, error) {
-	w := writes{id: id, changes: make([]any, len(changes))}
-	for i, c := range changes {
-		b, err := json.Marshal(c)
-		if err != nil {
-			return writes{}, bug{fmt.Errorf("encode change: %w", err)}
+// history queues a change's entries in the lead's history (LPUSH of the
+// changes oldest first leaves the newest at the head), the visit, and one
+// activity entry per change.
+func history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot.Visit) error {
+	if len(changes) > 0 {
+		encoded := make([]any, len(changes))
+		for i, c := range changes {
+			raw, err := json.Marshal(c)
+			if err != nil {
+				return bug{fmt.Errorf("encode change: %w", err)}
+			}
+			encoded[i] = raw
 		}
-		w.changes[i] = b
+		b.do("LPUSH", k.history(id), encoded...)
+		b.do("LTRIM", k.history(id), 0, listMax-1)
+		for _, c := range encoded {
+			b.do("XADD", k.activity(), "MAXLEN", "~", activityMax, "*", "change", c)
+		}
 	}
 	if v != nil {
-		b, err := json.Marshal(v)
+		raw, err := json.Marshal(v)
 		if err != nil {
-			return writes{}, bug{fmt.Errorf("encode visit: %w", err)}
+			return bug{fmt.Errorf("encode visit: %w", err)}
 		}
-		w.visit = b
+		b.do("LPUSH", k.visits(id), raw)
+		b.do("LTRIM", k.visits(id), 0, listMax-1)
 	}
-	return w, nil
-}
-
-// write queues the history (LPUSH of the changes oldest first leaves the
-// newest at the head), the visit, and one activity entry per change.
-func (w writes) write(ctx context.Context, p redis.Pipeliner, k keys) {
-	if len(w.changes) > 0 {
-		p.LPush(ctx, k.history(w.id), w.changes...)
-		p.LTrim(ctx, k.history(w.id), 0, listMax-1)
-	}
-	if w.visit != nil {
-		p.LPush(ctx, k.visits(w.id), w.visit)
-		p.LTrim(ctx, k.visits(w.id), 0, listMax-1)
-	}
-	for _, c := range w.changes {
-		p.XAdd(ctx, &redis.XAddArgs{
-			Stream: k.activity(),
-			MaxLen: activityMax,
-			Approx: true,
-			Values: []any{"change", c},
-		})
-	}
+	return nil
 }
 
 // retry runs attempt until it does not fail with redis.TxFailedErr (a
@@ -598,10 +619,16 @@ func getLead(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot
 	} else if err != nil {
 		return nil, err
 	}
+	return decodeLead(data)
+}
+
+// decodeLead decodes a lead as stored, with its revision.
+func decodeLead(data []byte) (*salesbot.Lead, error) {
 	l := new(salesbot.Lead)
 	if err := json.Unmarshal(data, l); err != nil {
-		return nil, bug{fmt.Errorf("decode lead %s: %w", id, err)}
+		return nil, bug{fmt.Errorf("decode lead: %w", err)}
 	}
+	l.Rev = revision(data)
 	return l, nil
 }
 

@@ -793,6 +793,26 @@ func TestKeysOneSlot(t *testing.T) {
 		func() error { _, err := s.LeadIDsByName(ctx, team, []string{"acme", "globex"}); return err }(),
 		func() error { _, err := s.DueLeads(ctx, team, now.Add(time.Hour*24*365), 10); return err }(),
 		func() error { _, err := s.Teams(ctx); return err }(),
+		// The find script reads keys it builds (a lead, its visits): they
+		// are in the names hash's slot, which a cluster allows.
+		func() error {
+			m, err := s.FindLead(ctx, team, salesbot.LeadQuery{Names: []string{"acme"}, Visits: 1})
+			if err == nil && (len(m.Leads) != 1 || len(m.Visits) != 1) {
+				return fmt.Errorf("found %d leads and %d visits", len(m.Leads), len(m.Visits))
+			}
+			return err
+		}(),
+		func() error {
+			m, err := s.FindLead(ctx, team, salesbot.LeadQuery{Part: "glo", Limit: 5, Visits: 1})
+			if err == nil && len(m.Leads) != 1 {
+				return fmt.Errorf("found %d leads by part", len(m.Leads))
+			}
+			return err
+		}(),
+		func() error {
+			_, _, err := s.CreateApproval(ctx, &salesbot.Approval{Team: team, LeadID: l.ID, Company: "Acme", From: salesbot.StageLead, To: salesbot.StageQuote, Rep: "U2", AskedAt: now})
+			return err
+		}(),
 	}
 	for i, err := range reads {
 		if err != nil {
@@ -829,7 +849,7 @@ func TestKeysOneSlot(t *testing.T) {
 	}
 	slices.Sort(families)
 	// pool is empty again after the reassignment; the others all exist.
-	want := []string{"activity", "due", "history", "lead", "leads", "managers", "names", "owner", "visits"}
+	want := []string{"activity", "approval", "approvals", "due", "history", "lead", "leads", "managers", "names", "owner", "visits"}
 	if !slices.Equal(families, want) {
 		t.Errorf("key families %v; want %v", families, want)
 	}

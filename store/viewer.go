@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/redis/go-redis/v9"
 
@@ -12,24 +13,27 @@ import (
 )
 
 // Viewer reads, in one round trip, what every request needs to know about
-// the person making it: their language choice ("" for none) and whether
-// they were granted manager rights from Slack.
-func (s *Store) Viewer(ctx context.Context, team, user string) (string, bool, error) {
+// the person making it: their language choice ("" for none), and the users
+// granted manager rights from Slack in their team (sorted; a handful, read
+// whole so that a request asking managers needs no other read).
+func (s *Store) Viewer(ctx context.Context, team, user string) (string, []string, error) {
 	k, err := keysOf(team)
 	if err != nil {
-		return "", false, fmt.Errorf("viewer %s: %w", user, err)
+		return "", nil, fmt.Errorf("viewer %s: %w", user, err)
 	}
 	var lang *redis.StringCmd
-	var manager *redis.BoolCmd
+	var managers *redis.StringSliceCmd
 	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		lang = p.HGet(ctx, k.lang(), user)
-		manager = p.SIsMember(ctx, k.managers(), user)
+		managers = p.SMembers(ctx, k.managers())
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return "", false, failed(err, "viewer %s", user)
+		return "", nil, failed(err, "viewer %s", user)
 	}
-	return lang.Val(), manager.Val(), nil
+	m := managers.Val()
+	slices.Sort(m)
+	return lang.Val(), m, nil
 }
 
 // LeadWithVisits reads a lead and its last n visits, newest first, in one

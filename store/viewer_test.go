@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -9,8 +10,8 @@ import (
 
 func TestViewerAndLeadWithVisits(t *testing.T) {
 	s, _, team := newStore(t)
-	if lang, manager, err := s.Viewer(ctx, team, "U1"); err != nil || lang != "" || manager {
-		t.Fatalf("unknown viewer: %q %v %v", lang, manager, err)
+	if lang, managers, err := s.Viewer(ctx, team, "U1"); err != nil || lang != "" || len(managers) != 0 {
+		t.Fatalf("unknown viewer: %q %v %v", lang, managers, err)
 	}
 	if err := s.SetLang(ctx, team, "U1", "zh"); err != nil {
 		t.Fatal(err)
@@ -18,8 +19,11 @@ func TestViewerAndLeadWithVisits(t *testing.T) {
 	if err := s.AddManager(ctx, team, "U1"); err != nil {
 		t.Fatal(err)
 	}
-	if lang, manager, err := s.Viewer(ctx, team, "U1"); err != nil || lang != "zh" || !manager {
-		t.Fatalf("viewer: %q %v %v", lang, manager, err)
+	if err := s.AddManager(ctx, team, "U0"); err != nil {
+		t.Fatal(err)
+	}
+	if lang, managers, err := s.Viewer(ctx, team, "U1"); err != nil || lang != "zh" || !slices.Equal(managers, []string{"U0", "U1"}) {
+		t.Fatalf("viewer: %q %v %v", lang, managers, err)
 	}
 
 	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)

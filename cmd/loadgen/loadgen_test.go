@@ -8,10 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -66,7 +64,7 @@ func newRigOn(tb testing.TB, redisURL string) *rig {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		c.AddHook(tripHook{})
+		c.AddHook(redistest.TripHook{})
 		tb.Cleanup(func() { _ = c.Close() })
 		return c
 	}
@@ -99,65 +97,6 @@ func (r *rig) client(tb testing.TB, base string) *Client {
 	return c
 }
 
-// tripKey holds, in a request's context, the *reqTrips its Redis commands
-// are counted in.
-type tripKey struct{}
-
-// reqTrips counts one request's Redis round trips and names them.
-type reqTrips struct {
-	n     atomic.Int64
-	mu    sync.Mutex
-	names []string
-}
-
-func (t *reqTrips) add(name string) {
-	t.n.Add(1)
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.names) < 32 {
-		t.names = append(t.names, name)
-	}
-}
-
-// tripHook counts, for the request in the command's context, one round trip
-// per command and one per pipeline (MULTI/EXEC included).
-type tripHook struct{}
-
-func (tripHook) DialHook(next redis.DialHook) redis.DialHook { return next }
-
-func (tripHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
-	return func(ctx context.Context, cmd redis.Cmder) error {
-		if t, ok := ctx.Value(tripKey{}).(*reqTrips); ok && !connSetup(cmd.Name()) {
-			t.add(strings.ToUpper(cmd.Name()))
-		}
-		return next(ctx, cmd)
-	}
-}
-
-func (tripHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
-	return func(ctx context.Context, cmds []redis.Cmder) error {
-		if t, ok := ctx.Value(tripKey{}).(*reqTrips); ok && !slices.ContainsFunc(cmds, func(c redis.Cmder) bool { return connSetup(c.Name()) }) {
-			names := make([]string, len(cmds))
-			for i, c := range cmds {
-				names[i] = strings.ToUpper(c.Name())
-			}
-			t.add("[" + strings.Join(names, " ") + "]")
-		}
-		return next(ctx, cmds)
-	}
-}
-
-// connSetup tells the commands go-redis sends once on a new connection
-// (HELLO, CLIENT SETINFO, AUTH, SELECT) from a request's own: they are not
-// counted, since a warm pool does not send them.
-func connSetup(name string) bool {
-	switch strings.ToLower(name) {
-	case "hello", "client", "auth", "select":
-		return true
-	}
-	return false
-}
-
 // tripStats gathers round trips per kind of request ("bot/show",
 // "baseline/show", …), the kind read from loadgen's KindHeader.
 type tripStats struct {
@@ -175,17 +114,16 @@ func newTripStats() *tripStats { return &tripStats{byKind: map[string]*kindTrips
 
 func (s *tripStats) middleware(name string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		t := &reqTrips{}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tripKey{}, t)))
+		ctx, t := redistest.CountTrips(r.Context())
+		next.ServeHTTP(w, r.WithContext(ctx))
+		t.Stop()
 		kind := name + "/" + r.Header.Get(KindHeader)
-		n := t.n.Load()
+		n := t.Count()
 		s.mu.Lock()
 		defer s.mu.Unlock()
 		k := s.byKind[kind]
 		if k == nil {
-			t.mu.Lock()
-			k = &kindTrips{least: n, sample: slices.Clone(t.names)}
-			t.mu.Unlock()
+			k = &kindTrips{least: n, sample: t.Names()}
 			s.byKind[kind] = k
 		}
 		k.requests++

@@ -18,6 +18,18 @@ func With(ctx context.Context, args ...any) context.Context {
 	return context.WithValue(ctx, key{}, attrs)
 }
 
+// Detach returns a context for work that outlives the request in ctx: it
+// is never cancelled with ctx and carries none of its values (per-request
+// caches, accounting) but its log attributes, so that the work's log lines
+// still name the request.
+func Detach(ctx context.Context) context.Context {
+	attrs := attrsOf(ctx)
+	if len(attrs) == 0 {
+		return context.Background()
+	}
+	return context.WithValue(context.Background(), key{}, attrs)
+}
+
 func attrsOf(ctx context.Context) []slog.Attr {
 	attrs, _ := ctx.Value(key{}).([]slog.Attr)
 	return attrs[:len(attrs):len(attrs)] // appends never share the array

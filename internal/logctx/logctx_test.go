@@ -32,3 +32,22 @@ func TestContextAttributesReachTheLog(t *testing.T) {
 		t.Errorf("NewID: %q %q", a, b)
 	}
 }
+
+func TestDetachKeepsOnlyLogAttributes(t *testing.T) {
+	type other struct{}
+	ctx, cancel := context.WithCancel(context.WithValue(With(context.Background(), "request", "r1"), other{}, "cached"))
+	cancel()
+	d := Detach(ctx)
+	if d.Err() != nil {
+		t.Errorf("detached context cancelled with the request: %v", d.Err())
+	}
+	if d.Value(other{}) != nil {
+		t.Error("detached context still carries the request's other values")
+	}
+	if got := attrsOf(d); len(got) != 1 || got[0].Key != "request" || got[0].Value.String() != "r1" {
+		t.Errorf("log attributes %v, want request=r1", got)
+	}
+	if Detach(context.Background()) != context.Background() {
+		t.Error("a context without attributes should detach to Background")
+	}
+}

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+
+	"salesbot"
+)
+
+// findScript looks a lead up by name on the server, in one step. It tries
+// each exact name in turn and returns {index, {lead}, {visits}} for the
+// first whose lead exists. Failing that, when part is not "", it returns
+// {0, {leads}, {visits}, total}: the leads whose name starts with part or,
+// when none does, contains it (bytewise, as Go's strings.HasPrefix and
+// Contains), at most limit of them by ID, and how many matched in all. The
+// visits come with a single lead.
+//
+// The leads' and visits' keys are built here, not passed in KEYS: they are
+// not known before the name is read. They share the names hash's hash tag,
+// so they are in its slot, which Redis Cluster allows.
+//
+// KEYS: names. ARGV: the team's key prefix, visits, part, limit, then the
+// exact names.
+var findScript = redis.NewScript(`
+local prefix, nvisits, part, limit = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local function visits(id)
+  if nvisits < 1 then return {} end
+  return redis.call('LRANGE', prefix .. 'visits:' .. id, 0, nvisits - 1)
+end
+for i = 5, #ARGV do
+  local id = redis.call('HGET', KEYS[1], ARGV[i])
+  if id then
+    local lead = redis.call('GET', prefix .. 'lead:' .. id)
+    if lead then return {i - 4, {lead}, visits(id)} end
+  end
+end
+if part == '' then return {0, {}, {}, 0} end
+local all = redis.call('HGETALL', KEYS[1])
+local starts, contains = {}, {}
+for j = 1, #all, 2 do
+  local name = all[j]
+  if string.sub(name, 1, #part) == part then
+    starts[#starts + 1] = all[j + 1]
+  elseif string.find(name, part, 1, true) then
+    contains[#contains + 1] = all[j + 1]
+  end
+end
+local ids = starts
+if #ids == 0 then ids = contains end
+table.sort(ids)
+local leads = {}
+for j = 1, math.min(#ids, limit) do
+  local lead = redis.call('GET', prefix .. 'lead:' .. ids[j])
+  if lead then leads[#leads + 1] = lead end
+end
+local vs = {}
+if #leads == 1 then vs = visits(ids[1]) end
+return {0, leads, vs, #ids}
+`)
+
+// FindLead looks a lead up by name in one round trip; see
+// salesbot.LeadStore.
+func (s *Store) FindLead(ctx context.Context, team string, q salesbot.LeadQuery) (salesbot.LeadMatch, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return salesbot.LeadMatch{}, fmt.Errorf("find lead: %w", err)
+	}
+	args := make([]any, 0, 4+len(q.Names))
+	args = append(args, k.prefix, max(q.Visits, 0), q.Part, max(q.Limit, 1))
+	for _, n := range q.Names {
+		args = append(args, n)
+	}
+	res, err := findScript.Run(ctx, s.client, []string{k.names()}, args...).Slice()
+	if err != nil {
+		return salesbot.LeadMatch{}, failed(err, "find lead")
+	}
+	m := salesbot.LeadMatch{Name: -1}
+	if len(res) < 3 {
+		return m, failed(bug{fmt.Errorf("find script answered %d values", len(res))}, "find lead")
+	}
+	if i, _ := res[0].(int64); i > 0 {
+		m.Name = int(i) - 1
+	}
+	raws, _ := res[1].([]any)
+	for _, raw := range raws {
+		data, _ := raw.(string)
+		l, err := decodeLead([]byte(data))
+		if err != nil {
+			return salesbot.LeadMatch{}, failed(err, "find lead")
+		}
+		m.Leads = append(m.Leads, l)
+	}
+	visits, _ := res[2].([]any)
+	for _, raw := range visits {
+		var v salesbot.Visit
+		data, _ := raw.(string)
+		if json.Unmarshal([]byte(data), &v) == nil {
+			m.Visits = append(m.Visits, v)
+		}
+	}
+	m.Parts = len(m.Leads)
+	if len(res) > 3 {
+		n, _ := res[3].(int64)
+		m.Parts = int(n)
+	}
+	return m, nil
+}

@@ -1,0 +1,113 @@
+package store_test
+
+import (
+	"testing"
+	"time"
+
+	"salesbot"
+)
+
+func TestFindLead(t *testing.T) {
+	s, _, team := newStore(t)
+	acme := mustCreate(t, s, team, "Acme Industrial", "U1", salesbot.GradeA)
+	mustCreate(t, s, team, "Acme Foods", "U2", salesbot.GradeB)
+	mustCreate(t, s, team, "Globex", "U1", salesbot.GradeC)
+	mustUpdate(t, s, team, acme.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		v := &salesbot.Visit{Kind: salesbot.KindCall, Notes: "first call"}
+		c, err := l.RecordVisit(salesbot.Actor{User: "U1"}, v, time.UTC, now)
+		return salesbot.Update{Changes: []salesbot.Change{c}, Visit: v}, err
+	})
+
+	n := salesbot.NormalizeCompany
+	for _, c := range []struct {
+		name       string
+		q          salesbot.LeadQuery
+		wantName   int
+		wantLeads  []string
+		wantParts  int
+		wantVisits int
+	}{
+		{"exact, second name", salesbot.LeadQuery{Names: []string{n("acme industrial x"), n("acme industrial")}, Visits: 1}, 1, []string{"Acme Industrial"}, 1, 1},
+		{"exact, no visits asked", salesbot.LeadQuery{Names: []string{n("globex")}}, 0, []string{"Globex"}, 1, 0},
+		{"exact wins over part", salesbot.LeadQuery{Names: []string{n("globex")}, Part: n("acme"), Limit: 5}, 0, []string{"Globex"}, 1, 0},
+		{"prefix, several", salesbot.LeadQuery{Names: []string{n("acme")}, Part: n("acme"), Limit: 5, Visits: 1}, -1, []string{"Acme Industrial", "Acme Foods"}, 2, 0},
+		{"prefix, limited", salesbot.LeadQuery{Part: n("acme"), Limit: 1}, -1, []string{"?"}, 2, 0},
+		{"contains, one, with its visit", salesbot.LeadQuery{Part: n("industrial"), Limit: 5, Visits: 3}, -1, []string{"Acme Industrial"}, 1, 1},
+		{"nothing", salesbot.LeadQuery{Names: []string{n("initech")}, Part: n("initech"), Limit: 5}, -1, nil, 0, 0},
+		{"no part", salesbot.LeadQuery{Names: []string{n("initech")}}, -1, nil, 0, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := s.FindLead(ctx, team, c.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Name != c.wantName || len(m.Leads) != len(c.wantLeads) || m.Parts != c.wantParts || len(m.Visits) != c.wantVisits {
+				t.Fatalf("got name %d, %d leads, %d parts, %d visits; want %d, %d, %d, %d",
+					m.Name, len(m.Leads), m.Parts, len(m.Visits), c.wantName, len(c.wantLeads), c.wantParts, c.wantVisits)
+			}
+			for _, l := range m.Leads {
+				if l.Rev == "" {
+					t.Errorf("%s has no revision", l.Company)
+				}
+				if c.wantLeads[0] != "?" && !contains(c.wantLeads, l.Company) {
+					t.Errorf("found %s; want one of %v", l.Company, c.wantLeads)
+				}
+			}
+		})
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestUpdateLeadFromStaleRead saves a change from a lead read before
+// another writer changed it: the guarded write sees the revision moved, so
+// the change is made again on the fresh lead and the other writer's change
+// survives.
+func TestUpdateLeadFromStaleRead(t *testing.T) {
+	s, _, team := newStore(t)
+	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	read, err := s.Lead(ctx, team, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustUpdate(t, s, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.SetFact(salesbot.Actor{User: "U1"}, salesbot.FactBudget, "2M", now))
+	})
+	runs := 0
+	saved, err := s.UpdateLeadFrom(ctx, read, func(l *salesbot.Lead) (salesbot.Update, error) {
+		runs++
+		return one(l.Regrade(salesbot.Actor{User: "U1"}, salesbot.GradeB, "", now))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runs != 2 {
+		t.Errorf("fn ran %d times; want 2 (the stale read, then the fresh one)", runs)
+	}
+	got, err := s.Lead(ctx, team, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Grade != salesbot.GradeB || got.Facts[salesbot.FactBudget].Text != "2M" {
+		t.Errorf("stored grade %s, budget %q; want B and the other writer's 2M", got.Grade, got.Facts[salesbot.FactBudget].Text)
+	}
+	if saved.Rev != got.Rev {
+		t.Errorf("returned revision %s; stored %s", saved.Rev, got.Rev)
+	}
+
+	// A fresh read saves at once.
+	runs = 0
+	if _, err := s.UpdateLeadFrom(ctx, got, func(l *salesbot.Lead) (salesbot.Update, error) {
+		runs++
+		return one(l.Regrade(salesbot.Actor{User: "U1"}, salesbot.GradeC, "", now))
+	}); err != nil || runs != 1 {
+		t.Errorf("fresh read: %d runs, err %v; want 1, nil", runs, err)
+	}
+}
