@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/redis/go-redis/v9"
@@ -87,19 +86,18 @@ func (s *Store) FindLead(ctx context.Context, team string, q salesbot.LeadQuery)
 	raws, _ := res[1].([]any)
 	for _, raw := range raws {
 		data, _ := raw.(string)
-		l, err := decodeLead([]byte(data))
+		l, err := decodeLead([]byte(data), team)
 		if err != nil {
 			return salesbot.LeadMatch{}, failed(err, "find lead")
 		}
 		m.Leads = append(m.Leads, l)
 	}
-	visits, _ := res[2].([]any)
-	for _, raw := range visits {
-		var v salesbot.Visit
-		data, _ := raw.(string)
-		if json.Unmarshal([]byte(data), &v) == nil {
-			m.Visits = append(m.Visits, v)
+	if visits, _ := res[2].([]any); len(visits) > 0 && len(m.Leads) == 1 {
+		raws := make([]string, len(visits))
+		for i, raw := range visits {
+			raws[i], _ = raw.(string)
 		}
+		m.Visits = decodeVisits(raws, m.Leads[0].ID)
 	}
 	m.Parts = len(m.Leads)
 	if len(res) > 3 {

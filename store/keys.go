@@ -30,6 +30,9 @@ func keysOf(team string) (keys, error) {
 	return keys{prefix: "sb:{" + team + "}:"}, nil
 }
 
+// team is the team whose keys these are.
+func (k keys) team() string { return k.prefix[len("sb:{") : len(k.prefix)-len("}:")] }
+
 func (k keys) lead(id string) string    { return k.prefix + "lead:" + id }
 func (k keys) history(id string) string { return k.prefix + "history:" + id }
 func (k keys) visits(id string) string  { return k.prefix + "visits:" + id }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -117,7 +116,7 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 		b.do("HDEL", k.attempts(), c.LeadID)
 		rev := ""
 		if raw, err := get.Bytes(); err == nil {
-			l, err := decodeLead(raw)
+			l, err := decodeLead(raw, c.Team)
 			if err != nil {
 				return err
 			}
@@ -125,9 +124,9 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 			if err := fn(l); err != nil {
 				return fnError{err}
 			}
-			lead, err := json.Marshal(l)
+			lead, err := encodeLead(l)
 			if err != nil {
-				return bug{fmt.Errorf("encode lead: %w", err)}
+				return err
 			}
 			b.do("SET", k.lead(c.LeadID), lead)
 			index(b, k, l)
@@ -254,9 +253,9 @@ func (s *Store) Activity(ctx context.Context, team string, since, until time.Tim
 		}
 		done := len(page) < activityPage
 		for _, m := range page {
-			var c salesbot.Change
 			raw, _ := m.Values["change"].(string)
-			if json.Unmarshal([]byte(raw), &c) != nil {
+			c, err := decodeChange([]byte(raw), "")
+			if err != nil {
 				continue
 			}
 			if !c.At.After(since) {

@@ -11,7 +11,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
-	"encoding/json"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
@@ -122,7 +121,7 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 			if generated {
 				l.ID = "" // not saved, so not its ID
 			}
-			existing, err := decodeLead([]byte(res[1]))
+			existing, err := decodeLead([]byte(res[1]), l.Team)
 			if err != nil {
 				return nil, failed(err, "create lead %q", l.Company)
 			}
@@ -143,9 +142,9 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 // owner's set, the team's list, the indexes and the first history entry. It
 // returns them with the lead's JSON.
 func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*batch, []byte, error) {
-	lead, err := json.Marshal(l)
+	lead, err := encodeLead(l)
 	if err != nil {
-		return nil, nil, bug{fmt.Errorf("encode lead: %w", err)}
+		return nil, nil, err
 	}
 	b := &batch{}
 	b.do("SET", k.lead(l.ID), lead)
@@ -225,9 +224,9 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 			// move; changing one would orphan the lead.
 			return bug{fmt.Errorf("fn changed the lead's ID, team or company name")}
 		}
-		lead, err := json.Marshal(l)
+		lead, err := encodeLead(l)
 		if err != nil {
-			return bug{fmt.Errorf("encode lead: %w", err)}
+			return err
 		}
 		b := &batch{}
 		b.do("SET", k.lead(id), lead)
@@ -293,24 +292,28 @@ func index(b *batch, k keys, l *salesbot.Lead) {
 // activity entry per change.
 func history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot.Visit) error {
 	if len(changes) > 0 {
-		encoded := make([]any, len(changes))
+		kept := make([]any, len(changes))
 		for i, c := range changes {
-			raw, err := json.Marshal(c)
+			raw, err := encodeChange(c, inHistory)
 			if err != nil {
-				return bug{fmt.Errorf("encode change: %w", err)}
+				return err
 			}
-			encoded[i] = raw
+			kept[i] = raw
 		}
-		b.do("LPUSH", k.history(id), encoded...)
+		b.do("LPUSH", k.history(id), kept...)
 		b.do("LTRIM", k.history(id), 0, listMax-1)
-		for _, c := range encoded {
-			b.do("XADD", k.activity(), "MAXLEN", "~", activityMax, "*", "change", c)
+		for _, c := range changes {
+			raw, err := encodeChange(c, inActivity)
+			if err != nil {
+				return err
+			}
+			b.do("XADD", k.activity(), "MAXLEN", "~", activityMax, "*", "change", raw)
 		}
 	}
 	if v != nil {
-		raw, err := json.Marshal(v)
+		raw, err := encodeVisit(*v)
 		if err != nil {
-			return bug{fmt.Errorf("encode visit: %w", err)}
+			return err
 		}
 		b.do("LPUSH", k.visits(id), raw)
 		b.do("LTRIM", k.visits(id), 0, listMax-1)
@@ -466,10 +469,11 @@ func (s *Store) leads(ctx context.Context, k keys, ids []string) ([]*salesbot.Le
 		if !ok {
 			continue
 		}
-		l := new(salesbot.Lead)
-		if err := json.Unmarshal([]byte(data), l); err != nil {
-			return nil, bug{fmt.Errorf("decode lead %s: %w", ids[i], err)}
+		l, err := decodeLead([]byte(data), k.team())
+		if err != nil {
+			return nil, fmt.Errorf("lead %s: %w", ids[i], err)
 		}
+		l.Rev = "" // read in bulk: a write reads the lead again
 		leads = append(leads, l)
 	}
 	return leads, nil
@@ -481,11 +485,11 @@ func (s *Store) Visits(ctx context.Context, team, leadID string, n int) ([]sales
 	if err != nil {
 		return nil, fmt.Errorf("visits of %s: %w", leadID, err)
 	}
-	vs, err := lastN[salesbot.Visit](ctx, s.client, k.visits(leadID), n)
+	raws, err := lastN(ctx, s.client, k.visits(leadID), n)
 	if err != nil {
 		return nil, failed(err, "visits of %s", leadID)
 	}
-	return vs, nil
+	return decodeVisits(raws, leadID), nil
 }
 
 // History returns a lead's last n changes, newest first.
@@ -494,30 +498,26 @@ func (s *Store) History(ctx context.Context, team, leadID string, n int) ([]sale
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", leadID, err)
 	}
-	cs, err := lastN[salesbot.Change](ctx, s.client, k.history(leadID), n)
+	raws, err := lastN(ctx, s.client, k.history(leadID), n)
 	if err != nil {
 		return nil, failed(err, "history of %s", leadID)
+	}
+	cs := make([]salesbot.Change, len(raws))
+	for i, raw := range raws {
+		if cs[i], err = decodeChange([]byte(raw), leadID); err != nil {
+			return nil, failed(err, "history of %s", leadID)
+		}
 	}
 	return cs, nil
 }
 
-// lastN decodes the first n entries of a newest-first list; n < 1 gives
+// lastN reads the first n entries of a newest-first list; n < 1 gives
 // none (LRANGE 0 -1 would give all).
-func lastN[T any](ctx context.Context, c redis.Cmdable, key string, n int) ([]T, error) {
+func lastN(ctx context.Context, c redis.Cmdable, key string, n int) ([]string, error) {
 	if n < 1 {
 		return nil, nil
 	}
-	vals, err := c.LRange(ctx, key, 0, int64(min(n, listMax))-1).Result()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]T, len(vals))
-	for i, v := range vals {
-		if err := json.Unmarshal([]byte(v), &out[i]); err != nil {
-			return nil, bug{fmt.Errorf("decode %s[%d]: %w", key, i, err)}
-		}
-	}
-	return out, nil
+	return c.LRange(ctx, key, 0, int64(min(n, listMax))-1).Result()
 }
 
 // DueLeads returns the IDs of the team's open leads whose next touch is due
@@ -619,17 +619,7 @@ func getLead(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot
 	} else if err != nil {
 		return nil, err
 	}
-	return decodeLead(data)
-}
-
-// decodeLead decodes a lead as stored, with its revision.
-func decodeLead(data []byte) (*salesbot.Lead, error) {
-	l := new(salesbot.Lead)
-	if err := json.Unmarshal(data, l); err != nil {
-		return nil, bug{fmt.Errorf("decode lead: %w", err)}
-	}
-	l.Rev = revision(data)
-	return l, nil
+	return decodeLead(data, k.team())
 }
 
 // bug marks a failure that is not Redis's, such as a stored lead that does

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -55,19 +54,13 @@ func (s *Store) LeadWithVisits(ctx context.Context, team, id string, n int) (*sa
 	} else if err != nil {
 		return nil, nil, failed(err, "lead %s", id)
 	}
-	l := new(salesbot.Lead)
-	if err := json.Unmarshal([]byte(get.Val()), l); err != nil {
-		return nil, nil, failed(bug{fmt.Errorf("decode lead %s: %w", id, err)}, "lead %s", id)
+	l, err := decodeLead([]byte(get.Val()), team)
+	if err != nil {
+		return nil, nil, failed(err, "lead %s", id)
 	}
 	var visits []salesbot.Visit
-	for _, raw := range list.Val() {
-		var v salesbot.Visit
-		if json.Unmarshal([]byte(raw), &v) == nil {
-			visits = append(visits, v)
-		}
-	}
-	if n < 1 {
-		visits = nil
+	if n >= 1 {
+		visits = decodeVisits(list.Val(), id)
 	}
 	return l, visits, nil
 }

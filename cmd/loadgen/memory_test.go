@@ -181,6 +181,9 @@ func measureLeads(t *testing.T, terse bool) {
 		}
 		fmt.Fprintf(&b, "  newest of %s (%d B): %s\n", key[len(prefix):strings.LastIndex(key, ":")], len(last), last)
 	}
+	if lead, err := client.Get(ctx, prefix+"lead:"+leads[0].ID).Result(); err == nil {
+		fmt.Fprintf(&b, "  lead (%d B): %s\n", len(lead), lead)
+	}
 	t.Log(b.String())
 }
 

@@ -1,0 +1,311 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"salesbot"
+)
+
+// How changes and visits are stored: JSON with one-letter names, times in
+// Unix milliseconds, and without what the key already says (the lead a
+// lead's list belongs to). A lead's history leaves out a visit's summary,
+// which its visits list holds. Values written before this encoding (full
+// names, RFC 3339 times) still decode: the two sets of names do not
+// overlap, so one struct reads either.
+
+// storedChange is a salesbot.Change as stored.
+type storedChange struct {
+	Lead    string              `json:"l,omitempty"`
+	Company string              `json:"c,omitempty"`
+	Kind    salesbot.ChangeKind `json:"k,omitempty"`
+	By      string              `json:"b,omitempty"`
+	At      int64               `json:"t,omitempty"`
+	From    string              `json:"f,omitempty"`
+	To      string              `json:"o,omitempty"`
+	Reason  string              `json:"r,omitempty"`
+
+	// The names written before.
+	OldLead    string              `json:"lead,omitempty"`
+	OldCompany string              `json:"company,omitempty"`
+	OldKind    salesbot.ChangeKind `json:"kind,omitempty"`
+	OldBy      string              `json:"by,omitempty"`
+	OldAt      time.Time           `json:"at,omitzero"`
+	OldFrom    string              `json:"from,omitempty"`
+	OldTo      string              `json:"to,omitempty"`
+	OldReason  string              `json:"reason,omitempty"`
+}
+
+// changeIn says where a change is stored: in the lead's own history, or in
+// the team's activity stream, which names the lead and its company.
+type changeIn int
+
+const (
+	inHistory changeIn = iota
+	inActivity
+)
+
+func encodeChange(c salesbot.Change, where changeIn) ([]byte, error) {
+	s := storedChange{Kind: c.Kind, By: c.By, At: millis(c.At), From: c.From, To: c.To, Reason: c.Reason}
+	if where == inActivity {
+		s.Lead, s.Company = c.LeadID, c.Company
+	} else if c.Kind == salesbot.ChangeVisit {
+		s.Reason = "" // the visits list has it
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, bug{fmt.Errorf("encode change: %w", err)}
+	}
+	return b, nil
+}
+
+// decodeChange reads a stored change; leadID fills in the lead where the
+// value does not name it (a lead's history).
+func decodeChange(raw []byte, leadID string) (salesbot.Change, error) {
+	var s storedChange
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return salesbot.Change{}, bug{fmt.Errorf("decode change: %w", err)}
+	}
+	c := salesbot.Change{
+		LeadID: first(s.Lead, s.OldLead, leadID), Company: first(s.Company, s.OldCompany),
+		Kind: first(s.Kind, s.OldKind), By: first(s.By, s.OldBy), At: s.OldAt,
+		From: first(s.From, s.OldFrom), To: first(s.To, s.OldTo), Reason: first(s.Reason, s.OldReason),
+	}
+	if s.At != 0 {
+		c.At = time.UnixMilli(s.At).UTC()
+	}
+	return c, nil
+}
+
+// storedVisit is a salesbot.Visit as stored in its lead's visits list.
+type storedVisit struct {
+	Date     salesbot.Date      `json:"d,omitzero"`
+	Kind     salesbot.VisitKind `json:"k,omitempty"`
+	Notes    string             `json:"n,omitempty"`
+	NextStep string             `json:"s,omitempty"`
+	NextDate salesbot.Date      `json:"x,omitzero"`
+	Met      []string           `json:"m,omitempty"`
+	By       string             `json:"b,omitempty"`
+	LoggedAt int64              `json:"t,omitempty"`
+
+	// The names written before.
+	OldLead     string             `json:"lead,omitempty"`
+	OldDate     salesbot.Date      `json:"date,omitzero"`
+	OldKind     salesbot.VisitKind `json:"kind,omitempty"`
+	OldNotes    string             `json:"notes,omitempty"`
+	OldNextStep string             `json:"next_step,omitempty"`
+	OldNextDate salesbot.Date      `json:"next_date,omitzero"`
+	OldMet      []string           `json:"met,omitempty"`
+	OldBy       string             `json:"by,omitempty"`
+	OldLoggedAt time.Time          `json:"logged_at,omitzero"`
+}
+
+func encodeVisit(v salesbot.Visit) ([]byte, error) {
+	b, err := json.Marshal(storedVisit{Date: v.Date, Kind: v.Kind, Notes: v.Notes, NextStep: v.NextStep,
+		NextDate: v.NextDate, Met: v.Met, By: v.By, LoggedAt: millis(v.LoggedAt)})
+	if err != nil {
+		return nil, bug{fmt.Errorf("encode visit: %w", err)}
+	}
+	return b, nil
+}
+
+// decodeVisit reads a stored visit of the lead leadID.
+func decodeVisit(raw []byte, leadID string) (salesbot.Visit, error) {
+	var s storedVisit
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return salesbot.Visit{}, bug{fmt.Errorf("decode visit: %w", err)}
+	}
+	v := salesbot.Visit{
+		LeadID: first(s.OldLead, leadID), Date: s.Date, Kind: first(s.Kind, s.OldKind),
+		Notes: first(s.Notes, s.OldNotes), NextStep: first(s.NextStep, s.OldNextStep), NextDate: s.NextDate,
+		Met: s.Met, By: first(s.By, s.OldBy), LoggedAt: s.OldLoggedAt,
+	}
+	if v.Date.IsZero() {
+		v.Date = s.OldDate
+	}
+	if v.NextDate.IsZero() {
+		v.NextDate = s.OldNextDate
+	}
+	if v.Met == nil {
+		v.Met = s.OldMet
+	}
+	if s.LoggedAt != 0 {
+		v.LoggedAt = time.UnixMilli(s.LoggedAt).UTC()
+	}
+	return v, nil
+}
+
+// decodeVisits reads a visits list's values, skipping any that do not
+// decode.
+func decodeVisits[T string | []byte](raws []T, leadID string) []salesbot.Visit {
+	var vs []salesbot.Visit
+	for _, raw := range raws {
+		if v, err := decodeVisit([]byte(raw), leadID); err == nil {
+			vs = append(vs, v)
+		}
+	}
+	return vs
+}
+
+func millis(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// first returns the first of vs that is not the zero value.
+func first[T comparable](vs ...T) T {
+	var zero T
+	for _, v := range vs {
+		if v != zero {
+			return v
+		}
+	}
+	return zero
+}
+
+// leadVersion marks a lead stored in storedLead's encoding; a lead without
+// it was written before, as salesbot.Lead's own JSON.
+const leadVersion = 2
+
+// storedLead is a salesbot.Lead as stored: one- and two-letter names, and
+// times as Unix nanoseconds (an instant, exactly). The team is the key's.
+type storedLead struct {
+	V            int                             `json:"v"`
+	ID           string                          `json:"i"`
+	Company      string                          `json:"c"`
+	Owner        string                          `json:"o"`
+	Grade        salesbot.Grade                  `json:"g"`
+	Stage        salesbot.Stage                  `json:"s"`
+	CreatedBy    string                          `json:"cb,omitempty"`
+	CreatedAt    int64                           `json:"ca,omitempty"`
+	UpdatedAt    int64                           `json:"ua,omitempty"`
+	StageSince   int64                           `json:"ss,omitempty"`
+	LastTouch    int64                           `json:"lt,omitempty"`
+	NextStep     string                          `json:"ns,omitempty"`
+	NextStepDue  int64                           `json:"nd,omitempty"`
+	Due          int64                           `json:"du,omitempty"`
+	SnoozedUntil int64                           `json:"sn,omitempty"`
+	RemindedDue  int64                           `json:"rd,omitempty"`
+	Facts        map[salesbot.KeyFact]storedFact `json:"f,omitempty"`
+	People       []storedStakeholder             `json:"p,omitempty"`
+	ClosedAt     int64                           `json:"cl,omitempty"`
+	LostReason   string                          `json:"lr,omitempty"`
+}
+
+type storedFact struct {
+	Text string `json:"x"`
+	By   string `json:"b,omitempty"`
+	At   int64  `json:"t,omitempty"`
+}
+
+type storedStakeholder struct {
+	Name         string                `json:"n"`
+	Role         salesbot.Role         `json:"r"`
+	Influence    salesbot.Influence    `json:"i"`
+	Support      salesbot.Support      `json:"s"`
+	DecisionRole salesbot.DecisionRole `json:"dr,omitempty"`
+	ContactDepth salesbot.ContactDepth `json:"d,omitempty"`
+	Attitude     salesbot.Attitude     `json:"a,omitempty"`
+	PersonalWins string                `json:"w,omitempty"`
+	LastMet      int64                 `json:"lm,omitempty"`
+	History      []storedSupportChange `json:"h,omitempty"`
+	Notes        string                `json:"x,omitempty"`
+	By           string                `json:"b,omitempty"`
+	At           int64                 `json:"t,omitempty"`
+}
+
+type storedSupportChange struct {
+	From salesbot.Support `json:"f"`
+	To   salesbot.Support `json:"o"`
+	At   int64            `json:"t,omitempty"`
+	By   string           `json:"b,omitempty"`
+	Why  string           `json:"y,omitempty"`
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+func encodeLead(l *salesbot.Lead) ([]byte, error) {
+	s := storedLead{
+		V: leadVersion, ID: l.ID, Company: l.Company, Owner: l.Owner, Grade: l.Grade, Stage: l.Stage,
+		CreatedBy: l.CreatedBy, CreatedAt: nanos(l.CreatedAt), UpdatedAt: nanos(l.UpdatedAt), StageSince: nanos(l.StageSince),
+		LastTouch: nanos(l.LastTouch), NextStep: l.NextStep, NextStepDue: nanos(l.NextStepDue), Due: nanos(l.Due),
+		SnoozedUntil: nanos(l.SnoozedUntil), RemindedDue: nanos(l.RemindedDue), ClosedAt: nanos(l.ClosedAt), LostReason: l.LostReason,
+	}
+	if len(l.Facts) > 0 {
+		s.Facts = make(map[salesbot.KeyFact]storedFact, len(l.Facts))
+		for k, f := range l.Facts {
+			s.Facts[k] = storedFact{Text: f.Text, By: f.UpdatedBy, At: nanos(f.UpdatedAt)}
+		}
+	}
+	for _, p := range l.Stakeholders {
+		sp := storedStakeholder{Name: p.Name, Role: p.Role, Influence: p.Influence, Support: p.Support, DecisionRole: p.DecisionRole,
+			ContactDepth: p.ContactDepth, Attitude: p.Attitude, PersonalWins: p.PersonalWins, LastMet: nanos(p.LastMet),
+			Notes: p.Notes, By: p.UpdatedBy, At: nanos(p.UpdatedAt)}
+		for _, h := range p.History {
+			sp.History = append(sp.History, storedSupportChange{From: h.From, To: h.To, At: nanos(h.At), By: h.By, Why: h.Why})
+		}
+		s.People = append(s.People, sp)
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, bug{fmt.Errorf("encode lead: %w", err)}
+	}
+	return b, nil
+}
+
+// decodeLead decodes a lead as stored, in either encoding, with its
+// revision; team is the team whose key it was read from.
+func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
+	var s storedLead
+	if err := json.Unmarshal(data, &s); err != nil {
+		return nil, bug{fmt.Errorf("decode lead: %w", err)}
+	}
+	l := new(salesbot.Lead)
+	if s.V != leadVersion {
+		if err := json.Unmarshal(data, l); err != nil { // written before storedLead
+			return nil, bug{fmt.Errorf("decode lead: %w", err)}
+		}
+	} else {
+		*l = salesbot.Lead{
+			ID: s.ID, Team: team, Company: s.Company, Owner: s.Owner, Grade: s.Grade, Stage: s.Stage,
+			CreatedBy: s.CreatedBy, CreatedAt: fromNanos(s.CreatedAt), UpdatedAt: fromNanos(s.UpdatedAt), StageSince: fromNanos(s.StageSince),
+			LastTouch: fromNanos(s.LastTouch), NextStep: s.NextStep, NextStepDue: fromNanos(s.NextStepDue), Due: fromNanos(s.Due),
+			SnoozedUntil: fromNanos(s.SnoozedUntil), RemindedDue: fromNanos(s.RemindedDue), ClosedAt: fromNanos(s.ClosedAt), LostReason: s.LostReason,
+		}
+		if len(s.Facts) > 0 {
+			l.Facts = make(map[salesbot.KeyFact]salesbot.Fact, len(s.Facts))
+			for k, f := range s.Facts {
+				l.Facts[k] = salesbot.Fact{Text: f.Text, UpdatedBy: f.By, UpdatedAt: fromNanos(f.At)}
+			}
+		}
+		for _, sp := range s.People {
+			p := salesbot.Stakeholder{Name: sp.Name, Role: sp.Role, Influence: sp.Influence, Support: sp.Support, DecisionRole: sp.DecisionRole,
+				ContactDepth: sp.ContactDepth, Attitude: sp.Attitude, PersonalWins: sp.PersonalWins, LastMet: fromNanos(sp.LastMet),
+				Notes: sp.Notes, UpdatedBy: sp.By, UpdatedAt: fromNanos(sp.At)}
+			for _, h := range sp.History {
+				p.History = append(p.History, salesbot.SupportChange{From: h.From, To: h.To, At: fromNanos(h.At), By: h.By, Why: h.Why})
+			}
+			l.Stakeholders = append(l.Stakeholders, p)
+		}
+	}
+	if l.Team == "" {
+		l.Team = team
+	}
+	l.Rev = revision(data)
+	return l, nil
+}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+
+	"salesbot"
+)
+
+func TestChangeEncoding(t *testing.T) {
+	at := time.Date(2026, 11, 23, 2, 0, 0, 123_000_000, time.UTC)
+	c := salesbot.Change{LeadID: "ab12cd34", Company: "Acme", Kind: salesbot.ChangeVisit, By: "U1", At: at, To: "2026-11-20", Reason: "met the CFO"}
+
+	raw, err := encodeChange(c, inActivity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := decodeChange(raw, ""); err != nil || got != c {
+		t.Errorf("activity round trip: %+v, %v; want %+v", got, err, c)
+	}
+
+	raw, err = encodeChange(c, inHistory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := c
+	want.Company, want.Reason = "", "" // the key names the lead; the visits list has the summary
+	if got, err := decodeChange(raw, "ab12cd34"); err != nil || got != want {
+		t.Errorf("history round trip: %+v, %v; want %+v", got, err, want)
+	}
+
+	old := `{"lead":"ab12cd34","company":"Acme","kind":"grade","by":"U1","at":"2026-11-23T10:00:00.5+08:00","from":"C","to":"A","reason":"budget set"}`
+	got, err := decodeChange([]byte(old), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.LeadID != "ab12cd34" || got.Company != "Acme" || got.Kind != salesbot.ChangeGrade || got.By != "U1" ||
+		!got.At.Equal(time.Date(2026, 11, 23, 2, 0, 0, 500_000_000, time.UTC)) || got.From != "C" || got.To != "A" || got.Reason != "budget set" {
+		t.Errorf("a change written before decodes as %+v", got)
+	}
+	if _, err := decodeChange([]byte("{"), ""); err == nil {
+		t.Error("a broken change decodes")
+	}
+}
+
+func TestVisitEncoding(t *testing.T) {
+	v := salesbot.Visit{LeadID: "ab12cd34", Date: salesbot.Date{Year: 2026, Month: 11, Day: 20}, Kind: salesbot.KindDemo, Notes: "demo went well",
+		NextStep: "quote", NextDate: salesbot.Date{Year: 2026, Month: 11, Day: 30}, Met: []string{"Wang Li"}, By: "U1",
+		LoggedAt: time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)}
+	raw, err := encodeVisit(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := decodeVisits([]string{string(raw), "not json"}, "ab12cd34")
+	if len(got) != 1 || got[0].LeadID != v.LeadID || got[0].Date != v.Date || got[0].Kind != v.Kind || got[0].Notes != v.Notes ||
+		got[0].NextStep != v.NextStep || got[0].NextDate != v.NextDate || len(got[0].Met) != 1 || got[0].By != "U1" || !got[0].LoggedAt.Equal(v.LoggedAt) {
+		t.Errorf("round trip: %+v; want %+v", got, v)
+	}
+
+	old := `{"lead":"ab12cd34","date":"2026-11-20","kind":"demo","notes":"demo went well","next_step":"quote","next_date":"2026-11-30","met":["Wang Li"],"by":"U1","logged_at":"2026-11-23T02:00:00Z"}`
+	got = decodeVisits([]string{old}, "ab12cd34")
+	if len(got) != 1 || got[0].Date != v.Date || got[0].NextDate != v.NextDate || got[0].Notes != v.Notes || len(got[0].Met) != 1 || !got[0].LoggedAt.Equal(v.LoggedAt) {
+		t.Errorf("a visit written before decodes as %+v", got)
+	}
+}
+
+func TestLeadEncoding(t *testing.T) {
+	at := time.Date(2026, 11, 23, 2, 0, 0, 123_456_789, time.UTC)
+	l := &salesbot.Lead{
+		ID: "ab12cd34", Team: "T1", Company: "Acme", Owner: "U1", Grade: salesbot.GradeA, Stage: salesbot.StageDemo,
+		CreatedBy: "U2", CreatedAt: at, UpdatedAt: at.Add(time.Hour), StageSince: at, LastTouch: at, NextStep: "quote",
+		NextStepDue: at.AddDate(0, 0, 7), Due: at.AddDate(0, 0, 7), SnoozedUntil: at.Add(2 * time.Hour), RemindedDue: at,
+		Facts: map[salesbot.KeyFact]salesbot.Fact{salesbot.FactBudget: {Text: "2M", UpdatedBy: "U1", UpdatedAt: at}},
+		Stakeholders: []salesbot.Stakeholder{{
+			Name: "Wang Li", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh, Support: 2,
+			DecisionRole: salesbot.DecisionMaker, ContactDepth: salesbot.DepthBrief, PersonalWins: "promotion", LastMet: at,
+			History: []salesbot.SupportChange{{From: -1, To: 2, At: at, By: "U1", Why: "after the demo"}},
+			Notes: "likes pilots", UpdatedBy: "U1", UpdatedAt: at,
+		}},
+		ClosedAt: at, LostReason: "none",
+	}
+	raw, err := encodeLead(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeLead(raw, "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := *l
+	want.Rev = revision(raw)
+	if !reflect.DeepEqual(got, &want) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, &want)
+	}
+
+	// A lead written before, as salesbot.Lead's own JSON, still decodes.
+	old, err := json.Marshal(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = decodeLead(old, "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Company != "Acme" || got.Stage != salesbot.StageDemo || !got.Due.Equal(l.Due) || len(got.Stakeholders) != 1 ||
+		got.Stakeholders[0].History[0].Why != "after the demo" || got.Facts[salesbot.FactBudget].Text != "2M" {
+		t.Errorf("a lead written before decodes as %+v", got)
+	}
+	if len(raw) >= len(old) {
+		t.Errorf("stored lead is %d B, no smaller than the %d B of its plain JSON", len(raw), len(old))
+	}
+	if _, err := decodeLead([]byte(`{"v":2,`), "T1"); err == nil {
+		t.Error("a broken lead decodes")
+	}
+}
