@@ -77,7 +77,7 @@ func TestLeadEncoding(t *testing.T) {
 			Name: "Wang Li", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh, Support: 2,
 			DecisionRole: salesbot.DecisionMaker, ContactDepth: salesbot.DepthBrief, PersonalWins: "promotion", LastMet: at,
 			History: []salesbot.SupportChange{{From: -1, To: 2, At: at, By: "U1", Why: "after the demo"}},
-			Notes: "likes pilots", UpdatedBy: "U1", UpdatedAt: at,
+			Notes:   "likes pilots", UpdatedBy: "U1", UpdatedAt: at,
 		}},
 		ClosedAt: at, LostReason: "none",
 	}
