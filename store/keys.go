@@ -13,8 +13,8 @@ const teamsKey = "sb:teams"
 
 // keys names the keys of one team. Every one starts with sb:{T}:, so that the
 // braces make Redis Cluster hash them all by the team alone: a team's keys
-// share one slot, and MULTI/EXEC and multi-key commands across them work on a
-// cluster as they do on one server.
+// share one slot, and scripts, transactions and multi-key commands across
+// them work on a cluster as they do on one server.
 type keys struct{ prefix string }
 
 var errNoTeam = errors.New("no team given")

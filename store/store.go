@@ -2,9 +2,11 @@
 // team's managers in Redis, as a salesbot.LeadStore.
 //
 // A team's keys share the hash tag {T} (see keys.go), so every write to a
-// lead is one MULTI/EXEC under WATCH, on one server, behind Sentinel or on a
-// Cluster alike. The store uses only commands that miniredis also serves,
-// so that a demo can run without a Redis server.
+// lead is one Lua script that checks the lead is still as read and then
+// writes the lead, its indexes and its history (guarded.go): one round
+// trip, on one server, behind Sentinel or on a Cluster alike. The store
+// uses only commands and scripts that miniredis also serves, so that a demo
+// can run without a Redis server.
 package store
 
 import (
