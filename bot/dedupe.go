@@ -33,8 +33,9 @@ const dedupeTimeout = 500 * time.Millisecond
 // dedupe claims deliveries through a Deduper; its zero value (no Deduper)
 // lets everything through.
 type dedupe struct {
-	d   Deduper
-	log *slog.Logger
+	d       Deduper
+	log     *slog.Logger
+	metrics *Metrics
 }
 
 // first reports whether the delivery named key should be handled: true when
@@ -54,6 +55,7 @@ func (d dedupe) first(ctx context.Context, team, key string) bool {
 	}
 	if !ok {
 		d.log.InfoContext(ctx, "dedupe: duplicate delivery acknowledged and ignored", "key", key)
+		d.metrics.duplicate()
 	}
 	return ok
 }

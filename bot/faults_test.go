@@ -90,6 +90,15 @@ func TestEventRetryHandledOnce(t *testing.T) {
 	if n := len(h.slack.Calls("views.publish")); n != 1 {
 		t.Fatalf("views.publish called %d times, want 1", n)
 	}
+	resp, err := http.Get(h.bot.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metrics), "salesbot_requests_duplicate_total 2") {
+		t.Errorf("the two retries are not counted as duplicates in /metrics")
+	}
 	// Another event (a new event_id) is handled.
 	if status := h.event(h.homeOpened("Ev0OTHER", rep), 0); status != http.StatusOK {
 		t.Fatalf("event: %d", status)

@@ -57,7 +57,7 @@ func NewServer(h Handler, v *Verifier, ready Pinger, m *Metrics, log *slog.Logge
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{handler: h, verifier: v, ready: ready, metrics: m, log: log, mux: http.NewServeMux(), dedupe: dedupe{log: log}}
+	s := &Server{handler: h, verifier: v, ready: ready, metrics: m, log: log, mux: http.NewServeMux(), dedupe: dedupe{log: log, metrics: m}}
 	// Without a signing secret (Socket Mode) the Slack endpoints are not
 	// served at all: an empty HMAC key would accept forged requests.
 	if v != nil {

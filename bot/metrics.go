@@ -13,6 +13,7 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 	rejected *prometheus.CounterVec
+	repeated prometheus.Counter
 }
 
 // NewMetrics returns Metrics on a fresh registry that also carries the Go
@@ -33,8 +34,12 @@ func NewMetrics() *Metrics {
 			Name: "salesbot_requests_rejected_total",
 			Help: "HTTP requests refused before handling, by reason.",
 		}, []string{"reason"}),
+		repeated: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "salesbot_requests_duplicate_total",
+			Help: "Slack deliveries acknowledged but not handled again: Events API retries and replayed interactions.",
+		}),
 	}
-	m.Registry.MustRegister(m.requests, m.duration, m.rejected,
+	m.Registry.MustRegister(m.requests, m.duration, m.rejected, m.repeated,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -45,6 +50,12 @@ func (m *Metrics) observe(kind, name, transport string, start time.Time) {
 	}
 	m.requests.WithLabelValues(kind, name, transport).Inc()
 	m.duration.WithLabelValues(kind, name).Observe(time.Since(start).Seconds())
+}
+
+func (m *Metrics) duplicate() {
+	if m != nil {
+		m.repeated.Inc()
+	}
 }
 
 func (m *Metrics) reject(reason string) {

@@ -34,7 +34,7 @@ func NewSocketMode(client *socketmode.Client, h Handler, m *Metrics, log *slog.L
 	if log == nil {
 		log = slog.Default()
 	}
-	return &SocketMode{client: client, handler: h, metrics: m, log: log, dedupe: dedupe{log: log}}
+	return &SocketMode{client: client, handler: h, metrics: m, log: log, dedupe: dedupe{log: log, metrics: m}}
 }
 
 // Dedupe makes Socket Mode claim each Events API delivery (by event_id) and
