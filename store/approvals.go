@@ -79,6 +79,11 @@ func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*sale
 	if err := json.Unmarshal([]byte(pending), &existing); err != nil {
 		return nil, false, failed(bug{fmt.Errorf("decode approval: %w", err)}, "create approval for %s", a.LeadID)
 	}
+	if existing.ID == a.ID {
+		// This very request: the script was sent again after its reply
+		// was lost (go-redis retries once), and had saved it.
+		return a, true, nil
+	}
 	return &existing, false, nil
 }
 

@@ -25,8 +25,10 @@ end
 // round trip besides its own. A guard is a key, a field and the value
 // expected. With a field, the hash field must hold that value ("" for
 // absent). Without one, the key's value must have that SHA-1 (its
-// revision; "" for a missing key). It returns 1 when it wrote, 0 when a
-// guard failed and nothing was written.
+// revision; "" for a missing key). It returns {1} when it wrote, and
+// {0, what the failed guard found} when it wrote nothing: a caller whose
+// reply was lost and whose command was sent again (go-redis retries once)
+// finds its own write there, and knows it landed.
 //
 // KEYS: every key read or written (for Cluster's routing and slot check).
 // ARGV: the number of guards, three words per guard, then the writes.
@@ -41,11 +43,11 @@ for j = 0, g - 1 do
   else
     have = redis.call('HGET', key, field) or ''
   end
-  if have ~= want then return 0 end
+  if have ~= want then return {0, have} end
 end
 local i = 2 + 3 * g
 ` + runWrites + `
-return 1
+return {1}
 `)
 
 // revision names a stored value's version: the SHA-1 of its bytes, which
@@ -78,8 +80,9 @@ type guard struct{ key, field, want string }
 // revision ("" for a key that did not exist).
 func unchanged(key, rev string) guard { return guard{key: key, want: rev} }
 
-// guarded runs b if every guard holds. It reports whether it wrote.
-func (s *Store) guarded(ctx context.Context, guards []guard, b *batch) (bool, error) {
+// guarded runs b if every guard holds. It reports whether it wrote and,
+// when it did not, what the first failed guard found.
+func (s *Store) guarded(ctx context.Context, guards []guard, b *batch) (bool, string, error) {
 	keys := slices.Clone(b.keys)
 	args := make([]any, 0, 1+3*len(guards)+len(b.args))
 	args = append(args, len(guards))
@@ -90,9 +93,13 @@ func (s *Store) guarded(ctx context.Context, guards []guard, b *batch) (bool, er
 		}
 	}
 	args = append(args, b.args...)
-	n, err := guardedScript.Run(ctx, s.client, keys, args...).Int()
+	res, err := guardedScript.Run(ctx, s.client, keys, args...).Slice()
 	if err != nil {
-		return false, err
+		return false, "", err
 	}
-	return n == 1, nil
+	if len(res) > 1 {
+		found, _ := res[1].(string)
+		return false, found, nil
+	}
+	return true, "", nil
 }

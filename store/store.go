@@ -120,10 +120,16 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 			l.Rev = revision(lead)
 			return nil, nil
 		case "taken":
+			existing, err := decodeLead([]byte(res[1]), l.Team)
+			if err == nil && existing.ID == l.ID && existing.Rev == revision(lead) {
+				// This very lead: the script was sent again after its
+				// reply was lost (go-redis retries once), and had written.
+				l.Rev = existing.Rev
+				return nil, nil
+			}
 			if generated {
 				l.ID = "" // not saved, so not its ID
 			}
-			existing, err := decodeLead([]byte(res[1]), l.Team)
 			if err != nil {
 				return nil, failed(err, "create lead %q", l.Company)
 			}
@@ -240,15 +246,16 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 		if err := history(b, k, id, u.Changes, u.Visit); err != nil {
 			return err
 		}
-		ok, err := s.guarded(ctx, []guard{unchanged(k.lead(id), rev)}, b)
+		newRev := revision(lead)
+		ok, found, err := s.guarded(ctx, []guard{unchanged(k.lead(id), rev)}, b)
 		switch {
 		case err != nil:
 			return err
-		case !ok:
+		case !ok && found != newRev: // found == newRev: a resent script found its own write
 			l = nil // read it again
 			return redis.TxFailedErr
 		}
-		l.Rev = revision(lead)
+		l.Rev = newRev
 		saved = l
 		return nil
 	}, nil)
