@@ -40,10 +40,10 @@ if part == '' then return {0, {}, {}, 0} end
 local all = redis.call('HGETALL', KEYS[1])
 local starts, contains = {}, {}
 for j = 1, #all, 2 do
-  local name = all[j]
-  if string.sub(name, 1, #part) == part then
+  local at = string.find(all[j], part, 1, true)
+  if at == 1 then
     starts[#starts + 1] = all[j + 1]
-  elseif string.find(name, part, 1, true) then
+  elseif at then
     contains[#contains + 1] = all[j + 1]
   end
 end

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -109,5 +110,44 @@ func TestUpdateLeadFromStaleRead(t *testing.T) {
 		return one(l.Regrade(salesbot.Actor{User: "U1"}, salesbot.GradeC, "", now))
 	}); err != nil || runs != 1 {
 		t.Errorf("fresh read: %d runs, err %v; want 1, nil", runs, err)
+	}
+}
+
+// BenchmarkFindLead looks a lead up in a team of 10,001: by its exact name
+// (one HGET and one GET inside the script), and by a word that starts one
+// name, which makes the script walk every name of the team.
+func BenchmarkFindLead(b *testing.B) {
+	s, _, team := newStore(b)
+	const leads = 10000
+	for i := range leads {
+		mustCreate(b, s, team, fmt.Sprintf("Company %05d Holdings", i), fmt.Sprintf("U%03d", i%100), salesbot.GradeB)
+	}
+	mustCreate(b, s, team, "Zebra Logistics", "U1", salesbot.GradeA)
+	// For comparison: what the partial match cost before the script, the
+	// team's names read whole and matched in Go.
+	b.Run("names over the wire", func(b *testing.B) {
+		for b.Loop() {
+			names, err := s.LeadNames(ctx, team)
+			if err != nil || len(names) != leads+1 {
+				b.Fatalf("%d names, err %v", len(names), err)
+			}
+		}
+	})
+	n := salesbot.NormalizeCompany
+	for _, c := range []struct {
+		name string
+		q    salesbot.LeadQuery
+	}{
+		{"exact", salesbot.LeadQuery{Names: []string{n("Zebra Logistics")}, Visits: 1}},
+		{"part", salesbot.LeadQuery{Names: []string{n("Zebra")}, Part: n("Zebra"), Limit: 20, Visits: 1}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				m, err := s.FindLead(ctx, team, c.q)
+				if err != nil || len(m.Leads) != 1 {
+					b.Fatalf("found %d leads, err %v", len(m.Leads), err)
+				}
+			}
+		})
 	}
 }
