@@ -24,7 +24,11 @@ const RequestBudget = 2500 * time.Millisecond
 func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
 	ctx, cancel := context.WithTimeout(ctx, RequestBudget)
 	defer cancel()
-	ctx, lang := h.withLang(ctx, cmd.TeamID, cmd.UserID)
+	var q *salesbot.LeadQuery
+	if guess, ok := prefetchQuery(cmd); ok {
+		q = &guess
+	}
+	ctx, lang := h.withLang(ctx, cmd.TeamID, cmd.UserID, q)
 	msg, err := h.command(ctx, cmd)
 	if err != nil {
 		return h.errorReply(ctx, lang, err)
@@ -63,7 +67,7 @@ func (h *Handler) command(ctx context.Context, cmd slack.SlashCommand) (*slack.M
 func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse {
 	ctx, cancel := context.WithTimeout(ctx, RequestBudget)
 	defer cancel()
-	ctx, _ = h.withLang(ctx, cb.Team.ID, cb.User.ID)
+	ctx, _ = h.withLang(ctx, cb.Team.ID, cb.User.ID, nil)
 	switch cb.Type {
 	case slack.InteractionTypeViewSubmission:
 		return h.submit(ctx, cb)

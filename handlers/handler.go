@@ -53,6 +53,8 @@ type Store interface {
 	// Viewer reads a user's language choice and the team's managers granted
 	// from Slack in one round trip.
 	Viewer(ctx context.Context, team, user string) (lang string, managers []string, err error)
+	// ViewerAndLead is Viewer and FindLead in one round trip.
+	ViewerAndLead(ctx context.Context, team, user string, q salesbot.LeadQuery) (lang string, managers []string, m salesbot.LeadMatch, err error)
 	// LeadWithVisits reads a lead and its last n visits in one round trip.
 	LeadWithVisits(ctx context.Context, team, id string, n int) (*salesbot.Lead, []salesbot.Visit, error)
 }
@@ -184,19 +186,57 @@ type asked struct {
 	manager    bool     // granted from Slack or the environment
 	managers   []string // the team's, from Slack and the environment
 	known      bool     // managers were read (the store answered)
+	prefetch   *prefetch
 }
 
 type askedKey struct{}
 
+// prefetch is a company look-up read together with the viewer, for the
+// command to use once (see prefetchQuery).
+type prefetch struct {
+	q    salesbot.LeadQuery
+	m    salesbot.LeadMatch
+	used bool
+}
+
+// prefetched returns the match read with the viewer, if it was read for
+// exactly q and not used yet: the lead in it may be changed in place by
+// the one who uses it.
+func prefetched(ctx context.Context, team string, q salesbot.LeadQuery) (salesbot.LeadMatch, bool) {
+	a, ok := ctx.Value(askedKey{}).(asked)
+	if !ok || a.prefetch == nil || a.prefetch.used || a.team != team {
+		return salesbot.LeadMatch{}, false
+	}
+	p := a.prefetch.q
+	if !slices.Equal(p.Names, q.Names) || p.Part != q.Part || p.Limit != q.Limit || p.Visits != q.Visits {
+		return salesbot.LeadMatch{}, false
+	}
+	a.prefetch.used = true
+	return a.prefetch.m, true
+}
+
 // withLang looks up the language of the person making a request and keeps
-// it in ctx.
-func (h *Handler) withLang(ctx context.Context, team, user string) (context.Context, i18n.Lang) {
+// it in ctx. With a query (not nil), it reads that company look-up in the
+// same round trip, for the command to use.
+func (h *Handler) withLang(ctx context.Context, team, user string, q *salesbot.LeadQuery) (context.Context, i18n.Lang) {
 	a := asked{team: team, user: user, lang: i18n.FromLocale(h.people.Lookup(ctx, user).Locale)}
 	if team != "" && user != "" {
 		// One round trip for the language choice and the manager check,
 		// bounded: this runs before a form opens, within the trigger's 3 s.
 		lctx, cancel := context.WithTimeout(ctx, langLookup)
-		chosen, added, err := h.store.Viewer(lctx, team, user)
+		var (
+			chosen string
+			added  []string
+			err    error
+		)
+		if q != nil {
+			var m salesbot.LeadMatch
+			if chosen, added, m, err = h.store.ViewerAndLead(lctx, team, user, *q); err == nil {
+				a.prefetch = &prefetch{q: *q, m: m}
+			}
+		} else {
+			chosen, added, err = h.store.Viewer(lctx, team, user)
+		}
 		cancel()
 		if err != nil {
 			h.log.WarnContext(ctx, "viewer", "user", user, "err", err)

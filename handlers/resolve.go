@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/slack-go/slack"
+
 	"salesbot"
 )
 
@@ -74,20 +76,7 @@ func (h *Handler) find(ctx context.Context, r request, toks []salesbot.Token, us
 	if len(toks) == 0 {
 		return found{}, nil, salesbot.Errorf(salesbot.EINVALID, "Which company? Write it like this: `%s`.", usage)
 	}
-	q := salesbot.LeadQuery{Limit: maxCandidates, Visits: visits}
-	var words []int // how many tokens each name takes
-	if toks[0].Quoted {
-		q.Names, words = []string{salesbot.NormalizeCompany(toks[0].Text)}, []int{1}
-	} else {
-		for n := min(len(toks), maxNameWords); n >= 1; n-- {
-			if slices.ContainsFunc(toks[:n], func(t salesbot.Token) bool { return t.Quoted }) {
-				continue
-			}
-			q.Names = append(q.Names, salesbot.NormalizeCompany(salesbot.JoinTokens(toks[:n])))
-			words = append(words, n)
-		}
-		q.Part = salesbot.NormalizeCompany(toks[0].Text)
-	}
+	q, words := companyQuery(toks, visits)
 	f, err := h.lookUp(ctx, r, q, toks[0].Text)
 	if err != nil {
 		return found{}, nil, err
@@ -97,6 +86,69 @@ func (h *Handler) find(ctx context.Context, r request, toks []salesbot.Token, us
 	}
 	return f.found, toks[1:], nil
 }
+
+// companyQuery is the look-up for the company named at the start of toks
+// (not empty), with how many tokens each of its names takes. A quoted name
+// is one name; unquoted words give names from the longest to the first
+// word, and the first word is also tried as part of a name.
+func companyQuery(toks []salesbot.Token, visits int) (salesbot.LeadQuery, []int) {
+	q := salesbot.LeadQuery{Limit: maxCandidates, Visits: visits}
+	if toks[0].Quoted {
+		q.Names = []string{salesbot.NormalizeCompany(toks[0].Text)}
+		return q, []int{1}
+	}
+	var words []int
+	for n := min(len(toks), maxNameWords); n >= 1; n-- {
+		if slices.ContainsFunc(toks[:n], func(t salesbot.Token) bool { return t.Quoted }) {
+			continue
+		}
+		q.Names = append(q.Names, salesbot.NormalizeCompany(salesbot.JoinTokens(toks[:n])))
+		words = append(words, n)
+	}
+	q.Part = salesbot.NormalizeCompany(toks[0].Text)
+	return q, words
+}
+
+// companyFirst lists the /lead sub-commands whose arguments start with a
+// company, and how many of its visits each shows.
+var companyFirst = map[string]int{
+	"show": 1, "card": 1, "map": 0, "grade": 0, "stage": 0, "won": 0, "win": 0,
+	"lost": 0, "lose": 0, "assign": 0, "key": 0, "fact": 0,
+}
+
+// prefetchQuery guesses, from a command's text alone, the company look-up
+// the command will make, so that it can be read in the same round trip as
+// the viewer (Store.ViewerAndLead). A wrong guess costs only the read: find
+// uses a prefetched match only for the very query it makes.
+func prefetchQuery(cmd slack.SlashCommand) (salesbot.LeadQuery, bool) {
+	toks, err := tokens(cmd.Text)
+	if err != nil || len(toks) == 0 {
+		return salesbot.LeadQuery{}, false
+	}
+	visits := 0
+	switch strings.TrimPrefix(cmd.Command, "/") {
+	case "visit", "stance":
+	case "lead":
+		sub := strings.ToLower(toks[0].Text)
+		if n, ok := companyFirst[sub]; ok && !toks[0].Quoted {
+			toks, visits = toks[1:], n
+		} else if _, known := leadSubs[sub]; known && !toks[0].Quoted {
+			return salesbot.LeadQuery{}, false // new, list, pool, help: no company to find
+		} else {
+			visits = 1 // `/lead Acme` shows Acme's card
+		}
+	default:
+		return salesbot.LeadQuery{}, false
+	}
+	if len(toks) == 0 {
+		return salesbot.LeadQuery{}, false // the form opens
+	}
+	q, _ := companyQuery(toks, visits)
+	return q, true
+}
+
+// leadSubs are the /lead sub-commands that do not start with a company.
+var leadSubs = map[string]bool{"new": true, "add": true, "list": true, "ls": true, "pool": true, "help": true}
 
 // findByName resolves a company typed whole, as in a form: exactly, else as
 // the unambiguous beginning or part of one name.
@@ -117,9 +169,12 @@ type lookedUp struct {
 // matches q.Part, preferring the asker's own leads when several do. Other
 // reps' company names are not listed.
 func (h *Handler) lookUp(ctx context.Context, r request, q salesbot.LeadQuery, query string) (lookedUp, error) {
-	m, err := h.store.FindLead(ctx, r.team, q)
-	if err != nil {
-		return lookedUp{}, fmt.Errorf("find lead: %w", err)
+	m, ok := prefetched(ctx, r.team, q)
+	if !ok {
+		var err error
+		if m, err = h.store.FindLead(ctx, r.team, q); err != nil {
+			return lookedUp{}, fmt.Errorf("find lead: %w", err)
+		}
 	}
 	if m.Name >= 0 {
 		return lookedUp{found{m.Leads[0], m.Visits, q.Visits > 0}, m.Name}, nil

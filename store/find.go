@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/redis/go-redis/v9"
 
@@ -67,15 +68,61 @@ func (s *Store) FindLead(ctx context.Context, team string, q salesbot.LeadQuery)
 	if err != nil {
 		return salesbot.LeadMatch{}, fmt.Errorf("find lead: %w", err)
 	}
+	res, err := findScript.Run(ctx, s.client, []string{k.names()}, findArgs(k, q)...).Slice()
+	if err != nil {
+		return salesbot.LeadMatch{}, failed(err, "find lead")
+	}
+	return found(res, team)
+}
+
+// ViewerAndLead is Viewer and FindLead in one round trip: what a command
+// that names a company first needs before anything else.
+func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot.LeadQuery) (string, []string, salesbot.LeadMatch, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return "", nil, salesbot.LeadMatch{}, fmt.Errorf("viewer %s: %w", user, err)
+	}
+	var lang *redis.StringCmd
+	var managers *redis.StringSliceCmd
+	var find *redis.Cmd
+	_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		lang = p.HGet(ctx, k.lang(), user)
+		managers = p.SMembers(ctx, k.managers())
+		find = findScript.EvalSha(ctx, p, []string{k.names()}, findArgs(k, q)...)
+		return nil
+	}) // each command's own error is looked at below
+	for _, err := range []error{lang.Err(), managers.Err(), find.Err()} {
+		if err != nil && err != redis.Nil && !redis.HasErrorPrefix(err, "NOSCRIPT") {
+			return "", nil, salesbot.LeadMatch{}, failed(err, "viewer %s", user)
+		}
+	}
+	var m salesbot.LeadMatch
+	if redis.HasErrorPrefix(find.Err(), "NOSCRIPT") {
+		// Redis has not seen the script yet (once per server): send it.
+		m, err = s.FindLead(ctx, team, q)
+	} else {
+		res, _ := find.Slice()
+		m, err = found(res, team)
+	}
+	if err != nil {
+		return "", nil, salesbot.LeadMatch{}, err
+	}
+	ms := managers.Val()
+	slices.Sort(ms)
+	return lang.Val(), ms, m, nil
+}
+
+func findArgs(k keys, q salesbot.LeadQuery) []any {
 	args := make([]any, 0, 4+len(q.Names))
 	args = append(args, k.prefix, max(q.Visits, 0), q.Part, max(q.Limit, 1))
 	for _, n := range q.Names {
 		args = append(args, n)
 	}
-	res, err := findScript.Run(ctx, s.client, []string{k.names()}, args...).Slice()
-	if err != nil {
-		return salesbot.LeadMatch{}, failed(err, "find lead")
-	}
+	return args
+}
+
+// found reads the find script's answer.
+func found(res []any, team string) (salesbot.LeadMatch, error) {
 	m := salesbot.LeadMatch{Name: -1}
 	if len(res) < 3 {
 		return m, failed(bug{fmt.Errorf("find script answered %d values", len(res))}, "find lead")

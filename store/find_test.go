@@ -151,3 +151,33 @@ func BenchmarkFindLead(b *testing.B) {
 		})
 	}
 }
+
+// TestViewerAndLead reads the viewer and a look-up in one pipeline, also on
+// a Redis that has not seen the find script (after SCRIPT FLUSH, as after a
+// restart), where it sends the script separately.
+func TestViewerAndLead(t *testing.T) {
+	s, rdb, team := newStore(t)
+	mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	if err := s.SetLang(ctx, team, "U1", "zh"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddManager(ctx, team, "U9"); err != nil {
+		t.Fatal(err)
+	}
+	q := salesbot.LeadQuery{Names: []string{salesbot.NormalizeCompany("Acme")}, Visits: 1}
+	for _, flush := range []bool{true, false} {
+		if flush {
+			if err := rdb.ScriptFlush(ctx).Err(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		lang, managers, m, err := s.ViewerAndLead(ctx, team, "U1", q)
+		if err != nil || lang != "zh" || len(managers) != 1 || managers[0] != "U9" || len(m.Leads) != 1 || m.Leads[0].Company != "Acme" {
+			t.Errorf("flushed %v: %q %v %+v %v", flush, lang, managers, m, err)
+		}
+	}
+	lang, managers, m, err := s.ViewerAndLead(ctx, team, "U2", salesbot.LeadQuery{Names: []string{"nowhere"}})
+	if err != nil || lang != "" || len(managers) != 1 || len(m.Leads) != 0 || m.Name != -1 {
+		t.Errorf("unknown viewer and company: %q %v %+v %v", lang, managers, m, err)
+	}
+}
