@@ -1,8 +1,13 @@
 package bot_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
 )
 
 // maxRoundTrips is the most Redis round trips a slash command may make
@@ -70,5 +75,35 @@ func TestRoundTripsPerCommand(t *testing.T) {
 		} else {
 			t.Logf("%s: %d: %s", c.line, n, strings.Join(trips.Names(), " "))
 		}
+	}
+
+	// The forms' submissions: the same, with the company typed whole.
+	acme := h.lead("Acme Industrial")
+	for _, f := range []struct {
+		callback string
+		values   map[string]slack.BlockAction
+	}{
+		{"visit", map[string]slack.BlockAction{"company": value("Acme Industrial"), "kind": option("call"), "notes": value("called IT")}},
+		{"lead_grade", map[string]slack.BlockAction{"company": value("acme"), "grade": option("A")}},
+		{"stance", map[string]slack.BlockAction{"company": value("Acme"), "person": value("Gavin"), "role": option("eb"), "influence": option("high"), "support": option("1")}},
+	} {
+		if status, body := h.submit(rep, f.callback, f.values); status != http.StatusOK || len(body) != 0 {
+			t.Fatalf("%s form: status %d: %s", f.callback, status, body)
+		}
+		if trips := h.trips.Load(); trips.Count() > maxRoundTrips {
+			t.Errorf("%s form: %d Redis round trips, want at most %d: %s", f.callback, trips.Count(), maxRoundTrips, strings.Join(trips.Names(), " "))
+		} else {
+			t.Logf("%s form: %d: %s", f.callback, trips.Count(), strings.Join(trips.Names(), " "))
+		}
+	}
+	// A button: the card's regrade menu.
+	h.click(rep, "grade_set", acme.ID+"|C")
+	if trips := h.trips.Load(); trips.Count() > maxRoundTrips {
+		t.Errorf("regrade menu: %d Redis round trips, want at most %d: %s", trips.Count(), maxRoundTrips, strings.Join(trips.Names(), " "))
+	} else {
+		t.Logf("regrade menu: %d: %s", trips.Count(), strings.Join(trips.Names(), " "))
+	}
+	if l := h.lead("Acme Industrial"); l.Grade != salesbot.GradeC || len(l.Stakeholders) != 3 {
+		t.Errorf("after the forms and the menu: grade %s, %d people; want C and 3", l.Grade, len(l.Stakeholders))
 	}
 }
