@@ -22,8 +22,15 @@ const (
 // esc escapes user-written text for mrkdwn, so that a company called
 // "<!channel>" is shown, not broadcast.
 func esc(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
+	if !strings.ContainsAny(s, "&<>") {
+		return s // most text: no copy
+	}
+	return mrkdwnEscaper.Replace(s)
 }
+
+// mrkdwnEscaper is built once: building a Replacer costs more than using it,
+// and esc runs for every name on every card.
+var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func truncate(s string, max int) string {
 	if utf8.RuneCountInString(s) <= max {
