@@ -268,8 +268,19 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 	return b, nil
 }
 
-// decodeLead decodes a lead as stored, in either encoding, with its
-// revision; team is the team whose key it was read from.
+// readLead decodes a lead read on its own, with its revision, for a write
+// to compare (UpdateLeadFrom).
+func readLead(data []byte, team string) (*salesbot.Lead, error) {
+	l, err := decodeLead(data, team)
+	if err != nil {
+		return nil, err
+	}
+	l.Rev = revision(data)
+	return l, nil
+}
+
+// decodeLead decodes a lead as stored, in either encoding; team is the team
+// whose key it was read from. It leaves the revision empty.
 func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 	var s storedLead
 	if err := json.Unmarshal(data, &s); err != nil {
@@ -306,6 +317,5 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 	if l.Team == "" {
 		l.Team = team
 	}
-	l.Rev = revision(data)
 	return l, nil
 }

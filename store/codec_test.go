@@ -85,7 +85,7 @@ func TestLeadEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := decodeLead(raw, "T1")
+	got, err := readLead(raw, "T1")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -133,7 +133,7 @@ func found(res []any, team string) (salesbot.LeadMatch, error) {
 	raws, _ := res[1].([]any)
 	for _, raw := range raws {
 		data, _ := raw.(string)
-		l, err := decodeLead([]byte(data), team)
+		l, err := readLead([]byte(data), team)
 		if err != nil {
 			return salesbot.LeadMatch{}, failed(err, "find lead")
 		}

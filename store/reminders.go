@@ -116,7 +116,7 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 		b.do("HDEL", k.attempts(), c.LeadID)
 		rev := ""
 		if raw, err := get.Bytes(); err == nil {
-			l, err := decodeLead(raw, c.Team)
+			l, err := readLead(raw, c.Team)
 			if err != nil {
 				return err
 			}

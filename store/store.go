@@ -120,7 +120,7 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 			l.Rev = revision(lead)
 			return nil, nil
 		case "taken":
-			existing, err := decodeLead([]byte(res[1]), l.Team)
+			existing, err := readLead([]byte(res[1]), l.Team)
 			if err == nil && existing.ID == l.ID && existing.Rev == revision(lead) {
 				// This very lead: the script was sent again after its
 				// reply was lost (go-redis retries once), and had written.
@@ -458,32 +458,36 @@ func (s *Store) Pool(ctx context.Context, team string, n int) ([]*salesbot.Lead,
 	return leads, nil
 }
 
-// leads fetches the leads with the given IDs in one MGET, in that order,
-// skipping any that are gone.
+// bulkRead is how many leads one MGET reads: about a megabyte, a few
+// milliseconds of Redis's time, so that reading a big team's leads never
+// holds other clients up for long nor outlasts the client's read timeout.
+const bulkRead = 1000
+
+// leads fetches the leads with the given IDs, bulkRead at a time, in that
+// order, skipping any that are gone. They come without a revision: a write
+// reads the lead again.
 func (s *Store) leads(ctx context.Context, k keys, ids []string) ([]*salesbot.Lead, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	ks := make([]string, len(ids))
-	for i, id := range ids {
-		ks[i] = k.lead(id)
-	}
-	vals, err := s.client.MGet(ctx, ks...).Result()
-	if err != nil {
-		return nil, err
-	}
-	leads := make([]*salesbot.Lead, 0, len(vals))
-	for i, v := range vals {
-		data, ok := v.(string)
-		if !ok {
-			continue
+	leads := make([]*salesbot.Lead, 0, len(ids))
+	for chunk := range slices.Chunk(ids, bulkRead) {
+		ks := make([]string, len(chunk))
+		for i, id := range chunk {
+			ks[i] = k.lead(id)
 		}
-		l, err := decodeLead([]byte(data), k.team())
+		vals, err := s.client.MGet(ctx, ks...).Result()
 		if err != nil {
-			return nil, fmt.Errorf("lead %s: %w", ids[i], err)
+			return nil, err
 		}
-		l.Rev = "" // read in bulk: a write reads the lead again
-		leads = append(leads, l)
+		for i, v := range vals {
+			data, ok := v.(string)
+			if !ok {
+				continue
+			}
+			l, err := decodeLead([]byte(data), k.team())
+			if err != nil {
+				return nil, fmt.Errorf("lead %s: %w", chunk[i], err)
+			}
+			leads = append(leads, l)
+		}
 	}
 	return leads, nil
 }
@@ -628,7 +632,7 @@ func getLead(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot
 	} else if err != nil {
 		return nil, err
 	}
-	return decodeLead(data, k.team())
+	return readLead(data, k.team())
 }
 
 // bug marks a failure that is not Redis's, such as a stored lead that does

@@ -882,3 +882,42 @@ func BenchmarkLead(b *testing.B) {
 		}
 	}
 }
+
+// TestAllLeadsReadsInChunks reads a team bigger than one MGET takes: every
+// lead comes back, oldest first, in one MGET per thousand, so that no single
+// command holds Redis up for long.
+func TestAllLeadsReadsInChunks(t *testing.T) {
+	c := redistest.Client(t)
+	c.AddHook(redistest.TripHook{})
+	s, team := store.New(c), redistest.Team(t)
+	const n = 2100
+	for i := range n {
+		l, ch, err := salesbot.NewLead(salesbot.Actor{User: "U1"}, team, "", fmt.Sprintf("Company %04d", i), salesbot.GradeB, now.Add(time.Duration(i)*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateLead(ctx, l, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tctx, trips := redistest.CountTrips(ctx)
+	leads, err := s.AllLeads(tctx, team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(leads) != n || leads[0].Company != "Company 0000" || leads[n-1].Company != fmt.Sprintf("Company %04d", n-1) {
+		t.Fatalf("%d leads, first %q, last %q", len(leads), leads[0].Company, leads[len(leads)-1].Company)
+	}
+	mgets := 0
+	for _, name := range trips.Names() {
+		if name == "MGET" {
+			mgets++
+		}
+	}
+	if mgets != 3 {
+		t.Errorf("%d MGETs for %d leads; want 3: %v", mgets, n, trips.Names())
+	}
+	if leads[0].Rev != "" {
+		t.Error("a lead read in bulk carries a revision")
+	}
+}

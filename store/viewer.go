@@ -54,7 +54,7 @@ func (s *Store) LeadWithVisits(ctx context.Context, team, id string, n int) (*sa
 	} else if err != nil {
 		return nil, nil, failed(err, "lead %s", id)
 	}
-	l, err := decodeLead([]byte(get.Val()), team)
+	l, err := readLead([]byte(get.Val()), team)
 	if err != nil {
 		return nil, nil, failed(err, "lead %s", id)
 	}
