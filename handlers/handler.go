@@ -53,8 +53,9 @@ type Store interface {
 	// Viewer reads a user's language choice and the team's managers granted
 	// from Slack in one round trip.
 	Viewer(ctx context.Context, team, user string) (lang string, managers []string, err error)
-	// ViewerAndLead is Viewer and FindLead in one round trip.
-	ViewerAndLead(ctx context.Context, team, user string, q salesbot.LeadQuery) (lang string, managers []string, m salesbot.LeadMatch, err error)
+	// ViewerAndLead is Viewer and FindLead in one round trip; the match is
+	// nil when the look-up could not be made that way.
+	ViewerAndLead(ctx context.Context, team, user string, q salesbot.LeadQuery) (lang string, managers []string, m *salesbot.LeadMatch, err error)
 	// LeadWithVisits reads a lead and its last n visits in one round trip.
 	LeadWithVisits(ctx context.Context, team, id string, n int) (*salesbot.Lead, []salesbot.Visit, error)
 }
@@ -230,9 +231,9 @@ func (h *Handler) withLang(ctx context.Context, team, user string, q *salesbot.L
 			err    error
 		)
 		if q != nil {
-			var m salesbot.LeadMatch
-			if chosen, added, m, err = h.store.ViewerAndLead(lctx, team, user, *q); err == nil {
-				a.prefetch = &prefetch{q: *q, m: m}
+			var m *salesbot.LeadMatch
+			if chosen, added, m, err = h.store.ViewerAndLead(lctx, team, user, *q); err == nil && m != nil {
+				a.prefetch = &prefetch{q: *q, m: *m}
 			}
 		} else {
 			chosen, added, err = h.store.Viewer(lctx, team, user)

@@ -51,13 +51,16 @@ end
 local ids = starts
 if #ids == 0 then ids = contains end
 table.sort(ids)
-local leads = {}
+local leads, first = {}, nil
 for j = 1, math.min(#ids, limit) do
   local lead = redis.call('GET', prefix .. 'lead:' .. ids[j])
-  if lead then leads[#leads + 1] = lead end
+  if lead then
+    leads[#leads + 1] = lead
+    first = first or ids[j]
+  end
 end
 local vs = {}
-if #leads == 1 then vs = visits(ids[1]) end
+if #leads == 1 then vs = visits(first) end
 return {0, leads, vs, #ids}
 `)
 
@@ -76,11 +79,14 @@ func (s *Store) FindLead(ctx context.Context, team string, q salesbot.LeadQuery)
 }
 
 // ViewerAndLead is Viewer and FindLead in one round trip: what a command
-// that names a company first needs before anything else.
-func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot.LeadQuery) (string, []string, salesbot.LeadMatch, error) {
+// that names a company first needs before anything else. The look-up is
+// extra: when it fails (or Redis has not seen the find script yet, once per
+// server) the match is nil and the viewer is still returned; the command
+// then looks the company up itself.
+func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot.LeadQuery) (string, []string, *salesbot.LeadMatch, error) {
 	k, err := keysOf(team)
 	if err != nil {
-		return "", nil, salesbot.LeadMatch{}, fmt.Errorf("viewer %s: %w", user, err)
+		return "", nil, nil, fmt.Errorf("viewer %s: %w", user, err)
 	}
 	var lang *redis.StringCmd
 	var managers *redis.StringSliceCmd
@@ -91,25 +97,20 @@ func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot
 		find = findScript.EvalSha(ctx, p, []string{k.names()}, findArgs(k, q)...)
 		return nil
 	}) // each command's own error is looked at below
-	for _, err := range []error{lang.Err(), managers.Err(), find.Err()} {
-		if err != nil && err != redis.Nil && !redis.HasErrorPrefix(err, "NOSCRIPT") {
-			return "", nil, salesbot.LeadMatch{}, failed(err, "viewer %s", user)
+	for _, err := range []error{lang.Err(), managers.Err()} {
+		if err != nil && err != redis.Nil {
+			return "", nil, nil, failed(err, "viewer %s", user)
 		}
-	}
-	var m salesbot.LeadMatch
-	if redis.HasErrorPrefix(find.Err(), "NOSCRIPT") {
-		// Redis has not seen the script yet (once per server): send it.
-		m, err = s.FindLead(ctx, team, q)
-	} else {
-		res, _ := find.Slice()
-		m, err = found(res, team)
-	}
-	if err != nil {
-		return "", nil, salesbot.LeadMatch{}, err
 	}
 	ms := managers.Val()
 	slices.Sort(ms)
-	return lang.Val(), ms, m, nil
+	var match *salesbot.LeadMatch
+	if res, err := find.Slice(); err == nil {
+		if m, err := found(res, team); err == nil {
+			match = &m
+		}
+	}
+	return lang.Val(), ms, match, nil
 }
 
 func findArgs(k keys, q salesbot.LeadQuery) []any {

@@ -25,17 +25,23 @@ end
 // round trip besides its own. A guard is a key, a field and the value
 // expected. With a field, the hash field must hold that value ("" for
 // absent). Without one, the key's value must have that SHA-1 (its
-// revision; "" for a missing key). It returns {1} when it wrote, and
-// {0, what the failed guard found} when it wrote nothing: a caller whose
-// reply was lost and whose command was sent again (go-redis retries once)
-// finds its own write there, and knows it landed.
+// revision; "" for a missing key). It returns 1 when it wrote, 0 when a
+// guard failed and nothing was written.
+//
+// Each call names a receipt key of its own, which a write leaves for a
+// minute. When the reply to a call is lost and go-redis sends the same call
+// again (it retries once), the second run finds the receipt and answers 1
+// without writing again, whatever other writers did in between.
 //
 // KEYS: every key read or written (for Cluster's routing and slot check).
-// ARGV: the number of guards, three words per guard, then the writes.
+// ARGV: the receipt key, the number of guards, three words per guard, then
+// the writes.
 var guardedScript = redis.NewScript(`
-local g = tonumber(ARGV[1])
+local receipt = ARGV[1]
+if redis.call('EXISTS', receipt) == 1 then return 1 end
+local g = tonumber(ARGV[2])
 for j = 0, g - 1 do
-  local key, field, want = ARGV[2 + 3 * j], ARGV[3 + 3 * j], ARGV[4 + 3 * j]
+  local key, field, want = ARGV[3 + 3 * j], ARGV[4 + 3 * j], ARGV[5 + 3 * j]
   local have
   if field == '' then
     local v = redis.call('GET', key)
@@ -43,12 +49,17 @@ for j = 0, g - 1 do
   else
     have = redis.call('HGET', key, field) or ''
   end
-  if have ~= want then return {0, have} end
+  if have ~= want then return 0 end
 end
-local i = 2 + 3 * g
+local i = 3 + 3 * g
 ` + runWrites + `
-return {1}
+redis.call('SET', receipt, '1', 'PX', ` + receiptTTL + `)
+return 1
 `)
+
+// receiptTTL is how long, in milliseconds, a guarded write's receipt lasts:
+// far longer than go-redis takes to send a call again.
+const receiptTTL = "60000"
 
 // revision names a stored value's version: the SHA-1 of its bytes, which
 // the guarded script compares with redis.sha1hex.
@@ -80,12 +91,13 @@ type guard struct{ key, field, want string }
 // revision ("" for a key that did not exist).
 func unchanged(key, rev string) guard { return guard{key: key, want: rev} }
 
-// guarded runs b if every guard holds. It reports whether it wrote and,
-// when it did not, what the first failed guard found.
-func (s *Store) guarded(ctx context.Context, guards []guard, b *batch) (bool, string, error) {
-	keys := slices.Clone(b.keys)
-	args := make([]any, 0, 1+3*len(guards)+len(b.args))
-	args = append(args, len(guards))
+// guarded runs b, writes to the team k, if every guard holds. It reports
+// whether it wrote.
+func (s *Store) guarded(ctx context.Context, k keys, guards []guard, b *batch) (bool, error) {
+	receipt := k.receipt(newID() + newID())
+	keys := append(slices.Clone(b.keys), receipt)
+	args := make([]any, 0, 2+3*len(guards)+len(b.args))
+	args = append(args, receipt, len(guards))
 	for _, g := range guards {
 		args = append(args, g.key, g.field, g.want)
 		if !slices.Contains(keys, g.key) {
@@ -93,13 +105,9 @@ func (s *Store) guarded(ctx context.Context, guards []guard, b *batch) (bool, st
 		}
 	}
 	args = append(args, b.args...)
-	res, err := guardedScript.Run(ctx, s.client, keys, args...).Slice()
+	n, err := guardedScript.Run(ctx, s.client, keys, args...).Int()
 	if err != nil {
-		return false, "", err
+		return false, err
 	}
-	if len(res) > 1 {
-		found, _ := res[1].(string)
-		return false, found, nil
-	}
-	return true, "", nil
+	return n == 1, nil
 }

@@ -33,20 +33,21 @@ func keysOf(team string) (keys, error) {
 // team is the team whose keys these are.
 func (k keys) team() string { return k.prefix[len("sb:{") : len(k.prefix)-len("}:")] }
 
-func (k keys) lead(id string) string    { return k.prefix + "lead:" + id }
-func (k keys) history(id string) string { return k.prefix + "history:" + id }
-func (k keys) visits(id string) string  { return k.prefix + "visits:" + id }
-func (k keys) owner(user string) string { return k.prefix + "owner:" + user }
-func (k keys) names() string            { return k.prefix + "names" }
-func (k keys) leads() string            { return k.prefix + "leads" }
-func (k keys) due() string              { return k.prefix + "due" }
-func (k keys) pool() string             { return k.prefix + "pool" }
-func (k keys) inflight() string         { return k.prefix + "inflight" }
-func (k keys) leases() string           { return k.prefix + "leases" }
-func (k keys) attempts() string         { return k.prefix + "attempts" }
-func (k keys) pause() string            { return k.prefix + "pause" }
-func (k keys) once(name string) string  { return k.prefix + "once:" + name }
-func (k keys) mark(name string) string  { return k.prefix + "mark:" + name }
-func (k keys) activity() string         { return k.prefix + "activity" }
-func (k keys) managers() string         { return k.prefix + "managers" }
-func (k keys) lang() string             { return k.prefix + "lang" }
+func (k keys) lead(id string) string       { return k.prefix + "lead:" + id }
+func (k keys) history(id string) string    { return k.prefix + "history:" + id }
+func (k keys) visits(id string) string     { return k.prefix + "visits:" + id }
+func (k keys) owner(user string) string    { return k.prefix + "owner:" + user }
+func (k keys) names() string               { return k.prefix + "names" }
+func (k keys) leads() string               { return k.prefix + "leads" }
+func (k keys) due() string                 { return k.prefix + "due" }
+func (k keys) pool() string                { return k.prefix + "pool" }
+func (k keys) inflight() string            { return k.prefix + "inflight" }
+func (k keys) leases() string              { return k.prefix + "leases" }
+func (k keys) attempts() string            { return k.prefix + "attempts" }
+func (k keys) pause() string               { return k.prefix + "pause" }
+func (k keys) once(name string) string     { return k.prefix + "once:" + name }
+func (k keys) mark(name string) string     { return k.prefix + "mark:" + name }
+func (k keys) activity() string            { return k.prefix + "activity" }
+func (k keys) managers() string            { return k.prefix + "managers" }
+func (k keys) receipt(token string) string { return k.prefix + "receipt:" + token }
+func (k keys) lang() string                { return k.prefix + "lang" }

@@ -131,11 +131,9 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 			b.do("SET", k.lead(c.LeadID), lead)
 			index(b, k, l)
 		} // else the lead is gone: settle the claim alone
-		ok, _, err := s.guarded(ctx, []guard{{key: k.leases(), field: c.LeadID, want: c.Token}, unchanged(k.lead(c.LeadID), rev)}, b)
+		ok, err := s.guarded(ctx, k, []guard{{key: k.leases(), field: c.LeadID, want: c.Token}, unchanged(k.lead(c.LeadID), rev)}, b)
 		if err == nil && !ok {
-			// The lease or the lead changed: look again. (A resent script
-			// that had written finds the lease gone, and ends as lost.)
-			return redis.TxFailedErr
+			return redis.TxFailedErr // the lease or the lead changed: look again
 		}
 		return err
 	}, nil)

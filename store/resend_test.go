@@ -16,7 +16,10 @@ import (
 // resendHook sends the next script call twice while armed, as go-redis does
 // when the reply to the first is lost and it retries: the script has run
 // once already when its second run answers.
-type resendHook struct{ armed atomic.Bool }
+type resendHook struct {
+	armed   atomic.Bool
+	between func() // run between the two sends, when not nil
+}
 
 func (h *resendHook) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (h *resendHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
@@ -28,6 +31,9 @@ func (h *resendHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
 			if err := next(ctx, cmd); redis.HasErrorPrefix(err, "NOSCRIPT") {
 				h.armed.Store(true) // not loaded yet: go-redis sends EVAL next
 				return err
+			}
+			if h.between != nil {
+				h.between()
 			}
 		}
 		return next(ctx, cmd)
@@ -79,5 +85,43 @@ func TestResentWritesApplyOnce(t *testing.T) {
 	}
 	if pending, _ := s.PendingApprovals(ctx, team); len(pending) != 1 {
 		t.Errorf("%d pending requests; want 1", len(pending))
+	}
+}
+
+// TestResentWriteAfterAnotherWrite: between the lost reply and the resend,
+// another writer changes the lead. The resent write still counts as done
+// (its receipt says so), and both changes are kept, each once.
+func TestResentWriteAfterAnotherWrite(t *testing.T) {
+	c := redistest.Client(t)
+	hook := &resendHook{}
+	c.AddHook(hook)
+	s, team := store.New(c), redistest.Team(t)
+	other := store.New(redistest.Client(t)) // another replica, without the hook
+	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+
+	hook.between = func() {
+		mustUpdate(t, other, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+			return one(l.SetFact(salesbot.Actor{User: "U2", Manager: true}, salesbot.FactBudget, "2M", now))
+		})
+	}
+	hook.armed.Store(true)
+	runs := 0
+	if _, err := s.UpdateLead(ctx, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		runs++
+		v := &salesbot.Visit{Kind: salesbot.KindCall, Notes: "once"}
+		c, err := l.RecordVisit(salesbot.Actor{User: "U1"}, v, time.UTC, now)
+		return salesbot.Update{Changes: []salesbot.Change{c}, Visit: v}, err
+	}); err != nil || runs != 1 {
+		t.Fatalf("resent update: %d runs, err %v; want 1, nil", runs, err)
+	}
+	if visits, _ := s.Visits(ctx, team, l.ID, 10); len(visits) != 1 {
+		t.Errorf("%d visits stored; want 1", len(visits))
+	}
+	got, err := s.Lead(ctx, team, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Facts[salesbot.FactBudget].Text != "2M" || got.LastTouch.IsZero() {
+		t.Errorf("stored lead lost a change: budget %q, last touch %v", got.Facts[salesbot.FactBudget].Text, got.LastTouch)
 	}
 }

@@ -48,7 +48,7 @@ const (
 // concurrent use and holds no state besides the client.
 type Store struct {
 	client redis.UniversalClient
-	listed sync.Map // teams known to be in sb:teams
+	listed sync.Map // team → when this Store last added it to sb:teams
 }
 
 var _ salesbot.LeadStore = (*Store)(nil)
@@ -121,10 +121,15 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 			return nil, nil
 		case "taken":
 			existing, err := readLead([]byte(res[1]), l.Team)
-			if err == nil && existing.ID == l.ID && existing.Rev == revision(lead) {
-				// This very lead: the script was sent again after its
-				// reply was lost (go-redis retries once), and had written.
-				l.Rev = existing.Rev
+			if err == nil && existing.ID == l.ID && (generated || existing.Rev == revision(lead)) {
+				// This very lead: the script was sent again after its reply
+				// was lost (go-redis retries once), and had written. An ID
+				// drawn for this call is proof enough, even if the lead
+				// changed since; a caller's own ID needs the same bytes.
+				l.Rev = ""
+				if existing.Rev == revision(lead) {
+					l.Rev = existing.Rev
+				}
 				return nil, nil
 			}
 			if generated {
@@ -166,15 +171,21 @@ func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*ba
 	return b, lead, nil
 }
 
-// listTeam adds the team to sb:teams, once per Store: the set only grows.
+// relistEvery is how often a Store adds a team it creates leads for to
+// sb:teams again: the set only grows, but a failover that lost a write, or
+// on a Cluster the failover of the node that holds sb:teams alone, could
+// drop a team from it, and its reminders with it.
+const relistEvery = 10 * time.Minute
+
+// listTeam adds the team to sb:teams, at most every relistEvery per Store.
 func (s *Store) listTeam(ctx context.Context, team string) error {
-	if _, ok := s.listed.Load(team); ok {
+	if at, ok := s.listed.Load(team); ok && time.Since(at.(time.Time)) < relistEvery {
 		return nil
 	}
 	if err := s.client.SAdd(ctx, teamsKey, team).Err(); err != nil {
 		return err
 	}
-	s.listed.Store(team, true)
+	s.listed.Store(team, time.Now())
 	return nil
 }
 
@@ -246,16 +257,15 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 		if err := history(b, k, id, u.Changes, u.Visit); err != nil {
 			return err
 		}
-		newRev := revision(lead)
-		ok, found, err := s.guarded(ctx, []guard{unchanged(k.lead(id), rev)}, b)
+		ok, err := s.guarded(ctx, k, []guard{unchanged(k.lead(id), rev)}, b)
 		switch {
 		case err != nil:
 			return err
-		case !ok && found != newRev: // found == newRev: a resent script found its own write
+		case !ok:
 			l = nil // read it again
 			return redis.TxFailedErr
 		}
-		l.Rev = newRev
+		l.Rev = revision(lead)
 		saved = l
 		return nil
 	}, nil)
