@@ -38,18 +38,23 @@ for i = 5, #ARGV do
   end
 end
 if part == '' then return {0, {}, {}, 0} end
-local all = redis.call('HGETALL', KEYS[1])
+local names = redis.call('HKEYS', KEYS[1])
 local starts, contains = {}, {}
-for j = 1, #all, 2 do
-  local at = string.find(all[j], part, 1, true)
+for j = 1, #names do
+  local at = string.find(names[j], part, 1, true)
   if at == 1 then
-    starts[#starts + 1] = all[j + 1]
+    starts[#starts + 1] = names[j]
   elseif at then
-    contains[#contains + 1] = all[j + 1]
+    contains[#contains + 1] = names[j]
   end
 end
-local ids = starts
-if #ids == 0 then ids = contains end
+local matched = starts
+if #matched == 0 then matched = contains end
+local ids = {}
+for j = 1, #matched, 1000 do -- unpack takes a few thousand values at most
+  local got = redis.call('HMGET', KEYS[1], unpack(matched, j, math.min(j + 999, #matched)))
+  for _, id in ipairs(got) do ids[#ids + 1] = id end
+end
 table.sort(ids)
 local leads, first = {}, nil
 for j = 1, math.min(#ids, limit) do

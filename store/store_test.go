@@ -885,7 +885,8 @@ func BenchmarkLead(b *testing.B) {
 
 // TestAllLeadsReadsInChunks reads a team bigger than one MGET takes: every
 // lead comes back, oldest first, in one MGET per thousand, so that no single
-// command holds Redis up for long.
+// command holds Redis up for long. The same team is searched by a word in
+// every name.
 func TestAllLeadsReadsInChunks(t *testing.T) {
 	c := redistest.Client(t)
 	c.AddHook(redistest.TripHook{})
@@ -919,5 +920,17 @@ func TestAllLeadsReadsInChunks(t *testing.T) {
 	}
 	if leads[0].Rev != "" {
 		t.Error("a lead read in bulk carries a revision")
+	}
+
+	// A word in every name: the find script matches them all (more than
+	// Lua's unpack takes at once) and returns the first by ID.
+	m, err := s.FindLead(ctx, team, salesbot.LeadQuery{Part: salesbot.NormalizeCompany("Company"), Limit: 5})
+	if err != nil || m.Parts != n || len(m.Leads) != 5 {
+		t.Fatalf("part of every name: %d of %d leads, err %v", len(m.Leads), m.Parts, err)
+	}
+	for i := 1; i < len(m.Leads); i++ {
+		if m.Leads[i-1].ID >= m.Leads[i].ID {
+			t.Errorf("matches not by ID: %s before %s", m.Leads[i-1].ID, m.Leads[i].ID)
+		}
 	}
 }
