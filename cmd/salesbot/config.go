@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/robfig/cron/v3"
 
@@ -27,6 +28,9 @@ type Config struct {
 	Sweep         string
 	Digest        string
 	WorkHours     salesbot.WorkHours
+	// ReminderLease is how long a claimed reminder waits for the replica
+	// that claimed it before another sends it.
+	ReminderLease time.Duration
 }
 
 // Defaults of the settings that have one.
@@ -38,6 +42,15 @@ const (
 	defaultWorkHours = "09-18"
 	defaultWorkDays  = "1-5"
 	defaultAPIURL    = "https://slack.com/api/"
+	defaultLease     = "2m"
+)
+
+// Bounds of SALESBOT_REMINDER_LEASE: a lease must outlast one send with its
+// retries (Slack's own timeouts are 30 s), and should not leave a dead
+// replica's reminders waiting for hours.
+const (
+	minLease = 2 * time.Second
+	maxLease = time.Hour
 )
 
 // SettingError names the environment variable that is wrong and says how.
@@ -114,6 +127,10 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 	}
 	if c.WorkHours, err = salesbot.ParseWorkHours(hours, days); err != nil {
 		return c, &SettingError{"SALESBOT_WORK_DAYS", err.Error()}
+	}
+	lease := get("SALESBOT_REMINDER_LEASE", defaultLease)
+	if c.ReminderLease, err = time.ParseDuration(lease); err != nil || c.ReminderLease < minLease || c.ReminderLease > maxLease {
+		return c, &SettingError{"SALESBOT_REMINDER_LEASE", fmt.Sprintf("%q is not a duration between %v and %v, such as 2m or 90s", lease, minLease, maxLease)}
 	}
 	return c, nil
 }

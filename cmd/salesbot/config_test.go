@@ -23,7 +23,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.RedisURL != "redis://localhost:6379/0" || c.ListenAddr != ":3000" || c.Sweep != "@every 1m" ||
-		c.Digest != "0 8 * * 1-5" || c.WorkHours != salesbot.DefaultWorkHours() || c.APIURL != "https://slack.com/api/" {
+		c.Digest != "0 8 * * 1-5" || c.WorkHours != salesbot.DefaultWorkHours() || c.APIURL != "https://slack.com/api/" ||
+		c.ReminderLease != 2*time.Minute {
 		t.Errorf("defaults: %+v", c)
 	}
 	if c.Cadence[salesbot.GradeA] != 7*24*time.Hour || c.Cadence[salesbot.GradeD] != 90*24*time.Hour {
@@ -60,6 +61,9 @@ func TestLoadConfigNamesTheBadSetting(t *testing.T) {
 		{"SALESBOT_WORK_HOURS", "nine-five", "SALESBOT_WORK_HOURS"},
 		{"SALESBOT_WORK_DAYS", "mon-fri", "SALESBOT_WORK_DAYS"},
 		{"SALESBOT_DIGEST", "CRON_TZ=Asia/Shanghai 0 8 * * *", "SALESBOT_DIGEST"},
+		{"SALESBOT_REMINDER_LEASE", "soon", "SALESBOT_REMINDER_LEASE"},
+		{"SALESBOT_REMINDER_LEASE", "1s", "SALESBOT_REMINDER_LEASE"},
+		{"SALESBOT_REMINDER_LEASE", "2h", "SALESBOT_REMINDER_LEASE"},
 	}
 	for _, c := range cases {
 		e := goodEnv()

@@ -119,6 +119,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	sched, err = scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Cadence: cfg.Cadence, WorkHours: cfg.WorkHours,
 		Digest: cfg.Digest, Managers: cfg.Managers, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
+		Lease: cfg.ReminderLease,
 	})
 	if err != nil {
 		return nil, err
