@@ -259,6 +259,11 @@ func FuzzCommandText(f *testing.F) {
 	}
 	today := salesbot.Date{Year: 2026, Month: 11, Day: 23}
 	f.Fuzz(func(t *testing.T, text string) {
+		for _, command := range []string{"/lead", "/visit", "/stance"} {
+			if q, ok := prefetchQuery(slack.SlashCommand{Command: command, Text: text}); ok && len(q.Names) == 0 && q.Part == "" {
+				t.Errorf("%s %q: a look-up with nothing to look up", command, text)
+			}
+		}
 		toks, err := tokens(text)
 		if err != nil {
 			return
