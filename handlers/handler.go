@@ -179,15 +179,16 @@ func (h *Handler) request(ctx context.Context, team, user, channel string) (requ
 	}, nil
 }
 
-// asked remembers, for the rest of a request, the language of the person
-// who made it, so that it is looked up once.
+// asked remembers, for the rest of a request, what was read about the
+// person who made it (language, manager rights, the team's managers) and
+// the company look-up read along with it, so that each is read once.
 type asked struct {
 	team, user string
 	lang       i18n.Lang
-	manager    bool     // granted from Slack or the environment
-	managers   []string // the team's, from Slack and the environment
-	known      bool     // managers were read (the store answered)
-	prefetch   *prefetch
+	manager    bool      // granted from Slack or the environment
+	managers   []string  // the team's, from Slack and the environment
+	known      bool      // managers were read (the store answered)
+	prefetch   *prefetch // nil when the command's look-up was not read
 }
 
 type askedKey struct{}
