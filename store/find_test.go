@@ -193,3 +193,32 @@ func TestViewerAndLead(t *testing.T) {
 		t.Errorf("unknown viewer and company: %q %v %+v %v", lang, managers, m, err)
 	}
 }
+
+// TestUpdateLeadFromRefusalIsJudgedFresh: a change refused on the lead as
+// read (it is graded B already) is tried again on the lead as it is (another
+// writer made it A meanwhile), where it applies.
+func TestUpdateLeadFromRefusalIsJudgedFresh(t *testing.T) {
+	s, _, team := newStore(t)
+	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeB)
+	read, err := s.Lead(ctx, team, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := salesbot.Actor{User: "U1"}
+	mustUpdate(t, s, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Regrade(rep, salesbot.GradeA, "", now))
+	})
+	saved, err := s.UpdateLeadFrom(ctx, read, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Regrade(rep, salesbot.GradeB, "", now))
+	})
+	if err != nil || saved.Grade != salesbot.GradeB {
+		t.Fatalf("regrade to B after another writer's A: %v, %v", saved, err)
+	}
+	// Refused on the lead as it is too: the refusal comes back as fn gave it.
+	got, _ := s.Lead(ctx, team, l.ID)
+	if _, err := s.UpdateLeadFrom(ctx, got, func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Regrade(rep, salesbot.GradeB, "", now))
+	}); salesbot.ErrorCode(err) != salesbot.EINVALID {
+		t.Errorf("regrade to the grade it has: %v; want EINVALID", err)
+	}
+}

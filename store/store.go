@@ -215,27 +215,34 @@ func (s *Store) UpdateLead(ctx context.Context, team, id string, fn func(*salesb
 // revision), so saving a lead just read is one round trip. When another
 // writer changed it first, or read has no revision, fn runs again on the
 // lead read afresh, up to a bound. An error from fn writes nothing and is
-// returned as it is. fn may change read in place, so use only the lead
-// returned; fn must not change the lead's ID, team or company name.
+// returned as it is, once fn has refused the lead as it is now (not only as
+// read). fn may change read in place, so use only the lead returned; fn
+// must not change the lead's ID, team or company name.
 func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func(*salesbot.Lead) (salesbot.Update, error)) (*salesbot.Lead, error) {
 	team, id := read.Team, read.ID
 	k, err := keysOf(team)
 	if err != nil {
 		return nil, fmt.Errorf("update lead %s: %w", id, err)
 	}
-	l := read
+	l, fresh := read, false
 	var saved *salesbot.Lead
 	err = s.retry(ctx, func() error {
 		if l == nil || l.Rev == "" {
-			fresh, err := getLead(ctx, s.client, k, id)
+			got, err := getLead(ctx, s.client, k, id)
 			if err != nil {
 				return err
 			}
-			l = fresh
+			l, fresh = got, true
 		}
 		rev, owner, name := l.Rev, l.Owner, salesbot.NormalizeCompany(l.Company)
 		u, err := fn(l)
-		if err != nil {
+		switch {
+		case err != nil && !fresh:
+			// Judged on the lead as the caller read it: judge it again on
+			// the lead as it is, as a write is.
+			l = nil
+			return redis.TxFailedErr
+		case err != nil:
 			return fnError{err}
 		}
 		if l.ID != id || l.Team != team || salesbot.NormalizeCompany(l.Company) != name {
