@@ -18,12 +18,17 @@ import (
 // Contains), at most limit of them by ID, and how many matched in all. The
 // visits come with a single lead.
 //
+// Names that start with part are found in the sorted index of names
+// (ZRANGEBYLEX: O(log N + matches)); only when none does are all names
+// walked for one that contains it. A team from before the index gets it
+// built here, once.
+//
 // The leads' and visits' keys are built here, not passed in KEYS: they are
 // not known before the name is read. They share the names hash's hash tag,
 // so they are in its slot, which Redis Cluster allows.
 //
-// KEYS: names. ARGV: the team's key prefix, visits, part, limit, then the
-// exact names.
+// KEYS: names, the sorted index of names. ARGV: the team's key prefix,
+// visits, part, limit, then the exact names.
 var findScript = redis.NewScript(`
 local prefix, nvisits, part, limit = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
 local function visits(id)
@@ -38,22 +43,23 @@ for i = 5, #ARGV do
   end
 end
 if part == '' then return {0, {}, {}, 0} end
-local names = redis.call('HKEYS', KEYS[1])
-local starts, contains = {}, {}
-for j = 1, #names do
-  local at = string.find(names[j], part, 1, true)
-  if at == 1 then
-    starts[#starts + 1] = names[j]
-  elseif at then
-    contains[#contains + 1] = names[j]
-  end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  local all = redis.call('HGETALL', KEYS[1])
+  for j = 1, #all, 2 do redis.call('ZADD', KEYS[2], 0, all[j] .. '\0' .. all[j + 1]) end
 end
-local matched = starts
-if #matched == 0 then matched = contains end
 local ids = {}
-for j = 1, #matched, 1000 do -- unpack takes a few thousand values at most
-  local got = redis.call('HMGET', KEYS[1], unpack(matched, j, math.min(j + 999, #matched)))
-  for _, id in ipairs(got) do ids[#ids + 1] = id end
+for _, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[2], '[' .. part, '[' .. part .. '\255')) do
+  ids[#ids + 1] = string.sub(m, #m - string.find(string.reverse(m), '\0', 1, true) + 2)
+end
+if #ids == 0 then
+  local contains = {}
+  for _, name in ipairs(redis.call('HKEYS', KEYS[1])) do
+    if string.find(name, part, 1, true) then contains[#contains + 1] = name end
+  end
+  for j = 1, #contains, 1000 do -- unpack takes a few thousand values at most
+    local got = redis.call('HMGET', KEYS[1], unpack(contains, j, math.min(j + 999, #contains)))
+    for _, id in ipairs(got) do ids[#ids + 1] = id end
+  end
 end
 table.sort(ids)
 local leads, first = {}, nil
@@ -76,7 +82,7 @@ func (s *Store) FindLead(ctx context.Context, team string, q salesbot.LeadQuery)
 	if err != nil {
 		return salesbot.LeadMatch{}, fmt.Errorf("find lead: %w", err)
 	}
-	res, err := findScript.Run(ctx, s.client, []string{k.names()}, findArgs(k, q)...).Slice()
+	res, err := findScript.Run(ctx, s.client, []string{k.names(), k.sortedNames()}, findArgs(k, q)...).Slice()
 	if err != nil {
 		return salesbot.LeadMatch{}, failed(err, "find lead")
 	}
@@ -99,7 +105,7 @@ func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot
 	_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		lang = p.HGet(ctx, k.lang(), user)
 		managers = p.SMembers(ctx, k.managers())
-		find = findScript.EvalSha(ctx, p, []string{k.names()}, findArgs(k, q)...)
+		find = findScript.EvalSha(ctx, p, []string{k.names(), k.sortedNames()}, findArgs(k, q)...)
 		return nil
 	}) // each command's own error is looked at below
 	for _, err := range []error{lang.Err(), managers.Err()} {

@@ -2,8 +2,11 @@ package store_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"salesbot"
 )
@@ -220,5 +223,41 @@ func TestUpdateLeadFromRefusalIsJudgedFresh(t *testing.T) {
 		return one(l.Regrade(rep, salesbot.GradeB, "", now))
 	}); salesbot.ErrorCode(err) != salesbot.EINVALID {
 		t.Errorf("regrade to the grade it has: %v; want EINVALID", err)
+	}
+}
+
+// TestFindLeadBuildsTheNameIndex: a team whose names were written before the
+// sorted index of names existed gets the index on its first partial look-up,
+// and finds the same leads with it.
+func TestFindLeadBuildsTheNameIndex(t *testing.T) {
+	s, rdb, team := newStore(t)
+	mustCreate(t, s, team, "Acme Industrial", "U1", salesbot.GradeA)
+	mustCreate(t, s, team, "Acme Foods", "U1", salesbot.GradeB)
+	mustCreate(t, s, team, "Globex Acme", "U1", salesbot.GradeC)
+	if n := rdb.ZCard(ctx, key(team, "names", "sorted")).Val(); n != 3 {
+		t.Fatalf("sorted names hold %d entries; want 3", n)
+	}
+	rdb.Del(ctx, key(team, "names", "sorted")) // as before the index
+	n := salesbot.NormalizeCompany
+	for _, c := range []struct {
+		part  string
+		leads int
+	}{{n("acme"), 2}, {n("acme foo"), 1}, {n("globex"), 1}, {n("cme"), 3}, {n("initech"), 0}} {
+		m, err := s.FindLead(ctx, team, salesbot.LeadQuery{Part: c.part, Limit: 5})
+		if err != nil || len(m.Leads) != c.leads || m.Parts != c.leads {
+			t.Errorf("part %q: %d leads (%d in all), err %v; want %d", c.part, len(m.Leads), m.Parts, err, c.leads)
+		}
+	}
+	if n := rdb.ZCard(ctx, key(team, "names", "sorted")).Val(); n != 3 {
+		t.Errorf("sorted names rebuilt with %d entries; want 3", n)
+	}
+
+	// A name whose lead is gone is taken over, and its old entry goes.
+	gone := mustCreate(t, s, team, "Initech", "U1", salesbot.GradeC)
+	rdb.Del(ctx, key(team, "lead", gone.ID))
+	again := mustCreate(t, s, team, "Initech", "U2", salesbot.GradeB)
+	entries := rdb.ZRangeByLex(ctx, key(team, "names", "sorted"), &redis.ZRangeBy{Min: "[" + n("initech"), Max: "[" + n("initech") + "\xff"}).Val()
+	if len(entries) != 1 || !strings.HasSuffix(entries[0], again.ID) {
+		t.Errorf("sorted names for Initech: %q; want only the new lead %s", entries, again.ID)
 	}
 }

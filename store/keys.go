@@ -38,6 +38,7 @@ func (k keys) history(id string) string    { return k.prefix + "history:" + id }
 func (k keys) visits(id string) string     { return k.prefix + "visits:" + id }
 func (k keys) owner(user string) string    { return k.prefix + "owner:" + user }
 func (k keys) names() string               { return k.prefix + "names" }
+func (k keys) sortedNames() string         { return k.prefix + "names:sorted" }
 func (k keys) leads() string               { return k.prefix + "leads" }
 func (k keys) due() string                 { return k.prefix + "due" }
 func (k keys) pool() string                { return k.prefix + "pool" }
@@ -51,3 +52,8 @@ func (k keys) activity() string            { return k.prefix + "activity" }
 func (k keys) managers() string            { return k.prefix + "managers" }
 func (k keys) receipt(token string) string { return k.prefix + "receipt:" + token }
 func (k keys) lang() string                { return k.prefix + "lang" }
+
+// sortedName is a lead's member of the sorted names, the index that
+// ZRANGEBYLEX searches for names starting with a word: "<name>\x00<id>",
+// scored 0 like all the others.
+func sortedName(name, id string) string { return name + "\x00" + id }

@@ -61,9 +61,10 @@ func New(client redis.UniversalClient) *Store {
 }
 
 // createScript saves a new lead unless its name is taken, in one step on
-// the server. A name that points at a lead that is gone is free again. It
-// returns {"taken", the lead's JSON} when the name belongs to a lead,
-// {"id"} when the new lead's ID is taken, and {"ok"} when it wrote.
+// the server. A name that points at a lead that is gone is free again, and
+// its old entry in the sorted names goes. It returns {"taken", the lead's
+// JSON} when the name belongs to a lead, {"id"} when the new lead's ID is
+// taken, and {"ok"} when it wrote.
 //
 // KEYS: names, the new lead, then every key written. ARGV: the normalised
 // name, the team's key prefix, then the writes.
@@ -72,6 +73,7 @@ local id = redis.call('HGET', KEYS[1], ARGV[1])
 if id then
   local lead = redis.call('GET', ARGV[2] .. 'lead:' .. id)
   if lead then return {'taken', lead} end
+  redis.call('ZREM', ARGV[2] .. 'names:sorted', ARGV[1] .. '\0' .. id)
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return {'id'} end
 local i = 3
@@ -162,6 +164,7 @@ func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*ba
 	b := &batch{}
 	b.do("SET", k.lead(l.ID), lead)
 	b.do("HSET", k.names(), name, l.ID)
+	b.do("ZADD", k.sortedNames(), 0, sortedName(name, l.ID))
 	b.do("SADD", k.owner(l.Owner), l.ID)
 	b.do("ZADD", k.leads(), l.CreatedAt.Unix(), l.ID)
 	index(b, k, l)

@@ -154,7 +154,7 @@ func measureLeads(t *testing.T, terse bool) {
 	}
 	shared := map[string]int64{}
 	var sharedSum int64
-	for _, name := range []string{"names", "leads", "due", "owner:" + loadUser, "activity"} {
+	for _, name := range []string{"names", "names:sorted", "leads", "due", "owner:" + loadUser, "activity"} {
 		n, err := memoryUsage(ctx, client, prefix+name)
 		if err != nil {
 			t.Fatal(err)
@@ -170,7 +170,7 @@ func measureLeads(t *testing.T, terse bool) {
 	fmt.Fprintf(&b, "  history     %6d B (16 changes)\n", own[1]/n)
 	fmt.Fprintf(&b, "  visits      %6d B (10 visits)\n", own[2]/n)
 	fmt.Fprintf(&b, "  own keys    %6d B (goal < 2048 B)\n", perLead)
-	for _, name := range []string{"names", "leads", "due", "owner:" + loadUser, "activity"} {
+	for _, name := range []string{"names", "names:sorted", "leads", "due", "owner:" + loadUser, "activity"} {
 		fmt.Fprintf(&b, "  share of %-20s %6d B\n", name, shared[name]/n)
 	}
 	fmt.Fprintf(&b, "  with shares %6d B\n", perLead+sharedSum/n)
