@@ -55,6 +55,10 @@ type LeadStore interface {
 	LeadIDsByName(ctx context.Context, team string, names []string) (map[string]string, error)
 	// FindLead looks a lead up by name in one round trip.
 	FindLead(ctx context.Context, team string, q LeadQuery) (LeadMatch, error)
+	// SimilarLeads returns up to n leads whose normalised name contains name
+	// or is contained in it, by ID, leaving out the lead with ID except and
+	// names of one character.
+	SimilarLeads(ctx context.Context, team, name, except string, n int) ([]*Lead, error)
 	// LeadNames returns every lead of the team as normalised name → ID.
 	LeadNames(ctx context.Context, team string) (map[string]string, error)
 	// UpdateLead applies fn to the current lead and saves the result with the

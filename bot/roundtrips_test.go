@@ -40,6 +40,7 @@ func TestRoundTripsPerCommand(t *testing.T) {
 	for _, c := range []struct{ user, line string }{
 		{rep, `/lead new Delta Motors`},
 		{rep, `/lead new ACME INDUSTRIAL inc`},
+		{rep, `/lead new Gamma Foods Asia`}, // a similar name is registered
 		{rep, `/lead grade Acme A selection starts in January`},
 		{rep, `/lead grade "Acme Industrial" B`},
 		{rep, `/lead stage Acme first-visit`},

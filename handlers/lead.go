@@ -469,23 +469,14 @@ func (h *Handler) similarLeads(ctx context.Context, team string, l *salesbot.Lea
 	if len([]rune(key)) < 2 {
 		return nil
 	}
-	names, err := h.store.LeadNames(ctx, team)
+	others, err := h.store.SimilarLeads(ctx, team, key, l.ID, maxSimilar)
 	if err != nil {
 		h.log.WarnContext(ctx, "similar leads", "err", err)
 		return nil
 	}
-	var ids []string
-	for name, id := range names {
-		if id != l.ID && len([]rune(name)) >= 2 && (strings.Contains(name, key) || strings.Contains(key, name)) {
-			ids = append(ids, id)
-		}
-	}
-	slices.Sort(ids)
-	var similar []string
-	for _, id := range ids[:min(len(ids), maxSimilar)] {
-		if other, err := h.store.Lead(ctx, team, id); err == nil {
-			similar = append(similar, fmt.Sprintf("*%s* (<@%s>)", esc(other.Company), other.Owner))
-		}
+	similar := make([]string, len(others))
+	for i, other := range others {
+		similar[i] = fmt.Sprintf("*%s* (<@%s>)", esc(other.Company), other.Owner)
 	}
 	return similar
 }

@@ -165,3 +165,63 @@ func found(res []any, team string) (salesbot.LeadMatch, error) {
 	}
 	return m, nil
 }
+
+// similarScript finds the leads whose name contains name or is contained in
+// it, in one step: names of one character are left out (a company called
+// "A" is in every name). It returns, by ID, the first limit of those leads
+// but the one with ID except.
+//
+// KEYS: names. ARGV: the team's key prefix, the normalised name, except,
+// limit.
+var similarScript = redis.NewScript(`
+local prefix, name, except, limit = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local function runes(s)
+  local n = 0
+  for i = 1, #s do
+    local b = string.byte(s, i)
+    if b < 128 or b > 191 then n = n + 1 end
+  end
+  return n
+end
+local all = redis.call('HGETALL', KEYS[1])
+local ids = {}
+for j = 1, #all, 2 do
+  local other, id = all[j], all[j + 1]
+  if id ~= except and (string.find(other, name, 1, true) or string.find(name, other, 1, true)) and runes(other) >= 2 then
+    ids[#ids + 1] = id
+  end
+end
+table.sort(ids)
+local leads = {}
+for j = 1, math.min(#ids, limit) do
+  local lead = redis.call('GET', prefix .. 'lead:' .. ids[j])
+  if lead then leads[#leads + 1] = lead end
+end
+return leads
+`)
+
+// SimilarLeads returns, in one round trip, up to n leads whose normalised
+// name contains name or is contained in it, by ID, leaving out the lead
+// with ID except and names of one character; see salesbot.LeadStore.
+func (s *Store) SimilarLeads(ctx context.Context, team, name, except string, n int) ([]*salesbot.Lead, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, fmt.Errorf("similar leads: %w", err)
+	}
+	if name == "" || n < 1 {
+		return nil, nil
+	}
+	raws, err := similarScript.Run(ctx, s.client, []string{k.names()}, k.prefix, name, except, n).StringSlice()
+	if err != nil {
+		return nil, failed(err, "similar leads")
+	}
+	leads := make([]*salesbot.Lead, 0, len(raws))
+	for _, raw := range raws {
+		l, err := decodeLead([]byte(raw), team)
+		if err != nil {
+			return nil, failed(err, "similar leads")
+		}
+		leads = append(leads, l)
+	}
+	return leads, nil
+}

@@ -261,3 +261,35 @@ func TestFindLeadBuildsTheNameIndex(t *testing.T) {
 		t.Errorf("sorted names for Initech: %q; want only the new lead %s", entries, again.ID)
 	}
 }
+
+func TestSimilarLeads(t *testing.T) {
+	s, _, team := newStore(t)
+	n := salesbot.NormalizeCompany
+	acme := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	mustCreate(t, s, team, "Acme Industrial", "U1", salesbot.GradeB)
+	mustCreate(t, s, team, "Big Acme Foods", "U2", salesbot.GradeC)
+	mustCreate(t, s, team, "A", "U2", salesbot.GradeC) // one character: in every name, never similar
+	mustCreate(t, s, team, "华为", "U2", salesbot.GradeC)
+	mustCreate(t, s, team, "华为技术", "U2", salesbot.GradeC)
+	for _, c := range []struct {
+		name, except string
+		limit, want  int
+	}{
+		{n("Acme"), acme.ID, 5, 2},             // contained in two others; itself left out
+		{n("Acme"), "", 5, 3},                  // and itself
+		{n("Acme"), acme.ID, 1, 1},             // limited
+		{n("Acme Industrial Group"), "", 5, 2}, // contains Acme and Acme Industrial
+		{n("华为技术"), "", 5, 2},                  // two-rune names count
+		{n("Initech"), "", 5, 0},
+	} {
+		got, err := s.SimilarLeads(ctx, team, c.name, c.except, c.limit)
+		if err != nil || len(got) != c.want {
+			t.Errorf("%q except %q: %d leads, err %v; want %d", c.name, c.except, len(got), err, c.want)
+		}
+		for i := 1; i < len(got); i++ {
+			if got[i-1].ID >= got[i].ID {
+				t.Errorf("%q: not by ID", c.name)
+			}
+		}
+	}
+}
