@@ -48,6 +48,9 @@ if redis.call('EXISTS', KEYS[2]) == 0 then
   for j = 1, #all, 2 do redis.call('ZADD', KEYS[2], 0, all[j] .. '\0' .. all[j + 1]) end
 end
 local ids = {}
+-- '\255' sorts after every byte of UTF-8 text: the range is the names
+-- that start with part. A member is "<name>\0<id>": the ID follows the
+-- last NUL.
 for _, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[2], '[' .. part, '[' .. part .. '\255')) do
   ids[#ids + 1] = string.sub(m, #m - string.find(string.reverse(m), '\0', 1, true) + 2)
 end
