@@ -480,33 +480,46 @@ func (s *Store) Pool(ctx context.Context, team string, n int) ([]*salesbot.Lead,
 
 // bulkRead is how many leads one MGET reads: about a megabyte, a few
 // milliseconds of Redis's time, so that reading a big team's leads never
-// holds other clients up for long nor outlasts the client's read timeout.
-const bulkRead = 1000
+// holds other clients up for long. bulkTrip is how many such MGETs go in
+// one pipeline: a team of up to 10,000 leads is read in one round trip, and
+// a bigger one in several, each well inside the client's read timeout.
+const (
+	bulkRead = 1000
+	bulkTrip = 10
+)
 
-// leads fetches the leads with the given IDs, bulkRead at a time, in that
-// order, skipping any that are gone. They come without a revision: a write
-// reads the lead again.
+// leads fetches the leads with the given IDs, in that order, skipping any
+// that are gone: bulkRead per MGET, bulkTrip MGETs per round trip. They come
+// without a revision: a write reads the lead again.
 func (s *Store) leads(ctx context.Context, k keys, ids []string) ([]*salesbot.Lead, error) {
 	leads := make([]*salesbot.Lead, 0, len(ids))
-	for chunk := range slices.Chunk(ids, bulkRead) {
-		ks := make([]string, len(chunk))
-		for i, id := range chunk {
-			ks[i] = k.lead(id)
-		}
-		vals, err := s.client.MGet(ctx, ks...).Result()
+	for trip := range slices.Chunk(ids, bulkRead*bulkTrip) {
+		var mgets []*redis.SliceCmd
+		_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for chunk := range slices.Chunk(trip, bulkRead) {
+				ks := make([]string, len(chunk))
+				for i, id := range chunk {
+					ks[i] = k.lead(id)
+				}
+				mgets = append(mgets, p.MGet(ctx, ks...))
+			}
+			return nil
+		})
 		if err != nil {
 			return nil, err
 		}
-		for i, v := range vals {
-			data, ok := v.(string)
-			if !ok {
-				continue
+		for c, mget := range mgets {
+			for i, v := range mget.Val() {
+				data, ok := v.(string)
+				if !ok {
+					continue
+				}
+				l, err := decodeLead([]byte(data), k.team())
+				if err != nil {
+					return nil, fmt.Errorf("lead %s: %w", trip[c*bulkRead+i], err)
+				}
+				leads = append(leads, l)
 			}
-			l, err := decodeLead([]byte(data), k.team())
-			if err != nil {
-				return nil, fmt.Errorf("lead %s: %w", chunk[i], err)
-			}
-			leads = append(leads, l)
 		}
 	}
 	return leads, nil
