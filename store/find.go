@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/redis/go-redis/v9"
 
@@ -102,29 +101,20 @@ func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("viewer %s: %w", user, err)
 	}
-	var lang *redis.StringCmd
-	var managers *redis.StringSliceCmd
 	var find *redis.Cmd
-	_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		lang = p.HGet(ctx, k.lang(), user)
-		managers = p.SMembers(ctx, k.managers())
+	lang, managers, err := s.viewer(ctx, k, user, func(p redis.Pipeliner) {
 		find = findScript.EvalSha(ctx, p, []string{k.names(), k.sortedNames()}, findArgs(k, q)...)
-		return nil
-	}) // each command's own error is looked at below
-	for _, err := range []error{lang.Err(), managers.Err()} {
-		if err != nil && err != redis.Nil {
-			return "", nil, nil, failed(err, "viewer %s", user)
-		}
+	})
+	if err != nil {
+		return "", nil, nil, err
 	}
-	ms := managers.Val()
-	slices.Sort(ms)
 	var match *salesbot.LeadMatch
 	if res, err := find.Slice(); err == nil {
 		if m, err := found(res, team); err == nil {
 			match = &m
 		}
 	}
-	return lang.Val(), ms, match, nil
+	return lang, managers, match, nil
 }
 
 func findArgs(k keys, q salesbot.LeadQuery) []any {

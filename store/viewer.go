@@ -20,15 +20,27 @@ func (s *Store) Viewer(ctx context.Context, team, user string) (string, []string
 	if err != nil {
 		return "", nil, fmt.Errorf("viewer %s: %w", user, err)
 	}
+	return s.viewer(ctx, k, user, nil)
+}
+
+// viewer runs Viewer's two reads in one pipeline, with whatever also adds
+// to it (nil: nothing). Only the viewer's own reads can fail it: what also
+// adds is for the caller to look at.
+func (s *Store) viewer(ctx context.Context, k keys, user string, also func(redis.Pipeliner)) (string, []string, error) {
 	var lang *redis.StringCmd
 	var managers *redis.StringSliceCmd
-	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		lang = p.HGet(ctx, k.lang(), user)
 		managers = p.SMembers(ctx, k.managers())
+		if also != nil {
+			also(p)
+		}
 		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return "", nil, failed(err, "viewer %s", user)
+	}) // each command's own error is looked at below
+	for _, err := range []error{lang.Err(), managers.Err()} {
+		if err != nil && !errors.Is(err, redis.Nil) {
+			return "", nil, failed(err, "viewer %s", user)
+		}
 	}
 	m := managers.Val()
 	slices.Sort(m)
