@@ -227,9 +227,14 @@ func (h *Handler) alreadyOwned(r request, existing *salesbot.Lead) *slack.Msg {
 		slack.NewButtonBlockElement(actionLeadRequest, existing.ID, plain(r.T("Ask a manager for it")))))
 }
 
-// show renders the lead card; reps see only their own leads.
+// show renders the card of a lead already read, reading only its last
+// visit; reps see only their own leads.
 func (h *Handler) show(ctx context.Context, r request, l *salesbot.Lead) (*slack.Msg, error) {
-	return h.showID(ctx, r, l.ID)
+	visits, err := h.store.Visits(ctx, r.team, l.ID, 1)
+	if err != nil {
+		return nil, fmt.Errorf("show lead: %w", err)
+	}
+	return h.card(r, l, visits)
 }
 
 // showID renders the card of the lead with that ID, reading the lead and its
@@ -246,7 +251,7 @@ func (h *Handler) showID(ctx context.Context, r request, id string) (*slack.Msg,
 // visit read along with it, or read now when it did not come along.
 func (h *Handler) showFound(ctx context.Context, r request, f found) (*slack.Msg, error) {
 	if !f.hasVisits {
-		return h.showID(ctx, r, f.lead.ID)
+		return h.show(ctx, r, f.lead)
 	}
 	return h.card(r, f.lead, f.visits)
 }
