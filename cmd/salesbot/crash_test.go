@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,10 +22,7 @@ func TestKilledMidSendRemindsOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs two processes")
 	}
-	bin := filepath.Join(t.TempDir(), "salesbot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildSalesbot(t)
 	fs := fakeslack.New(t)
 	redisURL, client := replicaRedis(t)
 	st := store.New(client)
@@ -57,10 +51,7 @@ func TestKilledMidSendRemindsOnce(t *testing.T) {
 		<-release
 	})
 
-	environ := append(os.Environ(),
-		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+replicaSecret, "SLACK_APP_TOKEN=",
-		"SLACK_API_URL="+fs.APIURL(), "REDIS_URL="+redisURL, "SALESBOT_REMINDER_LEASE=3s",
-		"SALESBOT_SWEEP=@every 1s", "SALESBOT_WORK_HOURS=0-24", "SALESBOT_WORK_DAYS=0-6", "SALESBOT_MANAGERS=")
+	environ := serveEnv(fs, replicaSecret, redisURL, "SALESBOT_REMINDER_LEASE=3s")
 	crashed := startReplica(t, bin, 1, environ)
 	select {
 	case <-held:

@@ -7,9 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,19 +47,13 @@ func TestReplicasShareTheWork(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and runs three processes")
 	}
-	bin := filepath.Join(t.TempDir(), "salesbot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildSalesbot(t)
 	fs := fakeslack.New(t)
 	redisURL, client := replicaRedis(t)
 	st := store.New(client)
 	team := redistest.Team(t)
 
-	environ := append(os.Environ(),
-		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+replicaSecret, "SLACK_APP_TOKEN=",
-		"SLACK_API_URL="+fs.APIURL(), "REDIS_URL="+redisURL,
-		"SALESBOT_SWEEP=@every 1s", "SALESBOT_WORK_HOURS=0-24", "SALESBOT_WORK_DAYS=0-6", "SALESBOT_MANAGERS=")
+	environ := serveEnv(fs, replicaSecret, redisURL)
 	replicas := make([]*replica, 3)
 	for i := range replicas {
 		replicas[i] = startReplica(t, bin, i+1, environ)

@@ -51,10 +51,7 @@ func TestServeProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "salesbot")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildSalesbot(t)
 	fs := fakeslack.New(t)
 	addr := freeAddr(t)
 	// A lead that fell due a week ago, for the sweep to remind its owner of.
@@ -68,10 +65,7 @@ func TestServeProcess(t *testing.T) {
 	if _, err := st.CreateLead(t.Context(), due, c); err != nil {
 		t.Fatal(err)
 	}
-	environ := append(os.Environ(),
-		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET=proc-secret", "SLACK_APP_TOKEN=",
-		"SLACK_API_URL="+fs.APIURL(), "REDIS_URL="+redistest.URL(t), "LISTEN_ADDR="+addr,
-		"SALESBOT_SWEEP=@every 1s", "SALESBOT_WORK_HOURS=0-24", "SALESBOT_WORK_DAYS=0-6", "SALESBOT_MANAGERS=")
+	environ := serveEnv(fs, "proc-secret", redistest.URL(t), "LISTEN_ADDR="+addr)
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = environ
 	stderr, _ := cmd.StderrPipe()
@@ -181,4 +175,27 @@ func waitHTTP(t *testing.T, target string) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// buildSalesbot builds the salesbot binary into the test's temporary
+// directory and returns its path.
+func buildSalesbot(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "salesbot")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// serveEnv is the environment of a `salesbot serve` that talks to the fake
+// Slack fs and the Redis at redisURL, signs with secret, and sweeps every
+// second at any hour of any day, with no managers from the environment.
+// extra settings ("NAME=value") come last and win.
+func serveEnv(fs *fakeslack.Server, secret, redisURL string, extra ...string) []string {
+	env := append(os.Environ(),
+		"SLACK_BOT_TOKEN=xoxb-test", "SLACK_SIGNING_SECRET="+secret, "SLACK_APP_TOKEN=",
+		"SLACK_API_URL="+fs.APIURL(), "REDIS_URL="+redisURL,
+		"SALESBOT_SWEEP=@every 1s", "SALESBOT_WORK_HOURS=0-24", "SALESBOT_WORK_DAYS=0-6", "SALESBOT_MANAGERS=")
+	return append(env, extra...)
 }
