@@ -56,8 +56,6 @@ type Store interface {
 	// ViewerAndLead is Viewer and FindLead in one round trip; the match is
 	// nil when the look-up could not be made that way.
 	ViewerAndLead(ctx context.Context, team, user string, q salesbot.LeadQuery) (lang string, managers []string, m *salesbot.LeadMatch, err error)
-	// LeadWithVisits reads a lead and its last n visits in one round trip.
-	LeadWithVisits(ctx context.Context, team, id string, n int) (*salesbot.Lead, []salesbot.Visit, error)
 }
 
 // Responder posts to an interaction's response_url, which is how a button

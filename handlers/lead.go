@@ -237,16 +237,6 @@ func (h *Handler) show(ctx context.Context, r request, l *salesbot.Lead) (*slack
 	return h.card(r, l, visits)
 }
 
-// showID renders the card of the lead with that ID, reading the lead and its
-// last visit in one round trip.
-func (h *Handler) showID(ctx context.Context, r request, id string) (*slack.Msg, error) {
-	l, visits, err := h.store.LeadWithVisits(ctx, r.team, id, 1)
-	if err != nil {
-		return nil, fmt.Errorf("show lead: %w", err)
-	}
-	return h.card(r, l, visits)
-}
-
 // showFound renders the card of a lead looked up by name, with the last
 // visit read along with it, or read now when it did not come along.
 func (h *Handler) showFound(ctx context.Context, r request, f found) (*slack.Msg, error) {

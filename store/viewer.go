@@ -7,8 +7,6 @@ import (
 	"slices"
 
 	"github.com/redis/go-redis/v9"
-
-	"salesbot"
 )
 
 // Viewer reads, in one round trip, what every request needs to know about
@@ -45,34 +43,4 @@ func (s *Store) viewer(ctx context.Context, k keys, user string, also func(redis
 	m := managers.Val()
 	slices.Sort(m)
 	return lang.Val(), m, nil
-}
-
-// LeadWithVisits reads a lead and its last n visits, newest first, in one
-// round trip: what the lead card shows.
-func (s *Store) LeadWithVisits(ctx context.Context, team, id string, n int) (*salesbot.Lead, []salesbot.Visit, error) {
-	k, err := keysOf(team)
-	if err != nil {
-		return nil, nil, fmt.Errorf("lead %s: %w", id, err)
-	}
-	var get *redis.StringCmd
-	var list *redis.StringSliceCmd
-	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		get = p.Get(ctx, k.lead(id))
-		list = p.LRange(ctx, k.visits(id), 0, int64(max(n, 1)-1))
-		return nil
-	})
-	if errors.Is(get.Err(), redis.Nil) {
-		return nil, nil, salesbot.Errorf(salesbot.ENOTFOUND, "No such lead")
-	} else if err != nil {
-		return nil, nil, failed(err, "lead %s", id)
-	}
-	l, err := readLead([]byte(get.Val()), team)
-	if err != nil {
-		return nil, nil, failed(err, "lead %s", id)
-	}
-	var visits []salesbot.Visit
-	if n >= 1 {
-		visits = decodeVisits(list.Val(), id)
-	}
-	return l, visits, nil
 }
