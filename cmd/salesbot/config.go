@@ -31,6 +31,10 @@ type Config struct {
 	// ReminderLease is how long a claimed reminder waits for the replica
 	// that claimed it before another sends it.
 	ReminderLease time.Duration
+	// SlackTimeout bounds one Slack Web API call, from dialling to the
+	// last byte of the answer; 0 means defaultSlackTimeout. It is not an
+	// environment setting: tests shorten it.
+	SlackTimeout time.Duration
 }
 
 // Defaults of the settings that have one.
@@ -43,6 +47,14 @@ const (
 	defaultWorkDays  = "1-5"
 	defaultAPIURL    = "https://slack.com/api/"
 	defaultLease     = "2m"
+)
+
+// Deadlines of the Slack Web API client: a whole call, and the dial plus TLS
+// handshake inside it. A call that takes longer has met a stalled connection
+// or an outage; Slack answers in well under a second.
+const (
+	defaultSlackTimeout = 15 * time.Second
+	slackConnectTimeout = 5 * time.Second
 )
 
 // Bounds of SALESBOT_REMINDER_LEASE: a lease must outlast one send with its

@@ -98,14 +98,20 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
-	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL)}
+	metrics := bot.NewMetrics()
+	// Every round trip of the client the bot uses is counted on the
+	// registry /metrics serves (salesbot_redis_*).
+	client.AddHook(newRedisMetrics(metrics.Registry))
+	// One HTTP client with deadlines serves every Web API call: handlers,
+	// reminders, digests, the directory's users.info and Socket Mode's
+	// apps.connections.open. slack-go's default client has none.
+	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(newSlackHTTPClient(cfg.SlackTimeout))}
 	if cfg.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	api := slack.New(cfg.BotToken, opts...)
 	st := store.New(client)
 	people := directory.New(api, nil)
-	metrics := bot.NewMetrics()
 	var sched *scheduler.Scheduler
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Managers: cfg.Managers, Logger: log, Directory: people,
@@ -125,6 +131,30 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		return nil, err
 	}
 	return &Main{cfg: cfg, log: log, redis: client, store: st, handler: h, scheduler: sched, api: api, metrics: metrics}, nil
+}
+
+// newSlackHTTPClient returns the HTTP client of the Slack Web API: a call
+// that has not answered within timeout fails instead of holding its caller
+// (a sweep, a handler's follow-up) for good. Dialling and the TLS handshake
+// get at most slackConnectTimeout of it. A timeout of 0 is
+// defaultSlackTimeout.
+func newSlackHTTPClient(timeout time.Duration) *http.Client {
+	if timeout <= 0 {
+		timeout = defaultSlackTimeout
+	}
+	connect := min(slackConnectTimeout, timeout)
+	return &http.Client{
+		Timeout: timeout,
+		Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}).DialContext,
+			TLSHandshakeTimeout:   connect,
+			ResponseHeaderTimeout: timeout,
+			IdleConnTimeout:       90 * time.Second,
+			MaxIdleConnsPerHost:   16,
+			ForceAttemptHTTP2:     true,
+		},
+	}
 }
 
 // digestNow builds a manager's digest of what happened since their last
