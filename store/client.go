@@ -1,6 +1,7 @@
 package store
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -31,7 +32,7 @@ const (
 )
 
 // Schemes NewClient accepts, for error messages.
-const schemes = "redis://, rediss://, redis-sentinel:// or redis-cluster://"
+const schemes = "redis://, rediss://, redis-sentinel://, rediss-sentinel://, redis-cluster:// or rediss-cluster://"
 
 // NewClient connects to the Redis that rawURL names:
 //
@@ -41,31 +42,40 @@ const schemes = "redis://, rediss://, redis-sentinel:// or redis-cluster://"
 //	                                               the master the sentinels name
 //	redis-cluster://[:pass@]host:port,host:port    Redis Cluster, seeded by the hosts
 //
-// A port left out is 6379, or 26379 for a sentinel. The password of a
-// redis-sentinel:// URL is the master's (and its replicas'); the sentinels
-// themselves are dialled without one. redis:// and rediss:// also take
-// go-redis's query options (?pool_size=20). Timeouts not set there fit
-// Slack's 3-second budget: 2s to dial, 1s to read, write or wait for a
-// pooled connection, one retry. NewClient does not dial: a URL that parses
-// gives a client even when the server is down. Errors say what is wrong
-// with the URL and never contain its password.
+// rediss-sentinel:// and rediss-cluster:// are the same over TLS, to the
+// sentinels and the data nodes alike; each connection's certificate is
+// checked against the address it dials. A port left out is 6379, or 26379
+// for a sentinel. The password of a redis-sentinel:// URL is the master's
+// (and its replicas'); the sentinels themselves are dialled without one.
+//
+// Every form takes the query options of go-redis's own parser for it
+// (redis.ParseURL, redis.ParseFailoverURL, redis.ParseClusterURL), such as
+// ?dial_timeout=3s&pool_size=20, and rediss's ?skip_verify=true where
+// go-redis reads it. Timeouts not set there fit Slack's 3-second budget: 2s
+// to dial, 1s to read, write or wait for a pooled connection, one retry;
+// commands also stop at their context's deadline. NewClient does not dial: a
+// URL that parses gives a client even when the server is down. Errors say
+// what is wrong with the URL and never contain its password.
 func NewClient(rawURL string) (redis.UniversalClient, error) {
 	u, err := splitURL(rawURL)
 	if err != nil {
 		return nil, err
 	}
-	switch u.scheme {
-	case "redis", "rediss":
-		return u.single()
-	case "redis-sentinel":
+	switch u.kind() {
+	case "sentinel":
 		return u.sentinel()
+	case "cluster":
+		return u.cluster()
 	}
-	return u.cluster()
+	return u.single()
 }
 
-// redisURL is a Redis URL taken apart by hand: net/url rejects a list of
-// hosts with IPv6 literals in it, and quotes the whole URL, password
-// included, in its errors.
+// redisURL is a Redis URL taken apart by hand as far as go-redis's parsers
+// cannot: the user info ends at the last @ (a password may hold an
+// unencoded @, / or ?), and the host list is comma-separated, which net/url
+// rejects when it holds IPv6 literals and quotes whole, password included,
+// in its errors. The rest (database, query options, TLS) is left to
+// go-redis.
 type redisURL struct {
 	scheme   string
 	user     string
@@ -83,7 +93,7 @@ func splitURL(raw string) (*redisURL, error) {
 	}
 	u := &redisURL{scheme: strings.ToLower(scheme)}
 	switch u.scheme {
-	case "redis", "rediss", "redis-sentinel", "redis-cluster":
+	case "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster":
 	default:
 		return nil, fmt.Errorf("redis URL: scheme %q is not supported; use %s", u.scheme, schemes)
 	}
@@ -123,7 +133,7 @@ func splitURL(raw string) (*redisURL, error) {
 	}
 
 	defaultPort := "6379"
-	if u.scheme == "redis-sentinel" {
+	if u.kind() == "sentinel" {
 		defaultPort = "26379"
 	}
 	for _, h := range strings.Split(hostList, ",") {
@@ -134,6 +144,60 @@ func splitURL(raw string) (*redisURL, error) {
 		u.hosts = append(u.hosts, addr)
 	}
 	return u, nil
+}
+
+// kind is "single", "sentinel" or "cluster".
+func (u *redisURL) kind() string {
+	_, kind, ok := strings.Cut(u.scheme, "-")
+	if !ok {
+		return "single"
+	}
+	return kind
+}
+
+// tls reports whether the scheme asks for TLS.
+func (u *redisURL) tls() bool { return strings.HasPrefix(u.scheme, "rediss") }
+
+// goRedisURL is u as go-redis's parsers read it: scheme redis or rediss, the
+// first host as the URL's host and the others as addr options, the user info
+// (when withUser) re-encoded so that an unencoded character in the password
+// cannot shift the host or path.
+func (u *redisURL) goRedisURL(query url.Values, withUser bool) string {
+	scheme := "redis"
+	if u.tls() {
+		scheme = "rediss"
+	}
+	for _, h := range u.hosts[1:] {
+		query.Add("addr", h)
+	}
+	g := url.URL{Scheme: scheme, Host: u.hosts[0], Path: "/" + u.path, RawQuery: query.Encode()}
+	if withUser && (u.user != "" || u.password != "") {
+		g.User = url.UserPassword(u.user, u.password)
+	}
+	return g.String()
+}
+
+// options returns a copy of the URL's query options without the ones
+// NewClient sets itself from the rest of the URL, refusing those.
+func (u *redisURL) options(reserved ...string) (url.Values, error) {
+	q := url.Values{}
+	for k, v := range u.query {
+		if slices.Contains(reserved, k) {
+			return nil, u.errorf("option %s cannot be given in the query; the URL's user info and hosts say it", k)
+		}
+		q[k] = slices.Clone(v)
+	}
+	return q, nil
+}
+
+// parseError is an error of a go-redis parser, without the URL that
+// net/url's errors quote whole.
+func (u *redisURL) parseError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return u.errorf("%v", err)
 }
 
 // hostPort checks one host[:port] and fills in the default port.
@@ -173,131 +237,148 @@ func (u *redisURL) errorf(format string, args ...any) error {
 	return fmt.Errorf("redis URL %s: %s", u.redacted, msg)
 }
 
-// single builds a client of one server through go-redis's own parser, which
-// also reads its query options.
+// single builds a client of one server through redis.ParseURL.
 func (u *redisURL) single() (redis.UniversalClient, error) {
 	if len(u.hosts) != 1 {
 		return nil, u.errorf("%s:// takes one host; use redis-cluster:// or redis-sentinel:// for several", u.scheme)
 	}
-	// Rebuilt from the parts, so that go-redis reads the password as split
-	// above and an unencoded character in it cannot shift the host or path.
-	canonical := url.URL{Scheme: u.scheme, Host: u.hosts[0], Path: "/" + u.path, RawQuery: u.query.Encode()}
-	if u.user != "" || u.password != "" {
-		canonical.User = url.UserPassword(u.user, u.password)
-	}
-	opt, err := redis.ParseURL(canonical.String())
+	q, err := u.options("addr")
 	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // url.Error quotes the whole URL
-		}
-		return nil, u.errorf("%v", err)
+		return nil, err
 	}
-	// Pool sizes come from the operator's URL; absurd ones would make
-	// go-redis panic or allocate gigabytes, and min_idle_conns would dial
-	// from the constructor, which NewClient promises not to do.
+	opt, err := redis.ParseURL(u.goRedisURL(q, true))
+	if err != nil {
+		return nil, u.parseError(err)
+	}
+	if err := u.checkPools(pools{opt.PoolSize, opt.MaxIdleConns, opt.MaxActiveConns, opt.PipelinePoolSize, opt.MinIdleConns}); err != nil {
+		return nil, err
+	}
+	if opt.DB < 0 {
+		return nil, u.errorf("database %d is not a database number", opt.DB)
+	}
+	fitBudget(budget{&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout, &opt.MaxRetries, &opt.DialerRetries, &opt.ContextTimeoutEnabled})
+	return redis.NewClient(opt), nil
+}
+
+// sentinel builds a failover client through redis.ParseFailoverURL. The
+// URL's password is the master's, which go-redis reads from the password
+// option (its user info would be the sentinels'), and ?master= is
+// go-redis's master_name.
+func (u *redisURL) sentinel() (redis.UniversalClient, error) {
+	q, err := u.options("addr", "username", "password", "master_name")
+	if err != nil {
+		return nil, err
+	}
+	master := q.Get("master")
+	if master == "" {
+		return nil, u.errorf("the master's name is missing; add ?master=NAME (as in sentinel.conf)")
+	}
+	q.Del("master")
+	q.Set("master_name", master)
+	if u.user != "" {
+		q.Set("username", u.user)
+	}
+	if u.password != "" {
+		q.Set("password", u.password)
+	}
+	opt, err := redis.ParseFailoverURL(u.goRedisURL(q, false))
+	if err != nil {
+		return nil, u.parseError(err)
+	}
+	if err := u.checkPools(pools{opt.PoolSize, opt.MaxIdleConns, opt.MaxActiveConns, opt.PipelinePoolSize, opt.MinIdleConns}); err != nil {
+		return nil, err
+	}
+	if opt.DB < 0 {
+		return nil, u.errorf("database %d is not a database number", opt.DB)
+	}
+	if opt.TLSConfig != nil {
+		// go-redis names the first sentinel as the server for every
+		// connection, the master's included; check each against its own
+		// address instead.
+		opt.TLSConfig.ServerName = ""
+	}
+	fitBudget(budget{&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout, &opt.MaxRetries, &opt.DialerRetries, &opt.ContextTimeoutEnabled})
+	return redis.NewFailoverClient(opt), nil
+}
+
+// cluster builds a cluster client through redis.ParseClusterURL, in
+// cluster mode even when seeded with one host.
+func (u *redisURL) cluster() (redis.UniversalClient, error) {
+	// ParseClusterURL ignores the path; a database other than 0 would be
+	// silently dropped.
+	if u.path != "" && u.path != "0" {
+		return nil, u.errorf("Redis Cluster has only database 0; drop /%s", u.path)
+	}
+	q, err := u.options("addr")
+	if err != nil {
+		return nil, err
+	}
+	opt, err := redis.ParseClusterURL(u.goRedisURL(q, true))
+	if err != nil {
+		return nil, u.parseError(err)
+	}
+	if err := u.checkPools(pools{opt.PoolSize, opt.MaxIdleConns, opt.MaxActiveConns, opt.PipelinePoolSize, opt.MinIdleConns}); err != nil {
+		return nil, err
+	}
+	if opt.TLSConfig != nil {
+		// As for Sentinel: the nodes the cluster announces are checked
+		// against their own addresses, not the first seed's.
+		opt.TLSConfig.ServerName = ""
+		opt.TLSConfig.MinVersion = tls.VersionTLS12
+	}
+	fitBudget(budget{&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout, &opt.MaxRetries, &opt.DialerRetries, &opt.ContextTimeoutEnabled})
+	return redis.NewClusterClient(opt), nil
+}
+
+// pools are the pool sizes a URL may set, in the order checkPools names
+// them.
+type pools struct{ size, maxIdle, maxActive, pipeline, minIdle int }
+
+// checkPools refuses pool sizes go-redis would panic on or allocate
+// gigabytes for, and min_idle_conns, which would dial from the constructor
+// (NewClient promises not to).
+func (u *redisURL) checkPools(p pools) error {
 	for _, size := range []struct {
 		name string
 		n    int
 	}{
-		{"pool_size", opt.PoolSize}, {"max_idle_conns", opt.MaxIdleConns}, {"max_active_conns", opt.MaxActiveConns},
-		{"pipeline_pool_size", opt.PipelinePoolSize},
+		{"pool_size", p.size}, {"max_idle_conns", p.maxIdle}, {"max_active_conns", p.maxActive}, {"pipeline_pool_size", p.pipeline},
 	} {
 		if size.n < 0 || size.n > maxPoolSize {
-			return nil, u.errorf("%s=%d is out of range; use 1 to %d", size.name, size.n, maxPoolSize)
+			return u.errorf("%s=%d is out of range; use 1 to %d", size.name, size.n, maxPoolSize)
 		}
 	}
-	if opt.MinIdleConns != 0 {
-		return nil, u.errorf("min_idle_conns is not supported: it would dial before the bot is ready")
-	}
-	opt.DialTimeout = orDefault(opt.DialTimeout, dialTimeout)
-	opt.ReadTimeout = orDefault(opt.ReadTimeout, readTimeout)
-	opt.WriteTimeout = orDefault(opt.WriteTimeout, writeTimeout)
-	opt.PoolTimeout = orDefault(opt.PoolTimeout, poolTimeout)
-	if opt.MaxRetries == 0 {
-		opt.MaxRetries = maxRetries
-	}
-	if opt.DialerRetries == 0 {
-		opt.DialerRetries = dialAttempts
-	}
-	opt.ContextTimeoutEnabled = true
-	return redis.NewClient(opt), nil
-}
-
-func (u *redisURL) sentinel() (redis.UniversalClient, error) {
-	db, err := u.db()
-	if err != nil {
-		return nil, err
-	}
-	master := u.query.Get("master")
-	if master == "" {
-		return nil, u.errorf("the master's name is missing; add ?master=NAME (as in sentinel.conf)")
-	}
-	if err := u.onlyParams("master"); err != nil {
-		return nil, err
-	}
-	opt := u.universal()
-	opt.MasterName, opt.DB = master, db
-	return redis.NewUniversalClient(opt), nil
-}
-
-func (u *redisURL) cluster() (redis.UniversalClient, error) {
-	if db, err := u.db(); err != nil {
-		return nil, err
-	} else if db != 0 {
-		return nil, u.errorf("Redis Cluster has only database 0; drop /%d", db)
-	}
-	if err := u.onlyParams(); err != nil {
-		return nil, err
-	}
-	opt := u.universal()
-	opt.IsClusterMode = true // even when seeded with one host
-	return redis.NewUniversalClient(opt), nil
-}
-
-func (u *redisURL) universal() *redis.UniversalOptions {
-	return &redis.UniversalOptions{
-		Addrs:                 u.hosts,
-		Username:              u.user,
-		Password:              u.password,
-		DialTimeout:           dialTimeout,
-		DialerRetries:         dialAttempts,
-		ReadTimeout:           readTimeout,
-		WriteTimeout:          writeTimeout,
-		PoolTimeout:           poolTimeout,
-		MaxRetries:            maxRetries,
-		ContextTimeoutEnabled: true,
-	}
-}
-
-func (u *redisURL) db() (int, error) {
-	if u.path == "" {
-		return 0, nil
-	}
-	db, err := strconv.Atoi(u.path)
-	if err != nil || db < 0 {
-		return 0, u.errorf("the path /%s is not a database number", u.path)
-	}
-	return db, nil
-}
-
-func (u *redisURL) onlyParams(allowed ...string) error {
-	var unknown []string
-	for k := range u.query {
-		if !slices.Contains(allowed, k) {
-			unknown = append(unknown, k)
-		}
-	}
-	if len(unknown) > 0 {
-		slices.Sort(unknown)
-		return u.errorf("unknown option %s", strings.Join(unknown, ", "))
+	if p.minIdle != 0 {
+		return u.errorf("min_idle_conns is not supported: it would dial before the bot is ready")
 	}
 	return nil
 }
 
-func orDefault(d, def time.Duration) time.Duration {
-	if d == 0 {
-		return def
+// budget points at the timeouts and retries of one kind of go-redis
+// options.
+type budget struct {
+	dial, read, write, pool *time.Duration
+	retries, dialAttempts   *int
+	contextTimeout          *bool
+}
+
+// fitBudget fills in the timeouts and retries the URL left unset with ones
+// that fit Slack's 3-second budget, and makes commands stop at their
+// context's deadline.
+func fitBudget(b budget) {
+	for _, d := range []struct {
+		got *time.Duration
+		def time.Duration
+	}{{b.dial, dialTimeout}, {b.read, readTimeout}, {b.write, writeTimeout}, {b.pool, poolTimeout}} {
+		if *d.got == 0 {
+			*d.got = d.def
+		}
 	}
-	return d
+	if *b.retries == 0 {
+		*b.retries = maxRetries
+	}
+	if *b.dialAttempts == 0 {
+		*b.dialAttempts = dialAttempts
+	}
+	*b.contextTimeout = true
 }

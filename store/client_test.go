@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"strings"
 	"testing"
@@ -54,6 +55,8 @@ func TestNewClient(t *testing.T) {
 		{url: "redis-cluster://:" + password + "@n1:7000,n2:7001,[::1]:7002", addrs: []string{"n1:7000", "n2:7001", "[::1]:7002"}, pass: password, cluster: true},
 		{url: "redis-cluster://n1:7000", addrs: []string{"n1:7000"}, cluster: true},
 		{url: "redis-cluster://n1:7000/0", addrs: []string{"n1:7000"}, cluster: true},
+		{url: "rediss-sentinel://:" + password + "@s1/2?master=m", db: 2, pass: password, tls: true, sentinel: true},
+		{url: "rediss-cluster://n1:7000", addrs: []string{"n1:7000"}, tls: true, cluster: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
@@ -88,6 +91,9 @@ func TestNewClient(t *testing.T) {
 				o := c.Options()
 				if strings.Join(o.Addrs, " ") != strings.Join(tt.addrs, " ") || o.Password != tt.pass {
 					t.Errorf("Addrs, Password = %q, %q; want %q, %q", o.Addrs, o.Password, tt.addrs, tt.pass)
+				}
+				if (o.TLSConfig != nil) != tt.tls {
+					t.Errorf("TLS = %v; want %v", o.TLSConfig != nil, tt.tls)
 				}
 				checkTimeouts(t, o.DialTimeout, o.ReadTimeout, o.WriteTimeout, o.PoolTimeout, o.MaxRetries)
 			default:
@@ -130,12 +136,18 @@ func TestNewClientBadURL(t *testing.T) {
 		{"redis://u:" + p + "@h1:6379#frag", "fragment"},
 		{"redis://u:" + p + "@::1:6379", "IPv6"},
 		{"redis-sentinel://:" + p + "@s1:26379,s2:26379/0", "master"},
-		{"redis-sentinel://:" + p + "@s1:26379/0?master=m&role=x", "unknown option role"},
+		{"redis-sentinel://:" + p + "@s1:26379/0?master=m&role=x", "unexpected option: role"},
+		{"redis-sentinel://:" + p + "@s1:26379/0?master=m&password=x", "option password cannot be given"},
+		{"redis-sentinel://:" + p + "@s1:26379/-1?master=m", "database -1"},
+		{"redis-sentinel://:" + p + "@s1:26379/0?master=m&min_idle_conns=2", "min_idle_conns is not supported"},
+		{"redis-sentinel://:" + p + "@s1:26379/0?master=m&dial_timeout=soon", "dial_timeout"},
 		{"redis-sentinel://:" + p + "@s1:26379,,s2/0?master=m", "host is missing"},
 		{"redis-cluster://:" + p + "@n1:7000,n2:7001/1", "only database 0"},
-		{"redis-cluster://:" + p + "@n1:7000?master=m", "unknown option master"},
+		{"redis-cluster://:" + p + "@n1:7000?master=m", "unexpected option: master"},
+		{"redis-cluster://:" + p + "@n1:7000?pool_size=500000000", "pool_size=500000000 is out of range"},
 		{"redis-cluster://:" + p + "@/", "host is missing"},
-		{"rediss-cluster://:" + p + "@n1:7000", "scheme"},
+		{"redis+cluster://:" + p + "@n1:7000", "scheme"},
+		{"rediss-redis://:" + p + "@n1:7000", "scheme"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.url, func(t *testing.T) {
@@ -149,6 +161,63 @@ func TestNewClientBadURL(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), p) || strings.Contains(err.Error(), "s3cr3t") {
 				t.Errorf("error %q gives the password away", err)
+			}
+		})
+	}
+}
+
+// TestNewClientOptions shows that go-redis's query options and TLS reach
+// the client of every kind of deployment, Sentinel and Cluster included.
+func TestNewClientOptions(t *testing.T) {
+	tests := []struct {
+		url        string
+		dial, read time.Duration
+		tls        bool
+	}{
+		{url: "redis://h:6379/0?dial_timeout=3s&read_timeout=500ms", dial: 3 * time.Second, read: 500 * time.Millisecond},
+		{url: "rediss://h:6379/0?dial_timeout=3s", dial: 3 * time.Second, read: time.Second, tls: true},
+		{url: "redis-sentinel://:" + password + "@s1,s2:26380/0?master=m&dial_timeout=3s&read_timeout=500ms", dial: 3 * time.Second, read: 500 * time.Millisecond},
+		{url: "rediss-sentinel://:" + password + "@s1,s2:26380/0?master=m", dial: 2 * time.Second, read: time.Second, tls: true},
+		{url: "rediss-sentinel://s1/0?master=m&dial_timeout=3s&skip_verify=true", dial: 3 * time.Second, read: time.Second, tls: true},
+		{url: "redis-cluster://:" + password + "@n1:7000,n2:7001?dial_timeout=3s&read_timeout=500ms", dial: 3 * time.Second, read: 500 * time.Millisecond},
+		{url: "rediss-cluster://:" + password + "@n1:7000,n2:7001?dial_timeout=3s", dial: 3 * time.Second, read: time.Second, tls: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			c, err := store.NewClient(tt.url)
+			if err != nil {
+				t.Fatalf("NewClient: %v", err)
+			}
+			defer c.Close()
+			var dial, read time.Duration
+			var tlsConf *tls.Config
+			switch c := c.(type) {
+			case *redis.Client: // one server, or the master behind the sentinels
+				o := c.Options()
+				dial, read, tlsConf = o.DialTimeout, o.ReadTimeout, o.TLSConfig
+				if strings.Contains(tt.url, "sentinel://:"+password) && o.Password != password {
+					t.Errorf("the master's password is %q; want the URL's", o.Password)
+				}
+			case *redis.ClusterClient:
+				o := c.Options()
+				dial, read, tlsConf = o.DialTimeout, o.ReadTimeout, o.TLSConfig
+				if strings.Join(o.Addrs, " ") != "n1:7000 n2:7001" || o.Password != password {
+					t.Errorf("Addrs, Password = %q, %q", o.Addrs, o.Password)
+				}
+			default:
+				t.Fatalf("client is a %T", c)
+			}
+			if dial != tt.dial || read != tt.read {
+				t.Errorf("dial, read timeouts = %v, %v; want %v, %v", dial, read, tt.dial, tt.read)
+			}
+			if (tlsConf != nil) != tt.tls {
+				t.Fatalf("TLS = %v; want %v", tlsConf != nil, tt.tls)
+			}
+			if tlsConf != nil && strings.Contains(tt.url, ",") && tlsConf.ServerName != "" {
+				t.Errorf("TLS ServerName = %q for several hosts; want each checked against its own address", tlsConf.ServerName)
+			}
+			if tlsConf != nil && strings.Contains(tt.url, "skip_verify=true") != tlsConf.InsecureSkipVerify {
+				t.Errorf("InsecureSkipVerify = %v", tlsConf.InsecureSkipVerify)
 			}
 		})
 	}

@@ -36,6 +36,8 @@ func FuzzNewClient(f *testing.F) {
 		"redis-cluster://:secret@n1:7000,n2:7001,[::1]:7002",
 		"redis-cluster://:secret@n1:7000/1",
 		"redis-cluster://:secret@/",
+		"rediss-sentinel://u:secret@s1,[::1]:26380/2?master=m&dial_timeout=3s",
+		"rediss-cluster://:secret@n1:7000,n2?read_timeout=forever",
 		"REDIS://H",
 		"http://u:secret@h",
 		"://",
@@ -103,7 +105,7 @@ func passwordOf(raw string) []string {
 		return nil
 	}
 	switch strings.ToLower(scheme) {
-	case "redis", "rediss", "redis-sentinel", "redis-cluster":
+	case "redis", "rediss", "redis-sentinel", "rediss-sentinel", "redis-cluster", "rediss-cluster":
 	default:
 		return nil
 	}
