@@ -26,7 +26,8 @@ import (
 	"salesbot/bot"
 )
 
-// fuzzClock is the verifier's now in these targets.
+// fuzzClock is the verifier's now in these targets (and the wall clock
+// is the bot's own verifier's, in FuzzVerify).
 var fuzzClock = time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
 
 const fuzzSecret = "fuzz-signing-secret"
@@ -70,6 +71,27 @@ func FuzzVerify(f *testing.F) {
 		}
 		_ = v.Verify(http.Header{"X-Slack-Signature": {sig, ts}, "X-Slack-Request-Timestamp": {ts, sig}}, body)
 		_ = v.Verify(nil, body)
+
+		// The bot's own verifier (slack-go's, on the wall clock) holds to
+		// the same: a signature of this very body (hex in either case) at
+		// a fresh timestamp, or nothing.
+		live := bot.NewVerifier(secret, nil)
+		if err := live.Verify(fuzzHeaders(sig, ts), body); err == nil {
+			secs, perr := strconv.ParseInt(ts, 10, 64)
+			if perr != nil || !strings.EqualFold(sig, bot.Sign([]byte(secret), ts, body)) || fuzzAbs(time.Now().Unix()-secs) > int64(bot.MaxClockSkew/time.Second)+5 {
+				t.Fatalf("live Verify(sig %q, ts %q, body %q) accepted a forged or stale request", sig, ts, body)
+			}
+		}
+		if secret != "" {
+			now := strconv.FormatInt(time.Now().Unix(), 10)
+			signed := fuzzHeaders(bot.Sign([]byte(secret), now, body), now)
+			if err := live.Verify(signed, body); err != nil {
+				t.Fatalf("live Verify of a body signed now: %v", err)
+			}
+			if err := live.Verify(signed, append(bytes.Clone(body), flip)); err == nil {
+				t.Fatalf("live Verify accepted a byte added to body %q", body)
+			}
+		}
 
 		fresh := strconv.FormatInt(fuzzClock.Unix()-int64(pos%300), 10)
 		good := bot.Sign([]byte(secret), fresh, body)
