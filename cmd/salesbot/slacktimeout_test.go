@@ -71,3 +71,14 @@ func TestSlackCallsHaveADeadline(t *testing.T) {
 		})
 	}
 }
+
+func TestSlackHTTPClientDefaults(t *testing.T) {
+	c := newSlackHTTPClient(0)
+	tr, ok := c.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("transport is a %T", c.Transport)
+	}
+	if c.Timeout != defaultSlackTimeout || tr.ResponseHeaderTimeout != defaultSlackTimeout || tr.TLSHandshakeTimeout != slackConnectTimeout {
+		t.Errorf("timeouts: overall %v, response header %v, TLS handshake %v", c.Timeout, tr.ResponseHeaderTimeout, tr.TLSHandshakeTimeout)
+	}
+}
