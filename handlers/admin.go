@@ -109,7 +109,7 @@ func (h *Handler) followups(ctx context.Context, cmd slack.SlashCommand) (*slack
 	for i, l := range due {
 		lines[i] = followupLine(r.lang, l, h.cadence, now, r.loc)
 	}
-	return ephemeral(r.T("%d follow-ups due", len(due)), chunks(r.T("*%d follow-up%s due*", len(due), plural(len(due))), lines)...), nil
+	return ephemeral(r.T("%d follow-ups due", len(due)), chunks(r.T("*%d follow-ups due*", len(due)), lines)...), nil
 }
 
 // dueLeads returns the open leads due by the end of the reader's today, most

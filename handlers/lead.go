@@ -428,7 +428,7 @@ func (h *Handler) pool(ctx context.Context, r request) (*slack.Msg, error) {
 	if len(leads) == 0 {
 		return ephemeral(r.T("The pool is empty: no lost leads are waiting for a new owner.")), nil
 	}
-	blocks := []slack.Block{section(r.T("*The pool* — %d lost lead%s open to be claimed", len(leads), plural(len(leads))))}
+	blocks := []slack.Block{section(r.T("*The pool* — %d lost leads open to be claimed", len(leads)))}
 	for _, l := range leads {
 		why := r.T("no reason given")
 		if l.LostReason != "" {
