@@ -24,8 +24,33 @@ type formField struct {
 // fillForm asks for a form's inputs one by one, submits it, and asks again
 // for the inputs the handlers find fault with.
 func (c *console) fillForm(ctx context.Context, v openedView) error {
-	title := plainText(v.view.Title)
-	c.printf("── %s ──  (Enter skips what is optional · :cancel closes the form)\n", emojify(title))
+	c.printf("── %s ──  (Enter skips what is optional · :cancel closes the form)\n", emojify(plainText(v.view.Title)))
+	fields := c.formFields(v)
+	todo := fields
+	for {
+		for _, f := range todo {
+			if err := c.ask(f); err != nil {
+				if errors.Is(err, errInterrupt) {
+					return errCancel
+				}
+				return err
+			}
+		}
+		c.fresh = true
+		resp := c.h.Interaction(ctx, c.submission(v, fields))
+		if resp == nil || len(resp.Errors) == 0 {
+			if resp != nil && resp.ResponseAction != "" {
+				c.printf("(the bot answered the form with %q, which the console does not show)\n", resp.ResponseAction)
+			}
+			return nil
+		}
+		todo = c.faults(fields, resp.Errors)
+	}
+}
+
+// formFields lists the inputs of a form, printing the rest of it (its
+// texts) as it goes.
+func (c *console) formFields(v openedView) []*formField {
 	var fields []*formField
 	for _, b := range v.view.Blocks.BlockSet {
 		in, ok := b.(*slack.InputBlock)
@@ -40,53 +65,46 @@ func (c *console) fillForm(ctx context.Context, v openedView) error {
 		f.answer.ActionID, f.answer.BlockID = f.actionID, in.BlockID
 		fields = append(fields, f)
 	}
-	todo := fields
-	for {
-		for _, f := range todo {
-			if err := c.ask(f); err != nil {
-				if errors.Is(err, errInterrupt) {
-					return errCancel
-				}
-				return err
-			}
-		}
-		values := map[string]map[string]slack.BlockAction{}
-		for _, f := range fields {
-			values[f.block.BlockID] = map[string]slack.BlockAction{f.actionID: f.answer}
-		}
-		cb := slack.InteractionCallback{
-			Type:      slack.InteractionTypeViewSubmission,
-			Team:      slack.Team{ID: c.team},
-			User:      slack.User{ID: c.user, TeamID: c.team},
-			TriggerID: c.slack.newTrigger(),
-			View: slack.View{
-				ID: v.id, Type: slack.VTModal, TeamID: c.team, CallbackID: v.view.CallbackID,
-				PrivateMetadata: v.view.PrivateMetadata, Title: v.view.Title, Blocks: v.view.Blocks,
-				State: &slack.ViewState{Values: values},
-			},
-		}
-		c.fresh = true
-		resp := c.h.Interaction(ctx, cb)
-		if resp == nil || len(resp.Errors) == 0 {
-			if resp != nil && resp.ResponseAction != "" {
-				c.printf("(the bot answered the form with %q, which the console does not show)\n", resp.ResponseAction)
-			}
-			return nil
-		}
-		todo = nil
-		for _, f := range fields {
-			if msg, ok := resp.Errors[f.block.BlockID]; ok {
-				c.printf("  ⚠️ %s: %s\n", f.label, emojify(msg))
-				todo = append(todo, f)
-			}
-		}
-		if len(todo) == 0 { // an error about no input the form has: show it, ask again
-			for block, msg := range resp.Errors {
-				c.printf("  ⚠️ %s: %s\n", block, emojify(msg))
-			}
-			todo = fields
+	return fields
+}
+
+// submission is the view_submission Slack would send with the answers.
+func (c *console) submission(v openedView, fields []*formField) slack.InteractionCallback {
+	values := map[string]map[string]slack.BlockAction{}
+	for _, f := range fields {
+		values[f.block.BlockID] = map[string]slack.BlockAction{f.actionID: f.answer}
+	}
+	return slack.InteractionCallback{
+		Type:      slack.InteractionTypeViewSubmission,
+		Team:      slack.Team{ID: c.team},
+		User:      slack.User{ID: c.user, TeamID: c.team},
+		TriggerID: c.slack.newTrigger(),
+		View: slack.View{
+			ID: v.id, Type: slack.VTModal, TeamID: c.team, CallbackID: v.view.CallbackID,
+			PrivateMetadata: v.view.PrivateMetadata, Title: v.view.Title, Blocks: v.view.Blocks,
+			State: &slack.ViewState{Values: values},
+		},
+	}
+}
+
+// faults prints what the handlers found wrong with a submitted form and
+// returns the inputs to ask again: those named, or all of them when the
+// errors name no input the form has.
+func (c *console) faults(fields []*formField, errs map[string]string) []*formField {
+	var todo []*formField
+	for _, f := range fields {
+		if msg, ok := errs[f.block.BlockID]; ok {
+			c.printf("  ⚠️ %s: %s\n", f.label, emojify(msg))
+			todo = append(todo, f)
 		}
 	}
+	if len(todo) == 0 {
+		for block, msg := range errs {
+			c.printf("  ⚠️ %s: %s\n", block, emojify(msg))
+		}
+		todo = fields
+	}
+	return todo
 }
 
 // elementInfo returns an input element's action ID and the type Slack gives
