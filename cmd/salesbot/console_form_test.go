@@ -45,7 +45,9 @@ func formConsole(lines ...string) (*console, *scriptedLines, *bytes.Buffer) {
 	return c, in, out
 }
 
-func plain(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+func plain(s string) *slack.TextBlockObject {
+	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+}
 
 func option(value, text string) *slack.OptionBlockObject {
 	return slack.NewOptionBlockObject(value, plain(text), nil)
