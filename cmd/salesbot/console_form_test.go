@@ -45,12 +45,12 @@ func formConsole(lines ...string) (*console, *scriptedLines, *bytes.Buffer) {
 	return c, in, out
 }
 
-func plain(s string) *slack.TextBlockObject {
+func formText(s string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 }
 
-func option(value, text string) *slack.OptionBlockObject {
-	return slack.NewOptionBlockObject(value, plain(text), nil)
+func formOption(value, text string) *slack.OptionBlockObject {
+	return slack.NewOptionBlockObject(value, formText(text), nil)
 }
 
 // everyInput is a form with each kind of input the handlers' forms use, and
@@ -60,28 +60,28 @@ func everyInput() openedView {
 	company.MaxLength = 10
 	notes := slack.NewPlainTextInputBlockElement(nil, "notes_value")
 	notes.Multiline = true
-	optionalNotes := slack.NewInputBlock("notes", plain("Notes"), nil, notes)
+	optionalNotes := slack.NewInputBlock("notes", formText("Notes"), nil, notes)
 	optionalNotes.Optional = true
 	grade := slack.NewOptionsGroupSelectBlockElement(slack.OptTypeStatic, nil, "grade_value",
-		slack.NewOptionGroupBlockElement(plain("Soon"), option("A", "A · closes within 3 months"), option("B", "B · closes in 4–6 months")),
-		slack.NewOptionGroupBlockElement(plain("Later"), option("C", "C · closes in 7–12 months"), option("D", "D · not within 12 months")))
+		slack.NewOptionGroupBlockElement(formText("Soon"), formOption("A", "A · closes within 3 months"), formOption("B", "B · closes in 4–6 months")),
+		slack.NewOptionGroupBlockElement(formText("Later"), formOption("C", "C · closes in 7–12 months"), formOption("D", "D · not within 12 months")))
 	support := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, nil, "support_value",
-		option("-1", "uninterested"), option("0", "neutral"), option("1", "friendly"))
-	support.InitialOption = option("0", "neutral")
+		formOption("-1", "uninterested"), formOption("0", "neutral"), formOption("1", "friendly"))
+	support.InitialOption = formOption("0", "neutral")
 	next := slack.NewDatePickerBlockElement("next_value")
 	next.InitialDate = "2026-12-01"
 	return openedView{id: "V0FORM", view: slack.ModalViewRequest{
-		Type: slack.VTModal, Title: plain("Every input"), CallbackID: "every_input", PrivateMetadata: "meta",
+		Type: slack.VTModal, Title: formText("Every input"), CallbackID: "every_input", PrivateMetadata: "meta",
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
 			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, "*Tell us* about it", false, false), nil, nil),
-			slack.NewInputBlock("company", plain("Company"), nil, company),
-			slack.NewInputBlock("grade", plain("Grade"), nil, grade),
-			slack.NewInputBlock("support", plain("Support"), nil, support),
-			slack.NewInputBlock("owner", plain("Owner"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "owner_value")),
-			slack.NewInputBlock("date", plain("Date"), nil, slack.NewDatePickerBlockElement("date_value")),
-			slack.NewInputBlock("next", plain("Next"), nil, next),
+			slack.NewInputBlock("company", formText("Company"), nil, company),
+			slack.NewInputBlock("grade", formText("Grade"), nil, grade),
+			slack.NewInputBlock("support", formText("Support"), nil, support),
+			slack.NewInputBlock("owner", formText("Owner"), nil, slack.NewOptionsSelectBlockElement(slack.OptTypeUser, nil, "owner_value")),
+			slack.NewInputBlock("date", formText("Date"), nil, slack.NewDatePickerBlockElement("date_value")),
+			slack.NewInputBlock("next", formText("Next"), nil, next),
 			optionalNotes,
-			slack.NewInputBlock("amount", plain("Amount"), nil, slack.NewNumberInputBlockElement(nil, "amount_value", false)),
+			slack.NewInputBlock("amount", formText("Amount"), nil, slack.NewNumberInputBlockElement(nil, "amount_value", false)),
 		}},
 	}}
 }
