@@ -113,14 +113,9 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return &SettingError{"SALESBOT_CADENCE", err.Error() + " (default A=7d,B=14d,C=30d,D=90d)"}
 	}
-	var envManagers []string
-	for _, m := range strings.Split(getenv("SALESBOT_MANAGERS"), ",") {
-		if m = strings.TrimSpace(m); m == "" {
-			continue
-		} else if !userIDPattern.MatchString(m) {
-			return &SettingError{"SALESBOT_MANAGERS", fmt.Sprintf("%q is not a Slack user ID such as U012ABCDEF", m)}
-		}
-		envManagers = append(envManagers, m)
+	envManagers, err := consoleManagers(getenv("SALESBOT_MANAGERS"))
+	if err != nil {
+		return err
 	}
 
 	out := &syncWriter{w: stdout}
@@ -150,10 +145,33 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 	c.rebuild()
 	defer func() { c.h.Wait() }() // before Redis closes
 
+	if err := c.greet(ctx, opts, where); err != nil {
+		return err
+	}
+	return c.run(ctx)
+}
+
+// consoleManagers reads SALESBOT_MANAGERS: user IDs separated by commas.
+func consoleManagers(setting string) ([]string, error) {
+	var managers []string
+	for _, m := range strings.Split(setting, ",") {
+		if m = strings.TrimSpace(m); m == "" {
+			continue
+		} else if !userIDPattern.MatchString(m) {
+			return nil, &SettingError{"SALESBOT_MANAGERS", fmt.Sprintf("%q is not a Slack user ID such as U012ABCDEF", m)}
+		}
+		managers = append(managers, m)
+	}
+	return managers, nil
+}
+
+// greet says who the console acts as and where its data is, loads the
+// demo's leads when asked, and suggests what to type.
+func (c *console) greet(ctx context.Context, opts consoleOptions, where string) error {
 	c.say("salesbot console — team %s, acting as @%s%s, time zone %s.\n", c.team, c.user, c.rightsNote(ctx), opts.tz)
 	c.say("%s\n", where)
 	if opts.demo {
-		n, err := loadDemo(ctx, c.store, c.team, c.user, cadence, loc, time.Now())
+		n, err := loadDemo(ctx, c.store, c.team, c.user, c.cadence, c.loc, time.Now())
 		if err != nil {
 			return fmt.Errorf("load the demo data: %w", err)
 		}
@@ -164,8 +182,8 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 				n, demoName(demoRepA), demoName(demoRepB), demoName(demoRepC), demoName(demoManager))
 		}
 	}
-	c.say("%s\n", welcome(opts.demo, salesbot.DateOf(time.Now().In(loc))))
-	return c.run(ctx)
+	c.say("%s\n", welcome(opts.demo, salesbot.DateOf(time.Now().In(c.loc))))
+	return nil
 }
 
 func welcome(demo bool, today salesbot.Date) string {
