@@ -298,9 +298,6 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 		blocks = append(blocks, chunks(quadrantEmoji(quad.q)+" *"+quad.name+"*", lines)...)
 	}
 	people := r.T("%d people", len(l.Stakeholders))
-	if len(l.Stakeholders) == 1 {
-		people = r.T("1 person")
-	}
 	summary := contextLine(r.T("%s · %s · update with `/stance`, log who you met with `/visit … met: \"Name\"`", people, strings.Join(counts, " · ")))
 	blocks = slices.Insert(blocks, 1, slack.Block(summary))
 	if len(blocks) > maxBlocks {

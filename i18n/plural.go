@@ -45,6 +45,10 @@ var countedMessages = map[string]counted{
 		zh:    ":hourglass_flowing_sand: *%s* 进入 *%s* 阶段需要经理审批（%s）。已通知 %d 位经理，结果会在这里告诉你。",
 		words: []countedWord{{"managers", 4, "manager", "managers"}},
 	},
+	"%d people": {
+		en: "%[1]d ${people}", zh: "%d 人",
+		words: []countedWord{{"people", 1, "person", "people"}},
+	},
 	"%d days": {
 		en: "%[1]d ${days}", zh: "%d 天",
 		words: []countedWord{{"days", 1, "day", "days"}},
