@@ -53,6 +53,10 @@ var countedMessages = map[string]counted{
 		en: "%[1]d ${days}", zh: "%d 天",
 		words: []countedWord{{"days", 1, "day", "days"}},
 	},
+	"every %d days": {
+		en: "every %[1]d ${days}", zh: "每 %d 天",
+		words: []countedWord{{"days", 1, "day", "days"}},
+	},
 	":red_circle: overdue by %d days": {
 		en: ":red_circle: overdue by %[1]d ${days}", zh: ":red_circle: 已逾期 %d 天",
 		words: []countedWord{{"days", 1, "day", "days"}},

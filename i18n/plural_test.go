@@ -31,6 +31,9 @@ func TestCountedMessages(t *testing.T) {
 		{i18n.En, "%d days", []any{1}, "1 day"},
 		{i18n.En, "%d days", []any{2}, "2 days"},
 		{i18n.Zh, "%d days", []any{1}, "1 天"},
+		{i18n.En, "every %d days", []any{1}, "every 1 day"},
+		{i18n.En, "every %d days", []any{7}, "every 7 days"},
+		{i18n.Zh, "every %d days", []any{1}, "每 1 天"},
 		{i18n.En, "%d follow-ups due", []any{1}, "1 follow-up due"},
 		{i18n.En, "*%d follow-ups due*", []any{2}, "*2 follow-ups due*"},
 		// The count is not the first argument.

@@ -401,7 +401,6 @@ var zh = map[string]string{
 	":large_orange_circle: due today": ":large_orange_circle: 今天到期",
 	"due tomorrow":                    "明天到期",
 	"due in %d days":                  "%d 天后到期",
-	"every %d days":                   "每 %d 天",
 	"every %s":                        "每 %s",
 	":white_check_mark: Logged a %s with *%s* on %s.":                                                 ":white_check_mark: 已记录 %[3]s 与 *%[2]s* 的%[1]s。",
 	"\n:busts_in_silhouette: Met %s.":                                                                 "\n:busts_in_silhouette: 见到：%s。",
