@@ -1,6 +1,9 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -80,5 +83,32 @@ func TestRenderBlocks(t *testing.T) {
 	r.color = true
 	if s := r.blocks("", blocks[4:5], nil); s != ansiDim+"  Registered by @Liu Yang"+ansiReset {
 		t.Errorf("context on a terminal = %q; want it dimmed", s)
+	}
+}
+
+// TestEveryShortcodeTheBotWritesIsAnEmoji reads the code that words the
+// bot's messages, in both languages, for emoji shortcodes: the console
+// shows each as its emoji, not as ":name:".
+func TestEveryShortcodeTheBotWritesIsAnEmoji(t *testing.T) {
+	code := regexp.MustCompile(`:([a-z][a-z0-9_+\-]*[a-z0-9]):`)
+	for _, dir := range []string{"../../handlers", "../../i18n", "../../scheduler", "../.."} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range code.FindAllStringSubmatch(string(src), -1) {
+				if _, ok := emoji[m[1]]; !ok {
+					t.Errorf("%s writes %s, which the console shows as it is", name, m[0])
+				}
+			}
+		}
 	}
 }

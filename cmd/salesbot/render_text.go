@@ -146,6 +146,7 @@ var emoji = map[string]string{
 	"tada": "🎉", "star": "⭐", "fire": "🔥", "rocket": "🚀", "eyes": "👀", "wave": "👋",
 	"+1": "👍", "thumbsup": "👍", "-1": "👎", "thumbsdown": "👎", "zzz": "💤", "moneybag": "💰",
 	"dart": "🎯", "construction": "🚧", "speech_balloon": "💬", "link": "🔗",
+	"globe_with_meridians": "🌐", "new": "🆕",
 }
 
 var shortcode = regexp.MustCompile(`:([a-z0-9_+\-]+):`)
