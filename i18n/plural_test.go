@@ -1,7 +1,9 @@
 package i18n_test
 
 import (
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"salesbot/i18n"
@@ -104,4 +106,26 @@ func TestCountedMessagesAreComplete(t *testing.T) {
 			t.Errorf("%q: the Chinese for 1 (%q) and for 2 (%q) differ beyond the number", format, one, two)
 		}
 	}
+}
+
+// TestCountedMessagesConcurrently: the handlers word messages from many
+// requests at once; run with -race.
+func TestCountedMessagesConcurrently(t *testing.T) {
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range 50 {
+				lang := i18n.En
+				if (g+n)%2 == 0 {
+					lang = i18n.Zh
+				}
+				if got := i18n.T(lang, "%d days", n); !strings.HasPrefix(got, strconv.Itoa(n)+" ") {
+					t.Errorf("T(%q, %%d days, %d) = %q", lang, n, got)
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
