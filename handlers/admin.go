@@ -13,17 +13,10 @@ import (
 	"salesbot/i18n"
 )
 
-const help = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
-	leadUsage + "\n\n" +
-	"*/visit* `<company> [YYYY-MM-DD] [notes] [met: \"Name\", \"Name\"] [next: YYYY-MM-DD step]` log a touch (today if no date) and who you met\n" +
-	"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands\n" +
-	"*/followups* your due and overdue follow-ups\n" +
-	"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language"
-
 // admin runs `/salesbot …`.
 func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 || strings.EqualFold(toks[0].Text, "help") {
-		return ephemeral(i18n.T(langIn(ctx), help)), nil
+		return ephemeral(salesbotHelp(langIn(ctx))), nil
 	}
 	if strings.EqualFold(toks[0].Text, "lang") || strings.EqualFold(toks[0].Text, "language") || toks[0].Text == "语言" {
 		return h.setLang(ctx, cmd, toks[1:])
@@ -40,7 +33,7 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	}
 	if !strings.EqualFold(toks[0].Text, "managers") {
 		lang := langIn(ctx)
-		return ephemeral(i18n.T(lang, ":warning: `/salesbot %s` is not a command I know.\n%s", esc(toks[0].Text), i18n.T(lang, help))), nil
+		return ephemeral(i18n.T(lang, ":warning: `/salesbot %s` is not a command I know.\n%s", esc(toks[0].Text), salesbotHelp(lang))), nil
 	}
 	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
 	if err != nil {
@@ -109,7 +102,7 @@ func (h *Handler) followups(ctx context.Context, cmd slack.SlashCommand) (*slack
 	for i, l := range due {
 		lines[i] = followupLine(r.lang, l, h.cadence, now, r.loc)
 	}
-	return ephemeral(r.T("%d follow-ups due", len(due)), chunks(r.T("*%d follow-up%s due*", len(due), plural(len(due))), lines)...), nil
+	return ephemeral(r.T("%d follow-ups due", len(due)), chunks(r.T("*%d follow-ups due*", len(due)), lines)...), nil
 }
 
 // dueLeads returns the open leads due by the end of the reader's today, most

@@ -61,8 +61,8 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 		}
 		return h.keepCopies(ctx, r.team, a.ID, copies)
 	})
-	return ephemeral(r.T(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d manager%s; you'll hear back here.",
-		esc(l.Company), word(r.lang, to.Name()), word(r.lang, why), len(managers), plural(len(managers)))), nil
+	return ephemeral(r.T(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d managers; you'll hear back here.",
+		esc(l.Company), word(r.lang, to.Name()), word(r.lang, why), len(managers))), nil
 }
 
 // decideApproval settles a request. The decision is recorded first, so the

@@ -33,7 +33,7 @@ func digestBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []slack
 	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(digestTitle(lang, d, loc))),
-		contextLine(t("Since %s · %d open lead%s", when(lang, d.Since.In(loc)), d.Open, plural(d.Open))),
+		contextLine(t("Since %s · %d open leads", when(lang, d.Since.In(loc)), d.Open)),
 	}
 	if d.Quiet() {
 		return append(blocks, section(t(":sunny: A quiet day: no visits, no new leads, no grade or stage changes, nothing overdue.")))
@@ -124,7 +124,7 @@ func repLines(lang i18n.Lang, r salesbot.RepDigest, now time.Time, loc *time.Loc
 // fell due; the reminders count the same way.
 func overdueBy(lang i18n.Lang, due, now time.Time, loc *time.Location) string {
 	if n := daysBetween(due, now, loc); n >= 1 {
-		return i18n.T(lang, "%d day%s", n, plural(n))
+		return i18n.T(lang, "%d days", n)
 	}
 	return i18n.T(lang, "since today")
 }

@@ -13,17 +13,6 @@ import (
 	"salesbot/i18n"
 )
 
-const leadUsage = "*/lead* — your leads\n" +
-	"• `/lead new <company>` register a lead (you own it if no one has it yet)\n" +
-	"• `/lead grade <company> <A|B|C|D> [reason]` grade it: A closes within 3 months, B 4–6, C 7–12, D later\n" +
-	"• `/lead stage <company> <stage>` move it: lead → first-visit → discovery → demo → quote → objections → negotiation\n" +
-	"• `/lead won <company>` · `/lead lost <company> [reason]` close it\n" +
-	"• `/lead show <company>` the lead card · `/lead map <company>` its people by influence and support\n" +
-	"• `/lead list [A|B|C|D] [@rep|all]` your pipeline\n" +
-	"• `/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>` record a key fact\n" +
-	"• `/lead assign <company> @rep` (managers) · `/lead pool` lost leads open to be claimed\n" +
-	"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
-
 // lead runs `/lead <sub> …`.
 func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 {
@@ -114,7 +103,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			return h.setFact(ctx, r, asRead(l), k, salesbot.JoinTokens(rest[1:]))
 		})
 	case "help":
-		return ephemeral(r.T(leadUsage)), nil
+		return ephemeral(leadHelp(r.lang)), nil
 	}
 	// `/lead Acme` shows Acme's card, when Acme is a lead.
 	if f, _, err := h.find(ctx, r, toks, "/lead show <company>", 1); err == nil {
@@ -122,7 +111,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	} else if code := salesbot.ErrorCode(err); code != salesbot.ENOTFOUND && code != salesbot.EINVALID {
 		return nil, err
 	}
-	return ephemeral(r.T(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), r.T(leadUsage))), nil
+	return ephemeral(r.T(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), leadHelp(r.lang))), nil
 }
 
 // withLead resolves the company at the start of args and runs fn on it.
@@ -309,9 +298,6 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 		blocks = append(blocks, chunks(quadrantEmoji(quad.q)+" *"+quad.name+"*", lines)...)
 	}
 	people := r.T("%d people", len(l.Stakeholders))
-	if len(l.Stakeholders) == 1 {
-		people = r.T("1 person")
-	}
 	summary := contextLine(r.T("%s · %s · update with `/stance`, log who you met with `/visit … met: \"Name\"`", people, strings.Join(counts, " · ")))
 	blocks = slices.Insert(blocks, 1, slack.Block(summary))
 	if len(blocks) > maxBlocks {
@@ -428,7 +414,7 @@ func (h *Handler) pool(ctx context.Context, r request) (*slack.Msg, error) {
 	if len(leads) == 0 {
 		return ephemeral(r.T("The pool is empty: no lost leads are waiting for a new owner.")), nil
 	}
-	blocks := []slack.Block{section(r.T("*The pool* — %d lost lead%s open to be claimed", len(leads), plural(len(leads))))}
+	blocks := []slack.Block{section(r.T("*The pool* — %d lost leads open to be claimed", len(leads)))}
 	for _, l := range leads {
 		why := r.T("no reason given")
 		if l.LostReason != "" {

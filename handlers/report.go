@@ -160,7 +160,7 @@ func reportTitle(lang i18n.Lang, kind string, p salesbot.Period) string {
 
 // reportText is the message's plain text: what a notification shows.
 func reportText(lang i18n.Lang, title string, r salesbot.Report) string {
-	return i18n.T(lang, "%s: %d new lead%s, %d won, %d lost", title, len(r.NewLeads), plural(len(r.NewLeads)), len(r.Won), len(r.Lost))
+	return i18n.T(lang, "%s: %d new leads, %d won, %d lost", title, len(r.NewLeads), len(r.Won), len(r.Lost))
 }
 
 // reportBlocks renders the summary of a report: the counts, the top lines
@@ -170,15 +170,15 @@ func reportBlocks(lang i18n.Lang, title string, r salesbot.Report) []slack.Block
 	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	loc := r.Period.From.Location()
 	at := func(tm time.Time) string { return when(lang, tm.In(loc)) }
-	moves := t("*%d* grade change%s", len(r.GradeMoves), plural(len(r.GradeMoves)))
+	moves := t("*%d* grade changes", len(r.GradeMoves))
 	if n := len(r.GradeMoves); n > 0 {
 		moves += fmt.Sprintf(" (:arrow_up: %d · :arrow_down: %d)", r.Upgrades(), n-r.Upgrades())
 	}
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(truncate(title, 150))),
-		contextLine(t("%s → %s (%s) · %d open lead%s", at(r.Period.From), at(r.Period.To), loc.String(), r.Open, plural(r.Open))),
-		section(t(":new: *%d* new lead%s · %s · :trophy: *%d* won · :x: *%d* lost · :handshake: *%d* touch%s",
-			len(r.NewLeads), plural(len(r.NewLeads)), moves, len(r.Won), len(r.Lost), r.Visits(), pluralEs(r.Visits()))),
+		contextLine(t("%s → %s (%s) · %d open leads", at(r.Period.From), at(r.Period.To), loc.String(), r.Open)),
+		section(t(":new: *%d* new leads · %s · :trophy: *%d* won · :x: *%d* lost · :handshake: *%d* touches",
+			len(r.NewLeads), moves, len(r.Won), len(r.Lost), r.Visits())),
 	}
 	var body []slack.Block
 	list := func(heading string, n int, line func(i int) string) {
@@ -253,12 +253,5 @@ func touchLine(lang i18n.Lang, t salesbot.RepTouches) string {
 		return i18n.T(lang, "• <@%s>: _no touches_", t.Rep)
 	}
 	a, m, n := t.Percent()
-	return i18n.T(lang, "• <@%s>: %d touch%s — A %d%% · maintenance %d%% · new %d%%", t.Rep, t.Total(), pluralEs(t.Total()), a, m, n)
-}
-
-func pluralEs(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "es"
+	return i18n.T(lang, "• <@%s>: %d touches — A %d%% · maintenance %d%% · new %d%%", t.Rep, t.Total(), a, m, n)
 }

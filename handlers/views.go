@@ -81,7 +81,7 @@ func ago(lang i18n.Lang, t, now time.Time, loc *time.Location) string {
 func dueIn(lang i18n.Lang, due, now time.Time, loc *time.Location) string {
 	switch n := daysBetween(now, due, loc); {
 	case n < 0:
-		return i18n.T(lang, ":red_circle: overdue by %d day%s", -n, plural(-n))
+		return i18n.T(lang, ":red_circle: overdue by %d days", -n)
 	case n == 0:
 		return i18n.T(lang, ":large_orange_circle: due today")
 	case n == 1:
@@ -89,13 +89,6 @@ func dueIn(lang i18n.Lang, due, now time.Time, loc *time.Location) string {
 	default:
 		return i18n.T(lang, "due in %d days", n)
 	}
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 func every(lang i18n.Lang, c salesbot.Cadence, g salesbot.Grade) string {
@@ -321,7 +314,7 @@ func (p pipeline) blocks() []slack.Block {
 		for i, l := range leads {
 			lines[i] = p.line(l)
 		}
-		heading := i18n.T(p.lang, "*%s* · %s · %d lead%s · %s", g, word(p.lang, g.Meaning()), len(leads), plural(len(leads)), every(p.lang, p.cadence, g))
+		heading := i18n.T(p.lang, "*%s* · %s · %d leads · %s", g, word(p.lang, g.Meaning()), len(leads), every(p.lang, p.cadence, g))
 		blocks = append(blocks, chunks(heading, lines)...)
 	}
 	if open == 0 {

@@ -50,13 +50,20 @@ func FromLocale(locale string) Lang {
 }
 
 // T formats the English format string in lang: the catalog's rendering of it
-// when there is one, the English otherwise. Arguments are formatted as they
+// when there is one, the English otherwise. A message with counted words
+// ("%d leads") is formatted through golang.org/x/text's message catalog, so
+// that its English agrees with the count ("1 lead") and its numbers are
+// written the language's way ("1,234"). Arguments are formatted as they
 // are, except the domain's words, which are translated: a Term (any value
 // with a Term method, such as the domain's salesbot.Term) one word, a List
 // (or any value with a Terms method, such as salesbot.Terms) word by word,
 // joined the language's way. A plain string is never translated, so a
 // company called "Coach" or a person named "Won" keeps their name.
 func T(lang Lang, format string, args ...any) string {
+	out := terms(lang, args)
+	if s, ok := countedT(lang, format, out); ok {
+		return s
+	}
 	if lang == Zh {
 		if f, ok := zh[format]; ok {
 			format = f
@@ -65,6 +72,11 @@ func T(lang Lang, format string, args ...any) string {
 	if len(args) == 0 && !strings.Contains(format, "%") {
 		return format
 	}
+	return fmt.Sprintf(format, out...)
+}
+
+// terms translates the domain's words among a message's arguments.
+func terms(lang Lang, args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
 		switch v := a.(type) {
@@ -78,7 +90,7 @@ func T(lang Lang, format string, args ...any) string {
 			out[i] = a
 		}
 	}
-	return fmt.Sprintf(format, out...)
+	return out
 }
 
 // Term is one domain word, translated when it is an argument of T; a plain
@@ -126,13 +138,17 @@ func (l List) join(lang Lang) string {
 // Translated reports whether the catalog has format, for tests.
 func Translated(format string) bool {
 	_, ok := zh[format]
-	return ok
+	_, counts := countedMessages[format]
+	return ok || counts
 }
 
 // Formats lists the English formats the catalog translates, for tests.
 func Formats() []string {
-	formats := make([]string, 0, len(zh))
+	formats := make([]string, 0, len(zh)+len(countedMessages))
 	for f := range zh {
+		formats = append(formats, f)
+	}
+	for f := range countedMessages {
 		formats = append(formats, f)
 	}
 	return formats

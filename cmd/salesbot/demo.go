@@ -47,23 +47,28 @@ func loadDemo(ctx context.Context, st *store.Store, team, user string, cadence s
 		ctx: ctx, st: st, team: team, cadence: cadence, loc: loc, now: now, today: salesbot.DateOf(now.In(loc)),
 		boss: salesbot.Actor{User: demoManager, Manager: true},
 	}
-	const (
-		eb, tb, usr, coord, coach = salesbot.RoleEconomicBuyer, salesbot.RoleTechnicalBuyer, salesbot.RoleUser, salesbot.RoleCoordinator, salesbot.RoleCoach
-		high, med, low            = salesbot.InfluenceHigh, salesbot.InfluenceMedium, salesbot.InfluenceLow
-	)
-
 	// The console user's own leads: one overdue, one due today, a next step
 	// soon, one quiet D, one at quote.
+	d.yourActiveLeads(user)
+	d.yourOtherLeads(user)
+	d.wangFangLeads()
+	d.otherRepsLeads()
+	return d.created, d.err
+}
+
+// yourActiveLeads writes two of the console user's leads, at demo and in
+// discovery.
+func (d *demo) yourActiveLeads(user string) {
 	l := d.lead("上海明达机械有限公司", user, salesbot.GradeC, 75)
 	l.visit(62, salesbot.KindVisit, "First visit with 王总: two plants, scheduling on paper and Excel.", "", 0)
 	l.stage(62, salesbot.StageFirstVisit)
 	l.regrade(40, salesbot.GradeB, "new plant approved for next year")
 	l.fact(40, salesbot.FactNeed, "MES and ERP for both plants; shop-floor scheduling first")
 	l.stage(35, salesbot.StageDiscovery)
-	l.person(35, "王建国", eb, high, 2, "总经理; wants the new plant live before the customer audit")
-	l.person(35, "李娜", tb, high, -2, "IT经理; prefers the incumbent's MES")
-	l.person(35, "赵磊", usr, low, 1, "")
-	l.person(30, "陈静", coach, med, 3, "采购主管; tells us what the others say")
+	l.person(35, "王建国", demoEB, demoHigh, 2, "总经理; wants the new plant live before the customer audit")
+	l.person(35, "李娜", demoTB, demoHigh, -2, "IT经理; prefers the incumbent's MES")
+	l.person(35, "赵磊", demoUser, demoLow, 1, "")
+	l.person(30, "陈静", demoCoach, demoMedium, 3, "采购主管; tells us what the others say")
 	l.regrade(21, salesbot.GradeA, "vendor selection starts next month")
 	l.fact(21, salesbot.FactSchedule, "selection next month, contract by the end of the quarter")
 	l.fact(21, salesbot.FactBudget, "¥1.8M for software and services")
@@ -75,38 +80,42 @@ func loadDemo(ctx context.Context, st *store.Store, team, user string, cadence s
 	l = d.lead("Acme Industrial Co., Ltd.", user, salesbot.GradeB, 50)
 	l.visit(44, salesbot.KindVisit, "First visit: three sites, an ERP from 2009 that nobody dares to touch.", "", 0)
 	l.stage(44, salesbot.StageFirstVisit)
-	l.person(44, "John Miller", eb, high, 0, "CEO; has not said yes or no")
-	l.person(44, "Priya Shah", tb, med, 1, "IT director")
+	l.person(44, "John Miller", demoEB, demoHigh, 0, "CEO; has not said yes or no")
+	l.person(44, "Priya Shah", demoTB, demoMedium, 1, "IT director")
 	l.fact(44, salesbot.FactNeed, "replace the 2009 ERP; inventory across three sites")
 	l.visit(28, salesbot.KindCall, "Call with Priya: they want a demo after the summer.", "", 0)
 	l.stage(28, salesbot.StageDiscovery)
-	l.person(20, "Dave Ortiz", usr, low, -1, "warehouse lead; fears the change")
+	l.person(20, "Dave Ortiz", demoUser, demoLow, -1, "warehouse lead; fears the change")
 	l.fact(20, salesbot.FactBudget, "about $400k, not approved yet")
 	l.visit(14, salesbot.KindVisit, "Plant tour; the CFO joined for ten minutes.", "", 0, "John Miller", "Priya Shah")
+}
 
-	l = d.lead("深圳华远电子股份有限公司", user, salesbot.GradeC, 20)
+// yourOtherLeads writes the console user's other leads: a first visit with
+// a next step soon, a quiet D, and one at quote.
+func (d *demo) yourOtherLeads(user string) {
+	l := d.lead("深圳华远电子股份有限公司", user, salesbot.GradeC, 20)
 	l.visit(5, salesbot.KindVisit, "First visit: they run an old Kingdee system and outgrew it.", "bring the 东莞 reference customer", 10)
 	l.stage(5, salesbot.StageFirstVisit)
-	l.person(5, "黄志强", eb, high, -1, "副总; thinks the old system is good enough")
-	l.person(5, "孙丽", coord, low, 2, "")
+	l.person(5, "黄志强", demoEB, demoHigh, -1, "副总; thinks the old system is good enough")
+	l.person(5, "孙丽", demoCoordinator, demoLow, 2, "")
 
 	l = d.lead("北京新创软件有限公司", user, salesbot.GradeD, 120)
 	l.visit(40, salesbot.KindCall, "They just signed a two-year contract with a competitor.", "", 0)
-	l.person(40, "周涛", eb, high, -3, "signed with the rival; praises them")
-	l.person(40, "吴敏", usr, low, 0, "")
+	l.person(40, "周涛", demoEB, demoHigh, -3, "signed with the rival; praises them")
+	l.person(40, "吴敏", demoUser, demoLow, 0, "")
 	l.fact(40, salesbot.FactCompetition, "signed with a rival in March for two years")
 
 	l = d.lead("Nordwind Logistics GmbH", user, salesbot.GradeB, 90)
 	l.visit(80, salesbot.KindVisit, "First visit in Hamburg: fleet planning in spreadsheets.", "", 0)
 	l.stage(80, salesbot.StageFirstVisit)
-	l.person(80, "Klaus Becker", eb, high, 1, "COO; signs anything above €100k")
-	l.person(80, "Jonas Weber", coord, low, 2, "project manager")
+	l.person(80, "Klaus Becker", demoEB, demoHigh, 1, "COO; signs anything above €100k")
+	l.person(80, "Jonas Weber", demoCoordinator, demoLow, 2, "project manager")
 	l.stage(65, salesbot.StageDiscovery)
-	l.person(65, "Anna Schmidt", tb, high, -3, "IT lead; wants to build it in-house")
+	l.person(65, "Anna Schmidt", demoTB, demoHigh, -3, "IT lead; wants to build it in-house")
 	l.regrade(60, salesbot.GradeA, "tender opens next month")
 	l.visit(50, salesbot.KindDemo, "Demo of route planning; Klaus liked the savings report.", "", 0)
 	l.stage(50, salesbot.StageDemo)
-	l.person(50, "Mia Braun", coach, med, 2, "head of dispatch; wants us")
+	l.person(50, "Mia Braun", demoCoach, demoMedium, 2, "head of dispatch; wants us")
 	l.fact(50, salesbot.FactSchedule, "tender in two weeks, decision within the quarter")
 	l.fact(50, salesbot.FactBudget, "€350k over three years")
 	l.fact(50, salesbot.FactNeed, "route and fleet planning for 140 trucks")
@@ -115,47 +124,53 @@ func loadDemo(ctx context.Context, st *store.Store, team, user string, cadence s
 	l.fact(50, salesbot.FactCriteria, "fuel savings proven in a pilot; hosting in the EU")
 	l.stage(20, salesbot.StageQuote)
 	l.visit(3, salesbot.KindCall, "Klaus wants a pilot clause in the quote.", "call Klaus about the pilot clause", 1)
+}
 
-	// Wang Fang's leads.
-	l = d.lead("Blue Harbor Foods Inc.", demoRepA, salesbot.GradeB, 100)
+// wangFangLeads writes Wang Fang's leads: one in objections, one in
+// negotiation, one lost.
+func (d *demo) wangFangLeads() {
+	l := d.lead("Blue Harbor Foods Inc.", demoRepA, salesbot.GradeB, 100)
 	l.visit(90, salesbot.KindVisit, "First visit at their Boston plant.", "", 0)
 	l.stage(90, salesbot.StageObjections)
-	l.person(90, "Maria Gonzalez", eb, high, 2, "VP operations")
-	l.person(60, "Kevin O'Brien", tb, med, -2, "thinks we are too expensive")
-	l.person(60, "Lisa Chen", usr, low, 1, "")
+	l.person(90, "Maria Gonzalez", demoEB, demoHigh, 2, "VP operations")
+	l.person(60, "Kevin O'Brien", demoTB, demoMedium, -2, "thinks we are too expensive")
+	l.person(60, "Lisa Chen", demoUser, demoLow, 1, "")
 	l.visit(30, salesbot.KindDemo, "Demo for the quality team.", "", 0)
 	l.visit(16, salesbot.KindVisit, "Answered Kevin's questions on the total cost.", "", 0)
 
 	l = d.lead("杭州绿源食品有限公司", demoRepA, salesbot.GradeA, 70)
 	l.visit(60, salesbot.KindVisit, "初访：three factories, food-safety traceability is the pain.", "", 0)
 	l.stage(30, salesbot.StageNegotiation)
-	l.person(60, "郑伟", eb, high, 3, "董事长")
-	l.person(60, "何静", tb, med, 1, "")
-	l.person(40, "林峰", usr, low, -1, "")
-	l.person(40, "马超", coach, low, 2, "")
+	l.person(60, "郑伟", demoEB, demoHigh, 3, "董事长")
+	l.person(60, "何静", demoTB, demoMedium, 1, "")
+	l.person(40, "林峰", demoUser, demoLow, -1, "")
+	l.person(40, "马超", demoCoach, demoLow, 2, "")
 	l.fact(40, salesbot.FactBudget, "¥2.5M approved")
 	l.visit(1, salesbot.KindVisit, "Negotiation: they accept the price if training is included.", "send the final contract draft", 5)
 
 	l = d.lead("成都天府物流有限公司", demoRepA, salesbot.GradeC, 80)
 	l.visit(70, salesbot.KindCall, "Intro call with their IT manager.", "", 0)
-	l.person(70, "杨帆", tb, med, -1, "")
-	l.person(70, "高翔", eb, high, 0, "")
+	l.person(70, "杨帆", demoTB, demoMedium, -1, "")
+	l.person(70, "高翔", demoEB, demoHigh, 0, "")
 	l.lose(10, "chose an in-house build")
+}
 
+// otherRepsLeads writes Tom Reed's and Liu Yang's leads, one of them won.
+func (d *demo) otherRepsLeads() {
 	// Tom Reed's.
-	l = d.lead("Pacific Rim Trading Ltd.", demoRepB, salesbot.GradeB, 45)
+	l := d.lead("Pacific Rim Trading Ltd.", demoRepB, salesbot.GradeB, 45)
 	l.visit(30, salesbot.KindVisit, "First visit in Singapore.", "", 0)
 	l.stage(20, salesbot.StageDemo)
-	l.person(30, "Daniel Tan", eb, high, 1, "")
-	l.person(30, "Grace Lim", tb, med, 0, "")
-	l.person(20, "Ravi Kumar", usr, low, -2, "likes the current tool")
+	l.person(30, "Daniel Tan", demoEB, demoHigh, 1, "")
+	l.person(30, "Grace Lim", demoTB, demoMedium, 0, "")
+	l.person(20, "Ravi Kumar", demoUser, demoLow, -2, "likes the current tool")
 	l.visit(10, salesbot.KindDemo, "Demo for the trading desk.", "send the case study", -3)
 
 	l = d.lead("广州南方纺织有限公司", demoRepB, salesbot.GradeA, 150)
 	l.visit(120, salesbot.KindVisit, "First visit.", "", 0)
 	l.stage(60, salesbot.StageNegotiation)
-	l.person(120, "梁永康", eb, high, 3, "")
-	l.person(90, "罗晓燕", coord, med, 2, "")
+	l.person(120, "梁永康", demoEB, demoHigh, 3, "")
+	l.person(90, "罗晓燕", demoCoordinator, demoMedium, 2, "")
 	l.win(5)
 
 	// Liu Yang's.
@@ -164,18 +179,23 @@ func loadDemo(ctx context.Context, st *store.Store, team, user string, cadence s
 	l.stage(45, salesbot.StageFirstVisit)
 	l.visit(31, salesbot.KindCall, "They will decide next year.", "", 0)
 	l.stage(31, salesbot.StageDiscovery)
-	l.person(45, "Emma Roy", eb, med, 1, "")
-	l.person(45, "Noah Martin", usr, low, -3, "")
+	l.person(45, "Emma Roy", demoEB, demoMedium, 1, "")
+	l.person(45, "Noah Martin", demoUser, demoLow, -3, "")
 
 	l = d.lead("苏州精工模具有限公司", demoRepC, salesbot.GradeB, 15)
 	l.visit(2, salesbot.KindVisit, "初访：mould shop with 200 people, wants costing per job.", "", 0)
 	l.stage(2, salesbot.StageFirstVisit)
-	l.person(2, "钱建华", eb, high, 1, "")
-	l.person(2, "许婷", coach, low, 3, "")
-	l.person(2, "冯军", tb, med, 0, "")
-
-	return d.created, d.err
+	l.person(2, "钱建华", demoEB, demoHigh, 1, "")
+	l.person(2, "许婷", demoCoach, demoLow, 3, "")
+	l.person(2, "冯军", demoTB, demoMedium, 0, "")
 }
+
+// Short names for the demo's stakeholders.
+const (
+	demoEB, demoTB, demoUser      = salesbot.RoleEconomicBuyer, salesbot.RoleTechnicalBuyer, salesbot.RoleUser
+	demoCoordinator, demoCoach    = salesbot.RoleCoordinator, salesbot.RoleCoach
+	demoHigh, demoMedium, demoLow = salesbot.InfluenceHigh, salesbot.InfluenceMedium, salesbot.InfluenceLow
+)
 
 // demo writes sample leads; the first error stops every later step.
 type demo struct {

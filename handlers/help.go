@@ -1,0 +1,41 @@
+package handlers
+
+import (
+	"strings"
+
+	"salesbot/i18n"
+)
+
+// leadHelp is /lead's usage: a heading, a line per family of sub-commands
+// and how to write names. Each line is its own catalog entry, so that a
+// sentence is translated once, here, wherever the usage is shown.
+func leadHelp(lang i18n.Lang) string {
+	t := func(line string) string { return i18n.T(lang, line) }
+	return strings.Join([]string{
+		t("*/lead* — your leads"),
+		t("• `/lead new <company>` register a lead (you own it if no one has it yet)"),
+		t("• `/lead grade <company> <A|B|C|D> [reason]` grade it: A closes within 3 months, B 4–6, C 7–12, D later"),
+		t("• `/lead stage <company> <stage>` move it: lead → first-visit → discovery → demo → quote → objections → negotiation"),
+		t("• `/lead won <company>` · `/lead lost <company> [reason]` close it"),
+		t("• `/lead show <company>` the lead card · `/lead map <company>` its people by influence and support"),
+		t("• `/lead list [A|B|C|D] [@rep|all]` your pipeline"),
+		t("• `/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>` record a key fact"),
+		t("• `/lead assign <company> @rep` (managers) · `/lead pool` lost leads open to be claimed"),
+		t("Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."),
+	}, "\n")
+}
+
+// salesbotHelp is `/salesbot help`: what the bot does, /lead's usage, and a
+// line per other command.
+func salesbotHelp(lang i18n.Lang) string {
+	t := func(line string) string { return i18n.T(lang, line) }
+	return strings.Join([]string{
+		t("*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due."),
+		leadHelp(lang),
+		"",
+		t("*/visit* `<company> [YYYY-MM-DD] [notes] [met: \"Name\", \"Name\"] [next: YYYY-MM-DD step]` log a touch (today if no date) and who you met"),
+		t("*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands"),
+		t("*/followups* your due and overdue follow-ups"),
+		t("*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language"),
+	}, "\n")
+}

@@ -1,0 +1,68 @@
+package handlers
+
+import (
+	"strings"
+	"testing"
+
+	"salesbot/i18n"
+)
+
+// TestHelpIsComposedOfTranslatedLines checks the help a user reads: the
+// English as it has always read, every command of INTERFACE.md the bot has
+// in it, and every line of it in Chinese.
+func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
+	const wantLead = "*/lead* — your leads\n" +
+		"• `/lead new <company>` register a lead (you own it if no one has it yet)\n" +
+		"• `/lead grade <company> <A|B|C|D> [reason]` grade it: A closes within 3 months, B 4–6, C 7–12, D later\n" +
+		"• `/lead stage <company> <stage>` move it: lead → first-visit → discovery → demo → quote → objections → negotiation\n" +
+		"• `/lead won <company>` · `/lead lost <company> [reason]` close it\n" +
+		"• `/lead show <company>` the lead card · `/lead map <company>` its people by influence and support\n" +
+		"• `/lead list [A|B|C|D] [@rep|all]` your pipeline\n" +
+		"• `/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>` record a key fact\n" +
+		"• `/lead assign <company> @rep` (managers) · `/lead pool` lost leads open to be claimed\n" +
+		"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
+	const wantHelp = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
+		wantLead + "\n\n" +
+		"*/visit* `<company> [YYYY-MM-DD] [notes] [met: \"Name\", \"Name\"] [next: YYYY-MM-DD step]` log a touch (today if no date) and who you met\n" +
+		"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands\n" +
+		"*/followups* your due and overdue follow-ups\n" +
+		"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language"
+	if got := leadHelp(i18n.En); got != wantLead {
+		t.Errorf("/lead help in English:\n%s\nwant:\n%s", got, wantLead)
+	}
+	help := salesbotHelp(i18n.En)
+	if help != wantHelp {
+		t.Errorf("/salesbot help in English:\n%s\nwant:\n%s", help, wantHelp)
+	}
+	for _, command := range []string{
+		"/lead new <company>", "/lead grade <company> <A|B|C|D> [reason]", "/lead stage <company> <stage>",
+		"/lead won <company>", "/lead lost <company> [reason]", "/lead show <company>", "/lead list [A|B|C|D] [@rep|all]",
+		"/lead assign <company> @rep", "/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>",
+		"*/visit* `<company> [YYYY-MM-DD] [notes]", "*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3>",
+		"/lead map <company>", "/lead pool", "*/followups*",
+		"*/salesbot* `help`", "`digest`", "`managers add @user`", "`report week|month", "`lang zh|en`",
+	} {
+		if !strings.Contains(help, command) {
+			t.Errorf("the help lacks %q", command)
+		}
+	}
+
+	for name, zh := range map[string]string{"/lead help": leadHelp(i18n.Zh), "/salesbot help": salesbotHelp(i18n.Zh)} {
+		en := leadHelp(i18n.En)
+		if name == "/salesbot help" {
+			en = help
+		}
+		enLines, zhLines := strings.Split(en, "\n"), strings.Split(zh, "\n")
+		if len(enLines) != len(zhLines) {
+			t.Fatalf("%s: %d lines in English, %d in Chinese:\n%s", name, len(enLines), len(zhLines), zh)
+		}
+		for i, line := range enLines {
+			if line != "" && zhLines[i] == line {
+				t.Errorf("%s: line %d is not translated: %q", name, i+1, line)
+			}
+		}
+	}
+	if zh := salesbotHelp(i18n.Zh); !strings.Contains(zh, leadHelp(i18n.Zh)) {
+		t.Errorf("the Chinese /salesbot help does not include /lead's:\n%s", zh)
+	}
+}
