@@ -1,0 +1,386 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"salesbot"
+)
+
+// The team's read models are sorted sets of lead IDs, written by the same
+// script that writes a lead, from the lead's Standing before and after:
+//
+//	rm:open:<grade>    open leads of the grade, by stage then registration
+//	rm:due             open leads with a next touch, by its time
+//	rm:touched:<A|B>   open A and B leads, by their last touch
+//	rm:watched:<user>  a rep's open A and B leads, A first, then by next touch
+//	rm:owners          everyone who has had a watched lead
+//
+// Membership, not counters: adding a lead that is there already changes
+// nothing, so a write can always restate where the lead stands (which
+// heals a member lost in a failover) and rebuilding a team's read models
+// while others write is safe lead by lead. Counts are ZCOUNTs.
+func (k keys) rmOpen(g salesbot.Grade) string { return k.prefix + "rm:open:" + string(g) }
+func (k keys) rmDue() string                  { return k.prefix + "rm:due" }
+func (k keys) rmTouched(g salesbot.Grade) string {
+	return k.prefix + "rm:touched:" + string(g)
+}
+func (k keys) rmWatched(owner string) string { return k.prefix + "rm:watched:" + owner }
+func (k keys) rmOwners() string              { return k.prefix + "rm:owners" }
+func (k keys) rmBuilt() string               { return k.prefix + "rm:built" }
+
+// rank is the span of one rank in a read model's score: a score is a rank
+// (a stage's index, a grade's rank) times rank, plus a time in Unix
+// milliseconds, which stays below it until the year 2286. The largest
+// score, 4e13, is far inside a float64's exact integers.
+const rank = 1e13
+
+// membership is one sorted set a lead belongs to, with its score there.
+type membership struct {
+	key   string
+	score float64
+}
+
+// memberships lists the read models a lead with the given standing is in;
+// none for a closed lead.
+func memberships(k keys, s salesbot.Standing) []membership {
+	if !s.Open {
+		return nil
+	}
+	m := []membership{{k.rmOpen(s.Grade), float64(s.Stage.Index())*rank + float64(s.Created.UnixMilli())}}
+	if !s.Due.IsZero() {
+		m = append(m, membership{k.rmDue(), float64(s.Due.UnixMilli())})
+	}
+	if s.Watched() {
+		next := s.Due
+		if next.IsZero() {
+			next = s.Touched
+		}
+		m = append(m,
+			membership{k.rmTouched(s.Grade), float64(s.Touched.UnixMilli())},
+			membership{k.rmWatched(s.Owner), float64(s.Grade.Rank())*rank + float64(next.UnixMilli())})
+	}
+	return m
+}
+
+// readModels queues the writes that move lead id in the read models from
+// where it stood (before; nil for a new lead) to where it stands now.
+func readModels(b *batch, k keys, id string, before *salesbot.Standing, now salesbot.Standing) {
+	is := memberships(k, now)
+	if before != nil {
+		for _, was := range memberships(k, *before) {
+			if !slices.ContainsFunc(is, func(m membership) bool { return m.key == was.key }) {
+				b.do("ZREM", was.key, id)
+			}
+		}
+	}
+	for _, m := range is {
+		b.do("ZADD", m.key, m.score, id)
+	}
+	if now.Watched() && (before == nil || !before.Watched() || before.Owner != now.Owner) {
+		b.do("SADD", k.rmOwners(), now.Owner)
+	}
+}
+
+// Pipeline counts the team's open leads by grade and stage from its read
+// models: one round trip of ZCOUNTs, whatever the team's size.
+func (s *Store) Pipeline(ctx context.Context, team string) (salesbot.Pipeline, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, fmt.Errorf("pipeline: %w", err)
+	}
+	cells := salesbot.Cells()
+	counts := make([]*redis.IntCmd, len(cells))
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, c := range cells {
+			counts[i] = pipelineCount(ctx, p, k, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, failed(err, "pipeline of %s", team)
+	}
+	pipe := salesbot.Pipeline{}
+	for i, c := range cells {
+		pipe.Add(c, int(counts[i].Val()))
+	}
+	return pipe, nil
+}
+
+// pipelineCount queues the count of one cell: the leads of the grade whose
+// score falls in the stage's span.
+func pipelineCount(ctx context.Context, p redis.Pipeliner, k keys, c salesbot.Cell) *redis.IntCmd {
+	lo := float64(c.Stage.Index()) * rank
+	return p.ZCount(ctx, k.rmOpen(c.Grade), strconv.FormatFloat(lo, 'f', 0, 64), "("+strconv.FormatFloat(lo+rank, 'f', 0, 64))
+}
+
+// DigestQuery bounds what a digest reads of a team.
+type DigestQuery struct {
+	Since, Now time.Time
+	Cadence    salesbot.Cadence
+	// Overdue is how many of the most overdue follow-ups are read; Untouched
+	// how many A and B leads (each) untouched within their cadence; PerRep
+	// how many of each rep's A and B leads are read for risks.
+	Overdue, Untouched, PerRep int
+}
+
+// DigestData is what a digest is made of, read from the activity stream and
+// the read models: the changes in the period, and the leads those changes
+// touched, the overdue and untouched leads and each rep's first A and B
+// leads, each lead once.
+type DigestData struct {
+	Changes  []salesbot.Change
+	Leads    []*salesbot.Lead
+	Pipeline salesbot.Pipeline
+	// OverdueTotal is how many follow-ups are overdue in all, of which at
+	// most DigestQuery.Overdue were read.
+	OverdueTotal int
+}
+
+// DigestData reads what a manager's digest needs in a few round trips whose
+// cost follows the period's changes and the limits asked for, not the
+// team's size.
+func (s *Store) DigestData(ctx context.Context, team string, q DigestQuery) (DigestData, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return DigestData{}, fmt.Errorf("digest data: %w", err)
+	}
+	changes, err := s.Activity(ctx, team, q.Since, q.Now)
+	if err != nil {
+		return DigestData{}, err
+	}
+	now := strconv.FormatInt(q.Now.UnixMilli(), 10)
+	var (
+		overdue, owners *redis.StringSliceCmd
+		overdueN        *redis.IntCmd
+		untouched       []*redis.StringSliceCmd
+		cells           = salesbot.Cells()
+		counts          = make([]*redis.IntCmd, len(cells))
+	)
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		// A ZRangeBy with Count 0 has no LIMIT: a limit of 0 reads nothing.
+		if q.Overdue > 0 {
+			overdue = p.ZRangeByScore(ctx, k.rmDue(), &redis.ZRangeBy{Min: "-inf", Max: "(" + now, Count: int64(q.Overdue)})
+		}
+		overdueN = p.ZCount(ctx, k.rmDue(), "-inf", "("+now)
+		for _, g := range []salesbot.Grade{salesbot.GradeA, salesbot.GradeB} {
+			if q.Untouched <= 0 {
+				break
+			}
+			every, ok := q.Cadence[g]
+			if !ok {
+				every = salesbot.DefaultCadence()[g]
+			}
+			before := strconv.FormatInt(q.Now.Add(-every).UnixMilli(), 10)
+			untouched = append(untouched, p.ZRangeByScore(ctx, k.rmTouched(g), &redis.ZRangeBy{Min: "-inf", Max: "(" + before, Count: int64(q.Untouched)}))
+		}
+		owners = p.SMembers(ctx, k.rmOwners())
+		for i, c := range cells {
+			counts[i] = pipelineCount(ctx, p, k, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return DigestData{}, failed(err, "digest data of %s", team)
+	}
+	d := DigestData{Changes: changes, Pipeline: salesbot.Pipeline{}, OverdueTotal: int(overdueN.Val())}
+	for i, c := range cells {
+		d.Pipeline.Add(c, int(counts[i].Val()))
+	}
+	ids := newIDSet()
+	for _, c := range changes {
+		ids.add(c.LeadID)
+	}
+	if overdue != nil {
+		ids.add(overdue.Val()...)
+	}
+	for _, u := range untouched {
+		ids.add(u.Val()...)
+	}
+	if q.PerRep > 0 {
+		watched := make([]*redis.StringSliceCmd, 0, len(owners.Val()))
+		_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for _, o := range owners.Val() {
+				watched = append(watched, p.ZRange(ctx, k.rmWatched(o), 0, int64(q.PerRep-1)))
+			}
+			return nil
+		})
+		if err != nil {
+			return DigestData{}, failed(err, "digest data of %s", team)
+		}
+		for _, w := range watched {
+			ids.add(w.Val()...)
+		}
+	}
+	if d.Leads, err = s.leads(ctx, k, ids.list); err != nil {
+		return DigestData{}, failed(err, "digest data of %s", team)
+	}
+	return d, nil
+}
+
+// idSet collects lead IDs once each, in the order first added.
+type idSet struct {
+	seen map[string]bool
+	list []string
+}
+
+func newIDSet() *idSet { return &idSet{seen: map[string]bool{}} }
+
+func (s *idSet) add(ids ...string) {
+	for _, id := range ids {
+		if id != "" && !s.seen[id] {
+			s.seen[id] = true
+			s.list = append(s.list, id)
+		}
+	}
+}
+
+// OpenLeads returns a page of the team's open leads, A first, each grade by
+// stage then registration: at most n from offset on, and how many there are
+// in all. It reads the page, not the team.
+func (s *Store) OpenLeads(ctx context.Context, team string, grade salesbot.Grade, offset, n int) ([]*salesbot.Lead, int, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, 0, fmt.Errorf("open leads: %w", err)
+	}
+	grades := salesbot.Grades
+	if grade != "" {
+		grades = []salesbot.Grade{grade}
+	}
+	keys := make([]string, len(grades))
+	for i, g := range grades {
+		keys[i] = k.rmOpen(g)
+	}
+	res, err := openPageScript.Run(ctx, s.client, keys, offset, n).Slice()
+	if err != nil {
+		return nil, 0, failed(err, "open leads of %s", team)
+	}
+	total, _ := res[0].(int64)
+	ids := make([]string, 0, len(res)-1)
+	for _, v := range res[1:] {
+		if id, ok := v.(string); ok {
+			ids = append(ids, id)
+		}
+	}
+	leads, err := s.leads(ctx, k, ids)
+	if err != nil {
+		return nil, 0, failed(err, "open leads of %s", team)
+	}
+	return leads, int(total), nil
+}
+
+// openPageScript returns {total, id…}: the count of every set in KEYS, then
+// at most ARGV[2] members from position ARGV[1] of the sets read one after
+// the other. It reads the cards and the page, never a whole set.
+var openPageScript = redis.NewScript(`
+local offset, n = tonumber(ARGV[1]), tonumber(ARGV[2])
+local total, out = 0, {}
+for _, key in ipairs(KEYS) do
+  local card = redis.call('ZCARD', key)
+  if n > 0 and offset < total + card then
+    local from = math.max(offset - total, 0)
+    local page = redis.call('ZRANGE', key, from, from + n - 1)
+    for _, id in ipairs(page) do out[#out + 1] = id end
+    n = n - #page
+    offset = total + card
+  end
+  total = total + card
+end
+table.insert(out, 1, total)
+return out
+`)
+
+// rebuildChunk is how many leads one step of RebuildReadModels reads and
+// restates: one MGET and one guarded script of a few milliseconds.
+const rebuildChunk = 500
+
+// ReadModelsBuilt reports whether the team's read models have been built
+// (by RebuildReadModels, or from the team's first lead on).
+func (s *Store) ReadModelsBuilt(ctx context.Context, team string) (bool, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return false, fmt.Errorf("read models: %w", err)
+	}
+	n, err := s.client.Exists(ctx, k.rmBuilt()).Result()
+	if err != nil {
+		return false, failed(err, "read models of %s", team)
+	}
+	return n == 1, nil
+}
+
+// RebuildReadModels restates where each of the team's leads stands in the
+// read models, rebuildChunk leads at a time, each step guarded by the
+// revisions it read: a lead written meanwhile is read again, and writers
+// never wait for more than one step. It never removes a member, so it is
+// for a team whose read models are missing or partial (written before they
+// existed, or lost with a failover), and it marks them built when done.
+func (s *Store) RebuildReadModels(ctx context.Context, team string) error {
+	k, err := keysOf(team)
+	if err != nil {
+		return fmt.Errorf("rebuild read models: %w", err)
+	}
+	for start := int64(0); ; start += rebuildChunk {
+		ids, err := s.client.ZRange(ctx, k.leads(), start, start+rebuildChunk-1).Result()
+		if err != nil {
+			return failed(err, "rebuild read models of %s", team)
+		}
+		if err := s.restate(ctx, k, ids); err != nil {
+			return failed(err, "rebuild read models of %s", team)
+		}
+		if len(ids) < rebuildChunk {
+			break
+		}
+	}
+	if err := s.client.Set(ctx, k.rmBuilt(), "1", 0).Err(); err != nil {
+		return failed(err, "rebuild read models of %s", team)
+	}
+	return nil
+}
+
+// restate writes where each of the leads stands, guarded by the revisions
+// read, reading them again until no writer got in between.
+func (s *Store) restate(ctx context.Context, k keys, ids []string) error {
+	return s.retry(ctx, func() error {
+		if len(ids) == 0 {
+			return nil
+		}
+		ks := make([]string, len(ids))
+		for i, id := range ids {
+			ks[i] = k.lead(id)
+		}
+		vals, err := s.client.MGet(ctx, ks...).Result()
+		if err != nil {
+			return err
+		}
+		b := &batch{}
+		guards := make([]guard, 0, len(ids))
+		for i, v := range vals {
+			raw, ok := v.(string)
+			if !ok {
+				continue // gone since it was listed
+			}
+			l, err := decodeLead([]byte(raw), k.team())
+			if err != nil {
+				continue // an undecodable lead has no standing to restate
+			}
+			guards = append(guards, unchanged(ks[i], revision([]byte(raw))))
+			readModels(b, k, ids[i], nil, l.Standing())
+		}
+		if len(guards) == 0 {
+			return nil
+		}
+		ok, err := s.guarded(ctx, k, guards, b)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return redis.TxFailedErr
+		}
+		return nil
+	}, nil)
+}
