@@ -72,11 +72,7 @@ func newHarness(t *testing.T) *harness {
 	h := handlers.New(st, api, handlers.Config{
 		Managers: []string{manager}, Now: clock, Logger: log, Directory: people,
 		Digests: func(ctx context.Context, team, m string) (salesbot.Digest, error) {
-			leads, err := st.AllLeads(ctx, team)
-			if err != nil {
-				return salesbot.Digest{}, err
-			}
-			return sched.BuildDigest(ctx, team, m, leads, clock())
+			return sched.BuildDigest(ctx, team, m, clock())
 		},
 		// As cmd/salesbot builds it (buildReport), which tests here cannot import.
 		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {

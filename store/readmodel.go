@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -119,40 +118,17 @@ func pipelineCount(ctx context.Context, p redis.Pipeliner, k keys, c salesbot.Ce
 	return p.ZCount(ctx, k.rmOpen(c.Grade), strconv.FormatFloat(lo, 'f', 0, 64), "("+strconv.FormatFloat(lo+rank, 'f', 0, 64))
 }
 
-// DigestQuery bounds what a digest reads of a team.
-type DigestQuery struct {
-	Since, Now time.Time
-	Cadence    salesbot.Cadence
-	// Overdue is how many of the most overdue follow-ups are read; Untouched
-	// how many A and B leads (each) untouched within their cadence; PerRep
-	// how many of each rep's A and B leads are read for risks.
-	Overdue, Untouched, PerRep int
-}
-
-// DigestData is what a digest is made of, read from the activity stream and
-// the read models: the changes in the period, and the leads those changes
-// touched, the overdue and untouched leads and each rep's first A and B
-// leads, each lead once.
-type DigestData struct {
-	Changes  []salesbot.Change
-	Leads    []*salesbot.Lead
-	Pipeline salesbot.Pipeline
-	// OverdueTotal is how many follow-ups are overdue in all, of which at
-	// most DigestQuery.Overdue were read.
-	OverdueTotal int
-}
-
 // DigestData reads what a manager's digest needs in a few round trips whose
 // cost follows the period's changes and the limits asked for, not the
 // team's size.
-func (s *Store) DigestData(ctx context.Context, team string, q DigestQuery) (DigestData, error) {
+func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQuery) (salesbot.DigestData, error) {
 	k, err := keysOf(team)
 	if err != nil {
-		return DigestData{}, fmt.Errorf("digest data: %w", err)
+		return salesbot.DigestData{}, fmt.Errorf("digest data: %w", err)
 	}
 	changes, err := s.Activity(ctx, team, q.Since, q.Now)
 	if err != nil {
-		return DigestData{}, err
+		return salesbot.DigestData{}, err
 	}
 	now := strconv.FormatInt(q.Now.UnixMilli(), 10)
 	var (
@@ -186,9 +162,9 @@ func (s *Store) DigestData(ctx context.Context, team string, q DigestQuery) (Dig
 		return nil
 	})
 	if err != nil {
-		return DigestData{}, failed(err, "digest data of %s", team)
+		return salesbot.DigestData{}, failed(err, "digest data of %s", team)
 	}
-	d := DigestData{Changes: changes, Pipeline: salesbot.Pipeline{}, OverdueTotal: int(overdueN.Val())}
+	d := salesbot.DigestData{Changes: changes, Pipeline: salesbot.Pipeline{}, OverdueTotal: int(overdueN.Val())}
 	for i, c := range cells {
 		d.Pipeline.Add(c, int(counts[i].Val()))
 	}
@@ -211,14 +187,14 @@ func (s *Store) DigestData(ctx context.Context, team string, q DigestQuery) (Dig
 			return nil
 		})
 		if err != nil {
-			return DigestData{}, failed(err, "digest data of %s", team)
+			return salesbot.DigestData{}, failed(err, "digest data of %s", team)
 		}
 		for _, w := range watched {
 			ids.add(w.Val()...)
 		}
 	}
 	if d.Leads, err = s.leads(ctx, k, ids.list); err != nil {
-		return DigestData{}, failed(err, "digest data of %s", team)
+		return salesbot.DigestData{}, failed(err, "digest data of %s", team)
 	}
 	return d, nil
 }

@@ -148,7 +148,7 @@ func TestDigestDataReadsWhatIsDue(t *testing.T) {
 	s, _, team := newStore(t)
 	seedMixedTeam(t, s, team, 28)
 	later := now.Add(20 * salesbot.Day) // A (7 d) and B (14 d) follow-ups are overdue by then
-	d, err := s.DigestData(ctx, team, store.DigestQuery{
+	d, err := s.DigestData(ctx, team, salesbot.DigestQuery{
 		Since: now.Add(-time.Hour), Now: later, Cadence: salesbot.DefaultCadence(),
 		Overdue: 1000, Untouched: 1000, PerRep: 1000,
 	})
@@ -184,7 +184,7 @@ func TestDigestDataReadsWhatIsDue(t *testing.T) {
 	}
 
 	// Limits bound what is read: two overdue, one per rep.
-	small, err := s.DigestData(ctx, team, store.DigestQuery{
+	small, err := s.DigestData(ctx, team, salesbot.DigestQuery{
 		Since: later, Now: later, Cadence: salesbot.DefaultCadence(), Overdue: 2, Untouched: 0, PerRep: 1,
 	})
 	if err != nil {
