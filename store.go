@@ -109,6 +109,10 @@ type ReadModels interface {
 	OpenLeads(ctx context.Context, team string, grade Grade, offset, n int) ([]*Lead, int, error)
 	// DigestData reads what a digest of the period needs, within q's limits.
 	DigestData(ctx context.Context, team string, q DigestQuery) (DigestData, error)
+	// ReportData reads what a report of a period starting at from needs,
+	// up to now: the changes, the leads registered or changed, the pipeline
+	// and the reps with open leads.
+	ReportData(ctx context.Context, team string, from, now time.Time) (ReportInput, error)
 	// ReadModelsBuilt reports whether the team's read models were built:
 	// every write keeps them, but a team with leads from before they
 	// existed needs RebuildReadModels once.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -17,8 +18,9 @@ import (
 //	rm:open:<grade>    open leads of the grade, by stage then registration
 //	rm:due             open leads with a next touch, by its time
 //	rm:touched:<A|B>   open A and B leads, by their last touch
+//	rm:mine:<user>     a rep's open leads, by registration
 //	rm:watched:<user>  a rep's open A and B leads, A first, then by next touch
-//	rm:owners          everyone who has had a watched lead
+//	rm:owners          everyone who has had an open lead
 //
 // Membership, not counters: adding a lead that is there already changes
 // nothing, so a write can always restate where the lead stands (which
@@ -30,6 +32,7 @@ func (k keys) rmTouched(g salesbot.Grade) string {
 	return k.prefix + "rm:touched:" + string(g)
 }
 func (k keys) rmWatched(owner string) string { return k.prefix + "rm:watched:" + owner }
+func (k keys) rmMine(owner string) string    { return k.prefix + "rm:mine:" + owner }
 func (k keys) rmOwners() string              { return k.prefix + "rm:owners" }
 func (k keys) rmBuilt() string               { return k.prefix + "rm:built" }
 
@@ -51,7 +54,10 @@ func memberships(k keys, s salesbot.Standing) []membership {
 	if !s.Open {
 		return nil
 	}
-	m := []membership{{k.rmOpen(s.Grade), float64(s.Stage.Index())*rank + float64(s.Created.UnixMilli())}}
+	m := []membership{
+		{k.rmOpen(s.Grade), float64(s.Stage.Index())*rank + float64(s.Created.UnixMilli())},
+		{k.rmMine(s.Owner), float64(s.Created.UnixMilli())},
+	}
 	if !s.Due.IsZero() {
 		m = append(m, membership{k.rmDue(), float64(s.Due.UnixMilli())})
 	}
@@ -81,7 +87,7 @@ func readModels(b *batch, k keys, id string, before *salesbot.Standing, now sale
 	for _, m := range is {
 		b.do("ZADD", m.key, m.score, id)
 	}
-	if now.Watched() && (before == nil || !before.Watched() || before.Owner != now.Owner) {
+	if now.Open && (before == nil || !before.Open || before.Owner != now.Owner) {
 		b.do("SADD", k.rmOwners(), now.Owner)
 	}
 }
@@ -359,4 +365,66 @@ func (s *Store) restate(ctx context.Context, k keys, ids []string) error {
 		}
 		return nil
 	}, nil)
+}
+
+// ReportData reads what a report of a period starting at from needs: the
+// changes from from up to now, the leads registered since from or touched
+// by those changes, the pipeline and the reps with open leads. Its cost
+// follows the period's registrations and changes, not the team's size.
+func (s *Store) ReportData(ctx context.Context, team string, from, now time.Time) (salesbot.ReportInput, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return salesbot.ReportInput{}, fmt.Errorf("report data: %w", err)
+	}
+	// Activity leaves out changes made at since itself; a period includes
+	// its first instant.
+	changes, err := s.Activity(ctx, team, from.Add(-time.Nanosecond), now)
+	if err != nil {
+		return salesbot.ReportInput{}, err
+	}
+	var (
+		registered, owners *redis.StringSliceCmd
+		cells              = salesbot.Cells()
+		counts             = make([]*redis.IntCmd, len(cells))
+	)
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		// The team's list is scored by registration, in whole seconds.
+		registered = p.ZRangeByScore(ctx, k.leads(), &redis.ZRangeBy{Min: strconv.FormatInt(from.Unix(), 10), Max: "+inf"})
+		owners = p.SMembers(ctx, k.rmOwners())
+		for i, c := range cells {
+			counts[i] = pipelineCount(ctx, p, k, c)
+		}
+		return nil
+	})
+	if err != nil {
+		return salesbot.ReportInput{}, failed(err, "report data of %s", team)
+	}
+	in := salesbot.ReportInput{Changes: changes, Pipeline: salesbot.Pipeline{}, Reps: []string{}}
+	for i, c := range cells {
+		in.Pipeline.Add(c, int(counts[i].Val()))
+	}
+	ids := newIDSet()
+	ids.add(registered.Val()...)
+	for _, c := range changes {
+		ids.add(c.LeadID)
+	}
+	mine := make([]*redis.IntCmd, len(owners.Val()))
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, o := range owners.Val() {
+			mine[i] = p.ZCard(ctx, k.rmMine(o))
+		}
+		return nil
+	})
+	if err != nil {
+		return salesbot.ReportInput{}, failed(err, "report data of %s", team)
+	}
+	for i, o := range owners.Val() {
+		if mine[i].Val() > 0 {
+			in.Reps = append(in.Reps, o)
+		}
+	}
+	if in.Leads, err = s.leads(ctx, k, ids.list); err != nil {
+		return salesbot.ReportInput{}, failed(err, "report data of %s", team)
+	}
+	return in, nil
 }

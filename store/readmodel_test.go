@@ -279,3 +279,45 @@ func dumpReadModels(t *testing.T, c redis.UniversalClient, team string) map[stri
 	}
 	return out
 }
+
+func TestReportDataMatchesTheWholeTeam(t *testing.T) {
+	s, _, team := newStore(t)
+	seedMixedTeam(t, s, team, 35)
+	p := salesbot.Period{From: now.Add(-time.Hour), To: now.Add(time.Hour)}
+	in, err := s.ReportData(ctx, team, p.From, now.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.AllLeads(ctx, team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changes, err := s.Activity(ctx, team, p.From.Add(-time.Nanosecond), now.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := salesbot.BuildReport(in, p)
+	want := salesbot.BuildReport(salesbot.ReportInput{Leads: all, Changes: changes}, p)
+	if got.Open != want.Open || len(got.NewLeads) != len(want.NewLeads) || len(got.Touches) != len(want.Touches) ||
+		len(got.GradeMoves) != len(want.GradeMoves) || len(got.Lost) != len(want.Lost) {
+		t.Fatalf("report from read models: %d open, %d new, %d reps, %d grade moves, %d lost; from the whole team: %d, %d, %d, %d, %d",
+			got.Open, len(got.NewLeads), len(got.Touches), len(got.GradeMoves), len(got.Lost),
+			want.Open, len(want.NewLeads), len(want.Touches), len(want.GradeMoves), len(want.Lost))
+	}
+	if want.Open == 0 || len(want.NewLeads) == 0 || len(want.Touches) < 3 {
+		t.Fatalf("seed too plain for the comparison: %+v", want)
+	}
+	samePipeline(t, got.Pipeline, want.Pipeline)
+	if fmt.Sprint(got.CSV()) != fmt.Sprint(want.CSV()) {
+		t.Error("the CSVs differ")
+	}
+	// A later period that registered nothing reads only what changed in it.
+	later := salesbot.Period{From: now.Add(30 * salesbot.Day), To: now.Add(31 * salesbot.Day)}
+	quiet, err := s.ReportData(ctx, team, later.From, later.To)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(quiet.Leads) != 0 || len(quiet.Reps) != len(want.Touches) {
+		t.Errorf("a quiet period read %d leads and %d reps; want 0 and %d", len(quiet.Leads), len(quiet.Reps), len(want.Touches))
+	}
+}
