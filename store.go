@@ -24,6 +24,9 @@ type LeadQuery struct {
 	Limit int
 	// Visits is how many of a single found lead's last visits come with it.
 	Visits int
+	// Caller, when set, is who asks: their own leads come first among the
+	// leads matching Part.
+	Caller string
 }
 
 // LeadMatch is what LeadStore.FindLead found.
@@ -55,10 +58,10 @@ type LeadStore interface {
 	LeadIDsByName(ctx context.Context, team string, names []string) (map[string]string, error)
 	// FindLead looks a lead up by name in one round trip.
 	FindLead(ctx context.Context, team string, q LeadQuery) (LeadMatch, error)
-	// SimilarLeads returns up to n leads whose normalised name contains name
-	// or is contained in it, by ID, leaving out the lead with ID except and
-	// names of one character.
-	SimilarLeads(ctx context.Context, team, name, except string, n int) ([]*Lead, error)
+	// SimilarLeads returns up to n leads whose normalised name has the
+	// company's at its start or at a word inside, or is a part of it
+	// (NameParts), by ID, leaving out the lead with ID except.
+	SimilarLeads(ctx context.Context, team, company, except string, n int) ([]*Lead, error)
 	// LeadNames returns every lead of the team as normalised name → ID.
 	LeadNames(ctx context.Context, team string) (map[string]string, error)
 	// UpdateLead applies fn to the current lead and saves the result with the

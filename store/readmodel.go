@@ -296,7 +296,7 @@ func (s *Store) ReadModelsBuilt(ctx context.Context, team string) (bool, error) 
 }
 
 // RebuildReadModels restates where each of the team's leads stands in the
-// read models, rebuildChunk leads at a time, each step guarded by the
+// read models and its names in the name indexes, rebuildChunk leads at a time, each step guarded by the
 // revisions it read: a lead written meanwhile is read again, and writers
 // never wait for more than one step. It never removes a member, so it is
 // for a team whose read models are missing or partial (written before they
@@ -352,6 +352,7 @@ func (s *Store) restate(ctx context.Context, k keys, ids []string) error {
 			}
 			guards = append(guards, unchanged(ks[i], revision([]byte(raw))))
 			readModels(b, k, ids[i], nil, l.Standing())
+			nameIndexes(b, k, l, salesbot.NormalizeCompany(l.Company))
 		}
 		if len(guards) == 0 {
 			return nil

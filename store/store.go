@@ -164,7 +164,7 @@ func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*ba
 	b := &batch{}
 	b.do("SET", k.lead(l.ID), lead)
 	b.do("HSET", k.names(), name, l.ID)
-	b.do("ZADD", k.sortedNames(), 0, sortedName(name, l.ID))
+	nameIndexes(b, k, l, name)
 	b.do("SADD", k.owner(l.Owner), l.ID)
 	b.do("ZADD", k.leads(), l.CreatedAt.Unix(), l.ID)
 	index(b, k, nil, l)
