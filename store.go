@@ -134,21 +134,28 @@ type DigestQuery struct {
 	// PerRep how many of each rep's A and B leads, A first and soonest due
 	// first, are read for risks.
 	Overdue, Untouched, PerRep int
+	// Mark, when set, names the team's mark that holds when the manager's
+	// last digest went out; Period turns that (zero when there was none)
+	// into the period's start, which then replaces Since.
+	Mark   string
+	Period func(last time.Time) time.Time
 }
 
 // DigestData is what a digest is made of: the period's changes, the leads
 // they touched, the overdue and untouched leads and each rep's first A and
 // B leads (each lead once), and the team's pipeline.
 type DigestData struct {
+	Since    time.Time // the period's start (DigestQuery.Period's answer)
 	Changes  []Change
 	Leads    []*Lead
 	Pipeline Pipeline
 	// OverdueTotal is how many follow-ups are overdue in all, of which at
 	// most DigestQuery.Overdue were read.
 	OverdueTotal int
+	Pending      []*Approval // requests waiting for a manager
 }
 
 // Input is the digest's input for the period the data was read for.
 func (d DigestData) Input(q DigestQuery) DigestInput {
-	return DigestInput{Since: q.Since, Now: q.Now, Changes: d.Changes, Leads: d.Leads, Pipeline: d.Pipeline, OverdueTotal: d.OverdueTotal}
+	return DigestInput{Since: d.Since, Now: q.Now, Changes: d.Changes, Leads: d.Leads, Pipeline: d.Pipeline, OverdueTotal: d.OverdueTotal}
 }

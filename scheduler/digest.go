@@ -92,23 +92,20 @@ func (s *Scheduler) digestFailed(ctx context.Context, team, manager, key string,
 // It reads the period's changes and the team's read models within the
 // digest's limits, never the whole team.
 func (s *Scheduler) BuildDigest(ctx context.Context, team, manager string, now time.Time) (salesbot.Digest, error) {
-	since, err := s.cfg.Store.Mark(ctx, team, "digest:"+manager)
-	if err != nil {
-		return salesbot.Digest{}, err
-	}
-	if since.IsZero() || now.Sub(since) > 7*salesbot.Day {
-		since = now.Add(-salesbot.Day)
-	}
 	q := s.cfg.DigestLimits
-	q.Since, q.Now, q.Cadence = since, now, s.cfg.Cadence
+	q.Now, q.Cadence, q.Mark = now, s.cfg.Cadence, "digest:"+manager
+	q.Period = func(last time.Time) time.Time {
+		if last.IsZero() || now.Sub(last) > 7*salesbot.Day {
+			return now.Add(-salesbot.Day)
+		}
+		return last
+	}
 	data, err := s.cfg.Store.DigestData(ctx, team, q)
 	if err != nil {
 		return salesbot.Digest{}, err
 	}
 	d := salesbot.BuildDigest(data.Input(q), s.cfg.Cadence)
-	if d.Pending, err = s.cfg.Store.PendingApprovals(ctx, team); err != nil {
-		return salesbot.Digest{}, err
-	}
+	d.Pending = data.Pending
 	return d, nil
 }
 
