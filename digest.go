@@ -11,10 +11,39 @@ import (
 // pipeline.
 type Digest struct {
 	Since, Until time.Time
-	Reps         []RepDigest             // reps with something to say, by user ID
-	Pipeline     map[Grade]map[Stage]int // open leads by grade and stage
-	Open         int                     // open leads in all
-	Pending      []*Approval             // requests waiting for a manager, oldest first
+	Reps         []RepDigest // reps with something to say, by user ID
+	Pipeline     Pipeline    // open leads by grade and stage
+	Open         int         // open leads in all
+	Pending      []*Approval // requests waiting for a manager, oldest first
+	// OverdueTotal is how many follow-ups are overdue in the team, of which
+	// the Reps' Overdue lists show those read (the most overdue).
+	OverdueTotal int
+}
+
+// OverdueShown is how many overdue follow-ups the Reps' lists hold.
+func (d Digest) OverdueShown() int {
+	n := 0
+	for _, r := range d.Reps {
+		n += len(r.Overdue)
+	}
+	return n
+}
+
+// DigestInput is what a digest is built from.
+type DigestInput struct {
+	Since, Now time.Time
+	// Changes are the team's changes; those in (Since, Now] count.
+	Changes []Change
+	// Leads are the leads to report on: those the changes touched, the
+	// overdue and untouched ones, and the A and B leads to check for risks
+	// (the whole team, for a small one).
+	Leads []*Lead
+	// Pipeline counts the team's open leads by grade and stage; nil counts
+	// Leads, when they are the whole team.
+	Pipeline Pipeline
+	// OverdueTotal is how many follow-ups are overdue in the team; 0 counts
+	// those among Leads.
+	OverdueTotal int
 }
 
 // RepDigest is one rep's part of a digest.
@@ -56,11 +85,12 @@ func (r RepDigest) Empty() bool {
 // waits for a manager.
 func (d Digest) Quiet() bool { return len(d.Reps) == 0 && len(d.Pending) == 0 }
 
-// BuildDigest assembles a digest from the team's changes in (since, now] and
-// its leads as they are now. Each change counts for the lead's current owner
-// (for a lead gone since, for whoever made the change).
-func BuildDigest(changes []Change, leads []*Lead, since, now time.Time, c Cadence) Digest {
-	d := Digest{Since: since, Until: now, Pipeline: map[Grade]map[Stage]int{}}
+// BuildDigest assembles a digest from the team's changes in (Since, Now]
+// and the leads given, as they are now. Each change counts for the lead's
+// current owner (for a lead gone since, for whoever made the change).
+func BuildDigest(in DigestInput, c Cadence) Digest {
+	changes, leads, since, now := in.Changes, in.Leads, in.Since, in.Now
+	d := Digest{Since: since, Until: now, Pipeline: Pipeline{}}
 	owner := make(map[string]string, len(leads))
 	for _, l := range leads {
 		owner[l.ID] = l.Owner
@@ -104,11 +134,7 @@ func BuildDigest(changes []Change, leads []*Lead, since, now time.Time, c Cadenc
 		if !l.Open() {
 			continue
 		}
-		d.Open++
-		if d.Pipeline[l.Grade] == nil {
-			d.Pipeline[l.Grade] = map[Stage]int{}
-		}
-		d.Pipeline[l.Grade][l.Stage]++
+		d.Pipeline.Add(Cell{Grade: l.Grade, Stage: l.Stage}, 1)
 		if risks := digestRisks(l, now, c); len(risks) > 0 {
 			r := rep(l.Owner)
 			r.Risks = append(r.Risks, LeadRisks{Lead: l, Risks: risks})
@@ -138,6 +164,11 @@ func BuildDigest(changes []Change, leads []*Lead, since, now time.Time, c Cadenc
 		d.Reps = append(d.Reps, *r)
 	}
 	slices.SortFunc(d.Reps, func(a, b RepDigest) int { return strings.Compare(a.Rep, b.Rep) })
+	if in.Pipeline != nil {
+		d.Pipeline = in.Pipeline
+	}
+	d.Open = d.Pipeline.Total()
+	d.OverdueTotal = max(in.OverdueTotal, d.OverdueShown())
 	return d
 }
 

@@ -44,7 +44,7 @@ func TestBuildDigest(t *testing.T) {
 		{LeadID: "beta", Kind: salesbot.ChangeVisit, By: "U1", At: now.Add(time.Second)}, // after now: next digest's
 		{LeadID: "gone", Kind: salesbot.ChangeVisit, By: "U9", At: at},                   // lead since deleted: counts for who did it
 	}
-	d := salesbot.BuildDigest(changes, leads, since, now, salesbot.DefaultCadence())
+	d := salesbot.BuildDigest(salesbot.DigestInput{Changes: changes, Leads: leads, Since: since, Now: now}, salesbot.DefaultCadence())
 	if d.Quiet() || len(d.Reps) != 3 {
 		t.Fatalf("reps = %+v", d.Reps)
 	}
@@ -82,7 +82,7 @@ func TestBuildDigest(t *testing.T) {
 		t.Errorf("pipeline %v open %d", d.Pipeline, d.Open)
 	}
 
-	quiet := salesbot.BuildDigest(nil, []*salesbot.Lead{leads[1]}, since, now, salesbot.DefaultCadence())
+	quiet := salesbot.BuildDigest(salesbot.DigestInput{Changes: nil, Leads: []*salesbot.Lead{leads[1]}, Since: since, Now: now}, salesbot.DefaultCadence())
 	if !quiet.Quiet() || quiet.Open != 1 {
 		t.Errorf("a quiet day: %+v", quiet)
 	}
@@ -146,7 +146,7 @@ func TestBuildDigestRisks(t *testing.T) {
 			if got := kinds(salesbot.Risks(l, riskNow, cadence)); !slices.Equal(got, tt.card) {
 				t.Fatalf("card risks = %v, want %v", got, tt.card)
 			}
-			d := salesbot.BuildDigest(nil, []*salesbot.Lead{l}, riskNow.Add(-salesbot.Day), riskNow, cadence)
+			d := salesbot.BuildDigest(salesbot.DigestInput{Changes: nil, Leads: []*salesbot.Lead{l}, Since: riskNow.Add(-salesbot.Day), Now: riskNow}, cadence)
 			var r salesbot.RepDigest
 			if len(d.Reps) > 0 {
 				r = d.Reps[0]
@@ -184,7 +184,7 @@ func TestBuildDigestRisks(t *testing.T) {
 			l.Schedule(cadence)
 			leads = append(leads, l)
 		}
-		d := salesbot.BuildDigest(nil, leads, riskNow.Add(-salesbot.Day), riskNow, cadence)
+		d := salesbot.BuildDigest(salesbot.DigestInput{Changes: nil, Leads: leads, Since: riskNow.Add(-salesbot.Day), Now: riskNow}, cadence)
 		if len(d.Reps) != 1 {
 			t.Fatalf("reps = %+v", d.Reps)
 		}

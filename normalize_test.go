@@ -1,6 +1,8 @@
 package salesbot_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"salesbot"
@@ -148,5 +150,58 @@ func TestNormalizeCompanyComposesAccents(t *testing.T) {
 		if a, b := salesbot.NormalizeCompany(pair[0]), salesbot.NormalizeCompany(pair[1]); a != b {
 			t.Errorf("NormalizeCompany(%q) = %q, NormalizeCompany(%q) = %q; want the same key", pair[0], a, pair[1], b)
 		}
+	}
+}
+
+func TestInnerNames(t *testing.T) {
+	for _, c := range []struct {
+		company string
+		want    []string
+	}{
+		{"Acme Industrial", []string{"industrial"}},
+		{"Acme Industrial Co., Ltd.", []string{"industrial"}},
+		{"北京明达科技有限公司", []string{"京明达科技", "明达科技", "达科技", "科技"}},
+		{"Nordic 明达 Logistics", []string{"明达logistics", "达logistics", "logistics"}},
+		{"Acme", nil},
+		{"A B", nil}, // one-letter tails tell nothing apart
+		{"<!channel> & Sons", []string{"sons"}},
+	} {
+		got := salesbot.InnerNames(c.company)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("InnerNames(%q) = %q; want %q", c.company, got, c.want)
+		}
+		for _, tail := range got {
+			if !strings.HasSuffix(salesbot.NormalizeCompany(c.company), tail) {
+				t.Errorf("InnerNames(%q): %q is not a tail of the name %q", c.company, tail, salesbot.NormalizeCompany(c.company))
+			}
+		}
+	}
+	long := strings.Repeat("明", 500)
+	if n := len(salesbot.InnerNames(long)); n > 48 {
+		t.Errorf("a 500-character name gives %d tails; want at most 48", n)
+	}
+}
+
+func TestNameParts(t *testing.T) {
+	got := salesbot.NameParts("Acme Industrial Group")
+	for _, want := range []string{"acme", "acmeindustrial", "industrial", "group", "industrialgroup"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("NameParts lacks %q: %q", want, got)
+		}
+	}
+	for _, part := range got {
+		if part == "acmeindustrialgroup" || len([]rune(part)) < 2 {
+			t.Errorf("NameParts has %q: the whole name and single letters are left out", part)
+		}
+	}
+	if got := salesbot.NameParts("华为技术"); !slices.Contains(got, "华为") || !slices.Contains(got, "技术") {
+		t.Errorf("NameParts(华为技术) = %q; want 华为 and 技术 among them", got)
+	}
+	var long strings.Builder
+	for i := range 500 {
+		long.WriteRune(rune(0x4e00 + i)) // 500 different characters
+	}
+	if n := len(salesbot.NameParts(long.String())); n > 48*48 || n < 48 {
+		t.Errorf("a 500-character name gives %d parts", n)
 	}
 }

@@ -87,12 +87,12 @@ func PeriodFor(kind string, now time.Time, loc *time.Location) (Period, error) {
 // the pipeline as it stands, and how each rep spent their touches.
 type Report struct {
 	Period     Period
-	NewLeads   []NewLeadRow            // leads registered in the period, in the order they were
-	GradeMoves []GradeMove             // grade changes in the period, oldest first
-	Won, Lost  []Change                // deals closed in the period, oldest first
-	Pipeline   map[Grade]map[Stage]int // open leads now, by grade and stage
-	Open       int                     // open leads now, in all
-	Touches    []RepTouches            // per rep, by user ID
+	NewLeads   []NewLeadRow // leads registered in the period, in the order they were
+	GradeMoves []GradeMove  // grade changes in the period, oldest first
+	Won, Lost  []Change     // deals closed in the period, oldest first
+	Pipeline   Pipeline     // open leads now, by grade and stage
+	Open       int          // open leads now, in all
+	Touches    []RepTouches // per rep, by user ID
 	// Names maps user IDs to the names people know them by, for the CSV
 	// (which Slack does not render); the caller fills it in. An ID with no
 	// name is written as the ID.
@@ -159,14 +159,30 @@ func (t RepTouches) Percent() (a, maintenance, fresh int) {
 	return pct[0], pct[1], pct[2]
 }
 
-// BuildReport assembles a report from the team's leads as they are now and
-// its changes; changes outside the period are not reported. A touch's grade
-// is worked out from the grade changes between it and now, so changes should
-// run from the period's start up to now: for a period that ended before now
-// (last-week, last-month), the grade changes made since its end are used
-// for that alone.
-func BuildReport(leads []*Lead, changes []Change, p Period) Report {
-	r := Report{Period: p, Pipeline: map[Grade]map[Stage]int{}}
+// ReportInput is what a report is built from.
+type ReportInput struct {
+	// Leads are the leads as they are now: at least those registered in
+	// the period and those its changes touched (the whole team, for a small
+	// one).
+	Leads []*Lead
+	// Changes run from the period's start up to now.
+	Changes []Change
+	// Pipeline counts the team's open leads now; nil counts Leads, when
+	// they are the whole team.
+	Pipeline Pipeline
+	// Reps are the reps with open leads now, who show in the report even
+	// without a touch; nil takes the owners of Leads' open leads.
+	Reps []string
+}
+
+// BuildReport assembles a report of the period; changes outside it are not
+// reported. A touch's grade is worked out from the grade changes between it
+// and now, so changes should run from the period's start up to now: for a
+// period that ended before now (last-week, last-month), the grade changes
+// made since its end are used for that alone.
+func BuildReport(input ReportInput, p Period) Report {
+	leads, changes := input.Leads, input.Changes
+	r := Report{Period: p, Pipeline: Pipeline{}}
 	byID := make(map[string]*Lead, len(leads))
 	fresh := map[string]bool{} // leads registered in the period
 	for _, l := range leads {
@@ -247,13 +263,18 @@ func BuildReport(leads []*Lead, changes []Change, p Period) Report {
 		if !l.Open() {
 			continue
 		}
-		rep(l.Owner) // a rep with open leads and no touch shows as such
-		r.Open++
-		if r.Pipeline[l.Grade] == nil {
-			r.Pipeline[l.Grade] = map[Stage]int{}
+		if input.Reps == nil {
+			rep(l.Owner) // a rep with open leads and no touch shows as such
 		}
-		r.Pipeline[l.Grade][l.Stage]++
+		r.Pipeline.Add(Cell{Grade: l.Grade, Stage: l.Stage}, 1)
 	}
+	for _, user := range input.Reps {
+		rep(user)
+	}
+	if input.Pipeline != nil {
+		r.Pipeline = input.Pipeline
+	}
+	r.Open = r.Pipeline.Total()
 	slices.SortFunc(r.NewLeads, func(a, b NewLeadRow) int {
 		return cmp.Or(a.Registered.Compare(b.Registered), strings.Compare(a.Company, b.Company))
 	})

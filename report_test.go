@@ -151,7 +151,7 @@ func TestReportOfAPastPeriod(t *testing.T) {
 		{LeadID: "l1", Company: "l1", Kind: salesbot.ChangeGrade, By: "U1", At: now.Add(-time.Hour), From: "C", To: "A"},
 		{LeadID: "l1", Company: "l1", Kind: salesbot.ChangeVisit, By: "U1", At: now.Add(-time.Minute), To: "2026-11-25"},
 	}
-	r := salesbot.BuildReport(leads, changes, p)
+	r := salesbot.BuildReport(salesbot.ReportInput{Leads: leads, Changes: changes}, p)
 	if len(r.NewLeads) != 1 || r.NewLeads[0].LeadID != "l2" {
 		t.Errorf("new leads %+v, want l2 alone", r.NewLeads)
 	}
@@ -236,7 +236,7 @@ func reportFixture() ([]*salesbot.Lead, []salesbot.Change, salesbot.Period) {
 
 func TestBuildReport(t *testing.T) {
 	leads, changes, p := reportFixture()
-	r := salesbot.BuildReport(leads, changes, p)
+	r := salesbot.BuildReport(salesbot.ReportInput{Leads: leads, Changes: changes}, p)
 
 	var names []string
 	for _, l := range r.NewLeads {
@@ -284,7 +284,7 @@ func TestBuildReport(t *testing.T) {
 		t.Errorf("visits %d, want 7", r.Visits())
 	}
 
-	empty := salesbot.BuildReport(nil, nil, p)
+	empty := salesbot.BuildReport(salesbot.ReportInput{Leads: nil, Changes: nil}, p)
 	if len(empty.NewLeads)+len(empty.GradeMoves)+len(empty.Won)+len(empty.Lost)+len(empty.Touches)+empty.Open != 0 {
 		t.Errorf("empty report %+v", empty)
 	}
@@ -326,7 +326,7 @@ func TestReportCSV(t *testing.T) {
 		&salesbot.Lead{ID: "h", Company: hostile, Owner: "U2", CreatedBy: "U2", Grade: salesbot.GradeC, Stage: salesbot.StageLead, CreatedAt: p.From.Add(time.Hour)},
 		&salesbot.Lead{ID: "p", Company: "+86 Trading", Owner: "U2", CreatedBy: "U2", Grade: salesbot.GradeC, Stage: salesbot.StageLead, CreatedAt: p.From.Add(time.Hour)})
 	changes = append(changes, salesbot.Change{LeadID: "h", Company: hostile, Kind: salesbot.ChangeLost, By: "U2", At: p.From.Add(2 * time.Hour), Reason: "-1 support, @ceo said no"})
-	r := salesbot.BuildReport(leads, changes, p)
+	r := salesbot.BuildReport(salesbot.ReportInput{Leads: leads, Changes: changes}, p)
 	r.Names = map[string]string{"U1": "Wang Li 王丽", "U2": "@lee"}
 
 	s := readCSV(t, r.CSV())
@@ -383,7 +383,7 @@ func TestReportCSV(t *testing.T) {
 	}
 
 	// An empty report still has every table, with its header.
-	empty := readCSV(t, salesbot.BuildReport(nil, nil, p).CSV())
+	empty := readCSV(t, salesbot.BuildReport(salesbot.ReportInput{Leads: nil, Changes: nil}, p).CSV())
 	if len(empty) != len(titles) || len(empty["New leads"]) != 1 || len(empty["Pipeline (open leads now)"]) != 6 {
 		t.Errorf("empty report CSV %q", empty)
 	}

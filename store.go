@@ -24,6 +24,9 @@ type LeadQuery struct {
 	Limit int
 	// Visits is how many of a single found lead's last visits come with it.
 	Visits int
+	// Caller, when set, is who asks: their own leads come first among the
+	// leads matching Part.
+	Caller string
 }
 
 // LeadMatch is what LeadStore.FindLead found.
@@ -55,10 +58,10 @@ type LeadStore interface {
 	LeadIDsByName(ctx context.Context, team string, names []string) (map[string]string, error)
 	// FindLead looks a lead up by name in one round trip.
 	FindLead(ctx context.Context, team string, q LeadQuery) (LeadMatch, error)
-	// SimilarLeads returns up to n leads whose normalised name contains name
-	// or is contained in it, by ID, leaving out the lead with ID except and
-	// names of one character.
-	SimilarLeads(ctx context.Context, team, name, except string, n int) ([]*Lead, error)
+	// SimilarLeads returns up to n leads whose normalised name has the
+	// company's at its start or at a word inside, or is a part of it
+	// (NameParts), by ID, leaving out the lead with ID except.
+	SimilarLeads(ctx context.Context, team, company, except string, n int) ([]*Lead, error)
 	// LeadNames returns every lead of the team as normalised name → ID.
 	LeadNames(ctx context.Context, team string) (map[string]string, error)
 	// UpdateLead applies fn to the current lead and saves the result with the
@@ -72,7 +75,8 @@ type LeadStore interface {
 	UpdateLeadFrom(ctx context.Context, read *Lead, fn func(*Lead) (Update, error)) (*Lead, error)
 	// LeadsOwnedBy returns the leads a rep owns, open and closed.
 	LeadsOwnedBy(ctx context.Context, team, owner string) ([]*Lead, error)
-	// AllLeads returns every lead of the team.
+	// AllLeads returns every lead of the team. It reads the whole team:
+	// for reports and exports, never for a request's reply.
 	AllLeads(ctx context.Context, team string) ([]*Lead, error)
 	// Pool returns the team's lost leads, most recently lost first, at most
 	// n of them.
@@ -94,4 +98,64 @@ type LeadStore interface {
 	Teams(ctx context.Context) ([]string, error)
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error
+	ReadModels
+}
+
+// ReadModels answers a manager's questions about the whole team from
+// per-team counts and indexes kept in step with every lead, so that no
+// request reads the team.
+type ReadModels interface {
+	// Pipeline counts the team's open leads by grade and stage.
+	Pipeline(ctx context.Context, team string) (Pipeline, error)
+	// OpenLeads returns a page of the team's open leads (of one grade, or
+	// all, A first): at most n from offset on, and how many there are.
+	OpenLeads(ctx context.Context, team string, grade Grade, offset, n int) ([]*Lead, int, error)
+	// DigestData reads what a digest of the period needs, within q's limits.
+	DigestData(ctx context.Context, team string, q DigestQuery) (DigestData, error)
+	// ReportData reads what a report of a period starting at from needs,
+	// up to now: the changes, the leads registered or changed, the pipeline
+	// and the reps with open leads.
+	ReportData(ctx context.Context, team string, from, now time.Time) (ReportInput, error)
+	// ReadModelsBuilt reports whether the team's read models were built:
+	// every write keeps them, but a team with leads from before they
+	// existed needs RebuildReadModels once.
+	ReadModelsBuilt(ctx context.Context, team string) (bool, error)
+	// RebuildReadModels restates where each of the team's leads stands, in
+	// short steps that writers can run between.
+	RebuildReadModels(ctx context.Context, team string) error
+}
+
+// DigestQuery bounds what a digest reads of a team.
+type DigestQuery struct {
+	Since, Now time.Time
+	Cadence    Cadence
+	// Overdue is how many of the most overdue follow-ups are read; Untouched
+	// how many A and B leads (of each grade) untouched within their cadence;
+	// PerRep how many of each rep's A and B leads, A first and soonest due
+	// first, are read for risks.
+	Overdue, Untouched, PerRep int
+	// Mark, when set, names the team's mark that holds when the manager's
+	// last digest went out; Period turns that (zero when there was none)
+	// into the period's start, which then replaces Since.
+	Mark   string
+	Period func(last time.Time) time.Time
+}
+
+// DigestData is what a digest is made of: the period's changes, the leads
+// they touched, the overdue and untouched leads and each rep's first A and
+// B leads (each lead once), and the team's pipeline.
+type DigestData struct {
+	Since    time.Time // the period's start (DigestQuery.Period's answer)
+	Changes  []Change
+	Leads    []*Lead
+	Pipeline Pipeline
+	// OverdueTotal is how many follow-ups are overdue in all, of which at
+	// most DigestQuery.Overdue were read.
+	OverdueTotal int
+	Pending      []*Approval // requests waiting for a manager
+}
+
+// Input is the digest's input for the period the data was read for.
+func (d DigestData) Input(q DigestQuery) DigestInput {
+	return DigestInput{Since: d.Since, Now: q.Now, Changes: d.Changes, Leads: d.Leads, Pipeline: d.Pipeline, OverdueTotal: d.OverdueTotal}
 }

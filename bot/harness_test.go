@@ -72,23 +72,15 @@ func newHarness(t *testing.T) *harness {
 	h := handlers.New(st, api, handlers.Config{
 		Managers: []string{manager}, Now: clock, Logger: log, Directory: people,
 		Digests: func(ctx context.Context, team, m string) (salesbot.Digest, error) {
-			leads, err := st.AllLeads(ctx, team)
-			if err != nil {
-				return salesbot.Digest{}, err
-			}
-			return sched.BuildDigest(ctx, team, m, leads, clock())
+			return sched.BuildDigest(ctx, team, m, clock())
 		},
 		// As cmd/salesbot builds it (buildReport), which tests here cannot import.
 		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {
-			leads, err := st.AllLeads(ctx, team)
+			in, err := st.ReportData(ctx, team, p.From, now)
 			if err != nil {
 				return salesbot.Report{}, err
 			}
-			changes, err := st.Activity(ctx, team, p.From.Add(-time.Nanosecond), now)
-			if err != nil {
-				return salesbot.Report{}, err
-			}
-			return salesbot.BuildReport(leads, changes, p), nil
+			return salesbot.BuildReport(in, p), nil
 		},
 	})
 	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Managers: []string{manager}, Now: clock, Logger: log})

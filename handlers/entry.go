@@ -112,11 +112,12 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, pipeline{title: r.T("Your pipeline"), leads: leads, cadence: h.cadence, now: now, loc: r.loc, lang: r.lang}.blocks()...)
 	if r.actor.Manager {
-		all, err := h.store.AllLeads(ctx, team)
+		q := salesbot.DigestQuery{Since: now, Now: now, Cadence: h.cadence, Overdue: homeSlipping, Untouched: homeSlipping}
+		data, err := h.store.DigestData(ctx, team, q)
 		if err != nil {
 			return fmt.Errorf("home for %s: %w", user, err)
 		}
-		d := salesbot.BuildDigest(nil, all, now, now, h.cadence)
+		d := salesbot.BuildDigest(data.Input(q), h.cadence)
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, chunks(r.T("*Team* — open leads by grade and stage"), pipelineLines(r.lang, d))...)
 		var overdue []string
@@ -127,6 +128,9 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 		}
 		if len(overdue) > 0 {
 			blocks = append(blocks, chunks(r.T("*Slipping*"), overdue)...)
+		}
+		if more := d.OverdueTotal - d.OverdueShown(); more > 0 {
+			blocks = append(blocks, contextLine(r.T("%d overdue follow-ups in all; the %d most overdue are counted above.", d.OverdueTotal, d.OverdueShown())))
 		}
 	}
 	blocks = append(blocks, slack.NewDividerBlock(),
@@ -140,6 +144,10 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 	}
 	return nil
 }
+
+// homeSlipping bounds how many overdue follow-ups, and untouched A and B
+// leads of each grade, a manager's Home reads to say who is slipping.
+const homeSlipping = 200
 
 // maxHomeBlocks is Slack's limit on a Home tab's blocks.
 const maxHomeBlocks = 100

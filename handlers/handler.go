@@ -208,7 +208,7 @@ func prefetched(ctx context.Context, team string, q salesbot.LeadQuery) (salesbo
 		return salesbot.LeadMatch{}, false
 	}
 	p := a.prefetch.q
-	if !slices.Equal(p.Names, q.Names) || p.Part != q.Part || p.Limit != q.Limit || p.Visits != q.Visits {
+	if !slices.Equal(p.Names, q.Names) || p.Part != q.Part || p.Limit != q.Limit || p.Visits != q.Visits || p.Caller != q.Caller {
 		return salesbot.LeadMatch{}, false
 	}
 	a.prefetch.used = true

@@ -450,7 +450,7 @@ func (h *Handler) similarLeads(ctx context.Context, team string, l *salesbot.Lea
 	if len([]rune(key)) < 2 {
 		return nil
 	}
-	others, err := h.store.SimilarLeads(ctx, team, key, l.ID, maxSimilar)
+	others, err := h.store.SimilarLeads(ctx, team, l.Company, l.ID, maxSimilar)
 	if err != nil {
 		h.log.WarnContext(ctx, "similar leads", "err", err)
 		return nil

@@ -39,7 +39,7 @@ func sampleReport(t *testing.T) salesbot.Report {
 		{LeadID: "l3", Company: "Acme", Kind: salesbot.ChangeVisit, By: "U0OTHER", At: wed, To: "2026-11-25"},
 		{LeadID: "l4", Company: "Globex", Kind: salesbot.ChangeLost, By: "U0OTHER", At: wed, From: "demo", To: "lost", Reason: "budget frozen"},
 	}
-	return salesbot.BuildReport(leads, changes, p)
+	return salesbot.BuildReport(salesbot.ReportInput{Leads: leads, Changes: changes}, p)
 }
 
 func TestReportBlocks(t *testing.T) {

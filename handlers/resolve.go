@@ -76,7 +76,7 @@ func (h *Handler) find(ctx context.Context, r request, toks []salesbot.Token, us
 	if len(toks) == 0 {
 		return found{}, nil, salesbot.Errorf(salesbot.EINVALID, "Which company? Write it like this: `%s`.", usage)
 	}
-	q, words := companyQuery(toks, visits)
+	q, words := companyQuery(toks, visits, r.actor.User)
 	f, err := h.lookUp(ctx, r, q, toks[0].Text)
 	if err != nil {
 		return found{}, nil, err
@@ -90,9 +90,10 @@ func (h *Handler) find(ctx context.Context, r request, toks []salesbot.Token, us
 // companyQuery is the look-up for the company named at the start of toks
 // (not empty), with how many tokens each of its names takes. A quoted name
 // is one name; unquoted words give names from the longest to the first
-// word, and the first word is also tried as part of a name.
-func companyQuery(toks []salesbot.Token, visits int) (salesbot.LeadQuery, []int) {
-	q := salesbot.LeadQuery{Limit: maxCandidates, Visits: visits}
+// word, and the first word is also tried as part of a name, the caller's
+// own leads first.
+func companyQuery(toks []salesbot.Token, visits int, caller string) (salesbot.LeadQuery, []int) {
+	q := salesbot.LeadQuery{Limit: maxCandidates, Visits: visits, Caller: caller}
 	if toks[0].Quoted {
 		q.Names = []string{salesbot.NormalizeCompany(toks[0].Text)}
 		return q, []int{1}
@@ -143,7 +144,7 @@ func prefetchQuery(cmd slack.SlashCommand) (salesbot.LeadQuery, bool) {
 	if len(toks) == 0 {
 		return salesbot.LeadQuery{}, false // the form opens
 	}
-	q, _ := companyQuery(toks, visits)
+	q, _ := companyQuery(toks, visits, cmd.UserID)
 	return q, true
 }
 
@@ -154,7 +155,7 @@ var leadSubs = map[string]bool{"new": true, "add": true, "list": true, "ls": tru
 // the unambiguous beginning or part of one name.
 func (h *Handler) findByName(ctx context.Context, r request, name string) (*salesbot.Lead, error) {
 	key := salesbot.NormalizeCompany(name)
-	f, err := h.lookUp(ctx, r, salesbot.LeadQuery{Names: []string{key}, Part: key, Limit: maxCandidates}, name)
+	f, err := h.lookUp(ctx, r, salesbot.LeadQuery{Names: []string{key}, Part: key, Limit: maxCandidates, Caller: r.actor.User}, name)
 	return f.lead, err
 }
 

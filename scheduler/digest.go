@@ -31,7 +31,6 @@ func (s *Scheduler) digests(ctx context.Context, team string) error {
 	} else if paused.After(now) {
 		return nil
 	}
-	var leads []*salesbot.Lead // read once per team, when a digest is due
 	for _, m := range managers {
 		wall := wallClock(now.In(s.cfg.People.Location(ctx, m)))
 		if latestOnDay(s.digest, wall).IsZero() {
@@ -49,13 +48,7 @@ func (s *Scheduler) digests(ctx context.Context, team string) error {
 			}
 			continue
 		}
-		if leads == nil {
-			if leads, err = s.cfg.Store.AllLeads(ctx, team); err != nil {
-				_ = s.cfg.Store.ForgetOnce(ctx, team, key)
-				return err
-			}
-		}
-		if err := s.sendDigest(ctx, team, m, leads, now); err != nil {
+		if err := s.sendDigest(ctx, team, m, now); err != nil {
 			s.digestFailed(ctx, team, m, key, now, err)
 			continue
 		}
@@ -96,27 +89,28 @@ func (s *Scheduler) digestFailed(ctx context.Context, team, manager, key string,
 
 // BuildDigest assembles a manager's digest of what happened since their
 // last one (the last day when there was none), as /salesbot digest shows it.
-func (s *Scheduler) BuildDigest(ctx context.Context, team, manager string, leads []*salesbot.Lead, now time.Time) (salesbot.Digest, error) {
-	since, err := s.cfg.Store.Mark(ctx, team, "digest:"+manager)
+// It reads the period's changes and the team's read models within the
+// digest's limits, never the whole team.
+func (s *Scheduler) BuildDigest(ctx context.Context, team, manager string, now time.Time) (salesbot.Digest, error) {
+	q := s.cfg.DigestLimits
+	q.Now, q.Cadence, q.Mark = now, s.cfg.Cadence, "digest:"+manager
+	q.Period = func(last time.Time) time.Time {
+		if last.IsZero() || now.Sub(last) > 7*salesbot.Day {
+			return now.Add(-salesbot.Day)
+		}
+		return last
+	}
+	data, err := s.cfg.Store.DigestData(ctx, team, q)
 	if err != nil {
 		return salesbot.Digest{}, err
 	}
-	if since.IsZero() || now.Sub(since) > 7*salesbot.Day {
-		since = now.Add(-salesbot.Day)
-	}
-	changes, err := s.cfg.Store.Activity(ctx, team, since, now)
-	if err != nil {
-		return salesbot.Digest{}, err
-	}
-	d := salesbot.BuildDigest(changes, leads, since, now, s.cfg.Cadence)
-	if d.Pending, err = s.cfg.Store.PendingApprovals(ctx, team); err != nil {
-		return salesbot.Digest{}, err
-	}
+	d := salesbot.BuildDigest(data.Input(q), s.cfg.Cadence)
+	d.Pending = data.Pending
 	return d, nil
 }
 
-func (s *Scheduler) sendDigest(ctx context.Context, team, manager string, leads []*salesbot.Lead, now time.Time) error {
-	d, err := s.BuildDigest(ctx, team, manager, leads, now)
+func (s *Scheduler) sendDigest(ctx context.Context, team, manager string, now time.Time) error {
+	d, err := s.BuildDigest(ctx, team, manager, now)
 	if err != nil {
 		return err
 	}

@@ -51,6 +51,17 @@ type Config struct {
 	Batch      int           // reminders claimed per team and sweep; default 200
 	PerMessage int           // due leads in one reminder message at most; default 10
 	Metrics    *Metrics      // optional
+	// DigestLimits bounds what a digest reads and shows (its Since, Now and
+	// Cadence are set per digest); default DefaultDigestLimits().
+	DigestLimits salesbot.DigestQuery
+}
+
+// DefaultDigestLimits is what a digest reads at most: the 200 most overdue
+// follow-ups, 100 untouched A and 100 untouched B leads, and each rep's 20
+// A and B leads due soonest for risks. A digest of a team of any size then
+// reads a few hundred leads, and fits Slack's limits on a message.
+func DefaultDigestLimits() salesbot.DigestQuery {
+	return salesbot.DigestQuery{Overdue: 200, Untouched: 100, PerRep: 20}
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -88,6 +99,9 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = 200
+	}
+	if cfg.DigestLimits.Overdue <= 0 && cfg.DigestLimits.Untouched <= 0 && cfg.DigestLimits.PerRep <= 0 {
+		cfg.DigestLimits = DefaultDigestLimits()
 	}
 	if cfg.PerMessage <= 0 {
 		cfg.PerMessage = 10
@@ -173,6 +187,9 @@ func (s *Scheduler) SweepTeam(ctx context.Context, team string) error {
 
 func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 	var errs []error
+	if err := s.readModels(ctx, team); err != nil {
+		errs = append(errs, err)
+	}
 	if err := s.remind(ctx, team); err != nil {
 		errs = append(errs, fmt.Errorf("reminders for %s: %w", team, err))
 	}
@@ -317,4 +334,20 @@ func (s *Scheduler) release(ctx context.Context, c salesbot.ReminderClaim, at ti
 	if err := s.cfg.Store.ReleaseReminder(ctx, c, at, failed); err != nil {
 		s.log.ErrorContext(ctx, "release reminder", "lead", c.LeadID, "err", err)
 	}
+}
+
+// readModels builds the team's read models once, if they were never built
+// (a team with leads from before they existed): the digest and the
+// manager's Home count from them.
+func (s *Scheduler) readModels(ctx context.Context, team string) error {
+	built, err := s.cfg.Store.ReadModelsBuilt(ctx, team)
+	if err != nil || built {
+		return err
+	}
+	start := time.Now()
+	if err := s.cfg.Store.RebuildReadModels(ctx, team); err != nil {
+		return fmt.Errorf("read models of %s: %w", team, err)
+	}
+	s.log.InfoContext(ctx, "read models built", "team", team, "took", time.Since(start))
+	return nil
 }

@@ -140,11 +140,7 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 	e.h = handlers.New(st, api, handlers.Config{
 		Managers: opt.managers, Now: c.Now, Logger: log, Directory: people, Respond: noResponder{},
 		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
-			leads, err := st.AllLeads(ctx, team)
-			if err != nil {
-				return salesbot.Digest{}, err
-			}
-			return e.a.BuildDigest(ctx, team, manager, leads, c.Now())
+			return e.a.BuildDigest(ctx, team, manager, c.Now())
 		},
 	})
 	t.Cleanup(e.h.Wait)

@@ -13,69 +13,88 @@ import (
 // each exact name in turn and returns {index, {lead}, {visits}} for the
 // first whose lead exists. Failing that, when part is not "", it returns
 // {0, {leads}, {visits}, total}: the leads whose name starts with part or,
-// when none does, contains it (bytewise, as Go's strings.HasPrefix and
-// Contains), at most limit of them by ID, and how many matched in all. The
-// visits come with a single lead.
+// when none does, has it at the start of a word inside (InnerNames), at
+// most limit of them, the caller's own first and then by ID, and how many
+// matched in all. The visits come with a single lead.
 //
-// Names that start with part are found in the sorted index of names
-// (ZRANGEBYLEX: O(log N + matches)); only when none does are all names
-// walked for one that contains it. A team from before the index gets it
-// built here, once.
+// Both look-ups are ranges of sorted indexes (ZRANGEBYLEX … LIMIT: O(log N
+// + scan)), so the script's cost does not grow with the team: at most scan
+// matches are read, and the caller's own leads are preferred among those.
 //
-// The leads' and visits' keys are built here, not passed in KEYS: they are
-// not known before the name is read. They share the names hash's hash tag,
-// so they are in its slot, which Redis Cluster allows.
+// The leads', owner's and visits' keys are built here, not passed in KEYS:
+// they are not known before the name is read. They share the names hash's
+// hash tag, so they are in its slot, which Redis Cluster allows.
 //
-// KEYS: names, the sorted index of names. ARGV: the team's key prefix,
-// visits, part, limit, then the exact names.
+// KEYS: names, the sorted index of names, the index of inner names. ARGV:
+// the team's key prefix, visits, part, limit, scan, the caller, then the
+// exact names.
 var findScript = redis.NewScript(`
-local prefix, nvisits, part, limit = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4])
+local prefix, nvisits, part, limit, scan, caller = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local function visits(id)
   if nvisits < 1 then return {} end
   return redis.call('LRANGE', prefix .. 'visits:' .. id, 0, nvisits - 1)
 end
-for i = 5, #ARGV do
+for i = 7, #ARGV do
   local id = redis.call('HGET', KEYS[1], ARGV[i])
   if id then
     local lead = redis.call('GET', prefix .. 'lead:' .. id)
-    if lead then return {i - 4, {lead}, visits(id)} end
+    if lead then return {i - 6, {lead}, visits(id)} end
   end
 end
 if part == '' then return {0, {}, {}, 0} end
-if redis.call('EXISTS', KEYS[2]) == 0 then
-  local all = redis.call('HGETALL', KEYS[1])
-  for j = 1, #all, 2 do redis.call('ZADD', KEYS[2], 0, all[j] .. '\0' .. all[j + 1]) end
-end
-local ids = {}
--- '\255' sorts after every byte of UTF-8 text: the range is the names
--- that start with part. A member is "<name>\0<id>": the ID follows the
--- last NUL.
-for _, m in ipairs(redis.call('ZRANGEBYLEX', KEYS[2], '[' .. part, '[' .. part .. '\255')) do
-  ids[#ids + 1] = string.sub(m, #m - string.find(string.reverse(m), '\0', 1, true) + 2)
-end
-if #ids == 0 then
-  local contains = {}
-  for _, name in ipairs(redis.call('HKEYS', KEYS[1])) do
-    if string.find(name, part, 1, true) then contains[#contains + 1] = name end
-  end
-  for j = 1, #contains, 1000 do -- unpack takes a few thousand values at most
-    local got = redis.call('HMGET', KEYS[1], unpack(contains, j, math.min(j + 999, #contains)))
-    for _, id in ipairs(got) do ids[#ids + 1] = id end
+` + lexMatches + `
+local ids, total = matches(KEYS[2], part)
+if #ids == 0 then ids, total = matches(KEYS[3], part) end
+local own, others = {}, {}
+for _, id in ipairs(ids) do
+  if caller ~= '' and redis.call('SISMEMBER', prefix .. 'owner:' .. caller, id) == 1 then
+    own[#own + 1] = id
+  else
+    others[#others + 1] = id
   end
 end
-table.sort(ids)
+table.sort(own)
+table.sort(others)
+for _, id in ipairs(others) do own[#own + 1] = id end
 local leads, first = {}, nil
-for j = 1, math.min(#ids, limit) do
-  local lead = redis.call('GET', prefix .. 'lead:' .. ids[j])
+for j = 1, math.min(#own, limit) do
+  local lead = redis.call('GET', prefix .. 'lead:' .. own[j])
   if lead then
     leads[#leads + 1] = lead
-    first = first or ids[j]
+    first = first or own[j]
   end
 end
 local vs = {}
 if #leads == 1 then vs = visits(first) end
-return {0, leads, vs, #ids}
+return {0, leads, vs, total}
 `)
+
+// lexMatches is the Lua of matches(key, part): the IDs of at most scan
+// members of a name index ("<name>\0<id>") whose name starts with part,
+// each once, and how many members match in all. '\255' sorts after every
+// byte of UTF-8 text, so the range is the names that start with part; the
+// ID follows the last NUL.
+const lexMatches = `
+local function matches(key, part)
+  local lo, hi = '[' .. part, '[' .. part .. '\255'
+  local ids, seen = {}, {}
+  local got = redis.call('ZRANGEBYLEX', key, lo, hi, 'LIMIT', 0, scan)
+  for _, m in ipairs(got) do
+    local id = string.sub(m, #m - string.find(string.reverse(m), '\0', 1, true) + 2)
+    if not seen[id] then
+      seen[id] = true
+      ids[#ids + 1] = id
+    end
+  end
+  if #got < scan then return ids, #ids end
+  return ids, redis.call('ZLEXCOUNT', key, lo, hi)
+end
+`
+
+// findScan bounds how many index entries a partial look-up reads: a word
+// that starts more names than this finds the caller's own leads among the
+// first findScan of them (by name), and says how many there are in all.
+const findScan = 500
 
 // FindLead looks a lead up by name in one round trip; see
 // salesbot.LeadStore.
@@ -84,7 +103,7 @@ func (s *Store) FindLead(ctx context.Context, team string, q salesbot.LeadQuery)
 	if err != nil {
 		return salesbot.LeadMatch{}, fmt.Errorf("find lead: %w", err)
 	}
-	res, err := findScript.Run(ctx, s.client, []string{k.names(), k.sortedNames()}, findArgs(k, q)...).Slice()
+	res, err := findScript.Run(ctx, s.client, findKeys(k), findArgs(k, q)...).Slice()
 	if err != nil {
 		return salesbot.LeadMatch{}, failed(err, "find lead")
 	}
@@ -103,7 +122,7 @@ func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot
 	}
 	var find *redis.Cmd
 	lang, managers, err := s.viewer(ctx, k, user, func(p redis.Pipeliner) {
-		find = findScript.EvalSha(ctx, p, []string{k.names(), k.sortedNames()}, findArgs(k, q)...)
+		find = findScript.EvalSha(ctx, p, findKeys(k), findArgs(k, q)...)
 	})
 	if err != nil {
 		return "", nil, nil, err
@@ -117,9 +136,11 @@ func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot
 	return lang, managers, match, nil
 }
 
+func findKeys(k keys) []string { return []string{k.names(), k.sortedNames(), k.innerNames()} }
+
 func findArgs(k keys, q salesbot.LeadQuery) []any {
-	args := make([]any, 0, 4+len(q.Names))
-	args = append(args, k.prefix, max(q.Visits, 0), q.Part, max(q.Limit, 1))
+	args := make([]any, 0, 6+len(q.Names))
+	args = append(args, k.prefix, max(q.Visits, 0), q.Part, max(q.Limit, 1), findScan, q.Caller)
 	for _, n := range q.Names {
 		args = append(args, n)
 	}
@@ -159,31 +180,29 @@ func found(res []any, team string) (salesbot.LeadMatch, error) {
 	return m, nil
 }
 
-// similarScript finds the leads whose name contains name or is contained in
-// it, in one step: names of one character are left out (a company called
-// "A" is in every name). It returns, by ID, the first limit of those leads
-// but the one with ID except.
+// similarScript finds the leads whose name has the given name at its
+// start or at a word inside (the two name indexes), or is one of the parts
+// of it given (salesbot.NameParts), in one step of bounded cost: at most
+// scan entries of each index and one HGET per part. It returns, by ID, the
+// first limit of those leads but the one with ID except.
 //
-// KEYS: names. ARGV: the team's key prefix, the normalised name, except,
-// limit.
+// KEYS: names, the sorted index of names, the index of inner names. ARGV:
+// the team's key prefix, the normalised name, except, limit, scan, then
+// the parts.
 var similarScript = redis.NewScript(`
-local prefix, name, except, limit = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local function runes(s)
-  local n = 0
-  for i = 1, #s do
-    local b = string.byte(s, i)
-    if b < 128 or b > 191 then n = n + 1 end
-  end
-  return n
-end
-local all = redis.call('HGETALL', KEYS[1])
-local ids = {}
-for j = 1, #all, 2 do
-  local other, id = all[j], all[j + 1]
-  if id ~= except and (string.find(other, name, 1, true) or string.find(name, other, 1, true)) and runes(other) >= 2 then
+local prefix, name, except, limit, scan = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+` + lexMatches + `
+local ids, seen = {}, {}
+local function add(id)
+  if id and id ~= except and not seen[id] then
+    seen[id] = true
     ids[#ids + 1] = id
   end
 end
+for _, key in ipairs({KEYS[2], KEYS[3]}) do
+  for _, id in ipairs((matches(key, name))) do add(id) end
+end
+for i = 6, #ARGV do add(redis.call('HGET', KEYS[1], ARGV[i])) end
 table.sort(ids)
 local leads = {}
 for j = 1, math.min(#ids, limit) do
@@ -193,18 +212,24 @@ end
 return leads
 `)
 
-// SimilarLeads returns, in one round trip, up to n leads whose normalised
-// name contains name or is contained in it, by ID, leaving out the lead
-// with ID except and names of one character; see salesbot.LeadStore.
-func (s *Store) SimilarLeads(ctx context.Context, team, name, except string, n int) ([]*salesbot.Lead, error) {
+// SimilarLeads returns, in one round trip of bounded cost, up to n leads
+// whose name has the company's normalised name at its start or at a word
+// inside, or is a part of it (salesbot.NameParts), by ID, leaving out the
+// lead with ID except; see salesbot.LeadStore.
+func (s *Store) SimilarLeads(ctx context.Context, team, company, except string, n int) ([]*salesbot.Lead, error) {
 	k, err := keysOf(team)
 	if err != nil {
 		return nil, fmt.Errorf("similar leads: %w", err)
 	}
-	if name == "" || n < 1 {
+	name := salesbot.NormalizeCompany(company)
+	if len([]rune(name)) < 2 || n < 1 {
 		return nil, nil
 	}
-	raws, err := similarScript.Run(ctx, s.client, []string{k.names()}, k.prefix, name, except, n).StringSlice()
+	args := []any{k.prefix, name, except, n, findScan}
+	for _, p := range salesbot.NameParts(company) {
+		args = append(args, p)
+	}
+	raws, err := similarScript.Run(ctx, s.client, findKeys(k), args...).StringSlice()
 	if err != nil {
 		return nil, failed(err, "similar leads")
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -226,10 +227,11 @@ func TestUpdateLeadFromRefusalIsJudgedFresh(t *testing.T) {
 	}
 }
 
-// TestFindLeadBuildsTheNameIndex: a team whose names were written before the
-// sorted index of names existed gets the index on its first partial look-up,
-// and finds the same leads with it.
-func TestFindLeadBuildsTheNameIndex(t *testing.T) {
+// TestRebuildBuildsTheNameIndexes: a team whose names were written before
+// the name indexes existed finds no partial name until RebuildReadModels
+// (run by the sweep) builds them in chunks; a look-up never walks the team.
+// A partial name is a name's beginning, or a word's inside it.
+func TestRebuildBuildsTheNameIndexes(t *testing.T) {
 	s, rdb, team := newStore(t)
 	mustCreate(t, s, team, "Acme Industrial", "U1", salesbot.GradeA)
 	mustCreate(t, s, team, "Acme Foods", "U1", salesbot.GradeB)
@@ -237,12 +239,18 @@ func TestFindLeadBuildsTheNameIndex(t *testing.T) {
 	if n := rdb.ZCard(ctx, key(team, "names", "sorted")).Val(); n != 3 {
 		t.Fatalf("sorted names hold %d entries; want 3", n)
 	}
-	rdb.Del(ctx, key(team, "names", "sorted")) // as before the index
+	rdb.Del(ctx, key(team, "names", "sorted"), key(team, "names", "inner")) // as before the indexes
 	n := salesbot.NormalizeCompany
+	if m, err := s.FindLead(ctx, team, salesbot.LeadQuery{Part: n("acme"), Limit: 5}); err != nil || len(m.Leads) != 0 {
+		t.Fatalf("before the rebuild: %d leads, %v; want none (the look-up reads only the indexes)", len(m.Leads), err)
+	}
+	if err := s.RebuildReadModels(ctx, team); err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range []struct {
 		part  string
 		leads int
-	}{{n("acme"), 2}, {n("acme foo"), 1}, {n("globex"), 1}, {n("cme"), 3}, {n("initech"), 0}} {
+	}{{n("acme"), 2}, {n("acme foo"), 1}, {n("globex"), 1}, {n("industrial"), 1}, {n("cme"), 0}, {n("initech"), 0}} {
 		m, err := s.FindLead(ctx, team, salesbot.LeadQuery{Part: c.part, Limit: 5})
 		if err != nil || len(m.Leads) != c.leads || m.Parts != c.leads {
 			t.Errorf("part %q: %d leads (%d in all), err %v; want %d", c.part, len(m.Leads), m.Parts, err, c.leads)
@@ -264,7 +272,6 @@ func TestFindLeadBuildsTheNameIndex(t *testing.T) {
 
 func TestSimilarLeads(t *testing.T) {
 	s, _, team := newStore(t)
-	n := salesbot.NormalizeCompany
 	acme := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
 	mustCreate(t, s, team, "Acme Industrial", "U1", salesbot.GradeB)
 	mustCreate(t, s, team, "Big Acme Foods", "U2", salesbot.GradeC)
@@ -275,12 +282,12 @@ func TestSimilarLeads(t *testing.T) {
 		name, except string
 		limit, want  int
 	}{
-		{n("Acme"), acme.ID, 5, 2},             // contained in two others; itself left out
-		{n("Acme"), "", 5, 3},                  // and itself
-		{n("Acme"), acme.ID, 1, 1},             // limited
-		{n("Acme Industrial Group"), "", 5, 2}, // contains Acme and Acme Industrial
-		{n("华为技术"), "", 5, 2},                  // two-rune names count
-		{n("Initech"), "", 5, 0},
+		{"Acme", acme.ID, 5, 2},             // contained in two others; itself left out
+		{"Acme", "", 5, 3},                  // and itself
+		{"Acme", acme.ID, 1, 1},             // limited
+		{"Acme Industrial Group", "", 5, 2}, // contains Acme and Acme Industrial
+		{"华为技术", "", 5, 2},                  // two-rune names count
+		{"Initech", "", 5, 0},
 	} {
 		got, err := s.SimilarLeads(ctx, team, c.name, c.except, c.limit)
 		if err != nil || len(got) != c.want {
@@ -291,5 +298,47 @@ func TestSimilarLeads(t *testing.T) {
 				t.Errorf("%q: not by ID", c.name)
 			}
 		}
+	}
+}
+
+// TestFindLeadPrefersTheCallersOwn: among more partial matches than the
+// limit, the caller's own leads come first, whatever their IDs; past the
+// index's scan bound the count is still right.
+func TestFindLeadPrefersTheCallersOwn(t *testing.T) {
+	s, _, team := newStore(t)
+	for i := range 30 {
+		mustCreate(t, s, team, fmt.Sprintf("Acme %02d", i), "UOTHER", salesbot.GradeC)
+	}
+	var mine []string
+	for i := range 3 {
+		mine = append(mine, mustCreate(t, s, team, fmt.Sprintf("Acme Mine %d", i), "UME", salesbot.GradeB).ID)
+	}
+	m, err := s.FindLead(ctx, team, salesbot.LeadQuery{Part: "acme", Limit: 5, Caller: "UME"})
+	if err != nil || len(m.Leads) != 5 || m.Parts != 33 {
+		t.Fatalf("FindLead: %d leads of %d, %v; want 5 of 33", len(m.Leads), m.Parts, err)
+	}
+	for i, l := range m.Leads[:3] {
+		if l.Owner != "UME" {
+			t.Errorf("lead %d is %s's %s; want the caller's three first", i, l.Owner, l.Company)
+		}
+	}
+	// A word inside the names: the inner index, the caller first too.
+	m, err = s.FindLead(ctx, team, salesbot.LeadQuery{Part: "mine", Limit: 2, Caller: "UME"})
+	if err != nil || len(m.Leads) != 2 || m.Parts != 3 || !slices.Contains(mine, m.Leads[0].ID) {
+		t.Fatalf("FindLead(mine): %d leads of %d, %v", len(m.Leads), m.Parts, err)
+	}
+}
+
+// TestFindLeadCountsPastTheScan: a word that starts more names than one
+// look-up reads still finds leads, and says how many there are.
+func TestFindLeadCountsPastTheScan(t *testing.T) {
+	s, _, team := newStore(t)
+	const n = 520 // past findScan (500)
+	for i := range n {
+		mustCreate(t, s, team, fmt.Sprintf("Zeta %03d", i), "U1", salesbot.GradeD)
+	}
+	m, err := s.FindLead(ctx, team, salesbot.LeadQuery{Part: "zeta", Limit: 3})
+	if err != nil || len(m.Leads) != 3 || m.Parts != n {
+		t.Fatalf("FindLead: %d leads of %d, %v; want 3 of %d", len(m.Leads), m.Parts, err, n)
 	}
 }

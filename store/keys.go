@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"salesbot"
 )
 
 // teamsKey is the one key outside any team: the set of teams with data, for
@@ -39,6 +41,7 @@ func (k keys) visits(id string) string     { return k.prefix + "visits:" + id }
 func (k keys) owner(user string) string    { return k.prefix + "owner:" + user }
 func (k keys) names() string               { return k.prefix + "names" }
 func (k keys) sortedNames() string         { return k.prefix + "names:sorted" }
+func (k keys) innerNames() string          { return k.prefix + "names:inner" }
 func (k keys) leads() string               { return k.prefix + "leads" }
 func (k keys) due() string                 { return k.prefix + "due" }
 func (k keys) pool() string                { return k.prefix + "pool" }
@@ -57,3 +60,19 @@ func (k keys) lang() string                { return k.prefix + "lang" }
 // ZRANGEBYLEX searches for names starting with a word: "<name>\x00<id>",
 // scored 0 like all the others.
 func sortedName(name, id string) string { return name + "\x00" + id }
+
+// nameIndexes queues the lead's entries in the name indexes: its normalised
+// name in the sorted names, and each of its InnerNames in the inner names,
+// so that a partial look-up is a range of either.
+func nameIndexes(b *batch, k keys, l *salesbot.Lead, name string) {
+	b.do("ZADD", k.sortedNames(), 0, sortedName(name, l.ID))
+	inner := salesbot.InnerNames(l.Company)
+	if len(inner) == 0 {
+		return
+	}
+	args := make([]any, 0, 2*len(inner))
+	for _, tail := range inner {
+		args = append(args, 0, sortedName(tail, l.ID))
+	}
+	b.do("ZADD", k.innerNames(), args...)
+}

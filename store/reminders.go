@@ -121,6 +121,7 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 				return err
 			}
 			rev = l.Rev
+			before := l.Standing()
 			if err := fn(l); err != nil {
 				return fnError{err}
 			}
@@ -129,7 +130,7 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 				return err
 			}
 			b.do("SET", k.lead(c.LeadID), lead)
-			index(b, k, l)
+			index(b, k, &before, l)
 		} // else the lead is gone: settle the claim alone
 		ok, err := s.guarded(ctx, k, []guard{{key: k.leases(), field: c.LeadID, want: c.Token}, unchanged(k.lead(c.LeadID), rev)}, b)
 		if err == nil && !ok {

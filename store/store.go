@@ -164,10 +164,10 @@ func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*ba
 	b := &batch{}
 	b.do("SET", k.lead(l.ID), lead)
 	b.do("HSET", k.names(), name, l.ID)
-	b.do("ZADD", k.sortedNames(), 0, sortedName(name, l.ID))
+	nameIndexes(b, k, l, name)
 	b.do("SADD", k.owner(l.Owner), l.ID)
 	b.do("ZADD", k.leads(), l.CreatedAt.Unix(), l.ID)
-	index(b, k, l)
+	index(b, k, nil, l)
 	if err := history(b, k, l.ID, []salesbot.Change{c}, nil); err != nil {
 		return nil, nil, err
 	}
@@ -237,7 +237,7 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 			}
 			l, fresh = got, true
 		}
-		rev, owner, name := l.Rev, l.Owner, salesbot.NormalizeCompany(l.Company)
+		rev, owner, name, before := l.Rev, l.Owner, salesbot.NormalizeCompany(l.Company), l.Standing()
 		u, err := fn(l)
 		switch {
 		case err != nil && !fresh:
@@ -263,7 +263,7 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 			b.do("SREM", k.owner(owner), id)
 		}
 		b.do("SADD", k.owner(l.Owner), id)
-		index(b, k, l)
+		index(b, k, &before, l)
 		if err := history(b, k, id, u.Changes, u.Visit); err != nil {
 			return err
 		}
@@ -295,11 +295,13 @@ type fnError struct{ err error }
 
 func (e fnError) Error() string { return e.err.Error() }
 
-// index queues the writes that keep the due and pool sets in step with the
-// lead: due holds open leads with a reminder to come (Lead.ReminderAt), by
-// its time in milliseconds; pool holds lost leads, by the second they were
-// lost.
-func index(b *batch, k keys, l *salesbot.Lead) {
+// index queues the writes that keep the due and pool sets and the read
+// models in step with the lead, which stood where before says (nil for a
+// new lead): due holds open leads with a reminder to come
+// (Lead.ReminderAt), by its time in milliseconds; pool holds lost leads, by
+// the second they were lost.
+func index(b *batch, k keys, before *salesbot.Standing, l *salesbot.Lead) {
+	readModels(b, k, l.ID, before, l.Standing())
 	if at := l.ReminderAt(); !at.IsZero() {
 		b.do("ZADD", k.due(), at.UnixMilli(), l.ID)
 	} else {

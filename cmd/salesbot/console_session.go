@@ -82,7 +82,7 @@ func (c *console) rebuild() {
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
 		Cadence: c.cadence, Managers: managers, Logger: c.log, Respond: c.slack, Directory: people,
 		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
-			return digestNow(ctx, sched, c.store, team, manager)
+			return digestNow(ctx, sched, team, manager)
 		},
 		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {
 			return buildReport(ctx, c.store, team, p)

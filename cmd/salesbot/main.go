@@ -116,7 +116,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Managers: cfg.Managers, Logger: log, Directory: people,
 		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
-			return digestNow(ctx, sched, st, team, manager)
+			return digestNow(ctx, sched, team, manager)
 		},
 		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {
 			return buildReport(ctx, st, team, p)
@@ -159,12 +159,8 @@ func newSlackHTTPClient(timeout time.Duration) *http.Client {
 
 // digestNow builds a manager's digest of what happened since their last
 // one, for /salesbot digest.
-func digestNow(ctx context.Context, sched *scheduler.Scheduler, st *store.Store, team, manager string) (salesbot.Digest, error) {
-	leads, err := st.AllLeads(ctx, team)
-	if err != nil {
-		return salesbot.Digest{}, err
-	}
-	return sched.BuildDigest(ctx, team, manager, leads, time.Now())
+func digestNow(ctx context.Context, sched *scheduler.Scheduler, team, manager string) (salesbot.Digest, error) {
+	return sched.BuildDigest(ctx, team, manager, time.Now())
 }
 
 // Run serves until ctx is done (SIGTERM or SIGINT), then stops taking
