@@ -15,11 +15,13 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"log/slog"
 	mrand "math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -45,19 +47,64 @@ const (
 )
 
 // Store is a salesbot.LeadStore on Redis. Make one with New; it is safe for
-// concurrent use and holds no state besides the client.
+// concurrent use and holds no state besides the client and what it counts.
 type Store struct {
-	client redis.UniversalClient
-	listed sync.Map // team → when this Store last added it to sb:teams
+	client  redis.UniversalClient
+	listed  sync.Map // team → when this Store last added it to sb:teams
+	log     *slog.Logger
+	onSkip  func(key string)
+	skipped atomic.Int64
+	logged  sync.Map // key → struct{}: undecodable records already logged
+	nlogged atomic.Int64
 }
 
 var _ salesbot.LeadStore = (*Store)(nil)
 
+// Option configures a Store.
+type Option func(*Store)
+
+// WithLogger sets where the store logs the stored records it skips because
+// they do not decode; slog.Default() unless set.
+func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
+
+// OnSkip sets a function called each time a list leaves out a stored record
+// that does not decode, with the record's key: for a metric.
+func OnSkip(f func(key string)) Option { return func(s *Store) { s.onSkip = f } }
+
 // New returns a Store that keeps its data through client, which may be a
 // single-server, Sentinel or Cluster client (see NewClient). The caller
 // closes the client.
-func New(client redis.UniversalClient) *Store {
-	return &Store{client: client}
+func New(client redis.UniversalClient, opts ...Option) *Store {
+	s := &Store{client: client, log: slog.Default()}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// maxLogged bounds how many distinct undecodable keys a Store remembers
+// having logged; past it, each skip is logged again rather than remembered.
+const maxLogged = 10000
+
+// Skipped returns how many times a list read by this Store has left out a
+// stored record that does not decode.
+func (s *Store) Skipped() int64 { return s.skipped.Load() }
+
+// skip leaves out of a list a record that does not decode, so that one bad
+// value never fails a whole list: it is counted every time, and logged at
+// Error level once per key, with the key to repair or delete.
+func (s *Store) skip(ctx context.Context, key string, err error) {
+	s.skipped.Add(1)
+	if s.onSkip != nil {
+		s.onSkip(key)
+	}
+	if s.nlogged.Load() < maxLogged {
+		if _, seen := s.logged.LoadOrStore(key, struct{}{}); seen {
+			return
+		}
+		s.nlogged.Add(1)
+	}
+	s.log.ErrorContext(ctx, "stored record does not decode; left out", "key", key, "err", err)
 }
 
 // createScript saves a new lead unless its name is taken, in one step on
@@ -489,7 +536,7 @@ const (
 )
 
 // leads fetches the leads with the given IDs, in that order, skipping any
-// that are gone: bulkRead per MGET, bulkTrip MGETs per round trip. They come
+// that are gone or do not decode (see skip): bulkRead per MGET, bulkTrip MGETs per round trip. They come
 // without a revision: a write reads the lead again.
 func (s *Store) leads(ctx context.Context, k keys, ids []string) ([]*salesbot.Lead, error) {
 	leads := make([]*salesbot.Lead, 0, len(ids))
@@ -514,9 +561,11 @@ func (s *Store) leads(ctx context.Context, k keys, ids []string) ([]*salesbot.Le
 				if !ok {
 					continue
 				}
+				id := trip[c*bulkRead+i]
 				l, err := decodeLead([]byte(data), k.team())
 				if err != nil {
-					return nil, fmt.Errorf("lead %s: %w", trip[c*bulkRead+i], err)
+					s.skip(ctx, k.lead(id), err)
+					continue
 				}
 				leads = append(leads, l)
 			}
@@ -535,7 +584,7 @@ func (s *Store) Visits(ctx context.Context, team, leadID string, n int) ([]sales
 	if err != nil {
 		return nil, failed(err, "visits of %s", leadID)
 	}
-	return decodeVisits(raws, leadID), nil
+	return decodeVisits(raws, leadID, func(err error) { s.skip(ctx, k.visits(leadID), err) }), nil
 }
 
 // History returns a lead's last n changes, newest first.
@@ -548,11 +597,14 @@ func (s *Store) History(ctx context.Context, team, leadID string, n int) ([]sale
 	if err != nil {
 		return nil, failed(err, "history of %s", leadID)
 	}
-	cs := make([]salesbot.Change, len(raws))
-	for i, raw := range raws {
-		if cs[i], err = decodeChange([]byte(raw), leadID); err != nil {
-			return nil, failed(err, "history of %s", leadID)
+	cs := make([]salesbot.Change, 0, len(raws))
+	for _, raw := range raws {
+		c, err := decodeChange([]byte(raw), leadID)
+		if err != nil {
+			s.skip(ctx, k.history(leadID), err)
+			continue
 		}
+		cs = append(cs, c)
 	}
 	return cs, nil
 }
@@ -666,27 +718,6 @@ func getLead(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot
 		return nil, err
 	}
 	return readLead(data, k.team())
-}
-
-// bug marks a failure that is not Redis's, such as a stored lead that does
-// not decode, so that failed leaves it an EINTERNAL error.
-type bug struct{ err error }
-
-func (b bug) Error() string { return b.err.Error() }
-func (b bug) Unwrap() error { return b.err }
-
-// failed wraps err with what was being done. A failure of Redis itself
-// (down, slow, refusing) becomes EUNAVAILABLE, which tells the user to try
-// again; domain errors and bugs keep their own code.
-func failed(err error, format string, args ...any) error {
-	var (
-		domain *salesbot.Error
-		b      bug
-	)
-	if !errors.As(err, &domain) && !errors.As(err, &b) {
-		err = salesbot.Unavailable(err)
-	}
-	return fmt.Errorf(format+": %w", append(args, err)...)
 }
 
 // newID returns a random lead ID: 8 characters of lowercase base32, short
