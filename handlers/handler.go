@@ -334,13 +334,6 @@ func (h *Handler) errorText(ctx context.Context, lang i18n.Lang, err error) stri
 		h.log.WarnContext(ctx, "store unavailable", "err", err)
 		return i18n.T(lang, ":hourglass: salesbot can't reach its database right now. Please try again in a moment.")
 	}
-	var e *salesbot.Error
-	if errors.As(err, &e) && e.Code == salesbot.EINTERNAL {
-		// A bug or a broken record, not an outage: the error's chain says
-		// which operation failed and why, for whoever fixes it.
-		h.log.ErrorContext(ctx, "internal error", "err", err)
-		return ":warning: " + errorMessage(lang, err)
-	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		h.log.WarnContext(ctx, "request timed out", "err", err)
 		return i18n.T(lang, ":hourglass: That took too long. Please try again in a moment.")
