@@ -91,9 +91,12 @@ type guard struct{ key, field, want string }
 // revision ("" for a key that did not exist).
 func unchanged(key, rev string) guard { return guard{key: key, want: rev} }
 
-// guarded runs b, writes to the team k, if every guard holds. It reports
-// whether it wrote.
+// guarded runs b, writes to the team k, if every guard holds, and keeps
+// the team listed (see listTeam). It reports whether it wrote.
 func (s *Store) guarded(ctx context.Context, k keys, guards []guard, b *batch) (bool, error) {
+	if err := s.listTeam(ctx, k, b); err != nil {
+		return false, err
+	}
 	receipt := k.receipt(newID() + newID())
 	keys := append(slices.Clone(b.keys), receipt)
 	args := make([]any, 0, 2+3*len(guards)+len(b.args))

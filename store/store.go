@@ -50,7 +50,8 @@ const (
 // concurrent use and holds no state besides the client and what it counts.
 type Store struct {
 	client  redis.UniversalClient
-	listed  sync.Map // team → when this Store last added it to sb:teams
+	cluster bool     // sb:teams is in another slot than any team's keys
+	listed  sync.Map // team → when this Store last added it to sb:teams (cluster only)
 	log     *slog.Logger
 	onSkip  func(key string)
 	skipped atomic.Int64
@@ -75,7 +76,8 @@ func OnSkip(f func(key string)) Option { return func(s *Store) { s.onSkip = f } 
 // single-server, Sentinel or Cluster client (see NewClient). The caller
 // closes the client.
 func New(client redis.UniversalClient, opts ...Option) *Store {
-	s := &Store{client: client, log: slog.Default()}
+	_, cluster := client.(*redis.ClusterClient)
+	s := &Store{client: client, cluster: cluster, log: slog.Default()}
 	for _, o := range opts {
 		o(s)
 	}
@@ -138,13 +140,6 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 	if err != nil {
 		return nil, fmt.Errorf("create lead %q: %w", l.Company, err)
 	}
-	// The team is listed before its first lead is written, not after: a
-	// failure in between then leaves a team without leads, which the
-	// scheduler skips, never a lead its team's reminders would miss. sb:teams
-	// is outside the team's slot, so it cannot be in the same script.
-	if err := s.listTeam(ctx, l.Team); err != nil {
-		return nil, failed(err, "create lead %q", l.Company)
-	}
 	generated := l.ID == ""
 	name := salesbot.NormalizeCompany(l.Company)
 	for range txAttempts {
@@ -154,6 +149,9 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 		c.LeadID = l.ID
 		b, lead, err := createWrites(k, l, c, name)
 		if err != nil {
+			return nil, failed(err, "create lead %q", l.Company)
+		}
+		if err := s.listTeam(ctx, k, b); err != nil {
 			return nil, failed(err, "create lead %q", l.Company)
 		}
 		keys := append([]string{k.names(), k.lead(l.ID)}, b.keys...)
@@ -221,14 +219,29 @@ func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*ba
 	return b, lead, nil
 }
 
-// relistEvery is how often a Store adds a team it creates leads for to
-// sb:teams again: the set only grows, but a failover that lost a write, or
-// on a Cluster the failover of the node that holds sb:teams alone, could
-// drop a team from it, and its reminders with it.
+// relistEvery is how often a Store on a Cluster adds a team it writes to
+// sb:teams again.
 const relistEvery = 10 * time.Minute
 
-// listTeam adds the team to sb:teams, at most every relistEvery per Store.
-func (s *Store) listTeam(ctx context.Context, team string) error {
+// listTeam keeps the team k in sb:teams, which the scheduler walks, with
+// every write b to it: sb:teams only grows, but a failover that lost recent
+// writes, or a lost key, would otherwise drop the team, and its reminders,
+// for good.
+//
+// On one server (or behind Sentinel) the SADD joins b, so the write and
+// the listing are one step, at the cost of an O(1) command in a script
+// that runs anyway. On a Cluster sb:teams is in another slot, where no
+// script of the team's can reach; a separate SADD on every write would add
+// a round trip to each, so it is sent before the write, at most every
+// relistEvery per team and Store: before, not after, so that a failure in
+// between leaves at worst a listed team without leads, never a lead its
+// team's reminders miss.
+func (s *Store) listTeam(ctx context.Context, k keys, b *batch) error {
+	team := k.team()
+	if !s.cluster {
+		b.do("SADD", teamsKey, team)
+		return nil
+	}
 	if at, ok := s.listed.Load(team); ok && time.Since(at.(time.Time)) < relistEvery {
 		return nil
 	}
