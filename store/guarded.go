@@ -11,14 +11,31 @@ import (
 
 // runWrites is the Lua that the write scripts end with: it runs the writes
 // packed into ARGV from index i on, each as its number of words, then the
-// words (command name first).
+// words (command name first). One write is not a Redis command: xaddAt.
 const runWrites = `
 while i <= #ARGV do
   local n = tonumber(ARGV[i])
-  redis.call(unpack(ARGV, i + 1, i + n))
+  if ARGV[i + 1] == '` + xaddAt + `' then
+    local key, ms = ARGV[i + 2], tonumber(ARGV[i + 3])
+    local id = string.format('%.0f-0', ms)
+    local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
+    if last then
+      local lms, lseq = string.match(last[1], '^(%d+)-(%d+)$')
+      if tonumber(lms) >= ms then id = lms .. '-' .. string.format('%.0f', tonumber(lseq) + 1) end
+    end
+    redis.call('XADD', key, 'MAXLEN', '~', ARGV[i + 4], id, unpack(ARGV, i + 5, i + n))
+  else
+    redis.call(unpack(ARGV, i + 1, i + n))
+  end
   i = i + n + 1
 end
 `
+
+// xaddAt is the write "xaddAt key ms maxlen field value...": XADD at the
+// millisecond ms, or just after the stream's last entry when that is not
+// earlier, so that entries stay in the order written whatever their times
+// (see WithChangeTime).
+const xaddAt = "xaddAt"
 
 // guardedScript runs a batch of writes only if every guard still holds, in
 // one step on the server: a compare-and-set that needs no WATCH, and so no

@@ -49,14 +49,15 @@ const (
 // Store is a salesbot.LeadStore on Redis. Make one with New; it is safe for
 // concurrent use and holds no state besides the client and what it counts.
 type Store struct {
-	client  redis.UniversalClient
-	cluster bool     // sb:teams is in another slot than any team's keys
-	listed  sync.Map // team → when this Store last added it to sb:teams (cluster only)
-	log     *slog.Logger
-	onSkip  func(key string)
-	skipped atomic.Int64
-	logged  sync.Map // key → struct{}: undecodable records already logged
-	nlogged atomic.Int64
+	client     redis.UniversalClient
+	cluster    bool     // sb:teams is in another slot than any team's keys
+	changeTime bool     // activity entries at their change's time, not Redis's
+	listed     sync.Map // team → when this Store last added it to sb:teams (cluster only)
+	log        *slog.Logger
+	onSkip     func(key string)
+	skipped    atomic.Int64
+	logged     sync.Map // key → struct{}: undecodable records already logged
+	nlogged    atomic.Int64
 }
 
 var _ salesbot.LeadStore = (*Store)(nil)
@@ -71,6 +72,14 @@ func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
 // OnSkip sets a function called each time a list leaves out a stored record
 // that does not decode, with the record's key: for a metric.
 func OnSkip(f func(key string)) Option { return func(s *Store) { s.onSkip = f } }
+
+// WithChangeTime places each activity entry at its change's own time
+// (Change.At, the writer's clock), still after every entry before it,
+// instead of at Redis's: for tests and demos that replay made-up times, whose
+// digests and reports then find the changes in the periods they were made
+// up for. A deployment leaves it off, so that no replica's clock orders
+// the activity or moves a change out of the window that reads it.
+func WithChangeTime() Option { return func(s *Store) { s.changeTime = true } }
 
 // New returns a Store that keeps its data through client, which may be a
 // single-server, Sentinel or Cluster client (see NewClient). The caller
@@ -147,7 +156,7 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 			l.ID = newID()
 		}
 		c.LeadID = l.ID
-		b, lead, err := createWrites(k, l, c, name)
+		b, lead, err := s.createWrites(k, l, c, name)
 		if err != nil {
 			return nil, failed(err, "create lead %q", l.Company)
 		}
@@ -201,7 +210,7 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 // createWrites is what saving a new lead writes: the lead, its name, its
 // owner's set, the team's list, the indexes and the first history entry. It
 // returns them with the lead's JSON.
-func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*batch, []byte, error) {
+func (s *Store) createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*batch, []byte, error) {
 	lead, err := encodeLead(l)
 	if err != nil {
 		return nil, nil, err
@@ -213,7 +222,7 @@ func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*ba
 	b.do("SADD", k.owner(l.Owner), l.ID)
 	b.do("ZADD", k.leads(), l.CreatedAt.Unix(), l.ID)
 	index(b, k, l)
-	if err := history(b, k, l.ID, []salesbot.Change{c}, nil); err != nil {
+	if err := s.history(b, k, l.ID, []salesbot.Change{c}, nil); err != nil {
 		return nil, nil, err
 	}
 	return b, lead, nil
@@ -324,7 +333,7 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 		}
 		b.do("SADD", k.owner(l.Owner), id)
 		index(b, k, l)
-		if err := history(b, k, id, u.Changes, u.Visit); err != nil {
+		if err := s.history(b, k, id, u.Changes, u.Visit); err != nil {
 			return err
 		}
 		ok, err := s.guarded(ctx, k, []guard{unchanged(k.lead(id), rev)}, b)
@@ -378,8 +387,9 @@ func index(b *batch, k keys, l *salesbot.Lead) {
 
 // history queues a change's entries in the lead's history (LPUSH of the
 // changes oldest first leaves the newest at the head), the visit, and one
-// activity entry per change.
-func history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot.Visit) error {
+// activity entry per change: at Redis's time (XADD *), or at the change's
+// own with WithChangeTime.
+func (s *Store) history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot.Visit) error {
 	if len(changes) > 0 {
 		kept := make([]any, len(changes))
 		for i, c := range changes {
@@ -396,7 +406,11 @@ func history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot
 			if err != nil {
 				return err
 			}
-			b.do("XADD", k.activity(), "MAXLEN", "~", activityMax, "*", "change", raw)
+			if s.changeTime {
+				b.do(xaddAt, k.activity(), max(c.At.UnixMilli(), 0), activityMax, "change", raw)
+			} else {
+				b.do("XADD", k.activity(), "MAXLEN", "~", activityMax, "*", "change", raw)
+			}
 		}
 	}
 	if v != nil {
