@@ -142,8 +142,9 @@ return {'ok'}
 // CreateLead saves a new lead, with c as the first entry of its history,
 // unless the team already has a lead whose company normalises to the same
 // name: then it returns that lead and an ECONFLICT error, and writes
-// nothing. A lead without an ID gets a random one, set on l and c. Once
-// the team is listed, it is one round trip.
+// nothing. A lead without an ID gets a random one, set on l and c. It is
+// one round trip (on a Cluster, two when the team is listed again; see
+// listTeam).
 func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Change) (*salesbot.Lead, error) {
 	k, err := keysOf(l.Team)
 	if err != nil {
@@ -718,13 +719,81 @@ func (s *Store) IsManager(ctx context.Context, team, user string) (bool, error) 
 	return ok, nil
 }
 
-// Teams lists the Slack teams that have any data, sorted.
+// Teams lists the Slack teams that have any data, sorted: one round trip.
+// When sb:teams was lost with the data of the node that holds it (its mark,
+// which lives beside it, is gone too), the teams with leads are found again
+// by scanning the keys, once, before it answers: a team that nobody writes
+// to for a while still has its reminders swept. A store that never rebuilt
+// sb:teams scans once as well.
 func (s *Store) Teams(ctx context.Context) ([]string, error) {
-	teams, err := s.client.SMembers(ctx, teamsKey).Result()
+	var (
+		members *redis.StringSliceCmd
+		built   *redis.IntCmd
+	)
+	_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		members = p.SMembers(ctx, teamsKey)
+		built = p.Exists(ctx, teamsBuiltKey)
+		return nil
+	})
 	if err != nil {
 		return nil, failed(err, "teams")
 	}
+	teams := members.Val()
+	if built.Val() == 0 {
+		found, err := s.rebuildTeams(ctx)
+		if err != nil {
+			return nil, failed(err, "rebuild teams")
+		}
+		teams = append(teams, found...)
+	}
 	slices.Sort(teams)
+	return slices.Compact(teams), nil
+}
+
+// teamsScan is how many keys one SCAN call looks at while rebuilding.
+const teamsScan = 1000
+
+// rebuildTeams finds every team with a leads index by scanning the keys (on
+// a Cluster, every master's), adds them to sb:teams, and then marks it
+// rebuilt: in that order, so that a failure in between scans again.
+func (s *Store) rebuildTeams(ctx context.Context) ([]string, error) {
+	var (
+		mu    sync.Mutex
+		teams []string
+	)
+	scan := func(ctx context.Context, c redis.Cmdable) error {
+		iter := c.Scan(ctx, 0, "sb:{*}:leads", teamsScan).Iterator()
+		for iter.Next(ctx) {
+			team, ok := strings.CutPrefix(iter.Val(), "sb:{")
+			if team, ok = strings.CutSuffix(team, "}:leads"); !ok || strings.ContainsAny(team, "{}") {
+				continue
+			}
+			mu.Lock()
+			teams = append(teams, team)
+			mu.Unlock()
+		}
+		return iter.Err()
+	}
+	var err error
+	if cc, ok := s.client.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error { return scan(ctx, node) })
+	} else {
+		err = scan(ctx, s.client)
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if len(teams) > 0 {
+			p.SAdd(ctx, teamsKey, teams)
+		}
+		p.Set(ctx, teamsBuiltKey, 1, 0)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.WarnContext(ctx, "sb:teams rebuilt by scanning the keys", "teams", len(teams))
 	return teams, nil
 }
 
