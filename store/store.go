@@ -764,9 +764,10 @@ func (s *Store) rebuildTeams(ctx context.Context) ([]string, error) {
 	scan := func(ctx context.Context, c redis.Cmdable) error {
 		iter := c.Scan(ctx, 0, "sb:{*}:leads", teamsScan).Iterator()
 		for iter.Next(ctx) {
-			team, ok := strings.CutPrefix(iter.Val(), "sb:{")
-			if team, ok = strings.CutSuffix(team, "}:leads"); !ok || strings.ContainsAny(team, "{}") {
-				continue
+			rest, ok := strings.CutPrefix(iter.Val(), "sb:{")
+			team, ok2 := strings.CutSuffix(rest, "}:leads")
+			if _, err := keysOf(team); !ok || !ok2 || err != nil {
+				continue // not a team's leads index after all
 			}
 			mu.Lock()
 			teams = append(teams, team)
