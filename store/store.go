@@ -62,25 +62,6 @@ type Store struct {
 
 var _ salesbot.LeadStore = (*Store)(nil)
 
-// Option configures a Store.
-type Option func(*Store)
-
-// WithLogger sets where the store logs the stored records it skips because
-// they do not decode; slog.Default() unless set.
-func WithLogger(l *slog.Logger) Option { return func(s *Store) { s.log = l } }
-
-// OnSkip sets a function called each time a list leaves out a stored record
-// that does not decode, with the record's key: for a metric.
-func OnSkip(f func(key string)) Option { return func(s *Store) { s.onSkip = f } }
-
-// WithChangeTime places each activity entry at its change's own time
-// (Change.At, the writer's clock), still after every entry before it,
-// instead of at Redis's: for tests and demos that replay made-up times, whose
-// digests and reports then find the changes in the periods they were made
-// up for. A deployment leaves it off, so that no replica's clock orders
-// the activity or moves a change out of the window that reads it.
-func WithChangeTime() Option { return func(s *Store) { s.changeTime = true } }
-
 // New returns a Store that keeps its data through client, which may be a
 // single-server, Sentinel or Cluster client (see NewClient). The caller
 // closes the client.
@@ -91,31 +72,6 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 		o(s)
 	}
 	return s
-}
-
-// maxLogged bounds how many distinct undecodable keys a Store remembers
-// having logged; past it, each skip is logged again rather than remembered.
-const maxLogged = 10000
-
-// Skipped returns how many times a list read by this Store has left out a
-// stored record that does not decode.
-func (s *Store) Skipped() int64 { return s.skipped.Load() }
-
-// skip leaves out of a list a record that does not decode, so that one bad
-// value never fails a whole list: it is counted every time, and logged at
-// Error level once per key, with the key to repair or delete.
-func (s *Store) skip(ctx context.Context, key string, err error) {
-	s.skipped.Add(1)
-	if s.onSkip != nil {
-		s.onSkip(key)
-	}
-	if s.nlogged.Load() < maxLogged {
-		if _, seen := s.logged.LoadOrStore(key, struct{}{}); seen {
-			return
-		}
-		s.nlogged.Add(1)
-	}
-	s.log.ErrorContext(ctx, "stored record does not decode; left out", "key", key, "err", err)
 }
 
 // createScript saves a new lead unless its name is taken, in one step on
@@ -227,39 +183,6 @@ func (s *Store) createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name s
 		return nil, nil, err
 	}
 	return b, lead, nil
-}
-
-// relistEvery is how often a Store on a Cluster adds a team it writes to
-// sb:teams again.
-const relistEvery = 10 * time.Minute
-
-// listTeam keeps the team k in sb:teams, which the scheduler walks, with
-// every write b to it: sb:teams only grows, but a failover that lost recent
-// writes, or a lost key, would otherwise drop the team, and its reminders,
-// for good.
-//
-// On one server (or behind Sentinel) the SADD joins b, so the write and
-// the listing are one step, at the cost of an O(1) command in a script
-// that runs anyway. On a Cluster sb:teams is in another slot, where no
-// script of the team's can reach; a separate SADD on every write would add
-// a round trip to each, so it is sent before the write, at most every
-// relistEvery per team and Store: before, not after, so that a failure in
-// between leaves at worst a listed team without leads, never a lead its
-// team's reminders miss.
-func (s *Store) listTeam(ctx context.Context, k keys, b *batch) error {
-	team := k.team()
-	if !s.cluster {
-		b.do("SADD", teamsKey, team)
-		return nil
-	}
-	if at, ok := s.listed.Load(team); ok && time.Since(at.(time.Time)) < relistEvery {
-		return nil
-	}
-	if err := s.client.SAdd(ctx, teamsKey, team).Err(); err != nil {
-		return err
-	}
-	s.listed.Store(team, time.Now())
-	return nil
 }
 
 // Lead returns one lead of the team, or an ENOTFOUND error.
@@ -717,85 +640,6 @@ func (s *Store) IsManager(ctx context.Context, team, user string) (bool, error) 
 		return false, failed(err, "is %s a manager", user)
 	}
 	return ok, nil
-}
-
-// Teams lists the Slack teams that have any data, sorted: one round trip.
-// When sb:teams was lost with the data of the node that holds it (its mark,
-// which lives beside it, is gone too), the teams with leads are found again
-// by scanning the keys, once, before it answers: a team that nobody writes
-// to for a while still has its reminders swept. A store that never rebuilt
-// sb:teams scans once as well.
-func (s *Store) Teams(ctx context.Context) ([]string, error) {
-	var (
-		members *redis.StringSliceCmd
-		built   *redis.IntCmd
-	)
-	_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		members = p.SMembers(ctx, teamsKey)
-		built = p.Exists(ctx, teamsBuiltKey)
-		return nil
-	})
-	if err != nil {
-		return nil, failed(err, "teams")
-	}
-	teams := members.Val()
-	if built.Val() == 0 {
-		found, err := s.rebuildTeams(ctx)
-		if err != nil {
-			return nil, failed(err, "rebuild teams")
-		}
-		teams = append(teams, found...)
-	}
-	slices.Sort(teams)
-	return slices.Compact(teams), nil
-}
-
-// teamsScan is how many keys one SCAN call looks at while rebuilding.
-const teamsScan = 1000
-
-// rebuildTeams finds every team with a leads index by scanning the keys (on
-// a Cluster, every master's), adds them to sb:teams, and then marks it
-// rebuilt: in that order, so that a failure in between scans again.
-func (s *Store) rebuildTeams(ctx context.Context) ([]string, error) {
-	var (
-		mu    sync.Mutex
-		teams []string
-	)
-	scan := func(ctx context.Context, c redis.Cmdable) error {
-		iter := c.Scan(ctx, 0, "sb:{*}:leads", teamsScan).Iterator()
-		for iter.Next(ctx) {
-			rest, ok := strings.CutPrefix(iter.Val(), "sb:{")
-			team, ok2 := strings.CutSuffix(rest, "}:leads")
-			if _, err := keysOf(team); !ok || !ok2 || err != nil {
-				continue // not a team's leads index after all
-			}
-			mu.Lock()
-			teams = append(teams, team)
-			mu.Unlock()
-		}
-		return iter.Err()
-	}
-	var err error
-	if cc, ok := s.client.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error { return scan(ctx, node) })
-	} else {
-		err = scan(ctx, s.client)
-	}
-	if err != nil {
-		return nil, err
-	}
-	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		if len(teams) > 0 {
-			p.SAdd(ctx, teamsKey, teams)
-		}
-		p.Set(ctx, teamsBuiltKey, 1, 0)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	s.log.WarnContext(ctx, "sb:teams rebuilt by scanning the keys", "teams", len(teams))
-	return teams, nil
 }
 
 // Ping reports whether Redis answers; its error has code EUNAVAILABLE.
