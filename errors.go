@@ -48,6 +48,15 @@ func Unavailable(err error) *Error {
 	return &Error{Code: EUNAVAILABLE, Message: msg, Err: err, Format: msg}
 }
 
+// Internal wraps an unexpected failure (a bug in a script, a key of the
+// wrong type, a stored value that does not decode) as an EINTERNAL error:
+// the user is told it went wrong on our side, without being asked to retry
+// as if it would pass, and the transport logs the cause at Error level.
+func Internal(err error) *Error {
+	const msg = "Something went wrong on our side. It is logged; tell your admin if it keeps happening."
+	return &Error{Code: EINTERNAL, Message: msg, Err: err, Format: msg}
+}
+
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}

@@ -73,6 +73,23 @@ func TestUnavailable(t *testing.T) {
 	}
 }
 
+func TestInternal(t *testing.T) {
+	cause := errors.New("WRONGTYPE Operation against a key holding the wrong kind of value")
+	err := salesbot.Internal(cause)
+	if !errors.Is(err, cause) {
+		t.Error("errors.Is(Internal(cause), cause) = false; the cause must stay in the chain for logs")
+	}
+	wrapped := fmt.Errorf("update lead L1: %w", err)
+	wantCode(t, wrapped, salesbot.EINTERNAL)
+	msg := salesbot.ErrorMessage(wrapped)
+	if !strings.Contains(msg, "went wrong on our side") || strings.Contains(msg, "try again") {
+		t.Errorf("message %q: want our fault said, and no invitation to try again", msg)
+	}
+	if strings.Contains(msg, "WRONGTYPE") {
+		t.Errorf("message %q leaks the cause", msg)
+	}
+}
+
 func TestErrorString(t *testing.T) {
 	tests := []struct {
 		err  *salesbot.Error

@@ -431,6 +431,12 @@ func TestUnknownAndMalformedRequests(t *testing.T) {
 // bot's own (store.NewClient: its timeouts fit Slack's 3 seconds).
 func newHarnessOn(t *testing.T, redisURL string) *harness {
 	t.Helper()
+	return newHarnessLogging(t, redisURL, io.Discard)
+}
+
+// newHarnessLogging is newHarnessOn with the bot's logs written to logs.
+func newHarnessLogging(t *testing.T, redisURL string, logs io.Writer) *harness {
+	t.Helper()
 	fs := fakeslack.New(t)
 	for u, name := range map[string]string{manager: "Mia Manager", rep: "Ray Rep", other: "Olga Other"} {
 		fs.SetUser(u, fakeslack.User{Name: name, TZ: "Asia/Shanghai"})
@@ -442,7 +448,7 @@ func newHarnessOn(t *testing.T, redisURL string) *harness {
 	t.Cleanup(func() { _ = client.Close() })
 	st := store.New(client)
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := slog.New(slog.NewTextHandler(logs, nil))
 	clock := func() time.Time { return now }
 	h := handlers.New(st, api, handlers.Config{Managers: []string{manager}, Now: clock, Logger: log, Directory: directory.New(api, clock)})
 	srv := httptest.NewServer(bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log).Dedupe(st))

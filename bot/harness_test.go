@@ -63,7 +63,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	client := redistest.Client(t)
 	client.AddHook(redistest.TripHook{})
-	st := store.New(client)
+	st := store.New(client, store.WithChangeTime()) // the tests' made-up clock places the activity
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := func() time.Time { return now }

@@ -188,6 +188,7 @@ var zh = map[string]string{
 	":hourglass: salesbot can't reach its database right now. Please try again in a moment.": ":hourglass: salesbot 暂时连不上数据库，请稍后再试。",
 	":hourglass: That took too long. Please try again in a moment.":                          ":hourglass: 处理超时，请稍后再试。",
 	"Something went wrong on our side. Please try again in a moment.":                        "系统出了点问题，请稍后再试。",
+	"Something went wrong on our side. It is logged; tell your admin if it keeps happening.": "系统内部出错，已记录在日志中；如果反复出现，请告诉管理员。",
 	"Choose the rep to give the lead to.":                                                    "请选择要接手该客户的销售。",
 	"This form is out of date. Close it and run the command again.":                          "此表单已过期，请关闭后重新执行命令。",
 	"That button is out of date. Run the command again.":                                     "该按钮已过期，请重新执行命令。",

@@ -84,7 +84,7 @@ func benchDigest(b *testing.B, shape teamShape) {
 	b.Cleanup(func() { _ = rdb.Close() })
 	slow := &slowestCommand{}
 	rdb.AddHook(slow)
-	st := store.New(rdb)
+	st := store.New(rdb, store.WithChangeTime())
 	team := redistest.Team(b)
 	b.Cleanup(func() { dropTeam(b, rdb, team) })
 
@@ -324,7 +324,7 @@ func (n *digestNotifier) check(b *testing.B, digests int, shape teamShape, want 
 func TestDigestFillMatchesStore(t *testing.T) {
 	ctx := context.Background()
 	rdb := redistest.Client(t)
-	st := store.New(rdb)
+	st := store.New(rdb, store.WithChangeTime())
 	shape := teamShape{leads: 700, reps: 10, touchedPerRep: 6, newPerRep: 2, templates: 100}
 	viaStore, viaRaw := redistest.Team(t), redistest.Team(t)
 	t.Cleanup(func() { dropTeam(t, rdb, viaStore); dropTeam(t, rdb, viaRaw) })
@@ -705,13 +705,21 @@ func cloneTemplates(tb testing.TB, ctx context.Context, rdb redis.UniversalClien
 			}
 		}
 	}
+	// The store places each activity entry at its change's time
+	// (store.WithChangeTime), and the clones' come right after the
+	// templates', at the millisecond of the last, before the day's events.
+	last, err := rdb.XRevRangeN(ctx, "sb:{"+team+"}:activity", "+", "-", 1).Result()
+	if err != nil || len(last) != 1 {
+		tb.Fatalf("the templates' last activity entry: %v, %v", last, err)
+	}
+	streamMS, _, _ := strings.Cut(last[0].ID, "-")
 	for start := len(templates); start < n; start += fillBatch {
 		_, err := rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 			for i := start; i < min(start+fillBatch, n); i++ {
 				tm := templates[i%len(templates)]
 				r := cloneReplacer(tm.lead, i)
 				for _, pc := range tm.pieces {
-					clonePiece(ctx, p, r, pc)
+					clonePiece(ctx, p, r, pc, streamMS)
 				}
 			}
 			return nil
@@ -736,7 +744,9 @@ func cloneReplacer(template *salesbot.Lead, i int) *strings.Replacer {
 }
 
 // clonePiece queues the writes that make pc again with r's replacements.
-func clonePiece(ctx context.Context, p redis.Pipeliner, r *strings.Replacer, pc piece) {
+// A stream entry is added at the millisecond streamMS, after the entries
+// of that millisecond already there.
+func clonePiece(ctx context.Context, p redis.Pipeliner, r *strings.Replacer, pc piece, streamMS string) {
 	key := r.Replace(pc.key)
 	vals := make([]any, len(pc.vals))
 	for k, v := range pc.vals {
@@ -754,7 +764,7 @@ func clonePiece(ctx context.Context, p redis.Pipeliner, r *strings.Replacer, pc 
 	case "zset":
 		p.ZAdd(ctx, key, redis.Z{Score: pc.scores[0], Member: vals[0]})
 	case "stream":
-		p.XAdd(ctx, &redis.XAddArgs{Stream: key, MaxLen: storeActivityMax, Approx: true, Values: vals})
+		p.XAdd(ctx, &redis.XAddArgs{Stream: key, ID: streamMS + "-*", MaxLen: storeActivityMax, Approx: true, Values: vals})
 	}
 }
 

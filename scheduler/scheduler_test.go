@@ -130,7 +130,7 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 	fs := fakeslack.New(t)
 	fs.RealDMs()
 	rdb := redistest.Client(t)
-	st := store.New(rdb)
+	st := store.New(rdb, store.WithChangeTime()) // the made-up clock places the activity
 	c := &clock{t: start}
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -137,13 +137,16 @@ func decodeVisit(raw []byte, leadID string) (salesbot.Visit, error) {
 }
 
 // decodeVisits reads a visits list's values, skipping any that do not
-// decode.
-func decodeVisits[T string | []byte](raws []T, leadID string) []salesbot.Visit {
+// decode, each of which it passes to skip.
+func decodeVisits[T string | []byte](raws []T, leadID string, skip func(error)) []salesbot.Visit {
 	var vs []salesbot.Visit
 	for _, raw := range raws {
-		if v, err := decodeVisit([]byte(raw), leadID); err == nil {
-			vs = append(vs, v)
+		v, err := decodeVisit([]byte(raw), leadID)
+		if err != nil {
+			skip(err)
+			continue
 		}
+		vs = append(vs, v)
 	}
 	return vs
 }

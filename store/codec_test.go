@@ -53,16 +53,23 @@ func TestVisitEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := decodeVisits([]string{string(raw), "not json"}, "ab12cd34")
+	skipped := 0
+	got := decodeVisits([]string{string(raw), "not json"}, "ab12cd34", func(error) { skipped++ })
 	if len(got) != 1 || got[0].LeadID != v.LeadID || got[0].Date != v.Date || got[0].Kind != v.Kind || got[0].Notes != v.Notes ||
 		got[0].NextStep != v.NextStep || got[0].NextDate != v.NextDate || len(got[0].Met) != 1 || got[0].By != "U1" || !got[0].LoggedAt.Equal(v.LoggedAt) {
 		t.Errorf("round trip: %+v; want %+v", got, v)
 	}
+	if skipped != 1 {
+		t.Errorf("skipped %d visits; want the one that is not JSON", skipped)
+	}
 
 	old := `{"lead":"ab12cd34","date":"2026-11-20","kind":"demo","notes":"demo went well","next_step":"quote","next_date":"2026-11-30","met":["Wang Li"],"by":"U1","logged_at":"2026-11-23T02:00:00Z"}`
-	got = decodeVisits([]string{old}, "ab12cd34")
+	got = decodeVisits([]string{old}, "ab12cd34", func(error) { skipped++ })
 	if len(got) != 1 || got[0].Date != v.Date || got[0].NextDate != v.NextDate || got[0].Notes != v.Notes || len(got[0].Met) != 1 || !got[0].LoggedAt.Equal(v.LoggedAt) {
 		t.Errorf("a visit written before decodes as %+v", got)
+	}
+	if skipped != 1 {
+		t.Errorf("skipped %d visits; want only the one that is not JSON", skipped)
 	}
 }
 

@@ -107,7 +107,7 @@ func (s *Store) FindLead(ctx context.Context, team string, q salesbot.LeadQuery)
 	if err != nil {
 		return salesbot.LeadMatch{}, failed(err, "find lead")
 	}
-	return found(res, team)
+	return s.found(ctx, res, k)
 }
 
 // ViewerAndLead is Viewer and FindLead in one round trip: what a command
@@ -129,7 +129,7 @@ func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot
 	}
 	var match *salesbot.LeadMatch
 	if res, err := find.Slice(); err == nil {
-		if m, err := found(res, team); err == nil {
+		if m, err := s.found(ctx, res, k); err == nil {
 			match = &m
 		}
 	}
@@ -147,8 +147,11 @@ func findArgs(k keys, q salesbot.LeadQuery) []any {
 	return args
 }
 
-// found reads the find script's answer.
-func found(res []any, team string) (salesbot.LeadMatch, error) {
+// found reads the find script's answer for the team k. A matched lead that
+// does not decode fails the look-up (it is the lead asked for); a visit of
+// it that does not decode is left out.
+func (s *Store) found(ctx context.Context, res []any, k keys) (salesbot.LeadMatch, error) {
+	team := k.team()
 	m := salesbot.LeadMatch{Name: -1}
 	if len(res) < 3 {
 		return m, failed(bug{fmt.Errorf("find script answered %d values", len(res))}, "find lead")
@@ -170,7 +173,8 @@ func found(res []any, team string) (salesbot.LeadMatch, error) {
 		for i, raw := range visits {
 			raws[i], _ = raw.(string)
 		}
-		m.Visits = decodeVisits(raws, m.Leads[0].ID)
+		id := m.Leads[0].ID
+		m.Visits = decodeVisits(raws, id, func(err error) { s.skip(ctx, k.visits(id), err) })
 	}
 	m.Parts = len(m.Leads)
 	if len(res) > 3 {
@@ -237,7 +241,9 @@ func (s *Store) SimilarLeads(ctx context.Context, team, company, except string, 
 	for _, raw := range raws {
 		l, err := decodeLead([]byte(raw), team)
 		if err != nil {
-			return nil, failed(err, "similar leads")
+			// The script answers the leads' values, not their keys.
+			s.skip(ctx, k.lead("?")+" (similar to "+name+")", err)
+			continue
 		}
 		leads = append(leads, l)
 	}

@@ -11,14 +11,31 @@ import (
 
 // runWrites is the Lua that the write scripts end with: it runs the writes
 // packed into ARGV from index i on, each as its number of words, then the
-// words (command name first).
+// words (command name first). One write is not a Redis command: xaddAt.
 const runWrites = `
 while i <= #ARGV do
   local n = tonumber(ARGV[i])
-  redis.call(unpack(ARGV, i + 1, i + n))
+  if ARGV[i + 1] == '` + xaddAt + `' then
+    local key, ms = ARGV[i + 2], tonumber(ARGV[i + 3])
+    local id = string.format('%.0f-0', ms)
+    local last = redis.call('XREVRANGE', key, '+', '-', 'COUNT', 1)[1]
+    if last then
+      local lms, lseq = string.match(last[1], '^(%d+)-(%d+)$')
+      if tonumber(lms) >= ms then id = lms .. '-' .. string.format('%.0f', tonumber(lseq) + 1) end
+    end
+    redis.call('XADD', key, 'MAXLEN', '~', ARGV[i + 4], id, unpack(ARGV, i + 5, i + n))
+  else
+    redis.call(unpack(ARGV, i + 1, i + n))
+  end
   i = i + n + 1
 end
 `
+
+// xaddAt is the write "xaddAt key ms maxlen field value...": XADD at the
+// millisecond ms, or just after the stream's last entry when that is not
+// earlier, so that entries stay in the order written whatever their times
+// (see WithChangeTime).
+const xaddAt = "xaddAt"
 
 // guardedScript runs a batch of writes only if every guard still holds, in
 // one step on the server: a compare-and-set that needs no WATCH, and so no
@@ -91,9 +108,12 @@ type guard struct{ key, field, want string }
 // revision ("" for a key that did not exist).
 func unchanged(key, rev string) guard { return guard{key: key, want: rev} }
 
-// guarded runs b, writes to the team k, if every guard holds. It reports
-// whether it wrote.
+// guarded runs b, writes to the team k, if every guard holds, and keeps
+// the team listed (see listTeam). It reports whether it wrote.
 func (s *Store) guarded(ctx context.Context, k keys, guards []guard, b *batch) (bool, error) {
+	if err := s.listTeam(ctx, k, b); err != nil {
+		return false, err
+	}
 	receipt := k.receipt(newID() + newID())
 	keys := append(slices.Clone(b.keys), receipt)
 	args := make([]any, 0, 2+3*len(guards)+len(b.args))

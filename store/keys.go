@@ -13,6 +13,11 @@ import (
 // transaction.
 const teamsKey = "sb:teams"
 
+// teamsBuiltKey marks sb:teams as rebuilt from the keys (see Store.Teams).
+// Its hash tag {sb:teams} hashes as sb:teams does, so both are in one slot,
+// on one node: what loses the one loses the other.
+const teamsBuiltKey = "{sb:teams}:built"
+
 // keys names the keys of one team. Every one starts with sb:{T}:, so that the
 // braces make Redis Cluster hash them all by the team alone: a team's keys
 // share one slot, and scripts, transactions and multi-key commands across

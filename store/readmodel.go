@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -167,7 +168,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[7], 0, 99)) do
 end
 return {
   redis.call('GET', KEYS[6]) or '',
-  redis.call('XREVRANGE', KEYS[5], '+', '-', 'COUNT', page),
+  redis.call('XREVRANGE', KEYS[5], now, '-', 'COUNT', page),
   upto(KEYS[1], now, noverdue),
   redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. now),
   upto(KEYS[2], beforeA, nuntouched),
@@ -228,7 +229,7 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 		}
 		d.Since = q.Period(last)
 	}
-	if d.Changes, err = s.activitySince(ctx, k, res[1], d.Since, q.Now); err != nil {
+	if d.Changes, err = s.activitySince(ctx, k, res[1], d.Since); err != nil {
 		return salesbot.DigestData{}, failed(err, "digest data of %s", team)
 	}
 	d.OverdueTotal = int(asInt(res[3]))
@@ -260,11 +261,14 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 	return d, nil
 }
 
-// activitySince decodes a page of the activity stream, newest first, as
-// XREVRANGE answers it, and reads on from its end while the period goes
-// back further; it returns the changes in (since, until], oldest first.
-func (s *Store) activitySince(ctx context.Context, k keys, page any, since, until time.Time) ([]salesbot.Change, error) {
+// activitySince decodes a page of the activity stream, newest first (up
+// to the digest's now), as XREVRANGE answers it, and reads on from its end while
+// the window goes back further; it returns the changes written after
+// since, oldest first. The window is on the stream's own time axis, its
+// entries' IDs, as Activity's is.
+func (s *Store) activitySince(ctx context.Context, k keys, page any, since time.Time) ([]salesbot.Change, error) {
 	var changes []salesbot.Change
+	after := since.UnixMilli()
 	for {
 		entries := asSlice(page)
 		done, last := len(entries) < digestPage, ""
@@ -274,6 +278,11 @@ func (s *Store) activitySince(ctx context.Context, k keys, page any, since, unti
 				continue
 			}
 			last, _ = entry[0].(string)
+			ms, _, _ := strings.Cut(last, "-")
+			if at, err := strconv.ParseInt(ms, 10, 64); err != nil || at <= after {
+				done = true
+				break
+			}
 			fields := asSlice(entry[1])
 			var raw string
 			for f := 0; f+1 < len(fields); f += 2 {
@@ -283,20 +292,15 @@ func (s *Store) activitySince(ctx context.Context, k keys, page any, since, unti
 			}
 			c, err := decodeChange([]byte(raw), "")
 			if err != nil {
+				s.skip(ctx, k.activity()+" "+last, err)
 				continue
 			}
-			if !c.At.After(since) {
-				done = true
-				break
-			}
-			if !c.At.After(until) {
-				changes = append(changes, c)
-			}
+			changes = append(changes, c)
 		}
 		if done || last == "" {
 			break
 		}
-		next, err := s.client.Do(ctx, "XREVRANGE", k.activity(), "("+last, "-", "COUNT", digestPage).Result()
+		next, err := s.client.Do(ctx, "XREVRANGE", k.activity(), "("+last, strconv.FormatInt(after+1, 10), "COUNT", digestPage).Result()
 		if err != nil {
 			return nil, err
 		}

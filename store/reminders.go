@@ -234,50 +234,6 @@ func (s *Store) ForgetOnce(ctx context.Context, team, key string) error {
 	return nil
 }
 
-// activityPage is how many stream entries Activity reads at a time.
-const activityPage = 500
-
-// Activity returns the team's changes after since and up to until, oldest
-// first. It reads the stream from its newest end back until it passes
-// since, so its cost follows the period asked for, not the stream's length.
-func (s *Store) Activity(ctx context.Context, team string, since, until time.Time) ([]salesbot.Change, error) {
-	k, err := keysOf(team)
-	if err != nil {
-		return nil, fmt.Errorf("activity: %w", err)
-	}
-	var changes []salesbot.Change
-	end := "+"
-	for {
-		page, err := s.client.XRevRangeN(ctx, k.activity(), end, "-", activityPage).Result()
-		if err != nil {
-			return nil, failed(err, "activity of %s", team)
-		}
-		done := len(page) < activityPage
-		for _, m := range page {
-			raw, _ := m.Values["change"].(string)
-			c, err := decodeChange([]byte(raw), "")
-			if err != nil {
-				continue
-			}
-			if !c.At.After(since) {
-				done = true
-				break
-			}
-			if !c.At.After(until) {
-				changes = append(changes, c)
-			}
-		}
-		if done || len(page) == 0 {
-			break
-		}
-		end = "(" + page[len(page)-1].ID
-	}
-	for i, j := 0, len(changes)-1; i < j; i, j = i+1, j-1 {
-		changes[i], changes[j] = changes[j], changes[i]
-	}
-	return changes, nil
-}
-
 // SetMark keeps a named time for the team.
 func (s *Store) SetMark(ctx context.Context, team, name string, t time.Time) error {
 	k, err := keysOf(team)

@@ -806,7 +806,7 @@ func TestActivityPages(t *testing.T) {
 	c := redistest.Client(t)
 	hook := &xrevranges{}
 	c.AddHook(hook)
-	s, team := store.New(c), redistest.Team(t)
+	s, team := store.New(c, store.WithChangeTime()), redistest.Team(t)
 	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
 	minute := func(i int) time.Time { return now.Add(time.Duration(i) * time.Minute) }
 	var changes []salesbot.Change
@@ -827,7 +827,7 @@ func TestActivityPages(t *testing.T) {
 		{"the newest, in the first page", 1100, updates, 1101, updates, 1},
 		{"exactly the first page", 700, updates, 701, updates, 2},
 		{"into the second page", 650, updates, 651, updates, 2},
-		{"a window deep in the stream", 100, 200, 101, 200, 3},
+		{"a window deep in the stream", 100, 200, 101, 200, 1},
 		{"a window in the first page", 1000, 1050, 1001, 1050, 1},
 		{"after the last", updates, updates + 60, 1, 0, 1},
 	}
@@ -917,7 +917,7 @@ func TestMiniredis(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = c.Close() })
-	s, team := store.New(c), "TDEMO"
+	s, team := store.New(c, store.WithChangeTime()), "TDEMO"
 	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
 	due := now.Add(7 * salesbot.Day)
 	if sc, err := c.ZScore(ctx, key(team, "due"), l.ID).Result(); err != nil || sc != float64(due.UnixMilli()) {

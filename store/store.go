@@ -15,11 +15,13 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"log/slog"
 	mrand "math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -45,10 +47,17 @@ const (
 )
 
 // Store is a salesbot.LeadStore on Redis. Make one with New; it is safe for
-// concurrent use and holds no state besides the client.
+// concurrent use and holds no state besides the client and what it counts.
 type Store struct {
-	client redis.UniversalClient
-	listed sync.Map // team → when this Store last added it to sb:teams
+	client     redis.UniversalClient
+	cluster    bool     // sb:teams is in another slot than any team's keys
+	changeTime bool     // activity entries at their change's time, not Redis's
+	listed     sync.Map // team → when this Store last added it to sb:teams (cluster only)
+	log        *slog.Logger
+	onSkip     func(key string)
+	skipped    atomic.Int64
+	logged     sync.Map // key → struct{}: undecodable records already logged
+	nlogged    atomic.Int64
 }
 
 var _ salesbot.LeadStore = (*Store)(nil)
@@ -56,8 +65,13 @@ var _ salesbot.LeadStore = (*Store)(nil)
 // New returns a Store that keeps its data through client, which may be a
 // single-server, Sentinel or Cluster client (see NewClient). The caller
 // closes the client.
-func New(client redis.UniversalClient) *Store {
-	return &Store{client: client}
+func New(client redis.UniversalClient, opts ...Option) *Store {
+	_, cluster := client.(*redis.ClusterClient)
+	s := &Store{client: client, cluster: cluster, log: slog.Default()}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // createScript saves a new lead unless its name is taken, in one step on
@@ -84,19 +98,13 @@ return {'ok'}
 // CreateLead saves a new lead, with c as the first entry of its history,
 // unless the team already has a lead whose company normalises to the same
 // name: then it returns that lead and an ECONFLICT error, and writes
-// nothing. A lead without an ID gets a random one, set on l and c. Once
-// the team is listed, it is one round trip.
+// nothing. A lead without an ID gets a random one, set on l and c. It is
+// one round trip (on a Cluster, two when the team is listed again; see
+// listTeam).
 func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Change) (*salesbot.Lead, error) {
 	k, err := keysOf(l.Team)
 	if err != nil {
 		return nil, fmt.Errorf("create lead %q: %w", l.Company, err)
-	}
-	// The team is listed before its first lead is written, not after: a
-	// failure in between then leaves a team without leads, which the
-	// scheduler skips, never a lead its team's reminders would miss. sb:teams
-	// is outside the team's slot, so it cannot be in the same script.
-	if err := s.listTeam(ctx, l.Team); err != nil {
-		return nil, failed(err, "create lead %q", l.Company)
 	}
 	generated := l.ID == ""
 	name := salesbot.NormalizeCompany(l.Company)
@@ -105,8 +113,11 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 			l.ID = newID()
 		}
 		c.LeadID = l.ID
-		b, lead, err := createWrites(k, l, c, name)
+		b, lead, err := s.createWrites(k, l, c, name)
 		if err != nil {
+			return nil, failed(err, "create lead %q", l.Company)
+		}
+		if err := s.listTeam(ctx, k, b); err != nil {
 			return nil, failed(err, "create lead %q", l.Company)
 		}
 		keys := append([]string{k.names(), k.lead(l.ID)}, b.keys...)
@@ -156,7 +167,7 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 // createWrites is what saving a new lead writes: the lead, its name, its
 // owner's set, the team's list, the indexes and the first history entry. It
 // returns them with the lead's JSON.
-func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*batch, []byte, error) {
+func (s *Store) createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*batch, []byte, error) {
 	lead, err := encodeLead(l)
 	if err != nil {
 		return nil, nil, err
@@ -168,28 +179,10 @@ func createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*ba
 	b.do("SADD", k.owner(l.Owner), l.ID)
 	b.do("ZADD", k.leads(), l.CreatedAt.Unix(), l.ID)
 	index(b, k, nil, l)
-	if err := history(b, k, l.ID, []salesbot.Change{c}, nil); err != nil {
+	if err := s.history(b, k, l.ID, []salesbot.Change{c}, nil); err != nil {
 		return nil, nil, err
 	}
 	return b, lead, nil
-}
-
-// relistEvery is how often a Store adds a team it creates leads for to
-// sb:teams again: the set only grows, but a failover that lost a write, or
-// on a Cluster the failover of the node that holds sb:teams alone, could
-// drop a team from it, and its reminders with it.
-const relistEvery = 10 * time.Minute
-
-// listTeam adds the team to sb:teams, at most every relistEvery per Store.
-func (s *Store) listTeam(ctx context.Context, team string) error {
-	if at, ok := s.listed.Load(team); ok && time.Since(at.(time.Time)) < relistEvery {
-		return nil
-	}
-	if err := s.client.SAdd(ctx, teamsKey, team).Err(); err != nil {
-		return err
-	}
-	s.listed.Store(team, time.Now())
-	return nil
 }
 
 // Lead returns one lead of the team, or an ENOTFOUND error.
@@ -264,7 +257,7 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 		}
 		b.do("SADD", k.owner(l.Owner), id)
 		index(b, k, &before, l)
-		if err := history(b, k, id, u.Changes, u.Visit); err != nil {
+		if err := s.history(b, k, id, u.Changes, u.Visit); err != nil {
 			return err
 		}
 		ok, err := s.guarded(ctx, k, []guard{unchanged(k.lead(id), rev)}, b)
@@ -320,8 +313,9 @@ func index(b *batch, k keys, before *salesbot.Standing, l *salesbot.Lead) {
 
 // history queues a change's entries in the lead's history (LPUSH of the
 // changes oldest first leaves the newest at the head), the visit, and one
-// activity entry per change.
-func history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot.Visit) error {
+// activity entry per change: at Redis's time (XADD *), or at the change's
+// own with WithChangeTime.
+func (s *Store) history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot.Visit) error {
 	if len(changes) > 0 {
 		kept := make([]any, len(changes))
 		for i, c := range changes {
@@ -338,7 +332,11 @@ func history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot
 			if err != nil {
 				return err
 			}
-			b.do("XADD", k.activity(), "MAXLEN", "~", activityMax, "*", "change", raw)
+			if s.changeTime {
+				b.do(xaddAt, k.activity(), max(c.At.UnixMilli(), 0), activityMax, "change", raw)
+			} else {
+				b.do("XADD", k.activity(), "MAXLEN", "~", activityMax, "*", "change", raw)
+			}
 		}
 	}
 	if v != nil {
@@ -491,7 +489,7 @@ const (
 )
 
 // leads fetches the leads with the given IDs, in that order, skipping any
-// that are gone: bulkRead per MGET, bulkTrip MGETs per round trip. They come
+// that are gone or do not decode (see skip): bulkRead per MGET, bulkTrip MGETs per round trip. They come
 // without a revision: a write reads the lead again.
 func (s *Store) leads(ctx context.Context, k keys, ids []string) ([]*salesbot.Lead, error) {
 	leads := make([]*salesbot.Lead, 0, len(ids))
@@ -516,9 +514,11 @@ func (s *Store) leads(ctx context.Context, k keys, ids []string) ([]*salesbot.Le
 				if !ok {
 					continue
 				}
+				id := trip[c*bulkRead+i]
 				l, err := decodeLead([]byte(data), k.team())
 				if err != nil {
-					return nil, fmt.Errorf("lead %s: %w", trip[c*bulkRead+i], err)
+					s.skip(ctx, k.lead(id), err)
+					continue
 				}
 				leads = append(leads, l)
 			}
@@ -537,7 +537,7 @@ func (s *Store) Visits(ctx context.Context, team, leadID string, n int) ([]sales
 	if err != nil {
 		return nil, failed(err, "visits of %s", leadID)
 	}
-	return decodeVisits(raws, leadID), nil
+	return decodeVisits(raws, leadID, func(err error) { s.skip(ctx, k.visits(leadID), err) }), nil
 }
 
 // History returns a lead's last n changes, newest first.
@@ -550,11 +550,14 @@ func (s *Store) History(ctx context.Context, team, leadID string, n int) ([]sale
 	if err != nil {
 		return nil, failed(err, "history of %s", leadID)
 	}
-	cs := make([]salesbot.Change, len(raws))
-	for i, raw := range raws {
-		if cs[i], err = decodeChange([]byte(raw), leadID); err != nil {
-			return nil, failed(err, "history of %s", leadID)
+	cs := make([]salesbot.Change, 0, len(raws))
+	for _, raw := range raws {
+		c, err := decodeChange([]byte(raw), leadID)
+		if err != nil {
+			s.skip(ctx, k.history(leadID), err)
+			continue
 		}
+		cs = append(cs, c)
 	}
 	return cs, nil
 }
@@ -641,16 +644,6 @@ func (s *Store) IsManager(ctx context.Context, team, user string) (bool, error) 
 	return ok, nil
 }
 
-// Teams lists the Slack teams that have any data, sorted.
-func (s *Store) Teams(ctx context.Context) ([]string, error) {
-	teams, err := s.client.SMembers(ctx, teamsKey).Result()
-	if err != nil {
-		return nil, failed(err, "teams")
-	}
-	slices.Sort(teams)
-	return teams, nil
-}
-
 // Ping reports whether Redis answers; its error has code EUNAVAILABLE.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.client.Ping(ctx).Err(); err != nil {
@@ -668,27 +661,6 @@ func getLead(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot
 		return nil, err
 	}
 	return readLead(data, k.team())
-}
-
-// bug marks a failure that is not Redis's, such as a stored lead that does
-// not decode, so that failed leaves it an EINTERNAL error.
-type bug struct{ err error }
-
-func (b bug) Error() string { return b.err.Error() }
-func (b bug) Unwrap() error { return b.err }
-
-// failed wraps err with what was being done. A failure of Redis itself
-// (down, slow, refusing) becomes EUNAVAILABLE, which tells the user to try
-// again; domain errors and bugs keep their own code.
-func failed(err error, format string, args ...any) error {
-	var (
-		domain *salesbot.Error
-		b      bug
-	)
-	if !errors.As(err, &domain) && !errors.As(err, &b) {
-		err = salesbot.Unavailable(err)
-	}
-	return fmt.Errorf(format+": %w", append(args, err)...)
 }
 
 // newID returns a random lead ID: 8 characters of lowercase base32, short

@@ -25,11 +25,12 @@ var (
 )
 
 // newStore returns a store on the test server, a raw client to inspect what
-// it wrote, and a fresh team.
+// it wrote, and a fresh team. Its activity is at the changes' made-up times
+// (store.WithChangeTime), which the tests' windows are in.
 func newStore(t testing.TB) (*store.Store, redis.UniversalClient, string) {
 	t.Helper()
 	c := redistest.Client(t)
-	return store.New(c), c, redistest.Team(t)
+	return store.New(c, store.WithChangeTime()), c, redistest.Team(t)
 }
 
 // key names a key of the team as the store's data model lays them out.

@@ -1,0 +1,123 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// relistEvery is how often a Store on a Cluster adds a team it writes to
+// sb:teams again.
+const relistEvery = 10 * time.Minute
+
+// listTeam keeps the team k in sb:teams, which the scheduler walks, with
+// every write b to it: sb:teams only grows, but a failover that lost recent
+// writes, or a lost key, would otherwise drop the team, and its reminders,
+// for good.
+//
+// On one server (or behind Sentinel) the SADD joins b, so the write and
+// the listing are one step, at the cost of an O(1) command in a script
+// that runs anyway. On a Cluster sb:teams is in another slot, where no
+// script of the team's can reach; a separate SADD on every write would add
+// a round trip to each, so it is sent before the write, at most every
+// relistEvery per team and Store: before, not after, so that a failure in
+// between leaves at worst a listed team without leads, never a lead its
+// team's reminders miss.
+func (s *Store) listTeam(ctx context.Context, k keys, b *batch) error {
+	team := k.team()
+	if !s.cluster {
+		b.do("SADD", teamsKey, team)
+		return nil
+	}
+	if at, ok := s.listed.Load(team); ok && time.Since(at.(time.Time)) < relistEvery {
+		return nil
+	}
+	if err := s.client.SAdd(ctx, teamsKey, team).Err(); err != nil {
+		return err
+	}
+	s.listed.Store(team, time.Now())
+	return nil
+}
+
+// Teams lists the Slack teams that have any data, sorted: one round trip.
+// When sb:teams was lost with the data of the node that holds it (its mark,
+// which lives beside it, is gone too), the teams with leads are found again
+// by scanning the keys, once, before it answers: a team that nobody writes
+// to for a while still has its reminders swept. A store that never rebuilt
+// sb:teams scans once as well.
+func (s *Store) Teams(ctx context.Context) ([]string, error) {
+	var (
+		members *redis.StringSliceCmd
+		built   *redis.IntCmd
+	)
+	_, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		members = p.SMembers(ctx, teamsKey)
+		built = p.Exists(ctx, teamsBuiltKey)
+		return nil
+	})
+	if err != nil {
+		return nil, failed(err, "teams")
+	}
+	teams := members.Val()
+	if built.Val() == 0 {
+		found, err := s.rebuildTeams(ctx)
+		if err != nil {
+			return nil, failed(err, "rebuild teams")
+		}
+		teams = append(teams, found...)
+	}
+	slices.Sort(teams)
+	return slices.Compact(teams), nil
+}
+
+// teamsScan is how many keys one SCAN call looks at while rebuilding.
+const teamsScan = 1000
+
+// rebuildTeams finds every team with a leads index by scanning the keys (on
+// a Cluster, every master's), adds them to sb:teams, and then marks it
+// rebuilt: in that order, so that a failure in between scans again.
+func (s *Store) rebuildTeams(ctx context.Context) ([]string, error) {
+	var (
+		mu    sync.Mutex
+		teams []string
+	)
+	scan := func(ctx context.Context, c redis.Cmdable) error {
+		iter := c.Scan(ctx, 0, "sb:{*}:leads", teamsScan).Iterator()
+		for iter.Next(ctx) {
+			rest, ok := strings.CutPrefix(iter.Val(), "sb:{")
+			team, ok2 := strings.CutSuffix(rest, "}:leads")
+			if _, err := keysOf(team); !ok || !ok2 || err != nil {
+				continue // not a team's leads index after all
+			}
+			mu.Lock()
+			teams = append(teams, team)
+			mu.Unlock()
+		}
+		return iter.Err()
+	}
+	var err error
+	if cc, ok := s.client.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error { return scan(ctx, node) })
+	} else {
+		err = scan(ctx, s.client)
+	}
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		if len(teams) > 0 {
+			p.SAdd(ctx, teamsKey, teams)
+		}
+		p.Set(ctx, teamsBuiltKey, 1, 0)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.log.WarnContext(ctx, "sb:teams rebuilt by scanning the keys", "teams", len(teams))
+	return teams, nil
+}
