@@ -128,7 +128,10 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 	in := newLineReader(ctx, stdin, stdout, out)
 	defer in.Close()
 	c := &console{
-		store: store.New(client), cadence: cadence, team: opts.team, user: opts.user, loc: loc,
+		// The demo's changes were made days ago: the activity stream places
+		// each at its own time, so that the digest and the reports see them
+		// then (store.WithChangeTime).
+		store: store.New(client, store.WithChangeTime()), cadence: cadence, team: opts.team, user: opts.user, loc: loc,
 		envManagers: envManagers, granted: map[string]bool{}, in: in, out: out,
 		log:    slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: dropTime})),
 		byURL:  map[string]*shown{},

@@ -16,6 +16,7 @@ import (
 	"time"
 	_ "time/tzdata" // time zones work in a scratch image too
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -110,7 +111,12 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	api := slack.New(cfg.BotToken, opts...)
-	st := store.New(client)
+	skipped := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "salesbot_store_records_skipped_total",
+		Help: "Stored records left out of a list because they do not decode (each is logged once at Error).",
+	})
+	metrics.Registry.MustRegister(skipped)
+	st := store.New(client, store.WithLogger(log), store.OnSkip(func(string) { skipped.Inc() }))
 	people := directory.New(api, nil)
 	var sched *scheduler.Scheduler
 	h := handlers.New(st, api, handlers.Config{
