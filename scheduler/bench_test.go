@@ -34,7 +34,7 @@ func (n *countingNotifier) SendDigest(context.Context, string, string, salesbot.
 // utcPeople has everyone in UTC, without asking Slack.
 type utcPeople struct{}
 
-func (utcPeople) Location(context.Context, string) *time.Location { return time.UTC }
+func (utcPeople) Zone(context.Context, string) (*time.Location, bool) { return time.UTC, true }
 
 // BenchmarkSweep measures one sweep of a team whose due set holds total
 // entries, due of them due now: its cost must follow the due count, not the
