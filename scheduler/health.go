@@ -16,16 +16,17 @@ type health struct {
 	mu       sync.Mutex
 	running  bool
 	since    time.Time     // when Run started
-	stuck    time.Duration // how long a sweep may take, or be awaited
+	stuck    time.Duration // how long a sweep may take
+	absent   time.Duration // how long since the last sweep finished is too long
 	started  time.Time     // the sweep under way; zero when none is
 	finished time.Time     // the last sweep that finished
 	refused  map[string]string
 }
 
-func (h *health) start(now time.Time, stuck time.Duration) {
+func (h *health) start(now time.Time, stuck, absent time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.running, h.since, h.stuck = true, now, stuck
+	h.running, h.since, h.stuck, h.absent = true, now, stuck, absent
 }
 
 func (h *health) stop() {
@@ -64,7 +65,7 @@ func (h *health) authFailed(team, reason string) {
 // Ready reports why the scheduler is not doing its work, or nil: a sweep
 // running for longer than Config.StuckAfter (a Slack or Redis call that
 // never returns; the cron then skips every later sweep), no sweep finished
-// for that long, or a workspace whose token Slack refuses (its messages
+// for a sweep interval and StuckAfter more, or a workspace whose token Slack refuses (its messages
 // wait). Before Run (or after it returned) only the last is reported.
 // now is the real time.
 func (s *Scheduler) Ready(now time.Time) error {
@@ -76,8 +77,8 @@ func (s *Scheduler) Ready(now time.Time) error {
 	case !h.running:
 	case !h.started.IsZero() && now.Sub(h.started) > h.stuck:
 		errs = append(errs, fmt.Errorf("sweep stuck: running for %s (more than %s)", now.Sub(h.started).Round(time.Second), h.stuck))
-	case h.started.IsZero() && now.Sub(latest(h.finished, h.since)) > h.stuck:
-		errs = append(errs, fmt.Errorf("no sweep finished for %s (more than %s)", now.Sub(latest(h.finished, h.since)).Round(time.Second), h.stuck))
+	case h.started.IsZero() && now.Sub(latest(h.finished, h.since)) > h.absent:
+		errs = append(errs, fmt.Errorf("no sweep finished for %s (more than %s)", now.Sub(latest(h.finished, h.since)).Round(time.Second), h.absent))
 	}
 	for _, team := range slices.Sorted(maps.Keys(h.refused)) {
 		errs = append(errs, fmt.Errorf("slack refused the bot token of workspace %s (%s): its messages wait", team, h.refused[team]))

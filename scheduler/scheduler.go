@@ -177,12 +177,13 @@ func (s *Scheduler) Run(ctx context.Context, sweepSpec string) error {
 	if err != nil {
 		return fmt.Errorf("sweep schedule %q: %w", sweepSpec, err)
 	}
+	next := spec.Next(time.Now())
+	interval := spec.Next(next).Sub(next)
 	stuck := s.cfg.StuckAfter
 	if stuck <= 0 {
-		next := spec.Next(time.Now())
-		stuck = 3 * spec.Next(next).Sub(next)
+		stuck = 3 * interval
 	}
-	s.health.start(time.Now(), stuck)
+	s.health.start(time.Now(), stuck, interval+stuck)
 	defer s.health.stop()
 	logger := cron.PrintfLogger(slog.NewLogLogger(s.log.Handler(), slog.LevelWarn))
 	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))

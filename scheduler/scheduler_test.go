@@ -87,6 +87,15 @@ type teamStore struct {
 	*store.Store
 	team    string
 	claimed func() // when set, runs after each ClaimDue, before the sweep goes on
+	leased  func() // when set, runs after each LeaseOnce that leased, before the sweep goes on
+}
+
+func (s *teamStore) LeaseOnce(ctx context.Context, team, key, token string, lease time.Duration) (bool, error) {
+	ok, err := s.Store.LeaseOnce(ctx, team, key, token, lease)
+	if s.leased != nil && ok {
+		s.leased()
+	}
+	return ok, err
 }
 
 func (s *teamStore) Teams(context.Context) ([]string, error) { return []string{s.team}, nil }
@@ -105,6 +114,8 @@ type options struct {
 	managers  []string
 	workHours salesbot.WorkHours
 	lease     time.Duration
+	send      time.Duration // the per-send deadline
+	stuck     time.Duration // StuckAfter
 }
 
 // env is the bot as the scheduler drives it: the real handlers and store on
@@ -155,6 +166,7 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 		*s, err = scheduler.New(scheduler.Config{
 			Store: e.sched, Notifier: e.h, People: people, WorkHours: opt.workHours,
 			Digest: opt.digest, Managers: opt.managers, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
+			SendTimeout: opt.send, StuckAfter: opt.stuck,
 		})
 		if err != nil {
 			t.Fatal(err)
