@@ -221,6 +221,11 @@ func (s *Scheduler) Sweep(ctx context.Context) error {
 	}
 	var errs []error
 	for _, team := range teams {
+		if ctx.Err() != nil {
+			// Shutting down: the other teams wait for the next sweep (of
+			// this replica or another).
+			return errors.Join(append(errs, fmt.Errorf("sweep: %w", ctx.Err()))...)
+		}
 		errs = append(errs, s.sweepTeam(ctx, team))
 	}
 	return errors.Join(errs...)
