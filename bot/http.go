@@ -35,6 +35,10 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
+// ReadyCheck says why the bot is not ready (nil when it is), at now; /readyz
+// runs each after the Redis ping. The scheduler's Ready is one.
+type ReadyCheck func(now time.Time) error
+
 // MaxBodyBytes bounds an inbound request; Slack's own are far smaller.
 const MaxBodyBytes = 1 << 20
 
@@ -44,6 +48,7 @@ type Server struct {
 	handler  Handler
 	verifier *Verifier
 	ready    Pinger
+	checks   []ReadyCheck
 	metrics  *Metrics
 	log      *slog.Logger
 	mux      *http.ServeMux
@@ -79,6 +84,14 @@ func NewServer(h Handler, v *Verifier, ready Pinger, m *Metrics, log *slog.Logge
 // deduplication off. It returns s; call it before serving.
 func (s *Server) Dedupe(d Deduper) *Server {
 	s.dedupe.d = d
+	return s
+}
+
+// Ready adds checks that /readyz runs after the Redis ping: the first that
+// fails makes it answer 503 with its reason. It returns s; call it before
+// serving.
+func (s *Server) Ready(checks ...ReadyCheck) *Server {
+	s.checks = append(s.checks, checks...)
 	return s
 }
 
@@ -228,6 +241,13 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	if err := s.ready.Ping(ctx); err != nil {
 		http.Error(w, "redis unavailable", http.StatusServiceUnavailable)
 		return
+	}
+	for _, check := range s.checks {
+		if err := check(time.Now()); err != nil {
+			s.log.WarnContext(ctx, "not ready", "err", err)
+			http.Error(w, "not ready: "+err.Error(), http.StatusServiceUnavailable)
+			return
+		}
 	}
 	_, _ = io.WriteString(w, "ready\n")
 }

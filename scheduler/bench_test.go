@@ -12,43 +12,69 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/directory"
+	"salesbot/handlers"
+	"salesbot/internal/fakeslack"
 	"salesbot/internal/redistest"
 	"salesbot/scheduler"
 	"salesbot/store"
 )
 
-// countingNotifier sends nothing and counts what it was asked to send.
-type countingNotifier struct{ reminded atomic.Int64 }
+// countingNotifier passes each message on to the notifier it wraps (the
+// real handlers, for the sweep benchmark) and counts the leads of those
+// that went out.
+type countingNotifier struct {
+	next     scheduler.Notifier
+	reminded atomic.Int64
+}
 
-func (n *countingNotifier) Remind(_ context.Context, _, _ string, leads []*salesbot.Lead) error {
+func (n *countingNotifier) Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead) error {
+	if err := n.next.Remind(ctx, team, owner, leads); err != nil {
+		return err
+	}
 	n.reminded.Add(int64(len(leads)))
 	return nil
 }
 
-func (n *countingNotifier) SendDigest(context.Context, string, string, salesbot.Digest) error {
-	return nil
+func (n *countingNotifier) SendDigest(ctx context.Context, team, manager string, d salesbot.Digest) error {
+	return n.next.SendDigest(ctx, team, manager, d)
 }
 
 // utcPeople has everyone in UTC, without asking Slack.
 type utcPeople struct{}
 
-func (utcPeople) Location(context.Context, string) *time.Location { return time.UTC }
+func (utcPeople) Zone(context.Context, string) (*time.Location, bool) { return time.UTC, true }
 
-// BenchmarkSweep measures one sweep of a team whose due set holds total
-// entries, due of them due now: its cost must follow the due count, not the
+// BenchmarkSweep measures one production sweep of a team whose due set
+// holds total entries, due of them due now: the default batch
+// (scheduler.DefaultBatch) claimed, and each rep's message built and sent by
+// the real handlers (the leads' last visits read, the rep's language and
+// time zone from the directory, whose users.info calls go to a fake Slack
+// over HTTP through slack-go, chat.postMessage the same way, the message
+// remembered in Redis), then acked. Its cost must follow the batch, not the
 // total. Sizes above 100k run only with SALESBOT_BENCH_BIG=1.
 func BenchmarkSweep(b *testing.B) {
 	forSizes(b, func(b *testing.B, e *benchEnv) {
-		notifier := &countingNotifier{}
+		fs := fakeslack.New(b)
+		fs.RealDMs()
+		api := slack.New("xoxb-bench", slack.OptionAPIURL(fs.APIURL()))
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		clock := func() time.Time { return e.now }
+		people := directory.New(api, clock)
+		h := handlers.New(e.st, api, handlers.Config{Now: clock, Logger: log, Directory: people, Respond: noResponder{}})
+		b.Cleanup(h.Wait)
+		notifier := &countingNotifier{next: h}
 		s, err := scheduler.New(scheduler.Config{
-			Store: &teamStore{Store: e.st, team: e.team}, Notifier: notifier, People: utcPeople{}, WorkHours: e.allDay,
-			Now: func() time.Time { return e.now }, Batch: e.due, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Store: &teamStore{Store: e.st, team: e.team}, Notifier: notifier, People: people, WorkHours: e.allDay,
+			Now: clock, Logger: log,
 		})
 		if err != nil {
 			b.Fatal(err)
 		}
+		batch := min(e.due, scheduler.DefaultBatch)
 		sweeps := 0
 		for b.Loop() {
 			b.StopTimer()
@@ -60,11 +86,13 @@ func BenchmarkSweep(b *testing.B) {
 			sweeps++
 		}
 		b.StopTimer()
-		if got, want := notifier.reminded.Load(), int64(sweeps*e.due); got != want {
+		if got, want := notifier.reminded.Load(), int64(sweeps*batch); got != want {
 			b.Fatalf("%d reminders in %d sweeps, want %d", got, sweeps, want)
 		}
-		e.wantLeft(b, e.total-e.due)
-		b.ReportMetric(float64(e.due), "due/sweep")
+		e.wantLeft(b, e.total-batch)
+		posts := len(fs.Calls("chat.postMessage"))
+		b.ReportMetric(float64(batch), "sent/sweep")
+		b.ReportMetric(float64(posts)/float64(sweeps), "posts/sweep")
 	})
 }
 
@@ -140,6 +168,16 @@ func newBenchEnv(b *testing.B, total, due int) *benchEnv {
 		}
 		l.Schedule(cadence)
 		if _, err := e.st.CreateLead(e.ctx, l, c); err != nil {
+			b.Fatal(err)
+		}
+		// A visit on the day it was registered, for the reminder to show.
+		_, err = e.st.UpdateLead(e.ctx, e.team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+			v := &salesbot.Visit{Kind: salesbot.KindVisit, Notes: "Met the buyer; next step a demo"}
+			c, err := l.RecordVisit(salesbot.Actor{User: l.Owner}, v, time.UTC, at.Add(-cadence[salesbot.GradeC]))
+			l.Schedule(cadence)
+			return salesbot.Update{Changes: []salesbot.Change{c}, Visit: v}, err
+		})
+		if err != nil {
 			b.Fatal(err)
 		}
 		e.leadKeys = append(e.leadKeys, e.prefix+"lead:"+l.ID)

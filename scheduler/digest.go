@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -11,28 +12,33 @@ import (
 	"salesbot"
 )
 
-// digestClaimTTL keeps a sent digest's per-date claim past any time zone's
+// digestClaimTTL keeps a sent digest's per-date mark past any time zone's
 // day.
 const digestClaimTTL = 50 * time.Hour
 
 // digests sends each of the team's managers the digest when its hour has
-// come on their own wall clock today and it has not gone out yet today. The
-// per-manager, per-date claim makes it once across replicas and restarts;
-// checking on every sweep makes a digest missed while the bot was down go
-// out when it is back, the same day.
+// come on their own wall clock today and it has not gone out yet today.
+// Each manager's digest of a date is leased (for Config.Lease) while it is
+// built and sent, and marked sent for the day only once Slack took it: a
+// replica that dies on the way leaves it to another once the lease runs
+// out, and checking on every sweep makes a digest missed while the bot was
+// down go out when it is back, the same day.
 func (s *Scheduler) digests(ctx context.Context, team string) error {
 	managers, err := s.managers(ctx, team)
 	if err != nil {
 		return err
 	}
 	now := s.cfg.Now()
-	if paused, err := s.cfg.Store.SendingPausedUntil(ctx, team); err != nil {
-		return err
-	} else if paused.After(now) {
-		return nil
-	}
 	for _, m := range managers {
-		wall := wallClock(now.In(s.cfg.People.Location(ctx, m)))
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		loc, known := s.cfg.People.Zone(ctx, m)
+		if !known {
+			s.log.WarnContext(ctx, "digest waits: manager's time zone unknown", "team", team, "manager", m)
+			continue
+		}
+		wall := wallClock(now.In(loc))
 		if latestOnDay(s.digest, wall).IsZero() {
 			continue
 		}
@@ -42,48 +48,80 @@ func (s *Scheduler) digests(ctx context.Context, team string) error {
 			continue // a failed send waits before the next try
 		}
 		key := fmt.Sprintf("digest:%s:%s", m, salesbot.DateOf(wall))
-		if ok, err := s.cfg.Store.ClaimOnce(ctx, team, key, digestClaimTTL); err != nil || !ok {
+		if ok, err := s.cfg.Store.LeaseOnce(ctx, team, key, s.token, s.cfg.Lease); err != nil || !ok {
 			if err != nil {
 				return err
 			}
 			continue
 		}
-		if err := s.sendDigest(ctx, team, m, now); err != nil {
-			s.digestFailed(ctx, team, m, key, now, err)
-			continue
+		switch err := s.sendDigest(ctx, team, m, key, now); {
+		case err == nil:
+			s.cfg.Metrics.digest()
+		case errors.Is(err, errLeaseLost):
+			s.log.WarnContext(ctx, "digest lease lost before send; not sent", "team", team, "manager", m)
+		case ctx.Err() != nil:
+			s.releaseDigest(ctx, team, key)
+			return err
+		default:
+			if stop := s.digestFailed(ctx, team, m, key, now, err); stop {
+				return nil
+			}
 		}
-		s.cfg.Metrics.digest()
 	}
 	return nil
 }
+
+// errLeaseLost ends a digest whose lease ran out before it was sent.
+var errLeaseLost = errors.New("digest lease lost")
 
 // digestRetry is how long a digest whose send failed waits before the next
 // try (the same day, as long as the day lasts).
 const digestRetry = 5 * time.Minute
 
 // digestFailed decides what a failed digest send means: a manager who cannot
-// be messaged is given up for the day (the day's claim stays); after a 429
-// the whole team waits out Retry-After; any other failure is tried again a
-// few minutes later.
-func (s *Scheduler) digestFailed(ctx context.Context, team, manager, key string, now time.Time, err error) {
-	retryAfter, permanent := classify(err)
-	if permanent {
+// be messaged is given up for the day (marked sent); after a 429 the whole
+// team waits out Retry-After, and after a refused token the team's sending
+// stops (stop is then true: no other digest is tried); any other failure is
+// tried again a few minutes later.
+func (s *Scheduler) digestFailed(ctx context.Context, team, manager, key string, now time.Time, err error) (stop bool) {
+	kind, retryAfter, code := classify(err)
+	switch kind {
+	case undeliverable:
 		s.log.WarnContext(ctx, "digest undeliverable; given up for today", "team", team, "manager", manager, "err", err)
-		return
+		ctx, cancel := settleContext(ctx)
+		defer cancel()
+		if _, err := s.cfg.Store.DoneOnce(ctx, team, key, s.token, digestClaimTTL); err != nil {
+			s.log.ErrorContext(ctx, "give up digest", "team", team, "manager", manager, "err", err)
+		}
+		return false
+	case authRefused:
+		s.authRefused(ctx, team, code, now, err)
+		s.releaseDigest(ctx, team, key)
+		return true
 	}
 	wait := digestRetry
-	if retryAfter > 0 {
+	if kind == rateLimited {
 		wait = retryAfter
-		if err := s.cfg.Store.PauseSending(ctx, team, now.Add(retryAfter), now); err != nil {
-			s.log.ErrorContext(ctx, "pause sending", "team", team, "err", err)
-		}
+		s.pause(ctx, team, now.Add(retryAfter), now)
 	}
 	s.log.WarnContext(ctx, "digest not sent; will retry", "team", team, "manager", manager, "in", wait, "err", err)
-	if err := s.cfg.Store.SetMark(ctx, team, "digest-retry:"+manager, now.Add(wait)); err != nil {
+	s.releaseDigest(ctx, team, key)
+	sctx, cancel := settleContext(ctx)
+	defer cancel()
+	if err := s.cfg.Store.SetMark(sctx, team, "digest-retry:"+manager, now.Add(wait)); err != nil {
 		s.log.ErrorContext(ctx, "digest retry mark", "err", err)
 	}
-	if err := s.cfg.Store.ForgetOnce(ctx, team, key); err != nil {
-		s.log.ErrorContext(ctx, "release digest claim", "err", err)
+	return kind == rateLimited
+}
+
+// releaseDigest gives a digest's lease back, so that the next sweep (of any
+// replica) may send it at once; even when ctx is cancelled (shutdown), as
+// the lease would otherwise hold the digest back until it ran out.
+func (s *Scheduler) releaseDigest(ctx context.Context, team, key string) {
+	ctx, cancel := settleContext(ctx)
+	defer cancel()
+	if err := s.cfg.Store.ReleaseOnce(ctx, team, key, s.token); err != nil {
+		s.log.ErrorContext(ctx, "release digest lease", "team", team, "key", key, "err", err)
 	}
 }
 
@@ -109,15 +147,36 @@ func (s *Scheduler) BuildDigest(ctx context.Context, team, manager string, now t
 	return d, nil
 }
 
-func (s *Scheduler) sendDigest(ctx context.Context, team, manager string, now time.Time) error {
+// sendDigest builds and sends a manager's digest under the lease on key,
+// then marks it sent for the day and remembers when it was sent.
+func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, now time.Time) error {
 	d, err := s.BuildDigest(ctx, team, manager, now)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Notifier.SendDigest(ctx, team, manager, d); err != nil {
+	if held, err := s.cfg.Store.HoldsOnce(ctx, team, key, s.token); err != nil {
+		return err
+	} else if !held {
+		return errLeaseLost
+	}
+	sendCtx, cancel := s.sendContext(ctx)
+	err = s.cfg.Notifier.SendDigest(sendCtx, team, manager, d)
+	cancel()
+	if err != nil {
 		return err
 	}
-	return s.cfg.Store.SetMark(ctx, team, "digest:"+manager, now)
+	// Sent: record it whatever happens to ctx now.
+	ctx, cancel = settleContext(ctx)
+	defer cancel()
+	if held, err := s.cfg.Store.DoneOnce(ctx, team, key, s.token, digestClaimTTL); err != nil {
+		s.log.ErrorContext(ctx, "mark digest sent", "team", team, "manager", manager, "err", err)
+	} else if !held {
+		s.log.WarnContext(ctx, "digest lease lost before it was marked sent: it may go twice", "team", team, "manager", manager)
+	}
+	if err := s.cfg.Store.SetMark(ctx, team, "digest:"+manager, now); err != nil {
+		s.log.ErrorContext(ctx, "digest mark", "team", team, "manager", manager, "err", err)
+	}
+	return nil
 }
 
 // managers lists the team's managers: from the environment and from Slack.

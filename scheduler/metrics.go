@@ -13,6 +13,7 @@ type Metrics struct {
 	duplicate prometheus.Counter
 	digests   prometheus.Counter
 	duration  prometheus.Histogram
+	auth      *prometheus.CounterVec
 }
 
 // NewMetrics registers the scheduler's metrics with reg.
@@ -20,7 +21,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		reminders: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "salesbot_reminders_total",
-			Help: "Reminders by outcome: sent, retried (send failed, put back), failed (undeliverable, given up).",
+			Help: "Reminders by outcome: sent, retried (send failed, put back), failed (undeliverable, given up), lease_lost (not sent: the lease ran out before the send), zone_unknown (put back: the owner's time zone is not known yet).",
 		}, []string{"outcome"}),
 		duplicate: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "salesbot_reminders_possible_duplicates_total",
@@ -35,8 +36,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help:    "Time one sweep (reminders and digests of every team) took.",
 			Buckets: prometheus.ExponentialBuckets(0.001, 4, 8),
 		}),
+		auth: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "salesbot_slack_auth_failures_total",
+			Help: "Sends Slack refused for the bot token itself (invalid_auth, token_revoked …), each pausing the workspace's sending.",
+		}, []string{"error"}),
 	}
-	reg.MustRegister(m.reminders, m.duplicate, m.digests, m.duration)
+	reg.MustRegister(m.reminders, m.duplicate, m.digests, m.duration, m.auth)
 	return m
 }
 
@@ -79,5 +84,23 @@ func (m *Metrics) digest() {
 func (m *Metrics) sweep(d time.Duration) {
 	if m != nil {
 		m.duration.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) skippedLeaseLost() {
+	if m != nil {
+		m.reminders.WithLabelValues("lease_lost").Inc()
+	}
+}
+
+func (m *Metrics) zoneUnknown() {
+	if m != nil {
+		m.reminders.WithLabelValues("zone_unknown").Inc()
+	}
+}
+
+func (m *Metrics) authFailure(code string) {
+	if m != nil {
+		m.auth.WithLabelValues(code).Inc()
 	}
 }

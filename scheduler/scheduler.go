@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -33,12 +32,40 @@ type Notifier interface {
 
 // People tells which time zone a user is in.
 type People interface {
-	Location(ctx context.Context, user string) *time.Location
+	// Zone returns the user's time zone, and false when it is not known
+	// (Slack never answered for them): the scheduler then waits rather
+	// than guess.
+	Zone(ctx context.Context, user string) (*time.Location, bool)
+}
+
+// Store is what the scheduler keeps in storage: the reminder store, plus the
+// leases and pauses that make each send go once and stop sending when Slack
+// refuses the workspace's token. store.Store implements it.
+type Store interface {
+	salesbot.ReminderStore
+	// HeldReminders reports, for each of one team's claims, whether its
+	// lease is still held; checked just before a send.
+	HeldReminders(ctx context.Context, team string, claims []salesbot.ReminderClaim) ([]bool, error)
+	// LeaseOnce takes once-only work (a manager's digest of one date) for
+	// token for lease, unless it was done or is leased by another.
+	LeaseOnce(ctx context.Context, team, key, token string, lease time.Duration) (bool, error)
+	// HoldsOnce reports whether token still holds its lease on key.
+	HoldsOnce(ctx context.Context, team, key, token string) (bool, error)
+	// DoneOnce marks leased work done for ttl and drops the lease; held is
+	// false when the lease had been lost.
+	DoneOnce(ctx context.Context, team, key, token string, ttl time.Duration) (held bool, err error)
+	// ReleaseOnce gives leased work back, to be leased again at once.
+	ReleaseOnce(ctx context.Context, team, key, token string) error
+	// PauseForAuth stops the team's sending until then because Slack
+	// refused its token (reason: the Slack error); AuthPaused returns the
+	// reason and the pause's end ("" when there is none).
+	PauseForAuth(ctx context.Context, team, reason string, until, now time.Time) error
+	AuthPaused(ctx context.Context, team string) (reason string, until time.Time, err error)
 }
 
 // Config holds a Scheduler's parts and settings.
 type Config struct {
-	Store      salesbot.ReminderStore
+	Store      Store
 	Notifier   Notifier
 	People     People
 	Cadence    salesbot.Cadence   // default: salesbot.DefaultCadence()
@@ -47,10 +74,20 @@ type Config struct {
 	Managers   []string           // managers from the environment, besides those added from Slack
 	Now        func() time.Time   // the clock; time.Now when nil
 	Logger     *slog.Logger
-	Lease      time.Duration // how long a claimed reminder is held; default 2 minutes
+	Lease      time.Duration // how long a claimed reminder or digest is held; default 2 minutes
 	Batch      int           // reminders claimed per team and sweep; default 200
 	PerMessage int           // due leads in one reminder message at most; default 10
 	Metrics    *Metrics      // optional
+	// SendTimeout bounds each message sent to Slack (default 20 s; never
+	// more than half the lease, so that a send that times out still ends
+	// inside its lease).
+	SendTimeout time.Duration
+	// StuckAfter is how long a sweep may run, or go without finishing,
+	// before Ready reports it; default three sweep intervals.
+	StuckAfter time.Duration
+	// AuthRetry is how long a workspace whose token Slack refused waits
+	// before its token is tried again; default 5 minutes.
+	AuthRetry time.Duration
 	// DigestLimits bounds what a digest reads and shows (its Since, Now and
 	// Cadence are set per digest); default DefaultDigestLimits().
 	DigestLimits salesbot.DigestQuery
@@ -72,6 +109,7 @@ type Scheduler struct {
 	token  string
 	log    *slog.Logger
 	mu     sync.Mutex // one sweep at a time per Scheduler
+	health health
 }
 
 // New checks the configuration and returns a Scheduler.
@@ -98,13 +136,20 @@ func New(cfg Config) (*Scheduler, error) {
 		cfg.Lease = 2 * time.Minute
 	}
 	if cfg.Batch <= 0 {
-		cfg.Batch = 200
+		cfg.Batch = DefaultBatch
 	}
 	if cfg.DigestLimits.Overdue <= 0 && cfg.DigestLimits.Untouched <= 0 && cfg.DigestLimits.PerRep <= 0 {
 		cfg.DigestLimits = DefaultDigestLimits()
 	}
 	if cfg.PerMessage <= 0 {
 		cfg.PerMessage = 10
+	}
+	if cfg.SendTimeout <= 0 {
+		cfg.SendTimeout = 20 * time.Second
+	}
+	cfg.SendTimeout = min(cfg.SendTimeout, cfg.Lease/2)
+	if cfg.AuthRetry <= 0 {
+		cfg.AuthRetry = 5 * time.Minute
 	}
 	digest, err := ParseDigestSpec(cfg.Digest)
 	if err != nil {
@@ -114,6 +159,10 @@ func New(cfg Config) (*Scheduler, error) {
 	_, _ = rand.Read(b)
 	return &Scheduler{cfg: cfg, digest: digest, token: hex.EncodeToString(b), log: cfg.Logger}, nil
 }
+
+// DefaultBatch is how many reminders a sweep claims per team when
+// Config.Batch is not set.
+const DefaultBatch = 200
 
 // ParseDigestSpec reads the digest's cron spec. It is read on each manager's
 // wall clock, so a time-zone prefix (CRON_TZ=, TZ=) makes no sense and is
@@ -136,13 +185,23 @@ func ParseDigestSpec(spec string) (s cron.Schedule, err error) {
 
 // Run sweeps once at once (sending what fell due while the bot was down),
 // then on the sweep spec, until ctx is done; then it waits for a sweep under
-// way to finish.
+// way to finish. While it runs, Ready reports a sweep that is stuck.
 func (s *Scheduler) Run(ctx context.Context, sweepSpec string) error {
-	logger := cron.PrintfLogger(slog.NewLogLogger(s.log.Handler(), slog.LevelWarn))
-	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
-	if _, err := c.AddFunc(sweepSpec, func() { s.sweepLogged(ctx) }); err != nil {
+	spec, err := cron.ParseStandard(sweepSpec)
+	if err != nil {
 		return fmt.Errorf("sweep schedule %q: %w", sweepSpec, err)
 	}
+	next := spec.Next(time.Now())
+	interval := spec.Next(next).Sub(next)
+	stuck := s.cfg.StuckAfter
+	if stuck <= 0 {
+		stuck = 3 * interval
+	}
+	s.health.start(time.Now(), stuck, interval+stuck)
+	defer s.health.stop()
+	logger := cron.PrintfLogger(slog.NewLogLogger(s.log.Handler(), slog.LevelWarn))
+	c := cron.New(cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+	c.Schedule(spec, cron.FuncJob(func() { s.sweepLogged(ctx) }))
 	s.sweepLogged(ctx)
 	c.Start()
 	<-ctx.Done()
@@ -165,13 +224,22 @@ func (s *Scheduler) Sweep(ctx context.Context) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	start := time.Now()
-	defer func() { s.cfg.Metrics.sweep(time.Since(start)) }()
+	s.health.sweepStarted(start)
+	defer func() {
+		s.health.sweepDone(time.Now())
+		s.cfg.Metrics.sweep(time.Since(start))
+	}()
 	teams, err := s.cfg.Store.Teams(ctx)
 	if err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
 	var errs []error
 	for _, team := range teams {
+		if ctx.Err() != nil {
+			// Shutting down: the other teams wait for the next sweep (of
+			// this replica or another).
+			return errors.Join(append(errs, fmt.Errorf("sweep: %w", ctx.Err()))...)
+		}
 		errs = append(errs, s.sweepTeam(ctx, team))
 	}
 	return errors.Join(errs...)
@@ -186,12 +254,20 @@ func (s *Scheduler) SweepTeam(ctx context.Context, team string) error {
 }
 
 func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
-	var errs []error
+	// Commands read the read models whether or not Slack takes messages.
 	if err := s.readModels(ctx, team); err != nil {
-		errs = append(errs, err)
+		return err
 	}
+	if open, err := s.sendingOpen(ctx, team); err != nil || !open {
+		return err
+	}
+	var errs []error
 	if err := s.remind(ctx, team); err != nil {
 		errs = append(errs, fmt.Errorf("reminders for %s: %w", team, err))
+	}
+	// The reminders may have met a 429 or a refused token.
+	if open, err := s.sendingOpen(ctx, team); err != nil || !open {
+		return errors.Join(append(errs, err)...)
 	}
 	if err := s.digests(ctx, team); err != nil {
 		errs = append(errs, fmt.Errorf("digests for %s: %w", team, err))
@@ -199,113 +275,39 @@ func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 	return errors.Join(errs...)
 }
 
-// due is a claimed follow-up ready to be sent, with the due time it is about.
-type due struct {
-	claim salesbot.ReminderClaim
-	lead  *salesbot.Lead
-	at    time.Time
+// sendingOpen reports whether the team's messages may go out now: not while
+// Slack's Retry-After lasts, nor while its token is known to be refused.
+func (s *Scheduler) sendingOpen(ctx context.Context, team string) (bool, error) {
+	now := s.cfg.Now()
+	reason, until, err := s.cfg.Store.AuthPaused(ctx, team)
+	if err != nil {
+		return false, fmt.Errorf("auth pause of %s: %w", team, err)
+	}
+	if !until.After(now) {
+		reason = ""
+	}
+	s.health.authFailed(team, reason)
+	if reason != "" {
+		return false, nil
+	}
+	paused, err := s.cfg.Store.SendingPausedUntil(ctx, team)
+	if err != nil {
+		return false, fmt.Errorf("sending pause of %s: %w", team, err)
+	}
+	return !paused.After(now), nil
 }
 
-// remind claims the team's due follow-ups and sends each owner one message
-// about theirs. A follow-up that is not due any more (touched or snoozed
-// meanwhile) is dropped; one due outside the owner's working hours goes back
-// until they start.
-func (s *Scheduler) remind(ctx context.Context, team string) error {
-	now := s.cfg.Now()
-	if paused, err := s.cfg.Store.SendingPausedUntil(ctx, team); err != nil {
-		return err
-	} else if paused.After(now) {
-		return nil
-	}
-	claims, recovered, err := s.cfg.Store.ClaimDue(ctx, team, s.token, now, s.cfg.Lease, s.cfg.Batch)
-	if err != nil {
-		return err
-	}
-	s.cfg.Metrics.recovered(recovered)
-	byOwner := map[string][]due{}
-	for _, c := range claims {
-		l, err := s.cfg.Store.Lead(ctx, team, c.LeadID)
-		if salesbot.ErrorCode(err) == salesbot.ENOTFOUND {
-			s.settle(ctx, c, nil)
-			continue
-		} else if err != nil {
-			s.release(ctx, c, now.Add(time.Minute), false)
-			continue
-		}
-		at := l.ReminderAt()
-		if at.IsZero() || at.After(now) {
-			s.settle(ctx, c, nil) // re-indexed at its new time, if any
-			continue
-		}
-		local := now.In(s.cfg.People.Location(ctx, l.Owner))
-		if !s.cfg.WorkHours.Open(local) {
-			s.release(ctx, c, s.cfg.WorkHours.Next(local), false)
-			continue
-		}
-		byOwner[l.Owner] = append(byOwner[l.Owner], due{claim: c, lead: l, at: at})
-	}
-	// One message per group: a rep's due leads, at most PerMessage at a
-	// time, so that each message is settled (or retried) on its own.
-	var groups [][]due
-	owners := make([]string, 0, len(byOwner))
-	for o := range byOwner {
-		owners = append(owners, o)
-	}
-	slices.Sort(owners)
-	for _, o := range owners {
-		for items := byOwner[o]; len(items) > 0; {
-			n := min(len(items), s.cfg.PerMessage)
-			groups, items = append(groups, items[:n]), items[n:]
-		}
-	}
-	for i, items := range groups {
-		owner := items[0].lead.Owner
-		leads := make([]*salesbot.Lead, len(items))
-		for j, it := range items {
-			leads[j] = it.lead
-		}
-		err := s.cfg.Notifier.Remind(ctx, team, owner, leads)
-		if err == nil {
-			for _, it := range items {
-				at := it.at
-				s.settle(ctx, it.claim, func(l *salesbot.Lead) error { l.MarkReminded(at); return nil })
-			}
-			s.cfg.Metrics.sent(len(items))
-			continue
-		}
-		switch retryAfter, permanent := classify(err); {
-		case retryAfter > 0:
-			// Slack asked every sender to wait: pause the team and put back
-			// this owner's and everyone else's follow-ups until then.
-			until := now.Add(retryAfter)
-			if err := s.cfg.Store.PauseSending(ctx, team, until, now); err != nil {
-				s.log.ErrorContext(ctx, "pause sending", "team", team, "err", err)
-			}
-			for _, rest := range groups[i:] {
-				for _, it := range rest {
-					s.release(ctx, it.claim, until, true)
-				}
-			}
-			s.log.WarnContext(ctx, "slack rate limit; reminders wait", "team", team, "retry_after", retryAfter)
-			return nil
-		case permanent:
-			// The owner cannot be reached (deactivated, gone): give up on
-			// these follow-ups rather than retry forever.
-			s.log.WarnContext(ctx, "reminder undeliverable", "team", team, "owner", owner, "err", err)
-			for _, it := range items {
-				at := it.at
-				s.settle(ctx, it.claim, func(l *salesbot.Lead) error { l.MarkReminded(at); return nil })
-			}
-			s.cfg.Metrics.failed(len(items))
-		default:
-			s.log.WarnContext(ctx, "reminder not sent; will retry", "team", team, "owner", owner, "err", err)
-			for _, it := range items {
-				s.release(ctx, it.claim, now.Add(backoff(it.claim.Attempts)), true)
-			}
-			s.cfg.Metrics.retried(len(items))
-		}
-	}
-	return nil
+// sendContext is the context of one message to Slack: its own deadline,
+// and not cancelled with the sweep, so that a send under way at shutdown
+// ends (and is settled) rather than being cut off after Slack took it.
+func (s *Scheduler) sendContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), s.cfg.SendTimeout)
+}
+
+// settleContext is the context of a step that records what happened to a
+// send: it must happen even when the sweep is being cancelled.
+func settleContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 }
 
 // backoff is the wait before retrying a failed send: 1, 2, 4 … minutes, at
@@ -319,6 +321,8 @@ func (s *Scheduler) settle(ctx context.Context, c salesbot.ReminderClaim, fn fun
 	if fn == nil {
 		fn = func(*salesbot.Lead) error { return nil }
 	}
+	ctx, cancel := settleContext(ctx)
+	defer cancel()
 	held, err := s.cfg.Store.AckReminder(ctx, c, fn)
 	switch {
 	case err != nil:
@@ -331,6 +335,8 @@ func (s *Scheduler) settle(ctx context.Context, c salesbot.ReminderClaim, fn fun
 }
 
 func (s *Scheduler) release(ctx context.Context, c salesbot.ReminderClaim, at time.Time, failed bool) {
+	ctx, cancel := settleContext(ctx)
+	defer cancel()
 	if err := s.cfg.Store.ReleaseReminder(ctx, c, at, failed); err != nil {
 		s.log.ErrorContext(ctx, "release reminder", "lead", c.LeadID, "err", err)
 	}

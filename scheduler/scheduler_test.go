@@ -87,6 +87,15 @@ type teamStore struct {
 	*store.Store
 	team    string
 	claimed func() // when set, runs after each ClaimDue, before the sweep goes on
+	leased  func() // when set, runs after each LeaseOnce that leased, before the sweep goes on
+}
+
+func (s *teamStore) LeaseOnce(ctx context.Context, team, key, token string, lease time.Duration) (bool, error) {
+	ok, err := s.Store.LeaseOnce(ctx, team, key, token, lease)
+	if s.leased != nil && ok {
+		s.leased()
+	}
+	return ok, err
 }
 
 func (s *teamStore) Teams(context.Context) ([]string, error) { return []string{s.team}, nil }
@@ -105,6 +114,8 @@ type options struct {
 	managers  []string
 	workHours salesbot.WorkHours
 	lease     time.Duration
+	send      time.Duration // the per-send deadline
+	stuck     time.Duration // StuckAfter
 }
 
 // env is the bot as the scheduler drives it: the real handlers and store on
@@ -151,6 +162,7 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 		*s, err = scheduler.New(scheduler.Config{
 			Store: e.sched, Notifier: e.h, People: people, WorkHours: opt.workHours,
 			Digest: opt.digest, Managers: opt.managers, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
+			SendTimeout: opt.send, StuckAfter: opt.stuck,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -642,7 +654,7 @@ func TestFailedSendRetriedWithBackoff(t *testing.T) {
 // TestUndeliverableGivenUp: a user Slack cannot reach is given up on at
 // once: no retry, the follow-up marked reminded.
 func TestUndeliverableGivenUp(t *testing.T) {
-	for _, slackErr := range []string{"user_not_found", "account_inactive"} {
+	for _, slackErr := range []string{"user_not_found", "user_disabled"} {
 		t.Run(slackErr, func(t *testing.T) {
 			e := newEnv(t, tue10, options{})
 			e.user(rep, time.UTC)
@@ -1023,23 +1035,28 @@ func TestTouchedWhileClaimed(t *testing.T) {
 
 // TestRestartBetweenClaimAndSend: a replica that claimed a follow-up and
 // died holds it only until its lease runs out; then another sends it, once.
+// Leases run on Redis's clock, not the sweepers': this one is a second of
+// real time, whatever the sweepers' clocks say meanwhile.
 func TestRestartBetweenClaimAndSend(t *testing.T) {
-	lease := 2 * time.Minute
+	lease := time.Second
 	e := newEnv(t, tue10, options{lease: lease})
 	e.user(rep, time.UTC)
 	id := e.dueLead(rep, "Massive Dynamic", tue10)
 
+	claimed := time.Now()
 	claims, _, err := e.store.ClaimDue(e.ctx, e.team, "dead-replica", tue10, lease, 10)
 	if err != nil || len(claims) != 1 || claims[0].LeadID != id {
 		t.Fatalf("ClaimDue = %+v, %v; want the one lead", claims, err)
 	}
-	// The replica dies here. The others sweep while its lease holds.
-	for _, d := range []time.Duration{0, 30 * time.Second, lease - time.Second} {
+	// The replica dies here. The others sweep while its lease holds, even
+	// with clocks running hours ahead.
+	for _, d := range []time.Duration{0, 30 * time.Second, time.Hour} {
 		e.sweepAt(tue10.Add(d))
 	}
 	if n := len(e.tries(rep)); n != 0 {
 		t.Fatalf("sent %d times while the dead replica's lease held", n)
 	}
+	time.Sleep(time.Until(claimed.Add(lease + 100*time.Millisecond)))
 
 	// The lease runs out; a live replica takes the follow-up over. Should
 	// the "dead" one wake up then and ack, its lease is gone: its ack must
@@ -1055,10 +1072,10 @@ func TestRestartBetweenClaimAndSend(t *testing.T) {
 	}
 	var once sync.Once
 	e.sched.claimed = func() { once.Do(lateAck) }
-	e.clock.Set(tue10.Add(lease + time.Second))
+	e.clock.Set(tue10.Add(time.Hour + time.Second))
 	e.race(3)
 	mustContain(t, "recovered reminder", text(e.wantPosts(rep, 1, "after the lease")[0]), "Massive Dynamic")
-	e.sweepAt(tue10.Add(time.Hour))
+	e.sweepAt(tue10.Add(2 * time.Hour))
 	e.wantPosts(rep, 1, "later")
 	e.wantIndexed(id, time.Time{})
 	if l := e.get(id); !l.RemindedDue.Equal(tue10) {
@@ -1145,7 +1162,7 @@ func TestUndeliverableManagerGivenUp(t *testing.T) {
 	e.user(berlin, berlinZ)
 	e.slack.OnCall(func(c fakeslack.Call) {
 		if c.Method == "chat.postMessage" && c.Param("channel") == berlin {
-			e.slack.FailNext("chat.postMessage", "account_inactive")
+			e.slack.FailNext("chat.postMessage", "user_disabled")
 		}
 	})
 	e.sweepEvery(at, at.Add(time.Hour), time.Minute, berlin)

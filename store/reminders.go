@@ -23,10 +23,18 @@ var _ salesbot.ReminderStore = (*Store)(nil)
 // lease's ack, release or expiry indexes the lead again. It returns the
 // number put back and, for each claim, its lead ID and failed attempts so far.
 //
+// Two clocks meet here. Due scores are domain times (a lead's due time, a
+// retry the sweeper chose), read against the sweeper's now. Leases are
+// measured on Redis's own clock (TIME), the one clock every replica shares:
+// a replica whose clock runs ahead must not take a lease over early, nor
+// one whose clock lags hold it too long.
+//
 // KEYS: due, inflight, leases, attempts. ARGV: now (ms), lease (ms), limit, token.
 var claimScript = redis.NewScript(`
 local now, lease, limit, token = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
+local t = redis.call('TIME')
+local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', clock, 'LIMIT', 0, limit)
 for _, id in ipairs(expired) do
   redis.call('ZREM', KEYS[2], id)
   redis.call('HDEL', KEYS[3], id)
@@ -37,8 +45,8 @@ local claims = {}
 for _, id in ipairs(due) do
   redis.call('ZREM', KEYS[1], id)
   local held = tonumber(redis.call('ZSCORE', KEYS[2], id) or '0')
-  if held <= now then
-    redis.call('ZADD', KEYS[2], now + lease, id)
+  if held <= clock then
+    redis.call('ZADD', KEYS[2], clock + lease, id)
     redis.call('HSET', KEYS[3], id, token)
     claims[#claims + 1] = id
     claims[#claims + 1] = redis.call('HGET', KEYS[4], id) or '0'
@@ -61,7 +69,8 @@ return 1
 `)
 
 // ClaimDue takes up to limit follow-ups due at or before now for one
-// sweeper (token), leased for lease; see salesbot.ReminderStore.
+// sweeper (token), leased for lease on Redis's clock; see
+// salesbot.ReminderStore.
 func (s *Store) ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, limit int) ([]salesbot.ReminderClaim, int, error) {
 	k, err := keysOf(team)
 	if err != nil {

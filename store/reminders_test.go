@@ -43,6 +43,25 @@ func wantScore(t *testing.T, rdb redis.UniversalClient, team, set, id string, wa
 	}
 }
 
+// wantLeaseEnd fails the test unless the team's inflight set holds the lead
+// under a lease of d that started just now on Redis's clock (TIME): leases
+// are measured there, whatever the sweepers' clocks say.
+func wantLeaseEnd(t *testing.T, rdb redis.UniversalClient, team, id string, d time.Duration) {
+	t.Helper()
+	got, err := rdb.ZScore(ctx, key(team, "inflight"), id).Result()
+	if err != nil {
+		t.Fatalf("ZSCORE inflight %s: %v", id, err)
+	}
+	clock, err := rdb.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	end := time.UnixMilli(int64(got))
+	if latest, earliest := clock.Add(d), clock.Add(d-5*time.Second); end.After(latest) || end.Before(earliest) {
+		t.Errorf("inflight holds %s until %v; want a lease of %v from Redis's time %v", id, end.UTC(), d, clock.UTC())
+	}
+}
+
 // wantLease fails the test unless the leases hash gives the lead to token
 // ("" means no lease).
 func wantLease(t *testing.T, rdb redis.UniversalClient, team, id, token string) {
@@ -266,7 +285,7 @@ func TestClaimDue(t *testing.T) {
 			for i, l := range leads {
 				if slices.Contains(tt.want, i) {
 					wantScore(t, rdb, team, "due", l.ID, time.Time{})
-					wantScore(t, rdb, team, "inflight", l.ID, at.Add(lease))
+					wantLeaseEnd(t, rdb, team, l.ID, lease)
 					wantLease(t, rdb, team, l.ID, "s1")
 				} else {
 					wantScore(t, rdb, team, "due", l.ID, l.ReminderAt())
@@ -281,7 +300,7 @@ func TestClaimDue(t *testing.T) {
 			}
 			for _, i := range tt.want {
 				wantLease(t, rdb, team, leads[i].ID, "s1")
-				wantScore(t, rdb, team, "inflight", leads[i].ID, at.Add(lease))
+				wantLeaseEnd(t, rdb, team, leads[i].ID, lease)
 			}
 		})
 	}
@@ -352,27 +371,32 @@ func TestClaimDueExclusive(t *testing.T) {
 }
 
 // TestClaimDueLeaseExpiry: a sweeper that outlives its lease loses the
-// claim to the next one, and can then neither ack nor release it.
+// claim to the next one, and can then neither ack nor release it. Leases
+// run on Redis's clock: a sweeper whose clock runs a day ahead does not
+// take a live lease over, and one whose clock lags a day still recovers an
+// expired one.
 func TestClaimDueLeaseExpiry(t *testing.T) {
-	const short = 30 * time.Second
+	const short = 300 * time.Millisecond
 	s, rdb, team := newStore(t)
 	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
 	at := now.Add(7 * salesbot.Day)
+	claimed := time.Now()
 	old, _ := mustClaim(t, s, team, "s1", at, short, 10)
 	if len(old) != 1 {
 		t.Fatalf("first claim = %+v", old)
 	}
 
-	// Before the lease ends, nobody else gets it.
-	if cs, recovered := mustClaim(t, s, team, "s2", at.Add(short-time.Second), short, 10); len(cs) != 0 || recovered != 0 {
+	// Before the lease ends, nobody else gets it, whatever their clock.
+	if cs, recovered := mustClaim(t, s, team, "s2", at.Add(salesbot.Day), short, 10); len(cs) != 0 || recovered != 0 {
 		t.Fatalf("claim within the lease = %+v, recovered %d; want nothing", cs, recovered)
 	}
-	later := at.Add(short + time.Second)
+	time.Sleep(time.Until(claimed.Add(short + 50*time.Millisecond)))
+	later := at.Add(-salesbot.Day)
 	cs, recovered := mustClaim(t, s, team, "s2", later, short, 10)
 	if recovered != 1 || len(cs) != 1 || cs[0].LeadID != l.ID || cs[0].Token != "s2" {
 		t.Fatalf("claim after the lease = %+v, recovered %d; want %s for s2, 1 recovered", cs, recovered, l.ID)
 	}
-	wantScore(t, rdb, team, "inflight", l.ID, later.Add(short))
+	wantLeaseEnd(t, rdb, team, l.ID, short)
 	wantLease(t, rdb, team, l.ID, "s2")
 
 	before := rdb.Get(ctx, key(team, "lead", l.ID)).Val()
@@ -394,7 +418,9 @@ func TestClaimDueLeaseExpiry(t *testing.T) {
 		t.Errorf("stale ack or release changed the lead:\n%s\n%s", before, after)
 	}
 	wantScore(t, rdb, team, "due", l.ID, time.Time{})
-	wantScore(t, rdb, team, "inflight", l.ID, later.Add(short))
+	if n := rdb.ZCard(ctx, key(team, "inflight")).Val(); n != 1 {
+		t.Errorf("inflight holds %d leads; want s2's one", n)
+	}
 	wantLease(t, rdb, team, l.ID, "s2")
 	if n, ok := attempts(t, rdb, team, l.ID); ok {
 		t.Errorf("stale release counted %d attempts", n)
@@ -465,7 +491,7 @@ func TestAckReminder(t *testing.T) {
 		if after := rdb.Get(ctx, key(team, "lead", l.ID)).Val(); after != before {
 			t.Errorf("lead changed:\n%s\n%s", before, after)
 		}
-		wantScore(t, rdb, team, "inflight", l.ID, at.Add(lease))
+		wantLeaseEnd(t, rdb, team, l.ID, lease)
 		wantLease(t, rdb, team, l.ID, "s1")
 		wantScore(t, rdb, team, "due", l.ID, time.Time{})
 		// Still held: the same claim settles now.
@@ -943,8 +969,10 @@ func TestMiniredis(t *testing.T) {
 		t.Fatalf("ClaimDue after a failure = %+v, %v; want 1 attempt", cs, err)
 	}
 
-	// The lease runs out; another sweeper recovers the claim.
-	cs2, recovered, err := s.ClaimDue(ctx, team, "s2", due.Add(time.Minute+lease), lease, 10)
+	// The lease runs out on Redis's clock; another sweeper recovers the
+	// claim, though its own clock has not moved.
+	mr.SetTime(time.Now().Add(lease + time.Second))
+	cs2, recovered, err := s.ClaimDue(ctx, team, "s2", due.Add(time.Minute), lease, 10)
 	if err != nil || recovered != 1 || len(cs2) != 1 || cs2[0].Token != "s2" || cs2[0].Attempts != 1 {
 		t.Fatalf("ClaimDue after the lease = %+v, %d, %v", cs2, recovered, err)
 	}

@@ -183,7 +183,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	srv := &http.Server{
 		Addr:              m.cfg.ListenAddr,
-		Handler:           bot.NewServer(m.handler, verifier, m.store, m.metrics, m.log).Dedupe(m.store),
+		Handler:           bot.NewServer(m.handler, verifier, m.store, m.metrics, m.log).Dedupe(m.store).Ready(m.scheduler.Ready),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,

@@ -1,0 +1,217 @@
+package scheduler
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"salesbot"
+)
+
+// due is a claimed follow-up ready to be sent, with the due time it is about.
+type due struct {
+	claim salesbot.ReminderClaim
+	lead  *salesbot.Lead
+	at    time.Time
+}
+
+// zoneRetry is how long a reminder to a rep whose time zone is not known
+// yet waits before it is looked at again.
+const zoneRetry = time.Minute
+
+// remind claims the team's due follow-ups and sends each owner one message
+// about theirs (several when they have more than PerMessage).
+func (s *Scheduler) remind(ctx context.Context, team string) error {
+	now := s.cfg.Now()
+	claims, recovered, err := s.cfg.Store.ClaimDue(ctx, team, s.token, now, s.cfg.Lease, s.cfg.Batch)
+	if err != nil {
+		return err
+	}
+	s.cfg.Metrics.recovered(recovered)
+	s.send(ctx, team, now, s.group(ctx, claims, now))
+	return nil
+}
+
+// group reads the claimed leads and groups those to send now by owner, at
+// most PerMessage to a group. A follow-up that is not due any more (touched
+// or snoozed meanwhile) is dropped; one due outside the owner's working
+// hours goes back until they start; one whose owner's time zone is not
+// known goes back for a while (guessing would remind them at night).
+func (s *Scheduler) group(ctx context.Context, claims []salesbot.ReminderClaim, now time.Time) [][]due {
+	byOwner := map[string][]due{}
+	for _, c := range claims {
+		if ctx.Err() != nil {
+			s.release(ctx, c, now, false)
+			continue
+		}
+		l, err := s.cfg.Store.Lead(ctx, c.Team, c.LeadID)
+		if salesbot.ErrorCode(err) == salesbot.ENOTFOUND {
+			s.settle(ctx, c, nil)
+			continue
+		} else if err != nil {
+			s.release(ctx, c, now.Add(time.Minute), false)
+			continue
+		}
+		at := l.ReminderAt()
+		if at.IsZero() || at.After(now) {
+			s.settle(ctx, c, nil) // re-indexed at its new time, if any
+			continue
+		}
+		loc, known := s.cfg.People.Zone(ctx, l.Owner)
+		if !known {
+			s.log.WarnContext(ctx, "reminder waits: owner's time zone unknown", "team", c.Team, "owner", l.Owner, "lead", l.ID)
+			s.cfg.Metrics.zoneUnknown()
+			s.release(ctx, c, now.Add(zoneRetry), false)
+			continue
+		}
+		local := now.In(loc)
+		if !s.cfg.WorkHours.Open(local) {
+			s.release(ctx, c, s.cfg.WorkHours.Next(local), false)
+			continue
+		}
+		byOwner[l.Owner] = append(byOwner[l.Owner], due{claim: c, lead: l, at: at})
+	}
+	// One message per group: a rep's due leads, at most PerMessage at a
+	// time, so that each message is settled (or retried) on its own.
+	var groups [][]due
+	owners := make([]string, 0, len(byOwner))
+	for o := range byOwner {
+		owners = append(owners, o)
+	}
+	slices.Sort(owners)
+	for _, o := range owners {
+		for items := byOwner[o]; len(items) > 0; {
+			n := min(len(items), s.cfg.PerMessage)
+			groups, items = append(groups, items[:n]), items[n:]
+		}
+	}
+	return groups
+}
+
+// send sends each group's message, each under its own deadline and only
+// while its leases hold, and settles or puts back each claim by what
+// came of it. A 429 or a refused token stops the rest: those claims go back
+// untried (no failed attempt counted on them).
+func (s *Scheduler) send(ctx context.Context, team string, now time.Time, groups [][]due) {
+	for i, items := range groups {
+		if ctx.Err() != nil {
+			// Shutting down: give the rest back at once for another replica,
+			// rather than leave them to wait out their leases.
+			s.releaseAll(ctx, groups[i:], now, false)
+			return
+		}
+		if items = s.stillHeld(ctx, team, items, now); len(items) == 0 {
+			continue
+		}
+		owner := items[0].lead.Owner
+		leads := make([]*salesbot.Lead, len(items))
+		for j, it := range items {
+			leads[j] = it.lead
+		}
+		sendCtx, cancel := s.sendContext(ctx)
+		err := s.cfg.Notifier.Remind(sendCtx, team, owner, leads)
+		cancel()
+		if err == nil {
+			s.markReminded(ctx, items)
+			s.cfg.Metrics.sent(len(items))
+			continue
+		}
+		switch kind, retryAfter, code := classify(err); kind {
+		case rateLimited:
+			// Slack asked every sender to wait: pause the team and put back
+			// this owner's and everyone else's follow-ups until then. Only
+			// this message was tried.
+			until := now.Add(retryAfter)
+			s.pause(ctx, team, until, now)
+			s.releaseAll(ctx, groups[i:i+1], until, true)
+			s.releaseAll(ctx, groups[i+1:], until, false)
+			s.log.WarnContext(ctx, "slack rate limit; reminders wait", "team", team, "retry_after", retryAfter)
+			return
+		case authRefused:
+			// Nothing can go out with this token: stop the workspace's
+			// sending and keep every follow-up for when it works again.
+			s.authRefused(ctx, team, code, now, err)
+			s.releaseAll(ctx, groups[i:], now, false)
+			return
+		case undeliverable:
+			// The owner cannot be reached (deactivated, gone): give up on
+			// these follow-ups rather than retry forever.
+			s.log.WarnContext(ctx, "reminder undeliverable", "team", team, "owner", owner, "err", err)
+			s.markReminded(ctx, items)
+			s.cfg.Metrics.failed(len(items))
+		default:
+			s.log.WarnContext(ctx, "reminder not sent; will retry", "team", team, "owner", owner, "err", err)
+			for _, it := range items {
+				s.release(ctx, it.claim, now.Add(backoff(it.claim.Attempts)), true)
+			}
+			s.cfg.Metrics.retried(len(items))
+		}
+	}
+}
+
+// stillHeld returns the items whose leases this sweeper still holds, just
+// before their message goes out; the others are left to whoever took them
+// over (or to be claimed again), and counted.
+func (s *Scheduler) stillHeld(ctx context.Context, team string, items []due, now time.Time) []due {
+	claims := make([]salesbot.ReminderClaim, len(items))
+	for i, it := range items {
+		claims[i] = it.claim
+	}
+	held, err := s.cfg.Store.HeldReminders(ctx, team, claims)
+	if err != nil {
+		s.log.ErrorContext(ctx, "check reminder leases; not sending", "team", team, "err", err)
+		for _, it := range items {
+			s.release(ctx, it.claim, now, false)
+		}
+		return nil
+	}
+	kept := items[:0:0]
+	for i, it := range items {
+		if held[i] {
+			kept = append(kept, it)
+			continue
+		}
+		s.cfg.Metrics.skippedLeaseLost()
+		s.log.WarnContext(ctx, "reminder lease lost before send; not sent", "team", team, "lead", it.claim.LeadID)
+	}
+	return kept
+}
+
+// markReminded settles sent (or given up) follow-ups as reminded of the due
+// time each was about.
+func (s *Scheduler) markReminded(ctx context.Context, items []due) {
+	for _, it := range items {
+		at := it.at
+		s.settle(ctx, it.claim, func(l *salesbot.Lead) error { l.MarkReminded(at); return nil })
+	}
+}
+
+func (s *Scheduler) releaseAll(ctx context.Context, groups [][]due, at time.Time, failed bool) {
+	for _, items := range groups {
+		for _, it := range items {
+			s.release(ctx, it.claim, at, failed)
+		}
+	}
+}
+
+// pause records Slack's Retry-After for every replica.
+func (s *Scheduler) pause(ctx context.Context, team string, until, now time.Time) {
+	ctx, cancel := settleContext(ctx)
+	defer cancel()
+	if err := s.cfg.Store.PauseSending(ctx, team, until, now); err != nil {
+		s.log.ErrorContext(ctx, "pause sending", "team", team, "err", err)
+	}
+}
+
+// authRefused stops the team's sending for AuthRetry because Slack refused
+// its token, says so at Error, and counts it.
+func (s *Scheduler) authRefused(ctx context.Context, team, code string, now time.Time, err error) {
+	s.log.ErrorContext(ctx, "slack refused the bot token; sending paused", "team", team, "error", code, "retry_in", s.cfg.AuthRetry, "err", err)
+	s.cfg.Metrics.authFailure(code)
+	s.health.authFailed(team, code)
+	ctx, cancel := settleContext(ctx)
+	defer cancel()
+	if err := s.cfg.Store.PauseForAuth(ctx, team, code, now.Add(s.cfg.AuthRetry), now); err != nil {
+		s.log.ErrorContext(ctx, "pause sending for auth", "team", team, "err", err)
+	}
+}
