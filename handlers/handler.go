@@ -69,7 +69,12 @@ type Responder interface {
 // logger.
 type Config struct {
 	Cadence  salesbot.Cadence // contact cadence per grade
-	Managers []string         // user IDs with manager rights in every team (SALESBOT_MANAGERS)
+	Managers []string         // user IDs with manager rights in Team (SALESBOT_MANAGERS)
+	// Team is the workspace the bot token belongs to (auth.test). When set,
+	// the managers from the environment are managers there only, and a
+	// request from any other workspace is refused. Empty (the console, a
+	// single-team test) leaves requests unchecked.
+	Team string
 	Now      func() time.Time // the clock; time.Now when nil
 	Logger   *slog.Logger
 	// Respond posts to response_urls; slack.PostWebhookContext when nil.
@@ -90,6 +95,7 @@ type Handler struct {
 	slack    Slack
 	cadence  salesbot.Cadence
 	managers []string
+	team     string
 	now      func() time.Time
 	log      *slog.Logger
 	respond  Responder
@@ -102,7 +108,7 @@ type Handler struct {
 // New returns a Handler that keeps data in store and talks to Slack via api.
 func New(store Store, api Slack, cfg Config) *Handler {
 	h := &Handler{
-		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers,
+		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers, team: cfg.Team,
 		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond, digests: cfg.Digests,
 		reports: cfg.Reports,
 	}
@@ -241,7 +247,7 @@ func (h *Handler) withLang(ctx context.Context, team, user string, q *salesbot.L
 		if err != nil {
 			h.log.WarnContext(ctx, "viewer", "user", user, "err", err)
 		} else {
-			a.managers, a.known = h.withEnvManagers(added), true
+			a.managers, a.known = h.withEnvManagers(team, added), true
 			a.manager = slices.Contains(a.managers, user)
 			if lang, ok := i18n.Parse(chosen); ok {
 				a.lang = lang
@@ -285,7 +291,7 @@ func (h *Handler) langOf(ctx context.Context, team, user string) i18n.Lang {
 }
 
 func (h *Handler) isManager(ctx context.Context, team, user string) (bool, error) {
-	if slices.Contains(h.managers, user) {
+	if h.envManager(team, user) {
 		return true, nil
 	}
 	ok, err := h.store.IsManager(ctx, team, user)
@@ -306,13 +312,38 @@ func (h *Handler) allManagers(ctx context.Context, team string) ([]string, error
 	if err != nil {
 		return nil, fmt.Errorf("list managers: %w", err)
 	}
-	return h.withEnvManagers(added), nil
+	return h.withEnvManagers(team, added), nil
 }
 
-// withEnvManagers adds the managers from the environment to those granted
-// from Slack, sorted, each once.
-func (h *Handler) withEnvManagers(added []string) []string {
-	all := append(slices.Clone(h.managers), added...)
+// envManagers are the managers from the environment that count in team:
+// all of them in the token's own workspace (or when it is not known), none
+// anywhere else.
+func (h *Handler) envManagers(team string) []string {
+	if h.team != "" && team != h.team {
+		return nil
+	}
+	return h.managers
+}
+
+// envManager reports whether user is a manager from the environment in team.
+func (h *Handler) envManager(team, user string) bool {
+	return slices.Contains(h.envManagers(team), user)
+}
+
+// foreign reports whether a request comes from a workspace the bot is not
+// installed in: one other than the token's own, when that is known.
+func (h *Handler) foreign(team string) bool { return h.team != "" && team != h.team }
+
+// foreignReply is what a request from a workspace the bot is not installed
+// in gets instead of an answer.
+func foreignReply(lang i18n.Lang) string {
+	return i18n.T(lang, ":no_entry: salesbot is not installed in this workspace, so it does not answer requests from it. Ask your Slack admin to install it here.")
+}
+
+// withEnvManagers adds the managers from the environment that count in team
+// to those granted from Slack, sorted, each once.
+func (h *Handler) withEnvManagers(team string, added []string) []string {
+	all := append(slices.Clone(h.envManagers(team)), added...)
 	slices.Sort(all)
 	return slices.Compact(all)
 }
