@@ -184,9 +184,13 @@ func (h *harness) interact(cb slack.InteractionCallback) (int, []byte) {
 	return h.interactAsIs(cb)
 }
 
-// interactAsIs sends a signed interaction payload exactly as given.
+// interactAsIs sends a signed interaction payload as given, from the
+// harness's team unless it names one.
 func (h *harness) interactAsIs(cb slack.InteractionCallback) (int, []byte) {
 	h.t.Helper()
+	if cb.Team.ID == "" {
+		cb.Team.ID = h.team
+	}
 	payload, err := json.Marshal(cb)
 	if err != nil {
 		h.t.Fatal(err)
