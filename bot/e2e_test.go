@@ -155,9 +155,9 @@ func TestCardButtonsOpenFormsAtOnce(t *testing.T) {
 	h.command(rep, "/lead new Wonka")
 	l := h.lead("Wonka")
 	card := text(h.command(rep, "/lead show Wonka"))
-	mustContain(t, "card", card, l.ID+"|Wonka")
+	mustContain(t, "card", card, `"value":"`+l.ID+`"`)
 	before := len(h.slack.Calls("users.info"))
-	h.click(rep, "visit_open", l.ID+"|Wonka")
+	h.click(rep, "visit_open", l.ID)
 	open := h.slack.WaitFor(t, "views.open", 1)[0]
 	mustContain(t, "prefilled form", open.Param("view"), `"callback_id":"visit"`, `"initial_value":"Wonka"`)
 	if after := len(h.slack.Calls("users.info")); after != before {

@@ -41,11 +41,14 @@ type Slack interface {
 type Store interface {
 	salesbot.LeadStore
 	salesbot.ApprovalStore
-	// SaveMessage remembers which leads a message (channel, ts) is about.
-	SaveMessage(ctx context.Context, team, channel, ts string, leadIDs []string) error
-	// MessageHandled records a note on one lead of a message ("" only reads)
-	// and returns the message's leads and notes so far.
-	MessageHandled(ctx context.Context, team, channel, ts, leadID, note string) ([]string, map[string]string, error)
+	// SaveReminder remembers a reminder (channel, ts) sent to a user, and
+	// which leads it is about.
+	SaveReminder(ctx context.Context, team, channel, ts, to string, leadIDs []string) error
+	// ReminderHandled records a note on one lead of a reminder, if the
+	// reminder was sent to user and is about that lead (else EFORBIDDEN or
+	// ENOTFOUND, and nothing is written), and returns the reminder's leads
+	// and notes so far.
+	ReminderHandled(ctx context.Context, team, channel, ts, user, leadID, note string) ([]string, map[string]string, error)
 	// SetLang records the language a user chose ("" forgets it); Lang
 	// returns it, "" when they chose none.
 	SetLang(ctx context.Context, team, user, lang string) error

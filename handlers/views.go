@@ -154,8 +154,8 @@ func (c card) blocks() []slack.Block {
 		day(l.CreatedAt, c.loc), l.CreatedBy, l.Grade, every(lang, c.cadence, l.Grade))))
 	if l.Open() {
 		blocks = append(blocks, slack.NewActionBlock("lead_actions",
-			slack.NewButtonBlockElement(actionVisitOpen, l.ID+"|"+l.Company, plain(i18n.T(lang, "Log visit"))).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionStanceOpen, l.ID+"|"+l.Company, plain(i18n.T(lang, "Add stakeholder"))),
+			slack.NewButtonBlockElement(actionVisitOpen, l.ID, plain(i18n.T(lang, "Log visit"))).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionStanceOpen, l.ID, plain(i18n.T(lang, "Add stakeholder"))),
 			gradeSelect(lang, l),
 			slack.NewButtonBlockElement(actionMapOpen, l.ID, plain(i18n.T(lang, "Stakeholder map"))),
 		))
