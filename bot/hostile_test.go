@@ -14,7 +14,9 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
 
+	"salesbot"
 	"salesbot/bot"
+	"salesbot/internal/fakeslack"
 	"salesbot/store"
 )
 
@@ -162,3 +164,146 @@ func TestClaimFailureNotApplied(t *testing.T) {
 }
 
 
+
+// actionValues reads, from a message's blocks as Slack received them, the
+// value of each button and menu option by action_id (a menu's options all
+// go under its action_id).
+func actionValues(t *testing.T, blocksJSON string) map[string][]string {
+	t.Helper()
+	var blocks []map[string]any
+	if err := json.Unmarshal([]byte(blocksJSON), &blocks); err != nil {
+		t.Fatalf("blocks: %v: %s", err, blocksJSON)
+	}
+	values := map[string][]string{}
+	var walk func(v any, action string)
+	walk = func(v any, action string) {
+		switch v := v.(type) {
+		case map[string]any:
+			if id, ok := v["action_id"].(string); ok {
+				action = id
+			}
+			if val, ok := v["value"].(string); ok && action != "" {
+				values[action] = append(values[action], val)
+			}
+			for _, child := range v {
+				walk(child, action)
+			}
+		case []any:
+			for _, child := range v {
+				walk(child, action)
+			}
+		}
+	}
+	for _, b := range blocks {
+		walk(b, "")
+	}
+	return values
+}
+
+// clickIn presses a button of a message in channel ts, as user.
+func (h *harness) clickIn(user, channel, ts, actionID, value string) {
+	h.t.Helper()
+	cb := slack.InteractionCallback{Type: slack.InteractionTypeBlockActions, User: slack.User{ID: user},
+		Channel:   slack.Channel{GroupConversation: slack.GroupConversation{Conversation: slack.Conversation{ID: channel}}},
+		Container: slack.Container{Type: "message", ChannelID: channel, MessageTs: ts}, ResponseURL: h.slack.ResponseURL(actionID)}
+	cb.ActionCallback.BlockActions = []*slack.BlockAction{{ActionID: actionID, Value: value}}
+	if status, body := h.interact(cb); status != http.StatusOK || len(body) != 0 {
+		h.t.Fatalf("click %s: status %d body %s", actionID, status, body)
+	}
+	h.h.Wait()
+}
+
+// remind sends owner the reminder about the named leads and returns the
+// message Slack accepted.
+func (h *harness) remind(owner string, companies ...string) fakeslack.Call {
+	h.t.Helper()
+	var leads []*salesbot.Lead
+	for _, c := range companies {
+		leads = append(leads, h.lead(c))
+	}
+	before := len(h.slack.Calls("chat.postMessage"))
+	if err := h.h.Remind(h.t.Context(), h.team, owner, leads); err != nil {
+		h.t.Fatal(err)
+	}
+	return h.slack.WaitFor(h.t, "chat.postMessage", before+1)[before]
+}
+
+// TestOthersReminderNotRewritten: a member who names someone else's
+// reminder message, in a form's private_metadata or in a click's container,
+// changes their own lead and not that message.
+func TestOthersReminderNotRewritten(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Victim Co")
+	h.command(other, "/lead new Mine Co")
+	victim, mine := h.lead("Victim Co"), h.lead("Mine Co")
+	msg := h.remind(rep, "Victim Co")
+	channel, ts := msg.Channel, msg.TS
+
+	// A visit form on their own lead, claiming to come from the victim's
+	// reminder: about the victim's lead, then about their own.
+	for _, lead := range []string{victim.ID, mine.ID} {
+		meta := `{"c":"` + channel + `","m":"` + ts + `","l":"` + lead + `"}`
+		if status, body := h.submitMeta(other, "visit", meta, map[string]slack.BlockAction{"company": value("Mine Co"), "notes": value("called")}); status != http.StatusOK || len(body) != 0 {
+			t.Fatalf("form: %d %s", status, body)
+		}
+	}
+	// Snoozing their own lead from the victim's reminder; a manager too.
+	h.clickIn(other, channel, ts, "reminder_snooze", mine.ID+"|1")
+	h.clickIn(manager, channel, ts, "reminder_snooze", victim.ID+"|7")
+	time.Sleep(100 * time.Millisecond)
+	if updates := h.slack.Calls("chat.update"); len(updates) != 0 {
+		t.Fatalf("someone else's reminder was rewritten: %s", updates[0].Text())
+	}
+	if l := h.lead("Mine Co"); l.LastTouch.IsZero() {
+		t.Error("the member's own visit was not logged")
+	}
+
+	// The reminder's own recipient still redraws it.
+	h.clickIn(rep, channel, ts, "reminder_snooze", victim.ID+"|1")
+	mustContain(t, "own reminder", h.slack.WaitFor(t, "chat.update", 1)[0].Text(), "Snoozed until", "<@"+rep+">")
+}
+
+// TestFormButtonsOnlyForOwnLeads: a bare lead ID in a visit_open,
+// stance_open or reminder button's value opens no form with another rep's
+// lead in it; the owner and managers get theirs.
+func TestFormButtonsOnlyForOwnLeads(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Hidden Dynamics")
+	l := h.lead("Hidden Dynamics")
+	for _, action := range []string{"visit_open", "stance_open", "reminder_visit", "reminder_regrade"} {
+		h.click(other, action, l.ID)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if opened := h.slack.Calls("views.open"); len(opened) != 0 {
+		t.Fatalf("a form opened for another rep's lead: %s", opened[0].Text())
+	}
+	said := h.slack.WaitFor(t, "response", 4)
+	for _, s := range said {
+		mustContain(t, "refusal", s.Text(), "not yours")
+		if strings.Contains(s.Text(), "Hidden Dynamics") || strings.Contains(s.Text(), rep) {
+			t.Errorf("the refusal names the lead or its owner: %s", s.Text())
+		}
+	}
+	h.click(rep, "visit_open", l.ID)
+	h.click(manager, "stance_open", l.ID)
+	opened := h.slack.WaitFor(t, "views.open", 2)
+	mustContain(t, "owner's form", opened[0].Text(), `"initial_value":"Hidden Dynamics"`)
+	mustContain(t, "manager's form", opened[1].Text(), `"callback_id":"stance"`, `"initial_value":"Hidden Dynamics"`)
+}
+
+// TestLeadRequestRefusalSaysWhat: a rep who presses a manager's Assign
+// button is told that only managers decide who keeps a lead, not something
+// about stage moves.
+func TestLeadRequestRefusalSaysWhat(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Refusal Co")
+	h.click(other, "lead_request", h.lead("Refusal Co").ID)
+	id := leadRequestID.FindStringSubmatch(h.slack.WaitFor(t, "chat.postMessage", 1)[0].Text())[1]
+	h.click(rep, "assign_to", id)
+	said := h.slack.WaitFor(t, "response", 2)
+	last := said[len(said)-1].Text()
+	mustContain(t, "refusal", last, "who keeps a lead")
+	if strings.Contains(last, "stage moves") {
+		t.Errorf("the refusal speaks of stage moves: %s", last)
+	}
+}
