@@ -307,3 +307,45 @@ func TestLeadRequestRefusalSaysWhat(t *testing.T) {
 		t.Errorf("the refusal speaks of stage moves: %s", last)
 	}
 }
+
+// TestHostileCompanyNameEscaped: a company named to ping everyone, or
+// someone, reaches no one unescaped: not in the reminder's text or blocks,
+// not in the managers' request and its edited copy, not in an error.
+func TestHostileCompanyNameEscaped(t *testing.T) {
+	h := newHarness(t)
+	const evil = "<!channel> Evil <@U0EVIL> & Co"
+	if status, body := h.submit(rep, "lead_new", map[string]slack.BlockAction{"company": value(evil), "grade": option("B")}); status != http.StatusOK || len(body) != 0 {
+		t.Fatalf("register: %d %s", status, body)
+	}
+	l := h.lead(evil)
+	h.remind(rep, evil)
+	h.click(other, "lead_request", l.ID)
+	id := leadRequestID.FindStringSubmatch(h.slack.WaitFor(t, "chat.postMessage", 2)[1].Text())[1]
+	h.click(manager, "keep", id)
+	h.slack.WaitFor(t, "chat.update", 1)
+	h.click(other, "map_open", l.ID) // refused, naming the lead
+	reply := h.command(other, "/lead new Evil Co")
+	sent := []string{text(reply)}
+
+	unescape := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
+	for _, c := range h.slack.Calls("") {
+		if c.Method == "views.open" || c.Method == "users.info" {
+			continue // plain-text inputs take the name as it is
+		}
+		sent = append(sent, c.Method+": "+unescape.Replace(c.Param("text")+"\n"+c.Param("blocks")))
+	}
+	seen := 0
+	for _, s := range sent {
+		for _, raw := range []string{"<!channel>", "<@U0EVIL>"} {
+			if strings.Contains(s, raw) {
+				t.Errorf("%q reached someone unescaped:\n%s", raw, s)
+			}
+		}
+		if strings.Contains(s, "&lt;!channel&gt; Evil &lt;@U0EVIL&gt; &amp; Co") {
+			seen++
+		}
+	}
+	if seen < 5 {
+		t.Errorf("the escaped name was shown %d times; want it in the reminder, the request, its copy and the refusal:\n%s", seen, strings.Join(sent, "\n---\n"))
+	}
+}

@@ -219,7 +219,7 @@ func TestVisitMetSomeoneUnknownIsRefused(t *testing.T) {
 	before := h.lead("Initech")
 
 	for line, wants := range map[string][]string{
-		`/visit Initech met: "Zhang San" talked pricing`: {`"Zhang San" is not one of the people recorded at Initech (Wang Li)`, `/stance "Initech" "Zhang San" <role> <influence> <support>`},
+		`/visit Initech met: "Zhang San" talked pricing`: {`"Zhang San" is not one of the people recorded at Initech (Wang Li)`, `/stance "Initech" "Zhang San" &lt;role&gt; &lt;influence&gt; &lt;support&gt;`}, // escaped: Slack shows <role>
 		`/visit Initech met: "Wang Li", "Zhang San"`:     {`"Zhang San" is not one of the people recorded`},
 		// Unquoted names before notes run to the end: the reply says how to write it.
 		`/visit Initech met: Wang Li talked pricing`: {`"Wang Li talked pricing" is not one of the people`, "quote them when notes follow"},

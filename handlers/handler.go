@@ -379,7 +379,9 @@ func (h *Handler) errorText(ctx context.Context, lang i18n.Lang, err error) stri
 // errorMessage is salesbot.ErrorMessage in the reader's language: a domain
 // error is worded again from its format, with the arguments the domain marks
 // as terms (salesbot.Term, salesbot.Terms) translated and every other one,
-// such as a company's or a person's name, left as it is.
+// such as a company's or a person's name, left as it is but escaped (esc):
+// an error about a company called "<!channel>" shows the name, and pings
+// no one.
 func errorMessage(lang i18n.Lang, err error) string {
 	var e *salesbot.Error
 	switch {
@@ -388,9 +390,22 @@ func errorMessage(lang i18n.Lang, err error) string {
 	case !errors.As(err, &e):
 		return i18n.T(lang, "Something went wrong on our side. Please try again in a moment.")
 	case e.Format != "":
-		return i18n.T(lang, e.Format, e.Args...)
+		return i18n.T(lang, e.Format, escArgs(e.Args)...)
 	}
-	return e.Message
+	return esc(e.Message)
+}
+
+// escArgs escapes the string arguments of a message (esc); terms and
+// numbers stay as they are.
+func escArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			a = esc(s)
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // ephemeral is a reply only the person who asked sees.

@@ -255,7 +255,7 @@ func (h *Handler) card(r request, l *salesbot.Lead, visits []salesbot.Visit) (*s
 	if len(visits) > 0 {
 		c.lastVisit = &visits[0]
 	}
-	return ephemeral(r.T("%s — lead card", l.Company), c.blocks()...), nil
+	return ephemeral(r.T("%s — lead card", esc(l.Company)), c.blocks()...), nil
 }
 
 // stakeholderMap places the lead's people in the influence × support
@@ -276,8 +276,8 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 		{salesbot.QuadrantImp, r.T("Imps 小鬼 — low influence, opposed")},
 		{salesbot.QuadrantNeutral, r.T("Neutral — support 0")},
 	}
-	title := r.T("People at %s", l.Company)
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(title, 150)))}
+	title := r.T("People at %s", esc(l.Company))
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(r.T("People at %s", l.Company), 150)))}
 	if len(l.Stakeholders) == 0 {
 		blocks = append(blocks, section(r.T("No one recorded yet. Add people with `/stance %s \"Name\" eb high +1`.", esc(quoteName(l.Company)))))
 		return ephemeral(title, blocks...), nil

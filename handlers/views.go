@@ -20,7 +20,12 @@ const (
 )
 
 // esc escapes user-written text for mrkdwn, so that a company called
-// "<!channel>" is shown, not broadcast.
+// "<!channel>" is shown, not broadcast. It is the one escaping function:
+// every string someone typed (a company, a person, notes, a reason) goes
+// through it before it is put in a message's text, its fallback text or its
+// blocks, and errorMessage passes the arguments of every error through it.
+// Plain-text fields (headers, button labels, form inputs) are not mrkdwn and
+// take the text as it is.
 func esc(s string) string {
 	if !strings.ContainsAny(s, "&<>") {
 		return s // most text: no copy
