@@ -349,3 +349,20 @@ func TestHostileCompanyNameEscaped(t *testing.T) {
 		t.Errorf("the escaped name was shown %d times; want it in the reminder, the request, its copy and the refusal:\n%s", seen, strings.Join(sent, "\n---\n"))
 	}
 }
+
+// TestPartialNameRevealsNoOthersLead: a word that is part of another rep's
+// company is answered as if nothing matched: the rep does not learn the
+// company or its owner (salesbot.SightOf). The whole name still says who
+// owns it, so they can ask a manager.
+func TestPartialNameRevealsNoOthersLead(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, `/lead new "Umbrella Pharmaceuticals"`)
+	for _, line := range []string{"/lead show Umbrel", "/visit Umbrel met them", "/lead map Umbrel", "/lead grade Umbrel A"} {
+		reply := text(h.command(other, line))
+		if strings.Contains(reply, "Pharmaceuticals") || strings.Contains(reply, rep) {
+			t.Errorf("%s: another rep's lead revealed: %s", line, reply)
+		}
+	}
+	mustContain(t, "whole name", text(h.command(other, `/lead show "Umbrella Pharmaceuticals"`)), "<@"+rep+">")
+	mustContain(t, "owner", text(h.command(rep, "/lead show Umbrel")), "Umbrella Pharmaceuticals", "lead card")
+}
