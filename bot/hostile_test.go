@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -284,6 +285,15 @@ func TestFormButtonsOnlyForOwnLeads(t *testing.T) {
 			t.Errorf("the refusal names the lead or its owner: %s", s.Text())
 		}
 	}
+	// Buttons that act on the lead by ID refuse without naming it either.
+	h.click(other, "map_open", l.ID)
+	h.click(other, "grade_set", l.ID+"|A")
+	for _, s := range h.slack.WaitFor(t, "response", 6)[4:] {
+		mustContain(t, "refusal", s.Text(), "not yours")
+		if strings.Contains(s.Text(), "Hidden Dynamics") || strings.Contains(s.Text(), rep) {
+			t.Errorf("the refusal names the lead or its owner: %s", s.Text())
+		}
+	}
 	h.click(rep, "visit_open", l.ID)
 	h.click(manager, "stance_open", l.ID)
 	opened := h.slack.WaitFor(t, "views.open", 2)
@@ -308,6 +318,9 @@ func TestLeadRequestRefusalSaysWhat(t *testing.T) {
 	}
 }
 
+// plainText matches a plain_text object in blocks' JSON.
+var plainText = regexp.MustCompile(`"type":"plain_text","text":"(?:[^"\\]|\\.)*"`)
+
 // TestHostileCompanyNameEscaped: a company named to ping everyone, or
 // someone, reaches no one unescaped: not in the reminder's text or blocks,
 // not in the managers' request and its edited copy, not in an error.
@@ -323,8 +336,8 @@ func TestHostileCompanyNameEscaped(t *testing.T) {
 	id := leadRequestID.FindStringSubmatch(h.slack.WaitFor(t, "chat.postMessage", 2)[1].Text())[1]
 	h.click(manager, "keep", id)
 	h.slack.WaitFor(t, "chat.update", 1)
-	h.click(other, "map_open", l.ID) // refused, naming the lead
-	reply := h.command(other, "/lead new Evil Co")
+	h.command(rep, `/lead stage "`+strings.ReplaceAll(evil, "<", "&lt;")+`" discovery`) // a domain error naming it
+	reply := h.command(rep, "/lead show Evil")
 	sent := []string{text(reply)}
 
 	unescape := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
@@ -336,6 +349,7 @@ func TestHostileCompanyNameEscaped(t *testing.T) {
 	}
 	seen := 0
 	for _, s := range sent {
+		s = plainText.ReplaceAllString(s, "") // not mrkdwn: Slack shows it as typed
 		for _, raw := range []string{"<!channel>", "<@U0EVIL>"} {
 			if strings.Contains(s, raw) {
 				t.Errorf("%q reached someone unescaped:\n%s", raw, s)
@@ -346,7 +360,7 @@ func TestHostileCompanyNameEscaped(t *testing.T) {
 		}
 	}
 	if seen < 5 {
-		t.Errorf("the escaped name was shown %d times; want it in the reminder, the request, its copy and the refusal:\n%s", seen, strings.Join(sent, "\n---\n"))
+		t.Errorf("the escaped name was shown %d times; want it in the card, the reminder, the request, its copy and the rep's news:\n%s", seen, strings.Join(sent, "\n---\n"))
 	}
 }
 

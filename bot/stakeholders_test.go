@@ -273,7 +273,7 @@ func TestMapButtonOnTheCard(t *testing.T) {
 	// Another rep's lead is refused; a manager sees it.
 	h.click(other, "map_open", l.ID)
 	refused := h.slack.WaitFor(t, "response", 2)[1]
-	mustContain(t, "stranger", refused.Text(), ":no_entry:", "only its owner and managers can see its people")
+	mustContain(t, "stranger", refused.Text(), ":no_entry:", "only its owner and managers can see it")
 	if strings.Contains(refused.Text(), "Charlie") {
 		t.Errorf("a stranger saw the people: %s", refused.Text())
 	}

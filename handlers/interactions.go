@@ -347,8 +347,8 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 // mayOpen refuses a form about a lead to anyone but its owner and managers,
 // without naming the lead or its owner.
 func mayOpen(actor salesbot.Actor, l *salesbot.Lead) error {
-	if !l.CanEdit(actor) {
-		return salesbot.Errorf(salesbot.EFORBIDDEN, "That lead is not yours: only its owner and managers can open its forms.")
+	if l.SightOf(actor, false) < salesbot.SightAll {
+		return notYours()
 	}
 	return nil
 }
@@ -363,8 +363,32 @@ func (h *Handler) managerIn(ctx context.Context, team, user string) (bool, error
 }
 
 // action does what a click asks and returns the message to show, and whether
-// it replaces the one clicked on.
+// it replaces the one clicked on. A button names its lead by ID, not by a
+// name the clicker typed: a refusal about another rep's lead does not name
+// it or its owner (salesbot.SightOf).
 func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, actionID string, parts []string) (*slack.Msg, bool, error) {
+	msg, replace, err := h.leadAction(ctx, cb, actionID, parts)
+	if salesbot.ErrorCode(err) == salesbot.EFORBIDDEN && byLeadID(actionID) {
+		err = notYours()
+	}
+	return msg, replace, err
+}
+
+// byLeadID reports whether a button acts on the lead its value names.
+func byLeadID(actionID string) bool {
+	switch actionID {
+	case actionGradeSet, actionGradeButton, actionMapOpen, actionReminderSnooze:
+		return true
+	}
+	return false
+}
+
+// notYours refuses a lead reached by its ID to someone who may not see it.
+func notYours() error {
+	return salesbot.Errorf(salesbot.EFORBIDDEN, "That lead is not yours: only its owner and managers can see it or change it.")
+}
+
+func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, actionID string, parts []string) (*slack.Msg, bool, error) {
 	channel := cb.Channel.ID
 	r, err := h.request(ctx, cb.Team.ID, cb.User.ID, channel)
 	if err != nil {
