@@ -164,8 +164,6 @@ func TestClaimFailureNotApplied(t *testing.T) {
 	}
 }
 
-
-
 // actionValues reads, from a message's blocks as Slack received them, the
 // value of each button and menu option by action_id (a menu's options all
 // go under its action_id).

@@ -77,9 +77,9 @@ type Config struct {
 	// the managers from the environment are managers there only, and a
 	// request from any other workspace is refused. Empty (the console, a
 	// single-team test) leaves requests unchecked.
-	Team string
-	Now      func() time.Time // the clock; time.Now when nil
-	Logger   *slog.Logger
+	Team   string
+	Now    func() time.Time // the clock; time.Now when nil
+	Logger *slog.Logger
 	// Respond posts to response_urls; slack.PostWebhookContext when nil.
 	Respond Responder
 	// Directory answers who people are; one over the Slack API when nil.

@@ -123,7 +123,7 @@ var zh = map[string]string{
 	"Only managers and workspace admins can grant manager rights.":                                                                             "只有经理和工作区管理员可以授予经理权限。",
 	":no_entry: salesbot is not installed in this workspace, so it does not answer requests from it. Ask your Slack admin to install it here.": ":no_entry: salesbot 没有安装在这个工作区，所以不回应来自这里的请求。请联系 Slack 管理员在此安装。",
 	"Only managers can reject a request.":                                                                                                      "只有经理可以驳回请求。",
-	"That lead is not yours: only its owner and managers can see it or change it.":                                                                  "这不是你的客户：只有负责人和经理可以查看或修改它。",
+	"That lead is not yours: only its owner and managers can see it or change it.":                                                             "这不是你的客户：只有负责人和经理可以查看或修改它。",
 	"*%s* (in the pool)": "*%s*（在客户池中）",
 	"%d of other reps' (a manager can tell you whose)":                                                                                       "另有 %d 个属于其他销售（经理可以告诉你是谁的）",
 	"%q is not a person. Mention them: `/salesbot managers add @lee`.":                                                                       "%q 不是一个人。请用 @ 提及对方：`/salesbot managers add @lee`。",
