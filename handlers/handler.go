@@ -73,13 +73,8 @@ type Responder interface {
 type Config struct {
 	Cadence  salesbot.Cadence // contact cadence per grade
 	Managers []string         // user IDs with manager rights in Team (SALESBOT_MANAGERS)
-	// Team is the workspace the bot token belongs to (auth.test). When set,
-	// the managers from the environment are managers there only, and a
-	// request from any other workspace is refused. Empty (the console, a
-	// single-team test) leaves requests unchecked.
-	Team   string
-	Now    func() time.Time // the clock; time.Now when nil
-	Logger *slog.Logger
+	Now      func() time.Time // the clock; time.Now when nil
+	Logger   *slog.Logger
 	// Respond posts to response_urls; slack.PostWebhookContext when nil.
 	Respond Responder
 	// Directory answers who people are; one over the Slack API when nil.
@@ -90,6 +85,11 @@ type Config struct {
 	// Reports builds a team's report for a period (/salesbot report): the
 	// domain's BuildReport over the team's leads and its activity.
 	Reports func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error)
+	// Team is the workspace the bot token belongs to (auth.test). When set,
+	// the managers from the environment are managers there only, and a
+	// request from any other workspace is refused. Empty (the console, a
+	// single-team test) leaves requests unchecked.
+	Team string
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
