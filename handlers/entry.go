@@ -63,7 +63,7 @@ func (h *Handler) command(ctx context.Context, cmd slack.SlashCommand) (*slack.M
 		return h.admin(ctx, cmd, toks)
 	}
 	lang := langIn(ctx)
-	return ephemeral(i18n.T(lang, ":warning: I don't know the command %s.\n%s", esc(cmd.Command), i18n.T(lang, help))), nil
+	return ephemeral(i18n.T(lang, ":warning: I don't know the command %s.\n%s", esc(cmd.Command), helpText(lang))), nil
 }
 
 // Interaction answers a click or a form submission and returns the body of

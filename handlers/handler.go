@@ -49,6 +49,11 @@ type Store interface {
 	// ENOTFOUND, and nothing is written), and returns the reminder's leads
 	// and notes so far.
 	ReminderHandled(ctx context.Context, team, channel, ts, user, leadID, note string) ([]string, map[string]string, error)
+	// GrantManager gives a user manager rights and RemoveManager withdraws
+	// them (reporting whether they had them), each kept in the team's audit
+	// list.
+	GrantManager(ctx context.Context, team string, c salesbot.ManagerChange) error
+	RemoveManager(ctx context.Context, team string, c salesbot.ManagerChange) (bool, error)
 	// SetLang records the language a user chose ("" forgets it); Lang
 	// returns it, "" when they chose none.
 	SetLang(ctx context.Context, team, user, lang string) error
