@@ -82,6 +82,16 @@ func TestForeignWorkspaceRefused(t *testing.T) {
 		t.Errorf("a foreign form wrote leads: %v", names)
 	}
 
+	// Nor is an event from there handled: no Home tab is published.
+	event := strings.Replace(h.homeOpened("Ev0FOREIGN", manager), `"team_id":"`+h.team+`"`, `"team_id":"`+foreign+`"`, 1)
+	if status := h.event(event, 0); status != http.StatusOK {
+		t.Errorf("foreign event: %d", status)
+	}
+	h.h.Wait()
+	if published := h.slack.Calls("views.publish"); len(published) != 0 {
+		t.Errorf("a foreign event published a Home tab: %s", published[0].Text())
+	}
+
 	// The bot's own workspace is served as before.
 	mustContain(t, "own team", text(h.command(rep, "/lead new Home Co")), "your lead")
 }
