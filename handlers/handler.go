@@ -400,8 +400,13 @@ func errorMessage(lang i18n.Lang, err error) string {
 	return esc(e.Message)
 }
 
-// escArgs escapes the string arguments of a message (esc); terms and
-// numbers stay as they are.
+// markup is text already written for mrkdwn, with what someone typed in it
+// escaped (a message of its own, rendered): errorMessage passes it on as it
+// is, where it would escape a plain string a second time.
+type markup string
+
+// escArgs escapes the string arguments of a message (esc); terms, numbers
+// and markup stay as they are.
 func escArgs(args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
