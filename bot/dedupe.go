@@ -40,10 +40,12 @@ type dedupe struct {
 	metrics *Metrics
 }
 
-// first reports whether the delivery named key should be handled: true when
-// this is its first claim, and also when there is no key, no team, no
-// Deduper, or the claim failed (Redis down): the handler then fails politely
-// on its own, and at least once is better than never.
+// first reports whether the Events API delivery named key should be
+// handled: true when this is its first claim, and also when there is no key,
+// no team, no Deduper, or the claim failed (Redis down): the only event
+// handled (opening the App Home) changes nothing, so at least once is better
+// than never. Interactions, which change things, are claimed failing closed
+// (interactionClaim).
 func (d dedupe) first(ctx context.Context, team, key string) bool {
 	if d.d == nil || team == "" || key == "" {
 		return true
