@@ -58,6 +58,9 @@ type Approval struct {
 // Decide settles a pending approval. A manager rejecting gives a reason;
 // deciding twice, or a rep deciding, is refused.
 func (a *Approval) Decide(by Actor, approve bool, reason string, now time.Time) error {
+	if !by.Manager && a.Kind == ApprovalLead {
+		return Errorf(EFORBIDDEN, "Only managers decide who keeps a lead.")
+	}
 	if !by.Manager {
 		return Errorf(EFORBIDDEN, "Only managers approve stage moves.")
 	}

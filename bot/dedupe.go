@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -38,10 +40,12 @@ type dedupe struct {
 	metrics *Metrics
 }
 
-// first reports whether the delivery named key should be handled: true when
-// this is its first claim, and also when there is no key, no team, no
-// Deduper, or the claim failed (Redis down): the handler then fails politely
-// on its own, and at least once is better than never.
+// first reports whether the Events API delivery named key should be
+// handled: true when this is its first claim, and also when there is no key,
+// no team, no Deduper, or the claim failed (Redis down): the only event
+// handled (opening the App Home) changes nothing, so at least once is better
+// than never. Interactions, which change things, are claimed failing closed
+// (interactionClaim).
 func (d dedupe) first(ctx context.Context, team, key string) bool {
 	if d.d == nil || team == "" || key == "" {
 		return true
@@ -96,13 +100,17 @@ func eventKey(ev slackevents.EventsAPIEvent, raw json.RawMessage) string {
 }
 
 // interactionKey is the dedupe key of an interaction payload, or "" when it
-// should not be deduplicated:
+// should not be deduplicated or carries nothing Slack vouches for to
+// deduplicate it on (see interactionClaim):
 //
 //   - block_actions: the user, the action's action_id and its action_ts (a
-//     new click has a new action_ts; a replay carries the same one);
-//   - view_submission: the view's id and hash. A submission answered with
-//     field errors is forgotten again (see releaseAfter), so that the
-//     corrected form can be submitted whether or not Slack changed the hash.
+//     new click has a new action_ts; a replay carries the same one), or,
+//     without an action_ts, the payload's trigger_id, which Slack makes anew
+//     for each click;
+//   - view_submission: the view's id and hash, or without them the
+//     trigger_id. A submission answered with field errors is forgotten again
+//     (see releaseAfter), so that the corrected form can be submitted
+//     whether or not Slack changed the hash.
 //
 // Other types (options requests, view_closed, shortcuts) change nothing or
 // open a form with a one-time trigger, and are not deduplicated.
@@ -117,17 +125,115 @@ func interactionKey(cb slack.InteractionCallback) string {
 		if ts == "" {
 			ts = cb.ActionTs
 		}
-		if ts == "" || a.ActionID == "" {
+		switch {
+		case a.ActionID == "":
 			return ""
+		case ts != "":
+			return "interaction:action:" + cb.User.ID + ":" + a.ActionID + ":" + ts
+		case cb.TriggerID != "":
+			return "interaction:trigger:" + cb.TriggerID
 		}
-		return "interaction:action:" + cb.User.ID + ":" + a.ActionID + ":" + ts
 	case slack.InteractionTypeViewSubmission:
-		if cb.View.ID == "" || cb.View.Hash == "" {
-			return ""
+		switch {
+		case cb.View.ID != "" && cb.View.Hash != "":
+			return "interaction:view:" + cb.View.ID + ":" + cb.View.Hash
+		case cb.TriggerID != "":
+			return "interaction:trigger:" + cb.TriggerID
 		}
-		return "interaction:view:" + cb.View.ID + ":" + cb.View.Hash
 	}
 	return ""
+}
+
+// changes reports whether an interaction can change anything: a click on a
+// button or menu, or a form submitted. Only those must be claimed.
+func changes(cb slack.InteractionCallback) bool {
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		return len(cb.ActionCallback.BlockActions) > 0
+	case slack.InteractionTypeViewSubmission:
+		return true
+	}
+	return false
+}
+
+// Words of the refusals of interactions that could not be claimed. The
+// store, which keeps the language each user chose, is what failed, so they
+// are in English.
+const (
+	retryLater  = "salesbot could not make sure this was not done already, so it did nothing. Please try again in a moment."
+	unclaimable = "This request does not say which click or form it is, so salesbot did nothing. Run the command again."
+)
+
+// interactionClaim decides whether an interaction is handled, failing closed:
+// it is when there is no Deduper or it is the first claim of key. A
+// duplicate is acknowledged and not applied; so is a change that carries no
+// key (Slack always sends what the key is made of) or whose claim failed (a
+// Redis error, a slow Redis), and its user is told to try again: a form
+// gets the words under its first input (the returned response), a click
+// through its response_url.
+func (d dedupe) interactionClaim(ctx context.Context, cb slack.InteractionCallback, key string) (bool, *slack.ViewSubmissionResponse) {
+	if d.d == nil || !changes(cb) {
+		return true, nil
+	}
+	refuse := func(text string) (bool, *slack.ViewSubmissionResponse) {
+		if cb.Type == slack.InteractionTypeViewSubmission {
+			return false, slack.NewErrorsViewSubmissionResponse(map[string]string{firstInput(cb.View): text})
+		}
+		d.tell(ctx, cb.ResponseURL, text)
+		return false, nil
+	}
+	if key == "" || cb.Team.ID == "" {
+		d.log.WarnContext(ctx, "dedupe: interaction without what Slack always sends refused", "type", cb.Type)
+		return refuse(unclaimable)
+	}
+	cctx, cancel := context.WithTimeout(ctx, dedupeTimeout)
+	defer cancel()
+	ok, err := d.d.ClaimOnce(cctx, cb.Team.ID, key, DedupeTTL)
+	switch {
+	case err != nil:
+		d.log.WarnContext(ctx, "dedupe: claim failed; the interaction is not applied", "key", key, "err", err)
+		return refuse(retryLater)
+	case !ok:
+		d.log.InfoContext(ctx, "dedupe: duplicate delivery acknowledged and ignored", "key", key)
+		d.metrics.duplicate()
+		return false, nil
+	}
+	return true, nil
+}
+
+// tellTimeout bounds the post of a refusal to a click's response_url.
+const tellTimeout = 5 * time.Second
+
+// tell posts text to a click's response_url, only to the one who clicked,
+// after the acknowledgement (it runs on its own).
+func (d dedupe) tell(ctx context.Context, responseURL, text string) {
+	if responseURL == "" {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tellTimeout)
+		defer cancel()
+		msg := &slack.WebhookMessage{Text: text, ResponseType: slack.ResponseTypeEphemeral}
+		if err := slack.PostWebhookContext(ctx, responseURL, msg); err != nil {
+			d.log.WarnContext(ctx, "dedupe: cannot tell the user to try again", "err", err)
+		}
+	}()
+}
+
+// firstInput is the block ID of a form's first input, where Slack shows an
+// error about the whole form (it accepts errors on input blocks only).
+func firstInput(v slack.View) string {
+	for _, b := range v.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok && in.BlockID != "" {
+			return in.BlockID
+		}
+	}
+	if v.State != nil {
+		if blocks := slices.Sorted(maps.Keys(v.State.Values)); len(blocks) > 0 {
+			return blocks[0]
+		}
+	}
+	return "company"
 }
 
 // releaseAfter reports whether a claim must be dropped after the handler

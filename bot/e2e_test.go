@@ -155,9 +155,9 @@ func TestCardButtonsOpenFormsAtOnce(t *testing.T) {
 	h.command(rep, "/lead new Wonka")
 	l := h.lead("Wonka")
 	card := text(h.command(rep, "/lead show Wonka"))
-	mustContain(t, "card", card, l.ID+"|Wonka")
+	mustContain(t, "card", card, `"value":"`+l.ID+`"`)
 	before := len(h.slack.Calls("users.info"))
-	h.click(rep, "visit_open", l.ID+"|Wonka")
+	h.click(rep, "visit_open", l.ID)
 	open := h.slack.WaitFor(t, "views.open", 1)[0]
 	mustContain(t, "prefilled form", open.Param("view"), `"callback_id":"visit"`, `"initial_value":"Wonka"`)
 	if after := len(h.slack.Calls("users.info")); after != before {
@@ -165,13 +165,23 @@ func TestCardButtonsOpenFormsAtOnce(t *testing.T) {
 	}
 }
 
+// TestSimilarNameHint: a longer name that contains a registered one is
+// another company under the ownership rule, registered with a hint; an
+// unrelated one gets no hint. The hint shows what the rep may see
+// (salesbot.SightOf): their own leads and the pool by name, another rep's
+// only as a count; a manager sees names and owners.
 func TestSimilarNameHint(t *testing.T) {
 	h := newHarness(t)
 	h.command(rep, "/lead new 明达机械有限公司")
-	// A longer name that contains it is another company under the ownership
-	// rule, registered with a hint; an unrelated one gets no hint.
-	similar := h.command(other, "/lead new 上海明达机械有限公司")
-	mustContain(t, "similar", text(similar), "上海明达机械有限公司* is your lead", "Similar names", "明达机械有限公司", "<@"+rep+">")
+	similar := text(h.command(other, "/lead new 上海明达机械有限公司"))
+	mustContain(t, "similar", similar, "上海明达机械有限公司* is your lead", "Similar names", "1 of other reps'")
+	if strings.Contains(similar, "*明达机械有限公司*") || strings.Contains(similar, rep) {
+		t.Errorf("a rep was shown another rep's company or its owner: %s", similar)
+	}
+	mustContain(t, "own", text(h.command(rep, "/lead new 明达机械北京")), "Similar names", "*明达机械有限公司* (<@"+rep+">)")
+	mustContain(t, "manager", text(h.command(manager, "/lead new 明达机械有限公司上海")), "*明达机械有限公司* (<@"+rep+">)")
+	h.command(rep, "/lead lost 明达机械有限公司 budget cut")
+	mustContain(t, "pool", text(h.command(other, "/lead new 明达机械有限公司深圳")), "*明达机械有限公司* (in the pool)")
 	if plain := text(h.command(other, "/lead new Initech")); strings.Contains(plain, "Similar") {
 		t.Errorf("unrelated name got a hint: %s", plain)
 	}

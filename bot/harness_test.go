@@ -53,6 +53,8 @@ type harness struct {
 	// trips counts the Redis round trips of the last request, until it was
 	// answered.
 	trips atomic.Pointer[redistest.Trips]
+	// seq numbers what interact fills in, so each payload is a new one.
+	seq atomic.Int64
 }
 
 func newHarness(t *testing.T) *harness {
@@ -69,8 +71,9 @@ func newHarness(t *testing.T) *harness {
 	clock := func() time.Time { return now }
 	people := directory.New(api, clock)
 	var sched *scheduler.Scheduler
+	team := redistest.Team(t) // the workspace the bot token belongs to
 	h := handlers.New(st, api, handlers.Config{
-		Managers: []string{manager}, Now: clock, Logger: log, Directory: people,
+		Managers: []string{manager}, Team: team, Now: clock, Logger: log, Directory: people,
 		Digests: func(ctx context.Context, team, m string) (salesbot.Digest, error) {
 			return sched.BuildDigest(ctx, team, m, clock())
 		},
@@ -83,11 +86,11 @@ func newHarness(t *testing.T) *harness {
 			return salesbot.BuildReport(in, p), nil
 		},
 	})
-	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Managers: []string{manager}, Now: clock, Logger: log})
+	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Managers: []string{manager}, Team: team, Now: clock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &harness{t: t, team: redistest.Team(t), slack: fs, store: st, h: h, sched: sched}
+	hs := &harness{t: t, team: team, slack: fs, store: st, h: h, sched: sched}
 	server := bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log).Dedupe(st)
 	hs.bot = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, trips := redistest.CountTrips(r.Context())
@@ -149,10 +152,37 @@ func (h *harness) command(user, line string) slack.Msg {
 	return msg
 }
 
-// interact sends a signed interaction payload and returns status and body.
+// interact sends a signed interaction payload from the harness's team, with
+// what Slack puts in every one filled in when the test left it out: a
+// click's action_ts and trigger_id, a submitted form's view ID and hash. It
+// returns status and body.
 func (h *harness) interact(cb slack.InteractionCallback) (int, []byte) {
 	h.t.Helper()
 	cb.Team.ID = h.team
+	n := strconv.FormatInt(h.seq.Add(1), 10)
+	switch cb.Type {
+	case slack.InteractionTypeBlockActions:
+		if cb.TriggerID == "" {
+			cb.TriggerID = "trigger-" + n
+		}
+		if len(cb.ActionCallback.BlockActions) > 0 && cb.ActionCallback.BlockActions[0].ActionTs == "" && cb.ActionTs == "" {
+			cb.ActionCallback.BlockActions[0].ActionTs = "1700000001." + n
+		}
+	case slack.InteractionTypeViewSubmission:
+		if cb.View.ID == "" {
+			cb.View.ID, cb.View.Hash = "V0HARNESS"+n, "hash-"+n
+		}
+	}
+	return h.interactAsIs(cb)
+}
+
+// interactAsIs sends a signed interaction payload as given, from the
+// harness's team unless it names one.
+func (h *harness) interactAsIs(cb slack.InteractionCallback) (int, []byte) {
+	h.t.Helper()
+	if cb.Team.ID == "" {
+		cb.Team.ID = h.team
+	}
 	payload, err := json.Marshal(cb)
 	if err != nil {
 		h.t.Fatal(err)

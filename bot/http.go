@@ -167,10 +167,11 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request, body []byt
 	}
 	ctx := logctx.With(r.Context(), "team", cb.Team.ID, "user", cb.User.ID, "interaction", interactionName(cb))
 	key := interactionKey(cb)
-	if !s.dedupe.first(ctx, cb.Team.ID, key) {
-		// A replay: the first delivery was applied, and closed the form if
-		// it was one. An empty acknowledgement says the same again.
-		w.WriteHeader(http.StatusOK)
+	if ok, refused := s.dedupe.interactionClaim(ctx, cb, key); !ok {
+		// A replay (the first delivery was applied, and closed the form if
+		// it was one: an empty acknowledgement says the same again), or a
+		// claim that could not be made: the form says to submit it again.
+		writeJSON(w, refused)
 		return
 	}
 	resp := s.handler.Interaction(ctx, cb)

@@ -91,8 +91,10 @@ func TestRoundTripsPerCommand(t *testing.T) {
 		if status, body := h.submit(rep, f.callback, f.values); status != http.StatusOK || len(body) != 0 {
 			t.Fatalf("%s form: status %d: %s", f.callback, status, body)
 		}
-		if trips := h.trips.Load(); trips.Count() > maxRoundTrips {
-			t.Errorf("%s form: %d Redis round trips, want at most %d: %s", f.callback, trips.Count(), maxRoundTrips, strings.Join(trips.Names(), " "))
+		// One more than a command: the submission's de-duplication claim
+		// (Slack sends every form with its view ID and hash).
+		if trips := h.trips.Load(); trips.Count() > maxRoundTrips+1 {
+			t.Errorf("%s form: %d Redis round trips, want at most %d: %s", f.callback, trips.Count(), maxRoundTrips+1, strings.Join(trips.Names(), " "))
 		} else {
 			t.Logf("%s form: %d: %s", f.callback, trips.Count(), strings.Join(trips.Names(), " "))
 		}

@@ -153,8 +153,11 @@ func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
 			}
 		case slack.InteractionCallback:
 			key := interactionKey(data)
-			if !s.dedupe.first(ctx, data.Team.ID, key) {
-				break // a replay: acknowledged empty, not applied again
+			if ok, refused := s.dedupe.interactionClaim(ctx, data, key); !ok {
+				if refused != nil {
+					payload = refused // the form says to submit it again
+				}
+				break // a replay, or a claim not made: not applied
 			}
 			resp := s.handler.Interaction(ctx, data)
 			if releaseAfter(resp) {

@@ -219,7 +219,7 @@ func TestVisitMetSomeoneUnknownIsRefused(t *testing.T) {
 	before := h.lead("Initech")
 
 	for line, wants := range map[string][]string{
-		`/visit Initech met: "Zhang San" talked pricing`: {`"Zhang San" is not one of the people recorded at Initech (Wang Li)`, `/stance "Initech" "Zhang San" <role> <influence> <support>`},
+		`/visit Initech met: "Zhang San" talked pricing`: {`"Zhang San" is not one of the people recorded at Initech (Wang Li)`, `/stance "Initech" "Zhang San" &lt;role&gt; &lt;influence&gt; &lt;support&gt;`}, // escaped: Slack shows <role>
 		`/visit Initech met: "Wang Li", "Zhang San"`:     {`"Zhang San" is not one of the people recorded`},
 		// Unquoted names before notes run to the end: the reply says how to write it.
 		`/visit Initech met: Wang Li talked pricing`: {`"Wang Li talked pricing" is not one of the people`, "quote them when notes follow"},
@@ -273,7 +273,7 @@ func TestMapButtonOnTheCard(t *testing.T) {
 	// Another rep's lead is refused; a manager sees it.
 	h.click(other, "map_open", l.ID)
 	refused := h.slack.WaitFor(t, "response", 2)[1]
-	mustContain(t, "stranger", refused.Text(), ":no_entry:", "only its owner and managers can see its people")
+	mustContain(t, "stranger", refused.Text(), ":no_entry:", "only its owner and managers can see it")
 	if strings.Contains(refused.Text(), "Charlie") {
 		t.Errorf("a stranger saw the people: %s", refused.Text())
 	}

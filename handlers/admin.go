@@ -49,24 +49,38 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 		}
 		return ephemeral(r.T("Managers: %s", "<@"+strings.Join(managers, ">, <@")+">")), nil
 	}
-	if !strings.EqualFold(toks[1].Text, "add") || len(toks) < 3 {
-		return nil, salesbot.Errorf(salesbot.EINVALID, "Write `/salesbot managers add @user`.")
+	add, remove := strings.EqualFold(toks[1].Text, "add"), strings.EqualFold(toks[1].Text, "remove")
+	if (!add && !remove) || len(toks) < 3 {
+		return nil, salesbot.Errorf(salesbot.EINVALID, "Write `/salesbot managers add @user` or `/salesbot managers remove @user`.")
 	}
-	// Managers grant manager rights; so do workspace admins, so that a team
-	// with none configured can start.
+	// Managers grant and withdraw manager rights; so do workspace admins, so
+	// that a team with none configured can start.
 	if !r.actor.Manager && !h.people.Lookup(ctx, r.actor.User).Admin {
+		if remove {
+			return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers and workspace admins can withdraw manager rights.")
+		}
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers and workspace admins can grant manager rights.")
 	}
-	var added []string
+	var users []string
 	for _, t := range toks[2:] {
 		u, ok := mention(t.Text)
 		if !ok {
-			return nil, salesbot.Errorf(salesbot.EINVALID, "%q is not a person. Mention them: `/salesbot managers add @lee`.", t.Text)
+			return nil, salesbot.Errorf(salesbot.EINVALID, "%q is not a person. Mention them: `/salesbot managers %s @lee`.", t.Text, strings.ToLower(toks[1].Text))
 		}
-		added = append(added, u)
+		users = append(users, u)
 	}
+	if remove {
+		return h.removeManagers(ctx, r, users)
+	}
+	return h.addManagers(ctx, r, users)
+}
+
+// addManagers grants manager rights, each kept in the team's audit list,
+// and welcomes the new managers.
+func (h *Handler) addManagers(ctx context.Context, r request, added []string) (*slack.Msg, error) {
+	now := h.now()
 	for _, u := range added {
-		if err := h.store.AddManager(ctx, r.team, u); err != nil {
+		if err := h.store.GrantManager(ctx, r.team, salesbot.ManagerChange{At: now, By: r.actor.User, User: u}); err != nil {
 			return nil, fmt.Errorf("add manager %s: %w", u, err)
 		}
 	}
@@ -80,6 +94,48 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 		return nil
 	})
 	return ephemeral(r.T(":briefcase: Manager rights granted to %s.", "<@"+strings.Join(added, ">, <@")+">")), nil
+}
+
+// removeManagers withdraws manager rights given from Slack, each kept in the
+// team's audit list, and tells those who lost them. Managers set in
+// SALESBOT_MANAGERS cannot be removed from Slack: nothing is withdrawn when
+// one is named.
+func (h *Handler) removeManagers(ctx context.Context, r request, users []string) (*slack.Msg, error) {
+	for _, u := range users {
+		if h.envManager(r.team, u) {
+			return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "<@%s> is a manager set in SALESBOT_MANAGERS, the bot's settings, and cannot be removed from Slack. Ask whoever runs salesbot to take them out of SALESBOT_MANAGERS.", u)
+		}
+	}
+	now := h.now()
+	var removed, not []string
+	for _, u := range users {
+		ok, err := h.store.RemoveManager(ctx, r.team, salesbot.ManagerChange{At: now, By: r.actor.User, User: u})
+		if err != nil {
+			return nil, fmt.Errorf("remove manager %s: %w", u, err)
+		}
+		if ok {
+			removed = append(removed, u)
+		} else {
+			not = append(not, u)
+		}
+	}
+	var lines []string
+	if len(removed) > 0 {
+		lines = append(lines, r.T(":briefcase: Manager rights withdrawn from %s.", "<@"+strings.Join(removed, ">, <@")+">"))
+		h.later(ctx, "tell former managers", func(ctx context.Context) error {
+			for _, u := range removed {
+				lang := h.langOf(ctx, r.team, u)
+				if err := h.notify(ctx, u, i18n.T(lang, ":briefcase: <@%s> withdrew your manager rights in salesbot.", r.actor.User)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if len(not) > 0 {
+		lines = append(lines, r.T(":information_source: %s had no manager rights to withdraw.", "<@"+strings.Join(not, ">, <@")+">"))
+	}
+	return ephemeral(strings.Join(lines, "\n")), nil
 }
 
 // followups lists the caller's open leads whose next touch is due, most

@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +26,10 @@ const RequestBudget = 2500 * time.Millisecond
 func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
 	ctx, cancel := context.WithTimeout(ctx, RequestBudget)
 	defer cancel()
+	if h.foreign(cmd.TeamID) {
+		h.log.WarnContext(ctx, "command from a workspace the bot is not installed in refused", "team", cmd.TeamID, "user", cmd.UserID)
+		return ephemeral(foreignReply(i18n.FromLocale("")))
+	}
 	var q *salesbot.LeadQuery
 	if guess, ok := prefetchQuery(cmd); ok {
 		q = &guess
@@ -67,6 +73,10 @@ func (h *Handler) command(ctx context.Context, cmd slack.SlashCommand) (*slack.M
 func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse {
 	ctx, cancel := context.WithTimeout(ctx, RequestBudget)
 	defer cancel()
+	if h.foreign(cb.Team.ID) {
+		h.log.WarnContext(ctx, "interaction from a workspace the bot is not installed in refused", "team", cb.Team.ID, "user", cb.User.ID)
+		return h.refuseForeign(ctx, cb)
+	}
 	ctx, _ = h.withLang(ctx, cb.Team.ID, cb.User.ID, nil)
 	switch cb.Type {
 	case slack.InteractionTypeViewSubmission:
@@ -82,11 +92,48 @@ func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback)
 // Event handles an Events API event after it has been acknowledged: opening
 // the App Home publishes the viewer's pipeline there.
 func (h *Handler) Event(ctx context.Context, team string, ev slackevents.EventsAPIInnerEvent) {
+	if h.foreign(team) {
+		h.log.WarnContext(ctx, "event from a workspace the bot is not installed in ignored", "team", team)
+		return
+	}
 	if opened, ok := ev.Data.(*slackevents.AppHomeOpenedEvent); ok && opened.Tab == "home" {
 		h.later(ctx, "publish home", func(ctx context.Context) error {
 			return h.publishHome(ctx, team, opened.User)
 		})
 	}
+}
+
+// refuseForeign answers an interaction from a workspace the bot is not
+// installed in: a form shows the refusal under its first input, a click gets
+// it through its response_url. Nothing is read or written.
+func (h *Handler) refuseForeign(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse {
+	text := foreignReply(i18n.FromLocale(""))
+	switch cb.Type {
+	case slack.InteractionTypeViewSubmission:
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{firstInput(cb.View): h.plainMessage(ctx, text)})
+	case slack.InteractionTypeBlockActions:
+		if cb.ResponseURL != "" {
+			url := cb.ResponseURL
+			h.later(ctx, "refuse a foreign click", func(ctx context.Context) error {
+				return h.respond.Respond(ctx, url, &slack.WebhookMessage{Text: text, ResponseType: slack.ResponseTypeEphemeral})
+			})
+		}
+	}
+	return nil
+}
+
+// firstInput is the block ID of a form's first input block, where an error
+// about the whole form is shown (Slack accepts errors only on inputs).
+func firstInput(v slack.View) string {
+	for _, b := range v.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok && in.BlockID != "" {
+			return in.BlockID
+		}
+	}
+	if blocks := slices.Sorted(maps.Keys(formOf(v))); len(blocks) > 0 {
+		return blocks[0]
+	}
+	return blockCompany
 }
 
 func (h *Handler) publishHome(ctx context.Context, team, user string) error {

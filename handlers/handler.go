@@ -41,11 +41,19 @@ type Slack interface {
 type Store interface {
 	salesbot.LeadStore
 	salesbot.ApprovalStore
-	// SaveMessage remembers which leads a message (channel, ts) is about.
-	SaveMessage(ctx context.Context, team, channel, ts string, leadIDs []string) error
-	// MessageHandled records a note on one lead of a message ("" only reads)
-	// and returns the message's leads and notes so far.
-	MessageHandled(ctx context.Context, team, channel, ts, leadID, note string) ([]string, map[string]string, error)
+	// SaveReminder remembers a reminder (channel, ts) sent to a user, and
+	// which leads it is about.
+	SaveReminder(ctx context.Context, team, channel, ts, to string, leadIDs []string) error
+	// ReminderHandled records a note on one lead of a reminder, if the
+	// reminder was sent to user and is about that lead (else EFORBIDDEN or
+	// ENOTFOUND, and nothing is written), and returns the reminder's leads
+	// and notes so far.
+	ReminderHandled(ctx context.Context, team, channel, ts, user, leadID, note string) ([]string, map[string]string, error)
+	// GrantManager gives a user manager rights and RemoveManager withdraws
+	// them (reporting whether they had them), each kept in the team's audit
+	// list.
+	GrantManager(ctx context.Context, team string, c salesbot.ManagerChange) error
+	RemoveManager(ctx context.Context, team string, c salesbot.ManagerChange) (bool, error)
 	// SetLang records the language a user chose ("" forgets it); Lang
 	// returns it, "" when they chose none.
 	SetLang(ctx context.Context, team, user, lang string) error
@@ -69,7 +77,7 @@ type Responder interface {
 // logger.
 type Config struct {
 	Cadence  salesbot.Cadence // contact cadence per grade
-	Managers []string         // user IDs with manager rights in every team (SALESBOT_MANAGERS)
+	Managers []string         // user IDs with manager rights in Team (SALESBOT_MANAGERS)
 	Now      func() time.Time // the clock; time.Now when nil
 	Logger   *slog.Logger
 	// Respond posts to response_urls; slack.PostWebhookContext when nil.
@@ -82,6 +90,11 @@ type Config struct {
 	// Reports builds a team's report for a period (/salesbot report): the
 	// domain's BuildReport over the team's leads and its activity.
 	Reports func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error)
+	// Team is the workspace the bot token belongs to (auth.test). When set,
+	// the managers from the environment are managers there only, and a
+	// request from any other workspace is refused. Empty (the console, a
+	// single-team test) leaves requests unchecked.
+	Team string
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -90,6 +103,7 @@ type Handler struct {
 	slack    Slack
 	cadence  salesbot.Cadence
 	managers []string
+	team     string
 	now      func() time.Time
 	log      *slog.Logger
 	respond  Responder
@@ -102,7 +116,7 @@ type Handler struct {
 // New returns a Handler that keeps data in store and talks to Slack via api.
 func New(store Store, api Slack, cfg Config) *Handler {
 	h := &Handler{
-		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers,
+		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers, team: cfg.Team,
 		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond, digests: cfg.Digests,
 		reports: cfg.Reports,
 	}
@@ -241,7 +255,7 @@ func (h *Handler) withLang(ctx context.Context, team, user string, q *salesbot.L
 		if err != nil {
 			h.log.WarnContext(ctx, "viewer", "user", user, "err", err)
 		} else {
-			a.managers, a.known = h.withEnvManagers(added), true
+			a.managers, a.known = h.withEnvManagers(team, added), true
 			a.manager = slices.Contains(a.managers, user)
 			if lang, ok := i18n.Parse(chosen); ok {
 				a.lang = lang
@@ -285,7 +299,7 @@ func (h *Handler) langOf(ctx context.Context, team, user string) i18n.Lang {
 }
 
 func (h *Handler) isManager(ctx context.Context, team, user string) (bool, error) {
-	if slices.Contains(h.managers, user) {
+	if h.envManager(team, user) {
 		return true, nil
 	}
 	ok, err := h.store.IsManager(ctx, team, user)
@@ -306,13 +320,38 @@ func (h *Handler) allManagers(ctx context.Context, team string) ([]string, error
 	if err != nil {
 		return nil, fmt.Errorf("list managers: %w", err)
 	}
-	return h.withEnvManagers(added), nil
+	return h.withEnvManagers(team, added), nil
 }
 
-// withEnvManagers adds the managers from the environment to those granted
-// from Slack, sorted, each once.
-func (h *Handler) withEnvManagers(added []string) []string {
-	all := append(slices.Clone(h.managers), added...)
+// envManagers are the managers from the environment that count in team:
+// all of them in the token's own workspace (or when it is not known), none
+// anywhere else.
+func (h *Handler) envManagers(team string) []string {
+	if h.team != "" && team != h.team {
+		return nil
+	}
+	return h.managers
+}
+
+// envManager reports whether user is a manager from the environment in team.
+func (h *Handler) envManager(team, user string) bool {
+	return slices.Contains(h.envManagers(team), user)
+}
+
+// foreign reports whether a request comes from a workspace the bot is not
+// installed in: one other than the token's own, when that is known.
+func (h *Handler) foreign(team string) bool { return h.team != "" && team != h.team }
+
+// foreignReply is what a request from a workspace the bot is not installed
+// in gets instead of an answer.
+func foreignReply(lang i18n.Lang) string {
+	return i18n.T(lang, ":no_entry: salesbot is not installed in this workspace, so it does not answer requests from it. Ask your Slack admin to install it here.")
+}
+
+// withEnvManagers adds the managers from the environment that count in team
+// to those granted from Slack, sorted, each once.
+func (h *Handler) withEnvManagers(team string, added []string) []string {
+	all := append(slices.Clone(h.envManagers(team)), added...)
 	slices.Sort(all)
 	return slices.Compact(all)
 }
@@ -345,7 +384,9 @@ func (h *Handler) errorText(ctx context.Context, lang i18n.Lang, err error) stri
 // errorMessage is salesbot.ErrorMessage in the reader's language: a domain
 // error is worded again from its format, with the arguments the domain marks
 // as terms (salesbot.Term, salesbot.Terms) translated and every other one,
-// such as a company's or a person's name, left as it is.
+// such as a company's or a person's name, left as it is but escaped (esc):
+// an error about a company called "<!channel>" shows the name, and pings
+// no one.
 func errorMessage(lang i18n.Lang, err error) string {
 	var e *salesbot.Error
 	switch {
@@ -354,9 +395,27 @@ func errorMessage(lang i18n.Lang, err error) string {
 	case !errors.As(err, &e):
 		return i18n.T(lang, "Something went wrong on our side. Please try again in a moment.")
 	case e.Format != "":
-		return i18n.T(lang, e.Format, e.Args...)
+		return i18n.T(lang, e.Format, escArgs(e.Args)...)
 	}
-	return e.Message
+	return esc(e.Message)
+}
+
+// markup is text already written for mrkdwn, with what someone typed in it
+// escaped (a message of its own, rendered): errorMessage passes it on as it
+// is, where it would escape a plain string a second time.
+type markup string
+
+// escArgs escapes the string arguments of a message (esc); terms, numbers
+// and markup stay as they are.
+func escArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			a = esc(s)
+		}
+		out[i] = a
+	}
+	return out
 }
 
 // ephemeral is a reply only the person who asked sees.

@@ -16,24 +16,28 @@ import (
 )
 
 // Action IDs of the buttons and menus the bot puts in messages.
+//
+// A value carries IDs only (a lead's, a request's) and, where a button
+// stands for a choice, the choice (a grade, a number of days): never a name
+// someone typed, which may hold any character. Everything else is looked up.
 const (
-	actionVisitOpen   = "visit_open"   // card: open the visit form, value "<lead>|<company>"
-	actionStanceOpen  = "stance_open"  // card: open the stakeholder form, value "<lead>|<company>"
+	actionVisitOpen   = "visit_open"   // card: open the visit form, value "<lead>"
+	actionStanceOpen  = "stance_open"  // card: open the stakeholder form, value "<lead>"
 	actionMapOpen     = "map_open"     // card: show the stakeholder map, value "<lead>"
 	actionGradeSet    = "grade_set"    // card: regrade menu, value "<lead>|<grade>"
 	actionGradeButton = "grade_button" // new-lead reply: grade buttons, value "<lead>|<grade>"
-	actionLeadRequest = "lead_request" // duplicate reply: ask a manager for the lead
+	actionLeadRequest = "lead_request" // duplicate reply, pool: ask a manager for the lead, value "<lead>"
 	actionAssignTo    = "assign_to"    // manager: give the lead to the rep who asked, value "<request ID>"
 	actionKeep        = "keep"         // manager: keep the lead with its owner, value "<request ID>"
 	actionApprove     = "approve"      // manager: approve a stage move, value "<approval ID>"
-	actionReject      = "reject"       // manager: reject it with a reason (opens a form)
+	actionReject      = "reject"       // manager: reject it with a reason (opens a form), value "<approval ID>"
 )
 
 // submit handles a modal's submission. It answers nil to close the modal, or
 // errors shown under the inputs they are about, and never fails silently.
 func (h *Handler) submit(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse {
 	meta, f := parseMeta(cb.View.PrivateMetadata), formOf(cb.View)
-	msg, err := h.submitted(ctx, cb, meta, f)
+	msg, written, err := h.submitted(ctx, cb, meta, f)
 	if err != nil {
 		block := blockCompany
 		var fe *fieldError
@@ -45,9 +49,12 @@ func (h *Handler) submit(ctx context.Context, cb slack.InteractionCallback) *sla
 	if msg != nil {
 		user, team, lang := cb.User.ID, cb.Team.ID, langIn(ctx)
 		h.later(ctx, "confirm "+cb.View.CallbackID, func(ctx context.Context) error {
-			if meta.Message != "" {
+			// The reminder the form was opened from is redrawn if the lead
+			// written is the one it names; the store checks the reminder is
+			// the submitter's own and about that lead.
+			if meta.Message != "" && written != "" && written == meta.Lead {
 				note := i18n.T(lang, ":white_check_mark: %s by <@%s>.", handledAs(lang, cb.View.CallbackID), user)
-				if err := h.reminderHandled(ctx, team, meta.Channel, meta.Message, meta.Lead, note); err != nil {
+				if err := h.reminderHandled(ctx, team, user, meta.Channel, meta.Message, meta.Lead, note); err != nil {
 					h.log.WarnContext(ctx, "redraw reminder", "err", err)
 				}
 			}
@@ -85,26 +92,35 @@ func (h *Handler) plainMessage(ctx context.Context, s string) string {
 
 var mentionInText = regexp.MustCompile(`<@([UW][A-Z0-9]+)(?:\|[^>]*)?>`)
 
-func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, meta modalMeta, f form) (*slack.Msg, error) {
+// submitted applies a submitted form and returns the reply, with the ID of
+// the lead it wrote when it wrote one of a reminder's (a visit, a grade).
+func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, meta modalMeta, f form) (*slack.Msg, string, error) {
 	r, err := h.request(ctx, cb.Team.ID, cb.User.ID, meta.Channel)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if cb.View.CallbackID == cbReject {
 		_, err := h.decideApproval(ctx, r, meta.Lead, false, f.text(blockNotes))
-		return nil, inField(blockNotes, err)
+		return nil, "", inField(blockNotes, err)
 	}
 	if cb.View.CallbackID == cbLeadNew {
 		g, err := salesbot.ParseGrade(f.option(blockGrade))
 		if err != nil {
-			return nil, inField(blockGrade, err)
+			return nil, "", inField(blockGrade, err)
 		}
-		return h.createLead(ctx, r, f.text(blockCompany), g, true)
+		msg, err := h.createLead(ctx, r, f.text(blockCompany), g, true)
+		return msg, "", err
 	}
 	l, err := h.formLead(ctx, r, f)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	msg, err := h.submittedFor(ctx, cb, r, l, f)
+	return msg, l.ID, err
+}
+
+// submittedFor applies a submitted form about a lead already found.
+func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback, r request, l *salesbot.Lead, f form) (*slack.Msg, error) {
 	switch cb.View.CallbackID {
 	case cbLeadGrade:
 		g, err := salesbot.ParseGrade(f.option(blockGrade))
@@ -231,7 +247,8 @@ func formStance(f form) (salesbot.Stakeholder, error) {
 }
 
 // act handles a click on a button or a menu. Forms open at once (the
-// trigger lives three seconds); the rest runs after the click is
+// trigger lives three seconds), once the lead they are about is read and the
+// clicker is allowed to see it; the rest runs after the click is
 // acknowledged and answers through the message's response_url.
 func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 	if len(cb.ActionCallback.BlockActions) == 0 {
@@ -244,16 +261,7 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 	}
 	parts := strings.Split(value, "|")
 	lang := langIn(ctx)
-	if view, ok := buttonForm(lang, cb, a.ActionID, parts); ok {
-		// The button carries the company, so the form opens before any
-		// look-up, while the trigger is fresh.
-		if _, err := h.openModal(ctx, cb.TriggerID, view); err != nil {
-			h.log.ErrorContext(ctx, "open form from a button", "action", a.ActionID, "err", err)
-		}
-		return
-	}
-	h.later(ctx, "action "+a.ActionID, func(ctx context.Context) error {
-		msg, replace, err := h.action(ctx, cb, a.ActionID, parts)
+	reply := func(ctx context.Context, msg *slack.Msg, replace bool, err error) error {
 		if err != nil {
 			msg, replace = ephemeral(h.errorText(ctx, lang, err)), false
 		}
@@ -263,39 +271,32 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 		return h.respond.Respond(ctx, cb.ResponseURL, &slack.WebhookMessage{
 			Text: msg.Text, Blocks: &msg.Blocks, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace,
 		})
+	}
+	if opensForm(a.ActionID) {
+		if err := h.openFromButton(ctx, cb, a.ActionID, parts[0]); err != nil {
+			h.later(ctx, "refuse form "+a.ActionID, func(ctx context.Context) error { return reply(ctx, nil, false, err) })
+		}
+		return
+	}
+	h.later(ctx, "action "+a.ActionID, func(ctx context.Context) error {
+		msg, replace, err := h.action(ctx, cb, a.ActionID, parts)
+		return reply(ctx, msg, replace, err)
 	})
 }
 
-// buttonForm returns the form a button opens, if it opens one. Forms opened
-// from a reminder remember it, to redraw it once submitted.
-func buttonForm(lang i18n.Lang, cb slack.InteractionCallback, actionID string, parts []string) (slack.ModalViewRequest, bool) {
-	if actionID == actionReject && len(parts) == 1 {
-		return rejectModal(lang, cb.Channel.ID, parts[0]), true
+// action does what a click asks and returns the message to show, and whether
+// it replaces the one clicked on. A button names its lead by ID, not by a
+// name the clicker typed: a refusal about another rep's lead does not name
+// it or its owner (salesbot.SightOf).
+func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, actionID string, parts []string) (*slack.Msg, bool, error) {
+	msg, replace, err := h.leadAction(ctx, cb, actionID, parts)
+	if salesbot.ErrorCode(err) == salesbot.EFORBIDDEN && byLeadID(actionID) {
+		err = notYours()
 	}
-	if len(parts) != 2 {
-		return slack.ModalViewRequest{}, false
-	}
-	channel, company := cb.Channel.ID, parts[1]
-	var view slack.ModalViewRequest
-	switch actionID {
-	case actionVisitOpen, actionReminderVisit:
-		view = visitModal(lang, channel, company, "")
-	case actionStanceOpen:
-		view = stanceModal(lang, channel, company, "")
-	case actionReminderRegrade:
-		view = gradeModal(lang, channel, company)
-	default:
-		return slack.ModalViewRequest{}, false
-	}
-	if actionID == actionReminderVisit || actionID == actionReminderRegrade {
-		view.PrivateMetadata = modalMeta{Channel: channel, Message: cb.Container.MessageTs, Lead: parts[0]}.String()
-	}
-	return view, true
+	return msg, replace, err
 }
 
-// action does what a click asks and returns the message to show, and whether
-// it replaces the one clicked on.
-func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, actionID string, parts []string) (*slack.Msg, bool, error) {
+func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, actionID string, parts []string) (*slack.Msg, bool, error) {
 	channel := cb.Channel.ID
 	r, err := h.request(ctx, cb.Team.ID, cb.User.ID, channel)
 	if err != nil {
@@ -303,17 +304,6 @@ func (h *Handler) action(ctx context.Context, cb slack.InteractionCallback, acti
 	}
 	bad := salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
 	switch actionID {
-	case actionVisitOpen, actionStanceOpen:
-		l, err := h.store.Lead(ctx, r.team, parts[0])
-		if err != nil {
-			return nil, false, err
-		}
-		view := visitModal(r.lang, channel, l.Company, "")
-		if actionID == actionStanceOpen {
-			view = stanceModal(r.lang, channel, l.Company, "")
-		}
-		_, err = h.openModal(ctx, cb.TriggerID, view)
-		return nil, false, err
 	case actionGradeSet, actionGradeButton:
 		if len(parts) != 2 {
 			return nil, false, bad

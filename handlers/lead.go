@@ -174,7 +174,7 @@ func (h *Handler) createLead(ctx context.Context, r request, company string, gra
 	text := r.T(":white_check_mark: *%s* is your lead now, graded *%s* (%s). First touch %s.",
 		esc(l.Company), l.Grade, word(r.lang, l.Grade.Meaning()), dueIn(r.lang, l.Due, now, r.loc))
 	blocks := []slack.Block{section(text)}
-	if similar := h.similarLeads(ctx, r.team, l); len(similar) > 0 {
+	if similar := h.similarLeads(ctx, r, l); len(similar) > 0 {
 		blocks = append(blocks, contextLine(r.T(":mag: Similar names are registered already: %s. If one is the same company, close this one with `/lead lost %s duplicate` and ask a manager for the other.",
 			strings.Join(similar, ", "), esc(quoteName(l.Company)))))
 	}
@@ -199,7 +199,8 @@ func gradeButtons(lang i18n.Lang, l *salesbot.Lead) []slack.BlockElement {
 }
 
 // alreadyOwned tells a rep who registered a known company who owns it, and
-// offers to ask a manager for it (first to register owns, DOMAIN.md §6).
+// offers to ask a manager for it (first to register owns, DOMAIN.md §6): the
+// rep named it, so they may see that much (salesbot.SightOwner).
 func (h *Handler) alreadyOwned(r request, existing *salesbot.Lead) *slack.Msg {
 	var text string
 	switch {
@@ -237,14 +238,14 @@ func (h *Handler) showFound(ctx context.Context, r request, f found) (*slack.Msg
 
 // card renders a lead's card for someone allowed to see it.
 func (h *Handler) card(r request, l *salesbot.Lead, visits []salesbot.Visit) (*slack.Msg, error) {
-	if !l.CanEdit(r.actor) {
+	if l.SightOf(r.actor, true) < salesbot.SightAll {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its card.", l.Company, l.Owner)
 	}
 	c := card{lead: l, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang}
 	if len(visits) > 0 {
 		c.lastVisit = &visits[0]
 	}
-	return ephemeral(r.T("%s — lead card", l.Company), c.blocks()...), nil
+	return ephemeral(r.T("%s — lead card", esc(l.Company)), c.blocks()...), nil
 }
 
 // stakeholderMap places the lead's people in the influence × support
@@ -252,7 +253,7 @@ func (h *Handler) card(r request, l *salesbot.Lead, visits []salesbot.Visit) (*s
 // deeply and how lately they were met, and their last change of support, so
 // that a manager reads where to spend time at a glance on a phone.
 func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error) {
-	if !l.CanEdit(r.actor) {
+	if l.SightOf(r.actor, true) < salesbot.SightAll {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its people.", l.Company, l.Owner)
 	}
 	quadrants := []struct {
@@ -265,8 +266,8 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 		{salesbot.QuadrantImp, r.T("Imps 小鬼 — low influence, opposed")},
 		{salesbot.QuadrantNeutral, r.T("Neutral — support 0")},
 	}
-	title := r.T("People at %s", l.Company)
-	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(title, 150)))}
+	title := r.T("People at %s", esc(l.Company))
+	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(r.T("People at %s", l.Company), 150)))}
 	if len(l.Stakeholders) == 0 {
 		blocks = append(blocks, section(r.T("No one recorded yet. Add people with `/stance %s \"Name\" eb high +1`.", esc(quoteName(l.Company)))))
 		return ephemeral(title, blocks...), nil
@@ -388,6 +389,7 @@ func (h *Handler) list(ctx context.Context, r request, args []salesbot.Token) (*
 	if err != nil {
 		return nil, fmt.Errorf("list leads: %w", err)
 	}
+	leads = slices.DeleteFunc(leads, func(l *salesbot.Lead) bool { return l.SightOf(r.actor, false) < salesbot.SightAll })
 	if grade != "" {
 		kept := leads[:0]
 		for _, l := range leads {
@@ -411,6 +413,7 @@ func (h *Handler) pool(ctx context.Context, r request) (*slack.Msg, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pool: %w", err)
 	}
+	leads = slices.DeleteFunc(leads, func(l *salesbot.Lead) bool { return l.SightOf(r.actor, false) < salesbot.SightPool })
 	if len(leads) == 0 {
 		return ephemeral(r.T("The pool is empty: no lost leads are waiting for a new owner.")), nil
 	}
@@ -444,20 +447,34 @@ const maxSimilar = 3
 // similarLeads names the team's other leads whose normalised name contains
 // the new one's or is contained in it ("明达机械" and "上海明达机械"): not
 // duplicates under the ownership rule, but worth a look before two reps
-// work the same company. A failure to look only loses the hint.
-func (h *Handler) similarLeads(ctx context.Context, team string, l *salesbot.Lead) []string {
+// work the same company. Only what the rep may see of each is shown
+// (salesbot.SightOf: they did not name these): their own and, for a
+// manager, everyone's by name and owner; a lead in the pool by name; another
+// rep's lead only counted. A failure to look only loses the hint.
+func (h *Handler) similarLeads(ctx context.Context, r request, l *salesbot.Lead) []string {
 	key := salesbot.NormalizeCompany(l.Company)
 	if len([]rune(key)) < 2 {
 		return nil
 	}
-	others, err := h.store.SimilarLeads(ctx, team, l.Company, l.ID, maxSimilar)
+	others, err := h.store.SimilarLeads(ctx, r.team, l.Company, l.ID, maxSimilar)
 	if err != nil {
 		h.log.WarnContext(ctx, "similar leads", "err", err)
 		return nil
 	}
-	similar := make([]string, len(others))
-	for i, other := range others {
-		similar[i] = fmt.Sprintf("*%s* (<@%s>)", esc(other.Company), other.Owner)
+	var similar []string
+	hidden := 0
+	for _, other := range others {
+		switch other.SightOf(r.actor, false) {
+		case salesbot.SightAll:
+			similar = append(similar, fmt.Sprintf("*%s* (<@%s>)", esc(other.Company), other.Owner))
+		case salesbot.SightPool:
+			similar = append(similar, r.T("*%s* (in the pool)", esc(other.Company)))
+		default:
+			hidden++
+		}
+	}
+	if hidden > 0 {
+		similar = append(similar, r.T("%d of other reps' (a manager can tell you whose)", hidden))
 	}
 	return similar
 }

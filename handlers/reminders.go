@@ -12,8 +12,9 @@ import (
 	"salesbot/i18n"
 )
 
-// Action IDs of a reminder's buttons; each value is "<lead>|<company>" or,
-// for snoozes, "<lead>|<days>".
+// Action IDs of a reminder's buttons; each value is the lead's ID or, for
+// snoozes, "<lead>|<days>". Nothing else a user typed goes in a value: the
+// rest is looked up (a company may be called "A|B Co").
 const (
 	actionReminderVisit   = "reminder_visit"
 	actionReminderSnooze  = "reminder_snooze"
@@ -35,7 +36,7 @@ func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*sales
 		if err != nil {
 			return err
 		}
-		text := i18n.T(lang, "Follow-up due: %s", part[0].Company)
+		text := i18n.T(lang, "Follow-up due: %s", esc(part[0].Company))
 		if len(part) > 1 {
 			text = i18n.T(lang, "%d follow-ups due", len(part))
 		}
@@ -47,7 +48,7 @@ func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*sales
 		for i, l := range part {
 			ids[i] = l.ID
 		}
-		if err := h.store.SaveMessage(ctx, team, channel, ts, ids); err != nil {
+		if err := h.store.SaveReminder(ctx, team, channel, ts, owner, ids); err != nil {
 			// The reminder is out; only redrawing it after a click is lost.
 			h.log.WarnContext(ctx, "remember reminder message", "err", err)
 		}
@@ -105,12 +106,11 @@ func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads 
 			blocks = append(blocks, contextLine(note))
 			continue
 		}
-		company := l.ID + "|" + l.Company
 		blocks = append(blocks, slack.NewActionBlock("reminder:"+l.ID,
-			slack.NewButtonBlockElement(actionReminderVisit, company, plain(t("Log visit"))).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionReminderVisit, l.ID, plain(t("Log visit"))).WithStyle(slack.StylePrimary),
 			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain(t("Snooze 1 day"))),
 			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain(t("Snooze 1 week"))),
-			slack.NewButtonBlockElement(actionReminderRegrade, company, plain(t("Regrade"))),
+			slack.NewButtonBlockElement(actionReminderRegrade, l.ID, plain(t("Regrade"))),
 		))
 	}
 	return blocks, nil
@@ -126,18 +126,25 @@ func (h *Handler) snooze(ctx context.Context, r request, cb slack.InteractionCal
 		return err
 	}
 	note := r.T(":zzz: Snoozed until %s by <@%s>.", when(r.lang, until.In(r.loc)), r.actor.User)
-	return h.reminderHandled(ctx, r.team, cb.Channel.ID, cb.Container.MessageTs, id, note)
+	return h.reminderHandled(ctx, r.team, r.actor.User, cb.Channel.ID, cb.Container.MessageTs, id, note)
 }
 
-// reminderHandled records what was done about one lead of a reminder and
-// redraws the message, so the rep sees at a glance what is handled.
-func (h *Handler) reminderHandled(ctx context.Context, team, channel, ts, id, note string) error {
+// reminderHandled records what user did about one lead of a reminder and
+// redraws the message, so the rep sees at a glance what is handled. The
+// message named by the request (channel, ts) is redrawn only if the bot sent
+// it to user and it is about that lead, as the store remembers it: a click
+// or a form that names someone else's reminder changes nothing.
+func (h *Handler) reminderHandled(ctx context.Context, team, user, channel, ts, id, note string) error {
 	if channel == "" || ts == "" {
 		return nil
 	}
-	ids, done, err := h.store.MessageHandled(ctx, team, channel, ts, id, note)
+	ids, done, err := h.store.ReminderHandled(ctx, team, channel, ts, user, id, note)
+	if code := salesbot.ErrorCode(err); code == salesbot.EFORBIDDEN || code == salesbot.ENOTFOUND {
+		h.log.WarnContext(ctx, "reminder not redrawn", "channel", channel, "ts", ts, "user", user, "lead", id, "why", salesbot.ErrorMessage(err))
+		return nil
+	}
 	if err != nil || len(ids) == 0 {
-		return err // a message the bot no longer remembers stays as it is
+		return err
 	}
 	var leads []*salesbot.Lead
 	for _, lid := range ids {
@@ -148,7 +155,7 @@ func (h *Handler) reminderHandled(ctx context.Context, team, channel, ts, id, no
 	if len(leads) == 0 {
 		return nil
 	}
-	blocks, err := h.reminderBlocks(ctx, team, leads[0].Owner, leads, done)
+	blocks, err := h.reminderBlocks(ctx, team, user, leads, done)
 	if err != nil {
 		return err
 	}

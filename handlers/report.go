@@ -33,12 +33,12 @@ func (h *Handler) report(ctx context.Context, cmd slack.SlashCommand, args []sal
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Reports are for managers. `/lead list` shows your pipeline, `/followups` what is due.")
 	}
 	if len(args) != 1 {
-		return nil, salesbot.Errorf(salesbot.EINVALID, "Which period? %s", r.T(reportUsage))
+		return nil, salesbot.Errorf(salesbot.EINVALID, "Which period? %s", markup(r.T(reportUsage)))
 	}
 	kind, ok := salesbot.ParsePeriodKind(args[0].Text)
 	p, err := salesbot.PeriodFor(kind, h.now(), r.loc)
 	if !ok || err != nil {
-		return nil, salesbot.Errorf(salesbot.EINVALID, "`%s` is not a period I know. %s", esc(args[0].Text), r.T(reportUsage))
+		return nil, salesbot.Errorf(salesbot.EINVALID, "`%s` is not a period I know. %s", args[0].Text, markup(r.T(reportUsage)))
 	}
 	if h.reports == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Reports are not set up on this bot.")

@@ -180,21 +180,29 @@ func (h *Handler) lookUp(ctx context.Context, r request, q salesbot.LeadQuery, q
 	if m.Name >= 0 {
 		return lookedUp{found{m.Leads[0], m.Visits, q.Visits > 0}, m.Name}, nil
 	}
-	var mine []*salesbot.Lead
+	// A partial match was not named: of another rep's open lead the asker
+	// may not even learn that it exists (salesbot.SightOf).
+	var visible, mine []*salesbot.Lead
 	for _, l := range m.Leads {
-		if l.CanEdit(r.actor) {
+		switch l.SightOf(r.actor, false) {
+		case salesbot.SightAll:
 			mine = append(mine, l)
+			visible = append(visible, l)
+		case salesbot.SightPool:
+			visible = append(visible, l)
 		}
 	}
 	switch {
-	case len(m.Leads) == 0 || q.Part == "":
+	case len(visible) == 0 || q.Part == "":
 		return lookedUp{}, notFound(query)
-	case len(m.Leads) == 1:
+	case len(visible) == 1 && len(m.Leads) == 1:
 		return lookedUp{found{m.Leads[0], m.Visits, q.Visits > 0}, -1}, nil
+	case len(visible) == 1:
+		return lookedUp{found{lead: visible[0]}, -1}, nil
 	case len(mine) == 1:
 		return lookedUp{found{lead: mine[0]}, -1}, nil
 	case len(mine) == 0:
-		return lookedUp{}, salesbot.Errorf(salesbot.EINVALID, "%q matches %d leads, none of them yours. Write the full name in quotes.", query, m.Parts)
+		return lookedUp{}, salesbot.Errorf(salesbot.EINVALID, "%q matches %d leads, none of them yours. Write the full name in quotes.", query, len(visible))
 	}
 	var companies []string
 	for _, l := range mine[:min(len(mine), 5)] {

@@ -28,7 +28,7 @@ func (h *Handler) stance(ctx context.Context, cmd slack.SlashCommand, toks []sal
 	s, err := parseStance(rest)
 	if err != nil {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "%s\nWrite it like this: `/stance %s \"Wang Li\" eb high +2 approver brief pragmatist met at the demo wins: avoid risk`; the words after the support level are optional.",
-			errorMessage(r.lang, err), quoteName(l.Company))
+			markup(errorMessage(r.lang, err)), quoteName(l.Company))
 	}
 	return h.setStance(ctx, r, asRead(l), s)
 }

@@ -95,3 +95,15 @@ func TestNamesAreNotTranslated(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorMessageEscapesOnce: a name someone typed is escaped in an error,
+// once, even when the error quotes another error's message.
+func TestErrorMessageEscapesOnce(t *testing.T) {
+	inner := salesbot.Errorf(salesbot.EINVALID, "%q is not a role.", "<!here> & co")
+	outer := salesbot.Errorf(salesbot.EINVALID, "%s\nWrite it like this: `/stance %s`.", markup(errorMessage(i18n.En, inner)), "A&B <Co>")
+	got := errorMessage(i18n.En, outer)
+	want := "\"&lt;!here&gt; &amp; co\" is not a role.\nWrite it like this: `/stance A&amp;B &lt;Co&gt;`."
+	if got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}

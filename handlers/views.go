@@ -20,7 +20,12 @@ const (
 )
 
 // esc escapes user-written text for mrkdwn, so that a company called
-// "<!channel>" is shown, not broadcast.
+// "<!channel>" is shown, not broadcast. It is the one escaping function:
+// every string someone typed (a company, a person, notes, a reason) goes
+// through it before it is put in a message's text, its fallback text or its
+// blocks, and errorMessage passes the arguments of every error through it.
+// Plain-text fields (headers, button labels, form inputs) are not mrkdwn and
+// take the text as it is.
 func esc(s string) string {
 	if !strings.ContainsAny(s, "&<>") {
 		return s // most text: no copy
@@ -147,8 +152,8 @@ func (c card) blocks() []slack.Block {
 		day(l.CreatedAt, c.loc), l.CreatedBy, l.Grade, every(lang, c.cadence, l.Grade))))
 	if l.Open() {
 		blocks = append(blocks, slack.NewActionBlock("lead_actions",
-			slack.NewButtonBlockElement(actionVisitOpen, l.ID+"|"+l.Company, plain(i18n.T(lang, "Log visit"))).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionStanceOpen, l.ID+"|"+l.Company, plain(i18n.T(lang, "Add stakeholder"))),
+			slack.NewButtonBlockElement(actionVisitOpen, l.ID, plain(i18n.T(lang, "Log visit"))).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionStanceOpen, l.ID, plain(i18n.T(lang, "Add stakeholder"))),
 			gradeSelect(lang, l),
 			slack.NewButtonBlockElement(actionMapOpen, l.ID, plain(i18n.T(lang, "Stakeholder map"))),
 		))

@@ -179,13 +179,18 @@ func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, n
 	return nil
 }
 
-// managers lists the team's managers: from the environment and from Slack.
+// managers lists the team's managers: from the environment (in the token's
+// own workspace only) and from Slack.
 func (s *Scheduler) managers(ctx context.Context, team string) ([]string, error) {
 	added, err := s.cfg.Store.Managers(ctx, team)
 	if err != nil {
 		return nil, err
 	}
-	all := append(slices.Clone(s.cfg.Managers), added...)
+	var env []string
+	if s.cfg.Team == "" || s.cfg.Team == team {
+		env = s.cfg.Managers
+	}
+	all := append(slices.Clone(env), added...)
 	slices.Sort(all)
 	return slices.Compact(all), nil
 }

@@ -72,6 +72,7 @@ type Config struct {
 	WorkHours  salesbot.WorkHours // default: salesbot.DefaultWorkHours()
 	Digest     string             // cron spec of the digest, read in each manager's time zone
 	Managers   []string           // managers from the environment, besides those added from Slack
+	Team       string             // the token's workspace: Managers count there only ("" for every team)
 	Now        func() time.Time   // the clock; time.Now when nil
 	Logger     *slog.Logger
 	Lease      time.Duration // how long a claimed reminder or digest is held; default 2 minutes

@@ -128,8 +128,8 @@ func TestConsoleMistakesChangeNothing(t *testing.T) {
 		`/lead new "Acme Industrial" B`,
 		`/lead grade Acme Z`,
 		`:as U0OTHER`,
-		`/lead grade Acme A`,
-		`/lead show Acme`,
+		`/lead grade "Acme Industrial" A`, // named whole: another rep's lead is refused, naming its owner
+		`/lead show "Acme Industrial"`,
 	)
 	mustContain(t, "bad grade", s.reply(t, 1), `⚠️ "Z" is not a grade. Use A`)
 	mustContain(t, ":as", s.reply(t, 2), "You are @U0OTHER now (rep).")

@@ -27,6 +27,7 @@ func TestKilledMidSendRemindsOnce(t *testing.T) {
 	redisURL, client := replicaRedis(t)
 	st := store.New(client)
 	team := redistest.Team(t)
+	fs.SetTeam(team) // the workspace the bot token belongs to (auth.test)
 
 	const owner, company = "U0CRASH", "Crashpad Industries"
 	l, c, err := salesbot.NewLead(salesbot.Actor{User: owner}, team, "", company, salesbot.GradeA, time.Now().AddDate(0, 0, -14))

@@ -92,8 +92,8 @@ type Main struct {
 	metrics   *bot.Metrics
 }
 
-// NewMain wires the bot from its settings. It does not connect to anything
-// yet.
+// NewMain wires the bot from its settings. It asks Slack which workspace
+// the bot token belongs to (auth.test), and connects to nothing else yet.
 func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	client, err := store.NewClient(cfg.RedisURL)
 	if err != nil {
@@ -111,6 +111,10 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	api := slack.New(cfg.BotToken, opts...)
+	team, err := tokenTeam(api)
+	if err != nil {
+		return nil, err
+	}
 	skipped := prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "salesbot_store_records_skipped_total",
 		Help: "Stored records left out of a list because they do not decode (each is logged once at Error).",
@@ -120,7 +124,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	people := directory.New(api, nil)
 	var sched *scheduler.Scheduler
 	h := handlers.New(st, api, handlers.Config{
-		Cadence: cfg.Cadence, Managers: cfg.Managers, Logger: log, Directory: people,
+		Cadence: cfg.Cadence, Managers: cfg.Managers, Team: team, Logger: log, Directory: people,
 		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
 			return digestNow(ctx, sched, team, manager)
 		},
@@ -130,13 +134,29 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	})
 	sched, err = scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Cadence: cfg.Cadence, WorkHours: cfg.WorkHours,
-		Digest: cfg.Digest, Managers: cfg.Managers, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
+		Digest: cfg.Digest, Managers: cfg.Managers, Team: team, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
 		Lease: cfg.ReminderLease,
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &Main{cfg: cfg, log: log, redis: client, store: st, handler: h, scheduler: sched, api: api, metrics: metrics}, nil
+}
+
+// tokenTeam asks Slack which workspace the bot token belongs to: the
+// managers from the environment are managers there, and requests from any
+// other workspace are refused.
+func tokenTeam(api *slack.Client) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	auth, err := api.AuthTestContext(ctx)
+	if err != nil {
+		return "", fmt.Errorf("SLACK_BOT_TOKEN: cannot learn its workspace (auth.test): %w", err)
+	}
+	if auth.TeamID == "" {
+		return "", errors.New("SLACK_BOT_TOKEN: auth.test named no workspace")
+	}
+	return auth.TeamID, nil
 }
 
 // newSlackHTTPClient returns the HTTP client of the Slack Web API: a call

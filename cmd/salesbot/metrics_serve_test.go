@@ -27,6 +27,8 @@ func TestServeMetricsCountRedisAndRequests(t *testing.T) {
 	}
 	bin := buildSalesbot(t)
 	fs := fakeslack.New(t)
+	team := redistest.Team(t)
+	fs.SetTeam(team) // the workspace the bot token belongs to (auth.test)
 	addr := freeAddr(t)
 	const secret = "metrics-secret"
 	cmd := exec.Command(bin, "serve")
@@ -41,7 +43,7 @@ func TestServeMetricsCountRedisAndRequests(t *testing.T) {
 	base := "http://" + addr
 	waitHTTP(t, base+"/readyz")
 
-	form := url.Values{"team_id": {redistest.Team(t)}, "user_id": {"U0METRICS"}, "channel_id": {"C1"}, "command": {"/lead"}, "text": {"new Metrics Co"}}
+	form := url.Values{"team_id": {team}, "user_id": {"U0METRICS"}, "channel_id": {"C1"}, "command": {"/lead"}, "text": {"new Metrics Co"}}
 	body := form.Encode()
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/slack/commands", strings.NewReader(body))

@@ -52,6 +52,7 @@ func TestReplicasShareTheWork(t *testing.T) {
 	redisURL, client := replicaRedis(t)
 	st := store.New(client)
 	team := redistest.Team(t)
+	fs.SetTeam(team) // the workspace the bot token belongs to (auth.test)
 
 	environ := serveEnv(fs, replicaSecret, redisURL)
 	replicas := make([]*replica, 3)

@@ -56,6 +56,7 @@ func TestServeProcess(t *testing.T) {
 	addr := freeAddr(t)
 	// A lead that fell due a week ago, for the sweep to remind its owner of.
 	team := redistest.Team(t)
+	fs.SetTeam(team) // the workspace the bot token belongs to (auth.test)
 	st := store.New(redistest.Client(t))
 	due, c, err := salesbot.NewLead(salesbot.Actor{User: "U0OWNER"}, team, "", "Overdue Co", salesbot.GradeA, time.Now().AddDate(0, 0, -14))
 	if err != nil {

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,12 +15,18 @@ import (
 )
 
 // TestSlackCallsHaveADeadline points the bot NewMain wires at a Slack that
-// accepts connections and never answers: each Web API call, made with a
-// context that has no deadline (as the sweep's process context has none),
-// still returns an error instead of hanging.
+// answers auth.test (NewMain asks it which workspace the token belongs to)
+// and then accepts connections and never answers: each Web API call, made
+// with a context that has no deadline (as the sweep's process context has
+// none), still returns an error instead of hanging.
 func TestSlackCallsHaveADeadline(t *testing.T) {
 	release := make(chan struct{})
 	stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/auth.test") {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write([]byte(`{"ok":true,"team_id":"T0STALL","user_id":"U0BOT"}`))
+			return
+		}
 		select {
 		case <-r.Context().Done():
 		case <-release:

@@ -85,6 +85,7 @@ type Server struct {
 	posts  int                // chat.postMessage calls answered ok since RealDMs
 	onCall func(Call)         // sees each call before it is answered
 	files  int                // upload URLs given out
+	team   string             // the workspace auth.test names
 }
 
 // failure is how the fake fails one call.
@@ -107,7 +108,7 @@ func (f failure) String() string {
 
 // New starts a fake Slack that is closed when the test ends.
 func New(tb testing.TB) *Server {
-	s := &Server{users: map[string]User{}, fail: map[string]failure{}}
+	s := &Server{users: map[string]User{}, fail: map[string]failure{}, team: "T0FAKE"}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
@@ -124,6 +125,14 @@ func (s *Server) SetUser(id string, u User) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[id] = u
+}
+
+// SetTeam sets the workspace auth.test says the token belongs to (T0FAKE
+// until set): the bot serves that team only.
+func (s *Server) SetTeam(team string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.team = team
 }
 
 // FailNext makes the next call of a method answer ok:false with slackErr.
@@ -279,6 +288,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.calls = append(s.calls, c)
 	user := s.users[c.Param("user")]
+	team := s.team
 	fileID := ""
 	if c.Method == "files.getUploadURLExternal" && !failing {
 		s.files++
@@ -324,7 +334,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		_ = json.Unmarshal([]byte(c.Param("files")), &files)
 		writeJSON(w, map[string]any{"ok": true, "files": files})
 	case "auth.test":
-		writeJSON(w, map[string]any{"ok": true, "user_id": "U0BOT", "team_id": "T0FAKE"})
+		writeJSON(w, map[string]any{"ok": true, "user_id": "U0BOT", "team_id": team})
 	default:
 		writeJSON(w, map[string]any{"ok": true})
 	}

@@ -1,0 +1,102 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"salesbot"
+)
+
+// opensForm reports whether a button opens a form.
+func opensForm(actionID string) bool {
+	switch actionID {
+	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject:
+		return true
+	}
+	return false
+}
+
+// buttonLookup bounds the read a button makes before it opens a form: the
+// trigger lives three seconds.
+const buttonLookup = 500 * time.Millisecond
+
+// openFromButton opens the form a button stands for, pre-filled with the
+// lead (or request) its value names, read from the store in one bounded
+// round trip: the form opens only for someone who may act on it (the lead's
+// owner or a manager; a manager for a request), so it never shows another
+// rep's lead. Forms opened from a reminder remember it, to redraw it once
+// submitted (after checking it is the submitter's own). Buttons from older
+// versions, whose value also held the company after a "|", still work: the
+// ID comes first.
+func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallback, actionID, id string) error {
+	team, user, channel, lang := cb.Team.ID, cb.User.ID, cb.Channel.ID, langIn(ctx)
+	lctx, cancel := context.WithTimeout(ctx, buttonLookup)
+	defer cancel()
+	manager, err := h.managerIn(lctx, team, user)
+	if err != nil {
+		return err
+	}
+	actor := salesbot.Actor{User: user, Manager: manager}
+	if actionID == actionReject {
+		if !actor.Manager {
+			return salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers can reject a request.")
+		}
+		_, err := h.openModal(ctx, cb.TriggerID, rejectModal(lang, channel, id))
+		return err
+	}
+	l, err := h.store.Lead(lctx, team, id)
+	if err != nil {
+		return err
+	}
+	if err := mayOpen(actor, l); err != nil {
+		return err
+	}
+	var view slack.ModalViewRequest
+	switch actionID {
+	case actionVisitOpen, actionReminderVisit:
+		view = visitModal(lang, channel, l.Company, "")
+	case actionStanceOpen:
+		view = stanceModal(lang, channel, l.Company, "")
+	case actionReminderRegrade:
+		view = gradeModal(lang, channel, l.Company)
+	}
+	if actionID == actionReminderVisit || actionID == actionReminderRegrade {
+		view.PrivateMetadata = modalMeta{Channel: channel, Message: cb.Container.MessageTs, Lead: l.ID}.String()
+	}
+	_, err = h.openModal(ctx, cb.TriggerID, view)
+	return err
+}
+
+// mayOpen refuses a form about a lead to anyone but its owner and managers,
+// without naming the lead or its owner.
+func mayOpen(actor salesbot.Actor, l *salesbot.Lead) error {
+	if l.SightOf(actor, false) < salesbot.SightAll {
+		return notYours()
+	}
+	return nil
+}
+
+// managerIn reports whether user is a manager in team: as read with the
+// language for this request when it was, else from the store.
+func (h *Handler) managerIn(ctx context.Context, team, user string) (bool, error) {
+	if a, ok := ctx.Value(askedKey{}).(asked); ok && a.known && a.team == team && a.user == user {
+		return a.manager, nil
+	}
+	return h.isManager(ctx, team, user)
+}
+
+// byLeadID reports whether a button acts on the lead its value names.
+func byLeadID(actionID string) bool {
+	switch actionID {
+	case actionGradeSet, actionGradeButton, actionMapOpen, actionReminderSnooze:
+		return true
+	}
+	return false
+}
+
+// notYours refuses a lead reached by its ID to someone who may not see it.
+func notYours() error {
+	return salesbot.Errorf(salesbot.EFORBIDDEN, "That lead is not yours: only its owner and managers can see it or change it.")
+}

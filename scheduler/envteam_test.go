@@ -1,0 +1,41 @@
+package scheduler_test
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+	"time"
+
+	"salesbot"
+	"salesbot/scheduler"
+)
+
+// TestEnvManagersOnlyInTokenTeam: a manager from SALESBOT_MANAGERS is a
+// manager of the workspace the bot token belongs to, and gets no digest of
+// another workspace's leads.
+func TestEnvManagersOnlyInTokenTeam(t *testing.T) {
+	shanghai8 := time.Date(2026, 6, 17, 0, 0, 0, 0, time.UTC) // Wednesday 08:00 in Shanghai
+	e := newEnv(t, shanghai8.Add(-time.Hour), options{digest: "0 8 * * 1-5"})
+	e.user(shanghai, shanghaiZ)
+	e.user(rep, time.UTC)
+	e.lead(rep, "Secret Co", salesbot.GradeA, shanghai8.Add(-30*time.Hour))
+	sched := func(team string) *scheduler.Scheduler {
+		s, err := scheduler.New(scheduler.Config{
+			Store: e.sched, Notifier: e.h, People: e.people, Digest: "0 8 * * 1-5", Managers: []string{shanghai}, Team: team,
+			Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	e.clock.Set(shanghai8.Add(time.Minute))
+	e.sweep(sched("T0ELSEWHERE"))
+	if got := e.digests(shanghai); len(got) != 0 {
+		t.Fatalf("an env manager of another workspace got this team's digest: %v", got[0].Text())
+	}
+	e.sweep(sched(e.team))
+	if got := e.digests(shanghai); len(got) != 1 {
+		t.Fatalf("the env manager of this workspace got %d digests, want 1", len(got))
+	}
+}
