@@ -1,7 +1,6 @@
 package bot_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -23,6 +22,7 @@ import (
 	"salesbot/internal/fakeslack"
 	"salesbot/internal/redistest"
 	"salesbot/scheduler"
+	"salesbot/service"
 	"salesbot/store"
 )
 
@@ -70,23 +70,13 @@ func newHarness(t *testing.T) *harness {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clock := func() time.Time { return now }
 	people := directory.New(api, clock)
-	var sched *scheduler.Scheduler
 	team := redistest.Team(t) // the workspace the bot token belongs to
+	svc := service.New(service.Config{Store: st, Logger: log})
 	h := handlers.New(st, api, handlers.Config{
 		Managers: []string{manager}, Team: team, Now: clock, Logger: log, Directory: people,
-		Digests: func(ctx context.Context, team, m string) (salesbot.Digest, error) {
-			return sched.BuildDigest(ctx, team, m, clock())
-		},
-		// As cmd/salesbot builds it (buildReport), which tests here cannot import.
-		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {
-			in, err := st.ReportData(ctx, team, p.From, now)
-			if err != nil {
-				return salesbot.Report{}, err
-			}
-			return salesbot.BuildReport(in, p), nil
-		},
+		Digests: svc, Reports: svc,
 	})
-	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Managers: []string{manager}, Team: team, Now: clock, Logger: log})
+	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Managers: []string{manager}, Team: team, Now: clock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -160,7 +160,7 @@ func (h *Handler) digestNow(ctx context.Context, r request) (*slack.Msg, error) 
 	if h.digests == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "The digest is not set up on this bot.")
 	}
-	d, err := h.digests(ctx, r.team, r.actor.User)
+	d, err := h.digests.Digest(ctx, r.team, r.actor.User, h.now())
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}

@@ -158,13 +158,11 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 	}
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, pipeline{title: r.T("Your pipeline"), leads: leads, cadence: h.cadence, now: now, loc: r.loc, lang: r.lang}.blocks()...)
-	if r.actor.Manager {
-		q := salesbot.DigestQuery{Since: now, Now: now, Cadence: h.cadence, Overdue: homeSlipping, Untouched: homeSlipping}
-		data, err := h.store.DigestData(ctx, team, q)
+	if r.actor.Manager && h.digests != nil {
+		d, err := h.digests.Overview(ctx, team, now)
 		if err != nil {
 			return fmt.Errorf("home for %s: %w", user, err)
 		}
-		d := salesbot.BuildDigest(data.Input(q), h.cadence)
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, chunks(r.T("*Team* — open leads by grade and stage"), pipelineLines(r.lang, d))...)
 		var overdue []string
@@ -191,10 +189,6 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 	}
 	return nil
 }
-
-// homeSlipping bounds how many overdue follow-ups, and untouched A and B
-// leads of each grade, a manager's Home reads to say who is slipping.
-const homeSlipping = 200
 
 // maxHomeBlocks is Slack's limit on a Home tab's blocks.
 const maxHomeBlocks = 100

@@ -84,12 +84,11 @@ type Config struct {
 	Respond Responder
 	// Directory answers who people are; one over the Slack API when nil.
 	Directory *directory.Directory
-	// Digests builds a manager's digest on demand (/salesbot digest); the
-	// scheduler's BuildDigest, given the team's leads.
-	Digests func(ctx context.Context, team, manager string) (salesbot.Digest, error)
-	// Reports builds a team's report for a period (/salesbot report): the
-	// domain's BuildReport over the team's leads and its activity.
-	Reports func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error)
+	// Digests builds a manager's digest on demand (/salesbot digest) and
+	// the team's overview on a manager's Home.
+	Digests salesbot.DigestService
+	// Reports builds a team's report for a period (/salesbot report).
+	Reports salesbot.ReportService
 	// Team is the workspace the bot token belongs to (auth.test). When set,
 	// the managers from the environment are managers there only, and a
 	// request from any other workspace is refused. Empty (the console, a
@@ -108,8 +107,8 @@ type Handler struct {
 	log      *slog.Logger
 	respond  Responder
 	people   *directory.Directory
-	digests  func(ctx context.Context, team, manager string) (salesbot.Digest, error)
-	reports  func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error)
+	digests  salesbot.DigestService
+	reports  salesbot.ReportService
 	bg       sync.WaitGroup
 }
 

@@ -51,7 +51,7 @@ func (h *Handler) report(ctx context.Context, cmd slack.SlashCommand, args []sal
 // manager directly when the bot cannot post there) and attaches the CSV
 // beneath it.
 func (h *Handler) sendReport(ctx context.Context, r request, kind string, p salesbot.Period) error {
-	rep, err := h.reports(ctx, r.team, p)
+	rep, err := h.reports.Report(ctx, r.team, p, h.now())
 	if err != nil {
 		// errorReply logs the failure and words it for the manager.
 		_ = h.tell(ctx, r.channel, r.actor.User, h.errorReply(ctx, r.lang, fmt.Errorf("report %s: %w", kind, err)))

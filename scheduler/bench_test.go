@@ -20,6 +20,7 @@ import (
 	"salesbot/internal/fakeslack"
 	"salesbot/internal/redistest"
 	"salesbot/scheduler"
+	"salesbot/service"
 	"salesbot/store"
 )
 
@@ -69,7 +70,8 @@ func BenchmarkSweep(b *testing.B) {
 		notifier := &countingNotifier{next: h}
 		s, err := scheduler.New(scheduler.Config{
 			Store: &teamStore{Store: e.st, team: e.team}, Notifier: notifier, People: people, WorkHours: e.allDay,
-			Now: clock, Logger: log,
+			Digests: service.New(service.Config{Store: e.st, Logger: log}),
+			Now:     clock, Logger: log,
 		})
 		if err != nil {
 			b.Fatal(err)

@@ -125,32 +125,10 @@ func (s *Scheduler) releaseDigest(ctx context.Context, team, key string) {
 	}
 }
 
-// BuildDigest assembles a manager's digest of what happened since their
-// last one (the last day when there was none), as /salesbot digest shows it.
-// It reads the period's changes and the team's read models within the
-// digest's limits, never the whole team.
-func (s *Scheduler) BuildDigest(ctx context.Context, team, manager string, now time.Time) (salesbot.Digest, error) {
-	q := s.cfg.DigestLimits
-	q.Now, q.Cadence, q.Mark = now, s.cfg.Cadence, "digest:"+manager
-	q.Period = func(last time.Time) time.Time {
-		if last.IsZero() || now.Sub(last) > 7*salesbot.Day {
-			return now.Add(-salesbot.Day)
-		}
-		return last
-	}
-	data, err := s.cfg.Store.DigestData(ctx, team, q)
-	if err != nil {
-		return salesbot.Digest{}, err
-	}
-	d := salesbot.BuildDigest(data.Input(q), s.cfg.Cadence)
-	d.Pending = data.Pending
-	return d, nil
-}
-
 // sendDigest builds and sends a manager's digest under the lease on key,
 // then marks it sent for the day and remembers when it was sent.
 func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, now time.Time) error {
-	d, err := s.BuildDigest(ctx, team, manager, now)
+	d, err := s.cfg.Digests.Digest(ctx, team, manager, now)
 	if err != nil {
 		return err
 	}
@@ -173,7 +151,7 @@ func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, n
 	} else if !held {
 		s.log.WarnContext(ctx, "digest lease lost before it was marked sent: it may go twice", "team", team, "manager", manager)
 	}
-	if err := s.cfg.Store.SetMark(ctx, team, "digest:"+manager, now); err != nil {
+	if err := s.cfg.Digests.MarkDigestSent(ctx, team, manager, now); err != nil {
 		s.log.ErrorContext(ctx, "digest mark", "team", team, "manager", manager, "err", err)
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"salesbot"
 	"salesbot/internal/redistest"
 	"salesbot/scheduler"
+	"salesbot/service"
 	"salesbot/store"
 )
 
@@ -109,7 +110,8 @@ func benchDigest(b *testing.B, shape teamShape) {
 	ds := &digestStore{Store: st}
 	notifier := &digestNotifier{}
 	s, err := scheduler.New(scheduler.Config{
-		Store: ds, Notifier: notifier, People: utcPeople{}, Digest: "0 8 * * *", Managers: []string{digestManager},
+		Store: ds, Notifier: notifier, People: utcPeople{}, Digests: service.New(service.Config{Store: ds}),
+		Digest: "0 8 * * *", Managers: []string{digestManager},
 		Now: func() time.Time { return digestNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -145,7 +147,7 @@ func benchDigest(b *testing.B, shape teamShape) {
 	}
 	b.StopTimer()
 	notifier.check(b, digests, shape, want)
-	limits := scheduler.DefaultDigestLimits()
+	limits := service.DefaultDigestLimits()
 	if most := want.changes() + limits.Overdue + 2*limits.Untouched + shape.reps*limits.PerRep; ds.leadsRead > most || ds.leadsRead == 0 {
 		b.Fatalf("the digest read %d leads; want some, and at most %d (the day's changes and the limits)", ds.leadsRead, most)
 	}
@@ -308,7 +310,7 @@ func (n *digestNotifier) check(b *testing.B, digests int, shape teamShape, want 
 		got.lost += len(r.Lost)
 	}
 	got.overdue = d.OverdueTotal
-	if shown, limit := d.OverdueShown(), scheduler.DefaultDigestLimits().Overdue; shown < min(limit, want.overdue) {
+	if shown, limit := d.OverdueShown(), service.DefaultDigestLimits().Overdue; shown < min(limit, want.overdue) {
 		b.Fatalf("the digest lists %d overdue follow-ups; want %d (the most overdue of %d)", shown, min(limit, want.overdue), want.overdue)
 	}
 	if got != want || pipeline != want.open || len(d.Reps) != shape.reps || !d.Since.Equal(digestSince) || !d.Until.Equal(digestNow) {

@@ -89,17 +89,8 @@ type Config struct {
 	// AuthRetry is how long a workspace whose token Slack refused waits
 	// before its token is tried again; default 5 minutes.
 	AuthRetry time.Duration
-	// DigestLimits bounds what a digest reads and shows (its Since, Now and
-	// Cadence are set per digest); default DefaultDigestLimits().
-	DigestLimits salesbot.DigestQuery
-}
-
-// DefaultDigestLimits is what a digest reads at most: the 200 most overdue
-// follow-ups, 100 untouched A and 100 untouched B leads, and each rep's 20
-// A and B leads due soonest for risks. A digest of a team of any size then
-// reads a few hundred leads, and fits Slack's limits on a message.
-func DefaultDigestLimits() salesbot.DigestQuery {
-	return salesbot.DigestQuery{Overdue: 200, Untouched: 100, PerRep: 20}
+	// Digests builds each manager's digest and records it sent.
+	Digests salesbot.DigestService
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -115,8 +106,8 @@ type Scheduler struct {
 
 // New checks the configuration and returns a Scheduler.
 func New(cfg Config) (*Scheduler, error) {
-	if cfg.Store == nil || cfg.Notifier == nil || cfg.People == nil {
-		return nil, errors.New("scheduler: Store, Notifier and People are required")
+	if cfg.Store == nil || cfg.Notifier == nil || cfg.People == nil || cfg.Digests == nil {
+		return nil, errors.New("scheduler: Store, Notifier, People and Digests are required")
 	}
 	if cfg.Cadence == nil {
 		cfg.Cadence = salesbot.DefaultCadence()
@@ -138,9 +129,6 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if cfg.Batch <= 0 {
 		cfg.Batch = DefaultBatch
-	}
-	if cfg.DigestLimits.Overdue <= 0 && cfg.DigestLimits.Untouched <= 0 && cfg.DigestLimits.PerRep <= 0 {
-		cfg.DigestLimits = DefaultDigestLimits()
 	}
 	if cfg.PerMessage <= 0 {
 		cfg.PerMessage = 10

@@ -22,6 +22,7 @@ import (
 	"salesbot/internal/fakeslack"
 	"salesbot/internal/redistest"
 	"salesbot/scheduler"
+	"salesbot/service"
 	"salesbot/store"
 )
 
@@ -134,6 +135,7 @@ type env struct {
 	a, b   *scheduler.Scheduler
 	reg    *prometheus.Registry
 	people *directory.Directory
+	svc    *service.Services
 }
 
 func newEnv(t *testing.T, start time.Time, opt options) *env {
@@ -148,11 +150,10 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 	people := directory.New(api, c.Now)
 	e := &env{t: t, ctx: t.Context(), team: redistest.Team(t), clock: c, slack: fs, rdb: rdb, store: st,
 		reg: prometheus.NewRegistry(), people: people}
+	e.svc = service.New(service.Config{Store: st, Logger: log})
 	e.h = handlers.New(st, api, handlers.Config{
 		Managers: opt.managers, Now: c.Now, Logger: log, Directory: people, Respond: noResponder{},
-		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
-			return e.a.BuildDigest(ctx, team, manager, c.Now())
-		},
+		Digests: e.svc, Reports: e.svc,
 	})
 	t.Cleanup(e.h.Wait)
 	metrics := scheduler.NewMetrics(e.reg)
@@ -160,7 +161,7 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 	for _, s := range []**scheduler.Scheduler{&e.a, &e.b} {
 		var err error
 		*s, err = scheduler.New(scheduler.Config{
-			Store: e.sched, Notifier: e.h, People: people, WorkHours: opt.workHours,
+			Store: e.sched, Notifier: e.h, People: people, Digests: e.svc, WorkHours: opt.workHours,
 			Digest: opt.digest, Managers: opt.managers, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
 			SendTimeout: opt.send, StuckAfter: opt.stuck,
 		})

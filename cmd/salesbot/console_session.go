@@ -18,6 +18,7 @@ import (
 	"salesbot/directory"
 	"salesbot/handlers"
 	"salesbot/scheduler"
+	"salesbot/service"
 	"salesbot/store"
 )
 
@@ -78,20 +79,15 @@ func (c *console) rebuild() {
 	}
 	slices.Sort(managers)
 	people := directory.New(c.slack, nil)
-	var sched *scheduler.Scheduler
+	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log})
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
 		Cadence: c.cadence, Managers: managers, Logger: c.log, Respond: c.slack, Directory: people,
-		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
-			return digestNow(ctx, sched, team, manager)
-		},
-		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {
-			return buildReport(ctx, c.store, team, p)
-		},
+		Digests: svc, Reports: svc,
 	})
 	// The console sweeps when asked (:sweep), at any hour of any day.
 	allDay, _ := salesbot.ParseWorkHours("0-24", "0-6")
-	sched, _ = scheduler.New(scheduler.Config{
-		Store: c.store, Notifier: c.h, People: people, Cadence: c.cadence, WorkHours: allDay,
+	sched, _ := scheduler.New(scheduler.Config{
+		Store: c.store, Notifier: c.h, People: people, Digests: svc, Cadence: c.cadence, WorkHours: allDay,
 		Managers: managers, Logger: c.log, Digest: "0 0 * * *",
 	})
 	c.sched = sched

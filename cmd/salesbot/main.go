@@ -21,12 +21,12 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
-	"salesbot"
 	"salesbot/bot"
 	"salesbot/directory"
 	"salesbot/handlers"
 	"salesbot/internal/logctx"
 	"salesbot/scheduler"
+	"salesbot/service"
 	"salesbot/store"
 )
 
@@ -122,18 +122,13 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	metrics.Registry.MustRegister(skipped)
 	st := store.New(client, store.WithLogger(log), store.OnSkip(func(string) { skipped.Inc() }))
 	people := directory.New(api, nil)
-	var sched *scheduler.Scheduler
+	svc := service.New(service.Config{Store: st, Cadence: cfg.Cadence, Logger: log})
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Managers: cfg.Managers, Team: team, Logger: log, Directory: people,
-		Digests: func(ctx context.Context, team, manager string) (salesbot.Digest, error) {
-			return digestNow(ctx, sched, team, manager)
-		},
-		Reports: func(ctx context.Context, team string, p salesbot.Period) (salesbot.Report, error) {
-			return buildReport(ctx, st, team, p)
-		},
+		Digests: svc, Reports: svc,
 	})
-	sched, err = scheduler.New(scheduler.Config{
-		Store: st, Notifier: h, People: people, Cadence: cfg.Cadence, WorkHours: cfg.WorkHours,
+	sched, err := scheduler.New(scheduler.Config{
+		Store: st, Notifier: h, People: people, Digests: svc, Cadence: cfg.Cadence, WorkHours: cfg.WorkHours,
 		Digest: cfg.Digest, Managers: cfg.Managers, Team: team, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
 		Lease: cfg.ReminderLease,
 	})
@@ -181,12 +176,6 @@ func newSlackHTTPClient(timeout time.Duration) *http.Client {
 			ForceAttemptHTTP2:     true,
 		},
 	}
-}
-
-// digestNow builds a manager's digest of what happened since their last
-// one, for /salesbot digest.
-func digestNow(ctx context.Context, sched *scheduler.Scheduler, team, manager string) (salesbot.Digest, error) {
-	return sched.BuildDigest(ctx, team, manager, time.Now())
 }
 
 // Run serves until ctx is done (SIGTERM or SIGINT), then stops taking

@@ -1,0 +1,57 @@
+// Package service implements the workflows the domain package declares
+// (salesbot.DigestService, salesbot.ReportService …) once, over the store.
+// It speaks neither Slack nor Redis: the handlers, the scheduler and the
+// console call it, and the store is any salesbot store.
+package service
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"salesbot"
+)
+
+// Store is what the services read and write.
+type Store interface {
+	salesbot.LeadStore
+	salesbot.ApprovalStore
+	// SetMark keeps a named time for the team.
+	SetMark(ctx context.Context, team, name string, t time.Time) error
+}
+
+// Config holds the services' parts and settings. Store is required.
+type Config struct {
+	Store   Store
+	Cadence salesbot.Cadence // default salesbot.DefaultCadence()
+	// DigestLimits bounds what a digest reads and shows (its Since, Now,
+	// Cadence, Mark and Period are set per digest); default
+	// DefaultDigestLimits().
+	DigestLimits salesbot.DigestQuery
+	Logger       *slog.Logger // default slog.Default()
+}
+
+// Services implements the domain's services. It is safe for concurrent use.
+type Services struct {
+	cfg       Config
+	overviews overviews
+}
+
+// New returns the services over cfg's store.
+func New(cfg Config) *Services {
+	if cfg.Cadence == nil {
+		cfg.Cadence = salesbot.DefaultCadence()
+	}
+	if l := cfg.DigestLimits; l.Overdue <= 0 && l.Untouched <= 0 && l.PerRep <= 0 {
+		cfg.DigestLimits = DefaultDigestLimits()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	return &Services{cfg: cfg}
+}
+
+var (
+	_ salesbot.DigestService = (*Services)(nil)
+	_ salesbot.ReportService = (*Services)(nil)
+)
