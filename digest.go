@@ -1,6 +1,7 @@
 package salesbot
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -189,4 +190,20 @@ func untouchedFor(l *Lead, now time.Time) time.Duration {
 		last = l.CreatedAt
 	}
 	return now.Sub(last)
+}
+
+// DigestService tells managers what happened and what is slipping.
+type DigestService interface {
+	// Digest is a manager's digest: what happened since their last one
+	// (or the last day) up to now, what is slipping now, the team's
+	// pipeline and the requests waiting for a manager. It reads what the
+	// period changed and the team's read models, never the whole team.
+	Digest(ctx context.Context, team, manager string, now time.Time) (Digest, error)
+	// MarkDigestSent records that the manager's digest up to now went out,
+	// so that the next one starts there.
+	MarkDigestSent(ctx context.Context, team, manager string, now time.Time) error
+	// Overview is the team's pipeline and who is slipping, as a manager's
+	// Home shows it: a digest of nothing but what is due now. Overviews of
+	// one team asked for at the same time share one reading.
+	Overview(ctx context.Context, team string, now time.Time) (Digest, error)
 }

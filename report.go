@@ -3,6 +3,7 @@ package salesbot
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/csv"
 	"slices"
 	"strconv"
@@ -431,4 +432,11 @@ func cellText(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// ReportService reports on a period.
+type ReportService interface {
+	// Report is the team's report of the period, built from what the
+	// period registered and changed and the team's read models.
+	Report(ctx context.Context, team string, p Period, now time.Time) (Report, error)
 }
