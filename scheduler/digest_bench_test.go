@@ -66,12 +66,26 @@ func BenchmarkDigest(b *testing.B) {
 			}
 			shape := teamShape{leads: n, reps: digestReps, touchedPerRep: 10, newPerRep: 1}
 			shape.templates = min(storeFillMax, shape.oldLeads())
-			benchDigest(b, shape)
+			bt := fillBench(b, shape)
+			b.Run("digest", func(b *testing.B) { benchDigest(b, bt) })
+			b.Run("home", func(b *testing.B) { benchHome(b, bt) })
 		})
 	}
 }
 
-func benchDigest(b *testing.B, shape teamShape) {
+// benchTeam is a filled team the digest and Home benchmarks share.
+type benchTeam struct {
+	shape    teamShape
+	want     digestWant
+	rdb      redis.UniversalClient
+	slow     *slowestCommand
+	st       *store.Store
+	team     string
+	redisMiB float64
+}
+
+// fillBench writes a team of the given shape, with its read models built.
+func fillBench(b *testing.B, shape teamShape) *benchTeam {
 	ctx := context.Background()
 	// A read timeout of a minute, not go-redis's 3 s or the bot's 1 s
 	// (store.NewClient), so that the largest teams are measured at all;
@@ -107,6 +121,14 @@ func benchDigest(b *testing.B, shape teamShape) {
 		b.Fatal(err)
 	}
 	b.Logf("RebuildReadModels of %d leads took %v", want.leads, time.Since(rebuild).Round(time.Millisecond))
+	return &benchTeam{shape: shape, want: want, rdb: rdb, slow: slow, st: st, team: team, redisMiB: redisMiB}
+}
+
+// benchDigest measures one manager's daily digest, as the scheduler sends
+// it (see BenchmarkDigest).
+func benchDigest(b *testing.B, bt *benchTeam) {
+	ctx := context.Background()
+	shape, want, rdb, slow, st, team := bt.shape, bt.want, bt.rdb, bt.slow, bt.st, bt.team
 	ds := &digestStore{Store: st}
 	notifier := &digestNotifier{}
 	s, err := scheduler.New(scheduler.Config{
@@ -164,31 +186,33 @@ func benchDigest(b *testing.B, shape teamShape) {
 	if blocked, ok := redisBusy(b, ctx, rdb, loopStart, "mget"); ok {
 		b.ReportMetric(blocked.Seconds()*1000, "redis-mget-ms")
 	}
-	probeBotClient(b, ctx, team, want.leads)
 	b.ReportMetric(float64(want.changes()), "changes/digest")
-	b.ReportMetric(redisMiB, "redis-MiB")
+	b.ReportMetric(bt.redisMiB, "redis-MiB")
 }
 
-// probeBotClient reads the team's leads once with the client the bot makes
-// (store.NewClient: 1 s read timeout, one retry) and logs how that went.
-func probeBotClient(b *testing.B, ctx context.Context, team string, leads int) {
-	b.Helper()
-	c, err := store.NewClient(redistest.URL(b))
-	if err != nil {
-		b.Fatal(err)
+// benchHome measures what a manager's Home reads of the team: the
+// overview (the pipeline's counts, the most overdue follow-ups and the
+// untouched A and B leads, service.Overview) and the manager's own leads,
+// one after the other as separate Home opens do (concurrent opens share
+// one overview). Rendering the blocks and views.publish are left out.
+func benchHome(b *testing.B, bt *benchTeam) {
+	ctx := context.Background()
+	svc := service.New(service.Config{Store: bt.st})
+	b.ReportAllocs()
+	var d salesbot.Digest
+	for b.Loop() {
+		var err error
+		if d, err = svc.Overview(ctx, bt.team, digestNow); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := bt.st.LeadsOwnedBy(ctx, bt.team, digestManager); err != nil {
+			b.Fatal(err)
+		}
 	}
-	defer c.Close()
-	start := time.Now()
-	got, err := store.New(c).AllLeads(ctx, team)
-	took := time.Since(start).Round(time.Millisecond)
-	switch {
-	case err != nil:
-		b.Logf("with the bot's client (store.NewClient), AllLeads fails after %v: %v", took, err)
-	case len(got) != leads:
-		b.Fatalf("with the bot's client, AllLeads read %d leads, want %d", len(got), leads)
-	default:
-		b.Logf("with the bot's client (store.NewClient), AllLeads reads the %d leads in %v", leads, took)
+	if d.Open != bt.want.open || d.OverdueTotal != bt.want.overdue {
+		b.Fatalf("overview: %d open, %d overdue; want %d and %d", d.Open, d.OverdueTotal, bt.want.open, bt.want.overdue)
 	}
+	b.ReportMetric(float64(d.OverdueShown()), "overdue-listed")
 }
 
 // redisBusy is the longest that redis-server spent executing one command
