@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/redis/go-redis/v9"
 
@@ -107,4 +108,54 @@ func managerChange(team string, c salesbot.ManagerChange, granted bool) (keys, s
 		return keys{}, "", err
 	}
 	return k, string(raw), nil
+}
+
+// Managers returns the users granted manager rights from Slack, sorted.
+func (s *Store) Managers(ctx context.Context, team string) ([]string, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, fmt.Errorf("managers: %w", err)
+	}
+	users, err := s.client.SMembers(ctx, k.managers()).Result()
+	if err != nil {
+		return nil, failed(err, "managers")
+	}
+	slices.Sort(users)
+	return users, nil
+}
+
+// AddManager grants a user manager rights, and lists the team among those
+// with data. Doing it twice is harmless.
+func (s *Store) AddManager(ctx context.Context, team, user string) error {
+	k, err := keysOf(team)
+	if err != nil {
+		return fmt.Errorf("add manager %s: %w", user, err)
+	}
+	if user == "" {
+		return errors.New("add manager: no user given")
+	}
+	// Two slots, so a pipeline (one round trip per node), not a transaction;
+	// both writes are idempotent.
+	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		p.SAdd(ctx, k.managers(), user)
+		p.SAdd(ctx, teamsKey, team)
+		return nil
+	})
+	if err != nil {
+		return failed(err, "add manager %s", user)
+	}
+	return nil
+}
+
+// IsManager reports whether a user was granted manager rights from Slack.
+func (s *Store) IsManager(ctx context.Context, team, user string) (bool, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return false, fmt.Errorf("is %s a manager: %w", user, err)
+	}
+	ok, err := s.client.SIsMember(ctx, k.managers(), user).Result()
+	if err != nil {
+		return false, failed(err, "is %s a manager", user)
+	}
+	return ok, nil
 }
