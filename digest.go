@@ -90,18 +90,48 @@ func (d Digest) Quiet() bool { return len(d.Reps) == 0 && len(d.Pending) == 0 }
 // and the leads given, as they are now. Each change counts for the lead's
 // current owner (for a lead gone since, for whoever made the change).
 func BuildDigest(in DigestInput, c Cadence) Digest {
-	changes, leads, since, now := in.Changes, in.Leads, in.Since, in.Now
-	d := Digest{Since: since, Until: now, Pipeline: Pipeline{}}
+	d := Digest{Since: in.Since, Until: in.Now, Pipeline: Pipeline{}}
+	reps := repDigests{}
+	reps.addChanges(in.Changes, in.Leads, in.Since, in.Now)
+	for _, l := range in.Leads {
+		if !l.Open() {
+			continue
+		}
+		d.Pipeline.Add(Cell{Grade: l.Grade, Stage: l.Stage}, 1)
+		reps.addSlipping(l, in.Now, c)
+	}
+	for _, r := range reps {
+		if r.Empty() {
+			continue
+		}
+		r.sort()
+		d.Reps = append(d.Reps, *r)
+	}
+	slices.SortFunc(d.Reps, func(a, b RepDigest) int { return strings.Compare(a.Rep, b.Rep) })
+	if in.Pipeline != nil {
+		d.Pipeline = in.Pipeline
+	}
+	d.Open = d.Pipeline.Total()
+	d.OverdueTotal = max(in.OverdueTotal, d.OverdueShown())
+	return d
+}
+
+// repDigests are the reps' parts of a digest being built, by user ID.
+type repDigests map[string]*RepDigest
+
+func (reps repDigests) of(user string) *RepDigest {
+	if reps[user] == nil {
+		reps[user] = &RepDigest{Rep: user}
+	}
+	return reps[user]
+}
+
+// addChanges files the changes in (since, now] under the lead's current
+// owner (for a lead not among leads, whoever made the change).
+func (reps repDigests) addChanges(changes []Change, leads []*Lead, since, now time.Time) {
 	owner := make(map[string]string, len(leads))
 	for _, l := range leads {
 		owner[l.ID] = l.Owner
-	}
-	reps := map[string]*RepDigest{}
-	rep := func(user string) *RepDigest {
-		if reps[user] == nil {
-			reps[user] = &RepDigest{Rep: user}
-		}
-		return reps[user]
 	}
 	for _, ch := range changes {
 		if !ch.At.After(since) || ch.At.After(now) {
@@ -111,7 +141,7 @@ func BuildDigest(in DigestInput, c Cadence) Digest {
 		if !ok {
 			who = ch.By
 		}
-		r := rep(who)
+		r := reps.of(who)
 		switch ch.Kind {
 		case ChangeVisit:
 			r.Visits = append(r.Visits, ch)
@@ -131,46 +161,38 @@ func BuildDigest(in DigestInput, c Cadence) Digest {
 			r.Lost = append(r.Lost, ch)
 		}
 	}
-	for _, l := range leads {
-		if !l.Open() {
-			continue
-		}
-		d.Pipeline.Add(Cell{Grade: l.Grade, Stage: l.Stage}, 1)
-		if risks := digestRisks(l, now, c); len(risks) > 0 {
-			r := rep(l.Owner)
-			r.Risks = append(r.Risks, LeadRisks{Lead: l, Risks: risks})
-		}
-		due := l.NextDue(c)
-		switch {
-		case due.Before(now):
-			r := rep(l.Owner)
-			r.Overdue = append(r.Overdue, Overdue{Lead: l, By: now.Sub(due)})
-		case (l.Grade == GradeA || l.Grade == GradeB) && untouchedFor(l, now) > c[l.Grade]:
-			r := rep(l.Owner)
-			r.Untouched = append(r.Untouched, l)
-		}
+}
+
+// addSlipping files what is slipping on an open lead under its owner: its
+// risks (A and B only), and its follow-up when overdue, or when an A or B
+// lead went untouched for longer than its cadence.
+func (reps repDigests) addSlipping(l *Lead, now time.Time, c Cadence) {
+	if risks := digestRisks(l, now, c); len(risks) > 0 {
+		r := reps.of(l.Owner)
+		r.Risks = append(r.Risks, LeadRisks{Lead: l, Risks: risks})
 	}
-	for _, r := range reps {
-		if r.Empty() {
-			continue
+	due := l.NextDue(c)
+	switch {
+	case due.Before(now):
+		r := reps.of(l.Owner)
+		r.Overdue = append(r.Overdue, Overdue{Lead: l, By: now.Sub(due)})
+	case (l.Grade == GradeA || l.Grade == GradeB) && untouchedFor(l, now) > c[l.Grade]:
+		r := reps.of(l.Owner)
+		r.Untouched = append(r.Untouched, l)
+	}
+}
+
+// sort puts the most overdue first, A before B, and risks A first then by
+// company.
+func (r *RepDigest) sort() {
+	slices.SortFunc(r.Overdue, func(a, b Overdue) int { return int(b.By - a.By) })
+	slices.SortFunc(r.Untouched, func(a, b *Lead) int { return a.Grade.Rank() - b.Grade.Rank() })
+	slices.SortStableFunc(r.Risks, func(a, b LeadRisks) int {
+		if d := a.Lead.Grade.Rank() - b.Lead.Grade.Rank(); d != 0 {
+			return d
 		}
-		slices.SortFunc(r.Overdue, func(a, b Overdue) int { return int(b.By - a.By) })
-		slices.SortFunc(r.Untouched, func(a, b *Lead) int { return a.Grade.Rank() - b.Grade.Rank() })
-		slices.SortStableFunc(r.Risks, func(a, b LeadRisks) int {
-			if d := a.Lead.Grade.Rank() - b.Lead.Grade.Rank(); d != 0 {
-				return d
-			}
-			return strings.Compare(a.Lead.Company, b.Lead.Company)
-		})
-		d.Reps = append(d.Reps, *r)
-	}
-	slices.SortFunc(d.Reps, func(a, b RepDigest) int { return strings.Compare(a.Rep, b.Rep) })
-	if in.Pipeline != nil {
-		d.Pipeline = in.Pipeline
-	}
-	d.Open = d.Pipeline.Total()
-	d.OverdueTotal = max(in.OverdueTotal, d.OverdueShown())
-	return d
+		return strings.Compare(a.Lead.Company, b.Lead.Company)
+	})
 }
 
 // digestRisks are the risks of an open lead a digest repeats: only an A or B

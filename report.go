@@ -182,79 +182,28 @@ type ReportInput struct {
 // period that ended before now (last-week, last-month), the grade changes
 // made since its end are used for that alone.
 func BuildReport(input ReportInput, p Period) Report {
-	leads, changes := input.Leads, input.Changes
 	r := Report{Period: p, Pipeline: Pipeline{}}
-	byID := make(map[string]*Lead, len(leads))
+	byID := make(map[string]*Lead, len(input.Leads))
 	fresh := map[string]bool{} // leads registered in the period
-	for _, l := range leads {
+	for _, l := range input.Leads {
 		byID[l.ID] = l
 		if p.Contains(l.CreatedAt) {
 			fresh[l.ID] = true
 		}
 	}
-	in := make([]Change, 0, len(changes))
-	var since []Change // grade changes after the period, for gradeAt
-	for _, c := range changes {
-		switch {
-		case p.Contains(c.At):
-			in = append(in, c)
-		case c.At.After(p.To) && c.Kind == ChangeGrade:
-			since = append(since, c)
-		}
-	}
-	byTime := func(a, b Change) int { return a.At.Compare(b.At) }
-	slices.SortStableFunc(in, byTime)
-	slices.SortStableFunc(since, byTime)
-
+	in, after := splitAtPeriod(input.Changes, p)
 	moves := map[string][]Change{} // grade changes by lead, oldest first
-	firstTouch := map[string]Date{}
-	for _, c := range in {
-		switch c.Kind {
-		case ChangeCreated:
-			fresh[c.LeadID] = true
-		case ChangeGrade:
-			moves[c.LeadID] = append(moves[c.LeadID], c)
-			r.GradeMoves = append(r.GradeMoves, GradeMove{Change: c, Up: Grade(c.To).Rank() < Grade(c.From).Rank()})
-		case ChangeWon:
-			r.Won = append(r.Won, c)
-		case ChangeLost:
-			r.Lost = append(r.Lost, c)
-		case ChangeVisit:
-			if d, err := ParseDate(c.To); err == nil {
-				if f, ok := firstTouch[c.LeadID]; !ok || d.Before(f) {
-					firstTouch[c.LeadID] = d
-				}
-			}
-		}
-	}
-
-	for _, c := range since {
+	firstTouch := r.addChanges(in, fresh, moves)
+	for _, c := range after {
 		moves[c.LeadID] = append(moves[c.LeadID], c)
 	}
-
-	reps := map[string]*RepTouches{}
-	rep := func(user string) *RepTouches {
+	reps := repTouches(in, fresh, byID, moves)
+	rep := func(user string) {
 		if reps[user] == nil {
 			reps[user] = &RepTouches{Rep: user}
 		}
-		return reps[user]
 	}
-	for _, c := range in {
-		if c.Kind != ChangeVisit {
-			continue
-		}
-		t := rep(c.By)
-		switch {
-		case fresh[c.LeadID]:
-			t.New++
-		case gradeAt(byID[c.LeadID], moves[c.LeadID], c.At) == GradeA:
-			t.A++
-		default:
-			t.Maintenance++
-		}
-	}
-
-	for _, l := range leads {
+	for _, l := range input.Leads {
 		if fresh[l.ID] {
 			r.NewLeads = append(r.NewLeads, NewLeadRow{
 				LeadID: l.ID, Company: l.Company, RegisteredBy: l.CreatedBy, Owner: l.Owner,
@@ -284,6 +233,77 @@ func BuildReport(input ReportInput, p Period) Report {
 	}
 	slices.SortFunc(r.Touches, func(a, b RepTouches) int { return strings.Compare(a.Rep, b.Rep) })
 	return r
+}
+
+// splitAtPeriod returns the changes made in the period, and the grade
+// changes made after it (which tell a touch its grade at the time), each
+// oldest first.
+func splitAtPeriod(changes []Change, p Period) (in, after []Change) {
+	in = make([]Change, 0, len(changes))
+	for _, c := range changes {
+		switch {
+		case p.Contains(c.At):
+			in = append(in, c)
+		case c.At.After(p.To) && c.Kind == ChangeGrade:
+			after = append(after, c)
+		}
+	}
+	byTime := func(a, b Change) int { return a.At.Compare(b.At) }
+	slices.SortStableFunc(in, byTime)
+	slices.SortStableFunc(after, byTime)
+	return in, after
+}
+
+// addChanges reports the period's changes: registrations (marked fresh),
+// grade moves (kept in moves by lead too), wins and losses. It returns
+// each lead's first touch in the period.
+func (r *Report) addChanges(in []Change, fresh map[string]bool, moves map[string][]Change) map[string]Date {
+	firstTouch := map[string]Date{}
+	for _, c := range in {
+		switch c.Kind {
+		case ChangeCreated:
+			fresh[c.LeadID] = true
+		case ChangeGrade:
+			moves[c.LeadID] = append(moves[c.LeadID], c)
+			r.GradeMoves = append(r.GradeMoves, GradeMove{Change: c, Up: Grade(c.To).Rank() < Grade(c.From).Rank()})
+		case ChangeWon:
+			r.Won = append(r.Won, c)
+		case ChangeLost:
+			r.Lost = append(r.Lost, c)
+		case ChangeVisit:
+			if d, err := ParseDate(c.To); err == nil {
+				if f, ok := firstTouch[c.LeadID]; !ok || d.Before(f) {
+					firstTouch[c.LeadID] = d
+				}
+			}
+		}
+	}
+	return firstTouch
+}
+
+// repTouches splits each rep's touches in the period between new leads,
+// A leads (by the grade the lead had when touched) and the rest.
+func repTouches(in []Change, fresh map[string]bool, byID map[string]*Lead, moves map[string][]Change) map[string]*RepTouches {
+	reps := map[string]*RepTouches{}
+	for _, c := range in {
+		if c.Kind != ChangeVisit {
+			continue
+		}
+		t := reps[c.By]
+		if t == nil {
+			t = &RepTouches{Rep: c.By}
+			reps[c.By] = t
+		}
+		switch {
+		case fresh[c.LeadID]:
+			t.New++
+		case gradeAt(byID[c.LeadID], moves[c.LeadID], c.At) == GradeA:
+			t.A++
+		default:
+			t.Maintenance++
+		}
+	}
+	return reps
 }
 
 // gradeAt is the lead's grade at time t: its grade now, with the grade
@@ -391,12 +411,27 @@ func (r Report) CSV() []byte {
 	}
 	table("Lost", []string{"Company", "Closed by", "When", "Reason"}, rows)
 
-	header := []string{"Grade"}
+	header, rows := r.pipelineTable()
+	table("Pipeline (open leads now)", header, rows)
+
+	rows = nil
+	for _, t := range r.Touches {
+		rows = append(rows, r.touchRow(t))
+	}
+	table("Touches by rep", []string{"Rep", "A leads", "B/C/D maintenance", "New leads", "Total", "A leads %", "Maintenance %", "New leads %"}, rows)
+
+	w.Flush() // into a bytes.Buffer, which cannot fail
+	return buf.Bytes()
+}
+
+// pipelineTable is the pipeline as a table: a row per grade with a cell per
+// stage and the grade's total, then the stages' totals.
+func (r Report) pipelineTable() (header []string, rows [][]string) {
+	header = []string{"Grade"}
 	for _, st := range Stages {
 		header = append(header, st.Name())
 	}
 	header = append(header, "Total")
-	rows = nil
 	totals := make([]int, len(Stages)+1)
 	for _, g := range Grades {
 		row, sum := []string{string(g)}, 0
@@ -411,18 +446,14 @@ func (r Report) CSV() []byte {
 	for _, n := range totals {
 		row = append(row, strconv.Itoa(n))
 	}
-	table("Pipeline (open leads now)", header, append(rows, row))
+	return header, append(rows, row)
+}
 
-	rows = nil
-	for _, t := range r.Touches {
-		a, m, n := t.Percent()
-		rows = append(rows, []string{r.name(t.Rep), strconv.Itoa(t.A), strconv.Itoa(t.Maintenance), strconv.Itoa(t.New), strconv.Itoa(t.Total()),
-			strconv.Itoa(a), strconv.Itoa(m), strconv.Itoa(n)})
-	}
-	table("Touches by rep", []string{"Rep", "A leads", "B/C/D maintenance", "New leads", "Total", "A leads %", "Maintenance %", "New leads %"}, rows)
-
-	w.Flush() // into a bytes.Buffer, which cannot fail
-	return buf.Bytes()
+// touchRow is one rep's touches: counts, then percentages.
+func (r Report) touchRow(t RepTouches) []string {
+	a, m, n := t.Percent()
+	return []string{r.name(t.Rep), strconv.Itoa(t.A), strconv.Itoa(t.Maintenance), strconv.Itoa(t.New), strconv.Itoa(t.Total()),
+		strconv.Itoa(a), strconv.Itoa(m), strconv.Itoa(n)}
 }
 
 // cellText keeps a cell from being read as a formula by a spreadsheet (CSV
