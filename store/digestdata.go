@@ -4,11 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"salesbot"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"salesbot"
 
 	"github.com/redis/go-redis/v9"
 )

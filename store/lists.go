@@ -3,11 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
-	"salesbot"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"salesbot"
 
 	"github.com/redis/go-redis/v9"
 )
