@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"salesbot"
-
 	"github.com/redis/go-redis/v9"
+
+	"salesbot"
 )
 
 // What a manager's digest and a period's report read: the period's changes

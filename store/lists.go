@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"salesbot"
-
 	"github.com/redis/go-redis/v9"
+
+	"salesbot"
 )
 
 // Reads of several leads, and of a lead's visits and history.
