@@ -33,9 +33,8 @@ type ReminderStore interface {
 	// ReleaseReminder gives a claim back, to be due again at retryAt,
 	// counting a failed attempt when failed is true.
 	ReleaseReminder(ctx context.Context, c ReminderClaim, retryAt time.Time, failed bool) error
-	// PauseSending records that Slack asked the team's messages to wait
-	// until then (429 Retry-After), for every replica; a later pause is
-	// never cut short by an earlier one.
+	// PauseSending holds the team's messages back until then, for every
+	// replica; a later pause is never cut short by an earlier one.
 	PauseSending(ctx context.Context, team string, until, now time.Time) error
 	// SendingPausedUntil returns when sending may resume (zero if not paused).
 	SendingPausedUntil(ctx context.Context, team string) (time.Time, error)
@@ -52,4 +51,43 @@ type ReminderStore interface {
 	// last digest was sent).
 	SetMark(ctx context.Context, team, name string, t time.Time) error
 	Mark(ctx context.Context, team, name string) (time.Time, error)
+}
+
+// ReminderMessage names a reminder message the bot sent, as the messaging
+// platform names it: where it is and its ID there.
+type ReminderMessage struct {
+	Where, ID string
+}
+
+// FollowUps is a rep's leads, and those of them that are due.
+type FollowUps struct {
+	Leads []*Lead // the rep's leads, open and closed
+	Due   []*Lead // open, due by the end of the rep's day, most overdue first
+}
+
+// Handled is a reminder message as it stands once one of its leads was
+// handled: its leads (those still there) and, by lead ID, what was done
+// about each so far. A reminder with no Leads is not to be redrawn.
+type Handled struct {
+	Leads []*Lead
+	Notes map[string]string
+}
+
+// ReminderService is the reps' follow-ups: what is due to whom, putting one
+// off, and what a reminder says once its leads are handled.
+type ReminderService interface {
+	// FollowUps reads a rep's leads and says which are due: open, due
+	// before the end of the rep's day (now in loc), most overdue first.
+	FollowUps(ctx context.Context, team, rep string, now time.Time, loc *time.Location) (FollowUps, error)
+	// Snooze puts a lead's next follow-up off until then, as by asked at
+	// now, and keeps the lead's due time in step. Only its owner or a
+	// manager may, and only while it is open.
+	Snooze(ctx context.Context, team string, by Actor, leadID string, until, now time.Time) (*Lead, error)
+	// ReminderHandled records what user did about a lead of the reminder
+	// message m (note, as its reader sees it) and returns the reminder as
+	// it now stands. Only the reminder the bot sent to user, and only when
+	// it is about leadID, takes the note: for any other (someone else's, or
+	// one the bot does not know) nothing is written and the Handled is
+	// empty, so that no one rewrites another's message.
+	ReminderHandled(ctx context.Context, team, user string, m ReminderMessage, leadID, note string) (Handled, error)
 }

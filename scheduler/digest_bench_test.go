@@ -109,10 +109,11 @@ func benchDigest(b *testing.B, shape teamShape) {
 	b.Logf("RebuildReadModels of %d leads took %v", want.leads, time.Since(rebuild).Round(time.Millisecond))
 	ds := &digestStore{Store: st}
 	notifier := &digestNotifier{}
+	svc := service.New(service.Config{Store: ds, Managers: []string{digestManager}})
 	s, err := scheduler.New(scheduler.Config{
-		Store: ds, Notifier: notifier, People: utcPeople{}, Digests: service.New(service.Config{Store: ds}),
-		Digest: "0 8 * * *", Managers: []string{digestManager},
-		Now: func() time.Time { return digestNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store: ds, Notifier: notifier, People: utcPeople{}, Digests: svc, Teams: svc,
+		Digest: "0 8 * * *",
+		Now:    func() time.Time { return digestNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		b.Fatal(err)
