@@ -73,9 +73,31 @@ type Handled struct {
 	Notes map[string]string
 }
 
+// Reminding is what to do now about a follow-up taken to be reminded of.
+type Reminding struct {
+	// Send: remind the owner now of the follow-up due at Due.
+	Send bool
+	Due  time.Time
+	// Later, when Send is false and Later is not zero: keep it until then
+	// (outside the owner's working hours, or while their time zone is not
+	// known). Both unset: it is not due any more (touched, snoozed or
+	// closed meanwhile) and is let go, to come back at its new due time.
+	Later time.Time
+	// ZoneUnknown: it waits because the owner's time zone is not known.
+	ZoneUnknown bool
+}
+
 // ReminderService is the reps' follow-ups: what is due to whom, putting one
 // off, and what a reminder says once its leads are handled.
 type ReminderService interface {
+	// Reminding says whether to remind l's owner of it now: only of a
+	// follow-up still due, and only inside the owner's working hours on
+	// their own clock; one due in their night waits for their day to
+	// start. zone tells a user's time zone (false when it is not known),
+	// and is asked only about a follow-up still due; with the zone unknown
+	// the reminder waits a while rather than guess, which could remind
+	// the owner at night.
+	Reminding(l *Lead, now time.Time, zone func(user string) (*time.Location, bool)) Reminding
 	// FollowUps reads a rep's leads and says which are due: open, due
 	// before the end of the rep's day (now in loc), most overdue first.
 	FollowUps(ctx context.Context, team, rep string, now time.Time, loc *time.Location) (FollowUps, error)

@@ -76,7 +76,7 @@ func newHarness(t *testing.T) *harness {
 		Now: clock, Logger: log, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc,
 	})
-	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Now: clock, Logger: log})
+	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc, Now: clock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

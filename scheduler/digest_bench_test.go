@@ -111,7 +111,7 @@ func benchDigest(b *testing.B, shape teamShape) {
 	notifier := &digestNotifier{}
 	svc := service.New(service.Config{Store: ds, Managers: []string{digestManager}})
 	s, err := scheduler.New(scheduler.Config{
-		Store: ds, Notifier: notifier, People: utcPeople{}, Digests: svc, Teams: svc,
+		Store: ds, Notifier: notifier, People: utcPeople{}, Digests: svc, Teams: svc, Reminders: svc,
 		Digest: "0 8 * * *",
 		Now:    func() time.Time { return digestNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})

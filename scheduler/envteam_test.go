@@ -23,8 +23,8 @@ func TestEnvManagersOnlyInTokenTeam(t *testing.T) {
 	sched := func(team string) *scheduler.Scheduler {
 		s, err := scheduler.New(scheduler.Config{
 			Store: e.sched, Notifier: e.h, People: e.people, Digests: e.svc, Digest: "0 8 * * 1-5",
-			Teams: service.New(service.Config{Store: e.store, Managers: []string{shanghai}, Team: team}),
-			Now:   e.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+			Teams: service.New(service.Config{Store: e.store, Managers: []string{shanghai}, Team: team}), Reminders: e.svc,
+			Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		})
 		if err != nil {
 			t.Fatal(err)

@@ -19,6 +19,26 @@ type ReminderStore interface {
 	ReminderHandled(ctx context.Context, team, channel, ts, user, leadID, note string) ([]string, map[string]string, error)
 }
 
+// ZoneRetry is how long a reminder to someone whose time zone is not known
+// yet waits before it is looked at again.
+const ZoneRetry = time.Minute
+
+// Reminding implements salesbot.ReminderService.
+func (s *Services) Reminding(l *salesbot.Lead, now time.Time, zone func(user string) (*time.Location, bool)) salesbot.Reminding {
+	at := l.ReminderAt()
+	if at.IsZero() || at.After(now) {
+		return salesbot.Reminding{}
+	}
+	loc, known := zone(l.Owner)
+	if !known {
+		return salesbot.Reminding{Due: at, Later: now.Add(ZoneRetry), ZoneUnknown: true}
+	}
+	if local := now.In(loc); !s.cfg.WorkHours.Open(local) {
+		return salesbot.Reminding{Due: at, Later: s.cfg.WorkHours.Next(local)}
+	}
+	return salesbot.Reminding{Send: true, Due: at}
+}
+
 // FollowUps implements salesbot.ReminderService.
 func (s *Services) FollowUps(ctx context.Context, team, rep string, now time.Time, loc *time.Location) (salesbot.FollowUps, error) {
 	leads, err := s.cfg.Store.LeadsOwnedBy(ctx, team, rep)

@@ -124,3 +124,47 @@ func TestReminderHandledOnlyOnOwnReminder(t *testing.T) {
 		t.Fatalf("notes %v; want only the owner's on %s (no one else's got in)", h.Notes, b.ID)
 	}
 }
+
+// TestReminding: a follow-up still due is sent inside its owner's working
+// hours on their own clock, waits for their day to start outside them, and
+// waits a while when their time zone is not known; one not due any more is
+// let go, without asking where the owner is.
+func TestReminding(t *testing.T) {
+	svc := service.New(service.Config{Store: nil})
+	c := salesbot.DefaultCadence()
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Tuesday 24 November 2026, 09:00 UTC is 04:00 in New York.
+	l, _, err := salesbot.NewLead(salesbot.Actor{User: "UREP"}, "T1", "", "Due Co", salesbot.GradeA, now.Add(-30*salesbot.Day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Schedule(c)
+	asked := 0
+	in := func(loc *time.Location, known bool) func(string) (*time.Location, bool) {
+		return func(user string) (*time.Location, bool) {
+			asked++
+			if user != "UREP" {
+				t.Errorf("asked the zone of %s; want the owner's", user)
+			}
+			return loc, known
+		}
+	}
+	if r := svc.Reminding(l, now, in(time.UTC, true)); !r.Send || !r.Due.Equal(l.Due) {
+		t.Errorf("due, at 09:00 on the owner's clock: %+v; want sent now about %v", r, l.Due)
+	}
+	startOfDay := time.Date(2026, 11, 24, 9, 0, 0, 0, newYork)
+	if r := svc.Reminding(l, now, in(newYork, true)); r.Send || !r.Later.Equal(startOfDay) {
+		t.Errorf("due at 04:00 on the owner's clock: %+v; want kept until %v", r, startOfDay)
+	}
+	if r := svc.Reminding(l, now, in(nil, false)); r.Send || !r.ZoneUnknown || !r.Later.Equal(now.Add(service.ZoneRetry)) {
+		t.Errorf("owner's zone unknown: %+v; want kept for %v", r, service.ZoneRetry)
+	}
+	l.MarkReminded(l.Due)
+	asked = 0
+	if r := svc.Reminding(l, now, in(time.UTC, true)); r.Send || !r.Later.IsZero() || asked != 0 {
+		t.Errorf("reminded already: %+v, zone asked %d times; want let go, never asked", r, asked)
+	}
+}

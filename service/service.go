@@ -31,6 +31,9 @@ type Config struct {
 	// DefaultDigestLimits().
 	DigestLimits salesbot.DigestQuery
 	Logger       *slog.Logger // default slog.Default()
+	// WorkHours are when reps are reminded, on their own clocks; default
+	// salesbot.DefaultWorkHours().
+	WorkHours salesbot.WorkHours
 	// Managers are the managers named in the bot's settings
 	// (SALESBOT_MANAGERS); they count in Team only.
 	Managers []string
@@ -55,6 +58,9 @@ func New(cfg Config) *Services {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.WorkHours == (salesbot.WorkHours{}) {
+		cfg.WorkHours = salesbot.DefaultWorkHours()
 	}
 	return &Services{cfg: cfg}
 }
