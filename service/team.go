@@ -10,7 +10,7 @@ import (
 )
 
 // TeamStore is what the team's workflows keep: manager rights granted and
-// withdrawn in Slack (each kept in the team's audit list) and the language
+// withdrawn through the bot (each kept in the team's audit list) and the language
 // each person chose.
 type TeamStore interface {
 	Managers(ctx context.Context, team string) ([]string, error)
