@@ -69,7 +69,7 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 // addManagers grants manager rights (see salesbot.TeamService) and welcomes
 // the new managers.
 func (h *Handler) addManagers(ctx context.Context, r request, users []string) (*slack.Msg, error) {
-	g, err := h.teams.GrantManagers(ctx, r.team, r.actor, h.people.Lookup(ctx, r.actor.User).Admin, users, h.now())
+	g, err := h.teams.GrantManagers(ctx, r.team, r.actor, h.workspaceAdmin(ctx, r.actor), users, h.now())
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func (h *Handler) addManagers(ctx context.Context, r request, users []string) (*
 // removeManagers withdraws manager rights given from Slack (see
 // salesbot.TeamService) and tells those who lost them.
 func (h *Handler) removeManagers(ctx context.Context, r request, users []string) (*slack.Msg, error) {
-	g, err := h.teams.RemoveManagers(ctx, r.team, r.actor, h.people.Lookup(ctx, r.actor.User).Admin, users, h.now())
+	g, err := h.teams.RemoveManagers(ctx, r.team, r.actor, h.workspaceAdmin(ctx, r.actor), users, h.now())
 	if err != nil {
 		return nil, err
 	}
@@ -109,6 +109,12 @@ func (h *Handler) removeManagers(ctx context.Context, r request, users []string)
 		lines = append(lines, r.T(":information_source: %s had no manager rights to withdraw.", mentions(g.Unchanged)))
 	}
 	return ephemeral(strings.Join(lines, "\n")), nil
+}
+
+// workspaceAdmin reports whether Slack says the actor is a workspace
+// admin; a manager's rights are enough, so Slack is not asked about one.
+func (h *Handler) workspaceAdmin(ctx context.Context, a salesbot.Actor) bool {
+	return !a.Manager && h.people.Lookup(ctx, a.User).Admin
 }
 
 // mentions names users as Slack mentions, comma-separated.
