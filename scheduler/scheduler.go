@@ -68,7 +68,6 @@ type Config struct {
 	Store      Store
 	Notifier   Notifier
 	People     People
-	Cadence    salesbot.Cadence // default: salesbot.DefaultCadence()
 	Digest     string           // cron spec of the digest, read in each manager's time zone
 	Now        func() time.Time // the clock; time.Now when nil
 	Logger     *slog.Logger
@@ -109,9 +108,6 @@ type Scheduler struct {
 func New(cfg Config) (*Scheduler, error) {
 	if cfg.Store == nil || cfg.Notifier == nil || cfg.People == nil || cfg.Digests == nil || cfg.Teams == nil || cfg.Reminders == nil {
 		return nil, errors.New("scheduler: Store, Notifier, People, Digests, Teams and Reminders are required")
-	}
-	if cfg.Cadence == nil {
-		cfg.Cadence = salesbot.DefaultCadence()
 	}
 	if cfg.Digest == "" {
 		cfg.Digest = "0 8 * * 1-5"

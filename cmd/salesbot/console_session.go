@@ -87,7 +87,7 @@ func (c *console) rebuild() {
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc,
 	})
 	sched, _ := scheduler.New(scheduler.Config{
-		Store: c.store, Notifier: c.h, People: people, Digests: svc, Teams: svc, Reminders: svc, Cadence: c.cadence,
+		Store: c.store, Notifier: c.h, People: people, Digests: svc, Teams: svc, Reminders: svc,
 		Logger: c.log, Digest: "0 0 * * *",
 	})
 	c.sched = sched

@@ -130,7 +130,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{
-		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc, Cadence: cfg.Cadence,
+		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc,
 		Digest: cfg.Digest, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
 		Lease: cfg.ReminderLease,
 	})
