@@ -33,9 +33,8 @@ type ReminderStore interface {
 	// ReleaseReminder gives a claim back, to be due again at retryAt,
 	// counting a failed attempt when failed is true.
 	ReleaseReminder(ctx context.Context, c ReminderClaim, retryAt time.Time, failed bool) error
-	// PauseSending records that Slack asked the team's messages to wait
-	// until then (429 Retry-After), for every replica; a later pause is
-	// never cut short by an earlier one.
+	// PauseSending holds the team's messages back until then, for every
+	// replica; a later pause is never cut short by an earlier one.
 	PauseSending(ctx context.Context, team string, until, now time.Time) error
 	// SendingPausedUntil returns when sending may resume (zero if not paused).
 	SendingPausedUntil(ctx context.Context, team string) (time.Time, error)
@@ -52,4 +51,65 @@ type ReminderStore interface {
 	// last digest was sent).
 	SetMark(ctx context.Context, team, name string, t time.Time) error
 	Mark(ctx context.Context, team, name string) (time.Time, error)
+}
+
+// ReminderMessage names a reminder message the bot sent, as the messaging
+// platform names it: where it is and its ID there.
+type ReminderMessage struct {
+	Where, ID string
+}
+
+// FollowUps is a rep's leads, and those of them that are due.
+type FollowUps struct {
+	Leads []*Lead // the rep's leads, open and closed
+	Due   []*Lead // open, due by the end of the rep's day, most overdue first
+}
+
+// Handled is a reminder message as it stands once one of its leads was
+// handled: its leads (those still there) and, by lead ID, what was done
+// about each so far. A reminder with no Leads is not to be redrawn.
+type Handled struct {
+	Leads []*Lead
+	Notes map[string]string
+}
+
+// Reminding is what to do now about a follow-up taken to be reminded of.
+type Reminding struct {
+	// Send: remind the owner now of the follow-up due at Due.
+	Send bool
+	Due  time.Time
+	// Later, when Send is false and Later is not zero: keep it until then
+	// (outside the owner's working hours, or while their time zone is not
+	// known). Both unset: it is not due any more (touched, snoozed or
+	// closed meanwhile) and is let go, to come back at its new due time.
+	Later time.Time
+	// ZoneUnknown: it waits because the owner's time zone is not known.
+	ZoneUnknown bool
+}
+
+// ReminderService is the reps' follow-ups: what is due to whom, putting one
+// off, and what a reminder says once its leads are handled.
+type ReminderService interface {
+	// Reminding says whether to remind l's owner of it now: only of a
+	// follow-up still due, and only inside the owner's working hours on
+	// their own clock; one due in their night waits for their day to
+	// start. zone tells a user's time zone (false when it is not known),
+	// and is asked only about a follow-up still due; with the zone unknown
+	// the reminder waits a while rather than guess, which could remind
+	// the owner at night.
+	Reminding(l *Lead, now time.Time, zone func(user string) (*time.Location, bool)) Reminding
+	// FollowUps reads a rep's leads and says which are due: open, due
+	// before the end of the rep's day (now in loc), most overdue first.
+	FollowUps(ctx context.Context, team, rep string, now time.Time, loc *time.Location) (FollowUps, error)
+	// Snooze puts a lead's next follow-up off until then, as by asked at
+	// now, and keeps the lead's due time in step. Only its owner or a
+	// manager may, and only while it is open.
+	Snooze(ctx context.Context, team string, by Actor, leadID string, until, now time.Time) (*Lead, error)
+	// ReminderHandled records what user did about a lead of the reminder
+	// message m (note, as its reader sees it) and returns the reminder as
+	// it now stands. Only the reminder the bot sent to user, and only when
+	// it is about leadID, takes the note: for any other (someone else's, or
+	// one the bot does not know) nothing is written and the Handled is
+	// empty, so that no one rewrites another's message.
+	ReminderHandled(ctx context.Context, team, user string, m ReminderMessage, leadID, note string) (Handled, error)
 }

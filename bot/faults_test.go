@@ -25,6 +25,7 @@ import (
 	"salesbot/handlers"
 	"salesbot/internal/fakeslack"
 	"salesbot/internal/redistest"
+	"salesbot/service"
 	"salesbot/store"
 )
 
@@ -450,7 +451,8 @@ func newHarnessLogging(t *testing.T, redisURL string, logs io.Writer) *harness {
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	clock := func() time.Time { return now }
-	h := handlers.New(st, api, handlers.Config{Managers: []string{manager}, Now: clock, Logger: log, Directory: directory.New(api, clock)})
+	svc := service.New(service.Config{Store: st, Logger: log, Managers: []string{manager}})
+	h := handlers.New(st, api, handlers.Config{Now: clock, Logger: log, Directory: directory.New(api, clock), Digests: svc, Reports: svc, Teams: svc, Reminders: svc})
 	srv := httptest.NewServer(bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log).Dedupe(st))
 	t.Cleanup(srv.Close)
 	t.Cleanup(h.Wait)

@@ -71,12 +71,12 @@ func newHarness(t *testing.T) *harness {
 	clock := func() time.Time { return now }
 	people := directory.New(api, clock)
 	team := redistest.Team(t) // the workspace the bot token belongs to
-	svc := service.New(service.Config{Store: st, Logger: log})
+	svc := service.New(service.Config{Store: st, Logger: log, Managers: []string{manager}, Team: team})
 	h := handlers.New(st, api, handlers.Config{
-		Managers: []string{manager}, Team: team, Now: clock, Logger: log, Directory: people,
-		Digests: svc, Reports: svc,
+		Now: clock, Logger: log, Directory: people,
+		Digests: svc, Reports: svc, Teams: svc, Reminders: svc,
 	})
-	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Managers: []string{manager}, Team: team, Now: clock, Logger: log})
+	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc, Now: clock, Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ import (
 	"salesbot/bot"
 	"salesbot/handlers"
 	"salesbot/internal/fakeslack"
+	"salesbot/service"
 	"salesbot/store"
 )
 
@@ -81,7 +82,8 @@ func newDownBot(t *testing.T, h *harness) *httptest.Server {
 	st := store.New(client)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	api := slack.New("xoxb-test", slack.OptionAPIURL(h.slack.APIURL()))
-	hd := handlers.New(st, api, handlers.Config{Logger: log})
+	svc := service.New(service.Config{Store: st, Logger: log})
+	hd := handlers.New(st, api, handlers.Config{Logger: log, Digests: svc, Reports: svc, Teams: svc, Reminders: svc})
 	srv := httptest.NewServer(bot.NewServer(hd, bot.NewVerifier(secret, nil), st, nil, log))
 	t.Cleanup(srv.Close)
 	return srv

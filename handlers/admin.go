@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -47,19 +46,11 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 		if len(managers) == 0 {
 			return ephemeral(r.T("No managers yet. A workspace admin can add one with `/salesbot managers add @user`.")), nil
 		}
-		return ephemeral(r.T("Managers: %s", "<@"+strings.Join(managers, ">, <@")+">")), nil
+		return ephemeral(r.T("Managers: %s", mentions(managers))), nil
 	}
 	add, remove := strings.EqualFold(toks[1].Text, "add"), strings.EqualFold(toks[1].Text, "remove")
 	if (!add && !remove) || len(toks) < 3 {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "Write `/salesbot managers add @user` or `/salesbot managers remove @user`.")
-	}
-	// Managers grant and withdraw manager rights; so do workspace admins, so
-	// that a team with none configured can start.
-	if !r.actor.Manager && !h.people.Lookup(ctx, r.actor.User).Admin {
-		if remove {
-			return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers and workspace admins can withdraw manager rights.")
-		}
-		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers and workspace admins can grant manager rights.")
 	}
 	var users []string
 	for _, t := range toks[2:] {
@@ -75,17 +66,15 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	return h.addManagers(ctx, r, users)
 }
 
-// addManagers grants manager rights, each kept in the team's audit list,
-// and welcomes the new managers.
-func (h *Handler) addManagers(ctx context.Context, r request, added []string) (*slack.Msg, error) {
-	now := h.now()
-	for _, u := range added {
-		if err := h.store.GrantManager(ctx, r.team, salesbot.ManagerChange{At: now, By: r.actor.User, User: u}); err != nil {
-			return nil, fmt.Errorf("add manager %s: %w", u, err)
-		}
+// addManagers grants manager rights (see salesbot.TeamService) and welcomes
+// the new managers.
+func (h *Handler) addManagers(ctx context.Context, r request, users []string) (*slack.Msg, error) {
+	g, err := h.teams.GrantManagers(ctx, r.team, r.actor, h.workspaceAdmin(ctx, r.actor), users, h.now())
+	if err != nil {
+		return nil, err
 	}
 	h.later(ctx, "welcome managers", func(ctx context.Context) error {
-		for _, u := range added {
+		for _, u := range g.Changed {
 			lang := h.langOf(ctx, r.team, u)
 			if err := h.notify(ctx, u, i18n.T(lang, ":briefcase: <@%s> gave you manager rights in salesbot: you can assign leads, approve quotes and see every pipeline (`/lead list all`).", r.actor.User)); err != nil {
 				return err
@@ -93,37 +82,21 @@ func (h *Handler) addManagers(ctx context.Context, r request, added []string) (*
 		}
 		return nil
 	})
-	return ephemeral(r.T(":briefcase: Manager rights granted to %s.", "<@"+strings.Join(added, ">, <@")+">")), nil
+	return ephemeral(r.T(":briefcase: Manager rights granted to %s.", mentions(g.Changed))), nil
 }
 
-// removeManagers withdraws manager rights given from Slack, each kept in the
-// team's audit list, and tells those who lost them. Managers set in
-// SALESBOT_MANAGERS cannot be removed from Slack: nothing is withdrawn when
-// one is named.
+// removeManagers withdraws manager rights given from Slack (see
+// salesbot.TeamService) and tells those who lost them.
 func (h *Handler) removeManagers(ctx context.Context, r request, users []string) (*slack.Msg, error) {
-	for _, u := range users {
-		if h.envManager(r.team, u) {
-			return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "<@%s> is a manager set in SALESBOT_MANAGERS, the bot's settings, and cannot be removed from Slack. Ask whoever runs salesbot to take them out of SALESBOT_MANAGERS.", u)
-		}
-	}
-	now := h.now()
-	var removed, not []string
-	for _, u := range users {
-		ok, err := h.store.RemoveManager(ctx, r.team, salesbot.ManagerChange{At: now, By: r.actor.User, User: u})
-		if err != nil {
-			return nil, fmt.Errorf("remove manager %s: %w", u, err)
-		}
-		if ok {
-			removed = append(removed, u)
-		} else {
-			not = append(not, u)
-		}
+	g, err := h.teams.RemoveManagers(ctx, r.team, r.actor, h.workspaceAdmin(ctx, r.actor), users, h.now())
+	if err != nil {
+		return nil, err
 	}
 	var lines []string
-	if len(removed) > 0 {
-		lines = append(lines, r.T(":briefcase: Manager rights withdrawn from %s.", "<@"+strings.Join(removed, ">, <@")+">"))
+	if len(g.Changed) > 0 {
+		lines = append(lines, r.T(":briefcase: Manager rights withdrawn from %s.", mentions(g.Changed)))
 		h.later(ctx, "tell former managers", func(ctx context.Context) error {
-			for _, u := range removed {
+			for _, u := range g.Changed {
 				lang := h.langOf(ctx, r.team, u)
 				if err := h.notify(ctx, u, i18n.T(lang, ":briefcase: <@%s> withdrew your manager rights in salesbot.", r.actor.User)); err != nil {
 					return err
@@ -132,10 +105,21 @@ func (h *Handler) removeManagers(ctx context.Context, r request, users []string)
 			return nil
 		})
 	}
-	if len(not) > 0 {
-		lines = append(lines, r.T(":information_source: %s had no manager rights to withdraw.", "<@"+strings.Join(not, ">, <@")+">"))
+	if len(g.Unchanged) > 0 {
+		lines = append(lines, r.T(":information_source: %s had no manager rights to withdraw.", mentions(g.Unchanged)))
 	}
 	return ephemeral(strings.Join(lines, "\n")), nil
+}
+
+// workspaceAdmin reports whether Slack says the actor is a workspace
+// admin; a manager's rights are enough, so Slack is not asked about one.
+func (h *Handler) workspaceAdmin(ctx context.Context, a salesbot.Actor) bool {
+	return !a.Manager && h.people.Lookup(ctx, a.User).Admin
+}
+
+// mentions names users as Slack mentions, comma-separated.
+func mentions(users []string) string {
+	return "<@" + strings.Join(users, ">, <@") + ">"
 }
 
 // followups lists the caller's open leads whose next touch is due, most
@@ -145,34 +129,19 @@ func (h *Handler) followups(ctx context.Context, cmd slack.SlashCommand) (*slack
 	if err != nil {
 		return nil, err
 	}
-	leads, err := h.store.LeadsOwnedBy(ctx, r.team, r.actor.User)
-	if err != nil {
-		return nil, fmt.Errorf("followups: %w", err)
-	}
 	now := h.now()
-	due := dueLeads(leads, h.cadence, now, r.loc)
-	if len(due) == 0 {
+	f, err := h.reminders.FollowUps(ctx, r.team, r.actor.User, now, r.loc)
+	if err != nil {
+		return nil, err
+	}
+	if len(f.Due) == 0 {
 		return ephemeral(r.T(":sunny: Nothing is due today. `/lead list` shows what comes next.")), nil
 	}
-	lines := make([]string, len(due))
-	for i, l := range due {
+	lines := make([]string, len(f.Due))
+	for i, l := range f.Due {
 		lines[i] = followupLine(r.lang, l, h.cadence, now, r.loc)
 	}
-	return ephemeral(r.T("%d follow-ups due", len(due)), chunks(r.T("*%d follow-ups due*", len(due)), lines)...), nil
-}
-
-// dueLeads returns the open leads due by the end of the reader's today, most
-// overdue first.
-func dueLeads(leads []*salesbot.Lead, c salesbot.Cadence, now time.Time, loc *time.Location) []*salesbot.Lead {
-	endOfToday := salesbot.DateOf(now.In(loc)).AddDays(1).In(loc)
-	var due []*salesbot.Lead
-	for _, l := range leads {
-		if l.Open() && l.NextDue(c).Before(endOfToday) {
-			due = append(due, l)
-		}
-	}
-	slices.SortFunc(due, func(a, b *salesbot.Lead) int { return a.NextDue(c).Compare(b.NextDue(c)) })
-	return due
+	return ephemeral(r.T("%d follow-ups due", len(f.Due)), chunks(r.T("*%d follow-ups due*", len(f.Due)), lines)...), nil
 }
 
 func followupLine(lang i18n.Lang, l *salesbot.Lead, c salesbot.Cadence, now time.Time, loc *time.Location) string {
@@ -199,8 +168,8 @@ func (h *Handler) setLang(ctx context.Context, cmd slack.SlashCommand, args []sa
 		return nil, salesbot.Errorf(salesbot.EINVALID, "Write `/salesbot lang zh` or `/salesbot lang en`.")
 	}
 	if strings.EqualFold(args[0].Text, "auto") {
-		if err := h.store.SetLang(ctx, cmd.TeamID, cmd.UserID, ""); err != nil {
-			return nil, fmt.Errorf("forget language: %w", err)
+		if err := h.teams.SetLanguage(ctx, cmd.TeamID, cmd.UserID, ""); err != nil {
+			return nil, err
 		}
 		lang = i18n.FromLocale(h.people.Lookup(ctx, cmd.UserID).Locale)
 		return ephemeral(i18n.T(lang, ":globe_with_meridians: I follow your Slack language again: %s.", lang.Name())), nil
@@ -209,8 +178,8 @@ func (h *Handler) setLang(ctx context.Context, cmd slack.SlashCommand, args []sa
 	if !ok {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "%q is not a language I speak. Write `/salesbot lang zh` (中文) or `/salesbot lang en` (English).", args[0].Text)
 	}
-	if err := h.store.SetLang(ctx, cmd.TeamID, cmd.UserID, string(chosen)); err != nil {
-		return nil, fmt.Errorf("set language: %w", err)
+	if err := h.teams.SetLanguage(ctx, cmd.TeamID, cmd.UserID, string(chosen)); err != nil {
+		return nil, err
 	}
 	return ephemeral(i18n.T(chosen, ":globe_with_meridians: From now on I speak %s to you.", chosen.Name())), nil
 }

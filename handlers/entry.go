@@ -141,13 +141,14 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 	if err != nil {
 		return err
 	}
-	leads, err := h.store.LeadsOwnedBy(ctx, team, user)
+	now := h.now()
+	f, err := h.reminders.FollowUps(ctx, team, user, now, r.loc)
 	if err != nil {
 		return fmt.Errorf("home for %s: %w", user, err)
 	}
-	now := h.now()
+	leads := f.Leads
 	blocks := []slack.Block{section(r.T(":wave: *Your follow-ups*"))}
-	if due := dueLeads(leads, h.cadence, now, r.loc); len(due) > 0 {
+	if due := f.Due; len(due) > 0 {
 		lines := make([]string, len(due))
 		for i, l := range due {
 			lines[i] = followupLine(r.lang, l, h.cadence, now, r.loc)

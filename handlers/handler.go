@@ -44,19 +44,7 @@ type Store interface {
 	// SaveReminder remembers a reminder (channel, ts) sent to a user, and
 	// which leads it is about.
 	SaveReminder(ctx context.Context, team, channel, ts, to string, leadIDs []string) error
-	// ReminderHandled records a note on one lead of a reminder, if the
-	// reminder was sent to user and is about that lead (else EFORBIDDEN or
-	// ENOTFOUND, and nothing is written), and returns the reminder's leads
-	// and notes so far.
-	ReminderHandled(ctx context.Context, team, channel, ts, user, leadID, note string) ([]string, map[string]string, error)
-	// GrantManager gives a user manager rights and RemoveManager withdraws
-	// them (reporting whether they had them), each kept in the team's audit
-	// list.
-	GrantManager(ctx context.Context, team string, c salesbot.ManagerChange) error
-	RemoveManager(ctx context.Context, team string, c salesbot.ManagerChange) (bool, error)
-	// SetLang records the language a user chose ("" forgets it); Lang
-	// returns it, "" when they chose none.
-	SetLang(ctx context.Context, team, user, lang string) error
+	// Lang returns the language a user chose, "" when they chose none.
 	Lang(ctx context.Context, team, user string) (string, error)
 	// Viewer reads a user's language choice and the team's managers granted
 	// from Slack in one round trip.
@@ -72,14 +60,13 @@ type Responder interface {
 	Respond(ctx context.Context, responseURL string, msg *slack.WebhookMessage) error
 }
 
-// Config holds the handlers' settings. The zero value works: the default
-// cadence, no managers from the environment, the real clock and the default
+// Config holds the handlers' settings. Teams and Reminders are required;
+// the rest defaults to the default cadence, the real clock and the default
 // logger.
 type Config struct {
-	Cadence  salesbot.Cadence // contact cadence per grade
-	Managers []string         // user IDs with manager rights in Team (SALESBOT_MANAGERS)
-	Now      func() time.Time // the clock; time.Now when nil
-	Logger   *slog.Logger
+	Cadence salesbot.Cadence // contact cadence per grade
+	Now     func() time.Time // the clock; time.Now when nil
+	Logger  *slog.Logger
 	// Respond posts to response_urls; slack.PostWebhookContext when nil.
 	Respond Responder
 	// Directory answers who people are; one over the Slack API when nil.
@@ -89,35 +76,37 @@ type Config struct {
 	Digests salesbot.DigestService
 	// Reports builds a team's report for a period (/salesbot report).
 	Reports salesbot.ReportService
-	// Team is the workspace the bot token belongs to (auth.test). When set,
-	// the managers from the environment are managers there only, and a
-	// request from any other workspace is refused. Empty (the console, a
-	// single-team test) leaves requests unchecked.
-	Team string
+	// Teams says who manages a team and which teams the bot serves (a
+	// request from any other is refused), and records manager rights and
+	// language choices.
+	Teams salesbot.TeamService
+	// Reminders answers what is due to a rep, snoozes follow-ups and
+	// records what was done about a reminder's leads.
+	Reminders salesbot.ReminderService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
 type Handler struct {
-	store    Store
-	slack    Slack
-	cadence  salesbot.Cadence
-	managers []string
-	team     string
-	now      func() time.Time
-	log      *slog.Logger
-	respond  Responder
-	people   *directory.Directory
-	digests  salesbot.DigestService
-	reports  salesbot.ReportService
-	bg       sync.WaitGroup
+	store     Store
+	slack     Slack
+	cadence   salesbot.Cadence
+	now       func() time.Time
+	log       *slog.Logger
+	respond   Responder
+	people    *directory.Directory
+	digests   salesbot.DigestService
+	reports   salesbot.ReportService
+	teams     salesbot.TeamService
+	reminders salesbot.ReminderService
+	bg        sync.WaitGroup
 }
 
 // New returns a Handler that keeps data in store and talks to Slack via api.
 func New(store Store, api Slack, cfg Config) *Handler {
 	h := &Handler{
-		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers, team: cfg.Team,
+		store: store, slack: api, cadence: cfg.Cadence,
 		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond, digests: cfg.Digests,
-		reports: cfg.Reports,
+		reports: cfg.Reports, teams: cfg.Teams, reminders: cfg.Reminders,
 	}
 	if h.cadence == nil {
 		h.cadence = salesbot.DefaultCadence()
@@ -254,7 +243,7 @@ func (h *Handler) withLang(ctx context.Context, team, user string, q *salesbot.L
 		if err != nil {
 			h.log.WarnContext(ctx, "viewer", "user", user, "err", err)
 		} else {
-			a.managers, a.known = h.withEnvManagers(team, added), true
+			a.managers, a.known = h.teams.ManagersAmong(team, added), true
 			a.manager = slices.Contains(a.managers, user)
 			if lang, ok := i18n.Parse(chosen); ok {
 				a.lang = lang
@@ -297,62 +286,30 @@ func (h *Handler) langOf(ctx context.Context, team, user string) i18n.Lang {
 	return i18n.FromLocale(h.people.Lookup(ctx, user).Locale)
 }
 
+// isManager reports whether user has manager rights in team (see
+// salesbot.TeamService).
 func (h *Handler) isManager(ctx context.Context, team, user string) (bool, error) {
-	if h.envManager(team, user) {
-		return true, nil
-	}
-	ok, err := h.store.IsManager(ctx, team, user)
-	if err != nil {
-		return false, fmt.Errorf("check manager %s: %w", user, err)
-	}
-	return ok, nil
+	return h.teams.IsManager(ctx, team, user)
 }
 
-// allManagers lists everyone with manager rights in a team: those from the
-// environment and those added from Slack.
-// Within a request they were read with the language, so it costs nothing.
+// allManagers lists everyone with manager rights in a team (see
+// salesbot.TeamService). Within a request they were read with the
+// language, so it costs nothing.
 func (h *Handler) allManagers(ctx context.Context, team string) ([]string, error) {
 	if a, ok := ctx.Value(askedKey{}).(asked); ok && a.known && a.team == team {
 		return slices.Clone(a.managers), nil
 	}
-	added, err := h.store.Managers(ctx, team)
-	if err != nil {
-		return nil, fmt.Errorf("list managers: %w", err)
-	}
-	return h.withEnvManagers(team, added), nil
+	return h.teams.Managers(ctx, team)
 }
 
-// envManagers are the managers from the environment that count in team:
-// all of them in the token's own workspace (or when it is not known), none
-// anywhere else.
-func (h *Handler) envManagers(team string) []string {
-	if h.team != "" && team != h.team {
-		return nil
-	}
-	return h.managers
-}
-
-// envManager reports whether user is a manager from the environment in team.
-func (h *Handler) envManager(team, user string) bool {
-	return slices.Contains(h.envManagers(team), user)
-}
-
-// foreign reports whether a request comes from a workspace the bot is not
-// installed in: one other than the token's own, when that is known.
-func (h *Handler) foreign(team string) bool { return h.team != "" && team != h.team }
+// foreign reports whether a request comes from a workspace the bot does
+// not serve (see salesbot.TeamService.Serves).
+func (h *Handler) foreign(team string) bool { return !h.teams.Serves(team) }
 
 // foreignReply is what a request from a workspace the bot is not installed
 // in gets instead of an answer.
 func foreignReply(lang i18n.Lang) string {
 	return i18n.T(lang, ":no_entry: salesbot is not installed in this workspace, so it does not answer requests from it. Ask your Slack admin to install it here.")
-}
-
-// withEnvManagers adds the managers from the environment that count in team
-// to those granted from Slack, sorted, each once.
-func (h *Handler) withEnvManagers(team string, added []string) []string {
-	all := append(slices.Clone(h.envManagers(team)), added...)
-	slices.Sort(all)
-	return slices.Compact(all)
 }
 
 // errorReply turns an error into the ephemeral message its user sees. This is

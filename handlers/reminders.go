@@ -120,9 +120,7 @@ func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads 
 func (h *Handler) snooze(ctx context.Context, r request, cb slack.InteractionCallback, id string, days int) error {
 	now := h.now()
 	until := now.Add(time.Duration(days) * salesbot.Day)
-	if _, _, err := h.update(ctx, r, byID(id), func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.Snooze(r.actor, until, now))
-	}); err != nil {
+	if _, err := h.reminders.Snooze(ctx, r.team, r.actor, id, until, now); err != nil {
 		return err
 	}
 	note := r.T(":zzz: Snoozed until %s by <@%s>.", when(r.lang, until.In(r.loc)), r.actor.User)
@@ -130,32 +128,16 @@ func (h *Handler) snooze(ctx context.Context, r request, cb slack.InteractionCal
 }
 
 // reminderHandled records what user did about one lead of a reminder and
-// redraws the message, so the rep sees at a glance what is handled. The
-// message named by the request (channel, ts) is redrawn only if the bot sent
-// it to user and it is about that lead, as the store remembers it: a click
-// or a form that names someone else's reminder changes nothing.
+// redraws the message, so the rep sees at a glance what is handled. Which
+// message may be redrawn is the reminder service's rule: only the user's
+// own reminder about that lead (a click or a form that names someone
+// else's changes nothing).
 func (h *Handler) reminderHandled(ctx context.Context, team, user, channel, ts, id, note string) error {
-	if channel == "" || ts == "" {
-		return nil
-	}
-	ids, done, err := h.store.ReminderHandled(ctx, team, channel, ts, user, id, note)
-	if code := salesbot.ErrorCode(err); code == salesbot.EFORBIDDEN || code == salesbot.ENOTFOUND {
-		h.log.WarnContext(ctx, "reminder not redrawn", "channel", channel, "ts", ts, "user", user, "lead", id, "why", salesbot.ErrorMessage(err))
-		return nil
-	}
-	if err != nil || len(ids) == 0 {
+	done, err := h.reminders.ReminderHandled(ctx, team, user, salesbot.ReminderMessage{Where: channel, ID: ts}, id, note)
+	if err != nil || len(done.Leads) == 0 {
 		return err
 	}
-	var leads []*salesbot.Lead
-	for _, lid := range ids {
-		if l, err := h.store.Lead(ctx, team, lid); err == nil {
-			leads = append(leads, l)
-		}
-	}
-	if len(leads) == 0 {
-		return nil
-	}
-	blocks, err := h.reminderBlocks(ctx, team, user, leads, done)
+	blocks, err := h.reminderBlocks(ctx, team, user, done.Leads, done.Notes)
 	if err != nil {
 		return err
 	}

@@ -65,13 +65,15 @@ func BenchmarkSweep(b *testing.B) {
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		clock := func() time.Time { return e.now }
 		people := directory.New(api, clock)
-		h := handlers.New(e.st, api, handlers.Config{Now: clock, Logger: log, Directory: people, Respond: noResponder{}})
+		svc := service.New(service.Config{Store: e.st, Logger: log, WorkHours: e.allDay})
+		h := handlers.New(e.st, api, handlers.Config{Now: clock, Logger: log, Directory: people, Respond: noResponder{},
+			Digests: svc, Reports: svc, Teams: svc, Reminders: svc})
 		b.Cleanup(h.Wait)
 		notifier := &countingNotifier{next: h}
 		s, err := scheduler.New(scheduler.Config{
-			Store: &teamStore{Store: e.st, team: e.team}, Notifier: notifier, People: people, WorkHours: e.allDay,
-			Digests: service.New(service.Config{Store: e.st, Logger: log}),
-			Now:     clock, Logger: log,
+			Store: &teamStore{Store: e.st, team: e.team}, Notifier: notifier, People: people,
+			Digests: svc, Teams: svc, Reminders: svc,
+			Now: clock, Logger: log,
 		})
 		if err != nil {
 			b.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -24,7 +23,7 @@ const digestClaimTTL = 50 * time.Hour
 // out, and checking on every sweep makes a digest missed while the bot was
 // down go out when it is back, the same day.
 func (s *Scheduler) digests(ctx context.Context, team string) error {
-	managers, err := s.managers(ctx, team)
+	managers, err := s.cfg.Teams.Managers(ctx, team)
 	if err != nil {
 		return err
 	}
@@ -155,22 +154,6 @@ func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, n
 		s.log.ErrorContext(ctx, "digest mark", "team", team, "manager", manager, "err", err)
 	}
 	return nil
-}
-
-// managers lists the team's managers: from the environment (in the token's
-// own workspace only) and from Slack.
-func (s *Scheduler) managers(ctx context.Context, team string) ([]string, error) {
-	added, err := s.cfg.Store.Managers(ctx, team)
-	if err != nil {
-		return nil, err
-	}
-	var env []string
-	if s.cfg.Team == "" || s.cfg.Team == team {
-		env = s.cfg.Managers
-	}
-	all := append(slices.Clone(env), added...)
-	slices.Sort(all)
-	return slices.Compact(all), nil
 }
 
 // wallClock returns the local time t shows, as the same figures in UTC. A

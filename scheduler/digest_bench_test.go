@@ -131,10 +131,11 @@ func benchDigest(b *testing.B, bt *benchTeam) {
 	shape, want, rdb, slow, st, team := bt.shape, bt.want, bt.rdb, bt.slow, bt.st, bt.team
 	ds := &digestStore{Store: st}
 	notifier := &digestNotifier{}
+	svc := service.New(service.Config{Store: ds, Managers: []string{digestManager}})
 	s, err := scheduler.New(scheduler.Config{
-		Store: ds, Notifier: notifier, People: utcPeople{}, Digests: service.New(service.Config{Store: ds}),
-		Digest: "0 8 * * *", Managers: []string{digestManager},
-		Now: func() time.Time { return digestNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store: ds, Notifier: notifier, People: utcPeople{}, Digests: svc, Teams: svc, Reminders: svc,
+		Digest: "0 8 * * *",
+		Now:    func() time.Time { return digestNow }, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -15,10 +15,6 @@ type due struct {
 	at    time.Time
 }
 
-// zoneRetry is how long a reminder to a rep whose time zone is not known
-// yet waits before it is looked at again.
-const zoneRetry = time.Minute
-
 // remind claims the team's due follow-ups and sends each owner one message
 // about theirs (several when they have more than PerMessage).
 func (s *Scheduler) remind(ctx context.Context, team string) error {
@@ -33,10 +29,9 @@ func (s *Scheduler) remind(ctx context.Context, team string) error {
 }
 
 // group reads the claimed leads and groups those to send now by owner, at
-// most PerMessage to a group. A follow-up that is not due any more (touched
-// or snoozed meanwhile) is dropped; one due outside the owner's working
-// hours goes back until they start; one whose owner's time zone is not
-// known goes back for a while (guessing would remind them at night).
+// most PerMessage to a group. When to remind whom is the reminder service's
+// rule (salesbot.ReminderService.Reminding): a follow-up not due any more
+// is settled, one to send later goes back until then.
 func (s *Scheduler) group(ctx context.Context, claims []salesbot.ReminderClaim, now time.Time) [][]due {
 	byOwner := map[string][]due{}
 	for _, c := range claims {
@@ -52,24 +47,21 @@ func (s *Scheduler) group(ctx context.Context, claims []salesbot.ReminderClaim, 
 			s.release(ctx, c, now.Add(time.Minute), false)
 			continue
 		}
-		at := l.ReminderAt()
-		if at.IsZero() || at.After(now) {
-			s.settle(ctx, c, nil) // re-indexed at its new time, if any
-			continue
-		}
-		loc, known := s.cfg.People.Zone(ctx, l.Owner)
-		if !known {
+		r := s.cfg.Reminders.Reminding(l, now, func(user string) (*time.Location, bool) {
+			return s.cfg.People.Zone(ctx, user)
+		})
+		if r.ZoneUnknown {
 			s.log.WarnContext(ctx, "reminder waits: owner's time zone unknown", "team", c.Team, "owner", l.Owner, "lead", l.ID)
 			s.cfg.Metrics.zoneUnknown()
-			s.release(ctx, c, now.Add(zoneRetry), false)
-			continue
 		}
-		local := now.In(loc)
-		if !s.cfg.WorkHours.Open(local) {
-			s.release(ctx, c, s.cfg.WorkHours.Next(local), false)
-			continue
+		switch {
+		case r.Send:
+			byOwner[l.Owner] = append(byOwner[l.Owner], due{claim: c, lead: l, at: r.Due})
+		case !r.Later.IsZero():
+			s.release(ctx, c, r.Later, false)
+		default:
+			s.settle(ctx, c, nil) // re-indexed at its new time, if any
 		}
-		byOwner[l.Owner] = append(byOwner[l.Owner], due{claim: c, lead: l, at: at})
 	}
 	// One message per group: a rep's due leads, at most PerMessage at a
 	// time, so that each message is settled (or retried) on its own.

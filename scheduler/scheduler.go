@@ -68,12 +68,8 @@ type Config struct {
 	Store      Store
 	Notifier   Notifier
 	People     People
-	Cadence    salesbot.Cadence   // default: salesbot.DefaultCadence()
-	WorkHours  salesbot.WorkHours // default: salesbot.DefaultWorkHours()
-	Digest     string             // cron spec of the digest, read in each manager's time zone
-	Managers   []string           // managers from the environment, besides those added from Slack
-	Team       string             // the token's workspace: Managers count there only ("" for every team)
-	Now        func() time.Time   // the clock; time.Now when nil
+	Digest     string           // cron spec of the digest, read in each manager's time zone
+	Now        func() time.Time // the clock; time.Now when nil
 	Logger     *slog.Logger
 	Lease      time.Duration // how long a claimed reminder or digest is held; default 2 minutes
 	Batch      int           // reminders claimed per team and sweep; default 200
@@ -91,6 +87,10 @@ type Config struct {
 	AuthRetry time.Duration
 	// Digests builds each manager's digest and records it sent.
 	Digests salesbot.DigestService
+	// Teams says who the team's managers are: each gets the digest.
+	Teams salesbot.TeamService
+	// Reminders says when to remind whom of a follow-up claimed.
+	Reminders salesbot.ReminderService
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -106,14 +106,8 @@ type Scheduler struct {
 
 // New checks the configuration and returns a Scheduler.
 func New(cfg Config) (*Scheduler, error) {
-	if cfg.Store == nil || cfg.Notifier == nil || cfg.People == nil || cfg.Digests == nil {
-		return nil, errors.New("scheduler: Store, Notifier, People and Digests are required")
-	}
-	if cfg.Cadence == nil {
-		cfg.Cadence = salesbot.DefaultCadence()
-	}
-	if cfg.WorkHours == (salesbot.WorkHours{}) {
-		cfg.WorkHours = salesbot.DefaultWorkHours()
+	if cfg.Store == nil || cfg.Notifier == nil || cfg.People == nil || cfg.Digests == nil || cfg.Teams == nil || cfg.Reminders == nil {
+		return nil, errors.New("scheduler: Store, Notifier, People, Digests, Teams and Reminders are required")
 	}
 	if cfg.Digest == "" {
 		cfg.Digest = "0 8 * * 1-5"

@@ -150,10 +150,10 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 	people := directory.New(api, c.Now)
 	e := &env{t: t, ctx: t.Context(), team: redistest.Team(t), clock: c, slack: fs, rdb: rdb, store: st,
 		reg: prometheus.NewRegistry(), people: people}
-	e.svc = service.New(service.Config{Store: st, Logger: log})
+	e.svc = service.New(service.Config{Store: st, Logger: log, Managers: opt.managers, WorkHours: opt.workHours})
 	e.h = handlers.New(st, api, handlers.Config{
-		Managers: opt.managers, Now: c.Now, Logger: log, Directory: people, Respond: noResponder{},
-		Digests: e.svc, Reports: e.svc,
+		Now: c.Now, Logger: log, Directory: people, Respond: noResponder{},
+		Digests: e.svc, Reports: e.svc, Teams: e.svc, Reminders: e.svc,
 	})
 	t.Cleanup(e.h.Wait)
 	metrics := scheduler.NewMetrics(e.reg)
@@ -161,8 +161,8 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 	for _, s := range []**scheduler.Scheduler{&e.a, &e.b} {
 		var err error
 		*s, err = scheduler.New(scheduler.Config{
-			Store: e.sched, Notifier: e.h, People: people, Digests: e.svc, WorkHours: opt.workHours,
-			Digest: opt.digest, Managers: opt.managers, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
+			Store: e.sched, Notifier: e.h, People: people, Digests: e.svc, Teams: e.svc, Reminders: e.svc,
+			Digest: opt.digest, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
 			SendTimeout: opt.send, StuckAfter: opt.stuck,
 		})
 		if err != nil {

@@ -16,6 +16,8 @@ import (
 type Store interface {
 	salesbot.LeadStore
 	salesbot.ApprovalStore
+	TeamStore
+	ReminderStore
 	// SetMark keeps a named time for the team.
 	SetMark(ctx context.Context, team, name string, t time.Time) error
 }
@@ -29,6 +31,15 @@ type Config struct {
 	// DefaultDigestLimits().
 	DigestLimits salesbot.DigestQuery
 	Logger       *slog.Logger // default slog.Default()
+	// WorkHours are when reps are reminded, on their own clocks; default
+	// salesbot.DefaultWorkHours().
+	WorkHours salesbot.WorkHours
+	// Managers are the managers named in the bot's settings
+	// (SALESBOT_MANAGERS); they count in Team only.
+	Managers []string
+	// Team is the workspace the bot is installed in; "" (the console, a
+	// single-team test) serves every team.
+	Team string
 }
 
 // Services implements the domain's services. It is safe for concurrent use.
@@ -47,6 +58,9 @@ func New(cfg Config) *Services {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.WorkHours == (salesbot.WorkHours{}) {
+		cfg.WorkHours = salesbot.DefaultWorkHours()
 	}
 	return &Services{cfg: cfg}
 }

@@ -79,16 +79,16 @@ func (c *console) rebuild() {
 	}
 	slices.Sort(managers)
 	people := directory.New(c.slack, nil)
-	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log})
-	c.h = handlers.New(c.store, c.slack, handlers.Config{
-		Cadence: c.cadence, Managers: managers, Logger: c.log, Respond: c.slack, Directory: people,
-		Digests: svc, Reports: svc,
-	})
 	// The console sweeps when asked (:sweep), at any hour of any day.
 	allDay, _ := salesbot.ParseWorkHours("0-24", "0-6")
+	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log, Managers: managers, WorkHours: allDay})
+	c.h = handlers.New(c.store, c.slack, handlers.Config{
+		Cadence: c.cadence, Logger: c.log, Respond: c.slack, Directory: people,
+		Digests: svc, Reports: svc, Teams: svc, Reminders: svc,
+	})
 	sched, _ := scheduler.New(scheduler.Config{
-		Store: c.store, Notifier: c.h, People: people, Digests: svc, Cadence: c.cadence, WorkHours: allDay,
-		Managers: managers, Logger: c.log, Digest: "0 0 * * *",
+		Store: c.store, Notifier: c.h, People: people, Digests: svc, Teams: svc, Reminders: svc,
+		Logger: c.log, Digest: "0 0 * * *",
 	})
 	c.sched = sched
 }

@@ -122,14 +122,16 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	metrics.Registry.MustRegister(skipped)
 	st := store.New(client, store.WithLogger(log), store.OnSkip(func(string) { skipped.Inc() }))
 	people := directory.New(api, nil)
-	svc := service.New(service.Config{Store: st, Cadence: cfg.Cadence, Logger: log})
+	svc := service.New(service.Config{
+		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: cfg.Managers, Team: team, WorkHours: cfg.WorkHours,
+	})
 	h := handlers.New(st, api, handlers.Config{
-		Cadence: cfg.Cadence, Managers: cfg.Managers, Team: team, Logger: log, Directory: people,
-		Digests: svc, Reports: svc,
+		Cadence: cfg.Cadence, Logger: log, Directory: people,
+		Digests: svc, Reports: svc, Teams: svc, Reminders: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{
-		Store: st, Notifier: h, People: people, Digests: svc, Cadence: cfg.Cadence, WorkHours: cfg.WorkHours,
-		Digest: cfg.Digest, Managers: cfg.Managers, Team: team, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
+		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc,
+		Digest: cfg.Digest, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
 		Lease: cfg.ReminderLease,
 	})
 	if err != nil {

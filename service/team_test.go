@@ -1,0 +1,107 @@
+package service_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"salesbot"
+	"salesbot/service"
+)
+
+// TestConfiguredManagersCountInOwnTeamOnly: managers from the bot's
+// settings are managers of the workspace it is installed in, and of no
+// other; those granted in Slack count in their own team.
+func TestConfiguredManagersCountInOwnTeamOnly(t *testing.T) {
+	st, team := newTeam(t)
+	ctx := t.Context()
+	svc := service.New(service.Config{Store: st, Managers: []string{"UENV"}, Team: team})
+	if _, err := svc.GrantManagers(ctx, team, salesbot.Actor{User: "UENV", Manager: true}, false, []string{"UGRANTED"}, now); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := svc.Managers(ctx, team); err != nil || !slices.Equal(got, []string{"UENV", "UGRANTED"}) {
+		t.Fatalf("managers of the bot's team: %v %v; want UENV and UGRANTED", got, err)
+	}
+	const elsewhere = "T0ELSEWHERE"
+	if svc.Serves(elsewhere) || !svc.Serves(team) {
+		t.Fatalf("serves %s: %v, its own team: %v; want only its own", elsewhere, svc.Serves(elsewhere), svc.Serves(team))
+	}
+	if got, err := svc.Managers(ctx, elsewhere); err != nil || len(got) != 0 {
+		t.Fatalf("managers of another workspace: %v %v; want none", got, err)
+	}
+	if ok, err := svc.IsManager(ctx, elsewhere, "UENV"); err != nil || ok {
+		t.Fatalf("configured manager is a manager of another workspace: %v %v", ok, err)
+	}
+	if ok, err := svc.IsManager(ctx, team, "UENV"); err != nil || !ok {
+		t.Fatalf("configured manager in the bot's own workspace: %v %v; want a manager", ok, err)
+	}
+	if got := svc.ManagersAmong(elsewhere, []string{"UB", "UA", "UB"}); !slices.Equal(got, []string{"UA", "UB"}) {
+		t.Fatalf("managers among those granted in another workspace: %v; want UA, UB", got)
+	}
+	// With no team known (the console), the settings count everywhere.
+	solo := service.New(service.Config{Store: st, Managers: []string{"UENV"}})
+	if ok, err := solo.IsManager(ctx, elsewhere, "UENV"); err != nil || !ok || !solo.Serves(elsewhere) {
+		t.Fatalf("without a known team: manager %v (%v), serves %v; want both", ok, err, solo.Serves(elsewhere))
+	}
+}
+
+// TestManagerRights: managers and workspace admins grant and withdraw
+// rights, no one else; a configured manager cannot be removed (and then no
+// one named is); every change is kept in the audit list.
+func TestManagerRights(t *testing.T) {
+	st, team := newTeam(t)
+	ctx := t.Context()
+	svc := service.New(service.Config{Store: st, Managers: []string{"UENV"}, Team: team})
+	rep := salesbot.Actor{User: "UREP"}
+	if _, err := svc.GrantManagers(ctx, team, rep, false, []string{"UREP"}, now); salesbot.ErrorCode(err) != salesbot.EFORBIDDEN {
+		t.Fatalf("a rep granting rights: %v; want EFORBIDDEN", err)
+	}
+	g, err := svc.GrantManagers(ctx, team, rep, true, []string{"ULEE", "UKIM"}, now)
+	if err != nil || !slices.Equal(g.Changed, []string{"ULEE", "UKIM"}) {
+		t.Fatalf("a workspace admin granting rights: %+v %v", g, err)
+	}
+	if _, err := svc.RemoveManagers(ctx, team, rep, false, []string{"ULEE"}, now); salesbot.ErrorCode(err) != salesbot.EFORBIDDEN {
+		t.Fatalf("a rep withdrawing rights: %v; want EFORBIDDEN", err)
+	}
+	lee := salesbot.Actor{User: "ULEE", Manager: true}
+	_, err = svc.RemoveManagers(ctx, team, lee, false, []string{"UKIM", "UENV"}, now)
+	if e := (*salesbot.Error)(nil); !errors.As(err, &e) || e.Code != salesbot.EFORBIDDEN || !slices.Contains(e.Args, any("UENV")) {
+		t.Fatalf("removing a configured manager: %v; want EFORBIDDEN naming UENV", err)
+	}
+	if ok, _ := svc.IsManager(ctx, team, "UKIM"); !ok {
+		t.Fatal("a refused removal withdrew the rights of another named with it")
+	}
+	g, err = svc.RemoveManagers(ctx, team, lee, false, []string{"UKIM", "UNOBODY"}, now.Add(1))
+	if err != nil || !slices.Equal(g.Changed, []string{"UKIM"}) || !slices.Equal(g.Unchanged, []string{"UNOBODY"}) {
+		t.Fatalf("removal: %+v %v; want UKIM removed, UNOBODY unchanged", g, err)
+	}
+	if ok, _ := svc.IsManager(ctx, team, "UKIM"); ok {
+		t.Fatal("still a manager after removal")
+	}
+	audit, err := st.ManagerChanges(ctx, team, 10)
+	if err != nil || len(audit) != 3 {
+		t.Fatalf("audit list: %+v %v; want two grants and one withdrawal", audit, err)
+	}
+	if c := audit[0]; c.Granted || c.User != "UKIM" || c.By != "ULEE" {
+		t.Fatalf("latest audit entry %+v; want ULEE withdrawing UKIM", c)
+	}
+}
+
+// TestSetLanguage: a choice is kept, and "" forgets it.
+func TestSetLanguage(t *testing.T) {
+	st, team := newTeam(t)
+	ctx := t.Context()
+	svc := service.New(service.Config{Store: st})
+	if err := svc.SetLanguage(ctx, team, "UREP", "zh"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Lang(ctx, team, "UREP"); err != nil || got != "zh" {
+		t.Fatalf("language %q %v; want zh", got, err)
+	}
+	if err := svc.SetLanguage(ctx, team, "UREP", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := st.Lang(ctx, team, "UREP"); err != nil || got != "" {
+		t.Fatalf("language after forgetting %q %v; want none", got, err)
+	}
+}
