@@ -1,6 +1,7 @@
 package salesbot
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode"
@@ -414,4 +415,157 @@ func (l *Lead) Snooze(a Actor, until, now time.Time) (Change, error) {
 	}
 	l.SnoozedUntil = until
 	return l.change(a, ChangeSnooze, "", until.UTC().Format(time.RFC3339), "", now), nil
+}
+
+// Seen is a lead as someone may see it (SightOf): a copy holding only what
+// the sight shows, so that what is not to be seen cannot be shown by
+// mistake. Nil for SightNone.
+func (l *Lead) Seen(s Sight) *Lead {
+	switch s {
+	case SightAll:
+		return l
+	case SightPool:
+		return &Lead{ID: l.ID, Team: l.Team, Company: l.Company, Owner: l.Owner, Grade: l.Grade, Stage: l.Stage,
+			CreatedAt: l.CreatedAt, ClosedAt: l.ClosedAt, LostReason: l.LostReason}
+	case SightOwner:
+		return &Lead{ID: l.ID, Team: l.Team, Company: l.Company, Owner: l.Owner, Grade: l.Grade, CreatedAt: l.CreatedAt}
+	}
+	return nil
+}
+
+// SeenLead is a lead as the actor may see it, and how much that is.
+type SeenLead struct {
+	Lead  *Lead // Lead.Seen(Sight)
+	Sight Sight
+}
+
+// LeadRef names the lead a workflow is about: by ID (a button, a form's
+// metadata), or as the caller read it, which saves reading it again. A lead
+// passed as read may be changed in place: use only the lead returned.
+type LeadRef struct {
+	Team, ID string
+	Read     *Lead // the lead as the store returned it, or nil
+	// Visits are the lead's last visits read along with it, newest first;
+	// VisitsRead says they were (there may be none).
+	Visits     []Visit
+	VisitsRead bool
+}
+
+// RefTo names a lead by its ID.
+func RefTo(team, id string) LeadRef { return LeadRef{Team: team, ID: id} }
+
+// RefRead names a lead as it was read.
+func RefRead(l *Lead) LeadRef { return LeadRef{Team: l.Team, ID: l.ID, Read: l} }
+
+// Registration is what registering a company gave.
+type Registration struct {
+	// Lead is the lead registered, nil when the company was already.
+	Lead *Lead
+	// Existing is the lead registered before, as the actor may see it
+	// (they named it: SightOwner at least); nil when Lead is set.
+	Existing *SeenLead
+	// Similar are other leads with similar names, as the actor may see
+	// them; HiddenSimilar counts those of other reps they may not see.
+	Similar       []SeenLead
+	HiddenSimilar int
+}
+
+// Regraded is what a regrade gave: the lead as saved and the change, or,
+// when the grade chosen was the lead's already (ChooseGrade), Kept.
+type Regraded struct {
+	Lead   *Lead
+	Change Change
+	Kept   bool
+}
+
+// Assignment is what assigning a lead gave, with who is to hear of it.
+type Assignment struct {
+	Lead     *Lead
+	From, To string // the previous owner and the new one
+	By       string // the manager who assigned it
+	Changes  []Change
+	// TellTo says the new owner is told (unless they assigned it to
+	// themselves); TellFrom that the previous owner is (unless they are the
+	// new owner or the one who assigned it).
+	TellTo, TellFrom bool
+}
+
+// LeadCard is what a lead's card shows: the lead and its last visit.
+type LeadCard struct {
+	Lead      *Lead
+	LastVisit *Visit
+}
+
+// ListQuery is which pipeline /lead list shows.
+type ListQuery struct {
+	Team  string
+	Owner string // a rep's pipeline; "" for the actor's own
+	All   bool   // the whole team's open leads, a page at a time
+	Grade Grade  // only this grade's open leads; "" for all
+	// Offset is where a page of the team's open leads starts.
+	Offset int
+}
+
+// LeadList is a pipeline to show.
+type LeadList struct {
+	Owner string // whose pipeline; "" for the team's
+	All   bool
+	Grade Grade
+	Leads []*Lead
+	// For the team's open leads, read a page at a time: where this page
+	// starts, how many there are in all, and where the next page starts
+	// (0 when this is the last).
+	Offset, Total, Next int
+}
+
+// ListPage is how many of the team's open leads one page of /lead list all
+// holds: what fits one Slack message.
+const ListPage = 40
+
+// PoolSize bounds how many lost leads /lead pool shows.
+const PoolSize = 40
+
+// LeadService runs the workflows of one lead: registering it, grading,
+// assigning, recording its key facts, reading its card, and the lists. Each
+// method checks the actor's rights with the domain's rules before any
+// change (CanEdit: the owner or a manager; Assign: managers only), keeps
+// the lead's next touch in step with every change (Schedule) and returns
+// what it did as data; who hears of it is in the result.
+type LeadService interface {
+	// Register registers a company as the actor's lead at a grade. The
+	// first to register owns a lead: a company whose name normalises to a
+	// registered one's is not registered again, and the actor learns of the
+	// existing lead what SightOf allows them (they named it). Other leads
+	// with similar names are listed as SightOf allows (they were not
+	// named): the actor's own, the pool's, and for a manager everyone's;
+	// other reps' are only counted.
+	Register(ctx context.Context, a Actor, team, company string, g Grade, now time.Time) (Registration, error)
+	// Regrade sets the lead's grade, with the reason kept in the history
+	// (owner or manager, open leads, a new grade).
+	Regrade(ctx context.Context, a Actor, ref LeadRef, g Grade, reason string, now time.Time) (Regraded, error)
+	// ChooseGrade is Regrade for the grade picked right after registering:
+	// picking the grade the lead has already keeps it (Kept) rather than
+	// failing, for someone who may edit it.
+	ChooseGrade(ctx context.Context, a Actor, ref LeadRef, g Grade, now time.Time) (Regraded, error)
+	// Assign gives the lead to the rep to (managers only; a lost lead is
+	// reopened). When owner is not "", it assigns only while owner is still
+	// the owner and the deal is not won: a request for a lead must not
+	// take it from someone who got it since (ECONFLICT). The new owner and
+	// the previous one are to be told (Assignment.TellTo, TellFrom).
+	Assign(ctx context.Context, a Actor, ref LeadRef, to, owner string, now time.Time) (Assignment, error)
+	// SetFact records one key fact (owner or manager).
+	SetFact(ctx context.Context, a Actor, ref LeadRef, k KeyFact, text string, now time.Time) (*Lead, error)
+	// Card reads what the lead's card shows, for its owner and managers
+	// only (SightAll); it reads the last visit unless ref came with it.
+	Card(ctx context.Context, a Actor, ref LeadRef) (LeadCard, error)
+	// Map reads the lead for its stakeholder map, for its owner and
+	// managers only (SightAll).
+	Map(ctx context.Context, a Actor, ref LeadRef) (*Lead, error)
+	// Pool lists the lost leads open to be claimed, most recently lost
+	// first, at most PoolSize, as the actor may see them (SightPool).
+	Pool(ctx context.Context, a Actor, team string) ([]*Lead, error)
+	// List reads a pipeline: the actor's own (any grade, open and closed),
+	// or, for managers only, a named rep's or the whole team's open leads,
+	// read a page of ListPage at a time from the read models.
+	List(ctx context.Context, a Actor, q ListQuery) (LeadList, error)
 }

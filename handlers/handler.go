@@ -20,6 +20,7 @@ import (
 	"salesbot/directory"
 	"salesbot/i18n"
 	"salesbot/internal/logctx"
+	"salesbot/service"
 )
 
 // Slack is the part of the Slack Web API the handlers call; *slack.Client
@@ -89,6 +90,9 @@ type Config struct {
 	Digests salesbot.DigestService
 	// Reports builds a team's report for a period (/salesbot report).
 	Reports salesbot.ReportService
+	// Leads runs the workflows of a lead (/lead and its buttons and forms);
+	// when nil, one over store, which must then be a service.Store.
+	Leads salesbot.LeadService
 	// Team is the workspace the bot token belongs to (auth.test). When set,
 	// the managers from the environment are managers there only, and a
 	// request from any other workspace is refused. Empty (the console, a
@@ -109,6 +113,7 @@ type Handler struct {
 	people   *directory.Directory
 	digests  salesbot.DigestService
 	reports  salesbot.ReportService
+	leads    salesbot.LeadService
 	bg       sync.WaitGroup
 }
 
@@ -130,6 +135,10 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	}
 	if h.respond == nil {
 		h.respond = webhookResponder{}
+	}
+	h.leads = cfg.Leads
+	if st, ok := store.(service.Store); ok && h.leads == nil {
+		h.leads = service.New(service.Config{Store: st, Cadence: h.cadence, Logger: h.log})
 	}
 	h.people = cfg.Directory
 	if h.people == nil {
