@@ -35,6 +35,7 @@ func TestRoundTripsPerCommand(t *testing.T) {
 	for _, line := range setup {
 		h.command(rep, line)
 	}
+	h.command(manager, "/lead list all") // reads a page of the read models: its script, cached
 	h.h.Wait()
 
 	for _, c := range []struct{ user, line string }{
