@@ -561,6 +561,10 @@ type LeadService interface {
 	// Map reads the lead for its stakeholder map, for its owner and
 	// managers only (SightAll).
 	Map(ctx context.Context, a Actor, ref LeadRef) (*Lead, error)
+	// Editable reads the lead for a form that changes it, for who may
+	// change it only (CanEdit: its owner or a manager), so that a form
+	// never shows another rep's lead.
+	Editable(ctx context.Context, a Actor, ref LeadRef) (*Lead, error)
 	// Pool lists the lost leads open to be claimed, most recently lost
 	// first, at most PoolSize, as the actor may see them (SightPool).
 	Pool(ctx context.Context, a Actor, team string) ([]*Lead, error)

@@ -213,6 +213,18 @@ func (s *Services) Map(ctx context.Context, a salesbot.Actor, ref salesbot.LeadR
 	return l, nil
 }
 
+// Editable implements salesbot.LeadService.
+func (s *Services) Editable(ctx context.Context, a salesbot.Actor, ref salesbot.LeadRef) (*salesbot.Lead, error) {
+	l, err := s.readLead(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if !l.CanEdit(a) {
+		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead. Only its owner or a manager can change it; ask a manager to reassign it.", l.Company, l.Owner)
+	}
+	return l, nil
+}
+
 // Pool implements salesbot.LeadService.
 func (s *Services) Pool(ctx context.Context, a salesbot.Actor, team string) ([]*salesbot.Lead, error) {
 	leads, err := s.cfg.Store.Pool(ctx, team, salesbot.PoolSize)

@@ -179,8 +179,8 @@ func TestAssignReopensLost(t *testing.T) {
 	}
 }
 
-// TestCardAndMapSight: a lead's card and map are its owner's and the
-// managers'; the card comes with the last visit.
+// TestCardAndMapSight: a lead's card, map and forms are its owner's and
+// the managers'; the card comes with the last visit.
 func TestCardAndMapSight(t *testing.T) {
 	st, team := newTeam(t)
 	svc := service.New(service.Config{Store: st})
@@ -207,6 +207,12 @@ func TestCardAndMapSight(t *testing.T) {
 	}
 	if _, err := svc.Map(ctx, repB, salesbot.RefTo(team, l.ID)); salesbot.ErrorCode(err) != salesbot.EFORBIDDEN {
 		t.Errorf("another rep's map: %v; want EFORBIDDEN", err)
+	}
+	if _, err := svc.Editable(ctx, repB, salesbot.RefTo(team, l.ID)); salesbot.ErrorCode(err) != salesbot.EFORBIDDEN {
+		t.Errorf("another rep's lead for a form: %v; want EFORBIDDEN", err)
+	}
+	if got, err := svc.Editable(ctx, manager, salesbot.RefTo(team, l.ID)); err != nil || got.ID != l.ID {
+		t.Errorf("a manager's form: %v, %v", got, err)
 	}
 }
 
