@@ -432,6 +432,13 @@ type LeadService interface {
 	// named): the actor's own, the pool's, and for a manager everyone's;
 	// other reps' are only counted.
 	Register(ctx context.Context, a Actor, team, company string, g Grade, now time.Time) (Registration, error)
+	// Resolve picks the lead a look-up by name (q) names, reading it
+	// unless read is the match already read for q: the lead named exactly,
+	// whoever's it is (the actor named it; what they may do with it is
+	// checked when they do it); else, of the leads whose name holds q.Part,
+	// the only one the actor may see (SightOf, not named: their own, the
+	// pool's, any for a manager), or the only one of their own.
+	Resolve(ctx context.Context, a Actor, team string, q LeadQuery, read *LeadMatch) (Resolution, error)
 	// Regrade sets the lead's grade, with the reason kept in the history
 	// (owner or manager, open leads, a new grade).
 	Regrade(ctx context.Context, a Actor, ref LeadRef, g Grade, reason string, now time.Time) (Regraded, error)

@@ -109,3 +109,20 @@ const ListPage = 40
 
 // PoolSize bounds how many lost leads /lead pool shows.
 const PoolSize = 40
+
+// Resolution is the lead a look-up by name found, as the actor may reach
+// it (LeadService.Resolve).
+type Resolution struct {
+	// Lead is the lead found; nil when none was, or several were.
+	Lead *Lead
+	// Visits are its last visits when they were read with it (VisitsRead).
+	Visits     []Visit
+	VisitsRead bool
+	// Name is the index in the query's Names of the name that matched, or
+	// -1 for a match on its Part.
+	Name int
+	// When Lead is nil: how many leads matching the Part the actor may see,
+	// and those of them that are theirs.
+	Seen int
+	Mine []*Lead
+}

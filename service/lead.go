@@ -108,6 +108,48 @@ func (s *Services) similar(ctx context.Context, a salesbot.Actor, l *salesbot.Le
 	return seen, hidden
 }
 
+// Resolve implements salesbot.LeadService.
+func (s *Services) Resolve(ctx context.Context, a salesbot.Actor, team string, q salesbot.LeadQuery, read *salesbot.LeadMatch) (salesbot.Resolution, error) {
+	var m salesbot.LeadMatch
+	if read != nil {
+		m = *read
+	} else {
+		var err error
+		if m, err = s.cfg.Store.FindLead(ctx, team, q); err != nil {
+			return salesbot.Resolution{}, fmt.Errorf("find lead: %w", err)
+		}
+	}
+	if m.Name >= 0 && len(m.Leads) > 0 {
+		return salesbot.Resolution{Lead: m.Leads[0], Visits: m.Visits, VisitsRead: q.Visits > 0, Name: m.Name}, nil
+	}
+	none := salesbot.Resolution{Name: -1}
+	if q.Part == "" {
+		return none, nil
+	}
+	// A partial match was not named: of another rep's open lead the actor
+	// may not even learn that it exists.
+	var visible, mine []*salesbot.Lead
+	for _, l := range m.Leads {
+		switch l.SightOf(a, false) {
+		case salesbot.SightAll:
+			mine = append(mine, l)
+			visible = append(visible, l)
+		case salesbot.SightPool:
+			visible = append(visible, l)
+		}
+	}
+	switch {
+	case len(visible) == 1 && len(m.Leads) == 1:
+		return salesbot.Resolution{Lead: m.Leads[0], Visits: m.Visits, VisitsRead: q.Visits > 0, Name: -1}, nil
+	case len(visible) == 1:
+		return salesbot.Resolution{Lead: visible[0], Name: -1}, nil
+	case len(mine) == 1:
+		return salesbot.Resolution{Lead: mine[0], Name: -1}, nil
+	}
+	none.Seen, none.Mine = len(visible), mine
+	return none, nil
+}
+
 // Regrade implements salesbot.LeadService.
 func (s *Services) Regrade(ctx context.Context, a salesbot.Actor, ref salesbot.LeadRef, g salesbot.Grade, reason string, now time.Time) (salesbot.Regraded, error) {
 	l, u, err := s.writeLead(ctx, ref, func(l *salesbot.Lead) (salesbot.Update, error) {

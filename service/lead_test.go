@@ -286,3 +286,40 @@ func TestListRightsAndPages(t *testing.T) {
 		t.Errorf("a manager listing a rep's pipeline: %d leads, %v; want 15", len(theirs.Leads), err)
 	}
 }
+
+// TestResolveBySight: a lead named whole is found whoever's it is; a part
+// of a name reaches only leads the actor may see, their own first, and
+// never tells of another rep's open lead.
+func TestResolveBySight(t *testing.T) {
+	st, team := newTeam(t)
+	svc := service.New(service.Config{Store: st})
+	ctx := t.Context()
+	theirs := create(t, st, team, "Kilo Works", repB.User, salesbot.GradeB, now)
+	part := func(a salesbot.Actor, word string) salesbot.Resolution {
+		t.Helper()
+		key := salesbot.NormalizeCompany(word)
+		res, err := svc.Resolve(ctx, a, team, salesbot.LeadQuery{Names: []string{key}, Part: key, Limit: 20, Caller: a.User}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	if res := part(repA, "Kilo"); res.Lead != nil || res.Seen != 0 {
+		t.Errorf("a part of another rep's lead: %+v; want nothing seen", res)
+	}
+	named, err := svc.Resolve(ctx, repA, team, salesbot.LeadQuery{Names: []string{salesbot.NormalizeCompany("Kilo Works")}}, nil)
+	if err != nil || named.Lead == nil || named.Lead.ID != theirs.ID || named.Name != 0 {
+		t.Errorf("another rep's lead named whole: %+v, %v; want it found", named, err)
+	}
+	own := create(t, st, team, "Kilo Tools", repA.User, salesbot.GradeC, now)
+	if res := part(repA, "Kilo"); res.Lead == nil || res.Lead.ID != own.ID || res.Name != -1 {
+		t.Errorf("a part matching one own lead and another rep's: %+v; want the own one", res)
+	}
+	create(t, st, team, "Kilo Parts", repA.User, salesbot.GradeC, now)
+	if res := part(repA, "Kilo"); res.Lead != nil || res.Seen != 2 || len(res.Mine) != 2 {
+		t.Errorf("a part matching two own leads: %+v; want none picked, 2 seen, both mine", res)
+	}
+	if res := part(manager, "Kilo"); res.Lead != nil || res.Seen != 3 {
+		t.Errorf("a manager's part: %+v; want 3 seen", res)
+	}
+}
