@@ -51,8 +51,27 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 		return h.list(ctx, r, args)
 	case "pool":
 		return h.pool(ctx, r)
+	case "help":
+		return ephemeral(leadHelp(r.lang)), nil
+	}
+	if msg, ok, err := h.leadChange(ctx, r, sub, args); ok {
+		return msg, err
+	}
+	// `/lead Acme` shows Acme's card, when Acme is a lead.
+	if f, _, err := h.find(ctx, r, toks, "/lead show <company>", 1); err == nil {
+		return h.showFound(ctx, r, f)
+	} else if code := salesbot.ErrorCode(err); code != salesbot.ENOTFOUND && code != salesbot.EINVALID {
+		return nil, err
+	}
+	return ephemeral(r.T(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), leadHelp(r.lang))), nil
+}
+
+// leadChange runs the /lead sub-commands that change a lead named first
+// (grade, stage, won, lost, assign, key); ok is false for any other.
+func (h *Handler) leadChange(ctx context.Context, r request, sub string, args []salesbot.Token) (*slack.Msg, bool, error) {
+	switch sub {
 	case "grade":
-		return h.withLead(ctx, r, args, "/lead grade <company> <A|B|C|D> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead grade <company> <A|B|C|D> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			if len(rest) == 0 {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "Which grade? e.g. `/lead grade %s A selection starts in January`.", quoteName(l.Company))
 			}
@@ -62,8 +81,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			}
 			return h.regrade(ctx, r, asRead(l), g, salesbot.JoinTokens(rest[1:]))
 		})
+		return msg, true, err
 	case "stage":
-		return h.withLead(ctx, r, args, "/lead stage <company> <stage>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead stage <company> <stage>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			if len(rest) == 0 {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "Which stage? e.g. `/lead stage %s demo`.", quoteName(l.Company))
 			}
@@ -73,16 +93,19 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			}
 			return h.moveStage(ctx, r, l, st)
 		})
+		return msg, true, err
 	case "won", "win":
-		return h.withLead(ctx, r, args, "/lead won <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead won <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
 			return h.win(ctx, r, asRead(l))
 		})
+		return msg, true, err
 	case "lost", "lose":
-		return h.withLead(ctx, r, args, "/lead lost <company> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead lost <company> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			return h.lose(ctx, r, asRead(l), salesbot.JoinTokens(rest))
 		})
+		return msg, true, err
 	case "assign":
-		return h.withLead(ctx, r, args, "/lead assign <company> @rep", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead assign <company> @rep", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			if len(rest) != 1 {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "Assign to whom? Mention one rep: `/lead assign %s @wang`.", quoteName(l.Company))
 			}
@@ -92,8 +115,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			}
 			return h.assign(ctx, r, asRead(l), rep)
 		})
+		return msg, true, err
 	case "key", "fact":
-		return h.withLead(ctx, r, args, "/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			if len(rest) == 0 {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "Which key fact? e.g. `/lead key %s budget 2M RMB for software and services`.", quoteName(l.Company))
 			}
@@ -103,16 +127,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			}
 			return h.setFact(ctx, r, asRead(l), k, salesbot.JoinTokens(rest[1:]))
 		})
-	case "help":
-		return ephemeral(leadHelp(r.lang)), nil
+		return msg, true, err
 	}
-	// `/lead Acme` shows Acme's card, when Acme is a lead.
-	if f, _, err := h.find(ctx, r, toks, "/lead show <company>", 1); err == nil {
-		return h.showFound(ctx, r, f)
-	} else if code := salesbot.ErrorCode(err); code != salesbot.ENOTFOUND && code != salesbot.EINVALID {
-		return nil, err
-	}
-	return ephemeral(r.T(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), leadHelp(r.lang))), nil
+	return nil, false, nil
 }
 
 // withLead resolves the company at the start of args and runs fn on it.
