@@ -1,6 +1,7 @@
 package salesbot
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode"
@@ -414,4 +415,60 @@ func (l *Lead) Snooze(a Actor, until, now time.Time) (Change, error) {
 	}
 	l.SnoozedUntil = until
 	return l.change(a, ChangeSnooze, "", until.UTC().Format(time.RFC3339), "", now), nil
+}
+
+// LeadService runs the workflows of one lead: registering it, grading,
+// assigning, recording its key facts, reading its card, and the lists. Each
+// method checks the actor's rights with the domain's rules before any
+// change (CanEdit: the owner or a manager; Assign: managers only), keeps
+// the lead's next touch in step with every change (Schedule) and returns
+// what it did as data; who hears of it is in the result.
+type LeadService interface {
+	// Register registers a company as the actor's lead at a grade. The
+	// first to register owns a lead: a company whose name normalises to a
+	// registered one's is not registered again, and the actor learns of the
+	// existing lead what SightOf allows them (they named it). Other leads
+	// with similar names are listed as SightOf allows (they were not
+	// named): the actor's own, the pool's, and for a manager everyone's;
+	// other reps' are only counted.
+	Register(ctx context.Context, a Actor, team, company string, g Grade, now time.Time) (Registration, error)
+	// Resolve picks the lead a look-up by name (q) names, reading it
+	// unless read is the match already read for q: the lead named exactly,
+	// whoever's it is (the actor named it; what they may do with it is
+	// checked when they do it); else, of the leads whose name holds q.Part,
+	// the only one the actor may see (SightOf, not named: their own, the
+	// pool's, any for a manager), or the only one of their own.
+	Resolve(ctx context.Context, a Actor, team string, q LeadQuery, read *LeadMatch) (Resolution, error)
+	// Regrade sets the lead's grade, with the reason kept in the history
+	// (owner or manager, open leads, a new grade).
+	Regrade(ctx context.Context, a Actor, ref LeadRef, g Grade, reason string, now time.Time) (Regraded, error)
+	// ChooseGrade is Regrade for the grade picked right after registering:
+	// picking the grade the lead has already keeps it (Kept) rather than
+	// failing, for someone who may edit it.
+	ChooseGrade(ctx context.Context, a Actor, ref LeadRef, g Grade, now time.Time) (Regraded, error)
+	// Assign gives the lead to the rep to (managers only; a lost lead is
+	// reopened). When owner is not "", it assigns only while owner is still
+	// the owner and the deal is not won: a request for a lead must not
+	// take it from someone who got it since (ECONFLICT). The new owner and
+	// the previous one are to be told (Assignment.TellTo, TellFrom).
+	Assign(ctx context.Context, a Actor, ref LeadRef, to, owner string, now time.Time) (Assignment, error)
+	// SetFact records one key fact (owner or manager).
+	SetFact(ctx context.Context, a Actor, ref LeadRef, k KeyFact, text string, now time.Time) (*Lead, error)
+	// Card reads what the lead's card shows, for its owner and managers
+	// only (SightAll); it reads the last visit unless ref came with it.
+	Card(ctx context.Context, a Actor, ref LeadRef) (LeadCard, error)
+	// Map reads the lead for its stakeholder map, for its owner and
+	// managers only (SightAll).
+	Map(ctx context.Context, a Actor, ref LeadRef) (*Lead, error)
+	// Editable reads the lead for a form that changes it, for who may
+	// change it only (CanEdit: its owner or a manager), so that a form
+	// never shows another rep's lead.
+	Editable(ctx context.Context, a Actor, ref LeadRef) (*Lead, error)
+	// Pool lists the lost leads open to be claimed, most recently lost
+	// first, at most PoolSize, as the actor may see them (SightPool).
+	Pool(ctx context.Context, a Actor, team string) ([]*Lead, error)
+	// List reads a pipeline: the actor's own (any grade, open and closed),
+	// or, for managers only, a named rep's or the whole team's open leads,
+	// read a page of ListPage at a time from the read models.
+	List(ctx context.Context, a Actor, q ListQuery) (LeadList, error)
 }

@@ -74,7 +74,7 @@ func newHarness(t *testing.T) *harness {
 	svc := service.New(service.Config{Store: st, Logger: log, Managers: []string{manager}, Team: team})
 	h := handlers.New(st, api, handlers.Config{
 		Now: clock, Logger: log, Directory: people,
-		Digests: svc, Reports: svc, Teams: svc, Reminders: svc,
+		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc, Now: clock, Logger: log})
 	if err != nil {

@@ -46,11 +46,10 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 		_, err := h.openModal(ctx, cb.TriggerID, rejectModal(lang, channel, id))
 		return err
 	}
-	l, err := h.store.Lead(lctx, team, id)
-	if err != nil {
-		return err
-	}
-	if err := mayOpen(actor, l); err != nil {
+	l, err := h.leads.Editable(lctx, actor, salesbot.RefTo(team, id))
+	if salesbot.ErrorCode(err) == salesbot.EFORBIDDEN {
+		return notYours() // named by ID: not even whose it is
+	} else if err != nil {
 		return err
 	}
 	var view slack.ModalViewRequest
@@ -67,15 +66,6 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 	}
 	_, err = h.openModal(ctx, cb.TriggerID, view)
 	return err
-}
-
-// mayOpen refuses a form about a lead to anyone but its owner and managers,
-// without naming the lead or its owner.
-func mayOpen(actor salesbot.Actor, l *salesbot.Lead) error {
-	if l.SightOf(actor, false) < salesbot.SightAll {
-		return notYours()
-	}
-	return nil
 }
 
 // managerIn reports whether user is a manager in team: as read with the

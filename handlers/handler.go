@@ -20,6 +20,7 @@ import (
 	"salesbot/directory"
 	"salesbot/i18n"
 	"salesbot/internal/logctx"
+	"salesbot/service"
 )
 
 // Slack is the part of the Slack Web API the handlers call; *slack.Client
@@ -83,6 +84,9 @@ type Config struct {
 	// Reminders answers what is due to a rep, snoozes follow-ups and
 	// records what was done about a reminder's leads.
 	Reminders salesbot.ReminderService
+	// Leads runs the workflows of a lead (/lead and its buttons and forms);
+	// when nil, one over store, which must then be a service.Store.
+	Leads salesbot.LeadService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -98,6 +102,7 @@ type Handler struct {
 	reports   salesbot.ReportService
 	teams     salesbot.TeamService
 	reminders salesbot.ReminderService
+	leads     salesbot.LeadService
 	bg        sync.WaitGroup
 }
 
@@ -119,6 +124,10 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	}
 	if h.respond == nil {
 		h.respond = webhookResponder{}
+	}
+	h.leads = cfg.Leads
+	if st, ok := store.(service.Store); ok && h.leads == nil {
+		h.leads = service.New(service.Config{Store: st, Cadence: h.cadence, Logger: h.log})
 	}
 	h.people = cfg.Directory
 	if h.people == nil {

@@ -31,6 +31,7 @@ const (
 	actionKeep        = "keep"         // manager: keep the lead with its owner, value "<request ID>"
 	actionApprove     = "approve"      // manager: approve a stage move, value "<approval ID>"
 	actionReject      = "reject"       // manager: reject it with a reason (opens a form), value "<approval ID>"
+	actionListMore    = "list_more"    // team pipeline: the next page, value "<offset>|<grade or empty>"
 )
 
 // submit handles a modal's submission. It answers nil to close the modal, or
@@ -157,7 +158,7 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 	case cbLeadShow:
 		return h.show(ctx, r, l)
 	case cbLeadMap:
-		return h.stakeholderMap(r, l)
+		return h.showMap(ctx, r, salesbot.RefRead(l))
 	case cbVisit:
 		v, err := h.formVisit(r, f)
 		if err != nil {
@@ -312,23 +313,29 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 		if err != nil {
 			return nil, false, err
 		}
-		msg, err := h.regrade(ctx, r, byID(parts[0]), g, "")
-		if salesbot.ErrorCode(err) == salesbot.EINVALID && actionID == actionGradeButton {
-			l, lerr := h.store.Lead(ctx, r.team, parts[0])
-			if lerr == nil && l.Grade == g { // the default grade, confirmed
-				return ephemeral(r.T(":white_check_mark: *%s* stays graded *%s*.", esc(l.Company), g)), true, nil
-			}
+		if actionID == actionGradeSet {
+			msg, err := h.regrade(ctx, r, byID(parts[0]), g, "")
+			return msg, false, err
 		}
-		return msg, actionID == actionGradeButton, err
+		now := h.now()
+		done, err := h.leads.ChooseGrade(ctx, r.actor, salesbot.RefTo(r.team, parts[0]), g, now)
+		if err != nil {
+			return nil, false, err
+		}
+		return regraded(r, done, now), true, nil
 	case actionLeadRequest:
 		return h.requestLead(ctx, r, parts[0])
 	case actionMapOpen:
 		// Shown beside the card, which stays as it is.
-		l, err := h.store.Lead(ctx, r.team, parts[0])
-		if err != nil {
-			return nil, false, err
+		msg, err := h.showMap(ctx, r, salesbot.RefTo(r.team, parts[0]))
+		return msg, false, err
+	case actionListMore:
+		// The next page, below the one clicked on.
+		q, ok := listPage(r.team, parts)
+		if !ok {
+			return nil, false, bad
 		}
-		msg, err := h.stakeholderMap(r, l)
+		msg, err := h.listed(ctx, r, q)
 		return msg, false, err
 	case actionReminderSnooze:
 		days, err := strconv.Atoi(parts[len(parts)-1])

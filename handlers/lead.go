@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,14 +45,33 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 		return h.showFound(ctx, r, f)
 	case "map":
 		return h.withLead(ctx, r, args, "/lead map <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
-			return h.stakeholderMap(r, l)
+			return h.showMap(ctx, r, salesbot.RefRead(l))
 		})
 	case "list", "ls":
 		return h.list(ctx, r, args)
 	case "pool":
 		return h.pool(ctx, r)
+	case "help":
+		return ephemeral(leadHelp(r.lang)), nil
+	}
+	if msg, ok, err := h.leadChange(ctx, r, sub, args); ok {
+		return msg, err
+	}
+	// `/lead Acme` shows Acme's card, when Acme is a lead.
+	if f, _, err := h.find(ctx, r, toks, "/lead show <company>", 1); err == nil {
+		return h.showFound(ctx, r, f)
+	} else if code := salesbot.ErrorCode(err); code != salesbot.ENOTFOUND && code != salesbot.EINVALID {
+		return nil, err
+	}
+	return ephemeral(r.T(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), leadHelp(r.lang))), nil
+}
+
+// leadChange runs the /lead sub-commands that change a lead named first
+// (grade, stage, won, lost, assign, key); ok is false for any other.
+func (h *Handler) leadChange(ctx context.Context, r request, sub string, args []salesbot.Token) (*slack.Msg, bool, error) {
+	switch sub {
 	case "grade":
-		return h.withLead(ctx, r, args, "/lead grade <company> <A|B|C|D> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead grade <company> <A|B|C|D> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			if len(rest) == 0 {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "Which grade? e.g. `/lead grade %s A selection starts in January`.", quoteName(l.Company))
 			}
@@ -61,8 +81,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			}
 			return h.regrade(ctx, r, asRead(l), g, salesbot.JoinTokens(rest[1:]))
 		})
+		return msg, true, err
 	case "stage":
-		return h.withLead(ctx, r, args, "/lead stage <company> <stage>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead stage <company> <stage>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			if len(rest) == 0 {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "Which stage? e.g. `/lead stage %s demo`.", quoteName(l.Company))
 			}
@@ -72,16 +93,19 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			}
 			return h.moveStage(ctx, r, l, st)
 		})
+		return msg, true, err
 	case "won", "win":
-		return h.withLead(ctx, r, args, "/lead won <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead won <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
 			return h.win(ctx, r, asRead(l))
 		})
+		return msg, true, err
 	case "lost", "lose":
-		return h.withLead(ctx, r, args, "/lead lost <company> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead lost <company> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			return h.lose(ctx, r, asRead(l), salesbot.JoinTokens(rest))
 		})
+		return msg, true, err
 	case "assign":
-		return h.withLead(ctx, r, args, "/lead assign <company> @rep", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead assign <company> @rep", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			if len(rest) != 1 {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "Assign to whom? Mention one rep: `/lead assign %s @wang`.", quoteName(l.Company))
 			}
@@ -91,8 +115,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			}
 			return h.assign(ctx, r, asRead(l), rep)
 		})
+		return msg, true, err
 	case "key", "fact":
-		return h.withLead(ctx, r, args, "/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
+		msg, err := h.withLead(ctx, r, args, "/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 			if len(rest) == 0 {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "Which key fact? e.g. `/lead key %s budget 2M RMB for software and services`.", quoteName(l.Company))
 			}
@@ -102,16 +127,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 			}
 			return h.setFact(ctx, r, asRead(l), k, salesbot.JoinTokens(rest[1:]))
 		})
-	case "help":
-		return ephemeral(leadHelp(r.lang)), nil
+		return msg, true, err
 	}
-	// `/lead Acme` shows Acme's card, when Acme is a lead.
-	if f, _, err := h.find(ctx, r, toks, "/lead show <company>", 1); err == nil {
-		return h.showFound(ctx, r, f)
-	} else if code := salesbot.ErrorCode(err); code != salesbot.ENOTFOUND && code != salesbot.EINVALID {
-		return nil, err
-	}
-	return ephemeral(r.T(":warning: `/lead %s` is not a command I know.\n%s", esc(toks[0].Text), leadHelp(r.lang))), nil
+	return nil, false, nil
 }
 
 // withLead resolves the company at the start of args and runs fn on it.
@@ -160,21 +178,18 @@ func isGradeLetter(t salesbot.Token) bool {
 
 func (h *Handler) createLead(ctx context.Context, r request, company string, grade salesbot.Grade, graded bool) (*slack.Msg, error) {
 	now := h.now()
-	l, c, err := salesbot.NewLead(r.actor, r.team, "", company, grade, now)
+	reg, err := h.leads.Register(ctx, r.actor, r.team, company, grade, now)
 	if err != nil {
 		return nil, err
 	}
-	l.Schedule(h.cadence)
-	existing, err := h.store.CreateLead(ctx, l, c)
-	if salesbot.ErrorCode(err) == salesbot.ECONFLICT && existing != nil {
-		return h.alreadyOwned(r, existing), nil
-	} else if err != nil {
-		return nil, fmt.Errorf("create lead: %w", err)
+	if reg.Existing != nil {
+		return alreadyOwned(r, *reg.Existing), nil
 	}
+	l := reg.Lead
 	text := r.T(":white_check_mark: *%s* is your lead now, graded *%s* (%s). First touch %s.",
 		esc(l.Company), l.Grade, word(r.lang, l.Grade.Meaning()), dueIn(r.lang, l.Due, now, r.loc))
 	blocks := []slack.Block{section(text)}
-	if similar := h.similarLeads(ctx, r, l); len(similar) > 0 {
+	if similar := similarNames(r, reg); len(similar) > 0 {
 		blocks = append(blocks, contextLine(r.T(":mag: Similar names are registered already: %s. If one is the same company, close this one with `/lead lost %s duplicate` and ask a manager for the other.",
 			strings.Join(similar, ", "), esc(quoteName(l.Company)))))
 	}
@@ -198,64 +213,64 @@ func gradeButtons(lang i18n.Lang, l *salesbot.Lead) []slack.BlockElement {
 	return buttons
 }
 
-// alreadyOwned tells a rep who registered a known company who owns it, and
-// offers to ask a manager for it (first to register owns, DOMAIN.md §6): the
-// rep named it, so they may see that much (salesbot.SightOwner).
-func (h *Handler) alreadyOwned(r request, existing *salesbot.Lead) *slack.Msg {
+// alreadyOwned tells a rep who registered a known company what they may
+// see of the lead registered first (first to register owns, DOMAIN.md §6),
+// and offers to ask a manager for it.
+func alreadyOwned(r request, existing salesbot.SeenLead) *slack.Msg {
+	l := existing.Lead
 	var text string
 	switch {
-	case existing.Stage == salesbot.StageLost:
-		text = r.T(":recycle: *%s* was lost by <@%s> and is back in the pool. A manager can give it to you.", esc(existing.Company), existing.Owner)
-	case existing.Owner == r.actor.User:
-		text = r.T(":information_source: *%s* is already your lead (grade %s, %s).", esc(existing.Company), existing.Grade, word(r.lang, existing.Stage.Name()))
+	case l.Stage == salesbot.StageLost:
+		text = r.T(":recycle: *%s* was lost by <@%s> and is back in the pool. A manager can give it to you.", esc(l.Company), l.Owner)
+	case existing.Sight == salesbot.SightAll && l.Owner == r.actor.User:
+		text = r.T(":information_source: *%s* is already your lead (grade %s, %s).", esc(l.Company), l.Grade, word(r.lang, l.Stage.Name()))
 		return ephemeral(text, section(text))
 	default:
 		text = r.T(":lock: *%s* is already registered: it is <@%s>'s lead since %s (grade %s). The first to register owns a lead; a manager can reassign it.",
-			esc(existing.Company), existing.Owner, day(existing.CreatedAt, r.loc), existing.Grade)
+			esc(l.Company), l.Owner, day(l.CreatedAt, r.loc), l.Grade)
 	}
 	return ephemeral(text, section(text), slack.NewActionBlock("lead_request",
-		slack.NewButtonBlockElement(actionLeadRequest, existing.ID, plain(r.T("Ask a manager for it")))))
+		slack.NewButtonBlockElement(actionLeadRequest, l.ID, plain(r.T("Ask a manager for it")))))
 }
 
-// show renders the card of a lead already read, reading only its last
-// visit; reps see only their own leads.
+// show renders the card of a lead already read (or named by ID), for its
+// owner and managers.
 func (h *Handler) show(ctx context.Context, r request, l *salesbot.Lead) (*slack.Msg, error) {
-	visits, err := h.store.Visits(ctx, r.team, l.ID, 1)
-	if err != nil {
-		return nil, fmt.Errorf("show lead: %w", err)
-	}
-	return h.card(r, l, visits)
+	return h.showRef(ctx, r, salesbot.RefRead(l))
 }
 
 // showFound renders the card of a lead looked up by name, with the last
-// visit read along with it, or read now when it did not come along.
+// visit read along with it when it came along.
 func (h *Handler) showFound(ctx context.Context, r request, f found) (*slack.Msg, error) {
-	if !f.hasVisits {
-		return h.show(ctx, r, f.lead)
-	}
-	return h.card(r, f.lead, f.visits)
+	ref := salesbot.RefRead(f.lead)
+	ref.Visits, ref.VisitsRead = f.visits, f.hasVisits
+	return h.showRef(ctx, r, ref)
 }
 
-// card renders a lead's card for someone allowed to see it.
-func (h *Handler) card(r request, l *salesbot.Lead, visits []salesbot.Visit) (*slack.Msg, error) {
-	if l.SightOf(r.actor, true) < salesbot.SightAll {
-		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its card.", l.Company, l.Owner)
+func (h *Handler) showRef(ctx context.Context, r request, ref salesbot.LeadRef) (*slack.Msg, error) {
+	lc, err := h.leads.Card(ctx, r.actor, ref)
+	if err != nil {
+		return nil, err
 	}
-	c := card{lead: l, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang}
-	if len(visits) > 0 {
-		c.lastVisit = &visits[0]
+	c := card{lead: lc.Lead, lastVisit: lc.LastVisit, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang}
+	return ephemeral(r.T("%s — lead card", esc(lc.Lead.Company)), c.blocks()...), nil
+}
+
+// showMap renders the stakeholder map of a lead, for its owner and
+// managers.
+func (h *Handler) showMap(ctx context.Context, r request, ref salesbot.LeadRef) (*slack.Msg, error) {
+	l, err := h.leads.Map(ctx, r.actor, ref)
+	if err != nil {
+		return nil, err
 	}
-	return ephemeral(r.T("%s — lead card", esc(l.Company)), c.blocks()...), nil
+	return h.stakeholderMap(r, l), nil
 }
 
 // stakeholderMap places the lead's people in the influence × support
 // quadrants (DOMAIN.md §3): per person the buying and decision role, how
 // deeply and how lately they were met, and their last change of support, so
 // that a manager reads where to spend time at a glance on a phone.
-func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error) {
-	if l.SightOf(r.actor, true) < salesbot.SightAll {
-		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its people.", l.Company, l.Owner)
-	}
+func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) *slack.Msg {
 	quadrants := []struct {
 		q    salesbot.Quadrant
 		name string
@@ -270,7 +285,7 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(r.T("People at %s", l.Company), 150)))}
 	if len(l.Stakeholders) == 0 {
 		blocks = append(blocks, section(r.T("No one recorded yet. Add people with `/stance %s \"Name\" eb high +1`.", esc(quoteName(l.Company)))))
-		return ephemeral(title, blocks...), nil
+		return ephemeral(title, blocks...)
 	}
 	now := h.now()
 	var counts []string
@@ -304,7 +319,7 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) (*slack.Msg, error
 	if len(blocks) > maxBlocks {
 		blocks = append(blocks[:maxBlocks-1], section(r.T("_…and more people than fit here._")))
 	}
-	return ephemeral(title, blocks...), nil
+	return ephemeral(title, blocks...)
 }
 
 // metText says when a person was last met.
@@ -355,65 +370,53 @@ func abs(n int) int {
 }
 
 // list shows a pipeline by grade: the caller's, or for managers a named
-// rep's or everyone's.
+// rep's or the team's, a page at a time.
 func (h *Handler) list(ctx context.Context, r request, args []salesbot.Token) (*slack.Msg, error) {
-	owner, all, grade := r.actor.User, false, salesbot.Grade("")
+	q := salesbot.ListQuery{Team: r.team}
 	for _, t := range args {
 		if g, err := salesbot.ParseGrade(t.Text); err == nil && !t.Quoted {
-			grade = g
+			q.Grade = g
 		} else if strings.EqualFold(t.Text, "all") {
-			all = true
+			q.All = true
 		} else if u, ok := mention(t.Text); ok {
-			owner = u
+			q.Owner = u
 		} else {
 			return nil, salesbot.Errorf(salesbot.EINVALID, "%q is neither a grade nor a rep. Write `/lead list [A|B|C|D] [@rep|all]`.", t.Text)
 		}
 	}
-	if (all || owner != r.actor.User) && !r.actor.Manager {
-		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers see other reps' pipelines. `/lead list` shows yours.")
-	}
-	var (
-		leads []*salesbot.Lead
-		err   error
-		title = r.T("Your pipeline")
-	)
-	if all {
-		title = r.T("Team pipeline")
-		leads, err = h.store.AllLeads(ctx, r.team)
-	} else {
-		leads, err = h.store.LeadsOwnedBy(ctx, r.team, owner)
-		if owner != r.actor.User {
-			title = r.T("Pipeline of <@%s>", owner)
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("list leads: %w", err)
-	}
-	leads = slices.DeleteFunc(leads, func(l *salesbot.Lead) bool { return l.SightOf(r.actor, false) < salesbot.SightAll })
-	if grade != "" {
-		kept := leads[:0]
-		for _, l := range leads {
-			if l.Grade == grade && l.Open() {
-				kept = append(kept, l)
-			}
-		}
-		leads, title = kept, r.T("%s — grade %s", title, grade)
-	}
-	p := pipeline{title: title, leads: leads, showOwner: all, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang}
-	return ephemeral(title, p.blocks()...), nil
+	return h.listed(ctx, r, q)
 }
 
-// poolSize bounds how many lost leads /lead pool shows.
-const poolSize = 40
+// listed reads the pipeline q names and renders it.
+func (h *Handler) listed(ctx context.Context, r request, q salesbot.ListQuery) (*slack.Msg, error) {
+	list, err := h.leads.List(ctx, r.actor, q)
+	if err != nil {
+		return nil, err
+	}
+	title := r.T("Your pipeline")
+	switch {
+	case list.All:
+		title = r.T("Team pipeline")
+	case list.Owner != r.actor.User:
+		title = r.T("Pipeline of <@%s>", list.Owner)
+	}
+	if list.Grade != "" {
+		title = r.T("%s — grade %s", title, list.Grade)
+	}
+	p := pipeline{title: title, leads: list.Leads, showOwner: list.All, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang}
+	if list.All {
+		p.page = &list
+	}
+	return ephemeral(title, p.blocks()...), nil
+}
 
 // pool lists lost leads open to be claimed, with why they were lost; a rep
 // asks a manager for one, a manager assigns it.
 func (h *Handler) pool(ctx context.Context, r request) (*slack.Msg, error) {
-	leads, err := h.store.Pool(ctx, r.team, poolSize)
+	leads, err := h.leads.Pool(ctx, r.actor, r.team)
 	if err != nil {
-		return nil, fmt.Errorf("pool: %w", err)
+		return nil, err
 	}
-	leads = slices.DeleteFunc(leads, func(l *salesbot.Lead) bool { return l.SightOf(r.actor, false) < salesbot.SightPool })
 	if len(leads) == 0 {
 		return ephemeral(r.T("The pool is empty: no lost leads are waiting for a new owner.")), nil
 	}
@@ -441,40 +444,48 @@ func (h *Handler) pool(ctx context.Context, r request) (*slack.Msg, error) {
 	return ephemeral(r.T("The pool"), blocks...), nil
 }
 
-// maxSimilar bounds how many similar names a new lead's reply lists.
-const maxSimilar = 3
-
-// similarLeads names the team's other leads whose normalised name contains
-// the new one's or is contained in it ("明达机械" and "上海明达机械"): not
-// duplicates under the ownership rule, but worth a look before two reps
-// work the same company. Only what the rep may see of each is shown
-// (salesbot.SightOf: they did not name these): their own and, for a
-// manager, everyone's by name and owner; a lead in the pool by name; another
-// rep's lead only counted. A failure to look only loses the hint.
-func (h *Handler) similarLeads(ctx context.Context, r request, l *salesbot.Lead) []string {
-	key := salesbot.NormalizeCompany(l.Company)
-	if len([]rune(key)) < 2 {
-		return nil
-	}
-	others, err := h.store.SimilarLeads(ctx, r.team, l.Company, l.ID, maxSimilar)
-	if err != nil {
-		h.log.WarnContext(ctx, "similar leads", "err", err)
-		return nil
-	}
+// similarNames writes the similar names a registration found, as the rep
+// may see them: their own and, for a manager, everyone's by name and owner;
+// a lead in the pool by name; other reps' leads only counted.
+func similarNames(r request, reg salesbot.Registration) []string {
 	var similar []string
-	hidden := 0
-	for _, other := range others {
-		switch other.SightOf(r.actor, false) {
-		case salesbot.SightAll:
-			similar = append(similar, fmt.Sprintf("*%s* (<@%s>)", esc(other.Company), other.Owner))
-		case salesbot.SightPool:
-			similar = append(similar, r.T("*%s* (in the pool)", esc(other.Company)))
-		default:
-			hidden++
+	for _, other := range reg.Similar {
+		if other.Sight == salesbot.SightAll {
+			similar = append(similar, fmt.Sprintf("*%s* (<@%s>)", esc(other.Lead.Company), other.Lead.Owner))
+		} else {
+			similar = append(similar, r.T("*%s* (in the pool)", esc(other.Lead.Company)))
 		}
 	}
-	if hidden > 0 {
-		similar = append(similar, r.T("%d of other reps' (a manager can tell you whose)", hidden))
+	if reg.HiddenSimilar > 0 {
+		similar = append(similar, r.T("%d of other reps' (a manager can tell you whose)", reg.HiddenSimilar))
 	}
 	return similar
+}
+
+// listPage reads a "Show more" button's value, "<offset>|<grade or
+// empty>": which page of the team's pipeline to show. Who may see it is
+// checked again when it is read.
+func listPage(team string, parts []string) (salesbot.ListQuery, bool) {
+	if len(parts) != 2 {
+		return salesbot.ListQuery{}, false
+	}
+	offset, err := strconv.Atoi(parts[0])
+	if err != nil || offset < 0 {
+		return salesbot.ListQuery{}, false
+	}
+	q := salesbot.ListQuery{Team: team, All: true, Offset: offset}
+	if parts[1] != "" {
+		g, err := salesbot.ParseGrade(parts[1])
+		if err != nil {
+			return salesbot.ListQuery{}, false
+		}
+		q.Grade = g
+	}
+	return q, true
+}
+
+// listMoreValue is the value of the button that shows the page of the
+// team's pipeline after list.
+func listMoreValue(list *salesbot.LeadList) string {
+	return strconv.Itoa(list.Next) + "|" + string(list.Grade)
 }

@@ -23,6 +23,11 @@ type leadRef struct {
 func byID(id string) leadRef          { return leadRef{id: id} }
 func asRead(l *salesbot.Lead) leadRef { return leadRef{id: l.ID, read: l} }
 
+// in is the lead as the services name it.
+func (ref leadRef) in(team string) salesbot.LeadRef {
+	return salesbot.LeadRef{Team: team, ID: ref.id, Read: ref.read}
+}
+
 // update applies a domain change to a lead and saves it with its history,
 // rescheduling the next touch. fn may run more than once (see
 // salesbot.LeadStore.UpdateLead).
@@ -56,20 +61,26 @@ func one(c salesbot.Change, err error) (salesbot.Update, error) {
 
 func (h *Handler) regrade(ctx context.Context, r request, ref leadRef, g salesbot.Grade, reason string) (*slack.Msg, error) {
 	now := h.now()
-	l, u, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.Regrade(r.actor, g, reason, now))
-	})
+	done, err := h.leads.Regrade(ctx, r.actor, ref.in(r.team), g, reason, now)
 	if err != nil {
 		return nil, err
 	}
-	c := u.Changes[0]
+	return regraded(r, done, now), nil
+}
+
+// regraded tells the person who regraded a lead what it means now.
+func regraded(r request, done salesbot.Regraded, now time.Time) *slack.Msg {
+	l, c := done.Lead, done.Change
+	if done.Kept {
+		return ephemeral(r.T(":white_check_mark: *%s* stays graded *%s*.", esc(l.Company), l.Grade))
+	}
 	dir := ":arrow_up:"
 	if salesbot.Grade(c.To).Rank() > salesbot.Grade(c.From).Rank() {
 		dir = ":arrow_down:"
 	}
 	text := r.T("%s *%s* regraded %s → *%s* (%s). Next touch %s, %s.", dir, esc(l.Company), c.From, c.To,
 		word(r.lang, l.Grade.Meaning()), day(l.Due, r.loc), dueIn(r.lang, l.Due, now, r.loc))
-	return ephemeral(text), nil
+	return ephemeral(text)
 }
 
 // moveStage moves a lead, or, when the move needs a manager (a rep going to
@@ -128,44 +139,33 @@ func (h *Handler) assign(ctx context.Context, r request, ref leadRef, rep string
 }
 
 // assignFrom assigns a lead as assign does, but only while its owner is
-// still owner (when owner is not ""): a request for a lead must not take it
-// from someone who got it since.
+// still owner (when owner is not ""): see salesbot.LeadService.Assign. The
+// new owner and the previous one are told as the service says.
 func (h *Handler) assignFrom(ctx context.Context, r request, ref leadRef, rep, owner string) (*slack.Msg, error) {
-	now := h.now()
-	var from string
-	l, _, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
-		if owner != "" && (l.Owner != owner || l.Stage == salesbot.StageWon) {
-			return salesbot.Update{}, salesbot.Errorf(salesbot.ECONFLICT, "%s has changed hands since this was asked: it is <@%s>'s lead now, so nothing changed.", l.Company, l.Owner)
-		}
-		from = l.Owner
-		changes, err := l.Assign(r.actor, rep, now)
-		return salesbot.Update{Changes: changes}, err
-	})
+	done, err := h.leads.Assign(ctx, r.actor, ref.in(r.team), rep, owner, h.now())
 	if err != nil {
 		return nil, err
 	}
+	l := done.Lead
 	h.later(ctx, "notify assignment", func(ctx context.Context) error {
-		if rep != r.actor.User {
-			lang := h.langOf(ctx, r.team, rep)
-			if err := h.notify(ctx, rep, i18n.T(lang, ":inbox_tray: <@%s> gave you *%s* (grade %s, %s). `/lead show %s` has its card.",
-				r.actor.User, esc(l.Company), l.Grade, word(lang, l.Stage.Name()), esc(quoteName(l.Company)))); err != nil {
+		if done.TellTo {
+			lang := h.langOf(ctx, r.team, done.To)
+			if err := h.notify(ctx, done.To, i18n.T(lang, ":inbox_tray: <@%s> gave you *%s* (grade %s, %s). `/lead show %s` has its card.",
+				done.By, esc(l.Company), l.Grade, word(lang, l.Stage.Name()), esc(quoteName(l.Company)))); err != nil {
 				return err
 			}
 		}
-		if from != rep && from != r.actor.User {
-			lang := h.langOf(ctx, r.team, from)
-			return h.notify(ctx, from, i18n.T(lang, ":outbox_tray: <@%s> reassigned *%s* to <@%s>.", r.actor.User, esc(l.Company), rep))
+		if done.TellFrom {
+			lang := h.langOf(ctx, r.team, done.From)
+			return h.notify(ctx, done.From, i18n.T(lang, ":outbox_tray: <@%s> reassigned *%s* to <@%s>.", done.By, esc(l.Company), done.To))
 		}
 		return nil
 	})
-	return ephemeral(r.T(":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(l.Company), rep, from)), nil
+	return ephemeral(r.T(":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(l.Company), done.To, done.From)), nil
 }
 
 func (h *Handler) setFact(ctx context.Context, r request, ref leadRef, k salesbot.KeyFact, text string) (*slack.Msg, error) {
-	now := h.now()
-	l, _, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.SetFact(r.actor, k, text, now))
-	})
+	l, err := h.leads.SetFact(ctx, r.actor, ref.in(r.team), k, text, h.now())
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"html"
 	"regexp"
 	"slices"
@@ -166,50 +165,32 @@ type lookedUp struct {
 	name int
 }
 
-// lookUp runs q and picks the lead: the one named, else the one that
-// matches q.Part, preferring the asker's own leads when several do. Other
-// reps' company names are not listed.
+// lookUp runs q (or uses the match read with the viewer) and picks the
+// lead as the LeadService resolves it, wording what it could not pick.
+// Other reps' company names are not listed.
 func (h *Handler) lookUp(ctx context.Context, r request, q salesbot.LeadQuery, query string) (lookedUp, error) {
-	m, ok := prefetched(ctx, r.team, q)
-	if !ok {
-		var err error
-		if m, err = h.store.FindLead(ctx, r.team, q); err != nil {
-			return lookedUp{}, fmt.Errorf("find lead: %w", err)
-		}
+	var read *salesbot.LeadMatch
+	if m, ok := prefetched(ctx, r.team, q); ok {
+		read = &m
 	}
-	if m.Name >= 0 {
-		return lookedUp{found{m.Leads[0], m.Visits, q.Visits > 0}, m.Name}, nil
-	}
-	// A partial match was not named: of another rep's open lead the asker
-	// may not even learn that it exists (salesbot.SightOf).
-	var visible, mine []*salesbot.Lead
-	for _, l := range m.Leads {
-		switch l.SightOf(r.actor, false) {
-		case salesbot.SightAll:
-			mine = append(mine, l)
-			visible = append(visible, l)
-		case salesbot.SightPool:
-			visible = append(visible, l)
-		}
+	res, err := h.leads.Resolve(ctx, r.actor, r.team, q, read)
+	if err != nil {
+		return lookedUp{}, err
 	}
 	switch {
-	case len(visible) == 0 || q.Part == "":
+	case res.Lead != nil:
+		return lookedUp{found{res.Lead, res.Visits, res.VisitsRead}, res.Name}, nil
+	case res.Seen == 0:
 		return lookedUp{}, notFound(query)
-	case len(visible) == 1 && len(m.Leads) == 1:
-		return lookedUp{found{m.Leads[0], m.Visits, q.Visits > 0}, -1}, nil
-	case len(visible) == 1:
-		return lookedUp{found{lead: visible[0]}, -1}, nil
-	case len(mine) == 1:
-		return lookedUp{found{lead: mine[0]}, -1}, nil
-	case len(mine) == 0:
-		return lookedUp{}, salesbot.Errorf(salesbot.EINVALID, "%q matches %d leads, none of them yours. Write the full name in quotes.", query, len(visible))
+	case len(res.Mine) == 0:
+		return lookedUp{}, salesbot.Errorf(salesbot.EINVALID, "%q matches %d leads, none of them yours. Write the full name in quotes.", query, res.Seen)
 	}
 	var companies []string
-	for _, l := range mine[:min(len(mine), 5)] {
+	for _, l := range res.Mine[:min(len(res.Mine), 5)] {
 		companies = append(companies, quoteName(l.Company))
 	}
 	return lookedUp{}, salesbot.Errorf(salesbot.EINVALID, "%q matches %d of your leads: %s. Write the full name in quotes.",
-		query, len(mine), strings.Join(companies, ", "))
+		query, len(res.Mine), strings.Join(companies, ", "))
 }
 
 func notFound(query string) error {

@@ -287,10 +287,13 @@ type pipeline struct {
 	title     string
 	leads     []*salesbot.Lead
 	showOwner bool
-	cadence   salesbot.Cadence
-	now       time.Time
-	loc       *time.Location
-	lang      i18n.Lang
+	// page, when set, says which page of the team's open leads this is,
+	// for the summary and the button to the next one.
+	page    *salesbot.LeadList
+	cadence salesbot.Cadence
+	now     time.Time
+	loc     *time.Location
+	lang    i18n.Lang
 }
 
 func (p pipeline) blocks() []slack.Block {
@@ -329,10 +332,30 @@ func (p pipeline) blocks() []slack.Block {
 	if won+lost > 0 {
 		summary += i18n.T(p.lang, " · %d won · %d lost", won, lost)
 	}
+	if p.page != nil {
+		return p.paged(blocks, open)
+	}
 	if len(blocks) > maxBlocks {
 		blocks = append(blocks[:maxBlocks-1], section(i18n.T(p.lang, "_…and more: narrow it with `/lead list A` (or B, C, D)._")))
 	}
 	return append(blocks, contextLine(summary))
+}
+
+// paged ends a page of the team's open leads: which ones of how many it
+// shows, and a button to the next page when there is one.
+func (p pipeline) paged(blocks []slack.Block, shown int) []slack.Block {
+	pg := p.page
+	if len(blocks) > maxBlocks-2 {
+		blocks = blocks[:maxBlocks-2]
+	}
+	if shown > 0 {
+		blocks = append(blocks, contextLine(i18n.T(p.lang, "Open leads %d–%d of %d", pg.Offset+1, pg.Offset+shown, pg.Total)))
+	}
+	if pg.Next > 0 {
+		blocks = append(blocks, slack.NewActionBlock("list_more",
+			slack.NewButtonBlockElement(actionListMore, listMoreValue(pg), plain(i18n.T(p.lang, "Show more")))))
+	}
+	return blocks
 }
 
 func (p pipeline) line(l *salesbot.Lead) string {

@@ -84,7 +84,7 @@ func (c *console) rebuild() {
 	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log, Managers: managers, WorkHours: allDay})
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
 		Cadence: c.cadence, Logger: c.log, Respond: c.slack, Directory: people,
-		Digests: svc, Reports: svc, Teams: svc, Reminders: svc,
+		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
 	})
 	sched, _ := scheduler.New(scheduler.Config{
 		Store: c.store, Notifier: c.h, People: people, Digests: svc, Teams: svc, Reminders: svc,

@@ -272,7 +272,7 @@ func TestConsoleInMemoryDemo(t *testing.T) {
 		"Redis: in memory (REDIS_URL is not set). Nothing is kept when the console exits.",
 		"Loaded 12 sample leads", "/lead show 明达")
 	mustContain(t, "team", s.reply(t, 0), "Team pipeline", "上海明达机械有限公司", "Nordwind Logistics GmbH",
-		"Blue Harbor Foods Inc. — Objections", "@Wang Fang", "@Tom Reed", "@Liu Yang", "1 won · 1 lost")
+		"Blue Harbor Foods Inc. — Objections", "@Wang Fang", "@Tom Reed", "@Liu Yang", "Open leads 1–10 of 10")
 	mine := s.reply(t, 1)
 	mustContain(t, "mine", mine, "Your pipeline", "上海明达机械有限公司", "Acme Industrial Co., Ltd.", "5 open")
 	if strings.Contains(mine, "Blue Harbor") {
