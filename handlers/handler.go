@@ -89,6 +89,12 @@ type Config struct {
 	Digests salesbot.DigestService
 	// Reports builds a team's report for a period (/salesbot report).
 	Reports salesbot.ReportService
+	// Stages moves and closes deals (/lead stage, won, lost) and asks the
+	// managers for moves a rep may not make alone; Approvals settles those
+	// requests and reps' requests for leads. Without them those commands
+	// answer that they are not set up.
+	Stages    salesbot.StageService
+	Approvals salesbot.ApprovalService
 	// Team is the workspace the bot token belongs to (auth.test). When set,
 	// the managers from the environment are managers there only, and a
 	// request from any other workspace is refused. Empty (the console, a
@@ -109,6 +115,8 @@ type Handler struct {
 	people   *directory.Directory
 	digests  salesbot.DigestService
 	reports  salesbot.ReportService
+	stages   salesbot.StageService
+	approvs  salesbot.ApprovalService
 	bg       sync.WaitGroup
 }
 
@@ -117,7 +125,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	h := &Handler{
 		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers, team: cfg.Team,
 		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond, digests: cfg.Digests,
-		reports: cfg.Reports,
+		reports: cfg.Reports, stages: cfg.Stages, approvs: cfg.Approvals,
 	}
 	if h.cadence == nil {
 		h.cadence = salesbot.DefaultCadence()
