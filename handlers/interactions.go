@@ -349,4 +349,3 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 	}
 	return nil, false, salesbot.Errorf(salesbot.EINVALID, "I don't know that button (%q). It may be from an older version; run the command again.", actionID)
 }
-
