@@ -25,14 +25,6 @@ const (
 	ApprovalLead  ApprovalKind = "lead" // another rep's lead, or one from the pool (DOMAIN.md §6)
 )
 
-// MessageRef points at a message the bot posted (to update it later), and
-// at whom it was for, so that it is redrawn in their language.
-type MessageRef struct {
-	Channel string `json:"c"`
-	TS      string `json:"ts"`
-	User    string `json:"u,omitempty"`
-}
-
 // Approval is a rep's request for a stage move that needs a manager: a
 // formal quote, or a skipped stage (DOMAIN.md §5). The first manager to
 // decide settles it for all.
@@ -52,7 +44,6 @@ type Approval struct {
 	DecidedBy string         `json:"decided_by,omitempty"`
 	DecidedAt time.Time      `json:"decided_at,omitzero"`
 	Reason    string         `json:"reason,omitempty"` // why it was rejected
-	Messages  []MessageRef   `json:"messages,omitempty"`
 }
 
 // Decide settles a pending approval. A manager rejecting gives a reason;

@@ -9,6 +9,7 @@ import (
 
 	"salesbot"
 	"salesbot/i18n"
+	"salesbot/store"
 )
 
 // cbReject is the form a manager fills in to reject a request with a reason.
@@ -189,19 +190,14 @@ func deciderContact(lang i18n.Lang, l *salesbot.Lead) string {
 
 // keepCopies records where the managers' copies of a request are, to redraw
 // them once it is decided.
-func (h *Handler) keepCopies(ctx context.Context, team, id string, copies []salesbot.MessageRef) error {
-	a, err := h.store.UpdateApproval(ctx, team, id, func(a *salesbot.Approval) error {
-		a.Messages = append(a.Messages, copies...)
-		return nil
-	})
+func (h *Handler) keepCopies(ctx context.Context, team, id string, copies []store.MessageRef) error {
+	a, err := h.store.KeepApprovalCopies(ctx, team, id, copies)
 	if err != nil {
 		return err
 	}
 	if a.Status != salesbot.ApprovalPending {
 		// Decided before its copies were recorded: redraw these now.
-		late := *a
-		late.Messages = copies
-		h.redrawApproval(ctx, team, &late, func(lang i18n.Lang) string { return outcomeText(lang, a) })
+		h.redrawCopies(ctx, team, copies, func(lang i18n.Lang) string { return outcomeText(lang, a) })
 	}
 	return nil
 }
@@ -228,16 +224,26 @@ func outcomeText(lang i18n.Lang, a *salesbot.Approval) string {
 // redrawApproval replaces every manager's copy of a request with its
 // outcome, each in that manager's language.
 func (h *Handler) redrawApproval(ctx context.Context, team string, a *salesbot.Approval, outcome func(i18n.Lang) string) {
-	copies := a.Messages
+	id := a.ID
 	h.later(ctx, "redraw approval", func(ctx context.Context) error {
-		for _, m := range copies {
-			text := outcome(h.langOf(ctx, team, m.User))
-			if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(section(text))); err != nil {
-				h.log.WarnContext(ctx, "redraw approval", "err", err)
-			}
+		copies, err := h.store.ApprovalCopies(ctx, team, id)
+		if err != nil {
+			return err
 		}
+		h.redrawCopies(ctx, team, copies, outcome)
 		return nil
 	})
+}
+
+// redrawCopies replaces the given copies of a request with its outcome,
+// each in its reader's language.
+func (h *Handler) redrawCopies(ctx context.Context, team string, copies []store.MessageRef, outcome func(i18n.Lang) string) {
+	for _, m := range copies {
+		text := outcome(h.langOf(ctx, team, m.User))
+		if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(section(text))); err != nil {
+			h.log.WarnContext(ctx, "redraw approval", "err", err)
+		}
+	}
 }
 
 // settleLater withdraws, after the request is answered, the requests that
@@ -261,8 +267,8 @@ func (h *Handler) settleLater(ctx context.Context, r request, out salesbot.Stage
 // notifyManagers sends every manager the message render words in their
 // language and returns the copies it posted; a failure to reach one is
 // logged and does not stop the rest.
-func (h *Handler) notifyManagers(ctx context.Context, team string, managers []string, render func(i18n.Lang, *time.Location) (string, []slack.Block)) []salesbot.MessageRef {
-	var copies []salesbot.MessageRef
+func (h *Handler) notifyManagers(ctx context.Context, team string, managers []string, render func(i18n.Lang, *time.Location) (string, []slack.Block)) []store.MessageRef {
+	var copies []store.MessageRef
 	for _, m := range managers {
 		p := h.people.Lookup(ctx, m)
 		text, blocks := render(h.langOf(ctx, team, m), p.Loc)
@@ -271,7 +277,7 @@ func (h *Handler) notifyManagers(ctx context.Context, team string, managers []st
 			h.log.WarnContext(ctx, "manager not reached", "manager", m, "err", err)
 			continue
 		}
-		copies = append(copies, salesbot.MessageRef{Channel: channel, TS: ts, User: m})
+		copies = append(copies, store.MessageRef{Channel: channel, TS: ts, User: m})
 	}
 	return copies
 }

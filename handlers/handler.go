@@ -20,6 +20,7 @@ import (
 	"salesbot/directory"
 	"salesbot/i18n"
 	"salesbot/internal/logctx"
+	"salesbot/store"
 )
 
 // Slack is the part of the Slack Web API the handlers call; *slack.Client
@@ -54,6 +55,11 @@ type Store interface {
 	// list.
 	GrantManager(ctx context.Context, team string, c salesbot.ManagerChange) error
 	RemoveManager(ctx context.Context, team string, c salesbot.ManagerChange) (bool, error)
+	// KeepApprovalCopies records where the managers' copies of a request
+	// were posted and returns the request as it stands; ApprovalCopies
+	// returns them, to redraw them once it is decided.
+	KeepApprovalCopies(ctx context.Context, team, id string, copies []store.MessageRef) (*salesbot.Approval, error)
+	ApprovalCopies(ctx context.Context, team, id string) ([]store.MessageRef, error)
 	// SetLang records the language a user chose ("" forgets it); Lang
 	// returns it, "" when they chose none.
 	SetLang(ctx context.Context, team, user, lang string) error

@@ -87,32 +87,54 @@ func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*sale
 	return &existing, false, nil
 }
 
+// MessageRef points at a message the bot posted about a request (a
+// manager's copy, to redraw once the request is decided), and at whom it
+// was for, so that it is redrawn in their language. It is Slack's
+// bookkeeping, not the domain's: the store keeps it with the request, in
+// the request's JSON as it always was ("messages").
+type MessageRef struct {
+	Channel string `json:"c"`
+	TS      string `json:"ts"`
+	User    string `json:"u,omitempty"`
+}
+
+// storedApproval is a request as stored: the domain's request and where
+// its copies were posted, in one JSON object.
+type storedApproval struct {
+	salesbot.Approval
+	Messages []MessageRef `json:"messages,omitempty"`
+}
+
 func getApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot.Approval, error) {
-	a, _, err := readApproval(ctx, c, k, id)
-	return a, err
+	sa, _, err := readApproval(ctx, c, k, id)
+	if err != nil {
+		return nil, err
+	}
+	return &sa.Approval, nil
 }
 
 // readApproval reads and decodes one request, with its revision (see
 // revision); a missing one is an ENOTFOUND error.
-func readApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot.Approval, string, error) {
+func readApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*storedApproval, string, error) {
 	raw, err := c.Get(ctx, k.approval(id)).Bytes()
 	if err == redis.Nil {
 		return nil, "", salesbot.Errorf(salesbot.ENOTFOUND, "That request is gone. Ask again with /lead stage.")
 	} else if err != nil {
 		return nil, "", err
 	}
-	var a salesbot.Approval
-	if err := json.Unmarshal(raw, &a); err != nil {
+	var sa storedApproval
+	if err := json.Unmarshal(raw, &sa); err != nil {
 		return nil, "", bug{fmt.Errorf("decode approval %s: %w", id, err)}
 	}
-	return &a, revision(raw), nil
+	return &sa, revision(raw), nil
 }
 
 // approvalWrites queues saving a request: a pending one is kept for ever;
 // a decided one leaves the pending set, gives up its marker and expires
 // after decidedTTL.
-func approvalWrites(b *batch, k keys, a *salesbot.Approval) error {
-	raw, err := json.Marshal(a)
+func approvalWrites(b *batch, k keys, sa *storedApproval) error {
+	a := &sa.Approval
+	raw, err := json.Marshal(sa)
 	if err != nil {
 		return bug{fmt.Errorf("encode approval %s: %w", a.ID, err)}
 	}
@@ -131,22 +153,59 @@ func approvalWrites(b *batch, k keys, a *salesbot.Approval) error {
 // else fn runs again on the request read afresh. See
 // salesbot.ApprovalStore and approvalWrites.
 func (s *Store) UpdateApproval(ctx context.Context, team, id string, fn func(*salesbot.Approval) error) (*salesbot.Approval, error) {
+	sa, err := s.updateApproval(ctx, team, id, func(sa *storedApproval) error { return fn(&sa.Approval) })
+	if err != nil {
+		return nil, err
+	}
+	return &sa.Approval, nil
+}
+
+// KeepApprovalCopies records where copies of a request were posted, to be
+// redrawn once it is decided, and returns the request as it stands: one
+// decided already needs these copies redrawn at once.
+func (s *Store) KeepApprovalCopies(ctx context.Context, team, id string, copies []MessageRef) (*salesbot.Approval, error) {
+	sa, err := s.updateApproval(ctx, team, id, func(sa *storedApproval) error {
+		sa.Messages = append(sa.Messages, copies...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &sa.Approval, nil
+}
+
+// ApprovalCopies returns where the copies of a request were posted.
+func (s *Store) ApprovalCopies(ctx context.Context, team, id string) ([]MessageRef, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, fmt.Errorf("approval copies: %w", err)
+	}
+	sa, _, err := readApproval(ctx, s.client, k, id)
+	if err != nil {
+		return nil, failed(err, "copies of approval %s", id)
+	}
+	return sa.Messages, nil
+}
+
+// updateApproval applies fn to a request as stored and saves it; see
+// UpdateApproval.
+func (s *Store) updateApproval(ctx context.Context, team, id string, fn func(*storedApproval) error) (*storedApproval, error) {
 	k, err := keysOf(team)
 	if err != nil {
 		return nil, fmt.Errorf("update approval: %w", err)
 	}
-	var saved *salesbot.Approval
+	var saved *storedApproval
 	err = s.retry(ctx, func() error {
-		a, rev, err := readApproval(ctx, s.client, k, id)
+		sa, rev, err := readApproval(ctx, s.client, k, id)
 		if err != nil {
 			return err
 		}
-		if err := fn(a); err != nil {
+		if err := fn(sa); err != nil {
 			return fnError{err}
 		}
-		a.ID = id
+		sa.ID = id
 		b := &batch{}
-		if err := approvalWrites(b, k, a); err != nil {
+		if err := approvalWrites(b, k, sa); err != nil {
 			return err
 		}
 		ok, err := s.guarded(ctx, k, []guard{unchanged(k.approval(id), rev)}, b)
@@ -156,10 +215,13 @@ func (s *Store) UpdateApproval(ctx context.Context, team, id string, fn func(*sa
 		case !ok:
 			return redis.TxFailedErr
 		}
-		saved = a
+		saved = sa
 		return nil
 	}, nil)
-	return saved, approvalError(err, "update approval %s", id)
+	if err := approvalError(err, "update approval %s", id); err != nil {
+		return nil, err
+	}
+	return saved, nil
 }
 
 // approvalError is what an approval's write returns for err: nothing, fn's
@@ -198,10 +260,11 @@ func (s *Store) DecideApproval(ctx context.Context, team, id string, fn func(*sa
 		savedL *salesbot.Lead
 	)
 	err = s.retry(ctx, func() error {
-		a, arev, err := readApproval(ctx, s.client, k, id)
+		sa, arev, err := readApproval(ctx, s.client, k, id)
 		if err != nil {
 			return err
 		}
+		a := &sa.Approval
 		l, err := getLead(ctx, s.client, k, a.LeadID)
 		if err != nil {
 			return err
@@ -216,7 +279,7 @@ func (s *Store) DecideApproval(ctx context.Context, team, id string, fn func(*sa
 			return bug{fmt.Errorf("fn changed the request's ID, or the lead's ID, team or company name")}
 		}
 		b := &batch{}
-		if err := approvalWrites(b, k, a); err != nil {
+		if err := approvalWrites(b, k, sa); err != nil {
 			return err
 		}
 		var lead []byte

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -268,5 +269,35 @@ func TestDecideApprovalRereadsALeadChanged(t *testing.T) {
 	}
 	if got, _ := s.Lead(ctx, team, l.ID); got.Stage != salesbot.StageFirstVisit {
 		t.Errorf("lead at %s; want first-visit", got.Stage)
+	}
+}
+
+// TestApprovalCopiesKeptWithTheRequest: where the managers' copies of a
+// request were posted is kept in the request's JSON as it always was
+// ("messages"), read from requests stored before, and survives every
+// domain write of the request.
+func TestApprovalCopiesKeptWithTheRequest(t *testing.T) {
+	s, rdb, team := newStore(t)
+	old := `{"id":"a1","team":"` + team + `","lead":"l1","company":"Acme","from":"demo","to":"quote","rep":"U1","owner":"","why":"w",` +
+		`"asked_at":"2026-11-23T09:00:00Z","status":"pending","messages":[{"c":"D1","ts":"1.1","u":"UBOSS"}]}`
+	if err := rdb.Set(ctx, key(team, "approval", "a1"), old, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.KeepApprovalCopies(ctx, team, "a1", []store.MessageRef{{Channel: "D2", TS: "2.2", User: "UBOSS2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateApproval(ctx, team, "a1", func(a *salesbot.Approval) error {
+		return a.Decide(manager, false, "not yet", now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	copies, err := s.ApprovalCopies(ctx, team, "a1")
+	want := []store.MessageRef{{Channel: "D1", TS: "1.1", User: "UBOSS"}, {Channel: "D2", TS: "2.2", User: "UBOSS2"}}
+	if err != nil || !slices.Equal(copies, want) {
+		t.Fatalf("copies %+v, %v; want %+v", copies, err, want)
+	}
+	raw := rdb.Get(ctx, key(team, "approval", "a1")).Val()
+	if !strings.Contains(raw, `"messages":[{"c":"D1","ts":"1.1","u":"UBOSS"},{"c":"D2","ts":"2.2","u":"UBOSS2"}]`) || !strings.Contains(raw, `"status":"rejected"`) {
+		t.Errorf("stored request %s; want its copies under \"messages\"", raw)
 	}
 }
