@@ -128,6 +128,10 @@ type Decision struct {
 	// TellOwner is the lead's previous owner, to be told that it was given
 	// to the rep who asked; "" when there is none to tell.
 	TellOwner string
+	// Stale says that the decision moved the lead or gave it away, so that
+	// other requests asked for it may no longer fit it:
+	// ApprovalService.WithdrawStale is due once the manager is answered.
+	Stale bool
 }
 
 // LeadAsk is what a rep's request for a lead did.

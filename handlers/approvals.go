@@ -70,9 +70,7 @@ func (h *Handler) decideStage(ctx context.Context, r request, id string, approve
 		h.redrawApproval(ctx, r.team, d.Request, func(lang i18n.Lang) string { return h.errorText(ctx, lang, d.Moot) })
 		return nil, d.Moot
 	}
-	if approve {
-		h.settleLater(ctx, r, salesbot.StageOutcome{Lead: d.Lead, Stale: true}) // other requests from the stage it left
-	}
+	h.settleLater(ctx, r, d.Lead, d.Stale)
 	outcome := func(lang i18n.Lang) string { return outcomeText(lang, d.Request) }
 	h.redrawApproval(ctx, r.team, d.Request, outcome)
 	if rep := d.TellRep; rep != "" {
@@ -101,6 +99,7 @@ func (h *Handler) decideLead(ctx context.Context, r request, id string, assign b
 	a, l := d.Request, d.Lead
 	outcome := func(lang i18n.Lang) string { return outcomeText(lang, a) }
 	h.redrawApproval(ctx, r.team, a, outcome)
+	h.settleLater(ctx, r, l, d.Stale)
 	h.later(ctx, "tell of a lead request", func(ctx context.Context) error {
 		if rep := d.TellRep; rep != "" {
 			lang := h.langOf(ctx, r.team, rep)
@@ -246,15 +245,14 @@ func (h *Handler) redrawCopies(ctx context.Context, team string, copies []store.
 	}
 }
 
-// settleLater withdraws, after the request is answered, the requests that
-// a change left stale when the outcome says some may be (see
+// settleLater withdraws, after the request is answered, the requests for
+// l that a change left stale, when the service says some may be (see
 // salesbot.ApprovalService.WithdrawStale), and redraws their copies with
 // why. A failure only leaves them for a manager's click to settle.
-func (h *Handler) settleLater(ctx context.Context, r request, out salesbot.StageOutcome) {
-	if !out.Stale || h.approvs == nil {
+func (h *Handler) settleLater(ctx context.Context, r request, l *salesbot.Lead, stale bool) {
+	if !stale || h.approvs == nil {
 		return
 	}
-	l := out.Lead
 	h.later(ctx, "withdraw stale requests", func(ctx context.Context) error {
 		withdrawn, err := h.approvs.WithdrawStale(ctx, l, h.now())
 		for _, d := range withdrawn {

@@ -86,7 +86,7 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 	if err != nil {
 		return nil, err
 	}
-	h.settleLater(ctx, r, out)
+	h.settleLater(ctx, r, out.Lead, out.Stale)
 	if out.Request != nil {
 		return h.askStage(ctx, r, out), nil
 	}
@@ -109,7 +109,7 @@ func (h *Handler) win(ctx context.Context, r request, ref leadRef) (*slack.Msg, 
 	if err != nil {
 		return nil, err
 	}
-	h.settleLater(ctx, r, out)
+	h.settleLater(ctx, r, out.Lead, out.Stale)
 	return ephemeral(r.T(":trophy: *%s* is won. Well done!", esc(out.Lead.Company))), nil
 }
 
@@ -121,7 +121,7 @@ func (h *Handler) lose(ctx context.Context, r request, ref leadRef, reason strin
 	if err != nil {
 		return nil, err
 	}
-	h.settleLater(ctx, r, out)
+	h.settleLater(ctx, r, out.Lead, out.Stale)
 	l := out.Lead
 	if l.LostReason != "" {
 		return ephemeral(r.T(":x: *%s* is lost (%s). It goes back to the pool, where a manager can reassign it.", esc(l.Company), esc(l.LostReason))), nil

@@ -43,6 +43,7 @@ func (s *Services) DecideStage(ctx context.Context, by salesbot.Actor, team, id 
 	if moot == nil && a.Rep != by.User {
 		d.TellRep = a.Rep
 	}
+	d.Stale = moot == nil && approve
 	return d, nil
 }
 
@@ -87,6 +88,7 @@ func (s *Services) DecideLead(ctx context.Context, by salesbot.Actor, team, id s
 	if assign && from != a.Rep && from != by.User {
 		d.TellOwner = from
 	}
+	d.Stale = assign
 	return d, nil
 }
 

@@ -39,8 +39,8 @@ func TestDecideStage(t *testing.T) {
 		t.Errorf("Assign on a stage request: %v; want EINVALID", err)
 	}
 	d, err := f.svc.DecideStage(ctx, manager, f.team, a.ID, true, "", now)
-	if err != nil || d.Moot != nil {
-		t.Fatalf("approve: %+v, %v", d, err)
+	if err != nil || d.Moot != nil || !d.Stale {
+		t.Fatalf("approve: %+v, %v; want applied, other requests due for withdrawal", d, err)
 	}
 	if d.Request.Status != salesbot.ApprovalApproved || d.Lead.Stage != salesbot.StageQuote || d.TellRep != stageRep.User {
 		t.Errorf("approved: request %s, lead at %s, tell %q; want approved, quote, the rep", d.Request.Status, d.Lead.Stage, d.TellRep)
@@ -107,6 +107,10 @@ func TestLeadRequests(t *testing.T) {
 	if again, err := f.svc.RequestLead(ctx, asker, f.team, l.ID, stageManagers, now); err != nil || len(again.Ask) != 0 || again.Request.ID != ask.Request.ID {
 		t.Errorf("asking again: %+v, %v; want the same request, no one asked anew", again, err)
 	}
+	rival, err := f.svc.RequestLead(ctx, salesbot.Actor{User: "URIVAL"}, f.team, l.ID, stageManagers, now)
+	if err != nil || rival.Request.ID == ask.Request.ID {
+		t.Fatalf("a second rep's request: %+v, %v", rival, err)
+	}
 	if _, err := f.svc.DecideStage(ctx, manager, f.team, ask.Request.ID, true, "", now); salesbot.ErrorCode(err) != salesbot.EINVALID {
 		t.Errorf("Approve on a lead request: %v; want EINVALID", err)
 	}
@@ -116,6 +120,11 @@ func TestLeadRequests(t *testing.T) {
 	}
 	if got := f.read(l.ID); got.Owner != asker.User {
 		t.Errorf("stored owner %s; want %s", got.Owner, asker.User)
+	}
+	// The other rep's request, asked of the previous owner, no longer fits.
+	withdrawn, err := f.svc.WithdrawStale(ctx, d.Lead, now)
+	if !d.Stale || err != nil || len(withdrawn) != 1 || withdrawn[0].Request.ID != rival.Request.ID || withdrawn[0].Moot == nil {
+		t.Errorf("after the lead changed hands (stale %v): withdrawn %+v, %v; want the rival's request", d.Stale, withdrawn, err)
 	}
 
 	// Asked for, then given to someone else before a manager decides.
