@@ -25,14 +25,6 @@ const (
 	ApprovalLead  ApprovalKind = "lead" // another rep's lead, or one from the pool (DOMAIN.md §6)
 )
 
-// MessageRef points at a message the bot posted (to update it later), and
-// at whom it was for, so that it is redrawn in their language.
-type MessageRef struct {
-	Channel string `json:"c"`
-	TS      string `json:"ts"`
-	User    string `json:"u,omitempty"`
-}
-
 // Approval is a rep's request for a stage move that needs a manager: a
 // formal quote, or a skipped stage (DOMAIN.md §5). The first manager to
 // decide settles it for all.
@@ -52,7 +44,6 @@ type Approval struct {
 	DecidedBy string         `json:"decided_by,omitempty"`
 	DecidedAt time.Time      `json:"decided_at,omitzero"`
 	Reason    string         `json:"reason,omitempty"` // why it was rejected
-	Messages  []MessageRef   `json:"messages,omitempty"`
 }
 
 // Decide settles a pending approval. A manager rejecting gives a reason;
@@ -110,4 +101,79 @@ type ApprovalStore interface {
 	Approval(ctx context.Context, team, id string) (*Approval, error)
 	// PendingApprovals lists the team's requests still waiting, oldest first.
 	PendingApprovals(ctx context.Context, team string) ([]*Approval, error)
+	// DecideApproval settles a request and applies the decision to its
+	// lead, all or nothing: fn decides the request (or withdraws it) and
+	// changes the lead when the decision moves it or gives it away, the
+	// Update's changes saying so (none leaves the lead as it is). Both are
+	// saved in one step, only if neither changed since read; else fn runs
+	// again on both read afresh. An error from fn writes nothing and is
+	// returned as it is.
+	DecideApproval(ctx context.Context, team, id string, fn func(*Approval, *Lead) (Update, error)) (*Approval, *Lead, error)
+}
+
+// Decision is what settling a request did.
+type Decision struct {
+	// Request is the request as saved: approved, rejected or withdrawn.
+	Request *Approval
+	// Lead is its lead: as saved when the decision moved it or gave it
+	// away, else as read.
+	Lead *Lead
+	// Moot, when not nil, says why the request was withdrawn instead of
+	// applied: its lead moved, closed or changed hands since it was asked.
+	// The manager who decided and every copy of the request read it.
+	Moot error
+	// TellRep is the rep who asked, to be told of the decision; "" when
+	// they decided it themselves, or the request was withdrawn.
+	TellRep string
+	// TellOwner is the lead's previous owner, to be told that it was given
+	// to the rep who asked; "" when there is none to tell.
+	TellOwner string
+	// Stale says that the decision moved the lead or gave it away, so that
+	// other requests asked for it may no longer fit it:
+	// ApprovalService.WithdrawStale is due once the manager is answered.
+	Stale bool
+}
+
+// LeadAsk is what a rep's request for a lead did.
+type LeadAsk struct {
+	Lead    *Lead     // the lead asked for, as read
+	Request *Approval // the request, new or the one already waiting
+	// Ask lists the managers to send the new request to; none when the same
+	// request was waiting already.
+	Ask []string
+}
+
+// ApprovalService runs the requests that need a manager's word (DOMAIN.md
+// §5 and §6): a stage move a rep may not make alone (StageService asks
+// for it), and a rep's request for a lead someone else owns. Its rules:
+//   - only managers decide; the first decision settles a request for all,
+//     and any later one is refused naming who decided and how;
+//   - deciding and applying the decision to the lead are one write: an
+//     approved move moves the lead and an assigned lead changes hands in
+//     the same step, or neither happens;
+//   - a request that no longer fits its lead (it moved or closed since a
+//     stage move was asked, changed hands or was won since a lead was
+//     asked for) is withdrawn, not applied;
+//   - a lead is given to the rep who asked only while its owner is still
+//     the one it had when they asked.
+type ApprovalService interface {
+	// DecideStage approves a stage move, or rejects it with a reason the
+	// rep is told.
+	DecideStage(ctx context.Context, by Actor, team, id string, approve bool, reason string, now time.Time) (Decision, error)
+	// DecideLead settles a request for a lead: assign gives it to the rep
+	// who asked, else it stays with its owner.
+	DecideLead(ctx context.Context, by Actor, team, id string, assign bool, now time.Time) (Decision, error)
+	// RequestLead asks the team's managers (managers, who hear of it) to give
+	// by the lead with the ID, which someone else owns or which is in the
+	// pool. A won lead, or one by owns already, is refused, and so is a
+	// request when the team has no manager. Asking again while the request
+	// waits asks no one anew.
+	RequestLead(ctx context.Context, by Actor, team, leadID string, managers []string, now time.Time) (LeadAsk, error)
+	// Withdraw withdraws a request still pending (one no manager could be
+	// told of), and returns it as saved.
+	Withdraw(ctx context.Context, team, id string, now time.Time) (*Approval, error)
+	// WithdrawStale withdraws the lead's pending requests that no longer fit
+	// it (see Approval.Stale), and returns each as a decision with its Moot
+	// reason. StageOutcome.Stale says when it is due.
+	WithdrawStale(ctx context.Context, l *Lead, now time.Time) ([]Decision, error)
 }

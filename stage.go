@@ -1,7 +1,9 @@
 package salesbot
 
 import (
+	"context"
 	"strings"
+	"time"
 )
 
 // Stage is where a deal stands in the sales process of DOMAIN.md §5 (销售流程).
@@ -144,4 +146,41 @@ func CheckStageMove(from, to Stage, manager bool) (StageMove, error) {
 		return MoveForward, nil
 	}
 	return MoveSkip, nil
+}
+
+// StageOutcome is what a stage move, a win or a loss did.
+type StageOutcome struct {
+	// Lead is the lead as saved; as read when the move waits for a manager.
+	Lead *Lead
+	// Request, when the move needs a manager, is the request for it: new,
+	// or the one already waiting (the lead is then unmoved).
+	Request *Approval
+	// Ask lists the managers to send a new request to; none when the same
+	// request was waiting already.
+	Ask []string
+	// Risks are the deal's risks as it would stand at the stage asked for,
+	// for the managers to weigh before approving (a quote needs the budget
+	// known, for one).
+	Risks []Risk
+	// Stale says that requests asked for the lead may no longer fit it:
+	// ApprovalService.WithdrawStale is due once the person is answered.
+	Stale bool
+}
+
+// StageService moves deals through the stages of DOMAIN.md §5 and closes
+// them. Its rules: only the lead's owner or a manager changes it; a rep
+// moves one stage on, or back, alone, and a move that ApprovalNeeded names
+// (a skip, a formal quote) becomes a request to the team's managers, who
+// hear of it; a manager moves anywhere. A rep wins a deal from
+// negotiation, a manager from any stage; a lost deal goes to the pool.
+// The lead's next touch is rescheduled with every change.
+type StageService interface {
+	// MoveStage moves l, a lead as the store returned it, to another open
+	// stage, or asks managers (the team's: who hear of it) to approve the
+	// move. l must not be used afterwards: use the outcome's Lead.
+	MoveStage(ctx context.Context, by Actor, l *Lead, to Stage, managers []string, now time.Time) (StageOutcome, error)
+	// Win closes l as won.
+	Win(ctx context.Context, by Actor, l *Lead, now time.Time) (StageOutcome, error)
+	// Lose closes l as lost, with the reason given (may be empty).
+	Lose(ctx context.Context, by Actor, l *Lead, reason string, now time.Time) (StageOutcome, error)
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"github.com/slack-go/slack"
 
 	"salesbot"
@@ -57,7 +58,9 @@ type harness struct {
 	seq atomic.Int64
 }
 
-func newHarness(t *testing.T) *harness {
+// newHarness starts the bot on a fresh team; hooks, when given, are added
+// to its Redis client (to fail a chosen call).
+func newHarness(t *testing.T, hooks ...redis.Hook) *harness {
 	t.Helper()
 	fs := fakeslack.New(t)
 	for u, name := range map[string]string{manager: "Mia Manager", rep: "Ray Rep", other: "Olga Other"} {
@@ -65,6 +68,9 @@ func newHarness(t *testing.T) *harness {
 	}
 	client := redistest.Client(t)
 	client.AddHook(redistest.TripHook{})
+	for _, hook := range hooks {
+		client.AddHook(hook)
+	}
 	st := store.New(client, store.WithChangeTime()) // the tests' made-up clock places the activity
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -75,6 +81,7 @@ func newHarness(t *testing.T) *harness {
 	h := handlers.New(st, api, handlers.Config{
 		Now: clock, Logger: log, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
+		Stages: svc, Approvals: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc, Now: clock, Logger: log})
 	if err != nil {

@@ -2,49 +2,38 @@ package handlers
 
 import (
 	"context"
-	"fmt"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"salesbot"
 	"salesbot/i18n"
+	"salesbot/store"
 )
 
 // cbReject is the form a manager fills in to reject a request with a reason.
 const cbReject = "approval_reject"
 
-// askApproval records a rep's request for a move that needs a manager and
-// sends every manager an Approve / Reject message. Asking again while a
-// request waits sends nothing new.
-func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, to salesbot.Stage, why string) (*slack.Msg, error) {
-	managers, err := h.allManagers(ctx, r.team)
-	if err != nil {
-		return nil, err
-	}
-	if len(managers) == 0 {
-		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, salesbot.Term(to.Name()), salesbot.Term(why))
-	}
-	h.withdrawStaleLater(ctx, r, l)
-	a := &salesbot.Approval{Team: r.team, LeadID: l.ID, Company: l.Company, From: l.Stage, To: to, Rep: r.actor.User, Why: why, AskedAt: h.now()}
-	existing, created, err := h.store.CreateApproval(ctx, a)
-	if err != nil {
-		return nil, fmt.Errorf("ask approval: %w", err)
-	}
-	if !created {
+// notSetUp refuses a command whose service this bot was built without.
+func notSetUp() error {
+	return salesbot.Errorf(salesbot.EINTERNAL, "Stage moves and requests to managers are not set up on this bot.")
+}
+
+// askStage sends the managers a rep's new request for a stage move, with
+// Approve / Reject buttons, after the rep is answered, and tells the rep
+// what happens next.
+func (h *Handler) askStage(ctx context.Context, r request, out salesbot.StageOutcome) *slack.Msg {
+	l, a := out.Lead, out.Request
+	if len(out.Ask) == 0 {
 		return ephemeral(r.T(":hourglass_flowing_sand: Moving *%s* to *%s* is already waiting for a manager (asked by <@%s> %s).",
-			esc(l.Company), word(r.lang, to.Name()), existing.Rep, ago(r.lang, existing.AskedAt, h.now(), r.loc))), nil
+			esc(l.Company), word(r.lang, a.To.Name()), a.Rep, ago(r.lang, a.AskedAt, h.now(), r.loc)))
 	}
-	// The manager weighs the deal as it would stand at the new stage (a
-	// quote needs the budget known, for one).
-	target := *l
-	target.Stage, target.StageSince = to, h.now()
-	risks := salesbot.Risks(&target, h.now(), h.cadence)
 	// Each manager reads the request in their own language.
-	request := func(lang i18n.Lang) (string, []slack.Block) {
+	request := func(lang i18n.Lang, _ *time.Location) (string, []slack.Block) {
 		text := i18n.T(lang, ":raising_hand: <@%s> asks to move *%s* (grade %s) from %s to *%s*: %s.",
-			r.actor.User, esc(l.Company), l.Grade, word(lang, l.Stage.Name()), word(lang, to.Name()), word(lang, why))
-		for _, line := range riskLines(lang, risks) {
+			a.Rep, esc(l.Company), l.Grade, word(lang, a.From.Name()), word(lang, a.To.Name()), word(lang, a.Why))
+		for _, line := range riskLines(lang, out.Risks) {
 			text += "\n" + line // what the manager weighs before approving
 		}
 		return text, []slack.Block{
@@ -54,49 +43,37 @@ func (h *Handler) askApproval(ctx context.Context, r request, l *salesbot.Lead, 
 				slack.NewButtonBlockElement(actionReject, a.ID, plain(i18n.T(lang, "Reject…"))).WithStyle(slack.StyleDanger)),
 		}
 	}
+	managers := out.Ask
 	h.later(ctx, "ask approval", func(ctx context.Context) error {
-		copies := h.notifyManagers(ctx, r.team, managers, func(lang i18n.Lang, _ *time.Location) (string, []slack.Block) { return request(lang) })
+		copies := h.notifyManagers(ctx, r.team, managers, request)
 		if len(copies) == 0 {
-			return h.notify(ctx, r.actor.User, r.T(":warning: I could not reach any manager about moving *%s* to %s. Ask your admin to check SALESBOT_MANAGERS.", esc(l.Company), word(r.lang, to.Name())))
+			return h.notify(ctx, r.actor.User, r.T(":warning: I could not reach any manager about moving *%s* to %s. Ask your admin to check SALESBOT_MANAGERS.", esc(l.Company), word(r.lang, a.To.Name())))
 		}
 		return h.keepCopies(ctx, r.team, a.ID, copies)
 	})
 	return ephemeral(r.T(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d managers; you'll hear back here.",
-		esc(l.Company), word(r.lang, to.Name()), word(r.lang, why), len(managers))), nil
+		esc(l.Company), word(r.lang, a.To.Name()), word(r.lang, a.Why), len(managers)))
 }
 
-// decideApproval settles a request. The decision is recorded first, so the
-// first manager to decide wins; an approval then moves the lead, and if the
-// lead has moved or closed since, the request is withdrawn instead. Every
-// manager's copy is redrawn in that manager's language and the rep is told.
-func (h *Handler) decideApproval(ctx context.Context, r request, id string, approve bool, reason string) (*slack.Msg, error) {
-	now := h.now()
-	a, err := h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error {
-		return a.Decide(r.actor, approve, reason, now)
-	})
+// decideStage settles a request for a stage move (see
+// salesbot.ApprovalService.DecideStage), redraws every manager's copy in
+// that manager's language and tells the rep.
+func (h *Handler) decideStage(ctx context.Context, r request, id string, approve bool, reason string) (*slack.Msg, error) {
+	if h.approvs == nil {
+		return nil, notSetUp()
+	}
+	d, err := h.approvs.DecideStage(ctx, r.actor, r.team, id, approve, reason, h.now())
 	if err != nil {
 		return nil, err
 	}
-	if approve {
-		l, _, err := h.update(ctx, r, byID(a.LeadID), func(l *salesbot.Lead) (salesbot.Update, error) {
-			if a.Stale(l) {
-				return salesbot.Update{}, movedSince(l)
-			}
-			return one(l.MoveStage(r.actor, a.To, now))
-		})
-		if err != nil {
-			// Not applied: the request must not read "approved".
-			if w, werr := h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error { a.Withdraw(now); return nil }); werr == nil {
-				h.redrawApproval(ctx, r.team, w, func(lang i18n.Lang) string { return h.errorText(ctx, lang, err) })
-			}
-			return nil, err
-		}
-		h.withdrawStale(ctx, r, l) // other requests from the stage it left
+	if d.Moot != nil {
+		h.redrawApproval(ctx, r.team, d.Request, func(lang i18n.Lang) string { return h.errorText(ctx, lang, d.Moot) })
+		return nil, d.Moot
 	}
-	outcome := func(lang i18n.Lang) string { return outcomeText(lang, a) }
-	h.redrawApproval(ctx, r.team, a, outcome)
-	if a.Rep != r.actor.User {
-		rep := a.Rep
+	h.settleLater(ctx, r, d.Lead, d.Stale)
+	outcome := func(lang i18n.Lang) string { return outcomeText(lang, d.Request) }
+	h.redrawApproval(ctx, r.team, d.Request, outcome)
+	if rep := d.TellRep; rep != "" {
 		h.later(ctx, "tell the rep", func(ctx context.Context) error {
 			return h.notify(ctx, rep, outcome(h.langOf(ctx, r.team, rep)))
 		})
@@ -104,21 +81,122 @@ func (h *Handler) decideApproval(ctx context.Context, r request, id string, appr
 	return ephemeral(outcome(r.lang)), nil
 }
 
-// keepCopies records where the managers' copies of a request are, to redraw
-// them once it is decided.
-func (h *Handler) keepCopies(ctx context.Context, team, id string, copies []salesbot.MessageRef) error {
-	a, err := h.store.UpdateApproval(ctx, team, id, func(a *salesbot.Approval) error {
-		a.Messages = append(a.Messages, copies...)
+// decideLead settles a rep's request for a lead (see
+// salesbot.ApprovalService.DecideLead): every copy is redrawn, and the rep
+// and the previous owner are told.
+func (h *Handler) decideLead(ctx context.Context, r request, id string, assign bool) (*slack.Msg, error) {
+	if h.approvs == nil {
+		return nil, notSetUp()
+	}
+	d, err := h.approvs.DecideLead(ctx, r.actor, r.team, id, assign, h.now())
+	if err != nil {
+		return nil, err
+	}
+	if d.Moot != nil {
+		h.redrawApproval(ctx, r.team, d.Request, func(lang i18n.Lang) string { return h.errorText(ctx, lang, d.Moot) })
+		return nil, d.Moot
+	}
+	a, l := d.Request, d.Lead
+	outcome := func(lang i18n.Lang) string { return outcomeText(lang, a) }
+	h.redrawApproval(ctx, r.team, a, outcome)
+	h.settleLater(ctx, r, l, d.Stale)
+	h.later(ctx, "tell of a lead request", func(ctx context.Context) error {
+		if rep := d.TellRep; rep != "" {
+			lang := h.langOf(ctx, r.team, rep)
+			text := i18n.T(lang, ":lock: <@%s> decided *%s* stays with <@%s>.", r.actor.User, esc(a.Company), a.Owner)
+			if assign {
+				text = i18n.T(lang, ":inbox_tray: <@%s> gave you *%s* (grade %s, %s). `/lead show %s` has its card.",
+					r.actor.User, esc(l.Company), l.Grade, word(lang, l.Stage.Name()), esc(quoteName(l.Company)))
+			}
+			if err := h.notify(ctx, rep, text); err != nil {
+				return err
+			}
+		}
+		if from := d.TellOwner; from != "" {
+			lang := h.langOf(ctx, r.team, from)
+			return h.notify(ctx, from, i18n.T(lang, ":outbox_tray: <@%s> reassigned *%s* to <@%s>.", r.actor.User, esc(l.Company), a.Rep))
+		}
 		return nil
 	})
+	if assign {
+		return ephemeral(r.T(":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(l.Company), a.Rep, a.Owner)), nil
+	}
+	return ephemeral(outcome(r.lang)), nil
+}
+
+// requestLead sends the managers a rep's request for a lead someone else
+// owns, with Assign / Keep buttons (see
+// salesbot.ApprovalService.RequestLead).
+func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack.Msg, bool, error) {
+	if h.approvs == nil {
+		return nil, false, notSetUp()
+	}
+	managers, err := h.allManagers(ctx, r.team)
+	if err != nil {
+		return nil, false, err
+	}
+	now := h.now()
+	ask, err := h.approvs.RequestLead(ctx, r.actor, r.team, id, managers, now)
+	if err != nil {
+		return nil, false, err
+	}
+	l, a := ask.Lead, ask.Request
+	asked := ephemeral(r.T(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company)))
+	if len(ask.Ask) == 0 {
+		return asked, true, nil // asked before and still waiting: nothing new is sent
+	}
+	request := func(lang i18n.Lang, loc *time.Location) (string, []slack.Block) {
+		touch := i18n.T(lang, "never touched")
+		if !l.LastTouch.IsZero() {
+			touch = i18n.T(lang, "last touched %s", ago(lang, l.LastTouch, now, loc))
+		}
+		text := i18n.T(lang, ":raising_hand: <@%s> asks for *%s*, <@%s>'s lead (grade %s, %s, %s). The first to register owns a lead; whoever reached the decision maker deserves it.\n%s",
+			r.actor.User, esc(l.Company), l.Owner, l.Grade, word(lang, l.Stage.Name()), touch, deciderContact(lang, l))
+		return text, []slack.Block{section(text), slack.NewActionBlock("lead_request_decision",
+			slack.NewButtonBlockElement(actionAssignTo, a.ID, plain(i18n.T(lang, "Assign to requester"))).WithStyle(slack.StylePrimary),
+			slack.NewButtonBlockElement(actionKeep, a.ID, plain(i18n.T(lang, "Keep with owner"))))}
+	}
+	copies := h.notifyManagers(ctx, r.team, ask.Ask, request)
+	if len(copies) == 0 {
+		if _, err := h.approvs.Withdraw(ctx, r.team, a.ID, now); err != nil {
+			h.log.WarnContext(ctx, "withdraw unsent request", "approval", a.ID, "err", err)
+		}
+		return nil, false, salesbot.Errorf(salesbot.EINTERNAL, "I could not reach any manager just now. Please try again in a moment.")
+	}
+	if err := h.keepCopies(ctx, r.team, a.ID, copies); err != nil {
+		h.log.WarnContext(ctx, "keep request copies", "err", err)
+	}
+	return asked, true, nil
+}
+
+// deciderContact says how far the owner got with the people who decide: the
+// economic buyer and anyone recorded as decision maker or approver (DOMAIN.md
+// §6: the deeper contact with the decision maker wins).
+func deciderContact(lang i18n.Lang, l *salesbot.Lead) string {
+	var parts []string
+	for _, s := range l.Stakeholders {
+		if s.Role != salesbot.RoleEconomicBuyer && s.DecisionRole != salesbot.DecisionMaker && s.DecisionRole != salesbot.DecisionApprover {
+			continue
+		}
+		// Name reads an unrecorded depth as "No contact".
+		parts = append(parts, i18n.T(lang, "*%s* (%s): %s", esc(s.Name), word(lang, s.Role.Name()), word(lang, s.ContactDepth.Name())))
+	}
+	if len(parts) == 0 {
+		return i18n.T(lang, "<@%s> has recorded no economic buyer or decision maker here yet.", l.Owner)
+	}
+	return i18n.T(lang, "<@%s>'s contact with who decides: %s.", l.Owner, strings.Join(parts, "; "))
+}
+
+// keepCopies records where the managers' copies of a request are, to redraw
+// them once it is decided.
+func (h *Handler) keepCopies(ctx context.Context, team, id string, copies []store.MessageRef) error {
+	a, err := h.store.KeepApprovalCopies(ctx, team, id, copies)
 	if err != nil {
 		return err
 	}
 	if a.Status != salesbot.ApprovalPending {
 		// Decided before its copies were recorded: redraw these now.
-		late := *a
-		late.Messages = copies
-		h.redrawApproval(ctx, team, &late, func(lang i18n.Lang) string { return outcomeText(lang, a) })
+		h.redrawCopies(ctx, team, copies, func(lang i18n.Lang) string { return outcomeText(lang, a) })
 	}
 	return nil
 }
@@ -142,63 +220,64 @@ func outcomeText(lang i18n.Lang, a *salesbot.Approval) string {
 	return i18n.T(lang, ":no_entry_sign: <@%s> did not approve moving *%s* to *%s*.", a.DecidedBy, esc(a.Company), word(lang, a.To.Name()))
 }
 
-// movedSince is the error for a request whose lead is no longer where it
-// was asked from.
-func movedSince(l *salesbot.Lead) error {
-	return salesbot.Errorf(salesbot.ECONFLICT, "%s has moved since this was asked: it is at %s now, so nothing changed.", l.Company, salesbot.Term(l.Stage.Name()))
-}
-
 // redrawApproval replaces every manager's copy of a request with its
 // outcome, each in that manager's language.
 func (h *Handler) redrawApproval(ctx context.Context, team string, a *salesbot.Approval, outcome func(i18n.Lang) string) {
-	copies := a.Messages
+	id := a.ID
 	h.later(ctx, "redraw approval", func(ctx context.Context) error {
-		for _, m := range copies {
-			text := outcome(h.langOf(ctx, team, m.User))
-			if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(section(text))); err != nil {
-				h.log.WarnContext(ctx, "redraw approval", "err", err)
-			}
+		copies, err := h.store.ApprovalCopies(ctx, team, id)
+		if err != nil {
+			return err
 		}
+		h.redrawCopies(ctx, team, copies, outcome)
 		return nil
 	})
 }
 
-// withdrawStaleLater runs withdrawStale after the request is answered: the
-// reply does not wait for it.
-func (h *Handler) withdrawStaleLater(ctx context.Context, r request, l *salesbot.Lead) {
-	h.later(ctx, "withdraw stale requests", func(ctx context.Context) error {
-		h.withdrawStale(ctx, r, l)
-		return nil
-	})
+// redrawCopies replaces the given copies of a request with its outcome,
+// each in its reader's language.
+func (h *Handler) redrawCopies(ctx context.Context, team string, copies []store.MessageRef, outcome func(i18n.Lang) string) {
+	for _, m := range copies {
+		text := outcome(h.langOf(ctx, team, m.User))
+		if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(section(text))); err != nil {
+			h.log.WarnContext(ctx, "redraw approval", "err", err)
+		}
+	}
 }
 
-// withdrawStale withdraws the lead's pending requests that no longer fit it
-// (it moved or closed), so that none waits for ever and the managers' copies
-// say why. A failure only leaves them for a manager's click to settle.
-func (h *Handler) withdrawStale(ctx context.Context, r request, l *salesbot.Lead) {
-	pending, err := h.store.PendingApprovals(ctx, r.team)
-	if err != nil {
-		h.log.WarnContext(ctx, "pending approvals", "err", err)
+// settleLater withdraws, after the request is answered, the requests for
+// l that a change left stale, when the service says some may be (see
+// salesbot.ApprovalService.WithdrawStale), and redraws their copies with
+// why. A failure only leaves them for a manager's click to settle.
+func (h *Handler) settleLater(ctx context.Context, r request, l *salesbot.Lead, stale bool) {
+	if !stale || h.approvs == nil {
 		return
 	}
-	now := h.now()
-	for _, p := range pending {
-		if p.LeadID != l.ID || !p.Stale(l) {
-			continue
+	h.later(ctx, "withdraw stale requests", func(ctx context.Context) error {
+		withdrawn, err := h.approvs.WithdrawStale(ctx, l, h.now())
+		for _, d := range withdrawn {
+			h.redrawApproval(ctx, r.team, d.Request, func(lang i18n.Lang) string { return errorMessage(lang, d.Moot) })
 		}
-		w, err := h.store.UpdateApproval(ctx, r.team, p.ID, func(a *salesbot.Approval) error {
-			if a.Status == salesbot.ApprovalPending {
-				a.Withdraw(now)
-			}
-			return nil
-		})
+		return err
+	})
+}
+
+// notifyManagers sends every manager the message render words in their
+// language and returns the copies it posted; a failure to reach one is
+// logged and does not stop the rest.
+func (h *Handler) notifyManagers(ctx context.Context, team string, managers []string, render func(i18n.Lang, *time.Location) (string, []slack.Block)) []store.MessageRef {
+	var copies []store.MessageRef
+	for _, m := range managers {
+		p := h.people.Lookup(ctx, m)
+		text, blocks := render(h.langOf(ctx, team, m), p.Loc)
+		channel, ts, err := h.slack.PostMessageContext(ctx, m, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 		if err != nil {
-			h.log.WarnContext(ctx, "withdraw approval", "approval", p.ID, "err", err)
+			h.log.WarnContext(ctx, "manager not reached", "manager", m, "err", err)
 			continue
 		}
-		moved := movedSince(l)
-		h.redrawApproval(ctx, r.team, w, func(lang i18n.Lang) string { return errorMessage(lang, moved) })
+		copies = append(copies, store.MessageRef{Channel: channel, TS: ts, User: m})
 	}
+	return copies
 }
 
 // rejectModal asks a manager why a request is rejected.
@@ -207,38 +286,4 @@ func rejectModal(lang i18n.Lang, channel, approvalID string) slack.ModalViewRequ
 		textInput(blockNotes, i18n.T(lang, "Notes (why not: the rep is told)"), i18n.T(lang, "Budget not confirmed yet"), "", 300, true, false))
 	v.PrivateMetadata = modalMeta{Channel: channel, Lead: approvalID}.String()
 	return v
-}
-
-// decideLead settles a rep's request for a lead: Assign gives it to them if
-// it is still with the owner it had when they asked; Keep leaves it. The
-// first manager to decide wins and every copy is redrawn.
-func (h *Handler) decideLead(ctx context.Context, r request, id string, assign bool) (*slack.Msg, error) {
-	now := h.now()
-	a, err := h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error {
-		if a.Kind != salesbot.ApprovalLead {
-			return salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
-		}
-		return a.Decide(r.actor, assign, "", now)
-	})
-	if err != nil {
-		return nil, err
-	}
-	outcome := func(lang i18n.Lang) string { return outcomeText(lang, a) }
-	if !assign {
-		h.redrawApproval(ctx, r.team, a, outcome)
-		rep := a.Rep
-		h.later(ctx, "notify keep", func(ctx context.Context) error {
-			return h.notify(ctx, rep, i18n.T(h.langOf(ctx, r.team, rep), ":lock: <@%s> decided *%s* stays with <@%s>.", r.actor.User, esc(a.Company), a.Owner))
-		})
-		return ephemeral(outcome(r.lang)), nil
-	}
-	msg, err := h.assignFrom(ctx, r, byID(a.LeadID), a.Rep, a.Owner)
-	if err != nil {
-		if w, werr := h.store.UpdateApproval(ctx, r.team, id, func(a *salesbot.Approval) error { a.Withdraw(now); return nil }); werr == nil {
-			h.redrawApproval(ctx, r.team, w, func(lang i18n.Lang) string { return h.errorText(ctx, lang, err) })
-		}
-		return nil, err
-	}
-	h.redrawApproval(ctx, r.team, a, outcome)
-	return msg, nil
 }

@@ -21,6 +21,7 @@ import (
 	"salesbot/i18n"
 	"salesbot/internal/logctx"
 	"salesbot/service"
+	"salesbot/store"
 )
 
 // Slack is the part of the Slack Web API the handlers call; *slack.Client
@@ -45,6 +46,11 @@ type Store interface {
 	// SaveReminder remembers a reminder (channel, ts) sent to a user, and
 	// which leads it is about.
 	SaveReminder(ctx context.Context, team, channel, ts, to string, leadIDs []string) error
+	// KeepApprovalCopies records where the managers' copies of a request
+	// were posted and returns the request as it stands; ApprovalCopies
+	// returns them, to redraw them once it is decided.
+	KeepApprovalCopies(ctx context.Context, team, id string, copies []store.MessageRef) (*salesbot.Approval, error)
+	ApprovalCopies(ctx context.Context, team, id string) ([]store.MessageRef, error)
 	// Lang returns the language a user chose, "" when they chose none.
 	Lang(ctx context.Context, team, user string) (string, error)
 	// Viewer reads a user's language choice and the team's managers granted
@@ -87,6 +93,12 @@ type Config struct {
 	// Leads runs the workflows of a lead (/lead and its buttons and forms);
 	// when nil, one over store, which must then be a service.Store.
 	Leads salesbot.LeadService
+	// Stages moves and closes deals (/lead stage, won, lost) and asks the
+	// managers for moves a rep may not make alone; Approvals settles those
+	// requests and reps' requests for leads. Without them those commands
+	// answer that they are not set up.
+	Stages    salesbot.StageService
+	Approvals salesbot.ApprovalService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -103,6 +115,8 @@ type Handler struct {
 	teams     salesbot.TeamService
 	reminders salesbot.ReminderService
 	leads     salesbot.LeadService
+	stages    salesbot.StageService
+	approvs   salesbot.ApprovalService
 	bg        sync.WaitGroup
 }
 
@@ -112,6 +126,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		store: store, slack: api, cadence: cfg.Cadence,
 		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond, digests: cfg.Digests,
 		reports: cfg.Reports, teams: cfg.Teams, reminders: cfg.Reminders,
+		stages: cfg.Stages, approvs: cfg.Approvals,
 	}
 	if h.cadence == nil {
 		h.cadence = salesbot.DefaultCadence()

@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -101,7 +100,7 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 		return nil, "", err
 	}
 	if cb.View.CallbackID == cbReject {
-		_, err := h.decideApproval(ctx, r, meta.Lead, false, f.text(blockNotes))
+		_, err := h.decideStage(ctx, r, meta.Lead, false, f.text(blockNotes))
 		return nil, "", inField(blockNotes, err)
 	}
 	if cb.View.CallbackID == cbLeadNew {
@@ -352,78 +351,8 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 		return nil, false, err
 	case actionApprove:
 		// Every manager's copy is redrawn; nothing to answer here.
-		_, err := h.decideApproval(ctx, r, parts[0], true, "")
+		_, err := h.decideStage(ctx, r, parts[0], true, "")
 		return nil, false, err
 	}
 	return nil, false, salesbot.Errorf(salesbot.EINVALID, "I don't know that button (%q). It may be from an older version; run the command again.", actionID)
-}
-
-// requestLead sends the managers a rep's request for a lead someone else
-// owns, with Assign / Keep buttons.
-func (h *Handler) requestLead(ctx context.Context, r request, id string) (*slack.Msg, bool, error) {
-	l, err := h.store.Lead(ctx, r.team, id)
-	if err != nil {
-		return nil, false, err
-	}
-	switch {
-	case l.Owner == r.actor.User && l.Open():
-		return nil, false, salesbot.Errorf(salesbot.EINVALID, "%s is your lead already.", l.Company)
-	case l.Stage == salesbot.StageWon:
-		return nil, false, salesbot.Errorf(salesbot.EINVALID, "%s is a won deal; it stays with <@%s>.", l.Company, l.Owner)
-	}
-	managers, err := h.allManagers(ctx, r.team)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(managers) == 0 {
-		return nil, false, salesbot.Errorf(salesbot.EFORBIDDEN, "No manager is set up yet to decide. Ask your admin to set SALESBOT_MANAGERS.")
-	}
-	now := h.now()
-	a := &salesbot.Approval{Kind: salesbot.ApprovalLead, Team: r.team, LeadID: l.ID, Company: l.Company, From: l.Stage, Owner: l.Owner, Rep: r.actor.User, AskedAt: now}
-	a, created, err := h.store.CreateApproval(ctx, a)
-	if err != nil {
-		return nil, false, err
-	}
-	asked := ephemeral(r.T(":hourglass_flowing_sand: I've asked the managers to give you *%s*. You'll hear back here.", esc(l.Company)))
-	if !created {
-		return asked, true, nil // asked before and still waiting: nothing new is sent
-	}
-	request := func(lang i18n.Lang, loc *time.Location) (string, []slack.Block) {
-		touch := i18n.T(lang, "never touched")
-		if !l.LastTouch.IsZero() {
-			touch = i18n.T(lang, "last touched %s", ago(lang, l.LastTouch, now, loc))
-		}
-		text := i18n.T(lang, ":raising_hand: <@%s> asks for *%s*, <@%s>'s lead (grade %s, %s, %s). The first to register owns a lead; whoever reached the decision maker deserves it.\n%s",
-			r.actor.User, esc(l.Company), l.Owner, l.Grade, word(lang, l.Stage.Name()), touch, deciderContact(lang, l))
-		return text, []slack.Block{section(text), slack.NewActionBlock("lead_request_decision",
-			slack.NewButtonBlockElement(actionAssignTo, a.ID, plain(i18n.T(lang, "Assign to requester"))).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionKeep, a.ID, plain(i18n.T(lang, "Keep with owner"))))}
-	}
-	copies := h.notifyManagers(ctx, r.team, managers, request)
-	if len(copies) == 0 {
-		_, _ = h.store.UpdateApproval(ctx, r.team, a.ID, func(a *salesbot.Approval) error { a.Withdraw(now); return nil })
-		return nil, false, salesbot.Errorf(salesbot.EINTERNAL, "I could not reach any manager just now. Please try again in a moment.")
-	}
-	if err := h.keepCopies(ctx, r.team, a.ID, copies); err != nil {
-		h.log.WarnContext(ctx, "keep request copies", "err", err)
-	}
-	return asked, true, nil
-}
-
-// deciderContact says how far the owner got with the people who decide: the
-// economic buyer and anyone recorded as decision maker or approver (DOMAIN.md
-// §6: the deeper contact with the decision maker wins).
-func deciderContact(lang i18n.Lang, l *salesbot.Lead) string {
-	var parts []string
-	for _, s := range l.Stakeholders {
-		if s.Role != salesbot.RoleEconomicBuyer && s.DecisionRole != salesbot.DecisionMaker && s.DecisionRole != salesbot.DecisionApprover {
-			continue
-		}
-		// Name reads an unrecorded depth as "No contact".
-		parts = append(parts, i18n.T(lang, "*%s* (%s): %s", esc(s.Name), word(lang, s.Role.Name()), word(lang, s.ContactDepth.Name())))
-	}
-	if len(parts) == 0 {
-		return i18n.T(lang, "<@%s> has recorded no economic buyer or decision maker here yet.", l.Owner)
-	}
-	return i18n.T(lang, "<@%s>'s contact with who decides: %s.", l.Owner, strings.Join(parts, "; "))
 }

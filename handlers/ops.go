@@ -84,50 +84,57 @@ func regraded(r request, done salesbot.Regraded, now time.Time) *slack.Msg {
 }
 
 // moveStage moves a lead, or, when the move needs a manager (a rep going to
-// quote, or skipping stages), asks the managers to approve it.
+// quote, or skipping stages), asks the managers to approve it (see
+// salesbot.StageService.MoveStage).
 func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to salesbot.Stage) (*slack.Msg, error) {
-	if !l.CanEdit(r.actor) {
-		_, err := l.MoveStage(r.actor, to, h.now()) // for its EFORBIDDEN message
-		return nil, err
+	if h.stages == nil {
+		return nil, notSetUp()
 	}
-	if _, err := salesbot.CheckStageMove(l.Stage, to, true); err != nil {
-		return nil, err // not a move anyone may make
-	}
-	if why := salesbot.ApprovalNeeded(l.Stage, to); why != "" && !r.actor.Manager {
-		return h.askApproval(ctx, r, l, to, why)
-	}
-	now := h.now()
-	l, _, err := h.update(ctx, r, asRead(l), func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.MoveStage(r.actor, to, now))
-	})
+	managers, err := h.allManagers(ctx, r.team)
 	if err != nil {
 		return nil, err
 	}
-	h.withdrawStaleLater(ctx, r, l)
-	return ephemeral(r.T(":arrow_right: *%s* is at *%s* now.", esc(l.Company), stageText(r.lang, l.Stage))), nil
+	out, err := h.stages.MoveStage(ctx, r.actor, l, to, managers, h.now())
+	if err != nil {
+		return nil, err
+	}
+	h.settleLater(ctx, r, out.Lead, out.Stale)
+	if out.Request != nil {
+		return h.askStage(ctx, r, out), nil
+	}
+	return ephemeral(r.T(":arrow_right: *%s* is at *%s* now.", esc(out.Lead.Company), stageText(r.lang, out.Lead.Stage))), nil
+}
+
+// closing is the lead a win or a loss is for: as read, or by its ID.
+func closing(r request, ref leadRef) *salesbot.Lead {
+	if ref.read != nil {
+		return ref.read
+	}
+	return &salesbot.Lead{ID: ref.id, Team: r.team}
 }
 
 func (h *Handler) win(ctx context.Context, r request, ref leadRef) (*slack.Msg, error) {
-	now := h.now()
-	l, _, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.Win(r.actor, now))
-	})
+	if h.stages == nil {
+		return nil, notSetUp()
+	}
+	out, err := h.stages.Win(ctx, r.actor, closing(r, ref), h.now())
 	if err != nil {
 		return nil, err
 	}
-	h.withdrawStaleLater(ctx, r, l)
-	return ephemeral(r.T(":trophy: *%s* is won. Well done!", esc(l.Company))), nil
+	h.settleLater(ctx, r, out.Lead, out.Stale)
+	return ephemeral(r.T(":trophy: *%s* is won. Well done!", esc(out.Lead.Company))), nil
 }
 
 func (h *Handler) lose(ctx context.Context, r request, ref leadRef, reason string) (*slack.Msg, error) {
-	now := h.now()
-	l, _, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.Lose(r.actor, reason, now))
-	})
+	if h.stages == nil {
+		return nil, notSetUp()
+	}
+	out, err := h.stages.Lose(ctx, r.actor, closing(r, ref), reason, h.now())
 	if err != nil {
 		return nil, err
 	}
-	h.withdrawStaleLater(ctx, r, l)
+	h.settleLater(ctx, r, out.Lead, out.Stale)
+	l := out.Lead
 	if l.LostReason != "" {
 		return ephemeral(r.T(":x: *%s* is lost (%s). It goes back to the pool, where a manager can reassign it.", esc(l.Company), esc(l.LostReason))), nil
 	}
@@ -176,22 +183,4 @@ func (h *Handler) setFact(ctx context.Context, r request, ref leadRef, k salesbo
 		reply += r.T("\nAll six key facts are known.")
 	}
 	return ephemeral(reply), nil
-}
-
-// notifyManagers sends every manager the message render words in their
-// language and returns the copies it posted; a failure to reach one is
-// logged and does not stop the rest.
-func (h *Handler) notifyManagers(ctx context.Context, team string, managers []string, render func(i18n.Lang, *time.Location) (string, []slack.Block)) []salesbot.MessageRef {
-	var copies []salesbot.MessageRef
-	for _, m := range managers {
-		p := h.people.Lookup(ctx, m)
-		text, blocks := render(h.langOf(ctx, team, m), p.Loc)
-		channel, ts, err := h.slack.PostMessageContext(ctx, m, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
-		if err != nil {
-			h.log.WarnContext(ctx, "manager not reached", "manager", m, "err", err)
-			continue
-		}
-		copies = append(copies, salesbot.MessageRef{Channel: channel, TS: ts, User: m})
-	}
-	return copies
 }

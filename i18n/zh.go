@@ -478,4 +478,5 @@ var zh = map[string]string{
 	"`met:` needs the names of the people you met, e.g. `met: \"Wang Li\", \"Li Na\"`.":                                                    "`met:` 后面需要写见到的人名，例如 `met: \"王丽\", \"李娜\"`。",
 	"Open leads %d–%d of %d": "开放客户第 %d–%d 个，共 %d 个",
 	"Show more":              "显示更多",
+	"Stage moves and requests to managers are not set up on this bot.": "本机器人未配置阶段推进和经理审批。",
 }

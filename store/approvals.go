@@ -87,69 +87,226 @@ func (s *Store) CreateApproval(ctx context.Context, a *salesbot.Approval) (*sale
 	return &existing, false, nil
 }
 
-func getApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot.Approval, error) {
-	raw, err := c.Get(ctx, k.approval(id)).Bytes()
-	if err == redis.Nil {
-		return nil, salesbot.Errorf(salesbot.ENOTFOUND, "That request is gone. Ask again with /lead stage.")
-	} else if err != nil {
-		return nil, err
-	}
-	var a salesbot.Approval
-	if err := json.Unmarshal(raw, &a); err != nil {
-		return nil, bug{fmt.Errorf("decode approval %s: %w", id, err)}
-	}
-	return &a, nil
+// MessageRef points at a message the bot posted about a request (a
+// manager's copy, to redraw once the request is decided), and at whom it
+// was for, so that it is redrawn in their language. It is Slack's
+// bookkeeping, not the domain's: the store keeps it with the request, in
+// the request's JSON as it always was ("messages").
+type MessageRef struct {
+	Channel string `json:"c"`
+	TS      string `json:"ts"`
+	User    string `json:"u,omitempty"`
 }
 
-// UpdateApproval applies fn to a request and saves it; see
-// salesbot.ApprovalStore. Once decided it leaves the pending set, gives up
-// its marker and expires after decidedTTL.
+// storedApproval is a request as stored: the domain's request and where
+// its copies were posted, in one JSON object.
+type storedApproval struct {
+	salesbot.Approval
+	Messages []MessageRef `json:"messages,omitempty"`
+}
+
+func getApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot.Approval, error) {
+	sa, _, err := readApproval(ctx, c, k, id)
+	if err != nil {
+		return nil, err
+	}
+	return &sa.Approval, nil
+}
+
+// readApproval reads and decodes one request, with its revision (see
+// revision); a missing one is an ENOTFOUND error.
+func readApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*storedApproval, string, error) {
+	raw, err := c.Get(ctx, k.approval(id)).Bytes()
+	if err == redis.Nil {
+		return nil, "", salesbot.Errorf(salesbot.ENOTFOUND, "That request is gone. Ask again with /lead stage.")
+	} else if err != nil {
+		return nil, "", err
+	}
+	var sa storedApproval
+	if err := json.Unmarshal(raw, &sa); err != nil {
+		return nil, "", bug{fmt.Errorf("decode approval %s: %w", id, err)}
+	}
+	return &sa, revision(raw), nil
+}
+
+// approvalWrites queues saving a request: a pending one is kept for ever;
+// a decided one leaves the pending set, gives up its marker and expires
+// after decidedTTL.
+func approvalWrites(b *batch, k keys, sa *storedApproval) error {
+	a := &sa.Approval
+	raw, err := json.Marshal(sa)
+	if err != nil {
+		return bug{fmt.Errorf("encode approval %s: %w", a.ID, err)}
+	}
+	if a.Status == salesbot.ApprovalPending {
+		b.do("SET", k.approval(a.ID), raw)
+		return nil
+	}
+	b.do("SET", k.approval(a.ID), raw, "PX", decidedTTL.Milliseconds())
+	b.do("ZREM", k.pendingApprovals(), a.ID)
+	b.do("HDEL", k.approvalMarkers(), marker(a))
+	return nil
+}
+
+// UpdateApproval applies fn to a request and saves it in one guarded
+// script (see guardedScript), only if no one changed it since it was read;
+// else fn runs again on the request read afresh. See
+// salesbot.ApprovalStore and approvalWrites.
 func (s *Store) UpdateApproval(ctx context.Context, team, id string, fn func(*salesbot.Approval) error) (*salesbot.Approval, error) {
+	sa, err := s.updateApproval(ctx, team, id, func(sa *storedApproval) error { return fn(&sa.Approval) })
+	if err != nil {
+		return nil, err
+	}
+	return &sa.Approval, nil
+}
+
+// KeepApprovalCopies records where copies of a request were posted, to be
+// redrawn once it is decided, and returns the request as it stands: one
+// decided already needs these copies redrawn at once.
+func (s *Store) KeepApprovalCopies(ctx context.Context, team, id string, copies []MessageRef) (*salesbot.Approval, error) {
+	sa, err := s.updateApproval(ctx, team, id, func(sa *storedApproval) error {
+		sa.Messages = append(sa.Messages, copies...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &sa.Approval, nil
+}
+
+// ApprovalCopies returns where the copies of a request were posted.
+func (s *Store) ApprovalCopies(ctx context.Context, team, id string) ([]MessageRef, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, fmt.Errorf("approval copies: %w", err)
+	}
+	sa, _, err := readApproval(ctx, s.client, k, id)
+	if err != nil {
+		return nil, failed(err, "copies of approval %s", id)
+	}
+	return sa.Messages, nil
+}
+
+// updateApproval applies fn to a request as stored and saves it; see
+// UpdateApproval.
+func (s *Store) updateApproval(ctx context.Context, team, id string, fn func(*storedApproval) error) (*storedApproval, error) {
 	k, err := keysOf(team)
 	if err != nil {
 		return nil, fmt.Errorf("update approval: %w", err)
 	}
-	var saved *salesbot.Approval
+	var saved *storedApproval
 	err = s.retry(ctx, func() error {
-		return s.client.Watch(ctx, func(tx *redis.Tx) error {
-			a, err := getApproval(ctx, tx, k, id)
-			if err != nil {
-				return err
-			}
-			if err := fn(a); err != nil {
-				return fnError{err}
-			}
-			raw, err := json.Marshal(a)
-			if err != nil {
-				return bug{err}
-			}
-			_, err = tx.TxPipelined(ctx, func(p redis.Pipeliner) error {
-				if a.Status == salesbot.ApprovalPending {
-					p.Set(ctx, k.approval(id), raw, 0)
-					return nil
-				}
-				p.Set(ctx, k.approval(id), raw, decidedTTL)
-				p.ZRem(ctx, k.pendingApprovals(), id)
-				p.HDel(ctx, k.approvalMarkers(), marker(a))
-				return nil
-			})
-			if err == nil {
-				saved = a
-			}
+		sa, rev, err := readApproval(ctx, s.client, k, id)
+		if err != nil {
 			return err
-		}, k.approval(id))
+		}
+		if err := fn(sa); err != nil {
+			return fnError{err}
+		}
+		sa.ID = id
+		b := &batch{}
+		if err := approvalWrites(b, k, sa); err != nil {
+			return err
+		}
+		ok, err := s.guarded(ctx, k, []guard{unchanged(k.approval(id), rev)}, b)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return redis.TxFailedErr
+		}
+		saved = sa
+		return nil
 	}, nil)
+	if err := approvalError(err, "update approval %s", id); err != nil {
+		return nil, err
+	}
+	return saved, nil
+}
+
+// approvalError is what an approval's write returns for err: nothing, fn's
+// or a domain error as it is, or a store failure wrapped with what was
+// being done.
+func approvalError(err error, format string, args ...any) error {
 	var fe fnError
 	var de *salesbot.Error
 	switch {
 	case err == nil:
-		return saved, nil
+		return nil
 	case errors.As(err, &fe):
-		return nil, fe.err
+		return fe.err
 	case errors.As(err, &de):
-		return nil, err
+		return err
 	}
-	return nil, failed(err, "update approval %s", id)
+	return failed(err, format, args...)
+}
+
+// DecideApproval settles a request and applies the decision to its lead in
+// one guarded script: the request and the lead are saved together, only if
+// neither changed since they were read, or neither is. fn decides the
+// request (or withdraws it) and changes the lead when the decision moves it
+// or gives it away, with the Update's changes saying so; an Update with no
+// changes leaves the lead as it is. When another writer got in first, fn
+// runs again on both read afresh. An error from fn writes nothing and is
+// returned as it is. It takes three round trips: the request, the lead,
+// the script. See salesbot.ApprovalStore.
+func (s *Store) DecideApproval(ctx context.Context, team, id string, fn func(*salesbot.Approval, *salesbot.Lead) (salesbot.Update, error)) (*salesbot.Approval, *salesbot.Lead, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return nil, nil, fmt.Errorf("decide approval: %w", err)
+	}
+	var (
+		savedA *salesbot.Approval
+		savedL *salesbot.Lead
+	)
+	err = s.retry(ctx, func() error {
+		sa, arev, err := readApproval(ctx, s.client, k, id)
+		if err != nil {
+			return err
+		}
+		a := &sa.Approval
+		l, err := getLead(ctx, s.client, k, a.LeadID)
+		if err != nil {
+			return err
+		}
+		lrev, owner, name, before := l.Rev, l.Owner, salesbot.NormalizeCompany(l.Company), l.Standing()
+		leadID := l.ID
+		u, err := fn(a, l)
+		if err != nil {
+			return fnError{err}
+		}
+		if a.ID != id || l.ID != leadID || l.Team != team || salesbot.NormalizeCompany(l.Company) != name {
+			return bug{fmt.Errorf("fn changed the request's ID, or the lead's ID, team or company name")}
+		}
+		b := &batch{}
+		if err := approvalWrites(b, k, sa); err != nil {
+			return err
+		}
+		var lead []byte
+		if len(u.Changes) > 0 {
+			if lead, err = s.leadWrites(b, k, l, owner, before, u); err != nil {
+				return err
+			}
+		}
+		// The lead is guarded even when left as it is: the decision was
+		// taken on it as read (whether the request still fits it).
+		ok, err := s.guarded(ctx, k, []guard{unchanged(k.approval(id), arev), unchanged(k.lead(leadID), lrev)}, b)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return redis.TxFailedErr
+		}
+		if lead != nil {
+			l.Rev = revision(lead)
+		}
+		savedA, savedL = a, l
+		return nil
+	}, nil)
+	if err := approvalError(err, "decide approval %s", id); err != nil {
+		return nil, nil, err
+	}
+	return savedA, savedL, nil
 }
 
 // Approval returns one request.

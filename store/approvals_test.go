@@ -1,11 +1,20 @@
 package store_test
 
 import (
+	"context"
+	"io"
+	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"salesbot"
+	"salesbot/internal/redistest"
+	"salesbot/store"
 )
 
 func TestApprovals(t *testing.T) {
@@ -102,5 +111,193 @@ func TestApprovalDecide(t *testing.T) {
 	}
 	if err := a.Decide(boss, true, "", now); salesbot.ErrorCode(err) != salesbot.ECONFLICT {
 		t.Errorf("decided twice: %v", err)
+	}
+}
+
+// dropHook fails, once armed, the next script call naming the key armed,
+// as a dropped connection would, without sending it.
+type dropHook struct{ key atomic.Pointer[string] }
+
+func (h *dropHook) DialHook(next redis.DialHook) redis.DialHook { return next }
+func (h *dropHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return next
+}
+func (h *dropHook) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		k := h.key.Load()
+		if k == nil || (cmd.Name() != "evalsha" && cmd.Name() != "eval") || !slices.Contains(cmd.Args(), any(*k)) || !h.key.CompareAndSwap(k, nil) {
+			return next(ctx, cmd)
+		}
+		cmd.SetErr(io.ErrUnexpectedEOF)
+		return io.ErrUnexpectedEOF
+	}
+}
+
+// approveMove is a manager's approval of a as DecideApproval applies it.
+func approveMove(runs *int) func(*salesbot.Approval, *salesbot.Lead) (salesbot.Update, error) {
+	return func(a *salesbot.Approval, l *salesbot.Lead) (salesbot.Update, error) {
+		*runs++
+		if err := a.Decide(manager, true, "", now); err != nil {
+			return salesbot.Update{}, err
+		}
+		return one(l.MoveStage(manager, a.To, now))
+	}
+}
+
+// TestDecideApprovalIsOneWrite: deciding a request and moving its lead are
+// saved together or not at all. A dropped call leaves the request pending
+// and the lead where it was; trying again applies both, once; a decided
+// request is taken out of the pending set and its lead's indexes follow.
+func TestDecideApprovalIsOneWrite(t *testing.T) {
+	c := redistest.Client(t)
+	drop := &dropHook{}
+	c.AddHook(drop)
+	s, team := store.New(c, store.WithChangeTime()), redistest.Team(t)
+	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	a := &salesbot.Approval{Team: team, LeadID: l.ID, Company: "Acme", From: salesbot.StageLead, To: salesbot.StageDiscovery, Rep: "U1", AskedAt: now}
+	if _, created, err := s.CreateApproval(ctx, a); err != nil || !created {
+		t.Fatalf("create: %v %v", created, err)
+	}
+
+	leadKey := key(team, "lead", l.ID)
+	drop.key.Store(&leadKey)
+	runs := 0
+	if _, _, err := s.DecideApproval(ctx, team, a.ID, approveMove(&runs)); salesbot.ErrorCode(err) != salesbot.EUNAVAILABLE {
+		t.Fatalf("decide over a dropped call: %v; want EUNAVAILABLE", err)
+	}
+	if drop.key.Load() != nil {
+		t.Fatal("no script call named the lead")
+	}
+	if got, _ := s.Approval(ctx, team, a.ID); got.Status != salesbot.ApprovalPending || got.DecidedBy != "" {
+		t.Errorf("after a dropped call the request is %s by %q; want pending", got.Status, got.DecidedBy)
+	}
+	if got, _ := s.Lead(ctx, team, l.ID); got.Stage != salesbot.StageLead {
+		t.Errorf("after a dropped call the lead is at %s; want lead", got.Stage)
+	}
+
+	decided, moved, err := s.DecideApproval(ctx, team, a.ID, approveMove(&runs))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if decided.Status != salesbot.ApprovalApproved || moved.Stage != salesbot.StageDiscovery {
+		t.Fatalf("retried: request %s, lead at %s; want approved and discovery", decided.Status, moved.Stage)
+	}
+	stored, _ := s.Lead(ctx, team, l.ID)
+	if stored.Stage != salesbot.StageDiscovery || stored.Rev != moved.Rev {
+		t.Errorf("stored lead at %s rev %s; returned rev %s", stored.Stage, stored.Rev, moved.Rev)
+	}
+	history, _ := s.History(ctx, team, l.ID, 10)
+	if len(history) != 2 || history[0].To != string(salesbot.StageDiscovery) {
+		t.Errorf("history %+v; want the registration and one move", history)
+	}
+	if pending, _ := s.PendingApprovals(ctx, team); len(pending) != 0 {
+		t.Errorf("still pending: %+v", pending)
+	}
+	if p, _ := s.Pipeline(ctx, team); p[salesbot.GradeA][salesbot.StageDiscovery] != 1 || p[salesbot.GradeA][salesbot.StageLead] != 0 {
+		t.Errorf("pipeline %v; want the lead counted at discovery", p)
+	}
+	// Decided once: a second decision is refused and writes nothing.
+	if _, _, err := s.DecideApproval(ctx, team, a.ID, approveMove(&runs)); salesbot.ErrorCode(err) != salesbot.ECONFLICT {
+		t.Errorf("second decision: %v; want ECONFLICT", err)
+	}
+	if history, _ := s.History(ctx, team, l.ID, 10); len(history) != 2 {
+		t.Errorf("%d history entries after a refused decision; want 2", len(history))
+	}
+}
+
+// TestDecideApprovalResent: the script ran but its reply was lost, and
+// go-redis sent it again: the decision and the move are applied once and
+// reported as done.
+func TestDecideApprovalResent(t *testing.T) {
+	c := redistest.Client(t)
+	hook := &resendHook{}
+	c.AddHook(hook)
+	s, team := store.New(c), redistest.Team(t)
+	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	a := &salesbot.Approval{Team: team, LeadID: l.ID, Company: "Acme", From: salesbot.StageLead, To: salesbot.StageDiscovery, Rep: "U1", AskedAt: now}
+	if _, _, err := s.CreateApproval(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	hook.armed.Store(true)
+	runs := 0
+	decided, moved, err := s.DecideApproval(ctx, team, a.ID, approveMove(&runs))
+	if err != nil || runs != 1 || decided.Status != salesbot.ApprovalApproved || moved.Stage != salesbot.StageDiscovery {
+		t.Fatalf("resent decision: %d runs, %v; want 1 run, approved and moved", runs, err)
+	}
+	if history, _ := s.History(ctx, team, l.ID, 10); len(history) != 2 {
+		t.Errorf("%d history entries; want the registration and one move", len(history))
+	}
+}
+
+// TestDecideApprovalRereadsALeadChanged: another writer moves the lead
+// between the decision's read and its write; the decision is taken again
+// on the lead as it is now.
+func TestDecideApprovalRereadsALeadChanged(t *testing.T) {
+	c := redistest.Client(t)
+	s, team := store.New(c), redistest.Team(t)
+	other := store.New(redistest.Client(t))
+	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	a := &salesbot.Approval{Team: team, LeadID: l.ID, Company: "Acme", From: salesbot.StageLead, To: salesbot.StageDiscovery, Rep: "U1", AskedAt: now}
+	if _, _, err := s.CreateApproval(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	var stages []salesbot.Stage
+	_, _, err := s.DecideApproval(ctx, team, a.ID, func(a *salesbot.Approval, l *salesbot.Lead) (salesbot.Update, error) {
+		stages = append(stages, l.Stage)
+		if len(stages) == 1 { // the rep moves on meanwhile
+			mustUpdate(t, other, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+				return one(l.MoveStage(salesbot.Actor{User: "U1"}, salesbot.StageFirstVisit, now))
+			})
+		}
+		if err := a.Decide(manager, true, "", now); err != nil {
+			return salesbot.Update{}, err
+		}
+		if a.Stale(l) {
+			a.Withdraw(now)
+			return salesbot.Update{}, nil
+		}
+		return one(l.MoveStage(manager, a.To, now))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stages) != 2 || stages[1] != salesbot.StageFirstVisit {
+		t.Fatalf("decided on the lead at %v; want again on first-visit", stages)
+	}
+	if got, _ := s.Approval(ctx, team, a.ID); got.Status != salesbot.ApprovalWithdrawn {
+		t.Errorf("request %s; want withdrawn", got.Status)
+	}
+	if got, _ := s.Lead(ctx, team, l.ID); got.Stage != salesbot.StageFirstVisit {
+		t.Errorf("lead at %s; want first-visit", got.Stage)
+	}
+}
+
+// TestApprovalCopiesKeptWithTheRequest: where the managers' copies of a
+// request were posted is kept in the request's JSON as it always was
+// ("messages"), read from requests stored before, and survives every
+// domain write of the request.
+func TestApprovalCopiesKeptWithTheRequest(t *testing.T) {
+	s, rdb, team := newStore(t)
+	old := `{"id":"a1","team":"` + team + `","lead":"l1","company":"Acme","from":"demo","to":"quote","rep":"U1","owner":"","why":"w",` +
+		`"asked_at":"2026-11-23T09:00:00Z","status":"pending","messages":[{"c":"D1","ts":"1.1","u":"UBOSS"}]}`
+	if err := rdb.Set(ctx, key(team, "approval", "a1"), old, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.KeepApprovalCopies(ctx, team, "a1", []store.MessageRef{{Channel: "D2", TS: "2.2", User: "UBOSS2"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UpdateApproval(ctx, team, "a1", func(a *salesbot.Approval) error {
+		return a.Decide(manager, false, "not yet", now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	copies, err := s.ApprovalCopies(ctx, team, "a1")
+	want := []store.MessageRef{{Channel: "D1", TS: "1.1", User: "UBOSS"}, {Channel: "D2", TS: "2.2", User: "UBOSS2"}}
+	if err != nil || !slices.Equal(copies, want) {
+		t.Fatalf("copies %+v, %v; want %+v", copies, err, want)
+	}
+	raw := rdb.Get(ctx, key(team, "approval", "a1")).Val()
+	if !strings.Contains(raw, `"messages":[{"c":"D1","ts":"1.1","u":"UBOSS"},{"c":"D2","ts":"2.2","u":"UBOSS2"}]`) || !strings.Contains(raw, `"status":"rejected"`) {
+		t.Errorf("stored request %s; want its copies under \"messages\"", raw)
 	}
 }

@@ -244,18 +244,9 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 			// move; changing one would orphan the lead.
 			return bug{fmt.Errorf("fn changed the lead's ID, team or company name")}
 		}
-		lead, err := encodeLead(l)
-		if err != nil {
-			return err
-		}
 		b := &batch{}
-		b.do("SET", k.lead(id), lead)
-		if l.Owner != owner {
-			b.do("SREM", k.owner(owner), id)
-		}
-		b.do("SADD", k.owner(l.Owner), id)
-		index(b, k, &before, l)
-		if err := s.history(b, k, id, u.Changes, u.Visit); err != nil {
+		lead, err := s.leadWrites(b, k, l, owner, before, u)
+		if err != nil {
 			return err
 		}
 		ok, err := s.guarded(ctx, k, []guard{unchanged(k.lead(id), rev)}, b)
@@ -278,6 +269,27 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 		return nil, fe.err
 	}
 	return nil, failed(err, "update lead %s", id)
+}
+
+// leadWrites queues what saving a changed lead writes: the lead, its
+// owner's set (leaving owner's, the owner it had when read), the indexes
+// and read models that follow from where it stood before, and the
+// Update's history and visit. It returns the lead's JSON.
+func (s *Store) leadWrites(b *batch, k keys, l *salesbot.Lead, owner string, before salesbot.Standing, u salesbot.Update) ([]byte, error) {
+	lead, err := encodeLead(l)
+	if err != nil {
+		return nil, err
+	}
+	b.do("SET", k.lead(l.ID), lead)
+	if l.Owner != owner {
+		b.do("SREM", k.owner(owner), l.ID)
+	}
+	b.do("SADD", k.owner(l.Owner), l.ID)
+	index(b, k, &before, l)
+	if err := s.history(b, k, l.ID, u.Changes, u.Visit); err != nil {
+		return nil, err
+	}
+	return lead, nil
 }
 
 // fnError carries an error from UpdateLead's fn through the retries, so

@@ -1,0 +1,179 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"salesbot"
+)
+
+var _ salesbot.ApprovalService = (*Services)(nil)
+
+// DecideStage implements salesbot.ApprovalService: the decision and the
+// move it approves are one write (salesbot.ApprovalStore.DecideApproval).
+func (s *Services) DecideStage(ctx context.Context, by salesbot.Actor, team, id string, approve bool, reason string, now time.Time) (salesbot.Decision, error) {
+	var moot error
+	a, l, err := s.cfg.Store.DecideApproval(ctx, team, id, func(a *salesbot.Approval, l *salesbot.Lead) (salesbot.Update, error) {
+		moot = nil // fn may run again
+		if a.Kind != salesbot.ApprovalStage {
+			return salesbot.Update{}, outOfDate()
+		}
+		if err := a.Decide(by, approve, reason, now); err != nil || !approve {
+			return salesbot.Update{}, err
+		}
+		if a.Stale(l) {
+			moot = movedSince(l)
+			a.Withdraw(now)
+			return salesbot.Update{}, nil
+		}
+		c, err := l.MoveStage(by, a.To, now)
+		if err != nil {
+			moot = err // not a move the lead allows now: nothing changes
+			a.Withdraw(now)
+			return salesbot.Update{}, nil
+		}
+		l.Schedule(s.cfg.Cadence)
+		return salesbot.Update{Changes: []salesbot.Change{c}}, nil
+	})
+	if err != nil {
+		return salesbot.Decision{}, fmt.Errorf("decide request %s: %w", id, err)
+	}
+	d := salesbot.Decision{Request: a, Lead: l, Moot: moot}
+	if moot == nil && a.Rep != by.User {
+		d.TellRep = a.Rep
+	}
+	d.Stale = moot == nil && approve
+	return d, nil
+}
+
+// DecideLead implements salesbot.ApprovalService: the decision and the
+// change of hands it grants are one write, and only while the lead is
+// still with the owner it had when it was asked for.
+func (s *Services) DecideLead(ctx context.Context, by salesbot.Actor, team, id string, assign bool, now time.Time) (salesbot.Decision, error) {
+	var moot error
+	var from string
+	a, l, err := s.cfg.Store.DecideApproval(ctx, team, id, func(a *salesbot.Approval, l *salesbot.Lead) (salesbot.Update, error) {
+		moot, from = nil, l.Owner // fn may run again
+		if a.Kind != salesbot.ApprovalLead {
+			return salesbot.Update{}, outOfDate()
+		}
+		if err := a.Decide(by, assign, "", now); err != nil || !assign {
+			return salesbot.Update{}, err
+		}
+		if a.Stale(l) {
+			moot = changedHands(l)
+			a.Withdraw(now)
+			return salesbot.Update{}, nil
+		}
+		changes, err := l.Assign(by, a.Rep, now)
+		if err != nil {
+			moot = err
+			a.Withdraw(now)
+			return salesbot.Update{}, nil
+		}
+		l.Schedule(s.cfg.Cadence)
+		return salesbot.Update{Changes: changes}, nil
+	})
+	if err != nil {
+		return salesbot.Decision{}, fmt.Errorf("decide request %s: %w", id, err)
+	}
+	d := salesbot.Decision{Request: a, Lead: l, Moot: moot}
+	if moot != nil {
+		return d, nil
+	}
+	if a.Rep != by.User {
+		d.TellRep = a.Rep
+	}
+	if assign && from != a.Rep && from != by.User {
+		d.TellOwner = from
+	}
+	d.Stale = assign
+	return d, nil
+}
+
+// RequestLead implements salesbot.ApprovalService.
+func (s *Services) RequestLead(ctx context.Context, by salesbot.Actor, team, leadID string, managers []string, now time.Time) (salesbot.LeadAsk, error) {
+	l, err := s.cfg.Store.Lead(ctx, team, leadID)
+	if err != nil {
+		return salesbot.LeadAsk{}, fmt.Errorf("request lead %s: %w", leadID, err)
+	}
+	switch {
+	case l.Owner == by.User && l.Open():
+		return salesbot.LeadAsk{}, salesbot.Errorf(salesbot.EINVALID, "%s is your lead already.", l.Company)
+	case l.Stage == salesbot.StageWon:
+		return salesbot.LeadAsk{}, salesbot.Errorf(salesbot.EINVALID, "%s is a won deal; it stays with <@%s>.", l.Company, l.Owner)
+	case len(managers) == 0:
+		return salesbot.LeadAsk{}, salesbot.Errorf(salesbot.EFORBIDDEN, "No manager is set up yet to decide. Ask your admin to set SALESBOT_MANAGERS.")
+	}
+	a := &salesbot.Approval{Kind: salesbot.ApprovalLead, Team: team, LeadID: l.ID, Company: l.Company, From: l.Stage, Owner: l.Owner, Rep: by.User, AskedAt: now}
+	a, created, err := s.cfg.Store.CreateApproval(ctx, a)
+	if err != nil {
+		return salesbot.LeadAsk{}, fmt.Errorf("request lead %s: %w", leadID, err)
+	}
+	ask := salesbot.LeadAsk{Lead: l, Request: a}
+	if created {
+		ask.Ask = managers
+	}
+	return ask, nil
+}
+
+// Withdraw implements salesbot.ApprovalService.
+func (s *Services) Withdraw(ctx context.Context, team, id string, now time.Time) (*salesbot.Approval, error) {
+	a, err := s.cfg.Store.UpdateApproval(ctx, team, id, func(a *salesbot.Approval) error {
+		if a.Status == salesbot.ApprovalPending {
+			a.Withdraw(now)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("withdraw request %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// WithdrawStale implements salesbot.ApprovalService. A request that cannot
+// be withdrawn now is logged and left for a manager's click to settle (the
+// click finds it stale): the others are still withdrawn.
+func (s *Services) WithdrawStale(ctx context.Context, l *salesbot.Lead, now time.Time) ([]salesbot.Decision, error) {
+	pending, err := s.cfg.Store.PendingApprovals(ctx, l.Team)
+	if err != nil {
+		return nil, fmt.Errorf("withdraw stale requests for %s: %w", l.ID, err)
+	}
+	var withdrawn []salesbot.Decision
+	for _, p := range pending {
+		if p.LeadID != l.ID || !p.Stale(l) {
+			continue
+		}
+		w, err := s.Withdraw(ctx, l.Team, p.ID, now)
+		if err != nil {
+			s.cfg.Logger.WarnContext(ctx, "withdraw stale request", "approval", p.ID, "err", err)
+			continue
+		}
+		if w.Status != salesbot.ApprovalWithdrawn {
+			continue // decided meanwhile
+		}
+		moot := movedSince(l)
+		if p.Kind == salesbot.ApprovalLead {
+			moot = changedHands(l)
+		}
+		withdrawn = append(withdrawn, salesbot.Decision{Request: w, Lead: l, Moot: moot})
+	}
+	return withdrawn, nil
+}
+
+// movedSince is why a stage move asked for no longer fits its lead.
+func movedSince(l *salesbot.Lead) error {
+	return salesbot.Errorf(salesbot.ECONFLICT, "%s has moved since this was asked: it is at %s now, so nothing changed.", l.Company, salesbot.Term(l.Stage.Name()))
+}
+
+// changedHands is why a request for a lead no longer fits it.
+func changedHands(l *salesbot.Lead) error {
+	return salesbot.Errorf(salesbot.ECONFLICT, "%s has changed hands since this was asked: it is <@%s>'s lead now, so nothing changed.", l.Company, l.Owner)
+}
+
+// outOfDate refuses a decision of one kind on a request of the other (a
+// button from an older message).
+func outOfDate() error {
+	return salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
+}

@@ -1,0 +1,75 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"salesbot"
+)
+
+var _ salesbot.StageService = (*Services)(nil)
+
+// MoveStage implements salesbot.StageService.
+func (s *Services) MoveStage(ctx context.Context, by salesbot.Actor, l *salesbot.Lead, to salesbot.Stage, managers []string, now time.Time) (salesbot.StageOutcome, error) {
+	if !l.CanEdit(by) {
+		_, err := l.MoveStage(by, to, now) // for its EFORBIDDEN message
+		return salesbot.StageOutcome{}, err
+	}
+	if _, err := salesbot.CheckStageMove(l.Stage, to, true); err != nil {
+		return salesbot.StageOutcome{}, err // not a move anyone may make
+	}
+	if why := salesbot.ApprovalNeeded(l.Stage, to); why != "" && !by.Manager {
+		return s.askStage(ctx, by, l, to, why, managers, now)
+	}
+	return s.change(ctx, l, func(l *salesbot.Lead) (salesbot.Change, error) { return l.MoveStage(by, to, now) })
+}
+
+// Win implements salesbot.StageService.
+func (s *Services) Win(ctx context.Context, by salesbot.Actor, l *salesbot.Lead, now time.Time) (salesbot.StageOutcome, error) {
+	return s.change(ctx, l, func(l *salesbot.Lead) (salesbot.Change, error) { return l.Win(by, now) })
+}
+
+// Lose implements salesbot.StageService.
+func (s *Services) Lose(ctx context.Context, by salesbot.Actor, l *salesbot.Lead, reason string, now time.Time) (salesbot.StageOutcome, error) {
+	return s.change(ctx, l, func(l *salesbot.Lead) (salesbot.Change, error) { return l.Lose(by, reason, now) })
+}
+
+// change saves one change to l, read by the caller, with its next touch
+// rescheduled; requests asked for the lead may no longer fit it then.
+func (s *Services) change(ctx context.Context, l *salesbot.Lead, fn func(*salesbot.Lead) (salesbot.Change, error)) (salesbot.StageOutcome, error) {
+	saved, err := s.cfg.Store.UpdateLeadFrom(ctx, l, func(l *salesbot.Lead) (salesbot.Update, error) {
+		c, err := fn(l)
+		if err != nil {
+			return salesbot.Update{}, err
+		}
+		l.Schedule(s.cfg.Cadence)
+		return salesbot.Update{Changes: []salesbot.Change{c}}, nil
+	})
+	if err != nil {
+		return salesbot.StageOutcome{}, err // the store says which lead
+	}
+	return salesbot.StageOutcome{Lead: saved, Stale: true}, nil
+}
+
+// askStage records a rep's request for a move that needs a manager, unless
+// the same one is waiting; the managers are to be asked when it is new.
+// Requests from a stage the lead has left are due for withdrawal.
+func (s *Services) askStage(ctx context.Context, by salesbot.Actor, l *salesbot.Lead, to salesbot.Stage, why string, managers []string, now time.Time) (salesbot.StageOutcome, error) {
+	if len(managers) == 0 {
+		return salesbot.StageOutcome{}, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, salesbot.Term(to.Name()), salesbot.Term(why))
+	}
+	a := &salesbot.Approval{Team: l.Team, LeadID: l.ID, Company: l.Company, From: l.Stage, To: to, Rep: by.User, Why: why, AskedAt: now}
+	a, created, err := s.cfg.Store.CreateApproval(ctx, a)
+	if err != nil {
+		return salesbot.StageOutcome{}, fmt.Errorf("ask to move %s to %s: %w", l.ID, to, err)
+	}
+	out := salesbot.StageOutcome{Lead: l, Request: a, Stale: true}
+	if created {
+		// The manager weighs the deal as it would stand at the new stage.
+		target := *l
+		target.Stage, target.StageSince = to, now
+		out.Ask, out.Risks = managers, salesbot.Risks(&target, now, s.cfg.Cadence)
+	}
+	return out, nil
+}
