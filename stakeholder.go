@@ -2,6 +2,7 @@ package salesbot
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -570,4 +571,39 @@ func (l *Lead) unknownPerson(name string) error {
 	}
 	return Errorf(EINVALID, "%q is not one of the people recorded at %s (%s). Check the spelling, separate names with commas (quote them when notes follow: met: \"Wang Li\", \"Li Na\" talked pricing), or add them first with %s.",
 		name, l.Company, list, add)
+}
+
+// StanceRequest is one stakeholder to record or update on a team's lead.
+type StanceRequest struct {
+	Actor Actor
+	Team  string
+	// LeadID names the lead. Lead, when set, is the lead as the caller read
+	// it (from this team), which saves reading it again; the change is made
+	// on it in place, so the caller uses only the lead the service returns.
+	LeadID      string
+	Lead        *Lead
+	Stakeholder Stakeholder
+	Now         time.Time
+}
+
+// StanceSet is what recording a stakeholder did: the lead as saved, the
+// person as now recorded (the spelling first recorded, what was kept of
+// the earlier record), and the change, whose From and To are the support
+// before (empty for someone new) and after.
+type StanceSet struct {
+	Lead        *Lead
+	Stakeholder Stakeholder
+	Change      Change
+}
+
+// StakeholderService keeps the people at a lead's customer and where they
+// stand.
+type StakeholderService interface {
+	// SetStance records or updates one person on a lead (see
+	// Lead.SetStakeholder) and saves it with its history, all or nothing.
+	// Only the lead's owner or a manager may: anyone else gets an
+	// EFORBIDDEN error and nothing is written, judged on the lead as it is
+	// when written. A lead has at most MaxStakeholders people. The lead's
+	// next touch (Due) is kept in step with the lead.
+	SetStance(ctx context.Context, req StanceRequest) (StanceSet, error)
 }

@@ -1,6 +1,7 @@
 package salesbot
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"time"
@@ -277,4 +278,51 @@ func summary(v *Visit) string {
 		s = string([]rune(s)[:139]) + "…"
 	}
 	return s
+}
+
+// VisitRequest is a touch to log on one of a team's leads.
+type VisitRequest struct {
+	Actor Actor
+	Team  string
+	// LeadID names the lead. Lead, when set, is the lead as the caller read
+	// it (from this team), which saves reading it again; the change is made
+	// on it in place, so the caller uses only the lead the service returns.
+	LeadID string
+	Lead   *Lead
+	Visit  Visit
+	// Loc is the actor's time zone, in which "today" is judged (UTC when
+	// nil); Now is the time of the request.
+	Loc *time.Location
+	Now time.Time
+}
+
+// VisitLogged is what logging a touch did: the lead as saved (its next
+// touch rescheduled) and the visit as recorded (its date, kind and the
+// people met as first recorded).
+type VisitLogged struct {
+	Lead   *Lead
+	Visit  Visit
+	Change Change
+}
+
+// VisitService logs the touches on a team's leads.
+type VisitService interface {
+	// LogVisit records a touch on a lead and saves it with its history and
+	// the visit, all or nothing. Only the lead's owner or a manager may
+	// log one: anyone else gets an EFORBIDDEN error and nothing is written,
+	// judged on the lead as it is when written (a lead reassigned since the
+	// caller read it is judged again). The lead must be open; the touch's
+	// date may be in the past but not after today in the actor's zone; a
+	// next step's date is from today on and within MaxPlanDays; the people
+	// met must be the lead's stakeholders, each of whom is then met a step
+	// deeper (see Lead.RecordVisit). The lead's last touch moves, and its
+	// next touch (Due) is kept in step: the next step's date when one is
+	// planned, else the grade's cadence from the last touch.
+	LogVisit(ctx context.Context, req VisitRequest) (VisitLogged, error)
+	// LeadForForm reads a lead to pre-fill a form about it (a touch, a
+	// stakeholder, a grade) opened from a button that names it by ID. Only
+	// the lead's owner or a manager gets it; anyone else gets an EFORBIDDEN
+	// error that names neither the lead nor its owner, and no lead. A lead
+	// that does not exist is an ENOTFOUND error.
+	LeadForForm(ctx context.Context, a Actor, team, leadID string) (*Lead, error)
 }

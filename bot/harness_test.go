@@ -74,7 +74,7 @@ func newHarness(t *testing.T) *harness {
 	svc := service.New(service.Config{Store: st, Logger: log})
 	h := handlers.New(st, api, handlers.Config{
 		Managers: []string{manager}, Team: team, Now: clock, Logger: log, Directory: people,
-		Digests: svc, Reports: svc,
+		Digests: svc, Reports: svc, Visits: svc, Stakeholders: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Managers: []string{manager}, Team: team, Now: clock, Logger: log})
 	if err != nil {

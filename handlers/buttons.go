@@ -25,8 +25,8 @@ const buttonLookup = 500 * time.Millisecond
 // openFromButton opens the form a button stands for, pre-filled with the
 // lead (or request) its value names, read from the store in one bounded
 // round trip: the form opens only for someone who may act on it (the lead's
-// owner or a manager; a manager for a request), so it never shows another
-// rep's lead. Forms opened from a reminder remember it, to redraw it once
+// owner or a manager, as the visit service's LeadForForm rules; a manager
+// for a request), so it never shows another rep's lead. Forms opened from a reminder remember it, to redraw it once
 // submitted (after checking it is the submitter's own). Buttons from older
 // versions, whose value also held the company after a "|", still work: the
 // ID comes first.
@@ -46,11 +46,11 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 		_, err := h.openModal(ctx, cb.TriggerID, rejectModal(lang, channel, id))
 		return err
 	}
-	l, err := h.store.Lead(lctx, team, id)
-	if err != nil {
-		return err
+	if h.visits == nil {
+		return salesbot.Errorf(salesbot.EINTERNAL, "Logging visits is not set up on this bot.")
 	}
-	if err := mayOpen(actor, l); err != nil {
+	l, err := h.visits.LeadForForm(lctx, actor, team, id)
+	if err != nil {
 		return err
 	}
 	var view slack.ModalViewRequest
@@ -67,15 +67,6 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 	}
 	_, err = h.openModal(ctx, cb.TriggerID, view)
 	return err
-}
-
-// mayOpen refuses a form about a lead to anyone but its owner and managers,
-// without naming the lead or its owner.
-func mayOpen(actor salesbot.Actor, l *salesbot.Lead) error {
-	if l.SightOf(actor, false) < salesbot.SightAll {
-		return notYours()
-	}
-	return nil
 }
 
 // managerIn reports whether user is a manager in team: as read with the

@@ -89,6 +89,10 @@ type Config struct {
 	Digests salesbot.DigestService
 	// Reports builds a team's report for a period (/salesbot report).
 	Reports salesbot.ReportService
+	// Visits logs touches (/visit) and reads the lead a form from a
+	// button is about; Stakeholders records people (/stance).
+	Visits       salesbot.VisitService
+	Stakeholders salesbot.StakeholderService
 	// Team is the workspace the bot token belongs to (auth.test). When set,
 	// the managers from the environment are managers there only, and a
 	// request from any other workspace is refused. Empty (the console, a
@@ -109,6 +113,8 @@ type Handler struct {
 	people   *directory.Directory
 	digests  salesbot.DigestService
 	reports  salesbot.ReportService
+	visits   salesbot.VisitService
+	stances  salesbot.StakeholderService
 	bg       sync.WaitGroup
 }
 
@@ -117,7 +123,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	h := &Handler{
 		store: store, slack: api, cadence: cfg.Cadence, managers: cfg.Managers, team: cfg.Team,
 		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond, digests: cfg.Digests,
-		reports: cfg.Reports,
+		reports: cfg.Reports, visits: cfg.Visits, stances: cfg.Stakeholders,
 	}
 	if h.cadence == nil {
 		h.cadence = salesbot.DefaultCadence()

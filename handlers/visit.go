@@ -34,17 +34,18 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	return h.logVisit(ctx, r, asRead(l), salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
 }
 
+// logVisit logs a touch on the lead through the visit service and words
+// what it did.
 func (h *Handler) logVisit(ctx context.Context, r request, ref leadRef, v salesbot.Visit) (*slack.Msg, error) {
-	now := h.now()
-	l, u, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
-		visit := v
-		c, err := l.RecordVisit(r.actor, &visit, r.loc, now)
-		return salesbot.Update{Changes: []salesbot.Change{c}, Visit: &visit}, err
-	})
-	if err != nil {
-		return nil, err
+	if h.visits == nil {
+		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Logging visits is not set up on this bot.")
 	}
-	logged := u.Visit
+	now := h.now()
+	done, err := h.visits.LogVisit(ctx, salesbot.VisitRequest{Actor: r.actor, Team: r.team, LeadID: ref.id, Lead: ref.read, Visit: v, Loc: r.loc, Now: now})
+	if err != nil {
+		return nil, err // the service says which lead
+	}
+	l, logged := done.Lead, done.Visit
 	text := r.T(":white_check_mark: Logged a %s with *%s* on %s.", word(r.lang, string(logged.Kind)), esc(l.Company), logged.Date.String())
 	if len(logged.Met) > 0 {
 		met := make([]string, len(logged.Met))

@@ -476,4 +476,8 @@ var zh = map[string]string{
 	"The next step's date %s is more than a year away. Plan a step within the year; the grade's cadence keeps the lead in view meanwhile.": "下一步的日期 %s 超过一年。请安排一年内的下一步；在此期间客户分级的跟进周期会持续提醒。",
 	"%q is not a kind of touch. Use visit, call, demo, event or message.":                                                                  "%q 不是跟进方式。请用 visit（拜访）、call（电话）、demo（演示）、event（活动）或 message（消息）。",
 	"`met:` needs the names of the people you met, e.g. `met: \"Wang Li\", \"Li Na\"`.":                                                    "`met:` 后面需要写见到的人名，例如 `met: \"王丽\", \"李娜\"`。",
+
+	// The visit and stakeholder services, when the bot was built without them.
+	"Logging visits is not set up on this bot.":         "本机器人未配置跟进记录。",
+	"Recording stakeholders is not set up on this bot.": "本机器人未配置干系人记录。",
 }

@@ -82,7 +82,7 @@ func (c *console) rebuild() {
 	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log})
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
 		Cadence: c.cadence, Managers: managers, Logger: c.log, Respond: c.slack, Directory: people,
-		Digests: svc, Reports: svc,
+		Digests: svc, Reports: svc, Visits: svc, Stakeholders: svc,
 	})
 	// The console sweeps when asked (:sweep), at any hour of any day.
 	allDay, _ := salesbot.ParseWorkHours("0-24", "0-6")

@@ -125,7 +125,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	svc := service.New(service.Config{Store: st, Cadence: cfg.Cadence, Logger: log})
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Managers: cfg.Managers, Team: team, Logger: log, Directory: people,
-		Digests: svc, Reports: svc,
+		Digests: svc, Reports: svc, Visits: svc, Stakeholders: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Digests: svc, Cadence: cfg.Cadence, WorkHours: cfg.WorkHours,
