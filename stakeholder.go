@@ -3,6 +3,7 @@ package salesbot
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -556,10 +557,17 @@ func (l *Lead) ResolveMet(names []string) ([]string, error) {
 	return met, nil
 }
 
+// ErrUnknownPerson is the cause of ResolveMet's error about a name that is
+// not one of the lead's people (errors.Is finds it), so that a form can show
+// the error under the names typed.
+var ErrUnknownPerson = errors.New("not one of the lead's people")
+
 func (l *Lead) unknownPerson(name string) error {
 	add := fmt.Sprintf("`/stance \"%s\" \"%s\" <role> <influence> <support>`", l.Company, name)
 	if len(l.Stakeholders) == 0 {
-		return Errorf(EINVALID, "No one is recorded at %s yet, so I don't know %q. Add them first with %s, then log the visit.", l.Company, name, add)
+		e := Errorf(EINVALID, "No one is recorded at %s yet, so I don't know %q. Add them first with %s, then log the visit.", l.Company, name, add)
+		e.Err = ErrUnknownPerson
+		return e
 	}
 	var recorded []string
 	for _, s := range l.Stakeholders[:min(len(l.Stakeholders), maxNamesListed)] {
@@ -569,8 +577,10 @@ func (l *Lead) unknownPerson(name string) error {
 	if more := len(l.Stakeholders) - len(recorded); more > 0 {
 		list += fmt.Sprintf(" and %d more", more)
 	}
-	return Errorf(EINVALID, "%q is not one of the people recorded at %s (%s). Check the spelling, separate names with commas (quote them when notes follow: met: \"Wang Li\", \"Li Na\" talked pricing), or add them first with %s.",
+	e := Errorf(EINVALID, "%q is not one of the people recorded at %s (%s). Check the spelling, separate names with commas (quote them when notes follow: met: \"Wang Li\", \"Li Na\" talked pricing), or add them first with %s.",
 		name, l.Company, list, add)
+	e.Err = ErrUnknownPerson
+	return e
 }
 
 // StanceRequest is one stakeholder to record or update on a team's lead.

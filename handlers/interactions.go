@@ -163,12 +163,13 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 		if err != nil {
 			return nil, err
 		}
-		// Checked here too, against the lead as read, so that a name not
-		// recorded is shown under its input; RecordVisit has the last word.
-		if _, err := l.ResolveMet(v.Met); err != nil {
+		msg, err := h.logVisit(ctx, r, asRead(l), v)
+		if errors.Is(err, salesbot.ErrUnknownPerson) {
+			// Said only to someone who may change the lead: the service
+			// checks rights before it reads the people met.
 			return nil, inField(blockMet, err)
 		}
-		return h.logVisit(ctx, r, asRead(l), v)
+		return msg, err
 	case cbStance:
 		s, err := formStance(f)
 		if err != nil {
