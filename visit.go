@@ -2,6 +2,7 @@ package salesbot
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -239,30 +240,46 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 	return l.change(a, ChangeVisit, "", v.Date.String(), summary(v), now), nil
 }
 
+// ErrVisitDate and ErrNextDate are the causes of CheckVisitDate's and
+// CheckNextDate's errors (errors.Is finds them), so that a form can show
+// the error under the date it is about.
+var (
+	ErrVisitDate = errors.New("touch date not allowed")
+	ErrNextDate  = errors.New("next step date not allowed")
+)
+
 // CheckVisitDate says whether a touch may be logged on day d: it must have
 // happened (not after today) and not be absurdly old.
 func CheckVisitDate(d, today Date) error {
+	var e *Error
 	switch {
 	case d.After(today):
-		return Errorf(EINVALID, "%s is in the future. Log a touch once it has happened; plan it with `next: %s <step>`.", d, d)
+		e = Errorf(EINVALID, "%s is in the future. Log a touch once it has happened; plan it with `next: %s <step>`.", d, d)
 	case d.Before(today.AddDays(-3650)):
-		return Errorf(EINVALID, "%s is too long ago to log.", d)
+		e = Errorf(EINVALID, "%s is too long ago to log.", d)
+	default:
+		return nil
 	}
-	return nil
+	e.Err = ErrVisitDate
+	return e
 }
 
 // CheckNextDate says whether a next step may be planned on day d (the zero
-// Date means no date): not before today.
+// Date means no date): not before today, and within MaxPlanDays.
 func CheckNextDate(d, today Date) error {
+	var e *Error
 	switch {
 	case d.IsZero():
 		return nil
 	case d.Before(today):
-		return Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on, e.g. `next: %s call back`.", d, today.AddDays(7))
+		e = Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on, e.g. `next: %s call back`.", d, today.AddDays(7))
 	case d.After(today.AddDays(MaxPlanDays)):
-		return Errorf(EINVALID, "The next step's date %s is more than a year away. Plan a step within the year; the grade's cadence keeps the lead in view meanwhile.", d)
+		e = Errorf(EINVALID, "The next step's date %s is more than a year away. Plan a step within the year; the grade's cadence keeps the lead in view meanwhile.", d)
+	default:
+		return nil
 	}
-	return nil
+	e.Err = ErrNextDate
+	return e
 }
 
 // MaxPlanDays is how far ahead a next step may be planned: a plan further

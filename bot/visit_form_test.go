@@ -1,11 +1,15 @@
 package bot_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
+
+	"salesbot"
 )
 
 // TestVisitFormTellsStrangersNoOnesNames: another rep who submits the visit
@@ -44,4 +48,47 @@ func TestVisitFormTellsStrangersNoOnesNames(t *testing.T) {
 		t.Fatalf("status %d body %s", status, body)
 	}
 	mustContain(t, "owner's typo", string(body), `"met":`, "Zhao Secret")
+}
+
+// TestVisitFormDatesUnderTheirInputs: the service's refusal of a touch
+// still to come, or of a next step already past, shows under the date it
+// is about; a past touch is logged and the lead's next touch follows it.
+func TestVisitFormDatesUnderTheirInputs(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Datewise")
+	today := now.In(shanghaiZone(t)).Format("2006-01-02")
+	tomorrow := now.In(shanghaiZone(t)).AddDate(0, 0, 1).Format("2006-01-02")
+	yesterday := now.In(shanghaiZone(t)).AddDate(0, 0, -1).Format("2006-01-02")
+	for _, c := range []struct {
+		name, block string
+		values      map[string]slack.BlockAction
+	}{
+		{"a touch tomorrow", "date", map[string]slack.BlockAction{"date": {SelectedDate: tomorrow}}},
+		{"a next step yesterday", "next_date", map[string]slack.BlockAction{"date": {SelectedDate: today}, "next_step": value("call"), "next_date": {SelectedDate: yesterday}}},
+	} {
+		c.values["company"] = value("Datewise")
+		status, body := h.submit(rep, "visit", c.values)
+		var resp slack.ViewSubmissionResponse
+		if status != http.StatusOK || json.Unmarshal(body, &resp) != nil || resp.ResponseAction != slack.RAErrors || resp.Errors[c.block] == "" {
+			t.Fatalf("%s: status %d body %s; want an error under %s", c.name, status, body, c.block)
+		}
+	}
+	before := h.lead("Datewise")
+	if status, body := h.submit(rep, "visit", map[string]slack.BlockAction{"company": value("Datewise"), "date": {SelectedDate: yesterday}}); status != http.StatusOK || len(body) != 0 {
+		t.Fatalf("a touch yesterday: status %d body %s", status, body)
+	}
+	after := h.lead("Datewise")
+	// A grade C lead: its next touch is 30 days from the last one.
+	if after.LastTouch.IsZero() || after.Due.Equal(before.Due) || !after.Due.Equal(after.LastTouch.Add(30*salesbot.Day)) {
+		t.Fatalf("after a touch yesterday: last touch %v, due %v (was %v); want the due 30 days from the touch", after.LastTouch, after.Due, before.Due)
+	}
+}
+
+func shanghaiZone(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }
