@@ -3,7 +3,6 @@ package salesbot
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -436,7 +435,7 @@ func (l *Lead) SetStakeholder(a Actor, s Stakeholder, now time.Time) (Change, er
 		return Change{}, err
 	}
 	if name == "" {
-		return Change{}, Errorf(EINVALID, "Who is it? Put the person's name in quotes, e.g. `/stance \"%s\" \"Wang Li\" eb high +2`.", l.Company)
+		return Change{}, Errorf(EINVALID, "Who is it? Give the person's name.")
 	}
 	if s.Notes, err = cleanText("note", s.Notes, maxStakeholderLen); err != nil {
 		return Change{}, err
@@ -537,7 +536,8 @@ const maxNamesListed = 8
 // ResolveMet reads the names of the people met on a touch as the lead's
 // stakeholders (compared as NormalizePerson does) and returns them as first
 // recorded, each once. A name that is not one of the lead's people is an
-// EINVALID error that says who is recorded and how to add someone.
+// EINVALID error that says who is recorded, caused by an
+// *UnknownPersonError.
 func (l *Lead) ResolveMet(names []string) ([]string, error) {
 	var met []string
 	seen := map[string]bool{}
@@ -557,16 +557,22 @@ func (l *Lead) ResolveMet(names []string) ([]string, error) {
 	return met, nil
 }
 
-// ErrUnknownPerson is the cause of ResolveMet's error about a name that is
-// not one of the lead's people (errors.Is finds it), so that a form can show
-// the error under the names typed.
-var ErrUnknownPerson = errors.New("not one of the lead's people")
+// UnknownPersonError is the cause of ResolveMet's error about a name that
+// is not one of the lead's people (errors.As finds it): the lead's company
+// and the name as given, so that the caller can say how to add them.
+type UnknownPersonError struct {
+	Company, Name string
+}
+
+func (e *UnknownPersonError) Error() string {
+	return fmt.Sprintf("%q is not one of the people at %s", e.Name, e.Company)
+}
 
 func (l *Lead) unknownPerson(name string) error {
-	add := fmt.Sprintf("`/stance \"%s\" \"%s\" <role> <influence> <support>`", l.Company, name)
+	cause := &UnknownPersonError{Company: l.Company, Name: name}
 	if len(l.Stakeholders) == 0 {
-		e := Errorf(EINVALID, "No one is recorded at %s yet, so I don't know %q. Add them first with %s, then log the visit.", l.Company, name, add)
-		e.Err = ErrUnknownPerson
+		e := Errorf(EINVALID, "No one is recorded at %s yet, so I don't know %q.", l.Company, name)
+		e.Err = cause
 		return e
 	}
 	var recorded []string
@@ -577,9 +583,8 @@ func (l *Lead) unknownPerson(name string) error {
 	if more := len(l.Stakeholders) - len(recorded); more > 0 {
 		list += fmt.Sprintf(" and %d more", more)
 	}
-	e := Errorf(EINVALID, "%q is not one of the people recorded at %s (%s). Check the spelling, separate names with commas (quote them when notes follow: met: \"Wang Li\", \"Li Na\" talked pricing), or add them first with %s.",
-		name, l.Company, list, add)
-	e.Err = ErrUnknownPerson
+	e := Errorf(EINVALID, "%q is not one of the people recorded at %s (%s). Check the spelling, and separate names with commas.", name, l.Company, list)
+	e.Err = cause
 	return e
 }
 

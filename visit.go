@@ -254,7 +254,7 @@ func CheckVisitDate(d, today Date) error {
 	var e *Error
 	switch {
 	case d.After(today):
-		e = Errorf(EINVALID, "%s is in the future. Log a touch once it has happened; plan it with `next: %s <step>`.", d, d)
+		e = Errorf(EINVALID, "%s is in the future. Log a touch once it has happened, and plan it as the next step.", d)
 	case d.Before(today.AddDays(-3650)):
 		e = Errorf(EINVALID, "%s is too long ago to log.", d)
 	default:
@@ -272,7 +272,7 @@ func CheckNextDate(d, today Date) error {
 	case d.IsZero():
 		return nil
 	case d.Before(today):
-		e = Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on, e.g. `next: %s call back`.", d, today.AddDays(7))
+		e = Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on.", d)
 	case d.After(today.AddDays(MaxPlanDays)):
 		e = Errorf(EINVALID, "The next step's date %s is more than a year away. Plan a step within the year; the grade's cadence keeps the lead in view meanwhile.", d)
 	default:

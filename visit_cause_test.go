@@ -2,7 +2,9 @@ package salesbot_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
+	"time"
 
 	"salesbot"
 )
@@ -28,11 +30,32 @@ func TestVisitErrorCauses(t *testing.T) {
 		t.Fatal("today refused")
 	}
 	l := &salesbot.Lead{Company: "Acme"}
-	if _, err := l.ResolveMet([]string{"Wang Li"}); !errors.Is(err, salesbot.ErrUnknownPerson) || salesbot.ErrorCode(err) != salesbot.EINVALID {
-		t.Fatalf("someone not recorded, at a lead with no one: %v; want EINVALID, ErrUnknownPerson", err)
+	for _, people := range [][]salesbot.Stakeholder{nil, {{Name: "Li Na"}}} {
+		l.Stakeholders = people
+		_, err := l.ResolveMet([]string{"Wang  Li"})
+		var who *salesbot.UnknownPersonError
+		if !errors.As(err, &who) || who.Company != "Acme" || who.Name != "Wang Li" || salesbot.ErrorCode(err) != salesbot.EINVALID {
+			t.Fatalf("someone not recorded among %v: %v (%+v); want EINVALID caused by Wang Li at Acme", people, err, who)
+		}
 	}
-	l.Stakeholders = []salesbot.Stakeholder{{Name: "Li Na"}}
-	if _, err := l.ResolveMet([]string{"Wang Li"}); !errors.Is(err, salesbot.ErrUnknownPerson) {
-		t.Fatalf("someone not recorded: %v; want ErrUnknownPerson", err)
+}
+
+// TestVisitErrorsSpeakNoCommands: what the domain says of a touch or a
+// person refused names no slash command and no command syntax; how to
+// write it is the handlers' to add, in the words of the way it was asked.
+func TestVisitErrorsSpeakNoCommands(t *testing.T) {
+	today := salesbot.Date{Year: 2026, Month: 11, Day: 24}
+	l := &salesbot.Lead{Company: "Acme", Stakeholders: []salesbot.Stakeholder{{Name: "Li Na"}}}
+	_, unknown := l.ResolveMet([]string{"Wang Li"})
+	_, nobody := (&salesbot.Lead{Company: "Acme"}).ResolveMet([]string{"Wang Li"})
+	_, noName := (&salesbot.Lead{Company: "Acme", Owner: "UREP"}).SetStakeholder(salesbot.Actor{User: "UREP"}, salesbot.Stakeholder{Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow}, time.Now())
+	for _, err := range []error{
+		salesbot.CheckVisitDate(today.AddDays(2), today), salesbot.CheckNextDate(today.AddDays(-2), today),
+		unknown, nobody, noName,
+	} {
+		msg := salesbot.ErrorMessage(err)
+		if err == nil || strings.Contains(msg, "/stance") || strings.Contains(msg, "next:") || strings.Contains(msg, "met:") || strings.Contains(msg, "`") {
+			t.Errorf("domain error %q names a command or its syntax", msg)
+		}
 	}
 }

@@ -47,7 +47,22 @@ func TestVisitFormTellsStrangersNoOnesNames(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("status %d body %s", status, body)
 	}
-	mustContain(t, "owner's typo", string(body), `"met":`, "Zhao Secret")
+	mustContain(t, "owner's typo", string(body), `"met":`, "Zhao Secret", `Or add them first with /stance \"Closely Held\" \"Zhao Secert\" \u003crole\u003e`)
+}
+
+// TestVisitCommandHints: /visit's refusals say how to write the touch in
+// the command (the domain's refusal says only what is wrong).
+func TestVisitCommandHints(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Hinted")
+	today := now.In(shanghaiZone(t))
+	tomorrow, lastWeek := today.AddDate(0, 0, 1).Format("2006-01-02"), today.AddDate(0, 0, -7).Format("2006-01-02")
+	mustContain(t, "a touch tomorrow", text(h.command(rep, "/visit Hinted "+tomorrow+" demo")),
+		tomorrow+" is in the future", "Plan it with `next: "+tomorrow+" &lt;step&gt;`")
+	mustContain(t, "a next step last week", text(h.command(rep, "/visit Hinted demo next: "+lastWeek+" call")),
+		lastWeek+" has passed", "For example `next: "+today.AddDate(0, 0, 7).Format("2006-01-02")+" call back`")
+	mustContain(t, "someone not recorded", text(h.command(rep, `/visit Hinted met: "Nobody" demo`)),
+		"No one is recorded at Hinted yet", "Quote the names when notes follow", "`/stance \"Hinted\" \"Nobody\" &lt;role&gt;")
 }
 
 // TestVisitFormDatesUnderTheirInputs: the service's refusal of a touch

@@ -164,7 +164,7 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 			return nil, err
 		}
 		msg, err := h.logVisit(ctx, r, asRead(l), v)
-		return msg, visitField(err)
+		return msg, visitField(r.lang, err)
 	case cbStance:
 		s, err := formStance(f)
 		if err != nil {
@@ -200,14 +200,16 @@ func formVisit(f form) (salesbot.Visit, error) {
 // visitField ties the visit service's complaint about a date or the people
 // met to that input. The people met are judged only for someone who may
 // change the lead: the service checks rights first.
-func visitField(err error) error {
+func visitField(lang i18n.Lang, err error) error {
 	switch {
 	case errors.Is(err, salesbot.ErrVisitDate):
 		return inField(blockDate, err)
 	case errors.Is(err, salesbot.ErrNextDate):
 		return inField(blockNextDate, err)
-	case errors.Is(err, salesbot.ErrUnknownPerson):
-		return inField(blockMet, err)
+	}
+	var who *salesbot.UnknownPersonError
+	if errors.As(err, &who) {
+		return inField(blockMet, salesbot.Errorf(salesbot.EINVALID, "%s Or add them first with %s.", markup(errorMessage(lang, err)), stanceLine(who)))
 	}
 	return err
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -31,7 +32,30 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	return h.logVisit(ctx, r, asRead(l), salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
+	msg, err := h.logVisit(ctx, r, asRead(l), salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
+	return msg, visitHint(r.lang, err, vt, today)
+}
+
+// visitHint adds to the visit service's refusal of a /visit how to write
+// it: a touch to come as the next step, a next step from today on, the
+// people met quoted or added first.
+func visitHint(lang i18n.Lang, err error, vt salesbot.VisitText, today salesbot.Date) error {
+	var who *salesbot.UnknownPersonError
+	switch {
+	case errors.As(err, &who):
+		return salesbot.Errorf(salesbot.EINVALID, "%s\nQuote the names when notes follow (met: \"Wang Li\", \"Li Na\" talked pricing), or add someone first with %s.",
+			markup(errorMessage(lang, err)), stanceLine(who))
+	case errors.Is(err, salesbot.ErrVisitDate) && vt.Date.After(today):
+		return salesbot.Errorf(salesbot.EINVALID, "%s\nPlan it with %s.", markup(errorMessage(lang, err)), fmt.Sprintf("`next: %s <step>`", vt.Date))
+	case errors.Is(err, salesbot.ErrNextDate) && vt.NextDate.Before(today):
+		return salesbot.Errorf(salesbot.EINVALID, "%s\nFor example %s.", markup(errorMessage(lang, err)), fmt.Sprintf("`next: %s call back`", today.AddDays(7)))
+	}
+	return err
+}
+
+// stanceLine is the /stance that records the person a visit named.
+func stanceLine(who *salesbot.UnknownPersonError) string {
+	return fmt.Sprintf("`/stance \"%s\" \"%s\" <role> <influence> <support>`", who.Company, who.Name)
 }
 
 // logVisit logs a touch on the lead through the visit service and words

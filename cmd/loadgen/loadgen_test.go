@@ -21,6 +21,7 @@ import (
 	"salesbot/handlers"
 	"salesbot/internal/fakeslack"
 	"salesbot/internal/redistest"
+	"salesbot/service"
 	"salesbot/store"
 )
 
@@ -71,7 +72,8 @@ func newRigOn(tb testing.TB, redisURL string) *rig {
 	st := store.New(client())
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := handlers.New(st, api, handlers.Config{Managers: []string{manager}, Logger: log, Directory: directory.New(api, nil)})
+	svc := service.New(service.Config{Store: st, Logger: log})
+	h := handlers.New(st, api, handlers.Config{Managers: []string{manager}, Logger: log, Directory: directory.New(api, nil), Visits: svc, Stakeholders: svc})
 	srv := httptest.NewServer(trips.middleware("bot", bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log)))
 	tb.Cleanup(srv.Close)
 	tb.Cleanup(h.Wait)
