@@ -173,6 +173,15 @@ func TestLogVisitRights(t *testing.T) {
 	if n := len(visitsOf(t, st, team, l.ID)); n != 1 {
 		t.Fatalf("%d visits; want the manager's only", n)
 	}
+
+	// A lead read in one team is not written as another team's.
+	_, err = svc.LogVisit(ctx, salesbot.VisitRequest{Actor: manager, Team: "T0ELSEWHERE", Lead: stored(t, st, team, l.ID), Loc: shanghai, Now: now})
+	if salesbot.ErrorCode(err) != salesbot.EINTERNAL {
+		t.Fatalf("a lead passed for another team: %v; want EINTERNAL", err)
+	}
+	if n := len(visitsOf(t, st, team, l.ID)); n != 1 {
+		t.Fatalf("%d visits after one for the wrong team", n)
+	}
 }
 
 // TestLogVisitMet: the people met are the lead's stakeholders, as first
