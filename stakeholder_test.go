@@ -597,12 +597,12 @@ func TestResolveMet(t *testing.T) {
 	_, err := l.ResolveMet([]string{"Wang Li", "Zhang San"})
 	wantCode(t, err, salesbot.EINVALID)
 	wantMessage(t, err, `"Zhang San" is not one of the people recorded at Acme Industrial (Wang Li, 李娜)`,
-		"separate names with commas", "`/stance \"Acme Industrial\" \"Zhang San\" <role> <influence> <support>`")
+		"separate names with commas")
 
 	empty := newLead(t, "Beta", salesbot.GradeB)
 	_, err = empty.ResolveMet([]string{"Zhang San"})
 	wantCode(t, err, salesbot.EINVALID)
-	wantMessage(t, err, "No one is recorded at Beta yet", `"Zhang San"`, "/stance")
+	wantMessage(t, err, "No one is recorded at Beta yet", `"Zhang San"`)
 
 	// A long cast is listed in part.
 	many := newLead(t, "Gamma", salesbot.GradeB)

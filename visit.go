@@ -1,6 +1,8 @@
 package salesbot
 
 import (
+	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -238,30 +240,46 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 	return l.change(a, ChangeVisit, "", v.Date.String(), summary(v), now), nil
 }
 
+// ErrVisitDate and ErrNextDate are the causes of CheckVisitDate's and
+// CheckNextDate's errors (errors.Is finds them), so that a form can show
+// the error under the date it is about.
+var (
+	ErrVisitDate = errors.New("touch date not allowed")
+	ErrNextDate  = errors.New("next step date not allowed")
+)
+
 // CheckVisitDate says whether a touch may be logged on day d: it must have
 // happened (not after today) and not be absurdly old.
 func CheckVisitDate(d, today Date) error {
+	var e *Error
 	switch {
 	case d.After(today):
-		return Errorf(EINVALID, "%s is in the future. Log a touch once it has happened; plan it with `next: %s <step>`.", d, d)
+		e = Errorf(EINVALID, "%s is in the future. Log a touch once it has happened, and plan it as the next step.", d)
 	case d.Before(today.AddDays(-3650)):
-		return Errorf(EINVALID, "%s is too long ago to log.", d)
+		e = Errorf(EINVALID, "%s is too long ago to log.", d)
+	default:
+		return nil
 	}
-	return nil
+	e.Err = ErrVisitDate
+	return e
 }
 
 // CheckNextDate says whether a next step may be planned on day d (the zero
-// Date means no date): not before today.
+// Date means no date): not before today, and within MaxPlanDays.
 func CheckNextDate(d, today Date) error {
+	var e *Error
 	switch {
 	case d.IsZero():
 		return nil
 	case d.Before(today):
-		return Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on, e.g. `next: %s call back`.", d, today.AddDays(7))
+		e = Errorf(EINVALID, "The next step's date %s has passed. Give a date from today on.", d)
 	case d.After(today.AddDays(MaxPlanDays)):
-		return Errorf(EINVALID, "The next step's date %s is more than a year away. Plan a step within the year; the grade's cadence keeps the lead in view meanwhile.", d)
+		e = Errorf(EINVALID, "The next step's date %s is more than a year away. Plan a step within the year; the grade's cadence keeps the lead in view meanwhile.", d)
+	default:
+		return nil
 	}
-	return nil
+	e.Err = ErrNextDate
+	return e
 }
 
 // MaxPlanDays is how far ahead a next step may be planned: a plan further
@@ -277,4 +295,45 @@ func summary(v *Visit) string {
 		s = string([]rune(s)[:139]) + "…"
 	}
 	return s
+}
+
+// VisitRequest is a touch to log on one of a team's leads.
+type VisitRequest struct {
+	Actor Actor
+	Team  string
+	// LeadID names the lead. Lead, when set, is the lead as the caller read
+	// it (from this team), which saves reading it again; the change is made
+	// on it in place, so the caller uses only the lead the service returns.
+	LeadID string
+	Lead   *Lead
+	Visit  Visit
+	// Loc is the actor's time zone, in which "today" is judged (UTC when
+	// nil); Now is the time of the request.
+	Loc *time.Location
+	Now time.Time
+}
+
+// VisitLogged is what logging a touch did: the lead as saved (its next
+// touch rescheduled) and the visit as recorded (its date, kind and the
+// people met as first recorded).
+type VisitLogged struct {
+	Lead   *Lead
+	Visit  Visit
+	Change Change
+}
+
+// VisitService logs the touches on a team's leads.
+type VisitService interface {
+	// LogVisit records a touch on a lead and saves it with its history and
+	// the visit, all or nothing. Only the lead's owner or a manager may
+	// log one: anyone else gets an EFORBIDDEN error and nothing is written,
+	// judged on the lead as it is when written (a lead reassigned since the
+	// caller read it is judged again). The lead must be open; the touch's
+	// date may be in the past but not after today in the actor's zone; a
+	// next step's date is from today on and within MaxPlanDays; the people
+	// met must be the lead's stakeholders, each of whom is then met a step
+	// deeper (see Lead.RecordVisit). The lead's last touch moves, and its
+	// next touch (Due) is kept in step: the next step's date when one is
+	// planned, else the grade's cadence from the last touch.
+	LogVisit(ctx context.Context, req VisitRequest) (VisitLogged, error)
 }

@@ -81,7 +81,7 @@ func newHarness(t *testing.T, hooks ...redis.Hook) *harness {
 	h := handlers.New(st, api, handlers.Config{
 		Now: clock, Logger: log, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
-		Stages: svc, Approvals: svc,
+		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc, Now: clock, Logger: log})
 	if err != nil {

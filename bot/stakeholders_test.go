@@ -222,7 +222,7 @@ func TestVisitMetSomeoneUnknownIsRefused(t *testing.T) {
 		`/visit Initech met: "Zhang San" talked pricing`: {`"Zhang San" is not one of the people recorded at Initech (Wang Li)`, `/stance "Initech" "Zhang San" &lt;role&gt; &lt;influence&gt; &lt;support&gt;`}, // escaped: Slack shows <role>
 		`/visit Initech met: "Wang Li", "Zhang San"`:     {`"Zhang San" is not one of the people recorded`},
 		// Unquoted names before notes run to the end: the reply says how to write it.
-		`/visit Initech met: Wang Li talked pricing`: {`"Wang Li talked pricing" is not one of the people`, "quote them when notes follow"},
+		`/visit Initech met: Wang Li talked pricing`: {`"Wang Li talked pricing" is not one of the people`, "Quote the names when notes follow"},
 		`/visit Initech talked met:`:                 {"`met:` needs the names"},
 	} {
 		reply := h.command(rep, line)

@@ -25,8 +25,8 @@ const buttonLookup = 500 * time.Millisecond
 // openFromButton opens the form a button stands for, pre-filled with the
 // lead (or request) its value names, read from the store in one bounded
 // round trip: the form opens only for someone who may act on it (the lead's
-// owner or a manager; a manager for a request), so it never shows another
-// rep's lead. Forms opened from a reminder remember it, to redraw it once
+// owner or a manager, as the visit service's LeadForForm rules; a manager
+// for a request), so it never shows another rep's lead. Forms opened from a reminder remember it, to redraw it once
 // submitted (after checking it is the submitter's own). Buttons from older
 // versions, whose value also held the company after a "|", still work: the
 // ID comes first.

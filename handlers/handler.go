@@ -99,6 +99,9 @@ type Config struct {
 	// answer that they are not set up.
 	Stages    salesbot.StageService
 	Approvals salesbot.ApprovalService
+	// Visits logs touches (/visit); Stakeholders records people (/stance).
+	Visits       salesbot.VisitService
+	Stakeholders salesbot.StakeholderService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -117,6 +120,8 @@ type Handler struct {
 	leads     salesbot.LeadService
 	stages    salesbot.StageService
 	approvs   salesbot.ApprovalService
+	visits    salesbot.VisitService
+	stances   salesbot.StakeholderService
 	bg        sync.WaitGroup
 }
 
@@ -127,6 +132,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		now: cfg.Now, log: cfg.Logger, respond: cfg.Respond, digests: cfg.Digests,
 		reports: cfg.Reports, teams: cfg.Teams, reminders: cfg.Reminders,
 		stages: cfg.Stages, approvs: cfg.Approvals,
+		visits: cfg.Visits, stances: cfg.Stakeholders,
 	}
 	if h.cadence == nil {
 		h.cadence = salesbot.DefaultCadence()

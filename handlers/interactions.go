@@ -159,16 +159,12 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 	case cbLeadMap:
 		return h.showMap(ctx, r, salesbot.RefRead(l))
 	case cbVisit:
-		v, err := h.formVisit(r, f)
+		v, err := formVisit(f)
 		if err != nil {
 			return nil, err
 		}
-		// Checked here too, against the lead as read, so that a name not
-		// recorded is shown under its input; RecordVisit has the last word.
-		if _, err := l.ResolveMet(v.Met); err != nil {
-			return nil, inField(blockMet, err)
-		}
-		return h.logVisit(ctx, r, asRead(l), v)
+		msg, err := h.logVisit(ctx, r, asRead(l), v)
+		return msg, visitField(r.lang, err)
 	case cbStance:
 		s, err := formStance(f)
 		if err != nil {
@@ -187,29 +183,35 @@ func (h *Handler) formLead(ctx context.Context, r request, f form) (*salesbot.Le
 }
 
 // formVisit reads the visit form. Dates come from date pickers, so they are
-// well formed; whether they are allowed is checked here so that the error
-// shows under the right input.
-func (h *Handler) formVisit(r request, f form) (salesbot.Visit, error) {
-	today := salesbot.DateOf(h.now().In(r.loc))
-	v := salesbot.Visit{Date: today, Kind: salesbot.VisitKind(f.option(blockKind)), Notes: f.text(blockNotes), NextStep: f.text(blockNextStep),
+// well formed; an empty one leaves the touch today (the service's rule).
+func formVisit(f form) (salesbot.Visit, error) {
+	v := salesbot.Visit{Kind: salesbot.VisitKind(f.option(blockKind)), Notes: f.text(blockNotes), NextStep: f.text(blockNextStep),
 		Met: salesbot.SplitNames(f.text(blockMet))}
 	var err error
-	if v.Date, err = f.day(blockDate, today); err == nil {
-		err = salesbot.CheckVisitDate(v.Date, today)
-	}
-	if err != nil {
+	if v.Date, err = f.day(blockDate, salesbot.Date{}); err != nil {
 		return v, inField(blockDate, err)
 	}
-	if v.NextDate, err = f.day(blockNextDate, salesbot.Date{}); err == nil {
-		err = salesbot.CheckNextDate(v.NextDate, today)
-	}
-	if err != nil {
+	if v.NextDate, err = f.day(blockNextDate, salesbot.Date{}); err != nil {
 		return v, inField(blockNextDate, err)
 	}
-	if v.Kind == "" {
-		v.Kind = salesbot.KindVisit
-	}
 	return v, nil
+}
+
+// visitField ties the visit service's complaint about a date or the people
+// met to that input. The people met are judged only for someone who may
+// change the lead: the service checks rights first.
+func visitField(lang i18n.Lang, err error) error {
+	switch {
+	case errors.Is(err, salesbot.ErrVisitDate):
+		return inField(blockDate, err)
+	case errors.Is(err, salesbot.ErrNextDate):
+		return inField(blockNextDate, err)
+	}
+	var who *salesbot.UnknownPersonError
+	if errors.As(err, &who) {
+		return inField(blockMet, salesbot.Errorf(salesbot.EINVALID, "%s Or add them first with %s.", markup(errorMessage(lang, err)), stanceLine(who)))
+	}
+	return err
 }
 
 func formStance(f form) (salesbot.Stakeholder, error) {

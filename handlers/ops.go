@@ -28,37 +28,6 @@ func (ref leadRef) in(team string) salesbot.LeadRef {
 	return salesbot.LeadRef{Team: team, ID: ref.id, Read: ref.read}
 }
 
-// update applies a domain change to a lead and saves it with its history,
-// rescheduling the next touch. fn may run more than once (see
-// salesbot.LeadStore.UpdateLead).
-func (h *Handler) update(ctx context.Context, r request, ref leadRef, fn func(*salesbot.Lead) (salesbot.Update, error)) (*salesbot.Lead, salesbot.Update, error) {
-	var done salesbot.Update
-	apply := func(l *salesbot.Lead) (salesbot.Update, error) {
-		u, err := fn(l)
-		if err != nil {
-			return u, err
-		}
-		l.Schedule(h.cadence)
-		done = u
-		return u, nil
-	}
-	var l *salesbot.Lead
-	var err error
-	if ref.read != nil {
-		l, err = h.store.UpdateLeadFrom(ctx, ref.read, apply)
-	} else {
-		l, err = h.store.UpdateLead(ctx, r.team, ref.id, apply)
-	}
-	if err != nil {
-		return nil, salesbot.Update{}, err // the store says which lead
-	}
-	return l, done, nil
-}
-
-func one(c salesbot.Change, err error) (salesbot.Update, error) {
-	return salesbot.Update{Changes: []salesbot.Change{c}}, err
-}
-
 func (h *Handler) regrade(ctx context.Context, r request, ref leadRef, g salesbot.Grade, reason string) (*slack.Msg, error) {
 	now := h.now()
 	done, err := h.leads.Regrade(ctx, r.actor, ref.in(r.team), g, reason, now)

@@ -100,16 +100,17 @@ func optionalStanceWord(s *salesbot.Stakeholder, word string) bool {
 	return false
 }
 
+// setStance records one stakeholder through the stakeholder service and
+// words what it did.
 func (h *Handler) setStance(ctx context.Context, r request, ref leadRef, s salesbot.Stakeholder) (*slack.Msg, error) {
-	now := h.now()
-	l, u, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.SetStakeholder(r.actor, s, now))
-	})
-	if err != nil {
-		return nil, err
+	if h.stances == nil {
+		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Recording stakeholders is not set up on this bot.")
 	}
-	c := u.Changes[0]
-	saved, _ := l.Stakeholder(s.Name)
+	done, err := h.stances.SetStance(ctx, salesbot.StanceRequest{Actor: r.actor, Team: r.team, LeadID: ref.id, Lead: ref.read, Stakeholder: s, Now: h.now()})
+	if err != nil {
+		return nil, err // the service says which lead
+	}
+	l, c, saved := done.Lead, done.Change, done.Stakeholder
 	w := func(english string) string { return word(r.lang, english) }
 	text := r.T("%s *%s* at *%s*: %s · %s influence · %s %s — %s.", quadrantEmoji(saved.Quadrant()), esc(saved.Name), esc(l.Company),
 		w(saved.Role.Name()), w(string(saved.Influence)), saved.Support, w(saved.Support.Meaning()), w(string(saved.Quadrant())))

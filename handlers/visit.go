@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -31,20 +32,44 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	return h.logVisit(ctx, r, asRead(l), salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
+	msg, err := h.logVisit(ctx, r, asRead(l), salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
+	return msg, visitHint(r.lang, err, vt, today)
 }
 
-func (h *Handler) logVisit(ctx context.Context, r request, ref leadRef, v salesbot.Visit) (*slack.Msg, error) {
-	now := h.now()
-	l, u, err := h.update(ctx, r, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
-		visit := v
-		c, err := l.RecordVisit(r.actor, &visit, r.loc, now)
-		return salesbot.Update{Changes: []salesbot.Change{c}, Visit: &visit}, err
-	})
-	if err != nil {
-		return nil, err
+// visitHint adds to the visit service's refusal of a /visit how to write
+// it: a touch to come as the next step, a next step from today on, the
+// people met quoted or added first.
+func visitHint(lang i18n.Lang, err error, vt salesbot.VisitText, today salesbot.Date) error {
+	var who *salesbot.UnknownPersonError
+	switch {
+	case errors.As(err, &who):
+		return salesbot.Errorf(salesbot.EINVALID, "%s\nQuote the names when notes follow (met: \"Wang Li\", \"Li Na\" talked pricing), or add someone first with %s.",
+			markup(errorMessage(lang, err)), stanceLine(who))
+	case errors.Is(err, salesbot.ErrVisitDate) && vt.Date.After(today):
+		return salesbot.Errorf(salesbot.EINVALID, "%s\nPlan it with %s.", markup(errorMessage(lang, err)), fmt.Sprintf("`next: %s <step>`", vt.Date))
+	case errors.Is(err, salesbot.ErrNextDate) && vt.NextDate.Before(today):
+		return salesbot.Errorf(salesbot.EINVALID, "%s\nFor example %s.", markup(errorMessage(lang, err)), fmt.Sprintf("`next: %s call back`", today.AddDays(7)))
 	}
-	logged := u.Visit
+	return err
+}
+
+// stanceLine is the /stance that records the person a visit named.
+func stanceLine(who *salesbot.UnknownPersonError) string {
+	return fmt.Sprintf("`/stance \"%s\" \"%s\" <role> <influence> <support>`", who.Company, who.Name)
+}
+
+// logVisit logs a touch on the lead through the visit service and words
+// what it did.
+func (h *Handler) logVisit(ctx context.Context, r request, ref leadRef, v salesbot.Visit) (*slack.Msg, error) {
+	if h.visits == nil {
+		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Logging visits is not set up on this bot.")
+	}
+	now := h.now()
+	done, err := h.visits.LogVisit(ctx, salesbot.VisitRequest{Actor: r.actor, Team: r.team, LeadID: ref.id, Lead: ref.read, Visit: v, Loc: r.loc, Now: now})
+	if err != nil {
+		return nil, err // the service says which lead
+	}
+	l, logged := done.Lead, done.Visit
 	text := r.T(":white_check_mark: Logged a %s with *%s* on %s.", word(r.lang, string(logged.Kind)), esc(l.Company), logged.Date.String())
 	if len(logged.Met) > 0 {
 		met := make([]string, len(logged.Met))

@@ -153,7 +153,7 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 	e.svc = service.New(service.Config{Store: st, Logger: log, Managers: opt.managers, WorkHours: opt.workHours})
 	e.h = handlers.New(st, api, handlers.Config{
 		Now: c.Now, Logger: log, Directory: people, Respond: noResponder{},
-		Digests: e.svc, Reports: e.svc, Teams: e.svc, Reminders: e.svc,
+		Digests: e.svc, Reports: e.svc, Teams: e.svc, Reminders: e.svc, Visits: e.svc, Stakeholders: e.svc,
 	})
 	t.Cleanup(e.h.Wait)
 	metrics := scheduler.NewMetrics(e.reg)

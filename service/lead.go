@@ -16,10 +16,14 @@ var _ salesbot.LeadService = (*Services)(nil)
 const maxSimilar = 3
 
 // writeLead applies a domain change to the lead ref names and saves it with
-// its history, keeping the next touch in step (Schedule). fn may run more
-// than once (see salesbot.LeadStore.UpdateLead); what it returned the last
-// time is returned.
+// its history, keeping the next touch in step (Schedule): every service
+// changes a lead through it. fn may run more than once (see
+// salesbot.LeadStore.UpdateLead) and refuses before it changes anything;
+// what it returned the last time is returned.
 func (s *Services) writeLead(ctx context.Context, ref salesbot.LeadRef, fn func(*salesbot.Lead) (salesbot.Update, error)) (*salesbot.Lead, salesbot.Update, error) {
+	if ref.Read != nil && ref.Read.Team != ref.Team {
+		return nil, salesbot.Update{}, salesbot.Internal(fmt.Errorf("lead %s of team %s changed for team %s", ref.Read.ID, ref.Read.Team, ref.Team))
+	}
 	var done salesbot.Update
 	apply := func(l *salesbot.Lead) (salesbot.Update, error) {
 		u, err := fn(l)

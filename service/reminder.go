@@ -62,13 +62,8 @@ func dueBy(leads []*salesbot.Lead, c salesbot.Cadence, end time.Time) []*salesbo
 
 // Snooze implements salesbot.ReminderService.
 func (s *Services) Snooze(ctx context.Context, team string, by salesbot.Actor, leadID string, until, now time.Time) (*salesbot.Lead, error) {
-	l, err := s.cfg.Store.UpdateLead(ctx, team, leadID, func(l *salesbot.Lead) (salesbot.Update, error) {
-		c, err := l.Snooze(by, until, now)
-		if err != nil {
-			return salesbot.Update{}, err
-		}
-		l.Schedule(s.cfg.Cadence)
-		return salesbot.Update{Changes: []salesbot.Change{c}}, nil
+	l, _, err := s.writeLead(ctx, salesbot.RefTo(team, leadID), func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(l.Snooze(by, until, now))
 	})
 	if err != nil {
 		return nil, err // the store says which lead

@@ -38,13 +38,8 @@ func (s *Services) Lose(ctx context.Context, by salesbot.Actor, l *salesbot.Lead
 // change saves one change to l, read by the caller, with its next touch
 // rescheduled; requests asked for the lead may no longer fit it then.
 func (s *Services) change(ctx context.Context, l *salesbot.Lead, fn func(*salesbot.Lead) (salesbot.Change, error)) (salesbot.StageOutcome, error) {
-	saved, err := s.cfg.Store.UpdateLeadFrom(ctx, l, func(l *salesbot.Lead) (salesbot.Update, error) {
-		c, err := fn(l)
-		if err != nil {
-			return salesbot.Update{}, err
-		}
-		l.Schedule(s.cfg.Cadence)
-		return salesbot.Update{Changes: []salesbot.Change{c}}, nil
+	saved, _, err := s.writeLead(ctx, salesbot.RefRead(l), func(l *salesbot.Lead) (salesbot.Update, error) {
+		return one(fn(l))
 	})
 	if err != nil {
 		return salesbot.StageOutcome{}, err // the store says which lead

@@ -73,7 +73,7 @@ func newRigOn(tb testing.TB, redisURL string) *rig {
 	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()))
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := service.New(service.Config{Store: st, Logger: log, Managers: []string{manager}})
-	h := handlers.New(st, api, handlers.Config{Logger: log, Directory: directory.New(api, nil), Digests: svc, Reports: svc, Teams: svc, Reminders: svc})
+	h := handlers.New(st, api, handlers.Config{Logger: log, Directory: directory.New(api, nil), Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Visits: svc, Stakeholders: svc})
 	srv := httptest.NewServer(trips.middleware("bot", bot.NewServer(h, bot.NewVerifier(secret, nil), st, bot.NewMetrics(), log)))
 	tb.Cleanup(srv.Close)
 	tb.Cleanup(h.Wait)

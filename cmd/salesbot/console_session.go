@@ -85,7 +85,7 @@ func (c *console) rebuild() {
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
 		Cadence: c.cadence, Logger: c.log, Respond: c.slack, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
-		Stages: svc, Approvals: svc,
+		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
 	})
 	sched, _ := scheduler.New(scheduler.Config{
 		Store: c.store, Notifier: c.h, People: people, Digests: svc, Teams: svc, Reminders: svc,

@@ -128,7 +128,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Logger: log, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
-		Stages: svc, Approvals: svc,
+		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc,
