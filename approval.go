@@ -60,7 +60,7 @@ func (a *Approval) Decide(by Actor, approve bool, reason string, now time.Time) 
 	case ApprovalWithdrawn:
 		return Errorf(ECONFLICT, "This request was withdrawn: the lead has moved or closed since it was asked.")
 	default:
-		return Errorf(ECONFLICT, "<@%s> has already %s this request.", a.DecidedBy, Term(a.Status))
+		return Errorf(ECONFLICT, "%s has already %s this request.", User(a.DecidedBy), Term(a.Status))
 	}
 	reason, err := cleanText("reason", reason, maxReasonLen)
 	if err != nil {

@@ -62,6 +62,12 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Format: format, Args: args}
 }
 
+// User is a person a message names, by user ID: the domain says who, and
+// the transport names them as its medium does (in Slack, a mention that
+// shows their name). Errorf's messages pass people as Users, never as
+// mention markup.
+type User string
+
 // Term is one domain word in a message (a stage's or role's name, a grade's
 // meaning, a contact depth): written as it is in English, and translated in
 // another language. Errorf and the risks pass the domain's words as Terms;

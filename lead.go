@@ -171,7 +171,7 @@ func CleanCompany(name string) (string, error) {
 	name = strings.Join(strings.Fields(dropInvisible(name)), " ")
 	switch {
 	case name == "" || NormalizeCompany(name) == "":
-		return "", Errorf(EINVALID, "Which company? Write it after the command, e.g. `/lead new \"Acme Industrial\"`.")
+		return "", Errorf(EINVALID, "Which company? Give its name, e.g. \"Acme Industrial\".")
 	case utf8.RuneCountInString(name) > MaxCompanyLen:
 		return "", Errorf(EINVALID, "That company name is %d characters long; keep it under %d.", utf8.RuneCountInString(name), MaxCompanyLen)
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
@@ -207,14 +207,14 @@ func (l *Lead) checkEdit(a Actor) error {
 	if l.CanEdit(a) {
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "%s is <@%s>'s lead. Only its owner or a manager can change it; ask a manager to reassign it.", l.Company, l.Owner)
+	return Errorf(EFORBIDDEN, "%s is %s's lead. Only its owner or a manager can change it; ask a manager to reassign it.", l.Company, User(l.Owner))
 }
 
 func (l *Lead) checkOpen() error {
 	if l.Open() {
 		return nil
 	}
-	return Errorf(EINVALID, "%s is closed (%s). A manager can reopen it by assigning it with `/lead assign`.", l.Company, Term(l.Stage.Name()))
+	return Errorf(EINVALID, "%s is closed (%s). A manager can reopen it by assigning it to a rep.", l.Company, Term(l.Stage.Name()))
 }
 
 // Regrade sets the grade, with the reason kept in the history.
@@ -298,13 +298,13 @@ func (l *Lead) Lose(a Actor, reason string, now time.Time) (Change, error) {
 // stage; a won lead stays won.
 func (l *Lead) Assign(a Actor, to string, now time.Time) ([]Change, error) {
 	if !a.Manager {
-		return nil, Errorf(EFORBIDDEN, "Only managers assign leads. Ask a manager to run `/lead assign \"%s\" @you`.", l.Company)
+		return nil, Errorf(EFORBIDDEN, "Only managers assign leads: ask a manager to give you %s.", l.Company)
 	}
 	if to == "" {
-		return nil, Errorf(EINVALID, "Assign to whom? Mention the rep, e.g. `/lead assign \"%s\" @wang`.", l.Company)
+		return nil, Errorf(EINVALID, "Assign %s to whom? Name the rep.", l.Company)
 	}
 	if to == l.Owner && l.Stage != StageLost {
-		return nil, Errorf(EINVALID, "%s is already <@%s>'s lead.", l.Company, to)
+		return nil, Errorf(EINVALID, "%s is already %s's lead.", l.Company, User(to))
 	}
 	var changes []Change
 	if l.Stage == StageLost {
@@ -331,7 +331,7 @@ func (l *Lead) SetFact(a Actor, k KeyFact, text string, now time.Time) (Change, 
 		return Change{}, err
 	}
 	if text == "" {
-		return Change{}, Errorf(EINVALID, "What did you learn about the %s? e.g. `/lead key \"%s\" %s signing in March`.", k, l.Company, k)
+		return Change{}, Errorf(EINVALID, "What did you learn about the %s? Write it after the fact's name.", k)
 	}
 	if l.Facts == nil {
 		l.Facts = map[KeyFact]Fact{}

@@ -119,7 +119,7 @@ func TestRegrade(t *testing.T) {
 		mention string
 	}{
 		{"same grade", rep, salesbot.GradeB, "", false, salesbot.EINVALID, "already graded B"},
-		{"stranger", stranger, salesbot.GradeA, "", false, salesbot.EFORBIDDEN, "<@U0REP>'s lead"},
+		{"stranger", stranger, salesbot.GradeA, "", false, salesbot.EFORBIDDEN, "U0REP's lead"},
 		{"closed lead", rep, salesbot.GradeA, "", true, salesbot.EINVALID, "closed"},
 		{"closed lead, manager", boss, salesbot.GradeA, "", true, salesbot.EINVALID, "closed"},
 		{"no such grade", rep, "E", "", false, salesbot.EINVALID, "not a grade"},
@@ -295,7 +295,7 @@ func TestAssign(t *testing.T) {
 		l := newLead(t, "Acme", salesbot.GradeA)
 		_, err := l.Assign(boss, rep.User, later)
 		wantCode(t, err, salesbot.EINVALID)
-		wantMessage(t, err, "already <@U0REP>'s lead")
+		wantMessage(t, err, "already U0REP's lead")
 	})
 	t.Run("an open lead", func(t *testing.T) {
 		l := newLead(t, "Acme", salesbot.GradeA)

@@ -56,7 +56,7 @@ func ParseStage(s string) (Stage, error) {
 		return st, nil
 	}
 	if key == "won" || key == "lost" {
-		return "", Errorf(EINVALID, "Close a deal with `/lead %s <company>`, not with `/lead stage`.", key)
+		return "", Errorf(EINVALID, "%s closes a deal; it is not a stage to move to.", key)
 	}
 	return "", Errorf(EINVALID, "%q is not a stage. Use one of: %s.", s, stageList())
 }

@@ -48,9 +48,9 @@ func TestParseStageRefusesClosedOutcomes(t *testing.T) {
 	// Won and lost are not stages one moves to: the reply says which command
 	// closes the deal.
 	tests := []struct{ in, hint string }{
-		{"won", "/lead won <company>"},
-		{"Won", "/lead won <company>"},
-		{" LOST ", "/lead lost <company>"},
+		{"won", "won closes a deal"},
+		{"Won", "won closes a deal"},
+		{" LOST ", "closes a deal"},
 	}
 	for _, tt := range tests {
 		st, err := salesbot.ParseStage(tt.in)

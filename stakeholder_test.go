@@ -79,7 +79,7 @@ func TestSetStakeholderRefuses(t *testing.T) {
 		code    string
 		mention string
 	}{
-		{"stranger", stranger, wang, salesbot.EFORBIDDEN, "<@U0REP>'s lead"},
+		{"stranger", stranger, wang, salesbot.EFORBIDDEN, "U0REP's lead"},
 		{"no name", rep, with(func(s *salesbot.Stakeholder) { s.Name = " \u3000 " }), salesbot.EINVALID, "Who is it?"},
 		{"name too long", rep, with(func(s *salesbot.Stakeholder) { s.Name = strings.Repeat("x", 81) }), salesbot.EINVALID, "81 characters"},
 		{"control character in the name", rep, with(func(s *salesbot.Stakeholder) { s.Name = "Wang\x00Li" }), salesbot.EINVALID, "cannot be shown"},

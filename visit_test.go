@@ -395,7 +395,7 @@ func TestRecordVisit(t *testing.T) {
 			{"unknown kind", rep, salesbot.Visit{Kind: "fax"}, salesbot.EINVALID, "visit, call, demo, event or message"},
 			{"notes too long", rep, salesbot.Visit{Notes: strings.Repeat("x", salesbot.MaxTextLen+1)}, salesbot.EINVALID, "keep it under 1000"},
 			{"control characters", rep, salesbot.Visit{Notes: "met\x1b[2J"}, salesbot.EINVALID, "cannot be shown"},
-			{"stranger", stranger, salesbot.Visit{}, salesbot.EFORBIDDEN, "<@U0REP>"},
+			{"stranger", stranger, salesbot.Visit{}, salesbot.EFORBIDDEN, "U0REP"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {

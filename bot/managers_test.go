@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 
 	"salesbot/internal/fakeslack"
@@ -36,8 +37,15 @@ func TestManagersRemove(t *testing.T) {
 	}
 	mustContain(t, "no longer a manager", h.command(other, "/lead list all").Text, "Only managers")
 	h.h.Wait()
-	told := h.slack.Calls("chat.postMessage")
-	mustContain(t, "told", told[len(told)-1].Param("channel")+told[len(told)-1].Text(), other, "withdrew your manager rights")
+	// The grant's and the removal's messages go out in the background, in
+	// either order: find the removal's.
+	var removal string
+	for _, c := range h.slack.Calls("chat.postMessage") {
+		if strings.Contains(c.Text(), "withdrew your manager rights") {
+			removal = c.Param("channel") + c.Text()
+		}
+	}
+	mustContain(t, "told", removal, other, "withdrew your manager rights")
 	mustContain(t, "again", h.command(manager, "/salesbot managers remove "+mention(other)).Text, "had no manager rights")
 
 	changes, err := h.store.ManagerChanges(t.Context(), h.team, 10)

@@ -391,17 +391,30 @@ func errorMessage(lang i18n.Lang, err error) string {
 // is, where it would escape a plain string a second time.
 type markup string
 
-// escArgs escapes the string arguments of a message (esc); terms, numbers
-// and markup stay as they are.
+// escArgs escapes the string arguments of a message (esc) and names the
+// people in it (salesbot.User) as Slack mentions; terms, numbers and markup
+// stay as they are.
 func escArgs(args []any) []any {
 	out := make([]any, len(args))
 	for i, a := range args {
-		if s, ok := a.(string); ok {
-			a = esc(s)
+		switch v := a.(type) {
+		case string:
+			a = esc(v)
+		case salesbot.User:
+			a = userMention(v)
 		}
 		out[i] = a
 	}
 	return out
+}
+
+// userMention is a person as Slack names them: <@U…>. An ID that is not one
+// (it never should be) is shown escaped, as text.
+func userMention(u salesbot.User) markup {
+	if id, ok := mention(string(u)); ok {
+		return markup("<@" + id + ">")
+	}
+	return markup(esc(string(u)))
 }
 
 // ephemeral is a reply only the person who asked sees.

@@ -62,7 +62,7 @@ func TestNamesAreNotTranslated(t *testing.T) {
 	}
 
 	// A plain string argument is never a term.
-	err := salesbot.Errorf(salesbot.EINVALID, "%s is already <@%s>'s lead.", "Coach", "U0REP")
+	err := salesbot.Errorf(salesbot.EINVALID, "%s is already %s's lead.", "Coach", salesbot.User("U0REP"))
 	if got := errorMessage(i18n.Zh, err); got != "Coach 已经是 <@U0REP> 的客户。" {
 		t.Errorf("Chinese %q", got)
 	}

@@ -53,16 +53,16 @@ func TestT(t *testing.T) {
 		{i18n.Zh, "The lead is already at %s.", []any{"Demo"}, "客户已经处于Demo阶段。"},
 		{i18n.Zh, "The lead is already at %s.", []any{i18n.Term("Demo")}, "客户已经处于演示阶段。"},
 		{i18n.En, "The lead is already at %s.", []any{i18n.Term("Demo")}, "The lead is already at Demo."},
-		{i18n.Zh, "%s is already <@%s>'s lead.", []any{"Coach", "U1"}, "Coach 已经是 <@U1> 的客户。"},
+		{i18n.Zh, "%s is already %s's lead.", []any{"Coach", "<@U1>"}, "Coach 已经是 <@U1> 的客户。"},
 		// Any value with a Term method is a term (the domain's salesbot.Term).
 		{i18n.Zh, "The lead is already at %s.", []any{term("Won")}, "客户已经处于签约阶段。"},
 		// A word the catalog lacks is written as it is.
 		{i18n.Zh, "The lead is already at %s.", []any{i18n.Term("Somewhere")}, "客户已经处于Somewhere阶段。"},
 		// An approval's status, as the domain passes it (Term(a.Status)).
-		{i18n.Zh, "<@%s> has already %s this request.", []any{"U1", i18n.Term("approved")}, "<@U1> 已经批准了这个申请。"},
-		{i18n.Zh, "<@%s> has already %s this request.", []any{"U1", i18n.Term("rejected")}, "<@U1> 已经驳回了这个申请。"},
-		{i18n.Zh, "<@%s> has already %s this request.", []any{"U1", i18n.Term("withdrawn")}, "<@U1> 已经撤回了这个申请。"},
-		{i18n.En, "<@%s> has already %s this request.", []any{"U1", i18n.Term("withdrawn")}, "<@U1> has already withdrawn this request."},
+		{i18n.Zh, "%s has already %s this request.", []any{"<@U1>", i18n.Term("approved")}, "<@U1> 已经批准了这个申请。"},
+		{i18n.Zh, "%s has already %s this request.", []any{"<@U1>", i18n.Term("rejected")}, "<@U1> 已经驳回了这个申请。"},
+		{i18n.Zh, "%s has already %s this request.", []any{"<@U1>", i18n.Term("withdrawn")}, "<@U1> 已经撤回了这个申请。"},
+		{i18n.En, "%s has already %s this request.", []any{"<@U1>", i18n.Term("withdrawn")}, "<@U1> has already withdrawn this request."},
 		// Lists are joined the language's way.
 		{i18n.Zh, "%s", []any{i18n.List{"Budget", "Need"}}, "预算、需求"},
 		{i18n.En, "%s", []any{i18n.List{"Budget", "Need"}}, "Budget, Need"},

@@ -102,7 +102,7 @@ func (s *Services) RequestLead(ctx context.Context, by salesbot.Actor, team, lea
 	case l.Owner == by.User && l.Open():
 		return salesbot.LeadAsk{}, salesbot.Errorf(salesbot.EINVALID, "%s is your lead already.", l.Company)
 	case l.Stage == salesbot.StageWon:
-		return salesbot.LeadAsk{}, salesbot.Errorf(salesbot.EINVALID, "%s is a won deal; it stays with <@%s>.", l.Company, l.Owner)
+		return salesbot.LeadAsk{}, salesbot.Errorf(salesbot.EINVALID, "%s is a won deal; it stays with %s.", l.Company, salesbot.User(l.Owner))
 	case len(managers) == 0:
 		return salesbot.LeadAsk{}, salesbot.Errorf(salesbot.EFORBIDDEN, "No manager is set up yet to decide. Ask your admin to set SALESBOT_MANAGERS.")
 	}
@@ -169,7 +169,7 @@ func movedSince(l *salesbot.Lead) error {
 
 // changedHands is why a request for a lead no longer fits it.
 func changedHands(l *salesbot.Lead) error {
-	return salesbot.Errorf(salesbot.ECONFLICT, "%s has changed hands since this was asked: it is <@%s>'s lead now, so nothing changed.", l.Company, l.Owner)
+	return salesbot.Errorf(salesbot.ECONFLICT, "%s has changed hands since this was asked: it is %s's lead now, so nothing changed.", l.Company, salesbot.User(l.Owner))
 }
 
 // outOfDate refuses a decision of one kind on a request of the other (a

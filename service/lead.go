@@ -192,7 +192,7 @@ func (s *Services) Assign(ctx context.Context, a salesbot.Actor, ref salesbot.Le
 	var from string
 	l, u, err := s.writeLead(ctx, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
 		if owner != "" && (l.Owner != owner || l.Stage == salesbot.StageWon) {
-			return salesbot.Update{}, salesbot.Errorf(salesbot.ECONFLICT, "%s has changed hands since this was asked: it is <@%s>'s lead now, so nothing changed.", l.Company, l.Owner)
+			return salesbot.Update{}, salesbot.Errorf(salesbot.ECONFLICT, "%s has changed hands since this was asked: it is %s's lead now, so nothing changed.", l.Company, salesbot.User(l.Owner))
 		}
 		from = l.Owner
 		changes, err := l.Assign(a, to, now)
@@ -220,7 +220,7 @@ func (s *Services) SetFact(ctx context.Context, a salesbot.Actor, ref salesbot.L
 // named it, so they may learn whose it is.
 func seeAll(a salesbot.Actor, l *salesbot.Lead, what string) error {
 	if l.SightOf(a, true) < salesbot.SightAll {
-		return salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead; only its owner and managers can see its "+what+".", l.Company, l.Owner)
+		return salesbot.Errorf(salesbot.EFORBIDDEN, "%s is %s's lead; only its owner and managers can see its "+what+".", l.Company, salesbot.User(l.Owner))
 	}
 	return nil
 }
@@ -266,7 +266,7 @@ func (s *Services) Editable(ctx context.Context, a salesbot.Actor, ref salesbot.
 		return nil, err
 	}
 	if !l.CanEdit(a) {
-		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is <@%s>'s lead. Only its owner or a manager can change it; ask a manager to reassign it.", l.Company, l.Owner)
+		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is %s's lead. Only its owner or a manager can change it; ask a manager to reassign it.", l.Company, salesbot.User(l.Owner))
 	}
 	return l, nil
 }
@@ -293,7 +293,7 @@ func (s *Services) List(ctx context.Context, a salesbot.Actor, q salesbot.ListQu
 		owner = a.User
 	}
 	if (q.All || owner != a.User) && !a.Manager {
-		return salesbot.LeadList{}, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers see other reps' pipelines. `/lead list` shows yours.")
+		return salesbot.LeadList{}, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers see other reps' pipelines; yours is in the list of your own leads.")
 	}
 	if q.All {
 		return s.teamPage(ctx, a, q)

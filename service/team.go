@@ -86,7 +86,7 @@ func (s *Services) RemoveManagers(ctx context.Context, team string, by salesbot.
 	}
 	for _, u := range users {
 		if slices.Contains(s.configured(team), u) {
-			return salesbot.ManagerGrant{}, salesbot.Errorf(salesbot.EFORBIDDEN, "<@%s> is a manager set in SALESBOT_MANAGERS, the bot's settings, and cannot be removed from Slack. Ask whoever runs salesbot to take them out of SALESBOT_MANAGERS.", u)
+			return salesbot.ManagerGrant{}, salesbot.Errorf(salesbot.EFORBIDDEN, "%s is a manager set in SALESBOT_MANAGERS, the bot's settings, and cannot be removed from Slack. Ask whoever runs salesbot to take them out of SALESBOT_MANAGERS.", salesbot.User(u))
 		}
 	}
 	var g salesbot.ManagerGrant

@@ -65,7 +65,7 @@ func TestManagerRights(t *testing.T) {
 	}
 	lee := salesbot.Actor{User: "ULEE", Manager: true}
 	_, err = svc.RemoveManagers(ctx, team, lee, false, []string{"UKIM", "UENV"}, now)
-	if e := (*salesbot.Error)(nil); !errors.As(err, &e) || e.Code != salesbot.EFORBIDDEN || !slices.Contains(e.Args, any("UENV")) {
+	if e := (*salesbot.Error)(nil); !errors.As(err, &e) || e.Code != salesbot.EFORBIDDEN || !slices.Contains(e.Args, any(salesbot.User("UENV"))) {
 		t.Fatalf("removing a configured manager: %v; want EFORBIDDEN naming UENV", err)
 	}
 	if ok, _ := svc.IsManager(ctx, team, "UKIM"); !ok {
