@@ -173,7 +173,8 @@ type ApprovalService interface {
 	// told of), and returns it as saved.
 	Withdraw(ctx context.Context, team, id string, now time.Time) (*Approval, error)
 	// WithdrawStale withdraws the lead's pending requests that no longer fit
-	// it (see Approval.Stale), and returns each as a decision with its Moot
-	// reason. StageOutcome.Stale says when it is due.
+	// it (see Approval.Stale) as it is now, which may be later than the
+	// change that called for it, and returns each as a decision with its
+	// Moot reason. StageOutcome.Stale says when it is due.
 	WithdrawStale(ctx context.Context, l *Lead, now time.Time) ([]Decision, error)
 }

@@ -98,7 +98,11 @@ func TestCompanyWithPipeThroughEveryButton(t *testing.T) {
 	}
 	h.click(manager, "approve", approve[0])
 	if got := h.lead(name); got.Stage != salesbot.StageQuote {
-		t.Fatalf("approval: stage %s, want quote", got.Stage)
+		var said []string
+		for _, c := range h.slack.Calls("response") {
+			said = append(said, c.Text())
+		}
+		t.Fatalf("approval: stage %s, want quote; the clicks' responses: %q", got.Stage, said)
 	}
 
 	// Another rep asks for it from the duplicate reply; a manager assigns it.

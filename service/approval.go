@@ -136,6 +136,13 @@ func (s *Services) Withdraw(ctx context.Context, team, id string, now time.Time)
 // be withdrawn now is logged and left for a manager's click to settle (the
 // click finds it stale): the others are still withdrawn.
 func (s *Services) WithdrawStale(ctx context.Context, l *salesbot.Lead, now time.Time) ([]salesbot.Decision, error) {
+	// Runs after the reply, so maybe after later changes: judge the
+	// requests on the lead as it is now, not as that change left it.
+	if now, err := s.cfg.Store.Lead(ctx, l.Team, l.ID); err == nil {
+		l = now
+	} else if salesbot.ErrorCode(err) != salesbot.ENOTFOUND {
+		return nil, fmt.Errorf("withdraw stale requests for %s: %w", l.ID, err)
+	}
 	pending, err := s.cfg.Store.PendingApprovals(ctx, l.Team)
 	if err != nil {
 		return nil, fmt.Errorf("withdraw stale requests for %s: %w", l.ID, err)

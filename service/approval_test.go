@@ -160,3 +160,29 @@ func TestLeadRequests(t *testing.T) {
 		t.Errorf("Keep changed the owner to %s", got.Owner)
 	}
 }
+
+// TestWithdrawStaleJudgesTheLeadAsItIs: the withdrawal that follows a move
+// runs after the reply, and may run late, after the rep has moved on and
+// asked for the next stage: the request that fits the lead as it is now
+// stays pending, whatever lead the late withdrawal was given.
+func TestWithdrawStaleJudgesTheLeadAsItIs(t *testing.T) {
+	f := newStageFixture(t)
+	ctx := t.Context()
+	l := create(t, f.st, f.team, "Acme", stageRep.User, salesbot.GradeA, now.Add(-salesbot.Day))
+	moved, err := f.move(l.ID, manager, salesbot.StageDiscovery, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked := askQuote(t, f, l.ID)                               // on to demo, then asks for quote
+	withdrawn, err := f.svc.WithdrawStale(ctx, moved.Lead, now) // late, with the lead at discovery
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(withdrawn) != 0 {
+		t.Fatalf("a late withdrawal withdrew %d requests that fit the lead as it is", len(withdrawn))
+	}
+	pending, err := f.st.PendingApprovals(ctx, f.team)
+	if err != nil || len(pending) != 1 || pending[0].ID != asked.ID {
+		t.Fatalf("pending after the late withdrawal: %v, %v; want the quote request", pending, err)
+	}
+}

@@ -300,6 +300,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		answerFailure(w, f)
 		return
 	}
+	s.answer(w, c, user, team, fileID)
+
+}
+
+// answer writes what Slack answers a successful call: the user looked up
+// (users.info), the workspace (auth.test) and the upload's file ID are read
+// under the lock by serve.
+func (s *Server) answer(w http.ResponseWriter, c Call, user User, team, fileID string) {
 	w.Header().Set("Content-Type", "application/json")
 	switch c.Method {
 	case "response":
