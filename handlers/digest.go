@@ -54,6 +54,10 @@ func digestBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []slack
 		body = append(body, chunks("*<@"+r.Rep+">*", repLines(lang, r, d.Until, loc))...)
 	}
 	body = append(body, chunks(t("*Pipeline* — open leads by grade and stage"), pipelineLines(lang, d))...)
+	if d.OverdueTotal > d.OverdueShown() {
+		// The digest lists the most overdue; say how many it leaves out.
+		body = append(body, contextLine(t("%d overdue follow-ups in all; the %d most overdue are counted above.", d.OverdueTotal, d.OverdueShown())))
+	}
 	if len(blocks)+len(body) > maxBlocks {
 		// A big team: pack the reps into as few sections as their text
 		// needs, so the digest stays one message.
