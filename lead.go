@@ -31,10 +31,6 @@ type Lead struct {
 	Stakeholders []Stakeholder    `json:"stakeholders,omitempty"`
 	ClosedAt     time.Time        `json:"closed_at,omitzero"`
 	LostReason   string           `json:"lost_reason,omitempty"`
-	// Rev is the stored version this copy was read from, set by the store
-	// and never saved: a write compares it to skip reading the lead again.
-	// Empty for a lead not read from the store, or read in bulk.
-	Rev string `json:"-"`
 }
 
 // Actor is who asks for a change: a Slack user, and whether they hold

@@ -618,7 +618,7 @@ type template struct {
 // registration under lead i's ID and company name.
 func cloneLead(t template, i int) (*salesbot.Lead, salesbot.Change) {
 	l, c := *t.lead, t.created
-	l.ID, l.Company, l.Rev = benchLeadID(i), benchCompany(i), ""
+	l.ID, l.Company = benchLeadID(i), benchCompany(i)
 	c.LeadID, c.Company = l.ID, l.Company
 	return &l, c
 }

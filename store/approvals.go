@@ -265,11 +265,11 @@ func (s *Store) DecideApproval(ctx context.Context, team, id string, fn func(*sa
 			return err
 		}
 		a := &sa.Approval
-		l, err := getLead(ctx, s.client, k, a.LeadID)
+		l, err := s.getLead(ctx, k, a.LeadID)
 		if err != nil {
 			return err
 		}
-		lrev, owner, name, before := l.Rev, l.Owner, salesbot.NormalizeCompany(l.Company), l.Standing()
+		lrev, owner, name, before := s.revs.of(l), l.Owner, salesbot.NormalizeCompany(l.Company), l.Standing()
 		leadID := l.ID
 		u, err := fn(a, l)
 		if err != nil {
@@ -298,7 +298,7 @@ func (s *Store) DecideApproval(ctx context.Context, team, id string, fn func(*sa
 			return redis.TxFailedErr
 		}
 		if lead != nil {
-			l.Rev = revision(lead)
+			s.revs.remember(l, revision(lead))
 		}
 		savedA, savedL = a, l
 		return nil

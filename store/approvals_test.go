@@ -183,8 +183,8 @@ func TestDecideApprovalIsOneWrite(t *testing.T) {
 		t.Fatalf("retried: request %s, lead at %s; want approved and discovery", decided.Status, moved.Stage)
 	}
 	stored, _ := s.Lead(ctx, team, l.ID)
-	if stored.Stage != salesbot.StageDiscovery || stored.Rev != moved.Rev {
-		t.Errorf("stored lead at %s rev %s; returned rev %s", stored.Stage, stored.Rev, moved.Rev)
+	if stored.Stage != salesbot.StageDiscovery || s.RevisionOf(stored) != s.RevisionOf(moved) {
+		t.Errorf("stored lead at %s rev %s; returned rev %s", stored.Stage, s.RevisionOf(stored), s.RevisionOf(moved))
 	}
 	history, _ := s.History(ctx, team, l.ID, 10)
 	if len(history) != 2 || history[0].To != string(salesbot.StageDiscovery) {

@@ -271,19 +271,19 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 	return b, nil
 }
 
-// readLead decodes a lead read on its own, with its revision, for a write
-// to compare (UpdateLeadFrom).
-func readLead(data []byte, team string) (*salesbot.Lead, error) {
+// readLead decodes a lead read on its own and remembers its revision, for
+// a write of it to compare (UpdateLeadFrom).
+func (s *Store) readLead(data []byte, team string) (*salesbot.Lead, error) {
 	l, err := decodeLead(data, team)
 	if err != nil {
 		return nil, err
 	}
-	l.Rev = revision(data)
+	s.revs.remember(l, revision(data))
 	return l, nil
 }
 
 // decodeLead decodes a lead as stored, in either encoding; team is the team
-// whose key it was read from. It leaves the revision empty.
+// whose key it was read from. It remembers no revision.
 func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 	var s storedLead
 	if err := json.Unmarshal(data, &s); err != nil {

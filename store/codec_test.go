@@ -92,14 +92,16 @@ func TestLeadEncoding(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := readLead(raw, "T1")
+	s := &Store{}
+	got, err := s.readLead(raw, "T1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := *l
-	want.Rev = revision(raw)
-	if !reflect.DeepEqual(got, &want) {
-		t.Errorf("round trip:\n got %+v\nwant %+v", got, &want)
+	if !reflect.DeepEqual(got, l) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, l)
+	}
+	if rev := s.revs.of(got); rev != revision(raw) {
+		t.Errorf("read at revision %q; want %q", rev, revision(raw))
 	}
 
 	// A lead written before, as salesbot.Lead's own JSON, still decodes.

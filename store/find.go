@@ -162,7 +162,7 @@ func (s *Store) found(ctx context.Context, res []any, k keys) (salesbot.LeadMatc
 	raws, _ := res[1].([]any)
 	for _, raw := range raws {
 		data, _ := raw.(string)
-		l, err := readLead([]byte(data), team)
+		l, err := s.readLead([]byte(data), team)
 		if err != nil {
 			return salesbot.LeadMatch{}, failed(err, "find lead")
 		}

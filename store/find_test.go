@@ -51,7 +51,7 @@ func TestFindLead(t *testing.T) {
 					m.Name, len(m.Leads), m.Parts, len(m.Visits), c.wantName, len(c.wantLeads), c.wantParts, c.wantVisits)
 			}
 			for _, l := range m.Leads {
-				if l.Rev == "" {
+				if s.RevisionOf(l) == "" {
 					t.Errorf("%s has no revision", l.Company)
 				}
 				if c.wantLeads[0] != "?" && !contains(c.wantLeads, l.Company) {
@@ -103,8 +103,8 @@ func TestUpdateLeadFromStaleRead(t *testing.T) {
 	if got.Grade != salesbot.GradeB || got.Facts[salesbot.FactBudget].Text != "2M" {
 		t.Errorf("stored grade %s, budget %q; want B and the other writer's 2M", got.Grade, got.Facts[salesbot.FactBudget].Text)
 	}
-	if saved.Rev != got.Rev {
-		t.Errorf("returned revision %s; stored %s", saved.Rev, got.Rev)
+	if s.RevisionOf(saved) != s.RevisionOf(got) {
+		t.Errorf("returned revision %s; stored %s", s.RevisionOf(saved), s.RevisionOf(got))
 	}
 
 	// A fresh read saves at once.

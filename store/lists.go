@@ -126,7 +126,8 @@ const (
 
 // leads fetches the leads with the given IDs, in that order, skipping any
 // that are gone or do not decode (see skip): bulkRead per MGET, bulkTrip MGETs per round trip. They come
-// without a revision: a write reads the lead again.
+// without a revision (the store remembers none for them): a write reads
+// the lead again.
 func (s *Store) leads(ctx context.Context, k keys, ids []string) ([]*salesbot.Lead, error) {
 	leads := make([]*salesbot.Lead, 0, len(ids))
 	for trip := range slices.Chunk(ids, bulkRead*bulkTrip) {

@@ -125,11 +125,11 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 		b.do("HDEL", k.attempts(), c.LeadID)
 		rev := ""
 		if raw, err := get.Bytes(); err == nil {
-			l, err := readLead(raw, c.Team)
+			l, err := decodeLead(raw, c.Team)
 			if err != nil {
 				return err
 			}
-			rev = l.Rev
+			rev = revision(raw) // l stays here: nothing to remember
 			before := l.Standing()
 			if err := fn(l); err != nil {
 				return fnError{err}

@@ -45,7 +45,8 @@ const (
 )
 
 // Store is a salesbot.LeadStore on Redis. Make one with New; it is safe for
-// concurrent use and holds no state besides the client and what it counts.
+// concurrent use and holds no state besides the client, what it counts, and
+// the revision of each lead it returned that is still in use (revisions).
 type Store struct {
 	client     redis.UniversalClient
 	cluster    bool     // sb:teams is in another slot than any team's keys
@@ -56,6 +57,7 @@ type Store struct {
 	skipped    atomic.Int64
 	logged     sync.Map // key → struct{}: undecodable records already logged
 	nlogged    atomic.Int64
+	revs       revisions // lead → the revision it was read or saved at
 }
 
 var _ salesbot.LeadStore = (*Store)(nil)
@@ -128,18 +130,22 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 		}
 		switch res[0] {
 		case "ok":
-			l.Rev = revision(lead)
+			s.revs.remember(l, revision(lead))
 			return nil, nil
 		case "taken":
-			existing, err := readLead([]byte(res[1]), l.Team)
-			if err == nil && existing.ID == l.ID && (generated || existing.Rev == revision(lead)) {
+			existing, err := s.readLead([]byte(res[1]), l.Team)
+			same := err == nil && s.revs.of(existing) == revision(lead)
+			if err == nil && existing.ID == l.ID && (generated || same) {
 				// This very lead: the script was sent again after its reply
 				// was lost (go-redis retries once), and had written. An ID
 				// drawn for this call is proof enough, even if the lead
 				// changed since; a caller's own ID needs the same bytes.
-				l.Rev = ""
-				if existing.Rev == revision(lead) {
-					l.Rev = existing.Rev
+				// l is at the stored revision only if no one changed it
+				// since; otherwise it is read again before a write.
+				if same {
+					s.revs.remember(l, revision(lead))
+				} else {
+					s.revs.forget(l)
 				}
 				return nil, nil
 			}
@@ -189,7 +195,7 @@ func (s *Store) Lead(ctx context.Context, team, id string) (*salesbot.Lead, erro
 	if err != nil {
 		return nil, fmt.Errorf("lead %s: %w", id, err)
 	}
-	l, err := getLead(ctx, s.client, k, id)
+	l, err := s.getLead(ctx, k, id)
 	if err != nil {
 		return nil, failed(err, "lead %s", id)
 	}
@@ -206,9 +212,10 @@ func (s *Store) UpdateLead(ctx context.Context, team, id string, fn func(*salesb
 // saves the result with the Update's history and visit, and the indexes
 // that follow from the lead (its owner's set, due, pool), in one guarded
 // script: it writes only if the stored lead is still the one read (same
-// revision), so saving a lead just read is one round trip. When another
-// writer changed it first, or read has no revision, fn runs again on the
-// lead read afresh, up to a bound. An error from fn writes nothing and is
+// revision, which this store remembers for each lead it returned), so
+// saving a lead just read is one round trip. When another writer changed
+// it first, or read has no revision (a lead this store did not return, or
+// a copy of one), fn runs again on the lead read afresh, up to a bound. An error from fn writes nothing and is
 // returned as it is, once fn has refused the lead as it is now (not only as
 // read). fn may change read in place, so use only the lead returned; fn
 // must not change the lead's ID, team or company name.
@@ -221,14 +228,15 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 	l, fresh := read, false
 	var saved *salesbot.Lead
 	err = s.retry(ctx, func() error {
-		if l == nil || l.Rev == "" {
-			got, err := getLead(ctx, s.client, k, id)
+		rev := s.revs.of(l)
+		if rev == "" {
+			got, err := s.getLead(ctx, k, id)
 			if err != nil {
 				return err
 			}
-			l, fresh = got, true
+			l, fresh, rev = got, true, s.revs.of(got)
 		}
-		rev, owner, name, before := l.Rev, l.Owner, salesbot.NormalizeCompany(l.Company), l.Standing()
+		owner, name, before := l.Owner, salesbot.NormalizeCompany(l.Company), l.Standing()
 		u, err := fn(l)
 		switch {
 		case err != nil && !fresh:
@@ -257,7 +265,7 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 			l = nil // read it again
 			return redis.TxFailedErr
 		}
-		l.Rev = revision(lead)
+		s.revs.remember(l, revision(lead))
 		saved = l
 		return nil
 	}, nil)
@@ -397,15 +405,16 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// getLead reads and decodes one lead; a missing one is an ENOTFOUND error.
-func getLead(ctx context.Context, c redis.Cmdable, k keys, id string) (*salesbot.Lead, error) {
-	data, err := c.Get(ctx, k.lead(id)).Bytes()
+// getLead reads and decodes one lead, and remembers its revision; a
+// missing one is an ENOTFOUND error.
+func (s *Store) getLead(ctx context.Context, k keys, id string) (*salesbot.Lead, error) {
+	data, err := s.client.Get(ctx, k.lead(id)).Bytes()
 	if err == redis.Nil {
 		return nil, salesbot.Errorf(salesbot.ENOTFOUND, "No such lead")
 	} else if err != nil {
 		return nil, err
 	}
-	return readLead(data, k.team())
+	return s.readLead(data, k.team())
 }
 
 // newID returns a random lead ID: 8 characters of lowercase base32, short

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"runtime"
+	"sync"
+	"weak"
+
+	"salesbot"
+)
+
+// revisions remembers, for each lead this Store returned, the revision it
+// was read at (the SHA-1 of the stored bytes, see revision), so that a
+// write of that very lead compares it and need not read the lead again.
+// The domain type carries no trace of storage. A lead the store did not
+// return, or a copy of one, has no revision and is read again first.
+//
+// The table holds its leads weakly: an entry goes when its lead is
+// collected (runtime.AddCleanup), so a lead dropped by its reader costs
+// nothing here. It is safe for concurrent use.
+type revisions struct {
+	mu sync.Mutex
+	m  map[weak.Pointer[salesbot.Lead]]revEntry
+}
+
+// revEntry is one lead's revision, and the cleanup that removes it.
+type revEntry struct {
+	rev     string
+	cleanup runtime.Cleanup
+}
+
+// remember records that l is stored at rev; an empty rev forgets l.
+func (r *revisions) remember(l *salesbot.Lead, rev string) {
+	if l == nil {
+		return
+	}
+	if rev == "" {
+		r.forget(l)
+		return
+	}
+	key := weak.Make(l)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e, ok := r.m[key]; ok {
+		e.rev = rev
+		r.m[key] = e
+		return
+	}
+	if r.m == nil {
+		r.m = make(map[weak.Pointer[salesbot.Lead]]revEntry)
+	}
+	// The cleanup holds the weak pointer only, never l, or l would stay
+	// reachable and never be collected.
+	r.m[key] = revEntry{rev: rev, cleanup: runtime.AddCleanup(l, r.drop, key)}
+}
+
+// of returns the revision l was read or saved at, or "" when this store
+// did not return l.
+func (r *revisions) of(l *salesbot.Lead) string {
+	if l == nil {
+		return ""
+	}
+	key := weak.Make(l)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[key].rev
+}
+
+// forget drops l's revision, so that a write reads l again first.
+func (r *revisions) forget(l *salesbot.Lead) {
+	if l == nil {
+		return
+	}
+	key := weak.Make(l)
+	r.mu.Lock()
+	e, ok := r.m[key]
+	delete(r.m, key)
+	r.mu.Unlock()
+	if ok {
+		e.cleanup.Stop()
+	}
+	runtime.KeepAlive(l) // reachable across Stop, as Stop requires
+}
+
+// drop removes the entry of a lead that was collected.
+func (r *revisions) drop(key weak.Pointer[salesbot.Lead]) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.m, key)
+}
+
+// size reports how many leads the table holds a revision for.
+func (r *revisions) size() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.m)
+}
