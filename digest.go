@@ -220,12 +220,14 @@ type DigestService interface {
 	// (or the last day) up to now, what is slipping now, the team's
 	// pipeline and the requests waiting for a manager. It reads what the
 	// period changed and the team's read models, never the whole team.
-	Digest(ctx context.Context, team, manager string, now time.Time) (Digest, error)
+	// Only a manager has one: anyone else gets an EFORBIDDEN error.
+	Digest(ctx context.Context, manager Actor, team string, now time.Time) (Digest, error)
 	// MarkDigestSent records that the manager's digest up to now went out,
 	// so that the next one starts there.
 	MarkDigestSent(ctx context.Context, team, manager string, now time.Time) error
 	// Overview is the team's pipeline and who is slipping, as a manager's
-	// Home shows it: a digest of nothing but what is due now. Overviews of
-	// one team asked for at the same time share one reading.
-	Overview(ctx context.Context, team string, now time.Time) (Digest, error)
+	// Home shows it: a digest of nothing but what is due now. Only managers
+	// see it (anyone else gets an EFORBIDDEN error, and nothing is read).
+	// Overviews of one team asked for at the same time share one reading.
+	Overview(ctx context.Context, a Actor, team string, now time.Time) (Digest, error)
 }

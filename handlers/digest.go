@@ -158,13 +158,10 @@ func pipelineLines(lang i18n.Lang, d salesbot.Digest) []string {
 // digestNow answers /salesbot digest: the caller's digest since their last
 // one, for managers.
 func (h *Handler) digestNow(ctx context.Context, r request) (*slack.Msg, error) {
-	if !r.actor.Manager {
-		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "The digest is for managers. `/lead list` shows your pipeline, `/followups` what is due.")
-	}
 	if h.digests == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "The digest is not set up on this bot.")
 	}
-	d, err := h.digests.Digest(ctx, r.team, r.actor.User, h.now())
+	d, err := h.digests.Digest(ctx, r.actor, r.team, h.now())
 	if err != nil {
 		return nil, fmt.Errorf("digest: %w", err)
 	}

@@ -159,13 +159,11 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 	}
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, pipeline{title: r.T("Your pipeline"), leads: leads, cadence: h.cadence, now: now, loc: r.loc, lang: r.lang}.blocks()...)
-	if r.actor.Manager && h.digests != nil {
-		d, err := h.digests.Overview(ctx, team, now)
-		if err != nil {
-			return fmt.Errorf("home for %s: %w", user, err)
-		}
+	if d, err := h.teamOverview(ctx, r, now); err != nil {
+		return fmt.Errorf("home for %s: %w", user, err)
+	} else if d != nil {
 		blocks = append(blocks, slack.NewDividerBlock())
-		blocks = append(blocks, chunks(r.T("*Team* — open leads by grade and stage"), pipelineLines(r.lang, d))...)
+		blocks = append(blocks, chunks(r.T("*Team* — open leads by grade and stage"), pipelineLines(r.lang, *d))...)
 		var overdue []string
 		for _, rep := range d.Reps {
 			if len(rep.Overdue)+len(rep.Untouched) > 0 {
@@ -193,3 +191,19 @@ func (h *Handler) publishHome(ctx context.Context, team, user string) error {
 
 // maxHomeBlocks is Slack's limit on a Home tab's blocks.
 const maxHomeBlocks = 100
+
+// teamOverview is the team's part of a manager's Home, or nil for someone
+// the digest service does not show it to.
+func (h *Handler) teamOverview(ctx context.Context, r request, now time.Time) (*salesbot.Digest, error) {
+	if h.digests == nil {
+		return nil, nil
+	}
+	d, err := h.digests.Overview(ctx, r.actor, r.team, now)
+	switch {
+	case salesbot.ErrorCode(err) == salesbot.EFORBIDDEN:
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return &d, nil
+}

@@ -127,7 +127,7 @@ func (s *Scheduler) releaseDigest(ctx context.Context, team, key string) {
 // sendDigest builds and sends a manager's digest under the lease on key,
 // then marks it sent for the day and remembers when it was sent.
 func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, now time.Time) error {
-	d, err := s.cfg.Digests.Digest(ctx, team, manager, now)
+	d, err := s.cfg.Digests.Digest(ctx, salesbot.Actor{User: manager, Manager: true}, team, now)
 	if err != nil {
 		return err
 	}

@@ -203,7 +203,7 @@ func benchHome(b *testing.B, bt *benchTeam) {
 	var d salesbot.Digest
 	for b.Loop() {
 		var err error
-		if d, err = svc.Overview(ctx, bt.team, digestNow); err != nil {
+		if d, err = svc.Overview(ctx, salesbot.Actor{User: digestManager, Manager: true}, bt.team, digestNow); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := bt.st.LeadsOwnedBy(ctx, bt.team, digestManager); err != nil {

@@ -27,7 +27,11 @@ const MaxDigestPeriod = 7 * salesbot.Day
 func digestMark(manager string) string { return "digest:" + manager }
 
 // Digest implements salesbot.DigestService.
-func (s *Services) Digest(ctx context.Context, team, manager string, now time.Time) (salesbot.Digest, error) {
+func (s *Services) Digest(ctx context.Context, a salesbot.Actor, team string, now time.Time) (salesbot.Digest, error) {
+	if !a.Manager {
+		return salesbot.Digest{}, salesbot.Errorf(salesbot.EFORBIDDEN, "The digest is for managers; your own leads and follow-ups are yours to see.")
+	}
+	manager := a.User
 	q := s.cfg.DigestLimits
 	q.Now, q.Cadence, q.Mark = now, s.cfg.Cadence, digestMark(manager)
 	q.Period = func(last time.Time) time.Time {
@@ -62,7 +66,10 @@ const overviewLimit = 200
 type overviews struct{ group singleflight.Group }
 
 // Overview implements salesbot.DigestService.
-func (s *Services) Overview(ctx context.Context, team string, now time.Time) (salesbot.Digest, error) {
+func (s *Services) Overview(ctx context.Context, a salesbot.Actor, team string, now time.Time) (salesbot.Digest, error) {
+	if !a.Manager {
+		return salesbot.Digest{}, salesbot.Errorf(salesbot.EFORBIDDEN, "The team's overview is for managers.")
+	}
 	// One caller giving up must not fail the others sharing its reading.
 	ctx = context.WithoutCancel(ctx)
 	v, err, _ := s.overviews.group.Do(team, func() (any, error) {

@@ -49,7 +49,7 @@ func TestDigestPeriod(t *testing.T) {
 	create(t, st, team, "Two Days Ago", "UREP", salesbot.GradeB, now.Add(-50*time.Hour))
 	create(t, st, team, "This Morning", "UREP", salesbot.GradeA, now.Add(-2*time.Hour))
 
-	first, err := svc.Digest(ctx, team, manager.User, now)
+	first, err := svc.Digest(ctx, manager, team, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +59,7 @@ func TestDigestPeriod(t *testing.T) {
 	if err := svc.MarkDigestSent(ctx, team, manager.User, now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	next, err := svc.Digest(ctx, team, manager.User, now)
+	next, err := svc.Digest(ctx, manager, team, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestDigestPeriod(t *testing.T) {
 	if err := svc.MarkDigestSent(ctx, team, manager.User, now.Add(-8*salesbot.Day)); err != nil {
 		t.Fatal(err)
 	}
-	stale, err := svc.Digest(ctx, team, manager.User, now)
+	stale, err := svc.Digest(ctx, manager, team, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestOverviewsShareOneReading(t *testing.T) {
 	for i := range managers {
 		wg.Go(func() {
 			started <- struct{}{}
-			d, err := svc.Overview(t.Context(), team, now)
+			d, err := svc.Overview(t.Context(), manager, team, now)
 			if err != nil {
 				t.Error(err)
 			}
@@ -153,5 +153,27 @@ func TestReport(t *testing.T) {
 	}
 	if len(r.NewLeads) != 1 || r.NewLeads[0].Company != "New Co" || r.Open != 2 {
 		t.Fatalf("report: %d new leads %v, %d open; want New Co alone, 2 open", len(r.NewLeads), r.NewLeads, r.Open)
+	}
+}
+
+// TestDigestAndOverviewForManagersOnly: a rep gets neither, and nothing is
+// read for them.
+func TestDigestAndOverviewForManagersOnly(t *testing.T) {
+	st, team := newTeam(t)
+	cs := &countingStore{Store: st, release: make(chan struct{})}
+	close(cs.release)
+	svc := service.New(service.Config{Store: cs})
+	rep := salesbot.Actor{User: "UREP"}
+	if _, err := svc.Digest(t.Context(), rep, team, now); salesbot.ErrorCode(err) != salesbot.EFORBIDDEN {
+		t.Errorf("a rep's digest: %v; want EFORBIDDEN", err)
+	}
+	if _, err := svc.Overview(t.Context(), rep, team, now); salesbot.ErrorCode(err) != salesbot.EFORBIDDEN {
+		t.Errorf("a rep's overview: %v; want EFORBIDDEN", err)
+	}
+	if n := cs.reads.Load(); n != 0 {
+		t.Errorf("%d readings for a rep; want none", n)
+	}
+	if _, err := svc.Overview(t.Context(), manager, team, now); err != nil || cs.reads.Load() != 1 {
+		t.Errorf("a manager's overview: %v after %d readings", err, cs.reads.Load())
 	}
 }
