@@ -130,9 +130,11 @@ func readApproval(ctx context.Context, c redis.Cmdable, k keys, id string) (*sto
 }
 
 // approvalWrites queues saving a request: a pending one is kept for ever;
-// a decided one leaves the pending set, gives up its marker and expires
-// after decidedTTL.
-func approvalWrites(b *batch, k keys, sa *storedApproval) error {
+// a decided one expires after decidedTTL, and, when it was pending as
+// read (wasPending), leaves the pending set and gives up its marker. A
+// request decided before gave them up then: its marker may now be a newer
+// request's, which must keep it.
+func approvalWrites(b *batch, k keys, sa *storedApproval, wasPending bool) error {
 	a := &sa.Approval
 	raw, err := json.Marshal(sa)
 	if err != nil {
@@ -143,8 +145,10 @@ func approvalWrites(b *batch, k keys, sa *storedApproval) error {
 		return nil
 	}
 	b.do("SET", k.approval(a.ID), raw, "PX", decidedTTL.Milliseconds())
-	b.do("ZREM", k.pendingApprovals(), a.ID)
-	b.do("HDEL", k.approvalMarkers(), marker(a))
+	if wasPending {
+		b.do("ZREM", k.pendingApprovals(), a.ID)
+		b.do("HDEL", k.approvalMarkers(), marker(a))
+	}
 	return nil
 }
 
@@ -200,12 +204,13 @@ func (s *Store) updateApproval(ctx context.Context, team, id string, fn func(*st
 		if err != nil {
 			return err
 		}
+		wasPending := sa.Status == salesbot.ApprovalPending
 		if err := fn(sa); err != nil {
 			return fnError{err}
 		}
 		sa.ID = id
 		b := &batch{}
-		if err := approvalWrites(b, k, sa); err != nil {
+		if err := approvalWrites(b, k, sa, wasPending); err != nil {
 			return err
 		}
 		ok, err := s.guarded(ctx, k, []guard{unchanged(k.approval(id), rev)}, b)
@@ -265,6 +270,7 @@ func (s *Store) DecideApproval(ctx context.Context, team, id string, fn func(*sa
 			return err
 		}
 		a := &sa.Approval
+		wasPending := a.Status == salesbot.ApprovalPending
 		l, err := s.getLead(ctx, k, a.LeadID)
 		if err != nil {
 			return err
@@ -279,7 +285,7 @@ func (s *Store) DecideApproval(ctx context.Context, team, id string, fn func(*sa
 			return bug{fmt.Errorf("fn changed the request's ID, or the lead's ID, team or company name")}
 		}
 		b := &batch{}
-		if err := approvalWrites(b, k, sa); err != nil {
+		if err := approvalWrites(b, k, sa, wasPending); err != nil {
 			return err
 		}
 		var lead []byte

@@ -301,3 +301,34 @@ func TestApprovalCopiesKeptWithTheRequest(t *testing.T) {
 		t.Errorf("stored request %s; want its copies under \"messages\"", raw)
 	}
 }
+
+// TestSavingADecidedRequestKeepsTheNewOnesMarker: a request decided, then
+// saved again (its managers' copies recorded late, a late withdrawal) must
+// not free the marker of a newer request for the same move, or a third
+// request would be made beside the pending one.
+func TestSavingADecidedRequestKeepsTheNewOnesMarker(t *testing.T) {
+	s, _, team := newStore(t)
+	ask := func() (*salesbot.Approval, bool) {
+		t.Helper()
+		a := &salesbot.Approval{Team: team, LeadID: "acme", Company: "Acme", From: salesbot.StageDemo, To: salesbot.StageQuote, Rep: "U1", AskedAt: now}
+		got, created, err := s.CreateApproval(ctx, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got, created
+	}
+	first, _ := ask()
+	if _, err := s.UpdateApproval(ctx, team, first.ID, func(a *salesbot.Approval) error { a.Withdraw(now); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	second, created := ask()
+	if !created {
+		t.Fatal("no new request after the first was withdrawn")
+	}
+	if _, err := s.KeepApprovalCopies(ctx, team, first.ID, []store.MessageRef{{Channel: "D1", TS: "1.1", User: "UBOSS"}}); err != nil {
+		t.Fatal(err)
+	}
+	if third, created := ask(); created || third.ID != second.ID {
+		t.Fatalf("asking again made %s (created %v) beside the pending %s", third.ID, created, second.ID)
+	}
+}
