@@ -73,6 +73,9 @@ type Assignment struct {
 	// themselves); TellFrom that the previous owner is (unless they are the
 	// new owner or the one who assigned it).
 	TellTo, TellFrom bool
+	// Stale says requests asked for the lead may no longer fit it (it
+	// changed hands): ApprovalService.WithdrawStale is due.
+	Stale bool
 }
 
 // LeadCard is what a lead's card shows: the lead and its last visit.

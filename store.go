@@ -139,6 +139,9 @@ type DigestQuery struct {
 	// into the period's start, which then replaces Since.
 	Mark   string
 	Period func(last time.Time) time.Time
+	// Floor, when set, is the oldest change the digest may need: no
+	// activity before it is read, whatever the period turns out to be.
+	Floor time.Time
 }
 
 // DigestData is what a digest is made of: the period's changes, the leads

@@ -123,6 +123,7 @@ func (h *Handler) assignFrom(ctx context.Context, r request, ref leadRef, rep, o
 		return nil, err
 	}
 	l := done.Lead
+	h.settleLater(ctx, r, l, done.Stale)
 	h.later(ctx, "notify assignment", func(ctx context.Context) error {
 		if done.TellTo {
 			lang := h.langOf(ctx, r.team, done.To)

@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -280,5 +281,29 @@ func TestDigestReleasedWhenCancelled(t *testing.T) {
 	e.race(2)
 	if n := len(e.digests(berlin)); n != 1 {
 		t.Fatalf("%d digests after more sweeps, want 1", n)
+	}
+}
+
+// TestFailedRebuildHoldsNoReminderUp: a team whose read models cannot be
+// rebuilt (Redis failing a step) still gets its reminders; the rebuild is
+// tried again on the next sweep, and the sweep reports it.
+func TestFailedRebuildHoldsNoReminderUp(t *testing.T) {
+	e := newEnv(t, tue10, options{})
+	e.user(rep, time.UTC)
+	e.dueLead(rep, "Rebuild Co", tue10)
+	if err := e.rdb.Del(e.ctx, "sb:{"+e.team+"}:rm:built").Err(); err != nil {
+		t.Fatal(err)
+	}
+	e.sched.rebuild = errors.New("a rebuild step failed")
+	e.clock.Set(tue10)
+	if err := e.a.Sweep(e.ctx); err == nil || !strings.Contains(err.Error(), "a rebuild step failed") {
+		t.Fatalf("sweep: %v; want the rebuild's failure reported", err)
+	}
+	mustContain(t, "reminder", text(e.wantPosts(rep, 1, "despite the failed rebuild")[0]), "Rebuild Co")
+	e.sched.rebuild = nil
+	e.clock.Set(tue10.Add(time.Minute))
+	e.sweep(e.a)
+	if ok, err := e.store.ReadModelsBuilt(e.ctx, e.team); err != nil || !ok {
+		t.Fatalf("read models after the next sweep: built %v, %v", ok, err)
 	}
 }

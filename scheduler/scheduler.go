@@ -237,14 +237,15 @@ func (s *Scheduler) SweepTeam(ctx context.Context, team string) error {
 }
 
 func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
-	// Commands read the read models whether or not Slack takes messages.
+	// Commands read the read models whether or not Slack takes messages;
+	// a failed rebuild is tried again next sweep, and holds no reminder up.
+	var errs []error
 	if err := s.readModels(ctx, team); err != nil {
-		return err
+		errs = append(errs, err)
 	}
 	if open, err := s.sendingOpen(ctx, team); err != nil || !open {
-		return err
+		return errors.Join(append(errs, err)...)
 	}
-	var errs []error
 	if err := s.remind(ctx, team); err != nil {
 		errs = append(errs, fmt.Errorf("reminders for %s: %w", team, err))
 	}
@@ -333,6 +334,19 @@ func (s *Scheduler) readModels(ctx context.Context, team string) error {
 	if err != nil || built {
 		return err
 	}
+	// One replica rebuilds; the others go on with their reminders. A
+	// rebuild that outlasts the lease may run twice, which is harmless.
+	const key = "read-models"
+	if ok, err := s.cfg.Store.LeaseOnce(ctx, team, key, s.token, s.cfg.Lease); err != nil || !ok {
+		return err
+	}
+	defer func() {
+		ctx, cancel := settleContext(ctx)
+		defer cancel()
+		if err := s.cfg.Store.ReleaseOnce(ctx, team, key, s.token); err != nil {
+			s.log.WarnContext(ctx, "release the read models' lease", "team", team, "err", err)
+		}
+	}()
 	start := time.Now()
 	if err := s.cfg.Store.RebuildReadModels(ctx, team); err != nil {
 		return fmt.Errorf("read models of %s: %w", team, err)

@@ -89,6 +89,14 @@ type teamStore struct {
 	team    string
 	claimed func() // when set, runs after each ClaimDue, before the sweep goes on
 	leased  func() // when set, runs after each LeaseOnce that leased, before the sweep goes on
+	rebuild error  // when set, RebuildReadModels fails with it
+}
+
+func (s *teamStore) RebuildReadModels(ctx context.Context, team string) error {
+	if s.rebuild != nil {
+		return s.rebuild
+	}
+	return s.Store.RebuildReadModels(ctx, team)
 }
 
 func (s *teamStore) LeaseOnce(ctx context.Context, team, key, token string, lease time.Duration) (bool, error) {

@@ -186,3 +186,23 @@ func TestWithdrawStaleJudgesTheLeadAsItIs(t *testing.T) {
 		t.Fatalf("pending after the late withdrawal: %v, %v; want the quote request", pending, err)
 	}
 }
+
+// TestDirectAssignWithdrawsLeadRequests: a manager giving a lead away with
+// /lead assign makes the reps' pending requests for it stale, as deciding
+// one of them does.
+func TestDirectAssignWithdrawsLeadRequests(t *testing.T) {
+	f := newStageFixture(t)
+	ctx := t.Context()
+	l := create(t, f.st, f.team, "Acme", stageRep.User, salesbot.GradeA, now.Add(-salesbot.Day))
+	if _, err := f.svc.RequestLead(ctx, salesbot.Actor{User: "UASKER"}, f.team, l.ID, stageManagers, now); err != nil {
+		t.Fatal(err)
+	}
+	done, err := f.svc.Assign(ctx, manager, salesbot.RefTo(f.team, l.ID), "UTHIRD", "", now)
+	if err != nil || !done.Stale {
+		t.Fatalf("assign: %+v, %v; want requests for the lead due for withdrawal", done, err)
+	}
+	withdrawn, err := f.svc.WithdrawStale(ctx, done.Lead, now)
+	if err != nil || len(withdrawn) != 1 {
+		t.Fatalf("withdrawn after the assignment: %v, %v; want the request", withdrawn, err)
+	}
+}

@@ -34,6 +34,7 @@ func (s *Services) Digest(ctx context.Context, a salesbot.Actor, team string, no
 	manager := a.User
 	q := s.cfg.DigestLimits
 	q.Now, q.Cadence, q.Mark = now, s.cfg.Cadence, digestMark(manager)
+	q.Floor = now.Add(-MaxDigestPeriod)
 	q.Period = func(last time.Time) time.Time {
 		if last.IsZero() || now.Sub(last) > MaxDigestPeriod {
 			return now.Add(-salesbot.Day)
@@ -73,7 +74,8 @@ func (s *Services) Overview(ctx context.Context, a salesbot.Actor, team string, 
 	// One caller giving up must not fail the others sharing its reading.
 	ctx = context.WithoutCancel(ctx)
 	v, err, _ := s.overviews.group.Do(team, func() (any, error) {
-		q := salesbot.DigestQuery{Since: now, Now: now, Cadence: s.cfg.Cadence, Overdue: overviewLimit, Untouched: overviewLimit}
+		// What is due now: no activity (Floor), the counts and the slipping.
+		q := salesbot.DigestQuery{Since: now, Now: now, Floor: now, Cadence: s.cfg.Cadence, Overdue: overviewLimit, Untouched: overviewLimit}
 		data, err := s.cfg.Store.DigestData(ctx, team, q)
 		if err != nil {
 			return salesbot.Digest{}, fmt.Errorf("overview of %s: %w", team, err)

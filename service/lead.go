@@ -205,6 +205,7 @@ func (s *Services) Assign(ctx context.Context, a salesbot.Actor, ref salesbot.Le
 		Lead: l, From: from, To: to, By: a.User, Changes: u.Changes,
 		TellTo:   to != a.User,
 		TellFrom: from != to && from != a.User,
+		Stale:    from != to,
 	}, nil
 }
 

@@ -30,10 +30,12 @@ import (
 // stream, the mark, the pending approvals, rm:open:<grade> for each grade.
 // ARGV: the team's key prefix, now (ms), overdue limit, untouched limit,
 // last touch before which A, then B, is untouched (ms), per-rep limit,
-// activity page size, the number of stages.
+// activity page size, the number of stages, the oldest activity to read
+// (a stream ID, or "-").
 var digestScript = redis.NewScript(`
 local prefix, now, noverdue, nuntouched = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local beforeA, beforeB, perrep, page, nstages = ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local floor = ARGV[10]
 local function upto(key, before, n)
   if n < 1 then return {} end
   return redis.call('ZRANGEBYSCORE', key, '-inf', '(' .. before, 'LIMIT', 0, n)
@@ -59,7 +61,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[7], 0, 99)) do
 end
 return {
   redis.call('GET', KEYS[6]) or '',
-  redis.call('XREVRANGE', KEYS[5], now, '-', 'COUNT', page),
+  redis.call('XREVRANGE', KEYS[5], now, floor, 'COUNT', page),
   upto(KEYS[1], now, noverdue),
   redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. now),
   upto(KEYS[2], beforeA, nuntouched),
@@ -85,13 +87,17 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 	if err != nil {
 		return salesbot.DigestData{}, fmt.Errorf("digest data: %w", err)
 	}
-	ms := func(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
+	msArg := func(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 	untouched := func(g salesbot.Grade) string {
 		every, ok := q.Cadence[g]
 		if !ok {
 			every = salesbot.DefaultCadence()[g]
 		}
-		return ms(q.Now.Add(-every))
+		return msArg(q.Now.Add(-every))
+	}
+	floor := "-" // the activity the script reads: newest first, down to it
+	if !q.Floor.IsZero() {
+		floor = msArg(q.Floor)
 	}
 	mark := k.mark("")
 	if q.Mark != "" {
@@ -102,8 +108,8 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 	for _, g := range salesbot.Grades {
 		keys = append(keys, k.rmOpen(g))
 	}
-	res, err := digestScript.Run(ctx, s.client, keys, k.prefix, ms(q.Now), max(q.Overdue, 0), max(q.Untouched, 0),
-		untouched(salesbot.GradeA), untouched(salesbot.GradeB), max(q.PerRep, 0), digestPage, len(salesbot.Stages)).Slice()
+	res, err := digestScript.Run(ctx, s.client, keys, k.prefix, msArg(q.Now), max(q.Overdue, 0), max(q.Untouched, 0),
+		untouched(salesbot.GradeA), untouched(salesbot.GradeB), max(q.PerRep, 0), digestPage, len(salesbot.Stages), floor).Slice()
 	if err != nil {
 		return salesbot.DigestData{}, failed(err, "digest data of %s", team)
 	}

@@ -49,7 +49,7 @@ func classify(err error) error {
 // replication in failover, a write sent to a node that just became a
 // replica, too many clients. go-redis retries the same ones.
 var unavailableReplies = []string{
-	"LOADING ", "CLUSTERDOWN ", "TRYAGAIN ", "MASTERDOWN ", "READONLY ", "NOREPLICAS ",
+	"LOADING ", "CLUSTERDOWN ", "TRYAGAIN ", "MASTERDOWN ", "READONLY ", "NOREPLICAS ", "BUSY ",
 	"ERR max number of clients reached",
 }
 

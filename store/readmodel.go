@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -41,6 +42,10 @@ func (k keys) rmBuilt() string               { return k.prefix + "rm:built" }
 // score, 4e13, is far inside a float64's exact integers.
 const rank = 1e13
 
+// ms is a time as a read model's score: Unix milliseconds, never below 0,
+// so that a record with no time (the zero time) stays inside its rank.
+func ms(t time.Time) float64 { return float64(max(t.UnixMilli(), 0)) }
+
 // membership is one sorted set a lead belongs to, with its score there.
 type membership struct {
 	key   string
@@ -54,11 +59,11 @@ func memberships(k keys, s salesbot.Standing) []membership {
 		return nil
 	}
 	m := []membership{
-		{k.rmOpen(s.Grade), float64(s.Stage.Index())*rank + float64(s.Created.UnixMilli())},
-		{k.rmMine(s.Owner), float64(s.Created.UnixMilli())},
+		{k.rmOpen(s.Grade), float64(s.Stage.Index())*rank + ms(s.Created)},
+		{k.rmMine(s.Owner), ms(s.Created)},
 	}
 	if !s.Due.IsZero() {
-		m = append(m, membership{k.rmDue(), float64(s.Due.UnixMilli())})
+		m = append(m, membership{k.rmDue(), ms(s.Due)})
 	}
 	if s.Watched() {
 		next := s.Due
@@ -66,8 +71,8 @@ func memberships(k keys, s salesbot.Standing) []membership {
 			next = s.Touched
 		}
 		m = append(m,
-			membership{k.rmTouched(s.Grade), float64(s.Touched.UnixMilli())},
-			membership{k.rmWatched(s.Owner), float64(s.Grade.Rank())*rank + float64(next.UnixMilli())})
+			membership{k.rmTouched(s.Grade), ms(s.Touched)},
+			membership{k.rmWatched(s.Owner), float64(s.Grade.Rank())*rank + ms(next)})
 	}
 	return m
 }
@@ -199,8 +204,9 @@ return out
 // restates: one MGET and one guarded script of a few milliseconds.
 const rebuildChunk = 500
 
-// ReadModelsBuilt reports whether the team's read models have been built
-// (by RebuildReadModels, or from the team's first lead on).
+// ReadModelsBuilt reports whether RebuildReadModels has restated the
+// team's read models. Every write keeps them whether or not they were
+// built; the flag says that leads written before them are in too.
 func (s *Store) ReadModelsBuilt(ctx context.Context, team string) (bool, error) {
 	k, err := keysOf(team)
 	if err != nil {

@@ -241,7 +241,9 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 		switch {
 		case err != nil && !fresh:
 			// Judged on the lead as the caller read it: judge it again on
-			// the lead as it is, as a write is.
+			// the lead as it is, as a write is. fn may have changed the
+			// caller's copy: it no longer stands for what is stored.
+			s.revs.forget(l)
 			l = nil
 			return redis.TxFailedErr
 		case err != nil:
@@ -262,7 +264,8 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 		case err != nil:
 			return err
 		case !ok:
-			l = nil // read it again
+			s.revs.forget(l) // changed by fn, and not what is stored
+			l = nil          // read it again
 			return redis.TxFailedErr
 		}
 		s.revs.remember(l, revision(lead))
