@@ -19,6 +19,10 @@ type Digest struct {
 	// OverdueTotal is how many follow-ups are overdue in the team, of which
 	// the Reps' Overdue lists show those read (the most overdue).
 	OverdueTotal int
+	// Through is where the changes end on the activity's own time axis:
+	// the next digest starts after it. Zero when the input was not windowed
+	// by the store.
+	Through time.Time
 }
 
 // OverdueShown is how many overdue follow-ups the Reps' lists hold.
@@ -33,8 +37,13 @@ func (d Digest) OverdueShown() int {
 // DigestInput is what a digest is built from.
 type DigestInput struct {
 	Since, Now time.Time
-	// Changes are the team's changes; those in (Since, Now] count.
+	// Changes are the team's changes; those in (Since, Now] count, by the
+	// time each was made, unless Windowed.
 	Changes []Change
+	// Windowed says Changes are exactly the period's, as the store windowed
+	// them on the activity's own time axis (the order Redis wrote them in):
+	// none is left out for its writer's clock.
+	Windowed bool
 	// Leads are the leads to report on: those the changes touched, the
 	// overdue and untouched ones, and the A and B leads to check for risks
 	// (the whole team, for a small one).
@@ -92,7 +101,7 @@ func (d Digest) Quiet() bool { return len(d.Reps) == 0 && len(d.Pending) == 0 }
 func BuildDigest(in DigestInput, c Cadence) Digest {
 	d := Digest{Since: in.Since, Until: in.Now, Pipeline: Pipeline{}}
 	reps := repDigests{}
-	reps.addChanges(in.Changes, in.Leads, in.Since, in.Now)
+	reps.addChanges(in)
 	for _, l := range in.Leads {
 		if !l.Open() {
 			continue
@@ -126,15 +135,16 @@ func (reps repDigests) of(user string) *RepDigest {
 	return reps[user]
 }
 
-// addChanges files the changes in (since, now] under the lead's current
-// owner (for a lead not among leads, whoever made the change).
-func (reps repDigests) addChanges(changes []Change, leads []*Lead, since, now time.Time) {
-	owner := make(map[string]string, len(leads))
-	for _, l := range leads {
+// addChanges files the input's changes (those in (Since, Now] by their
+// time, unless Windowed) under the lead's current owner (for a lead not
+// among the input's leads, whoever made the change).
+func (reps repDigests) addChanges(in DigestInput) {
+	owner := make(map[string]string, len(in.Leads))
+	for _, l := range in.Leads {
 		owner[l.ID] = l.Owner
 	}
-	for _, ch := range changes {
-		if !ch.At.After(since) || ch.At.After(now) {
+	for _, ch := range in.Changes {
+		if !in.Windowed && (!ch.At.After(in.Since) || ch.At.After(in.Now)) {
 			continue
 		}
 		who, ok := owner[ch.LeadID]
@@ -222,9 +232,11 @@ type DigestService interface {
 	// period changed and the team's read models, never the whole team.
 	// Only a manager has one: anyone else gets an EFORBIDDEN error.
 	Digest(ctx context.Context, manager Actor, team string, now time.Time) (Digest, error)
-	// MarkDigestSent records that the manager's digest up to now went out,
-	// so that the next one starts there.
-	MarkDigestSent(ctx context.Context, team, manager string, now time.Time) error
+	// MarkDigestSent records that the manager's digest went out, up to
+	// through (Digest.Through: the activity's own axis, so that no change
+	// falls between two digests whatever the clocks), and the next one
+	// starts there.
+	MarkDigestSent(ctx context.Context, team, manager string, through time.Time) error
 	// Overview is the team's pipeline and who is slipping, as a manager's
 	// Home shows it: a digest of nothing but what is due now. Only managers
 	// see it (anyone else gets an EFORBIDDEN error, and nothing is read).

@@ -148,7 +148,11 @@ type DigestQuery struct {
 // they touched, the overdue and untouched leads and each rep's first A and
 // B leads (each lead once), and the team's pipeline.
 type DigestData struct {
-	Since    time.Time // the period's start (DigestQuery.Period's answer)
+	Since time.Time // the period's start (DigestQuery.Period's answer)
+	// Through is the period's end on the activity's own time axis (the
+	// store's clock, not the caller's): every change written after it is
+	// in the next period.
+	Through  time.Time
 	Changes  []Change
 	Leads    []*Lead
 	Pipeline Pipeline
@@ -160,5 +164,5 @@ type DigestData struct {
 
 // Input is the digest's input for the period the data was read for.
 func (d DigestData) Input(q DigestQuery) DigestInput {
-	return DigestInput{Since: d.Since, Now: q.Now, Changes: d.Changes, Leads: d.Leads, Pipeline: d.Pipeline, OverdueTotal: d.OverdueTotal}
+	return DigestInput{Since: d.Since, Now: q.Now, Changes: d.Changes, Windowed: true, Leads: d.Leads, Pipeline: d.Pipeline, OverdueTotal: d.OverdueTotal}
 }

@@ -150,7 +150,11 @@ func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, n
 	} else if !held {
 		s.log.WarnContext(ctx, "digest lease lost before it was marked sent: it may go twice", "team", team, "manager", manager)
 	}
-	if err := s.cfg.Digests.MarkDigestSent(ctx, team, manager, now); err != nil {
+	through := d.Through
+	if through.IsZero() {
+		through = now
+	}
+	if err := s.cfg.Digests.MarkDigestSent(ctx, team, manager, through); err != nil {
 		s.log.ErrorContext(ctx, "digest mark", "team", team, "manager", manager, "err", err)
 	}
 	return nil

@@ -46,13 +46,13 @@ func (s *Services) Digest(ctx context.Context, a salesbot.Actor, team string, no
 		return salesbot.Digest{}, fmt.Errorf("digest for %s: %w", manager, err)
 	}
 	d := salesbot.BuildDigest(data.Input(q), s.cfg.Cadence)
-	d.Pending = data.Pending
+	d.Pending, d.Through = data.Pending, data.Through
 	return d, nil
 }
 
 // MarkDigestSent implements salesbot.DigestService.
-func (s *Services) MarkDigestSent(ctx context.Context, team, manager string, now time.Time) error {
-	if err := s.cfg.Store.SetMark(ctx, team, digestMark(manager), now); err != nil {
+func (s *Services) MarkDigestSent(ctx context.Context, team, manager string, through time.Time) error {
+	if err := s.cfg.Store.SetMark(ctx, team, digestMark(manager), through); err != nil {
 		return fmt.Errorf("digest sent to %s: %w", manager, err)
 	}
 	return nil

@@ -177,3 +177,45 @@ func TestDigestAndOverviewForManagersOnly(t *testing.T) {
 		t.Errorf("a manager's overview: %v after %d readings", err, cs.reads.Load())
 	}
 }
+
+// TestDigestsMissNoChangeWhateverTheClocks: the activity is windowed on
+// Redis's own clock (the stream's IDs) and the mark is where the window
+// ended, so a change written after one digest was read is in the next one,
+// even when the bot's clock runs ahead of Redis's (here by an hour).
+func TestDigestsMissNoChangeWhateverTheClocks(t *testing.T) {
+	st := store.New(redistest.Client(t)) // stream IDs from Redis's clock, as in production
+	team := redistest.Team(t)
+	svc := service.New(service.Config{Store: st})
+	ctx := t.Context()
+	ahead := time.Now().Add(time.Hour) // the bot's clock
+	l := create(t, st, team, "Clockwork Co", "UREP", salesbot.GradeA, time.Now())
+
+	first, err := svc.Digest(ctx, manager, team, ahead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Through.IsZero() || first.Through.After(ahead) {
+		t.Fatalf("the first digest ends at %v; want Redis's now, before the bot's %v", first.Through, ahead)
+	}
+	if err := svc.MarkDigestSent(ctx, team, manager.User, first.Through); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.UpdateLead(ctx, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		v := &salesbot.Visit{Kind: salesbot.KindCall, Notes: "after the digest"}
+		c, err := l.RecordVisit(salesbot.Actor{User: "UREP"}, v, time.UTC, time.Now())
+		return salesbot.Update{Changes: []salesbot.Change{c}, Visit: v}, err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	next, err := svc.Digest(ctx, manager, team, ahead.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	visits := 0
+	for _, r := range next.Reps {
+		visits += len(r.Visits)
+	}
+	if visits != 1 {
+		t.Fatalf("the next digest reports %d visits; want the one logged after the first digest", visits)
+	}
+}

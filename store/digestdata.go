@@ -24,18 +24,25 @@ import (
 // rep's first A and B leads, the pipeline's counts and the pending
 // approvals. It answers
 // {mark, entries, overdue, overdue total, untouched A, untouched B,
-// watched, counts, approvals}.
+// watched, counts, approvals, through}: through is where the activity read
+// ends, in stream milliseconds (Redis's clock, or the caller's now when
+// the store places changes at their own times).
 //
 // KEYS: rm:due, rm:touched:A, rm:touched:B, rm:owners, the activity
 // stream, the mark, the pending approvals, rm:open:<grade> for each grade.
 // ARGV: the team's key prefix, now (ms), overdue limit, untouched limit,
 // last touch before which A, then B, is untouched (ms), per-rep limit,
 // activity page size, the number of stages, the oldest activity to read
-// (a stream ID, or "-").
+// (a stream ID, or "-"), the newest ("" for Redis's clock).
 var digestScript = redis.NewScript(`
 local prefix, now, noverdue, nuntouched = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local beforeA, beforeB, perrep, page, nstages = ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local floor = ARGV[10]
+local floor, through = ARGV[10], ARGV[11]
+if through == '' then
+  -- The stream's IDs are Redis's clock: the period ends at its now.
+  local t = redis.call('TIME')
+  through = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+end
 local function upto(key, before, n)
   if n < 1 then return {} end
   return redis.call('ZRANGEBYSCORE', key, '-inf', '(' .. before, 'LIMIT', 0, n)
@@ -61,12 +68,12 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[7], 0, 99)) do
 end
 return {
   redis.call('GET', KEYS[6]) or '',
-  redis.call('XREVRANGE', KEYS[5], now, floor, 'COUNT', page),
+  redis.call('XREVRANGE', KEYS[5], through, floor, 'COUNT', page),
   upto(KEYS[1], now, noverdue),
   redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. now),
   upto(KEYS[2], beforeA, nuntouched),
   upto(KEYS[3], beforeB, nuntouched),
-  watched, counts, approvals,
+  watched, counts, approvals, through,
 }
 `)
 
@@ -95,7 +102,14 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 		}
 		return msArg(q.Now.Add(-every))
 	}
-	floor := "-" // the activity the script reads: newest first, down to it
+	// The activity the script reads, newest first: from through (the
+	// stream's clock: Redis's own, or with WithChangeTime the changes' and
+	// so the caller's) down to floor.
+	through := ""
+	if s.changeTime {
+		through = msArg(q.Now)
+	}
+	floor := "-"
 	if !q.Floor.IsZero() {
 		floor = msArg(q.Floor)
 	}
@@ -109,14 +123,19 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 		keys = append(keys, k.rmOpen(g))
 	}
 	res, err := digestScript.Run(ctx, s.client, keys, k.prefix, msArg(q.Now), max(q.Overdue, 0), max(q.Untouched, 0),
-		untouched(salesbot.GradeA), untouched(salesbot.GradeB), max(q.PerRep, 0), digestPage, len(salesbot.Stages), floor).Slice()
+		untouched(salesbot.GradeA), untouched(salesbot.GradeB), max(q.PerRep, 0), digestPage, len(salesbot.Stages), floor, through).Slice()
 	if err != nil {
 		return salesbot.DigestData{}, failed(err, "digest data of %s", team)
 	}
-	if len(res) != 9 {
+	if len(res) != 10 {
 		return salesbot.DigestData{}, failed(bug{fmt.Errorf("digest script answered %d values", len(res))}, "digest data of %s", team)
 	}
 	d := salesbot.DigestData{Since: q.Since, Pipeline: salesbot.Pipeline{}}
+	if raw, _ := res[9].(string); raw != "" {
+		if n, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			d.Through = time.UnixMilli(n)
+		}
+	}
 	if q.Mark != "" && q.Period != nil {
 		last := time.Time{}
 		if raw, _ := res[0].(string); raw != "" {
