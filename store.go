@@ -105,8 +105,6 @@ type LeadStore interface {
 // per-team counts and indexes kept in step with every lead, so that no
 // request reads the team.
 type ReadModels interface {
-	// Pipeline counts the team's open leads by grade and stage.
-	Pipeline(ctx context.Context, team string) (Pipeline, error)
 	// OpenLeads returns a page of the team's open leads (of one grade, or
 	// all, A first): at most n from offset on, and how many there are.
 	OpenLeads(ctx context.Context, team string, grade Grade, offset, n int) ([]*Lead, int, error)

@@ -193,7 +193,7 @@ func TestDecideApprovalIsOneWrite(t *testing.T) {
 	if pending, _ := s.PendingApprovals(ctx, team); len(pending) != 0 {
 		t.Errorf("still pending: %+v", pending)
 	}
-	if p, _ := s.Pipeline(ctx, team); p[salesbot.GradeA][salesbot.StageDiscovery] != 1 || p[salesbot.GradeA][salesbot.StageLead] != 0 {
+	if p, _ := pipelineOf(s, team); p[salesbot.GradeA][salesbot.StageDiscovery] != 1 || p[salesbot.GradeA][salesbot.StageLead] != 0 {
 		t.Errorf("pipeline %v; want the lead counted at discovery", p)
 	}
 	// Decided once: a second decision is refused and writes nothing.

@@ -250,11 +250,8 @@ func (u *redisURL) single() (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, u.parseError(err)
 	}
-	if err := u.checkPools(pools{opt.PoolSize, opt.MaxIdleConns, opt.MaxActiveConns, opt.PipelinePoolSize, opt.MinIdleConns}); err != nil {
+	if err := u.checkPools(pools{opt.PoolSize, opt.MaxIdleConns, opt.MaxActiveConns, opt.PipelinePoolSize, opt.MinIdleConns, opt.DB}); err != nil {
 		return nil, err
-	}
-	if opt.DB < 0 {
-		return nil, u.errorf("database %d is not a database number", opt.DB)
 	}
 	fitBudget(budget{&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout, &opt.MaxRetries, &opt.DialerRetries, &opt.ContextTimeoutEnabled})
 	return redis.NewClient(opt), nil
@@ -285,11 +282,8 @@ func (u *redisURL) sentinel() (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, u.parseError(err)
 	}
-	if err := u.checkPools(pools{opt.PoolSize, opt.MaxIdleConns, opt.MaxActiveConns, opt.PipelinePoolSize, opt.MinIdleConns}); err != nil {
+	if err := u.checkPools(pools{opt.PoolSize, opt.MaxIdleConns, opt.MaxActiveConns, opt.PipelinePoolSize, opt.MinIdleConns, opt.DB}); err != nil {
 		return nil, err
-	}
-	if opt.DB < 0 {
-		return nil, u.errorf("database %d is not a database number", opt.DB)
 	}
 	if opt.TLSConfig != nil {
 		// go-redis names the first sentinel as the server for every
@@ -317,7 +311,7 @@ func (u *redisURL) cluster() (redis.UniversalClient, error) {
 	if err != nil {
 		return nil, u.parseError(err)
 	}
-	if err := u.checkPools(pools{opt.PoolSize, opt.MaxIdleConns, opt.MaxActiveConns, opt.PipelinePoolSize, opt.MinIdleConns}); err != nil {
+	if err := u.checkPools(pools{opt.PoolSize, opt.MaxIdleConns, opt.MaxActiveConns, opt.PipelinePoolSize, opt.MinIdleConns, 0}); err != nil {
 		return nil, err
 	}
 	if opt.TLSConfig != nil {
@@ -331,12 +325,12 @@ func (u *redisURL) cluster() (redis.UniversalClient, error) {
 }
 
 // pools are the pool sizes a URL may set, in the order checkPools names
-// them.
-type pools struct{ size, maxIdle, maxActive, pipeline, minIdle int }
+// them, and its database number (0 for a cluster, which has one).
+type pools struct{ size, maxIdle, maxActive, pipeline, minIdle, db int }
 
 // checkPools refuses pool sizes go-redis would panic on or allocate
-// gigabytes for, and min_idle_conns, which would dial from the constructor
-// (NewClient promises not to).
+// gigabytes for, min_idle_conns, which would dial from the constructor
+// (NewClient promises not to), and a negative database number.
 func (u *redisURL) checkPools(p pools) error {
 	for _, size := range []struct {
 		name string
@@ -350,6 +344,9 @@ func (u *redisURL) checkPools(p pools) error {
 	}
 	if p.minIdle != 0 {
 		return u.errorf("min_idle_conns is not supported: it would dial before the bot is ready")
+	}
+	if p.db < 0 {
+		return u.errorf("database %d is not a database number", p.db)
 	}
 	return nil
 }

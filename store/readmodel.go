@@ -96,31 +96,6 @@ func readModels(b *batch, k keys, id string, before *salesbot.Standing, now sale
 	}
 }
 
-// Pipeline counts the team's open leads by grade and stage from its read
-// models: one round trip of ZCOUNTs, whatever the team's size.
-func (s *Store) Pipeline(ctx context.Context, team string) (salesbot.Pipeline, error) {
-	k, err := keysOf(team)
-	if err != nil {
-		return nil, fmt.Errorf("pipeline: %w", err)
-	}
-	cells := salesbot.Cells()
-	counts := make([]*redis.IntCmd, len(cells))
-	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, c := range cells {
-			counts[i] = pipelineCount(ctx, p, k, c)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, failed(err, "pipeline of %s", team)
-	}
-	pipe := salesbot.Pipeline{}
-	for i, c := range cells {
-		pipe.Add(c, int(counts[i].Val()))
-	}
-	return pipe, nil
-}
-
 // pipelineCount queues the count of one cell: the leads of the grade whose
 // score falls in the stage's span.
 func pipelineCount(ctx context.Context, p redis.Pipeliner, k keys, c salesbot.Cell) *redis.IntCmd {

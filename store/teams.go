@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -118,6 +119,11 @@ func (s *Store) rebuildTeams(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.log.WarnContext(ctx, "sb:teams rebuilt by scanning the keys", "teams", len(teams))
+	// A fresh Redis has no teams to find: only teams found again are news.
+	level := slog.LevelInfo
+	if len(teams) > 0 {
+		level = slog.LevelWarn
+	}
+	s.log.Log(ctx, level, "sb:teams rebuilt by scanning the keys", "teams", len(teams))
 	return teams, nil
 }
