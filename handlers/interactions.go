@@ -127,7 +127,7 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 		if err != nil {
 			return nil, inField(blockGrade, err)
 		}
-		msg, err := h.regrade(ctx, r, asRead(l), g, f.text(blockNotes))
+		msg, err := h.regrade(ctx, r, salesbot.RefRead(l), g, f.text(blockNotes))
 		return msg, about(blockGrade, err)
 	case cbLeadStage:
 		st, err := salesbot.ParseStage(f.option(blockStage))
@@ -141,19 +141,19 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 		if err != nil {
 			return nil, inField(blockFact, err)
 		}
-		msg, err := h.setFact(ctx, r, asRead(l), k, f.text(blockNotes))
+		msg, err := h.setFact(ctx, r, salesbot.RefRead(l), k, f.text(blockNotes))
 		return msg, about(blockNotes, err)
 	case cbLeadWon:
-		return h.win(ctx, r, asRead(l))
+		return h.win(ctx, r, salesbot.RefRead(l))
 	case cbLeadLost:
-		msg, err := h.lose(ctx, r, asRead(l), f.text(blockNotes))
+		msg, err := h.lose(ctx, r, salesbot.RefRead(l), f.text(blockNotes))
 		return msg, about(blockNotes, err)
 	case cbLeadAssign:
 		rep := f.user(blockRep)
 		if rep == "" {
 			return nil, inField(blockRep, salesbot.Errorf(salesbot.EINVALID, "Choose the rep to give the lead to."))
 		}
-		return h.assign(ctx, r, asRead(l), rep)
+		return h.assign(ctx, r, salesbot.RefRead(l), rep)
 	case cbLeadShow:
 		return h.show(ctx, r, l)
 	case cbLeadMap:
@@ -163,14 +163,14 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 		if err != nil {
 			return nil, err
 		}
-		msg, err := h.logVisit(ctx, r, asRead(l), v)
+		msg, err := h.logVisit(ctx, r, salesbot.RefRead(l), v)
 		return msg, visitField(r.lang, err)
 	case cbStance:
 		s, err := formStance(f)
 		if err != nil {
 			return nil, err
 		}
-		msg, err := h.setStance(ctx, r, asRead(l), s)
+		msg, err := h.setStance(ctx, r, salesbot.RefRead(l), s)
 		return msg, about(blockPerson, err)
 	}
 	return nil, salesbot.Errorf(salesbot.EINVALID, "This form is out of date. Close it and run the command again.")
@@ -315,7 +315,7 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 			return nil, false, err
 		}
 		if actionID == actionGradeSet {
-			msg, err := h.regrade(ctx, r, byID(parts[0]), g, "")
+			msg, err := h.regrade(ctx, r, salesbot.RefTo(r.team, parts[0]), g, "")
 			return msg, false, err
 		}
 		now := h.now()

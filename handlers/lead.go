@@ -79,7 +79,7 @@ func (h *Handler) leadChange(ctx context.Context, r request, sub string, args []
 			if err != nil {
 				return nil, err
 			}
-			return h.regrade(ctx, r, asRead(l), g, salesbot.JoinTokens(rest[1:]))
+			return h.regrade(ctx, r, salesbot.RefRead(l), g, salesbot.JoinTokens(rest[1:]))
 		})
 		return msg, true, err
 	case "stage":
@@ -96,12 +96,12 @@ func (h *Handler) leadChange(ctx context.Context, r request, sub string, args []
 		return msg, true, err
 	case "won", "win":
 		msg, err := h.withLead(ctx, r, args, "/lead won <company>", func(l *salesbot.Lead, _ []salesbot.Token) (*slack.Msg, error) {
-			return h.win(ctx, r, asRead(l))
+			return h.win(ctx, r, salesbot.RefRead(l))
 		})
 		return msg, true, err
 	case "lost", "lose":
 		msg, err := h.withLead(ctx, r, args, "/lead lost <company> [reason]", func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
-			return h.lose(ctx, r, asRead(l), salesbot.JoinTokens(rest))
+			return h.lose(ctx, r, salesbot.RefRead(l), salesbot.JoinTokens(rest))
 		})
 		return msg, true, err
 	case "assign":
@@ -113,7 +113,7 @@ func (h *Handler) leadChange(ctx context.Context, r request, sub string, args []
 			if !ok {
 				return nil, salesbot.Errorf(salesbot.EINVALID, "%q is not a person. Mention the rep with @, e.g. `/lead assign %s @wang`.", rest[0].Text, quoteName(l.Company))
 			}
-			return h.assign(ctx, r, asRead(l), rep)
+			return h.assign(ctx, r, salesbot.RefRead(l), rep)
 		})
 		return msg, true, err
 	case "key", "fact":
@@ -125,7 +125,7 @@ func (h *Handler) leadChange(ctx context.Context, r request, sub string, args []
 			if err != nil {
 				return nil, err
 			}
-			return h.setFact(ctx, r, asRead(l), k, salesbot.JoinTokens(rest[1:]))
+			return h.setFact(ctx, r, salesbot.RefRead(l), k, salesbot.JoinTokens(rest[1:]))
 		})
 		return msg, true, err
 	}

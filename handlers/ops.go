@@ -11,26 +11,9 @@ import (
 	"salesbot/i18n"
 )
 
-// leadRef is the lead a change is for: known by its ID (a button, a form's
-// metadata), or as this request read it, which saves reading it again to
-// save the change. A lead passed as read must not be used afterwards: the
-// change is made on it in place.
-type leadRef struct {
-	id   string
-	read *salesbot.Lead
-}
-
-func byID(id string) leadRef          { return leadRef{id: id} }
-func asRead(l *salesbot.Lead) leadRef { return leadRef{id: l.ID, read: l} }
-
-// in is the lead as the services name it.
-func (ref leadRef) in(team string) salesbot.LeadRef {
-	return salesbot.LeadRef{Team: team, ID: ref.id, Read: ref.read}
-}
-
-func (h *Handler) regrade(ctx context.Context, r request, ref leadRef, g salesbot.Grade, reason string) (*slack.Msg, error) {
+func (h *Handler) regrade(ctx context.Context, r request, ref salesbot.LeadRef, g salesbot.Grade, reason string) (*slack.Msg, error) {
 	now := h.now()
-	done, err := h.leads.Regrade(ctx, r.actor, ref.in(r.team), g, reason, now)
+	done, err := h.leads.Regrade(ctx, r.actor, ref, g, reason, now)
 	if err != nil {
 		return nil, err
 	}
@@ -75,18 +58,18 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 }
 
 // closing is the lead a win or a loss is for: as read, or by its ID.
-func closing(r request, ref leadRef) *salesbot.Lead {
-	if ref.read != nil {
-		return ref.read
+func closing(ref salesbot.LeadRef) *salesbot.Lead {
+	if ref.Read != nil {
+		return ref.Read
 	}
-	return &salesbot.Lead{ID: ref.id, Team: r.team}
+	return &salesbot.Lead{ID: ref.ID, Team: ref.Team}
 }
 
-func (h *Handler) win(ctx context.Context, r request, ref leadRef) (*slack.Msg, error) {
+func (h *Handler) win(ctx context.Context, r request, ref salesbot.LeadRef) (*slack.Msg, error) {
 	if h.stages == nil {
 		return nil, notSetUp()
 	}
-	out, err := h.stages.Win(ctx, r.actor, closing(r, ref), h.now())
+	out, err := h.stages.Win(ctx, r.actor, closing(ref), h.now())
 	if err != nil {
 		return nil, err
 	}
@@ -94,11 +77,11 @@ func (h *Handler) win(ctx context.Context, r request, ref leadRef) (*slack.Msg, 
 	return ephemeral(r.T(":trophy: *%s* is won. Well done!", esc(out.Lead.Company))), nil
 }
 
-func (h *Handler) lose(ctx context.Context, r request, ref leadRef, reason string) (*slack.Msg, error) {
+func (h *Handler) lose(ctx context.Context, r request, ref salesbot.LeadRef, reason string) (*slack.Msg, error) {
 	if h.stages == nil {
 		return nil, notSetUp()
 	}
-	out, err := h.stages.Lose(ctx, r.actor, closing(r, ref), reason, h.now())
+	out, err := h.stages.Lose(ctx, r.actor, closing(ref), reason, h.now())
 	if err != nil {
 		return nil, err
 	}
@@ -110,15 +93,15 @@ func (h *Handler) lose(ctx context.Context, r request, ref leadRef, reason strin
 	return ephemeral(r.T(":x: *%s* is lost. It goes back to the pool, where a manager can reassign it.", esc(l.Company))), nil
 }
 
-func (h *Handler) assign(ctx context.Context, r request, ref leadRef, rep string) (*slack.Msg, error) {
+func (h *Handler) assign(ctx context.Context, r request, ref salesbot.LeadRef, rep string) (*slack.Msg, error) {
 	return h.assignFrom(ctx, r, ref, rep, "")
 }
 
 // assignFrom assigns a lead as assign does, but only while its owner is
 // still owner (when owner is not ""): see salesbot.LeadService.Assign. The
 // new owner and the previous one are told as the service says.
-func (h *Handler) assignFrom(ctx context.Context, r request, ref leadRef, rep, owner string) (*slack.Msg, error) {
-	done, err := h.leads.Assign(ctx, r.actor, ref.in(r.team), rep, owner, h.now())
+func (h *Handler) assignFrom(ctx context.Context, r request, ref salesbot.LeadRef, rep, owner string) (*slack.Msg, error) {
+	done, err := h.leads.Assign(ctx, r.actor, ref, rep, owner, h.now())
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +124,8 @@ func (h *Handler) assignFrom(ctx context.Context, r request, ref leadRef, rep, o
 	return ephemeral(r.T(":handshake: *%s* is <@%s>'s lead now (was <@%s>).", esc(l.Company), done.To, done.From)), nil
 }
 
-func (h *Handler) setFact(ctx context.Context, r request, ref leadRef, k salesbot.KeyFact, text string) (*slack.Msg, error) {
-	l, err := h.leads.SetFact(ctx, r.actor, ref.in(r.team), k, text, h.now())
+func (h *Handler) setFact(ctx context.Context, r request, ref salesbot.LeadRef, k salesbot.KeyFact, text string) (*slack.Msg, error) {
+	l, err := h.leads.SetFact(ctx, r.actor, ref, k, text, h.now())
 	if err != nil {
 		return nil, err
 	}

@@ -30,7 +30,7 @@ func (h *Handler) stance(ctx context.Context, cmd slack.SlashCommand, toks []sal
 		return nil, salesbot.Errorf(salesbot.EINVALID, "%s\nWrite it like this: `/stance %s \"Wang Li\" eb high +2 approver brief pragmatist met at the demo wins: avoid risk`; the words after the support level are optional.",
 			markup(errorMessage(r.lang, err)), quoteName(l.Company))
 	}
-	return h.setStance(ctx, r, asRead(l), s)
+	return h.setStance(ctx, r, salesbot.RefRead(l), s)
 }
 
 // winsMarkers open a stakeholder's personal wins at the end of /stance.
@@ -102,11 +102,11 @@ func optionalStanceWord(s *salesbot.Stakeholder, word string) bool {
 
 // setStance records one stakeholder through the stakeholder service and
 // words what it did.
-func (h *Handler) setStance(ctx context.Context, r request, ref leadRef, s salesbot.Stakeholder) (*slack.Msg, error) {
+func (h *Handler) setStance(ctx context.Context, r request, ref salesbot.LeadRef, s salesbot.Stakeholder) (*slack.Msg, error) {
 	if h.stances == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Recording stakeholders is not set up on this bot.")
 	}
-	done, err := h.stances.SetStance(ctx, salesbot.StanceRequest{Actor: r.actor, Team: r.team, LeadID: ref.id, Lead: ref.read, Stakeholder: s, Now: h.now()})
+	done, err := h.stances.SetStance(ctx, salesbot.StanceRequest{Actor: r.actor, Team: r.team, LeadID: ref.ID, Lead: ref.Read, Stakeholder: s, Now: h.now()})
 	if err != nil {
 		return nil, err // the service says which lead
 	}

@@ -32,7 +32,7 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	msg, err := h.logVisit(ctx, r, asRead(l), salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
+	msg, err := h.logVisit(ctx, r, salesbot.RefRead(l), salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
 	return msg, visitHint(r.lang, err, vt, today)
 }
 
@@ -60,12 +60,12 @@ func stanceLine(who *salesbot.UnknownPersonError) string {
 
 // logVisit logs a touch on the lead through the visit service and words
 // what it did.
-func (h *Handler) logVisit(ctx context.Context, r request, ref leadRef, v salesbot.Visit) (*slack.Msg, error) {
+func (h *Handler) logVisit(ctx context.Context, r request, ref salesbot.LeadRef, v salesbot.Visit) (*slack.Msg, error) {
 	if h.visits == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Logging visits is not set up on this bot.")
 	}
 	now := h.now()
-	done, err := h.visits.LogVisit(ctx, salesbot.VisitRequest{Actor: r.actor, Team: r.team, LeadID: ref.id, Lead: ref.read, Visit: v, Loc: r.loc, Now: now})
+	done, err := h.visits.LogVisit(ctx, salesbot.VisitRequest{Actor: r.actor, Team: r.team, LeadID: ref.ID, Lead: ref.Read, Visit: v, Loc: r.loc, Now: now})
 	if err != nil {
 		return nil, err // the service says which lead
 	}
