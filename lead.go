@@ -31,6 +31,14 @@ type Lead struct {
 	Stakeholders []Stakeholder    `json:"stakeholders,omitempty"`
 	ClosedAt     time.Time        `json:"closed_at,omitzero"`
 	LostReason   string           `json:"lost_reason,omitempty"`
+	// The deal (DOMAIN.md §7): its expected value and close, how often the
+	// close was pushed later, the rep's forecast category and whether a
+	// review called it at risk.
+	Value    Amount   `json:"value,omitzero"`
+	CloseBy  Date     `json:"close_by,omitzero"`
+	Slips    int      `json:"slips,omitempty"`
+	Category Category `json:"forecast,omitempty"`
+	AtRisk   bool     `json:"at_risk,omitempty"`
 }
 
 // Actor is who asks for a change: a Slack user, and whether they hold
@@ -121,6 +129,9 @@ const (
 	ChangeVisit    ChangeKind = "visit"
 	ChangeReopened ChangeKind = "reopened"
 	ChangeSnooze   ChangeKind = "snooze"
+	ChangeValue    ChangeKind = "value"
+	ChangeCloseBy  ChangeKind = "close-by"
+	ChangeForecast ChangeKind = "forecast"
 )
 
 // Change is one entry of a lead's history: who changed what, when, from what,

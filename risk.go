@@ -22,6 +22,8 @@ const (
 	RiskGradeVsSchedule   RiskKind = "grade-vs-schedule"   // the grade disagrees with the expected decision date
 	RiskOverdue           RiskKind = "overdue"             // the touch is overdue by more than its cadence
 	RiskStuck             RiskKind = "stuck"               // in one stage for more than twice the cadence
+	RiskClosePassed       RiskKind = "close-passed"        // the expected close date has passed on an open deal
+	RiskAtRisk            RiskKind = "at-risk"             // a review called the deal at risk
 )
 
 // Risk is one warning about a lead, with what to do about it.
@@ -78,6 +80,12 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 	}
 	if r, ok := gradeVsSchedule(l, now); ok {
 		risks = append(risks, r)
+	}
+	if !l.CloseBy.IsZero() && l.CloseBy.Before(DateOf(now.UTC())) {
+		add(RiskClosePassed, "The expected close date %s has passed: set a new one, or close the deal as won or lost.", l.CloseBy.String())
+	}
+	if l.AtRisk {
+		add(RiskAtRisk, "Called at risk in a pipeline review: commit it again once it is back on track.")
 	}
 	every := cadenceOf(c, l.Grade)
 	if due := l.NextDue(c); now.Sub(due) > every {
@@ -221,13 +229,27 @@ func GradeFor(days int) Grade {
 }
 
 // gradeVsSchedule flags a grade that disagrees with the expected decision
-// date, suggesting, not changing, the grade the date calls for.
+// date (the expected close when one is set: DecisionDate), suggesting, not
+// changing, the grade the date calls for. A passed close date is its own
+// risk (RiskClosePassed).
 func gradeVsSchedule(l *Lead, now time.Time) (Risk, bool) {
-	d, ok := l.ExpectedDecision()
+	d, fromClose, ok := l.DecisionDate()
 	if !ok {
 		return Risk{}, false
 	}
 	days := int(d.In(time.UTC).Sub(DateOf(now.UTC()).In(time.UTC)) / Day)
+	if days < 0 && fromClose {
+		return Risk{}, false
+	}
+	if fromClose {
+		if g := GradeFor(days); g != l.Grade {
+			r := newRisk(RiskGradeVsSchedule,
+				"Graded %s but expected to close on %s, in %d days: that suggests %s (%s).", string(l.Grade), d.String(), days, string(g), Term(g.Meaning()))
+			r.Suggest = g
+			return r, true
+		}
+		return Risk{}, false
+	}
 	if days < 0 {
 		return newRisk(RiskGradeVsSchedule,
 			"The expected decision date %s has passed: update the schedule or the grade.", d.String()), true

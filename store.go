@@ -99,6 +99,7 @@ type LeadStore interface {
 	// Ping reports whether the store answers.
 	Ping(ctx context.Context) error
 	ReadModels
+	DealStore
 }
 
 // ReadModels answers a manager's questions about the whole team from
