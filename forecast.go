@@ -295,11 +295,14 @@ type Tally struct {
 	Open        int // open deals closing in the period, omitted ones included
 	WonDeals    int
 	NoValue     int // open deals closing in the period with no value set
+	// Stages is the open value (Commit + Best + Pipeline) by stage, for
+	// the pipeline-by-stage chart.
+	Stages map[Stage]Money
 }
 
 // NewTally is an empty tally.
 func NewTally() Tally {
-	return Tally{Won: Money{}, Commit: Money{}, Best: Money{}, Pipeline: Money{}, WeightedPct: Money{}}
+	return Tally{Won: Money{}, Commit: Money{}, Best: Money{}, Pipeline: Money{}, WeightedPct: Money{}, Stages: map[Stage]Money{}}
 }
 
 // Count adds a deal of the period to the tally: a won deal to Won, an open
@@ -330,6 +333,13 @@ func (t *Tally) Count(d Deal, p Probability) {
 		return
 	}
 	t.WeightedPct.Add(Amount{Minor: d.Value.Minor * int64(p.Of(d.Stage)), Currency: d.Value.Currency})
+	if t.Stages == nil {
+		t.Stages = map[Stage]Money{}
+	}
+	if t.Stages[d.Stage] == nil {
+		t.Stages[d.Stage] = Money{}
+	}
+	t.Stages[d.Stage].Add(d.Value)
 }
 
 // Merge adds another tally.
@@ -342,6 +352,15 @@ func (t *Tally) Merge(o Tally) {
 	t.Open += o.Open
 	t.WonDeals += o.WonDeals
 	t.NoValue += o.NoValue
+	for s, m := range o.Stages {
+		if t.Stages == nil {
+			t.Stages = map[Stage]Money{}
+		}
+		if t.Stages[s] == nil {
+			t.Stages[s] = Money{}
+		}
+		t.Stages[s].Merge(m)
+	}
 }
 
 // Weighted is the probability-weighted value of the open deals, rounded

@@ -23,6 +23,9 @@ type Person struct {
 	Name  string         // as Slack shows them; "" when unknown
 	Loc   *time.Location // UTC when unknown
 	Admin bool           // workspace admin or owner
+	// Bot and Deleted say the user is an app's bot or a deactivated
+	// account: no one to set a target for.
+	Bot, Deleted bool
 	// Locale is the language and region Slack shows them ("zh-CN",
 	// "en-US"); "" when unknown.
 	Locale string
@@ -122,6 +125,7 @@ func (d *Directory) fetch(ctx context.Context, user string) (Person, error) {
 	}
 	p.Admin = u.IsAdmin || u.IsOwner || u.IsPrimaryOwner
 	p.Locale = u.Locale
+	p.Bot, p.Deleted = u.IsBot || u.ID == "USLACKBOT", u.Deleted
 	for _, name := range []string{u.Profile.DisplayName, u.RealName, u.Name} {
 		if name != "" {
 			p.Name = name

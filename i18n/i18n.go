@@ -57,7 +57,8 @@ func FromLocale(locale string) Lang {
 // are, except the domain's words, which are translated: a Term (any value
 // with a Term method, such as the domain's salesbot.Term) one word, a List
 // (or any value with a Terms method, such as salesbot.Terms) word by word,
-// joined the language's way. A plain string is never translated, so a
+// joined the language's way; a value with an InLanguage method (an
+// amount, a period) as it writes itself in the language. A plain string is never translated, so a
 // company called "Coach" or a person named "Won" keeps their name.
 func T(lang Lang, format string, args ...any) string {
 	out := terms(lang, args)
@@ -86,6 +87,9 @@ func terms(lang Lang, args []any) []any {
 			out[i] = List(v.Terms()).join(lang)
 		case interface{ Term() string }:
 			out[i] = Word(lang, v.Term())
+		case interface{ InLanguage(string) string }:
+			// Amounts, periods: written the reader's way (¥1,800,000 / 180万元).
+			out[i] = v.InLanguage(string(lang))
 		default:
 			out[i] = a
 		}

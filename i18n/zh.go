@@ -15,6 +15,10 @@ var zhTerms = map[string]string{
 	"Negotiation":                 "商务谈判",
 	"Won":                         "签约",
 	"Lost":                        "失败",
+	"Commit":                      "确定成交",
+	"Best case":                   "最佳情况",
+	"Pipeline":                    "跟进中",
+	"Omitted":                     "不计入",
 	"closes within 3 months":      "3 个月内可成交",
 	"closes in 4–6 months":        "4–6 个月可成交",
 	"closes in 7–12 months":       "7–12 个月可成交",
@@ -101,8 +105,24 @@ var zhTerms = map[string]string{
 // zh is the Chinese catalog, keyed by the English format strings of the
 // code. Verbs keep their order, or name their argument (%[2]s) where Chinese
 // word order needs it. Messages whose English changes with a count ("1 lead",
-// "2 leads") are not here but in plural.go.
-var zh = map[string]string{
+// "2 leads") are not here but in plural.go. The pipeline's messages (deal
+// value, forecast, targets, review) are in zh_pipeline.go.
+var zh = joined(zhBase, zhPipeline)
+
+// joined is one catalog made of several.
+func joined(catalogs ...map[string]string) map[string]string {
+	out := map[string]string{}
+	for _, c := range catalogs {
+		for k, v := range c {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// zhBase is the catalog of the lead, visit, stakeholder, digest and report
+// messages.
+var zhBase = map[string]string{
 	"Only managers approve stage moves.":                                                               "只有经理可以审批阶段变更。",
 	"%s has already %s this request.":                                                                  "%s 已经%s了这个申请。",
 	"This request was withdrawn: the lead has moved or closed since it was asked.":                     "这个申请已撤回：提交之后客户已变更阶段或已关闭。",
