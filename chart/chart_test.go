@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/font/sfnt"
 )
 
 // mustRenderer loads the font the bot would find with SALESBOT_FONT as set
@@ -408,4 +411,31 @@ func BenchmarkReps(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(len(out)), "bytes/png")
+}
+
+// TestRealignTruncated feeds cut-off copies of the installed font to the
+// table realigner: a broken font file must give an error, not a panic.
+func TestRealignTruncated(t *testing.T) {
+	path, err := FindFont(os.Getenv("SALESBOT_FONT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 3, 11, 12, 20, 40, 200, 400, 4096, len(data) / 2} {
+		if n > len(data) {
+			continue
+		}
+		cut := data[:n]
+		for _, offset := range []int{0, 12, 20, 352, -1, n} {
+			if fixed, err := realign(cut, offset); err == nil {
+				_, _ = parseAt(fixed, 0, func() (*sfnt.Font, error) { return opentype.Parse(fixed) })
+			}
+		}
+		if _, err := collectionOffset(cut, 1); err == nil && n < 20 {
+			t.Errorf("collectionOffset of %d bytes = nil error", n)
+		}
+	}
 }
