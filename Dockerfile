@@ -1,6 +1,9 @@
 # Build stage: the same `make build` a developer runs, so the image carries
 # exactly the binary the Makefile describes (static, stripped, zoneinfo embedded).
 FROM golang:1.26-bookworm AS builder
+# The CJK font the charts draw Chinese with; the runtime stage copies it.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-wqy-microhei \
+	&& rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -12,6 +15,7 @@ RUN make build BIN=/out/salesbot
 # which is why the health check is a subcommand of the binary.
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=builder /out/salesbot /salesbot
+COPY --from=builder /usr/share/fonts/truetype/wqy/wqy-microhei.ttc /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
 USER nonroot:nonroot
 ENV LISTEN_ADDR=:3000
 EXPOSE 3000

@@ -26,7 +26,11 @@ build: ## static binary in bin/salesbot (or: make build BIN=/out/salesbot)
 
 # Each test package starts its own redis-server on a free port
 # (internal/redistest), or uses REDIS_URL when it is set; this target only
-# makes sure the binary is there. The race detector needs cgo, hence a C compiler.
+# makes sure the binary is there. The chart tests draw Chinese with the CJK
+# font of fonts-wqy-microhei, or the one SALESBOT_FONT names. The race
+# detector needs cgo, hence a C compiler.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+
 test: ## go vet + every test (race detector when a C compiler is present)
 	@if [ -z "$(REDIS_URL)" ] && ! command -v redis-server >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = 0 ]; then \
@@ -36,6 +40,17 @@ test: ## go vet + every test (race detector when a C compiler is present)
 			apt-get -qq install -y --no-install-recommends redis-server >/dev/null || exit 1; \
 		else \
 			echo "redis-server is missing: run 'sudo apt-get install -y redis-server' (or set REDIS_URL)"; \
+			exit 1; \
+		fi; \
+	fi
+	@if [ -z "$(SALESBOT_FONT)" ] && [ ! -f $(CJK_FONT) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "$(CJK_FONT) is missing: installing fonts-wqy-microhei with apt-get"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get -qq update >/dev/null && \
+			apt-get -qq install -y --no-install-recommends fonts-wqy-microhei >/dev/null || exit 1; \
+		else \
+			echo "$(CJK_FONT) is missing: run 'sudo apt-get install -y fonts-wqy-microhei' (or set SALESBOT_FONT to a .ttf/.ttc with Chinese glyphs)"; \
 			exit 1; \
 		fi; \
 	fi
