@@ -15,6 +15,10 @@ type Standing struct {
 	Created time.Time
 	Due     time.Time // the next touch (Lead.Due); zero when none is set
 	Touched time.Time // the last touch, or the registration when none
+	// Deal is the lead as the forecast counts it (Lead.Deal): the deal read
+	// models hold an open deal by its expected close and a won one by the
+	// day it was won.
+	Deal Deal
 }
 
 // Standing returns where the lead stands now.
@@ -31,7 +35,19 @@ func (l *Lead) Standing() Standing {
 		Created: l.CreatedAt,
 		Due:     l.Due,
 		Touched: touched,
+		Deal:    l.Deal(),
 	}
+}
+
+// Closing is the day an open deal is expected to close, when it has one:
+// the day the forecast's read models hold it by.
+func (s Standing) Closing() (Date, bool) {
+	return s.Deal.CloseBy, s.Open && !s.Deal.CloseBy.IsZero()
+}
+
+// WonOn is the day a won deal was won (UTC), when known.
+func (s Standing) WonOn() (Date, bool) {
+	return s.Deal.CloseBy, s.Deal.Won() && !s.Deal.CloseBy.IsZero()
 }
 
 // Watched reports whether the digest watches the lead for slipping: an open

@@ -59,7 +59,7 @@ func (s *Scheduler) digests(ctx context.Context, team string) error {
 		case errors.Is(err, errLeaseLost):
 			s.log.WarnContext(ctx, "digest lease lost before send; not sent", "team", team, "manager", m)
 		case ctx.Err() != nil:
-			s.releaseDigest(ctx, team, key)
+			s.releaseLease(ctx, team, key)
 			return err
 		default:
 			if stop := s.digestFailed(ctx, team, m, key, now, err); stop {
@@ -95,7 +95,7 @@ func (s *Scheduler) digestFailed(ctx context.Context, team, manager, key string,
 		return false
 	case authRefused:
 		s.authRefused(ctx, team, code, now, err)
-		s.releaseDigest(ctx, team, key)
+		s.releaseLease(ctx, team, key)
 		return true
 	}
 	wait := digestRetry
@@ -104,7 +104,7 @@ func (s *Scheduler) digestFailed(ctx context.Context, team, manager, key string,
 		s.pause(ctx, team, now.Add(retryAfter), now)
 	}
 	s.log.WarnContext(ctx, "digest not sent; will retry", "team", team, "manager", manager, "in", wait, "err", err)
-	s.releaseDigest(ctx, team, key)
+	s.releaseLease(ctx, team, key)
 	sctx, cancel := settleContext(ctx)
 	defer cancel()
 	if err := s.cfg.Store.SetMark(sctx, team, "digest-retry:"+manager, now.Add(wait)); err != nil {
@@ -113,14 +113,15 @@ func (s *Scheduler) digestFailed(ctx context.Context, team, manager, key string,
 	return kind == rateLimited
 }
 
-// releaseDigest gives a digest's lease back, so that the next sweep (of any
-// replica) may send it at once; even when ctx is cancelled (shutdown), as
-// the lease would otherwise hold the digest back until it ran out.
-func (s *Scheduler) releaseDigest(ctx context.Context, team, key string) {
+// releaseLease gives leased once-only work (a digest, a review) back, so
+// that the next sweep (of any replica) may send it at once; even when ctx
+// is cancelled (shutdown), as the lease would otherwise hold it back until
+// it ran out.
+func (s *Scheduler) releaseLease(ctx context.Context, team, key string) {
 	ctx, cancel := settleContext(ctx)
 	defer cancel()
 	if err := s.cfg.Store.ReleaseOnce(ctx, team, key, s.token); err != nil {
-		s.log.ErrorContext(ctx, "release digest lease", "team", team, "key", key, "err", err)
+		s.log.ErrorContext(ctx, "release lease", "team", team, "key", key, "err", err)
 	}
 }
 

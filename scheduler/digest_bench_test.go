@@ -306,6 +306,10 @@ func (n *digestNotifier) SendDigest(_ context.Context, _, manager string, d sale
 	return nil
 }
 
+func (n *digestNotifier) SendReview(context.Context, string, string, salesbot.Review) error {
+	return nil
+}
+
 // check fails unless every sweep sent the manager one digest and the last
 // one reports the whole team: every open lead in the pipeline, every rep,
 // every change of the day, and every overdue follow-up counted (the most

@@ -22,7 +22,7 @@ func TestEnvManagersOnlyInTokenTeam(t *testing.T) {
 	e.lead(rep, "Secret Co", salesbot.GradeA, shanghai8.Add(-30*time.Hour))
 	sched := func(team string) *scheduler.Scheduler {
 		s, err := scheduler.New(scheduler.Config{
-			Store: e.sched, Notifier: e.h, People: e.people, Digests: e.svc, Digest: "0 8 * * 1-5",
+			Store: e.sched, Notifier: e.notes, People: e.people, Digests: e.svc, Digest: "0 8 * * 1-5",
 			Teams: service.New(service.Config{Store: e.store, Managers: []string{shanghai}, Team: team}), Reminders: e.svc,
 			Now: e.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		})

@@ -12,6 +12,7 @@ type Metrics struct {
 	reminders *prometheus.CounterVec
 	duplicate prometheus.Counter
 	digests   prometheus.Counter
+	reviews   prometheus.Counter
 	duration  prometheus.Histogram
 	auth      *prometheus.CounterVec
 }
@@ -31,6 +32,10 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "salesbot_digests_sent_total",
 			Help: "Manager digests sent by the schedule.",
 		}),
+		reviews: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "salesbot_reviews_sent_total",
+			Help: "Weekly pipeline reviews (one rep's, to one manager) sent by the schedule.",
+		}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "salesbot_sweep_duration_seconds",
 			Help:    "Time one sweep (reminders and digests of every team) took.",
@@ -41,7 +46,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Help: "Sends Slack refused for the bot token itself (invalid_auth, token_revoked …), each pausing the workspace's sending.",
 		}, []string{"error"}),
 	}
-	reg.MustRegister(m.reminders, m.duplicate, m.digests, m.duration, m.auth)
+	reg.MustRegister(m.reminders, m.duplicate, m.digests, m.reviews, m.duration, m.auth)
 	return m
 }
 
@@ -78,6 +83,12 @@ func (m *Metrics) leaseLost() {
 func (m *Metrics) digest() {
 	if m != nil {
 		m.digests.Inc()
+	}
+}
+
+func (m *Metrics) review() {
+	if m != nil {
+		m.reviews.Inc()
 	}
 }
 

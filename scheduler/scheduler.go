@@ -1,8 +1,9 @@
 // Package scheduler makes the bot act on its own: a sweep, on a cron
 // schedule, reminds each rep of the follow-ups their leads' grades call for
 // (inside the rep's working hours), and sends each manager the daily digest
-// (at the digest's hour in the manager's own time zone). Every replica
-// sweeps; leases in Redis make each reminder and each digest go out once.
+// and the weekly review of each rep's pipeline (at their hour in the
+// manager's own time zone). Every replica sweeps; leases in Redis make each
+// reminder, digest and review go out once.
 package scheduler
 
 import (
@@ -28,6 +29,8 @@ type Notifier interface {
 	Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead) error
 	// SendDigest sends a manager the digest.
 	SendDigest(ctx context.Context, team, manager string, d salesbot.Digest) error
+	// SendReview sends a manager one rep's weekly pipeline review.
+	SendReview(ctx context.Context, team, manager string, r salesbot.Review) error
 }
 
 // People tells which time zone a user is in.
@@ -69,6 +72,7 @@ type Config struct {
 	Notifier   Notifier
 	People     People
 	Digest     string           // cron spec of the digest, read in each manager's time zone
+	Review     string           // cron spec of the weekly review, read likewise; default DefaultReview
 	Now        func() time.Time // the clock; time.Now when nil
 	Logger     *slog.Logger
 	Lease      time.Duration // how long a claimed reminder or digest is held; default 2 minutes
@@ -91,6 +95,9 @@ type Config struct {
 	Teams salesbot.TeamService
 	// Reminders says when to remind whom of a follow-up claimed.
 	Reminders salesbot.ReminderService
+	// Reviews makes the weekly pipeline reviews each manager is sent;
+	// none are sent when it is nil.
+	Reviews salesbot.ReviewService
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -98,6 +105,7 @@ type Config struct {
 type Scheduler struct {
 	cfg    Config
 	digest cron.Schedule
+	review cron.Schedule
 	token  string
 	log    *slog.Logger
 	mu     sync.Mutex // one sweep at a time per Scheduler
@@ -111,6 +119,9 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if cfg.Digest == "" {
 		cfg.Digest = "0 8 * * 1-5"
+	}
+	if cfg.Review == "" {
+		cfg.Review = DefaultReview
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -138,10 +149,18 @@ func New(cfg Config) (*Scheduler, error) {
 	if err != nil {
 		return nil, err
 	}
+	review, err := ParseReviewSpec(cfg.Review)
+	if err != nil {
+		return nil, err
+	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	return &Scheduler{cfg: cfg, digest: digest, token: hex.EncodeToString(b), log: cfg.Logger}, nil
+	return &Scheduler{cfg: cfg, digest: digest, review: review, token: hex.EncodeToString(b), log: cfg.Logger}, nil
 }
+
+// DefaultReview is when the weekly review goes out when Config.Review is
+// not set: Monday 09:00 on each manager's clock.
+const DefaultReview = "0 9 * * 1"
 
 // DefaultBatch is how many reminders a sweep claims per team when
 // Config.Batch is not set.
@@ -151,8 +170,20 @@ const DefaultBatch = 200
 // wall clock, so a time-zone prefix (CRON_TZ=, TZ=) makes no sense and is
 // refused; so is anything robfig/cron would panic or fail on.
 func ParseDigestSpec(spec string) (s cron.Schedule, err error) {
+	return parseWallSpec(spec, "digest")
+}
+
+// ParseReviewSpec reads the weekly review's cron spec, as ParseDigestSpec
+// reads the digest's.
+func ParseReviewSpec(spec string) (s cron.Schedule, err error) {
+	return parseWallSpec(spec, "review")
+}
+
+// parseWallSpec reads the spec of what (the digest, the review) runs on
+// each manager's wall clock.
+func parseWallSpec(spec, what string) (s cron.Schedule, err error) {
 	if strings.HasPrefix(spec, "CRON_TZ=") || strings.HasPrefix(spec, "TZ=") {
-		return nil, fmt.Errorf("%q: the digest runs in each manager's own time zone; leave out the CRON_TZ= prefix", spec)
+		return nil, fmt.Errorf("%q: the %s runs in each manager's own time zone; leave out the CRON_TZ= prefix", spec, what)
 	}
 	defer func() {
 		if r := recover(); r != nil {
@@ -201,7 +232,8 @@ func (s *Scheduler) sweepLogged(ctx context.Context) {
 	}
 }
 
-// Sweep sends, for every team, the reminders and digests that are due now.
+// Sweep sends, for every team, the reminders, digests and reviews that are
+// due now.
 // A failure in one team does not stop the others; the errors are joined.
 func (s *Scheduler) Sweep(ctx context.Context) error {
 	s.mu.Lock()
@@ -228,7 +260,7 @@ func (s *Scheduler) Sweep(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// SweepTeam sends one team's due reminders and digests, and no other
+// SweepTeam sends one team's due reminders, digests and reviews, and no other
 // team's (the console sweeps only its own).
 func (s *Scheduler) SweepTeam(ctx context.Context, team string) error {
 	s.mu.Lock()
@@ -255,6 +287,12 @@ func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 	}
 	if err := s.digests(ctx, team); err != nil {
 		errs = append(errs, fmt.Errorf("digests for %s: %w", team, err))
+	}
+	if open, err := s.sendingOpen(ctx, team); err != nil || !open {
+		return errors.Join(append(errs, err)...)
+	}
+	if err := s.reviews(ctx, team); err != nil {
+		errs = append(errs, fmt.Errorf("reviews for %s: %w", team, err))
 	}
 	return errors.Join(errs...)
 }

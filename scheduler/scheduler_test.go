@@ -120,6 +120,7 @@ func (s *teamStore) ClaimDue(ctx context.Context, team, token string, now time.T
 // options are what a test changes in the bot's settings.
 type options struct {
 	digest    string
+	review    string // SALESBOT_REVIEW
 	managers  []string
 	workHours salesbot.WorkHours
 	lease     time.Duration
@@ -139,7 +140,8 @@ type env struct {
 	rdb    redis.UniversalClient
 	store  *store.Store
 	h      *handlers.Handler
-	sched  *teamStore // the store as the schedulers see it
+	notes  *reviewRecorder // the handlers as the schedulers' Notifier, keeping the reviews sent
+	sched  *teamStore      // the store as the schedulers see it
 	a, b   *scheduler.Scheduler
 	reg    *prometheus.Registry
 	people *directory.Directory
@@ -164,13 +166,14 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 		Digests: e.svc, Reports: e.svc, Teams: e.svc, Reminders: e.svc, Visits: e.svc, Stakeholders: e.svc,
 	})
 	t.Cleanup(e.h.Wait)
+	e.notes = &reviewRecorder{Handler: e.h, clock: c}
 	metrics := scheduler.NewMetrics(e.reg)
 	e.sched = &teamStore{Store: st, team: e.team}
 	for _, s := range []**scheduler.Scheduler{&e.a, &e.b} {
 		var err error
 		*s, err = scheduler.New(scheduler.Config{
-			Store: e.sched, Notifier: e.h, People: people, Digests: e.svc, Teams: e.svc, Reminders: e.svc,
-			Digest: opt.digest, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
+			Store: e.sched, Notifier: e.notes, People: people, Digests: e.svc, Teams: e.svc, Reminders: e.svc,
+			Reviews: e.svc, Digest: opt.digest, Review: opt.review, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
 			SendTimeout: opt.send, StuckAfter: opt.stuck,
 		})
 		if err != nil {

@@ -40,6 +40,12 @@ type Config struct {
 	// Team is the workspace the bot is installed in; "" (the console, a
 	// single-team test) serves every team.
 	Team string
+	// Currency is the team's currency (SALESBOT_CURRENCY): forecasts show
+	// it first; default CNY.
+	Currency salesbot.Currency
+	// Probability is the win probability per stage the forecast weights
+	// deals by (SALESBOT_PROBABILITY); default salesbot.DefaultProbability().
+	Probability salesbot.Probability
 }
 
 // Services implements the domain's services. It is safe for concurrent use.
@@ -62,10 +68,19 @@ func New(cfg Config) *Services {
 	if cfg.WorkHours == (salesbot.WorkHours{}) {
 		cfg.WorkHours = salesbot.DefaultWorkHours()
 	}
+	if cfg.Currency == "" {
+		cfg.Currency = "CNY"
+	}
+	if cfg.Probability == nil {
+		cfg.Probability = salesbot.DefaultProbability()
+	}
 	return &Services{cfg: cfg}
 }
 
 var (
-	_ salesbot.DigestService = (*Services)(nil)
-	_ salesbot.ReportService = (*Services)(nil)
+	_ salesbot.DigestService   = (*Services)(nil)
+	_ salesbot.ReportService   = (*Services)(nil)
+	_ salesbot.DealService     = (*Services)(nil)
+	_ salesbot.ForecastService = (*Services)(nil)
+	_ salesbot.ReviewService   = (*Services)(nil)
 )

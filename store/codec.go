@@ -196,6 +196,14 @@ type storedLead struct {
 	People       []storedStakeholder             `json:"p,omitempty"`
 	ClosedAt     int64                           `json:"cl,omitempty"`
 	LostReason   string                          `json:"lr,omitempty"`
+	// The deal: its value in minor units and currency, expected close,
+	// slips, forecast category and at-risk flag.
+	ValueMinor int64             `json:"vm,omitempty"`
+	Currency   salesbot.Currency `json:"vc,omitempty"`
+	CloseBy    salesbot.Date     `json:"cd,omitzero"`
+	Slips      int               `json:"sl,omitempty"`
+	Category   salesbot.Category `json:"fc,omitempty"`
+	AtRisk     bool              `json:"ar,omitempty"`
 }
 
 type storedFact struct {
@@ -248,6 +256,7 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 		CreatedBy: l.CreatedBy, CreatedAt: nanos(l.CreatedAt), UpdatedAt: nanos(l.UpdatedAt), StageSince: nanos(l.StageSince),
 		LastTouch: nanos(l.LastTouch), NextStep: l.NextStep, NextStepDue: nanos(l.NextStepDue), Due: nanos(l.Due),
 		SnoozedUntil: nanos(l.SnoozedUntil), RemindedDue: nanos(l.RemindedDue), ClosedAt: nanos(l.ClosedAt), LostReason: l.LostReason,
+		ValueMinor: l.Value.Minor, Currency: l.Value.Currency, CloseBy: l.CloseBy, Slips: l.Slips, Category: l.Category, AtRisk: l.AtRisk,
 	}
 	if len(l.Facts) > 0 {
 		s.Facts = make(map[salesbot.KeyFact]storedFact, len(l.Facts))
@@ -300,6 +309,7 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 			CreatedBy: s.CreatedBy, CreatedAt: fromNanos(s.CreatedAt), UpdatedAt: fromNanos(s.UpdatedAt), StageSince: fromNanos(s.StageSince),
 			LastTouch: fromNanos(s.LastTouch), NextStep: s.NextStep, NextStepDue: fromNanos(s.NextStepDue), Due: fromNanos(s.Due),
 			SnoozedUntil: fromNanos(s.SnoozedUntil), RemindedDue: fromNanos(s.RemindedDue), ClosedAt: fromNanos(s.ClosedAt), LostReason: s.LostReason,
+			Value: salesbot.Amount{Minor: s.ValueMinor, Currency: s.Currency}, CloseBy: s.CloseBy, Slips: s.Slips, Category: s.Category, AtRisk: s.AtRisk,
 		}
 		if len(s.Facts) > 0 {
 			l.Facts = make(map[salesbot.KeyFact]salesbot.Fact, len(s.Facts))

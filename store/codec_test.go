@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,6 +88,8 @@ func TestLeadEncoding(t *testing.T) {
 			Notes:   "likes pilots", UpdatedBy: "U1", UpdatedAt: at,
 		}},
 		ClosedAt: at, LostReason: "none",
+		Value: salesbot.Amount{Minor: 180_000_000, Currency: "CNY"}, CloseBy: salesbot.Date{Year: 2027, Month: 3, Day: 31},
+		Slips: 2, Category: salesbot.CategoryBest, AtRisk: true,
 	}
 	raw, err := encodeLead(l)
 	if err != nil {
@@ -99,6 +102,11 @@ func TestLeadEncoding(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, l) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, l)
+	}
+	for _, field := range []string{`"vm":180000000`, `"vc":"CNY"`, `"cd":"2027-03-31"`, `"sl":2`, `"fc":"best"`, `"ar":true`} {
+		if !strings.Contains(string(raw), field) {
+			t.Errorf("stored lead %s lacks %s", raw, field)
+		}
 	}
 	if rev := s.revs.of(got); rev != revision(raw) {
 		t.Errorf("read at revision %q; want %q", rev, revision(raw))
@@ -122,5 +130,26 @@ func TestLeadEncoding(t *testing.T) {
 	}
 	if _, err := decodeLead([]byte(`{"v":2,`), "T1"); err == nil {
 		t.Error("a broken lead decodes")
+	}
+}
+
+func TestDealRecords(t *testing.T) {
+	d := salesbot.Deal{ID: "ab12cd34", Company: "Acme \u4e2d\u56fd | Co", Owner: "U1", Grade: salesbot.GradeB, Stage: salesbot.StageQuote,
+		Category: salesbot.CategoryCommit, Value: salesbot.Amount{Minor: 99_999_999_999_999_999, Currency: "USD"},
+		CloseBy: salesbot.Date{Year: 2027, Month: 3, Day: 31}, Slips: 3, AtRisk: true}
+	for _, d := range []salesbot.Deal{d, {ID: "x", Owner: "U2", Stage: salesbot.StageLead, Category: salesbot.CategoryPipeline,
+		CloseBy: salesbot.Date{Year: 1969, Month: 12, Day: 31}}} {
+		got, err := parseDealRecord(d.ID, dealRecord(d))
+		if err != nil || got != d {
+			t.Errorf("deal record round trip: %+v, %v; want %+v", got, err, d)
+		}
+	}
+	s := salesbot.Slip{LeadID: "ab12cd34", Company: "Acme", Owner: "U1", From: salesbot.Date{Year: 2027, Month: 3, Day: 31},
+		To: salesbot.Date{Year: 2027, Month: 4, Day: 30}, At: time.Date(2026, 11, 23, 2, 0, 0, 5_000_000, time.UTC)}
+	if got, err := parseSlipRecord(slipRecord(s)); err != nil || got != s {
+		t.Errorf("slip record round trip: %+v, %v; want %+v", got, err, s)
+	}
+	if _, err := parseDealRecord("x", "U1\x1fquote"); err == nil {
+		t.Error("a short deal record parses")
 	}
 }

@@ -22,6 +22,8 @@ import (
 //	rm:watched:<user>  a rep's open A and B leads, A first, then by next touch
 //	rm:owners          everyone who has had an open lead
 //
+// and the deal read models of deals.go (rm:close, rm:won, rm:deal).
+//
 // Membership, not counters: adding a lead that is there already changes
 // nothing, so a write can always restate where the lead stands (which
 // heals a member lost in a failover) and rebuilding a team's read models
@@ -52,16 +54,17 @@ type membership struct {
 	score float64
 }
 
-// memberships lists the read models a lead with the given standing is in;
-// none for a closed lead.
+// memberships lists the read models a lead with the given standing is in:
+// for a closed lead, only a won deal's.
 func memberships(k keys, s salesbot.Standing) []membership {
+	m := dealMemberships(k, s)
 	if !s.Open {
-		return nil
+		return m
 	}
-	m := []membership{
-		{k.rmOpen(s.Grade), float64(s.Stage.Index())*rank + ms(s.Created)},
-		{k.rmMine(s.Owner), ms(s.Created)},
-	}
+	m = append(m,
+		membership{k.rmOpen(s.Grade), float64(s.Stage.Index())*rank + ms(s.Created)},
+		membership{k.rmMine(s.Owner), ms(s.Created)},
+	)
 	if !s.Due.IsZero() {
 		m = append(m, membership{k.rmDue(), ms(s.Due)})
 	}
@@ -91,6 +94,7 @@ func readModels(b *batch, k keys, id string, before *salesbot.Standing, now sale
 	for _, m := range is {
 		b.do("ZADD", m.key, m.score, id)
 	}
+	dealWrites(b, k, id, before, now)
 	if now.Open && (before == nil || !before.Open || before.Owner != now.Owner) {
 		b.do("SADD", k.rmOwners(), now.Owner)
 	}

@@ -285,7 +285,7 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 // leadWrites queues what saving a changed lead writes: the lead, its
 // owner's set (leaving owner's, the owner it had when read), the indexes
 // and read models that follow from where it stood before, and the
-// Update's history and visit. It returns the lead's JSON.
+// Update's history, visit and slips. It returns the lead's JSON.
 func (s *Store) leadWrites(b *batch, k keys, l *salesbot.Lead, owner string, before salesbot.Standing, u salesbot.Update) ([]byte, error) {
 	lead, err := encodeLead(l)
 	if err != nil {
@@ -298,6 +298,9 @@ func (s *Store) leadWrites(b *batch, k keys, l *salesbot.Lead, owner string, bef
 	b.do("SADD", k.owner(l.Owner), l.ID)
 	index(b, k, &before, l)
 	if err := s.history(b, k, l.ID, u.Changes, u.Visit); err != nil {
+		return nil, err
+	}
+	if err := slipWrites(b, k, l, u.Changes); err != nil {
 		return nil, err
 	}
 	return lead, nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -27,7 +28,10 @@ type Config struct {
 	Cadence       salesbot.Cadence
 	Sweep         string
 	Digest        string
+	Review        string // cron spec of the weekly review, on each manager's clock
 	WorkHours     salesbot.WorkHours
+	Currency      salesbot.Currency    // the team's currency
+	Probability   salesbot.Probability // win probability per stage
 	// ReminderLease is how long a claimed reminder waits for the replica
 	// that claimed it before another sends it.
 	ReminderLease time.Duration
@@ -43,6 +47,8 @@ const (
 	defaultListen    = ":3000"
 	defaultSweep     = "@every 1m"
 	defaultDigest    = "0 8 * * 1-5"
+	defaultReview    = "0 9 * * 1"
+	defaultCurrency  = "CNY"
 	defaultWorkHours = "09-18"
 	defaultWorkDays  = "1-5"
 	defaultAPIURL    = "https://slack.com/api/"
@@ -90,6 +96,7 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 		AppToken: get("SLACK_APP_TOKEN", ""), APIURL: get("SLACK_API_URL", defaultAPIURL),
 		RedisURL: get("REDIS_URL", defaultRedisURL), ListenAddr: get("LISTEN_ADDR", defaultListen),
 		Sweep: get("SALESBOT_SWEEP", defaultSweep), Digest: get("SALESBOT_DIGEST", defaultDigest),
+		Review: get("SALESBOT_REVIEW", defaultReview),
 	}
 	if needSlack {
 		switch {
@@ -133,6 +140,15 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 	if _, err := scheduler.ParseDigestSpec(c.Digest); err != nil {
 		return c, &SettingError{"SALESBOT_DIGEST", err.Error()}
 	}
+	if _, err := scheduler.ParseReviewSpec(c.Review); err != nil {
+		return c, &SettingError{"SALESBOT_REVIEW", err.Error()}
+	}
+	if c.Currency, err = salesbot.ParseCurrency(get("SALESBOT_CURRENCY", defaultCurrency)); err != nil {
+		return c, &SettingError{"SALESBOT_CURRENCY", problem(err)}
+	}
+	if c.Probability, err = salesbot.ParseProbability(getenv("SALESBOT_PROBABILITY")); err != nil {
+		return c, &SettingError{"SALESBOT_PROBABILITY", problem(err) + " (default " + salesbot.DefaultProbability().String() + ")"}
+	}
 	hours, days := get("SALESBOT_WORK_HOURS", defaultWorkHours), get("SALESBOT_WORK_DAYS", defaultWorkDays)
 	if _, err := salesbot.ParseWorkHours(hours, defaultWorkDays); err != nil {
 		return c, &SettingError{"SALESBOT_WORK_HOURS", err.Error()}
@@ -145,6 +161,16 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 		return c, &SettingError{"SALESBOT_REMINDER_LEASE", fmt.Sprintf("%q is not a duration between %v and %v, such as 2m or 90s", lease, minLease, maxLease)}
 	}
 	return c, nil
+}
+
+// problem is what is wrong with a setting as the domain words it for a
+// person, without its error code.
+func problem(err error) string {
+	var e *salesbot.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return err.Error()
 }
 
 // checkCron parses a cron spec as robfig/cron will, turning its panics on

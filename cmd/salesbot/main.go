@@ -124,6 +124,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	people := directory.New(api, nil)
 	svc := service.New(service.Config{
 		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: cfg.Managers, Team: team, WorkHours: cfg.WorkHours,
+		Currency: cfg.Currency, Probability: cfg.Probability,
 	})
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Logger: log, Directory: people,
@@ -132,7 +133,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	})
 	sched, err := scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc,
-		Digest: cfg.Digest, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
+		Reviews: svc, Digest: cfg.Digest, Review: cfg.Review, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
 		Lease: cfg.ReminderLease,
 	})
 	if err != nil {
