@@ -127,12 +127,12 @@ func zhAmount(minor int64, info currencyInfo) string {
 	if minor < 0 {
 		sign, minor = "-", -minor
 	}
-	major := float64(minor) / pow10(info.digits)
-	switch {
-	case major >= 1e8:
+	if major := float64(minor) / pow10(info.digits); major >= 1e4 {
+		// A figure that rounds to 10000万 is said as 1亿.
+		if wan := trimFloat(major / 1e4); major < 1e8 && wan != "10000" {
+			return sign + wan + "万" + info.zh
+		}
 		return sign + trimFloat(major/1e8) + "亿" + info.zh
-	case major >= 1e4:
-		return sign + trimFloat(major/1e4) + "万" + info.zh
 	}
 	s := group(decimal(minor, info.digits))
 	if i := strings.IndexByte(s, '.'); i >= 0 && strings.Trim(s[i+1:], "0") == "" {
