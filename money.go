@@ -411,12 +411,20 @@ func (m Money) Currencies(team Currency) []Currency {
 }
 
 // InLanguage writes the sums for a reader, the team's currency first,
-// joined by " + " ("¥1,800,000 + $400,000"); "0" in the team's currency
-// when there is nothing.
+// joined by " + " ("¥1,800,000 + $400,000"); zero in the team's currency
+// when there is nothing ("¥0", "0元"; "0" when the team has no currency
+// the bot knows).
 func (m Money) InLanguage(lang string, team Currency) string {
 	cs := m.Currencies(team)
 	if len(cs) == 0 {
-		return "0"
+		info, ok := currencies[team]
+		switch {
+		case !ok:
+			return "0"
+		case lang == "zh":
+			return "0" + info.zh
+		}
+		return info.symbol + "0"
 	}
 	parts := make([]string, len(cs))
 	for i, c := range cs {
