@@ -222,7 +222,7 @@ func ParseAmount(s string, team Currency) (Amount, error) {
 	}
 	info, ok := currencies[cur]
 	if !ok {
-		return Amount{}, Errorf(EINVALID, "%q is not a currency code I know. Use an ISO 4217 code such as CNY, USD or EUR. %s", string(cur), Term(amountHint))
+		return Amount{}, unknownCurrency(string(cur))
 	}
 	num, err := parseFigure(figure, s)
 	if err != nil {
