@@ -223,7 +223,8 @@ func ParseTargetPeriod(s string) (SalesPeriod, error) {
 	key := strings.ToUpper(strings.TrimSpace(foldWidth(s)))
 	bad := Errorf(EINVALID, "%q is not a period. %s", s, Term(periodHint))
 	y, rest, ok := strings.Cut(key, "-")
-	if !ok || len(y) != 4 {
+	if !ok || len(y) != 4 || !allDigits(y) || !allDigits(strings.TrimPrefix(rest, "Q")) {
+		// Atoi alone would take "2026-+1" for January.
 		return SalesPeriod{}, bad
 	}
 	year, err := strconv.Atoi(y)
@@ -242,6 +243,16 @@ func ParseTargetPeriod(s string) (SalesPeriod, error) {
 		return SalesPeriod{}, bad
 	}
 	return SalesPeriod{SalesMonth, year, n}, nil
+}
+
+// allDigits reports whether s is ASCII digits only (and not empty).
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // ParseCloseDate reads an expected close date: YYYY-MM-DD, or YYYY-MM for

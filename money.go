@@ -127,12 +127,12 @@ func zhAmount(minor int64, info currencyInfo) string {
 	if minor < 0 {
 		sign, minor = "-", -minor
 	}
-	major := float64(minor) / pow10(info.digits)
-	switch {
-	case major >= 1e8:
+	if major := float64(minor) / pow10(info.digits); major >= 1e4 {
+		// A figure that rounds to 10000万 is said as 1亿.
+		if wan := trimFloat(major / 1e4); major < 1e8 && wan != "10000" {
+			return sign + wan + "万" + info.zh
+		}
 		return sign + trimFloat(major/1e8) + "亿" + info.zh
-	case major >= 1e4:
-		return sign + trimFloat(major/1e4) + "万" + info.zh
 	}
 	s := group(decimal(minor, info.digits))
 	if i := strings.IndexByte(s, '.'); i >= 0 && strings.Trim(s[i+1:], "0") == "" {
@@ -222,7 +222,7 @@ func ParseAmount(s string, team Currency) (Amount, error) {
 	}
 	info, ok := currencies[cur]
 	if !ok {
-		return Amount{}, Errorf(EINVALID, "%q is not a currency code I know. Use an ISO 4217 code such as CNY, USD or EUR.", string(cur))
+		return Amount{}, unknownCurrency(string(cur))
 	}
 	num, err := parseFigure(figure, s)
 	if err != nil {
@@ -233,11 +233,11 @@ func ParseAmount(s string, team Currency) (Amount, error) {
 		return Amount{}, Errorf(EINVALID, "%q is no money: a deal's value must be more than zero. %s", s, Term(amountHint))
 	}
 	if num.Cmp(new(big.Rat).SetInt64(MaxAmount)) > 0 {
-		return Amount{}, Errorf(EINVALID, "%q is more than any deal is worth (the limit is 10^15). Check the figure and its multiplier.", s)
+		return Amount{}, tooMuch(s)
 	}
 	minor := new(big.Rat).Mul(num, new(big.Rat).SetInt64(int64(pow10(info.digits))))
 	if !minor.IsInt() {
-		return Amount{}, Errorf(EINVALID, "%q has more decimals than %s has (%d). Round it.", s, string(cur), info.digits)
+		return Amount{}, Errorf(EINVALID, "%q has more decimals than %s has (%d). Round it. %s", s, string(cur), info.digits, Term(amountHint))
 	}
 	return Amount{Minor: minor.Num().Int64(), Currency: cur}, nil
 }
@@ -270,8 +270,10 @@ func splitAmount(f string, team Currency) (cur Currency, figure string, mult int
 		return "", false
 	}
 	rest := strings.TrimSpace(f)
-	// A currency before the figure: a symbol or letters up to the first digit.
-	if i := strings.IndexFunc(rest, isDigitOrDot); i > 0 {
+	// A currency before the figure: a symbol or letters up to the first
+	// digit (or a stray separator, which makes the figure ambiguous rather
+	// than the currency unknown).
+	if i := strings.IndexFunc(rest, func(r rune) bool { return isDigitOrDot(r) || r == ',' }); i > 0 {
 		head := strings.TrimSpace(rest[:i])
 		c, ok := word(head)
 		if !ok {
@@ -313,6 +315,10 @@ func splitAmount(f string, team Currency) (cur Currency, figure string, mult int
 	return cur, figure, mult, nil
 }
 
+func tooMuch(typed string) error {
+	return Errorf(EINVALID, "%q is more than any deal is worth (the limit is 10^15). Check the figure and its multiplier. %s", typed, Term(amountHint))
+}
+
 func unknownCurrency(w string) error {
 	return Errorf(EINVALID, "%q is not a currency or multiplier I know. Use an ISO 4217 code such as CNY, USD or EUR, and k, M, 万 or 亿. %s", w, Term(amountHint))
 }
@@ -344,7 +350,7 @@ func parseFigure(figure, typed string) (*big.Rat, error) {
 		whole = "0"
 	}
 	if len(whole) > 19 || len(frac) > 19 {
-		return nil, Errorf(EINVALID, "%q is more than any deal is worth (the limit is 10^15). Check the figure and its multiplier.", typed)
+		return nil, tooMuch(typed)
 	}
 	r, ok := new(big.Rat).SetString(whole + "." + frac + "0")
 	if !ok {
@@ -405,12 +411,20 @@ func (m Money) Currencies(team Currency) []Currency {
 }
 
 // InLanguage writes the sums for a reader, the team's currency first,
-// joined by " + " ("¥1,800,000 + $400,000"); "0" in the team's currency
-// when there is nothing.
+// joined by " + " ("¥1,800,000 + $400,000"); zero in the team's currency
+// when there is nothing ("¥0", "0元"; "0" when the team has no currency
+// the bot knows).
 func (m Money) InLanguage(lang string, team Currency) string {
 	cs := m.Currencies(team)
 	if len(cs) == 0 {
-		return "0"
+		info, ok := currencies[team]
+		switch {
+		case !ok:
+			return "0"
+		case lang == "zh":
+			return "0" + info.zh
+		}
+		return info.symbol + "0"
 	}
 	parts := make([]string, len(cs))
 	for i, c := range cs {
