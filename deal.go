@@ -74,7 +74,8 @@ func (l *Lead) SetCategory(a Actor, c Category, now time.Time) (Change, error) {
 	if err := l.checkOpen(); err != nil {
 		return Change{}, err
 	}
-	if _, err := ParseCategory(string(c)); err != nil {
+	c, err := ParseCategory(string(c))
+	if err != nil {
 		return Change{}, err
 	}
 	if c == l.Category.Or() && !(c == CategoryCommit && l.AtRisk) {

@@ -30,6 +30,20 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if strings.EqualFold(toks[0].Text, "report") {
 		return h.report(ctx, cmd, toks[1:])
 	}
+	switch strings.ToLower(toks[0].Text) {
+	case "forecast", "预测", "target", "目标", "review", "复盘":
+		r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
+		if err != nil {
+			return nil, err
+		}
+		switch strings.ToLower(toks[0].Text) {
+		case "forecast", "预测":
+			return h.forecast(ctx, r, toks[1:])
+		case "target", "目标":
+			return h.target(ctx, r, toks[1:])
+		}
+		return h.reviewNow(ctx, r, toks[1:])
+	}
 	if !strings.EqualFold(toks[0].Text, "managers") {
 		lang := langIn(ctx)
 		return ephemeral(i18n.T(lang, ":warning: `/salesbot %s` is not a command I know.\n%s", esc(toks[0].Text), salesbotHelp(lang))), nil

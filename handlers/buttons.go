@@ -12,7 +12,7 @@ import (
 // opensForm reports whether a button opens a form.
 func opensForm(actionID string) bool {
 	switch actionID {
-	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject:
+	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject, actionDealOpen, actionReviewDrop, actionReviewed:
 		return true
 	}
 	return false
@@ -39,6 +39,9 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 		return err
 	}
 	actor := salesbot.Actor{User: user, Manager: manager}
+	if actionID == actionReviewed {
+		return h.openReviewed(ctx, cb, actor, cb.ActionCallback.BlockActions[0].Value)
+	}
 	if actionID == actionReject {
 		if !actor.Manager {
 			return salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers can reject a request.")
@@ -60,6 +63,11 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 		view = stanceModal(lang, channel, l.Company, "")
 	case actionReminderRegrade:
 		view = gradeModal(lang, channel, l.Company)
+	case actionDealOpen:
+		view = dealModal(lang, channel, l)
+	case actionReviewDrop:
+		view = dropModal(lang, channel, l, actor.Manager)
+		view.PrivateMetadata = modalMeta{Channel: channel, Message: cb.Container.MessageTs, Lead: l.ID}.String()
 	}
 	if actionID == actionReminderVisit || actionID == actionReminderRegrade {
 		view.PrivateMetadata = modalMeta{Channel: channel, Message: cb.Container.MessageTs, Lead: l.ID}.String()
@@ -80,7 +88,8 @@ func (h *Handler) managerIn(ctx context.Context, team, user string) (bool, error
 // byLeadID reports whether a button acts on the lead its value names.
 func byLeadID(actionID string) bool {
 	switch actionID {
-	case actionGradeSet, actionGradeButton, actionMapOpen, actionReminderSnooze:
+	case actionGradeSet, actionGradeButton, actionMapOpen, actionReminderSnooze, actionDealOpen, actionCategorySet,
+		actionReviewCommit, actionReviewRisk, actionReviewDrop:
 		return true
 	}
 	return false

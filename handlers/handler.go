@@ -102,6 +102,22 @@ type Config struct {
 	// Visits logs touches (/visit); Stakeholders records people (/stance).
 	Visits       salesbot.VisitService
 	Stakeholders salesbot.StakeholderService
+	// Deals sets a deal's value, close date and forecast category;
+	// Forecasts answers /salesbot forecast and sets targets; Reviews makes
+	// the weekly pipeline reviews. Without them those commands answer that
+	// they are not set up.
+	Deals     salesbot.DealService
+	Forecasts salesbot.ForecastService
+	Reviews   salesbot.ReviewService
+	// Charts draws the forecast's pictures; without it the forecast is
+	// posted without them.
+	Charts Charts
+	// Currency is the team's currency (SALESBOT_CURRENCY), for amounts
+	// written without one; CNY when empty. Probability is the win
+	// probability per stage (SALESBOT_PROBABILITY); DOMAIN.md §7's table
+	// when nil.
+	Currency    salesbot.Currency
+	Probability salesbot.Probability
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -122,7 +138,14 @@ type Handler struct {
 	approvs   salesbot.ApprovalService
 	visits    salesbot.VisitService
 	stances   salesbot.StakeholderService
-	bg        sync.WaitGroup
+	deals     salesbot.DealService
+	forecasts salesbot.ForecastService
+	reviews   salesbot.ReviewService
+	charts    Charts
+	currency  salesbot.Currency
+	// probability is the win probability per stage.
+	probability salesbot.Probability
+	bg          sync.WaitGroup
 }
 
 // New returns a Handler that keeps data in store and talks to Slack via api.
@@ -133,6 +156,14 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		reports: cfg.Reports, teams: cfg.Teams, reminders: cfg.Reminders,
 		stages: cfg.Stages, approvs: cfg.Approvals,
 		visits: cfg.Visits, stances: cfg.Stakeholders,
+		deals: cfg.Deals, forecasts: cfg.Forecasts, reviews: cfg.Reviews, charts: cfg.Charts,
+		currency: cfg.Currency, probability: cfg.Probability,
+	}
+	if h.currency == "" {
+		h.currency = "CNY"
+	}
+	if h.probability == nil {
+		h.probability = salesbot.DefaultProbability()
 	}
 	if h.cadence == nil {
 		h.cadence = salesbot.DefaultCadence()

@@ -20,17 +20,23 @@ import (
 // stands for a choice, the choice (a grade, a number of days): never a name
 // someone typed, which may hold any character. Everything else is looked up.
 const (
-	actionVisitOpen   = "visit_open"   // card: open the visit form, value "<lead>"
-	actionStanceOpen  = "stance_open"  // card: open the stakeholder form, value "<lead>"
-	actionMapOpen     = "map_open"     // card: show the stakeholder map, value "<lead>"
-	actionGradeSet    = "grade_set"    // card: regrade menu, value "<lead>|<grade>"
-	actionGradeButton = "grade_button" // new-lead reply: grade buttons, value "<lead>|<grade>"
-	actionLeadRequest = "lead_request" // duplicate reply, pool: ask a manager for the lead, value "<lead>"
-	actionAssignTo    = "assign_to"    // manager: give the lead to the rep who asked, value "<request ID>"
-	actionKeep        = "keep"         // manager: keep the lead with its owner, value "<request ID>"
-	actionApprove     = "approve"      // manager: approve a stage move, value "<approval ID>"
-	actionReject      = "reject"       // manager: reject it with a reason (opens a form), value "<approval ID>"
-	actionListMore    = "list_more"    // team pipeline: the next page, value "<offset>|<grade or empty>"
+	actionVisitOpen    = "visit_open"    // card: open the visit form, value "<lead>"
+	actionStanceOpen   = "stance_open"   // card: open the stakeholder form, value "<lead>"
+	actionMapOpen      = "map_open"      // card: show the stakeholder map, value "<lead>"
+	actionDealOpen     = "deal_open"     // card: open the deal form, value "<lead>"
+	actionCategorySet  = "category_set"  // card: set the forecast category, value "<lead>|<category>"
+	actionReviewCommit = "review_commit" // review: commit the deal, value "<lead>|<rep>|<week>"
+	actionReviewRisk   = "review_risk"   // review: call the deal at risk, value "<lead>|<rep>|<week>"
+	actionReviewDrop   = "review_drop"   // review: drop the deal (opens a form), value "<lead>|<rep>|<week>"
+	actionReviewed     = "reviewed"      // review: done, with a coaching note (opens a form), value "<rep>|<week>"
+	actionGradeSet     = "grade_set"     // card: regrade menu, value "<lead>|<grade>"
+	actionGradeButton  = "grade_button"  // new-lead reply: grade buttons, value "<lead>|<grade>"
+	actionLeadRequest  = "lead_request"  // duplicate reply, pool: ask a manager for the lead, value "<lead>"
+	actionAssignTo     = "assign_to"     // manager: give the lead to the rep who asked, value "<request ID>"
+	actionKeep         = "keep"          // manager: keep the lead with its owner, value "<request ID>"
+	actionApprove      = "approve"       // manager: approve a stage move, value "<approval ID>"
+	actionReject       = "reject"        // manager: reject it with a reason (opens a form), value "<approval ID>"
+	actionListMore     = "list_more"     // team pipeline: the next page, value "<offset>|<grade or empty>"
 )
 
 // submit handles a modal's submission. It answers nil to close the modal, or
@@ -103,12 +109,19 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 		_, err := h.decideStage(ctx, r, meta.Lead, false, f.text(blockNotes))
 		return nil, "", inField(blockNotes, err)
 	}
+	if msg, ok, err := h.submittedReview(ctx, cb, r, meta, f); ok {
+		return msg, "", err
+	}
 	if cb.View.CallbackID == cbLeadNew {
 		g, err := salesbot.ParseGrade(f.option(blockGrade))
 		if err != nil {
 			return nil, "", inField(blockGrade, err)
 		}
-		msg, err := h.createLead(ctx, r, f.text(blockCompany), g, true)
+		deal, err := h.formDeal(f)
+		if err != nil {
+			return nil, "", err // checked before anything is registered
+		}
+		msg, err := h.createLead(ctx, r, f.text(blockCompany), g, true, deal)
 		return msg, "", err
 	}
 	l, err := h.formLead(ctx, r, f)
@@ -158,6 +171,16 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 		return h.show(ctx, r, l)
 	case cbLeadMap:
 		return h.showMap(ctx, r, salesbot.RefRead(l))
+	case cbLeadDeal:
+		c, err := h.formDeal(f)
+		if err != nil {
+			return nil, err
+		}
+		if empty(c) {
+			return nil, inField(blockValue, salesbot.Errorf(salesbot.EINVALID, "Fill in the value, the close date or the forecast category."))
+		}
+		msg, err := h.setDeal(ctx, r, salesbot.RefRead(l), c)
+		return msg, about(dealBlock(c), err)
 	case cbVisit:
 		v, err := formVisit(f)
 		if err != nil {
@@ -326,6 +349,22 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 		return regraded(r, done, now), true, nil
 	case actionLeadRequest:
 		return h.requestLead(ctx, r, parts[0])
+	case actionCategorySet:
+		if len(parts) != 2 {
+			return nil, false, bad
+		}
+		c, err := salesbot.ParseCategory(parts[1])
+		if err != nil {
+			return nil, false, err
+		}
+		msg, err := h.setDeal(ctx, r, salesbot.RefTo(r.team, parts[0]), salesbot.DealChange{Category: &c})
+		return msg, false, err
+	case actionReviewCommit, actionReviewRisk:
+		if len(parts) != 3 {
+			return nil, false, bad
+		}
+		msg, err := h.reviewAction(ctx, r, actionID, parts[0], parts[1])
+		return msg, msg != nil, err
 	case actionMapOpen:
 		// Shown beside the card, which stays as it is.
 		msg, err := h.showMap(ctx, r, salesbot.RefTo(r.team, parts[0]))

@@ -57,6 +57,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	if msg, ok, err := h.leadChange(ctx, r, sub, args); ok {
 		return msg, err
 	}
+	if msg, ok, err := h.dealChange(ctx, r, sub, args); ok {
+		return msg, err
+	}
 	// `/lead Acme` shows Acme's card, when Acme is a lead.
 	if f, _, err := h.find(ctx, r, toks, "/lead show <company>", 1); err == nil {
 		return h.showFound(ctx, r, f)
@@ -168,7 +171,7 @@ func (h *Handler) leadNew(ctx context.Context, r request, args []salesbot.Token)
 			return nil, salesbot.Errorf(salesbot.EINVALID, "After the quoted name only a grade may follow: `/lead new \"%s\" B`.", args[0].Text)
 		}
 	}
-	return h.createLead(ctx, r, company, grade, graded || (len(args) > 1 && args[0].Quoted))
+	return h.createLead(ctx, r, company, grade, graded || (len(args) > 1 && args[0].Quoted), salesbot.DealChange{})
 }
 
 func isGradeLetter(t salesbot.Token) bool {
@@ -176,7 +179,9 @@ func isGradeLetter(t salesbot.Token) bool {
 	return err == nil && !t.Quoted && t.Text == strings.ToUpper(t.Text)
 }
 
-func (h *Handler) createLead(ctx context.Context, r request, company string, grade salesbot.Grade, graded bool) (*slack.Msg, error) {
+// createLead registers a company as the caller's lead and, when the form
+// gave them, records its deal (value, close date, category).
+func (h *Handler) createLead(ctx context.Context, r request, company string, grade salesbot.Grade, graded bool, deal salesbot.DealChange) (*slack.Msg, error) {
 	now := h.now()
 	reg, err := h.leads.Register(ctx, r.actor, r.team, company, grade, now)
 	if err != nil {
@@ -189,6 +194,14 @@ func (h *Handler) createLead(ctx context.Context, r request, company string, gra
 	text := r.T(":white_check_mark: *%s* is your lead now, graded *%s* (%s). First touch %s.",
 		esc(l.Company), l.Grade, word(r.lang, l.Grade.Meaning()), dueIn(r.lang, l.Due, now, r.loc))
 	blocks := []slack.Block{section(text)}
+	if !empty(deal) && h.deals != nil {
+		set, err := h.deals.SetDeal(ctx, r.actor, salesbot.RefRead(l), deal, salesbot.DateOf(now.In(r.loc)), now)
+		if err != nil {
+			blocks = append(blocks, section(r.T(":warning: The lead is registered, but its deal was not recorded: %s", markup(h.errorText(ctx, r.lang, err)))))
+		} else {
+			blocks = append(blocks, section(":moneybag: "+dealLine(r.lang, set.Lead, h.probability)))
+		}
+	}
 	if similar := similarNames(r, reg); len(similar) > 0 {
 		blocks = append(blocks, contextLine(r.T(":mag: Similar names are registered already: %s. If one is the same company, close this one with `/lead lost %s duplicate` and ask a manager for the other.",
 			strings.Join(similar, ", "), esc(quoteName(l.Company)))))
@@ -252,7 +265,7 @@ func (h *Handler) showRef(ctx context.Context, r request, ref salesbot.LeadRef) 
 	if err != nil {
 		return nil, err
 	}
-	c := card{lead: lc.Lead, lastVisit: lc.LastVisit, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang}
+	c := card{lead: lc.Lead, lastVisit: lc.LastVisit, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang, probability: h.probability}
 	return ephemeral(r.T("%s — lead card", esc(lc.Lead.Company)), c.blocks()...), nil
 }
 

@@ -55,7 +55,9 @@ const (
 type modalMeta struct {
 	Channel string `json:"c,omitempty"`
 	Message string `json:"m,omitempty"` // the reminder's ts, when opened from one
-	Lead    string `json:"l,omitempty"` // the lead the reminder is about
+	Lead    string `json:"l,omitempty"` // the lead the reminder (or a review's deal) is about
+	Rep     string `json:"r,omitempty"` // the rep a review is of
+	Week    string `json:"w,omitempty"` // the week a review is of
 }
 
 func (m modalMeta) String() string {
@@ -125,7 +127,8 @@ func gradeInput(lang i18n.Lang, initial string) *slack.InputBlock {
 }
 
 func newLeadModal(lang i18n.Lang, channel, company string) slack.ModalViewRequest {
-	return modal(lang, cbLeadNew, i18n.T(lang, "New lead"), i18n.T(lang, "Register"), channel, companyInput(lang, company), gradeInput(lang, string(salesbot.GradeC)))
+	blocks := append([]slack.Block{companyInput(lang, company), gradeInput(lang, string(salesbot.GradeC))}, dealInputs(lang, nil)...)
+	return modal(lang, cbLeadNew, i18n.T(lang, "New lead"), i18n.T(lang, "Register"), channel, blocks...)
 }
 
 func visitModal(lang i18n.Lang, channel, company string, kind salesbot.VisitKind) slack.ModalViewRequest {
@@ -229,6 +232,8 @@ func modalFor(lang i18n.Lang, sub, channel string) (slack.ModalViewRequest, bool
 		return modal(lang, cbLeadShow, t("Lead card"), t("Show"), channel, company), true
 	case "map":
 		return modal(lang, cbLeadMap, t("Stakeholder map"), t("Show"), channel, company), true
+	case "value", "amount", "close-by", "closeby", "forecast", "deal":
+		return dealModal(lang, channel, nil), true
 	}
 	return slack.ModalViewRequest{}, false
 }

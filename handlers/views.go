@@ -127,6 +127,8 @@ type card struct {
 	now       time.Time
 	loc       *time.Location
 	lang      i18n.Lang
+	// probability is the win probability per stage, for the deal line.
+	probability salesbot.Probability
 }
 
 func (c card) blocks() []slack.Block {
@@ -136,6 +138,7 @@ func (c card) blocks() []slack.Block {
 		mrkdwn(i18n.T(lang, "*Grade*\n%s · %s", l.Grade, word(lang, l.Grade.Meaning()))),
 		mrkdwn(i18n.T(lang, "*Stage*\n%s", stageText(lang, l.Stage))),
 		mrkdwn(i18n.T(lang, "*Next touch*\n%s", c.nextTouch())),
+		mrkdwn(i18n.T(lang, "*Deal*\n%s", markup(dealLine(lang, l, c.probability)))),
 	}
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(truncate(l.Company, 150))),
@@ -156,6 +159,8 @@ func (c card) blocks() []slack.Block {
 			slack.NewButtonBlockElement(actionStanceOpen, l.ID, plain(i18n.T(lang, "Add stakeholder"))),
 			gradeSelect(lang, l),
 			slack.NewButtonBlockElement(actionMapOpen, l.ID, plain(i18n.T(lang, "Stakeholder map"))),
+			slack.NewButtonBlockElement(actionDealOpen, l.ID, plain(i18n.T(lang, "Deal"))),
+			categorySelect(lang, l),
 		))
 	}
 	return blocks
@@ -364,6 +369,9 @@ func (p pipeline) line(l *salesbot.Lead) string {
 		touched = i18n.T(p.lang, "touched %s", ago(p.lang, l.LastTouch, p.now, p.loc))
 	}
 	s := fmt.Sprintf("• *%s* — %s · %s · %s", esc(l.Company), word(p.lang, l.Stage.Name()), touched, dueIn(p.lang, l.NextDue(p.cadence), p.now, p.loc))
+	if v := dealValue(p.lang, l); v != "" {
+		s += " · " + v
+	}
 	if p.showOwner {
 		s += " · <@" + l.Owner + ">"
 	}

@@ -167,6 +167,8 @@ func TestCatalogKeepsTheVerbs(t *testing.T) {
 			case '%':
 			case 'd':
 				args = append(args, 2)
+			case 'f':
+				args = append(args, 2.5)
 			case 'c':
 				args = append(args, '"')
 			default:

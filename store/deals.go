@@ -229,7 +229,8 @@ func slipWrites(b *batch, k keys, l *salesbot.Lead, changes []salesbot.Change) e
 // It answers {tallies, biggest, slips}: tallies is, per owner, {owner,
 // open, won deals, no value, {currency, won hi, won lo, commit hi, commit
 // lo, best hi, best lo, pipeline hi, pipeline lo, weighted hi, weighted
-// lo}…}; biggest is {id, record}…; slips are slip records.
+// lo}…, {stage, currency, open value hi, lo}…}; biggest is {id,
+// record}…; slips are slip records.
 var forecastScript = redis.NewScript(`
 local from, to, owner, team = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nbig, since, nslips = tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
@@ -247,7 +248,7 @@ end
 local function tally(o)
   local t = tallies[o]
   if not t then
-    t = {0, 0, 0, {}, {}}
+    t = {0, 0, 0, {}, {}, {}, {}}
     tallies[o] = t
     order[#order + 1] = o
   end
@@ -297,6 +298,14 @@ local function count(id, rec)
   local c = sums(t, cur)
   local p = prob[stage] or 0
   c[s], c[s + 1] = c[s] + hi, c[s + 1] + lo
+  local sk = stage .. '\31' .. cur
+  local st = t[6][sk]
+  if not st then
+    st = {stage, cur, 0, 0}
+    t[6][sk] = st
+    t[7][#t[7] + 1] = sk
+  end
+  st[3], st[4] = st[3] + hi, st[4] + lo
   c[9], c[10] = c[9] + hi * p, c[10] + lo * p
   if c[10] >= 1e15 then
     local q = math.floor(c[10] / 1e9)
@@ -335,6 +344,9 @@ for _, o in ipairs(order) do
   for _, cur in ipairs(t[5]) do
     local c = t[4][cur]
     row[#row + 1] = {cur, c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10]}
+  end
+  for _, sk in ipairs(t[7]) do
+    row[#row + 1] = t[6][sk]
   end
   out[#out + 1] = row
 end
@@ -398,6 +410,17 @@ func (s *Store) ForecastData(ctx context.Context, team string, q salesbot.Foreca
 		t.Open, t.WonDeals, t.NoValue = int(asInt(row[1])), int(asInt(row[2])), int(asInt(row[3]))
 		for _, c := range row[4:] {
 			sums := asSlice(c)
+			if len(sums) == 4 { // a stage's open value: stage, currency, hi, lo
+				st, _ := sums[0].(string)
+				cur, _ := sums[1].(string)
+				if v := asInt(sums[2])*1e9 + asInt(sums[3]); v != 0 {
+					if t.Stages[salesbot.Stage(st)] == nil {
+						t.Stages[salesbot.Stage(st)] = salesbot.Money{}
+					}
+					t.Stages[salesbot.Stage(st)][salesbot.Currency(cur)] = v
+				}
+				continue
+			}
 			if len(sums) != 11 {
 				continue
 			}

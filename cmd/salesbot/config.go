@@ -31,6 +31,7 @@ type Config struct {
 	Review        string // cron spec of the weekly review, on each manager's clock
 	WorkHours     salesbot.WorkHours
 	Currency      salesbot.Currency    // the team's currency
+	Font          string               // SALESBOT_FONT: the CJK font charts are drawn with; "" finds one
 	Probability   salesbot.Probability // win probability per stage
 	// ReminderLease is how long a claimed reminder waits for the replica
 	// that claimed it before another sends it.
@@ -143,6 +144,7 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 	if _, err := scheduler.ParseReviewSpec(c.Review); err != nil {
 		return c, &SettingError{"SALESBOT_REVIEW", err.Error()}
 	}
+	c.Font = strings.TrimSpace(getenv("SALESBOT_FONT"))
 	if c.Currency, err = salesbot.ParseCurrency(get("SALESBOT_CURRENCY", defaultCurrency)); err != nil {
 		return c, &SettingError{"SALESBOT_CURRENCY", problem(err)}
 	}

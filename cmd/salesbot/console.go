@@ -44,6 +44,7 @@ const consoleHelp = `Console commands:
 // consoleOptions are console's command-line flags.
 type consoleOptions struct {
 	user, team, tz string
+	files          string // where uploaded files are saved
 	manager, demo  bool
 }
 
@@ -57,6 +58,7 @@ func parseConsoleFlags(args []string, getenv func(string) string, out io.Writer)
 	fs.BoolVar(&o.manager, "manager", false, "give that user manager rights")
 	fs.BoolVar(&o.demo, "demo", false, "load sample leads, reps and visits")
 	fs.StringVar(&o.team, "team", defaultTeam, "the Slack team `ID` whose data you see")
+	fs.StringVar(&o.files, "files", "", "the `folder` uploaded files (reports, charts) are saved in; a new temporary one when empty")
 	defaultTZ := "UTC"
 	if tz := strings.TrimSpace(getenv("TZ")); tz != "" && tz != "UTC" {
 		if _, err := time.LoadLocation(tz); err == nil {
@@ -142,6 +144,10 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	c.slack = newConsoleSlack(opts.team, opts.tz, c.isGranted)
 	c.slack.setUser(opts.user)
+	if c.slack.files, err = filesFolder(opts.files); err != nil {
+		return err
+	}
+	c.charts = loadCharts(getenv("SALESBOT_FONT"), c.log)
 	if opts.manager {
 		c.granted[opts.user] = true
 	}
@@ -152,6 +158,22 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	return c.run(ctx)
+}
+
+// filesFolder is the folder the console saves uploaded files in: the one
+// asked for (made when missing), else a new temporary one.
+func filesFolder(asked string) (string, error) {
+	if asked == "" {
+		dir, err := os.MkdirTemp("", "salesbot-console-files-")
+		if err != nil {
+			return "", fmt.Errorf("make a folder for uploaded files: %w", err)
+		}
+		return dir, nil
+	}
+	if err := os.MkdirAll(asked, 0o755); err != nil {
+		return "", fmt.Errorf("make the folder for uploaded files: %w", err)
+	}
+	return asked, nil
 }
 
 // consoleManagers reads SALESBOT_MANAGERS: user IDs separated by commas.
@@ -173,6 +195,7 @@ func consoleManagers(setting string) ([]string, error) {
 func (c *console) greet(ctx context.Context, opts consoleOptions, where string) error {
 	c.say("salesbot console — team %s, acting as @%s%s, time zone %s.\n", c.team, c.user, c.rightsNote(ctx), opts.tz)
 	c.say("%s\n", where)
+	c.say("Uploaded files (reports, charts) are saved in %s\n", c.slack.files)
 	if opts.demo {
 		n, err := loadDemo(ctx, c.store, c.team, c.user, c.cadence, c.loc, time.Now())
 		if err != nil {

@@ -34,6 +34,7 @@ type console struct {
 	loc         *time.Location
 	envManagers []string        // SALESBOT_MANAGERS
 	granted     map[string]bool // manager rights given by --manager or :as
+	charts      handlers.Charts // nil: forecasts without pictures
 	in          lineReader
 	out         io.Writer
 	render      renderer
@@ -86,10 +87,11 @@ func (c *console) rebuild() {
 		Cadence: c.cadence, Logger: c.log, Respond: c.slack, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
 		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
+		Deals: svc, Forecasts: svc, Reviews: svc, Charts: c.charts,
 	})
 	sched, _ := scheduler.New(scheduler.Config{
 		Store: c.store, Notifier: c.h, People: people, Digests: svc, Teams: svc, Reminders: svc,
-		Logger: c.log, Digest: "0 0 * * *",
+		Reviews: svc, Logger: c.log, Digest: "0 0 * * *",
 	})
 	c.sched = sched
 }

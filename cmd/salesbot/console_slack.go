@@ -9,7 +9,9 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -75,6 +77,9 @@ type consoleSlack struct {
 	views    []openedView
 	triggers map[string]time.Time // issued and not yet used
 	seq      int
+	// files is the folder uploaded files (reports, charts) are saved in,
+	// for a person to open; "" keeps none.
+	files string
 }
 
 // triggerLife is how long Slack honours a trigger_id.
@@ -201,6 +206,16 @@ func (s *consoleSlack) UploadFileContext(ctx context.Context, params slack.Uploa
 		return nil, fmt.Errorf("console upload %s: %w", params.Filename, err)
 	}
 	text := fmt.Sprintf("[file %s, %d bytes]", params.Filename, len(data))
+	if saved, err := s.save(params.Filename, data); err != nil {
+		return nil, err
+	} else if saved != "" {
+		text = fmt.Sprintf("[file %s, %d bytes, saved as %s]", params.Filename, len(data), saved)
+	}
+	if strings.HasSuffix(strings.ToLower(params.Filename), ".png") {
+		// A picture: its name and where it is saved say it all.
+		s.queue(outgoing{kind: sentMessage, channel: params.Channel, ts: s.stamp(), text: text})
+		return s.fileSummary(params.Title), nil
+	}
 	if params.InitialComment != "" {
 		text = params.InitialComment + "\n" + text
 	}
@@ -217,11 +232,42 @@ func (s *consoleSlack) UploadFileContext(ctx context.Context, params slack.Uploa
 		text += "\n…"
 	}
 	s.queue(outgoing{kind: sentMessage, channel: params.Channel, ts: s.stamp(), text: text})
+	return s.fileSummary(params.Title), nil
+}
+
+// fileSummary is what files upload v2 answers for one file.
+func (s *consoleSlack) fileSummary(title string) *slack.FileSummary {
 	s.mu.Lock()
 	s.seq++
 	id := fmt.Sprintf("F0CONSOLE%d", s.seq)
 	s.mu.Unlock()
-	return &slack.FileSummary{ID: id, Title: params.Title}, nil
+	return &slack.FileSummary{ID: id, Title: title}
+}
+
+// save writes an uploaded file into the console's folder under its own
+// name (made safe, numbered so that no file is overwritten) and returns
+// the path; "" when the console keeps no files.
+func (s *consoleSlack) save(name string, data []byte) (string, error) {
+	if s.files == "" {
+		return "", nil
+	}
+	base := strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r < ' ' {
+			return '_'
+		}
+		return r
+	}, filepath.Base(name))
+	if base == "." || base == ".." || base == "" {
+		base = "file"
+	}
+	s.mu.Lock()
+	s.seq++
+	dest := filepath.Join(s.files, fmt.Sprintf("%03d-%s", s.seq, base))
+	s.mu.Unlock()
+	if err := os.WriteFile(dest, data, 0o644); err != nil {
+		return "", fmt.Errorf("console upload %s: %w", name, err)
+	}
+	return dest, nil
 }
 
 // GetUserInfoContext answers users.info: everyone is in the console's time

@@ -106,7 +106,7 @@ func TestConsoleCommandsKeepLeadInRedis(t *testing.T) {
 	mustContain(t, "/stance", s.reply(t, 2), "Wang Li at Acme Industrial: Economic buyer")
 	mustContain(t, "/lead show", s.reply(t, 3),
 		"Acme Industrial\n═══", "Owner: @U0CONSOLE", "Grade: B", "Wang Li — Economic buyer · high influence · +2",
-		"Next touch: "+next.String(), "send quote", "met the CFO", "[1] Log visit  [2] Add stakeholder  [3] Regrade ▾")
+		"Next touch: "+next.String(), "send quote", "met the CFO", "[1] Log visit  [2] Add stakeholder  [3] Regrade ▾", "[5] Deal  [6] Forecast ▾")
 
 	l := leadNamed(t, team, "Acme Industrial")
 	if l.Owner != defaultUser || l.Grade != salesbot.GradeB || l.NextStep != "send quote" || salesbot.DateOf(l.NextStepDue) != next {
@@ -165,7 +165,8 @@ func TestConsoleVisitForm(t *testing.T) {
 		``,                           // Date again: today
 		`/stance`, `Acme`, `:cancel`, // a form closed without sending
 		`/lead new`, `Beta Corp`, `zz`, // a menu answer that is no choice…
-		`B`, // …and one that is
+		`B`,        // …and one that is
+		``, ``, ``, // the deal: no value, close date or category yet
 	)
 	form := s.reply(t, 1)
 	mustContain(t, "visit form", form,
@@ -215,7 +216,7 @@ func TestConsoleButtons(t *testing.T) {
 	mustContain(t, "replaced button", s.reply(t, 2), "Button 2 is gone")
 	mustContain(t, "card", s.reply(t, 3), "[1] Log visit  [2] Add stakeholder  [3] Regrade ▾")
 	mustContain(t, "menu", s.reply(t, 4), "1) A · closes within 3 months (current)", "→ B · closes in 4–6 months", "⬇️ Zeta regraded A → B")
-	mustContain(t, "no such button", s.reply(t, 5), "There is no button 9; the last message with buttons has 1 to 4.")
+	mustContain(t, "no such button", s.reply(t, 5), "There is no button 9; the last message with buttons has 1 to 6.")
 	mustContain(t, "Log visit", s.reply(t, 6), "── Log a visit ──", "Company [Enter = Zeta]:", "✅ Logged a call with Zeta")
 
 	l := leadNamed(t, team, "Zeta")

@@ -18,7 +18,7 @@ func TestConsoleReport(t *testing.T) {
 		"Preparing the report for the week from", "[message in C0CONSOLE]", "Sales report — the week from",
 		"明达机械有限公司 — @U0CONSOLE · A · Lead · first touch "+today().String(),
 		"⬆️ 明达机械有限公司 C→A",
-		"[file salesbot-report-", ".csv, ", " bytes]",
+		"[file salesbot-report-", ".csv, ", " bytes, saved as ",
 		"`Company,Registered by,Owner,Grade,Stage,Registered,First touch`")
 	mustContain(t, "a rep", s.reply(t, 5), "⛔", "Reports are for managers")
 }
