@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"salesbot"
 	"salesbot/handlers"
+	"salesbot/internal/fakeslack"
 	"salesbot/scheduler"
 )
 
@@ -242,11 +244,19 @@ func TestReviewWaitsForManagersZone(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.deal(rep, "June Co", mon9.Add(-salesbot.Day), 500_000, salesbot.Date{Year: 2026, Month: 6, Day: 30})
+	e.user(unknown, berlinZ)
+	var down atomic.Bool
+	down.Store(true)
+	e.slack.OnCall(func(c fakeslack.Call) {
+		if c.Method == "users.info" && c.Param("user") == unknown && down.Load() {
+			e.slack.FailNext("users.info", "fatal_error")
+		}
+	})
 	for _, at := range []time.Time{mon9, mon9.Add(time.Hour), mon9.Add(2 * salesbot.Day)} {
 		e.sweepAt(at)
 	}
 	e.wantReviewed(unknown, "zone unknown")
-	e.user(unknown, berlinZ)
+	down.Store(false)
 	e.sweepAt(mon9.Add(2*salesbot.Day + time.Hour))
 	e.wantReviewed(unknown, "zone known on Wednesday", "2026-W25 "+rep)
 }
