@@ -15,3 +15,6 @@ func DealRecord(d salesbot.Deal) string { return dealRecord(d) }
 
 // Day is a date as the deal sets score it: days since 1970-01-01.
 func Day(d salesbot.Date) int64 { return day(d) }
+
+// SlipRecord is the member rm:slips holds of a slip.
+func SlipRecord(s salesbot.Slip) string { return slipRecord(s) }
