@@ -220,11 +220,11 @@ func slipWrites(b *batch, k keys, l *salesbot.Lead, changes []salesbot.Change) e
 // ARGV[7]. ARGV[3], when not "", is the one owner counted. Then come
 // stage, probability pairs.
 //
-// Lua's numbers are doubles, exact only below 2^53: each value is split
-// into its minor units above and below 10^9 and summed in two parts, each
-// far below 2^53 for any number of deals a period holds (the weighted low
-// part is carried into the high one past 10^15), so that the sums Go puts
-// together are exact as the domain's int64 sums are.
+// Lua's numbers are doubles, exact only below 2^53: each sum is kept in
+// two parts, whole 10^9 minor units and the rest, the rest carried into
+// the first past 4e15, and a value (or value × probability) too big to
+// add exactly is split into its digits above and below 10^9 first. So
+// the sums Go puts together are exact as the domain's int64 sums are.
 //
 // It answers {tallies, biggest, slips}: tallies is, per owner, {owner,
 // open, won deals, no value, {currency, won hi, won lo, commit hi, commit
@@ -236,14 +236,38 @@ local from, to, owner, team = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local nbig, since, nslips = tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
 local prob = {}
 for j = 8, #ARGV - 1, 2 do prob[ARGV[j]] = tonumber(ARGV[j + 1]) end
-local pattern = '^([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)\31'
+local pattern = '^([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)\31'
+local daypattern = '^[^\31]*\31[^\31]*\31[^\31]*\31[^\31]*\31[^\31]*\31([^\31]*)'
 local slot = {commit = 3, best = 5, pipeline = 7, [''] = 7}
 local tallies, order, big = {}, {}, {}
+local floor = math.floor
+-- An exact sum is kept in two numbers, c[i] in units of 10^9 and c[i + 1]
+-- below 4e15: adding a whole number below 4e15 to it stays below 2^53.
+local LIMIT = 4e15
 
 local function split(minor)
   local n = #minor
   if n <= 9 then return 0, tonumber(minor) end
   return tonumber(string.sub(minor, 1, n - 9)), tonumber(string.sub(minor, n - 8))
+end
+-- add adds v, a whole number below LIMIT, to the sum at c[i], c[i + 1].
+local function add(c, i, v)
+  local lo = c[i + 1] + v
+  if lo >= LIMIT then
+    local q = floor(lo / 1e9)
+    c[i], lo = c[i] + q, lo - q * 1e9
+  end
+  c[i + 1] = lo
+end
+-- addMinor adds p times minor (digits, v its value as a double) exactly.
+local function addMinor(c, i, minor, v, p)
+  if v * p < LIMIT then
+    add(c, i, v * p)
+  else
+    local hi, lo = split(minor)
+    c[i] = c[i] + hi * p
+    add(c, i, lo * p)
+  end
 end
 local function tally(o)
   local t = tallies[o]
@@ -264,27 +288,30 @@ local function sums(t, cur)
   return c
 end
 -- beats reports whether a deal comes before the entry e in Bigger's
--- order: the team's currency first, then by currency, by value (minor
--- units as digits without leading zeros: longer is more), sooner close, ID.
-local function beats(cur, minor, d, id, e)
+-- order: the team's currency first, then by currency, by value (as
+-- doubles while exact, else as digits without leading zeros: longer is
+-- more), sooner close, ID. The close day is read from the record only
+-- when it decides.
+local function beats(cur, minor, v, rec, id, e)
   if (cur == team) ~= (e[1] == team) then return cur == team end
   if cur ~= e[1] then return cur < e[1] end
-  if #minor ~= #e[2] then return #minor > #e[2] end
-  if minor ~= e[2] then return minor > e[2] end
+  if v < 2^53 and e[6] < 2^53 then
+    if v ~= e[6] then return v > e[6] end
+  elseif minor ~= e[2] then
+    if #minor ~= #e[2] then return #minor > #e[2] end
+    return minor > e[2]
+  end
+  local d = tonumber(string.match(rec, daypattern))
   if d ~= e[3] then return d < e[3] end
   return id < e[4]
 end
 local function count(id, rec)
-  local o, stage, cat, cur, minor, d = string.match(rec, pattern)
+  local o, stage, cat, cur, minor = string.match(rec, pattern)
   if not o or (owner ~= '' and o ~= owner) or stage == 'lost' then return end
   local t = tally(o)
   if stage == 'won' then
     t[2] = t[2] + 1
-    if minor ~= '' then
-      local hi, lo = split(minor)
-      local c = sums(t, cur)
-      c[1], c[2] = c[1] + hi, c[2] + lo
-    end
+    if minor ~= '' then addMinor(sums(t, cur), 1, minor, tonumber(minor), 1) end
     return
   end
   t[1] = t[1] + 1
@@ -294,10 +321,8 @@ local function count(id, rec)
   end
   local s = slot[cat]
   if not s then return end
-  local hi, lo = split(minor)
-  local c = sums(t, cur)
-  local p = prob[stage] or 0
-  c[s], c[s + 1] = c[s] + hi, c[s + 1] + lo
+  local c, v = sums(t, cur), tonumber(minor)
+  addMinor(c, s, minor, v, 1)
   local sk = stage .. '\31' .. cur
   local st = t[6][sk]
   if not st then
@@ -305,23 +330,16 @@ local function count(id, rec)
     t[6][sk] = st
     t[7][#t[7] + 1] = sk
   end
-  st[3], st[4] = st[3] + hi, st[4] + lo
-  c[9], c[10] = c[9] + hi * p, c[10] + lo * p
-  if c[10] >= 1e15 then
-    local q = math.floor(c[10] / 1e9)
-    c[9], c[10] = c[9] + q, c[10] - q * 1e9
-  end
-  if nbig > 0 then
-    d = tonumber(d)
-    if #big < nbig or beats(cur, minor, d, id, big[#big]) then
-      local j = #big + 1
-      while j > 1 and beats(cur, minor, d, id, big[j - 1]) do
-        big[j] = big[j - 1]
-        j = j - 1
-      end
-      big[j] = {cur, minor, d, id, rec}
-      if #big > nbig then big[#big] = nil end
+  addMinor(st, 3, minor, v, 1)
+  addMinor(c, 9, minor, v, prob[stage] or 0)
+  if nbig > 0 and (#big < nbig or beats(cur, minor, v, rec, id, big[#big])) then
+    local j = #big + 1
+    while j > 1 and beats(cur, minor, v, rec, id, big[j - 1]) do
+      big[j] = big[j - 1]
+      j = j - 1
     end
+    big[j] = {cur, minor, tonumber(string.match(rec, daypattern)), id, rec, v}
+    if #big > nbig then big[#big] = nil end
   end
 end
 local function each(key)

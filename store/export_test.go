@@ -8,3 +8,13 @@ func (s *Store) RevisionOf(l *salesbot.Lead) string { return s.revs.of(l) }
 
 // Revisions is how many leads s remembers a revision for.
 func (s *Store) Revisions() int { return s.revs.size() }
+
+// DealRecord is the record rm:deal holds of a deal, and Day a date's score
+// in the deal sets: what a benchmark seeds the read models with.
+func DealRecord(d salesbot.Deal) string { return dealRecord(d) }
+
+// Day is a date as the deal sets score it: days since 1970-01-01.
+func Day(d salesbot.Date) int64 { return day(d) }
+
+// SlipRecord is the member rm:slips holds of a slip.
+func SlipRecord(s salesbot.Slip) string { return slipRecord(s) }
