@@ -232,6 +232,8 @@ func TestTallyCount(t *testing.T) {
 		Open:        6, // deals 1–6: the omitted and the valueless included
 		WonDeals:    2,
 		NoValue:     1,
+		// The open value by stage: commit, best case and pipeline.
+		Stages: map[salesbot.Stage]salesbot.Money{salesbot.StageDemo: {"CNY": 999}, salesbot.StageNegotiation: {"USD": 10_000}},
 	}
 	if !reflect.DeepEqual(tally, want) {
 		t.Fatalf("tally = %+v\nwant    %+v", tally, want)

@@ -15,6 +15,12 @@ import (
 // week in any time zone.
 const reviewClaimTTL = 8 * 24 * time.Hour
 
+// reviewRecheck is how long a manager's reviews, once all were handled
+// this week, are not looked at again: the reps are read from the read
+// models (one script over the quarter's deals), which every sweep need not
+// repeat; a review lost on a replica that died is found at the next look.
+const reviewRecheck = time.Hour
+
 // reviewRetry is how long a manager's reviews wait after a send failed
 // (the same week, as long as the week lasts).
 const reviewRetry = 5 * time.Minute
@@ -54,7 +60,13 @@ func (s *Scheduler) reviews(ctx context.Context, team string) error {
 		} else if retry.After(now) {
 			continue // a failed send waits before the next try
 		}
-		stop, err := s.reviewsOf(ctx, team, m, salesbot.DateOf(wall), now)
+		today := salesbot.DateOf(wall)
+		if checked, err := s.cfg.Store.Mark(ctx, team, "review-checked:"+m); err != nil {
+			return err
+		} else if now.Sub(checked) < reviewRecheck && salesbot.Week(salesbot.DateOf(wallClock(checked.In(loc)))) == salesbot.Week(today) {
+			continue // all of this week's reviews were handled lately
+		}
+		stop, err := s.reviewsOf(ctx, team, m, today, now)
 		if err != nil || stop {
 			return err
 		}
@@ -96,6 +108,11 @@ func (s *Scheduler) reviewsOf(ctx context.Context, team, manager string, today s
 				return stop, nil
 			}
 		}
+	}
+	// Every rep was handled (sent, given up, or taken by another replica):
+	// the next look at this manager's reviews can wait (reviewRecheck).
+	if err := s.cfg.Store.SetMark(ctx, team, "review-checked:"+manager, now); err != nil {
+		return false, err
 	}
 	return false, nil
 }

@@ -291,3 +291,27 @@ func TestMissedReviewSentLaterInWeek(t *testing.T) {
 		t.Fatalf("reviews by Friday: %s, want one", msg)
 	}
 }
+
+// TestReviewsLookedAtHourly: once every rep's review of the week is
+// handled, the reps are not read again (one script over the quarter's
+// deals) at each sweep, only after reviewRecheck: a rep whose first deal
+// of the quarter comes later in the week is reviewed within the hour.
+func TestReviewsLookedAtHourly(t *testing.T) {
+	mon9 := time.Date(2026, 6, 15, 9, 0, 0, 0, berlinZ) // Monday
+	e := newEnv(t, mon9, options{review: "0 9 * * 1"})
+	e.user(berlin, berlinZ)
+	e.user(rep, time.UTC)
+	e.user(rep2, time.UTC)
+	if err := e.store.AddManager(e.ctx, e.team, berlin); err != nil {
+		t.Fatal(err)
+	}
+	e.deal(rep, "June Co", mon9.Add(-salesbot.Day), 500_000, salesbot.Date{Year: 2026, Month: 6, Day: 30})
+	e.sweepAt(mon9)
+	e.wantReviewed(berlin, "09:00", "2026-W25 "+rep)
+
+	e.deal(rep2, "Late Co", mon9.Add(10*time.Minute), 200_000, salesbot.Date{Year: 2026, Month: 6, Day: 20})
+	e.sweepAt(mon9.Add(20 * time.Minute))
+	e.wantReviewed(berlin, "09:20, within the hour", "2026-W25 "+rep)
+	e.sweepAt(mon9.Add(61 * time.Minute))
+	e.wantReviewed(berlin, "10:01", "2026-W25 "+rep, "2026-W25 "+rep2)
+}
