@@ -21,6 +21,8 @@ func leadHelp(lang i18n.Lang) string {
 		t("• `/lead list [A|B|C|D] [@rep|all]` your pipeline"),
 		t("• `/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>` record a key fact"),
 		t("• `/lead assign <company> @rep` (managers) · `/lead pool` lost leads open to be claimed"),
+		t("• `/lead value <company> <amount>` the deal's value: 180万, ¥1.8M, 1.2亿, $400k, 1,800,000 CNY"),
+		t("• `/lead close-by <company> <YYYY-MM-DD|YYYY-MM>` the expected close (a later date is a slip) · `/lead forecast <company> <commit|best|pipeline|omit>` its forecast category"),
 		t("Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."),
 	}, "\n")
 }
@@ -37,6 +39,8 @@ func salesbotHelp(lang i18n.Lang) string {
 		t("*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands"),
 		t("*/followups* your due and overdue follow-ups"),
 		t("*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language"),
+		t("*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` won, commit, best case, pipeline, weighted, target and coverage, with charts (this quarter if no period; yours, or any rep's or the team's for managers)"),
+		t("*/salesbot target* `<@rep|team> <YYYY-MM|YYYY-Qn> <amount>` (managers) a target · *`/salesbot review [@rep]`* the weekly pipeline review now, by direct message"),
 		t("*/salesbot managers* lists who has manager rights · `managers add @user` grants them · `managers remove @user` withdraws them (managers and workspace admins; those set in SALESBOT_MANAGERS stay)"),
 	}, "\n")
 }

@@ -20,6 +20,8 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"• `/lead list [A|B|C|D] [@rep|all]` your pipeline\n" +
 		"• `/lead key <company> <schedule|budget|need|decision|competition|criteria> <text>` record a key fact\n" +
 		"• `/lead assign <company> @rep` (managers) · `/lead pool` lost leads open to be claimed\n" +
+		"• `/lead value <company> <amount>` the deal's value: 180万, ¥1.8M, 1.2亿, $400k, 1,800,000 CNY\n" +
+		"• `/lead close-by <company> <YYYY-MM-DD|YYYY-MM>` the expected close (a later date is a slip) · `/lead forecast <company> <commit|best|pipeline|omit>` its forecast category\n" +
 		"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
 	const wantHelp = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
 		wantLead + "\n\n" +
@@ -27,6 +29,8 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands\n" +
 		"*/followups* your due and overdue follow-ups\n" +
 		"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language\n" +
+		"*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` won, commit, best case, pipeline, weighted, target and coverage, with charts (this quarter if no period; yours, or any rep's or the team's for managers)\n" +
+		"*/salesbot target* `<@rep|team> <YYYY-MM|YYYY-Qn> <amount>` (managers) a target · *`/salesbot review [@rep]`* the weekly pipeline review now, by direct message\n" +
 		"*/salesbot managers* lists who has manager rights · `managers add @user` grants them · `managers remove @user` withdraws them (managers and workspace admins; those set in SALESBOT_MANAGERS stay)"
 	if got := leadHelp(i18n.En); got != wantLead {
 		t.Errorf("/lead help in English:\n%s\nwant:\n%s", got, wantLead)
@@ -42,6 +46,8 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/visit* `<company> [YYYY-MM-DD] [notes]", "*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3>",
 		"/lead map <company>", "/lead pool", "*/followups*",
 		"*/salesbot* `help`", "`digest`", "`managers add @user`", "`report week|month", "`lang zh|en`",
+		"/lead value <company> <amount>", "/lead close-by <company> <YYYY-MM-DD|YYYY-MM>", "/lead forecast <company> <commit|best|pipeline|omit>",
+		"*/salesbot forecast*", "*/salesbot target*", "/salesbot review [@rep]",
 	} {
 		if !strings.Contains(help, command) {
 			t.Errorf("the help lacks %q", command)
