@@ -107,7 +107,7 @@ var zhTerms = map[string]string{
 // word order needs it. Messages whose English changes with a count ("1 lead",
 // "2 leads") are not here but in plural.go. The pipeline's messages (deal
 // value, forecast, targets, review) are in zh_pipeline.go.
-var zh = joined(zhBase, zhPipeline)
+var zh = joined(zhBase, zhPipeline, zhService)
 
 // joined is one catalog made of several.
 func joined(catalogs ...map[string]string) map[string]string {
