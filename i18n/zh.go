@@ -106,7 +106,8 @@ var zhTerms = map[string]string{
 // code. Verbs keep their order, or name their argument (%[2]s) where Chinese
 // word order needs it. Messages whose English changes with a count ("1 lead",
 // "2 leads") are not here but in plural.go. The pipeline's messages (deal
-// value, forecast, targets, review) are in zh_pipeline.go.
+// value, forecast, targets, review) are in zh_pipeline.go, the service
+// and store messages in zh_service.go.
 var zh = joined(zhBase, zhPipeline, zhService)
 
 // joined is one catalog made of several.
