@@ -115,11 +115,15 @@ func (l *Lead) MarkAtRisk(a Actor, now time.Time) (Change, error) {
 func (l *Lead) Probability(p Probability) int { return p.Of(l.Stage) }
 
 // Deal is the lead as the forecast counts it; a won deal's CloseBy is the
-// day it was won (in UTC: the forecast's periods are calendar days).
+// day it was won (WonOn; for a deal won before WonOn was kept, ClosedAt's
+// day in UTC).
 func (l *Lead) Deal() Deal {
 	d := Deal{ID: l.ID, Company: l.Company, Owner: l.Owner, Grade: l.Grade, Stage: l.Stage,
 		Category: l.Category.Or(), Value: l.Value, CloseBy: l.CloseBy, Slips: l.Slips, AtRisk: l.AtRisk}
-	if l.Stage == StageWon && !l.ClosedAt.IsZero() {
+	switch {
+	case l.Stage == StageWon && !l.WonOn.IsZero():
+		d.CloseBy = l.WonOn
+	case l.Stage == StageWon && !l.ClosedAt.IsZero():
 		d.CloseBy = DateOf(l.ClosedAt.UTC())
 	}
 	return d

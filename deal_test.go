@@ -236,7 +236,12 @@ func TestDealRisks(t *testing.T) {
 		if _, _, err := l.SetCloseBy(rep, day(2026, 11, 8), later); err != nil {
 			t.Fatal(err)
 		}
-		now := time.Date(2026, time.November, 9, 9, 0, 0, 0, time.UTC)
+		// Passed once the 8th has ended everywhere: 12:00 UTC on the 9th
+		// is midnight in UTC−12.
+		if _, ok := riskKinds(l, time.Date(2026, time.November, 9, 11, 0, 0, 0, time.UTC))[salesbot.RiskClosePassed]; ok {
+			t.Error("the close date passed while it was still the 8th somewhere")
+		}
+		now := time.Date(2026, time.November, 9, 13, 0, 0, 0, time.UTC)
 		risks := riskKinds(l, now)
 		r, ok := risks[salesbot.RiskClosePassed]
 		if !ok || !strings.Contains(r.Message, "2026-11-08") {
@@ -322,5 +327,50 @@ func TestNewReviewNote(t *testing.T) {
 	} {
 		_, err = salesbot.NewReviewNote(boss, tt.rep, tt.week, tt.note, later)
 		wantCode(t, err, salesbot.EINVALID)
+	}
+}
+
+// TestWonOnTheClosersDay: a deal won at 07:00 on April 1st in Shanghai
+// (23:00 on March 31st in UTC) counts in April, the closer's day.
+func TestWonOnTheClosersDay(t *testing.T) {
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := newLead(t, "Acme", salesbot.GradeA)
+	l.Stage = salesbot.StageNegotiation
+	closer := salesbot.Actor{User: rep.User, Zone: shanghai}
+	if _, err := l.Win(closer, time.Date(2027, time.April, 1, 7, 0, 0, 0, shanghai)); err != nil {
+		t.Fatal(err)
+	}
+	if got := l.Deal().CloseBy; got != day(2027, 4, 1) {
+		t.Errorf("won on %v; want 2027-04-01, the closer's day", got)
+	}
+}
+
+// TestReopenedDealStartsAfresh: a lost deal reassigned keeps its value but
+// not the old owner's forecast call, close date or slips.
+func TestReopenedDealStartsAfresh(t *testing.T) {
+	l := newLead(t, "Acme", salesbot.GradeA)
+	if _, err := l.SetValue(rep, salesbot.Amount{Minor: 100_000, Currency: "CNY"}, later); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []salesbot.Date{day(2027, 1, 10), day(2027, 2, 10)} {
+		if _, _, err := l.SetCloseBy(rep, d, later); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := l.SetCategory(rep, salesbot.CategoryCommit, later); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Lose(rep, "budget", later); err != nil {
+		t.Fatal(err)
+	}
+	mgr := salesbot.Actor{User: "U0MGR", Manager: true}
+	if _, err := l.Assign(mgr, "U0NEWREP", later); err != nil {
+		t.Fatal(err)
+	}
+	if !l.CloseBy.IsZero() || l.Slips != 0 || l.Category.Or() != salesbot.CategoryPipeline || l.AtRisk || l.Value.Minor != 100_000 {
+		t.Errorf("reopened deal: close %v, slips %d, category %q, at risk %v, value %v", l.CloseBy, l.Slips, l.Category, l.AtRisk, l.Value)
 	}
 }

@@ -343,7 +343,7 @@ func (t *Tally) Count(d Deal, p Probability) {
 	default:
 		return
 	}
-	t.WeightedPct.Add(Amount{Minor: d.Value.Minor * int64(p.Of(d.Stage)), Currency: d.Value.Currency})
+	t.WeightedPct.Add(Amount{Minor: mulSat(d.Value.Minor, p.Of(d.Stage)), Currency: d.Value.Currency})
 	if t.Stages == nil {
 		t.Stages = map[Stage]Money{}
 	}
@@ -379,7 +379,7 @@ func (t *Tally) Merge(o Tally) {
 func (t Tally) Weighted() Money {
 	w := Money{}
 	for c, v := range t.WeightedPct {
-		w[c] = (v + 50) / 100
+		w[c] = v/100 + (v%100+50)/100
 	}
 	return w
 }

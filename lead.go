@@ -39,6 +39,9 @@ type Lead struct {
 	Slips    int      `json:"slips,omitempty"`
 	Category Category `json:"forecast,omitempty"`
 	AtRisk   bool     `json:"at_risk,omitempty"`
+	// WonOn is the day the deal was won, on the clock of whoever closed
+	// it: the forecast period it counts in.
+	WonOn Date `json:"won_on,omitzero"`
 }
 
 // Actor is who asks for a change: a Slack user, and whether they hold
@@ -46,6 +49,17 @@ type Lead struct {
 type Actor struct {
 	User    string
 	Manager bool
+	// Zone is the actor's time zone, which says what day "now" is for
+	// them (the day a deal they close is won on); nil is UTC.
+	Zone *time.Location
+}
+
+// Today is the actor's calendar day at now.
+func (a Actor) Today(now time.Time) Date {
+	if a.Zone == nil {
+		return DateOf(now.UTC())
+	}
+	return DateOf(now.In(a.Zone))
 }
 
 // Limits on what a person may type, so that no one field can bloat a lead.
@@ -278,7 +292,7 @@ func (l *Lead) Win(a Actor, now time.Time) (Change, error) {
 			Term(StageNegotiation.Name()), l.Company, Term(l.Stage.Name()))
 	}
 	from := l.Stage
-	l.Stage, l.StageSince, l.ClosedAt = StageWon, now, now
+	l.Stage, l.StageSince, l.ClosedAt, l.WonOn = StageWon, now, now, a.Today(now)
 	return l.change(a, ChangeWon, string(from), string(StageWon), "", now), nil
 }
 
@@ -318,6 +332,9 @@ func (l *Lead) Assign(a Actor, to string, now time.Time) ([]Change, error) {
 		// The lost deal's plan is the old owner's; the new one starts afresh.
 		l.Stage, l.StageSince, l.ClosedAt, l.LostReason = StageLead, now, time.Time{}, ""
 		l.NextStep, l.NextStepDue = "", time.Time{}
+		// The old forecast call and close date were the old owner's too;
+		// the value stays, as the opportunity's size.
+		l.CloseBy, l.Slips, l.Category, l.AtRisk = Date{}, 0, "", false
 		changes = append(changes, l.change(a, ChangeReopened, string(StageLost), string(StageLead), "", now))
 	}
 	if to != l.Owner {

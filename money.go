@@ -2,6 +2,7 @@ package salesbot
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"sort"
 	"strconv"
@@ -53,8 +54,9 @@ var amountMultipliers = map[string]int64{
 	"千万": 1e7, "亿": 1e8, "b": 1e9, "bn": 1e9,
 }
 
-// MaxAmount bounds an amount, in major units: no deal is worth more, and
-// sums of many such deals stay exact.
+// MaxAmount bounds an amount, in major units: no deal is worth more. Sums
+// of such amounts saturate (Money.Add) rather than wrap, so that no input
+// turns a forecast negative.
 const MaxAmount = 1_000_000_000_000_000 // 10^15
 
 // ParseCurrency reads an ISO 4217 code the bot knows ("cny" as "CNY").
@@ -381,13 +383,37 @@ func (m Money) Add(a Amount) {
 	if a.IsZero() {
 		return
 	}
-	m[a.Currency] += a.Minor
+	m[a.Currency] = addSat(m[a.Currency], a.Minor)
+}
+
+// addSat adds two sums of minor units, stopping at the largest int64
+// rather than wrapping round to a negative: a sum is exact up to about
+// 9.2×10^18 minor units (9.2×10^16 yuan), far beyond any team's pipeline,
+// and never turns negative beyond it.
+func addSat(a, b int64) int64 {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
+}
+
+// mulSat multiplies minor units by a small non-negative factor (a
+// probability in percent), stopping at the largest int64.
+func mulSat(minor int64, by int) int64 {
+	if by != 0 && minor > math.MaxInt64/int64(by) {
+		return math.MaxInt64
+	}
+	return minor * int64(by)
 }
 
 // Merge adds every sum of o.
 func (m Money) Merge(o Money) {
 	for c, v := range o {
-		m[c] += v
+		m[c] = addSat(m[c], v)
 	}
 }
 

@@ -81,7 +81,7 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 	if r, ok := gradeVsSchedule(l, now); ok {
 		risks = append(risks, r)
 	}
-	if !l.CloseBy.IsZero() && l.CloseBy.Before(DateOf(now.UTC())) {
+	if ClosePassed(l.CloseBy, now) {
 		add(RiskClosePassed, "The expected close date %s has passed: set a new one, or close the deal as won or lost.", l.CloseBy.String())
 	}
 	if l.AtRisk {
@@ -261,4 +261,14 @@ func gradeVsSchedule(l *Lead, now time.Time) (Risk, bool) {
 		return r, true
 	}
 	return Risk{}, false
+}
+
+// ClosePassed reports whether a close date has passed at now wherever the
+// reader is: once its day has ended in the last time zone to end it
+// (UTC−12), so that no one is told a deal is late on its close day.
+func ClosePassed(d Date, now time.Time) bool {
+	if d.IsZero() {
+		return false
+	}
+	return now.After(d.AddDays(1).In(time.UTC).Add(12 * time.Hour))
 }

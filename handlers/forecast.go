@@ -210,7 +210,7 @@ func forecastCharts(lang i18n.Lang, f salesbot.Forecast, cur salesbot.Currency, 
 	var stages []chart.StageBar
 	for _, s := range salesbot.Stages {
 		v := f.Team.Tally.Stages[s][cur]
-		stages = append(stages, chart.StageBar{Label: word(lang, s.Name()), Value: major(v), Weighted: major(v * int64(p.Of(s)) / 100)})
+		stages = append(stages, chart.StageBar{Label: word(lang, s.Name()), Value: major(v), Weighted: major(v) * float64(p.Of(s)) / 100})
 	}
 	labels := chart.Labels{
 		Unit: unit, Value: i18n.T(lang, "Value"), Weighted: i18n.T(lang, "Weighted"),

@@ -232,10 +232,11 @@ func (h *Handler) request(ctx context.Context, team, user, channel string) (requ
 	} else if manager, err = h.isManager(ctx, team, user); err != nil {
 		return request{}, err
 	}
+	loc := h.people.Location(ctx, user)
 	return request{
 		team: team, channel: channel,
-		actor: salesbot.Actor{User: user, Manager: manager},
-		loc:   h.people.Location(ctx, user),
+		actor: salesbot.Actor{User: user, Manager: manager, Zone: loc},
+		loc:   loc,
 		lang:  h.langOf(ctx, team, user),
 	}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -431,7 +432,7 @@ func (s *Store) ForecastData(ctx context.Context, team string, q salesbot.Foreca
 			if len(sums) == 4 { // a stage's open value: stage, currency, hi, lo
 				st, _ := sums[0].(string)
 				cur, _ := sums[1].(string)
-				if v := asInt(sums[2])*1e9 + asInt(sums[3]); v != 0 {
+				if v := joinParts(asInt(sums[2]), asInt(sums[3])); v != 0 {
 					if t.Stages[salesbot.Stage(st)] == nil {
 						t.Stages[salesbot.Stage(st)] = salesbot.Money{}
 					}
@@ -444,7 +445,7 @@ func (s *Store) ForecastData(ctx context.Context, team string, q salesbot.Foreca
 			}
 			cur, _ := sums[0].(string)
 			for i, m := range []salesbot.Money{t.Won, t.Commit, t.Best, t.Pipeline, t.WeightedPct} {
-				if v := asInt(sums[1+2*i])*1e9 + asInt(sums[2+2*i]); v != 0 {
+				if v := joinParts(asInt(sums[1+2*i]), asInt(sums[2+2*i])); v != 0 {
 					m[salesbot.Currency(cur)] = v
 				}
 			}
@@ -656,4 +657,14 @@ func (s *Store) Histories(ctx context.Context, team string, ids []string, since 
 		}
 	}
 	return out, nil
+}
+
+// joinParts puts a sum the script kept in two parts (whole 10^9 units and
+// the rest) back together, stopping at the largest int64 rather than
+// wrapping, as salesbot.Money's sums do.
+func joinParts(hi, lo int64) int64 {
+	if hi > (math.MaxInt64-lo)/1e9 {
+		return math.MaxInt64
+	}
+	return hi*1e9 + lo
 }
