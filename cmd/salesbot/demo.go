@@ -35,17 +35,20 @@ func demoName(user string) string { return demoNames[user] }
 var errDemoSkip = errors.New("sample lead exists")
 
 // loadDemo writes a dozen sample leads into team, a few of them the
-// console user's, with their history, people and visits at dates around
-// now, and makes demoManager a manager. Everything goes through the domain
-// and the store, as the bot itself would write it. Leads that are there
-// already are left alone; it returns how many it wrote.
+// console user's, with their history, people, visits and deals (value,
+// expected close, forecast category) at dates around now, makes
+// demoManager a manager, and sets this quarter's targets. Everything goes
+// through the domain and the store, as the bot itself would write it.
+// Leads that are there already are left alone (and the targets too); it
+// returns how many it wrote.
 func loadDemo(ctx context.Context, st *store.Store, team, user string, cadence salesbot.Cadence, loc *time.Location, now time.Time) (int, error) {
 	if err := st.AddManager(ctx, team, demoManager); err != nil {
 		return 0, err
 	}
+	today := salesbot.DateOf(now.In(loc))
 	d := demo{
-		ctx: ctx, st: st, team: team, cadence: cadence, loc: loc, now: now, today: salesbot.DateOf(now.In(loc)),
-		boss: salesbot.Actor{User: demoManager, Manager: true},
+		ctx: ctx, st: st, team: team, cadence: cadence, loc: loc, now: now, today: today,
+		quarter: salesbot.QuarterOf(today), boss: salesbot.Actor{User: demoManager, Manager: true},
 	}
 	// The console user's own leads: one overdue, one due today, a next step
 	// soon, one quiet D, one at quote.
@@ -53,7 +56,37 @@ func loadDemo(ctx context.Context, st *store.Store, team, user string, cadence s
 	d.yourOtherLeads(user)
 	d.wangFangLeads()
 	d.otherRepsLeads()
+	if d.created > 0 {
+		d.targets(user)
+	}
 	return d.created, d.err
+}
+
+// demoTargets are this quarter's targets: the reps' add up to more than
+// the team's, as managers hand them out.
+var demoTargets = []struct{ rep, amount string }{
+	{"", "1200万"}, {demoRepA, "300万"}, {demoRepB, "400万"}, {demoRepC, "150万"},
+}
+
+// targets sets this quarter's targets of the team, its reps and the console
+// user, as the manager would with /salesbot target.
+func (d *demo) targets(user string) {
+	set := func(rep, amount string) {
+		if d.err != nil {
+			return
+		}
+		a, err := salesbot.ParseAmount(amount, demoCurrency)
+		if err == nil {
+			err = d.st.SetTarget(d.ctx, d.team, salesbot.Target{Rep: rep, Period: d.quarter, Amount: a, By: demoManager, At: d.now})
+		}
+		if err != nil {
+			d.err = fmt.Errorf("sample target of %q: %w", rep, err)
+		}
+	}
+	for _, t := range demoTargets {
+		set(t.rep, t.amount)
+	}
+	set(user, "500万")
 }
 
 // yourActiveLeads writes two of the console user's leads, at demo and in
@@ -73,9 +106,12 @@ func (d *demo) yourActiveLeads(user string) {
 	l.fact(21, salesbot.FactSchedule, "selection next month, contract by the end of the quarter")
 	l.fact(21, salesbot.FactBudget, "¥1.8M for software and services")
 	l.fact(21, salesbot.FactDecision, "王建国 decides; the group's IT office must sign off")
+	l.value(21, "180万")
+	l.closeBy(21, d.thisQuarter(0))
 	l.visit(14, salesbot.KindDemo, "MES demo for the plant team; 李娜 asked hard questions about SAP integration.", "", 0, "王建国", "李娜", "赵磊", "陈静")
 	l.stage(14, salesbot.StageDemo)
 	l.visit(9, salesbot.KindCall, "Called 陈静: the board approved the budget.", "", 0, "陈静")
+	l.category(9, salesbot.CategoryBest)
 
 	l = d.lead("Acme Industrial Co., Ltd.", user, salesbot.GradeB, 50)
 	l.visit(44, salesbot.KindVisit, "First visit: three sites, an ERP from 2009 that nobody dares to touch.", "", 0)
@@ -87,7 +123,9 @@ func (d *demo) yourActiveLeads(user string) {
 	l.stage(28, salesbot.StageDiscovery)
 	l.person(20, "Dave Ortiz", demoUser, demoLow, -1, "warehouse lead; fears the change")
 	l.fact(20, salesbot.FactBudget, "about $400k, not approved yet")
+	l.value(20, "$400k")
 	l.visit(14, salesbot.KindVisit, "Plant tour; the CFO joined for ten minutes.", "", 0, "John Miller", "Priya Shah")
+	l.closeBy(14, d.nextQuarter(10))
 }
 
 // yourOtherLeads writes the console user's other leads: a first visit with
@@ -98,12 +136,17 @@ func (d *demo) yourOtherLeads(user string) {
 	l.stage(5, salesbot.StageFirstVisit)
 	l.person(5, "黄志强", demoEB, demoHigh, -1, "副总; thinks the old system is good enough")
 	l.person(5, "孙丽", demoCoordinator, demoLow, 2, "")
+	l.regrade(5, salesbot.GradeB, "group-wide rollout for six plants; the board decides within six months")
+	l.value(5, "1.2亿")
+	l.closeBy(5, d.nextQuarter(0))
 
 	l = d.lead("北京新创软件有限公司", user, salesbot.GradeD, 120)
 	l.visit(40, salesbot.KindCall, "They just signed a two-year contract with a competitor.", "", 0)
 	l.person(40, "周涛", demoEB, demoHigh, -3, "signed with the rival; praises them")
 	l.person(40, "吴敏", demoUser, demoLow, 0, "")
 	l.fact(40, salesbot.FactCompetition, "signed with a rival in March for two years")
+	l.value(40, "30万")
+	l.category(40, salesbot.CategoryOmit)
 
 	l = d.lead("Nordwind Logistics GmbH", user, salesbot.GradeB, 90)
 	l.visit(80, salesbot.KindVisit, "First visit in Hamburg: fleet planning in spreadsheets.", "", 0)
@@ -122,7 +165,10 @@ func (d *demo) yourOtherLeads(user string) {
 	l.fact(50, salesbot.FactDecision, "Klaus Becker decides with the board; IT has a veto on hosting")
 	l.fact(50, salesbot.FactCompetition, "an in-house build (Anna) and one SaaS vendor")
 	l.fact(50, salesbot.FactCriteria, "fuel savings proven in a pilot; hosting in the EU")
+	l.value(50, "270万") // the €350k, in the team's currency
+	l.closeBy(50, d.thisQuarter(14))
 	l.stage(20, salesbot.StageQuote)
+	l.category(20, salesbot.CategoryCommit)
 	l.visit(3, salesbot.KindCall, "Klaus wants a pilot clause in the quote.", "call Klaus about the pilot clause", 1)
 }
 
@@ -136,7 +182,10 @@ func (d *demo) wangFangLeads() {
 	l.person(60, "Kevin O'Brien", demoTB, demoMedium, -2, "thinks we are too expensive")
 	l.person(60, "Lisa Chen", demoUser, demoLow, 1, "")
 	l.visit(30, salesbot.KindDemo, "Demo for the quality team.", "", 0)
+	l.value(30, "150万")
+	l.closeBy(30, d.nextQuarter(20))
 	l.visit(16, salesbot.KindVisit, "Answered Kevin's questions on the total cost.", "", 0)
+	l.closeBy(16, d.thisQuarter(3)) // sooner: Maria wants to sign within her budget year
 
 	l = d.lead("杭州绿源食品有限公司", demoRepA, salesbot.GradeA, 70)
 	l.visit(60, salesbot.KindVisit, "初访：three factories, food-safety traceability is the pain.", "", 0)
@@ -146,7 +195,10 @@ func (d *demo) wangFangLeads() {
 	l.person(40, "林峰", demoUser, demoLow, -1, "")
 	l.person(40, "马超", demoCoach, demoLow, 2, "")
 	l.fact(40, salesbot.FactBudget, "¥2.5M approved")
+	l.value(40, "250万")
+	l.closeBy(30, d.thisQuarter(10))
 	l.visit(1, salesbot.KindVisit, "Negotiation: they accept the price if training is included.", "send the final contract draft", 5)
+	l.category(1, salesbot.CategoryCommit)
 
 	l = d.lead("成都天府物流有限公司", demoRepA, salesbot.GradeC, 80)
 	l.visit(70, salesbot.KindCall, "Intro call with their IT manager.", "", 0)
@@ -164,14 +216,22 @@ func (d *demo) otherRepsLeads() {
 	l.person(30, "Daniel Tan", demoEB, demoHigh, 1, "")
 	l.person(30, "Grace Lim", demoTB, demoMedium, 0, "")
 	l.person(20, "Ravi Kumar", demoUser, demoLow, -2, "likes the current tool")
+	l.value(20, "95万")
+	l.closeBy(20, d.thisQuarter(5))
 	l.visit(10, salesbot.KindDemo, "Demo for the trading desk.", "send the case study", -3)
+	l.category(10, salesbot.CategoryBest)
+	l.closeBy(3, d.nextQuarter(15)) // a slip: their budget moved to next quarter
 
 	l = d.lead("广州南方纺织有限公司", demoRepB, salesbot.GradeA, 150)
 	l.visit(120, salesbot.KindVisit, "First visit.", "", 0)
 	l.stage(60, salesbot.StageNegotiation)
 	l.person(120, "梁永康", demoEB, demoHigh, 3, "")
 	l.person(90, "罗晓燕", demoCoordinator, demoMedium, 2, "")
-	l.win(5)
+	won := d.wonAgo()
+	l.value(60, "320万")
+	l.closeBy(60, d.today.AddDays(-won))
+	l.category(30, salesbot.CategoryCommit)
+	l.win(won)
 
 	// Liu Yang's.
 	l = d.lead("Maple Leaf Dental Supply Inc.", demoRepC, salesbot.GradeC, 60)
@@ -179,6 +239,8 @@ func (d *demo) otherRepsLeads() {
 	l.stage(45, salesbot.StageFirstVisit)
 	l.visit(31, salesbot.KindCall, "They will decide next year.", "", 0)
 	l.stage(31, salesbot.StageDiscovery)
+	l.value(31, "60万")
+	l.closeBy(31, d.today.AddDays(240)) // next year, as a C
 	l.person(45, "Emma Roy", demoEB, demoMedium, 1, "")
 	l.person(45, "Noah Martin", demoUser, demoLow, -3, "")
 
@@ -188,6 +250,8 @@ func (d *demo) otherRepsLeads() {
 	l.person(2, "钱建华", demoEB, demoHigh, 1, "")
 	l.person(2, "许婷", demoCoach, demoLow, 3, "")
 	l.person(2, "冯军", demoTB, demoMedium, 0, "")
+	l.value(2, "38万")
+	l.closeBy(2, d.nextQuarter(5))
 }
 
 // Short names for the demo's stakeholders.
@@ -206,7 +270,8 @@ type demo struct {
 	loc     *time.Location
 	now     time.Time
 	today   salesbot.Date
-	boss    salesbot.Actor // approves moves to quote
+	quarter salesbot.SalesPeriod // today's: the deals' close dates and the targets fall around it
+	boss    salesbot.Actor       // approves moves to quote
 	created int
 	err     error
 }
@@ -344,6 +409,56 @@ func (l *demoLead) visit(daysAgo int, kind salesbot.VisitKind, notes, next strin
 		}
 		c, err := lead.RecordVisit(l.owner, &v, l.d.loc, at)
 		return salesbot.Update{Changes: []salesbot.Change{c}, Visit: &v}, err
+	})
+}
+
+// demoCurrency is the currency the demo's amounts without a symbol are in.
+const demoCurrency salesbot.Currency = "CNY"
+
+// thisQuarter is the day daysBefore days before the end of this quarter,
+// but not before today: a deal expected this quarter has not passed.
+func (d *demo) thisQuarter(daysBefore int) salesbot.Date {
+	if day := d.quarter.Last().AddDays(-daysBefore); day.After(d.today) {
+		return day
+	}
+	return d.today
+}
+
+// nextQuarter is the day daysBefore days before the end of next quarter.
+func (d *demo) nextQuarter(daysBefore int) salesbot.Date {
+	return d.quarter.Next().Last().AddDays(-daysBefore)
+}
+
+// wonAgo is how many days ago the demo's won deal was signed: five, or
+// fewer early in a quarter, so that it counts in this quarter's forecast.
+func (d *demo) wonAgo() int {
+	since := int(d.today.In(time.UTC).Sub(d.quarter.First().In(time.UTC)) / salesbot.Day)
+	return min(5, since)
+}
+
+// value records the deal's expected value, written as a rep types it.
+func (l *demoLead) value(daysAgo int, amount string) {
+	v, err := salesbot.ParseAmount(amount, demoCurrency)
+	if err != nil {
+		l.fail(fmt.Errorf("sample value %q: %w", amount, err))
+		return
+	}
+	l.step(daysAgo, func(lead *salesbot.Lead, at time.Time) (salesbot.Update, error) {
+		return one(lead.SetValue(l.owner, v, at))
+	})
+}
+
+// closeBy sets the expected close; a later day than the one set is a slip.
+func (l *demoLead) closeBy(daysAgo int, day salesbot.Date) {
+	l.step(daysAgo, func(lead *salesbot.Lead, at time.Time) (salesbot.Update, error) {
+		c, _, err := lead.SetCloseBy(l.owner, day, at)
+		return one(c, err)
+	})
+}
+
+func (l *demoLead) category(daysAgo int, c salesbot.Category) {
+	l.step(daysAgo, func(lead *salesbot.Lead, at time.Time) (salesbot.Update, error) {
+		return one(lead.SetCategory(l.owner, c, at))
 	})
 }
 
