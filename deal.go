@@ -111,6 +111,28 @@ func (l *Lead) MarkAtRisk(a Actor, now time.Time) (Change, error) {
 	return l.change(a, ChangeForecast, string(from), string(to), "at risk", now), nil
 }
 
+// Drop takes the deal out of the forecast, as the weekly review's Drop
+// does, with the reason kept: closed as lost (a manager's choice), or put
+// in CategoryOmit and left open.
+func (l *Lead) Drop(a Actor, reason string, lost bool, now time.Time) (Change, error) {
+	if lost && !a.Manager {
+		return Change{}, Errorf(EFORBIDDEN, "Closing a deal as lost from the review is a manager's choice: take it out of the forecast instead.")
+	}
+	reason, err := cleanText("reason", reason, maxReasonLen)
+	if err != nil {
+		return Change{}, err
+	}
+	if reason == "" {
+		return Change{}, Errorf(EINVALID, "Why does the deal leave the forecast? Give a short reason, such as \"budget moved to next year\" or \"chose a competitor\".")
+	}
+	if lost {
+		return l.Lose(a, reason, now)
+	}
+	c, err := l.SetCategory(a, CategoryOmit, now)
+	c.Reason = reason
+	return c, err
+}
+
 // Probability is the deal's win probability in percent, from its stage.
 func (l *Lead) Probability(p Probability) int { return p.Of(l.Stage) }
 

@@ -72,8 +72,8 @@ func NewReviewNote(a Actor, rep, week, note string, now time.Time) (ReviewNote, 
 
 // ReviewService makes the weekly reviews and keeps their notes.
 type ReviewService interface {
-	// ReviewedReps lists the reps with open deals closing in the quarter
-	// (managers only), for the weekly review.
+	// ReviewedReps lists the reps with open deals closing in the quarter,
+	// or a target for it (managers only), for the weekly review.
 	ReviewedReps(ctx context.Context, a Actor, team string, quarter SalesPeriod) ([]string, error)
 	// Review makes a rep's review for the week today is in: for a manager,
 	// or for the rep themself.

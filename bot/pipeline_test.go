@@ -96,7 +96,7 @@ func TestForecastWithTargetAndChart(t *testing.T) {
 	// By hand: commit 1,800,000; pipeline 1,000,000 (stage lead, 5%);
 	// weighted 1,800,000 × 5% + 1,000,000 × 5% = 140,000; coverage
 	// 2,800,000 ÷ 4,000,000 = 0.7×.
-	mustContain(t, "forecast", posted, "commit ¥1,800,000", "pipeline ¥1,000,000", "weighted ¥140,000", "Target ¥4,000,000", "coverage 0.7×")
+	mustContain(t, "forecast", posted, "commit ¥1,800,000", "pipeline ¥1,000,000", "weighted ¥140,000", "Target ¥4,000,000", "coverage 0.70×")
 	if strings.Contains(posted, "Beta") {
 		t.Errorf("a deal of the next quarter is in the forecast:\n%s", posted)
 	}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -66,8 +67,14 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 	case actionDealOpen:
 		view = dealModal(lang, channel, l)
 	case actionReviewDrop:
+		// The value is "<lead>|<rep>|<week>": the review to redraw.
+		_, rest, _ := strings.Cut(cb.ActionCallback.BlockActions[0].Value, "|")
+		rep, week, _ := strings.Cut(rest, "|")
+		if !actor.Manager && rep != user {
+			return notYours()
+		}
 		view = dropModal(lang, channel, l, actor.Manager)
-		view.PrivateMetadata = modalMeta{Channel: channel, Message: cb.Container.MessageTs, Lead: l.ID}.String()
+		view.PrivateMetadata = modalMeta{Channel: channel, Message: cb.Container.MessageTs, Lead: l.ID, Rep: rep, Week: week}.String()
 	}
 	if actionID == actionReminderVisit || actionID == actionReminderRegrade {
 		view.PrivateMetadata = modalMeta{Channel: channel, Message: cb.Container.MessageTs, Lead: l.ID}.String()

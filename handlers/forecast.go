@@ -173,6 +173,9 @@ func forecastBlocks(lang i18n.Lang, f salesbot.Forecast, cur salesbot.Currency, 
 		probs = append(probs, fmt.Sprintf("%s %d%%", word(lang, s.Name()), p.Of(s)))
 	}
 	note := i18n.T(lang, "Commit, best case and pipeline are the open deals of each category; omitted deals are left out. Weighted by stage: %s. Sums are per currency, never converted.", strings.Join(probs, " · "))
+	if others := otherCurrencies(lang, f.Team.Tally, cur); others != "" {
+		note += " " + i18n.T(lang, "The charts are in %s; not drawn: %s.", string(cur), markup(others))
+	}
 	if n := f.Team.Tally.NoValue; n > 0 {
 		note += " " + i18n.T(lang, "%d open deals closing in the period have no value yet.", n)
 	}
@@ -190,7 +193,7 @@ func forecastLine(lang i18n.Lang, who string, l salesbot.Line, cur salesbot.Curr
 	}
 	left, _ := l.Remaining()
 	if cov, ok := l.Coverage(); ok {
-		return s + "\n" + i18n.T(lang, "Target %s · %s to go · coverage %.1f×", l.Target, left, cov)
+		return s + "\n" + i18n.T(lang, "Target %s · %s to go · coverage %.2f×", l.Target, left, cov)
 	}
 	return s + "\n" + i18n.T(lang, "Target %s · :tada: met", l.Target)
 }
@@ -332,4 +335,22 @@ func (h *Handler) target(ctx context.Context, r request, args []salesbot.Token) 
 		who = fmt.Sprintf("<@%s>", t.Rep)
 	}
 	return ephemeral(r.T(":dart: Target for %s in %s: %s.", markup(who), p, amount)), nil
+}
+
+// otherCurrencies writes what a tally holds in currencies other than the
+// team's (which the charts, drawn in the team's currency, leave out), or
+// "" when there is none.
+func otherCurrencies(lang i18n.Lang, t salesbot.Tally, cur salesbot.Currency) string {
+	other := salesbot.Money{}
+	for _, m := range []salesbot.Money{t.Won, t.Commit, t.Best, t.Pipeline} {
+		for c, v := range m {
+			if c != cur {
+				other[c] += v
+			}
+		}
+	}
+	if len(other.Currencies(cur)) == 0 {
+		return ""
+	}
+	return other.InLanguage(string(lang), cur)
 }

@@ -193,6 +193,11 @@ func (h *Handler) reviewAction(ctx context.Context, r request, actionID, leadID,
 	if h.deals == nil || h.reviews == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Reviews are not set up on this bot.")
 	}
+	if !r.actor.Manager && rep != r.actor.User {
+		// The review named in the button is another rep's: nothing is
+		// changed from it.
+		return nil, notYours()
+	}
 	now := h.now()
 	ref := salesbot.RefTo(r.team, leadID)
 	var err error
@@ -222,10 +227,14 @@ func (h *Handler) redrawnReview(ctx context.Context, r request, rep string, now 
 
 // dropModal asks why a deal is dropped and whether it is lost or only out
 // of the forecast.
+// Closing it as lost is the manager's choice: a rep's form offers only
+// taking it out of the forecast.
 func dropModal(lang i18n.Lang, channel string, l *salesbot.Lead, manager bool) slack.ModalViewRequest {
-	outcome := selectInput(lang, blockOutcome, i18n.T(lang, "Drop as"), false, "omit",
-		option("omit", i18n.T(lang, "Omitted from the forecast (still open)")),
-		option("lost", i18n.T(lang, "Lost (closed, back to the pool)")))
+	outcomes := []*slack.OptionBlockObject{option("omit", i18n.T(lang, "Omitted from the forecast (still open)"))}
+	if manager {
+		outcomes = append(outcomes, option("lost", i18n.T(lang, "Lost (closed, back to the pool)")))
+	}
+	outcome := selectInput(lang, blockOutcome, i18n.T(lang, "Drop as"), false, "omit", outcomes...)
 	return modal(lang, cbReviewDrop, i18n.T(lang, "Drop a deal"), i18n.T(lang, "Drop"), channel,
 		section(i18n.T(lang, "*%s* — %s", esc(l.Company), markup(dealLine(lang, l, nil)))),
 		outcome,
@@ -265,7 +274,7 @@ func (h *Handler) submittedReview(ctx context.Context, cb slack.InteractionCallb
 		if err != nil {
 			return nil, true, inField(blockNotes, err)
 		}
-		h.redrawReview(ctx, r, meta, l.Owner, now)
+		h.redrawReview(ctx, r, meta, meta.Rep, now)
 		outcome := i18n.T(r.lang, "omitted from the forecast")
 		if lost {
 			outcome = i18n.T(r.lang, "closed as lost")

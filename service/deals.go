@@ -2,10 +2,7 @@ package service
 
 import (
 	"context"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"salesbot"
 )
@@ -95,22 +92,8 @@ const maxDropReason = 300
 // Drop implements salesbot.DealService. The reason is required either way:
 // a deal leaving the forecast is what a manager asks about next.
 func (s *Services) Drop(ctx context.Context, a salesbot.Actor, ref salesbot.LeadRef, reason string, lost bool, now time.Time) (*salesbot.Lead, error) {
-	reason = strings.TrimSpace(reason)
-	switch n := utf8.RuneCountInString(reason); {
-	case !utf8.ValidString(reason) || strings.IndexFunc(reason, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0:
-		return nil, salesbot.Errorf(salesbot.EINVALID, "The reason has characters that cannot be shown. Type it as plain text.")
-	case n == 0:
-		return nil, salesbot.Errorf(salesbot.EINVALID, "Why does the deal leave the forecast? Give a short reason, such as \"budget moved to next year\" or \"chose a competitor\".")
-	case n > maxDropReason:
-		return nil, salesbot.Errorf(salesbot.EINVALID, "The reason is %d characters long; keep it under %d.", n, maxDropReason)
-	}
 	l, _, err := s.writeLead(ctx, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
-		if lost {
-			return one(l.Lose(a, reason, now))
-		}
-		c, err := l.SetCategory(a, salesbot.CategoryOmit, now)
-		c.Reason = reason
-		return one(c, err)
+		return one(l.Drop(a, reason, lost, now))
 	})
 	return l, err
 }

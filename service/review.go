@@ -32,6 +32,17 @@ func (s *Services) ReviewedReps(ctx context.Context, a salesbot.Actor, team stri
 			reps = append(reps, owner)
 		}
 	}
+	// A rep with a target for the quarter is reviewed even with nothing
+	// closing in it: that is what the manager would raise.
+	targets, err := s.cfg.Store.Targets(ctx, team, quarter)
+	if err != nil {
+		return nil, err
+	}
+	for rep, t := range targets {
+		if rep != "" && !t.Amount.IsZero() && !slices.Contains(reps, rep) {
+			reps = append(reps, rep)
+		}
+	}
 	slices.Sort(reps)
 	return reps, nil
 }
