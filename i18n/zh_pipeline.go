@@ -129,4 +129,9 @@ var zhPipeline = map[string]string{
 	"Graded %s but expected to close on %s, in %d days: that suggests %s (%s).":                                     "当前为 %s 级，但预计 %s 成交（%d 天后）：应为 %s 级（%s）。",
 	"The expected close date %s has passed: set a new one, or close the deal as won or lost.":                       "预计成交日期 %s 已过：请设置新的日期，或将商机关闭为签约或失败。",
 	"Called at risk in a pipeline review: commit it again once it is back on track.":                                "在管道复盘中被标为有风险：恢复正常后再重新设为确定成交。",
+	// Reports: the open value by stage, and seed 000's split of a rep's month.
+	"*Pipeline value* — open deals with a close date, by stage": "*管道金额* — 有预计成交日期的进行中商机，按阶段",
+	"*Total* %s": "*合计* %s",
+	"*Touches by rep* — working A leads · keeping up B, C and D leads · finding new leads": "*各销售跟进分布* — 跑 A 级客户 · B/C/D 级客户关系维护 · 开发新客户",
+	"• <@%s>: %d in all — A %d%% · B %d%% · C %d%% · D %d%% · new %d%%":                    "• <@%s>：共跟进 %d 次 — A 级 %d%% · B 级 %d%% · C 级 %d%% · D 级 %d%% · 新客户 %d%%",
 }
