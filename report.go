@@ -93,6 +93,8 @@ type Report struct {
 	Won, Lost  []Change     // deals closed in the period, oldest first
 	Pipeline   Pipeline     // open leads now, by grade and stage
 	Open       int          // open leads now, in all
+	Value      StageValue   // the open deals' value now, by stage
+	Currency   Currency     // the team's: its sums are listed first
 	Touches    []RepTouches // per rep, by user ID
 	// Names maps user IDs to the names people know them by, for the CSV
 	// (which Slack does not render); the caller fills it in. An ID with no
@@ -111,6 +113,13 @@ type NewLeadRow struct {
 	Stage        Stage  // now
 	Registered   time.Time
 	FirstTouch   Date // the earliest touch logged in the period; zero when none
+	// The deal now: its value and expected close (zero when not set), the
+	// win probability of its stage in percent, and its forecast category
+	// ("" once the deal is won or lost).
+	Value       Amount
+	CloseBy     Date
+	Probability int
+	Category    Category
 }
 
 // GradeMove is a grade change, and whether it was towards A.
@@ -119,31 +128,37 @@ type GradeMove struct {
 	Up bool
 }
 
-// RepTouches is how one rep's touches in the period split between A leads,
-// the maintenance of B, C and D leads, and leads registered in the period
-// (new-lead hunting) — seed 000's split of a rep's month. A touch counts
-// once: on a lead registered in the period it is hunting, whatever its
-// grade; otherwise it counts by the lead's grade when the touch was logged.
+// RepTouches is how one rep's touches in the period split, row by row as
+// seed 000's table of a rep's month has them (跑A级客户, B级客户关系维护,
+// C级客户关系维护, 开发新客户), with D leads a row of their own too. A
+// touch counts once: on a lead registered in the period it is new-lead
+// hunting, whatever its grade; otherwise it counts by the lead's grade
+// when the touch was logged.
 type RepTouches struct {
-	Rep            string
-	A, Maintenance int
-	New            int
+	Rep        string
+	A, B, C, D int
+	New        int
 }
 
 // Total is the rep's touches in the period.
-func (t RepTouches) Total() int { return t.A + t.Maintenance + t.New }
+func (t RepTouches) Total() int { return t.A + t.B + t.C + t.D + t.New }
 
-// Percent returns the split as whole percentages that add up to 100 (all
-// zero when the rep made no touch), rounding by largest remainder.
-func (t RepTouches) Percent() (a, maintenance, fresh int) {
+// Split is the touches in the order the report shows them: A, B, C, D,
+// new leads.
+func (t RepTouches) Split() [5]int { return [5]int{t.A, t.B, t.C, t.D, t.New} }
+
+// Percent returns Split as whole percentages that add up to 100 (all zero
+// when the rep made no touch), rounding by largest remainder; of equal
+// remainders the first in Split's order gets the point.
+func (t RepTouches) Percent() [5]int {
+	var pct [5]int
 	total := t.Total()
 	if total == 0 {
-		return 0, 0, 0
+		return pct
 	}
-	counts := [3]int{t.A, t.Maintenance, t.New}
-	var pct, rem [3]int
+	var rem [5]int
 	left := 100
-	for i, n := range counts {
+	for i, n := range t.Split() {
 		pct[i], rem[i] = n*100/total, n*100%total
 		left -= pct[i]
 	}
@@ -157,7 +172,27 @@ func (t RepTouches) Percent() (a, maintenance, fresh int) {
 		pct[best]++
 		rem[best] = -1
 	}
-	return pct[0], pct[1], pct[2]
+	return pct
+}
+
+// StageValue is what the open deals are worth now, by stage: the value of
+// the open deals with an expected close date, commit, best case and
+// pipeline (omitted deals left out), summed per currency. The read models
+// keep a deal's figures once it has a close date, so a lead with a value
+// and no close date is counted in Open - Dated rather than summed.
+type StageValue struct {
+	Stages  map[Stage]Money
+	Dated   int // open deals with an expected close date, omitted ones included
+	NoValue int // of those, the ones with no value set
+}
+
+// Total is the open value of every stage.
+func (v StageValue) Total() Money {
+	m := Money{}
+	for _, s := range v.Stages {
+		m.Merge(s)
+	}
+	return m
 }
 
 // ReportInput is what a report is built from.
@@ -174,6 +209,15 @@ type ReportInput struct {
 	// Reps are the reps with open leads now, who show in the report even
 	// without a touch; nil takes the owners of Leads' open leads.
 	Reps []string
+	// Deals tallies the team's open deals now that have a close date, on
+	// any day (Stages, Open and NoValue are read); nil tallies Leads',
+	// when they are the whole team.
+	Deals *Tally
+	// Probability is the win probability per stage; nil is
+	// DefaultProbability.
+	Probability Probability
+	// Currency is the team's currency.
+	Currency Currency
 }
 
 // BuildReport assembles a report of the period; changes outside it are not
@@ -182,7 +226,16 @@ type ReportInput struct {
 // period that ended before now (last-week, last-month), the grade changes
 // made since its end are used for that alone.
 func BuildReport(input ReportInput, p Period) Report {
-	r := Report{Period: p, Pipeline: Pipeline{}}
+	r := Report{Period: p, Pipeline: Pipeline{}, Currency: input.Currency}
+	prob := input.Probability
+	if prob == nil {
+		prob = DefaultProbability()
+	}
+	deals := input.Deals
+	if deals == nil {
+		t := NewTally()
+		deals = &t
+	}
 	byID := make(map[string]*Lead, len(input.Leads))
 	fresh := map[string]bool{} // leads registered in the period
 	for _, l := range input.Leads {
@@ -205,13 +258,21 @@ func BuildReport(input ReportInput, p Period) Report {
 	}
 	for _, l := range input.Leads {
 		if fresh[l.ID] {
-			r.NewLeads = append(r.NewLeads, NewLeadRow{
+			row := NewLeadRow{
 				LeadID: l.ID, Company: l.Company, RegisteredBy: l.CreatedBy, Owner: l.Owner,
 				Grade: l.Grade, Stage: l.Stage, Registered: l.CreatedAt, FirstTouch: firstTouch[l.ID],
-			})
+				Value: l.Value, CloseBy: l.CloseBy, Probability: l.Probability(prob),
+			}
+			if l.Open() {
+				row.Category = l.Category.Or()
+			}
+			r.NewLeads = append(r.NewLeads, row)
 		}
 		if !l.Open() {
 			continue
+		}
+		if input.Deals == nil && !l.CloseBy.IsZero() {
+			deals.Count(l.Deal(), prob)
 		}
 		if input.Reps == nil {
 			rep(l.Owner) // a rep with open leads and no touch shows as such
@@ -225,6 +286,12 @@ func BuildReport(input ReportInput, p Period) Report {
 		r.Pipeline = input.Pipeline
 	}
 	r.Open = r.Pipeline.Total()
+	r.Value = StageValue{Stages: map[Stage]Money{}, Dated: deals.Open, NoValue: deals.NoValue}
+	for st, m := range deals.Stages {
+		if len(m.Currencies("")) > 0 {
+			r.Value.Stages[st] = m
+		}
+	}
 	slices.SortFunc(r.NewLeads, func(a, b NewLeadRow) int {
 		return cmp.Or(a.Registered.Compare(b.Registered), strings.Compare(a.Company, b.Company))
 	})
@@ -281,12 +348,18 @@ func (r *Report) addChanges(in []Change, fresh map[string]bool, moves map[string
 	return firstTouch
 }
 
-// repTouches splits each rep's touches in the period between new leads,
-// A leads (by the grade the lead had when touched) and the rest.
+// repTouches splits each rep's touches in the period between new leads and
+// leads of each grade (the grade the lead had when touched). A touch on a
+// lead the report could not read (the store skipped its record as
+// unreadable) has no grade and is left out.
 func repTouches(in []Change, fresh map[string]bool, byID map[string]*Lead, moves map[string][]Change) map[string]*RepTouches {
 	reps := map[string]*RepTouches{}
 	for _, c := range in {
 		if c.Kind != ChangeVisit {
+			continue
+		}
+		g := gradeAt(byID[c.LeadID], moves[c.LeadID], c.At)
+		if !fresh[c.LeadID] && !slices.Contains(Grades, g) {
 			continue
 		}
 		t := reps[c.By]
@@ -297,10 +370,14 @@ func repTouches(in []Change, fresh map[string]bool, byID map[string]*Lead, moves
 		switch {
 		case fresh[c.LeadID]:
 			t.New++
-		case gradeAt(byID[c.LeadID], moves[c.LeadID], c.At) == GradeA:
+		case g == GradeA:
 			t.A++
+		case g == GradeB:
+			t.B++
+		case g == GradeC:
+			t.C++
 		default:
-			t.Maintenance++
+			t.D++
 		}
 	}
 	return reps
@@ -385,9 +462,18 @@ func (r Report) CSV() []byte {
 
 	var rows [][]string
 	for _, l := range r.NewLeads {
-		rows = append(rows, []string{l.Company, r.name(l.RegisteredBy), r.name(l.Owner), string(l.Grade), l.Stage.Name(), when(l.Registered), l.FirstTouch.String()})
+		var value, currency, category string
+		if !l.Value.IsZero() {
+			value, currency = l.Value.Decimal(), string(l.Value.Currency)
+		}
+		if l.Category != "" {
+			category = l.Category.Name()
+		}
+		rows = append(rows, []string{l.Company, r.name(l.RegisteredBy), r.name(l.Owner), string(l.Grade), l.Stage.Name(), when(l.Registered), l.FirstTouch.String(),
+			value, currency, l.CloseBy.String(), strconv.Itoa(l.Probability), category})
 	}
-	table("New leads", []string{"Company", "Registered by", "Owner", "Grade", "Stage", "Registered", "First touch"}, rows)
+	table("New leads", []string{"Company", "Registered by", "Owner", "Grade", "Stage", "Registered", "First touch",
+		"Value", "Currency", "Close date", "Probability (%)", "Forecast category"}, rows)
 
 	rows = nil
 	for _, m := range r.GradeMoves {
@@ -414,11 +500,14 @@ func (r Report) CSV() []byte {
 	header, rows := r.pipelineTable()
 	table("Pipeline (open leads now)", header, rows)
 
+	table("Pipeline value (open deals)", []string{"Stage", "Currency", "Open value"}, r.valueRows())
+
 	rows = nil
 	for _, t := range r.Touches {
 		rows = append(rows, r.touchRow(t))
 	}
-	table("Touches by rep", []string{"Rep", "A leads", "B/C/D maintenance", "New leads", "Total", "A leads %", "Maintenance %", "New leads %"}, rows)
+	table("Touches by rep", []string{"Rep", "A leads", "B leads", "C leads", "D leads", "New leads", "Total",
+		"A leads %", "B leads %", "C leads %", "D leads %", "New leads %"}, rows)
 
 	w.Flush() // into a bytes.Buffer, which cannot fail
 	return buf.Bytes()
@@ -449,11 +538,37 @@ func (r Report) pipelineTable() (header []string, rows [][]string) {
 	return header, append(rows, row)
 }
 
+// valueRows are the open value's rows: a row per stage and currency, the
+// total per currency, then what the sums leave out.
+func (r Report) valueRows() [][]string {
+	var rows [][]string
+	for _, st := range Stages {
+		m := r.Value.Stages[st]
+		for _, c := range m.Currencies(r.Currency) {
+			rows = append(rows, []string{st.Name(), string(c), m.In(c).Decimal()})
+		}
+	}
+	total := r.Value.Total()
+	for _, c := range total.Currencies(r.Currency) {
+		rows = append(rows, []string{"Total", string(c), total.In(c).Decimal()})
+	}
+	return append(rows,
+		[]string{"Not summed: open leads with no close date", "", strconv.Itoa(max(r.Open-r.Value.Dated, 0))},
+		[]string{"Not summed: open deals with a close date and no value", "", strconv.Itoa(r.Value.NoValue)},
+		[]string{"Omitted deals are left out; sums are per currency, never converted.", "", ""})
+}
+
 // touchRow is one rep's touches: counts, then percentages.
 func (r Report) touchRow(t RepTouches) []string {
-	a, m, n := t.Percent()
-	return []string{r.name(t.Rep), strconv.Itoa(t.A), strconv.Itoa(t.Maintenance), strconv.Itoa(t.New), strconv.Itoa(t.Total()),
-		strconv.Itoa(a), strconv.Itoa(m), strconv.Itoa(n)}
+	row := []string{r.name(t.Rep)}
+	for _, n := range t.Split() {
+		row = append(row, strconv.Itoa(n))
+	}
+	row = append(row, strconv.Itoa(t.Total()))
+	for _, n := range t.Percent() {
+		row = append(row, strconv.Itoa(n))
+	}
+	return row
 }
 
 // cellText keeps a cell from being read as a formula by a spreadsheet (CSV

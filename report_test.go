@@ -3,6 +3,7 @@ package salesbot_test
 import (
 	"bytes"
 	"encoding/csv"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -158,32 +159,42 @@ func TestReportOfAPastPeriod(t *testing.T) {
 	if len(r.GradeMoves) != 0 {
 		t.Errorf("grade moves %+v, want none: the regrade was this week", r.GradeMoves)
 	}
-	if len(r.Touches) != 1 || r.Touches[0].Maintenance != 1 || r.Touches[0].A != 0 || r.Touches[0].Total() != 1 {
-		t.Errorf("touches %+v, want one maintenance touch (the lead was C then)", r.Touches)
+	if len(r.Touches) != 1 || r.Touches[0] != (salesbot.RepTouches{Rep: "U1", C: 1}) {
+		t.Errorf("touches %+v, want one touch on a C lead (the lead was C then)", r.Touches)
 	}
 }
 
 func TestRepTouchesPercent(t *testing.T) {
 	cases := []struct {
-		a, m, n    int
-		pa, pm, pn int
+		touches salesbot.RepTouches
+		want    [5]int // A, B, C, D, new
 	}{
-		{0, 0, 0, 0, 0, 0},
-		{1, 1, 1, 34, 33, 33},
-		{2, 1, 0, 67, 33, 0},
-		{1, 2, 4, 14, 29, 57},
-		{0, 5, 0, 0, 100, 0},
-		{1, 1, 2, 25, 25, 50},
-		{3, 3, 1, 43, 43, 14},
+		{salesbot.RepTouches{}, [5]int{0, 0, 0, 0, 0}},
+		{salesbot.RepTouches{A: 1, B: 1, New: 1}, [5]int{34, 33, 0, 0, 33}},
+		{salesbot.RepTouches{A: 1, B: 1, C: 1, D: 1, New: 1}, [5]int{20, 20, 20, 20, 20}},
+		// 100/6 = 16 rest 4 each for A, B, C, D; 200/6 = 33 rest 2: 97,
+		// and the three points left go to the first three rests of 4.
+		{salesbot.RepTouches{A: 1, B: 1, C: 1, D: 1, New: 2}, [5]int{17, 17, 17, 16, 33}},
+		{salesbot.RepTouches{B: 2, D: 1}, [5]int{0, 67, 0, 33, 0}},
+		{salesbot.RepTouches{A: 1, C: 2, New: 4}, [5]int{14, 0, 29, 0, 57}},
+		{salesbot.RepTouches{C: 5}, [5]int{0, 0, 100, 0, 0}},
+		// 3/7 = 42.86, 1/7 = 14.29: 42+42+14+0+0 = 98, the two .86s get
+		// the points.
+		{salesbot.RepTouches{A: 3, B: 3, D: 1}, [5]int{43, 43, 0, 14, 0}},
+		// 1/3 each of B, C, D: 33+33+33, B (first) gets the last point.
+		{salesbot.RepTouches{B: 1, C: 1, D: 1}, [5]int{0, 34, 33, 33, 0}},
 	}
 	for _, c := range cases {
-		tt := salesbot.RepTouches{A: c.a, Maintenance: c.m, New: c.n}
-		a, m, n := tt.Percent()
-		if a != c.pa || m != c.pm || n != c.pn {
-			t.Errorf("%d/%d/%d: %d%% %d%% %d%%, want %d%% %d%% %d%%", c.a, c.m, c.n, a, m, n, c.pa, c.pm, c.pn)
+		got := c.touches.Percent()
+		if got != c.want {
+			t.Errorf("%+v: %v%%, want %v%%", c.touches, got, c.want)
 		}
-		if tt.Total() > 0 && a+m+n != 100 {
-			t.Errorf("%d/%d/%d: percentages add up to %d", c.a, c.m, c.n, a+m+n)
+		sum := 0
+		for _, n := range got {
+			sum += n
+		}
+		if c.touches.Total() > 0 && sum != 100 {
+			t.Errorf("%+v: percentages add up to %d", c.touches, sum)
 		}
 	}
 }
@@ -208,6 +219,19 @@ func reportFixture() ([]*salesbot.Lead, []salesbot.Change, salesbot.Period) {
 		lead("too-late", "U1", salesbot.GradeD, salesbot.StageLead, p.To.Add(time.Second)),
 	}
 	leads[2].Owner = "U1" // registered by U2, assigned to U1 since
+	leads = append(leads, lead("old-b", "U3", salesbot.GradeB, salesbot.StageQuote, before))
+	// The deals: valued and dated (summed), omitted (counted, not summed),
+	// dated without a value, valued without a date, and closed.
+	deal := func(l *salesbot.Lead, v salesbot.Amount, closeBy salesbot.Date, c salesbot.Category) {
+		l.Value, l.CloseBy, l.Category = v, closeBy, c
+	}
+	deal(leads[0], salesbot.Amount{Minor: 180_000_000, Currency: "CNY"}, day(2026, 12, 31), salesbot.CategoryCommit) // old-a
+	deal(leads[9], salesbot.Amount{Minor: 40_000_050, Currency: "USD"}, day(2027, 3, 31), salesbot.CategoryBest)     // old-b
+	deal(leads[6], salesbot.Amount{Minor: 12_000_050, Currency: "CNY"}, day(2027, 6, 30), "")                        // fresh: pipeline
+	deal(leads[2], salesbot.Amount{Minor: 180_000_000, Currency: "CNY"}, day(2027, 1, 15), salesbot.CategoryOmit)    // 明达
+	deal(leads[5], salesbot.Amount{}, day(2027, 2, 28), "")                                                          // idle: no value
+	deal(leads[1], salesbot.Amount{Minor: 50_000_000, Currency: "CNY"}, salesbot.Date{}, "")                         // old-c: no date
+	deal(leads[3], salesbot.Amount{Minor: 99_900, Currency: "CNY"}, day(2026, 11, 26), "")                           // won
 	visit := func(id, by string, at time.Time, date string) salesbot.Change {
 		return salesbot.Change{LeadID: id, Company: id, Kind: salesbot.ChangeVisit, By: by, At: at, To: date}
 	}
@@ -224,7 +248,10 @@ func reportFixture() ([]*salesbot.Lead, []salesbot.Change, salesbot.Period) {
 		{LeadID: "won", Company: "won", Kind: salesbot.ChangeGrade, By: "U9", At: mon, From: "A", To: "B"},
 		{LeadID: "won", Company: "won", Kind: salesbot.ChangeWon, By: "U2", At: thu, From: "negotiation", To: "won"},
 		{LeadID: "lost", Company: "lost", Kind: salesbot.ChangeLost, By: "U1", At: wed, From: "demo", To: "lost", Reason: "budget frozen"},
-		visit("gone", "U4", tue, "2026-11-24"),                                                          // a lead not known any more
+		visit("gone", "U4", tue, "2026-11-24"), // a lead the report cannot read
+		visit("old-b", "U3", tue, "2026-11-24"),
+		visit("idle", "U3", wed, "2026-11-25"),
+		visit("old-b", "U3", thu, "2026-11-26"),
 		visit("old-a", "U1", p.To.Add(time.Minute), "2026-11-27"),                                       // after the period
 		visit("old-a", "U1", p.From.Add(-time.Nanosecond), "2026-11-22"),                                // before it
 		{LeadID: "old-a", Kind: salesbot.ChangeStage, By: "U1", At: tue, From: "discovery", To: "demo"}, // not reported
@@ -265,23 +292,60 @@ func TestBuildReport(t *testing.T) {
 		t.Errorf("lost %+v", r.Lost)
 	}
 
-	// Open now: old-a, old-c, 明达, idle, fresh, at-the-start, too-late.
-	if r.Open != 7 || r.Pipeline[salesbot.GradeA][salesbot.StageDemo] != 1 || r.Pipeline[salesbot.GradeA][salesbot.StageDiscovery] != 1 ||
-		r.Pipeline[salesbot.GradeD][salesbot.StageLead] != 3 || r.Pipeline[salesbot.GradeB][salesbot.StageLead] != 1 || len(r.Pipeline[salesbot.GradeC]) != 1 {
+	// Open now: old-a, old-b, old-c, 明达, idle, fresh, at-the-start, too-late.
+	if r.Open != 8 || r.Pipeline[salesbot.GradeA][salesbot.StageDemo] != 1 || r.Pipeline[salesbot.GradeA][salesbot.StageDiscovery] != 1 ||
+		r.Pipeline[salesbot.GradeD][salesbot.StageLead] != 3 || r.Pipeline[salesbot.GradeB][salesbot.StageLead] != 1 ||
+		r.Pipeline[salesbot.GradeB][salesbot.StageQuote] != 1 || len(r.Pipeline[salesbot.GradeC]) != 1 {
 		t.Errorf("pipeline %v, open %d", r.Pipeline, r.Open)
 	}
 
+	// The split of seed 000's table, B, C and D apart.
 	want := []salesbot.RepTouches{
-		{Rep: "U1", A: 2, Maintenance: 1, New: 1}, // old-a (A), old-c (C then A), fresh (new)
-		{Rep: "U2", New: 2},                       // both on the lead registered this week
-		{Rep: "U3"},                               // owns an open lead, touched nothing
-		{Rep: "U4", Maintenance: 1},               // a lead not known any more: not A, not new
+		{Rep: "U1", A: 2, C: 1, New: 1}, // old-a (A), old-c (C on Tuesday, A on Thursday), fresh (new)
+		{Rep: "U2", New: 2},             // both on the lead registered this week
+		{Rep: "U3", B: 2, D: 1},         // old-b twice, idle once
+		// U4 touched only a lead the report cannot read: no grade, no row.
 	}
 	if !slices.Equal(r.Touches, want) {
 		t.Errorf("touches %+v\nwant    %+v", r.Touches, want)
 	}
-	if r.Visits() != 7 {
-		t.Errorf("visits %d, want 7", r.Visits())
+	if r.Visits() != 9 {
+		t.Errorf("visits %d, want 9", r.Visits())
+	}
+
+	// The deal columns of the new leads: 明达 is omitted, at-the-start has
+	// no deal yet.
+	if md.Value != (salesbot.Amount{Minor: 180_000_000, Currency: "CNY"}) || md.CloseBy != day(2027, 1, 15) ||
+		md.Probability != 5 || md.Category != salesbot.CategoryOmit {
+		t.Errorf("明达's deal %+v", md)
+	}
+	if at := r.NewLeads[0]; !at.Value.IsZero() || !at.CloseBy.IsZero() || at.Probability != 5 || at.Category != salesbot.CategoryPipeline {
+		t.Errorf("at-the-start's deal %+v", at)
+	}
+	// The open value by stage, by hand: Demo ¥1,800,000 (old-a, commit),
+	// Quote $400,000.50 (old-b, best), Lead ¥120,000.50 (fresh, pipeline);
+	// 明达 (omitted), idle (no value), old-c (no date) and the won deal are
+	// not summed. Dated: old-a, old-b, fresh, 明达, idle.
+	wantValue := map[salesbot.Stage]salesbot.Money{
+		salesbot.StageDemo:  {"CNY": 180_000_000},
+		salesbot.StageQuote: {"USD": 40_000_050},
+		salesbot.StageLead:  {"CNY": 12_000_050},
+	}
+	if !maps.EqualFunc(r.Value.Stages, wantValue, maps.Equal) || r.Value.Dated != 5 || r.Value.NoValue != 1 {
+		t.Errorf("open value %+v, want %v, 5 dated, 1 without a value", r.Value, wantValue)
+	}
+	if total := r.Value.Total(); !maps.Equal(total, salesbot.Money{"CNY": 192_000_050, "USD": 40_000_050}) {
+		t.Errorf("open value in all %v", total)
+	}
+
+	// From the read models, the tally is the team's, whatever Leads hold.
+	tally := salesbot.NewTally()
+	tally.Count(salesbot.Deal{Stage: salesbot.StageNegotiation, Value: salesbot.Amount{Minor: 7, Currency: "EUR"}}, nil)
+	tally.Count(salesbot.Deal{Stage: salesbot.StageNegotiation}, nil)
+	fromModels := salesbot.BuildReport(salesbot.ReportInput{Leads: leads, Changes: changes, Deals: &tally}, p)
+	if want := map[salesbot.Stage]salesbot.Money{salesbot.StageNegotiation: {"EUR": 7}}; !maps.EqualFunc(fromModels.Value.Stages, want, maps.Equal) ||
+		fromModels.Value.Dated != 2 || fromModels.Value.NoValue != 1 {
+		t.Errorf("open value from the read models %+v, want %v, 2 dated, 1 without a value", fromModels.Value, want)
 	}
 
 	empty := salesbot.BuildReport(salesbot.ReportInput{Leads: nil, Changes: nil}, p)
@@ -326,11 +390,11 @@ func TestReportCSV(t *testing.T) {
 		&salesbot.Lead{ID: "h", Company: hostile, Owner: "U2", CreatedBy: "U2", Grade: salesbot.GradeC, Stage: salesbot.StageLead, CreatedAt: p.From.Add(time.Hour)},
 		&salesbot.Lead{ID: "p", Company: "+86 Trading", Owner: "U2", CreatedBy: "U2", Grade: salesbot.GradeC, Stage: salesbot.StageLead, CreatedAt: p.From.Add(time.Hour)})
 	changes = append(changes, salesbot.Change{LeadID: "h", Company: hostile, Kind: salesbot.ChangeLost, By: "U2", At: p.From.Add(2 * time.Hour), Reason: "-1 support, @ceo said no"})
-	r := salesbot.BuildReport(salesbot.ReportInput{Leads: leads, Changes: changes}, p)
+	r := salesbot.BuildReport(salesbot.ReportInput{Leads: leads, Changes: changes, Currency: "CNY"}, p)
 	r.Names = map[string]string{"U1": "Wang Li 王丽", "U2": "@lee"}
 
 	s := readCSV(t, r.CSV())
-	titles := []string{"Sales report", "New leads", "Grade changes", "Won", "Lost", "Pipeline (open leads now)", "Touches by rep"}
+	titles := []string{"Sales report", "New leads", "Grade changes", "Won", "Lost", "Pipeline (open leads now)", "Pipeline value (open deals)", "Touches by rep"}
 	if len(s) != len(titles) {
 		t.Fatalf("sections %v", s)
 	}
@@ -341,11 +405,13 @@ func TestReportCSV(t *testing.T) {
 	}{
 		{"Sales report", 0, []string{"From", "To", "Time zone"}},
 		{"Sales report", 1, []string{"2026-11-23 08:00", "2026-11-27 20:00", "Asia/Shanghai"}},
-		{"New leads", 0, []string{"Company", "Registered by", "Owner", "Grade", "Stage", "Registered", "First touch"}},
-		{"New leads", 1, []string{"at-the-start", "Wang Li 王丽", "Wang Li 王丽", "D", "Lead", "2026-11-23 08:00", ""}},
-		{"New leads", 2, []string{"'+86 Trading", "'@lee", "'@lee", "C", "Lead", "2026-11-23 09:00", ""}},
-		{"New leads", 3, []string{"'" + hostile, "'@lee", "'@lee", "C", "Lead", "2026-11-23 09:00", ""}},
-		{"New leads", 5, []string{"明达机械有限公司", "'@lee", "Wang Li 王丽", "B", "Lead", "2026-11-24 18:00", "2026-11-20"}},
+		{"New leads", 0, []string{"Company", "Registered by", "Owner", "Grade", "Stage", "Registered", "First touch",
+			"Value", "Currency", "Close date", "Probability (%)", "Forecast category"}},
+		{"New leads", 1, []string{"at-the-start", "Wang Li 王丽", "Wang Li 王丽", "D", "Lead", "2026-11-23 08:00", "", "", "", "", "5", "Pipeline"}},
+		{"New leads", 2, []string{"'+86 Trading", "'@lee", "'@lee", "C", "Lead", "2026-11-23 09:00", "", "", "", "", "5", "Pipeline"}},
+		{"New leads", 3, []string{"'" + hostile, "'@lee", "'@lee", "C", "Lead", "2026-11-23 09:00", "", "", "", "", "5", "Pipeline"}},
+		{"New leads", 4, []string{"fresh", "Wang Li 王丽", "Wang Li 王丽", "C", "Lead", "2026-11-23 18:00", "2026-11-23", "120000.50", "CNY", "2027-06-30", "5", "Pipeline"}},
+		{"New leads", 5, []string{"明达机械有限公司", "'@lee", "Wang Li 王丽", "B", "Lead", "2026-11-24 18:00", "2026-11-20", "1800000.00", "CNY", "2027-01-15", "5", "Omitted"}},
 		{"Grade changes", 0, []string{"Company", "From", "To", "Direction", "By", "When", "Reason"}},
 		{"Grade changes", 1, []string{"won", "A", "B", "down", "U9", "2026-11-23 18:00", ""}},
 		{"Grade changes", 2, []string{"old-c", "C", "A", "up", "Wang Li 王丽", "2026-11-25 18:00", "selection starts"}},
@@ -355,11 +421,30 @@ func TestReportCSV(t *testing.T) {
 		{"Lost", 2, []string{"lost", "Wang Li 王丽", "2026-11-25 18:00", "budget frozen"}},
 		{"Pipeline (open leads now)", 0, []string{"Grade", "Lead", "First visit", "Discovery", "Demo", "Quote", "Objections", "Negotiation", "Total"}},
 		{"Pipeline (open leads now)", 1, []string{"A", "0", "0", "1", "1", "0", "0", "0", "2"}},
+		{"Pipeline (open leads now)", 2, []string{"B", "1", "0", "0", "0", "1", "0", "0", "2"}},
 		{"Pipeline (open leads now)", 3, []string{"C", "3", "0", "0", "0", "0", "0", "0", "3"}},
-		{"Pipeline (open leads now)", 5, []string{"Total", "7", "0", "1", "1", "0", "0", "0", "9"}},
-		{"Touches by rep", 0, []string{"Rep", "A leads", "B/C/D maintenance", "New leads", "Total", "A leads %", "Maintenance %", "New leads %"}},
-		{"Touches by rep", 1, []string{"Wang Li 王丽", "2", "1", "1", "4", "50", "25", "25"}},
-		{"Touches by rep", 3, []string{"U3", "0", "0", "0", "0", "0", "0", "0"}},
+		{"Pipeline (open leads now)", 5, []string{"Total", "7", "0", "1", "1", "1", "0", "0", "10"}},
+		// By hand: fresh ¥120,000.50 at Lead (the hostile and +86 leads
+		// have no deal), old-a ¥1,800,000 at Demo, old-b $400,000.50 at
+		// Quote; the team's currency first. Open 10, dated 5: 5 undated
+		// (old-c, at-the-start, too-late, the two hostile ones).
+		{"Pipeline value (open deals)", 0, []string{"Stage", "Currency", "Open value"}},
+		{"Pipeline value (open deals)", 1, []string{"Lead", "CNY", "120000.50"}},
+		{"Pipeline value (open deals)", 2, []string{"Demo", "CNY", "1800000.00"}},
+		{"Pipeline value (open deals)", 3, []string{"Quote", "USD", "400000.50"}},
+		{"Pipeline value (open deals)", 4, []string{"Total", "CNY", "1920000.50"}},
+		{"Pipeline value (open deals)", 5, []string{"Total", "USD", "400000.50"}},
+		{"Pipeline value (open deals)", 6, []string{"Not summed: open leads with no close date", "", "5"}},
+		{"Pipeline value (open deals)", 7, []string{"Not summed: open deals with a close date and no value", "", "1"}},
+		{"Touches by rep", 0, []string{"Rep", "A leads", "B leads", "C leads", "D leads", "New leads", "Total",
+			"A leads %", "B leads %", "C leads %", "D leads %", "New leads %"}},
+		// U1: old-a and old-c on Thursday (A), old-c on Tuesday (C), fresh
+		// (new): 2, 0, 1, 0, 1 of 4.
+		{"Touches by rep", 1, []string{"Wang Li 王丽", "2", "0", "1", "0", "1", "4", "50", "0", "25", "0", "25"}},
+		{"Touches by rep", 2, []string{"'@lee", "0", "0", "0", "0", "2", "2", "0", "0", "0", "0", "100"}},
+		// U3: old-b twice (B), idle once (D): 200/3 = 66 rest 2, 100/3 =
+		// 33 rest 1; the point left goes to B.
+		{"Touches by rep", 3, []string{"U3", "0", "2", "0", "1", "0", "3", "0", "67", "0", "33", "0"}},
 	}
 	for _, c := range cases {
 		rows := s[c.section]
@@ -384,7 +469,8 @@ func TestReportCSV(t *testing.T) {
 
 	// An empty report still has every table, with its header.
 	empty := readCSV(t, salesbot.BuildReport(salesbot.ReportInput{Leads: nil, Changes: nil}, p).CSV())
-	if len(empty) != len(titles) || len(empty["New leads"]) != 1 || len(empty["Pipeline (open leads now)"]) != 6 {
+	if len(empty) != len(titles) || len(empty["New leads"]) != 1 || len(empty["Pipeline (open leads now)"]) != 6 ||
+		len(empty["Pipeline value (open deals)"]) != 4 || len(empty["Touches by rep"]) != 1 {
 		t.Errorf("empty report CSV %q", empty)
 	}
 }

@@ -97,7 +97,7 @@ func TestReportWeek(t *testing.T) {
 		"*6* new leads", "*2* grade changes (:arrow_up: 1 · :arrow_down: 1)", "*1* won", "*1* lost", ":handshake: *1* touch",
 		"明达机械有限公司", "=HYPERLINK", "Globex", "budget frozen", "Initech", "C→A", "B→D",
 		"*Pipeline*", "*A* (1): Lead 1", "*C* (2): Lead 2",
-		"<@"+rep+">: 1 touch — A 0% · maintenance 0% · new 100%", "<@"+other+">: _no touches_")
+		"<@"+rep+">: 1 in all — A 0% · B 0% · C 0% · D 0% · new 100%", "<@"+other+">: _no touches_")
 
 	get := h.slack.Calls("files.getUploadURLExternal")
 	complete := h.slack.Calls("files.completeUploadExternal")
@@ -122,8 +122,9 @@ func TestReportWeek(t *testing.T) {
 
 	rows := readReport(t, file)
 	hasRow(t, rows, "New leads")
-	hasRow(t, rows, "Company", "Registered by", "Owner", "Grade", "Stage", "Registered", "First touch")
-	hasRow(t, rows, "明达机械有限公司", "Ray Rep", "Ray Rep", "A", "Lead", "2026-11-23 10:00", "2026-11-23")
+	hasRow(t, rows, "Company", "Registered by", "Owner", "Grade", "Stage", "Registered", "First touch",
+		"Value", "Currency", "Close date", "Probability (%)", "Forecast category")
+	hasRow(t, rows, "明达机械有限公司", "Ray Rep", "Ray Rep", "A", "Lead", "2026-11-23 10:00", "2026-11-23", "", "", "", "5", "Pipeline")
 	hasRow(t, rows, "'"+hostileName, "Ray Rep", "Ray Rep", "C", "Lead", "2026-11-23 10:00", "")
 	hasRow(t, rows, "Globex", "Olga Other", "Olga Other", "C", "Lost")
 	hasRow(t, rows, "明达机械有限公司", "C", "A", "up", "Ray Rep", "2026-11-23 10:00", "selection starts in January")
@@ -131,12 +132,82 @@ func TestReportWeek(t *testing.T) {
 	hasRow(t, rows, "Initech", "Mia Manager", "2026-11-23 10:00")
 	hasRow(t, rows, "Globex", "Olga Other", "2026-11-23 10:00", "budget frozen")
 	hasRow(t, rows, "A", "1", "0", "0", "0", "0", "0", "0", "1")
-	hasRow(t, rows, "Ray Rep", "0", "0", "1", "1", "0", "0", "100")
+	hasRow(t, rows, "Rep", "A leads", "B leads", "C leads", "D leads", "New leads", "Total",
+		"A leads %", "B leads %", "C leads %", "D leads %", "New leads %")
+	hasRow(t, rows, "Ray Rep", "0", "0", "0", "0", "1", "1", "0", "0", "0", "0", "100")
 	for _, row := range rows {
 		for _, cell := range row {
 			if strings.HasPrefix(cell, "=") {
 				t.Errorf("cell %q would be read as a formula", cell)
 			}
+		}
+	}
+}
+
+// TestReportShowsDealValues: a deal valued and dated with /lead value,
+// close-by and forecast shows in the uploaded CSV (its row of new leads and
+// the open value by stage) and on its line of the summary.
+func TestReportShowsDealValues(t *testing.T) {
+	h := newHarness(t)
+	for _, line := range []string{
+		"/lead new 明达机械有限公司",
+		"/lead value 明达机械有限公司 180万",
+		"/lead close-by 明达机械有限公司 2027-03",
+		"/lead forecast 明达机械有限公司 commit",
+		"/lead new Initech",
+		"/lead value Initech $400k", // no close date: not summed
+		"/lead new Hooli",
+		"/lead close-by Hooli 2027-06-30", // no value
+		"/visit Initech met the CIO",      // a touch of a new lead: hunting
+	} {
+		mustContain(t, line, h.command(rep, line).Text, ":")
+	}
+	h.h.Wait()
+	h.command(manager, "/salesbot report week")
+	h.h.Wait()
+
+	summaries := posted(h, "C0SALES")
+	if len(summaries) != 1 {
+		t.Fatalf("%d messages in the channel, want the summary", len(summaries))
+	}
+	summary := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">").Replace(summaries[0].Text())
+	mustContain(t, "summary", summary,
+		"明达机械有限公司* — <@"+rep+"> · C · Lead · *¥1,800,000*", "Initech* — <@"+rep+"> · C · Lead · *$400,000*",
+		"*Pipeline value* — open deals with a close date, by stage", "Lead ¥1,800,000 · *Total* ¥1,800,000")
+	uploads := h.slack.Uploads()
+	if len(uploads) != 1 {
+		t.Fatalf("%d files uploaded, want the CSV", len(uploads))
+	}
+	for _, file := range uploads {
+		rows := readReport(t, file)
+		hasRow(t, rows, "明达机械有限公司", "Ray Rep", "Ray Rep", "C", "Lead", "2026-11-23 10:00", "", "1800000.00", "CNY", "2027-03-31", "5", "Commit")
+		hasRow(t, rows, "Initech", "Ray Rep", "Ray Rep", "C", "Lead", "2026-11-23 10:00", "2026-11-23", "400000.00", "USD", "", "5", "Pipeline")
+		hasRow(t, rows, "Hooli", "Ray Rep", "Ray Rep", "C", "Lead", "2026-11-23 10:00", "", "", "", "2027-06-30", "5", "Pipeline")
+		hasRow(t, rows, "Pipeline value (open deals)")
+		hasRow(t, rows, "Lead", "CNY", "1800000.00")
+		hasRow(t, rows, "Total", "CNY", "1800000.00")
+		hasRow(t, rows, "Not summed: open leads with no close date", "", "1")
+		hasRow(t, rows, "Not summed: open deals with a close date and no value", "", "1")
+		for _, row := range rows {
+			if len(row) > 1 && row[1] == "USD" {
+				t.Errorf("a deal with no close date is summed: %q", row)
+			}
+		}
+	}
+
+	// A week later the deals are neither new nor touched: the open value
+	// is still the team's, from the read models.
+	monday := now
+	t.Cleanup(func() { h.h.Wait(); now = monday })
+	now = monday.AddDate(0, 0, 7)
+	h.command(manager, "/salesbot report week")
+	h.h.Wait()
+	rows := readReport(t, h.slack.Uploads()["F00000002"])
+	hasRow(t, rows, "Lead", "CNY", "1800000.00")
+	hasRow(t, rows, "Not summed: open leads with no close date", "", "1")
+	for _, row := range rows {
+		if len(row) > 0 && (row[0] == "明达机械有限公司" || row[0] == "Initech") {
+			t.Errorf("last week's lead is new this week: %q", row)
 		}
 	}
 }

@@ -103,14 +103,14 @@ func repLines(lang i18n.Lang, r salesbot.RepDigest, now time.Time, loc *time.Loc
 	if len(r.Overdue) > 0 {
 		items := make([]string, len(r.Overdue))
 		for i, o := range r.Overdue {
-			items[i] = fmt.Sprintf("%s (%s, %s)", esc(o.Lead.Company), o.Lead.Grade, overdueBy(lang, now.Add(-o.By), now, loc))
+			items[i] = fmt.Sprintf("%s (%s, %s)", esc(o.Lead.Company), gradeValue(lang, o.Lead), overdueBy(lang, now.Add(-o.By), now, loc))
 		}
 		lines = append(lines, t(":red_circle: Overdue (%d): %s", len(items), strings.Join(items, ", ")))
 	}
 	if len(r.Untouched) > 0 {
 		items := make([]string, len(r.Untouched))
 		for i, l := range r.Untouched {
-			items[i] = fmt.Sprintf("%s (%s)", esc(l.Company), l.Grade)
+			items[i] = fmt.Sprintf("%s (%s)", esc(l.Company), gradeValue(lang, l))
 		}
 		lines = append(lines, t(":hourglass: A/B leads not touched within their cadence (%d): %s", len(items), strings.Join(items, ", ")))
 	}
@@ -119,9 +119,18 @@ func repLines(lang i18n.Lang, r salesbot.RepDigest, now time.Time, loc *time.Loc
 		for i, risk := range lr.Risks {
 			msgs[i] = esc(riskMessage(lang, risk))
 		}
-		lines = append(lines, fmt.Sprintf(":warning: *%s* (%s): %s", esc(lr.Lead.Company), lr.Lead.Grade, strings.Join(msgs, " ")))
+		lines = append(lines, fmt.Sprintf(":warning: *%s* (%s): %s", esc(lr.Lead.Company), gradeValue(lang, lr.Lead), strings.Join(msgs, " ")))
 	}
 	return lines
+}
+
+// gradeValue is how the digest tags a lead it names: its grade, and its
+// deal's value when one is set ("A, ¥1,800,000").
+func gradeValue(lang i18n.Lang, l *salesbot.Lead) string {
+	if v := dealValue(lang, l); v != "" {
+		return fmt.Sprintf("%s, %s", l.Grade, v)
+	}
+	return string(l.Grade)
 }
 
 // overdueBy says how many calendar days ago, for the reader, a follow-up

@@ -70,16 +70,7 @@ func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads 
 		if err != nil {
 			return nil, fmt.Errorf("reminder for %s: %w", l.ID, err)
 		}
-		touched := t("never touched")
-		if !l.LastTouch.IsZero() {
-			touched = t("last touch %s", ago(lang, l.LastTouch, now, loc))
-		}
-		text := t(":alarm_clock: *%s* — grade %s · %s\n%s · %s", esc(l.Company), l.Grade, word(lang, l.Stage.Name()),
-			dueIn(lang, l.NextDue(h.cadence), now, loc), touched)
-		if l.NextStep != "" {
-			text += t("\nNext step: _%s_", esc(truncate(l.NextStep, 200)))
-		}
-		blocks = append(blocks, section(text))
+		blocks = append(blocks, section(reminderText(lang, l, h.cadence, now, loc)))
 		var notes []string
 		if len(visits) > 0 {
 			v := visits[0]
@@ -114,6 +105,33 @@ func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads 
 		))
 	}
 	return blocks, nil
+}
+
+// reminderText is what a reminder says of one lead: its grade and stage,
+// the deal's value and expected close when set, when the follow-up is due,
+// the last touch and the next step.
+func reminderText(lang i18n.Lang, l *salesbot.Lead, cadence salesbot.Cadence, now time.Time, loc *time.Location) string {
+	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
+	touched := t("never touched")
+	if !l.LastTouch.IsZero() {
+		touched = t("last touch %s", ago(lang, l.LastTouch, now, loc))
+	}
+	text := t(":alarm_clock: *%s* — grade %s · %s\n%s · %s", esc(l.Company), l.Grade, word(lang, l.Stage.Name()),
+		dueIn(lang, l.NextDue(cadence), now, loc), touched)
+	var deal []string
+	if v := dealValue(lang, l); v != "" {
+		deal = append(deal, ":moneybag: *"+v+"*")
+	}
+	if !l.CloseBy.IsZero() {
+		deal = append(deal, t("closes %s", l.CloseBy.String()))
+	}
+	if len(deal) > 0 {
+		text += "\n" + strings.Join(deal, " · ")
+	}
+	if l.NextStep != "" {
+		text += t("\nNext step: _%s_", esc(truncate(l.NextStep, 200)))
+	}
+	return text
 }
 
 // snooze puts a lead's follow-up off by days and redraws the reminder.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -197,6 +198,9 @@ func reportBlocks(lang i18n.Lang, title string, r salesbot.Report) []slack.Block
 	list(t("New leads"), len(r.NewLeads), func(i int) string {
 		l := r.NewLeads[i]
 		s := fmt.Sprintf("• *%s* — <@%s> · %s · %s", esc(truncate(l.Company, 80)), l.Owner, l.Grade, word(lang, l.Stage.Name()))
+		if !l.Value.IsZero() {
+			s += " · *" + l.Value.InLanguage(string(lang)) + "*"
+		}
 		if l.RegisteredBy != l.Owner {
 			s += t(" · registered by <@%s>", l.RegisteredBy)
 		}
@@ -230,6 +234,16 @@ func reportBlocks(lang i18n.Lang, title string, r salesbot.Report) []slack.Block
 		return s
 	})
 	body = append(body, chunks(t("*Pipeline* — open leads now, by grade and stage"), pipelineLines(lang, salesbot.Digest{Pipeline: r.Pipeline}))...)
+	if total := r.Value.Total(); len(total.Currencies(r.Currency)) > 0 {
+		var lines []string
+		for _, st := range salesbot.Stages {
+			if m := r.Value.Stages[st]; len(m.Currencies(r.Currency)) > 0 {
+				lines = append(lines, fmt.Sprintf("%s %s", word(lang, st.Name()), m.InLanguage(string(lang), r.Currency)))
+			}
+		}
+		lines = append(lines, t("*Total* %s", total.InLanguage(string(lang), r.Currency)))
+		body = append(body, chunks(t("*Pipeline value* — open deals with a close date, by stage"), []string{strings.Join(lines, " · ")})...)
+	}
 	if len(r.Touches) > 0 {
 		var lines []string
 		for i, tt := range r.Touches {
@@ -239,7 +253,7 @@ func reportBlocks(lang i18n.Lang, title string, r salesbot.Report) []slack.Block
 			}
 			lines = append(lines, touchLine(lang, tt))
 		}
-		body = append(body, chunks(t("*Touches by rep* — A leads · B/C/D maintenance · new leads"), lines)...)
+		body = append(body, chunks(t("*Touches by rep* — working A leads · keeping up B, C and D leads · finding new leads"), lines)...)
 	}
 	if len(blocks)+len(body) > maxBlocks-1 { // not with today's caps; kept should they grow
 		body = append(body[:maxBlocks-2-len(blocks)], section(t("_…and more in the CSV file._")))
@@ -252,6 +266,6 @@ func touchLine(lang i18n.Lang, t salesbot.RepTouches) string {
 	if t.Total() == 0 {
 		return i18n.T(lang, "• <@%s>: _no touches_", t.Rep)
 	}
-	a, m, n := t.Percent()
-	return i18n.T(lang, "• <@%s>: %d touches — A %d%% · maintenance %d%% · new %d%%", t.Rep, t.Total(), a, m, n)
+	p := t.Percent()
+	return i18n.T(lang, "• <@%s>: %d in all — A %d%% · B %d%% · C %d%% · D %d%% · new %d%%", t.Rep, t.Total(), p[0], p[1], p[2], p[3], p[4])
 }

@@ -134,4 +134,9 @@ var zhPipeline = map[string]string{
 	"• `/lead close-by <company> <YYYY-MM-DD|YYYY-MM>` the expected close (a later date is a slip) · `/lead forecast <company> <commit|best|pipeline|omit>` its forecast category":                                                                       "• `/lead close-by <公司> <YYYY-MM-DD|YYYY-MM>` 预计成交日期（改晚即为延期）· `/lead forecast <公司> <commit|best|pipeline|omit>` 销售预测分类",
 	"*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` won, commit, best case, pipeline, weighted, target and coverage, with charts (this quarter if no period; yours, or any rep's or the team's for managers)": "*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` 已签约、确定成交、最佳情况、跟进中、加权金额、目标与覆盖率，附图表（不写期间即本季度；销售看自己的，经理可看任一销售或全团队）",
 	"*/salesbot target* `<@rep|team> <YYYY-MM|YYYY-Qn> <amount>` (managers) a target · *`/salesbot review [@rep]`* the weekly pipeline review now, by direct message":                                                                                    "*/salesbot target* `<@rep|team> <YYYY-MM|YYYY-Qn> <amount>`（经理）设定目标 · *`/salesbot review [@rep]`* 立即以私信发送每周管道复盘",
+	// Reports: the open value by stage, and seed 000's split of a rep's month.
+	"*Pipeline value* — open deals with a close date, by stage": "*管道金额* — 有预计成交日期的进行中商机，按阶段",
+	"*Total* %s": "*合计* %s",
+	"*Touches by rep* — working A leads · keeping up B, C and D leads · finding new leads": "*各销售跟进分布* — 跑 A 级客户 · B/C/D 级客户关系维护 · 开发新客户",
+	"• <@%s>: %d in all — A %d%% · B %d%% · C %d%% · D %d%% · new %d%%":                    "• <@%s>：共跟进 %d 次 — A 级 %d%% · B 级 %d%% · C 级 %d%% · D 级 %d%% · 新客户 %d%%",
 }
