@@ -238,3 +238,32 @@ func chartsFor(t *testing.T) handlers.Charts {
 	}
 	return r
 }
+
+// TestReviewMenuAndCraftedButtons: /salesbot review without a name offers
+// the reps in one menu (not a burst of messages); picking one sends that
+// rep's review. A rep's own deal is not changed from a button that names
+// another rep's review.
+func TestReviewMenuAndCraftedButtons(t *testing.T) {
+	h := newHarness(t)
+	h.command(rep, "/lead new Acme A")
+	h.command(rep, "/lead close-by Acme 2026-12-20")
+	h.command(other, "/lead new Beta A")
+	h.command(other, "/lead close-by Beta 2026-12-21")
+
+	menu := text(h.command(manager, "/salesbot review"))
+	mustContain(t, "menu", menu, "review_open", `"value":"`+rep+`"`, `"value":"`+other+`"`, "Pick one")
+	before := len(h.slack.Calls("chat.postMessage"))
+	h.click(manager, "review_open", other)
+	posted := h.slack.Calls("chat.postMessage")[before:]
+	if len(posted) != 1 || posted[0].Param("channel") != manager || !strings.Contains(posted[0].Param("blocks"), "Beta") {
+		t.Fatalf("picking a rep sent %d messages; want Beta's review to the manager", len(posted))
+	}
+
+	acme := h.lead("Acme")
+	week := salesbot.Week(salesbot.Date{Year: 2026, Month: 11, Day: 23})
+	h.click(rep, "review_commit", acme.ID+"|"+other+"|"+week)
+	if c := h.lead("Acme").Category; c != "" && c != salesbot.CategoryPipeline {
+		t.Fatalf("a button naming another rep's review changed the deal to %q", c)
+	}
+	mustContain(t, "crafted", lastResponse(t, h), "not yours")
+}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -55,7 +56,7 @@ func (h *Handler) dealChange(ctx context.Context, r request, sub string, args []
 	}
 	msg, err := h.withLead(ctx, r, args, usage, func(l *salesbot.Lead, rest []salesbot.Token) (*slack.Msg, error) {
 		if len(rest) == 0 {
-			return nil, salesbot.Errorf(salesbot.EINVALID, "What should I record? e.g. "+example+".", quoteName(l.Company))
+			return nil, salesbot.Errorf(salesbot.EINVALID, "What should I record? e.g. %s.", markup(fmt.Sprintf(example, esc(quoteName(l.Company)))))
 		}
 		c, err := parse(salesbot.JoinTokens(rest))
 		if err != nil {

@@ -28,15 +28,16 @@ const (
 	actionReviewCommit = "review_commit" // review: commit the deal, value "<lead>|<rep>|<week>"
 	actionReviewRisk   = "review_risk"   // review: call the deal at risk, value "<lead>|<rep>|<week>"
 	actionReviewDrop   = "review_drop"   // review: drop the deal (opens a form), value "<lead>|<rep>|<week>"
-	actionReviewed     = "reviewed"      // review: done, with a coaching note (opens a form), value "<rep>|<week>"
-	actionGradeSet     = "grade_set"     // card: regrade menu, value "<lead>|<grade>"
-	actionGradeButton  = "grade_button"  // new-lead reply: grade buttons, value "<lead>|<grade>"
-	actionLeadRequest  = "lead_request"  // duplicate reply, pool: ask a manager for the lead, value "<lead>"
-	actionAssignTo     = "assign_to"     // manager: give the lead to the rep who asked, value "<request ID>"
-	actionKeep         = "keep"          // manager: keep the lead with its owner, value "<request ID>"
-	actionApprove      = "approve"       // manager: approve a stage move, value "<approval ID>"
-	actionReject       = "reject"        // manager: reject it with a reason (opens a form), value "<approval ID>"
-	actionListMore     = "list_more"     // team pipeline: the next page, value "<offset>|<grade or empty>"
+	actionReviewed     = "reviewed"
+	actionReviewOpen   = "review_open"  // /salesbot review: send a rep's review, value "<rep>"      // review: done, with a coaching note (opens a form), value "<rep>|<week>"
+	actionGradeSet     = "grade_set"    // card: regrade menu, value "<lead>|<grade>"
+	actionGradeButton  = "grade_button" // new-lead reply: grade buttons, value "<lead>|<grade>"
+	actionLeadRequest  = "lead_request" // duplicate reply, pool: ask a manager for the lead, value "<lead>"
+	actionAssignTo     = "assign_to"    // manager: give the lead to the rep who asked, value "<request ID>"
+	actionKeep         = "keep"         // manager: keep the lead with its owner, value "<request ID>"
+	actionApprove      = "approve"      // manager: approve a stage move, value "<approval ID>"
+	actionReject       = "reject"       // manager: reject it with a reason (opens a form), value "<approval ID>"
+	actionListMore     = "list_more"    // team pipeline: the next page, value "<offset>|<grade or empty>"
 )
 
 // submit handles a modal's submission. It answers nil to close the modal, or
@@ -358,6 +359,9 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 			return nil, false, err
 		}
 		msg, err := h.setDeal(ctx, r, salesbot.RefTo(r.team, parts[0]), salesbot.DealChange{Category: &c})
+		return msg, false, err
+	case actionReviewOpen:
+		msg, err := h.reviewOpen(ctx, r, parts[0])
 		return msg, false, err
 	case actionReviewCommit, actionReviewRisk:
 		if len(parts) != 3 {

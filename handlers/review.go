@@ -21,8 +21,9 @@ const (
 	cbReviewed   = "reviewed"
 )
 
-// reviewsMax bounds how many reps' reviews /salesbot review sends at once.
-const reviewsMax = 40
+// reviewsMax bounds how many reps /salesbot review's menu lists (a static
+// menu holds 100 options).
+const reviewsMax = 100
 
 // SendReview sends a manager one rep's weekly review by direct message.
 func (h *Handler) SendReview(ctx context.Context, team, manager string, rv salesbot.Review) error {
@@ -100,7 +101,7 @@ func movesText(lang i18n.Lang, moves []salesbot.Change) string {
 		case salesbot.ChangeGrade:
 			s = i18n.T(lang, "grade %s → %s", esc(c.From), esc(c.To))
 		case salesbot.ChangeValue:
-			s = i18n.T(lang, "value %s → %s", esc(orDash(c.From)), esc(c.To))
+			s = i18n.T(lang, "value %s → %s", historyAmount(lang, c.From), historyAmount(lang, c.To))
 		case salesbot.ChangeCloseBy:
 			s = i18n.T(lang, "close date %s → %s", esc(orDash(c.From)), esc(c.To))
 		case salesbot.ChangeForecast:
@@ -118,6 +119,19 @@ func movesText(lang i18n.Lang, moves []salesbot.Change) string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// historyAmount writes an amount as the history keeps it ("1800000.00
+// CNY") the reader's way (¥1,800,000 / 180万元); "—" for none.
+func historyAmount(lang i18n.Lang, kept string) markup {
+	if kept == "" {
+		return "—"
+	}
+	a, err := salesbot.ParseAmount(kept, "")
+	if err != nil {
+		return markup(esc(kept))
+	}
+	return markup(a.InLanguage(string(lang)))
 }
 
 func orDash(s string) string {
@@ -167,24 +181,33 @@ func (h *Handler) reviewNow(ctx context.Context, r request, args []salesbot.Toke
 	if len(reps) == 0 {
 		return ephemeral(r.T("No rep has open deals closing this quarter (%s): nothing to review.", salesbot.QuarterOf(today))), nil
 	}
-	shown := reps[:min(len(reps), reviewsMax)]
-	h.later(ctx, "reviews", func(ctx context.Context) error {
-		for _, rep := range shown {
-			rv, err := h.reviews.Review(ctx, r.actor, r.team, rep, today, now)
-			if err != nil {
-				return fmt.Errorf("review %s: %w", rep, err)
-			}
-			if err := h.notify(ctx, r.actor.User, reviewText(r.lang, rv), reviewBlocks(r.lang, rv, now, r.loc, h.probability, h.currency, true)...); err != nil {
-				return err
-			}
+	// One message with a menu of the reps, rather than a message per rep
+	// at once (Slack takes about one message a second in a conversation):
+	// picking a rep sends that rep's review.
+	var options []*slack.OptionBlockObject
+	for _, rep := range reps[:min(len(reps), reviewsMax)] {
+		name := h.people.Lookup(ctx, rep).Name
+		if name == "" {
+			name = rep
 		}
-		return nil
-	})
-	reply := r.T(":clipboard: Sending you %d pipeline reviews by direct message, one per rep.", len(shown))
-	if len(reps) > len(shown) {
-		reply += " " + r.T("(%d more reps have deals closing; name one: `/salesbot review @rep`.)", len(reps)-len(shown))
+		options = append(options, slack.NewOptionBlockObject(rep, plain(truncate(name, 70)), nil))
 	}
-	return ephemeral(reply), nil
+	text := r.T(":clipboard: %d reps have deals closing or a target in %s. Pick one to get their pipeline review by direct message.", len(reps), salesbot.QuarterOf(today))
+	menu := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(r.T("Choose a rep")), actionReviewOpen, options...)
+	blocks := []slack.Block{section(text), slack.NewActionBlock("review_reps", menu)}
+	if len(reps) > reviewsMax {
+		blocks = append(blocks, contextLine(r.T("The menu lists %d of them; name another with `/salesbot review @rep`.", reviewsMax)))
+	}
+	return ephemeral(text, blocks...), nil
+}
+
+// reviewOpen sends the review of the rep picked from /salesbot review's
+// menu.
+func (h *Handler) reviewOpen(ctx context.Context, r request, rep string) (*slack.Msg, error) {
+	if _, ok := mention("<@" + rep + ">"); !ok {
+		return nil, salesbot.Errorf(salesbot.EINVALID, "That menu is out of date. Run the command again.")
+	}
+	return h.reviewNow(ctx, r, []salesbot.Token{{Text: "<@" + rep + ">"}})
 }
 
 // reviewAction runs a review's Commit or At risk on a deal and redraws the

@@ -7,9 +7,7 @@ var zhService = map[string]string{
 	// service/deals.go
 	"Nothing to change: give the deal's value, its expected close date or its forecast category.":                                 "没有要修改的内容：请填写商机的预计金额、预计成交日期或销售预测分类。",
 	"Nothing changed: %s's deal already has that value, close date and forecast category.":                                        "没有变化：%s 的商机已经是这个预计金额、预计成交日期和销售预测分类。",
-	"The reason has characters that cannot be shown. Type it as plain text.":                                                      "原因含有无法显示的字符，请输入纯文本。",
 	"Why does the deal leave the forecast? Give a short reason, such as \"budget moved to next year\" or \"chose a competitor\".": "商机为什么移出销售预测？请简要写明原因，例如“预算推到明年”或“选了竞争对手”。",
-	"The reason is %d characters long; keep it under %d.":                                                                         "原因有 %d 个字符，请控制在 %d 个以内。",
 
 	// service/forecast.go
 	"Which period? Name it as month, quarter, next-month, next-quarter, YYYY-MM (2026-12) or YYYY-Qn (2026-Q4).": "哪个周期？请写 month（本月）、quarter（本季度）、next-month（下月）、next-quarter（下季度）、YYYY-MM（2026-12）或 YYYY-Qn（2026-Q4）。",

@@ -21,6 +21,12 @@ const reviewClaimTTL = 8 * 24 * time.Hour
 // repeat; a review lost on a replica that died is found at the next look.
 const reviewRecheck = time.Hour
 
+// reviewsPerSweep bounds how many reviews one manager is sent in one
+// sweep: Slack takes about one message a second in a conversation, and a
+// burst of a big team's reviews would be refused (and pause the team's
+// sending); the rest go at the next sweeps, a minute apart by default.
+const reviewsPerSweep = 3
+
 // reviewRetry is how long a manager's reviews wait after a send failed
 // (the same week, as long as the week lasts).
 const reviewRetry = 5 * time.Minute
@@ -83,7 +89,11 @@ func (s *Scheduler) reviewsOf(ctx context.Context, team, manager string, today s
 		return false, err
 	}
 	week := salesbot.Week(today)
+	sent := 0
 	for _, rep := range reps {
+		if sent == reviewsPerSweep {
+			return false, nil // the rest at the next sweep
+		}
 		if ctx.Err() != nil {
 			return false, ctx.Err()
 		}
@@ -97,6 +107,7 @@ func (s *Scheduler) reviewsOf(ctx context.Context, team, manager string, today s
 		switch err := s.sendReview(ctx, team, manager, rep, key, today, now); {
 		case err == nil:
 			s.cfg.Metrics.review()
+			sent++
 		case errors.Is(err, errLeaseLost):
 			s.log.WarnContext(ctx, "review lease lost before send; not sent", "team", team, "manager", manager, "rep", rep)
 		case ctx.Err() != nil:

@@ -315,3 +315,28 @@ func TestReviewsLookedAtHourly(t *testing.T) {
 	e.sweepAt(mon9.Add(61 * time.Minute))
 	e.wantReviewed(berlin, "10:01", "2026-W25 "+rep, "2026-W25 "+rep2)
 }
+
+// TestReviewsPacedPerSweep: a manager is sent at most reviewsPerSweep
+// reviews a sweep (of each replica), the rest at the next ones, so that a big team's
+// reviews do not hit Slack's rate limit in one burst.
+func TestReviewsPacedPerSweep(t *testing.T) {
+	mon9 := time.Date(2026, 6, 15, 9, 0, 0, 0, berlinZ) // Monday
+	e := newEnv(t, mon9, options{review: "0 9 * * 1"})
+	e.user(berlin, berlinZ)
+	if err := e.store.AddManager(e.ctx, e.team, berlin); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i, r := range []string{"U0REPA", "U0REPB", "U0REPC", "U0REPD"} {
+		e.user(r, time.UTC)
+		e.deal(r, fmt.Sprintf("Co %d", i), mon9.Add(-salesbot.Day), 100_000, salesbot.Date{Year: 2026, Month: 6, Day: 30})
+		want = append(want, "2026-W25 "+r)
+	}
+	e.clock.Set(mon9)
+	e.sweep(e.a) // one replica's sweep
+	if got := e.reviewed(berlin); len(got) != 3 {
+		t.Fatalf("first sweep sent %v; want 3", got)
+	}
+	e.sweepAt(mon9.Add(time.Minute))
+	e.wantReviewed(berlin, "second sweep", want...)
+}

@@ -85,12 +85,9 @@ func (s *Services) MarkAtRisk(ctx context.Context, a salesbot.Actor, ref salesbo
 	return l, err
 }
 
-// maxDropReason bounds the reason a deal leaves the forecast with (the
-// domain's bound on every reason).
-const maxDropReason = 300
-
-// Drop implements salesbot.DealService. The reason is required either way:
-// a deal leaving the forecast is what a manager asks about next.
+// Drop implements salesbot.DealService with the domain's Lead.Drop: the
+// reason is required either way (a deal leaving the forecast is what a
+// manager asks about next), and only a manager closes it as lost.
 func (s *Services) Drop(ctx context.Context, a salesbot.Actor, ref salesbot.LeadRef, reason string, lost bool, now time.Time) (*salesbot.Lead, error) {
 	l, _, err := s.writeLead(ctx, ref, func(l *salesbot.Lead) (salesbot.Update, error) {
 		return one(l.Drop(a, reason, lost, now))

@@ -235,7 +235,13 @@ func TestMarkAtRiskAndDrop(t *testing.T) {
 		t.Fatalf("omit change %+v, %v", h, err)
 	}
 
-	l, err = svc.Drop(ctx, owner, salesbot.RefTo(team, gone.ID), "chose a competitor", true, now)
+	// Closing it as lost is a manager's choice.
+	_, err = svc.Drop(ctx, owner, salesbot.RefTo(team, gone.ID), "chose a competitor", true, now)
+	wantCode(t, "a rep drops as lost", err, salesbot.EFORBIDDEN)
+	if got := reread(t, st, team, gone.ID); !got.Open() {
+		t.Fatal("a rep's refused drop closed the deal")
+	}
+	l, err = svc.Drop(ctx, salesbot.Actor{User: "U0BOSS", Manager: true}, salesbot.RefTo(team, gone.ID), "chose a competitor", true, now)
 	if err != nil || l.Stage != salesbot.StageLost || l.LostReason != "chose a competitor" {
 		t.Fatalf("lost: %+v, %v", l, err)
 	}
