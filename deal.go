@@ -230,8 +230,9 @@ type DealService interface {
 // ForecastRead is what DealStore.ForecastData reads: the deals closing
 // (open) or won from From to To, both days included, of one owner or
 // (Owner "") all; the Biggest largest open ones (Bigger's order, with
-// Currency the team's); and the slips recorded since SlipsSince (at most
-// MaxSlips of them, latest first).
+// Currency the team's); and the slips recorded since SlipsSince that took
+// a deal out of the period (from a day in it to a day after it) and that
+// it is still out of, open (at most MaxSlips of them, latest first).
 type ForecastRead struct {
 	From, To    Date
 	Owner       string

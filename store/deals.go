@@ -128,13 +128,12 @@ func parseDealRecord(id, rec string) (salesbot.Deal, error) {
 // dealRecordOf is the record rm:deal holds for a lead with the standing,
 // if it is in a deal set.
 func dealRecordOf(s salesbot.Standing) (string, bool) {
-	if _, ok := s.Closing(); ok {
-		return dealRecord(s.Deal), true
+	_, closing := s.Closing()
+	_, won := s.WonOn()
+	if !closing && !won {
+		return "", false
 	}
-	if _, ok := s.WonOn(); ok {
-		return dealRecord(s.Deal), true
-	}
-	return "", false
+	return dealRecord(s.Deal), true
 }
 
 // dealWrites queues rm:deal's record of lead id, or its removal when the
@@ -374,12 +373,28 @@ for _, e in ipairs(big) do
   biggest[#biggest + 1] = e[4]
   biggest[#biggest + 1] = e[5]
 end
+-- The slips that took a deal out of the period (from a day in it to a
+-- day after it) and that it is still out of: open, closing after the
+-- period (a deal pulled back in, or closed since, is not listed).
+local first, last = tonumber(from), tonumber(to)
+local function slippedOut(m)
+  local id, o, f, t = string.match(m, '^[^\31]*\31([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)')
+  f, t = tonumber(f), tonumber(t)
+  if not f or not t or (owner ~= '' and o ~= owner) or f < first or f > last or t <= last then
+    return false
+  end
+  local rec = redis.call('HGET', KEYS[3], id)
+  if not rec then return false end
+  local _, stage = string.match(rec, pattern)
+  local d = tonumber(string.match(rec, daypattern))
+  return stage ~= 'won' and stage ~= 'lost' and d ~= nil and d > last
+end
 local slips = {}
 local offset = 0
 while nslips > 0 do
   local page = redis.call('ZREVRANGEBYSCORE', KEYS[4], '+inf', since, 'LIMIT', offset, 500)
   for _, m in ipairs(page) do
-    if owner == '' or string.match(m, '^[^\31]*\31[^\31]*\31([^\31]*)') == owner then
+    if slippedOut(m) then
       slips[#slips + 1] = m
       nslips = nslips - 1
       if nslips == 0 then break end
