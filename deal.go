@@ -252,6 +252,9 @@ type ForecastData struct {
 	Tallies map[string]Tally
 	Biggest []Deal
 	Slips   []Slip
+	// NoCloseDate counts the open leads (of the owner, or the team's) with
+	// no expected close date: no period's forecast counts them.
+	NoCloseDate int
 }
 
 // DealStore keeps what the forecast, the targets and the weekly review

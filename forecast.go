@@ -490,4 +490,7 @@ type Forecast struct {
 	Biggest  []Deal
 	// Scope says whose forecast it is: one rep's (Rep set) or the team's.
 	Rep string
+	// NoCloseDate counts the open leads in scope with no expected close
+	// date, which no period counts.
+	NoCloseDate int
 }

@@ -78,6 +78,7 @@ func TestForecastWithTargetAndChart(t *testing.T) {
 	h.command(other, "/lead new Beta C")
 	h.command(other, "/lead value Beta 50万")
 	h.command(other, "/lead close-by Beta 2027-02-01") // next quarter: not counted
+	h.command(other, "/lead new Gamma C")                 // no close date: in no period
 
 	mustContain(t, "rep target", h.command(rep, "/salesbot target "+at(rep)+" 2026-Q4 500万").Text, ":no_entry:")
 	mustContain(t, "target", text(h.command(manager, "/salesbot target "+at(rep)+" 2026-Q4 400万")), "¥4,000,000")
@@ -97,6 +98,8 @@ func TestForecastWithTargetAndChart(t *testing.T) {
 	// weighted 1,800,000 × 5% + 1,000,000 × 5% = 140,000; coverage
 	// 2,800,000 ÷ 4,000,000 = 0.7×.
 	mustContain(t, "forecast", posted, "commit ¥1,800,000", "pipeline ¥1,000,000", "weighted ¥140,000", "Target ¥4,000,000", "coverage 0.70×")
+	// Acme, 华光科技 and Beta have close dates; Gamma has none.
+	mustContain(t, "no close date", posted, "1 open lead has no expected close date")
 	if strings.Contains(posted, "Beta") {
 		t.Errorf("a deal of the next quarter is in the forecast:\n%s", posted)
 	}

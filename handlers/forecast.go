@@ -176,6 +176,9 @@ func forecastBlocks(lang i18n.Lang, f salesbot.Forecast, cur salesbot.Currency, 
 	if others := otherCurrencies(lang, f.Team.Tally, cur); others != "" {
 		note += " " + i18n.T(lang, "The charts are in %s; not drawn: %s.", string(cur), markup(others))
 	}
+	if f.NoCloseDate > 0 {
+		note += " " + i18n.T(lang, "%d open leads have no expected close date, so no period counts them.", f.NoCloseDate)
+	}
 	if n := f.Team.Tally.NoValue; n > 0 {
 		note += " " + i18n.T(lang, "%d open deals closing in the period have no value yet.", n)
 	}

@@ -38,7 +38,7 @@ func (s *Services) Forecast(ctx context.Context, a salesbot.Actor, q salesbot.Fo
 	if err != nil {
 		return salesbot.Forecast{}, fmt.Errorf("targets of %s: %w", q.Period, err)
 	}
-	f := salesbot.Forecast{Period: q.Period, Currency: s.cfg.Currency, Biggest: data.Biggest, Rep: q.Rep}
+	f := salesbot.Forecast{Period: q.Period, Currency: s.cfg.Currency, Biggest: data.Biggest, Rep: q.Rep, NoCloseDate: data.NoCloseDate}
 	slips := data.Slips
 	if q.Rep != "" {
 		line := salesbot.Line{Owner: q.Rep, Tally: tallyOf(data, q.Rep), Target: targets[q.Rep].Amount}

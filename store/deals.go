@@ -403,7 +403,11 @@ while nslips > 0 do
   if #page < 500 then break end
   offset = offset + 500
 end
-return {out, biggest, slips}
+-- The open leads with no close date: all the open ones (KEYS[5…]: the
+-- grades' rm:open, or the owner's rm:mine) less those in KEYS[1].
+local open = 0
+for j = 5, #KEYS do open = open + redis.call('ZCARD', KEYS[j]) end
+return {out, biggest, slips, open - redis.call('ZCARD', KEYS[1])}
 `)
 
 // ForecastData tallies a period from the deal read models in one script
@@ -426,11 +430,19 @@ func (s *Store) ForecastData(ctx context.Context, team string, q salesbot.Foreca
 	for _, st := range salesbot.Stages {
 		args = append(args, string(st), q.Probability.Of(st))
 	}
-	res, err := forecastScript.Run(ctx, s.client, []string{closing, k.rmWon(), k.rmDeal(), k.rmSlips()}, args...).Slice()
+	keys := []string{closing, k.rmWon(), k.rmDeal(), k.rmSlips()}
+	if q.Owner != "" {
+		keys = append(keys, k.rmMine(q.Owner))
+	} else {
+		for _, g := range salesbot.Grades {
+			keys = append(keys, k.rmOpen(g))
+		}
+	}
+	res, err := forecastScript.Run(ctx, s.client, keys, args...).Slice()
 	if err != nil {
 		return salesbot.ForecastData{}, failed(err, "forecast data of %s", team)
 	}
-	if len(res) != 3 {
+	if len(res) != 4 {
 		return salesbot.ForecastData{}, failed(bug{fmt.Errorf("forecast script answered %d values", len(res))}, "forecast data of %s", team)
 	}
 	d := salesbot.ForecastData{Tallies: map[string]salesbot.Tally{}}
@@ -487,6 +499,7 @@ func (s *Store) ForecastData(ctx context.Context, team string, q salesbot.Foreca
 		}
 		d.Slips = append(d.Slips, slip)
 	}
+	d.NoCloseDate = max(int(asInt(res[3])), 0)
 	return d, nil
 }
 
