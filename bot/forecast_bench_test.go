@@ -48,6 +48,9 @@ import (
 //     with 1,500 deals closing in the quarter (the review reads the 15
 //     closing soonest with their histories, and the rep's tally); after
 //     the reply, one direct message.
+//   - "forecast service alone": the forecast's reading without HTTP, the
+//     bot or Slack: service.Forecast (the forecast script and the
+//     targets), called directly.
 //
 // Each runs once untimed first (the directory then has every rep's name).
 // Besides ns/op it reports Redis's own time per command, from SLOWLOG
@@ -96,6 +99,20 @@ func BenchmarkForecastCommand(b *testing.B) {
 				b.ReportMetric(float64(len(data)), unit)
 			}
 		})
+	})
+	b.Run("forecast service alone", func(b *testing.B) {
+		boss := salesbot.Actor{User: manager, Manager: true}
+		q := salesbot.ForecastQuery{Team: bb.team, Period: salesbot.QuarterOf(salesbot.DateOf(benchNow)), Now: benchNow}
+		bb.resetStats(b)
+		for b.Loop() {
+			f, err := bb.svc.Forecast(b.Context(), boss, q)
+			if err != nil || len(f.Reps) != benchReps {
+				b.Fatalf("forecast of %d reps, %v", len(f.Reps), err)
+			}
+		}
+		stats := bb.commandStats(b)
+		b.ReportMetric(float64(stats.total.Microseconds())/float64(b.N), "redis-µs/op")
+		b.ReportMetric(stats.evalsha, "evalsha-µs/call")
 	})
 	b.Run("review one rep", func(b *testing.B) {
 		bb.run(b, "/salesbot review "+at(benchReviewed), "pipeline review is on its way", func(b *testing.B, _ int) {
