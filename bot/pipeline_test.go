@@ -99,7 +99,7 @@ func TestForecastWithTargetAndChart(t *testing.T) {
 	// 2,800,000 ÷ 4,000,000 = 0.7×.
 	mustContain(t, "forecast", posted, "commit ¥1,800,000", "pipeline ¥1,000,000", "weighted ¥140,000", "Target ¥4,000,000", "coverage 0.70×")
 	// Acme, 华光科技 and Beta have close dates; Gamma has none.
-	mustContain(t, "no close date", posted, "1 open lead has no expected close date")
+	mustContain(t, "no close date", posted, "1 open lead has no expected close date, so no period counts it.")
 	if strings.Contains(posted, "Beta") {
 		t.Errorf("a deal of the next quarter is in the forecast:\n%s", posted)
 	}

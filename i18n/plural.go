@@ -33,8 +33,8 @@ type countedWord struct {
 // format the code writes.
 var countedMessages = map[string]counted{
 	"%d open leads have no expected close date, so no period counts them.": {
-		en: "%[1]d open ${leads} ${have} no expected close date, so no period counts them.", zh: "%d 个进行中的客户没有预计成交日期，不计入任何期间。",
-		words: []countedWord{{"leads", 1, "lead", "leads"}, {"have", 1, "has", "have"}},
+		en: "%[1]d open ${leads} ${have} no expected close date, so no period counts ${them}.", zh: "%d 个进行中的客户没有预计成交日期，不计入任何期间。",
+		words: []countedWord{{"leads", 1, "lead", "leads"}, {"have", 1, "has", "have"}, {"them", 1, "it", "them"}},
 	},
 	"%d open deals closing in the period have no value yet.": {
 		en: "%[1]d open ${deals} closing in the period ${have} no value yet.", zh: "本期预计成交的进行中商机有 %d 个还没有预计金额。",

@@ -282,6 +282,9 @@ func (s *consoleSlack) GetUserInfoContext(ctx context.Context, user string, opti
 	if u.Name == "" {
 		u.Name = strings.ToLower(user)
 	}
+	if name == "" {
+		name = user // shown as the messages show them: @U0CONSOLE
+	}
 	u.Profile.RealName, u.Profile.DisplayName = name, name
 	return u, nil
 }
