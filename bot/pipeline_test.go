@@ -78,7 +78,7 @@ func TestForecastWithTargetAndChart(t *testing.T) {
 	h.command(other, "/lead new Beta C")
 	h.command(other, "/lead value Beta 50万")
 	h.command(other, "/lead close-by Beta 2027-02-01") // next quarter: not counted
-	h.command(other, "/lead new Gamma C")                 // no close date: in no period
+	h.command(other, "/lead new Gamma C")              // no close date: in no period
 
 	mustContain(t, "rep target", h.command(rep, "/salesbot target "+at(rep)+" 2026-Q4 500万").Text, ":no_entry:")
 	mustContain(t, "target", text(h.command(manager, "/salesbot target "+at(rep)+" 2026-Q4 400万")), "¥4,000,000")
