@@ -23,6 +23,34 @@ const digestClaimTTL = 50 * time.Hour
 // out, and checking on every sweep makes a digest missed while the bot was
 // down go out when it is back, the same day.
 func (s *Scheduler) digests(ctx context.Context, team string) error {
+	now := s.cfg.Now()
+	return s.eachDueManager(ctx, team, "digest", func(wall time.Time) bool { return !latestOnDay(s.digest, wall).IsZero() }, func(m string, _ *time.Location, wall time.Time) (bool, error) {
+		key := fmt.Sprintf("digest:%s:%s", m, salesbot.DateOf(wall))
+		if ok, err := s.cfg.Store.LeaseOnce(ctx, team, key, s.token, s.cfg.Lease); err != nil || !ok {
+			return false, err // sent today, or under way on another replica
+		}
+		switch err := s.sendDigest(ctx, team, m, key, now); {
+		case err == nil:
+			s.cfg.Metrics.digest()
+		case errors.Is(err, errLeaseLost):
+			s.log.WarnContext(ctx, "digest lease lost before send; not sent", "team", team, "manager", m)
+		case ctx.Err() != nil:
+			s.releaseLease(ctx, team, key)
+			return true, err
+		default:
+			return s.digestFailed(ctx, team, m, key, now, err), nil
+		}
+		return false, nil
+	})
+}
+
+// eachDueManager runs fn for each of the team's managers whose time has
+// come on their own wall clock (due), in their time zone, unless a failed
+// send of this kind of message ("digest", "review") still waits out its
+// retry mark. A manager whose time zone Slack never gave is skipped (on
+// whose clock would it be due?) and logged. fn's stop ends the round: no
+// other message of the team may go now.
+func (s *Scheduler) eachDueManager(ctx context.Context, team, what string, due func(wall time.Time) bool, fn func(manager string, loc *time.Location, wall time.Time) (stop bool, err error)) error {
 	managers, err := s.cfg.Teams.Managers(ctx, team)
 	if err != nil {
 		return err
@@ -34,37 +62,20 @@ func (s *Scheduler) digests(ctx context.Context, team string) error {
 		}
 		loc, known := s.cfg.People.Zone(ctx, m)
 		if !known {
-			s.log.WarnContext(ctx, "digest waits: manager's time zone unknown", "team", team, "manager", m)
+			s.log.WarnContext(ctx, what+" waits: manager's time zone unknown", "team", team, "manager", m)
 			continue
 		}
 		wall := wallClock(now.In(loc))
-		if latestOnDay(s.digest, wall).IsZero() {
+		if !due(wall) {
 			continue
 		}
-		if retry, err := s.cfg.Store.Mark(ctx, team, "digest-retry:"+m); err != nil {
+		if retry, err := s.cfg.Store.Mark(ctx, team, what+"-retry:"+m); err != nil {
 			return err
 		} else if retry.After(now) {
 			continue // a failed send waits before the next try
 		}
-		key := fmt.Sprintf("digest:%s:%s", m, salesbot.DateOf(wall))
-		if ok, err := s.cfg.Store.LeaseOnce(ctx, team, key, s.token, s.cfg.Lease); err != nil || !ok {
-			if err != nil {
-				return err
-			}
-			continue
-		}
-		switch err := s.sendDigest(ctx, team, m, key, now); {
-		case err == nil:
-			s.cfg.Metrics.digest()
-		case errors.Is(err, errLeaseLost):
-			s.log.WarnContext(ctx, "digest lease lost before send; not sent", "team", team, "manager", m)
-		case ctx.Err() != nil:
-			s.releaseLease(ctx, team, key)
+		if stop, err := fn(m, loc, wall); err != nil || stop {
 			return err
-		default:
-			if stop := s.digestFailed(ctx, team, m, key, now, err); stop {
-				return nil
-			}
 		}
 	}
 	return nil

@@ -43,41 +43,17 @@ func (s *Scheduler) reviews(ctx context.Context, team string) error {
 	if s.cfg.Reviews == nil {
 		return nil
 	}
-	managers, err := s.cfg.Teams.Managers(ctx, team)
-	if err != nil {
-		return err
-	}
 	now := s.cfg.Now()
-	for _, m := range managers {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		loc, known := s.cfg.People.Zone(ctx, m)
-		if !known {
-			s.log.WarnContext(ctx, "review waits: manager's time zone unknown", "team", team, "manager", m)
-			continue
-		}
-		wall := wallClock(now.In(loc))
-		if latestInWeek(s.review, wall).IsZero() {
-			continue
-		}
-		if retry, err := s.cfg.Store.Mark(ctx, team, "review-retry:"+m); err != nil {
-			return err
-		} else if retry.After(now) {
-			continue // a failed send waits before the next try
-		}
+	due := func(wall time.Time) bool { return !latestInWeek(s.review, wall).IsZero() }
+	return s.eachDueManager(ctx, team, "review", due, func(m string, loc *time.Location, wall time.Time) (bool, error) {
 		today := salesbot.DateOf(wall)
 		if checked, err := s.cfg.Store.Mark(ctx, team, "review-checked:"+m); err != nil {
-			return err
+			return false, err
 		} else if now.Sub(checked) < reviewRecheck && salesbot.Week(salesbot.DateOf(wallClock(checked.In(loc)))) == salesbot.Week(today) {
-			continue // all of this week's reviews were handled lately
+			return false, nil // all of this week's reviews were handled lately
 		}
-		stop, err := s.reviewsOf(ctx, team, m, today, now)
-		if err != nil || stop {
-			return err
-		}
-	}
-	return nil
+		return s.reviewsOf(ctx, team, m, today, now)
+	})
 }
 
 // reviewsOf sends one manager the week's reviews not sent yet. stop is true
