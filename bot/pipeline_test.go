@@ -15,6 +15,7 @@ import (
 	"salesbot"
 	"salesbot/chart"
 	"salesbot/handlers"
+	"salesbot/internal/fakeslack"
 )
 
 // The manager's pipeline end to end, through signed HTTP: the deal's value,
@@ -83,6 +84,9 @@ func TestForecastWithTargetAndChart(t *testing.T) {
 	mustContain(t, "rep target", h.command(rep, "/salesbot target "+at(rep)+" 2026-Q4 500万").Text, ":no_entry:")
 	mustContain(t, "target", text(h.command(manager, "/salesbot target "+at(rep)+" 2026-Q4 400万")), "¥4,000,000")
 	mustContain(t, "bad period", h.command(manager, "/salesbot target "+at(rep)+" 2026-13 5万").Text, ":warning:")
+	h.slack.SetUser("U0BOT", fakeslack.User{Name: "Some App", Bot: true})
+	mustContain(t, "bot target", h.command(manager, "/salesbot target "+at("U0BOT")+" 2026-Q4 5万").Text, ":warning:", "not a rep")
+	mustContain(t, "bad amount", h.command(manager, "/salesbot target team 2026-Q4 1.234,5").Text, ":warning:", "ambiguous")
 	mustContain(t, "rep all", h.command(rep, "/salesbot forecast quarter all").Text, ":no_entry:")
 	mustContain(t, "bad forecast", h.command(manager, "/salesbot forecast 2026-Q9").Text, ":warning:", "YYYY-Qn")
 

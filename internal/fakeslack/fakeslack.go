@@ -70,6 +70,7 @@ type User struct {
 	TZ     string
 	Admin  bool
 	Locale string // users.info's locale ("zh-CN"); left out when empty
+	Bot    bool   // an app's bot user (is_bot)
 }
 
 // Server is the fake Slack.
@@ -322,7 +323,7 @@ func (s *Server) answer(w http.ResponseWriter, c Call, user User, team, fileID s
 			tz = "UTC"
 		}
 		u := map[string]any{
-			"id": c.Param("user"), "name": strings.ToLower(c.Param("user")), "real_name": user.Name, "tz": tz, "is_admin": user.Admin,
+			"id": c.Param("user"), "name": strings.ToLower(c.Param("user")), "real_name": user.Name, "tz": tz, "is_admin": user.Admin, "is_bot": user.Bot,
 		}
 		if user.Locale != "" {
 			u["locale"] = user.Locale
