@@ -34,8 +34,11 @@ type Risk struct {
 	Kind    RiskKind
 	Message string
 	Suggest Grade // for RiskGradeVsSchedule: the grade the decision date suggests
-	Format  string
-	Args    []any
+	// Person is the stakeholder the risk is about (a devil, an economic
+	// buyer met only briefly), for the form that fixes it; "" otherwise.
+	Person string
+	Format string
+	Args   []any
 }
 
 // newRisk is a risk whose message is format with args.
@@ -126,8 +129,10 @@ func peopleRisks(l *Lead, now time.Time) []Risk {
 			}
 		}
 		if s.Influence == InfluenceHigh && s.Support <= -2 {
-			risks = append(risks, newRisk(RiskDevil,
-				"%s (%s, high influence) is against us (%s): find out why and who can turn them.", s.Name, Term(s.Role.Name()), s.Support.String()))
+			r := newRisk(RiskDevil,
+				"%s (%s, high influence) is against us (%s): find out why and who can turn them.", s.Name, Term(s.Role.Name()), s.Support.String())
+			r.Person = s.Name
+			risks = append(risks, r)
 		}
 	}
 	var first []Risk
@@ -135,8 +140,10 @@ func peopleRisks(l *Lead, now time.Time) []Risk {
 	case eb == nil:
 		first = append(first, newRisk(RiskNoEconomicBuyer, "No economic buyer recorded: who has the final say and owns the budget?"))
 	case eb.ContactDepth.Rank() <= DepthBrief.Rank():
-		first = append(first, newRisk(RiskEconomicBuyerThin,
-			"The economic buyer %s was never met beyond a brief contact: relationships must go high.", eb.Name))
+		r := newRisk(RiskEconomicBuyerThin,
+			"The economic buyer %s was never met beyond a brief contact: relationships must go high.", eb.Name)
+		r.Person = eb.Name
+		first = append(first, r)
 	}
 	if coach == nil {
 		first = append(first, newRisk(RiskNoCoach, "No coach (inside contact, 内线) on this account yet."))
