@@ -49,16 +49,18 @@ func (s *Scheduler) digests(ctx context.Context, team string) error {
 // send of this kind of message ("digest", "review") still waits out its
 // retry mark. A manager whose time zone Slack never gave is skipped (on
 // whose clock would it be due?) and logged. fn's stop ends the round: no
-// other message of the team may go now.
+// other message of the team may go now; an error of one manager's is
+// returned with the others' once every manager has had their turn.
 func (s *Scheduler) eachDueManager(ctx context.Context, team, what string, due func(wall time.Time) bool, fn func(manager string, loc *time.Location, wall time.Time) (stop bool, err error)) error {
 	managers, err := s.cfg.Teams.Managers(ctx, team)
 	if err != nil {
 		return err
 	}
 	now := s.cfg.Now()
+	var errs []error
 	for _, m := range managers {
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return errors.Join(append(errs, ctx.Err())...)
 		}
 		loc, known := s.cfg.People.Zone(ctx, m)
 		if !known {
@@ -70,15 +72,22 @@ func (s *Scheduler) eachDueManager(ctx context.Context, team, what string, due f
 			continue
 		}
 		if retry, err := s.cfg.Store.Mark(ctx, team, what+"-retry:"+m); err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("%s retry mark of %s: %w", what, m, err))
+			continue
 		} else if retry.After(now) {
 			continue // a failed send waits before the next try
 		}
-		if stop, err := fn(m, loc, wall); err != nil || stop {
-			return err
+		stop, err := fn(m, loc, wall)
+		switch {
+		case ctx.Err() != nil || stop:
+			return errors.Join(append(errs, err)...)
+		case err != nil:
+			// One manager's failure (Redis slow for their lease, say) does
+			// not hold back the others' messages.
+			errs = append(errs, fmt.Errorf("%s of %s: %w", what, m, err))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // errLeaseLost ends a digest whose lease ran out before it was sent.

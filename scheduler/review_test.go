@@ -340,3 +340,25 @@ func TestReviewsPacedPerSweep(t *testing.T) {
 	e.sweepAt(mon9.Add(time.Minute))
 	e.wantReviewed(berlin, "second sweep", want...)
 }
+
+// TestOneManagersFailureHoldsBackNoOther: a store failure for one
+// manager's review is returned, and the other managers' reviews still go.
+func TestOneManagersFailureHoldsBackNoOther(t *testing.T) {
+	mon9 := time.Date(2026, 6, 15, 9, 0, 0, 0, berlinZ) // Monday
+	e := newEnv(t, mon9, options{review: "0 9 * * 1"})
+	const other = "U0MGRTWO"
+	for _, m := range []string{berlin, other} {
+		e.user(m, berlinZ)
+		if err := e.store.AddManager(e.ctx, e.team, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.user(rep, time.UTC)
+	e.deal(rep, "June Co", mon9.Add(-salesbot.Day), 500_000, salesbot.Date{Year: 2026, Month: 6, Day: 30})
+	e.sched.failLease = "review:" + berlin // managers are listed in order: berlin first
+	if err := e.a.Sweep(e.ctx); err == nil || !strings.Contains(err.Error(), berlin) {
+		t.Fatalf("sweep error %v; want the failure of %s's review", err, berlin)
+	}
+	e.wantReviewed(other, "the other manager", "2026-W25 "+rep)
+	e.wantReviewed(berlin, "the failing manager")
+}

@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -90,6 +91,19 @@ type teamStore struct {
 	claimed func() // when set, runs after each ClaimDue, before the sweep goes on
 	leased  func() // when set, runs after each LeaseOnce that leased, before the sweep goes on
 	rebuild error  // when set, RebuildReadModels fails with it
+	// failLease, when set, fails every LeaseOnce whose key holds it.
+	failLease string
+}
+
+func (s *teamStore) LeaseOnce(ctx context.Context, team, key, token string, lease time.Duration) (bool, error) {
+	if s.failLease != "" && strings.Contains(key, s.failLease) {
+		return false, errors.New("lease refused by the test")
+	}
+	ok, err := s.Store.LeaseOnce(ctx, team, key, token, lease)
+	if ok && err == nil && s.leased != nil {
+		s.leased()
+	}
+	return ok, err
 }
 
 func (s *teamStore) RebuildReadModels(ctx context.Context, team string) error {
@@ -97,14 +111,6 @@ func (s *teamStore) RebuildReadModels(ctx context.Context, team string) error {
 		return s.rebuild
 	}
 	return s.Store.RebuildReadModels(ctx, team)
-}
-
-func (s *teamStore) LeaseOnce(ctx context.Context, team, key, token string, lease time.Duration) (bool, error) {
-	ok, err := s.Store.LeaseOnce(ctx, team, key, token, lease)
-	if s.leased != nil && ok {
-		s.leased()
-	}
-	return ok, err
 }
 
 func (s *teamStore) Teams(context.Context) ([]string, error) { return []string{s.team}, nil }
