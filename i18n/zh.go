@@ -33,6 +33,8 @@ var zhTerms = map[string]string{
 	"signs off the decision":      "批准决定",
 	"Decision maker":              "决策者",
 	"makes the choice":            "做出选择",
+	"Evaluator":                   "评估人",
+	"assesses the options":        "评估各方案",
 	"Influencer":                  "影响者",
 	"shapes the choice":           "影响选择",
 	"Gatekeeper":                  "把关者",
@@ -108,7 +110,7 @@ var zhTerms = map[string]string{
 // "2 leads") are not here but in plural.go. The pipeline's messages (deal
 // value, forecast, targets, review) are in zh_pipeline.go, the service
 // and store messages in zh_service.go.
-var zh = joined(zhBase, zhPipeline, zhService)
+var zh = joined(zhBase, zhPipeline, zhService, zhGates)
 
 // joined is one catalog made of several.
 func joined(catalogs ...map[string]string) map[string]string {
@@ -462,7 +464,6 @@ var zhBase = map[string]string{
 	"A snooze lasts from a minute to %d days.":                                                                                             "推迟时间须在 1 分钟到 %d 天之间。",
 	"%q is not a key fact. Use one of: schedule, budget, need, decision, competition, criteria.":                                           "%q 不是关键信息。请用：schedule（时间表）、budget（预算）、need（需求）、decision（决策）、competition（竞争）、criteria（关键评估项）。",
 	"%q is not a period. Use week, month, last-week or last-month.":                                                                        "%q 不是周期。请用 week（本周）、month（本月）、last-week（上周）或 last-month（上月）。",
-	"%s (%s, high influence) is against us (%s): find out why and who can turn them.":                                                      "%s（%s，高影响力）反对我们（%s）：弄清原因，找到能扭转其态度的人。",
 	"No economic buyer recorded: who has the final say and owns the budget?":                                                               "未记录拍板人：谁有最终决定权、掌握预算？",
 	"The economic buyer %s was never met beyond a brief contact: relationships must go high.":                                              "拍板人 %s 从未深入接触过：关系要往高层走。",
 	"No coach (inside contact, 内线) on this account yet.":                                                                                   "这个客户还没有内线（教练）。",
@@ -479,7 +480,6 @@ var zhBase = map[string]string{
 	"Moving to %s needs a manager's approval: %s.":                                                                                         "进入%s阶段需要经理审批：%s。",
 	"%s closes a deal; it is not a stage to move to.":                                                                                      "%s 表示关闭商机，不是可以推进到的阶段。",
 	"%q is not a support level. Use a number from -3 (strongly against) to +3 (strong support).":                                           "%q 不是支持度。请用 -3（强烈反对）到 +3（强烈支持）之间的数字。",
-	"%q is not a decision role. Use approver, decision-maker (dm), influencer or gatekeeper.":                                              "%q 不是决策角色。请用 approver（批准者）、decision-maker / dm（决策者）、influencer（影响者）或 gatekeeper（把关者）。",
 	"%q is not a contact depth. Use none, brief, several or deep.":                                                                         "%q 不是接触深度。请用 none（未接触）、brief（简单接触）、several（多次接触）或 deep（深入接触）。",
 	"%q is not an attitude to change. Use innovator, visionary, pragmatist, conservative or laggard.":                                      "%q 不是对变革的态度。请用 innovator（创新者）、visionary（远见者）、pragmatist（实用主义者）、conservative（保守者）或 laggard（落后者）。",
 	"%d is not a support level. Use a number from -3 to +3.":                                                                               "%d 不是支持度。请用 -3 到 +3 之间的数字。",
