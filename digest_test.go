@@ -20,7 +20,7 @@ func TestBuildDigest(t *testing.T) {
 	longAgo := now.AddDate(0, -2, 0)
 	leads := []*salesbot.Lead{
 		lead("acme", "U1", salesbot.GradeA, salesbot.StageDemo, longAgo, now.Add(-9*24*time.Hour)),    // overdue by 2 days
-		lead("beta", "U1", salesbot.GradeB, salesbot.StageLead, longAgo, now.Add(-2*time.Hour)),       // fine
+		lead("beta", "U1", salesbot.GradeB, salesbot.StageLead, longAgo, now.Add(-2*time.Hour)),       // touched; no economic buyer yet
 		lead("gamma", "U2", salesbot.GradeC, salesbot.StageQuote, longAgo, now.Add(-40*24*time.Hour)), // overdue by 10 days
 		lead("delta", "U2", salesbot.GradeA, salesbot.StageWon, longAgo, now.Add(-100*24*time.Hour)),  // closed: never overdue
 		lead("quiet", "U3", salesbot.GradeD, salesbot.StageLead, longAgo, now.Add(-10*24*time.Hour)),  // nothing to say
@@ -67,10 +67,11 @@ func TestBuildDigest(t *testing.T) {
 	if len(u9.Visits) != 1 {
 		t.Errorf("U9 = %+v", u9)
 	}
-	// Risks: acme and eps (A, no people recorded past the first visit);
-	// gamma's (C) stay on its card.
-	if got := riskLeads(u1.Risks); !slices.Equal(got, []string{"acme"}) {
-		t.Errorf("U1 risks = %q, want acme's", got)
+	// Risks: acme and eps (A, no people recorded past the first visit),
+	// beta (a B with no economic buyer is a risk from the lead stage on,
+	// DOMAIN.md §3); gamma's (C) stay on its card.
+	if got := riskLeads(u1.Risks); !slices.Equal(got, []string{"acme", "beta"}) {
+		t.Errorf("U1 risks = %q, want acme's and beta's", got)
 	}
 	if got := riskLeads(u2.Risks); !slices.Equal(got, []string{"eps"}) {
 		t.Errorf("U2 risks = %q, want eps's", got)
@@ -82,7 +83,7 @@ func TestBuildDigest(t *testing.T) {
 		t.Errorf("pipeline %v open %d", d.Pipeline, d.Open)
 	}
 
-	quiet := salesbot.BuildDigest(salesbot.DigestInput{Changes: nil, Leads: []*salesbot.Lead{leads[1]}, Since: since, Now: now}, salesbot.DefaultCadence())
+	quiet := salesbot.BuildDigest(salesbot.DigestInput{Changes: nil, Leads: []*salesbot.Lead{leads[4]}, Since: since, Now: now}, salesbot.DefaultCadence())
 	if !quiet.Quiet() || quiet.Open != 1 {
 		t.Errorf("a quiet day: %+v", quiet)
 	}

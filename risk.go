@@ -13,17 +13,19 @@ type RiskKind string
 
 // The deal risks, computed from the records, never typed in (DOMAIN.md §3, §5).
 const (
-	RiskNoEconomicBuyer   RiskKind = "no-economic-buyer"   // nobody with the final say is recorded
-	RiskEconomicBuyerThin RiskKind = "economic-buyer-thin" // the economic buyer was never met beyond "brief"
-	RiskNoCoach           RiskKind = "no-coach"            // no inside contact (内线)
-	RiskDevil             RiskKind = "devil"               // a high-influence person at −2 or −3
-	RiskOnlyLow           RiskKind = "only-low-influence"  // only low-influence people met lately
-	RiskFactsMissing      RiskKind = "facts-missing"       // key facts unknown at a stage that needs them
-	RiskGradeVsSchedule   RiskKind = "grade-vs-schedule"   // the grade disagrees with the expected decision date
-	RiskOverdue           RiskKind = "overdue"             // the touch is overdue by more than its cadence
-	RiskStuck             RiskKind = "stuck"               // in one stage for more than twice the cadence
-	RiskClosePassed       RiskKind = "close-passed"        // the expected close date has passed on an open deal
-	RiskAtRisk            RiskKind = "at-risk"             // a review called the deal at risk
+	RiskNoEconomicBuyer     RiskKind = "no-economic-buyer"     // nobody with the final say is recorded
+	RiskSecondEconomicBuyer RiskKind = "second-economic-buyer" // more than one economic buyer recorded
+	RiskEconomicBuyerThin   RiskKind = "economic-buyer-thin"   // the economic buyer was never met beyond "brief"
+	RiskNoCoach             RiskKind = "no-coach"              // no inside contact (内线)
+	RiskDevil               RiskKind = "devil"                 // a devil on the map: high or medium influence, at −2 or −3
+	RiskOnlyLow             RiskKind = "only-low-influence"    // only low-influence people met lately
+	RiskAUnconfirmed        RiskKind = "a-unconfirmed"         // an A still at lead or first visit after its first cadence
+	RiskFactsMissing        RiskKind = "facts-missing"         // key facts unknown at a stage that needs them
+	RiskGradeVsSchedule     RiskKind = "grade-vs-schedule"     // the grade disagrees with the expected decision date
+	RiskOverdue             RiskKind = "overdue"               // the touch is overdue by more than its cadence
+	RiskStuck               RiskKind = "stuck"                 // in one stage for more than twice the cadence
+	RiskClosePassed         RiskKind = "close-passed"          // the expected close date has passed on an open deal
+	RiskAtRisk              RiskKind = "at-risk"               // a review called the deal at risk
 )
 
 // Risk is one warning about a lead, with what to do about it.
@@ -49,20 +51,23 @@ func newRisk(kind RiskKind, format string, args ...any) Risk {
 // RecentContact is the window in which "people met lately" is judged.
 const RecentContact = 30 * Day
 
-// factsNeeded are the key facts a deal should not move on without, by stage
-// (seed 001's key nodes: budget known before a quote, the decision process
-// before a demo …).
+// factsNeeded are the key facts expected at each stage (DOMAIN.md §5's
+// milestones): the first visit is where the key facts are gathered and
+// confirmed (seed 000 初访: 收集并确认关键信息), so schedule, budget, need and
+// decision are due there; competition from discovery on (交流: 排除实力较弱的竞争者);
+// all six, the key criteria too, from the demo on (演示: 针对客户关心的部份).
 var factsNeeded = map[Stage][]KeyFact{
-	StageDiscovery:   {FactNeed},
-	StageDemo:        {FactNeed, FactDecision},
-	StageQuote:       {FactBudget, FactNeed, FactDecision, FactSchedule},
-	StageObjections:  {FactBudget, FactNeed, FactDecision, FactSchedule, FactCompetition},
+	StageFirstVisit:  {FactSchedule, FactBudget, FactNeed, FactDecision},
+	StageDiscovery:   {FactSchedule, FactBudget, FactNeed, FactDecision, FactCompetition},
+	StageDemo:        KeyFacts,
+	StageQuote:       KeyFacts,
+	StageObjections:  KeyFacts,
 	StageNegotiation: KeyFacts,
 }
 
 // Risks lists what is wrong with an open lead, most structural first; a
-// closed lead has none. People risks start after the lead stage, once the
-// rep has met the customer.
+// closed lead has none. The people risks hold at every stage from the
+// moment the records say so (see peopleRisks).
 func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 	if !l.Open() {
 		return nil
@@ -71,8 +76,12 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 	add := func(kind RiskKind, format string, args ...any) {
 		risks = append(risks, newRisk(kind, format, args...))
 	}
-	if l.Stage != StageLead {
-		risks = append(risks, peopleRisks(l, now)...)
+	risks = append(risks, peopleRisks(l, now)...)
+	if l.Grade == GradeA && (l.Stage == StageLead || l.Stage == StageFirstVisit) {
+		if open := now.Sub(l.CreatedAt); !l.CreatedAt.IsZero() && open > cadenceOf(c, GradeA) {
+			add(RiskAUnconfirmed, "Graded A and still at %s %d days after it was registered: the first visit is where an A is confirmed. Visit, then keep or change the grade.",
+				Term(l.Stage.Name()), int(open/Day))
+		}
 	}
 	if gaps := missingFacts(l); len(gaps) > 0 {
 		labels := make(Terms, len(gaps))
@@ -107,15 +116,25 @@ func cadenceOf(c Cadence, g Grade) time.Duration {
 	return DefaultCadence()[g]
 }
 
-// peopleRisks are the relationship risks of seeds 001–004.
+// peopleRisks are the relationship risks of seeds 001–004 (DOMAIN.md §3).
+// They hold at every stage from the moment the records say so: a devil, a
+// second economic buyer, an economic buyer met only briefly or meetings
+// with only low-influence people are risks even at the lead stage, and so
+// is an A or B lead without an economic buyer and an A lead without a coach
+// (these are the leads worth them now). Once the first visit is reached,
+// every lead should have an economic buyer and a coach recorded, and an
+// economic buyer not met at all counts as met only briefly.
 func peopleRisks(l *Lead, now time.Time) []Risk {
+	visited := l.Stage != StageLead
 	var risks []Risk
+	var ebs []*Stakeholder
 	var eb, coach *Stakeholder
 	metLately, highMet := 0, 0
 	for i := range l.Stakeholders {
 		s := &l.Stakeholders[i]
 		switch s.Role {
 		case RoleEconomicBuyer:
+			ebs = append(ebs, s)
 			if eb == nil || s.ContactDepth.Rank() > eb.ContactDepth.Rank() {
 				eb = s
 			}
@@ -128,9 +147,9 @@ func peopleRisks(l *Lead, now time.Time) []Risk {
 				highMet++
 			}
 		}
-		if s.Influence == InfluenceHigh && s.Support <= -2 {
+		if s.Quadrant() == QuadrantDevil {
 			r := newRisk(RiskDevil,
-				"%s (%s, high influence) is against us (%s): find out why and who can turn them.", s.Name, Term(s.Role.Name()), s.Support.String())
+				"%s (%s, %s influence) is against us (%s): find out why and who can turn them.", s.Name, Term(s.Role.Name()), Term(string(s.Influence)), s.Support.String())
 			r.Person = s.Name
 			risks = append(risks, r)
 		}
@@ -138,14 +157,26 @@ func peopleRisks(l *Lead, now time.Time) []Risk {
 	var first []Risk
 	switch {
 	case eb == nil:
-		first = append(first, newRisk(RiskNoEconomicBuyer, "No economic buyer recorded: who has the final say and owns the budget?"))
-	case eb.ContactDepth.Rank() <= DepthBrief.Rank():
+		if visited || l.Grade == GradeA || l.Grade == GradeB {
+			first = append(first, newRisk(RiskNoEconomicBuyer, "No economic buyer recorded: who has the final say and owns the budget?"))
+		}
+	case len(ebs) > 1:
+		names := make(personNames, len(ebs))
+		for i, s := range ebs {
+			names[i] = s.Name
+		}
+		r := newRisk(RiskSecondEconomicBuyer,
+			"%s are all recorded as economic buyer, and a project usually has only one: which of them has the final say and owns the budget?", names)
+		r.Person = ebs[1].Name
+		first = append(first, r)
+	}
+	if eb != nil && (eb.ContactDepth == DepthBrief || visited && eb.ContactDepth.Rank() <= DepthBrief.Rank()) {
 		r := newRisk(RiskEconomicBuyerThin,
 			"The economic buyer %s was never met beyond a brief contact: relationships must go high.", eb.Name)
 		r.Person = eb.Name
 		first = append(first, r)
 	}
-	if coach == nil {
+	if coach == nil && (visited || l.Grade == GradeA) {
 		first = append(first, newRisk(RiskNoCoach, "No coach (inside contact, 内线) on this account yet."))
 	}
 	if metLately > 0 && highMet == 0 {
@@ -153,6 +184,19 @@ func peopleRisks(l *Lead, now time.Time) []Risk {
 			"Only low-influence people were met in the last %d days.", int(RecentContact/Day)))
 	}
 	return append(first, risks...)
+}
+
+// personNames are people named in a message, joined the reader's way.
+type personNames []string
+
+func (n personNames) String() string { return strings.Join(n, ", ") }
+
+// InLanguage joins the names with the enumeration comma in Chinese (王总、李总).
+func (n personNames) InLanguage(lang string) string {
+	if lang == "zh" {
+		return strings.Join(n, "、")
+	}
+	return n.String()
 }
 
 // missingFacts are the key facts the lead's stage needs that are unknown.
@@ -168,8 +212,14 @@ func missingFacts(l *Lead) []KeyFact {
 
 var (
 	decisionDate = regexp.MustCompile(`(\d{4})[-/.年](\d{1,2})(?:[-/.月](\d{1,2}))?`)
-	// decisionWord labels the date after it, in its clause, as the decision's.
-	decisionWord = regexp.MustCompile(`(?i)\b(?:decide|decides|decision|sign|signing|contract|select|selection)\b|决策|决定|签约|签合同|选型|定标`)
+	// decisionWord labels the date nearest it, in its clause, as the
+	// decision's: what ends a selection (seed 000's schedule: 签约, 决定ERP厂商,
+	// 完成ERP选型).
+	decisionWord = regexp.MustCompile(`(?i)\b(?:decide|decides|decided|decision|sign|signs|signed|signing|contract|award|awarded)\b|\bselection\s+(?:ends|closes|complete[sd]?)\b|决策|决定|签约|签合同|签订合同|定标|选定|完成选型|选型完成|选型结束`)
+	// selectionWord labels the date nearest it as the start of a selection
+	// (开始ERP选型), which a decision follows; it is read only when no
+	// decision date is labelled.
+	selectionWord = regexp.MustCompile(`(?i)\b(?:select|selecting|selection)\b|选型|招标`)
 	// clauseBreak separates the clauses of a schedule fact (full-width commas
 	// and semicolons are folded to these before).
 	clauseBreak = regexp.MustCompile(`[;,。]`)
@@ -177,13 +227,19 @@ var (
 
 // ExpectedDecision reads the expected decision date from the schedule key
 // fact (`/lead key Acme schedule decide by 2027-03`), a month standing for its
-// last day: the first date that follows a decision word (decide, sign,
-// contract, select, 决策, 签约, 选型 …) in the same clause, so that "go-live
-// 2027-09; decision 2027-02" is read as February; without one, the first
-// date in the fact.
+// last day. The decision is what ends a selection, not what starts it: the
+// first date labelled by a decision word (decide, sign, contract, 决策, 签约,
+// 决定厂商, 完成选型 …) in its clause, so that "selection starts 2027-01;
+// decision 2027-03" reads March and "2027-01 开始选型，2027-04 签约" April.
+// Without one, the start of the selection ("选型 2027-02": seed 000's A is a
+// lead whose selection has started or starts soon), and without that, the
+// first date in the fact.
 func (l *Lead) ExpectedDecision() (Date, bool) {
 	text := foldWidth(l.Facts[FactSchedule].Text)
-	m := labelledDate(text)
+	m := labelledDate(text, decisionWord)
+	if m == nil {
+		m = labelledDate(text, selectionWord)
+	}
 	if m == nil {
 		m = decisionDate.FindStringSubmatch(text)
 	}
@@ -203,18 +259,18 @@ func (l *Lead) ExpectedDecision() (Date, bool) {
 	return d, err == nil
 }
 
-// labelledDate is the submatch of the first date that follows a decision
-// word in the same clause of text, or nil.
-func labelledDate(text string) []string {
+// labelledDate is the submatch of the first date labelled by word in a
+// clause of text, or nil: the first date after the word in its clause
+// ("decide by 2027-02"), else the last one before it ("2027-02 签约", as
+// Chinese puts it).
+func labelledDate(text string, word *regexp.Regexp) []string {
 	for _, clause := range clauseBreak.Split(text, -1) {
-		if w := decisionWord.FindStringIndex(clause); w != nil {
-			// After the word first ("decide by 2027-02"), else before it
-			// ("2027-02 签约", as Chinese puts it).
+		if w := word.FindStringIndex(clause); w != nil {
 			if m := decisionDate.FindStringSubmatch(clause[w[1]:]); m != nil {
 				return m
 			}
-			if m := decisionDate.FindStringSubmatch(clause[:w[0]]); m != nil {
-				return m
+			if all := decisionDate.FindAllStringSubmatch(clause[:w[0]], -1); len(all) > 0 {
+				return all[len(all)-1]
 			}
 		}
 	}

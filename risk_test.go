@@ -11,13 +11,21 @@ import (
 
 var riskNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 
-// riskLead is an A lead at discovery, touched yesterday, with its need known
-// and a healthy set of people: no risks at all. Each case spoils one thing.
+// riskLead is an A lead at discovery, touched yesterday, with the key facts
+// discovery expects known (all but the key criteria; the schedule without a
+// date to check the grade against) and a healthy set of people: no risks at
+// all. Each case spoils one thing.
 func riskLead() *salesbot.Lead {
 	l := &salesbot.Lead{
 		ID: "L1", Company: "Acme", Owner: "U1", Grade: salesbot.GradeA, Stage: salesbot.StageDiscovery,
 		CreatedAt: riskNow.AddDate(0, -1, 0), StageSince: riskNow.Add(-3 * salesbot.Day), LastTouch: riskNow.Add(-salesbot.Day),
-		Facts: map[salesbot.KeyFact]salesbot.Fact{salesbot.FactNeed: {Text: "MES for two plants"}},
+		Facts: map[salesbot.KeyFact]salesbot.Fact{
+			salesbot.FactSchedule:    {Text: "the board decides after the pilot"},
+			salesbot.FactBudget:      {Text: "about 1.8M, software and services"},
+			salesbot.FactNeed:        {Text: "MES for two plants"},
+			salesbot.FactDecision:    {Text: "Wang signs; IT and the plant managers weigh in"},
+			salesbot.FactCompetition: {Text: "SAP and a local vendor"},
+		},
 		Stakeholders: []salesbot.Stakeholder{
 			{Name: "Wang", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh, Support: 2, ContactDepth: salesbot.DepthSeveral, LastMet: riskNow.Add(-2 * salesbot.Day)},
 			{Name: "Chen", Role: salesbot.RoleCoach, Influence: salesbot.InfluenceMedium, Support: 3, ContactDepth: salesbot.DepthDeep},
@@ -61,8 +69,8 @@ func TestRisks(t *testing.T) {
 			l.Stakeholders[0].LastMet = riskNow.Add(-40 * salesbot.Day)
 			l.Stakeholders = append(l.Stakeholders, salesbot.Stakeholder{Name: "Zhao", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, Support: 1, LastMet: riskNow.Add(-salesbot.Day)})
 		}, []salesbot.RiskKind{salesbot.RiskOnlyLow}, "30 days"},
-		{"budget unknown at quote", func(l *salesbot.Lead) { l.Stage = salesbot.StageQuote },
-			[]salesbot.RiskKind{salesbot.RiskFactsMissing}, "budget, decision process, schedule"},
+		{"key criteria unknown at quote", func(l *salesbot.Lead) { l.Stage = salesbot.StageQuote },
+			[]salesbot.RiskKind{salesbot.RiskFactsMissing}, "key criteria"},
 		{"A decided in 8 months", func(l *salesbot.Lead) {
 			l.Facts[salesbot.FactSchedule] = salesbot.Fact{Text: "board decides 2027-07-20"}
 		}, []salesbot.RiskKind{salesbot.RiskGradeVsSchedule}, "suggests C"},
@@ -79,8 +87,9 @@ func TestRisks(t *testing.T) {
 		}, nil, ""},
 		{"stuck in a stage", func(l *salesbot.Lead) { l.StageSince = riskNow.Add(-15 * salesbot.Day) },
 			[]salesbot.RiskKind{salesbot.RiskStuck}, "15 days"},
-		{"people risks wait for the first visit", func(l *salesbot.Lead) {
-			l.Stage, l.Stakeholders = salesbot.StageLead, nil
+		{"a D lead with no one recorded waits for the first visit", func(l *salesbot.Lead) {
+			l.Grade, l.Stage, l.Stakeholders = salesbot.GradeD, salesbot.StageLead, nil
+			l.Schedule(salesbot.DefaultCadence())
 		}, nil, ""},
 		{"closed leads have none", func(l *salesbot.Lead) {
 			l.Stage, l.Stakeholders = salesbot.StageLost, nil

@@ -28,7 +28,7 @@ var Roles = []Role{RoleEconomicBuyer, RoleTechnicalBuyer, RoleUser, RoleCoordina
 
 var roleAliases = map[string]Role{
 	"economic": RoleEconomicBuyer, "economic-buyer": RoleEconomicBuyer, "economicbuyer": RoleEconomicBuyer, "经济决策者": RoleEconomicBuyer,
-	"technical": RoleTechnicalBuyer, "technical-buyer": RoleTechnicalBuyer, "technicalbuyer": RoleTechnicalBuyer, "influencer": RoleTechnicalBuyer, "技术决策者": RoleTechnicalBuyer,
+	"technical": RoleTechnicalBuyer, "technical-buyer": RoleTechnicalBuyer, "technicalbuyer": RoleTechnicalBuyer, "influencer": RoleTechnicalBuyer, "技术决策者": RoleTechnicalBuyer, "技术选型人": RoleTechnicalBuyer,
 	"users": RoleUser, "使用者": RoleUser, "用户": RoleUser,
 	"pm": RoleCoordinator, "协调人": RoleCoordinator, "内线": RoleCoach, "教练": RoleCoach,
 }
@@ -150,7 +150,7 @@ const (
 	QuadrantDevil      Quadrant = "devil"      // 魔鬼: high influence, opposed
 	QuadrantSweetheart Quadrant = "sweetheart" // 小甜甜: low influence, supportive
 	QuadrantImp        Quadrant = "imp"        // 小鬼: low influence, opposed
-	QuadrantNeutral    Quadrant = "neutral"    // support 0
+	QuadrantNeutral    Quadrant = "neutral"    // support 0 or −1: not yet for or against us
 )
 
 // Stakeholder is one person at the customer and where they stand (DOMAIN.md
@@ -181,21 +181,25 @@ type SupportChange struct {
 	Why  string    `json:"why,omitempty"`
 }
 
-// Quadrant places the stakeholder. Medium influence counts with high: a
-// partial say in the decision is still a say.
+// Quadrant places the stakeholder (DOMAIN.md §3): influence high or medium
+// is the high side (a partial say in the decision is still a say, worth
+// the rep's time), low the low side; support +1 and above is supportive,
+// −2 and below opposed, and −1 (uninterested) and 0 (no opinion) neutral,
+// for an uninterested person is not yet against us. The map draws people
+// by it and the devil risk names exactly its devils.
 func (s Stakeholder) Quadrant() Quadrant {
 	high := s.Influence == InfluenceHigh || s.Influence == InfluenceMedium
 	switch {
-	case s.Support == 0:
-		return QuadrantNeutral
-	case high && s.Support > 0:
+	case s.Support >= 1 && high:
 		return QuadrantAngel
-	case high:
-		return QuadrantDevil
-	case s.Support > 0:
+	case s.Support >= 1:
 		return QuadrantSweetheart
+	case s.Support <= -2 && high:
+		return QuadrantDevil
+	case s.Support <= -2:
+		return QuadrantImp
 	}
-	return QuadrantImp
+	return QuadrantNeutral
 }
 
 // Stakeholder returns the lead's stakeholder with that name (compared as

@@ -138,6 +138,10 @@ func TestSetStakeholderStoresCanonicalValues(t *testing.T) {
 	}
 }
 
+// TestQuadrant places people as DOMAIN.md §3 draws them: influence high or
+// medium is the high side (seed 000 has only 高/低; seed 002's 中 is a partial
+// say), support +1 and above supportive, −2 and below opposed, −1 (没兴趣)
+// and 0 (中间) neutral.
 func TestQuadrant(t *testing.T) {
 	const (
 		high = salesbot.InfluenceHigh
@@ -145,28 +149,32 @@ func TestQuadrant(t *testing.T) {
 		low  = salesbot.InfluenceLow
 	)
 	tests := []struct {
+		seed      string
 		influence salesbot.Influence
 		support   salesbot.Support
 		want      salesbot.Quadrant
 	}{
-		{high, 3, salesbot.QuadrantAngel},
-		{high, 1, salesbot.QuadrantAngel},
-		{high, 0, salesbot.QuadrantNeutral},
-		{high, -1, salesbot.QuadrantDevil},
-		{high, -3, salesbot.QuadrantDevil},
-		{med, 2, salesbot.QuadrantAngel}, // medium counts as high: a partial say is a say
-		{med, 0, salesbot.QuadrantNeutral},
-		{med, -2, salesbot.QuadrantDevil},
-		{low, 3, salesbot.QuadrantSweetheart},
-		{low, 1, salesbot.QuadrantSweetheart},
-		{low, 0, salesbot.QuadrantNeutral},
-		{low, -1, salesbot.QuadrantImp},
-		{low, -3, salesbot.QuadrantImp},
+		{"000 天使: high influence, strong support", high, 3, salesbot.QuadrantAngel},
+		{"002 +1 有好感 is supportive", high, 1, salesbot.QuadrantAngel},
+		{"002 0 中间: no opinion", high, 0, salesbot.QuadrantNeutral},
+		{"002 −1 没兴趣: uninterested is not yet against us", high, -1, salesbot.QuadrantNeutral},
+		{"002 −2 反对 with a decisive say: 000 魔鬼", high, -2, salesbot.QuadrantDevil},
+		{"002 −3 强烈反对 with a decisive say: 000 魔鬼", high, -3, salesbot.QuadrantDevil},
+		{"002 中 partial influence counts with high", med, 2, salesbot.QuadrantAngel},
+		{"002 中, 中间", med, 0, salesbot.QuadrantNeutral},
+		{"002 中, 没兴趣", med, -1, salesbot.QuadrantNeutral},
+		{"002 中, 反对: a devil as the risk names it", med, -2, salesbot.QuadrantDevil},
+		{"000 小甜甜: low influence, strong support", low, 3, salesbot.QuadrantSweetheart},
+		{"000 小甜甜: low influence, 有好感", low, 1, salesbot.QuadrantSweetheart},
+		{"002 低, 中间", low, 0, salesbot.QuadrantNeutral},
+		{"002 低, 没兴趣", low, -1, salesbot.QuadrantNeutral},
+		{"000 小鬼: low influence, 反对", low, -2, salesbot.QuadrantImp},
+		{"000 小鬼: low influence, 强烈反对", low, -3, salesbot.QuadrantImp},
 	}
 	for _, tt := range tests {
 		s := salesbot.Stakeholder{Name: "x", Role: salesbot.RoleUser, Influence: tt.influence, Support: tt.support}
 		if got := s.Quadrant(); got != tt.want {
-			t.Errorf("%s influence, support %s: quadrant %s, want %s", tt.influence, tt.support, got, tt.want)
+			t.Errorf("%s: %s influence, support %s: quadrant %s, want %s", tt.seed, tt.influence, tt.support, got, tt.want)
 		}
 	}
 }
@@ -179,6 +187,7 @@ func TestParseRole(t *testing.T) {
 		{"eb", salesbot.RoleEconomicBuyer}, {"EB", salesbot.RoleEconomicBuyer}, {"economic buyer", salesbot.RoleEconomicBuyer},
 		{"Economic-Buyer", salesbot.RoleEconomicBuyer}, {"经济决策者", salesbot.RoleEconomicBuyer}, {"ＥＢ", salesbot.RoleEconomicBuyer},
 		{"tb", salesbot.RoleTechnicalBuyer}, {"influencer", salesbot.RoleTechnicalBuyer}, {"technical buyer", salesbot.RoleTechnicalBuyer},
+		{"技术选型人", salesbot.RoleTechnicalBuyer}, // what the Chinese interface calls the technical buyer
 		{"user", salesbot.RoleUser}, {"用户", salesbot.RoleUser},
 		{"coordinator", salesbot.RoleCoordinator}, {"PM", salesbot.RoleCoordinator},
 		{"coach", salesbot.RoleCoach}, {"内线", salesbot.RoleCoach},
@@ -287,6 +296,8 @@ func TestParseDecisionRole(t *testing.T) {
 		{"approver", salesbot.DecisionApprover}, {"Approver", salesbot.DecisionApprover}, {"批准者", salesbot.DecisionApprover}, {"批准人", salesbot.DecisionApprover},
 		{"decision-maker", salesbot.DecisionMaker}, {"decision maker", salesbot.DecisionMaker}, {"Decision_Maker", salesbot.DecisionMaker},
 		{"dm", salesbot.DecisionMaker}, {"DM", salesbot.DecisionMaker}, {"ｄｍ", salesbot.DecisionMaker}, {"决策者", salesbot.DecisionMaker}, {"决策制定者", salesbot.DecisionMaker},
+		// Seed 003's organisation chart marks E 评估人 beside A 批准人 and D 决策人.
+		{"evaluator", salesbot.DecisionEvaluator}, {"Evaluator", salesbot.DecisionEvaluator}, {"评估人", salesbot.DecisionEvaluator}, {"评估者", salesbot.DecisionEvaluator},
 		{"influencer", salesbot.DecisionInfluencer}, {" Influencer ", salesbot.DecisionInfluencer}, {"影响者", salesbot.DecisionInfluencer},
 		{"gatekeeper", salesbot.DecisionGatekeeper}, {"gate keeper", salesbot.DecisionGatekeeper}, {"把关者", salesbot.DecisionGatekeeper},
 	}
@@ -298,10 +309,10 @@ func TestParseDecisionRole(t *testing.T) {
 	for _, in := range []string{"", "boss", "eb", "decision", "maker", "影响"} {
 		_, err := salesbot.ParseDecisionRole(in)
 		wantCode(t, err, salesbot.EINVALID)
-		wantMessage(t, err, "approver, decision-maker (dm), influencer or gatekeeper")
+		wantMessage(t, err, "approver, decision-maker (dm), evaluator, influencer or gatekeeper")
 	}
 	names := map[salesbot.DecisionRole]string{
-		salesbot.DecisionApprover: "Approver", salesbot.DecisionMaker: "Decision maker",
+		salesbot.DecisionApprover: "Approver", salesbot.DecisionMaker: "Decision maker", salesbot.DecisionEvaluator: "Evaluator",
 		salesbot.DecisionInfluencer: "Influencer", salesbot.DecisionGatekeeper: "Gatekeeper",
 	}
 	for _, d := range salesbot.DecisionRoles {

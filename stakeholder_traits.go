@@ -9,12 +9,13 @@ type DecisionRole string
 const (
 	DecisionApprover   DecisionRole = "approver"       // 批准者
 	DecisionMaker      DecisionRole = "decision-maker" // 决策者
+	DecisionEvaluator  DecisionRole = "evaluator"      // 评估人 (seed 003): assesses the options
 	DecisionInfluencer DecisionRole = "influencer"     // 影响者
 	DecisionGatekeeper DecisionRole = "gatekeeper"     // 把关者
 )
 
 // DecisionRoles lists the decision roles.
-var DecisionRoles = []DecisionRole{DecisionApprover, DecisionMaker, DecisionInfluencer, DecisionGatekeeper}
+var DecisionRoles = []DecisionRole{DecisionApprover, DecisionMaker, DecisionEvaluator, DecisionInfluencer, DecisionGatekeeper}
 
 // ContactDepth is how well the rep knows a stakeholder (seed 003).
 type ContactDepth string
@@ -66,12 +67,14 @@ var decisionRoleAliases = map[string]DecisionRole{
 	"dm": DecisionMaker, "decisionmaker": DecisionMaker, "decider": DecisionMaker,
 	"批准者": DecisionApprover, "批准人": DecisionApprover,
 	"决策者": DecisionMaker, "决策人": DecisionMaker, "决策制定者": DecisionMaker,
+	"评估人": DecisionEvaluator, "评估者": DecisionEvaluator, "assessor": DecisionEvaluator,
 	"影响者": DecisionInfluencer, "影响人": DecisionInfluencer,
 	"gate-keeper": DecisionGatekeeper, "把关者": DecisionGatekeeper, "把关人": DecisionGatekeeper,
 }
 
 // ParseDecisionRole reads a decision role: approver, decision-maker (dm),
-// influencer or gatekeeper, or its Chinese name (批准者, 决策者, 影响者, 把关者).
+// evaluator, influencer or gatekeeper, or its Chinese name (批准者, 决策者,
+// 评估人, 影响者, 把关者).
 func ParseDecisionRole(s string) (DecisionRole, error) {
 	key := aliasKey(s)
 	for _, d := range DecisionRoles {
@@ -82,7 +85,7 @@ func ParseDecisionRole(s string) (DecisionRole, error) {
 	if d, ok := decisionRoleAliases[key]; ok {
 		return d, nil
 	}
-	return "", Errorf(EINVALID, "%q is not a decision role. Use approver, decision-maker (dm), influencer or gatekeeper.", s)
+	return "", Errorf(EINVALID, "%q is not a decision role. Use approver, decision-maker (dm), evaluator, influencer or gatekeeper.", s)
 }
 
 // Name is the decision role as a person reads it.
@@ -92,6 +95,8 @@ func (d DecisionRole) Name() string {
 		return "Approver"
 	case DecisionMaker:
 		return "Decision maker"
+	case DecisionEvaluator:
+		return "Evaluator"
 	case DecisionInfluencer:
 		return "Influencer"
 	case DecisionGatekeeper:
@@ -107,6 +112,8 @@ func (d DecisionRole) Meaning() string {
 		return "signs off the decision"
 	case DecisionMaker:
 		return "makes the choice"
+	case DecisionEvaluator:
+		return "assesses the options"
 	case DecisionInfluencer:
 		return "shapes the choice"
 	case DecisionGatekeeper:

@@ -52,7 +52,7 @@ func TestStanceByTextRecordsEveryField(t *testing.T) {
 
 	// The optional words come in any order before the notes; wins at the end.
 	reply := h.command(rep, `/stance Acme "Wang Li" eb high -1 conservative dm brief worried about the rollout wins: avoid risk, be seen by the board`)
-	mustContain(t, "stance", text(reply), "*Wang Li* at *Acme Industrial*: Economic buyer · high influence · -1 uninterested — devil.",
+	mustContain(t, "stance", text(reply), "*Wang Li* at *Acme Industrial*: Economic buyer · high influence · -1 uninterested — neutral.", // not yet against us (DOMAIN.md §3)
 		"Decision maker · Brief contact · Conservative · wins: _avoid risk, be seen by the board_", "/lead map")
 	s := h.person("Acme Industrial", "Wang Li")
 	if s.DecisionRole != salesbot.DecisionMaker || s.ContactDepth != salesbot.DepthBrief || s.Attitude != salesbot.AttitudeConservative ||

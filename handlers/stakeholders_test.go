@@ -79,7 +79,7 @@ func sampleMapLead(t *testing.T) (*salesbot.Lead, time.Time, *time.Location) {
 		DecisionRole: salesbot.DecisionApprover, Attitude: salesbot.AttitudePragmatist, Notes: "after the demo"}, early))
 	must(l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Li Na", Role: salesbot.RoleCoach, Influence: salesbot.InfluenceLow, Support: 3, ContactDepth: salesbot.DepthDeep}, early))
 	must(l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Zhao <b>", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, Support: 1}, early))
-	must(l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Zhao <b>", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, Support: -1, Notes: "heard the <price>"}, now))
+	must(l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Zhao <b>", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, Support: -2, Notes: "heard the <price>"}, now))
 	must(l.SetStakeholder(rep, salesbot.Stakeholder{Name: "Sun Qi", Role: salesbot.RoleCoordinator, Influence: salesbot.InfluenceMedium, Support: 0}, early))
 	must(l.RecordVisit(rep, &salesbot.Visit{Date: salesbot.Date{Year: 2026, Month: 11, Day: 20}, Met: []string{"王丽"}}, loc, now))
 	return l, now, loc
@@ -97,7 +97,7 @@ func TestStakeholderMap(t *testing.T) {
 		"▲ -1 → +2 on 2026-11-03 _after the demo_",
 		"*Zhang Wei* -2 — Technical buyer · high influence", "No contact · never met",
 		"*Li Na* +3 — Coach · low influence", "Deep contact · no meeting logged",
-		"*Zhao &lt;b&gt;* -1", "▼ +1 → -1 on 2026-11-23 _heard the &lt;price&gt;_", // escaped
+		"*Zhao &lt;b&gt;* -2", "▼ +1 → -2 on 2026-11-23 _heard the &lt;price&gt;_", // escaped
 		"*Sun Qi* 0 — Coordinator · medium influence",
 	} {
 		if !strings.Contains(got, want) {
