@@ -16,7 +16,7 @@ func opensForm(actionID string) bool {
 	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject, actionDealOpen, actionReviewDrop, actionReviewed:
 		return true
 	}
-	return false
+	return isRiskFix(actionID)
 }
 
 // buttonLookup bounds the read a button makes before it opens a form: the
@@ -50,6 +50,11 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 		_, err := h.openModal(ctx, cb.TriggerID, rejectModal(lang, channel, id))
 		return err
 	}
+	if isRiskFix(actionID) {
+		if _, _, _, ok := riskFixValue(cb.ActionCallback.BlockActions[0].Value); !ok {
+			return outOfDate()
+		}
+	}
 	l, err := h.leads.Editable(lctx, actor, salesbot.RefTo(team, id))
 	if salesbot.ErrorCode(err) == salesbot.EFORBIDDEN {
 		return notYours() // named by ID: not even whose it is
@@ -57,6 +62,18 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 		return err
 	}
 	var view slack.ModalViewRequest
+	if isRiskFix(actionID) {
+		// The risks as they are now: the person a devil's button is
+		// about is found again here, not carried in the button.
+		_, kind, n, _ := riskFixValue(cb.ActionCallback.BlockActions[0].Value)
+		f := fixing{lang: lang, channel: channel, lead: l, risk: salesbot.Risk{Kind: kind}}
+		v, ok := riskFixForm(f, salesbot.Risks(l, h.now(), h.cadence), n)
+		if !ok {
+			return outOfDate()
+		}
+		_, err = h.openModal(ctx, cb.TriggerID, v)
+		return err
+	}
 	switch actionID {
 	case actionVisitOpen, actionReminderVisit:
 		view = visitModal(lang, channel, l.Company, "")
@@ -105,4 +122,9 @@ func byLeadID(actionID string) bool {
 // notYours refuses a lead reached by its ID to someone who may not see it.
 func notYours() error {
 	return salesbot.Errorf(salesbot.EFORBIDDEN, "That lead is not yours: only its owner and managers can see it or change it.")
+}
+
+// outOfDate refuses a button this version cannot read.
+func outOfDate() error {
+	return salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
 }

@@ -50,20 +50,35 @@ func digestBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []slack
 		}
 		body = append(body, chunks(t(":raising_hand: *Waiting for approval* (%d)", len(lines)), lines)...)
 	}
-	for _, r := range d.Reps {
-		body = append(body, chunks("*<@"+r.Rep+">*", repLines(lang, r, d.Until, loc))...)
-	}
-	body = append(body, chunks(t("*Pipeline* — open leads by grade and stage"), pipelineLines(lang, d))...)
+	// Each lead's risks come with the buttons fixing them, a section and
+	// an actions block per lead; when that is more than a message holds,
+	// the risks are text (their buttons are on the cards).
+	tail := chunks(t("*Pipeline* — open leads by grade and stage"), pipelineLines(lang, d))
 	if d.OverdueTotal > d.OverdueShown() {
 		// The digest lists the most overdue; say how many it leaves out.
-		body = append(body, contextLine(t("%d overdue follow-ups in all; the %d most overdue are counted above.", d.OverdueTotal, d.OverdueShown())))
+		tail = append(tail, contextLine(t("%d overdue follow-ups in all; the %d most overdue are counted above.", d.OverdueTotal, d.OverdueShown())))
 	}
+	withButtons := body
+	for _, r := range d.Reps {
+		withButtons = append(withButtons, chunks("*<@"+r.Rep+">*", repLines(lang, r, d.Until, loc))...)
+		for _, lr := range r.Risks {
+			withButtons = append(withButtons, leadRiskBlocks(lang, lr)...)
+		}
+	}
+	withButtons = append(withButtons, tail...)
+	if len(blocks)+len(withButtons) <= maxBlocks {
+		return append(blocks, withButtons...)
+	}
+	for _, r := range d.Reps {
+		body = append(body, chunks("*<@"+r.Rep+">*", append(repLines(lang, r, d.Until, loc), leadRiskLines(lang, r.Risks)...))...)
+	}
+	body = append(body, tail...)
 	if len(blocks)+len(body) > maxBlocks {
 		// A big team: pack the reps into as few sections as their text
 		// needs, so the digest stays one message.
 		var lines []string
 		for _, r := range d.Reps {
-			lines = append(append(lines, "*<@"+r.Rep+">*"), repLines(lang, r, d.Until, loc)...)
+			lines = append(append(append(lines, "*<@"+r.Rep+">*"), repLines(lang, r, d.Until, loc)...), leadRiskLines(lang, r.Risks)...)
 		}
 		lines = append(append(lines, t("*Pipeline* — open leads by grade and stage")), pipelineLines(lang, d)...)
 		body = chunks(lines[0], lines[1:])
@@ -114,14 +129,41 @@ func repLines(lang i18n.Lang, r salesbot.RepDigest, now time.Time, loc *time.Loc
 		}
 		lines = append(lines, t(":hourglass: A/B leads not touched within their cadence (%d): %s", len(items), strings.Join(items, ", ")))
 	}
-	for _, lr := range r.Risks {
-		msgs := make([]string, len(lr.Risks))
-		for i, risk := range lr.Risks {
-			msgs[i] = esc(riskMessage(lang, risk))
-		}
-		lines = append(lines, fmt.Sprintf(":warning: *%s* (%s): %s", esc(lr.Lead.Company), gradeValue(lang, lr.Lead), strings.Join(msgs, " ")))
+	return lines
+}
+
+// leadRiskLines are the digest's lines about leads at risk, one a lead.
+func leadRiskLines(lang i18n.Lang, leads []salesbot.LeadRisks) []string {
+	lines := make([]string, len(leads))
+	for i, lr := range leads {
+		lines[i] = leadRiskLine(lang, lr)
 	}
 	return lines
+}
+
+func leadRiskLine(lang i18n.Lang, lr salesbot.LeadRisks) string {
+	msgs := make([]string, len(lr.Risks))
+	for i, risk := range lr.Risks {
+		msgs[i] = esc(riskMessage(lang, risk))
+	}
+	return fmt.Sprintf(":warning: *%s* (%s): %s", esc(lr.Lead.Company), gradeValue(lang, lr.Lead), strings.Join(msgs, " "))
+}
+
+// leadRiskBlocks are a lead's risks in the digest with the buttons fixing
+// them, in the order of its risks (the first few).
+func leadRiskBlocks(lang i18n.Lang, lr salesbot.LeadRisks) []slack.Block {
+	blocks := []slack.Block{section(leadRiskLine(lang, lr))}
+	var buttons []slack.BlockElement
+	ns := ordinals(lr.Risks)
+	for i, r := range lr.Risks[:min(len(lr.Risks), risksWithButtons)] {
+		if b := riskButton(lang, riskFixAction(i), lr.Lead, r, ns[i]); b != nil {
+			buttons = append(buttons, b)
+		}
+	}
+	if len(buttons) > 0 {
+		blocks = append(blocks, slack.NewActionBlock("", buttons...))
+	}
+	return blocks
 }
 
 // gradeValue is how the digest tags a lead it names: its grade, and its

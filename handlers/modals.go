@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/slack-go/slack"
@@ -132,6 +133,12 @@ func newLeadModal(lang i18n.Lang, channel, company string) slack.ModalViewReques
 }
 
 func visitModal(lang i18n.Lang, channel, company string, kind salesbot.VisitKind) slack.ModalViewRequest {
+	return visitForm(lang, channel, company, kind, "")
+}
+
+// visitForm is the visit form with the people met filled in (names as
+// recorded, separated by commas), for a risk that asks to meet someone.
+func visitForm(lang i18n.Lang, channel, company string, kind salesbot.VisitKind, people string) slack.ModalViewRequest {
 	t := func(format string) string { return i18n.T(lang, format) }
 	var kinds []*slack.OptionBlockObject
 	for _, k := range salesbot.VisitKinds {
@@ -142,7 +149,7 @@ func visitModal(lang i18n.Lang, channel, company string, kind salesbot.VisitKind
 	}
 	// Names typed, not picked: /visit opens this before the lead is known,
 	// so there is no list of its people to pick from.
-	met := textInput(blockMet, t("People met"), t("Wang Li, Li Na"), "", 500, false, true)
+	met := textInput(blockMet, t("People met"), t("Wang Li, Li Na"), people, 500, false, true)
 	met.Hint = plain(t("Names separated by commas, as recorded with /stance. Each one met is a step deeper in contact."))
 	return modal(lang, cbVisit, t("Log a visit"), t("Log"), channel,
 		companyInput(lang, company),
@@ -156,6 +163,14 @@ func visitModal(lang i18n.Lang, channel, company string, kind salesbot.VisitKind
 }
 
 func stanceModal(lang i18n.Lang, channel, company, person string) slack.ModalViewRequest {
+	return stakeholderModal(lang, channel, company, salesbot.Stakeholder{Name: person})
+}
+
+// stakeholderModal is the stakeholder form filled in with s: a role chosen
+// for a person still to find (a coach), or a recorded person as they stand.
+// The notes stay empty: notes given with a change of support are kept as
+// its reason, and empty ones keep what was recorded.
+func stakeholderModal(lang i18n.Lang, channel, company string, s salesbot.Stakeholder) slack.ModalViewRequest {
 	t := func(format string) string { return i18n.T(lang, format) }
 	w := func(english string) string { return word(lang, english) }
 	var roles, influences, supports, decisionRoles, depths, attitudes []*slack.OptionBlockObject
@@ -177,23 +192,67 @@ func stanceModal(lang i18n.Lang, channel, company, person string) slack.ModalVie
 	for s := salesbot.MaxSupport; s >= salesbot.MinSupport; s-- {
 		supports = append(supports, option(s.String(), s.String()+" · "+w(s.Meaning())))
 	}
+	// A person not yet recorded has no support level: 0 would read as one.
+	support := ""
+	if s.Influence != "" {
+		support = s.Support.String()
+	}
 	return modal(lang, cbStance, t("Stakeholder"), t("Save"), channel,
 		companyInput(lang, company),
-		textInput(blockPerson, t("Person"), t("Wang Li"), person, 80, false, false),
-		selectInput(lang, blockRole, t("Role"), false, "", roles...),
-		selectInput(lang, blockDecisionRole, t("Decision role"), true, "", decisionRoles...),
-		selectInput(lang, blockInfluence, t("Influence"), false, "", influences...),
-		selectInput(lang, blockSupport, t("Support"), false, "", supports...),
-		selectInput(lang, blockDepth, t("Contact depth"), true, "", depths...),
-		selectInput(lang, blockAttitude, t("Attitude to change"), true, "", attitudes...),
-		textInput(blockWins, t("Personal wins"), t("Avoid risk, be recognised by the boss, stability"), "", 500, true, true),
+		textInput(blockPerson, t("Person"), t("Wang Li"), s.Name, 80, false, false),
+		selectInput(lang, blockRole, t("Role"), false, string(s.Role), roles...),
+		selectInput(lang, blockDecisionRole, t("Decision role"), true, string(s.DecisionRole), decisionRoles...),
+		selectInput(lang, blockInfluence, t("Influence"), false, string(s.Influence), influences...),
+		selectInput(lang, blockSupport, t("Support"), false, support, supports...),
+		selectInput(lang, blockDepth, t("Contact depth"), true, string(s.ContactDepth), depths...),
+		selectInput(lang, blockAttitude, t("Attitude to change"), true, string(s.Attitude), attitudes...),
+		textInput(blockWins, t("Personal wins"), t("Avoid risk, be recognised by the boss, stability"), s.PersonalWins, 500, true, true),
 		textInput(blockNotes, t("Notes"), t("What they said, what they care about"), "", 500, true, true),
 	)
 }
 
 func gradeModal(lang i18n.Lang, channel, company string) slack.ModalViewRequest {
-	return modal(lang, cbLeadGrade, i18n.T(lang, "Grade a lead"), i18n.T(lang, "Save"), channel, companyInput(lang, company), gradeInput(lang, ""),
+	return gradeForm(lang, channel, company, "")
+}
+
+// gradeForm is the grade form with a grade chosen (the one a risk
+// suggests); "" chooses none.
+func gradeForm(lang i18n.Lang, channel, company string, g salesbot.Grade) slack.ModalViewRequest {
+	return modal(lang, cbLeadGrade, i18n.T(lang, "Grade a lead"), i18n.T(lang, "Save"), channel, companyInput(lang, company), gradeInput(lang, string(g)),
 		textInput(blockNotes, i18n.T(lang, "Notes (why this grade)"), "", "", 300, true, true))
+}
+
+// stageModal is the stage form for company ("" to type it).
+func stageModal(lang i18n.Lang, channel, company string) slack.ModalViewRequest {
+	var stages []*slack.OptionBlockObject
+	for _, s := range salesbot.Stages {
+		stages = append(stages, option(string(s), stageText(lang, s)))
+	}
+	return modal(lang, cbLeadStage, i18n.T(lang, "Move a lead"), i18n.T(lang, "Move"), channel, companyInput(lang, company),
+		selectInput(lang, blockStage, i18n.T(lang, "Stage"), false, "", stages...))
+}
+
+// keyFactModal is the key-fact form for company ("" to type it): its menu
+// lists first the facts, then the other key facts in the card's order; the
+// first of first is chosen, with text (what is recorded of it) filled in.
+func keyFactModal(lang i18n.Lang, channel, company string, first []salesbot.KeyFact, text string) slack.ModalViewRequest {
+	order := slices.Clone(first)
+	for _, k := range salesbot.KeyFacts {
+		if !slices.Contains(order, k) {
+			order = append(order, k)
+		}
+	}
+	var facts []*slack.OptionBlockObject
+	for _, k := range order {
+		facts = append(facts, option(string(k), word(lang, k.Label())))
+	}
+	chosen := ""
+	if len(first) > 0 {
+		chosen = string(first[0])
+	}
+	return modal(lang, cbLeadKey, i18n.T(lang, "Key fact"), i18n.T(lang, "Save"), channel, companyInput(lang, company),
+		selectInput(lang, blockFact, i18n.T(lang, "Key fact"), false, chosen, facts...),
+		textInput(blockNotes, i18n.T(lang, "Notes"), i18n.T(lang, "What you learned"), text, salesbot.MaxTextLen, true, false))
 }
 
 // modalFor returns the form a `/lead <sub>` opens when typed alone.
@@ -209,18 +268,9 @@ func modalFor(lang i18n.Lang, sub, channel string) (slack.ModalViewRequest, bool
 	case "grade":
 		return gradeModal(lang, channel, ""), true
 	case "stage":
-		var stages []*slack.OptionBlockObject
-		for _, s := range salesbot.Stages {
-			stages = append(stages, option(string(s), stageText(lang, s)))
-		}
-		return modal(lang, cbLeadStage, t("Move a lead"), t("Move"), channel, company, selectInput(lang, blockStage, t("Stage"), false, "", stages...)), true
+		return stageModal(lang, channel, ""), true
 	case "key", "fact":
-		var facts []*slack.OptionBlockObject
-		for _, k := range salesbot.KeyFacts {
-			facts = append(facts, option(string(k), word(lang, k.Label())))
-		}
-		return modal(lang, cbLeadKey, t("Key fact"), t("Save"), channel, company, selectInput(lang, blockFact, t("Key fact"), false, "", facts...),
-			textInput(blockNotes, t("Notes"), t("What you learned"), "", salesbot.MaxTextLen, true, false)), true
+		return keyFactModal(lang, channel, "", nil, ""), true
 	case "won", "win":
 		return modal(lang, cbLeadWon, t("Deal won"), t("Close as won"), channel, company), true
 	case "lost", "lose":

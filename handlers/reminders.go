@@ -25,6 +25,10 @@ const (
 // Slack's fifty.
 const leadsPerReminder = 12
 
+// risksPerReminder bounds the risks a reminder shows of one lead, each with
+// its fix among the lead's buttons; the card has them all.
+const risksPerReminder = 2
+
 // Remind sends a rep one message about their due leads (several when there
 // are many) and remembers what each message holds, so a click can redraw
 // it. It implements scheduler.Notifier.
@@ -83,10 +87,12 @@ func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads 
 		if gaps := l.UnknownFacts(); len(gaps) > 0 {
 			notes = append(notes, t(":grey_question: Still unknown: %s", factLabels(lang, gaps)))
 		}
-		if risks := salesbot.Risks(l, now, h.cadence); len(risks) > 0 {
-			lines := riskLines(lang, risks[:min(len(risks), 2)])
-			if len(risks) > 2 {
-				lines = append(lines, t("…and %d more on the card.", len(risks)-2))
+		risks := salesbot.Risks(l, now, h.cadence)
+		shown := risks[:min(len(risks), risksPerReminder)]
+		if len(risks) > 0 {
+			lines := riskLines(lang, shown)
+			if len(risks) > len(shown) {
+				lines = append(lines, t("…and %d more on the card.", len(risks)-len(shown)))
 			}
 			notes = append(notes, lines...)
 		}
@@ -97,12 +103,24 @@ func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads 
 			blocks = append(blocks, contextLine(note))
 			continue
 		}
-		blocks = append(blocks, slack.NewActionBlock("reminder:"+l.ID,
+		buttons := []slack.BlockElement{
 			slack.NewButtonBlockElement(actionReminderVisit, l.ID, plain(t("Log visit"))).WithStyle(slack.StylePrimary),
 			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain(t("Snooze 1 day"))),
 			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain(t("Snooze 1 week"))),
 			slack.NewButtonBlockElement(actionReminderRegrade, l.ID, plain(t("Regrade"))),
-		))
+		}
+		// Each risk shown gets its fix beside the reminder's own buttons;
+		// one whose fix is the plain visit form has it in Log visit.
+		ns := ordinals(risks)
+		for i, r := range shown {
+			if riskFixes[r.Kind].visit {
+				continue
+			}
+			if b := riskButton(lang, riskFixAction(i), l, r, ns[i]); b != nil {
+				buttons = append(buttons, b)
+			}
+		}
+		blocks = append(blocks, slack.NewActionBlock("reminder:"+l.ID, buttons...))
 	}
 	return blocks, nil
 }

@@ -146,7 +146,7 @@ func (c card) blocks() []slack.Block {
 		section(i18n.T(lang, "*Last touch*\n%s", c.lastTouch())),
 	}
 	if risks := salesbot.Risks(l, c.now, c.cadence); len(risks) > 0 {
-		blocks = append(blocks, chunks(i18n.T(lang, "*Risks* (%d)", len(risks)), riskLines(lang, risks))...)
+		blocks = append(blocks, riskBlocks(lang, l, risks)...)
 	}
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, chunks(i18n.T(lang, "*Key facts*"), c.keyFacts())...)
@@ -230,9 +230,14 @@ func (c card) keyFacts() []string {
 func riskLines(lang i18n.Lang, risks []salesbot.Risk) []string {
 	lines := make([]string, len(risks))
 	for i, r := range risks {
-		lines[i] = ":warning: " + esc(riskMessage(lang, r))
+		lines[i] = riskLine(lang, r)
 	}
 	return lines
+}
+
+// riskLine writes one risk.
+func riskLine(lang i18n.Lang, r salesbot.Risk) string {
+	return ":warning: " + esc(riskMessage(lang, r))
 }
 
 // riskMessage is a risk's message in the reader's language: the arguments
