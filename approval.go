@@ -21,8 +21,9 @@ type ApprovalKind string
 
 // The kinds of request.
 const (
-	ApprovalStage ApprovalKind = ""     // a stage move: a quote or a skip
-	ApprovalLead  ApprovalKind = "lead" // another rep's lead, or one from the pool (DOMAIN.md §6)
+	ApprovalStage ApprovalKind = ""      // a stage move: a quote or a skip
+	ApprovalLead  ApprovalKind = "lead"  // another rep's lead, or one from the pool (DOMAIN.md §6)
+	ApprovalQuote ApprovalKind = "quote" // a quote version to sign off (DOMAIN.md §5)
 )
 
 // Approval is a rep's request for a stage move that needs a manager: a
@@ -44,6 +45,15 @@ type Approval struct {
 	DecidedBy string         `json:"decided_by,omitempty"`
 	DecidedAt time.Time      `json:"decided_at,omitzero"`
 	Reason    string         `json:"reason,omitempty"` // why it was rejected
+	// For a quote: its version and terms, how many different managers
+	// must approve it, who has, and whether the only approval was the
+	// owner's own.
+	QuoteVersion int      `json:"quote,omitempty"`
+	Amount       Amount   `json:"amount,omitzero"`
+	Discount     Discount `json:"discount,omitempty"`
+	Needs        int      `json:"needs,omitempty"`
+	Approvers    []string `json:"approvers,omitempty"`
+	SelfApproved bool     `json:"self_approved,omitempty"`
 }
 
 // Decide settles a pending approval. A manager rejecting gives a reason;
@@ -77,8 +87,13 @@ func (a *Approval) Decide(by Actor, approve bool, reason string, now time.Time) 
 // move, the lead has moved from the stage it was asked from, or closed; for
 // a lead request, the lead has changed hands or been won.
 func (a *Approval) Stale(l *Lead) bool {
-	if a.Kind == ApprovalLead {
+	switch a.Kind {
+	case ApprovalLead:
 		return l.Owner != a.Owner || l.Stage == StageWon
+	case ApprovalQuote:
+		// A newer version, or a closed deal, makes this one moot.
+		latest := l.LatestQuote()
+		return !l.Open() || latest == nil || latest.Version != a.QuoteVersion
 	}
 	return !l.Open() || l.Stage != a.From
 }
@@ -132,6 +147,9 @@ type Decision struct {
 	// other requests asked for it may no longer fit it:
 	// ApprovalService.WithdrawStale is due once the manager is answered.
 	Stale bool
+	// Pending says the request was approved by this manager and still
+	// waits for another's (a quote whose discount is above the limit).
+	Pending bool
 }
 
 // LeadAsk is what a rep's request for a lead did.
@@ -157,8 +175,12 @@ type LeadAsk struct {
 //   - a lead is given to the rep who asked only while its owner is still
 //     the one it had when they asked.
 type ApprovalService interface {
-	// DecideStage approves a stage move, or rejects it with a reason the
-	// rep is told.
+	// DecideStage approves a stage move or a quote, or rejects it with a
+	// reason the rep is told. A quote follows Approval.DecideQuote's rules
+	// (another manager than the owner; two above the discount limit): an
+	// approval that leaves it waiting for another manager is a Decision
+	// with Pending set; an approved quote moves a deal below the quote
+	// stage to it.
 	DecideStage(ctx context.Context, by Actor, team, id string, approve bool, reason string, now time.Time) (Decision, error)
 	// DecideLead settles a request for a lead: assign gives it to the rep
 	// who asked, else it stays with its owner.

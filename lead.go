@@ -42,6 +42,8 @@ type Lead struct {
 	// WonOn is the day the deal was won, on the clock of whoever closed
 	// it: the forecast period it counts in.
 	WonOn Date `json:"won_on,omitzero"`
+	// Quotes are the versions of the deal's formal quote, oldest first.
+	Quotes []Quote `json:"quotes,omitempty"`
 }
 
 // Actor is who asks for a change: a Slack user, and whether they hold
@@ -146,6 +148,7 @@ const (
 	ChangeValue    ChangeKind = "value"
 	ChangeCloseBy  ChangeKind = "close-by"
 	ChangeForecast ChangeKind = "forecast"
+	ChangeQuote    ChangeKind = "quote"
 )
 
 // Change is one entry of a lead's history: who changed what, when, from what,

@@ -70,6 +70,11 @@ func (h *Handler) decideStage(ctx context.Context, r request, id string, approve
 		h.redrawApproval(ctx, r.team, d.Request, func(lang i18n.Lang) string { return h.errorText(ctx, lang, d.Moot) })
 		return nil, d.Moot
 	}
+	if d.Pending {
+		// Approved by this manager; another must approve it too.
+		h.quotePending(ctx, r.team, d.Request)
+		return ephemeral(quoteOutcome(r.lang, d.Request)), nil
+	}
 	h.settleLater(ctx, r, d.Lead, d.Stale)
 	outcome := func(lang i18n.Lang) string { return outcomeText(lang, d.Request) }
 	h.redrawApproval(ctx, r.team, d.Request, outcome)
@@ -205,6 +210,8 @@ func (h *Handler) keepCopies(ctx context.Context, team, id string, copies []stor
 // that every copy reads the same whenever it is redrawn.
 func outcomeText(lang i18n.Lang, a *salesbot.Approval) string {
 	switch {
+	case a.Kind == salesbot.ApprovalQuote:
+		return quoteOutcome(lang, a)
 	case a.Status == salesbot.ApprovalWithdrawn:
 		return i18n.T(lang, "This request was withdrawn: the lead has moved or closed since it was asked.")
 	case a.Kind == salesbot.ApprovalLead && a.Status == salesbot.ApprovalApproved:

@@ -57,6 +57,8 @@ func (h *Handler) command(ctx context.Context, cmd slack.SlashCommand) (*slack.M
 		return h.visit(ctx, cmd, toks)
 	case "stance":
 		return h.stance(ctx, cmd, toks)
+	case "quote", "报价":
+		return h.quote(ctx, cmd, toks)
 	case "followups":
 		return h.followups(ctx, cmd)
 	case "salesbot":

@@ -108,7 +108,9 @@ type Config struct {
 	// they are not set up.
 	Deals     salesbot.DealService
 	Forecasts salesbot.ForecastService
-	Reviews   salesbot.ReviewService
+	// Quotes records quote versions and asks managers to sign them off.
+	Quotes  salesbot.QuoteService
+	Reviews salesbot.ReviewService
 	// Charts draws the forecast's pictures; without it the forecast is
 	// posted without them.
 	Charts Charts
@@ -139,6 +141,7 @@ type Handler struct {
 	visits    salesbot.VisitService
 	stances   salesbot.StakeholderService
 	deals     salesbot.DealService
+	quotes    salesbot.QuoteService
 	forecasts salesbot.ForecastService
 	reviews   salesbot.ReviewService
 	charts    Charts
@@ -156,7 +159,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		reports: cfg.Reports, teams: cfg.Teams, reminders: cfg.Reminders,
 		stages: cfg.Stages, approvs: cfg.Approvals,
 		visits: cfg.Visits, stances: cfg.Stakeholders,
-		deals: cfg.Deals, forecasts: cfg.Forecasts, reviews: cfg.Reviews, charts: cfg.Charts,
+		deals: cfg.Deals, quotes: cfg.Quotes, forecasts: cfg.Forecasts, reviews: cfg.Reviews, charts: cfg.Charts,
 		currency: cfg.Currency, probability: cfg.Probability,
 	}
 	if h.currency == "" {

@@ -27,6 +27,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		wantLead + "\n\n" +
 		"*/visit* `<company> [YYYY-MM-DD] [notes] [met: \"Name\", \"Name\"] [next: YYYY-MM-DD step]` log a touch (today if no date) and who you met\n" +
 		"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands\n" +
+		"*/quote* `<company> <amount> [discount <n>%] [notes]` a quote version, sent to the managers to sign off (two above the discount limit)\n" +
 		"*/followups* your due and overdue follow-ups\n" +
 		"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language\n" +
 		"*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` won, commit, best case, pipeline, weighted, target and coverage, with charts (this quarter if no period; yours, or any rep's or the team's for managers)\n" +
@@ -47,7 +48,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"/lead map <company>", "/lead pool", "*/followups*",
 		"*/salesbot* `help`", "`digest`", "`managers add @user`", "`report week|month", "`lang zh|en`",
 		"/lead value <company> <amount>", "/lead close-by <company> <YYYY-MM-DD|YYYY-MM>", "/lead forecast <company> <commit|best|pipeline|omit>",
-		"*/salesbot forecast*", "*/salesbot target*", "/salesbot review [@rep]",
+		"*/salesbot forecast*", "*/salesbot target*", "/salesbot review [@rep]", "*/quote*",
 	} {
 		if !strings.Contains(help, command) {
 			t.Errorf("the help lacks %q", command)

@@ -172,6 +172,8 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 		return h.show(ctx, r, l)
 	case cbLeadMap:
 		return h.showMap(ctx, r, salesbot.RefRead(l))
+	case cbQuote:
+		return h.submittedQuote(ctx, r, l, f)
 	case cbLeadDeal:
 		c, err := h.formDeal(f)
 		if err != nil {

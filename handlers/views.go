@@ -145,6 +145,9 @@ func (c card) blocks() []slack.Block {
 		slack.NewSectionBlock(nil, fields, nil),
 		section(i18n.T(lang, "*Last touch*\n%s", c.lastTouch())),
 	}
+	if q := quoteLine(lang, l, c.loc); q != "" {
+		blocks = append(blocks, section(q))
+	}
 	if risks := salesbot.Risks(l, c.now, c.cadence); len(risks) > 0 {
 		blocks = append(blocks, riskBlocks(lang, l, risks)...)
 	}

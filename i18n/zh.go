@@ -19,6 +19,7 @@ var zhTerms = map[string]string{
 	"Best case":                   "最佳情况",
 	"Pipeline":                    "跟进中",
 	"Omitted":                     "不计入",
+	"waiting for sign-off":        "待审批",
 	"closes within 3 months":      "3 个月内可成交",
 	"closes in 4–6 months":        "4–6 个月可成交",
 	"closes in 7–12 months":       "7–12 个月可成交",
@@ -110,7 +111,7 @@ var zhTerms = map[string]string{
 // "2 leads") are not here but in plural.go. The pipeline's messages (deal
 // value, forecast, targets, review) are in zh_pipeline.go, the service
 // and store messages in zh_service.go.
-var zh = joined(zhBase, zhPipeline, zhService, zhGates, zhRiskfix)
+var zh = joined(zhBase, zhPipeline, zhService, zhGates, zhRiskfix, zhQuotes)
 
 // joined is one catalog made of several.
 func joined(catalogs ...map[string]string) map[string]string {

@@ -13,6 +13,9 @@ var _ salesbot.ApprovalService = (*Services)(nil)
 // DecideStage implements salesbot.ApprovalService: the decision and the
 // move it approves are one write (salesbot.ApprovalStore.DecideApproval).
 func (s *Services) DecideStage(ctx context.Context, by salesbot.Actor, team, id string, approve bool, reason string, now time.Time) (salesbot.Decision, error) {
+	if req, err := s.cfg.Store.Approval(ctx, team, id); err == nil && req.Kind == salesbot.ApprovalQuote {
+		return s.decideQuote(ctx, by, team, id, approve, reason, now)
+	}
 	var moot error
 	a, l, err := s.cfg.Store.DecideApproval(ctx, team, id, func(a *salesbot.Approval, l *salesbot.Lead) (salesbot.Update, error) {
 		moot = nil // fn may run again

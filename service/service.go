@@ -26,6 +26,10 @@ type Store interface {
 type Config struct {
 	Store   Store
 	Cadence salesbot.Cadence // default salesbot.DefaultCadence()
+	// DiscountLimit is the discount above which a quote needs two
+	// managers (SALESBOT_DISCOUNT_LIMIT); default
+	// salesbot.DefaultDiscountLimit.
+	DiscountLimit salesbot.Discount
 	// DigestLimits bounds what a digest reads and shows (its Since, Now,
 	// Cadence, Mark and Period are set per digest); default
 	// DefaultDigestLimits().
@@ -58,6 +62,9 @@ type Services struct {
 func New(cfg Config) *Services {
 	if cfg.Cadence == nil {
 		cfg.Cadence = salesbot.DefaultCadence()
+	}
+	if cfg.DiscountLimit == 0 {
+		cfg.DiscountLimit = salesbot.DefaultDiscountLimit
 	}
 	if l := cfg.DigestLimits; l.Overdue <= 0 && l.Untouched <= 0 && l.PerRep <= 0 {
 		cfg.DigestLimits = DefaultDigestLimits()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -27,8 +28,11 @@ func (k keys) pendingApprovals() string { return k.prefix + "approvals:pending" 
 func (k keys) approvalMarkers() string  { return k.prefix + "approvals:markers" }
 
 func marker(a *salesbot.Approval) string {
-	if a.Kind == salesbot.ApprovalLead {
+	switch a.Kind {
+	case salesbot.ApprovalLead:
 		return a.LeadID + "|lead|" + a.Rep
+	case salesbot.ApprovalQuote:
+		return a.LeadID + "|quote|" + strconv.Itoa(a.QuoteVersion)
 	}
 	return a.LeadID + "|" + string(a.From) + "|" + string(a.To)
 }

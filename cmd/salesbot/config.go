@@ -31,6 +31,7 @@ type Config struct {
 	Review        string // cron spec of the weekly review, on each manager's clock
 	WorkHours     salesbot.WorkHours
 	Currency      salesbot.Currency    // the team's currency
+	DiscountLimit salesbot.Discount    // SALESBOT_DISCOUNT_LIMIT: above it a quote needs two managers
 	Font          string               // SALESBOT_FONT: the CJK font charts are drawn with; "" finds one
 	Probability   salesbot.Probability // win probability per stage
 	// ReminderLease is how long a claimed reminder waits for the replica
@@ -145,6 +146,9 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 		return c, &SettingError{"SALESBOT_REVIEW", err.Error()}
 	}
 	c.Font = strings.TrimSpace(getenv("SALESBOT_FONT"))
+	if c.DiscountLimit, err = salesbot.ParseDiscountLimit(getenv("SALESBOT_DISCOUNT_LIMIT")); err != nil {
+		return c, &SettingError{"SALESBOT_DISCOUNT_LIMIT", problem(err)}
+	}
 	if c.Currency, err = salesbot.ParseCurrency(get("SALESBOT_CURRENCY", defaultCurrency)); err != nil {
 		return c, &SettingError{"SALESBOT_CURRENCY", problem(err)}
 	}

@@ -124,13 +124,13 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	people := directory.New(api, nil)
 	svc := service.New(service.Config{
 		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: cfg.Managers, Team: team, WorkHours: cfg.WorkHours,
-		Currency: cfg.Currency, Probability: cfg.Probability,
+		Currency: cfg.Currency, Probability: cfg.Probability, DiscountLimit: cfg.DiscountLimit,
 	})
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Logger: log, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
 		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
-		Deals: svc, Forecasts: svc, Reviews: svc, Charts: loadCharts(cfg.Font, log),
+		Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Charts: loadCharts(cfg.Font, log),
 		Currency: cfg.Currency, Probability: cfg.Probability,
 	})
 	sched, err := scheduler.New(scheduler.Config{
