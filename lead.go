@@ -44,6 +44,9 @@ type Lead struct {
 	WonOn Date `json:"won_on,omitzero"`
 	// Quotes are the versions of the deal's formal quote, oldest first.
 	Quotes []Quote `json:"quotes,omitempty"`
+	// GradeConfirmed is when the grade was last set or confirmed by hand:
+	// the first visit's milestone (seed 000: decide whether it is an A).
+	GradeConfirmed time.Time `json:"grade_confirmed,omitzero"`
 }
 
 // Actor is who asks for a change: a Slack user, and whether they hold
@@ -252,15 +255,18 @@ func (l *Lead) Regrade(a Actor, g Grade, reason string, now time.Time) (Change, 
 	if !g.Valid() {
 		return Change{}, Errorf(EINVALID, "%q is not a grade. Use A, B, C or D.", g)
 	}
-	if g == l.Grade {
-		return Change{}, Errorf(EINVALID, "%s is already graded %s.", l.Company, g)
-	}
 	reason, err := cleanText("reason", reason, maxReasonLen)
 	if err != nil {
 		return Change{}, err
 	}
+	if g == l.Grade && l.Stage == StageFirstVisit {
+		return l.confirmGrade(a, reason, now) // what the first visit is for
+	}
+	if g == l.Grade {
+		return Change{}, Errorf(EINVALID, "%s is already graded %s.", l.Company, g)
+	}
 	from := l.Grade
-	l.Grade = g
+	l.Grade, l.GradeConfirmed = g, now
 	return l.change(a, ChangeGrade, string(from), string(g), reason, now), nil
 }
 

@@ -165,6 +165,10 @@ type StageOutcome struct {
 	// Stale says that requests asked for the lead may no longer fit it:
 	// ApprovalService.WithdrawStale is due once the person is answered.
 	Stale bool
+	// Unmet are the milestones of the stage left (or to be left) that are
+	// not met: why the move waits for a manager, what a rep is warned of,
+	// or what a manager moved on regardless (kept in the history).
+	Unmet []Milestone
 }
 
 // StageService moves deals through the stages of DOMAIN.md §5 and closes

@@ -62,6 +62,15 @@ type harness struct {
 // to its Redis client (to fail a chosen call).
 func newHarness(t *testing.T, hooks ...redis.Hook) *harness {
 	t.Helper()
+	return newHarnessGated(t, salesbot.GatesOff, hooks...)
+}
+
+// newHarnessGated is newHarness with the stage milestones binding reps as
+// gates says (SALESBOT_GATES). The other tests move deals through stages
+// to test other things, so newHarness leaves the milestones off; the
+// gates' own tests use approve, serve's default.
+func newHarnessGated(t *testing.T, gates salesbot.Gates, hooks ...redis.Hook) *harness {
+	t.Helper()
 	fs := fakeslack.New(t)
 	for u, name := range map[string]string{manager: "Mia Manager", rep: "Ray Rep", other: "Olga Other"} {
 		fs.SetUser(u, fakeslack.User{Name: name, TZ: "Asia/Shanghai"})
@@ -77,7 +86,7 @@ func newHarness(t *testing.T, hooks ...redis.Hook) *harness {
 	clock := func() time.Time { return now }
 	people := directory.New(api, clock)
 	team := redistest.Team(t) // the workspace the bot token belongs to
-	svc := service.New(service.Config{Store: st, Logger: log, Managers: []string{manager}, Team: team})
+	svc := service.New(service.Config{Store: st, Logger: log, Managers: []string{manager}, Team: team, Gates: gates})
 	h := handlers.New(st, api, handlers.Config{
 		Now: clock, Logger: log, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,

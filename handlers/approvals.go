@@ -33,6 +33,9 @@ func (h *Handler) askStage(ctx context.Context, r request, out salesbot.StageOut
 	request := func(lang i18n.Lang, _ *time.Location) (string, []slack.Block) {
 		text := i18n.T(lang, ":raising_hand: <@%s> asks to move *%s* (grade %s) from %s to *%s*: %s.",
 			a.Rep, esc(l.Company), l.Grade, word(lang, a.From.Name()), word(lang, a.To.Name()), word(lang, a.Why))
+		if len(a.Unmet) > 0 {
+			text += "\n" + i18n.T(lang, ":grey_question: Not met: %s.", markup(esc(unmetText(lang, a.Unmet))))
+		}
 		for _, line := range riskLines(lang, out.Risks) {
 			text += "\n" + line // what the manager weighs before approving
 		}
@@ -51,8 +54,12 @@ func (h *Handler) askStage(ctx context.Context, r request, out salesbot.StageOut
 		}
 		return h.keepCopies(ctx, r.team, a.ID, copies)
 	})
-	return ephemeral(r.T(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d managers; you'll hear back here.",
-		esc(l.Company), word(r.lang, a.To.Name()), word(r.lang, a.Why), len(managers)))
+	reply := r.T(":hourglass_flowing_sand: Moving *%s* to *%s* needs a manager's approval (%s). I've asked %d managers; you'll hear back here.",
+		esc(l.Company), word(r.lang, a.To.Name()), word(r.lang, a.Why), len(managers))
+	if len(out.Unmet) > 0 {
+		reply += "\n" + strings.Join(milestoneLines(r.lang, l.Company, out.Unmet), "\n")
+	}
+	return ephemeral(reply)
 }
 
 // decideStage settles a request for a stage move (see

@@ -54,7 +54,15 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 	if out.Request != nil {
 		return h.askStage(ctx, r, out), nil
 	}
-	return ephemeral(r.T(":arrow_right: *%s* is at *%s* now.", esc(out.Lead.Company), stageText(r.lang, out.Lead.Stage))), nil
+	reply := r.T(":arrow_right: *%s* is at *%s* now.", esc(out.Lead.Company), stageText(r.lang, out.Lead.Stage))
+	if len(out.Unmet) > 0 {
+		if r.actor.Manager {
+			reply += "\n" + r.T(":memo: Moved on past unmet milestones (kept in the history): %s.", markup(esc(unmetText(r.lang, itemsOf(out.Unmet)))))
+		} else {
+			reply += "\n" + r.T(":warning: Not yet done before leaving the stage: %s.", markup(esc(unmetText(r.lang, itemsOf(out.Unmet)))))
+		}
+	}
+	return ephemeral(reply), nil
 }
 
 // closing is the lead a win or a loss is for: as read, or by its ID.

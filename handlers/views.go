@@ -148,6 +148,9 @@ func (c card) blocks() []slack.Block {
 	if q := quoteLine(lang, l, c.loc); q != "" {
 		blocks = append(blocks, section(q))
 	}
+	if ms := salesbot.Milestones(l, l.Stage); len(ms) > 0 {
+		blocks = append(blocks, chunks(i18n.T(lang, "*To leave %s*", word(lang, l.Stage.Name())), milestoneLines(lang, l.Company, ms))...)
+	}
 	if risks := salesbot.Risks(l, c.now, c.cadence); len(risks) > 0 {
 		blocks = append(blocks, riskBlocks(lang, l, risks)...)
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"salesbot"
@@ -35,6 +36,9 @@ func (s *Services) DecideStage(ctx context.Context, by salesbot.Actor, team, id 
 			moot = err // not a move the lead allows now: nothing changes
 			a.Withdraw(now)
 			return salesbot.Update{}, nil
+		}
+		if len(a.Unmet) > 0 {
+			c.Reason = "override: " + strings.Join(a.Unmet, "; ") // approved past unmet milestones
 		}
 		l.Schedule(s.cfg.Cadence)
 		return salesbot.Update{Changes: []salesbot.Change{c}}, nil

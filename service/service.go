@@ -30,6 +30,9 @@ type Config struct {
 	// managers (SALESBOT_DISCOUNT_LIMIT); default
 	// salesbot.DefaultDiscountLimit.
 	DiscountLimit salesbot.Discount
+	// Gates is how stage milestones bind a rep (SALESBOT_GATES); default
+	// salesbot.GatesApprove.
+	Gates salesbot.Gates
 	// DigestLimits bounds what a digest reads and shows (its Since, Now,
 	// Cadence, Mark and Period are set per digest); default
 	// DefaultDigestLimits().
@@ -62,6 +65,9 @@ type Services struct {
 func New(cfg Config) *Services {
 	if cfg.Cadence == nil {
 		cfg.Cadence = salesbot.DefaultCadence()
+	}
+	if cfg.Gates == "" {
+		cfg.Gates = salesbot.GatesApprove
 	}
 	if cfg.DiscountLimit == 0 {
 		cfg.DiscountLimit = salesbot.DefaultDiscountLimit

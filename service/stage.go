@@ -19,10 +19,25 @@ func (s *Services) MoveStage(ctx context.Context, by salesbot.Actor, l *salesbot
 	if _, err := salesbot.CheckStageMove(l.Stage, to, true); err != nil {
 		return salesbot.StageOutcome{}, err // not a move anyone may make
 	}
-	if why := salesbot.ApprovalNeeded(l.Stage, to); why != "" && !by.Manager {
-		return s.askStage(ctx, by, l, to, why, managers, now)
+	var unmet []salesbot.Milestone
+	if s.cfg.Gates != salesbot.GatesOff {
+		unmet = salesbot.GateUnmet(l, to)
 	}
-	return s.change(ctx, l, func(l *salesbot.Lead) (salesbot.Change, error) { return l.MoveStage(by, to, now) })
+	if why := salesbot.ApprovalNeeded(l.Stage, to); why != "" && !by.Manager {
+		return s.askStage(ctx, by, l, to, why, unmet, managers, now)
+	}
+	if len(unmet) > 0 && !by.Manager && s.cfg.Gates == salesbot.GatesApprove {
+		return s.askStage(ctx, by, l, to, "the milestones of this stage are not met", unmet, managers, now)
+	}
+	out, err := s.change(ctx, l, func(l *salesbot.Lead) (salesbot.Change, error) {
+		c, err := l.MoveStage(by, to, now)
+		if by.Manager {
+			c.Reason = salesbot.OverrideReason(unmet) // a manager moved on regardless
+		}
+		return c, err
+	})
+	out.Unmet = unmet
+	return out, err
 }
 
 // Win implements salesbot.StageService.
@@ -50,16 +65,19 @@ func (s *Services) change(ctx context.Context, l *salesbot.Lead, fn func(*salesb
 // askStage records a rep's request for a move that needs a manager, unless
 // the same one is waiting; the managers are to be asked when it is new.
 // Requests from a stage the lead has left are due for withdrawal.
-func (s *Services) askStage(ctx context.Context, by salesbot.Actor, l *salesbot.Lead, to salesbot.Stage, why string, managers []string, now time.Time) (salesbot.StageOutcome, error) {
+func (s *Services) askStage(ctx context.Context, by salesbot.Actor, l *salesbot.Lead, to salesbot.Stage, why string, unmet []salesbot.Milestone, managers []string, now time.Time) (salesbot.StageOutcome, error) {
 	if len(managers) == 0 {
 		return salesbot.StageOutcome{}, salesbot.Errorf(salesbot.EFORBIDDEN, "Moving %s to %s needs a manager (%s), and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.", l.Company, salesbot.Term(to.Name()), salesbot.Term(why))
 	}
 	a := &salesbot.Approval{Team: l.Team, LeadID: l.ID, Company: l.Company, From: l.Stage, To: to, Rep: by.User, Why: why, AskedAt: now}
+	for _, m := range unmet {
+		a.Unmet = append(a.Unmet, m.Item)
+	}
 	a, created, err := s.cfg.Store.CreateApproval(ctx, a)
 	if err != nil {
 		return salesbot.StageOutcome{}, fmt.Errorf("ask to move %s to %s: %w", l.ID, to, err)
 	}
-	out := salesbot.StageOutcome{Lead: l, Request: a, Stale: true}
+	out := salesbot.StageOutcome{Lead: l, Request: a, Stale: true, Unmet: unmet}
 	if created {
 		// The manager weighs the deal as it would stand at the new stage.
 		target := *l

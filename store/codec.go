@@ -206,6 +206,7 @@ type storedLead struct {
 	AtRisk     bool              `json:"ar,omitempty"`
 	WonOn      salesbot.Date     `json:"wo,omitzero"`
 	Quotes     []salesbot.Quote  `json:"q,omitempty"`
+	GradeConf  int64             `json:"gc,omitempty"`
 }
 
 type storedFact struct {
@@ -258,7 +259,7 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 		CreatedBy: l.CreatedBy, CreatedAt: nanos(l.CreatedAt), UpdatedAt: nanos(l.UpdatedAt), StageSince: nanos(l.StageSince),
 		LastTouch: nanos(l.LastTouch), NextStep: l.NextStep, NextStepDue: nanos(l.NextStepDue), Due: nanos(l.Due),
 		SnoozedUntil: nanos(l.SnoozedUntil), RemindedDue: nanos(l.RemindedDue), ClosedAt: nanos(l.ClosedAt), LostReason: l.LostReason,
-		ValueMinor: l.Value.Minor, Currency: l.Value.Currency, CloseBy: l.CloseBy, Slips: l.Slips, Category: l.Category, AtRisk: l.AtRisk, WonOn: l.WonOn, Quotes: l.Quotes,
+		ValueMinor: l.Value.Minor, Currency: l.Value.Currency, CloseBy: l.CloseBy, Slips: l.Slips, Category: l.Category, AtRisk: l.AtRisk, WonOn: l.WonOn, Quotes: l.Quotes, GradeConf: nanos(l.GradeConfirmed),
 	}
 	if len(l.Facts) > 0 {
 		s.Facts = make(map[salesbot.KeyFact]storedFact, len(l.Facts))
@@ -311,7 +312,7 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 			CreatedBy: s.CreatedBy, CreatedAt: fromNanos(s.CreatedAt), UpdatedAt: fromNanos(s.UpdatedAt), StageSince: fromNanos(s.StageSince),
 			LastTouch: fromNanos(s.LastTouch), NextStep: s.NextStep, NextStepDue: fromNanos(s.NextStepDue), Due: fromNanos(s.Due),
 			SnoozedUntil: fromNanos(s.SnoozedUntil), RemindedDue: fromNanos(s.RemindedDue), ClosedAt: fromNanos(s.ClosedAt), LostReason: s.LostReason,
-			Value: salesbot.Amount{Minor: s.ValueMinor, Currency: s.Currency}, CloseBy: s.CloseBy, Slips: s.Slips, Category: s.Category, AtRisk: s.AtRisk, WonOn: s.WonOn, Quotes: s.Quotes,
+			Value: salesbot.Amount{Minor: s.ValueMinor, Currency: s.Currency}, CloseBy: s.CloseBy, Slips: s.Slips, Category: s.Category, AtRisk: s.AtRisk, WonOn: s.WonOn, Quotes: s.Quotes, GradeConfirmed: fromNanos(s.GradeConf),
 		}
 		if len(s.Facts) > 0 {
 			l.Facts = make(map[salesbot.KeyFact]salesbot.Fact, len(s.Facts))

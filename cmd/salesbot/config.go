@@ -32,6 +32,7 @@ type Config struct {
 	WorkHours     salesbot.WorkHours
 	Currency      salesbot.Currency    // the team's currency
 	DiscountLimit salesbot.Discount    // SALESBOT_DISCOUNT_LIMIT: above it a quote needs two managers
+	Gates         salesbot.Gates       // SALESBOT_GATES: how stage milestones bind a rep
 	Font          string               // SALESBOT_FONT: the CJK font charts are drawn with; "" finds one
 	Probability   salesbot.Probability // win probability per stage
 	// ReminderLease is how long a claimed reminder waits for the replica
@@ -146,6 +147,9 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 		return c, &SettingError{"SALESBOT_REVIEW", err.Error()}
 	}
 	c.Font = strings.TrimSpace(getenv("SALESBOT_FONT"))
+	if c.Gates, err = salesbot.ParseGates(getenv("SALESBOT_GATES")); err != nil {
+		return c, &SettingError{"SALESBOT_GATES", err.Error()}
+	}
 	if c.DiscountLimit, err = salesbot.ParseDiscountLimit(getenv("SALESBOT_DISCOUNT_LIMIT")); err != nil {
 		return c, &SettingError{"SALESBOT_DISCOUNT_LIMIT", problem(err)}
 	}

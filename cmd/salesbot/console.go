@@ -148,6 +148,9 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	c.charts = loadCharts(getenv("SALESBOT_FONT"), c.log)
+	if c.gates, err = salesbot.ParseGates(getenv("SALESBOT_GATES")); err != nil {
+		return &SettingError{"SALESBOT_GATES", err.Error()}
+	}
 	if opts.manager {
 		c.granted[opts.user] = true
 	}

@@ -35,6 +35,7 @@ type console struct {
 	envManagers []string        // SALESBOT_MANAGERS
 	granted     map[string]bool // manager rights given by --manager or :as
 	charts      handlers.Charts // nil: forecasts without pictures
+	gates       salesbot.Gates  // SALESBOT_GATES
 	in          lineReader
 	out         io.Writer
 	render      renderer
@@ -82,7 +83,7 @@ func (c *console) rebuild() {
 	people := directory.New(c.slack, nil)
 	// The console sweeps when asked (:sweep), at any hour of any day.
 	allDay, _ := salesbot.ParseWorkHours("0-24", "0-6")
-	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log, Managers: managers, WorkHours: allDay})
+	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log, Managers: managers, WorkHours: allDay, Gates: c.gates})
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
 		Cadence: c.cadence, Logger: c.log, Respond: c.slack, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,

@@ -241,6 +241,7 @@ func TestConsoleButtons(t *testing.T) {
 func TestConsoleApprovalByManager(t *testing.T) {
 	env, team := onRedis(t)
 	env["SALESBOT_MANAGERS"] = "U0BOSS"
+	env["SALESBOT_GATES"] = "off" // the approval of a quote, not the milestones, is tested here
 	s := runScript(t, env, []string{"--team", team},
 		`/lead new "Acme Industrial" B`,
 		`/lead stage Acme first-visit`,

@@ -124,7 +124,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	people := directory.New(api, nil)
 	svc := service.New(service.Config{
 		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: cfg.Managers, Team: team, WorkHours: cfg.WorkHours,
-		Currency: cfg.Currency, Probability: cfg.Probability, DiscountLimit: cfg.DiscountLimit,
+		Currency: cfg.Currency, Probability: cfg.Probability, DiscountLimit: cfg.DiscountLimit, Gates: cfg.Gates,
 	})
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Logger: log, Directory: people,

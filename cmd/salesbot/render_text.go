@@ -144,7 +144,7 @@ var emoji = map[string]string{
 	"bust_in_silhouette": "👤", "chart_with_upwards_trend": "📈", "chart_with_downwards_trend": "📉",
 	"bar_chart": "📊", "clipboard": "📋", "pushpin": "📌", "mag": "🔍", "bulb": "💡",
 	"tada": "🎉", "star": "⭐", "fire": "🔥", "rocket": "🚀", "eyes": "👀", "wave": "👋",
-	"+1": "👍", "thumbsup": "👍", "-1": "👎", "thumbsdown": "👎", "zzz": "💤", "moneybag": "💰", "rotating_light": "🚨", "wastebasket": "🗑️",
+	"+1": "👍", "thumbsup": "👍", "-1": "👎", "thumbsdown": "👎", "zzz": "💤", "moneybag": "💰", "rotating_light": "🚨", "wastebasket": "🗑️", "page_facing_up": "📄",
 	"dart": "🎯", "construction": "🚧", "speech_balloon": "💬", "link": "🔗",
 	"globe_with_meridians": "🌐", "new": "🆕",
 }
