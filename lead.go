@@ -42,6 +42,12 @@ type Lead struct {
 	// WonOn is the day the deal was won, on the clock of whoever closed
 	// it: the forecast period it counts in.
 	WonOn Date `json:"won_on,omitzero"`
+	// The negotiation (negotiation.go): the concessions made, oldest
+	// first; the answers to seed 003's four qualification questions; the
+	// competitors, a vendor at most once.
+	Concessions   []Concession  `json:"concessions,omitempty"`
+	Qualification Qualification `json:"qualification,omitzero"`
+	Rivals        []Rival       `json:"rivals,omitempty"`
 }
 
 // Actor is who asks for a change: a Slack user, and whether they hold
@@ -370,7 +376,7 @@ func (l *Lead) SetFact(a Actor, k KeyFact, text string, now time.Time) (Change, 
 func (l *Lead) UnknownFacts() []KeyFact {
 	var gaps []KeyFact
 	for _, k := range KeyFacts {
-		if strings.TrimSpace(l.Facts[k].Text) == "" {
+		if !l.factKnown(k) {
 			gaps = append(gaps, k)
 		}
 	}

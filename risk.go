@@ -84,6 +84,7 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 	if r, ok := gradeVsSchedule(l, now); ok {
 		risks = append(risks, r)
 	}
+	risks = append(risks, qualificationRisks(l)...)
 	if ClosePassed(l.CloseBy, now) {
 		add(RiskClosePassed, "The expected close date %s has passed: set a new one, or close the deal as won or lost.", l.CloseBy.String())
 	}
