@@ -153,15 +153,40 @@ var ErrNoReturn = Errorf(EINVALID, "What do we get for it? Write the concession 
 // and "… 换 …"): a text with no separator is refused (ErrNoReturn); one
 // whose "get" is empty is not, for the rule to warn about.
 func SplitConcession(text string) (give, get string, err error) {
-	loc := concedeSeparator.FindStringIndex(text)
-	if loc == nil {
-		return "", "", ErrNoReturn
+	toks, err := Fields(text)
+	if err != nil {
+		return "", "", err
 	}
-	give, get = strings.TrimSpace(text[:loc[0]]), strings.TrimSpace(text[loc[1]:])
-	if give == "" {
-		return "", "", Errorf(EINVALID, "What do we give? Write it before the \"for\": 5%% discount for a three-year contract.")
+	return SplitConcessionTokens(toks)
+}
+
+// SplitConcessionTokens is SplitConcession on a command's tokens: a
+// separator inside quotes ("discount for volume") is part of the text.
+func SplitConcessionTokens(toks []Token) (give, get string, err error) {
+	for i, t := range toks {
+		if t.Quoted || t.Entity {
+			continue
+		}
+		loc := concedeSeparator.FindStringIndex(t.Text)
+		if loc == nil {
+			continue
+		}
+		before := append([]Token(nil), toks[:i]...)
+		if pre := strings.TrimSpace(t.Text[:loc[0]]); pre != "" {
+			before = append(before, Token{Text: pre})
+		}
+		var after []Token
+		if post := strings.TrimSpace(t.Text[loc[1]:]); post != "" {
+			after = append(after, Token{Text: post})
+		}
+		after = append(after, toks[i+1:]...)
+		give, get = JoinTokens(before), JoinTokens(after)
+		if strings.TrimSpace(give) == "" {
+			return "", "", Errorf(EINVALID, "What do we give? Write it before the \"for\": 5%% discount for a three-year contract.")
+		}
+		return give, get, nil
 	}
-	return give, get, nil
+	return "", "", ErrNoReturn
 }
 
 // ConcessionCheck is what the method says of a new concession: it is
@@ -436,10 +461,10 @@ func ParseVerdicts(toks []Token) (Verdicts, error) {
 			}
 			a, err := ParseAnswer(ans)
 			if err != nil {
-				return nil, Errorf(EINVALID, "%q is not an answer to %s. Answer each question yes, no or unknown (是/否/未知).", ans, string(q))
+				return nil, Errorf(EINVALID, "%q is not an answer to %s. Answer each question yes, no or unknown (是/否/未知).", ans, QuestionList{q})
 			}
 			if _, twice := out[q]; twice {
-				return nil, Errorf(EINVALID, "%s is answered twice. Answer each question once.", string(q))
+				return nil, Errorf(EINVALID, "%s is answered twice. Answer each question once.", QuestionList{q})
 			}
 			out[q], cur = Verdict{Answer: a}, q
 			continue

@@ -314,3 +314,10 @@ func TestRivalNameEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitConcessionKeepsQuotes(t *testing.T) {
+	give, get, err := salesbot.SplitConcession(`"discount for volume" for "a reference" visit`)
+	if err != nil || give != "discount for volume" || get != "a reference visit" {
+		t.Errorf("seed 000: quoted 'for' split: %q, %q, %v", give, get, err)
+	}
+}

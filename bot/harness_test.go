@@ -82,7 +82,7 @@ func newHarness(t *testing.T, hooks ...redis.Hook) *harness {
 		Now: clock, Logger: log, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
 		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
-		Deals: svc, Forecasts: svc, Reviews: svc, Charts: chartsFor(t),
+		Deals: svc, Forecasts: svc, Reviews: svc, Charts: chartsFor(t), Negotiation: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc, Reviews: svc, Now: clock, Logger: log})
 	if err != nil {

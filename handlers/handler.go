@@ -109,6 +109,10 @@ type Config struct {
 	Deals     salesbot.DealService
 	Forecasts salesbot.ForecastService
 	Reviews   salesbot.ReviewService
+	// Negotiation logs concessions and records the qualification and the
+	// rivals (/concede, /lead qualify, /lead rival); without it those
+	// commands answer that they are not set up.
+	Negotiation salesbot.NegotiationService
 	// Charts draws the forecast's pictures; without it the forecast is
 	// posted without them.
 	Charts Charts
@@ -141,8 +145,10 @@ type Handler struct {
 	deals     salesbot.DealService
 	forecasts salesbot.ForecastService
 	reviews   salesbot.ReviewService
-	charts    Charts
-	currency  salesbot.Currency
+	// negotiation runs /concede, /lead qualify and /lead rival.
+	negotiation salesbot.NegotiationService
+	charts      Charts
+	currency    salesbot.Currency
 	// probability is the win probability per stage.
 	probability salesbot.Probability
 	bg          sync.WaitGroup
@@ -158,6 +164,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		visits: cfg.Visits, stances: cfg.Stakeholders,
 		deals: cfg.Deals, forecasts: cfg.Forecasts, reviews: cfg.Reviews, charts: cfg.Charts,
 		currency: cfg.Currency, probability: cfg.Probability,
+		negotiation: cfg.Negotiation,
 	}
 	if h.currency == "" {
 		h.currency = "CNY"
