@@ -645,7 +645,7 @@ func (l *Lead) SetRival(a Actor, r Rival, now time.Time) (Change, error) {
 		if notes != "" {
 			old.Notes = notes
 		}
-		old.Name, old.By, old.At = name, a.User, now
+		old.By, old.At = a.User, now // the name as first recorded
 		return l.change(a, ChangeRival, from, rivalText(*old), "", now), nil
 	}
 	if len(l.Rivals) >= MaxRivals {
