@@ -275,7 +275,7 @@ func (h *Handler) rival(ctx context.Context, r request, l *salesbot.Lead, rest [
 	if err != nil {
 		return nil, err
 	}
-	text := r.T(":crossed_swords: *%s* — rivals:", esc(saved.Company)) + "\n" + strings.Join(rivalLines(r.lang, saved), "\n")
+	text := r.T(":dart: *%s* — rivals:", esc(saved.Company)) + "\n" + strings.Join(rivalLines(r.lang, saved), "\n")
 	return ephemeral(text, section(text)), nil
 }
 

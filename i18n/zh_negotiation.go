@@ -50,7 +50,7 @@ var zhNegotiation = map[string]string{
 	"Answer yes, no or unknown.":  "请回答 是、否 或 未知。",
 	"Which vendor? Name the rival first, in quotes if it has spaces: `/lead rival %s \"SAP\" ahead they demoed first`.": "哪家厂商？请先写竞争对手的名字，有空格时加引号：`/lead rival %s \"SAP\" 领先 他们先做了演示`。",
 	"Negotiation is not set up on this bot.": "这个机器人没有启用商务谈判功能。",
-	":crossed_swords: *%s* — rivals:":        ":crossed_swords: *%s* — 竞争对手：",
+	":dart: *%s* — rivals:":                  ":dart: *%s* — 竞争对手：",
 	"ahead of us":                            "领先于我们",
 	"even with us":                           "与我们持平",
 	"behind us":                              "落后于我们",
