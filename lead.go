@@ -47,6 +47,12 @@ type Lead struct {
 	// GradeConfirmed is when the grade was last set or confirmed by hand:
 	// the first visit's milestone (seed 000: decide whether it is an A).
 	GradeConfirmed time.Time `json:"grade_confirmed,omitzero"`
+	// The negotiation (negotiation.go): the concessions made, oldest
+	// first; the answers to seed 003's four qualification questions; the
+	// competitors, a vendor at most once.
+	Concessions   []Concession  `json:"concessions,omitempty"`
+	Qualification Qualification `json:"qualification,omitzero"`
+	Rivals        []Rival       `json:"rivals,omitempty"`
 }
 
 // Actor is who asks for a change: a Slack user, and whether they hold
@@ -379,7 +385,7 @@ func (l *Lead) SetFact(a Actor, k KeyFact, text string, now time.Time) (Change, 
 func (l *Lead) UnknownFacts() []KeyFact {
 	var gaps []KeyFact
 	for _, k := range KeyFacts {
-		if strings.TrimSpace(l.Facts[k].Text) == "" {
+		if !l.factKnown(k) {
 			gaps = append(gaps, k)
 		}
 	}

@@ -39,9 +39,6 @@ func ParseGates(s string) (Gates, error) {
 	return "", fmt.Errorf("%q: use approve, warn or off", s)
 }
 
-// factKnown reports whether a key fact is recorded.
-func (l *Lead) factKnown(k KeyFact) bool { return strings.TrimSpace(l.Facts[k].Text) != "" }
-
 // Milestones is the exit checklist of stage s for the lead (DOMAIN.md §5's
 // table), each item with whether it is met. Closed stages have none.
 func Milestones(l *Lead, s Stage) []Milestone {
@@ -76,7 +73,7 @@ func Milestones(l *Lead, s Stage) []Milestone {
 		return []Milestone{
 			{Item: "an economic buyer or another high-influence person met at this stage", Fix: "meet them and log it: /visit <company> met: \"<name>\"", Met: highMet, Seed: "000 交流: 要求决策高层参加"},
 			{Item: "a coach (inside contact) recorded", Fix: "record one: /stance <company> \"<name>\" coach …", Met: coach, Seed: "001 关键节点: 内线与关键人关系"},
-			{Item: "the competition known", Fix: "record it: /lead key <company> competition <who>", Met: l.competitionKnown(), Seed: "000 交流: 排除实力较弱的竞争者"},
+			{Item: "the competition known", Fix: "record it: /lead key <company> competition <who>", Met: l.factKnown(FactCompetition), Seed: "000 交流: 排除实力较弱的竞争者"},
 		}
 	case StageDemo:
 		return []Milestone{fact(FactCriteria, "001 关键节点: 影响采购标准"), fact(FactDecision, "000 演示: 针对客户关心的部份")}
@@ -97,13 +94,20 @@ func Milestones(l *Lead, s Stage) []Milestone {
 				Met: !l.LastTouch.IsZero() && !l.LastTouch.Before(since), Seed: "000 客户的疑虑排除"},
 			{Item: "the economic buyer met more than briefly", Fix: "meet them again and log it: /visit <company> met: \"<name>\"", Met: ebDeep, Seed: "002 关系要做高"},
 		}
+	case StageNegotiation:
+		logged, allBack := len(l.Concessions) > 0, true
+		for _, c := range l.Concessions {
+			if c.NothingBack() {
+				allBack = false
+			}
+		}
+		return []Milestone{
+			{Item: "the concessions logged", Fix: "log each: /concede <company> <what we give> for <what we get>", Met: logged, Seed: "000 商务谈判: 慢慢让，越让越少"},
+			{Item: "each concession with what we got for it", Fix: "give nothing without getting something: /concede <company> <what we give> for <what we get>", Met: logged && allBack, Seed: "000 商务谈判: 有'给'就应该'要'东西回来"},
+		}
 	}
 	return nil
 }
-
-// competitionKnown reports whether the competition is known: the key fact
-// recorded.
-func (l *Lead) competitionKnown() bool { return l.factKnown(FactCompetition) }
 
 // Unmet lists the items of a checklist not met.
 func Unmet(ms []Milestone) []Milestone {

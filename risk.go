@@ -93,6 +93,7 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 	if r, ok := gradeVsSchedule(l, now); ok {
 		risks = append(risks, r)
 	}
+	risks = append(risks, qualificationRisks(l)...)
 	if ClosePassed(l.CloseBy, now) {
 		add(RiskClosePassed, "The expected close date %s has passed: set a new one, or close the deal as won or lost.", l.CloseBy.String())
 	}
@@ -203,7 +204,7 @@ func (n personNames) InLanguage(lang string) string {
 func missingFacts(l *Lead) []KeyFact {
 	var gaps []KeyFact
 	for _, k := range factsNeeded[l.Stage] {
-		if strings.TrimSpace(l.Facts[k].Text) == "" {
+		if !l.factKnown(k) {
 			gaps = append(gaps, k)
 		}
 	}

@@ -96,7 +96,7 @@ func checkManifest(m manifest) []string {
 	if m.Features.BotUser == nil || m.Features.BotUser.DisplayName == "" {
 		problems = append(problems, "features.bot_user with a display_name is missing")
 	}
-	for _, name := range []string{"/lead", "/visit", "/stance", "/quote", "/followups", "/salesbot"} {
+	for _, name := range []string{"/lead", "/visit", "/stance", "/quote", "/concede", "/followups", "/salesbot"} {
 		i := slices.IndexFunc(m.Features.SlashCommands, func(c slashCommand) bool { return c.Command == name })
 		if i < 0 {
 			problems = append(problems, "slash command "+name+" is missing")
@@ -167,8 +167,8 @@ func TestManifestChecksCatchMistakes(t *testing.T) {
 		if err := yaml.Unmarshal(src, &m); err != nil {
 			t.Fatal(err)
 		}
-		if len(m.Features.SlashCommands) != 6 || len(m.OAuthConfig.Scopes.Bot) != 5 {
-			t.Fatalf("the mutations expect 6 commands and 5 bot scopes in the manifest")
+		if len(m.Features.SlashCommands) != 7 || len(m.OAuthConfig.Scopes.Bot) != 5 {
+			t.Fatalf("the mutations expect 7 commands and 5 bot scopes in the manifest")
 		}
 		mutate(&m)
 		if len(checkManifest(m)) == 0 {

@@ -59,6 +59,8 @@ func (h *Handler) command(ctx context.Context, cmd slack.SlashCommand) (*slack.M
 		return h.stance(ctx, cmd, toks)
 	case "quote", "报价":
 		return h.quote(ctx, cmd, toks)
+	case "concede", "让步":
+		return h.concede(ctx, cmd, toks)
 	case "followups":
 		return h.followups(ctx, cmd)
 	case "salesbot":
@@ -82,6 +84,9 @@ func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback)
 	ctx, _ = h.withLang(ctx, cb.Team.ID, cb.User.ID, nil)
 	switch cb.Type {
 	case slack.InteractionTypeViewSubmission:
+		if resp, ok := h.submitNegotiation(ctx, cb); ok {
+			return resp
+		}
 		return h.submit(ctx, cb)
 	case slack.InteractionTypeBlockActions:
 		h.act(ctx, cb)

@@ -111,6 +111,10 @@ type Config struct {
 	// Quotes records quote versions and asks managers to sign them off.
 	Quotes  salesbot.QuoteService
 	Reviews salesbot.ReviewService
+	// Negotiation logs concessions and records the qualification and the
+	// rivals (/concede, /lead qualify, /lead rival); without it those
+	// commands answer that they are not set up.
+	Negotiation salesbot.NegotiationService
 	// Charts draws the forecast's pictures; without it the forecast is
 	// posted without them.
 	Charts Charts
@@ -144,8 +148,10 @@ type Handler struct {
 	quotes    salesbot.QuoteService
 	forecasts salesbot.ForecastService
 	reviews   salesbot.ReviewService
-	charts    Charts
-	currency  salesbot.Currency
+	// negotiation runs /concede, /lead qualify and /lead rival.
+	negotiation salesbot.NegotiationService
+	charts      Charts
+	currency    salesbot.Currency
 	// probability is the win probability per stage.
 	probability salesbot.Probability
 	bg          sync.WaitGroup
@@ -161,6 +167,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		visits: cfg.Visits, stances: cfg.Stakeholders,
 		deals: cfg.Deals, quotes: cfg.Quotes, forecasts: cfg.Forecasts, reviews: cfg.Reviews, charts: cfg.Charts,
 		currency: cfg.Currency, probability: cfg.Probability,
+		negotiation: cfg.Negotiation,
 	}
 	if h.currency == "" {
 		h.currency = "CNY"

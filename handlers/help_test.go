@@ -22,12 +22,14 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"• `/lead assign <company> @rep` (managers) · `/lead pool` lost leads open to be claimed\n" +
 		"• `/lead value <company> <amount>` the deal's value: 180万, ¥1.8M, 1.2亿, $400k, 1,800,000 CNY\n" +
 		"• `/lead close-by <company> <YYYY-MM-DD|YYYY-MM>` the expected close (a later date is a slip) · `/lead forecast <company> <commit|best|pipeline|omit>` its forecast category\n" +
+		"• `/lead qualify <company> [exists=… compete=… win=… worth=…]` seed 003's four questions, each yes, no or unknown (alone: the form) · `/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]` a competitor\n" +
 		"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
 	const wantHelp = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
 		wantLead + "\n\n" +
 		"*/visit* `<company> [YYYY-MM-DD] [notes] [met: \"Name\", \"Name\"] [next: YYYY-MM-DD step]` log a touch (today if no date) and who you met\n" +
 		"*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands\n" +
 		"*/quote* `<company> <amount> [discount <n>%] [notes]` a quote version, sent to the managers to sign off (two above the discount limit)\n" +
+		"*/concede* `<company> <what we give> for <what we get>` (or `… 换取 …`) log a concession in objections or negotiation: each smaller than the last, none for nothing\n" +
 		"*/followups* your due and overdue follow-ups\n" +
 		"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language\n" +
 		"*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` won, commit, best case, pipeline, weighted, target and coverage, with charts (this quarter if no period; yours, or any rep's or the team's for managers)\n" +
@@ -49,6 +51,9 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/salesbot* `help`", "`digest`", "`managers add @user`", "`report week|month", "`lang zh|en`",
 		"/lead value <company> <amount>", "/lead close-by <company> <YYYY-MM-DD|YYYY-MM>", "/lead forecast <company> <commit|best|pipeline|omit>",
 		"*/salesbot forecast*", "*/salesbot target*", "/salesbot review [@rep]", "*/quote*",
+		"*/salesbot forecast*", "*/salesbot target*", "/salesbot review [@rep]",
+		"*/concede* `<company> <what we give> for <what we get>`", "/lead qualify <company> [exists=… compete=… win=… worth=…]",
+		"/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]",
 	} {
 		if !strings.Contains(help, command) {
 			t.Errorf("the help lacks %q", command)

@@ -60,6 +60,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	if msg, ok, err := h.dealChange(ctx, r, sub, args); ok {
 		return msg, err
 	}
+	if msg, ok, err := h.negotiationChange(ctx, r, cmd, sub, args); ok {
+		return msg, err
+	}
 	// `/lead Acme` shows Acme's card, when Acme is a lead.
 	if f, _, err := h.find(ctx, r, toks, "/lead show <company>", 1); err == nil {
 		return h.showFound(ctx, r, f)

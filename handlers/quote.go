@@ -168,6 +168,13 @@ func quoteRequest(lang i18n.Lang, out salesbot.QuoteOutcome, p salesbot.Probabil
 	if a.Owner != "" && a.Owner != a.Rep {
 		lines = append(lines, i18n.T(lang, "Owner: <@%s>.", a.Owner))
 	}
+	if cs := l.LatestConcessions(3); len(cs) > 0 {
+		var given []string
+		for _, c := range cs {
+			given = append(given, i18n.T(lang, "%s for %s", esc(c.Give), esc(orDash(c.Get))))
+		}
+		lines = append(lines, i18n.T(lang, "Concessions so far, latest first: %s", markup(strings.Join(given, "; "))))
+	}
 	lines = append(lines, riskLines(lang, out.Risks)...)
 	body := truncate(strings.Join(lines, "\n"), 2900)
 	return text, []slack.Block{section(body)}

@@ -104,6 +104,19 @@ var riskFixes = map[salesbot.RiskKind]riskFix{
 			return stakeholderModal(f.lang, f.channel, f.lead.Company, s)
 		},
 	},
+	salesbot.RiskQualificationNo: {
+		// Seed 001: "没有通过,考虑放弃或降低接触级别": the grade form with the
+		// grade below chosen (letting it go is /lead lost).
+		label: func(lang i18n.Lang, r salesbot.Risk) string {
+			if r.Suggest == "" {
+				return i18n.T(lang, "Reconsider the lead")
+			}
+			return i18n.T(lang, "Regrade to %s", string(r.Suggest))
+		},
+		form: func(f fixing) slack.ModalViewRequest {
+			return gradeForm(f.lang, f.channel, f.lead.Company, f.risk.Suggest)
+		},
+	},
 	salesbot.RiskAUnconfirmed: {
 		// The first visit is where an A is confirmed (seed 000): log it.
 		label: func(lang i18n.Lang, _ salesbot.Risk) string { return i18n.T(lang, "Log visit") },

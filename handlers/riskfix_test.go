@@ -184,6 +184,10 @@ func TestRiskFixForms(t *testing.T) {
 			lead(func(l *salesbot.Lead) {
 				l.Stakeholders = append(l.Stakeholders, person("Sun Hao", salesbot.RoleEconomicBuyer, salesbot.InfluenceHigh, 0, salesbot.DepthBrief))
 			}), salesbot.RiskSecondEconomicBuyer, 0, cbStance, map[string]string{blockPerson: "Sun Hao", blockRole: "eb"}, nil},
+		{"a \"no\" in the qualification of a B lead (seed 001: 考虑放弃或降低接触级别): the grade form with C chosen",
+			lead(func(l *salesbot.Lead) {
+				l.Qualification = salesbot.Qualification{Win: salesbot.Verdict{Answer: salesbot.AnswerNo}}
+			}), salesbot.RiskQualificationNo, 0, cbLeadGrade, map[string]string{blockGrade: "C"}, nil},
 		{"an A still unconfirmed after its first cadence (seed 000 初访): the visit form",
 			lead(func(l *salesbot.Lead) {
 				l.Grade, l.Stage, l.CreatedAt, l.StageSince = salesbot.GradeA, salesbot.StageFirstVisit, now.Add(-20*salesbot.Day), now.Add(-20*salesbot.Day)

@@ -157,6 +157,7 @@ func (c card) blocks() []slack.Block {
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, chunks(i18n.T(lang, "*Key facts*"), c.keyFacts())...)
 	blocks = append(blocks, chunks(c.stakeholders())...)
+	blocks = append(blocks, negotiationBlocks(lang, l, c.loc)...)
 	blocks = append(blocks, contextLine(i18n.T(lang, "Registered %s by <@%s> · %s cadence: %s",
 		day(l.CreatedAt, c.loc), l.CreatedBy, l.Grade, every(lang, c.cadence, l.Grade))))
 	if l.Open() {

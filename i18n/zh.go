@@ -6,19 +6,23 @@ package i18n
 // zhTerms are the domain's words in the terms of DOMAIN.md and the seeds
 // (客户分级, 初访, 交流, 正式书面报价, 天使/魔鬼/小甜甜/小鬼, 内线 …).
 var zhTerms = map[string]string{
-	"Lead":                       "取得潜在客户名单",
-	"First visit":                "初访",
-	"Discovery":                  "交流",
-	"Demo":                       "演示",
-	"Quote":                      "正式书面报价",
-	"Objections":                 "疑虑排除",
-	"Negotiation":                "商务谈判",
-	"Won":                        "签约",
-	"Lost":                       "失败",
-	"Commit":                     "确定成交",
-	"Best case":                  "最佳情况",
-	"Pipeline":                   "跟进中",
-	"Omitted":                    "不计入",
+	"Lead":                   "取得潜在客户名单",
+	"First visit":            "初访",
+	"Discovery":              "交流",
+	"Demo":                   "演示",
+	"Quote":                  "正式书面报价",
+	"Objections":             "疑虑排除",
+	"Negotiation":            "商务谈判",
+	"Won":                    "签约",
+	"Lost":                   "失败",
+	"Commit":                 "确定成交",
+	"Best case":              "最佳情况",
+	"Pipeline":               "跟进中",
+	"Omitted":                "不计入",
+	"the concessions logged": "让步已记录",
+	"each concession with what we got for it":                                                     "每次让步都换回了东西",
+	"log each: /concede <company> <what we give> for <what we get>":                               "逐条记录：/concede <company> <我方让出> for <换回>",
+	"give nothing without getting something: /concede <company> <what we give> for <what we get>": "有“给”就要“要”：/concede <company> <我方让出> for <换回>",
 	"graded":                     "已定级",
 	"the need known":             "需求已了解",
 	"the schedule known":         "时间表已了解",
@@ -139,7 +143,7 @@ var zhTerms = map[string]string{
 // "2 leads") are not here but in plural.go. The pipeline's messages (deal
 // value, forecast, targets, review) are in zh_pipeline.go, the service
 // and store messages in zh_service.go.
-var zh = joined(zhBase, zhPipeline, zhService, zhGates, zhRiskfix, zhQuotes, zhMilestones)
+var zh = joined(zhBase, zhPipeline, zhService, zhGates, zhRiskfix, zhQuotes, zhMilestones, zhNegotiation)
 
 // joined is one catalog made of several.
 func joined(catalogs ...map[string]string) map[string]string {

@@ -6,5 +6,6 @@ var zhMilestones = map[string]string{
 	":grey_question: Not met: %s.":                                     ":grey_question: 尚未达成：%s。",
 	":memo: Moved on past unmet milestones (kept in the history): %s.": ":memo: 已越过未达成的关键节点推进（记入历史）：%s。",
 	":warning: Not yet done before leaving the stage: %s.":             ":warning: 离开本阶段前尚未完成：%s。",
-	"*To leave %s*": "*离开%s阶段前*",
+	"*To leave %s*":       "*离开%s阶段前*",
+	"Reconsider the lead": "重新评估这个客户",
 }

@@ -42,4 +42,6 @@ var zhQuotes = map[string]string{
 	"%s is closed (%s) since this quote was asked, so nothing changed.":                                                                       "提交报价后 %s 已关闭（%s），因此没有任何变更。",
 	"Quote v%d of %s was replaced by a newer version, so nothing changed; decide the newest one.":                                             "%[2]s 的报价 v%[1]d 已被新版本取代，因此没有任何变更；请审批最新版本。",
 	"*/quote* `<company> <amount> [discount <n>%%] [notes]` a quote version, sent to the managers to sign off (two above the discount limit)": "*/quote* `<公司> <金额> [discount <n>%%] [备注]` 记录一版报价并提交经理审批（折扣超过上限需两位经理）",
+	"%s for %s":                            "%s 换 %s",
+	"Concessions so far, latest first: %s": "此前的让步（最新在前）：%s",
 }

@@ -207,6 +207,74 @@ type storedLead struct {
 	WonOn      salesbot.Date     `json:"wo,omitzero"`
 	Quotes     []salesbot.Quote  `json:"q,omitempty"`
 	GradeConf  int64             `json:"gc,omitempty"`
+	// The negotiation: concessions, qualification, rivals.
+	Concessions   []storedConcession   `json:"cs,omitempty"`
+	Qualification *storedQualification `json:"ql,omitempty"`
+	Rivals        []storedRival        `json:"rv,omitempty"`
+}
+
+type storedConcession struct {
+	Give     string            `json:"g"`
+	Get      string            `json:"r,omitempty"`
+	Basis    int               `json:"bp,omitempty"`
+	Minor    int64             `json:"m,omitempty"`
+	Currency salesbot.Currency `json:"c,omitempty"`
+	Stage    salesbot.Stage    `json:"s,omitempty"`
+	By       string            `json:"b,omitempty"`
+	At       int64             `json:"t,omitempty"`
+}
+
+type storedVerdict struct {
+	Answer salesbot.Answer `json:"a,omitempty"`
+	Note   string          `json:"n,omitempty"`
+}
+
+type storedQualification struct {
+	Exists  storedVerdict `json:"e,omitzero"`
+	Compete storedVerdict `json:"c,omitzero"`
+	Win     storedVerdict `json:"w,omitzero"`
+	Worth   storedVerdict `json:"v,omitzero"`
+	By      string        `json:"b,omitempty"`
+	At      int64         `json:"t,omitempty"`
+}
+
+type storedRival struct {
+	Name     string            `json:"n"`
+	Position salesbot.Position `json:"p,omitempty"`
+	Notes    string            `json:"x,omitempty"`
+	By       string            `json:"b,omitempty"`
+	At       int64             `json:"t,omitempty"`
+}
+
+// encodeNegotiation stores a lead's concessions, qualification and rivals.
+func encodeNegotiation(s *storedLead, l *salesbot.Lead) {
+	for _, c := range l.Concessions {
+		s.Concessions = append(s.Concessions, storedConcession{Give: c.Give, Get: c.Get, Basis: c.Size.Basis,
+			Minor: c.Size.Amount.Minor, Currency: c.Size.Amount.Currency, Stage: c.Stage, By: c.By, At: nanos(c.At)})
+	}
+	if q := l.Qualification; q != (salesbot.Qualification{}) {
+		v := func(v salesbot.Verdict) storedVerdict { return storedVerdict{Answer: v.Answer, Note: v.Note} }
+		s.Qualification = &storedQualification{Exists: v(q.Exists), Compete: v(q.Compete), Win: v(q.Win), Worth: v(q.Worth), By: q.By, At: nanos(q.At)}
+	}
+	for _, r := range l.Rivals {
+		s.Rivals = append(s.Rivals, storedRival{Name: r.Name, Position: r.Position, Notes: r.Notes, By: r.By, At: nanos(r.At)})
+	}
+}
+
+// decodeNegotiation reads back what encodeNegotiation stored.
+func decodeNegotiation(l *salesbot.Lead, s *storedLead) {
+	for _, c := range s.Concessions {
+		l.Concessions = append(l.Concessions, salesbot.Concession{Give: c.Give, Get: c.Get,
+			Size:  salesbot.Size{Basis: c.Basis, Amount: salesbot.Amount{Minor: c.Minor, Currency: c.Currency}},
+			Stage: c.Stage, By: c.By, At: fromNanos(c.At)})
+	}
+	if q := s.Qualification; q != nil {
+		v := func(v storedVerdict) salesbot.Verdict { return salesbot.Verdict{Answer: v.Answer, Note: v.Note} }
+		l.Qualification = salesbot.Qualification{Exists: v(q.Exists), Compete: v(q.Compete), Win: v(q.Win), Worth: v(q.Worth), By: q.By, At: fromNanos(q.At)}
+	}
+	for _, r := range s.Rivals {
+		l.Rivals = append(l.Rivals, salesbot.Rival{Name: r.Name, Position: r.Position, Notes: r.Notes, By: r.By, At: fromNanos(r.At)})
+	}
 }
 
 type storedFact struct {
@@ -276,6 +344,7 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 		}
 		s.People = append(s.People, sp)
 	}
+	encodeNegotiation(&s, l)
 	b, err := json.Marshal(s)
 	if err != nil {
 		return nil, bug{fmt.Errorf("encode lead: %w", err)}
@@ -329,6 +398,7 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 			}
 			l.Stakeholders = append(l.Stakeholders, p)
 		}
+		decodeNegotiation(l, &s)
 	}
 	if l.Team == "" {
 		l.Team = team

@@ -153,3 +153,57 @@ func TestDealRecords(t *testing.T) {
 		t.Error("a short deal record parses")
 	}
 }
+
+// TestLeadNegotiationEncoding: a lead's concessions, qualification and
+// rivals come back as they were written, under their short names.
+func TestLeadNegotiationEncoding(t *testing.T) {
+	at := time.Date(2026, 11, 23, 2, 0, 0, 123_456_789, time.UTC)
+	l := &salesbot.Lead{
+		ID: "ab12cd34", Team: "T1", Company: "Acme", Owner: "U1", Grade: salesbot.GradeA, Stage: salesbot.StageNegotiation,
+		CreatedAt: at, StageSince: at,
+		Concessions: []salesbot.Concession{
+			{Give: "5% discount", Get: "three-year contract", Size: salesbot.Size{Basis: 500}, Stage: salesbot.StageObjections, By: "U1", At: at},
+			{Give: "减5万", Get: "", Size: salesbot.Size{Amount: salesbot.Amount{Minor: 5_000_000, Currency: "CNY"}}, Stage: salesbot.StageNegotiation, By: "U2", At: at.Add(time.Hour)},
+			{Give: "free training", Get: "a reference visit", Stage: salesbot.StageNegotiation, By: "U1", At: at.Add(2 * time.Hour)},
+		},
+		Qualification: salesbot.Qualification{
+			Exists: salesbot.Verdict{Answer: salesbot.AnswerYes, Note: "budget approved"}, Compete: salesbot.Verdict{Answer: salesbot.AnswerNo},
+			Win: salesbot.Verdict{Answer: salesbot.AnswerUnknown}, By: "U1", At: at,
+		},
+		Rivals: []salesbot.Rival{
+			{Name: "SAP", Position: salesbot.PositionAhead, Notes: "demoed first", By: "U1", At: at},
+			{Name: "用友", By: "U2", At: at},
+		},
+	}
+	raw, err := encodeLead(l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeLead(raw, "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, l) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, l)
+	}
+	for _, field := range []string{`"cs":[`, `"bp":500`, `"ql":{`, `"e":{"a":"yes","n":"budget approved"}`, `"rv":[`, `"p":"ahead"`} {
+		if !strings.Contains(string(raw), field) {
+			t.Errorf("stored lead %s lacks %s", raw, field)
+		}
+	}
+
+	// A lead with none of them stores none of them.
+	plain := &salesbot.Lead{ID: "x", Team: "T1", Company: "Beta", Owner: "U1", Grade: salesbot.GradeC, Stage: salesbot.StageLead}
+	raw, err = encodeLead(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, field := range []string{`"cs"`, `"ql"`, `"rv"`} {
+		if strings.Contains(string(raw), field) {
+			t.Errorf("a lead without a negotiation stores %s: %s", field, raw)
+		}
+	}
+	if got, err := decodeLead(raw, "T1"); err != nil || !reflect.DeepEqual(got, plain) {
+		t.Errorf("round trip without a negotiation: %+v, %v", got, err)
+	}
+}

@@ -21,6 +21,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -323,8 +324,14 @@ func CheckReply(company string) Check {
 			return err
 		}
 		s := string(body)
+		// The reply's own text says whether it is a refusal; a card's
+		// blocks may start with a warning of their own (its risks).
+		var reply struct {
+			Text string `json:"text"`
+		}
+		_ = json.Unmarshal(body, &reply) // a body that is no message fails the check below
 		for _, m := range errorMarks {
-			if strings.Contains(s, `"text":"`+m) {
+			if strings.HasPrefix(reply.Text, m) {
 				return fmt.Errorf("refused: %.300s", s)
 			}
 		}

@@ -1,0 +1,66 @@
+package i18n
+
+// zhNegotiation is the Chinese of the negotiation's messages: concessions
+// (seed 000 商务谈判: 越让越少, 有给就要), seed 003's four qualification
+// questions (评估商业机会) and the competitors (竞争).
+var zhNegotiation = map[string]string{
+	// negotiation.go
+	"What do we get for it? Write the concession as `<what we give> for <what we get>`, or in Chinese `<what we give> 换取 <what we get>`: every concession asks for something back.": "我们换回了什么？请写成 `<我们给出的> for <我们换回的>`，或用中文 `<我们给出的> 换取 <我们换回的>`：每次让步都要换回东西。",
+	"Concessions are logged in %s or %s; %s is at %s. Before that a change of price is a new quote for a manager to approve.":                                                       "让步在%s或%s阶段记录；%s 目前在%s阶段。在此之前的价格变动应作为新的报价，由主管审核。",
+	"What do we give? Write it before the \"for\": 5%% discount for a three-year contract.":                                                                                         "我们给出什么？写在 “for”（或“换取”）之前：9折 换取 三年合同。",
+	"%s has %d concessions logged, the most a lead keeps.":                                                                                                                          "%s 已记录 %d 次让步，已达单个客户的上限。",
+	"%q is not one of the four questions. Answer exists=, compete=, win= and worth=, each yes, no or unknown.":                                                                      "%q 不是四个问题之一。请回答 exists=（机会是否存在）、compete=（能否竞争）、win=（能否赢）和 worth=（是否值得赢），每个填 是、否 或 未知。",
+	"%q is not an answer. Answer each question yes, no or unknown (是/否/未知).":                                                                                                        "%q 不是有效的回答。每个问题请回答 是、否 或 未知（yes/no/unknown）。",
+	"%q is not an answer to %s. Answer each question yes, no or unknown (是/否/未知).":                                                                                                  "%q 不是“%s”的有效回答。每个问题请回答 是、否 或 未知（yes/no/unknown）。",
+	"%s is answered twice. Answer each question once.":                                                                                                                              "“%s”回答了两次。每个问题只回答一次。",
+	"%q is not an answer. Start with a question and its answer: exists=yes compete=no win=unknown worth=yes, a note after each if you like.":                                        "%q 不是回答。请以问题和回答开头：exists=是 compete=否 win=未知 worth=是，每个回答后可加说明。",
+	"Answer at least one question: exists=yes compete=no win=unknown worth=yes.":                                                                                                    "请至少回答一个问题：exists=是 compete=否 win=未知 worth=是。",
+	"Qualification answered no (%s) on a grade %s lead: lower it to %s or let it go (没有通过,考虑放弃或降低接触级别).":                                                                            "%[2]s 级客户的商机评估有“否”（%[1]s）：没有通过，考虑放弃或降低接触级别（降为 %[3]s）。",
+	"%q is not a position. Say where the rival stands against us: ahead, even or behind (领先/持平/落后).":                                                                                "%q 不是竞争态势。请说明对手相对我们的位置：领先、持平 或 落后（ahead/even/behind）。",
+	"Which vendor? Name the rival in quotes: \"SAP\" ahead they demoed first.":                                                                                                      "哪家厂商？请把竞争对手的名字放在引号里：\"SAP\" 领先 他们先做了演示。",
+	"%s is already recorded as it is. Give where it stands (ahead, even, behind) or new notes.":                                                                                     "%s 已按此记录。请给出它的位置（领先、持平、落后）或新的说明。",
+	"%s has %d rivals recorded, the most a lead keeps.":                                                                                                                             "%s 已记录 %d 个竞争对手，已达单个客户的上限。",
+
+	// handlers/negotiation.go
+	"%s\nWrite it like this: `/concede %s 5%% discount for a three-year contract` or `/concede %s 9折 换取 三年合同`.": "%s\n请这样写：`/concede %s 5%% discount for a three-year contract` 或 `/concede %s 9折 换取 三年合同`。",
+	":handshake: *%s* — concession %d logged: %s": ":handshake: *%s* — 已记录第 %d 次让步：%s",
+	":warning: This concession (%s) is larger than the last one (%s). Concede slowly, each concession smaller than the one before (越让越少).":          ":warning: 这次让步（%s）比上一次（%s）还大。慢慢让，不要一次让光，越让越少。",
+	":warning: Nothing was asked in return. Every concession should get something back (有给就要): a longer contract, a reference, a faster signature.": ":warning: 这次让步没有要求任何回报。有“给”就应该“要”东西回来：更长的合同、客户推荐、更快签约。",
+	"gave %s for nothing in return":    "给出 %s，没有换回任何东西",
+	"gave %s for _%s_":                 "给出 %s，换取 _%s_",
+	"Concession":                       "让步",
+	"What we give":                     "我们给出的",
+	"9折 / ¥50,000 off / free training": "9折 / 减5万 / 免费培训",
+	"What we get in return":            "我们换回的",
+	"a three-year contract / 三年合同":     "三年合同 / a three-year contract",
+	"%s\nWrite it like this: `/lead qualify %s exists=yes compete=yes win=unknown worth=yes`, a note after an answer if you like; or `/lead qualify %s` for the form.": "%s\n请这样写：`/lead qualify %s exists=是 compete=是 win=未知 worth=是`，每个回答后可加说明；或用 `/lead qualify %s` 打开表单。",
+	":clipboard: *%s* — %s":       ":clipboard: *%s* — %s",
+	"Qualified %d/%d":             "商机评估 %d/%d",
+	"%s no":                       "%s：否",
+	"%s unknown":                  "%s：未知",
+	"yes":                         "是",
+	"no":                          "否",
+	"unknown":                     "未知",
+	"Does the opportunity exist?": "商机是否存在？",
+	"Can we compete?":             "我们能否竞争？",
+	"Can we win?":                 "我们能否赢？",
+	"Is it worth winning?":        "赢了是否值得？",
+	"Notes (why)":                 "说明（为什么）",
+	"Qualification":               "商机评估",
+	"Answer yes, no or unknown.":  "请回答 是、否 或 未知。",
+	"Which vendor? Name the rival first, in quotes if it has spaces: `/lead rival %s \"SAP\" ahead they demoed first`.": "哪家厂商？请先写竞争对手的名字，有空格时加引号：`/lead rival %s \"SAP\" 领先 他们先做了演示`。",
+	"Negotiation is not set up on this bot.": "这个机器人没有启用商务谈判功能。",
+	":dart: *%s* — rivals:":                  ":dart: *%s* — 竞争对手：",
+	"ahead of us":                            "领先于我们",
+	"even with us":                           "与我们持平",
+	"behind us":                              "落后于我们",
+	"position unknown":                       "位置未知",
+	"*Qualification*\n%s":                    "*商机评估*\n%s",
+	"*Rivals* (%d)":                          "*竞争对手*（%d）",
+	"*Concessions* (%d)":                     "*让步*（%d）",
+	"*Concessions* (%d, the latest %d)":      "*让步*（共 %d 次，最近 %d 次）",
+
+	// handlers/help.go
+	"• `/lead qualify <company> [exists=… compete=… win=… worth=…]` seed 003's four questions, each yes, no or unknown (alone: the form) · `/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]` a competitor": "• `/lead qualify <company> [exists=… compete=… win=… worth=…]` 商机评估四问（机会是否存在、能否竞争、能否赢、是否值得赢），每个回答 是/否/未知（只写客户名则打开表单） · `/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]` 记录竞争对手（领先/持平/落后）",
+	"*/concede* `<company> <what we give> for <what we get>` (or `… 换取 …`) log a concession in objections or negotiation: each smaller than the last, none for nothing":                                                   "*/concede* `<company> <what we give> for <what we get>`（或 `… 换取 …`）在疑虑排除或商务谈判阶段记录让步：越让越少，有“给”就要“要”",
+}
