@@ -73,3 +73,26 @@ func TestWarnGates(t *testing.T) {
 		t.Fatalf("warn mode: stage %s", s)
 	}
 }
+
+// TestWinGatedByNegotiation: closing as won leaves negotiation, so its
+// milestones hold (seed 000 商务谈判: 有"给"就应该"要"): a rep whose
+// concession got nothing back is stopped; once each concession got
+// something, the deal closes.
+func TestWinGatedByNegotiation(t *testing.T) {
+	h := newHarnessGated(t, salesbot.GatesApprove)
+	h.command(rep, "/lead new Acme A")
+	h.command(manager, "/lead stage Acme negotiation") // a manager moves on regardless
+	mustContain(t, "no concession", h.command(rep, "/lead won Acme").Text, ":no_entry:", "the concessions logged")
+	h.command(rep, "/concede Acme free training for nothing")
+	mustContain(t, "nothing back", h.command(rep, "/lead won Acme").Text, ":no_entry:", "each concession with what we got for it")
+	if s := h.lead("Acme").Stage; s != salesbot.StageNegotiation {
+		t.Fatalf("a refused win closed the deal: %s", s)
+	}
+	h.command(rep, "/concede Acme 3% for a 3-year contract")
+	h.command(rep, "/concede Acme 2% for a reference visit") // replaces nothing: the first still got nothing
+	mustContain(t, "still", h.command(rep, "/lead won Acme").Text, ":no_entry:")
+	mustContain(t, "manager closes", text(h.command(manager, "/lead won Acme")), "is won", "Not yet done")
+	if s := h.lead("Acme").Stage; s != salesbot.StageWon {
+		t.Fatalf("the manager's win: %s", s)
+	}
+}

@@ -23,7 +23,8 @@ func (h *Handler) regrade(ctx context.Context, r request, ref salesbot.LeadRef, 
 // regraded tells the person who regraded a lead what it means now.
 func regraded(r request, done salesbot.Regraded, now time.Time) *slack.Msg {
 	l, c := done.Lead, done.Change
-	if done.Kept {
+	if done.Kept || c.From == c.To {
+		// Kept, or confirmed at the first visit (seed 000: is it an A?).
 		return ephemeral(r.T(":white_check_mark: *%s* stays graded *%s*.", esc(l.Company), l.Grade))
 	}
 	dir := ":arrow_up:"
@@ -82,7 +83,11 @@ func (h *Handler) win(ctx context.Context, r request, ref salesbot.LeadRef) (*sl
 		return nil, err
 	}
 	h.settleLater(ctx, r, out.Lead, out.Stale)
-	return ephemeral(r.T(":trophy: *%s* is won. Well done!", esc(out.Lead.Company))), nil
+	reply := r.T(":trophy: *%s* is won. Well done!", esc(out.Lead.Company))
+	if len(out.Unmet) > 0 {
+		reply += "\n" + r.T(":warning: Not yet done before leaving the stage: %s.", markup(esc(unmetText(r.lang, itemsOf(out.Unmet)))))
+	}
+	return ephemeral(reply), nil
 }
 
 func (h *Handler) lose(ctx context.Context, r request, ref salesbot.LeadRef, reason string) (*slack.Msg, error) {

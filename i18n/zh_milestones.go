@@ -8,4 +8,5 @@ var zhMilestones = map[string]string{
 	":warning: Not yet done before leaving the stage: %s.":             ":warning: 离开本阶段前尚未完成：%s。",
 	"*To leave %s*":       "*离开%s阶段前*",
 	"Reconsider the lead": "重新评估这个客户",
+	"%s cannot be closed as won yet: %s. Do that first, or ask a manager to close it.": "%s 还不能关闭为签约：%s。请先完成，或请经理关闭。",
 }

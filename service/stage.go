@@ -41,8 +41,26 @@ func (s *Services) MoveStage(ctx context.Context, by salesbot.Actor, l *salesbot
 }
 
 // Win implements salesbot.StageService.
+// Winning leaves negotiation: under GatesApprove a rep may not close a
+// deal whose negotiation milestones are unmet (a manager may, and that is
+// kept in the history); under GatesWarn the rep is told what was unmet.
 func (s *Services) Win(ctx context.Context, by salesbot.Actor, l *salesbot.Lead, now time.Time) (salesbot.StageOutcome, error) {
-	return s.change(ctx, l, func(l *salesbot.Lead) (salesbot.Change, error) { return l.Win(by, now) })
+	var unmet []salesbot.Milestone
+	if s.cfg.Gates != salesbot.GatesOff && l.Stage == salesbot.StageNegotiation {
+		unmet = salesbot.Unmet(salesbot.Milestones(l, l.Stage))
+	}
+	if len(unmet) > 0 && !by.Manager && s.cfg.Gates == salesbot.GatesApprove && l.CanEdit(by) {
+		return salesbot.StageOutcome{}, salesbot.Errorf(salesbot.EFORBIDDEN, "%s cannot be closed as won yet: %s. Do that first, or ask a manager to close it.", l.Company, salesbot.Items(unmet))
+	}
+	out, err := s.change(ctx, l, func(l *salesbot.Lead) (salesbot.Change, error) {
+		c, err := l.Win(by, now)
+		if by.Manager {
+			c.Reason = salesbot.OverrideReason(unmet)
+		}
+		return c, err
+	})
+	out.Unmet = unmet
+	return out, err
 }
 
 // Lose implements salesbot.StageService.
