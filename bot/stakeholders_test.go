@@ -94,7 +94,7 @@ func TestStanceByTextRecordsEveryField(t *testing.T) {
 	}
 
 	// The help and the usage show the new words.
-	mustContain(t, "help", h.command(rep, "/salesbot help").Text, "[approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep]", "wins:")
+	mustContain(t, "help", h.command(rep, "/salesbot help").Text, "[approver|decision-maker|evaluator|influencer|gatekeeper] [none|brief|several|deep]", "wins:")
 	mustContain(t, "mistake", h.command(rep, `/stance Acme "Wang Li" eb high`).Text, "need a role", "approver brief pragmatist", "optional")
 }
 

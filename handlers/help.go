@@ -37,7 +37,7 @@ func salesbotHelp(lang i18n.Lang) string {
 		leadHelp(lang),
 		"",
 		t("*/visit* `<company> [YYYY-MM-DD] [notes] [met: \"Name\", \"Name\"] [next: YYYY-MM-DD step]` log a touch (today if no date) and who you met"),
-		t("*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands"),
+		t("*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|evaluator|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands"),
 		t("*/quote* `<company> <amount> [discount <n>%%] [notes]` a quote version, sent to the managers to sign off (two above the discount limit)"),
 		t("*/concede* `<company> <what we give> for <what we get>` (or `… 换取 …`) log a concession in objections or negotiation: each smaller than the last, none for nothing"),
 		t("*/followups* your due and overdue follow-ups"),

@@ -295,7 +295,7 @@ func (h *Handler) stakeholderMap(r request, l *salesbot.Lead) *slack.Msg {
 		{salesbot.QuadrantDevil, r.T("Devils 魔鬼 — high influence, opposed: neutralise")},
 		{salesbot.QuadrantSweetheart, r.T("Sweethearts 小甜甜 — low influence, supportive")},
 		{salesbot.QuadrantImp, r.T("Imps 小鬼 — low influence, opposed")},
-		{salesbot.QuadrantNeutral, r.T("Neutral — support 0")},
+		{salesbot.QuadrantNeutral, r.T("Neutral — support 0 or −1: not yet for or against us")},
 	}
 	title := r.T("People at %s", esc(l.Company))
 	blocks := []slack.Block{slack.NewHeaderBlock(plain(truncate(r.T("People at %s", l.Company), 150)))}

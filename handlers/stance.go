@@ -9,7 +9,7 @@ import (
 	"salesbot"
 )
 
-const stanceUsage = `/stance <company> "<person>" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]`
+const stanceUsage = `/stance <company> "<person>" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|evaluator|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]`
 
 // stance runs `/stance <company> "<person>" <role> <influence> <support>
 // [decision role] [contact depth] [attitude] [notes] [wins: …]`.
