@@ -54,6 +54,9 @@ type Approval struct {
 	Needs        int      `json:"needs,omitempty"`
 	Approvers    []string `json:"approvers,omitempty"`
 	SelfApproved bool     `json:"self_approved,omitempty"`
+	// ShortOfApprovers says fewer managers approved it than its discount
+	// needs, as the team had no more to ask.
+	ShortOfApprovers bool `json:"short,omitempty"`
 	// For a stage move past unmet milestones: the items not met when it
 	// was asked (DOMAIN.md §5).
 	Unmet []string `json:"unmet,omitempty"`

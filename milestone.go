@@ -144,7 +144,13 @@ func GateUnmet(l *Lead, to Stage) []Milestone {
 	if to.Index() <= l.Stage.Index() || l.Stage.Closed() {
 		return nil
 	}
-	return Unmet(Milestones(l, l.Stage))
+	// Every stage left on the way: a skip passes the checklists of the
+	// stages skipped too.
+	var unmet []Milestone
+	for i := l.Stage.Index(); i < to.Index(); i++ {
+		unmet = append(unmet, Unmet(Milestones(l, Stages[i]))...)
+	}
+	return unmet
 }
 
 // OverrideReason is what the history keeps when a manager moves a deal on

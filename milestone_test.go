@@ -118,3 +118,34 @@ func TestParseGates(t *testing.T) {
 		t.Error("strict accepted")
 	}
 }
+
+// TestGateUnmetAcrossASkip: a skip passes the checklists of the stages
+// skipped too.
+func TestGateUnmetAcrossASkip(t *testing.T) {
+	l := newLead(t, "Acme", salesbot.GradeA)
+	got := salesbot.GateUnmet(l, salesbot.StageDiscovery)
+	items := map[string]bool{}
+	for _, m := range got {
+		items[m.Item] = true
+	}
+	if !items["the need known"] || !items["the budget known"] || !items["the grade confirmed or changed after the visit"] {
+		t.Errorf("a skip from lead to discovery is gated by %v", items)
+	}
+}
+
+// TestConfirmedAIsNoLongerARisk: seed 000: once the first visit confirms
+// the A, the "A not confirmed" risk goes.
+func TestConfirmedAIsNoLongerARisk(t *testing.T) {
+	l := newLead(t, "Acme", salesbot.GradeA)
+	l.Stage, l.StageSince = salesbot.StageFirstVisit, registered
+	later := registered.Add(30 * salesbot.Day)
+	if _, ok := riskKinds(l, later)[salesbot.RiskAUnconfirmed]; !ok {
+		t.Fatal("no A-unconfirmed risk before the confirmation")
+	}
+	if _, err := l.Regrade(rep, salesbot.GradeA, "", registered.Add(salesbot.Day)); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := riskKinds(l, later)[salesbot.RiskAUnconfirmed]; ok {
+		t.Error("the confirmed A is still a risk")
+	}
+}

@@ -99,7 +99,7 @@ func ParseSize(give string, team Currency) Size {
 	if m := zheSize.FindStringSubmatch(text); m != nil {
 		if f, err := strconv.ParseFloat(m[1], 64); err == nil && f > 0 {
 			off := 10 - f // 9折, 8.5折
-			if f >= 10 {
+			if f > 10 {
 				off = (100 - f) / 10 // 95折
 			}
 			if off > 0 && off < 10 {

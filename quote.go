@@ -36,10 +36,13 @@ type Quote struct {
 	// ApprovedBy are the managers who approved it, in order; SelfApproved
 	// says the only one was the lead's own owner, with no other manager to
 	// ask (seed 000 wants the quote signed by someone else).
-	ApprovedBy   []string  `json:"approved_by,omitempty"`
-	SelfApproved bool      `json:"self_approved,omitempty"`
-	DecidedAt    time.Time `json:"decided_at,omitzero"`
-	Reason       string    `json:"reason,omitempty"` // why it was rejected
+	ApprovedBy   []string `json:"approved_by,omitempty"`
+	SelfApproved bool     `json:"self_approved,omitempty"`
+	// ShortOfApprovers: fewer managers signed it than its discount needs
+	// (the team had no more).
+	ShortOfApprovers bool      `json:"short,omitempty"`
+	DecidedAt        time.Time `json:"decided_at,omitzero"`
+	Reason           string    `json:"reason,omitempty"` // why it was rejected
 }
 
 // Discount is a discount in hundredths of a percent (1250 is 12.5%).
@@ -63,6 +66,8 @@ func ParseDiscount(s string) (Discount, error) {
 		}
 		if n < 10 {
 			n *= 10 // 8折 is 80% of the price, 85折 85%
+		} else if n == 10 {
+			n = 100 // 10折 is the full price
 		}
 		pct = 100 - n
 	} else {
@@ -222,11 +227,14 @@ func (a *Approval) DecideQuote(by Actor, owner string, managers []string, approv
 	if slices.Contains(a.Approvers, by.User) {
 		return false, Errorf(EINVALID, "You have approved this quote already; it needs another manager's approval too (a discount of %s is above the limit).", a.Discount.String())
 	}
-	eligible := slices.DeleteFunc(slices.Clone(managers), func(m string) bool { return m == owner })
-	if by.User == owner && len(eligible) > 0 {
-		return false, Errorf(EFORBIDDEN, "%s is your own lead: another manager signs off its quote.", a.Company)
+	// Neither the lead's owner nor whoever wrote the quote signs it off
+	// while another manager could.
+	own := func(m string) bool { return m == owner || m == a.Rep }
+	eligible := slices.DeleteFunc(slices.Clone(managers), own)
+	if own(by.User) && len(eligible) > 0 {
+		return false, Errorf(EFORBIDDEN, "%s is your own lead or quote: another manager signs it off.", a.Company)
 	}
-	if by.User == owner {
+	if own(by.User) {
 		a.SelfApproved = true
 	}
 	a.Approvers = append(a.Approvers, by.User)
@@ -236,6 +244,9 @@ func (a *Approval) DecideQuote(by Actor, owner string, managers []string, approv
 	if len(a.Approvers) < max(a.Needs, 1) && len(left) > 0 {
 		return false, nil
 	}
+	// Fewer managers than the discount needs, when there were no more to
+	// ask: approved, and said so.
+	a.ShortOfApprovers = len(a.Approvers) < max(a.Needs, 1)
 	a.Status, a.DecidedBy, a.DecidedAt = ApprovalApproved, by.User, now
 	return true, nil
 }
@@ -249,7 +260,7 @@ func (l *Lead) SettleQuote(by Actor, a *Approval, now time.Time) ([]Change, erro
 	}
 	switch a.Status {
 	case ApprovalApproved:
-		q.Status, q.ApprovedBy, q.SelfApproved, q.DecidedAt = QuoteApproved, slices.Clone(a.Approvers), a.SelfApproved, now
+		q.Status, q.ApprovedBy, q.SelfApproved, q.ShortOfApprovers, q.DecidedAt = QuoteApproved, slices.Clone(a.Approvers), a.SelfApproved, a.ShortOfApprovers, now
 	case ApprovalRejected:
 		q.Status, q.DecidedAt, q.Reason = QuoteRejected, now, a.Reason
 	default:
@@ -259,8 +270,12 @@ func (l *Lead) SettleQuote(by Actor, a *Approval, now time.Time) ([]Change, erro
 	changes := []Change{l.change(by, ChangeQuote, fmt.Sprintf("v%d", q.Version), string(q.Status), a.Reason, now)}
 	if q.Status == QuoteApproved && l.Open() && l.Stage.Index() < StageQuote.Index() {
 		from := l.Stage
+		reason := "quote approved"
+		if o := OverrideReason(GateUnmet(l, StageQuote)); o != "" {
+			reason += "; " + o // the manager moved it on past these
+		}
 		l.Stage, l.StageSince = StageQuote, now
-		changes = append(changes, l.change(by, ChangeStage, string(from), string(StageQuote), "quote approved", now))
+		changes = append(changes, l.change(by, ChangeStage, string(from), string(StageQuote), reason, now))
 	}
 	return changes, nil
 }

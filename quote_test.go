@@ -8,7 +8,7 @@ import (
 
 func TestParseDiscount(t *testing.T) {
 	for in, want := range map[string]salesbot.Discount{
-		"15%": 1500, "15": 1500, "12.5%": 1250, "0%": 0, "99.99%": 9999, "８５折": 1500, "8折": 2000, "9.5折": 500, " 7% ": 700,
+		"10折": 0, "15%": 1500, "15": 1500, "12.5%": 1250, "0%": 0, "99.99%": 9999, "８５折": 1500, "8折": 2000, "9.5折": 500, " 7% ": 700,
 	} {
 		got, err := salesbot.ParseDiscount(in)
 		if err != nil || got != want {
@@ -58,9 +58,9 @@ func TestAddQuote(t *testing.T) {
 func TestDecideQuote(t *testing.T) {
 	m1 := salesbot.Actor{User: "U0M1", Manager: true}
 	m2 := salesbot.Actor{User: "U0M2", Manager: true}
-	managers := []string{"U0M1", "U0M2"}
+	managers := []string{"U0M1", "U0M2", "U0WRITER"}
 	ask := func(d salesbot.Discount) *salesbot.Approval {
-		return &salesbot.Approval{Kind: salesbot.ApprovalQuote, Company: "Acme", QuoteVersion: 1, Discount: d,
+		return &salesbot.Approval{Kind: salesbot.ApprovalQuote, Company: "Acme", QuoteVersion: 1, Discount: d, Rep: "U0WRITER",
 			Needs: salesbot.ApprovalsNeeded(d, salesbot.DefaultDiscountLimit), Status: salesbot.ApprovalPending}
 	}
 	for _, tc := range []struct {
@@ -82,6 +82,7 @@ func TestDecideQuote(t *testing.T) {
 		{"the owner-manager's colleague signs it", 0, "U0M1", managers, []salesbot.Actor{m2}, salesbot.ApprovalApproved, false, ""},
 		{"the only manager owns it: self-approval kept", 0, "U0M1", []string{"U0M1"}, []salesbot.Actor{m1}, salesbot.ApprovalApproved, true, ""},
 		{"a rep may not", 0, "U0REP", managers, []salesbot.Actor{rep}, salesbot.ApprovalPending, false, salesbot.EFORBIDDEN},
+		{"the manager who wrote the quote may not sign it off", 0, "U0REP", managers, []salesbot.Actor{{User: "U0WRITER", Manager: true}}, salesbot.ApprovalPending, false, salesbot.EFORBIDDEN},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := ask(tc.discount)
@@ -121,5 +122,15 @@ func TestSettleQuote(t *testing.T) {
 	// A newer version makes the older request stale.
 	if !(&salesbot.Approval{Kind: salesbot.ApprovalQuote, QuoteVersion: 1}).Stale(l) {
 		t.Error("a request for v1 is not stale once v2 exists")
+	}
+}
+
+// TestTwoManagersShort: above the limit with only one manager who may sign
+// it off, that one approval settles it, and says so.
+func TestTwoManagersShort(t *testing.T) {
+	a := &salesbot.Approval{Kind: salesbot.ApprovalQuote, Company: "Acme", QuoteVersion: 1, Discount: 2000, Needs: 2, Rep: "U0REP", Status: salesbot.ApprovalPending}
+	done, err := a.DecideQuote(salesbot.Actor{User: "U0M2", Manager: true}, "U0M1", []string{"U0M1", "U0M2"}, true, "", registered)
+	if err != nil || !done || a.Status != salesbot.ApprovalApproved || !a.ShortOfApprovers {
+		t.Fatalf("done %v, %v: %+v", done, err, a)
 	}
 }

@@ -77,7 +77,8 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 		risks = append(risks, newRisk(kind, format, args...))
 	}
 	risks = append(risks, peopleRisks(l, now)...)
-	if l.Grade == GradeA && (l.Stage == StageLead || l.Stage == StageFirstVisit) {
+	confirmed := l.Stage == StageFirstVisit && !l.GradeConfirmed.IsZero() && !l.GradeConfirmed.Before(l.StageSince)
+	if l.Grade == GradeA && (l.Stage == StageLead || l.Stage == StageFirstVisit) && !confirmed {
 		if open := now.Sub(l.CreatedAt); !l.CreatedAt.IsZero() && open > cadenceOf(c, GradeA) {
 			add(RiskAUnconfirmed, "Graded A and still at %s %d days after it was registered: the first visit is where an A is confirmed. Visit, then keep or change the grade.",
 				Term(l.Stage.Name()), int(open/Day))

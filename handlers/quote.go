@@ -105,6 +105,7 @@ func (h *Handler) askQuote(ctx context.Context, r request, ref salesbot.LeadRef,
 		return nil, err
 	}
 	l, q, a := out.Lead, out.Quote, out.Request
+	h.settleLater(ctx, r, l, true) // an older version's request is moot now
 	needs := ""
 	if a.Needs > 1 {
 		needs = " " + r.T("Two managers sign it off: a discount of %s is above the limit.", q.Discount.String())
@@ -201,6 +202,9 @@ func quoteOutcome(lang i18n.Lang, a *salesbot.Approval) string {
 		if a.SelfApproved {
 			s += " " + i18n.T(lang, "(Approved by the lead's own owner: there is no other manager.)")
 		}
+		if a.ShortOfApprovers {
+			s += " " + i18n.T(lang, "(Its discount needs %d managers; the team has no other to ask.)", a.Needs)
+		}
 		return s
 	case salesbot.ApprovalRejected:
 		if a.Reason != "" {
@@ -260,11 +264,22 @@ func (h *Handler) quotePending(ctx context.Context, team string, a *salesbot.App
 		if err != nil {
 			return err
 		}
+		l, err := h.store.Lead(ctx, team, a.LeadID)
+		if err != nil {
+			return err
+		}
+		q := l.Quote(a.QuoteVersion)
 		for _, m := range copies {
 			lang := h.langOf(ctx, team, m.User)
 			text := quoteOutcome(lang, a)
+			blocks := []slack.Block{section(text)}
+			if q != nil {
+				// What they sign off, again: the terms, the budget, the risks.
+				_, req := quoteRequest(lang, salesbot.QuoteOutcome{Lead: l, Quote: *q, Request: a, Risks: salesbot.Risks(l, h.now(), h.cadence)}, h.probability)
+				blocks = append(blocks, req...)
+			}
 			if _, _, _, err := h.slack.UpdateMessageContext(ctx, m.Channel, m.TS, slack.MsgOptionText(text, false),
-				slack.MsgOptionBlocks(section(text), approvalButtons(lang, id))); err != nil {
+				slack.MsgOptionBlocks(append(blocks, approvalButtons(lang, id))...)); err != nil {
 				h.log.WarnContext(ctx, "redraw quote request", "err", err)
 			}
 		}

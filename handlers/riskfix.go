@@ -118,10 +118,12 @@ var riskFixes = map[salesbot.RiskKind]riskFix{
 		},
 	},
 	salesbot.RiskAUnconfirmed: {
-		// The first visit is where an A is confirmed (seed 000): log it.
-		label: func(lang i18n.Lang, _ salesbot.Risk) string { return i18n.T(lang, "Log visit") },
-		form:  plainVisit,
-		visit: true,
+		// The first visit is where an A is confirmed (seed 000): the grade
+		// form, A chosen, to keep it or change it after the visit.
+		label: func(lang i18n.Lang, _ salesbot.Risk) string { return i18n.T(lang, "Regrade") },
+		form: func(f fixing) slack.ModalViewRequest {
+			return gradeForm(f.lang, f.channel, f.lead.Company, f.lead.Grade)
+		},
 	},
 	salesbot.RiskOnlyLow: {
 		label: func(lang i18n.Lang, _ salesbot.Risk) string { return i18n.T(lang, "Log visit") },

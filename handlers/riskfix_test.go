@@ -191,7 +191,7 @@ func TestRiskFixForms(t *testing.T) {
 		{"an A still unconfirmed after its first cadence (seed 000 初访): the visit form",
 			lead(func(l *salesbot.Lead) {
 				l.Grade, l.Stage, l.CreatedAt, l.StageSince = salesbot.GradeA, salesbot.StageFirstVisit, now.Add(-20*salesbot.Day), now.Add(-20*salesbot.Day)
-			}), salesbot.RiskAUnconfirmed, 0, cbVisit, map[string]string{blockMet: ""}, nil},
+			}), salesbot.RiskAUnconfirmed, 0, cbLeadGrade, map[string]string{blockGrade: "A"}, nil},
 		{"only low influence met lately (seed 001): the visit form",
 			lead(func(l *salesbot.Lead) {
 				l.Stakeholders[1].Influence, l.Stakeholders[1].LastMet = salesbot.InfluenceLow, now.Add(-2*salesbot.Day)

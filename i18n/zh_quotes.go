@@ -35,7 +35,6 @@ var zhQuotes = map[string]string{
 	"A discount of %s is not one a quote can give: write a percentage from 0 to below 100.":                                                   "折扣 %s 无效：请写 0 到 100 以下的百分比。",
 	"Only managers sign off quotes.":                                                                                                          "只有经理可以审批报价。",
 	"You have approved this quote already; it needs another manager's approval too (a discount of %s is above the limit).":                    "你已经审批过这份报价；折扣 %s 超过上限，还需要另一位经理审批。",
-	"%s is your own lead: another manager signs off its quote.":                                                                               "%s 是你自己的客户：报价需由另一位经理审批。",
 	"Quote v%d of %s is gone.":                                                                                                                "%[2]s 的报价 v%[1]d 已不存在。",
 	"%q is not a discount. Write it as a percentage below 100, e.g. 15%% or 12.5%%.":                                                          "%q 不是折扣。请写 100 以下的百分比，例如 15%% 或 12.5%%。",
 	"A quote is signed off by a manager, and no manager is set up yet. Ask your admin to set SALESBOT_MANAGERS.":                              "报价需要经理审批，但还没有设置经理。请让管理员设置 SALESBOT_MANAGERS。",
@@ -44,4 +43,6 @@ var zhQuotes = map[string]string{
 	"*/quote* `<company> <amount> [discount <n>%%] [notes]` a quote version, sent to the managers to sign off (two above the discount limit)": "*/quote* `<公司> <金额> [discount <n>%%] [备注]` 记录一版报价并提交经理审批（折扣超过上限需两位经理）",
 	"%s for %s":                            "%s 换 %s",
 	"Concessions so far, latest first: %s": "此前的让步（最新在前）：%s",
+	"(Its discount needs %d managers; the team has no other to ask.)": "（该折扣需要 %d 位经理审批；团队中没有其他经理可审批。）",
+	"%s is your own lead or quote: another manager signs it off.":     "%s 是你自己的客户或报价：需由另一位经理审批。",
 }

@@ -168,8 +168,11 @@ func (s *Services) WithdrawStale(ctx context.Context, l *salesbot.Lead, now time
 			continue // decided meanwhile
 		}
 		moot := movedSince(l)
-		if p.Kind == salesbot.ApprovalLead {
+		switch p.Kind {
+		case salesbot.ApprovalLead:
 			moot = changedHands(l)
+		case salesbot.ApprovalQuote:
+			moot = supersededQuote(l, p)
 		}
 		withdrawn = append(withdrawn, salesbot.Decision{Request: w, Lead: l, Moot: moot})
 	}
