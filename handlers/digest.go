@@ -46,6 +46,11 @@ func digestBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []slack
 				lines[i] = t("• *%s*: <@%s> asks for <@%s>'s lead, %s", esc(a.Company), a.Rep, a.Owner, ago(lang, a.AskedAt, d.Until, loc))
 				continue
 			}
+			if a.Kind == salesbot.ApprovalQuote {
+				lines[i] = t("• *%s*: quote v%d (%s) to sign off, from <@%s> %s", esc(a.Company), a.QuoteVersion,
+					markup(quoteTermsText(lang, salesbot.Quote{Amount: a.Amount, Discount: a.Discount})), a.Rep, ago(lang, a.AskedAt, d.Until, loc))
+				continue
+			}
 			lines[i] = t("• *%s*: %s → %s, asked by <@%s> %s", esc(a.Company), word(lang, a.From.Name()), word(lang, a.To.Name()), a.Rep, ago(lang, a.AskedAt, d.Until, loc))
 		}
 		body = append(body, chunks(t(":raising_hand: *Waiting for approval* (%d)", len(lines)), lines)...)

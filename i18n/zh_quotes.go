@@ -45,4 +45,5 @@ var zhQuotes = map[string]string{
 	"Concessions so far, latest first: %s": "此前的让步（最新在前）：%s",
 	"(Its discount needs %d managers; the team has no other to ask.)": "（该折扣需要 %d 位经理审批；团队中没有其他经理可审批。）",
 	"%s is your own lead or quote: another manager signs it off.":     "%s 是你自己的客户或报价：需由另一位经理审批。",
+	"• *%s*: quote v%d (%s) to sign off, from <@%s> %s":               "• *%s*：报价 v%d（%s）待审批，<@%s> 提交于%s",
 }
