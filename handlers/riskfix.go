@@ -58,6 +58,21 @@ type riskFix struct {
 
 // riskFixes maps every kind of risk to its fix. A kind missing here shows
 // no button (TestEveryRiskKindHasAFix keeps the table whole).
+// personFix opens the stakeholder form of the person a risk names, as
+// recorded (a devil; the second economic buyer).
+var personFix = riskFix{
+	label: func(lang i18n.Lang, r salesbot.Risk) string {
+		if r.Person == "" {
+			return i18n.T(lang, "Update stakeholder")
+		}
+		return i18n.T(lang, "Update %s", r.Person)
+	},
+	form: func(f fixing) slack.ModalViewRequest {
+		s, _ := f.lead.Stakeholder(f.risk.Person)
+		return stakeholderModal(f.lang, f.channel, f.lead.Company, s)
+	},
+}
+
 var riskFixes = map[salesbot.RiskKind]riskFix{
 	salesbot.RiskNoCoach: {
 		label: func(lang i18n.Lang, _ salesbot.Risk) string { return i18n.T(lang, "Add a coach") },
@@ -78,32 +93,10 @@ var riskFixes = map[salesbot.RiskKind]riskFix{
 			return visitForm(f.lang, f.channel, f.lead.Company, salesbot.KindVisit, f.risk.Person)
 		},
 	},
-	salesbot.RiskDevil: {
-		label: func(lang i18n.Lang, r salesbot.Risk) string {
-			if r.Person == "" {
-				return i18n.T(lang, "Update stakeholder")
-			}
-			return i18n.T(lang, "Update %s", r.Person)
-		},
-		form: func(f fixing) slack.ModalViewRequest {
-			s, _ := f.lead.Stakeholder(f.risk.Person)
-			return stakeholderModal(f.lang, f.channel, f.lead.Company, s)
-		},
-	},
-	salesbot.RiskSecondEconomicBuyer: {
-		// One of them is wrong (seed 002): the form for the second, to
-		// record their true role.
-		label: func(lang i18n.Lang, r salesbot.Risk) string {
-			if r.Person == "" {
-				return i18n.T(lang, "Update stakeholder")
-			}
-			return i18n.T(lang, "Update %s", r.Person)
-		},
-		form: func(f fixing) slack.ModalViewRequest {
-			s, _ := f.lead.Stakeholder(f.risk.Person)
-			return stakeholderModal(f.lang, f.channel, f.lead.Company, s)
-		},
-	},
+	salesbot.RiskDevil: personFix,
+	// One of them is wrong (seed 002): the form for the second, to record
+	// their true role.
+	salesbot.RiskSecondEconomicBuyer: personFix,
 	salesbot.RiskQualificationNo: {
 		// Seed 001: "没有通过,考虑放弃或降低接触级别": the grade form with the
 		// grade below chosen (letting it go is /lead lost).
