@@ -55,15 +55,22 @@ func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to
 	if out.Request != nil {
 		return h.askStage(ctx, r, out), nil
 	}
-	reply := r.T(":arrow_right: *%s* is at *%s* now.", esc(out.Lead.Company), stageText(r.lang, out.Lead.Stage))
-	if len(out.Unmet) > 0 {
-		if r.actor.Manager {
-			reply += "\n" + r.T(":memo: Moved on past unmet milestones (kept in the history): %s.", markup(esc(unmetText(r.lang, itemsOf(out.Unmet)))))
-		} else {
-			reply += "\n" + r.T(":warning: Not yet done before leaving the stage: %s.", markup(esc(unmetText(r.lang, itemsOf(out.Unmet)))))
-		}
-	}
+	reply := r.T(":arrow_right: *%s* is at *%s* now.", esc(out.Lead.Company), stageText(r.lang, out.Lead.Stage)) + unmetNote(r, out.Unmet)
 	return ephemeral(reply), nil
+}
+
+// unmetNote says what a move left unmet: for a manager, that they moved
+// on regardless (kept in the history); for a rep (SALESBOT_GATES=warn),
+// what is not yet done. "" when all was met.
+func unmetNote(r request, unmet []salesbot.Milestone) string {
+	if len(unmet) == 0 {
+		return ""
+	}
+	items := markup(esc(unmetText(r.lang, itemsOf(unmet))))
+	if r.actor.Manager {
+		return "\n" + r.T(":memo: Moved on past unmet milestones (kept in the history): %s.", items)
+	}
+	return "\n" + r.T(":warning: Not yet done before leaving the stage: %s.", items)
 }
 
 // closing is the lead a win or a loss is for: as read, or by its ID.
@@ -83,10 +90,7 @@ func (h *Handler) win(ctx context.Context, r request, ref salesbot.LeadRef) (*sl
 		return nil, err
 	}
 	h.settleLater(ctx, r, out.Lead, out.Stale)
-	reply := r.T(":trophy: *%s* is won. Well done!", esc(out.Lead.Company))
-	if len(out.Unmet) > 0 {
-		reply += "\n" + r.T(":warning: Not yet done before leaving the stage: %s.", markup(esc(unmetText(r.lang, itemsOf(out.Unmet)))))
-	}
+	reply := r.T(":trophy: *%s* is won. Well done!", esc(out.Lead.Company)) + unmetNote(r, out.Unmet)
 	return ephemeral(reply), nil
 }
 
