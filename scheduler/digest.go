@@ -152,25 +152,12 @@ func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, n
 	if err != nil {
 		return err
 	}
-	if held, err := s.cfg.Store.HoldsOnce(ctx, team, key, s.token); err != nil {
-		return err
-	} else if !held {
-		return errLeaseLost
-	}
-	sendCtx, cancel := s.sendContext(ctx)
-	err = s.cfg.Notifier.SendDigest(sendCtx, team, manager, d)
-	cancel()
-	if err != nil {
+	send := func(ctx context.Context) error { return s.cfg.Notifier.SendDigest(ctx, team, manager, d) }
+	if err := s.sendLeased(ctx, team, key, digestClaimTTL, send, "digest", "manager", manager); err != nil {
 		return err
 	}
-	// Sent: record it whatever happens to ctx now.
-	ctx, cancel = settleContext(ctx)
+	ctx, cancel := settleContext(ctx)
 	defer cancel()
-	if held, err := s.cfg.Store.DoneOnce(ctx, team, key, s.token, digestClaimTTL); err != nil {
-		s.log.ErrorContext(ctx, "mark digest sent", "team", team, "manager", manager, "err", err)
-	} else if !held {
-		s.log.WarnContext(ctx, "digest lease lost before it was marked sent: it may go twice", "team", team, "manager", manager)
-	}
 	through := d.Through
 	if through.IsZero() {
 		through = now
@@ -197,4 +184,32 @@ func latestOnDay(s cron.Schedule, wall time.Time) time.Time {
 		last = t
 	}
 	return last
+}
+
+// sendLeased sends once-only work (a digest, a review) under the lease on
+// key: only while the lease is still held, within the send deadline, then
+// marked done for ttl whatever happens to ctx. what and attrs name it in
+// the logs.
+func (s *Scheduler) sendLeased(ctx context.Context, team, key string, ttl time.Duration, send func(context.Context) error, what string, attrs ...any) error {
+	if held, err := s.cfg.Store.HoldsOnce(ctx, team, key, s.token); err != nil {
+		return err
+	} else if !held {
+		return errLeaseLost
+	}
+	sendCtx, cancel := s.sendContext(ctx)
+	err := send(sendCtx)
+	cancel()
+	if err != nil {
+		return err
+	}
+	// Sent: record it whatever happens to ctx now.
+	ctx, cancel = settleContext(ctx)
+	defer cancel()
+	attrs = append([]any{"team", team}, attrs...)
+	if held, err := s.cfg.Store.DoneOnce(ctx, team, key, s.token, ttl); err != nil {
+		s.log.ErrorContext(ctx, "mark "+what+" sent", append(attrs, "err", err)...)
+	} else if !held {
+		s.log.WarnContext(ctx, what+" lease lost before it was marked sent: it may go twice", attrs...)
+	}
+	return nil
 }

@@ -148,26 +148,8 @@ func (s *Scheduler) sendReview(ctx context.Context, team, manager, rep, key stri
 	if err != nil {
 		return err
 	}
-	if held, err := s.cfg.Store.HoldsOnce(ctx, team, key, s.token); err != nil {
-		return err
-	} else if !held {
-		return errLeaseLost
-	}
-	sendCtx, cancel := s.sendContext(ctx)
-	err = s.cfg.Notifier.SendReview(sendCtx, team, manager, r)
-	cancel()
-	if err != nil {
-		return err
-	}
-	// Sent: record it whatever happens to ctx now.
-	ctx, cancel = settleContext(ctx)
-	defer cancel()
-	if held, err := s.cfg.Store.DoneOnce(ctx, team, key, s.token, reviewClaimTTL); err != nil {
-		s.log.ErrorContext(ctx, "mark review sent", "team", team, "manager", manager, "rep", rep, "err", err)
-	} else if !held {
-		s.log.WarnContext(ctx, "review lease lost before it was marked sent: it may go twice", "team", team, "manager", manager, "rep", rep)
-	}
-	return nil
+	send := func(ctx context.Context) error { return s.cfg.Notifier.SendReview(ctx, team, manager, r) }
+	return s.sendLeased(ctx, team, key, reviewClaimTTL, send, "review", "manager", manager, "rep", rep)
 }
 
 // latestInWeek returns the schedule's last occurrence in wall's ISO week
