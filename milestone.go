@@ -147,8 +147,14 @@ func GateUnmet(l *Lead, to Stage) []Milestone {
 	// Every stage left on the way: a skip passes the checklists of the
 	// stages skipped too.
 	var unmet []Milestone
+	seen := map[string]bool{}
 	for i := l.Stage.Index(); i < to.Index(); i++ {
-		unmet = append(unmet, Unmet(Milestones(l, Stages[i]))...)
+		for _, m := range Unmet(Milestones(l, Stages[i])) {
+			if !seen[m.Item] { // the need is due at the lead and the first visit both
+				seen[m.Item] = true
+				unmet = append(unmet, m)
+			}
+		}
 	}
 	return unmet
 }

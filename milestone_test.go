@@ -131,6 +131,9 @@ func TestGateUnmetAcrossASkip(t *testing.T) {
 	if !items["the need known"] || !items["the budget known"] || !items["the grade confirmed or changed after the visit"] {
 		t.Errorf("a skip from lead to discovery is gated by %v", items)
 	}
+	if len(items) != len(got) {
+		t.Errorf("an item is listed twice: %+v", got)
+	}
 }
 
 // TestConfirmedAIsNoLongerARisk: seed 000: once the first visit confirms
