@@ -12,46 +12,66 @@ import (
 var _ salesbot.ApprovalService = (*Services)(nil)
 
 // DecideStage implements salesbot.ApprovalService: the decision and the
-// move it approves are one write (salesbot.ApprovalStore.DecideApproval).
+// move (or the quote's sign-off) it approves are one write
+// (salesbot.ApprovalStore.DecideApproval), whatever the request's kind.
 func (s *Services) DecideStage(ctx context.Context, by salesbot.Actor, team, id string, approve bool, reason string, now time.Time) (salesbot.Decision, error) {
-	if req, err := s.cfg.Store.Approval(ctx, team, id); err == nil && req.Kind == salesbot.ApprovalQuote {
-		return s.decideQuote(ctx, by, team, id, approve, reason, now)
-	}
 	var moot error
+	var pending bool
+	var managers []string // a quote's rules need them: read once, when one is decided
+	managersRead := false
 	a, l, err := s.cfg.Store.DecideApproval(ctx, team, id, func(a *salesbot.Approval, l *salesbot.Lead) (salesbot.Update, error) {
-		moot = nil // fn may run again
-		if a.Kind != salesbot.ApprovalStage {
-			return salesbot.Update{}, outOfDate()
+		moot, pending = nil, false // fn may run again
+		switch a.Kind {
+		case salesbot.ApprovalStage:
+			u, m, err := s.stageDecision(by, a, l, approve, reason, now)
+			moot = m
+			return u, err
+		case salesbot.ApprovalQuote:
+			if !managersRead {
+				m, err := s.Managers(ctx, team)
+				if err != nil {
+					return salesbot.Update{}, err
+				}
+				managers, managersRead = m, true
+			}
+			u, m, p, err := s.quoteDecision(by, a, l, managers, approve, reason, now)
+			moot, pending = m, p
+			return u, err
 		}
-		if err := a.Decide(by, approve, reason, now); err != nil || !approve {
-			return salesbot.Update{}, err
-		}
-		if a.Stale(l) {
-			moot = movedSince(l)
-			a.Withdraw(now)
-			return salesbot.Update{}, nil
-		}
-		c, err := l.MoveStage(by, a.To, now)
-		if err != nil {
-			moot = err // not a move the lead allows now: nothing changes
-			a.Withdraw(now)
-			return salesbot.Update{}, nil
-		}
-		if len(a.Unmet) > 0 {
-			c.Reason = "override: " + strings.Join(a.Unmet, "; ") // approved past unmet milestones
-		}
-		l.Schedule(s.cfg.Cadence)
-		return salesbot.Update{Changes: []salesbot.Change{c}}, nil
+		return salesbot.Update{}, outOfDate()
 	})
 	if err != nil {
 		return salesbot.Decision{}, fmt.Errorf("decide request %s: %w", id, err)
 	}
-	d := salesbot.Decision{Request: a, Lead: l, Moot: moot}
-	if moot == nil && a.Rep != by.User {
+	settled := moot == nil && !pending
+	d := salesbot.Decision{Request: a, Lead: l, Moot: moot, Pending: pending}
+	if settled && a.Rep != by.User {
 		d.TellRep = a.Rep
 	}
-	d.Stale = moot == nil && approve
+	d.Stale = settled && approve
 	return d, nil
+}
+
+// stageDecision decides a stage move and makes it: moot says why the move
+// no longer fits the lead (the request is then withdrawn).
+func (s *Services) stageDecision(by salesbot.Actor, a *salesbot.Approval, l *salesbot.Lead, approve bool, reason string, now time.Time) (u salesbot.Update, moot error, err error) {
+	if err := a.Decide(by, approve, reason, now); err != nil || !approve {
+		return salesbot.Update{}, nil, err
+	}
+	if a.Stale(l) {
+		a.Withdraw(now)
+		return salesbot.Update{}, movedSince(l), nil
+	}
+	c, err := l.MoveStage(by, a.To, now)
+	if err != nil {
+		a.Withdraw(now) // not a move the lead allows now: nothing changes
+		return salesbot.Update{}, err, nil
+	}
+	if len(a.Unmet) > 0 {
+		c.Reason = "override: " + strings.Join(a.Unmet, "; ") // approved past unmet milestones
+	}
+	l.Schedule(s.cfg.Cadence)
+	return salesbot.Update{Changes: []salesbot.Change{c}}, nil, nil
 }
 
 // DecideLead implements salesbot.ApprovalService: the decision and the

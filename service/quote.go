@@ -40,48 +40,25 @@ func (s *Services) Quote(ctx context.Context, a salesbot.Actor, ref salesbot.Lea
 	return out, nil
 }
 
-// decideQuote settles (or, for a second manager's turn, advances) a quote
-// request and writes it onto the quote version, in one write.
-func (s *Services) decideQuote(ctx context.Context, by salesbot.Actor, team, id string, approve bool, reason string, now time.Time) (salesbot.Decision, error) {
-	managers, err := s.Managers(ctx, team)
+// quoteDecision records a manager's decision on a quote request under
+// Approval.DecideQuote's rules and, once it is settled, writes it onto the
+// quote version (pending: it waits for another manager; moot: a newer
+// version or a closed deal made it moot, and it is withdrawn).
+func (s *Services) quoteDecision(by salesbot.Actor, a *salesbot.Approval, l *salesbot.Lead, managers []string, approve bool, reason string, now time.Time) (u salesbot.Update, moot error, pending bool, err error) {
+	if a.Status == salesbot.ApprovalPending && a.Stale(l) {
+		a.Withdraw(now)
+		return salesbot.Update{}, supersededQuote(l, a), false, nil
+	}
+	done, err := a.DecideQuote(by, l.Owner, managers, approve, reason, now)
+	if err != nil || !done {
+		return salesbot.Update{}, nil, err == nil, err // saved with its first approval
+	}
+	changes, err := l.SettleQuote(by, a, now)
 	if err != nil {
-		return salesbot.Decision{}, fmt.Errorf("decide quote %s: %w", id, err)
+		return salesbot.Update{}, nil, false, err
 	}
-	var moot error
-	var done bool
-	a, l, err := s.cfg.Store.DecideApproval(ctx, team, id, func(a *salesbot.Approval, l *salesbot.Lead) (salesbot.Update, error) {
-		moot, done = nil, false // fn may run again
-		if a.Stale(l) {
-			if a.Status == salesbot.ApprovalPending {
-				moot = supersededQuote(l, a)
-				a.Withdraw(now)
-			}
-			return salesbot.Update{}, nil
-		}
-		d, err := a.DecideQuote(by, l.Owner, managers, approve, reason, now)
-		if err != nil {
-			return salesbot.Update{}, err
-		}
-		done = d
-		if !done {
-			return salesbot.Update{}, nil // saved with its first approval
-		}
-		changes, err := l.SettleQuote(by, a, now)
-		if err != nil {
-			return salesbot.Update{}, err
-		}
-		l.Schedule(s.cfg.Cadence)
-		return salesbot.Update{Changes: changes}, nil
-	})
-	if err != nil {
-		return salesbot.Decision{}, fmt.Errorf("decide quote %s: %w", id, err)
-	}
-	d := salesbot.Decision{Request: a, Lead: l, Moot: moot, Pending: moot == nil && !done}
-	if moot == nil && done && a.Rep != by.User {
-		d.TellRep = a.Rep
-	}
-	d.Stale = moot == nil && done && a.Status == salesbot.ApprovalApproved
-	return d, nil
+	l.Schedule(s.cfg.Cadence)
+	return salesbot.Update{Changes: changes}, nil, false, nil
 }
 
 // supersededQuote is why a quote request no longer fits its lead.
