@@ -158,6 +158,13 @@ const (
 	ChangeCloseBy  ChangeKind = "close-by"
 	ChangeForecast ChangeKind = "forecast"
 	ChangeQuote    ChangeKind = "quote"
+	// ChangeEscalated is a step of the escalation ladder taken on an
+	// un-acted follow-up (To names the step).
+	ChangeEscalated ChangeKind = "escalated"
+	// ChangeParked and ChangeUnparked: the lead's reminders silenced
+	// until a date (To, with the reason), and woken again.
+	ChangeParked   ChangeKind = "parked"
+	ChangeUnparked ChangeKind = "unparked"
 )
 
 // Change is one entry of a lead's history: who changed what, when, from what,

@@ -30,6 +30,14 @@ type TeamService interface {
 	// ManagersAmong is Managers for a team whose granted managers were
 	// read already (with the viewer, in one round trip).
 	ManagersAmong(team string, granted []string) []string
+	// ManagersOf lists the managers a rep's work goes to (digests,
+	// escalations, reviews, approvals): those who lead the rep, and those
+	// who lead no one in particular (who see everyone); when every manager
+	// leads others, all of them, so that nothing goes unseen.
+	ManagersOf(ctx context.Context, team, rep string) ([]string, error)
+	// RepsOf lists the reps manager leads; nil when they lead no one in
+	// particular and see the whole team.
+	RepsOf(ctx context.Context, team, manager string) ([]string, error)
 	// IsManager reports whether user has manager rights in team.
 	IsManager(ctx context.Context, team, user string) (bool, error)
 	// GrantManagers gives users manager rights, as by did at now, each kept

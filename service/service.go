@@ -18,6 +18,7 @@ type Store interface {
 	salesbot.ApprovalStore
 	TeamStore
 	ReminderStore
+	NotifyStore
 	// SetMark keeps a named time for the team.
 	SetMark(ctx context.Context, team, name string, t time.Time) error
 }

@@ -52,6 +52,18 @@ func (s *Services) ManagersAmong(team string, granted []string) []string {
 	return slices.Compact(all)
 }
 
+// ManagersOf implements salesbot.TeamService.
+// (Interim, until teams of managers are kept: every manager.)
+func (s *Services) ManagersOf(ctx context.Context, team, rep string) ([]string, error) {
+	return s.Managers(ctx, team)
+}
+
+// RepsOf implements salesbot.TeamService.
+// (Interim, until teams of managers are kept: everyone.)
+func (s *Services) RepsOf(ctx context.Context, team, manager string) ([]string, error) {
+	return nil, nil
+}
+
 // IsManager implements salesbot.TeamService.
 func (s *Services) IsManager(ctx context.Context, team, user string) (bool, error) {
 	if slices.Contains(s.configured(team), user) {

@@ -60,6 +60,7 @@ func (k keys) activity() string            { return k.prefix + "activity" }
 func (k keys) managers() string            { return k.prefix + "managers" }
 func (k keys) receipt(token string) string { return k.prefix + "receipt:" + token }
 func (k keys) lang() string                { return k.prefix + "lang" }
+func (k keys) prefs() string               { return k.prefix + "prefs" }
 
 // sortedName is a lead's member of the sorted names, the index that
 // ZRANGEBYLEX searches for names starting with a word: "<name>\x00<id>",
