@@ -13,6 +13,23 @@ import (
 // missing from it never climbs.
 type Escalation map[Grade]time.Duration
 
+// LadderStep is how far an un-acted follow-up has climbed the escalation
+// ladder.
+type LadderStep int
+
+// The steps of the ladder, in order.
+const (
+	// LadderReminded: only the reminder went out.
+	LadderReminded LadderStep = iota
+	// LadderNudged: the owner was nudged once more, at half the delay.
+	LadderNudged
+	// LadderManagers: the owner's managers were told, at the delay.
+	LadderManagers
+	// LadderStopped: someone acted without moving the due time (a
+	// regrade): it climbs no further.
+	LadderStopped
+)
+
 // DefaultEscalation is A=2d, B=5d, C=10d, D=30d.
 func DefaultEscalation() Escalation {
 	return Escalation{GradeA: 2 * Day, GradeB: 5 * Day, GradeC: 10 * Day, GradeD: 30 * Day}

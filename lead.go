@@ -53,6 +53,24 @@ type Lead struct {
 	Concessions   []Concession  `json:"concessions,omitempty"`
 	Qualification Qualification `json:"qualification,omitzero"`
 	Rivals        []Rival       `json:"rivals,omitempty"`
+	// Parking (/lead park): the lead's reminders, staleness and escalation
+	// are silenced until ParkedUntil (it wakes that day), for ParkReason.
+	ParkedUntil Date   `json:"parked_until,omitzero"`
+	ParkReason  string `json:"park_reason,omitempty"`
+	// The escalation ladder of the follow-up due at RemindedDue: when the
+	// owner was first reminded of it (the ladder counts from then), and
+	// the last step taken since.
+	RemindedAt time.Time  `json:"reminded_at,omitzero"`
+	Climbed    LadderStep `json:"climbed,omitempty"`
+	// Suggested is the maintenance action last suggested for a C or D
+	// lead's follow-up, so that the next suggestion is another.
+	Suggested string `json:"suggested,omitempty"`
+}
+
+// Parked reports whether the lead is parked on day today: its reminders,
+// staleness and escalation are silent until ParkedUntil.
+func (l *Lead) Parked(today Date) bool {
+	return !l.ParkedUntil.IsZero() && today.Before(l.ParkedUntil)
 }
 
 // Actor is who asks for a change: a Slack user, and whether they hold

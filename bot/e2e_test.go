@@ -572,7 +572,7 @@ func TestReminderButtons(t *testing.T) {
 	h := newHarness(t)
 	h.command(rep, "/lead new Massive Dynamic")
 	l := h.lead("Massive Dynamic")
-	if err := h.h.Remind(t.Context(), h.team, rep, []*salesbot.Lead{l}); err != nil {
+	if err := h.h.Remind(t.Context(), h.team, rep, []*salesbot.Lead{l}, false); err != nil {
 		t.Fatal(err)
 	}
 	posted := h.slack.WaitFor(t, "chat.postMessage", 1)[0]

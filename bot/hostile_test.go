@@ -231,7 +231,7 @@ func (h *harness) remind(owner string, companies ...string) fakeslack.Call {
 		leads = append(leads, h.lead(c))
 	}
 	before := len(h.slack.Calls("chat.postMessage"))
-	if err := h.h.Remind(h.t.Context(), h.team, owner, leads); err != nil {
+	if err := h.h.Remind(h.t.Context(), h.team, owner, leads, false); err != nil {
 		h.t.Fatal(err)
 	}
 	return h.slack.WaitFor(h.t, "chat.postMessage", before+1)[before]

@@ -32,7 +32,7 @@ const risksPerReminder = 2
 // Remind sends a rep one message about their due leads (several when there
 // are many) and remembers what each message holds, so a click can redraw
 // it. It implements scheduler.Notifier.
-func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead) error {
+func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead, morning bool) error {
 	lang := h.langOf(ctx, team, owner)
 	for start := 0; start < len(leads); start += leadsPerReminder {
 		part := leads[start:min(start+leadsPerReminder, len(leads))]

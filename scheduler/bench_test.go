@@ -29,14 +29,14 @@ import (
 // that went out.
 type countingNotifier struct {
 	next interface {
-		Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead) error
+		Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead, morning bool) error
 		SendDigest(ctx context.Context, team, manager string, d salesbot.Digest) error
 	}
 	reminded atomic.Int64
 }
 
-func (n *countingNotifier) Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead) error {
-	if err := n.next.Remind(ctx, team, owner, leads); err != nil {
+func (n *countingNotifier) Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead, morning bool) error {
+	if err := n.next.Remind(ctx, team, owner, leads, morning); err != nil {
 		return err
 	}
 	n.reminded.Add(int64(len(leads)))

@@ -295,7 +295,7 @@ type digestNotifier struct {
 	last           salesbot.Digest
 }
 
-func (n *digestNotifier) Remind(_ context.Context, _, _ string, leads []*salesbot.Lead) error {
+func (n *digestNotifier) Remind(_ context.Context, _, _ string, leads []*salesbot.Lead, _ bool) error {
 	n.reminded += len(leads)
 	return nil
 }

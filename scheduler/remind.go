@@ -101,7 +101,7 @@ func (s *Scheduler) send(ctx context.Context, team string, now time.Time, groups
 			leads[j] = it.lead
 		}
 		sendCtx, cancel := s.sendContext(ctx)
-		err := s.cfg.Notifier.Remind(sendCtx, team, owner, leads)
+		err := s.cfg.Notifier.Remind(sendCtx, team, owner, leads, false)
 		cancel()
 		if err == nil {
 			s.markReminded(ctx, items)

@@ -26,7 +26,10 @@ import (
 // implements it with Block Kit messages.
 type Notifier interface {
 	// Remind sends one rep one message about one or more due leads.
-	Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead) error
+	// morning is true for the rep's morning batch: every follow-up that
+	// came due before their day started, in one message that may show
+	// the first of them and say how many more there are.
+	Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead, morning bool) error
 	// SendDigest sends a manager the digest.
 	SendDigest(ctx context.Context, team, manager string, d salesbot.Digest) error
 	// SendReview sends a manager one rep's weekly pipeline review.
@@ -98,6 +101,12 @@ type Config struct {
 	// Reviews makes the weekly pipeline reviews each manager is sent;
 	// none are sent when it is nil.
 	Reviews salesbot.ReviewService
+	// Prefs are each person's notification choices (morning batch, days
+	// off, the empty digest); everyone has the defaults when it is nil.
+	Prefs salesbot.NotifyService
+	// Escalation is how long a due follow-up may go un-acted before it
+	// climbs (SALESBOT_ESCALATION); default salesbot.DefaultEscalation().
+	Escalation salesbot.Escalation
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -125,6 +134,9 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Escalation == nil {
+		cfg.Escalation = salesbot.DefaultEscalation()
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

@@ -54,6 +54,9 @@ type Config struct {
 	// Probability is the win probability per stage the forecast weights
 	// deals by (SALESBOT_PROBABILITY); default salesbot.DefaultProbability().
 	Probability salesbot.Probability
+	// Escalation is how long a due follow-up may go un-acted before it
+	// climbs (SALESBOT_ESCALATION); default salesbot.DefaultEscalation().
+	Escalation salesbot.Escalation
 }
 
 // Services implements the domain's services. It is safe for concurrent use.
@@ -84,6 +87,9 @@ func New(cfg Config) *Services {
 	}
 	if cfg.Currency == "" {
 		cfg.Currency = "CNY"
+	}
+	if cfg.Escalation == nil {
+		cfg.Escalation = salesbot.DefaultEscalation()
 	}
 	if cfg.Probability == nil {
 		cfg.Probability = salesbot.DefaultProbability()

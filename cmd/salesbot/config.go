@@ -32,6 +32,7 @@ type Config struct {
 	WorkHours     salesbot.WorkHours
 	Currency      salesbot.Currency    // the team's currency
 	DiscountLimit salesbot.Discount    // SALESBOT_DISCOUNT_LIMIT: above it a quote needs two managers
+	Escalation    salesbot.Escalation  // SALESBOT_ESCALATION: how long a due follow-up may go un-acted, per grade
 	Gates         salesbot.Gates       // SALESBOT_GATES: how stage milestones bind a rep
 	Font          string               // SALESBOT_FONT: the CJK font charts are drawn with; "" finds one
 	Probability   salesbot.Probability // win probability per stage
@@ -152,6 +153,9 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 	}
 	if c.DiscountLimit, err = salesbot.ParseDiscountLimit(getenv("SALESBOT_DISCOUNT_LIMIT")); err != nil {
 		return c, &SettingError{"SALESBOT_DISCOUNT_LIMIT", problem(err)}
+	}
+	if c.Escalation, err = salesbot.ParseEscalation(getenv("SALESBOT_ESCALATION")); err != nil {
+		return c, &SettingError{"SALESBOT_ESCALATION", problem(err)}
 	}
 	if c.Currency, err = salesbot.ParseCurrency(get("SALESBOT_CURRENCY", defaultCurrency)); err != nil {
 		return c, &SettingError{"SALESBOT_CURRENCY", problem(err)}

@@ -92,7 +92,7 @@ func (c *console) rebuild() {
 	})
 	sched, _ := scheduler.New(scheduler.Config{
 		Store: c.store, Notifier: c.h, People: people, Digests: svc, Teams: svc, Reminders: svc,
-		Reviews: svc, Logger: c.log, Digest: "0 0 * * *",
+		Reviews: svc, Logger: c.log, Digest: "0 0 * * *", Prefs: svc,
 	})
 	c.sched = sched
 }

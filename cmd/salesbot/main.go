@@ -125,6 +125,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	svc := service.New(service.Config{
 		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: cfg.Managers, Team: team, WorkHours: cfg.WorkHours,
 		Currency: cfg.Currency, Probability: cfg.Probability, DiscountLimit: cfg.DiscountLimit, Gates: cfg.Gates,
+		Escalation: cfg.Escalation,
 	})
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Logger: log, Directory: people,
@@ -136,7 +137,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	sched, err := scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc,
 		Reviews: svc, Digest: cfg.Digest, Review: cfg.Review, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
-		Lease: cfg.ReminderLease,
+		Lease: cfg.ReminderLease, Prefs: svc, Escalation: cfg.Escalation,
 	})
 	if err != nil {
 		return nil, err
