@@ -32,12 +32,28 @@ type TeamService interface {
 	ManagersAmong(team string, granted []string) []string
 	// ManagersOf lists the managers a rep's work goes to (digests,
 	// escalations, reviews, approvals): those who lead the rep, and those
-	// who lead no one in particular (who see everyone); when every manager
-	// leads others, all of them, so that nothing goes unseen.
+	// who lead no one in particular (who see everyone), never the rep
+	// themself; when that is no one, every other manager, so that nothing
+	// goes unseen (see ManagerTeams.ManagersOf).
 	ManagersOf(ctx context.Context, team, rep string) ([]string, error)
-	// RepsOf lists the reps manager leads; nil when they lead no one in
-	// particular and see the whole team.
+	// RepsOf lists the reps whose work manager sees (the reps they lead,
+	// and reps led by no one that ManagersOf routes to them); nil when they
+	// lead no one in particular and see the whole team (see
+	// ManagerTeams.RepsOf).
 	RepsOf(ctx context.Context, team, manager string) ([]string, error)
+	// SignersOf lists the managers asked to sign off a quote on owner's
+	// lead written by writer (see ManagerTeams.Signers).
+	SignersOf(ctx context.Context, team, owner, writer string) ([]string, error)
+	// SetTeam sets the reps manager leads, replacing those they led, as by
+	// did at now (admin: as the workspace says of by); no reps: they lead
+	// no one in particular. Only managers and workspace admins set teams
+	// (EFORBIDDEN), and only a manager's (EINVALID, saying how to grant
+	// rights first); see NewTeamChange. The change is kept in the team's
+	// audit list.
+	SetTeam(ctx context.Context, team string, by Actor, admin bool, manager string, reps []string, now time.Time) (TeamSet, error)
+	// Teams lists the team's managers and who each leads, the reps with
+	// leads whom no manager leads, and the latest changes.
+	Teams(ctx context.Context, team string) (TeamList, error)
 	// IsManager reports whether user has manager rights in team.
 	IsManager(ctx context.Context, team, user string) (bool, error)
 	// GrantManagers gives users manager rights, as by did at now, each kept
@@ -50,7 +66,8 @@ type TeamService interface {
 	// through the bot, each kept in the team's audit list. The same people
 	// as for GrantManagers may; a configured manager cannot be removed
 	// (EFORBIDDEN with the user's ID), and then nothing is withdrawn from
-	// anyone.
+	// anyone. A manager whose rights are withdrawn leads no one any more:
+	// their team is dropped, and that is kept in the audit list too.
 	RemoveManagers(ctx context.Context, team string, by Actor, admin bool, users []string, now time.Time) (ManagerGrant, error)
 	// SetLanguage records the language user chose to be spoken to in (a
 	// language tag such as "zh"); "" forgets the choice.
