@@ -69,7 +69,7 @@ func (s *Store) RemoveManager(ctx context.Context, team string, c salesbot.Manag
 
 // ManagerChanges returns the team's latest grants and withdrawals of
 // manager rights, newest first, at most n. An entry that cannot be read is
-// skipped.
+// skipped, and so are the changes of teams kept in the same list.
 func (s *Store) ManagerChanges(ctx context.Context, team string, n int) ([]salesbot.ManagerChange, error) {
 	k, err := keysOf(team)
 	if err != nil {
@@ -85,7 +85,7 @@ func (s *Store) ManagerChanges(ctx context.Context, team string, n int) ([]sales
 	changes := make([]salesbot.ManagerChange, 0, len(raws))
 	for _, raw := range raws {
 		var c salesbot.ManagerChange
-		if json.Unmarshal([]byte(raw), &c) == nil {
+		if json.Unmarshal([]byte(raw), &c) == nil && c.User != "" { // a change of team has no user (managerteams.go)
 			changes = append(changes, c)
 		}
 	}
