@@ -3,7 +3,9 @@ package service_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"salesbot"
 	"salesbot/service"
@@ -103,5 +105,92 @@ func TestSetLanguage(t *testing.T) {
 	}
 	if got, err := st.Lang(ctx, team, "UREP"); err != nil || got != "" {
 		t.Fatalf("language after forgetting %q %v; want none", got, err)
+	}
+}
+
+// TestTeamsOfManagers: managers and workspace admins set who leads whom,
+// no one else; a rep is given only to a manager; routing follows the teams
+// (a manager of no one sees everyone); every change is kept, and
+// withdrawing rights drops the team.
+func TestTeamsOfManagers(t *testing.T) {
+	st, team := newTeam(t)
+	ctx := t.Context()
+	svc := service.New(service.Config{Store: st, Managers: []string{"UENV"}, Team: team})
+	boss := salesbot.Actor{User: "UENV", Manager: true}
+	if _, err := svc.GrantManagers(ctx, team, boss, false, []string{"ULEE", "UKIM"}, now); err != nil {
+		t.Fatal(err)
+	}
+	// Before any team: everyone's work goes to every manager.
+	if got, _ := svc.ManagersOf(ctx, team, "UREP1"); !slices.Equal(got, []string{"UENV", "UKIM", "ULEE"}) {
+		t.Fatalf("no teams yet: %v; want every manager", got)
+	}
+	rep := salesbot.Actor{User: "UREP1"}
+	if _, err := svc.SetTeam(ctx, team, rep, false, "ULEE", []string{"UREP1"}, now); salesbot.ErrorCode(err) != salesbot.EFORBIDDEN {
+		t.Fatalf("a rep setting a team: %v; want EFORBIDDEN", err)
+	}
+	_, err := svc.SetTeam(ctx, team, boss, false, "UREP2", []string{"UREP1"}, now)
+	if salesbot.ErrorCode(err) != salesbot.EINVALID || !strings.Contains(err.Error(), "/salesbot managers add") {
+		t.Fatalf("a rep given to a non-manager: %v; want EINVALID saying how to grant rights", err)
+	}
+	if _, err := svc.SetTeam(ctx, team, boss, false, "ULEE", []string{"ULEE"}, now); salesbot.ErrorCode(err) != salesbot.EINVALID {
+		t.Fatalf("leading themself: %v; want EINVALID", err)
+	}
+	if list, _ := svc.Teams(ctx, team); len(list.Changes) != 0 {
+		t.Fatalf("refused changes were kept: %+v", list.Changes)
+	}
+	set, err := svc.SetTeam(ctx, team, boss, false, "ULEE", []string{"UREP1", "UREP2"}, now)
+	if err != nil || !slices.Equal(set.Change.Reps, []string{"UREP1", "UREP2"}) || set.Before != nil {
+		t.Fatalf("set ULEE's team: %+v %v", set, err)
+	}
+	admin := salesbot.Actor{User: "UADMIN"}
+	if _, err := svc.SetTeam(ctx, team, admin, true, "UKIM", []string{"UREP3"}, now.Add(time.Minute)); err != nil {
+		t.Fatalf("a workspace admin setting UKIM's team: %v", err)
+	}
+	for _, c := range []struct {
+		rep  string
+		want []string
+	}{
+		{"UREP1", []string{"UENV", "ULEE"}}, // their manager, and the manager of no one
+		{"UREP3", []string{"UENV", "UKIM"}},
+		{"UNEW", []string{"UENV"}}, // led by no one: the manager of no one
+	} {
+		if got, err := svc.ManagersOf(ctx, team, c.rep); err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("ManagersOf(%s) = %v %v; want %v", c.rep, got, err, c.want)
+		}
+	}
+	if got, _ := svc.RepsOf(ctx, team, "ULEE"); !slices.Equal(got, []string{"UREP1", "UREP2"}) {
+		t.Errorf("RepsOf(ULEE) = %v", got)
+	}
+	if got, _ := svc.RepsOf(ctx, team, "UENV"); got != nil {
+		t.Errorf("RepsOf(UENV), who leads no one = %v; want nil (everyone)", got)
+	}
+	if got, _ := svc.SignersOf(ctx, team, "UREP3", "UREP3"); !slices.Equal(got, []string{"UENV", "UKIM"}) {
+		t.Errorf("SignersOf(UREP3) = %v", got)
+	}
+	// Replacing: the reps led before come back.
+	set, err = svc.SetTeam(ctx, team, salesbot.Actor{User: "ULEE", Manager: true}, false, "ULEE", []string{"UREP2", "UREP4"}, now.Add(2*time.Minute))
+	if err != nil || !slices.Equal(set.Before, []string{"UREP1", "UREP2"}) || !slices.Equal(set.Change.Joined(set.Before), []string{"UREP4"}) {
+		t.Fatalf("replace: %+v %v", set, err)
+	}
+	// Withdrawing UKIM's rights drops the team.
+	if _, err := svc.RemoveManagers(ctx, team, boss, false, []string{"UKIM"}, now.Add(3*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	list, err := svc.Teams(ctx, team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := list.Teams.Reps["UKIM"]; ok || !slices.Equal(list.Teams.Managers, []string{"UENV", "ULEE"}) {
+		t.Fatalf("teams after UKIM's rights were withdrawn: %+v", list.Teams)
+	}
+	if len(list.Changes) != 4 || !list.Changes[0].Withdrawn || list.Changes[0].Manager != "UKIM" || list.Changes[3].By != "UENV" {
+		t.Fatalf("history: %+v; want ULEE's, UKIM's, ULEE's again, UKIM's dropped", list.Changes)
+	}
+	// none: ULEE leads no one in particular again.
+	if _, err := svc.SetTeam(ctx, team, boss, false, "ULEE", nil, now.Add(4*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := svc.RepsOf(ctx, team, "ULEE"); got != nil {
+		t.Errorf("RepsOf(ULEE) after none = %v; want nil", got)
 	}
 }
