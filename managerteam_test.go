@@ -71,7 +71,8 @@ func TestRepsOf(t *testing.T) {
 		{"a team lead sees their team", two, "M1", []string{"R1", "R2"}},
 		{"every manager leads: the unled are seen by all", led, "M1", []string{"R1", "R9"}},
 		{"every manager leads: the other manager's own work too", led, "M2", []string{"M1", "R2", "R3", "R9"}},
-		{"not a manager: no one", two, "R1", []string{}},
+		{"not a manager: nil, no check of rights", two, "R1", nil},
+		{"a former manager's team counts for nothing", salesbot.ManagerTeams{Managers: []string{"M1"}, Reps: map[string][]string{"GONE": {"R1"}}}, "GONE", nil},
 	} {
 		got := c.teams.RepsOf(c.manager, known)
 		if !slices.Equal(got, c.want) || (got == nil) != (c.want == nil) {

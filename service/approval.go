@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,8 +18,8 @@ var _ salesbot.ApprovalService = (*Services)(nil)
 func (s *Services) DecideStage(ctx context.Context, by salesbot.Actor, team, id string, approve bool, reason string, now time.Time) (salesbot.Decision, error) {
 	var moot error
 	var pending bool
-	var managers []string // a quote's rules need them: read once, when one is decided
-	managersRead := false
+	var signers []string // a quote's rules need them: read once, when one is decided
+	signersRead := false
 	a, l, err := s.cfg.Store.DecideApproval(ctx, team, id, func(a *salesbot.Approval, l *salesbot.Lead) (salesbot.Update, error) {
 		moot, pending = nil, false // fn may run again
 		switch a.Kind {
@@ -27,14 +28,17 @@ func (s *Services) DecideStage(ctx context.Context, by salesbot.Actor, team, id 
 			moot = m
 			return u, err
 		case salesbot.ApprovalQuote:
-			if !managersRead {
-				m, err := s.Managers(ctx, team)
+			if !signersRead {
+				// Those the quote went to (the owner's managers, see
+				// salesbot.ManagerTeams.Signers): whether another could
+				// sign it off is judged among them.
+				m, err := s.SignersOf(ctx, team, l.Owner, a.Rep)
 				if err != nil {
 					return salesbot.Update{}, err
 				}
-				managers, managersRead = m, true
+				signers, signersRead = m, true
 			}
-			u, m, p, err := s.quoteDecision(by, a, l, managers, approve, reason, now)
+			u, m, p, err := s.quoteDecision(by, a, l, signers, approve, reason, now)
 			moot, pending = m, p
 			return u, err
 		}
@@ -119,7 +123,10 @@ func (s *Services) DecideLead(ctx context.Context, by salesbot.Actor, team, id s
 	return d, nil
 }
 
-// RequestLead implements salesbot.ApprovalService.
+// RequestLead implements salesbot.ApprovalService. The request goes to the
+// requester's managers and the owner's (see salesbot.TeamService.ManagersOf):
+// the one gains a lead, the other loses one; managers (the team's) only
+// says whether anyone can decide.
 func (s *Services) RequestLead(ctx context.Context, by salesbot.Actor, team, leadID string, managers []string, now time.Time) (salesbot.LeadAsk, error) {
 	l, err := s.cfg.Store.Lead(ctx, team, leadID)
 	if err != nil {
@@ -140,9 +147,27 @@ func (s *Services) RequestLead(ctx context.Context, by salesbot.Actor, team, lea
 	}
 	ask := salesbot.LeadAsk{Lead: l, Request: a}
 	if created {
-		ask.Ask = managers
+		if ask.Ask, err = s.leadDeciders(ctx, team, managers, by.User, l.Owner); err != nil {
+			return salesbot.LeadAsk{}, fmt.Errorf("request lead %s: %w", leadID, err)
+		}
 	}
 	return ask, nil
+}
+
+// leadDeciders are the managers asked whether rep may have owner's lead:
+// among the team's managers, those of both (one read), sorted, each once.
+func (s *Services) leadDeciders(ctx context.Context, team string, managers []string, rep, owner string) ([]string, error) {
+	_, reps, _, err := s.cfg.Store.ManagerTeams(ctx, team, false)
+	if err != nil {
+		return nil, fmt.Errorf("teams of managers of %s: %w", team, err)
+	}
+	t := salesbot.ManagerTeams{Managers: slices.Sorted(slices.Values(managers)), Reps: reps}
+	to := t.ManagersOf(rep)
+	if owner != "" && owner != rep {
+		to = append(to, t.ManagersOf(owner)...)
+	}
+	slices.Sort(to)
+	return slices.Compact(to), nil
 }
 
 // Withdraw implements salesbot.ApprovalService.

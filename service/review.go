@@ -17,7 +17,9 @@ const reviewMoveWindow = 7 * salesbot.Day
 const reviewMoves = 10
 
 // ReviewedReps implements salesbot.ReviewService: the owners the quarter's
-// tallies count open deals for, from the read models.
+// tallies count open deals for, from the read models, among the reps the
+// manager leads (RepsOf; everyone for a manager who leads no one in
+// particular).
 func (s *Services) ReviewedReps(ctx context.Context, a salesbot.Actor, team string, quarter salesbot.SalesPeriod) ([]string, error) {
 	if !a.Manager {
 		return nil, salesbot.Errorf(salesbot.EFORBIDDEN, "Only managers review the reps' pipelines; you can see your own review.")
@@ -42,6 +44,13 @@ func (s *Services) ReviewedReps(ctx context.Context, a salesbot.Actor, team stri
 		if rep != "" && !t.Amount.IsZero() && !slices.Contains(reps, rep) {
 			reps = append(reps, rep)
 		}
+	}
+	led, err := s.RepsOf(ctx, team, a.User)
+	if err != nil {
+		return nil, err
+	}
+	if led != nil {
+		reps = slices.DeleteFunc(reps, func(r string) bool { return !slices.Contains(led, r) })
 	}
 	slices.Sort(reps)
 	return reps, nil
