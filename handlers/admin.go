@@ -44,6 +44,13 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 		}
 		return h.reviewNow(ctx, r, toks[1:])
 	}
+	if strings.EqualFold(toks[0].Text, "team") || strings.EqualFold(toks[0].Text, "teams") || toks[0].Text == "团队" {
+		r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
+		if err != nil {
+			return nil, err
+		}
+		return h.team(ctx, r, toks[1:])
+	}
 	if !strings.EqualFold(toks[0].Text, "managers") {
 		lang := langIn(ctx)
 		return ephemeral(i18n.T(lang, ":warning: `/salesbot %s` is not a command I know.\n%s", esc(toks[0].Text), salesbotHelp(lang))), nil

@@ -45,5 +45,6 @@ func salesbotHelp(lang i18n.Lang) string {
 		t("*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` won, commit, best case, pipeline, weighted, target and coverage, with charts (this quarter if no period; yours, or any rep's or the team's for managers)"),
 		t("*/salesbot target* `<@rep|team> <YYYY-MM|YYYY-Qn> <amount>` (managers) a target · *`/salesbot review [@rep]`* the weekly pipeline review now, by direct message"),
 		t("*/salesbot managers* lists who has manager rights · `managers add @user` grants them · `managers remove @user` withdraws them (managers and workspace admins; those set in SALESBOT_MANAGERS stay)"),
+		t("*/salesbot team* lists who leads whom · `team @manager @rep1 @rep2` sets the reps a manager leads: their approvals, escalations, reviews and digests go to that manager · `team @manager none` a manager who sees everyone (managers and workspace admins)"),
 	}, "\n")
 }

@@ -34,7 +34,8 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language\n" +
 		"*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` won, commit, best case, pipeline, weighted, target and coverage, with charts (this quarter if no period; yours, or any rep's or the team's for managers)\n" +
 		"*/salesbot target* `<@rep|team> <YYYY-MM|YYYY-Qn> <amount>` (managers) a target · *`/salesbot review [@rep]`* the weekly pipeline review now, by direct message\n" +
-		"*/salesbot managers* lists who has manager rights · `managers add @user` grants them · `managers remove @user` withdraws them (managers and workspace admins; those set in SALESBOT_MANAGERS stay)"
+		"*/salesbot managers* lists who has manager rights · `managers add @user` grants them · `managers remove @user` withdraws them (managers and workspace admins; those set in SALESBOT_MANAGERS stay)\n" +
+		"*/salesbot team* lists who leads whom · `team @manager @rep1 @rep2` sets the reps a manager leads: their approvals, escalations, reviews and digests go to that manager · `team @manager none` a manager who sees everyone (managers and workspace admins)"
 	if got := leadHelp(i18n.En); got != wantLead {
 		t.Errorf("/lead help in English:\n%s\nwant:\n%s", got, wantLead)
 	}
@@ -54,6 +55,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/salesbot forecast*", "*/salesbot target*", "/salesbot review [@rep]",
 		"*/concede* `<company> <what we give> for <what we get>`", "/lead qualify <company> [exists=… compete=… win=… worth=…]",
 		"/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]",
+		"*/salesbot team*", "`team @manager @rep1 @rep2`", "`team @manager none`",
 	} {
 		if !strings.Contains(help, command) {
 			t.Errorf("the help lacks %q", command)

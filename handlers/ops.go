@@ -37,13 +37,18 @@ func regraded(r request, done salesbot.Regraded, now time.Time) *slack.Msg {
 }
 
 // moveStage moves a lead, or, when the move needs a manager (a rep going to
-// quote, or skipping stages), asks the managers to approve it (see
-// salesbot.StageService.MoveStage).
+// quote, or skipping stages), asks the owner's managers to approve it (see
+// salesbot.StageService.MoveStage and salesbot.TeamService.ManagersOf).
 func (h *Handler) moveStage(ctx context.Context, r request, l *salesbot.Lead, to salesbot.Stage) (*slack.Msg, error) {
 	if h.stages == nil {
 		return nil, notSetUp()
 	}
+	// The owner's managers decide a rep's request (teams); a manager asks
+	// no one, and the team's managers were read with the request.
 	managers, err := h.allManagers(ctx, r.team)
+	if !r.actor.Manager {
+		managers, err = h.teams.ManagersOf(ctx, r.team, l.Owner)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -89,13 +89,19 @@ func (h *Handler) quoteTerms(rest []salesbot.Token, l *salesbot.Lead) (salesbot.
 	return amount, discount, salesbot.JoinTokens(rest), nil
 }
 
-// askQuote records a quote version and sends it to the managers for sign
-// off, then tells the rep.
+// askQuote records a quote version and sends it to the managers who sign it
+// off (the owner's, see salesbot.TeamService.SignersOf), then tells the rep.
 func (h *Handler) askQuote(ctx context.Context, r request, ref salesbot.LeadRef, amount salesbot.Amount, discount salesbot.Discount, notes string) (*slack.Msg, error) {
 	if h.quotes == nil || h.approvs == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Quotes are not set up on this bot.")
 	}
-	managers, err := h.allManagers(ctx, r.team)
+	var managers []string
+	var err error
+	if ref.Read != nil {
+		managers, err = h.teams.SignersOf(ctx, r.team, ref.Read.Owner, r.actor.User)
+	} else {
+		managers, err = h.allManagers(ctx, r.team) // not read: any may sign it off
+	}
 	if err != nil {
 		return nil, err
 	}

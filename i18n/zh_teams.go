@@ -1,0 +1,36 @@
+package i18n
+
+// zhTeams is the Chinese of the teams of managers (/salesbot team): who
+// leads whom, and where a rep's work goes.
+var zhTeams = map[string]string{
+	"*/salesbot team* lists who leads whom · `team @manager @rep1 @rep2` sets the reps a manager leads: their approvals, escalations, reviews and digests go to that manager · `team @manager none` a manager who sees everyone (managers and workspace admins)": "*/salesbot team* 列出谁带哪些销售 · `team @manager @rep1 @rep2` 设定经理所带的销售：他们的审批、升级提醒、复盘和日报都发给这位经理 · `team @manager none` 设为不专带某些人、可看全员的经理（经理和工作区管理员）",
+	"I cannot find %s in this workspace (or Slack did not answer). Check the mention and try again; nothing changed.":                                                                                                                                            "在本工作区找不到 %s（或 Slack 没有应答）。请检查 @ 提及后重试；没有做任何更改。",
+	"%s is a bot or a deactivated account: teams are of people who sell. Nothing changed.":                                                                                                                                                                       "%s 是机器人或已停用的账号：团队只由做销售的人组成。没有做任何更改。",
+	"• <@%s> has no manager rights, so leads no one (`/salesbot managers add @…` grants them).":                                                                                                                                                                  "• <@%s> 没有经理权限，因此不带任何人（用 `/salesbot managers add @…` 授予）。",
+	"• <@%s> leads no one in particular: sees everyone":                                                                                                                                                                                                          "• <@%s> 不专带某些人：可看全员",
+	"• <@%s> leads %s and %d more": "• <@%s> 带 %s 等，另有 %d 人",
+	"• <@%s> leads %s":             "• <@%s> 带 %s",
+	"Led by no one: %s. Their work goes to the managers who lead no one in particular, or to every manager.": "无人带领：%s。他们的事务发给不专带某些人的经理，没有这样的经理时发给所有经理。",
+	"(and %d more)":     "（另有 %d 人）",
+	"_Latest changes:_": "_最近的变更：_",
+	"Write `/salesbot team @manager @rep1 @rep2` to set the reps a manager leads, `/salesbot team @manager none` for a manager who sees everyone, or `/salesbot team` to list the teams.": "用 `/salesbot team @manager @rep1 @rep2` 设定经理所带的销售，用 `/salesbot team @manager none` 设为可看全员的经理，用 `/salesbot team` 列出各团队。",
+	":busts_in_silhouette: *Teams of managers*":                       ":busts_in_silhouette: *经理团队*",
+	"Teams of managers":                                               "经理团队",
+	"• %s: <@%s>'s team dropped with their manager rights (by <@%s>)": "• %s：<@%s> 的经理权限被撤销，其团队随之取消（操作人 <@%s>）",
+	"• %s: <@%s> set to lead no one in particular (by <@%s>)":         "• %s：<@%s> 设为不专带某些人（操作人 <@%s>）",
+	"• %s: <@%s> set to lead %d reps (by <@%s>)":                      "• %s：<@%s> 设为带 %d 名销售（操作人 <@%s>）",
+	"• %s: <@%s> set to lead %s (by <@%s>)":                           "• %s：<@%s> 设为带 %s（操作人 <@%s>）",
+	"%q is not a person. Mention the manager first. %s":               "%q 不是一个人。请先 @ 提及经理。%s",
+	"%q is not a person. Mention each rep with @. %s":                 "%q 不是一个人。请用 @ 提及每位销售。%s",
+	":busts_in_silhouette: <@%s> set your team in salesbot: you lead %s. Their approvals, escalations, weekly reviews and digests come to you.":                    ":busts_in_silhouette: <@%s> 在 salesbot 中设定了你的团队：你带 %s。他们的审批、升级提醒、每周复盘和日报都会发给你。",
+	":busts_in_silhouette: <@%s> set you to lead no one in particular in salesbot: you see everyone's work, as every manager did before teams.":                    ":busts_in_silhouette: <@%s> 在 salesbot 中把你设为不专带某些人：你可以看到全员的事务，和设立团队之前一样。",
+	":busts_in_silhouette: <@%s> put you in <@%s>'s team in salesbot: your approvals and escalations go to <@%s>.":                                                 ":busts_in_silhouette: <@%s> 在 salesbot 中把你分到 <@%s> 的团队：你的审批和升级提醒会发给 <@%s>。",
+	":busts_in_silhouette: <@%s> leads no one in particular now: they see everyone's work.":                                                                        ":busts_in_silhouette: <@%s> 现在不专带某些人：可以看到全员的事务。",
+	":busts_in_silhouette: <@%s> leads %s now: their approvals, escalations, reviews and digests go to <@%s> (and to any manager who leads no one in particular).": ":busts_in_silhouette: <@%s> 现在带 %s：他们的审批、升级提醒、复盘和日报发给 <@%s>（以及不专带某些人的经理）。",
+	"Only managers and workspace admins set who leads whom. `/salesbot team` shows the teams.":                                                                     "只有经理和工作区管理员可以设定谁带谁。`/salesbot team` 可查看各团队。",
+	"Whose team is it? Write `/salesbot team @manager @rep1 @rep2`.":                                                                                               "这是谁的团队？请写 `/salesbot team @manager @rep1 @rep2`。",
+	"%s has no manager rights, so leads no one. Grant them first with `/salesbot managers add @…` (mention them), then set the team.":                              "%s 没有经理权限，因此不能带人。请先用 `/salesbot managers add @…`（@ 提及对方）授予经理权限，再设定团队。",
+	"%s cannot lead themself: name the reps they lead, or write `/salesbot team @manager none`.":                                                                   "%s 不能带自己：请列出其所带的销售，或写 `/salesbot team @manager none`。",
+	"Mention each rep: `/salesbot team @manager @rep1 @rep2`.":                                                                                                     "请 @ 提及每位销售：`/salesbot team @manager @rep1 @rep2`。",
+	"%d reps are more than one team of %d. A manager who leads everyone leads no one in particular: `/salesbot team @manager none`.":                               "%d 名销售超过了一个团队 %d 人的上限。带全员的经理应设为不专带某些人：`/salesbot team @manager none`。",
+}
