@@ -71,6 +71,8 @@ type User struct {
 	Admin  bool
 	Locale string // users.info's locale ("zh-CN"); left out when empty
 	Bot    bool   // an app's bot user (is_bot)
+	// Deleted is a deactivated account (deleted).
+	Deleted bool
 }
 
 // Server is the fake Slack.
@@ -323,7 +325,7 @@ func (s *Server) answer(w http.ResponseWriter, c Call, user User, team, fileID s
 			tz = "UTC"
 		}
 		u := map[string]any{
-			"id": c.Param("user"), "name": strings.ToLower(c.Param("user")), "real_name": user.Name, "tz": tz, "is_admin": user.Admin, "is_bot": user.Bot,
+			"id": c.Param("user"), "name": strings.ToLower(c.Param("user")), "real_name": user.Name, "tz": tz, "is_admin": user.Admin, "is_bot": user.Bot, "deleted": user.Deleted,
 		}
 		if user.Locale != "" {
 			u["locale"] = user.Locale
