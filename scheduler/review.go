@@ -33,7 +33,9 @@ const reviewRetry = 5 * time.Minute
 
 // reviews sends each of the team's managers, once their review time (the
 // Review spec) has come this ISO week on their own wall clock, the weekly
-// review of each rep with open deals closing in the quarter. Each (manager,
+// review of each rep with open deals closing in the quarter, among the reps
+// the manager leads (ReviewedReps follows the teams of managers: a manager
+// who leads no one in particular reviews everyone). Each (manager,
 // week, rep) review is leased while it is built and sent, and marked sent
 // only once Slack took it, as a digest is: a replica that dies on the way
 // leaves it to another once the lease runs out, and checking on every sweep
