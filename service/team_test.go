@@ -194,3 +194,58 @@ func TestTeamsOfManagers(t *testing.T) {
 		t.Errorf("RepsOf(ULEE) after none = %v; want nil", got)
 	}
 }
+
+// TestRequestsFollowTeams: a quote is signed off among the owner's
+// managers: a rep's quote goes to their own manager; one their manager
+// wrote goes to every manager, and its writer may not sign it off while
+// another can; a request for a lead goes to the managers of the requester
+// and of the owner, not to a third team's.
+func TestRequestsFollowTeams(t *testing.T) {
+	st, team := newTeam(t)
+	ctx := t.Context()
+	svc := service.New(service.Config{Store: st, Managers: []string{"UM1", "UM2", "UM3"}, Team: team, Gates: salesbot.GatesOff})
+	m1, m2 := salesbot.Actor{User: "UM1", Manager: true}, salesbot.Actor{User: "UM2", Manager: true}
+	for m, reps := range map[string][]string{"UM1": {"UR1"}, "UM2": {"UR2"}, "UM3": {"UR3"}} {
+		if _, err := svc.SetTeam(ctx, team, m1, false, m, reps, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := create(t, st, team, "Acme", "UR1", salesbot.GradeA, now.Add(-salesbot.Day))
+	if _, err := svc.MoveStage(ctx, m1, l, salesbot.StageDemo, nil, now); err != nil {
+		t.Fatal(err)
+	}
+	quote := func(by salesbot.Actor) salesbot.QuoteOutcome {
+		t.Helper()
+		l, err := st.Lead(ctx, team, l.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signers, err := svc.SignersOf(ctx, team, l.Owner, by.User)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := svc.Quote(ctx, by, salesbot.RefRead(l), salesbot.Amount{Minor: 100_000_00, Currency: "CNY"}, 0, "", signers, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if out := quote(salesbot.Actor{User: "UR1"}); !slices.Equal(out.Ask, []string{"UM1"}) {
+		t.Fatalf("a rep's quote asks %v; want their manager UM1 only", out.Ask)
+	}
+	out := quote(m1)
+	if !slices.Equal(out.Ask, []string{"UM1", "UM2", "UM3"}) {
+		t.Fatalf("the team lead's quote asks %v; want every manager", out.Ask)
+	}
+	if _, err := svc.DecideStage(ctx, m1, team, out.Request.ID, true, "", now); salesbot.ErrorCode(err) != salesbot.EFORBIDDEN {
+		t.Fatalf("the writer signing off their quote while others can: %v; want EFORBIDDEN", err)
+	}
+	if d, err := svc.DecideStage(ctx, m2, team, out.Request.ID, true, "", now); err != nil || d.Request.Status != salesbot.ApprovalApproved || d.Request.SelfApproved {
+		t.Fatalf("another manager signs it off: %+v %v", d.Request, err)
+	}
+
+	ask, err := svc.RequestLead(ctx, salesbot.Actor{User: "UR2"}, team, l.ID, []string{"UM1", "UM2", "UM3"}, now)
+	if err != nil || !slices.Equal(ask.Ask, []string{"UM1", "UM2"}) {
+		t.Fatalf("UR2 asking for UR1's lead asks %v (%v); want UM1 and UM2, not UM3", ask.Ask, err)
+	}
+}
