@@ -114,8 +114,8 @@ func TestVisitKindWords(t *testing.T) {
 	for text, want := range map[string]salesbot.VisitKind{
 		"sent the report kind:news":     salesbot.KindNews,
 		"kind: seminar invited the CFO": salesbot.KindEvent,
-		"方式:贺卡 中秋":                     salesbot.KindGreeting,
-		"kind:ＣＡＳＥ sent it":            salesbot.KindCase,
+		"方式:贺卡 中秋":                      salesbot.KindGreeting,
+		"kind:ＣＡＳＥ sent it":             salesbot.KindCase,
 		"kind:参观 took them to Acme":     salesbot.KindReference,
 		"no kind given":                 "",
 	} {

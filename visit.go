@@ -36,7 +36,7 @@ var VisitKinds = []VisitKind{KindVisit, KindCall, KindDemo, KindEvent, KindMessa
 var visitKindAliases = map[string]VisitKind{
 	"meeting": KindVisit, "meet": KindVisit, "拜访": KindVisit, "面访": KindVisit, "见面": KindVisit, "会议": KindVisit,
 	"phone": KindCall, "电话": KindCall,
-	"演示": KindDemo,
+	"演示":      KindDemo,
 	"seminar": KindEvent, "launch": KindEvent, "course": KindEvent, "活动": KindEvent, "研讨会": KindEvent, "发表会": KindEvent, "课程": KindEvent, "展会": KindEvent,
 	"email": KindMessage, "mail": KindMessage, "wechat": KindMessage, "消息": KindMessage, "邮件": KindMessage, "微信": KindMessage, "短信": KindMessage,
 	"article": KindNews, "新知": KindNews, "资讯": KindNews, "文章": KindNews, "新闻": KindNews, "行业讯息": KindNews,
