@@ -48,6 +48,15 @@ func TestSetNotifyPrefs(t *testing.T) {
 	if read, _ := svc.NotifyPrefs(ctx, team, rep.User); !reflect.DeepEqual(read, got) {
 		t.Errorf("after refusals: %+v, want %+v unchanged", read, got)
 	}
+	// A span kept from before that is over since is dropped when the
+	// choices are set again, not refused.
+	later := now.Add(10 * 24 * time.Hour)
+	again := got
+	again.BatchHour = 9
+	kept, err := svc.SetNotifyPrefs(ctx, team, rep, again, later)
+	if err != nil || len(kept.DaysOff) != 1 || kept.DaysOff[0].From != day(12, 24) {
+		t.Errorf("set again after a span is over: %+v %v, want the span still to come alone", kept, err)
+	}
 	many := salesbot.NotifyPrefs{Mode: salesbot.NotifyEach, BatchHour: salesbot.DayStart}
 	for i := range 31 {
 		d := day(12, 1).AddDays(i)
