@@ -118,6 +118,11 @@ type Config struct {
 	// Charts draws the forecast's pictures; without it the forecast is
 	// posted without them.
 	Charts Charts
+	// Notify keeps each person's notification choices (/salesbot notify);
+	// Maintenance the team's maintenance actions (/salesbot touches), which
+	// reminders of C and D leads suggest (the default list when nil).
+	Notify      salesbot.NotifyService
+	Maintenance salesbot.MaintenanceService
 	// Currency is the team's currency (SALESBOT_CURRENCY), for amounts
 	// written without one; CNY when empty. Probability is the win
 	// probability per stage (SALESBOT_PROBABILITY); DOMAIN.md §7's table
@@ -150,6 +155,8 @@ type Handler struct {
 	reviews   salesbot.ReviewService
 	// negotiation runs /concede, /lead qualify and /lead rival.
 	negotiation salesbot.NegotiationService
+	prefs       salesbot.NotifyService
+	maintenance salesbot.MaintenanceService
 	charts      Charts
 	currency    salesbot.Currency
 	// probability is the win probability per stage.
@@ -167,7 +174,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		visits: cfg.Visits, stances: cfg.Stakeholders,
 		deals: cfg.Deals, quotes: cfg.Quotes, forecasts: cfg.Forecasts, reviews: cfg.Reviews, charts: cfg.Charts,
 		currency: cfg.Currency, probability: cfg.Probability,
-		negotiation: cfg.Negotiation,
+		negotiation: cfg.Negotiation, prefs: cfg.Notify, maintenance: cfg.Maintenance,
 	}
 	if h.currency == "" {
 		h.currency = "CNY"

@@ -113,6 +113,9 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 	if msg, ok, err := h.submittedReview(ctx, cb, r, meta, f); ok {
 		return msg, "", err
 	}
+	if msg, ok, err := h.submittedNotify(ctx, cb, r, f); ok {
+		return msg, "", err
+	}
 	if cb.View.CallbackID == cbLeadNew {
 		g, err := salesbot.ParseGrade(f.option(blockGrade))
 		if err != nil {
