@@ -46,6 +46,16 @@ type Store interface {
 	// SaveReminder remembers a reminder (channel, ts) sent to a user, and
 	// which leads it is about.
 	SaveReminder(ctx context.Context, team, channel, ts, to string, leadIDs []string) error
+	// SaveReminderMore remembers a reminder that shows some leads and has
+	// the rest to show (a morning message, a page of its Show all), and
+	// how it is drawn; ReminderMore reads that back for its recipient only
+	// (EFORBIDDEN for anyone else).
+	SaveReminderMore(ctx context.Context, team, channel, ts, to string, shown, rest []string, layout string) error
+	ReminderMore(ctx context.Context, team, channel, ts, user string) (layout string, rest []string, err error)
+	// LastVisits returns each named lead's last visit, LeadsByID the named
+	// leads, each in one round trip.
+	LastVisits(ctx context.Context, team string, ids []string) (map[string]salesbot.Visit, error)
+	LeadsByID(ctx context.Context, team string, ids []string) ([]*salesbot.Lead, error)
 	// KeepApprovalCopies records where the managers' copies of a request
 	// were posted and returns the request as it stands; ApprovalCopies
 	// returns them, to redraw them once it is decided.

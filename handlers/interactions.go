@@ -386,6 +386,9 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 		}
 		msg, err := h.listed(ctx, r, q)
 		return msg, false, err
+	case actionReminderMore:
+		// The rest goes in the reminder's thread; nothing to answer here.
+		return nil, false, h.showAll(ctx, r, cb)
 	case actionReminderSnooze:
 		days, err := strconv.Atoi(parts[len(parts)-1])
 		if len(parts) != 2 || err != nil || days < 1 || days > 30 {
