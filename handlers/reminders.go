@@ -88,9 +88,9 @@ func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*sales
 	for start := 0; start < len(leads); start += leadsPerReminder {
 		part := leads[start:min(start+leadsPerReminder, len(leads))]
 		blocks := v.blocks(part)
-		text := v.t("Follow-up due: %s", esc(part[0].Company))
+		text := v.T("Follow-up due: %s", esc(part[0].Company))
 		if len(part) > 1 {
-			text = v.t("%d follow-ups due", len(part))
+			text = v.T("%d follow-ups due", len(part))
 		}
 		channel, ts, err := h.slack.PostMessageContext(ctx, owner, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 		if err != nil {
@@ -111,7 +111,7 @@ func (h *Handler) remindMorning(ctx context.Context, team, owner string, v *remi
 	blocks, shown := v.morning(leads, len(leads), -1)
 	rest := leadIDs(leads[shown:])
 	blocks = v.withMore(blocks, len(rest))
-	text := v.t("Good morning — follow-ups due today: %d", len(leads))
+	text := v.T("Good morning — follow-ups due today: %d", len(leads))
 	channel, ts, err := h.slack.PostMessageContext(ctx, owner, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
 		return fmt.Errorf("morning reminder to %s: %w", owner, err)
@@ -160,7 +160,7 @@ func (h *Handler) showAll(ctx context.Context, r request, cb slack.InteractionCa
 	if thread == "" {
 		thread = ts
 	}
-	text := v.t("The rest of this morning's follow-ups: %d", len(rest))
+	text := v.T("The rest of this morning's follow-ups: %d", len(rest))
 	ch, posted, err := h.slack.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...), slack.MsgOptionTS(thread))
 	if err != nil {
 		return fmt.Errorf("show all to %s: %w", r.actor.User, err)
@@ -229,14 +229,14 @@ func (h *Handler) reminderView(ctx context.Context, team, owner string) *reminde
 		suggest: map[string]salesbot.Suggestion{}, visits: map[string]salesbot.Visit{}}
 }
 
-func (v *reminderView) t(format string, args ...any) string { return i18n.T(v.lang, format, args...) }
+func (v *reminderView) T(format string, args ...any) string { return i18n.T(v.lang, format, args...) }
 
 // blocks draws the leads of an ordinary reminder, with a heading when there
 // are several.
 func (v *reminderView) blocks(leads []*salesbot.Lead) []slack.Block {
 	var blocks []slack.Block
 	if len(leads) > 1 {
-		blocks = append(blocks, section(v.t(":alarm_clock: *%d follow-ups are due.*", len(leads))))
+		blocks = append(blocks, section(v.T(":alarm_clock: *%d follow-ups are due.*", len(leads))))
 	}
 	for _, l := range leads {
 		blocks = append(blocks, v.lead(l)...)
@@ -249,9 +249,9 @@ func (v *reminderView) blocks(leads []*salesbot.Lead) []slack.Block {
 // the count the header names; page, when not -1, makes it the header of a
 // page of Show all listing that many.
 func (v *reminderView) morning(leads []*salesbot.Lead, due, page int) ([]slack.Block, int) {
-	title := v.t(":sunrise: Good morning — follow-ups due today: %d", due)
+	title := v.T(":sunrise: Good morning — follow-ups due today: %d", due)
 	if page >= 0 {
-		title = v.t(":clipboard: %d more of this morning's follow-ups", page)
+		title = v.T(":clipboard: %d more of this morning's follow-ups", page)
 	}
 	blocks := []slack.Block{section("*" + title + "*")}
 	n := 0
@@ -272,8 +272,8 @@ func (v *reminderView) withMore(blocks []slack.Block, more int) []slack.Block {
 	if more <= 0 {
 		return blocks
 	}
-	b := slack.NewButtonBlockElement(actionReminderMore, strconv.Itoa(more), plain(v.t("Show all")))
-	return append(blocks, slack.NewSectionBlock(mrkdwn(v.t("…and %d more follow-ups due.", more)), nil, slack.NewAccessory(b)))
+	b := slack.NewButtonBlockElement(actionReminderMore, strconv.Itoa(more), plain(v.T("Show all")))
+	return append(blocks, slack.NewSectionBlock(mrkdwn(v.T("…and %d more follow-ups due.", more)), nil, slack.NewAccessory(b)))
 }
 
 // lead draws one lead: its section, a context line (its last visit, what
@@ -295,19 +295,19 @@ func (v *reminderView) lead(l *salesbot.Lead) []slack.Block {
 		notes = nil
 	} else {
 		if visit, ok := v.visits[l.ID]; ok {
-			line := v.t("Last %s (%s)", word(lang, string(visit.Kind)), visit.Date.String())
+			line := v.T("Last %s (%s)", word(lang, string(visit.Kind)), visit.Date.String())
 			if visit.Notes != "" {
 				line += ": " + esc(truncate(visit.Notes, 200))
 			}
 			notes = append([]string{line}, notes...)
 		}
 		if gaps := l.UnknownFacts(); len(gaps) > 0 {
-			notes = append(notes, v.t(":grey_question: Still unknown: %s", factLabels(lang, gaps)))
+			notes = append(notes, v.T(":grey_question: Still unknown: %s", factLabels(lang, gaps)))
 		}
 		if len(risks) > 0 {
 			lines := riskLines(lang, shown)
 			if len(risks) > len(shown) {
-				lines = append(lines, v.t("…and %d more on the card.", len(risks)-len(shown)))
+				lines = append(lines, v.T("…and %d more on the card.", len(risks)-len(shown)))
 			}
 			notes = append(notes, lines...)
 		}
@@ -320,10 +320,10 @@ func (v *reminderView) lead(l *salesbot.Lead) []slack.Block {
 		return append(blocks, contextLine(note))
 	}
 	buttons := []slack.BlockElement{
-		slack.NewButtonBlockElement(actionReminderVisit, l.ID, plain(v.t("Log visit"))).WithStyle(slack.StylePrimary),
-		slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain(v.t("Snooze 1 day"))),
-		slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain(v.t("Snooze 1 week"))),
-		slack.NewButtonBlockElement(actionReminderRegrade, l.ID, plain(v.t("Regrade"))),
+		slack.NewButtonBlockElement(actionReminderVisit, l.ID, plain(v.T("Log visit"))).WithStyle(slack.StylePrimary),
+		slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain(v.T("Snooze 1 day"))),
+		slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain(v.T("Snooze 1 week"))),
+		slack.NewButtonBlockElement(actionReminderRegrade, l.ID, plain(v.T("Regrade"))),
 	}
 	// Each risk shown gets its fix beside the reminder's own buttons; one
 	// whose fix is the plain visit form has it in Log visit.
