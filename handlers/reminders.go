@@ -44,10 +44,11 @@ const (
 
 // The layouts of a reminder saved with its rest (store's SaveReminderMore):
 // the morning message ("morning:<how many were due>") and a page of its Show
-// all, compact.
+// all, compact ("page:<the morning message's ts>", the thread its pages go
+// in).
 const (
 	layoutMorning = "morning:"
-	layoutPage    = "page"
+	layoutPage    = "page:"
 )
 
 // Remind sends a rep one message about their due leads (several when there
@@ -132,7 +133,7 @@ func (h *Handler) showAll(ctx context.Context, r request, cb slack.InteractionCa
 	if channel == "" || ts == "" {
 		return outOfDate()
 	}
-	_, rest, err := h.store.ReminderMore(ctx, r.team, channel, ts, r.actor.User)
+	layout, rest, err := h.store.ReminderMore(ctx, r.team, channel, ts, r.actor.User)
 	if salesbot.ErrorCode(err) == salesbot.EFORBIDDEN {
 		return notYours()
 	} else if err != nil {
@@ -156,16 +157,16 @@ func (h *Handler) showAll(ctx context.Context, r request, cb slack.InteractionCa
 	}
 	blocks, _ := v.morning(leads, len(rest), len(leads))
 	blocks = v.withMore(blocks, len(after))
-	thread := cb.Container.ThreadTs
-	if thread == "" {
-		thread = ts
+	thread := ts
+	if parent, ok := strings.CutPrefix(layout, layoutPage); ok && parent != "" {
+		thread = parent
 	}
 	text := v.T("The rest of this morning's follow-ups: %d", len(rest))
 	ch, posted, err := h.slack.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...), slack.MsgOptionTS(thread))
 	if err != nil {
 		return fmt.Errorf("show all to %s: %w", r.actor.User, err)
 	}
-	if err := h.store.SaveReminderMore(ctx, r.team, ch, posted, r.actor.User, leadIDs(leads), after, layoutPage); err != nil {
+	if err := h.store.SaveReminderMore(ctx, r.team, ch, posted, r.actor.User, leadIDs(leads), after, layoutPage+thread); err != nil {
 		h.log.WarnContext(ctx, "remember reminder page", "err", err)
 	}
 	return nil
@@ -418,7 +419,7 @@ func (h *Handler) reminderHandled(ctx context.Context, team, user, channel, ts, 
 	}
 	var blocks []slack.Block
 	switch {
-	case layout == layoutPage:
+	case strings.HasPrefix(layout, layoutPage):
 		v.compact = true
 		blocks, _ = v.morning(done.Leads, 0, len(done.Leads))
 		blocks = v.withMore(blocks, len(rest))
