@@ -165,15 +165,12 @@ func spansText(spans []salesbot.DateSpan) string {
 // is a manager's choice only.
 func notifyModal(lang i18n.Lang, channel string, p salesbot.NotifyPrefs, manager bool) slack.ModalViewRequest {
 	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
+	// Menus rather than radio buttons and a checkbox: the console fills
+	// in menus, as it does every other form's.
 	batch := option(string(salesbot.NotifyBatch), t("One morning message"))
 	batch.Description = plain(t("Due follow-ups together at the batch hour; later ones one by one"))
 	each := option(string(salesbot.NotifyEach), t("Each as it falls due"))
-	radio := slack.NewRadioButtonsBlockElement(blockNotifyMode, batch, each)
-	radio.InitialOption = batch
-	if p.Mode == salesbot.NotifyEach {
-		radio.InitialOption = each
-	}
-	mode := slack.NewInputBlock(blockNotifyMode, plain(t("Follow-up reminders")), nil, radio)
+	mode := selectInput(lang, blockNotifyMode, t("Follow-up reminders"), false, string(p.Mode), batch, each)
 
 	hours := []*slack.OptionBlockObject{option(hourAtStart, t("When my working day starts"))}
 	for h := range 24 {
@@ -190,14 +187,12 @@ func notifyModal(lang i18n.Lang, channel string, p salesbot.NotifyPrefs, manager
 
 	blocks := []slack.Block{mode, hour, off}
 	if manager {
-		skip := option("skip", t("Don't send the digest on a quiet day"))
-		box := slack.NewCheckboxGroupsBlockElement(blockDigestQuiet, skip)
+		quiet := "send"
 		if p.SkipEmptyDigest {
-			box.InitialOptions = []*slack.OptionBlockObject{skip}
+			quiet = "skip"
 		}
-		in := slack.NewInputBlock(blockDigestQuiet, plain(t("Digest")), nil, box)
-		in.Optional = true
-		blocks = append(blocks, in)
+		blocks = append(blocks, selectInput(lang, blockDigestQuiet, t("Digest on a quiet day"), false, quiet,
+			option("send", t("One line")), option("skip", t("Not sent"))))
 	}
 	return modal(lang, cbNotify, t("Notifications"), t("Save"), channel, blocks...)
 }
@@ -228,7 +223,12 @@ func (h *Handler) submittedNotify(ctx context.Context, cb slack.InteractionCallb
 		return nil, true, inField(blockDaysOff, err)
 	}
 	if r.actor.Manager {
-		p.SkipEmptyDigest = len(f.action(blockDigestQuiet).SelectedOptions) > 0
+		switch f.option(blockDigestQuiet) {
+		case "send":
+			p.SkipEmptyDigest = false
+		case "skip":
+			p.SkipEmptyDigest = true
+		}
 	}
 	// The hour and the mode were checked: what the service refuses now is
 	// about the days off.

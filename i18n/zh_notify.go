@@ -74,4 +74,7 @@ var zhNotify = map[string]string{
 	// The help lines of /visit (its kind) and /salesbot notify and touches.
 	"*/visit* `<company> [YYYY-MM-DD] [notes] [kind:<kind>] [met: \"Name\", \"Name\"] [next: YYYY-MM-DD step]` log a touch (today if no date), its kind (visit, call, demo, event, message, news, case, reference, greeting) and who you met":                                                                                                                      "*/visit* `<公司> [YYYY-MM-DD] [记录] [kind:<方式>] [met: \"姓名\", \"姓名\"] [next: YYYY-MM-DD 下一步]` 记录一次跟进（不写日期即为今天）、跟进方式（visit 拜访、call 电话、demo 演示、event 活动、message 消息、news 寄新知、case 案例、reference 参观案例客户、greeting 年节问候）及见到的人",
 	"*/salesbot notify* `[batch [0-23|start] | each | off <YYYY-MM-DD..YYYY-MM-DD, …> | off none | digest quiet|skip]` how your reminders come: one morning message or each as it falls due, its hour, your days off (alone: the form) · `/salesbot touches [C|D <action>; <action> | C|D default]` the maintenance actions reminders suggest (managers set them)": "*/salesbot notify* `[batch [0-23|start] | each | off <YYYY-MM-DD..YYYY-MM-DD, …> | off none | digest quiet|skip]` 提醒怎么来：每天早上一条汇总或每条到期时单独提醒、汇总的钟点、你的休假日（不带参数：打开表单） · `/salesbot touches [C|D <方式>; <方式> | C|D default]` 提醒里建议的客户关系维护方式（经理设置）",
+	"Digest on a quiet day": "平静日子的日报",
+	"One line":              "一行",
+	"Not sent":              "不发送",
 }
