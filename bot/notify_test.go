@@ -221,7 +221,7 @@ func TestReminderSuggestions(t *testing.T) {
 	h.command(rep, "/lead new Ay Co A")
 	msg := h.remind(rep, "Cee Co", "Bee Co", "Ay Co")
 	mustContain(t, "reminder", msg.Text(), ":bulb: Try:", `/visit \"Cee Co\" kind:`, "Has the event they are waiting for happened")
-	if n := strings.Count(msg.Text(), ":bulb:") + strings.Count(msg.Text(), ":thinking_face:"); n != 2 {
+	if n := strings.Count(msg.Text(), ":bulb:") + strings.Count(msg.Text(), ":question:"); n != 2 {
 		t.Errorf("%d suggestions for a C, a B and an A lead, want 2", n)
 	}
 

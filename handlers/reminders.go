@@ -250,7 +250,7 @@ func (v *reminderView) blocks(leads []*salesbot.Lead) []slack.Block {
 // the count the header names; page, when not -1, makes it the header of a
 // page of Show all listing that many.
 func (v *reminderView) morning(leads []*salesbot.Lead, due, page int) ([]slack.Block, int) {
-	title := v.T(":sunrise: Good morning — follow-ups due today: %d", due)
+	title := v.T(":sunny: Good morning — follow-ups due today: %d", due)
 	if page >= 0 {
 		title = v.T(":clipboard: %d more of this morning's follow-ups", page)
 	}
@@ -349,7 +349,7 @@ const maxContextText = 1900
 func suggestionLine(lang i18n.Lang, l *salesbot.Lead, s salesbot.Suggestion) string {
 	switch {
 	case s.Question != "":
-		return i18n.T(lang, ":thinking_face: %s", i18n.T(lang, s.Question))
+		return i18n.T(lang, ":question: %s", i18n.T(lang, s.Question))
 	case s.Action.Text == "":
 		return ""
 	case s.Action.Kind != "":

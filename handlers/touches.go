@@ -47,7 +47,7 @@ func (h *Handler) touchesCmd(ctx context.Context, cmd slack.SlashCommand, args [
 	if err != nil {
 		return nil, err
 	}
-	return ephemeral(r.T(":seedling: Grade %s's maintenance actions are saved.", string(g)), section(touchesText(r.lang, plan))), nil
+	return ephemeral(r.T(":white_check_mark: Grade %s's maintenance actions are saved.", string(g)), section(touchesText(r.lang, plan))), nil
 }
 
 // touchesText lists a plan's actions per grade, numbered in the order
