@@ -151,6 +151,16 @@ func TestMorningMessage(t *testing.T) {
 		}
 	}
 
+	// A snooze on the morning message redraws it as it was: its header
+	// and its Show all kept, the lead marked.
+	h.clickIn(rep, morning.Channel, morning.TS, "reminder_snooze", shown[0]+"|1")
+	updates := h.slack.Calls("chat.update")
+	if len(updates) != 1 {
+		t.Fatalf("%d redraws after a snooze on the morning message", len(updates))
+	}
+	checkBlocks(t, "morning redrawn", updates[0])
+	mustContain(t, "morning redrawn", updates[0].Text(), "Good morning", "Snoozed until", fmt.Sprintf("…and %d more", 60-len(shown)), "reminder_more")
+
 	// A stranger's click on the rep's Show all: refused, nothing posted.
 	h.clickIn(other, morning.Channel, morning.TS, "reminder_more", "1")
 	if n := len(h.slack.Calls("chat.postMessage")); n != 1 {
@@ -376,6 +386,7 @@ func TestVisitKind(t *testing.T) {
 	}
 	h.command(rep, "/visit Kindly Co 方式:贺卡 中秋贺卡")
 	mustContain(t, "card", text(h.command(rep, "/lead show Kindly Co")), "greeting")
+	mustContain(t, "reminder", h.remind(rep, "Kindly Co").Text(), "Last greeting", "中秋贺卡")
 	reply := text(h.command(rep, "/visit Kindly Co kind:lunch ate"))
 	mustContain(t, "bad kind", reply, "not a kind of touch", "news, case, reference or greeting")
 	if visits, _ := h.store.Visits(t.Context(), h.team, h.lead("Kindly Co").ID, 5); len(visits) != 2 {
