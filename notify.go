@@ -2,6 +2,8 @@ package salesbot
 
 import (
 	"context"
+	"regexp"
+	"strings"
 	"time"
 )
 
@@ -29,6 +31,42 @@ type DateSpan struct {
 
 // Holds reports whether d falls in the span.
 func (s DateSpan) Holds(d Date) bool { return !d.Before(s.From) && !d.After(s.To) }
+
+// String writes the span as ParseDaysOff reads it: "2026-12-24..2027-01-02",
+// or one day alone.
+func (s DateSpan) String() string {
+	if s.From == s.To {
+		return s.From.String()
+	}
+	return s.From.String() + ".." + s.To.String()
+}
+
+// spanMarks are the ways to write "to" in a span of days, besides "..".
+var spanMarks = regexp.MustCompile(`\s*(?:\.\.|~|～|至|到)\s*`)
+
+// ParseDaysOff reads days off as a person types them: days (2027-02-10) and
+// spans (2026-12-24..2027-01-02; also with ~ or 至), separated by commas,
+// spaces or 、. Whether they are over or too far ahead is the service's
+// rule (NotifyService.SetNotifyPrefs).
+func ParseDaysOff(s string) ([]DateSpan, error) {
+	s = spanMarks.ReplaceAllString(foldWidth(strings.TrimSpace(s)), "..")
+	var out []DateSpan
+	for _, item := range strings.FieldsFunc(s, func(r rune) bool {
+		return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == ' ' || r == '\n' || r == '\t'
+	}) {
+		from, to, isSpan := strings.Cut(item, "..")
+		if !isSpan {
+			to = from
+		}
+		f, err1 := ParseDate(from)
+		t, err2 := ParseDate(to)
+		if err1 != nil || err2 != nil || strings.Contains(to, "..") {
+			return nil, Errorf(EINVALID, "%q is not a day or a span of days: write them as 2026-12-24..2027-01-02, 2027-02-10.", item)
+		}
+		out = append(out, DateSpan{From: f, To: t})
+	}
+	return out, nil
+}
 
 // NotifyPrefs are one person's choices about what the bot sends them and
 // when (/salesbot notify).

@@ -11,21 +11,44 @@ import (
 // VisitKind is how a touch happened.
 type VisitKind string
 
-// The kinds of touch (DOMAIN.md §4).
+// The kinds of touch (DOMAIN.md §4), and the maintenance touches of seed
+// 000's 客户关系维护方式 that a reminder for a C or D lead suggests (see
+// maintenance.go): industry news or an article, a case study, a visit to a
+// reference customer, a festival greeting. An event is also a seminar or a
+// launch the lead is invited to.
 const (
-	KindVisit   VisitKind = "visit"
-	KindCall    VisitKind = "call"
-	KindDemo    VisitKind = "demo"
-	KindEvent   VisitKind = "event"
-	KindMessage VisitKind = "message"
+	KindVisit     VisitKind = "visit"
+	KindCall      VisitKind = "call"
+	KindDemo      VisitKind = "demo"
+	KindEvent     VisitKind = "event"
+	KindMessage   VisitKind = "message"
+	KindNews      VisitKind = "news"
+	KindCase      VisitKind = "case"
+	KindReference VisitKind = "reference"
+	KindGreeting  VisitKind = "greeting"
 )
 
 // VisitKinds lists the kinds of touch.
-var VisitKinds = []VisitKind{KindVisit, KindCall, KindDemo, KindEvent, KindMessage}
+var VisitKinds = []VisitKind{KindVisit, KindCall, KindDemo, KindEvent, KindMessage, KindNews, KindCase, KindReference, KindGreeting}
 
-// ParseVisitKind reads a kind of touch; the empty string is a visit.
+// visitKindAliases are the other words, English and Chinese, a rep may type
+// for a kind of touch (`/visit … kind:seminar`, `kind:贺卡`).
+var visitKindAliases = map[string]VisitKind{
+	"meeting": KindVisit, "meet": KindVisit, "拜访": KindVisit, "面访": KindVisit, "见面": KindVisit, "会议": KindVisit,
+	"phone": KindCall, "电话": KindCall,
+	"演示":      KindDemo,
+	"seminar": KindEvent, "launch": KindEvent, "course": KindEvent, "活动": KindEvent, "研讨会": KindEvent, "发表会": KindEvent, "课程": KindEvent, "展会": KindEvent,
+	"email": KindMessage, "mail": KindMessage, "wechat": KindMessage, "消息": KindMessage, "邮件": KindMessage, "微信": KindMessage, "短信": KindMessage,
+	"article": KindNews, "新知": KindNews, "资讯": KindNews, "文章": KindNews, "新闻": KindNews, "行业讯息": KindNews,
+	"case-study": KindCase, "casestudy": KindCase, "案例": KindCase,
+	"reference-visit": KindReference, "参观": KindReference, "参访": KindReference, "案例参观": KindReference, "推荐": KindReference,
+	"greetings": KindGreeting, "card": KindGreeting, "festival": KindGreeting, "贺卡": KindGreeting, "问候": KindGreeting, "节日问候": KindGreeting,
+}
+
+// ParseVisitKind reads a kind of touch, in English or Chinese (see
+// visitKindAliases); the empty string is a visit.
 func ParseVisitKind(s string) (VisitKind, error) {
-	key := strings.ToLower(strings.TrimSpace(s))
+	key := strings.ToLower(foldWidth(strings.TrimSpace(s)))
 	if key == "" {
 		return KindVisit, nil
 	}
@@ -34,14 +57,18 @@ func ParseVisitKind(s string) (VisitKind, error) {
 			return k, nil
 		}
 	}
-	return "", Errorf(EINVALID, "%q is not a kind of touch. Use visit, call, demo, event or message.", s)
+	if k, ok := visitKindAliases[key]; ok {
+		return k, nil
+	}
+	return "", Errorf(EINVALID, "%q is not a kind of touch. Use visit, call, demo, event, message, news, case, reference or greeting.", s)
 }
 
 // deepens reports whether a touch of this kind takes the people met a step
-// deeper in contact: a visit, a demo or an event does; a call or a message
-// only ever makes a brief contact, however many there are.
+// deeper in contact: a visit, a demo, an event or a visit to a reference
+// customer together does; a call, a message, news, a case study or a
+// greeting only ever makes a brief contact, however many there are.
 func (k VisitKind) deepens() bool {
-	return k == KindVisit || k == KindDemo || k == KindEvent
+	return k == KindVisit || k == KindDemo || k == KindEvent || k == KindReference
 }
 
 // Visit is one recorded touch (客户跟进记录): when, how, what was learned, and
@@ -60,7 +87,10 @@ type Visit struct {
 
 // VisitText is what follows the company in `/visit <company> [date] [notes]`.
 type VisitText struct {
-	Date     Date
+	Date Date
+	// Kind is the kind of touch given with `kind:` (方式:); empty when none
+	// was, which logs a visit.
+	Kind     VisitKind
 	Notes    string
 	Met      []string // the people met, as typed; nil when none were named
 	NextStep string
@@ -70,6 +100,7 @@ type VisitText struct {
 var (
 	nextMarkers = []string{"next:", "next：", "下一步:", "下一步："}
 	metMarkers  = []string{"met:", "met：", "见了:", "见了："}
+	kindMarkers = []string{"kind:", "kind：", "方式:", "方式："}
 )
 
 // ParseVisitText reads `[YYYY-MM-DD|today|yesterday] [notes] [met: names]
@@ -80,6 +111,9 @@ var (
 // ahead of `next:`: names separated by commas (met: Wang Li, Li Na) run to
 // the end of the notes part; quoted names (met: "Wang Li", "Li Na") end at
 // the first unquoted word, and what follows them is notes again.
+//
+// The kind of touch is one word after `kind:` (方式:), anywhere before
+// `next:`: `kind:event`, `kind: news`, `方式:贺卡` (see ParseVisitKind).
 func ParseVisitText(tokens []Token, today Date) (VisitText, error) {
 	v := VisitText{Date: today}
 	if len(tokens) > 0 && !tokens[0].Quoted {
@@ -90,6 +124,16 @@ func ParseVisitText(tokens []Token, today Date) (VisitText, error) {
 		}
 	}
 	notes, next := splitNext(tokens)
+	if before, after, found := CutMarker(notes, kindMarkers...); found {
+		if len(after) == 0 {
+			return VisitText{}, Errorf(EINVALID, "`kind:` needs the kind of touch, e.g. `kind:event`: visit, call, demo, event, message, news, case, reference or greeting.")
+		}
+		k, err := ParseVisitKind(after[0].Text)
+		if err != nil {
+			return VisitText{}, err
+		}
+		notes, v.Kind = slices.Concat(before, after[1:]), k
+	}
 	if before, after, found := CutMarker(notes, metMarkers...); found {
 		names, rest := metNames(after)
 		if len(names) == 0 {

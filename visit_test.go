@@ -392,7 +392,7 @@ func TestRecordVisit(t *testing.T) {
 			{"future date", rep, salesbot.Visit{Date: day(2026, 11, 24)}, salesbot.EINVALID, "in the future"},
 			{"next date passed", rep, salesbot.Visit{NextStep: "call", NextDate: day(2026, 11, 22)}, salesbot.EINVALID, "has passed"},
 			{"too long ago", rep, salesbot.Visit{Date: day(2016, 10, 1)}, salesbot.EINVALID, "too long ago"},
-			{"unknown kind", rep, salesbot.Visit{Kind: "fax"}, salesbot.EINVALID, "visit, call, demo, event or message"},
+			{"unknown kind", rep, salesbot.Visit{Kind: "fax"}, salesbot.EINVALID, "visit, call, demo, event, message, news, case, reference or greeting"},
 			{"notes too long", rep, salesbot.Visit{Notes: strings.Repeat("x", salesbot.MaxTextLen+1)}, salesbot.EINVALID, "keep it under 1000"},
 			{"control characters", rep, salesbot.Visit{Notes: "met\x1b[2J"}, salesbot.EINVALID, "cannot be shown"},
 			{"stranger", stranger, salesbot.Visit{}, salesbot.EFORBIDDEN, "U0REP"},

@@ -31,6 +31,12 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 		return h.report(ctx, cmd, toks[1:])
 	}
 	switch strings.ToLower(toks[0].Text) {
+	case "notify", "notifications", "通知":
+		return h.notifyCmd(ctx, cmd, toks[1:])
+	case "touches", "maintenance", "维护":
+		return h.touchesCmd(ctx, cmd, toks[1:])
+	}
+	switch strings.ToLower(toks[0].Text) {
 	case "forecast", "预测", "target", "目标", "review", "复盘":
 		r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
 		if err != nil {

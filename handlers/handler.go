@@ -46,6 +46,16 @@ type Store interface {
 	// SaveReminder remembers a reminder (channel, ts) sent to a user, and
 	// which leads it is about.
 	SaveReminder(ctx context.Context, team, channel, ts, to string, leadIDs []string) error
+	// SaveReminderMore remembers a reminder that shows some leads and has
+	// the rest to show (a morning message, a page of its Show all), and
+	// how it is drawn; ReminderMore reads that back for its recipient only
+	// (EFORBIDDEN for anyone else).
+	SaveReminderMore(ctx context.Context, team, channel, ts, to string, shown, rest []string, layout string) error
+	ReminderMore(ctx context.Context, team, channel, ts, user string) (layout string, rest []string, err error)
+	// LastVisits returns each named lead's last visit, LeadsByID the named
+	// leads, each in one round trip.
+	LastVisits(ctx context.Context, team string, ids []string) (map[string]salesbot.Visit, error)
+	LeadsByID(ctx context.Context, team string, ids []string) ([]*salesbot.Lead, error)
 	// KeepApprovalCopies records where the managers' copies of a request
 	// were posted and returns the request as it stands; ApprovalCopies
 	// returns them, to redraw them once it is decided.
@@ -118,6 +128,11 @@ type Config struct {
 	// Charts draws the forecast's pictures; without it the forecast is
 	// posted without them.
 	Charts Charts
+	// Notify keeps each person's notification choices (/salesbot notify);
+	// Maintenance the team's maintenance actions (/salesbot touches), which
+	// reminders of C and D leads suggest (the default list when nil).
+	Notify      salesbot.NotifyService
+	Maintenance salesbot.MaintenanceService
 	// Currency is the team's currency (SALESBOT_CURRENCY), for amounts
 	// written without one; CNY when empty. Probability is the win
 	// probability per stage (SALESBOT_PROBABILITY); DOMAIN.md §7's table
@@ -150,6 +165,8 @@ type Handler struct {
 	reviews   salesbot.ReviewService
 	// negotiation runs /concede, /lead qualify and /lead rival.
 	negotiation salesbot.NegotiationService
+	prefs       salesbot.NotifyService
+	maintenance salesbot.MaintenanceService
 	charts      Charts
 	currency    salesbot.Currency
 	// probability is the win probability per stage.
@@ -167,7 +184,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		visits: cfg.Visits, stances: cfg.Stakeholders,
 		deals: cfg.Deals, quotes: cfg.Quotes, forecasts: cfg.Forecasts, reviews: cfg.Reviews, charts: cfg.Charts,
 		currency: cfg.Currency, probability: cfg.Probability,
-		negotiation: cfg.Negotiation,
+		negotiation: cfg.Negotiation, prefs: cfg.Notify, maintenance: cfg.Maintenance,
 	}
 	if h.currency == "" {
 		h.currency = "CNY"

@@ -113,6 +113,9 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 	if msg, ok, err := h.submittedReview(ctx, cb, r, meta, f); ok {
 		return msg, "", err
 	}
+	if msg, ok, err := h.submittedNotify(ctx, cb, r, f); ok {
+		return msg, "", err
+	}
 	if cb.View.CallbackID == cbLeadNew {
 		g, err := salesbot.ParseGrade(f.option(blockGrade))
 		if err != nil {
@@ -383,6 +386,9 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 		}
 		msg, err := h.listed(ctx, r, q)
 		return msg, false, err
+	case actionReminderMore:
+		// The rest goes in the reminder's thread; nothing to answer here.
+		return nil, false, h.showAll(ctx, r, cb)
 	case actionReminderSnooze:
 		days, err := strconv.Atoi(parts[len(parts)-1])
 		if len(parts) != 2 || err != nil || days < 1 || days > 30 {

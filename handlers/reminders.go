@@ -3,6 +3,8 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,11 +16,14 @@ import (
 
 // Action IDs of a reminder's buttons; each value is the lead's ID or, for
 // snoozes, "<lead>|<days>". Nothing else a user typed goes in a value: the
-// rest is looked up (a company may be called "A|B Co").
+// rest is looked up (a company may be called "A|B Co"). Show all's value is
+// only the count it shows: the leads are those the message clicked on was
+// saved with, for its recipient alone.
 const (
 	actionReminderVisit   = "reminder_visit"
 	actionReminderSnooze  = "reminder_snooze"
 	actionReminderRegrade = "reminder_regrade"
+	actionReminderMore    = "reminder_more"
 )
 
 // leadsPerReminder bounds the leads in one message: four blocks each within
@@ -29,30 +34,70 @@ const leadsPerReminder = 12
 // its fix among the lead's buttons; the card has them all.
 const risksPerReminder = 2
 
+// blockBudget is the most blocks a reminder message uses: Slack takes 50 in
+// a message, and the rest is room. pageSize is how many leads a page of
+// Show all lists, two blocks each.
+const (
+	blockBudget = 45
+	pageSize    = 20
+)
+
+// The layouts of a reminder saved with its rest (store's SaveReminderMore):
+// the morning message ("morning:<how many were due>") and a page of its Show
+// all, compact ("page:<the morning message's ts>", the thread its pages go
+// in).
+const (
+	layoutMorning = "morning:"
+	layoutPage    = "page:"
+)
+
 // Remind sends a rep one message about their due leads (several when there
 // are many) and remembers what each message holds, so a click can redraw
-// it. It implements scheduler.Notifier.
+// it. The morning batch (morning) is one message whatever the count: a
+// header, as many leads as fit within blockBudget, then "…and N more" with
+// a Show all button. It implements scheduler.Notifier.
+//
+// A C or D lead's reminder suggests the next maintenance action of the
+// team's list, a B lead's asks whether the event it waits for happened
+// (salesbot.SuggestionFor). Remind records the action suggested on each
+// lead it was given (Lead.MarkSuggested), which are the sender's copies:
+// the sender saves it with the lead when it marks the reminder sent, so
+// that the next reminder suggests another.
 func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead, morning bool) error {
-	lang := h.langOf(ctx, team, owner)
+	if len(leads) == 0 {
+		return nil
+	}
+	plan := h.plan(ctx, team)
+	v := h.reminderView(ctx, team, owner)
+	for _, l := range leads {
+		s := salesbot.SuggestionFor(l, plan)
+		l.MarkSuggested(s.Action)
+		v.suggest[l.ID] = s
+	}
+	ids := make([]string, len(leads))
+	for i, l := range leads {
+		ids[i] = l.ID
+	}
+	visits, err := h.store.LastVisits(ctx, team, ids)
+	if err != nil {
+		return fmt.Errorf("reminder for %s: %w", owner, err)
+	}
+	v.visits = visits
+	if morning {
+		return h.remindMorning(ctx, team, owner, v, leads)
+	}
 	for start := 0; start < len(leads); start += leadsPerReminder {
 		part := leads[start:min(start+leadsPerReminder, len(leads))]
-		blocks, err := h.reminderBlocks(ctx, team, owner, part, nil)
-		if err != nil {
-			return err
-		}
-		text := i18n.T(lang, "Follow-up due: %s", esc(part[0].Company))
+		blocks := v.blocks(part)
+		text := v.T("Follow-up due: %s", esc(part[0].Company))
 		if len(part) > 1 {
-			text = i18n.T(lang, "%d follow-ups due", len(part))
+			text = v.T("%d follow-ups due", len(part))
 		}
 		channel, ts, err := h.slack.PostMessageContext(ctx, owner, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 		if err != nil {
 			return fmt.Errorf("remind %s: %w", owner, err)
 		}
-		ids := make([]string, len(part))
-		for i, l := range part {
-			ids[i] = l.ID
-		}
-		if err := h.store.SaveReminder(ctx, team, channel, ts, owner, ids); err != nil {
+		if err := h.store.SaveReminder(ctx, team, channel, ts, owner, leadIDs(part)); err != nil {
 			// The reminder is out; only redrawing it after a click is lost.
 			h.log.WarnContext(ctx, "remember reminder message", "err", err)
 		}
@@ -60,69 +105,257 @@ func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*sales
 	return nil
 }
 
-// reminderBlocks renders the leads of a reminder; done holds, by lead ID,
-// what was done about a lead, shown instead of its buttons.
-func (h *Handler) reminderBlocks(ctx context.Context, team, owner string, leads []*salesbot.Lead, done map[string]string) ([]slack.Block, error) {
-	now, loc, lang := h.now(), h.people.Location(ctx, owner), h.langOf(ctx, team, owner)
-	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
+// remindMorning sends the morning message: every lead given, as many as fit
+// shown, the rest behind Show all.
+func (h *Handler) remindMorning(ctx context.Context, team, owner string, v *reminderView, leads []*salesbot.Lead) error {
+	layout := layoutMorning + strconv.Itoa(len(leads))
+	blocks, shown := v.morning(leads, len(leads), -1)
+	rest := leadIDs(leads[shown:])
+	blocks = v.withMore(blocks, len(rest))
+	text := v.T("Good morning — follow-ups due today: %d", len(leads))
+	channel, ts, err := h.slack.PostMessageContext(ctx, owner, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
+	if err != nil {
+		return fmt.Errorf("morning reminder to %s: %w", owner, err)
+	}
+	if err := h.store.SaveReminderMore(ctx, team, channel, ts, owner, leadIDs(leads[:shown]), rest, layout); err != nil {
+		h.log.WarnContext(ctx, "remember morning reminder", "err", err)
+	}
+	return nil
+}
+
+// showAll answers Show all on a morning message (or on a page of it): the
+// next page of the leads it did not show, posted in its thread as a compact
+// list with their own buttons, and a Show all of its own while more are
+// left. Only the reminder's recipient may (the store checks the message
+// clicked was sent to them), and only their own open leads are listed.
+func (h *Handler) showAll(ctx context.Context, r request, cb slack.InteractionCallback) error {
+	channel, ts := cb.Channel.ID, cb.Container.MessageTs
+	if channel == "" || ts == "" {
+		return outOfDate()
+	}
+	layout, rest, err := h.store.ReminderMore(ctx, r.team, channel, ts, r.actor.User)
+	if salesbot.ErrorCode(err) == salesbot.EFORBIDDEN {
+		return notYours()
+	} else if err != nil {
+		return err
+	}
+	if len(rest) == 0 {
+		return salesbot.Errorf(salesbot.ENOTFOUND, "Nothing more to show: this reminder lists all its follow-ups.")
+	}
+	page, after := rest[:min(pageSize, len(rest))], rest[min(pageSize, len(rest)):]
+	leads, err := h.store.LeadsByID(ctx, r.team, page)
+	if err != nil {
+		return err
+	}
+	// Reassigned or closed since the morning: not the clicker's to see.
+	leads = slices.DeleteFunc(leads, func(l *salesbot.Lead) bool { return l.Owner != r.actor.User || !l.Open() })
+	v := h.reminderView(ctx, r.team, r.actor.User)
+	v.compact = true
+	plan := h.plan(ctx, r.team)
+	for _, l := range leads {
+		v.suggest[l.ID] = recordedSuggestion(l, plan)
+	}
+	blocks, _ := v.morning(leads, len(rest), len(leads))
+	blocks = v.withMore(blocks, len(after))
+	thread := ts
+	if parent, ok := strings.CutPrefix(layout, layoutPage); ok && parent != "" {
+		thread = parent
+	}
+	text := v.T("The rest of this morning's follow-ups: %d", len(rest))
+	ch, posted, err := h.slack.PostMessageContext(ctx, channel, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...), slack.MsgOptionTS(thread))
+	if err != nil {
+		return fmt.Errorf("show all to %s: %w", r.actor.User, err)
+	}
+	if err := h.store.SaveReminderMore(ctx, r.team, ch, posted, r.actor.User, leadIDs(leads), after, layoutPage+thread); err != nil {
+		h.log.WarnContext(ctx, "remember reminder page", "err", err)
+	}
+	return nil
+}
+
+// plan is the team's maintenance plan; the default one when it has none or
+// it cannot be read (a reminder goes out all the same).
+func (h *Handler) plan(ctx context.Context, team string) salesbot.MaintenancePlan {
+	if h.maintenance == nil {
+		return salesbot.DefaultMaintenance()
+	}
+	plan, err := h.maintenance.Maintenance(ctx, team)
+	if err != nil {
+		h.log.WarnContext(ctx, "maintenance actions; default used", "team", team, "err", err)
+		return salesbot.DefaultMaintenance()
+	}
+	return plan
+}
+
+// recordedSuggestion is what a reminder sent earlier suggested for l, as
+// recorded when it went out (Lead.Suggested), for drawing it again.
+func recordedSuggestion(l *salesbot.Lead, plan salesbot.MaintenancePlan) salesbot.Suggestion {
+	s := salesbot.SuggestionFor(l, plan)
+	if s.Action.Text == "" || l.Suggested == "" {
+		return s
+	}
+	s.Action = salesbot.MaintenanceAction{Text: l.Suggested}
+	for _, a := range plan[l.Grade] {
+		if a.Text == l.Suggested {
+			s.Action = a
+		}
+	}
+	return s
+}
+
+func leadIDs(leads []*salesbot.Lead) []string {
+	ids := make([]string, len(leads))
+	for i, l := range leads {
+		ids[i] = l.ID
+	}
+	return ids
+}
+
+// reminderView is how a reminder's leads are drawn for its reader: in
+// their language and on their clock, with what is suggested for each, their
+// last visits and what was done about each so far. compact draws a lead in
+// two blocks (a page of Show all) instead of three.
+type reminderView struct {
+	h       *Handler
+	lang    i18n.Lang
+	now     time.Time
+	loc     *time.Location
+	suggest map[string]salesbot.Suggestion
+	visits  map[string]salesbot.Visit
+	done    map[string]string
+	compact bool
+}
+
+func (h *Handler) reminderView(ctx context.Context, team, owner string) *reminderView {
+	return &reminderView{h: h, lang: h.langOf(ctx, team, owner), now: h.now(), loc: h.people.Location(ctx, owner),
+		suggest: map[string]salesbot.Suggestion{}, visits: map[string]salesbot.Visit{}}
+}
+
+func (v *reminderView) T(format string, args ...any) string { return i18n.T(v.lang, format, args...) }
+
+// blocks draws the leads of an ordinary reminder, with a heading when there
+// are several.
+func (v *reminderView) blocks(leads []*salesbot.Lead) []slack.Block {
 	var blocks []slack.Block
 	if len(leads) > 1 {
-		blocks = append(blocks, section(t(":alarm_clock: *%d follow-ups are due.*", len(leads))))
+		blocks = append(blocks, section(v.T(":alarm_clock: *%d follow-ups are due.*", len(leads))))
 	}
 	for _, l := range leads {
-		visits, err := h.store.Visits(ctx, team, l.ID, 1)
-		if err != nil {
-			return nil, fmt.Errorf("reminder for %s: %w", l.ID, err)
+		blocks = append(blocks, v.lead(l)...)
+	}
+	return blocks
+}
+
+// morning draws a header and as many of leads as fit within blockBudget,
+// keeping a block for "…and N more"; it returns how many it drew. due is
+// the count the header names; page, when not -1, makes it the header of a
+// page of Show all listing that many.
+func (v *reminderView) morning(leads []*salesbot.Lead, due, page int) ([]slack.Block, int) {
+	title := v.T(":sunny: Good morning — follow-ups due today: %d", due)
+	if page >= 0 {
+		title = v.T(":clipboard: %d more of this morning's follow-ups", page)
+	}
+	blocks := []slack.Block{section("*" + title + "*")}
+	n := 0
+	for _, l := range leads {
+		lb := v.lead(l)
+		if len(blocks)+len(lb)+1 > blockBudget {
+			break
 		}
-		blocks = append(blocks, section(reminderText(lang, l, h.cadence, now, loc)))
-		var notes []string
-		if len(visits) > 0 {
-			v := visits[0]
-			line := t("Last %s (%s)", word(lang, string(v.Kind)), v.Date.String())
-			if v.Notes != "" {
-				line += ": " + esc(truncate(v.Notes, 200))
+		blocks = append(blocks, lb...)
+		n++
+	}
+	return blocks, n
+}
+
+// withMore ends a message that does not show all its leads with "…and N
+// more" and the Show all button.
+func (v *reminderView) withMore(blocks []slack.Block, more int) []slack.Block {
+	if more <= 0 {
+		return blocks
+	}
+	b := slack.NewButtonBlockElement(actionReminderMore, strconv.Itoa(more), plain(v.T("Show all")))
+	return append(blocks, slack.NewSectionBlock(mrkdwn(v.T("…and %d more follow-ups due.", more)), nil, slack.NewAccessory(b)))
+}
+
+// lead draws one lead: its section, a context line (its last visit, what
+// it suggests, the key facts missing, its first risks; in the section when
+// compact) and its buttons, or what was done about it instead.
+func (v *reminderView) lead(l *salesbot.Lead) []slack.Block {
+	lang := v.lang
+	text := reminderText(lang, l, v.h.cadence, v.now, v.loc)
+	risks := salesbot.Risks(l, v.now, v.h.cadence)
+	shown := risks[:min(len(risks), risksPerReminder)]
+	var notes []string
+	if line := suggestionLine(lang, l, v.suggest[l.ID]); line != "" {
+		notes = append(notes, line)
+	}
+	if v.compact {
+		if len(notes) > 0 {
+			text += "\n" + notes[0]
+		}
+		notes = nil
+	} else {
+		if visit, ok := v.visits[l.ID]; ok {
+			line := v.T("Last %s (%s)", word(lang, string(visit.Kind)), visit.Date.String())
+			if visit.Notes != "" {
+				line += ": " + esc(truncate(visit.Notes, 200))
 			}
-			notes = append(notes, line)
+			notes = append([]string{line}, notes...)
 		}
 		if gaps := l.UnknownFacts(); len(gaps) > 0 {
-			notes = append(notes, t(":grey_question: Still unknown: %s", factLabels(lang, gaps)))
+			notes = append(notes, v.T(":grey_question: Still unknown: %s", factLabels(lang, gaps)))
 		}
-		risks := salesbot.Risks(l, now, h.cadence)
-		shown := risks[:min(len(risks), risksPerReminder)]
 		if len(risks) > 0 {
 			lines := riskLines(lang, shown)
 			if len(risks) > len(shown) {
-				lines = append(lines, t("…and %d more on the card.", len(risks)-len(shown)))
+				lines = append(lines, v.T("…and %d more on the card.", len(risks)-len(shown)))
 			}
 			notes = append(notes, lines...)
 		}
-		if len(notes) > 0 {
-			blocks = append(blocks, contextLine(strings.Join(notes, "\n")))
-		}
-		if note, ok := done[l.ID]; ok {
-			blocks = append(blocks, contextLine(note))
+	}
+	blocks := []slack.Block{section(text)}
+	if len(notes) > 0 {
+		blocks = append(blocks, contextLine(truncate(strings.Join(notes, "\n"), maxContextText)))
+	}
+	if note, ok := v.done[l.ID]; ok {
+		return append(blocks, contextLine(note))
+	}
+	buttons := []slack.BlockElement{
+		slack.NewButtonBlockElement(actionReminderVisit, l.ID, plain(v.T("Log visit"))).WithStyle(slack.StylePrimary),
+		slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain(v.T("Snooze 1 day"))),
+		slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain(v.T("Snooze 1 week"))),
+		slack.NewButtonBlockElement(actionReminderRegrade, l.ID, plain(v.T("Regrade"))),
+	}
+	// Each risk shown gets its fix beside the reminder's own buttons; one
+	// whose fix is the plain visit form has it in Log visit.
+	ns := ordinals(risks)
+	for i, r := range shown {
+		if riskFixes[r.Kind].visit {
 			continue
 		}
-		buttons := []slack.BlockElement{
-			slack.NewButtonBlockElement(actionReminderVisit, l.ID, plain(t("Log visit"))).WithStyle(slack.StylePrimary),
-			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain(t("Snooze 1 day"))),
-			slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain(t("Snooze 1 week"))),
-			slack.NewButtonBlockElement(actionReminderRegrade, l.ID, plain(t("Regrade"))),
+		if b := riskButton(lang, riskFixAction(i), l, r, ns[i]); b != nil {
+			buttons = append(buttons, b)
 		}
-		// Each risk shown gets its fix beside the reminder's own buttons;
-		// one whose fix is the plain visit form has it in Log visit.
-		ns := ordinals(risks)
-		for i, r := range shown {
-			if riskFixes[r.Kind].visit {
-				continue
-			}
-			if b := riskButton(lang, riskFixAction(i), l, r, ns[i]); b != nil {
-				buttons = append(buttons, b)
-			}
-		}
-		blocks = append(blocks, slack.NewActionBlock("reminder:"+l.ID, buttons...))
 	}
-	return blocks, nil
+	return append(blocks, slack.NewActionBlock("reminder:"+l.ID, buttons...))
+}
+
+// maxContextText bounds a reminder's context line, well within what Slack
+// takes in one.
+const maxContextText = 1900
+
+// suggestionLine words what a reminder suggests for a lead: the maintenance
+// action, with the /visit that logs it, or the B question.
+func suggestionLine(lang i18n.Lang, l *salesbot.Lead, s salesbot.Suggestion) string {
+	switch {
+	case s.Question != "":
+		return i18n.T(lang, ":question: %s", i18n.T(lang, s.Question))
+	case s.Action.Text == "":
+		return ""
+	case s.Action.Kind != "":
+		return i18n.T(lang, ":bulb: Try: %s — then `/visit %s kind:%s`", actionText(lang, s.Action), esc(quoteName(l.Company)), string(s.Action.Kind))
+	}
+	return i18n.T(lang, ":bulb: Try: %s", actionText(lang, s.Action))
 }
 
 // reminderText is what a reminder says of one lead: its grade and stage,
@@ -167,15 +400,41 @@ func (h *Handler) snooze(ctx context.Context, r request, cb slack.InteractionCal
 // redraws the message, so the rep sees at a glance what is handled. Which
 // message may be redrawn is the reminder service's rule: only the user's
 // own reminder about that lead (a click or a form that names someone
-// else's changes nothing).
+// else's changes nothing). A morning message, or a page of its Show all, is
+// drawn again as it was sent, its Show all kept.
 func (h *Handler) reminderHandled(ctx context.Context, team, user, channel, ts, id, note string) error {
 	done, err := h.reminders.ReminderHandled(ctx, team, user, salesbot.ReminderMessage{Where: channel, ID: ts}, id, note)
 	if err != nil || len(done.Leads) == 0 {
 		return err
 	}
-	blocks, err := h.reminderBlocks(ctx, team, user, done.Leads, done.Notes)
+	layout, rest, err := h.store.ReminderMore(ctx, team, channel, ts, user)
 	if err != nil {
 		return err
+	}
+	v := h.reminderView(ctx, team, user)
+	v.done = done.Notes
+	plan := h.plan(ctx, team)
+	for _, l := range done.Leads {
+		v.suggest[l.ID] = recordedSuggestion(l, plan)
+	}
+	var blocks []slack.Block
+	switch {
+	case strings.HasPrefix(layout, layoutPage):
+		v.compact = true
+		blocks, _ = v.morning(done.Leads, 0, len(done.Leads))
+		blocks = v.withMore(blocks, len(rest))
+	case strings.HasPrefix(layout, layoutMorning):
+		if v.visits, err = h.store.LastVisits(ctx, team, leadIDs(done.Leads)); err != nil {
+			return err
+		}
+		due, _ := strconv.Atoi(strings.TrimPrefix(layout, layoutMorning))
+		blocks, _ = v.morning(done.Leads, due, -1)
+		blocks = v.withMore(blocks, len(rest))
+	default:
+		if v.visits, err = h.store.LastVisits(ctx, team, leadIDs(done.Leads)); err != nil {
+			return err
+		}
+		blocks = v.blocks(done.Leads)
 	}
 	if _, _, _, err := h.slack.UpdateMessageContext(ctx, channel, ts, slack.MsgOptionText(note, false), slack.MsgOptionBlocks(blocks...)); err != nil {
 		return fmt.Errorf("redraw reminder: %w", err)

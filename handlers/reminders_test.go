@@ -50,3 +50,32 @@ func TestReminderShowsTheDeal(t *testing.T) {
 		})
 	}
 }
+
+// TestSuggestionWords: every default maintenance action and the B question
+// read in Chinese; an action a team typed is shown as typed, escaped, never
+// taken for a format; the /visit that logs it names the lead as it is typed.
+func TestSuggestionWords(t *testing.T) {
+	for _, s := range append(salesbot.DefaultMaintenanceTexts(), salesbot.BQuestion) {
+		if !i18n.Translated(s) {
+			t.Errorf("no Chinese for %q", s)
+		}
+	}
+	l := &salesbot.Lead{ID: "L1", Company: "Acme Industrial", Grade: salesbot.GradeC, Stage: salesbot.StageLead}
+	typed := salesbot.Suggestion{Action: salesbot.MaintenanceAction{Kind: salesbot.KindEvent, Text: "100% <!channel> & lunch"}}
+	line := suggestionLine(i18n.Zh, l, typed)
+	for _, want := range []string{"建议", "100% &lt;!channel&gt; &amp; lunch", "`/visit \"Acme Industrial\" kind:event`"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("line %q lacks %q", line, want)
+		}
+	}
+	if strings.Contains(line, "%!") {
+		t.Errorf("a typed action was taken for a format: %q", line)
+	}
+	if got := suggestionLine(i18n.En, l, salesbot.Suggestion{}); got != "" {
+		t.Errorf("nothing to suggest reads %q", got)
+	}
+	b := suggestionLine(i18n.Zh, l, salesbot.Suggestion{Question: salesbot.BQuestion})
+	if !strings.Contains(b, "A 级") {
+		t.Errorf("the B question in Chinese: %q", b)
+	}
+}

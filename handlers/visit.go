@@ -12,9 +12,9 @@ import (
 	"salesbot/i18n"
 )
 
-const visitUsage = `/visit <company> [YYYY-MM-DD] [notes] [met: "Wang Li", "Li Na"] [next: YYYY-MM-DD step]`
+const visitUsage = `/visit <company> [YYYY-MM-DD] [notes] [kind:event] [met: "Wang Li", "Li Na"] [next: YYYY-MM-DD step]`
 
-// visit runs `/visit <company> [date] [notes] [met: names] [next: date step]`.
+// visit runs `/visit <company> [date] [notes] [kind:<kind>] [met: names] [next: date step]`.
 func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
 	if len(toks) == 0 {
 		return h.openModal(ctx, cmd.TriggerID, visitModal(langIn(ctx), cmd.ChannelID, "", ""))
@@ -32,7 +32,11 @@ func (h *Handler) visit(ctx context.Context, cmd slack.SlashCommand, toks []sale
 	if err != nil {
 		return nil, err
 	}
-	msg, err := h.logVisit(ctx, r, salesbot.RefRead(l), salesbot.Visit{Date: vt.Date, Kind: salesbot.KindVisit, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
+	kind := vt.Kind
+	if kind == "" {
+		kind = salesbot.KindVisit
+	}
+	msg, err := h.logVisit(ctx, r, salesbot.RefRead(l), salesbot.Visit{Date: vt.Date, Kind: kind, Notes: vt.Notes, Met: vt.Met, NextStep: vt.NextStep, NextDate: vt.NextDate})
 	return msg, visitHint(r.lang, err, vt, today)
 }
 

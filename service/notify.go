@@ -51,9 +51,21 @@ func (s *Services) SetNotifyPrefs(ctx context.Context, team string, by salesbot.
 		return salesbot.NotifyPrefs{}, salesbot.Errorf(salesbot.EINVALID, "%d is not an hour of the day: write 0 to 23, such as 8 for 08:00.", p.BatchHour)
 	}
 	today := by.Today(now)
+	var before []salesbot.DateSpan
+	if slices.ContainsFunc(p.DaysOff, func(d salesbot.DateSpan) bool { return !d.To.IsZero() && d.To.Before(today) }) {
+		was, err := s.NotifyPrefs(ctx, team, by.User)
+		if err != nil {
+			return salesbot.NotifyPrefs{}, err
+		}
+		before = was.DaysOff
+	}
 	kept := make([]salesbot.DateSpan, 0, len(p.DaysOff))
 	for _, d := range p.DaysOff {
 		switch {
+		case d.To.Before(today) && !d.From.IsZero() && slices.Contains(before, d):
+			continue // kept from before, and over since: dropped
+		case slices.Contains(kept, d):
+			continue // given twice
 		case d.From.IsZero() || d.To.IsZero() || d.To.Before(d.From):
 			return salesbot.NotifyPrefs{}, salesbot.Errorf(salesbot.EINVALID, "%s..%s is not a span of days: write the first day, then the last, such as 2026-12-24..2027-01-02.", d.From, d.To)
 		case d.To.Before(today):

@@ -131,7 +131,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		Cadence: cfg.Cadence, Logger: log, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
 		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
-		Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Negotiation: svc, Charts: loadCharts(cfg.Font, log),
+		Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Negotiation: svc, Notify: svc, Maintenance: svc, Charts: loadCharts(cfg.Font, log),
 		Currency: cfg.Currency, Probability: cfg.Probability,
 	})
 	sched, err := scheduler.New(scheduler.Config{
