@@ -30,6 +30,10 @@ type ReminderStore interface {
 	// lead (MarkReminded), which is saved and re-indexed in one transaction
 	// with the claim's removal. held is false when the lease was lost.
 	AckReminder(ctx context.Context, c ReminderClaim, fn func(*Lead) error) (held bool, err error)
+	// SettleReminder is AckReminder whose fn also returns changes (a
+	// ladder's step) kept in the lead's history and the team's activity
+	// in the same transaction.
+	SettleReminder(ctx context.Context, c ReminderClaim, fn func(*Lead) ([]Change, error)) (held bool, err error)
 	// ReleaseReminder gives a claim back, to be due again at retryAt,
 	// counting a failed attempt when failed is true.
 	ReleaseReminder(ctx context.Context, c ReminderClaim, retryAt time.Time, failed bool) error
