@@ -143,6 +143,7 @@ func TestReminding(t *testing.T) {
 	}
 	l.Schedule(c)
 	asked := 0
+	each := salesbot.NotifyPrefs{Mode: salesbot.NotifyEach}
 	in := func(loc *time.Location, known bool) func(string) (*time.Location, bool) {
 		return func(user string) (*time.Location, bool) {
 			asked++
@@ -152,19 +153,19 @@ func TestReminding(t *testing.T) {
 			return loc, known
 		}
 	}
-	if r := svc.Reminding(l, now, in(time.UTC, true)); !r.Send || !r.Due.Equal(l.Due) {
+	if r := svc.Reminding(l, now, in(time.UTC, true), each); !r.Send || !r.Due.Equal(l.Due) {
 		t.Errorf("due, at 09:00 on the owner's clock: %+v; want sent now about %v", r, l.Due)
 	}
 	startOfDay := time.Date(2026, 11, 24, 9, 0, 0, 0, newYork)
-	if r := svc.Reminding(l, now, in(newYork, true)); r.Send || !r.Later.Equal(startOfDay) {
+	if r := svc.Reminding(l, now, in(newYork, true), each); r.Send || !r.Later.Equal(startOfDay) {
 		t.Errorf("due at 04:00 on the owner's clock: %+v; want kept until %v", r, startOfDay)
 	}
-	if r := svc.Reminding(l, now, in(nil, false)); r.Send || !r.ZoneUnknown || !r.Later.Equal(now.Add(service.ZoneRetry)) {
+	if r := svc.Reminding(l, now, in(nil, false), each); r.Send || !r.ZoneUnknown || !r.Later.Equal(now.Add(service.ZoneRetry)) {
 		t.Errorf("owner's zone unknown: %+v; want kept for %v", r, service.ZoneRetry)
 	}
 	l.MarkReminded(l.Due)
 	asked = 0
-	if r := svc.Reminding(l, now, in(time.UTC, true)); r.Send || !r.Later.IsZero() || asked != 0 {
+	if r := svc.Reminding(l, now, in(time.UTC, true), each); r.Send || !r.Later.IsZero() || asked != 0 {
 		t.Errorf("reminded already: %+v, zone asked %d times; want let go, never asked", r, asked)
 	}
 }
