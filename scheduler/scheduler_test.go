@@ -368,10 +368,16 @@ func (e *env) counter(name string, label ...string) float64 {
 }
 
 // wantIndexed fails the test unless the lead's follow-up is queued in the
-// team's due set at want (zero: not queued) and in no one's lease.
+// team's due set at want (zero: not queued, but for its escalation
+// ladder's next step once reminded) and in no one's lease.
 func (e *env) wantIndexed(id string, want time.Time) {
 	e.t.Helper()
 	prefix := "sb:{" + e.team + "}:"
+	if want.IsZero() {
+		if l, err := e.store.Lead(e.ctx, e.team, id); err == nil && !l.ClimbAt.IsZero() && l.Due.Equal(l.RemindedDue) {
+			want = l.ReminderAt() // reminded: only the ladder's next step is queued
+		}
+	}
 	score, err := e.rdb.ZScore(e.ctx, prefix+"due", id).Result()
 	switch {
 	case err != nil && err != redis.Nil:

@@ -97,7 +97,7 @@ func (s *Services) FollowUps(ctx context.Context, team, rep string, now time.Tim
 func dueBy(leads []*salesbot.Lead, c salesbot.Cadence, end time.Time) []*salesbot.Lead {
 	var due []*salesbot.Lead
 	for _, l := range leads {
-		if l.Open() && l.NextDue(c).Before(end) {
+		if l.Open() && !l.Parked(salesbot.DateOf(end.Add(-time.Nanosecond))) && l.NextDue(c).Before(end) {
 			due = append(due, l)
 		}
 	}
