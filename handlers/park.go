@@ -7,6 +7,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
+	"salesbot/i18n"
 )
 
 // parkCommand runs /lead park (暂停) and /lead unpark (恢复); ok is false
@@ -79,12 +80,12 @@ func (h *Handler) parks() (salesbot.ParkService, error) {
 }
 
 // parkedLine is the card's line for a parked lead ("" when it is not).
-func parkedLine(r request, l *salesbot.Lead, today salesbot.Date) string {
+func parkedLine(lang i18n.Lang, l *salesbot.Lead, today salesbot.Date) string {
 	if !l.Parked(today) {
 		return ""
 	}
 	if l.ParkReason == "" {
-		return r.T(":parking: Parked until %s", l.ParkedUntil.String())
+		return i18n.T(lang, ":parking: Parked until %s", l.ParkedUntil.String())
 	}
-	return r.T(":parking: Parked until %s — %s", l.ParkedUntil.String(), esc(l.ParkReason))
+	return i18n.T(lang, ":parking: Parked until %s — %s", l.ParkedUntil.String(), esc(l.ParkReason))
 }

@@ -145,6 +145,9 @@ func (c card) blocks() []slack.Block {
 		slack.NewSectionBlock(nil, fields, nil),
 		section(i18n.T(lang, "*Last touch*\n%s", c.lastTouch())),
 	}
+	if p := parkedLine(lang, l, salesbot.DateOf(c.now.In(c.loc))); p != "" {
+		blocks = append(blocks, section(p))
+	}
 	if q := quoteLine(lang, l, c.loc); q != "" {
 		blocks = append(blocks, section(q))
 	}
