@@ -132,6 +132,11 @@ type options struct {
 	lease     time.Duration
 	send      time.Duration // the per-send deadline
 	stuck     time.Duration // StuckAfter
+	// escalation is SALESBOT_ESCALATION (default: the default ladder).
+	escalation salesbot.Escalation
+	// prefs: the schedulers read each person's choices (the morning
+	// batch by default) rather than remind each as it falls due.
+	prefs bool
 }
 
 // env is the bot as the scheduler drives it: the real handlers and store on
@@ -152,6 +157,9 @@ type env struct {
 	reg    *prometheus.Registry
 	people *directory.Directory
 	svc    *service.Services
+	// restart makes a new scheduler replica on the same store, as a
+	// restarted process would be.
+	restart func() *scheduler.Scheduler
 }
 
 func newEnv(t *testing.T, start time.Time, opt options) *env {
@@ -175,17 +183,22 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 	e.notes = &reviewRecorder{Handler: e.h, clock: c}
 	metrics := scheduler.NewMetrics(e.reg)
 	e.sched = &teamStore{Store: st, team: e.team}
-	for _, s := range []**scheduler.Scheduler{&e.a, &e.b} {
-		var err error
-		*s, err = scheduler.New(scheduler.Config{
+	e.restart = func() *scheduler.Scheduler {
+		var prefs salesbot.NotifyService
+		if opt.prefs {
+			prefs = e.svc
+		}
+		s, err := scheduler.New(scheduler.Config{
 			Store: e.sched, Notifier: e.notes, People: people, Digests: e.svc, Teams: e.svc, Reminders: e.svc,
 			Reviews: e.svc, Digest: opt.digest, Review: opt.review, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
-			SendTimeout: opt.send, StuckAfter: opt.stuck,
+			SendTimeout: opt.send, StuckAfter: opt.stuck, Escalation: opt.escalation, Prefs: prefs,
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
+		return s
 	}
+	e.a, e.b = e.restart(), e.restart()
 	return e
 }
 
