@@ -28,4 +28,5 @@ var zhLadder = map[string]string{
 	"A grade D lead can be parked for %d days at most (until %s). One that must wait longer is lost for now: close it with /lead lost, or park it for less.":                "D 级客户最多暂停 %d 天（到 %s）。需要等更久的，眼下就是失败：请用 /lead lost 关闭，或暂停更短的时间。",
 	"A grade %s lead can be parked for %d days at most (until %s). One that must wait longer is not a %s: regrade it to C or D instead (/lead grade), or park it for less.": "%s 级客户最多暂停 %d 天（到 %s）。需要等更久的就不是 %s 级：请改为重新分级到 C 或 D（/lead grade），或暂停更短的时间。",
 	"%s is not parked.": "%s 没有暂停。",
+	"• `/lead park <company> until <YYYY-MM-DD> [reason]` (暂停) silence its reminders, staleness and escalation until then · `/lead unpark <company>` (恢复) or a logged visit wakes it": "• `/lead park <公司> until <YYYY-MM-DD> [原因]`（暂停）在此之前不提醒、不算停滞、不上报 · `/lead unpark <公司>`（恢复）或记录一次拜访即恢复",
 }
