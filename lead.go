@@ -384,6 +384,7 @@ func (l *Lead) Assign(a Actor, to string, now time.Time) ([]Change, error) {
 	if to != l.Owner {
 		from := l.Owner
 		l.Owner = to
+		l.resetLadder() // the new owner is reminded of the follow-up afresh
 		changes = append(changes, l.change(a, ChangeOwner, from, to, "", now))
 	}
 	return changes, nil
