@@ -80,6 +80,16 @@ func TestParkCommands(t *testing.T) {
 	if got := h.lead("Acme"); got.Parked(salesbot.DateOf(now)) {
 		t.Error("a logged visit left the lead parked")
 	}
+
+	// What the rep typed is shown, never acted on as markup.
+	reply = h.command(rep, "/lead park Acme until 2026-12-05 <!here> waits for <@U0BOSS>")
+	card = h.command(rep, "/lead show Acme")
+	for _, shown := range []string{reply.Text, text(card)} {
+		if strings.Contains(shown, "<!here>") || strings.Contains(shown, "<@U0BOSS>") {
+			t.Errorf("the reason is not escaped: %s", shown)
+		}
+	}
+	mustContain(t, "escaped reason", reply.Text, "&lt;!here&gt;")
 }
 
 // TestEscalationButtons: the managers' message about an un-acted

@@ -114,7 +114,7 @@ func (h *Handler) escalationAction(ctx context.Context, r request, actionID stri
 	switch actionID {
 	case actionEscRemind:
 		if !l.Open() {
-			return nil, false, salesbot.Errorf(salesbot.EINVALID, "%s is closed: there is nothing to remind anyone of.", esc(l.Company))
+			return nil, false, salesbot.Errorf(salesbot.EINVALID, "%s is closed: there is nothing to remind anyone of.", l.Company)
 		}
 		lang := h.langOf(ctx, r.team, l.Owner)
 		head := i18n.T(lang, ":raising_hand: <@%s> asks you to act on this follow-up today.", r.actor.User)

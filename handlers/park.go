@@ -74,7 +74,7 @@ func (h *Handler) park(ctx context.Context, r request, l *salesbot.Lead, rest []
 func (h *Handler) parks() (salesbot.ParkService, error) {
 	p, ok := h.leads.(salesbot.ParkService)
 	if !ok {
-		return nil, salesbot.Errorf(salesbot.EUNAVAILABLE, "Parking leads is not available here.")
+		return nil, salesbot.Errorf(salesbot.EINVALID, "Parking leads is not available here.")
 	}
 	return p, nil
 }
