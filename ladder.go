@@ -63,7 +63,8 @@ func (l *Lead) StartLadder(due, now time.Time, e Escalation) {
 // Climb records the ladder's step taken at now (the nudge or the
 // managers'), sets the time of the next one (the managers' at the full
 // delay from the reminder; none after them), and returns the history's
-// entry. The grade's delay is read now: a grade whose escalation was
+// entry: To names the step, From the due time (RFC 3339) it is about, By
+// the owner whose follow-up it is (the bot took the step, about them). The grade's delay is read now: a grade whose escalation was
 // turned off meanwhile climbs no further.
 func (l *Lead) Climb(step LadderStep, now time.Time, e Escalation) Change {
 	l.Climbed, l.ClimbAt = step, time.Time{}
