@@ -62,6 +62,9 @@ type Lead struct {
 	// the last step taken since.
 	RemindedAt time.Time  `json:"reminded_at,omitzero"`
 	Climbed    LadderStep `json:"climbed,omitempty"`
+	// ClimbAt is when the ladder's next step is due (zero: none), so
+	// that the store indexes it without knowing the escalation delays.
+	ClimbAt time.Time `json:"climb_at,omitzero"`
 	// Suggested is the maintenance action last suggested for a C or D
 	// lead's follow-up, so that the next suggestion is another.
 	Suggested string `json:"suggested,omitempty"`
@@ -298,6 +301,7 @@ func (l *Lead) Regrade(a Actor, g Grade, reason string, now time.Time) (Change, 
 	}
 	from := l.Grade
 	l.Grade, l.GradeConfirmed = g, now
+	l.StopLadder()
 	return l.change(a, ChangeGrade, string(from), string(g), reason, now), nil
 }
 
@@ -380,6 +384,7 @@ func (l *Lead) Assign(a Actor, to string, now time.Time) ([]Change, error) {
 	if to != l.Owner {
 		from := l.Owner
 		l.Owner = to
+		l.resetLadder() // the new owner is reminded of the follow-up afresh
 		changes = append(changes, l.change(a, ChangeOwner, from, to, "", now))
 	}
 	return changes, nil

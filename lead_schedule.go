@@ -36,19 +36,32 @@ func (l *Lead) NextDue(c Cadence) time.Time {
 	return due
 }
 
-// ReminderAt is when the owner is next to be reminded of the lead: its due
-// time, unless a reminder for that very due time went out already (one
-// reminder per due follow-up). Closed leads have none.
+// ReminderAt is the lead's next alarm: its due time, unless a reminder for
+// that very due time went out already (one reminder per due follow-up);
+// then the escalation ladder's next step (ClimbAt), if any (ladder.go). A
+// parked lead's alarm is not before it may wake. Closed leads have none.
 func (l *Lead) ReminderAt() time.Time {
-	if !l.Open() || l.Due.IsZero() || l.Due.Equal(l.RemindedDue) {
+	var at time.Time
+	switch step, ok := l.NextAlarm(); {
+	case !ok:
 		return time.Time{}
+	case step == LadderReminded:
+		at = l.Due
+	default:
+		at = l.ClimbAt
 	}
-	return l.Due
+	if w := l.Waking(); at.Before(w) {
+		return w
+	}
+	return at
 }
 
 // MarkReminded records that the owner was reminded of the follow-up due at
-// due, so it is not reminded again until the lead's due time moves.
-func (l *Lead) MarkReminded(due time.Time) { l.RemindedDue = due }
+// due, so it is not reminded again until the lead's due time moves; its
+// ladder does not climb (StartLadder starts one).
+func (l *Lead) MarkReminded(due time.Time) {
+	l.RemindedDue, l.Climbed, l.ClimbAt = due, LadderStopped, time.Time{}
+}
 
 // MaxSnooze bounds how far a follow-up can be put off.
 const MaxSnooze = 90 * Day

@@ -30,6 +30,10 @@ type ReminderStore interface {
 	// lead (MarkReminded), which is saved and re-indexed in one transaction
 	// with the claim's removal. held is false when the lease was lost.
 	AckReminder(ctx context.Context, c ReminderClaim, fn func(*Lead) error) (held bool, err error)
+	// SettleReminder is AckReminder whose fn also returns changes (a
+	// ladder's step) kept in the lead's history and the team's activity
+	// in the same transaction.
+	SettleReminder(ctx context.Context, c ReminderClaim, fn func(*Lead) ([]Change, error)) (held bool, err error)
 	// ReleaseReminder gives a claim back, to be due again at retryAt,
 	// counting a failed attempt when failed is true.
 	ReleaseReminder(ctx context.Context, c ReminderClaim, retryAt time.Time, failed bool) error
@@ -85,6 +89,13 @@ type Reminding struct {
 	Later time.Time
 	// ZoneUnknown: it waits because the owner's time zone is not known.
 	ZoneUnknown bool
+	// Step is what is due: the reminder (LadderReminded), the owner's
+	// second nudge (LadderNudged) or the managers' step (LadderManagers;
+	// whether each manager may be told now is Escalating's answer).
+	Step LadderStep
+	// Morning: the reminder belongs to the owner's morning batch, sent
+	// in one message with the rest of it.
+	Morning bool
 }
 
 // ReminderService is the reps' follow-ups: what is due to whom, putting one
@@ -97,7 +108,18 @@ type ReminderService interface {
 	// and is asked only about a follow-up still due; with the zone unknown
 	// the reminder waits a while rather than guess, which could remind
 	// the owner at night.
-	Reminding(l *Lead, now time.Time, zone func(user string) (*time.Location, bool)) Reminding
+	// prefs are the owner's choices (the morning batch, days off): see
+	// NotifyPrefs.Timing. A parked lead waits for the day it wakes, on the
+	// owner's clock. The ladder's steps (Reminding.Step) go inside the
+	// owner's working hours; the managers' step waits while the owner is
+	// on a day off.
+	Reminding(l *Lead, now time.Time, zone func(user string) (*time.Location, bool), prefs NotifyPrefs) Reminding
+	// Escalating says which of managers may be told of an escalation
+	// now (inside their working hours on their own clock, not on a day
+	// off; prefs by user, the defaults for one missing) and, when none
+	// may, from when the first of them may (zero when none ever can, such
+	// as when there are none).
+	Escalating(managers []string, now time.Time, zone func(user string) (*time.Location, bool), prefs map[string]NotifyPrefs) (open []string, later time.Time)
 	// FollowUps reads a rep's leads and says which are due: open, due
 	// before the end of the rep's day (now in loc), most overdue first.
 	FollowUps(ctx context.Context, team, rep string, now time.Time, loc *time.Location) (FollowUps, error)

@@ -101,6 +101,9 @@ func Risks(l *Lead, now time.Time, c Cadence) []Risk {
 	if l.AtRisk {
 		add(RiskAtRisk, "Called at risk in a pipeline review: commit it again once it is back on track.")
 	}
+	if l.Parked(DateOf(now)) {
+		return risks // parked: no staleness risks until it wakes
+	}
 	every := cadenceOf(c, l.Grade)
 	if due := l.NextDue(c); now.Sub(due) > every {
 		add(RiskOverdue, "The follow-up is %d days overdue, more than a whole %s cadence (%d days).", int(now.Sub(due)/Day), l.Grade, int(every/Day))

@@ -243,6 +243,7 @@ func (l *Lead) RecordVisit(a Actor, v *Visit, loc *time.Location, now time.Time)
 		return Change{}, err
 	}
 	v.LeadID, v.By, v.LoggedAt = l.ID, a.User, now
+	l.endPark() // any logged touch wakes a parked lead
 
 	touched := now
 	if v.Date != today {

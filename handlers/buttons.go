@@ -13,7 +13,7 @@ import (
 // opensForm reports whether a button opens a form.
 func opensForm(actionID string) bool {
 	switch actionID {
-	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject, actionDealOpen, actionReviewDrop, actionReviewed:
+	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject, actionDealOpen, actionReviewDrop, actionReviewed, actionEscReassign:
 		return true
 	}
 	return isRiskFix(actionID)
@@ -50,6 +50,9 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 		_, err := h.openModal(ctx, cb.TriggerID, rejectModal(lang, channel, id))
 		return err
 	}
+	if actionID == actionEscReassign && !actor.Manager {
+		return onlyManagers()
+	}
 	if isRiskFix(actionID) {
 		if _, _, _, ok := riskFixValue(cb.ActionCallback.BlockActions[0].Value); !ok {
 			return outOfDate()
@@ -83,6 +86,8 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 		view = gradeModal(lang, channel, l.Company)
 	case actionDealOpen:
 		view = dealModal(lang, channel, l)
+	case actionEscReassign:
+		view = reassignModal(lang, channel, l)
 	case actionReviewDrop:
 		// The value is "<lead>|<rep>|<week>": the review to redraw.
 		_, rest, _ := strings.Cut(cb.ActionCallback.BlockActions[0].Value, "|")
@@ -113,7 +118,7 @@ func (h *Handler) managerIn(ctx context.Context, team, user string) (bool, error
 func byLeadID(actionID string) bool {
 	switch actionID {
 	case actionGradeSet, actionGradeButton, actionMapOpen, actionReminderSnooze, actionDealOpen, actionCategorySet,
-		actionReviewCommit, actionReviewRisk, actionReviewDrop:
+		actionReviewCommit, actionReviewRisk, actionReviewDrop, actionEscRemind, actionEscReassign, actionEscSnooze:
 		return true
 	}
 	return false

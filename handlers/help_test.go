@@ -23,6 +23,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"• `/lead value <company> <amount>` the deal's value: 180万, ¥1.8M, 1.2亿, $400k, 1,800,000 CNY\n" +
 		"• `/lead close-by <company> <YYYY-MM-DD|YYYY-MM>` the expected close (a later date is a slip) · `/lead forecast <company> <commit|best|pipeline|omit>` its forecast category\n" +
 		"• `/lead qualify <company> [exists=… compete=… win=… worth=…]` seed 003's four questions, each yes, no or unknown (alone: the form) · `/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]` a competitor\n" +
+		"• `/lead park <company> until <YYYY-MM-DD> [reason]` (暂停) silence its reminders, staleness and escalation until then · `/lead unpark <company>` (恢复) or a logged visit wakes it\n" +
 		"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
 	const wantHelp = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
 		wantLead + "\n\n" +
@@ -57,6 +58,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/concede* `<company> <what we give> for <what we get>`", "/lead qualify <company> [exists=… compete=… win=… worth=…]",
 		"/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]",
 		"*/salesbot team*", "`team @manager @rep1 @rep2`", "`team @manager none`",
+		"/lead park <company> until <YYYY-MM-DD> [reason]", "/lead unpark <company>",
 	} {
 		if !strings.Contains(help, command) {
 			t.Errorf("the help lacks %q", command)

@@ -334,6 +334,9 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 		return nil, false, err
 	}
 	bad := salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
+	if isEscalation(actionID) {
+		return h.escalationAction(ctx, r, actionID, parts)
+	}
 	switch actionID {
 	case actionGradeSet, actionGradeButton:
 		if len(parts) != 2 {

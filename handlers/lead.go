@@ -55,6 +55,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	if msg, ok, err := h.leadChange(ctx, r, sub, args); ok {
 		return msg, err
 	}
+	if msg, ok, err := h.parkCommand(ctx, r, sub, args); ok {
+		return msg, err
+	}
 	if msg, ok, err := h.dealChange(ctx, r, sub, args); ok {
 		return msg, err
 	}

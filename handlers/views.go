@@ -145,6 +145,9 @@ func (c card) blocks() []slack.Block {
 		slack.NewSectionBlock(nil, fields, nil),
 		section(i18n.T(lang, "*Last touch*\n%s", c.lastTouch())),
 	}
+	if p := parkedLine(lang, l, salesbot.DateOf(inZone(c.now, c.loc))); p != "" {
+		blocks = append(blocks, section(p))
+	}
 	if q := quoteLine(lang, l, c.loc); q != "" {
 		blocks = append(blocks, section(q))
 	}
@@ -429,4 +432,12 @@ func month(lang i18n.Lang, t time.Time) string {
 		return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
 	}
 	return t.Format("January 2006")
+}
+
+// inZone is t in loc, or in UTC when loc is not known.
+func inZone(t time.Time, loc *time.Location) time.Time {
+	if loc == nil {
+		return t.UTC()
+	}
+	return t.In(loc)
 }

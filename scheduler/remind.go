@@ -8,15 +8,20 @@ import (
 	"salesbot"
 )
 
-// due is a claimed follow-up ready to be sent, with the due time it is about.
+// due is a claimed follow-up ready to be sent, with the due time it is about
+// and what is due of it (the reminder, or a step of its ladder).
 type due struct {
-	claim salesbot.ReminderClaim
-	lead  *salesbot.Lead
-	at    time.Time
+	claim   salesbot.ReminderClaim
+	lead    *salesbot.Lead
+	at      time.Time
+	step    salesbot.LadderStep
+	morning bool
 }
 
 // remind claims the team's due follow-ups and sends each owner one message
-// about theirs (several when they have more than PerMessage).
+// about theirs: the morning batch in one message, the rest several when
+// they have more than PerMessage. The ladder's steps go one by one
+// (escalate.go).
 func (s *Scheduler) remind(ctx context.Context, team string) error {
 	now := s.cfg.Now()
 	claims, recovered, err := s.cfg.Store.ClaimDue(ctx, team, s.token, now, s.cfg.Lease, s.cfg.Batch)
@@ -24,16 +29,25 @@ func (s *Scheduler) remind(ctx context.Context, team string) error {
 		return err
 	}
 	s.cfg.Metrics.recovered(recovered)
-	s.send(ctx, team, now, s.group(ctx, claims, now))
+	groups, climbs := s.group(ctx, team, claims, now)
+	s.send(ctx, team, now, groups)
+	s.climb(ctx, team, now, climbs)
 	return nil
 }
 
-// group reads the claimed leads and groups those to send now by owner, at
-// most PerMessage to a group. When to remind whom is the reminder service's
-// rule (salesbot.ReminderService.Reminding): a follow-up not due any more
-// is settled, one to send later goes back until then.
-func (s *Scheduler) group(ctx context.Context, claims []salesbot.ReminderClaim, now time.Time) [][]due {
-	byOwner := map[string][]due{}
+// group reads the claimed leads and groups the reminders to send now by
+// owner (the morning batch as one group, the rest at most PerMessage to a
+// group), and returns the ladder's steps due now apart. When to remind whom
+// is the reminder service's rule (salesbot.ReminderService.Reminding): a
+// follow-up not due any more is settled, one to send later goes back until
+// then. The owners' choices are read in one round trip.
+func (s *Scheduler) group(ctx context.Context, team string, claims []salesbot.ReminderClaim, now time.Time) ([][]due, []due) {
+	type read struct {
+		claim salesbot.ReminderClaim
+		lead  *salesbot.Lead
+	}
+	var reads []read
+	var owners []string
 	for _, c := range claims {
 		if ctx.Err() != nil {
 			s.release(ctx, c, now, false)
@@ -47,37 +61,90 @@ func (s *Scheduler) group(ctx context.Context, claims []salesbot.ReminderClaim, 
 			s.release(ctx, c, now.Add(time.Minute), false)
 			continue
 		}
+		reads = append(reads, read{c, l})
+		owners = append(owners, l.Owner)
+	}
+	prefs := s.prefsOf(ctx, team, owners)
+	byOwner := map[string][]due{}
+	var climbs []due
+	for _, rd := range reads {
+		c, l := rd.claim, rd.lead
+		p, ok := prefs[l.Owner]
+		if !ok {
+			p = s.defaultPrefs()
+		}
 		r := s.cfg.Reminders.Reminding(l, now, func(user string) (*time.Location, bool) {
 			return s.cfg.People.Zone(ctx, user)
-		})
+		}, p)
 		if r.ZoneUnknown {
 			s.log.WarnContext(ctx, "reminder waits: owner's time zone unknown", "team", c.Team, "owner", l.Owner, "lead", l.ID)
 			s.cfg.Metrics.zoneUnknown()
 		}
+		it := due{claim: c, lead: l, at: r.Due, step: r.Step, morning: r.Morning}
 		switch {
+		case r.Send && r.Step != salesbot.LadderReminded:
+			climbs = append(climbs, it)
 		case r.Send:
-			byOwner[l.Owner] = append(byOwner[l.Owner], due{claim: c, lead: l, at: r.Due})
+			byOwner[l.Owner] = append(byOwner[l.Owner], it)
 		case !r.Later.IsZero():
 			s.release(ctx, c, r.Later, false)
 		default:
 			s.settle(ctx, c, nil) // re-indexed at its new time, if any
 		}
 	}
-	// One message per group: a rep's due leads, at most PerMessage at a
-	// time, so that each message is settled (or retried) on its own.
+	// One message per group: a rep's morning batch whole, the others at
+	// most PerMessage at a time, so that each message is settled (or
+	// retried) on its own.
 	var groups [][]due
-	owners := make([]string, 0, len(byOwner))
+	names := make([]string, 0, len(byOwner))
 	for o := range byOwner {
-		owners = append(owners, o)
+		names = append(names, o)
 	}
-	slices.Sort(owners)
-	for _, o := range owners {
-		for items := byOwner[o]; len(items) > 0; {
+	slices.Sort(names)
+	for _, o := range names {
+		var morning, rest []due
+		for _, it := range byOwner[o] {
+			if it.morning {
+				morning = append(morning, it)
+			} else {
+				rest = append(rest, it)
+			}
+		}
+		if len(morning) > 0 {
+			groups = append(groups, morning)
+		}
+		for items := rest; len(items) > 0; {
 			n := min(len(items), s.cfg.PerMessage)
 			groups, items = append(groups, items[:n]), items[n:]
 		}
 	}
-	return groups
+	return groups, climbs
+}
+
+// defaultPrefs are the choices of someone whose choices are not known:
+// the defaults (the morning batch) with Prefs, each as it falls due
+// without (as before there were choices).
+func (s *Scheduler) defaultPrefs() salesbot.NotifyPrefs {
+	if s.cfg.Prefs == nil {
+		return salesbot.NotifyPrefs{Mode: salesbot.NotifyEach, BatchHour: salesbot.DayStart}
+	}
+	return salesbot.DefaultNotifyPrefs()
+}
+
+// prefsOf reads the notification choices of users in one round trip; on
+// failure (or without Prefs) everyone has the defaults.
+func (s *Scheduler) prefsOf(ctx context.Context, team string, users []string) map[string]salesbot.NotifyPrefs {
+	if s.cfg.Prefs == nil || len(users) == 0 {
+		return nil
+	}
+	slices.Sort(users)
+	users = slices.Compact(users)
+	prefs, err := s.cfg.Prefs.NotifyPrefsOf(ctx, team, users)
+	if err != nil {
+		s.log.WarnContext(ctx, "read notification choices; using the defaults", "team", team, "err", err)
+		return nil
+	}
+	return prefs
 }
 
 // send sends each group's message, each under its own deadline and only
@@ -101,10 +168,10 @@ func (s *Scheduler) send(ctx context.Context, team string, now time.Time, groups
 			leads[j] = it.lead
 		}
 		sendCtx, cancel := s.sendContext(ctx)
-		err := s.cfg.Notifier.Remind(sendCtx, team, owner, leads, false)
+		err := s.cfg.Notifier.Remind(sendCtx, team, owner, leads, items[0].morning)
 		cancel()
 		if err == nil {
-			s.markReminded(ctx, items)
+			s.markReminded(ctx, items, now, true)
 			s.cfg.Metrics.sent(len(items))
 			continue
 		}
@@ -129,7 +196,7 @@ func (s *Scheduler) send(ctx context.Context, team string, now time.Time, groups
 			// The owner cannot be reached (deactivated, gone): give up on
 			// these follow-ups rather than retry forever.
 			s.log.WarnContext(ctx, "reminder undeliverable", "team", team, "owner", owner, "err", err)
-			s.markReminded(ctx, items)
+			s.markReminded(ctx, items, now, false)
 			s.cfg.Metrics.failed(len(items))
 		default:
 			s.log.WarnContext(ctx, "reminder not sent; will retry", "team", team, "owner", owner, "err", err)
@@ -170,11 +237,26 @@ func (s *Scheduler) stillHeld(ctx context.Context, team string, items []due, now
 }
 
 // markReminded settles sent (or given up) follow-ups as reminded of the due
-// time each was about.
-func (s *Scheduler) markReminded(ctx context.Context, items []due) {
+// time each was about. A sent one starts its escalation ladder from now,
+// when there is someone to escalate to (an Escalator); one given up does
+// not climb.
+func (s *Scheduler) markReminded(ctx context.Context, items []due, now time.Time, sent bool) {
+	ladder := sent && s.escalator != nil
 	for _, it := range items {
-		at := it.at
-		s.settle(ctx, it.claim, func(l *salesbot.Lead) error { l.MarkReminded(at); return nil })
+		at, suggested := it.at, it.lead.Suggested
+		s.settle(ctx, it.claim, func(l *salesbot.Lead) error {
+			// The notifier recorded on its copy the maintenance action it
+			// suggested; kept, the next reminder suggests another.
+			if sent {
+				l.MarkSuggested(salesbot.MaintenanceAction{Text: suggested})
+			}
+			if ladder {
+				l.StartLadder(at, now, s.cfg.Escalation)
+			} else {
+				l.MarkReminded(at)
+			}
+			return nil
+		})
 	}
 }
 

@@ -36,6 +36,17 @@ type Notifier interface {
 	SendReview(ctx context.Context, team, manager string, r salesbot.Review) error
 }
 
+// Escalator sends the escalation ladder's messages (handlers implements it
+// beside Notifier). Without one, reminders do not climb.
+type Escalator interface {
+	// Nudge sends the owner the second reminder of a follow-up left
+	// un-acted since they were first reminded (since).
+	Nudge(ctx context.Context, team, owner string, l *salesbot.Lead, since time.Time) error
+	// Escalate sends a manager a rep's follow-up left un-acted since the
+	// rep was first reminded, with Remind rep, Reassign and Snooze.
+	Escalate(ctx context.Context, team, manager string, l *salesbot.Lead, since time.Time) error
+}
+
 // People tells which time zone a user is in.
 type People interface {
 	// Zone returns the user's time zone, and false when it is not known
@@ -102,23 +113,28 @@ type Config struct {
 	// none are sent when it is nil.
 	Reviews salesbot.ReviewService
 	// Prefs are each person's notification choices (morning batch, days
-	// off, the empty digest); everyone has the defaults when it is nil.
+	// off, the empty digest). When it is nil, reminders come each as it
+	// falls due, as before there were choices.
 	Prefs salesbot.NotifyService
 	// Escalation is how long a due follow-up may go un-acted before it
 	// climbs (SALESBOT_ESCALATION); default salesbot.DefaultEscalation().
 	Escalation salesbot.Escalation
+	// Escalator sends the ladder's nudges and escalations; by default the
+	// Notifier, when it implements Escalator. Without one nothing climbs.
+	Escalator Escalator
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
 // Schedulers may share one Redis.
 type Scheduler struct {
-	cfg    Config
-	digest cron.Schedule
-	review cron.Schedule
-	token  string
-	log    *slog.Logger
-	mu     sync.Mutex // one sweep at a time per Scheduler
-	health health
+	cfg       Config
+	escalator Escalator // nil: reminders do not climb
+	digest    cron.Schedule
+	review    cron.Schedule
+	token     string
+	log       *slog.Logger
+	mu        sync.Mutex // one sweep at a time per Scheduler
+	health    health
 }
 
 // New checks the configuration and returns a Scheduler.
@@ -167,7 +183,11 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	return &Scheduler{cfg: cfg, digest: digest, review: review, token: hex.EncodeToString(b), log: cfg.Logger}, nil
+	esc := cfg.Escalator
+	if e, ok := cfg.Notifier.(Escalator); ok && esc == nil {
+		esc = e
+	}
+	return &Scheduler{cfg: cfg, escalator: esc, digest: digest, review: review, token: hex.EncodeToString(b), log: cfg.Logger}, nil
 }
 
 // DefaultReview is when the weekly review goes out when Config.Review is

@@ -132,6 +132,11 @@ type options struct {
 	lease     time.Duration
 	send      time.Duration // the per-send deadline
 	stuck     time.Duration // StuckAfter
+	// escalation is SALESBOT_ESCALATION (default: the default ladder).
+	escalation salesbot.Escalation
+	// prefs: the schedulers read each person's choices (the morning
+	// batch by default) rather than remind each as it falls due.
+	prefs bool
 }
 
 // env is the bot as the scheduler drives it: the real handlers and store on
@@ -152,6 +157,9 @@ type env struct {
 	reg    *prometheus.Registry
 	people *directory.Directory
 	svc    *service.Services
+	// restart makes a new scheduler replica on the same store, as a
+	// restarted process would be.
+	restart func() *scheduler.Scheduler
 }
 
 func newEnv(t *testing.T, start time.Time, opt options) *env {
@@ -170,22 +178,28 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 	e.h = handlers.New(st, api, handlers.Config{
 		Now: c.Now, Logger: log, Directory: people, Respond: noResponder{},
 		Digests: e.svc, Reports: e.svc, Teams: e.svc, Reminders: e.svc, Visits: e.svc, Stakeholders: e.svc,
+		Maintenance: e.svc,
 	})
 	t.Cleanup(e.h.Wait)
 	e.notes = &reviewRecorder{Handler: e.h, clock: c}
 	metrics := scheduler.NewMetrics(e.reg)
 	e.sched = &teamStore{Store: st, team: e.team}
-	for _, s := range []**scheduler.Scheduler{&e.a, &e.b} {
-		var err error
-		*s, err = scheduler.New(scheduler.Config{
+	e.restart = func() *scheduler.Scheduler {
+		var prefs salesbot.NotifyService
+		if opt.prefs {
+			prefs = e.svc
+		}
+		s, err := scheduler.New(scheduler.Config{
 			Store: e.sched, Notifier: e.notes, People: people, Digests: e.svc, Teams: e.svc, Reminders: e.svc,
 			Reviews: e.svc, Digest: opt.digest, Review: opt.review, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
-			SendTimeout: opt.send, StuckAfter: opt.stuck,
+			SendTimeout: opt.send, StuckAfter: opt.stuck, Escalation: opt.escalation, Prefs: prefs,
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
+		return s
 	}
+	e.a, e.b = e.restart(), e.restart()
 	return e
 }
 
@@ -368,10 +382,16 @@ func (e *env) counter(name string, label ...string) float64 {
 }
 
 // wantIndexed fails the test unless the lead's follow-up is queued in the
-// team's due set at want (zero: not queued) and in no one's lease.
+// team's due set at want (zero: not queued, but for its escalation
+// ladder's next step once reminded) and in no one's lease.
 func (e *env) wantIndexed(id string, want time.Time) {
 	e.t.Helper()
 	prefix := "sb:{" + e.team + "}:"
+	if want.IsZero() {
+		if l, err := e.store.Lead(e.ctx, e.team, id); err == nil && !l.ClimbAt.IsZero() && l.Due.Equal(l.RemindedDue) {
+			want = l.ReminderAt() // reminded: only the ladder's next step is queued
+		}
+	}
 	score, err := e.rdb.ZScore(e.ctx, prefix+"due", id).Result()
 	switch {
 	case err != nil && err != redis.Nil:

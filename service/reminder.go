@@ -24,19 +24,64 @@ type ReminderStore interface {
 const ZoneRetry = time.Minute
 
 // Reminding implements salesbot.ReminderService.
-func (s *Services) Reminding(l *salesbot.Lead, now time.Time, zone func(user string) (*time.Location, bool)) salesbot.Reminding {
+func (s *Services) Reminding(l *salesbot.Lead, now time.Time, zone func(user string) (*time.Location, bool), prefs salesbot.NotifyPrefs) salesbot.Reminding {
 	at := l.ReminderAt()
-	if at.IsZero() || at.After(now) {
+	step, ok := l.NextAlarm()
+	if !ok || at.IsZero() || at.After(now) {
 		return salesbot.Reminding{}
 	}
+	r := salesbot.Reminding{Due: l.Due, Step: step}
 	loc, known := zone(l.Owner)
 	if !known {
-		return salesbot.Reminding{Due: at, Later: now.Add(ZoneRetry), ZoneUnknown: true}
+		r.Later, r.ZoneUnknown = now.Add(ZoneRetry), true
+		return r
 	}
-	if local := now.In(loc); !s.cfg.WorkHours.Open(local) {
-		return salesbot.Reminding{Due: at, Later: s.cfg.WorkHours.Next(local)}
+	local := now.In(loc)
+	if l.Parked(salesbot.DateOf(local)) {
+		// Woken on the owner's clock, not the earliest zone's.
+		r.Later = l.ParkedUntil.In(loc)
+		return r
 	}
-	return salesbot.Reminding{Send: true, Due: at}
+	switch step {
+	case salesbot.LadderReminded:
+		r.Morning, r.Later = prefs.Timing(l.Due, now, loc, s.cfg.WorkHours)
+	case salesbot.LadderManagers:
+		// Not while the owner is away: a holiday is no neglect.
+		if prefs.Away(salesbot.DateOf(local)) {
+			r.Later = prefs.Next(local, s.cfg.WorkHours)
+		}
+	default:
+		_, r.Later = prefs.Reachable(now, loc, s.cfg.WorkHours)
+	}
+	r.Send = r.Later.IsZero()
+	return r
+}
+
+// Escalating implements salesbot.ReminderService.
+func (s *Services) Escalating(managers []string, now time.Time, zone func(user string) (*time.Location, bool), prefs map[string]salesbot.NotifyPrefs) ([]string, time.Time) {
+	var open []string
+	var later time.Time
+	for _, m := range managers {
+		p, ok := prefs[m]
+		if !ok {
+			p = salesbot.DefaultNotifyPrefs()
+		}
+		next := now.Add(ZoneRetry)
+		if loc, known := zone(m); known {
+			var reach bool
+			if reach, next = p.Reachable(now, loc, s.cfg.WorkHours); reach {
+				open = append(open, m)
+				continue
+			}
+		}
+		if later.IsZero() || next.Before(later) {
+			later = next
+		}
+	}
+	if len(open) > 0 {
+		return open, time.Time{}
+	}
+	return nil, later
 }
 
 // FollowUps implements salesbot.ReminderService.
@@ -52,7 +97,7 @@ func (s *Services) FollowUps(ctx context.Context, team, rep string, now time.Tim
 func dueBy(leads []*salesbot.Lead, c salesbot.Cadence, end time.Time) []*salesbot.Lead {
 	var due []*salesbot.Lead
 	for _, l := range leads {
-		if l.Open() && l.NextDue(c).Before(end) {
+		if l.Open() && !l.Parked(salesbot.DateOf(end.Add(-time.Nanosecond))) && l.NextDue(c).Before(end) {
 			due = append(due, l)
 		}
 	}

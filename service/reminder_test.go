@@ -143,6 +143,7 @@ func TestReminding(t *testing.T) {
 	}
 	l.Schedule(c)
 	asked := 0
+	each := salesbot.NotifyPrefs{Mode: salesbot.NotifyEach}
 	in := func(loc *time.Location, known bool) func(string) (*time.Location, bool) {
 		return func(user string) (*time.Location, bool) {
 			asked++
@@ -152,19 +153,109 @@ func TestReminding(t *testing.T) {
 			return loc, known
 		}
 	}
-	if r := svc.Reminding(l, now, in(time.UTC, true)); !r.Send || !r.Due.Equal(l.Due) {
+	if r := svc.Reminding(l, now, in(time.UTC, true), each); !r.Send || !r.Due.Equal(l.Due) {
 		t.Errorf("due, at 09:00 on the owner's clock: %+v; want sent now about %v", r, l.Due)
 	}
 	startOfDay := time.Date(2026, 11, 24, 9, 0, 0, 0, newYork)
-	if r := svc.Reminding(l, now, in(newYork, true)); r.Send || !r.Later.Equal(startOfDay) {
+	if r := svc.Reminding(l, now, in(newYork, true), each); r.Send || !r.Later.Equal(startOfDay) {
 		t.Errorf("due at 04:00 on the owner's clock: %+v; want kept until %v", r, startOfDay)
 	}
-	if r := svc.Reminding(l, now, in(nil, false)); r.Send || !r.ZoneUnknown || !r.Later.Equal(now.Add(service.ZoneRetry)) {
+	if r := svc.Reminding(l, now, in(nil, false), each); r.Send || !r.ZoneUnknown || !r.Later.Equal(now.Add(service.ZoneRetry)) {
 		t.Errorf("owner's zone unknown: %+v; want kept for %v", r, service.ZoneRetry)
 	}
 	l.MarkReminded(l.Due)
 	asked = 0
-	if r := svc.Reminding(l, now, in(time.UTC, true)); r.Send || !r.Later.IsZero() || asked != 0 {
+	if r := svc.Reminding(l, now, in(time.UTC, true), each); r.Send || !r.Later.IsZero() || asked != 0 {
 		t.Errorf("reminded already: %+v, zone asked %d times; want let go, never asked", r, asked)
+	}
+}
+
+// TestRemindingLadder: the ladder's steps are what is due once reminded;
+// the nudge waits for the owner's hours, the managers' step for the end of
+// the owner's day off, a parked lead for the day it wakes on the owner's
+// clock; Escalating picks the managers reachable now, or says when the
+// first is.
+func TestRemindingLadder(t *testing.T) {
+	svc := service.New(service.Config{Store: nil})
+	c := salesbot.DefaultCadence()
+	e := salesbot.DefaultEscalation()
+	utc := func(string) (*time.Location, bool) { return time.UTC, true }
+	each := salesbot.NotifyPrefs{Mode: salesbot.NotifyEach, BatchHour: salesbot.DayStart}
+	tue9 := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	l, _, err := salesbot.NewLead(salesbot.Actor{User: "UREP"}, "T1", "", "Due Co", salesbot.GradeA, tue9.Add(-7*salesbot.Day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Schedule(c)
+	l.StartLadder(l.Due, tue9, e)
+
+	if r := svc.Reminding(l, tue9.Add(23*time.Hour), utc, each); r.Send || !r.Later.IsZero() {
+		t.Errorf("before the nudge: %+v; want nothing", r)
+	}
+	// The nudge falls due Wednesday 09:00; at 20:00 it waits for Thursday.
+	if r := svc.Reminding(l, tue9.Add(salesbot.Day), utc, each); !r.Send || r.Step != salesbot.LadderNudged {
+		t.Errorf("nudge due in hours: %+v; want sent", r)
+	}
+	if r := svc.Reminding(l, tue9.Add(salesbot.Day+11*time.Hour), utc, each); r.Send || !r.Later.Equal(tue9.Add(2*salesbot.Day)) {
+		t.Errorf("nudge due at night: %+v; want kept until Thursday 09:00", r)
+	}
+	l.Climb(salesbot.LadderNudged, tue9.Add(salesbot.Day), e)
+	thu := tue9.Add(2 * salesbot.Day)
+	if r := svc.Reminding(l, thu, utc, each); !r.Send || r.Step != salesbot.LadderManagers {
+		t.Errorf("managers' step: %+v; want sent", r)
+	}
+	away := each
+	away.DaysOff = []salesbot.DateSpan{{From: salesbot.DateOf(thu), To: salesbot.DateOf(thu)}}
+	if r := svc.Reminding(l, thu, utc, away); r.Send || !r.Later.Equal(thu.Add(salesbot.Day)) {
+		t.Errorf("owner away: %+v; want kept until Friday 09:00", r)
+	}
+
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zones := func(u string) (*time.Location, bool) {
+		switch u {
+		case "UMGRSH":
+			return shanghai, true
+		case "UMGRUTC":
+			return time.UTC, true
+		}
+		return nil, false
+	}
+	// Thursday 09:00 UTC is 17:00 in Shanghai: both reachable.
+	if open, later := svc.Escalating([]string{"UMGRSH", "UMGRUTC"}, thu, zones, nil); len(open) != 2 || !later.IsZero() {
+		t.Errorf("Escalating at 09:00 UTC = %v, %v; want both now", open, later)
+	}
+	// 11:00 UTC is 19:00 in Shanghai: the UTC manager only.
+	if open, _ := svc.Escalating([]string{"UMGRSH", "UMGRUTC"}, thu.Add(2*time.Hour), zones, nil); len(open) != 1 || open[0] != "UMGRUTC" {
+		t.Errorf("Escalating at 11:00 UTC = %v; want the UTC manager", open)
+	}
+	// 20:00 UTC: nobody; Shanghai's Friday 09:00 (01:00 UTC) comes first.
+	if open, later := svc.Escalating([]string{"UMGRSH", "UMGRUTC"}, thu.Add(11*time.Hour), zones, nil); len(open) != 0 || !later.Equal(thu.Add(16*time.Hour)) {
+		t.Errorf("Escalating at 20:00 UTC = %v, %v; want none until %v", open, later, thu.Add(16*time.Hour))
+	}
+	if open, later := svc.Escalating([]string{"UNOZONE"}, thu, zones, nil); len(open) != 0 || !later.Equal(thu.Add(service.ZoneRetry)) {
+		t.Errorf("zone unknown: %v, %v; want a retry", open, later)
+	}
+
+	p, _, err := salesbot.NewLead(salesbot.Actor{User: "UREP"}, "T1", "", "Parked Co", salesbot.GradeB, tue9.Add(-20*salesbot.Day))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Schedule(c)
+	wake := salesbot.DateOf(tue9).AddDays(3)
+	if _, err := p.Park(salesbot.Actor{User: "UREP"}, wake, "", salesbot.DateOf(tue9), c, tue9); err != nil {
+		t.Fatal(err)
+	}
+	newYork, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ny := func(string) (*time.Location, bool) { return newYork, true }
+	// The alarm comes at the earliest the day starts anywhere; in New York
+	// it is still the day before: it waits for New York's midnight.
+	if r := svc.Reminding(p, p.ReminderAt(), ny, each); r.Send || !r.Later.Equal(wake.In(newYork)) {
+		t.Errorf("parked, woken elsewhere first: %+v; want kept until %v", r, wake.In(newYork))
 	}
 }

@@ -216,6 +216,7 @@ type storedLead struct {
 	ParkReason  string              `json:"pr,omitempty"`
 	RemindedAt  int64               `json:"ra,omitempty"`
 	Climbed     salesbot.LadderStep `json:"cm,omitempty"`
+	ClimbAt     int64               `json:"lc,omitempty"`
 	Suggested   string              `json:"sg,omitempty"`
 }
 
@@ -334,7 +335,7 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 		LastTouch: nanos(l.LastTouch), NextStep: l.NextStep, NextStepDue: nanos(l.NextStepDue), Due: nanos(l.Due),
 		SnoozedUntil: nanos(l.SnoozedUntil), RemindedDue: nanos(l.RemindedDue), ClosedAt: nanos(l.ClosedAt), LostReason: l.LostReason,
 		ValueMinor: l.Value.Minor, Currency: l.Value.Currency, CloseBy: l.CloseBy, Slips: l.Slips, Category: l.Category, AtRisk: l.AtRisk, WonOn: l.WonOn, Quotes: l.Quotes, GradeConf: nanos(l.GradeConfirmed),
-		ParkedUntil: l.ParkedUntil, ParkReason: l.ParkReason, RemindedAt: nanos(l.RemindedAt), Climbed: l.Climbed, Suggested: l.Suggested,
+		ParkedUntil: l.ParkedUntil, ParkReason: l.ParkReason, RemindedAt: nanos(l.RemindedAt), Climbed: l.Climbed, ClimbAt: nanos(l.ClimbAt), Suggested: l.Suggested,
 	}
 	if len(l.Facts) > 0 {
 		s.Facts = make(map[salesbot.KeyFact]storedFact, len(l.Facts))
@@ -389,7 +390,7 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 			LastTouch: fromNanos(s.LastTouch), NextStep: s.NextStep, NextStepDue: fromNanos(s.NextStepDue), Due: fromNanos(s.Due),
 			SnoozedUntil: fromNanos(s.SnoozedUntil), RemindedDue: fromNanos(s.RemindedDue), ClosedAt: fromNanos(s.ClosedAt), LostReason: s.LostReason,
 			Value: salesbot.Amount{Minor: s.ValueMinor, Currency: s.Currency}, CloseBy: s.CloseBy, Slips: s.Slips, Category: s.Category, AtRisk: s.AtRisk, WonOn: s.WonOn, Quotes: s.Quotes, GradeConfirmed: fromNanos(s.GradeConf),
-			ParkedUntil: s.ParkedUntil, ParkReason: s.ParkReason, RemindedAt: fromNanos(s.RemindedAt), Climbed: s.Climbed, Suggested: s.Suggested,
+			ParkedUntil: s.ParkedUntil, ParkReason: s.ParkReason, RemindedAt: fromNanos(s.RemindedAt), Climbed: s.Climbed, ClimbAt: fromNanos(s.ClimbAt), Suggested: s.Suggested,
 		}
 		if len(s.Facts) > 0 {
 			l.Facts = make(map[salesbot.KeyFact]salesbot.Fact, len(s.Facts))

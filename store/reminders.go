@@ -101,6 +101,13 @@ var errLeaseLost = errors.New("lease lost")
 // AckReminder settles a claim while its lease is held; see
 // salesbot.ReminderStore. A lead deleted meanwhile settles as held.
 func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn func(*salesbot.Lead) error) (bool, error) {
+	return s.SettleReminder(ctx, c, func(l *salesbot.Lead) ([]salesbot.Change, error) { return nil, fn(l) })
+}
+
+// SettleReminder settles a claim as AckReminder does, and keeps the changes
+// fn returns in the lead's history and the team's activity in the same
+// guarded write; see salesbot.ReminderStore.
+func (s *Store) SettleReminder(ctx context.Context, c salesbot.ReminderClaim, fn func(*salesbot.Lead) ([]salesbot.Change, error)) (bool, error) {
 	k, err := keysOf(c.Team)
 	if err != nil {
 		return false, fmt.Errorf("ack reminder: %w", err)
@@ -131,7 +138,8 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 			}
 			rev = revision(raw) // l stays here: nothing to remember
 			before := l.Standing()
-			if err := fn(l); err != nil {
+			changes, err := fn(l)
+			if err != nil {
 				return fnError{err}
 			}
 			lead, err := encodeLead(l)
@@ -140,6 +148,11 @@ func (s *Store) AckReminder(ctx context.Context, c salesbot.ReminderClaim, fn fu
 			}
 			b.do("SET", k.lead(c.LeadID), lead)
 			index(b, k, &before, l)
+			if len(changes) > 0 {
+				if err := s.history(b, k, l.ID, changes, nil); err != nil {
+					return err
+				}
+			}
 		} // else the lead is gone: settle the claim alone
 		ok, err := s.guarded(ctx, k, []guard{{key: k.leases(), field: c.LeadID, want: c.Token}, unchanged(k.lead(c.LeadID), rev)}, b)
 		if err == nil && !ok {

@@ -32,10 +32,11 @@ type console struct {
 	log         *slog.Logger
 	team, user  string
 	loc         *time.Location
-	envManagers []string        // SALESBOT_MANAGERS
-	granted     map[string]bool // manager rights given by --manager or :as
-	charts      handlers.Charts // nil: forecasts without pictures
-	gates       salesbot.Gates  // SALESBOT_GATES
+	envManagers []string            // SALESBOT_MANAGERS
+	granted     map[string]bool     // manager rights given by --manager or :as
+	charts      handlers.Charts     // nil: forecasts without pictures
+	gates       salesbot.Gates      // SALESBOT_GATES
+	escalation  salesbot.Escalation // SALESBOT_ESCALATION
 	in          lineReader
 	out         io.Writer
 	render      renderer
@@ -83,7 +84,7 @@ func (c *console) rebuild() {
 	people := directory.New(c.slack, nil)
 	// The console sweeps when asked (:sweep), at any hour of any day.
 	allDay, _ := salesbot.ParseWorkHours("0-24", "0-6")
-	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log, Managers: managers, WorkHours: allDay, Gates: c.gates})
+	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log, Managers: managers, WorkHours: allDay, Gates: c.gates, Escalation: c.escalation})
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
 		Cadence: c.cadence, Logger: c.log, Respond: c.slack, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
@@ -92,7 +93,7 @@ func (c *console) rebuild() {
 	})
 	sched, _ := scheduler.New(scheduler.Config{
 		Store: c.store, Notifier: c.h, People: people, Digests: svc, Teams: svc, Reminders: svc,
-		Reviews: svc, Logger: c.log, Digest: "0 0 * * *", Prefs: svc,
+		Reviews: svc, Logger: c.log, Digest: "0 0 * * *", Prefs: svc, Escalation: c.escalation,
 	})
 	c.sched = sched
 }

@@ -138,7 +138,7 @@ var emoji = map[string]string{
 	"angel": "😇", "innocent": "😇", "smiling_imp": "😈", "imp": "👿", "heart": "❤️",
 	"arrow_up": "⬆️", "arrow_down": "⬇️", "arrow_right": "➡️", "arrow_left": "⬅️",
 	"handshake": "🤝", "inbox_tray": "📥", "outbox_tray": "📤", "briefcase": "💼",
-	"raising_hand": "🙋", "sunny": "☀️", "information_source": "ℹ️", "bell": "🔔",
+	"raising_hand": "🙋", "parking": "🅿️", "sunny": "☀️", "information_source": "ℹ️", "bell": "🔔",
 	"calendar": "📆", "date": "📅", "spiral_calendar_pad": "🗓️", "alarm_clock": "⏰",
 	"telephone_receiver": "📞", "email": "📧", "envelope": "✉️", "busts_in_silhouette": "👥",
 	"bust_in_silhouette": "👤", "chart_with_upwards_trend": "📈", "chart_with_downwards_trend": "📉",

@@ -88,7 +88,7 @@ func TestReplicasShareTheWork(t *testing.T) {
 	afterSweeps(t, replicas, 2)
 	checkRemindedOnce(t, fs, owners, due)
 	for _, company := range due {
-		if l := storedLead(t, st, team, company); !l.ReminderAt().IsZero() {
+		if l := storedLead(t, st, team, company); !l.RemindedDue.Equal(l.Due) {
 			t.Errorf("%s: the reminder went out but is not recorded as sent (due %s, reminded for %s)", company, l.Due, l.RemindedDue)
 		}
 	}
