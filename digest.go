@@ -522,6 +522,28 @@ func digestRisks(l *Lead, now time.Time, c Cadence) []Risk {
 	return slices.DeleteFunc(Risks(l, now, c), func(r Risk) bool { return r.Kind == RiskOverdue })
 }
 
+// RiskList is what is wrong with a rep's open A and B leads now, as the
+// exceptions-only digest follows it (a follow-up past due counts), A first
+// then by company; parked leads are left out.
+func RiskList(rep string, leads []*Lead, today Date, now time.Time, c Cadence) []LeadRisks {
+	var out []LeadRisks
+	for _, l := range leads {
+		if l.Owner != rep || !l.Open() || (l.Grade != GradeA && l.Grade != GradeB) || l.Parked(today) {
+			continue
+		}
+		if risks := exceptionRisks(l, now, c); len(risks) > 0 {
+			out = append(out, LeadRisks{Lead: l, Risks: risks})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b LeadRisks) int {
+		if d := a.Lead.Grade.Rank() - b.Lead.Grade.Rank(); d != 0 {
+			return d
+		}
+		return strings.Compare(a.Lead.Company, b.Lead.Company)
+	})
+	return out
+}
+
 // untouchedFor is how long ago the lead was last touched (or registered).
 func untouchedFor(l *Lead, now time.Time) time.Duration {
 	last := l.LastTouch

@@ -158,11 +158,7 @@ func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, n
 	}
 	ctx, cancel := settleContext(ctx)
 	defer cancel()
-	through := d.Through
-	if through.IsZero() {
-		through = now
-	}
-	if err := s.cfg.Digests.MarkDigestSent(ctx, team, manager, through); err != nil {
+	if err := s.cfg.Digests.MarkDigestSent(ctx, team, manager, d); err != nil {
 		s.log.ErrorContext(ctx, "digest mark", "team", team, "manager", manager, "err", err)
 	}
 	return nil

@@ -19,6 +19,7 @@ type Store interface {
 	TeamStore
 	ReminderStore
 	NotifyStore
+	DigestStore
 	// SetMark keeps a named time for the team.
 	SetMark(ctx context.Context, team, name string, t time.Time) error
 }
