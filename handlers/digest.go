@@ -19,7 +19,7 @@ func (h *Handler) SendDigest(ctx context.Context, team, manager string, d salesb
 	loc, lang := h.people.Location(ctx, manager), h.langOf(ctx, team, manager)
 	title := digestTitle(lang, d, loc)
 	if d.Quiet() {
-		title = quietLine(lang, d, loc)
+		title = quietLine(lang, d, loc) // the whole digest
 	}
 	if _, _, err := h.slack.PostMessageContext(ctx, manager, slack.MsgOptionText(title, false), slack.MsgOptionBlocks(exceptionBlocks(lang, d, loc)...)); err != nil {
 		return fmt.Errorf("digest to %s: %w", manager, err)

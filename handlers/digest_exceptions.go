@@ -27,7 +27,7 @@ const actionDigestAll = "digest_all"
 // quietLine is the whole digest of a quiet day.
 func quietLine(lang i18n.Lang, d salesbot.Digest, loc *time.Location) string {
 	visits, newLeads, _ := d.Counts()
-	return i18n.T(lang, ":sunny: Quiet day: nothing changed since %s · %d open leads · %d standing risks · %d visits · %d new leads",
+	return digestTitle(lang, d, loc) + " · " + i18n.T(lang, ":sunny: Quiet day: nothing changed since %s · open leads: %d · standing risks: %d · visits: %d · new leads: %d",
 		when(lang, d.Since.In(loc)), d.Open, d.Standings(), visits, newLeads)
 }
 
@@ -42,7 +42,7 @@ func exceptionBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []sl
 	visits, newLeads, moves := d.Counts()
 	head := []slack.Block{
 		slack.NewHeaderBlock(plain(digestTitle(lang, d, loc))),
-		contextLine(t("Changes since %s · %d open leads · %d visits · %d new leads · %d stage moves",
+		contextLine(t("Changes since %s · open leads: %d · visits: %d · new leads: %d · stage moves: %d",
 			when(lang, d.Since.In(loc)), d.Open, visits, newLeads, moves)),
 	}
 	pending := pendingBlocks(lang, d, loc)
@@ -109,7 +109,7 @@ func repExceptionBlocks(lang i18n.Lang, r salesbot.RepDigest, loc *time.Location
 }
 
 func standingText(lang i18n.Lang, r salesbot.RepDigest) string {
-	return i18n.T(lang, ":pushpin: %d standing risks, reported before", r.Standing)
+	return i18n.T(lang, ":pushpin: Standing risks, reported before: %d", r.Standing)
 }
 
 func showAllButton(lang i18n.Lang, rep string) *slack.ButtonBlockElement {

@@ -97,7 +97,8 @@ func TestServeProcess(t *testing.T) {
 	var reminder fakeslack.Call
 	for n := 1; reminder.Method == "" && n <= 10; n++ {
 		for _, call := range fs.WaitFor(t, "chat.postMessage", n) {
-			if call.Param("channel") == "U0OWNER" {
+			// (The owner may also be told of new risks.)
+			if call.Param("channel") == "U0OWNER" && strings.Contains(call.Text(), "reminder_snooze") {
 				reminder = call
 			}
 		}
