@@ -4,7 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"salesbot/handlers"
 	"salesbot/internal/fakeslack"
+	"salesbot/scheduler"
 )
 
 // TestDigestShowAll: a digest's Show all shows a manager the rep's risks as
@@ -40,3 +42,6 @@ func TestDigestShowAll(t *testing.T) {
 	// the pipeline, whatever the last digest said.
 	mustContain(t, "/salesbot digest", text(h.command(manager, "/salesbot digest")), "Pipeline", "*Show &amp; Tell* (B): No economic buyer")
 }
+
+// The handlers send the risk news the scheduler decides on.
+var _ scheduler.RiskTeller = (*handlers.Handler)(nil)
