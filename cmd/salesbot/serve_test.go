@@ -125,7 +125,7 @@ func TestServeProcess(t *testing.T) {
 	time.Sleep(2500 * time.Millisecond) // more sweeps go by
 	sent := 0
 	for _, call := range fs.Calls("chat.postMessage") {
-		if call.Param("channel") == "U0OWNER" {
+		if call.Param("channel") == "U0OWNER" && strings.Contains(call.Text(), "reminder_snooze") {
 			sent++
 		}
 	}
