@@ -17,6 +17,10 @@ import (
 // will then have been told.
 type RiskNews struct {
 	Rep string
+	// Day is the day the news is for (the rep's calendar day): once it
+	// is settled (DigestService.MarkRisksTold), the rep is not due again
+	// that day.
+	Day Date
 	// New are the risks not told yet, by lead, A first then by company.
 	New []LeadRisks
 	// Told is, by lead, the kinds the rep knows of once New is told: each

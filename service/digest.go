@@ -33,12 +33,14 @@ type DigestStore interface {
 	// DigestSent records the manager's digest mark (named mark) at
 	// through and what the digest reported, in one write.
 	DigestSent(ctx context.Context, team, manager, mark string, through time.Time, seen salesbot.DigestSeen) error
-	// Owners lists everyone who has had an open lead in the team.
-	Owners(ctx context.Context, team string) ([]string, error)
+	// RiskNewsOwners lists everyone who has had an open lead in the
+	// team, and the last day each one's risk news was settled.
+	RiskNewsOwners(ctx context.Context, team string) ([]string, map[string]salesbot.Date, error)
 	// RisksTold returns the risk kinds each lead's owner was told of.
 	RisksTold(ctx context.Context, team string, leadIDs []string) (map[string][]salesbot.RiskKind, error)
-	// SetRisksTold records them; a lead with none is forgotten.
-	SetRisksTold(ctx context.Context, team string, told map[string][]salesbot.RiskKind) error
+	// SetRisksTold records them (a lead with none is forgotten), and that
+	// rep's news of day is settled.
+	SetRisksTold(ctx context.Context, team, rep string, day salesbot.Date, told map[string][]salesbot.RiskKind) error
 }
 
 // Digest implements salesbot.DigestService: a manager who leads reps
@@ -106,9 +108,11 @@ func (s *Services) RepRisks(ctx context.Context, a salesbot.Actor, team, rep str
 }
 
 // RiskNewsDue implements salesbot.DigestService: two round trips (the
-// owners, their choices) whatever the team's size.
+// owners and whose news of which day was settled, their choices) whatever
+// the team's size; a rep whose news of the day was settled is not due
+// again.
 func (s *Services) RiskNewsDue(ctx context.Context, team string, zone func(user string) (*time.Location, bool), now time.Time) ([]salesbot.RiskNewsSlot, error) {
-	owners, err := s.cfg.Store.Owners(ctx, team)
+	owners, settled, err := s.cfg.Store.RiskNewsOwners(ctx, team)
 	if err != nil {
 		return nil, fmt.Errorf("risk news of %s: %w", team, err)
 	}
@@ -130,7 +134,7 @@ func (s *Services) RiskNewsDue(ctx context.Context, team string, zone func(user 
 		if !ok {
 			p = salesbot.DefaultNotifyPrefs()
 		}
-		if day, ok := salesbot.RiskNewsDay(p, now.In(loc), s.cfg.WorkHours); ok {
+		if day, ok := salesbot.RiskNewsDay(p, now.In(loc), s.cfg.WorkHours); ok && settled[o] != day {
 			due = append(due, salesbot.RiskNewsSlot{Rep: o, Day: day})
 		}
 	}
@@ -152,12 +156,14 @@ func (s *Services) RiskNews(ctx context.Context, team, rep string, day salesbot.
 	if err != nil {
 		return salesbot.RiskNews{}, fmt.Errorf("risk news for %s: %w", rep, err)
 	}
-	return salesbot.NewsOfRisks(rep, leads, told, day, now, s.cfg.Cadence), nil
+	n := salesbot.NewsOfRisks(rep, leads, told, day, now, s.cfg.Cadence)
+	n.Day = day
+	return n, nil
 }
 
 // MarkRisksTold implements salesbot.DigestService.
 func (s *Services) MarkRisksTold(ctx context.Context, team string, n salesbot.RiskNews) error {
-	if err := s.cfg.Store.SetRisksTold(ctx, team, n.Told); err != nil {
+	if err := s.cfg.Store.SetRisksTold(ctx, team, n.Rep, n.Day, n.Told); err != nil {
 		return fmt.Errorf("risks told to %s: %w", n.Rep, err)
 	}
 	return nil

@@ -79,4 +79,10 @@ func TestRiskNewsDue(t *testing.T) {
 	if again, err := svc.RiskNews(ctx, team, "UREP", due[0].Day, now); err != nil || len(again.New) != 0 {
 		t.Fatalf("told twice: %+v, %v", again, err)
 	}
+	if due, err := svc.RiskNewsDue(ctx, team, zone, now.Add(time.Hour)); err != nil || len(due) != 0 {
+		t.Fatalf("due again the same day: %+v, %v", due, err)
+	}
+	if due, err := svc.RiskNewsDue(ctx, team, zone, now.Add(salesbot.Day)); err != nil || len(due) != 1 {
+		t.Fatalf("not due the next day: %+v, %v", due, err)
+	}
 }

@@ -21,8 +21,11 @@ import (
 //	                       manager's digest mark, kept digestSeenTTL
 //	risks:told             hash: lead ID → the risk kinds its owner was
 //	                       told of, comma-separated
+//	risks:told:on          hash: rep → the last date their risk news was
+//	                       settled (YYYY-MM-DD)
 func (k keys) digestSeen(manager string) string { return k.prefix + "digest:seen:" + manager }
 func (k keys) risksTold() string                { return k.prefix + "risks:told" }
+func (k keys) risksToldOn() string              { return k.prefix + "risks:told:on" }
 
 // digestSeenTTL is how long what a digest reported is kept: past it, the
 // digest reaches back a day only anyway (service.MaxDigestPeriod), and its
@@ -79,17 +82,30 @@ func (s *Store) DigestSeen(ctx context.Context, team, manager string) (salesbot.
 	return seen, nil
 }
 
-// Owners lists everyone who has had an open lead in the team.
-func (s *Store) Owners(ctx context.Context, team string) ([]string, error) {
+// RiskNewsOwners lists everyone who has had an open lead in the team, and
+// the last date each one's risk news was settled (SetRisksTold), in one
+// round trip.
+func (s *Store) RiskNewsOwners(ctx context.Context, team string) ([]string, map[string]salesbot.Date, error) {
 	k, err := keysOf(team)
 	if err != nil {
-		return nil, fmt.Errorf("owners: %w", err)
+		return nil, nil, fmt.Errorf("owners: %w", err)
 	}
-	owners, err := s.client.SMembers(ctx, k.rmOwners()).Result()
-	if err != nil {
-		return nil, failed(err, "owners of %s", team)
+	var owners *redis.StringSliceCmd
+	var on *redis.MapStringStringCmd
+	if _, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		owners = p.SMembers(ctx, k.rmOwners())
+		on = p.HGetAll(ctx, k.risksToldOn())
+		return nil
+	}); err != nil {
+		return nil, nil, failed(err, "owners of %s", team)
 	}
-	return owners, nil
+	told := make(map[string]salesbot.Date, len(on.Val()))
+	for rep, day := range on.Val() {
+		if d, err := salesbot.ParseDate(day); err == nil {
+			told[rep] = d
+		}
+	}
+	return owners.Val(), told, nil
 }
 
 // RisksTold returns, for each of the leads named, the risk kinds its owner
@@ -119,9 +135,10 @@ func (s *Store) RisksTold(ctx context.Context, team string, leadIDs []string) (m
 	return told, nil
 }
 
-// SetRisksTold records, by lead, the risk kinds its owner now knows of; a
-// lead with none is forgotten. One round trip.
-func (s *Store) SetRisksTold(ctx context.Context, team string, told map[string][]salesbot.RiskKind) error {
+// SetRisksTold records, by lead, the risk kinds its owner (rep) now knows
+// of, a lead with none being forgotten, and that rep's news of day is
+// settled. One round trip.
+func (s *Store) SetRisksTold(ctx context.Context, team, rep string, day salesbot.Date, told map[string][]salesbot.RiskKind) error {
 	k, err := keysOf(team)
 	if err != nil {
 		return fmt.Errorf("risks told: %w", err)
@@ -139,10 +156,10 @@ func (s *Store) SetRisksTold(ctx context.Context, team string, told map[string][
 		}
 		set = append(set, id, strings.Join(names, ","))
 	}
-	if len(set) == 0 && len(drop) == 0 {
-		return nil
-	}
 	_, err = s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		if !day.IsZero() {
+			p.HSet(ctx, k.risksToldOn(), rep, day.String())
+		}
 		if len(set) > 0 {
 			p.HSet(ctx, k.risksTold(), set...)
 		}

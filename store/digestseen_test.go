@@ -53,7 +53,8 @@ func TestDigestSeen(t *testing.T) {
 func TestRisksTold(t *testing.T) {
 	s, _, team := newStore(t)
 	told := map[string][]salesbot.RiskKind{"L1": {salesbot.RiskDevil, salesbot.RiskNoCoach}, "L2": {salesbot.RiskClosePassed}}
-	if err := s.SetRisksTold(ctx, team, told); err != nil {
+	day := salesbot.DateOf(now)
+	if err := s.SetRisksTold(ctx, team, "UREP", day, told); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.RisksTold(ctx, team, []string{"L1", "L2", "L3"})
@@ -63,7 +64,10 @@ func TestRisksTold(t *testing.T) {
 	if !slices.Equal(got["L1"], told["L1"]) || !slices.Equal(got["L2"], told["L2"]) || len(got) != 2 {
 		t.Fatalf("told read back %v", got)
 	}
-	if err := s.SetRisksTold(ctx, team, map[string][]salesbot.RiskKind{"L1": nil}); err != nil {
+	if _, on, err := s.RiskNewsOwners(ctx, team); err != nil || on["UREP"] != day {
+		t.Fatalf("UREP's news settled on %v (%v), want %v", on["UREP"], err, day)
+	}
+	if err := s.SetRisksTold(ctx, team, "UREP", day, map[string][]salesbot.RiskKind{"L1": nil}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := s.RisksTold(ctx, team, []string{"L1", "L2"}); len(got) != 1 || got["L1"] != nil {
