@@ -23,6 +23,33 @@ type Digest struct {
 	// the next digest starts after it. Zero when the input was not windowed
 	// by the store.
 	Through time.Time
+	// Seen is what this digest reports (its risks, new and standing, and
+	// the parked leads it named or named before and still parked): kept
+	// when it is sent, it is the next digest's DigestInput.Seen.
+	Seen DigestSeen
+}
+
+// DigestSeen is what a manager's previous digest reported, so that the
+// next one says only what changed: the risks it listed or counted, as
+// RiskKey, and the parked leads it named, by ID.
+type DigestSeen struct {
+	Risks  []string `json:"risks,omitempty"`
+	Parked []string `json:"parked,omitempty"`
+}
+
+// MaxDigestSeen bounds the risks a digest remembers having reported: a
+// team with more standing risks than that hears of the rest again (A
+// leads' are kept first).
+const MaxDigestSeen = 2000
+
+// RiskKey names one risk of one lead in what a digest reported:
+// "<lead ID>|<kind>".
+func RiskKey(leadID string, k RiskKind) string { return leadID + "|" + string(k) }
+
+// splitRiskKey reads a RiskKey.
+func splitRiskKey(key string) (leadID string, k RiskKind, ok bool) {
+	id, kind, ok := strings.Cut(key, "|")
+	return id, RiskKind(kind), ok && id != "" && kind != ""
 }
 
 // OverdueShown is how many overdue follow-ups the Reps' lists hold.
@@ -54,6 +81,19 @@ type DigestInput struct {
 	// OverdueTotal is how many follow-ups are overdue in the team; 0 counts
 	// those among Leads.
 	OverdueTotal int
+	// Seen is what the manager's previous digest reported; Leads must
+	// hold the leads it names (those still there), so that a risk gone
+	// is told as resolved.
+	Seen DigestSeen
+	// Reps, when not nil, are the reps the manager leads (TeamService.RepsOf):
+	// only their leads and changes count. nil: the whole team.
+	Reps []string
+	// Today is the manager's calendar day, which says whether a lead is
+	// parked; zero: Now's day in UTC.
+	Today Date
+	// Open is how many open leads Reps own, when Reps is set (the team's
+	// pipeline is then not theirs); 0 counts those among Leads.
+	Open int
 }
 
 // RepDigest is one rep's part of a digest.
@@ -68,6 +108,64 @@ type RepDigest struct {
 	Overdue    []Overdue   // follow-ups past due, most overdue first
 	Untouched  []*Lead     // A and B leads not touched within their cadence, not yet overdue
 	Risks      []LeadRisks // open A and B leads with risks other than being overdue, A first
+
+	// What changed since the manager's previous digest (the
+	// exceptions-only digest): the risks that appeared on open A and B
+	// leads (a follow-up past due counts as one), A first; those reported
+	// before that are gone; how many reported before are still there;
+	// the escalation steps taken, the close dates pushed later, and the A
+	// and B leads parked that no digest named yet.
+	NewRisks    []LeadRisks
+	Resolved    []ResolvedRisk
+	Standing    int
+	Escalations []Change
+	Slips       []Change
+	Parked      []*Lead
+	// StageMoves, Visits and NewLeads are counted, not listed, in the
+	// exceptions-only digest.
+}
+
+// ResolvedRisk is a risk an earlier digest reported that is gone: fixed,
+// or its lead closed, parked or graded C or D.
+type ResolvedRisk struct {
+	Lead *Lead
+	Kind RiskKind
+	How  RiskGone
+}
+
+// RiskGone says how a risk went away.
+type RiskGone string
+
+// The ways a risk goes away.
+const (
+	ResolvedFixed    RiskGone = "fixed"    // the records no longer show it
+	ResolvedClosed   RiskGone = "closed"   // the deal was won or lost
+	ResolvedRegraded RiskGone = "regraded" // the lead is C or D now: its risks stay on its card
+)
+
+// Exceptions reports whether the rep has anything in the exceptions-only
+// digest besides standing risks.
+func (r RepDigest) Exceptions() bool {
+	return len(r.NewRisks)+len(r.Resolved)+len(r.Escalations)+len(r.Slips)+len(r.Parked)+
+		len(r.Upgrades)+len(r.Downgrades)+len(r.Won)+len(r.Lost) > 0
+}
+
+// Standings is how many risks reported before are still there, in all.
+func (d Digest) Standings() int {
+	n := 0
+	for _, r := range d.Reps {
+		n += r.Standing
+	}
+	return n
+}
+
+// Counts are the period's visits, new leads and stage moves, in all: the
+// exceptions-only digest counts them.
+func (d Digest) Counts() (visits, newLeads, stageMoves int) {
+	for _, r := range d.Reps {
+		visits, newLeads, stageMoves = visits+len(r.Visits), newLeads+len(r.NewLeads), stageMoves+len(r.StageMoves)
+	}
+	return visits, newLeads, stageMoves
 }
 
 // LeadRisks is a lead with what is wrong with it.
@@ -91,26 +189,63 @@ func (r RepDigest) Empty() bool {
 		len(r.Won)+len(r.Lost)+len(r.Overdue)+len(r.Untouched)+len(r.Risks) == 0
 }
 
-// Quiet reports whether nothing happened, nothing is slipping and nothing
-// waits for a manager.
-func (d Digest) Quiet() bool { return len(d.Reps) == 0 && len(d.Pending) == 0 }
+// Quiet reports whether nothing changed since the previous digest: no risk
+// appeared or went, no escalation, slip, grade change, win, loss or newly
+// parked lead, and no request waits for a manager. Visits, new leads and
+// stage moves are counted, not exceptions; standing risks were reported
+// before.
+func (d Digest) Quiet() bool {
+	if len(d.Pending) > 0 {
+		return false
+	}
+	for _, r := range d.Reps {
+		if r.Exceptions() {
+			return false
+		}
+	}
+	return true
+}
+
+// Calm reports whether the digest has nothing at all to show: nothing
+// happened in the period, nothing is slipping, nothing waits.
+func (d Digest) Calm() bool { return len(d.Reps) == 0 && len(d.Pending) == 0 }
 
 // BuildDigest assembles a digest from the team's changes in (Since, Now]
 // and the leads given, as they are now. Each change counts for the lead's
 // current owner (for a lead gone since, for whoever made the change).
+//
+// It also compares the risks of the open A and B leads with what the
+// manager's previous digest reported (in.Seen): new, resolved, standing;
+// and names the parked A and B leads no digest named yet. A parked lead's
+// risks are neither new nor resolved while it sleeps: they are kept as
+// they were reported. With in.Reps set, only those reps' leads count.
 func BuildDigest(in DigestInput, c Cadence) Digest {
+	in = in.forReps()
+	if in.Today.IsZero() {
+		in.Today = DateOf(in.Now.UTC())
+	}
 	d := Digest{Since: in.Since, Until: in.Now, Pipeline: Pipeline{}}
 	reps := repDigests{}
 	reps.addChanges(in)
+	seen := seenByLead(in.Seen)
+	parkedBefore := make(map[string]bool, len(in.Seen.Parked))
+	for _, id := range in.Seen.Parked {
+		parkedBefore[id] = true
+	}
+	var kept []keptRisk
 	for _, l := range in.Leads {
+		kept = append(kept, reps.addExceptions(l, seen[l.ID], parkedBefore[l.ID], in, c, &d.Seen)...)
 		if !l.Open() {
 			continue
 		}
 		d.Pipeline.Add(Cell{Grade: l.Grade, Stage: l.Stage}, 1)
-		reps.addSlipping(l, in.Now, c)
+		if !l.Parked(in.Today) {
+			reps.addSlipping(l, in.Now, c)
+		}
 	}
+	d.Seen.Risks = boundSeen(kept)
 	for _, r := range reps {
-		if r.Empty() {
+		if r.Empty() && !r.Exceptions() && r.Standing == 0 {
 			continue
 		}
 		r.sort()
@@ -121,8 +256,163 @@ func BuildDigest(in DigestInput, c Cadence) Digest {
 		d.Pipeline = in.Pipeline
 	}
 	d.Open = d.Pipeline.Total()
+	if in.Reps != nil && in.Open > 0 {
+		d.Open = in.Open
+	}
 	d.OverdueTotal = max(in.OverdueTotal, d.OverdueShown())
 	return d
+}
+
+// forReps keeps, when Reps is set, only those reps' leads and the changes
+// of their leads (of a lead not among Leads, those they made).
+func (in DigestInput) forReps() DigestInput {
+	if in.Reps == nil {
+		return in
+	}
+	mine := make(map[string]bool, len(in.Reps))
+	for _, r := range in.Reps {
+		mine[r] = true
+	}
+	owner := make(map[string]string, len(in.Leads))
+	leads := make([]*Lead, 0, len(in.Leads))
+	for _, l := range in.Leads {
+		owner[l.ID] = l.Owner
+		if mine[l.Owner] {
+			leads = append(leads, l)
+		}
+	}
+	changes := make([]Change, 0, len(in.Changes))
+	for _, ch := range in.Changes {
+		who, ok := owner[ch.LeadID]
+		if !ok {
+			who = ch.By
+		}
+		if mine[who] {
+			changes = append(changes, ch)
+		}
+	}
+	in.Leads, in.Changes = leads, changes
+	if in.Pipeline != nil {
+		// The team's counts are not this manager's: count their leads.
+		in.Pipeline, in.OverdueTotal = nil, 0
+	}
+	return in
+}
+
+// ApprovalsFor keeps the requests about the reps' work (asked by one of
+// them, or for a lead one of them owns); reps nil keeps them all.
+func ApprovalsFor(pending []*Approval, reps []string) []*Approval {
+	if reps == nil {
+		return pending
+	}
+	var out []*Approval
+	for _, a := range pending {
+		if slices.Contains(reps, a.Rep) || slices.Contains(reps, a.Owner) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// seenByLead groups the risks a digest reported by lead.
+func seenByLead(s DigestSeen) map[string][]RiskKind {
+	m := map[string][]RiskKind{}
+	for _, key := range s.Risks {
+		if id, k, ok := splitRiskKey(key); ok {
+			m[id] = append(m[id], k)
+		}
+	}
+	return m
+}
+
+// keptRisk is a risk a digest reports (new or standing), to be
+// remembered.
+type keptRisk struct {
+	key   string
+	grade Grade
+}
+
+// boundSeen is what a digest remembers having reported: at most
+// MaxDigestSeen risks, A leads' first, in a stable order.
+func boundSeen(kept []keptRisk) []string {
+	slices.SortFunc(kept, func(a, b keptRisk) int {
+		if d := a.grade.Rank() - b.grade.Rank(); d != 0 {
+			return d
+		}
+		return strings.Compare(a.key, b.key)
+	})
+	kept = slices.CompactFunc(kept, func(a, b keptRisk) bool { return a.key == b.key })
+	out := make([]string, 0, min(len(kept), MaxDigestSeen))
+	for _, k := range kept[:min(len(kept), MaxDigestSeen)] {
+		out = append(out, k.key)
+	}
+	return out
+}
+
+// exceptionRisks are the risks of an open A or B lead the exceptions-only
+// digest follows: its risks other than RiskOverdue, and its follow-up when
+// it is past due at all (RiskOverdue, with its due date).
+func exceptionRisks(l *Lead, now time.Time, c Cadence) []Risk {
+	risks := digestRisks(l, now, c)
+	if due := l.NextDue(c); !due.IsZero() && due.Before(now) {
+		risks = append(risks, newRisk(RiskOverdue, "The follow-up has been due since %s.", DateOf(due.UTC()).String()))
+	}
+	return risks
+}
+
+// addExceptions compares a lead's risks now with those reported before
+// (was), files the new and resolved ones and the standing count under its
+// owner, names it when it is a parked A or B lead not named before
+// (parkedBefore), and adds what this digest reports to seen. It returns
+// the risks to remember.
+func (reps repDigests) addExceptions(l *Lead, was []RiskKind, parkedBefore bool, in DigestInput, c Cadence, seen *DigestSeen) []keptRisk {
+	watched := l.Open() && (l.Grade == GradeA || l.Grade == GradeB)
+	if watched && l.Parked(in.Today) {
+		// Asleep: named once, and what was reported is kept as it was.
+		if !parkedBefore {
+			reps.of(l.Owner).Parked = append(reps.of(l.Owner).Parked, l)
+		}
+		seen.Parked = append(seen.Parked, l.ID)
+		kept := make([]keptRisk, len(was))
+		for i, k := range was {
+			kept[i] = keptRisk{RiskKey(l.ID, k), l.Grade}
+		}
+		return kept
+	}
+	var now []Risk
+	if watched {
+		now = exceptionRisks(l, in.Now, c)
+	}
+	if len(now) == 0 && len(was) == 0 {
+		return nil
+	}
+	r := reps.of(l.Owner)
+	var fresh []Risk
+	var kept []keptRisk
+	for _, risk := range now {
+		kept = append(kept, keptRisk{RiskKey(l.ID, risk.Kind), l.Grade})
+		if slices.Contains(was, risk.Kind) {
+			r.Standing++
+		} else if !slices.ContainsFunc(fresh, func(f Risk) bool { return f.Kind == risk.Kind }) {
+			fresh = append(fresh, risk)
+		}
+	}
+	if len(fresh) > 0 {
+		r.NewRisks = append(r.NewRisks, LeadRisks{Lead: l, Risks: fresh})
+	}
+	how := ResolvedFixed
+	switch {
+	case !l.Open():
+		how = ResolvedClosed
+	case !watched:
+		how = ResolvedRegraded
+	}
+	for _, k := range was {
+		if !slices.ContainsFunc(now, func(risk Risk) bool { return risk.Kind == k }) {
+			r.Resolved = append(r.Resolved, ResolvedRisk{Lead: l, Kind: k, How: how})
+		}
+	}
+	return kept
 }
 
 // repDigests are the reps' parts of a digest being built, by user ID.
@@ -169,6 +459,12 @@ func (reps repDigests) addChanges(in DigestInput) {
 			r.Won = append(r.Won, ch)
 		case ChangeLost:
 			r.Lost = append(r.Lost, ch)
+		case ChangeEscalated:
+			r.Escalations = append(r.Escalations, ch)
+		case ChangeCloseBy:
+			if ch.Reason == "slip" {
+				r.Slips = append(r.Slips, ch)
+			}
 		}
 	}
 }
@@ -203,6 +499,17 @@ func (r *RepDigest) sort() {
 		}
 		return strings.Compare(a.Lead.Company, b.Lead.Company)
 	})
+	byGrade := func(a, b LeadRisks) int {
+		if d := a.Lead.Grade.Rank() - b.Lead.Grade.Rank(); d != 0 {
+			return d
+		}
+		return strings.Compare(a.Lead.Company, b.Lead.Company)
+	}
+	slices.SortStableFunc(r.NewRisks, byGrade)
+	slices.SortStableFunc(r.Resolved, func(a, b ResolvedRisk) int {
+		return byGrade(LeadRisks{Lead: a.Lead}, LeadRisks{Lead: b.Lead})
+	})
+	slices.SortStableFunc(r.Parked, func(a, b *Lead) int { return byGrade(LeadRisks{Lead: a}, LeadRisks{Lead: b}) })
 }
 
 // digestRisks are the risks of an open lead a digest repeats: only an A or B
@@ -213,6 +520,28 @@ func digestRisks(l *Lead, now time.Time, c Cadence) []Risk {
 		return nil
 	}
 	return slices.DeleteFunc(Risks(l, now, c), func(r Risk) bool { return r.Kind == RiskOverdue })
+}
+
+// RiskList is what is wrong with a rep's open A and B leads now, as the
+// exceptions-only digest follows it (a follow-up past due counts), A first
+// then by company; parked leads are left out.
+func RiskList(rep string, leads []*Lead, today Date, now time.Time, c Cadence) []LeadRisks {
+	var out []LeadRisks
+	for _, l := range leads {
+		if l.Owner != rep || !l.Open() || (l.Grade != GradeA && l.Grade != GradeB) || l.Parked(today) {
+			continue
+		}
+		if risks := exceptionRisks(l, now, c); len(risks) > 0 {
+			out = append(out, LeadRisks{Lead: l, Risks: risks})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b LeadRisks) int {
+		if d := a.Lead.Grade.Rank() - b.Lead.Grade.Rank(); d != 0 {
+			return d
+		}
+		return strings.Compare(a.Lead.Company, b.Lead.Company)
+	})
+	return out
 }
 
 // untouchedFor is how long ago the lead was last touched (or registered).
@@ -232,11 +561,26 @@ type DigestService interface {
 	// period changed and the team's read models, never the whole team.
 	// Only a manager has one: anyone else gets an EFORBIDDEN error.
 	Digest(ctx context.Context, manager Actor, team string, now time.Time) (Digest, error)
-	// MarkDigestSent records that the manager's digest went out, up to
-	// through (Digest.Through: the activity's own axis, so that no change
-	// falls between two digests whatever the clocks), and the next one
-	// starts there.
-	MarkDigestSent(ctx context.Context, team, manager string, through time.Time) error
+	// MarkDigestSent records that the manager's digest d went out, up to
+	// d.Through (the activity's own axis, so that no change falls between
+	// two digests whatever the clocks; d.Until when it is zero), and the
+	// next one starts there.
+	// It also keeps what d reported (d.Seen), which the manager's next
+	// digest compares with: both in one write.
+	MarkDigestSent(ctx context.Context, team, manager string, d Digest) error
+	// RepRisks lists the risks of one rep's open A and B leads as they
+	// are now, A first (a digest's Show all): for a manager who leads the
+	// rep or sees everyone only (anyone else gets EFORBIDDEN).
+	RepRisks(ctx context.Context, manager Actor, team, rep string, now time.Time) ([]LeadRisks, error)
+	// RiskNewsDue lists the reps (those with open leads) whose risk news
+	// is due at now on their own clock (RiskNewsDay); zone tells a rep's
+	// time zone, and a rep whose zone is not known waits.
+	RiskNewsDue(ctx context.Context, team string, zone func(user string) (*time.Location, bool), now time.Time) ([]RiskNewsSlot, error)
+	// RiskNews reads one rep's leads and what they were told of their
+	// risks, and says what is new (NewsOfRisks), on day.
+	RiskNews(ctx context.Context, team, rep string, day Date, now time.Time) (RiskNews, error)
+	// MarkRisksTold records that the rep was told n.New (n.Told).
+	MarkRisksTold(ctx context.Context, team string, n RiskNews) error
 	// Overview is the team's pipeline and who is slipping, as a manager's
 	// Home shows it: a digest of nothing but what is due now. Only managers
 	// see it (anyone else gets an EFORBIDDEN error, and nothing is read).

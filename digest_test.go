@@ -167,8 +167,8 @@ func TestBuildDigestRisks(t *testing.T) {
 			if listed := len(r.Overdue) == 1; listed != tt.overdue {
 				t.Errorf("listed as overdue: %v, want %v", listed, tt.overdue)
 			}
-			if want := tt.digest == nil && !tt.overdue; r.Empty() != want || d.Quiet() != want {
-				t.Errorf("rep's digest empty: %v, quiet: %v; want %v", r.Empty(), d.Quiet(), want)
+			if want := tt.digest == nil && !tt.overdue; r.Empty() != want || d.Calm() != want {
+				t.Errorf("rep's digest empty: %v, calm: %v; want %v", r.Empty(), d.Calm(), want)
 			}
 		})
 	}

@@ -141,6 +141,12 @@ type DigestQuery struct {
 	// Floor, when set, is the oldest change the digest may need: no
 	// activity before it is read, whatever the period turns out to be.
 	Floor time.Time
+	// Seen, when set, names what the manager's previous digest reported
+	// (their user ID): it is read, and the leads it names with it.
+	Seen string
+	// Reps, when not nil, are the only reps whose leads are read for
+	// risks (PerRep) and counted (DigestData.Open).
+	Reps []string
 }
 
 // DigestData is what a digest is made of: the period's changes, the leads
@@ -159,9 +165,14 @@ type DigestData struct {
 	// most DigestQuery.Overdue were read.
 	OverdueTotal int
 	Pending      []*Approval // requests waiting for a manager
+	// Seen is what the previous digest reported (DigestQuery.Seen).
+	Seen DigestSeen
+	// Open is how many open leads DigestQuery.Reps own, when it is set.
+	Open int
 }
 
 // Input is the digest's input for the period the data was read for.
 func (d DigestData) Input(q DigestQuery) DigestInput {
-	return DigestInput{Since: d.Since, Now: q.Now, Changes: d.Changes, Windowed: true, Leads: d.Leads, Pipeline: d.Pipeline, OverdueTotal: d.OverdueTotal}
+	return DigestInput{Since: d.Since, Now: q.Now, Changes: d.Changes, Windowed: true, Leads: d.Leads, Pipeline: d.Pipeline,
+		OverdueTotal: d.OverdueTotal, Seen: d.Seen, Reps: q.Reps, Open: d.Open}
 }

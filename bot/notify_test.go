@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -395,5 +396,60 @@ func TestVisitKind(t *testing.T) {
 	mustContain(t, "bad kind", reply, "not a kind of touch", "news, case, reference or greeting")
 	if visits, _ := h.store.Visits(t.Context(), h.team, h.lead("Kindly Co").ID, 5); len(visits) != 2 {
 		t.Errorf("%d visits after a bad kind, want 2", len(visits))
+	}
+}
+
+// TestMorningMessageWithRiskNews: the morning message carries the risks new
+// on the rep's other A and B leads after its follow-ups, within Slack's
+// limits even with 60 due leads, and a click on it redraws it with the news
+// as it now stands: a lead whose risks were fixed meanwhile drops out.
+func TestMorningMessageWithRiskNews(t *testing.T) {
+	h := newHarness(t)
+	h.slack.RealDMs()
+	h.seedLeads(rep, "Morning", salesbot.GradeC, 60)
+	due, err := h.store.LeadsOwnedBy(t.Context(), h.team, rep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.command(rep, `/lead new "Risky Account" A`)
+	h.command(rep, `/lead new "Fixed Soon" B`)
+	risky, fixed := h.lead("Risky Account"), h.lead("Fixed Soon")
+	now := time.Now()
+	news := salesbot.RiskNews{Rep: rep, New: []salesbot.LeadRisks{
+		{Lead: risky, Risks: salesbot.Risks(risky, now, salesbot.DefaultCadence())},
+		{Lead: fixed, Risks: []salesbot.Risk{{Kind: salesbot.RiskDevil}}},
+	}}
+	if len(news.New[0].Risks) == 0 {
+		t.Fatal("the new A lead has no risks to tell")
+	}
+	if err := h.h.RemindMorning(t.Context(), h.team, rep, due, news); err != nil {
+		t.Fatal(err)
+	}
+	posts := h.slack.Calls("chat.postMessage")
+	if len(posts) != 1 {
+		t.Fatalf("%d messages for the morning, want one", len(posts))
+	}
+	morning := posts[0]
+	checkBlocks(t, "morning with news", morning)
+	mustContain(t, "morning with news", morning.Text(), "Good morning", "60", "Show all", "New risks on your leads", "Risky Account", "Fixed Soon", risky.ID+"|")
+
+	// "Fixed Soon" is regraded C meanwhile (its risks are an A or B lead's
+	// no more); a snooze on the message redraws it with the news of the
+	// leads still at risk.
+	mustContain(t, "regrade", text(h.command(rep, `/lead grade "Fixed Soon" C no budget this year`)), "Fixed Soon")
+	if l := h.lead("Fixed Soon"); l.Grade != salesbot.GradeC {
+		t.Fatalf("Fixed Soon is %s, want C", l.Grade)
+	}
+	shown := leadsIn(morning)
+	h.clickIn(rep, morning.Channel, morning.TS, "reminder_snooze", shown[0]+"|1")
+	updates := h.slack.Calls("chat.update")
+	if len(updates) != 1 {
+		t.Fatalf("%d redraws after a snooze on the morning message", len(updates))
+	}
+	checkBlocks(t, "morning with news redrawn", updates[0])
+	redrawn := updates[0].Text()
+	mustContain(t, "morning with news redrawn", redrawn, "Good morning", "Snoozed until", "New risks on your leads", "Risky Account")
+	if strings.Contains(redrawn, "Fixed Soon") {
+		t.Errorf("the redrawn morning message still tells of a lead regraded C since:\n%s", redrawn)
 	}
 }

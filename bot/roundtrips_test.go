@@ -76,8 +76,14 @@ func TestRoundTripsPerCommand(t *testing.T) {
 		h.command(c.user, c.line)
 		trips := h.trips.Load()
 		h.h.Wait()
-		if n := trips.Count(); n > maxRoundTrips {
-			t.Errorf("%s: %d Redis round trips, want at most %d: %s", c.line, n, maxRoundTrips, strings.Join(trips.Names(), " "))
+		most := int64(maxRoundTrips)
+		if c.line == `/salesbot digest` {
+			// Whom the manager leads is read first (TeamService.RepsOf),
+			// for the script to read those reps only.
+			most++
+		}
+		if n := trips.Count(); n > most {
+			t.Errorf("%s: %d Redis round trips, want at most %d: %s", c.line, n, most, strings.Join(trips.Names(), " "))
 		} else {
 			t.Logf("%s: %d: %s", c.line, n, strings.Join(trips.Names(), " "))
 		}

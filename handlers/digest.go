@@ -12,12 +12,16 @@ import (
 	"salesbot/i18n"
 )
 
-// SendDigest sends a manager the digest as one direct message, so that a
-// failed send never leaves half of it delivered. It implements
-// scheduler.Notifier.
+// SendDigest sends a manager the exceptions-only digest as one direct
+// message, so that a failed send never leaves half of it delivered. It
+// implements scheduler.Notifier.
 func (h *Handler) SendDigest(ctx context.Context, team, manager string, d salesbot.Digest) error {
 	loc, lang := h.people.Location(ctx, manager), h.langOf(ctx, team, manager)
-	if _, _, err := h.slack.PostMessageContext(ctx, manager, slack.MsgOptionText(digestTitle(lang, d, loc), false), slack.MsgOptionBlocks(digestBlocks(lang, d, loc)...)); err != nil {
+	title := digestTitle(lang, d, loc)
+	if d.Quiet() {
+		title = quietLine(lang, d, loc) // the whole digest
+	}
+	if _, _, err := h.slack.PostMessageContext(ctx, manager, slack.MsgOptionText(title, false), slack.MsgOptionBlocks(exceptionBlocks(lang, d, loc)...)); err != nil {
 		return fmt.Errorf("digest to %s: %w", manager, err)
 	}
 	return nil
@@ -35,9 +39,15 @@ func digestBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []slack
 		slack.NewHeaderBlock(plain(digestTitle(lang, d, loc))),
 		contextLine(t("Since %s · %d open leads", when(lang, d.Since.In(loc)), d.Open)),
 	}
-	if d.Quiet() {
+	if d.Calm() {
 		return append(blocks, section(t(":sunny: A quiet day: no visits, no new leads, no grade or stage changes, nothing overdue.")))
 	}
+	return fullBlocks(lang, d, loc, blocks, pendingBlocks(lang, d, loc))
+}
+
+// pendingBlocks lists the requests waiting for a manager, if any.
+func pendingBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []slack.Block {
+	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	var body []slack.Block
 	if len(d.Pending) > 0 {
 		lines := make([]string, len(d.Pending))
@@ -55,6 +65,12 @@ func digestBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location) []slack
 		}
 		body = append(body, chunks(t(":raising_hand: *Waiting for approval* (%d)", len(lines)), lines)...)
 	}
+	return body
+}
+
+// fullBlocks is the rest of the full picture, after the requests waiting.
+func fullBlocks(lang i18n.Lang, d salesbot.Digest, loc *time.Location, blocks, body []slack.Block) []slack.Block {
+	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	// Each lead's risks come with the buttons fixing them, a section and
 	// an actions block per lead; when that is more than a message holds,
 	// the risks are text (their buttons are on the cards).

@@ -405,6 +405,10 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 		}
 		_, err := h.decideLead(ctx, r, parts[0], actionID == actionAssignTo)
 		return nil, false, err
+	case actionDigestAll:
+		// Shown below the digest, which stays as it is.
+		msg, err := h.digestAll(ctx, r, parts[0])
+		return msg, false, err
 	case actionApprove:
 		// Every manager's copy is redrawn; nothing to answer here.
 		_, err := h.decideStage(ctx, r, parts[0], true, "")

@@ -49,7 +49,13 @@ const (
 const (
 	layoutMorning = "morning:"
 	layoutPage    = "page:"
+	// layoutNews follows a morning layout that ends with the rep's risk
+	// news: the IDs of the leads it was about, comma-separated.
+	layoutNews = ";news:"
 )
+
+// newsRoom is the most blocks the risk news takes in a morning message.
+const newsRoom = 16
 
 // Remind sends a rep one message about their due leads (several when there
 // are many) and remembers what each message holds, so a click can redraw
@@ -67,24 +73,12 @@ func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*sales
 	if len(leads) == 0 {
 		return nil
 	}
-	plan := h.plan(ctx, team)
-	v := h.reminderView(ctx, team, owner)
-	for _, l := range leads {
-		s := salesbot.SuggestionFor(l, plan)
-		l.MarkSuggested(s.Action)
-		v.suggest[l.ID] = s
-	}
-	ids := make([]string, len(leads))
-	for i, l := range leads {
-		ids[i] = l.ID
-	}
-	visits, err := h.store.LastVisits(ctx, team, ids)
+	v, err := h.reminderViewOf(ctx, team, owner, leads)
 	if err != nil {
-		return fmt.Errorf("reminder for %s: %w", owner, err)
+		return err
 	}
-	v.visits = visits
 	if morning {
-		return h.remindMorning(ctx, team, owner, v, leads)
+		return h.remindMorning(ctx, team, owner, v, leads, salesbot.RiskNews{})
 	}
 	for start := 0; start < len(leads); start += leadsPerReminder {
 		part := leads[start:min(start+leadsPerReminder, len(leads))]
@@ -105,13 +99,54 @@ func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*sales
 	return nil
 }
 
+// reminderViewOf is the view of a reminder about leads: each lead's
+// suggestion (recorded on the lead, for the sender to keep) and last visit.
+func (h *Handler) reminderViewOf(ctx context.Context, team, owner string, leads []*salesbot.Lead) (*reminderView, error) {
+	plan := h.plan(ctx, team)
+	v := h.reminderView(ctx, team, owner)
+	for _, l := range leads {
+		s := salesbot.SuggestionFor(l, plan)
+		l.MarkSuggested(s.Action)
+		v.suggest[l.ID] = s
+	}
+	visits, err := h.store.LastVisits(ctx, team, leadIDs(leads))
+	if err != nil {
+		return nil, fmt.Errorf("reminder for %s: %w", owner, err)
+	}
+	v.visits = visits
+	return v, nil
+}
+
+// RemindMorning is Remind's morning batch with the rep's risk news of the
+// day in the same message: the risks new on their other A and B leads
+// (those of the leads in the message show on the leads themselves), so that
+// a rep's morning is one message. It implements scheduler.MorningTeller.
+func (h *Handler) RemindMorning(ctx context.Context, team, owner string, leads []*salesbot.Lead, news salesbot.RiskNews) error {
+	if len(leads) == 0 {
+		return h.TellRisks(ctx, team, owner, news)
+	}
+	v, err := h.reminderViewOf(ctx, team, owner, leads)
+	if err != nil {
+		return err
+	}
+	return h.remindMorning(ctx, team, owner, v, leads, news)
+}
+
 // remindMorning sends the morning message: every lead given, as many as fit
-// shown, the rest behind Show all.
-func (h *Handler) remindMorning(ctx context.Context, team, owner string, v *reminderView, leads []*salesbot.Lead) error {
+// shown, the rest behind Show all; then the risk news of the rep's other
+// leads, if any, in the room left.
+func (h *Handler) remindMorning(ctx context.Context, team, owner string, v *reminderView, leads []*salesbot.Lead, news salesbot.RiskNews) error {
+	others := newsBesides(news.New, leads)
 	layout := layoutMorning + strconv.Itoa(len(leads))
+	if len(others) > 0 {
+		// The redraw re-reads them: as many as the message can show.
+		layout += layoutNews + strings.Join(newsLeadIDs(others[:min(len(others), newsRoom)]), ",")
+	}
+	v.room = blockBudget - min(len(others)*2+1, newsRoom)
 	blocks, shown := v.morning(leads, len(leads), -1)
 	rest := leadIDs(leads[shown:])
 	blocks = v.withMore(blocks, len(rest))
+	blocks = append(blocks, v.newsTail(others, maxBlocks-len(blocks))...)
 	text := v.T("Good morning — follow-ups due today: %d", len(leads))
 	channel, ts, err := h.slack.PostMessageContext(ctx, owner, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
@@ -223,6 +258,9 @@ type reminderView struct {
 	visits  map[string]salesbot.Visit
 	done    map[string]string
 	compact bool
+	// room is how many blocks the leads may take (blockBudget when zero):
+	// less when risk news follows them.
+	room int
 }
 
 func (h *Handler) reminderView(ctx context.Context, team, owner string) *reminderView {
@@ -258,7 +296,11 @@ func (v *reminderView) morning(leads []*salesbot.Lead, due, page int) ([]slack.B
 	n := 0
 	for _, l := range leads {
 		lb := v.lead(l)
-		if len(blocks)+len(lb)+1 > blockBudget {
+		room := blockBudget
+		if v.room > 0 {
+			room = v.room
+		}
+		if len(blocks)+len(lb)+1 > room {
 			break
 		}
 		blocks = append(blocks, lb...)
@@ -427,9 +469,16 @@ func (h *Handler) reminderHandled(ctx context.Context, team, user, channel, ts, 
 		if v.visits, err = h.store.LastVisits(ctx, team, leadIDs(done.Leads)); err != nil {
 			return err
 		}
-		due, _ := strconv.Atoi(strings.TrimPrefix(layout, layoutMorning))
+		counts, newsIDs, _ := strings.Cut(strings.TrimPrefix(layout, layoutMorning), layoutNews)
+		due, _ := strconv.Atoi(counts)
+		others, err := h.newsStill(ctx, team, user, newsIDs)
+		if err != nil {
+			return err
+		}
+		v.room = blockBudget - min(len(others)*2+1, newsRoom)
 		blocks, _ = v.morning(done.Leads, due, -1)
 		blocks = v.withMore(blocks, len(rest))
+		blocks = append(blocks, v.newsTail(others, maxBlocks-len(blocks))...)
 	default:
 		if v.visits, err = h.store.LastVisits(ctx, team, leadIDs(done.Leads)); err != nil {
 			return err
@@ -440,4 +489,66 @@ func (h *Handler) reminderHandled(ctx context.Context, team, user, channel, ts, 
 		return fmt.Errorf("redraw reminder: %w", err)
 	}
 	return nil
+}
+
+// newsBesides is the risk news about leads other than those given.
+func newsBesides(news []salesbot.LeadRisks, leads []*salesbot.Lead) []salesbot.LeadRisks {
+	in := make(map[string]bool, len(leads))
+	for _, l := range leads {
+		in[l.ID] = true
+	}
+	var out []salesbot.LeadRisks
+	for _, lr := range news {
+		if !in[lr.Lead.ID] {
+			out = append(out, lr)
+		}
+	}
+	return out
+}
+
+func newsLeadIDs(news []salesbot.LeadRisks) []string {
+	ids := make([]string, len(news))
+	for i, lr := range news {
+		ids[i] = lr.Lead.ID
+	}
+	return ids
+}
+
+// newsTail draws the risk news that ends a morning message within room
+// blocks: its title, then each lead with the buttons fixing its risks, and
+// the rest as lines (their buttons are on the cards).
+func (v *reminderView) newsTail(news []salesbot.LeadRisks, room int) []slack.Block {
+	if len(news) == 0 || room < 2 {
+		return nil
+	}
+	_, blocks := riskNewsBlocks(v.lang, salesbot.RiskNews{New: news})
+	if len(blocks) > room {
+		blocks = append(blocks[:room-1], section(v.T("_…and more: each lead's risks are on its card._")))
+	}
+	return blocks
+}
+
+// newsStill is, for a morning message being redrawn, the risk news it
+// ended with as it stands now: those of its leads (ids, comma-separated)
+// still open, still the user's, and still at risk. What was fixed since
+// drops out.
+func (h *Handler) newsStill(ctx context.Context, team, user, ids string) ([]salesbot.LeadRisks, error) {
+	if ids == "" {
+		return nil, nil
+	}
+	leads, err := h.store.LeadsByID(ctx, team, strings.Split(ids, ","))
+	if err != nil {
+		return nil, fmt.Errorf("redraw the risk news: %w", err)
+	}
+	now := h.now()
+	var out []salesbot.LeadRisks
+	for _, l := range leads {
+		if l == nil || l.Owner != user || !l.Open() || (l.Grade != salesbot.GradeA && l.Grade != salesbot.GradeB) {
+			continue
+		}
+		if risks := salesbot.Risks(l, now, h.cadence); len(risks) > 0 {
+			out = append(out, salesbot.LeadRisks{Lead: l, Risks: risks})
+		}
+	}
+	return out, nil
 }

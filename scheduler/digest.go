@@ -24,14 +24,16 @@ const digestClaimTTL = 50 * time.Hour
 // down go out when it is back, the same day.
 func (s *Scheduler) digests(ctx context.Context, team string) error {
 	now := s.cfg.Now()
-	return s.eachDueManager(ctx, team, "digest", func(wall time.Time) bool { return !latestOnDay(s.digest, wall).IsZero() }, func(m string, _ *time.Location, wall time.Time) (bool, error) {
+	return s.eachDueManager(ctx, team, "digest", func(wall time.Time) bool { return !latestOnDay(s.digest, wall).IsZero() }, func(m string, loc *time.Location, wall time.Time) (bool, error) {
 		key := fmt.Sprintf("digest:%s:%s", m, salesbot.DateOf(wall))
 		if ok, err := s.cfg.Store.LeaseOnce(ctx, team, key, s.token, s.cfg.Lease); err != nil || !ok {
 			return false, err // sent today, or under way on another replica
 		}
-		switch err := s.sendDigest(ctx, team, m, key, now); {
+		switch sent, err := s.sendDigest(ctx, team, m, loc, key, now); {
 		case err == nil:
-			s.cfg.Metrics.digest()
+			if sent {
+				s.cfg.Metrics.digest()
+			}
 		case errors.Is(err, errLeaseLost):
 			s.log.WarnContext(ctx, "digest lease lost before send; not sent", "team", team, "manager", m)
 		case ctx.Err() != nil:
@@ -146,26 +148,44 @@ func (s *Scheduler) releaseLease(ctx context.Context, team, key string) {
 }
 
 // sendDigest builds and sends a manager's digest under the lease on key,
-// then marks it sent for the day and remembers when it was sent.
-func (s *Scheduler) sendDigest(ctx context.Context, team, manager, key string, now time.Time) error {
-	d, err := s.cfg.Digests.Digest(ctx, salesbot.Actor{User: manager, Manager: true}, team, now)
+// then marks it sent for the day and keeps what it reported. On a quiet day
+// a manager who chose so (NotifyPrefs.SkipEmptyDigest) is sent nothing
+// (sent is false), and the day is still marked done and what the digest
+// would have reported kept, so that the next digest starts from there.
+func (s *Scheduler) sendDigest(ctx context.Context, team, manager string, loc *time.Location, key string, now time.Time) (sent bool, err error) {
+	d, err := s.cfg.Digests.Digest(ctx, salesbot.Actor{User: manager, Manager: true, Zone: loc}, team, now)
 	if err != nil {
-		return err
+		return false, err
 	}
 	send := func(ctx context.Context) error { return s.cfg.Notifier.SendDigest(ctx, team, manager, d) }
+	sent = true
+	if d.Quiet() && s.skipsQuietDigest(ctx, team, manager) {
+		send, sent = func(context.Context) error { return nil }, false
+	}
 	if err := s.sendLeased(ctx, team, key, digestClaimTTL, send, "digest", "manager", manager); err != nil {
-		return err
+		return false, err
 	}
 	ctx, cancel := settleContext(ctx)
 	defer cancel()
-	through := d.Through
-	if through.IsZero() {
-		through = now
-	}
-	if err := s.cfg.Digests.MarkDigestSent(ctx, team, manager, through); err != nil {
+	if err := s.cfg.Digests.MarkDigestSent(ctx, team, manager, d); err != nil {
 		s.log.ErrorContext(ctx, "digest mark", "team", team, "manager", manager, "err", err)
 	}
-	return nil
+	return sent, nil
+}
+
+// skipsQuietDigest reports whether the manager chose not to be sent a
+// digest on a day when nothing changed; when their choice cannot be read,
+// the one line goes.
+func (s *Scheduler) skipsQuietDigest(ctx context.Context, team, manager string) bool {
+	if s.cfg.Prefs == nil {
+		return false
+	}
+	p, err := s.cfg.Prefs.NotifyPrefs(ctx, team, manager)
+	if err != nil {
+		s.log.WarnContext(ctx, "digest: notification choices not read; the quiet line goes", "team", team, "manager", manager, "err", err)
+		return false
+	}
+	return p.SkipEmptyDigest
 }
 
 // wallClock returns the local time t shows, as the same figures in UTC. A

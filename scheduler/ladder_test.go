@@ -58,12 +58,24 @@ func (e *env) escalated(manager string) []fakeslack.Call {
 // given.
 func (e *env) wantCounts(when string, owner string, toOwner int, manager string, toManager int) {
 	e.t.Helper()
-	if n := len(e.posts(owner)); n != toOwner {
-		e.t.Errorf("%s: %d messages to the owner, want %d:\n%s", when, n, toOwner, texts(e.posts(owner)))
+	if n := len(e.followUps(owner)); n != toOwner {
+		e.t.Errorf("%s: %d messages to the owner, want %d:\n%s", when, n, toOwner, texts(e.followUps(owner)))
 	}
 	if n := len(e.escalated(manager)); n != toManager {
 		e.t.Errorf("%s: %d escalations to the manager, want %d:\n%s", when, n, toManager, texts(e.escalated(manager)))
 	}
+}
+
+// followUps are the owner's reminders and nudges: the messages to them
+// other than the risk news (told once a day, apart from the ladder).
+func (e *env) followUps(owner string) []fakeslack.Call {
+	var out []fakeslack.Call
+	for _, c := range e.posts(owner) {
+		if !strings.Contains(c.Text(), "New risks on your leads") {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // TestLadderClimbsOnce: an A follow-up nobody acts on is reminded, nudged
@@ -94,7 +106,7 @@ func TestLadderClimbsOnce(t *testing.T) {
 		e.sweepAt(at)
 	}
 	e.wantCounts("after the nudge", rep, 2, mgr, 0)
-	mustContain(t, "nudge", text(e.posts(rep)[1]), "Second reminder", "Acme Industrial")
+	mustContain(t, "nudge", text(e.followUps(rep)[1]), "Second reminder", "Acme Industrial")
 	if got := e.escalations(id); !slices.Equal(got, []string{"nudged"}) {
 		t.Errorf("history's steps after the nudge: %v", got)
 	}
@@ -297,4 +309,32 @@ func TestSuggestionRotatesThroughSweeps(t *testing.T) {
 		e.visit(id, at.Add(time.Hour), time.UTC, salesbot.KindCall, "kept in touch")
 		at = at.Add(31 * salesbot.Day)
 	}
+}
+
+// TestMorningIsOneMessage: a rep's morning is one message: the follow-ups
+// that fell due overnight, and the risks new on their other A leads (told
+// once, with the buttons fixing them); no separate risk news follows that
+// day, and the next morning, with nothing new, none at all.
+func TestMorningIsOneMessage(t *testing.T) {
+	mon7 := time.Date(2026, 6, 15, 7, 0, 0, 0, time.UTC)
+	e := newEnv(t, mon7, options{prefs: true})
+	e.user(rep, time.UTC)
+	due := e.dueLead(rep, "Night Co", mon7.Add(-time.Hour))
+	// An A lead due next week, with the A lead's risks (no economic buyer,
+	// no coach …): news, not a follow-up.
+	risky := e.lead(rep, "Risky Account", salesbot.GradeA, mon7.Add(-2*salesbot.Day))
+	for at := mon7; at.Before(mon7.Add(5 * time.Hour)); at = at.Add(30 * time.Minute) {
+		e.sweepAt(at)
+	}
+	posts := e.wantPosts(rep, 1, "Monday morning")
+	blocks := posts[0].Param("blocks")
+	mustContain(t, "the morning message", text(posts[0]), "Night Co", "New risks on your leads", "Risky Account")
+	if !strings.Contains(blocks, due+"|1") || !strings.Contains(blocks, risky+"|no-economic-buyer") {
+		t.Errorf("the morning message lacks the follow-up's snooze or the risk's fix button:\n%s", blocks)
+	}
+	// Tuesday: nothing new, nothing due: no message.
+	for at := mon7.Add(salesbot.Day); at.Before(mon7.Add(salesbot.Day + 5*time.Hour)); at = at.Add(30 * time.Minute) {
+		e.sweepAt(at)
+	}
+	e.wantPosts(rep, 1, "Tuesday morning")
 }

@@ -167,9 +167,7 @@ func (s *Scheduler) send(ctx context.Context, team string, now time.Time, groups
 		for j, it := range items {
 			leads[j] = it.lead
 		}
-		sendCtx, cancel := s.sendContext(ctx)
-		err := s.cfg.Notifier.Remind(sendCtx, team, owner, leads, items[0].morning)
-		cancel()
+		err := s.remindOwner(ctx, team, owner, leads, items[0].morning, now)
 		if err == nil {
 			s.markReminded(ctx, items, now, true)
 			s.cfg.Metrics.sent(len(items))
@@ -206,6 +204,24 @@ func (s *Scheduler) send(ctx context.Context, team string, now time.Time, groups
 			s.cfg.Metrics.retried(len(items))
 		}
 	}
+}
+
+// remindOwner sends one group's message within the send deadline: a
+// morning batch with the owner's risk news of the day when it is theirs to
+// take (morningNews), settled with the send.
+func (s *Scheduler) remindOwner(ctx context.Context, team, owner string, leads []*salesbot.Lead, morning bool, now time.Time) error {
+	sendCtx, cancel := s.sendContext(ctx)
+	defer cancel()
+	if !morning {
+		return s.cfg.Notifier.Remind(sendCtx, team, owner, leads, false)
+	}
+	news, key, ok := s.morningNews(ctx, team, owner, now)
+	if !ok {
+		return s.cfg.Notifier.Remind(sendCtx, team, owner, leads, true)
+	}
+	err := s.cfg.Notifier.(MorningTeller).RemindMorning(sendCtx, team, owner, leads, news)
+	s.settleMorningNews(ctx, team, key, news, err == nil)
+	return err
 }
 
 // stillHeld returns the items whose leases this sweeper still holds, just

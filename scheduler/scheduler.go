@@ -326,6 +326,7 @@ func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 	if err := s.reviews(ctx, team); err != nil {
 		errs = append(errs, fmt.Errorf("reviews for %s: %w", team, err))
 	}
+	errs = append(errs, s.riskNews(ctx, team)) // part 4: new risks reach the owner once
 	return errors.Join(errs...)
 }
 

@@ -911,31 +911,28 @@ func TestDigestOncePerManagerInOwnTimeZone(t *testing.T) {
 		t.Errorf("digest metric %v, want 2", got)
 	}
 
+	// The exceptions-only digest: the grade changes and the risks new on
+	// A and B leads are listed; visits, new leads and stage moves counted.
 	for who, d := range map[string]fakeslack.Call{"Shanghai": e.digests(shanghai)[0], "Berlin": e.digests(berlin)[0]} {
 		msg := text(d)
 		mustContain(t, who+" digest", msg,
-			"Sales digest — Wed 17 Jun", "9 open leads",
-			"<@"+rep+">", "Visits (2): Visit One (visit), Visit Two (call)",
-			"New leads (1): Fresh Foods",
-			"Up (1): Up Co C→B", "Down (1): Down Co B→D",
-			"Stage moves (1): Stage Co Lead→First visit",
-			"Overdue (2): Late Ten (C, 10 days), Late Three (C, 3 days)",
-			"<@"+rep2+">", "Visits (1): Other Co (demo)",
-			"Pipeline",
+			"Sales digest — Wed 17 Jun", "open leads: 9", "visits: 3", "new leads: 1", "stage moves: 1",
+			"<@"+rep+">", "Up (1): Up Co C→B", "Down (1): Down Co B→D",
+			"New risks (2)", "*Fresh Foods* (B): No economic buyer", "*Up Co* (B): No economic buyer",
 		)
-		mustNotContain(t, who+" digest", msg, "quiet day")
+		mustNotContain(t, who+" digest", msg, "Quiet day", "Pipeline", "Visits (", "Late Ten", "<@"+rep2+">")
 	}
 
-	// Thursday 08:00 in Shanghai: the second digest covers what came since
-	// the first, so the window's visits are not counted again.
+	// Thursday 08:00 in Shanghai: nothing changed since the first; the two
+	// risks reported stand, counted in one line.
 	e.sweepAt(shanghai8.Add(salesbot.Day))
 	got = e.digests(shanghai)
 	if len(got) != 2 {
 		t.Fatalf("%d digests to the Shanghai manager by Thursday, want 2", len(got))
 	}
 	msg := text(got[1])
-	mustContain(t, "Thursday's digest", msg, "Sales digest — Thu 18 Jun", "Overdue (2): Late Ten (C, 11 days), Late Three (C, 4 days)")
-	mustNotContain(t, "Thursday's digest", msg, "Visits", "New leads", "Up (", "Down (", "Stage moves")
+	mustContain(t, "Thursday's digest", msg, "Sales digest — Thu 18 Jun · :sunny: Quiet day: nothing changed since Wed 17 Jun 08:00", "standing risks: 2", "visits: 0")
+	mustNotContain(t, "Thursday's digest", msg, "Fresh Foods", "Up (", "Down (")
 }
 
 func one(c salesbot.Change, err error) (salesbot.Update, error) {
@@ -957,8 +954,10 @@ func TestDigestQuietDay(t *testing.T) {
 		t.Fatalf("%d digests, want 1", len(got))
 	}
 	msg := text(got[0])
-	mustContain(t, "quiet digest", msg, "A quiet day: no visits, no new leads, no grade or stage changes, nothing overdue.", "1 open lead")
-	mustNotContain(t, "quiet digest", msg, "Visits", "Overdue", "Pipeline")
+	mustContain(t, "quiet digest", msg, ":sunny: Quiet day: nothing changed since", "open leads: 1")
+	if blocks := strings.Count(msg, `"type":"section"`); blocks != 1 || strings.Contains(msg, `"type":"header"`) {
+		t.Errorf("a quiet digest of %d sections, want one line:\n%s", blocks, msg)
+	}
 }
 
 // TestDigestOnDaylightSavingDays: a digest at 02:30 Berlin time goes out
@@ -1015,7 +1014,7 @@ func TestMissedDigestSentOnReturn(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("%d digests when back at 11:00, want 1", len(got))
 	}
-	mustContain(t, "late digest", text(got[0]), "Sales digest — Wed 17 Jun", "Visits (1): Early Co (visit)")
+	mustContain(t, "late digest", text(got[0]), "Sales digest — Wed 17 Jun", "visits: 1")
 	e.visit(later, day(17, 14, 0), berlinZ, salesbot.KindCall, "after the digest")
 	for _, at := range []time.Time{day(17, 11, 1), day(17, 15, 0), day(17, 23, 59), day(18, 7, 59)} {
 		e.sweepAt(at)
@@ -1029,8 +1028,8 @@ func TestMissedDigestSentOnReturn(t *testing.T) {
 	if len(got) != 2 {
 		t.Fatalf("%d digests by Thursday 08:00, want 2", len(got))
 	}
-	mustContain(t, "Thursday's digest", text(got[1]), "Sales digest — Thu 18 Jun", "Visits (1): Later Co (call)")
-	mustNotContain(t, "Thursday's digest", text(got[1]), "Early Co")
+	// (The visits are counted: one since Wednesday's, not two.)
+	mustContain(t, "Thursday's digest", text(got[1]), "Sales digest — Thu 18 Jun", "since Wed 17 Jun 11:00", "visits: 1")
 }
 
 // TestFailedDigestRetried: a digest Slack did not take is sent on a later

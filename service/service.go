@@ -20,6 +20,7 @@ type Store interface {
 	ReminderStore
 	NotifyStore
 	MaintenanceStore
+	DigestStore
 	// SetMark keeps a named time for the team.
 	SetMark(ctx context.Context, team, name string, t time.Time) error
 }

@@ -56,7 +56,7 @@ func TestDigestPeriod(t *testing.T) {
 	if !first.Since.Equal(now.Add(-salesbot.Day)) || newLeads(first) != 1 {
 		t.Fatalf("first digest since %v with %d new leads; want the last day, 1", first.Since, newLeads(first))
 	}
-	if err := svc.MarkDigestSent(ctx, team, manager.User, now.Add(-time.Hour)); err != nil {
+	if err := svc.MarkDigestSent(ctx, team, manager.User, salesbot.Digest{Through: now.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	next, err := svc.Digest(ctx, manager, team, now)
@@ -70,7 +70,7 @@ func TestDigestPeriod(t *testing.T) {
 		t.Fatalf("pipeline %v (%d open); want the two leads", next.Pipeline, next.Open)
 	}
 	// A mark older than a week counts as none.
-	if err := svc.MarkDigestSent(ctx, team, manager.User, now.Add(-8*salesbot.Day)); err != nil {
+	if err := svc.MarkDigestSent(ctx, team, manager.User, salesbot.Digest{Through: now.Add(-8 * salesbot.Day)}); err != nil {
 		t.Fatal(err)
 	}
 	stale, err := svc.Digest(ctx, manager, team, now)
@@ -197,7 +197,7 @@ func TestDigestsMissNoChangeWhateverTheClocks(t *testing.T) {
 	if first.Through.IsZero() || first.Through.After(ahead) {
 		t.Fatalf("the first digest ends at %v; want Redis's now, before the bot's %v", first.Through, ahead)
 	}
-	if err := svc.MarkDigestSent(ctx, team, manager.User, first.Through); err != nil {
+	if err := svc.MarkDigestSent(ctx, team, manager.User, first); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.UpdateLead(ctx, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {

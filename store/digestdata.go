@@ -24,20 +24,24 @@ import (
 // rep's first A and B leads, the pipeline's counts and the pending
 // approvals. It answers
 // {mark, entries, overdue, overdue total, untouched A, untouched B,
-// watched, counts, approvals, through}: through is where the activity read
-// ends, in stream milliseconds (Redis's clock, or the caller's now when
-// the store places changes at their own times).
+// watched, counts, approvals, through, seen, open}: through is where the
+// activity read ends, in stream milliseconds (Redis's clock, or the
+// caller's now when the store places changes at their own times); seen is
+// what the manager's previous digest reported (JSON, "" for none); open
+// counts the reps' open leads when reps are named.
 //
 // KEYS: rm:due, rm:touched:A, rm:touched:B, rm:owners, the activity
 // stream, the mark, the pending approvals, rm:open:<grade> for each grade.
 // ARGV: the team's key prefix, now (ms), overdue limit, untouched limit,
 // last touch before which A, then B, is untouched (ms), per-rep limit,
 // activity page size, the number of stages, the oldest activity to read
-// (a stream ID, or "-"), the newest ("" for Redis's clock).
+// (a stream ID, or "-"), the newest ("" for Redis's clock), the key of
+// what the previous digest reported ("" for none), the reps whose leads
+// are watched, comma-separated ("" for everyone who owns leads).
 var digestScript = redis.NewScript(`
 local prefix, now, noverdue, nuntouched = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local beforeA, beforeB, perrep, page, nstages = ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local floor, through = ARGV[10], ARGV[11]
+local floor, through, seenkey, reps = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
 if through == '' then
   -- The stream's IDs are Redis's clock: the period ends at its now.
   local t = redis.call('TIME')
@@ -47,8 +51,19 @@ local function upto(key, before, n)
   if n < 1 then return {} end
   return redis.call('ZRANGEBYSCORE', key, '-inf', '(' .. before, 'LIMIT', 0, n)
 end
+local owners, open = {}, 0
+if reps == '' then
+  owners = redis.call('SMEMBERS', KEYS[4])
+else
+  for rep in string.gmatch(reps, '[^,]+') do
+    owners[#owners + 1] = rep
+    open = open + redis.call('ZCARD', prefix .. 'rm:mine:' .. rep)
+  end
+end
+local seen = ''
+if seenkey ~= '' then seen = redis.call('GET', seenkey) or '' end
 local watched = {}
-for _, owner in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+for _, owner in ipairs(owners) do
   if perrep > 0 then
     for _, id in ipairs(redis.call('ZRANGE', prefix .. 'rm:watched:' .. owner, 0, perrep - 1)) do
       watched[#watched + 1] = id
@@ -73,7 +88,7 @@ return {
   redis.call('ZCOUNT', KEYS[1], '-inf', '(' .. now),
   upto(KEYS[2], beforeA, nuntouched),
   upto(KEYS[3], beforeB, nuntouched),
-  watched, counts, approvals, through,
+  watched, counts, approvals, through, seen, open,
 }
 `)
 
@@ -117,17 +132,22 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 	if q.Mark != "" {
 		mark = k.mark(q.Mark)
 	}
+	seenKey := ""
+	if q.Seen != "" {
+		seenKey = k.digestSeen(q.Seen)
+	}
 	keys := []string{k.rmDue(), k.rmTouched(salesbot.GradeA), k.rmTouched(salesbot.GradeB), k.rmOwners(),
 		k.activity(), mark, k.pendingApprovals()}
 	for _, g := range salesbot.Grades {
 		keys = append(keys, k.rmOpen(g))
 	}
 	res, err := digestScript.Run(ctx, s.client, keys, k.prefix, msArg(q.Now), max(q.Overdue, 0), max(q.Untouched, 0),
-		untouched(salesbot.GradeA), untouched(salesbot.GradeB), max(q.PerRep, 0), digestPage, len(salesbot.Stages), floor, through).Slice()
+		untouched(salesbot.GradeA), untouched(salesbot.GradeB), max(q.PerRep, 0), digestPage, len(salesbot.Stages), floor, through,
+		seenKey, strings.Join(q.Reps, ",")).Slice()
 	if err != nil {
 		return salesbot.DigestData{}, failed(err, "digest data of %s", team)
 	}
-	if len(res) != 10 {
+	if len(res) != 12 {
 		return salesbot.DigestData{}, failed(bug{fmt.Errorf("digest script answered %d values", len(res))}, "digest data of %s", team)
 	}
 	d := salesbot.DigestData{Since: q.Since, Pipeline: salesbot.Pipeline{}}
@@ -160,10 +180,24 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 			d.Pending = append(d.Pending, &a)
 		}
 	}
+	d.Open = int(asInt(res[11]))
+	if raw, _ := res[10].(string); raw != "" {
+		if err := json.Unmarshal([]byte(raw), &d.Seen); err != nil {
+			// What was reported is forgotten: this digest tells it anew.
+			s.skip(ctx, seenKey, err)
+			d.Seen = salesbot.DigestSeen{}
+		}
+	}
 	ids := newIDSet()
 	for _, c := range d.Changes {
 		ids.add(c.LeadID)
 	}
+	// The leads the previous digest reported on, to tell what is gone.
+	for _, key := range d.Seen.Risks {
+		id, _, _ := strings.Cut(key, "|")
+		ids.add(id)
+	}
+	ids.add(d.Seen.Parked...)
 	for _, list := range []any{res[2], res[4], res[5], res[6]} {
 		for _, id := range asSlice(list) {
 			if str, ok := id.(string); ok {

@@ -97,7 +97,8 @@ func TestServeProcess(t *testing.T) {
 	var reminder fakeslack.Call
 	for n := 1; reminder.Method == "" && n <= 10; n++ {
 		for _, call := range fs.WaitFor(t, "chat.postMessage", n) {
-			if call.Param("channel") == "U0OWNER" {
+			// (The owner may also be told of new risks.)
+			if call.Param("channel") == "U0OWNER" && strings.Contains(call.Text(), "reminder_snooze") {
 				reminder = call
 			}
 		}
@@ -124,7 +125,7 @@ func TestServeProcess(t *testing.T) {
 	time.Sleep(2500 * time.Millisecond) // more sweeps go by
 	sent := 0
 	for _, call := range fs.Calls("chat.postMessage") {
-		if call.Param("channel") == "U0OWNER" {
+		if call.Param("channel") == "U0OWNER" && strings.Contains(call.Text(), "reminder_snooze") {
 			sent++
 		}
 	}
