@@ -121,8 +121,8 @@ type RepDigest struct {
 	Escalations []Change
 	Slips       []Change
 	Parked      []*Lead
-	// StageMoves, Visits and NewLeads are counted, not listed, in the
-	// exceptions-only digest.
+	// Visits and NewLeads are listed by company in one line each, and
+	// StageMoves counted, in the exceptions-only digest.
 }
 
 // ResolvedRisk is a risk an earlier digest reported that is gone: fixed,
@@ -147,7 +147,7 @@ const (
 // digest besides standing risks.
 func (r RepDigest) Exceptions() bool {
 	return len(r.NewRisks)+len(r.Resolved)+len(r.Escalations)+len(r.Slips)+len(r.Parked)+
-		len(r.Upgrades)+len(r.Downgrades)+len(r.Won)+len(r.Lost) > 0
+		len(r.Upgrades)+len(r.Downgrades)+len(r.Won)+len(r.Lost)+len(r.Visits)+len(r.NewLeads) > 0
 }
 
 // Standings is how many risks reported before are still there, in all.

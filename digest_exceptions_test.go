@@ -57,11 +57,11 @@ func TestExceptionsDigestThreeDays(t *testing.T) {
 			want: want{newRisks: []string{"L1|no-coach"}, parked: []string{"L3"}, escalations: 1, slip: 1},
 		},
 		{
-			name:    "day 2: nothing changed; the risk stands, Gamma is not named again",
+			name:    "day 2: a visit, nothing else; the risk stands, Gamma is not named again",
 			now:     day1.Add(salesbot.Day),
 			leads:   []*salesbot.Lead{noCoach(), healthy, parked},
 			changes: []salesbot.Change{{LeadID: "L2", Kind: salesbot.ChangeVisit, By: "U2", At: day1.Add(2 * time.Hour)}},
-			want:    want{quiet: true, standing: 1},
+			want:    want{quiet: false, standing: 1},
 		},
 		{
 			name:  "day 3: the coach recorded",

@@ -26,9 +26,8 @@ const actionDigestAll = "digest_all"
 
 // quietLine is the whole digest of a quiet day.
 func quietLine(lang i18n.Lang, d salesbot.Digest, loc *time.Location) string {
-	visits, newLeads, _ := d.Counts()
-	return digestTitle(lang, d, loc) + " · " + i18n.T(lang, ":sunny: Quiet day: nothing changed since %s · open leads: %d · standing risks: %d · visits: %d · new leads: %d",
-		when(lang, d.Since.In(loc)), d.Open, d.Standings(), visits, newLeads)
+	return digestTitle(lang, d, loc) + " · " + i18n.T(lang, ":sunny: Quiet day: nothing changed since %s · open leads: %d · standing risks: %d",
+		when(lang, d.Since.In(loc)), d.Open, d.Standings())
 }
 
 // exceptionBlocks lays the exceptions-only digest out, within Slack's 50
@@ -140,6 +139,9 @@ func repExceptionLines(lang i18n.Lang, r salesbot.RepDigest, loc *time.Location)
 		}
 		lines = append(lines, t(":warning: New risks (%d), below", n))
 	}
+	company := func(c salesbot.Change) string { return esc(c.Company) }
+	list(t(":handshake: Visits"), changes(r.Visits, company))
+	list(t(":new: New leads"), changes(r.NewLeads, company))
 	resolved := make([]string, len(r.Resolved))
 	for i, rr := range r.Resolved {
 		resolved[i] = fmt.Sprintf("%s — %s", esc(rr.Lead.Company), riskLabel(lang, rr.Kind))
@@ -161,7 +163,6 @@ func repExceptionLines(lang i18n.Lang, r salesbot.RepDigest, loc *time.Location)
 		return fmt.Sprintf("%s %s→%s", esc(c.Company), c.From, c.To)
 	}))
 	grade := func(c salesbot.Change) string { return fmt.Sprintf("%s %s→%s", esc(c.Company), c.From, c.To) }
-	company := func(c salesbot.Change) string { return esc(c.Company) }
 	list(t(":arrow_up: Up"), changes(r.Upgrades, grade))
 	list(t(":arrow_down: Down"), changes(r.Downgrades, grade))
 	list(t(":trophy: Won"), changes(r.Won, company))
