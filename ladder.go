@@ -6,7 +6,8 @@ import "time"
 // the owner was reminded of it, an un-acted follow-up nudges the owner
 // once more at half the grade's delay and reaches the owner's managers at
 // the delay, both counted from when the reminder went out (so that a night
-// or a day off in between does not make a step fire at once). A visit or a
+// or a day off before it does not make a step fire at once), the managers'
+// never sooner than half the delay after the nudge. A visit or a
 // snooze moves the due time, which starts a new follow-up and so a new
 // ladder; a regrade or a park stops it. The next step's time is kept on
 // the lead (ClimbAt), so that the store indexes it without the config.
@@ -61,15 +62,22 @@ func (l *Lead) StartLadder(due, now time.Time, e Escalation) {
 }
 
 // Climb records the ladder's step taken at now (the nudge or the
-// managers'), sets the time of the next one (the managers' at the full
-// delay from the reminder; none after them), and returns the history's
+// managers'), sets the time of the next one, and returns the history's
 // entry: To names the step, From the due time (RFC 3339) it is about, By
-// the owner whose follow-up it is (the bot took the step, about them). The grade's delay is read now: a grade whose escalation was
-// turned off meanwhile climbs no further.
+// the owner whose follow-up it is (the bot took the step, about them).
+//
+// The managers' step comes at the full delay from the reminder, and never
+// sooner than half the delay after the nudge went out: a nudge held back by
+// a night or a weekend still leaves the owner as long to act as it would
+// have. None follows the managers'. The grade's delay is read now: a grade
+// whose escalation was turned off meanwhile climbs no further.
 func (l *Lead) Climb(step LadderStep, now time.Time, e Escalation) Change {
 	l.Climbed, l.ClimbAt = step, time.Time{}
 	if d, ok := e[l.Grade]; ok && d > 0 && step == LadderNudged {
 		l.ClimbAt = l.RemindedAt.Add(d)
+		if after := now.Add(d / 2); after.After(l.ClimbAt) {
+			l.ClimbAt = after
+		}
 	}
 	l.UpdatedAt = now
 	return Change{LeadID: l.ID, Company: l.Company, Kind: ChangeEscalated, By: l.Owner, At: now,

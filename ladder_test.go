@@ -28,14 +28,27 @@ func TestLadder(t *testing.T) {
 	if c.Kind != salesbot.ChangeEscalated || c.To != "nudged" || c.LeadID != l.ID {
 		t.Errorf("nudge's change %+v", c)
 	}
-	if step, _ := l.NextAlarm(); step != salesbot.LadderManagers || !l.ReminderAt().Equal(sent.Add(2*salesbot.Day)) {
-		t.Fatalf("nudged: next %v at %v; want the managers at %v", step, l.ReminderAt(), sent.Add(2*salesbot.Day))
+	// The nudge went out an hour late: the managers' step keeps half the
+	// delay after it.
+	if step, _ := l.NextAlarm(); step != salesbot.LadderManagers || !l.ReminderAt().Equal(sent.Add(2*salesbot.Day+time.Hour)) {
+		t.Fatalf("nudged: next %v at %v; want the managers at %v", step, l.ReminderAt(), sent.Add(2*salesbot.Day+time.Hour))
 	}
-	if c := l.Climb(salesbot.LadderManagers, sent.Add(2*salesbot.Day), e); c.To != "managers" {
+	if c := l.Climb(salesbot.LadderManagers, sent.Add(2*salesbot.Day+time.Hour), e); c.To != "managers" {
 		t.Errorf("managers' change %+v", c)
 	}
 	if _, ok := l.NextAlarm(); ok || !l.ReminderAt().IsZero() {
 		t.Errorf("at the top: alarm at %v; want none", l.ReminderAt())
+	}
+
+	// A nudge held back over a weekend (reminded Friday 09:00, nudged
+	// Monday 09:00): the managers' step a day after the nudge, not at once.
+	fri := time.Date(2026, 6, 19, 9, 0, 0, 0, time.UTC)
+	w := newLead(t, "Weekend", salesbot.GradeA)
+	w.Schedule(salesbot.DefaultCadence())
+	w.StartLadder(w.Due, fri, e)
+	w.Climb(salesbot.LadderNudged, fri.Add(3*salesbot.Day), e)
+	if want := fri.Add(4 * salesbot.Day); !w.ReminderAt().Equal(want) {
+		t.Errorf("nudged on Monday: the managers at %v; want %v", w.ReminderAt(), want)
 	}
 
 	// A grade without escalation does not climb.
@@ -168,6 +181,8 @@ func TestTiming(t *testing.T) {
 	batch := salesbot.DefaultNotifyPrefs()
 	ten := batch
 	ten.BatchHour = 10
+	eight := batch
+	eight.BatchHour = 8
 	each := salesbot.NotifyPrefs{Mode: salesbot.NotifyEach, BatchHour: salesbot.DayStart}
 	away := batch
 	away.DaysOff = []salesbot.DateSpan{{From: salesbot.DateOf(at(0, 0)), To: salesbot.DateOf(at(1, 0))}}
@@ -182,10 +197,14 @@ func TestTiming(t *testing.T) {
 		{"overnight, at the batch", batch, at(0, 3), at(0, 9), true, time.Time{}},
 		{"later in the day", batch, at(0, 11), at(0, 11), false, time.Time{}},
 		{"due 09:30 waits for a 10:00 batch", ten, at(0, 9).Add(30 * time.Minute), at(0, 9).Add(40 * time.Minute), true, at(0, 10)},
-		{"evening: tomorrow's batch", batch, at(0, 19), at(0, 20), false, at(1, 9)},
+		{"evening: tomorrow's batch", batch, at(0, 19), at(0, 20), true, at(1, 9)},
+		{"evening, an 08:00 batch: tomorrow's batch, not the working day's start", eight, at(0, 19), at(0, 20), true, at(1, 8)},
+		{"Saturday morning: Monday's batch", batch, at(5, 0), at(5, 9).Add(10 * time.Minute), true, at(7, 9)},
+		{"Friday evening: Monday's batch", batch, at(4, 19), at(4, 19), true, at(7, 9)},
+		{"each, Saturday: Monday", each, at(5, 3), at(5, 10), false, at(7, 9)},
 		{"each, at night", each, at(0, 3), at(0, 7), false, at(0, 9)},
 		{"each, in hours", each, at(0, 3), at(0, 9), false, time.Time{}},
-		{"day off", away, at(0, 3), at(0, 9), false, at(2, 9)},
+		{"day off", away, at(0, 3), at(0, 9), true, at(2, 9)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			morning, later := tt.p.Timing(tt.due, tt.now, time.UTC, w)

@@ -76,7 +76,7 @@ func TestCompanyWithPipeThroughEveryButton(t *testing.T) {
 		t.Fatalf("visit form: %d %s", status, body)
 	}
 	mustContain(t, "redrawn", h.slack.WaitFor(t, "chat.update", 1)[0].Text(), "Visit logged by <@"+rep+">")
-	h.clickIn(rep, msg.Channel, msg.TS, "reminder_snooze", rem["reminder_snooze"][1]) // a week
+	h.clickIn(rep, msg.Channel, msg.TS, "reminder_snooze#7", rem["reminder_snooze#7"][0]) // a week
 	if got := h.lead(name); got.SnoozedUntil.IsZero() {
 		t.Fatal("snooze: not snoozed")
 	}

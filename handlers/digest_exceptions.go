@@ -115,15 +115,26 @@ func showAllButton(lang i18n.Lang, rep string) *slack.ButtonBlockElement {
 	return slack.NewButtonBlockElement(actionDigestAll, rep, plain(i18n.T(lang, "Show all")))
 }
 
+// itemsPerLine bounds the companies one line of a rep's changes names.
+const itemsPerLine = 12
+
 // repExceptionLines are a rep's changes since the last digest, a line per
 // kind, the new risks aside.
 func repExceptionLines(lang i18n.Lang, r salesbot.RepDigest, loc *time.Location) []string {
 	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	var lines []string
 	list := func(label string, items []string) {
-		if len(items) > 0 {
-			lines = append(lines, fmt.Sprintf("%s (%d): %s", label, len(items), strings.Join(items, ", ")))
+		if len(items) == 0 {
+			return
 		}
+		// A line stays well inside a section's 3,000 characters however
+		// busy the rep was.
+		shown := items[:min(len(items), itemsPerLine)]
+		line := fmt.Sprintf("%s (%d): %s", label, len(items), strings.Join(shown, ", "))
+		if len(items) > len(shown) {
+			line += " " + t("…and %d more", len(items)-len(shown))
+		}
+		lines = append(lines, line)
 	}
 	changes := func(cs []salesbot.Change, item func(salesbot.Change) string) []string {
 		items := make([]string, len(cs))

@@ -47,7 +47,7 @@ func (h *Handler) remindWith(ctx context.Context, team, owner string, l *salesbo
 		return fmt.Errorf("reminder for %s: %w", l.ID, err)
 	}
 	v.visits = visits
-	v.suggest[l.ID] = salesbot.SuggestionFor(l, h.plan(ctx, team))
+	v.suggest[l.ID] = recordedSuggestion(l, h.plan(ctx, team)) // the reminder's own
 	blocks := append([]slack.Block{section(head)}, v.blocks([]*salesbot.Lead{l})...)
 	channel, ts, err := h.slack.PostMessageContext(ctx, owner, slack.MsgOptionText(text, false), slack.MsgOptionBlocks(blocks...))
 	if err != nil {
@@ -92,7 +92,7 @@ func escalationBlocks(lang i18n.Lang, l *salesbot.Lead, since, now time.Time, lo
 		slack.NewButtonBlockElement(actionEscRemind, l.ID, plain(t("Remind rep"))).WithStyle(slack.StylePrimary),
 		slack.NewButtonBlockElement(actionEscReassign, l.ID, plain(t("Reassign…"))),
 		slack.NewButtonBlockElement(actionEscSnooze, l.ID+"|1", plain(t("Snooze 1 day"))),
-		slack.NewButtonBlockElement(actionEscSnooze, l.ID+"|7", plain(t("Snooze 1 week"))),
+		slack.NewButtonBlockElement(twin(actionEscSnooze, "7"), l.ID+"|7", plain(t("Snooze 1 week"))),
 	))
 }
 

@@ -277,6 +277,17 @@ func formStance(f form) (salesbot.Stakeholder, error) {
 	return s, nil
 }
 
+// actionName is what an action ID names: the ID without the "#…" that
+// keeps two buttons of one kind apart within a block (Slack wants each
+// action_id once per block), such as Snooze 1 day and Snooze 1 week.
+func actionName(id string) string {
+	name, _, _ := strings.Cut(id, "#")
+	return name
+}
+
+// twin is the action ID of a second button of kind within one block.
+func twin(kind, tag string) string { return kind + "#" + tag }
+
 // act handles a click on a button or a menu. Forms open at once (the
 // trigger lives three seconds), once the lead they are about is read and the
 // clicker is allowed to see it; the rest runs after the click is
@@ -286,6 +297,7 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 		return
 	}
 	a := cb.ActionCallback.BlockActions[0]
+	a.ActionID = actionName(a.ActionID)
 	value := a.Value
 	if a.SelectedOption.Value != "" {
 		value = a.SelectedOption.Value

@@ -136,14 +136,16 @@ func (h *Handler) RemindMorning(ctx context.Context, team, owner string, leads [
 // shown, the rest behind Show all; then the risk news of the rep's other
 // leads, if any, in the room left.
 func (h *Handler) remindMorning(ctx context.Context, team, owner string, v *reminderView, leads []*salesbot.Lead, news salesbot.RiskNews) error {
-	others := newsBesides(news.New, leads)
+	v.room = blockBudget - newsReserve(news.New)
+	blocks, shown := v.morning(leads, len(leads), -1)
+	// The risks of a lead shown show on it; those of the leads behind Show
+	// all, and of the rep's other leads, in the news.
+	others := newsBesides(news.New, leads[:shown])
 	layout := layoutMorning + strconv.Itoa(len(leads))
 	if len(others) > 0 {
 		// The redraw re-reads them: as many as the message can show.
 		layout += layoutNews + strings.Join(newsLeadIDs(others[:min(len(others), newsRoom)]), ",")
 	}
-	v.room = blockBudget - min(len(others)*2+1, newsRoom)
-	blocks, shown := v.morning(leads, len(leads), -1)
 	rest := leadIDs(leads[shown:])
 	blocks = v.withMore(blocks, len(rest))
 	blocks = append(blocks, v.newsTail(others, maxBlocks-len(blocks))...)
@@ -365,7 +367,7 @@ func (v *reminderView) lead(l *salesbot.Lead) []slack.Block {
 	buttons := []slack.BlockElement{
 		slack.NewButtonBlockElement(actionReminderVisit, l.ID, plain(v.T("Log visit"))).WithStyle(slack.StylePrimary),
 		slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|1", plain(v.T("Snooze 1 day"))),
-		slack.NewButtonBlockElement(actionReminderSnooze, l.ID+"|7", plain(v.T("Snooze 1 week"))),
+		slack.NewButtonBlockElement(twin(actionReminderSnooze, "7"), l.ID+"|7", plain(v.T("Snooze 1 week"))),
 		slack.NewButtonBlockElement(actionReminderRegrade, l.ID, plain(v.T("Regrade"))),
 	}
 	// Each risk shown gets its fix beside the reminder's own buttons; one
@@ -475,7 +477,7 @@ func (h *Handler) reminderHandled(ctx context.Context, team, user, channel, ts, 
 		if err != nil {
 			return err
 		}
-		v.room = blockBudget - min(len(others)*2+1, newsRoom)
+		v.room = blockBudget - newsReserve(others)
 		blocks, _ = v.morning(done.Leads, due, -1)
 		blocks = v.withMore(blocks, len(rest))
 		blocks = append(blocks, v.newsTail(others, maxBlocks-len(blocks))...)
@@ -489,6 +491,15 @@ func (h *Handler) reminderHandled(ctx context.Context, team, user, channel, ts, 
 		return fmt.Errorf("redraw reminder: %w", err)
 	}
 	return nil
+}
+
+// newsReserve is how many blocks a morning message keeps for its risk
+// news: a title and two blocks a lead, at most newsRoom.
+func newsReserve(news []salesbot.LeadRisks) int {
+	if len(news) == 0 {
+		return 0
+	}
+	return min(len(news)*2+1, newsRoom)
 }
 
 // newsBesides is the risk news about leads other than those given.

@@ -93,16 +93,23 @@ func (h *Handler) team(ctx context.Context, r request, args []salesbot.Token) (*
 	return ephemeral(reply), nil
 }
 
+// lookupsAtOnce is how many users.info look-ups one command runs at once.
+const lookupsAtOnce = 8
+
 // checkPeople refuses, naming the first, anyone Slack does not know in the
 // workspace, a bot or a deactivated account: teams are of people who sell.
-// The look-ups run side by side (each bounded by the directory).
+// The look-ups run side by side, a few at a time (each bounded by the
+// directory), so that a long team neither bursts past Slack's rate limit
+// for users.info nor outlasts the command's three seconds.
 func (h *Handler) checkPeople(ctx context.Context, users []string) error {
 	people := make([]directory.Person, len(users))
 	var wg sync.WaitGroup
+	slots := make(chan struct{}, lookupsAtOnce)
 	for i, u := range users {
 		wg.Add(1)
+		slots <- struct{}{}
 		go func() {
-			defer wg.Done()
+			defer func() { <-slots; wg.Done() }()
 			people[i] = h.people.Lookup(ctx, u)
 		}()
 	}
@@ -172,7 +179,7 @@ func (h *Handler) listTeams(ctx context.Context, r request) (*slack.Msg, error) 
 	lines = append(lines, r.T(teamUsage))
 	blocks := chunks(r.T(":busts_in_silhouette: *Teams of managers*"), lines)
 	if len(blocks) > teamBlocks {
-		blocks = blocks[:teamBlocks]
+		blocks = append(blocks[:teamBlocks-1], section(r.T("_…and more: `/salesbot team @manager` shows one manager's team._")))
 	}
 	return ephemeral(r.T("Teams of managers"), blocks...), nil
 }

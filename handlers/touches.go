@@ -30,7 +30,7 @@ func (h *Handler) touchesCmd(ctx context.Context, cmd slack.SlashCommand, args [
 		if err != nil {
 			return nil, err
 		}
-		return ephemeral(r.T("Maintenance actions"), section(touchesText(r.lang, plan))), nil
+		return ephemeral(r.T("Maintenance actions"), touchesBlocks(r.lang, plan)...), nil
 	}
 	g, err := salesbot.ParseGrade(args[0].Text)
 	if err != nil || len(args) < 2 {
@@ -47,12 +47,19 @@ func (h *Handler) touchesCmd(ctx context.Context, cmd slack.SlashCommand, args [
 	if err != nil {
 		return nil, err
 	}
-	return ephemeral(r.T(":white_check_mark: Grade %s's maintenance actions are saved.", string(g)), section(touchesText(r.lang, plan))), nil
+	return ephemeral(r.T(":white_check_mark: Grade %s's maintenance actions are saved.", string(g)), touchesBlocks(r.lang, plan)...), nil
 }
 
-// touchesText lists a plan's actions per grade, numbered in the order
-// reminders suggest them.
-func touchesText(lang i18n.Lang, plan salesbot.MaintenancePlan) string {
+// touchesBlocks lists a plan's actions per grade, numbered in the order
+// reminders suggest them, in as many sections as Slack's 3,000 characters
+// a section need.
+func touchesBlocks(lang i18n.Lang, plan salesbot.MaintenancePlan) []slack.Block {
+	lines := touchesLines(lang, plan)
+	return chunks(lines[0], lines[1:])
+}
+
+// touchesLines are the lines of touchesBlocks, the heading first.
+func touchesLines(lang i18n.Lang, plan salesbot.MaintenancePlan) []string {
 	lines := []string{i18n.T(lang, "*Maintenance actions* — a C or D lead's reminder suggests the next one in turn; log it with `/visit <company> kind:<kind>`")}
 	for _, g := range salesbot.MaintenanceGrades {
 		lines = append(lines, i18n.T(lang, "*Grade %s*", string(g)))
@@ -65,7 +72,7 @@ func touchesText(lang i18n.Lang, plan salesbot.MaintenancePlan) string {
 		}
 	}
 	lines = append(lines, i18n.T(lang, "Managers change a list with `/salesbot touches C <action>; <action>` (each may start with its kind: `news: …`), and go back with `/salesbot touches C default`."))
-	return strings.Join(lines, "\n")
+	return lines
 }
 
 // actionText is a maintenance action as its reader sees it: one of the

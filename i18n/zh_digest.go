@@ -39,4 +39,5 @@ var zhDigest = map[string]string{
 	"stuck in its stage":              "停滞在当前阶段",
 	"close date passed":               "预计成交日期已过",
 	"called at risk":                  "被标为有风险",
+	"…and %d more":                    "……还有 %d 个",
 }

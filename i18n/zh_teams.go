@@ -33,4 +33,5 @@ var zhTeams = map[string]string{
 	"%s cannot lead themself: name the reps they lead, or write `/salesbot team @manager none`.":                                                                   "%s 不能带自己：请列出其所带的销售，或写 `/salesbot team @manager none`。",
 	"Mention each rep: `/salesbot team @manager @rep1 @rep2`.":                                                                                                     "请 @ 提及每位销售：`/salesbot team @manager @rep1 @rep2`。",
 	"%d reps are more than one team of %d. A manager who leads everyone leads no one in particular: `/salesbot team @manager none`.":                               "%d 名销售超过了一个团队 %d 人的上限。带全员的经理应设为不专带某些人：`/salesbot team @manager none`。",
+	"_…and more: `/salesbot team @manager` shows one manager's team._":                                                                                             "_……还有更多：`/salesbot team @经理` 查看某位经理的团队。_",
 }

@@ -22,7 +22,8 @@ func (s *Scheduler) climb(ctx context.Context, team string, now time.Time, items
 		return
 	}
 	if s.escalator == nil {
-		// A replica without one leaves the ladder where it is.
+		// A replica whose notifier cannot send ladder steps stops the
+		// ladders it claims, rather than hold them or retry forever.
 		for _, it := range items {
 			s.settle(ctx, it.claim, func(l *salesbot.Lead) error { l.StopLadder(); return nil })
 		}
@@ -124,11 +125,15 @@ func (s *Scheduler) sendStep(ctx context.Context, team string, now time.Time, it
 			return true
 		case authRefused:
 			s.authRefused(ctx, team, code, now, err)
-			s.release(ctx, it.claim, now, false)
+			if sent > 0 {
+				s.settleClimb(ctx, it, now) // some were told: once is once
+			} else {
+				s.release(ctx, it.claim, now, false)
+			}
 			return true
 		case undeliverable:
+			// Given up for this one; another's failure still counts.
 			s.log.WarnContext(ctx, "escalation undeliverable", "team", team, "to", user, "lead", it.lead.ID, "err", err)
-			lastErr = nil
 		default:
 			lastErr = err
 		}

@@ -123,7 +123,7 @@ func TestLadderClimbsOnce(t *testing.T) {
 		{"esc_remind", id, "Remind rep"},
 		{"esc_reassign", id, "Reassign…"},
 		{"esc_snooze", id + "|1", "Snooze 1 day"},
-		{"esc_snooze", id + "|7", "Snooze 1 week"},
+		{"esc_snooze#7", id + "|7", "Snooze 1 week"},
 	}
 	if b := buttons(t, msg); !slices.Equal(b, want) {
 		t.Errorf("escalation's buttons %+v, want %+v", b, want)
@@ -337,4 +337,28 @@ func TestMorningIsOneMessage(t *testing.T) {
 		e.sweepAt(at)
 	}
 	e.wantPosts(rep, 1, "Tuesday morning")
+}
+
+// TestMorningBatchesOfManyReps: three reps' morning batches held to the
+// same 09:00 are more than one claim takes (Batch 5, 12 follow-ups): each
+// rep still gets one message, with all their follow-ups, from one sweep of
+// one replica.
+func TestMorningBatchesOfManyReps(t *testing.T) {
+	mon7 := time.Date(2026, 6, 15, 7, 0, 0, 0, time.UTC)
+	e := newEnv(t, mon7, options{prefs: true, batch: 5})
+	reps := []string{rep, rep2, "U0REPTHREE"}
+	for _, r := range reps {
+		e.user(r, time.UTC)
+		for i := range 4 {
+			e.dueLead(r, fmt.Sprintf("%s Night %d", r, i), mon7.Add(-time.Duration(i+1)*time.Hour))
+		}
+	}
+	e.clock.Set(mon7.Add(2 * time.Hour))
+	e.sweep(e.a)
+	for _, r := range reps {
+		posts := e.wantPosts(r, 1, r+"'s morning")
+		if n := strings.Count(posts[0].Param("blocks"), `"reminder_regrade"`); n != 4 {
+			t.Errorf("%s's morning message has %d follow-ups, want 4", r, n)
+		}
+	}
 }

@@ -22,18 +22,38 @@ type due struct {
 // about theirs: the morning batch in one message, the rest several when
 // they have more than PerMessage. The ladder's steps go one by one
 // (escalate.go).
+//
+// A full claim (Batch follow-ups) is followed by up to morningRounds-1
+// more in the same sweep, so that a morning batch that many reps share
+// (each one's follow-ups held to the same batch time) reaches each rep as
+// one message rather than split across sweeps.
 func (s *Scheduler) remind(ctx context.Context, team string) error {
 	now := s.cfg.Now()
-	claims, recovered, err := s.cfg.Store.ClaimDue(ctx, team, s.token, now, s.cfg.Lease, s.cfg.Batch)
-	if err != nil {
-		return err
+	var claims []salesbot.ReminderClaim
+	for range morningRounds {
+		more, recovered, err := s.cfg.Store.ClaimDue(ctx, team, s.token, now, s.cfg.Lease, s.cfg.Batch)
+		if err != nil {
+			if len(claims) == 0 {
+				return err
+			}
+			s.log.WarnContext(ctx, "claim more reminders; sending those claimed", "team", team, "err", err)
+			break
+		}
+		s.cfg.Metrics.recovered(recovered)
+		claims = append(claims, more...)
+		if len(more) < s.cfg.Batch {
+			break
+		}
 	}
-	s.cfg.Metrics.recovered(recovered)
 	groups, climbs := s.group(ctx, team, claims, now)
 	s.send(ctx, team, now, groups)
 	s.climb(ctx, team, now, climbs)
 	return nil
 }
+
+// morningRounds bounds the claims of one sweep of a team at this many
+// times Config.Batch.
+const morningRounds = 3
 
 // group reads the claimed leads and groups the reminders to send now by
 // owner (the morning batch as one group, the rest at most PerMessage to a

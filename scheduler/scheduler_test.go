@@ -137,6 +137,9 @@ type options struct {
 	// prefs: the schedulers read each person's choices (the morning
 	// batch by default) rather than remind each as it falls due.
 	prefs bool
+	// batch is Config.Batch, the reminders claimed per team and sweep
+	// (default: the scheduler's).
+	batch int
 }
 
 // env is the bot as the scheduler drives it: the real handlers and store on
@@ -192,7 +195,7 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 		s, err := scheduler.New(scheduler.Config{
 			Store: e.sched, Notifier: e.notes, People: people, Digests: e.svc, Teams: e.svc, Reminders: e.svc,
 			Reviews: e.svc, Digest: opt.digest, Review: opt.review, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
-			SendTimeout: opt.send, StuckAfter: opt.stuck, Escalation: opt.escalation, Prefs: prefs,
+			SendTimeout: opt.send, StuckAfter: opt.stuck, Escalation: opt.escalation, Prefs: prefs, Batch: opt.batch,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -513,7 +516,7 @@ func TestRemindedOnceByTwoReplicas(t *testing.T) {
 	want := []button{
 		{"reminder_visit", id, "Log visit"}, // IDs only: a company may be called "A|B Co"
 		{"reminder_snooze", id + "|1", "Snooze 1 day"},
-		{"reminder_snooze", id + "|7", "Snooze 1 week"},
+		{"reminder_snooze#7", id + "|7", "Snooze 1 week"},
 		{"reminder_regrade", id, "Regrade"},
 	}
 	if b := buttons(t, got); !slices.Equal(b, want) {

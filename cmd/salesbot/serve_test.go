@@ -104,7 +104,11 @@ func TestServeProcess(t *testing.T) {
 		}
 	}
 	if !strings.Contains(reminder.Text(), "Overdue Co") || !strings.Contains(reminder.Text(), "reminder_snooze") {
-		t.Fatalf("reminder: %+v", reminder)
+		var seen []string
+		for _, call := range fs.Calls("chat.postMessage") {
+			seen = append(seen, call.Param("channel")+" "+call.Failed+": "+call.Text())
+		}
+		t.Fatalf("no reminder to U0OWNER among:\n%s", strings.Join(seen, "\n"))
 	}
 
 	form := url.Values{"team_id": {team}, "user_id": {"U0PROC"}, "channel_id": {"C1"}, "command": {"/lead"}, "text": {"new Proc Co"}}

@@ -18,6 +18,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // Call is one request the bot made to the fake.
@@ -277,8 +278,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	f, failing := s.fail[c.Method]
 	delete(s.fail, c.Method)
-	if failing {
+	if !failing {
+		// Slack refuses a message whose blocks break its rules, as it
+		// would in production; the test then sees the call failed.
+		if problem := blocksProblem(c); problem != "" {
+			f, failing = failure{slackErr: "invalid_blocks"}, true
+			c.Failed = "invalid_blocks: " + problem
+		}
+	}
+	if failing && c.Failed == "" {
 		c.Failed = f.String()
+	} else if failing {
+		// c.Failed says what was wrong with the blocks
 	} else if c.Method == "chat.postMessage" {
 		c.Channel, c.TS = c.Param("channel"), "1700000000.000100"
 		if s.dms {
@@ -396,3 +407,71 @@ func answerFailure(w http.ResponseWriter, f failure) {
 }
 
 func writeJSON(w http.ResponseWriter, v any) { _ = json.NewEncoder(w).Encode(v) }
+
+// blocksProblem checks a message's blocks against the Block Kit rules that
+// Slack enforces and that tests could otherwise miss: at most 50 blocks (100
+// in a view), a section's text of at most 3,000 characters, a block_id used
+// once in a message, and an action_id used once in a block.
+// It returns what is wrong, or "" (also for calls that carry no message).
+func blocksProblem(c Call) string {
+	var blocks []map[string]any
+	most := 50
+	switch c.Method {
+	case "chat.postMessage", "chat.update", "chat.postEphemeral", "response":
+		raw := c.Param("blocks")
+		if raw == "" {
+			return ""
+		}
+		if err := json.Unmarshal([]byte(raw), &blocks); err != nil {
+			return "blocks are not a JSON list: " + err.Error()
+		}
+	case "views.open", "views.publish", "views.update", "views.push":
+		var view struct {
+			Blocks []map[string]any `json:"blocks"`
+		}
+		if err := json.Unmarshal([]byte(c.Param("view")), &view); err != nil {
+			return "the view is not JSON: " + err.Error()
+		}
+		blocks, most = view.Blocks, 100 // a modal or a Home tab takes 100
+	default:
+		return ""
+	}
+	if len(blocks) > most {
+		return fmt.Sprintf("%d blocks; Slack takes %d", len(blocks), most)
+	}
+	blockIDs := map[string]bool{}
+	for i, b := range blocks {
+		if id, _ := b["block_id"].(string); id != "" {
+			if blockIDs[id] {
+				return fmt.Sprintf("block %d repeats the block_id %q", i, id)
+			}
+			blockIDs[id] = true
+		}
+		if b["type"] == "section" {
+			text, _ := b["text"].(map[string]any)
+			if s, _ := text["text"].(string); utf8.RuneCountInString(s) > 3000 {
+				return fmt.Sprintf("section %d has %d characters; Slack takes 3000", i, utf8.RuneCountInString(s))
+			}
+		}
+		var elements []any
+		if els, ok := b["elements"].([]any); ok && b["type"] == "actions" {
+			elements = els
+		}
+		if acc, ok := b["accessory"].(map[string]any); ok {
+			elements = append(elements, acc)
+		}
+		actionIDs := map[string]bool{}
+		for _, e := range elements {
+			el, _ := e.(map[string]any)
+			id, _ := el["action_id"].(string)
+			if id == "" {
+				continue
+			}
+			if actionIDs[id] {
+				return fmt.Sprintf("block %d repeats the action_id %q", i, id)
+			}
+			actionIDs[id] = true
+		}
+	}
+	return ""
+}
