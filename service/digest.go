@@ -37,7 +37,7 @@ type DigestStore interface {
 	// team, and the last day each one's risk news was settled.
 	RiskNewsOwners(ctx context.Context, team string) ([]string, map[string]salesbot.Date, error)
 	// RisksTold returns the risk kinds each lead's owner was told of.
-	RisksTold(ctx context.Context, team string, leadIDs []string) (map[string][]salesbot.RiskKind, error)
+	RisksTold(ctx context.Context, team, rep string, leadIDs []string) (map[string][]salesbot.RiskKind, error)
 	// SetRisksTold records them (a lead with none is forgotten), and that
 	// rep's news of day is settled.
 	SetRisksTold(ctx context.Context, team, rep string, day salesbot.Date, told map[string][]salesbot.RiskKind) error
@@ -152,7 +152,7 @@ func (s *Services) RiskNews(ctx context.Context, team, rep string, day salesbot.
 	for i, l := range leads {
 		ids[i] = l.ID
 	}
-	told, err := s.cfg.Store.RisksTold(ctx, team, ids)
+	told, err := s.cfg.Store.RisksTold(ctx, team, rep, ids)
 	if err != nil {
 		return salesbot.RiskNews{}, fmt.Errorf("risk news for %s: %w", rep, err)
 	}

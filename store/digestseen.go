@@ -110,7 +110,7 @@ func (s *Store) RiskNewsOwners(ctx context.Context, team string) ([]string, map[
 
 // RisksTold returns, for each of the leads named, the risk kinds its owner
 // was told of (leads with none are left out), in one round trip.
-func (s *Store) RisksTold(ctx context.Context, team string, leadIDs []string) (map[string][]salesbot.RiskKind, error) {
+func (s *Store) RisksTold(ctx context.Context, team, rep string, leadIDs []string) (map[string][]salesbot.RiskKind, error) {
 	k, err := keysOf(team)
 	if err != nil {
 		return nil, fmt.Errorf("risks told: %w", err)
@@ -125,10 +125,13 @@ func (s *Store) RisksTold(ctx context.Context, team string, leadIDs []string) (m
 	}
 	for i, v := range vals {
 		raw, _ := v.(string)
-		if raw == "" {
+		// "<rep>:<kinds>": what was told to another owner (the lead was
+		// reassigned since) is not known to this one.
+		owner, kinds, ok := strings.Cut(raw, ":")
+		if !ok || owner != rep || kinds == "" {
 			continue
 		}
-		for _, kind := range strings.Split(raw, ",") {
+		for _, kind := range strings.Split(kinds, ",") {
 			told[leadIDs[i]] = append(told[leadIDs[i]], salesbot.RiskKind(kind))
 		}
 	}
@@ -154,7 +157,7 @@ func (s *Store) SetRisksTold(ctx context.Context, team, rep string, day salesbot
 		for i, kind := range kinds {
 			names[i] = string(kind)
 		}
-		set = append(set, id, strings.Join(names, ","))
+		set = append(set, id, rep+":"+strings.Join(names, ","))
 	}
 	_, err = s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		if !day.IsZero() {

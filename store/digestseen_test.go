@@ -57,7 +57,7 @@ func TestRisksTold(t *testing.T) {
 	if err := s.SetRisksTold(ctx, team, "UREP", day, told); err != nil {
 		t.Fatal(err)
 	}
-	got, err := s.RisksTold(ctx, team, []string{"L1", "L2", "L3"})
+	got, err := s.RisksTold(ctx, team, "UREP", []string{"L1", "L2", "L3"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,12 @@ func TestRisksTold(t *testing.T) {
 	if err := s.SetRisksTold(ctx, team, "UREP", day, map[string][]salesbot.RiskKind{"L1": nil}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.RisksTold(ctx, team, []string{"L1", "L2"}); len(got) != 1 || got["L1"] != nil {
+	if got, _ := s.RisksTold(ctx, team, "UREP", []string{"L1", "L2"}); len(got) != 1 || got["L1"] != nil {
 		t.Fatalf("L1 not forgotten: %v", got)
+	}
+	// L2 is reassigned: what UREP was told is not known to its new owner,
+	// who is told of its risks anew.
+	if got, _ := s.RisksTold(ctx, team, "UNEW", []string{"L2"}); len(got) != 0 {
+		t.Fatalf("the new owner of L2 knows %v, want nothing", got)
 	}
 }
