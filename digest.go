@@ -351,10 +351,11 @@ func boundSeen(kept []keptRisk) []string {
 
 // exceptionRisks are the risks of an open A or B lead the exceptions-only
 // digest follows: its risks other than RiskOverdue, and its follow-up when
-// it is past due at all (RiskOverdue, with its due date).
+// it has been past due for a day (RiskOverdue, with its due date): what
+// fell due overnight is the morning's reminder's, not news for a manager.
 func exceptionRisks(l *Lead, now time.Time, c Cadence) []Risk {
 	risks := digestRisks(l, now, c)
-	if due := l.NextDue(c); !due.IsZero() && due.Before(now) {
+	if due := l.NextDue(c); !due.IsZero() && due.Before(now.Add(-Day)) {
 		risks = append(risks, newRisk(RiskOverdue, "The follow-up has been due since %s.", DateOf(due.UTC()).String()))
 	}
 	return risks

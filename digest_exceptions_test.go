@@ -114,8 +114,8 @@ func TestExceptionsDigestThreeDays(t *testing.T) {
 	}
 }
 
-// TestExceptionsDigestOverdueAndClosed: an A follow-up past due is a new
-// risk once; a lead won since is told as resolved by its closing; a lead
+// TestExceptionsDigestOverdueAndClosed: an A follow-up a day and more
+// past due is a new risk once; a lead won since is told as resolved by its closing; a lead
 // graded C since, by its regrade.
 func TestExceptionsDigestOverdueAndClosed(t *testing.T) {
 	c := salesbot.DefaultCadence()
@@ -125,6 +125,27 @@ func TestExceptionsDigestOverdueAndClosed(t *testing.T) {
 	d := salesbot.BuildDigest(salesbot.DigestInput{Now: riskNow, Leads: []*salesbot.Lead{late}}, c)
 	if len(d.Reps) != 1 || len(d.Reps[0].NewRisks) != 1 || d.Reps[0].NewRisks[0].Risks[0].Kind != salesbot.RiskOverdue {
 		t.Fatalf("overdue A follow-up not new: %+v", d.Reps)
+	}
+	// Due overnight (three hours ago): the morning's reminder's, not news
+	// for the manager; a day and more past due, it is.
+	for _, tc := range []struct {
+		pastDue time.Duration
+		news    bool
+	}{{3 * time.Hour, false}, {23 * time.Hour, false}, {25 * time.Hour, true}} {
+		l := riskLead()
+		l.LastTouch = riskNow.Add(-c[l.Grade] - tc.pastDue)
+		l.Schedule(c)
+		got := false
+		for _, r := range salesbot.BuildDigest(salesbot.DigestInput{Now: riskNow, Leads: []*salesbot.Lead{l}}, c).Reps {
+			for _, lr := range r.NewRisks {
+				for _, risk := range lr.Risks {
+					got = got || risk.Kind == salesbot.RiskOverdue
+				}
+			}
+		}
+		if got != tc.news {
+			t.Errorf("a follow-up %v past due: news %v, want %v", tc.pastDue, got, tc.news)
+		}
 	}
 	won, regraded := *late, *late
 	won.Stage = salesbot.StageWon
