@@ -234,13 +234,18 @@ func BuildDigest(in DigestInput, c Cadence) Digest {
 	}
 	var kept []keptRisk
 	for _, l := range in.Leads {
-		kept = append(kept, reps.addExceptions(l, seen[l.ID], parkedBefore[l.ID], in, c, &d.Seen)...)
+		// An open A or B lead's risks, worked out once for both parts.
+		var risks []Risk
+		if l.Open() && !l.Parked(in.Today) {
+			risks = digestRisks(l, in.Now, c)
+		}
+		kept = append(kept, reps.addExceptions(l, risks, seen[l.ID], parkedBefore[l.ID], in, c, &d.Seen)...)
 		if !l.Open() {
 			continue
 		}
 		d.Pipeline.Add(Cell{Grade: l.Grade, Stage: l.Stage}, 1)
 		if !l.Parked(in.Today) {
-			reps.addSlipping(l, in.Now, c)
+			reps.addSlipping(l, risks, in.Now, c)
 		}
 	}
 	d.Seen.Risks = boundSeen(kept)
@@ -354,7 +359,12 @@ func boundSeen(kept []keptRisk) []string {
 // it has been past due for a day (RiskOverdue, with its due date): what
 // fell due overnight is the morning's reminder's, not news for a manager.
 func exceptionRisks(l *Lead, now time.Time, c Cadence) []Risk {
-	risks := digestRisks(l, now, c)
+	return withOverdue(digestRisks(l, now, c), l, now, c)
+}
+
+// withOverdue is risks (digestRisks') with the lead's follow-up, when it
+// has been past due for a day.
+func withOverdue(risks []Risk, l *Lead, now time.Time, c Cadence) []Risk {
 	if due := l.NextDue(c); !due.IsZero() && due.Before(now.Add(-Day)) {
 		risks = append(risks, newRisk(RiskOverdue, "The follow-up has been due since %s.", DateOf(due.UTC()).String()))
 	}
@@ -366,7 +376,7 @@ func exceptionRisks(l *Lead, now time.Time, c Cadence) []Risk {
 // owner, names it when it is a parked A or B lead not named before
 // (parkedBefore), and adds what this digest reports to seen. It returns
 // the risks to remember.
-func (reps repDigests) addExceptions(l *Lead, was []RiskKind, parkedBefore bool, in DigestInput, c Cadence, seen *DigestSeen) []keptRisk {
+func (reps repDigests) addExceptions(l *Lead, risks []Risk, was []RiskKind, parkedBefore bool, in DigestInput, c Cadence, seen *DigestSeen) []keptRisk {
 	watched := l.Open() && (l.Grade == GradeA || l.Grade == GradeB)
 	if watched && l.Parked(in.Today) {
 		// Asleep: named once, and what was reported is kept as it was.
@@ -382,7 +392,7 @@ func (reps repDigests) addExceptions(l *Lead, was []RiskKind, parkedBefore bool,
 	}
 	var now []Risk
 	if watched {
-		now = exceptionRisks(l, in.Now, c)
+		now = withOverdue(slices.Clip(risks), l, in.Now, c)
 	}
 	if len(now) == 0 && len(was) == 0 {
 		return nil
@@ -473,8 +483,8 @@ func (reps repDigests) addChanges(in DigestInput) {
 // addSlipping files what is slipping on an open lead under its owner: its
 // risks (A and B only), and its follow-up when overdue, or when an A or B
 // lead went untouched for longer than its cadence.
-func (reps repDigests) addSlipping(l *Lead, now time.Time, c Cadence) {
-	if risks := digestRisks(l, now, c); len(risks) > 0 {
+func (reps repDigests) addSlipping(l *Lead, risks []Risk, now time.Time, c Cadence) {
+	if len(risks) > 0 {
 		r := reps.of(l.Owner)
 		r.Risks = append(r.Risks, LeadRisks{Lead: l, Risks: risks})
 	}
