@@ -2,7 +2,6 @@ package salesbot
 
 import (
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -63,12 +62,7 @@ func NewsOfRisks(rep string, leads []*Lead, told map[string][]RiskKind, today Da
 			n.Told[l.ID] = kinds
 		}
 	}
-	slices.SortStableFunc(n.New, func(a, b LeadRisks) int {
-		if d := a.Lead.Grade.Rank() - b.Lead.Grade.Rank(); d != 0 {
-			return d
-		}
-		return strings.Compare(a.Lead.Company, b.Lead.Company)
-	})
+	slices.SortStableFunc(n.New, byGradeAndCompany)
 	return n
 }
 
