@@ -68,6 +68,23 @@ type Lead struct {
 	// Suggested is the maintenance action last suggested for a C or D
 	// lead's follow-up, so that the next suggestion is another.
 	Suggested string `json:"suggested,omitempty"`
+	// Source is how the lead came to the team (DOMAIN.md §8); "" for a
+	// lead registered before sources were kept.
+	Source Source `json:"source,omitempty"`
+	// Profile is the company's basic data (seed 000's 基本资料), which
+	// the first visit completes.
+	Profile Profile `json:"profile,omitzero"`
+}
+
+// Profile is a company's basic data (基本资料): what it does, how large it
+// is, where it is and how to find it. Every field is as a person typed it.
+type Profile struct {
+	Industry  string `json:"industry,omitempty"`
+	Headcount string `json:"headcount,omitempty"` // 人数, e.g. "200" or "100-500"
+	Revenue   string `json:"revenue,omitempty"`   // 营业额 band, e.g. "5000万-1亿"
+	Region    string `json:"region,omitempty"`
+	Address   string `json:"address,omitempty"`
+	Website   string `json:"website,omitempty"`
 }
 
 // Parked reports whether the lead is parked on day today: its reminders,

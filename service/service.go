@@ -21,6 +21,9 @@ type Store interface {
 	NotifyStore
 	MaintenanceStore
 	DigestStore
+	InboundStore
+	TransferStore
+	RemovalStore
 	// SetMark keeps a named time for the team.
 	SetMark(ctx context.Context, team, name string, t time.Time) error
 }
