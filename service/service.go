@@ -62,6 +62,9 @@ type Config struct {
 	// Escalation is how long a due follow-up may go un-acted before it
 	// climbs (SALESBOT_ESCALATION); default salesbot.DefaultEscalation().
 	Escalation salesbot.Escalation
+	// Now is the clock of work that runs on its own (an import's batches);
+	// time.Now when nil.
+	Now func() time.Time
 }
 
 // Services implements the domain's services. It is safe for concurrent use.
@@ -98,6 +101,9 @@ func New(cfg Config) *Services {
 	}
 	if cfg.Probability == nil {
 		cfg.Probability = salesbot.DefaultProbability()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
 	}
 	return &Services{cfg: cfg}
 }

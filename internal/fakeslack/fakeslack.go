@@ -90,6 +90,8 @@ type Server struct {
 	onCall func(Call)         // sees each call before it is answered
 	files  int                // upload URLs given out
 	team   string             // the workspace auth.test names
+	shared map[string]File    // files.info: the files a test registered, by ID
+	emails map[string]string  // users.lookupByEmail: e-mail → user ID
 }
 
 // failure is how the fake fails one call.
@@ -112,7 +114,7 @@ func (f failure) String() string {
 
 // New starts a fake Slack that is closed when the test ends.
 func New(tb testing.TB) *Server {
-	s := &Server{users: map[string]User{}, fail: map[string]failure{}, team: "T0FAKE"}
+	s := &Server{users: map[string]User{}, fail: map[string]failure{}, team: "T0FAKE", shared: map[string]File{}, emails: map[string]string{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
@@ -263,6 +265,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		c.File = uploadedFile(r.Header.Get("Content-Type"), body)
 	case strings.HasPrefix(r.URL.Path, "/response/"):
 		c.Method = "response"
+	case strings.HasPrefix(r.URL.Path, "/files/"):
+		// A file's url_private_download (files.info gives it out).
+		c.Method = "download"
+		c.Form = url.Values{"file": {strings.TrimPrefix(r.URL.Path, "/files/")}, "authorization": {r.Header.Get("Authorization")}}
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		c.Method = strings.TrimPrefix(r.URL.Path, "/api/")
 	default:
@@ -303,6 +309,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.calls = append(s.calls, c)
 	user := s.users[c.Param("user")]
 	team := s.team
+	if c.Method == "files.info" || c.Method == "download" {
+		file, known := s.shared[c.Param("file")]
+		s.mu.Unlock()
+		if failing {
+			answerFailure(w, f)
+			return
+		}
+		s.answerFile(w, c, file, known)
+		return
+	}
+	if c.Method == "users.lookupByEmail" {
+		c.Form.Set("user", s.emails[strings.ToLower(c.Param("email"))])
+		user = s.users[c.Param("user")]
+	}
 	fileID := ""
 	if c.Method == "files.getUploadURLExternal" && !failing {
 		s.files++
@@ -355,6 +375,13 @@ func (s *Server) answer(w http.ResponseWriter, c Call, user User, team, fileID s
 		var files []map[string]any
 		_ = json.Unmarshal([]byte(c.Param("files")), &files)
 		writeJSON(w, map[string]any{"ok": true, "files": files})
+	case "users.lookupByEmail":
+		if c.Param("user") == "" {
+			writeJSON(w, map[string]any{"ok": false, "error": "users_not_found"})
+			return
+		}
+		writeJSON(w, map[string]any{"ok": true, "user": map[string]any{
+			"id": c.Param("user"), "name": strings.ToLower(c.Param("user")), "real_name": user.Name, "is_bot": user.Bot, "deleted": user.Deleted}})
 	case "auth.test":
 		writeJSON(w, map[string]any{"ok": true, "user_id": "U0BOT", "team_id": team})
 	default:
@@ -474,4 +501,69 @@ func blocksProblem(c Call) string {
 		}
 	}
 	return ""
+}
+
+// Token is the bot token the fake's file downloads take (as a bearer
+// token), the one the tests give slack.New.
+const Token = "xoxb-test"
+
+// File is a file shared in the fake workspace, which files.info describes
+// and whose bytes its url_private_download serves to the bot's token.
+type File struct {
+	Name string
+	Data []byte
+	// Size is what files.info says the file's size is; len(Data) when 0.
+	Size int
+	// External is a file kept outside Slack (is_external).
+	External bool
+}
+
+// AddFile shares a file as a person does through a file input, under id.
+func (s *Server) AddFile(id string, f File) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shared[id] = f
+}
+
+// SetEmail makes users.lookupByEmail find user by email.
+func (s *Server) SetEmail(email, user string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.emails[strings.ToLower(email)] = user
+}
+
+// answerFile answers files.info for a file a test shared, and serves its
+// bytes at its download URL to the bot's token only.
+func (s *Server) answerFile(w http.ResponseWriter, c Call, f File, known bool) {
+	id := c.Param("file")
+	if c.Method == "download" {
+		if c.Param("authorization") != "Bearer "+Token {
+			http.Error(w, "not signed in", http.StatusForbidden)
+			return
+		}
+		if !known {
+			http.NotFound(w, nil)
+			return
+		}
+		w.Header().Set("Content-Type", "application/octet-stream")
+		_, _ = w.Write(f.Data)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if !known {
+		writeJSON(w, map[string]any{"ok": false, "error": "file_not_found"})
+		return
+	}
+	size := f.Size
+	if size == 0 {
+		size = len(f.Data)
+	}
+	ext := ""
+	if i := strings.LastIndex(f.Name, "."); i >= 0 {
+		ext = strings.ToLower(f.Name[i+1:])
+	}
+	writeJSON(w, map[string]any{"ok": true, "file": map[string]any{
+		"id": id, "name": f.Name, "title": f.Name, "filetype": ext, "size": size, "mode": "hosted", "is_external": f.External,
+		"url_private": s.URL + "/files/" + id, "url_private_download": s.URL + "/files/" + id,
+	}})
 }
