@@ -1,9 +1,11 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,16 +64,21 @@ const (
 // errLeaseLost stops a runner whose lease passed to another.
 var errLeaseLost = errors.New("import: the lease passed to another runner")
 
-func managersOnly(a salesbot.Actor, what string) error {
-	if a.Manager {
+// managersOnly refuses an import (or, when !importing, an export) asked
+// by someone who is no manager.
+func managersOnly(a salesbot.Actor, importing bool) error {
+	switch {
+	case a.Manager:
 		return nil
+	case importing:
+		return salesbot.Errorf(salesbot.EFORBIDDEN, "Importing leads is for managers.")
 	}
-	return salesbot.Errorf(salesbot.EFORBIDDEN, "%s is for managers. Ask a manager to do it.", salesbot.Term(what))
+	return salesbot.Errorf(salesbot.EFORBIDDEN, "Exporting the team's data is for managers.")
 }
 
 // PlanImport implements salesbot.TransferService.
 func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot.ImportPlan, f *salesbot.ImportFile, owners salesbot.OwnerFinder) error {
-	if err := managersOnly(a, "Importing leads"); err != nil {
+	if err := managersOnly(a, true); err != nil {
 		return err
 	}
 	p.By, p.Rows, p.Errors = a.User, f.Rows, append([]salesbot.RowError(nil), f.Errors...)
@@ -141,6 +148,8 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 		}
 		p.Leads = append(p.Leads, s.importLead(a, p, rec, owner, now))
 	}
+	// The file's own errors and the plan's, in the file's order.
+	slices.SortStableFunc(p.Errors, func(x, y salesbot.RowError) int { return cmp.Or(strings.Compare(x.Sheet, y.Sheet), x.Row-y.Row) })
 	if err := s.cfg.Store.SaveImportPlan(ctx, p, PlanTTL); err != nil {
 		return fmt.Errorf("plan import: %w", err)
 	}
@@ -191,7 +200,7 @@ func (s *Services) importLead(a salesbot.Actor, p *salesbot.ImportPlan, rec sale
 
 // CancelImport implements salesbot.TransferService.
 func (s *Services) CancelImport(ctx context.Context, a salesbot.Actor, team, plan string) (*salesbot.ImportPlan, error) {
-	if err := managersOnly(a, "Importing leads"); err != nil {
+	if err := managersOnly(a, true); err != nil {
 		return nil, err
 	}
 	if _, started, err := s.cfg.Store.ImportJob(ctx, team, plan); err != nil {
@@ -215,7 +224,7 @@ func (s *Services) CancelImport(ctx context.Context, a salesbot.Actor, team, pla
 
 // StartImport implements salesbot.TransferService.
 func (s *Services) StartImport(ctx context.Context, a salesbot.Actor, team, plan, token string, now time.Time) (*salesbot.ImportPlan, salesbot.ImportJob, bool, error) {
-	if err := managersOnly(a, "Importing leads"); err != nil {
+	if err := managersOnly(a, true); err != nil {
 		return nil, salesbot.ImportJob{}, false, err
 	}
 	if job, ok, err := s.cfg.Store.ImportJob(ctx, team, plan); err != nil {
@@ -350,7 +359,7 @@ func (s *Services) ResumeImports(ctx context.Context, team, token string, progre
 
 // Export implements salesbot.TransferService.
 func (s *Services) Export(ctx context.Context, a salesbot.Actor, team string, now time.Time) (salesbot.Export, error) {
-	if err := managersOnly(a, "Exporting"); err != nil {
+	if err := managersOnly(a, false); err != nil {
 		return salesbot.Export{}, err
 	}
 	leads, err := s.cfg.Store.AllLeads(ctx, team)
