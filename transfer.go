@@ -35,6 +35,10 @@ type RowError struct {
 	Row     int    // as a spreadsheet numbers it; 0 for the whole file
 	Column  string // the column's header as the file writes it; "" for the row
 	Message string // what is wrong and how to fix it
+	// Format and Args are what Message was made of (as in Error), so
+	// that the reader's language can word it: i18n.T(lang, Format, Args...).
+	Format string
+	Args   []any
 }
 
 // ImportFile is what a file to import holds: the leads it names, the rows

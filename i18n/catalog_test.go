@@ -140,7 +140,7 @@ func stringValue(e ast.Expr, consts map[string]ast.Expr) (string, bool) {
 // through i18n.T) and the domain that the Chinese catalog lacks. The
 // scheduler words nothing itself: its messages are the handlers'.
 func TestCatalogIsComplete(t *testing.T) {
-	found := formats(t, "../handlers", "../service", "../store", "..")
+	found := formats(t, "../handlers", "../service", "../store", "../sheet", "..")
 	if len(found) < 100 {
 		t.Fatalf("found only %d formats; is the search broken?", len(found))
 	}

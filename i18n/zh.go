@@ -151,7 +151,7 @@ var zhTerms = map[string]string{
 // "2 leads") are not here but in plural.go. The pipeline's messages (deal
 // value, forecast, targets, review) are in zh_pipeline.go, the service
 // and store messages in zh_service.go.
-var zh = joined(zhBase, zhPipeline, zhService, zhGates, zhRiskfix, zhQuotes, zhMilestones, zhNegotiation, zhNotify, zhTeams, zhLadder, zhDigest, zhInbound, zhTransfer, zhProfile, zhRemoval)
+var zh = joined(zhBase, zhPipeline, zhService, zhGates, zhRiskfix, zhQuotes, zhMilestones, zhNegotiation, zhNotify, zhTeams, zhLadder, zhDigest, zhInbound, zhTransfer, zhProfile, zhRemoval, zhSheet)
 
 // joined is one catalog made of several.
 func joined(catalogs ...map[string]string) map[string]string {
