@@ -35,6 +35,10 @@ func (h *Handler) admin(ctx context.Context, cmd slack.SlashCommand, toks []sale
 		return h.notifyCmd(ctx, cmd, toks[1:])
 	case "touches", "maintenance", "维护":
 		return h.touchesCmd(ctx, cmd, toks[1:])
+	case "import", "导入":
+		return h.importCmd(ctx, cmd)
+	case "export", "导出":
+		return h.exportCmd(ctx, cmd)
 	}
 	switch strings.ToLower(toks[0].Text) {
 	case "forecast", "预测", "target", "目标", "review", "复盘":

@@ -136,6 +136,10 @@ type Config struct {
 	// when nil.
 	Currency    salesbot.Currency
 	Probability salesbot.Probability
+	// Transfer imports leads from a file and exports them into one
+	// (/salesbot import, export); without it those commands answer that
+	// they are not set up.
+	Transfer salesbot.TransferService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -169,6 +173,8 @@ type Handler struct {
 	// probability is the win probability per stage.
 	probability salesbot.Probability
 	bg          sync.WaitGroup
+	// transfer runs /salesbot import and export (transfer.go).
+	transfer transfer
 }
 
 // New returns a Handler that keeps data in store and talks to Slack via api.
@@ -182,6 +188,7 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		deals: cfg.Deals, quotes: cfg.Quotes, forecasts: cfg.Forecasts, reviews: cfg.Reviews, charts: cfg.Charts,
 		currency: cfg.Currency, probability: cfg.Probability,
 		negotiation: cfg.Negotiation, prefs: cfg.Notify, maintenance: cfg.Maintenance,
+		transfer: newTransfer(cfg.Transfer),
 	}
 	if h.currency == "" {
 		h.currency = "CNY"

@@ -16,6 +16,8 @@ var zhTransfer = map[string]string{
 	"%s is kept outside Slack. Upload the file itself: an .xlsx or .csv file.":                    "%s 存放在 Slack 之外。请直接上传文件本身：.xlsx 或 .csv 文件。",
 	"%s is %.1f MB; I take files up to %d MB. Split it in two and import each.":                   "%s 有 %.1f MB；文件最大 %d MB。请拆成两个文件分别导入。",
 	"%s is larger than %d MB. Split it in two and import each.":                                   "%s 超过 %d MB。请拆成两个文件分别导入。",
+	"Row %d names the same company (%s). Keep one of the two rows.":                               "第 %d 行是同一家公司（%s）。请只保留其中一行。",
+	"The company is empty. Write the company's name.":                                             "公司为空。请填写公司名称。",
 	// Owners.
 	"The owner %s is no one I can find in this workspace. Write a member's mention, user ID or e-mail address.": "负责人 %s 不是本工作区的成员。请填写成员的 @提及、用户 ID 或邮箱。",
 	"The owner %q is not a Slack mention, user ID or e-mail address. Write one, e.g. wang.li@example.com.":      "负责人 %q 不是 Slack @提及、用户 ID 或邮箱。请填写其中一种，例如 wang.li@example.com。",

@@ -122,6 +122,9 @@ type Config struct {
 	// Escalator sends the ladder's nudges and escalations; by default the
 	// Notifier, when it implements Escalator. Without one nothing climbs.
 	Escalator Escalator
+	// Imports resumes imports whose runner stopped (imports.go); by
+	// default the Notifier, when it implements Imports.
+	Imports Imports
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -307,6 +310,7 @@ func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 	if err := s.readModels(ctx, team); err != nil {
 		errs = append(errs, err)
 	}
+	errs = append(errs, s.resumeImports(ctx, team))
 	if open, err := s.sendingOpen(ctx, team); err != nil || !open {
 		return errors.Join(append(errs, err)...)
 	}

@@ -95,11 +95,11 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 	for _, rec := range f.Records {
 		name := salesbot.NormalizeCompany(rec.Lead.Company)
 		if name == "" {
-			p.Errors = append(p.Errors, salesbot.RowError{Row: rec.Row, Message: "The company is empty. Write the company's name."})
+			p.Errors = append(p.Errors, rowError(rec.Row, "", salesbot.Errorf(salesbot.EINVALID, "The company is empty. Write the company's name.")))
 			continue
 		}
 		if row, ok := first[name]; ok {
-			p.Errors = append(p.Errors, salesbot.RowError{Row: rec.Row, Message: fmt.Sprintf("Row %d names the same company (%s). Keep one of the two rows.", row, rec.Lead.Company)})
+			p.Errors = append(p.Errors, rowError(rec.Row, "", salesbot.Errorf(salesbot.EINVALID, "Row %d names the same company (%s). Keep one of the two rows.", row, rec.Lead.Company)))
 			continue
 		}
 		first[name] = rec.Row
@@ -139,7 +139,7 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 				cache[key] = got
 			}
 			if got.err != nil {
-				p.Errors = append(p.Errors, salesbot.RowError{Row: rec.Row, Column: "owner", Message: salesbot.ErrorMessage(got.err)})
+				p.Errors = append(p.Errors, rowError(rec.Row, "owner", got.err))
 				continue
 			}
 			owner = got.user
@@ -154,6 +154,17 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 		return fmt.Errorf("plan import: %w", err)
 	}
 	return nil
+}
+
+// rowError is what is wrong with a row, worded as err is (its format and
+// arguments kept for the reader's language).
+func rowError(row int, column string, err error) salesbot.RowError {
+	re := salesbot.RowError{Row: row, Column: column, Message: salesbot.ErrorMessage(err)}
+	var e *salesbot.Error
+	if errors.As(err, &e) {
+		re.Format, re.Args = e.Format, e.Args
+	}
+	return re
 }
 
 // importLead is a record as the new lead it becomes: owned by owner,

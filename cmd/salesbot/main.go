@@ -133,6 +133,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
 		Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Negotiation: svc, Notify: svc, Maintenance: svc, Charts: loadCharts(cfg.Font, log),
 		Currency: cfg.Currency, Probability: cfg.Probability,
+		Transfer: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc,
