@@ -48,5 +48,6 @@ func salesbotHelp(lang i18n.Lang) string {
 		t("*/salesbot notify* `[batch [0-23|start] | each | off <YYYY-MM-DD..YYYY-MM-DD, …> | off none | digest quiet|skip]` how your reminders come: one morning message or each as it falls due, its hour, your days off (alone: the form) · `/salesbot touches [C|D <action>; <action> | C|D default]` the maintenance actions reminders suggest (managers set them)"),
 		t("*/salesbot managers* lists who has manager rights · `managers add @user` grants them · `managers remove @user` withdraws them (managers and workspace admins; those set in SALESBOT_MANAGERS stay)"),
 		t("*/salesbot team* lists who leads whom · `team @manager @rep1 @rep2` sets the reps a manager leads: their approvals, escalations, reviews and digests go to that manager · `team @manager none` a manager who sees everyone (managers and workspace admins)"),
+		t("*/salesbot import* (managers) leads from an .xlsx or .csv file: a dry run first, then Import · *`/salesbot export`* (managers) every lead, person, visit and change as an .xlsx workbook, by direct message"),
 	}, "\n")
 }

@@ -37,7 +37,8 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/salesbot target* `<@rep|team> <YYYY-MM|YYYY-Qn> <amount>` (managers) a target · *`/salesbot review [@rep]`* the weekly pipeline review now, by direct message\n" +
 		"*/salesbot notify* `[batch [0-23|start] | each | off <YYYY-MM-DD..YYYY-MM-DD, …> | off none | digest quiet|skip]` how your reminders come: one morning message or each as it falls due, its hour, your days off (alone: the form) · `/salesbot touches [C|D <action>; <action> | C|D default]` the maintenance actions reminders suggest (managers set them)\n" +
 		"*/salesbot managers* lists who has manager rights · `managers add @user` grants them · `managers remove @user` withdraws them (managers and workspace admins; those set in SALESBOT_MANAGERS stay)\n" +
-		"*/salesbot team* lists who leads whom · `team @manager @rep1 @rep2` sets the reps a manager leads: their approvals, escalations, reviews and digests go to that manager · `team @manager none` a manager who sees everyone (managers and workspace admins)"
+		"*/salesbot team* lists who leads whom · `team @manager @rep1 @rep2` sets the reps a manager leads: their approvals, escalations, reviews and digests go to that manager · `team @manager none` a manager who sees everyone (managers and workspace admins)\n" +
+		"*/salesbot import* (managers) leads from an .xlsx or .csv file: a dry run first, then Import · *`/salesbot export`* (managers) every lead, person, visit and change as an .xlsx workbook, by direct message"
 	if got := leadHelp(i18n.En); got != wantLead {
 		t.Errorf("/lead help in English:\n%s\nwant:\n%s", got, wantLead)
 	}
@@ -57,7 +58,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/salesbot forecast*", "*/salesbot target*", "/salesbot review [@rep]",
 		"*/concede* `<company> <what we give> for <what we get>`", "/lead qualify <company> [exists=… compete=… win=… worth=…]",
 		"/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]",
-		"*/salesbot team*", "`team @manager @rep1 @rep2`", "`team @manager none`",
+		"*/salesbot team*", "`team @manager @rep1 @rep2`", "`team @manager none`", "*/salesbot import*", "/salesbot export",
 		"/lead park <company> until <YYYY-MM-DD> [reason]", "/lead unpark <company>",
 	} {
 		if !strings.Contains(help, command) {
