@@ -121,8 +121,8 @@ func TestImportCSV(t *testing.T) {
 	})
 
 	d := h.importForm(manager, "pipeline.csv", []byte(leadsCSV))
-	mustContain(t, "dry run", d.text, "3* new", "1* duplicates of existing leads", "3* rows with errors", "of 7 rows",
-		"Existing Co", "Row 5", "U0GHOST", "Row 6", "Row 8", "bot or a deactivated account", "1 new leads name no owner", "Import 3 leads", "Cancel")
+	mustContain(t, "dry run", d.text, "New: *3*", "duplicates of existing leads: *1*", "rows with errors: *3*", "the file has 7 rows",
+		"Existing Co", "Row 5", "U0GHOST", "Row 6", "Row 8", "bot or a deactivated account", "no owner in the file (1) will be yours", "Import 3 new", "Cancel")
 	if d.plan == "" {
 		t.Fatal("no Import button")
 	}
@@ -134,7 +134,7 @@ func TestImportCSV(t *testing.T) {
 	}
 
 	h.click(manager, "import_run", d.plan)
-	mustContain(t, "import done", h.lastUpdate(), "Imported pipeline.csv", "*3* new", "*1* already there", "*3* rows with errors skipped")
+	mustContain(t, "import done", h.lastUpdate(), "Imported pipeline.csv", "new: *3*", "already there: *1*", "rows with errors skipped: *3*")
 	acme := h.lead("Acme Industrial")
 	if acme.Owner != rep || acme.Grade != salesbot.GradeA || acme.Stage != salesbot.StageFirstVisit || acme.Source != "referral" ||
 		acme.NextStep != "Send the quote" || acme.Value.IsZero() || acme.CloseBy.String() != "2027-03-31" || acme.CreatedBy != manager {
@@ -156,7 +156,7 @@ func TestImportCSV(t *testing.T) {
 
 	// The same file again: nothing new, no Import button.
 	again := h.importForm(manager, "pipeline.csv", []byte(leadsCSV))
-	mustContain(t, "again", again.text, "0* new", "4* duplicates", "Nothing new to import")
+	mustContain(t, "again", again.text, "New: *0*", "existing leads: *4*", "Nothing new to import")
 	if again.plan != "" {
 		t.Error("an Import button for nothing new")
 	}
@@ -177,7 +177,7 @@ func TestImportGBKAndXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := h.importForm(manager, "客户.csv", []byte(gbk))
-	mustContain(t, "gbk dry run", d.text, "2* new", "0* rows with errors")
+	mustContain(t, "gbk dry run", d.text, "New: *2*", "rows with errors: *0*")
 	h.click(manager, "import_run", d.plan)
 	if l := h.lead("上海明达机械"); l.Owner != rep || l.Grade != salesbot.GradeA || l.Source != "referral" || l.NextStep != "约老板见面" {
 		t.Errorf("明达 as imported: %+v", l)
@@ -195,7 +195,7 @@ func TestImportGBKAndXLSX(t *testing.T) {
 		t.Fatal(err)
 	}
 	d = h.importForm(manager, "pipeline.xlsx", buf.Bytes())
-	mustContain(t, "xlsx dry run", d.text, "2* new")
+	mustContain(t, "xlsx dry run", d.text, "New: *2*")
 	h.click(manager, "import_run", d.plan)
 	if l := h.lead("Wayne Enterprises"); l.Owner != rep || l.Stage != salesbot.StageDiscovery || l.Source != "phone" {
 		t.Errorf("Wayne as imported: %+v", l)
@@ -268,7 +268,7 @@ func TestImportInterrupted(t *testing.T) {
 		fmt.Fprintf(&b, "Company %04d,B\n", i)
 	}
 	d := h.importForm(manager, "big.csv", []byte(b.String()))
-	mustContain(t, "big dry run", d.text, fmt.Sprintf("%d* new", n))
+	mustContain(t, "big dry run", d.text, fmt.Sprintf("New: *%d*", n))
 
 	// Another replica starts it and stops after the first batch.
 	other := service.New(service.Config{Store: h.store, Managers: []string{manager}})
@@ -290,7 +290,7 @@ func TestImportInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.h.Wait()
-	mustContain(t, "resumed", h.lastUpdate(), "Imported big.csv", fmt.Sprintf("*%d* new", n))
+	mustContain(t, "resumed", h.lastUpdate(), "Imported big.csv", fmt.Sprintf("new: *%d*", n))
 	if got := h.leadCount(); got != n {
 		t.Fatalf("%d leads after the resume; want %d", got, n)
 	}
@@ -343,7 +343,7 @@ func TestExportRoundTrip(t *testing.T) {
 		t.Fatalf("the workbook went to %+v; want the manager", done)
 	}
 	mustContain(t, "export line", strings.Join(dmsTo(h, "The team's data"), " "), manager)
-	mustContain(t, "export line", h.slack.Calls("chat.postMessage")[len(h.slack.Calls("chat.postMessage"))-1].Text(), "3 leads", "1 visits", "1 audit entries")
+	mustContain(t, "export line", h.slack.Calls("chat.postMessage")[len(h.slack.Calls("chat.postMessage"))-1].Text(), "leads: 3", "visits: 1", "audit entries: 1")
 	var data []byte
 	for _, b := range h.slack.Uploads() {
 		data = b
@@ -356,7 +356,7 @@ func TestExportRoundTrip(t *testing.T) {
 	// Into another team, through the same form.
 	h2 := newHarness(t)
 	d2 := h2.importForm(manager, "salesbot-export.xlsx", data)
-	mustContain(t, "round trip dry run", d2.text, "3* new", "0* rows with errors")
+	mustContain(t, "round trip dry run", d2.text, "New: *3*", "rows with errors: *0*")
 	h2.click(manager, "import_run", d2.plan)
 	for _, company := range []string{"Acme Industrial", "上海明达机械", "Globex"} {
 		a, b := h.lead(company), h2.lead(company)

@@ -24,7 +24,7 @@ const (
 
 // planText is the dry run's plain text: what a notification shows.
 func planText(lang i18n.Lang, p *salesbot.ImportPlan) string {
-	return i18n.T(lang, "Dry run of %s: %d new, %d duplicates of existing leads, %d rows with errors", markup(esc(p.File)), len(p.Leads), len(p.Duplicates), len(p.Errors))
+	return i18n.T(lang, "Dry run of %s — new: %d, duplicates of existing leads: %d, rows with errors: %d", markup(esc(p.File)), len(p.Leads), len(p.Duplicates), len(p.Errors))
 }
 
 // planBlocks lays a dry run out: the counts, the duplicates (the first
@@ -34,11 +34,11 @@ func planBlocks(lang i18n.Lang, p *salesbot.ImportPlan) []slack.Block {
 	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(truncate(t("Import %s — dry run", p.File), 150))),
-		section(t(":new: *%d* new · :repeat: *%d* duplicates of existing leads · :warning: *%d* rows with errors (of %d rows)",
+		section(t(":new: New: *%d* · :repeat: duplicates of existing leads: *%d* · :warning: rows with errors: *%d* (the file has %d rows)",
 			len(p.Leads), len(p.Duplicates), len(p.Errors), p.Rows)),
 	}
 	if p.Defaulted > 0 {
-		blocks = append(blocks, contextLine(t("%d new leads name no owner: they will be yours (<@%s>).", p.Defaulted, p.By)))
+		blocks = append(blocks, contextLine(t("New leads with no owner in the file (%d) will be yours (<@%s>).", p.Defaulted, p.By)))
 	}
 	if n := len(p.Duplicates); n > 0 {
 		names := make([]string, 0, min(n, planDuplicates))
@@ -63,7 +63,7 @@ func planBlocks(lang i18n.Lang, p *salesbot.ImportPlan) []slack.Block {
 	}
 	var buttons []slack.BlockElement
 	if len(p.Leads) > 0 {
-		imp := slack.NewButtonBlockElement(actionImportRun, p.ID, plain(t("Import %d leads", len(p.Leads))))
+		imp := slack.NewButtonBlockElement(actionImportRun, p.ID, plain(t("Import %d new", len(p.Leads))))
 		imp.Style = slack.StylePrimary
 		buttons = append(buttons, imp)
 	}
@@ -102,9 +102,9 @@ func rowErrorLine(lang i18n.Lang, e salesbot.RowError) string {
 
 // jobCounts is what an import did.
 func jobCounts(lang i18n.Lang, j salesbot.ImportJob) string {
-	s := i18n.T(lang, "*%d* new, *%d* already there, *%d* rows with errors skipped", j.Created, j.Already, j.Errors)
+	s := i18n.T(lang, "new: *%d* · already there: *%d* · rows with errors skipped: *%d*", j.Created, j.Already, j.Errors)
 	if j.Failed > 0 {
-		s += i18n.T(lang, ", *%d* could not be written (run the import again for them)", j.Failed)
+		s += i18n.T(lang, " · not written: *%d* (run the import again for them)", j.Failed)
 	}
 	return s
 }

@@ -119,6 +119,8 @@ func elementInfo(e slack.BlockElement) (string, slack.ActionType) {
 		return e.ActionID, slack.ActionType(e.Type)
 	case *slack.NumberInputBlockElement:
 		return e.ActionID, slack.ActionType(e.Type)
+	case *slack.FileInputBlockElement:
+		return e.ActionID, slack.ActionType(e.Type)
 	}
 	return "", slack.ActionType(e.ElementType())
 }
@@ -181,6 +183,8 @@ func (c *console) ask(f *formField) error {
 		line, err := c.readField(f, notes, c.date, e.InitialDate)
 		f.answer.SelectedDate = line
 		return err
+	case *slack.FileInputBlockElement:
+		return c.askFile(f, notes)
 	}
 	c.printf("(%s: the console cannot fill in a %s input; it is left empty)\n", f.label, f.block.Element.ElementType())
 	return nil

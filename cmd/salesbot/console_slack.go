@@ -80,6 +80,9 @@ type consoleSlack struct {
 	// files is the folder uploaded files (reports, charts) are saved in,
 	// for a person to open; "" keeps none.
 	files string
+	// shared are the local files given to a form's file input, by the ID
+	// files.info knows them by (console_files.go).
+	shared sync.Map
 }
 
 // triggerLife is how long Slack honours a trigger_id.
@@ -211,8 +214,8 @@ func (s *consoleSlack) UploadFileContext(ctx context.Context, params slack.Uploa
 	} else if saved != "" {
 		text = fmt.Sprintf("[file %s, %d bytes, saved as %s]", params.Filename, len(data), saved)
 	}
-	if strings.HasSuffix(strings.ToLower(params.Filename), ".png") {
-		// A picture: its name and where it is saved say it all.
+	if name := strings.ToLower(params.Filename); strings.HasSuffix(name, ".png") || strings.HasSuffix(name, ".xlsx") {
+		// A picture or a workbook: its name and where it is saved say it all.
 		s.queue(outgoing{kind: sentMessage, channel: params.Channel, ts: s.stamp(), text: text})
 		return s.fileSummary(params.Title), nil
 	}
