@@ -52,7 +52,8 @@ func (h *harness) importForm(user, name string, data []byte) dryRun {
 	if last.Failed != "" {
 		h.t.Fatalf("the dry run's message failed: %s", last.Failed)
 	}
-	return dryRun{text: last.Text(), plan: buttonValue(last, "import_run"), call: last}
+	unescape := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
+	return dryRun{text: unescape.Replace(last.Text()), plan: buttonValue(last, "import_run"), call: last}
 }
 
 // buttonValue is the value of a message's button with the action ID.
@@ -149,6 +150,8 @@ func TestImportCSV(t *testing.T) {
 	if g := h.lead("Globex"); g.Owner != manager {
 		t.Errorf("Globex, with no owner, is %s's; want the manager's", g.Owner)
 	}
+	mustContain(t, "pipeline", text(h.command(manager, "/lead list all")), "Acme Industrial", "华为技术有限公司", "Globex")
+	mustContain(t, "rep's pipeline", text(h.command(rep, "/lead list")), "Acme Industrial", "华为技术有限公司")
 	audit, err := h.store.Audit(t.Context(), h.team, 5)
 	if err != nil || len(audit) == 0 || audit[0].Kind != salesbot.AuditImport || audit[0].Subject != "pipeline.csv" || audit[0].By != manager {
 		t.Fatalf("audit: %+v %v", audit, err)
@@ -291,6 +294,15 @@ func TestImportInterrupted(t *testing.T) {
 	}
 	h.h.Wait()
 	mustContain(t, "resumed", h.lastUpdate(), "Imported big.csv", fmt.Sprintf("new: *%d*", n))
+	var progress []string
+	for _, c := range h.slack.Calls("chat.update") {
+		if strings.Contains(c.Text(), "Importing big.csv") {
+			progress = append(progress, c.Param("text"))
+		}
+	}
+	if want := fmt.Sprintf("1000 of %d", n); !slices.ContainsFunc(progress, func(s string) bool { return strings.Contains(s, want) }) {
+		t.Errorf("progress shown: %q; want %q among them", progress, want)
+	}
 	if got := h.leadCount(); got != n {
 		t.Fatalf("%d leads after the resume; want %d", got, n)
 	}
@@ -387,5 +399,33 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 	if p := h2.lead("Acme Industrial").Stakeholders; len(p) != 1 || p[0].Name != "Wang Li" || p[0].Support != 2 {
 		t.Errorf("Acme's people imported: %+v", p)
+	}
+}
+
+// TestImportHostileFile: a file named and filled to ping a channel, and
+// thousands of bad rows: every name is escaped, and the dry run keeps to
+// Slack's limits (fakeslack refuses a message that breaks them), listing
+// the first errors and how many more there are.
+func TestImportHostileFile(t *testing.T) {
+	h := newHarness(t)
+	h.command(manager, `/lead new "Evil <!here> Corp"`)
+	var b strings.Builder
+	b.WriteString("Company,Grade,Owner\n")
+	b.WriteString("Evil <!here> Corp,B,\n")
+	b.WriteString("Fine Co,B,<!channel>\n")
+	for i := range 3000 {
+		fmt.Fprintf(&b, "Bad %04d *bold* <@U0REP>,Q,\n", i)
+	}
+	d := h.importForm(manager, "<!channel>.csv", []byte(b.String()))
+	if d.call.Failed != "" {
+		t.Fatalf("the dry run broke Slack's limits: %s", d.call.Failed)
+	}
+	mustContain(t, "hostile", d.text, "&lt;!channel&gt;.csv", "Evil &lt;!here&gt; Corp", "rows with errors: *3001*", "…and 2941 more")
+	// Only the header, plain text that pings no one, shows the name as it is.
+	if strings.Contains(d.text, "<!here>") || strings.Count(d.text, "<!channel>") != 1 || !strings.Contains(d.text, `"plain_text","text":"Import <!channel>.csv — dry run"`) {
+		t.Errorf("the dry run pings:\n%s", d.text)
+	}
+	if n := h.leadCount(); n != 1 {
+		t.Fatalf("%d leads after a dry run", n)
 	}
 }

@@ -88,11 +88,9 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 	}
 	cache := map[string]found{} // one look-up per distinct owner
 	first := map[string]int{}   // normalised name → the row that named it first
-	var (
-		candidates []salesbot.ImportRecord
-		names      []string
-	)
-	for _, rec := range f.Records {
+	candidates, names := make([]int, 0, len(f.Records)), make([]string, 0, len(f.Records)) // records by index: a Lead is large
+	for i := range f.Records {
+		rec := &f.Records[i]
 		name := salesbot.NormalizeCompany(rec.Lead.Company)
 		if name == "" {
 			p.Errors = append(p.Errors, rowError(rec.Row, "", salesbot.Errorf(salesbot.EINVALID, "The company is empty. Write the company's name.")))
@@ -103,7 +101,7 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 			continue
 		}
 		first[name] = rec.Row
-		candidates = append(candidates, rec)
+		candidates = append(candidates, i)
 		names = append(names, name)
 	}
 	taken := make(map[string]string, len(names))
@@ -117,7 +115,9 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 		}
 	}
 	now := p.At
-	for i, rec := range candidates {
+	p.Leads = make([]salesbot.ImportLead, 0, len(candidates))
+	for i, r := range candidates {
+		rec := &f.Records[r]
 		if taken[names[i]] != "" {
 			p.Duplicates = append(p.Duplicates, rec.Lead.Company)
 			continue
@@ -171,7 +171,7 @@ func rowError(row int, column string, err error) salesbot.RowError {
 // registered by the manager who imports, due as the service schedules a
 // new lead (from its last touch, when the file gives one), with the
 // file's history or else one entry saying it was imported.
-func (s *Services) importLead(a salesbot.Actor, p *salesbot.ImportPlan, rec salesbot.ImportRecord, owner string, now time.Time) salesbot.ImportLead {
+func (s *Services) importLead(a salesbot.Actor, p *salesbot.ImportPlan, rec *salesbot.ImportRecord, owner string, now time.Time) salesbot.ImportLead {
 	l := rec.Lead
 	l.ID, l.Team, l.Owner = "", p.Team, owner
 	if l.CreatedBy == "" {
