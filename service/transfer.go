@@ -86,8 +86,8 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 		user string
 		err  error
 	}
-	cache := map[string]found{} // one look-up per distinct owner
-	first := map[string]int{}   // normalised name → the row that named it first
+	cache := map[string]found{}                                                            // one look-up per distinct owner
+	first := map[string]int{}                                                              // normalised name → the row that named it first
 	candidates, names := make([]int, 0, len(f.Records)), make([]string, 0, len(f.Records)) // records by index: a Lead is large
 	for i := range f.Records {
 		rec := &f.Records[i]
