@@ -86,9 +86,11 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 		user string
 		err  error
 	}
-	cache := map[string]found{}                                                            // one look-up per distinct owner
-	first := map[string]int{}                                                              // normalised name → the row that named it first
-	candidates, names := make([]int, 0, len(f.Records)), make([]string, 0, len(f.Records)) // records by index: a Lead is large
+	cache := map[string]found{} // one look-up per distinct owner
+	first := map[string]int{}   // normalised name → the row that named it first
+	// The records that may become leads, by index (a Lead is large), and
+	// their normalised names.
+	candidates, names := make([]int, 0, len(f.Records)), make([]string, 0, len(f.Records))
 	for i := range f.Records {
 		rec := &f.Records[i]
 		name := salesbot.NormalizeCompany(rec.Lead.Company)
