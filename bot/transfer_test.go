@@ -121,6 +121,7 @@ func TestImportCSV(t *testing.T) {
 		}
 	})
 
+	h.slack.RateLimitNext("users.lookupByEmail", 1) // Tier 3: the look-up waits and asks again
 	d := h.importForm(manager, "pipeline.csv", []byte(leadsCSV))
 	mustContain(t, "dry run", d.text, "New: *3*", "duplicates of existing leads: *1*", "rows with errors: *3*", "the file has 7 rows",
 		"Existing Co", "Row 5", "U0GHOST", "Row 6", "Row 8", "bot or a deactivated account", "no owner in the file (1) will be yours", "Import 3 new", "Cancel")

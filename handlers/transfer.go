@@ -30,13 +30,24 @@ import (
 type transfer struct {
 	svc   salesbot.TransferService
 	token string
+	// stopping ends when StopImports is called: the imports under way
+	// then stop between two batches, for another replica to finish.
+	stopping context.Context
+	stop     context.CancelFunc
 }
 
 func newTransfer(svc salesbot.TransferService) transfer {
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	return transfer{svc: svc, token: "import-" + hex.EncodeToString(b)}
+	stopping, stop := context.WithCancel(context.Background())
+	return transfer{svc: svc, token: "import-" + hex.EncodeToString(b), stopping: stopping, stop: stop}
 }
+
+// StopImports stops the imports this process runs, each after the batch it
+// is writing: their cursors are saved and their leases given up, so that
+// the next sweep of any replica finishes them. Call it on shutdown, before
+// Wait, which would otherwise wait for them to end.
+func (h *Handler) StopImports() { h.transfer.stop() }
 
 // fileSlack is the part of the Slack Web API an import calls beyond
 // Slack: *slack.Client has it, and so does the console.
@@ -252,9 +263,7 @@ func (o owners) FindOwner(ctx context.Context, ref string) (string, error) {
 	if !ok {
 		return "", salesbot.Errorf(salesbot.EINVALID, "I cannot look up e-mail addresses here. Write the owner as a mention or user ID.")
 	}
-	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
-	defer cancel()
-	u, err := api.GetUserByEmailContext(ctx, ref)
+	u, err := o.byEmail(ctx, api, ref)
 	switch {
 	case slackError(err, "users_not_found", "user_not_found"):
 		return "", salesbot.Errorf(salesbot.EINVALID, "No one in this workspace has the e-mail address %s. Check it, or write the owner as a mention.", ref)
@@ -264,6 +273,25 @@ func (o owners) FindOwner(ctx context.Context, ref string) (string, error) {
 		return "", salesbot.Errorf(salesbot.EINVALID, "The owner %s is a bot or a deactivated account. Give the lead to a person who sells.", ref)
 	}
 	return u.ID, nil
+}
+
+// byEmail asks users.lookupByEmail (Tier 3: a file naming many owners may
+// meet its rate limit, and then waits as Slack says, a few times).
+func (o owners) byEmail(ctx context.Context, api fileSlack, email string) (*slack.User, error) {
+	for attempt := 0; ; attempt++ {
+		lctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+		u, err := api.GetUserByEmailContext(lctx, email)
+		cancel()
+		var limited *slack.RateLimitedError
+		if !errors.As(err, &limited) || attempt == 3 {
+			return u, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(limited.RetryAfter):
+		}
+	}
 }
 
 // importAction runs Import and Cancel. Import starts the writing in the
@@ -300,6 +328,9 @@ func (h *Handler) importAction(ctx context.Context, r request, actionID string, 
 	}
 	lang := langOf(job.Lang, r.lang)
 	h.long(ctx, "import", importTimeout, func(ctx context.Context) error {
+		ctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		defer context.AfterFunc(h.transfer.stopping, cancel)()
 		prog := h.progress(lang)
 		prog(job)
 		_, err := h.transfer.svc.RunImport(ctx, p, job, h.transfer.token, prog)

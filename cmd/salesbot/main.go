@@ -249,6 +249,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := <-sweeping; err != nil && runErr == nil {
 		runErr = err
 	}
+	m.handler.StopImports() // another replica, or this one restarted, finishes them
 	m.handler.Wait()
 	if errors.Is(runErr, http.ErrServerClosed) {
 		runErr = nil
