@@ -128,6 +128,9 @@ func TestImportCSV(t *testing.T) {
 	if d.plan == "" {
 		t.Fatal("no Import button")
 	}
+	if calls := h.slack.Calls("users.lookupByEmail"); len(calls) != 3 || calls[0].Failed != "http 429" {
+		t.Errorf("users.lookupByEmail: %+v; want one refused for its rate, then each address once", calls)
+	}
 	if n := h.leadCount(); n != 1 {
 		t.Fatalf("the dry run wrote leads: %d", n)
 	}
