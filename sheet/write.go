@@ -116,7 +116,6 @@ func Write(w io.Writer, x salesbot.Export) error {
 			return fmt.Errorf("export: sheet %s: %w", s.name, err)
 		}
 	}
-	f.SetActiveSheet(0)
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("export: write workbook: %w", err)
 	}

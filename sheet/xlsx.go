@@ -17,7 +17,7 @@ import (
 // has this many parts, nor a part this much smaller packed than unpacked.
 const (
 	maxParts     = 10_000
-	maxRatio     = 1_000    // unpacked size over packed, for one part
+	maxRatio     = 200      // unpacked size over packed, for one part
 	ratioFloor   = 10 << 20 // parts unpacking to less than this may compress as they like
 	xmlInMemory  = 16 << 20 // excelize keeps parts up to this in memory
 	formulaProbe = 64 << 10 // how much of a part the formula search reads at a time
