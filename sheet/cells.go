@@ -154,13 +154,22 @@ func numberText(s string) string {
 // text checks a free-text cell: valid, no control characters but line
 // breaks and tabs, at most max characters.
 func text(s string, max int) (string, error) {
-	if !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+	if !shown(s) {
 		return "", salesbot.Errorf(salesbot.EINVALID, "The cell has characters that cannot be shown (control characters). Type it as plain text.")
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", salesbot.Errorf(salesbot.EINVALID, "The cell is %d characters long; keep it under %d.", n, max)
 	}
-	return strings.ReplaceAll(s, "\r\n", "\n"), nil
+	return strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s), nil
+}
+
+// shown reports whether text is valid and free of control characters
+// (but line breaks and tabs) and of U+FFFD, which stands for bytes some
+// program could not read: the cell's text is broken.
+func shown(s string) bool {
+	return utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' || r == utf8.RuneError
+	}) < 0
 }
 
 // word checks a one-word cell (an ID, a user, a kind): no spaces, no

@@ -241,3 +241,13 @@ func TestHostileCSV(t *testing.T) {
 		t.Errorf("errors %+v", f.Errors)
 	}
 }
+
+func TestDuplicateID(t *testing.T) {
+	f, err := Read("x.csv", []byte("ID,Company\nL1,Acme\nL1,Globex\n,Initech\n"), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 2 || len(f.Errors) != 1 || f.Errors[0].Row != 3 || f.Errors[0].Column != "ID" || !strings.Contains(f.Errors[0].Message, "also row 2") {
+		t.Errorf("got %+v", f)
+	}
+}

@@ -60,6 +60,7 @@ func leads(t *table, lim Limits) (*salesbot.ImportFile, error) {
 func (r *rowReader) leads() *salesbot.ImportFile {
 	out := &salesbot.ImportFile{Rows: len(r.t.rows), Records: make([]salesbot.ImportRecord, 0, len(r.t.rows))}
 	seen := make(map[string]int, len(r.t.rows)) // normalised company → its first row
+	ids := map[string]int{}                     // lead ID → its row
 	for i := range r.t.rows {
 		row := r.start(i)
 		rec := r.record(row)
@@ -70,6 +71,13 @@ func (r *rowReader) leads() *salesbot.ImportFile {
 		if first, ok := seen[key]; ok {
 			r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "%s is a duplicate of row %d. Keep one row per company.", rec.Lead.Company, first))
 			continue
+		}
+		if id := rec.Lead.ID; id != "" {
+			if first, ok := ids[id]; ok {
+				r.fail(colID, salesbot.Errorf(salesbot.EINVALID, "ID %s is also row %d's. Each lead has its own ID; empty the cell for a new lead.", id, first))
+				continue
+			}
+			ids[id] = r.row
 		}
 		seen[key] = r.row
 		out.Records = append(out.Records, rec)
@@ -85,6 +93,8 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	company := r.get(row, colCompany)
 	if company == "" {
 		r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "The row has no company. Write the company's name, or delete the row."))
+	} else if !shown(company) {
+		r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "The cell has characters that cannot be shown (control characters). Type it as plain text."))
 	} else if name, err := salesbot.CleanCompany(company); err != nil {
 		r.fail(colCompany, err)
 	} else {
