@@ -30,6 +30,7 @@ func readCSV(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 	r.LazyQuotes = true
 	r.ReuseRecord = false
 	t := &table{}
+	hs := &headerSearch{ix: leadIndex}
 	prevLine, prevSpan := 0, 0 // the last record's first line and how many lines it took
 	row := 0
 	for {
@@ -52,12 +53,10 @@ func readCSV(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 			prevSpan += strings.Count(f, "\n")
 		}
 		if t.header == nil {
-			if empty(rec) {
-				continue
-			}
-			t.header = rec
-			if !match(rec, leadIndex).has(colCompany) {
-				return nil, noCompany(rec)
+			if hs.header(rec) {
+				t.header = rec
+			} else if hs.given {
+				return nil, noCompany(hs.first)
 			}
 			continue
 		}
@@ -69,6 +68,9 @@ func readCSV(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 		}
 		t.rows = append(t.rows, rec)
 		t.numbers = append(t.numbers, row)
+	}
+	if t.header == nil && hs.first != nil {
+		return nil, noCompany(hs.first)
 	}
 	if t.header == nil {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "The file is empty. Put a header row (Company, Owner, Grade …) and a row per lead in it.")

@@ -251,3 +251,22 @@ func TestDuplicateID(t *testing.T) {
 		t.Errorf("got %+v", f)
 	}
 }
+
+func TestCSVTitleRows(t *testing.T) {
+	data := "2025 客户名单,,\n导出于 2025-12-31,,\n,,\n公司,级别,金额\n明达,A级,180万\n华东,c类客户,\n"
+	f, err := Read("x.csv", []byte(data), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 2 || len(f.Errors) != 0 || f.Records[0].Row != 5 || f.Records[0].Lead.Grade != salesbot.GradeA || f.Records[1].Lead.Grade != salesbot.GradeC {
+		t.Errorf("got %+v", f)
+	}
+	// Ten rows and no header: refused, naming the first.
+	var many strings.Builder
+	for range 11 {
+		many.WriteString("Name,Phone\n")
+	}
+	if _, err := Read("x.csv", []byte(many.String()), DefaultLimits()); err == nil || !strings.Contains(salesbot.ErrorMessage(err), `"Name", "Phone"`) {
+		t.Errorf("no header: %v", err)
+	}
+}

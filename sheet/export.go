@@ -14,7 +14,7 @@ const maxMet = salesbot.MaxStakeholders
 // export reads a workbook Write made: the Leads sheet, then the
 // Stakeholders, Visits and History sheets onto its records.
 func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
-	t, err := wb.table(sheetLeads, lim.MaxRows)
+	t, err := wb.table(sheetLeads, leadIndex, lim.MaxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
 		if !slices.Contains(sheets, s.name) {
 			continue
 		}
-		t, err := wb.table(s.name, 0)
+		t, err := wb.table(s.name, s.ix, 0)
 		if err != nil {
 			return nil, err
 		}

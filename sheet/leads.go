@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"salesbot"
@@ -104,7 +105,7 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	r.text(row, colOwner, &rec.OwnerRef, maxFieldText)
 	l.Grade = salesbot.GradeC // what /lead new gives a lead named without one
 	if s := r.get(row, colGrade); s != "" {
-		if g, err := salesbot.ParseGrade(s); err != nil {
+		if g, err := salesbot.ParseGrade(gradeText(s)); err != nil {
 			r.fail(colGrade, err)
 		} else {
 			l.Grade = g
@@ -182,6 +183,18 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	r.json(row, colRivals, &l.Rivals)
 	r.text(row, colNotes, &rec.Notes, salesbot.MaxTextLen)
 	return rec
+}
+
+// gradeText takes off the words a Chinese sheet writes after a grade
+// (A级, B类, C类客户).
+func gradeText(s string) string {
+	t := strings.TrimSpace(s)
+	for _, suffix := range []string{"类客户", "级客户", "级", "类"} {
+		if rest, ok := strings.CutSuffix(t, suffix); ok && rest != "" {
+			return rest
+		}
+	}
+	return s
 }
 
 // text reads a free-text cell into dst.
