@@ -90,9 +90,13 @@ func (d dates) serial(s string) (time.Time, bool, error) {
 	if err != nil {
 		return time.Time{}, false, nil
 	}
-	// 1 is 1900-01-01 and 2958465 is 9999-12-31; bare years and such are
-	// no dates.
-	if v < 1 || v > 2958465 || v < 3000 && !strings.Contains(s, ".") && len(s) == 4 {
+	// Serials below 3000 (1908) are no pipeline's dates but years and
+	// months written 2026 or 2026.01, which the text parsers read; above
+	// 2958465 (9999-12-31) there are no days.
+	if v < 3000 {
+		return time.Time{}, false, nil
+	}
+	if v > 2958465 {
 		return time.Time{}, false, salesbot.Errorf(salesbot.EINVALID, "%q is not a date. "+dateHint, s)
 	}
 	t, err := excelize.ExcelDateToTime(v, d.date1904)

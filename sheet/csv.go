@@ -141,28 +141,37 @@ func notSpreadsheet() error {
 	return salesbot.Errorf(salesbot.EINVALID, "The file is not a spreadsheet. Import an Excel workbook (.xlsx) or a CSV file saved from Excel.")
 }
 
-// separator is the header line's separator: a comma, unless the line has
-// more semicolons or tabs (outside quotes) than commas.
+// separator is the file's separator: that of the first of its first lines
+// with any (a title may come before the header), a comma unless the line
+// has more semicolons or tabs (outside quotes) than commas.
 func separator(text string) rune {
-	line := text
-	if i := strings.IndexAny(text, "\r\n"); i >= 0 {
-		line = text[:i]
-	}
-	counts := map[rune]int{}
-	quoted := false
-	for _, r := range line {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case !quoted && (r == ',' || r == ';' || r == '\t'):
-			counts[r]++
+	for i := 0; i < maxTitleRows && text != ""; i++ {
+		line := text
+		if j := strings.IndexByte(text, '\n'); j >= 0 {
+			line, text = text[:j], text[j+1:]
+		} else {
+			text = ""
 		}
-	}
-	sep := ','
-	for _, r := range []rune{';', '\t'} {
-		if counts[r] > counts[sep] {
-			sep = r
+		counts := map[rune]int{}
+		quoted := false
+		for _, r := range line {
+			switch {
+			case r == '"':
+				quoted = !quoted
+			case !quoted && (r == ',' || r == ';' || r == '\t'):
+				counts[r]++
+			}
 		}
+		if len(counts) == 0 {
+			continue
+		}
+		sep := ','
+		for _, r := range []rune{';', '\t'} {
+			if counts[r] > counts[sep] {
+				sep = r
+			}
+		}
+		return sep
 	}
-	return sep
+	return ','
 }

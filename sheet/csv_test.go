@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
@@ -268,5 +269,48 @@ func TestCSVTitleRows(t *testing.T) {
 	}
 	if _, err := Read("x.csv", []byte(many.String()), DefaultLimits()); err == nil || !strings.Contains(salesbot.ErrorMessage(err), `"Name", "Phone"`) {
 		t.Errorf("no header: %v", err)
+	}
+}
+
+func TestCSVSeparatorAfterTitle(t *testing.T) {
+	data := "客户名单 2025\n\n公司;金额;备注\n明达;1.5万;\"a;b, c\"\n"
+	f, err := Read("x.csv", []byte(data), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 1 || f.Records[0].Lead.Company != "明达" || f.Records[0].Notes != "a;b, c" || f.Records[0].Lead.Value.Minor != 1500000 {
+		t.Fatalf("got %+v", f)
+	}
+}
+
+func TestDates(t *testing.T) {
+	var d dates
+	for in, want := range map[string]string{
+		"2026-01-15": "2026-01-15", "2026/1/15": "2026-01-15", "2026年1月15日": "2026-01-15", "2026.1.15": "2026-01-15",
+		"2026-01": "2026-01-31", "2026.02": "2026-02-28", "2026年2月": "2026-02-28", "46037": "2026-01-15",
+		"46037.75": "2026-01-15", "2026-01-15 14:30": "2026-01-15", "２０２６－０１－１５": "2026-01-15",
+	} {
+		got, err := d.day(in, true)
+		if err != nil || got.String() != want {
+			t.Errorf("day(%q) = %v, %v; want %s", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"2026", "2026-02-30", "15/01/2026", "soon", "99999999", "2026-13"} {
+		if got, err := d.day(in, true); err == nil {
+			t.Errorf("day(%q) = %v; want an error", in, got)
+		}
+	}
+	if _, err := d.day("2026-01", false); err == nil {
+		t.Errorf("a month is not a day where a day is asked")
+	}
+	for in, want := range map[string]string{
+		"2026-01-15T09:30:00.123456789Z": "2026-01-15T09:30:00.123456789Z", "2026-01-15T17:30:00+08:00": "2026-01-15T09:30:00Z",
+		"2026-01-15 14:30": "2026-01-15T14:30:00Z", "2026/1/5 9:05": "2026-01-05T09:05:00Z", "46037.5": "2026-01-15T12:00:00Z",
+		"2026年1月15日": "2026-01-15T00:00:00Z",
+	} {
+		got, err := d.instant(in)
+		if err != nil || got.Format(time.RFC3339Nano) != want {
+			t.Errorf("instant(%q) = %v, %v; want %s", in, got, err, want)
+		}
 	}
 }

@@ -19,6 +19,10 @@ type rowReader struct {
 	row   int // the row being read, as the spreadsheet numbers it
 	i     int // its index in t.rows
 	bad   bool
+	// refused are the IDs and normalised companies of the lead rows
+	// refused, so that their stakeholders, visits and history are left
+	// out without an error of their own.
+	refused map[string]bool
 }
 
 // start begins reading row i.
@@ -62,23 +66,24 @@ func (r *rowReader) leads() *salesbot.ImportFile {
 	out := &salesbot.ImportFile{Rows: len(r.t.rows), Records: make([]salesbot.ImportRecord, 0, len(r.t.rows))}
 	seen := make(map[string]int, len(r.t.rows)) // normalised company → its first row
 	ids := map[string]int{}                     // lead ID → its row
+	r.refused = map[string]bool{}
 	for i := range r.t.rows {
 		row := r.start(i)
 		rec := r.record(row)
-		if r.bad {
-			continue
-		}
 		key := salesbot.NormalizeCompany(rec.Lead.Company)
-		if first, ok := seen[key]; ok {
+		if first, ok := seen[key]; ok && !r.bad {
 			r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "%s is a duplicate of row %d. Keep one row per company.", rec.Lead.Company, first))
+		}
+		if first, ok := ids[rec.Lead.ID]; ok && rec.Lead.ID != "" && !r.bad {
+			r.fail(colID, salesbot.Errorf(salesbot.EINVALID, "ID %s is also row %d's. Each lead has its own ID; empty the cell for a new lead.", rec.Lead.ID, first))
+		}
+		if r.bad {
+			r.refused["id:"+r.l.cell(row, colID)] = true
+			r.refused["co:"+salesbot.NormalizeCompany(r.l.cell(row, colCompany))] = true
 			continue
 		}
-		if id := rec.Lead.ID; id != "" {
-			if first, ok := ids[id]; ok {
-				r.fail(colID, salesbot.Errorf(salesbot.EINVALID, "ID %s is also row %d's. Each lead has its own ID; empty the cell for a new lead.", id, first))
-				continue
-			}
-			ids[id] = r.row
+		if rec.Lead.ID != "" {
+			ids[rec.Lead.ID] = r.row
 		}
 		seen[key] = r.row
 		out.Records = append(out.Records, rec)
