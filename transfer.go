@@ -15,7 +15,8 @@ type ImportRecord struct {
 	Row int
 	// Lead is the lead as the file writes it (Company, Grade, Stage, Value,
 	// CloseBy, Source, LastTouch, NextStep, Profile, Stakeholders …). Its
-	// Owner is not set: OwnerRef says who it is.
+	// Owner is not set: OwnerRef says who it is. A row with no grade has
+	// the grade /lead new gives (C), one with no stage the first stage.
 	Lead Lead
 	// OwnerRef is the owner as the file writes it: a Slack mention, a user
 	// ID or an e-mail address; "" when the column is empty or missing.

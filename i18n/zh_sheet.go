@@ -31,4 +31,5 @@ var zhSheet = map[string]string{
 	"The cell does not hold what the export wrote in this column (%s). Leave it as exported, or empty it.":                                          "单元格内容与导出时写入的格式不符（%s）。请保持导出时的内容，或清空它。",
 	"%s is a duplicate of row %d. Keep one row per company.":                                                                                        "%s 与第 %d 行重复。每个公司只保留一行。",
 	"The row has no company. Write the company's name, or delete the row.":                                                                          "这一行没有公司。请填写公司名称，或删除该行。",
+	"ID %s is also row %d's. Each lead has its own ID; empty the cell for a new lead.":                                                              "编号 %s 与第 %d 行重复。每个客户的编号不同；新客户请清空该单元格。",
 }

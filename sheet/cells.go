@@ -90,9 +90,13 @@ func (d dates) serial(s string) (time.Time, bool, error) {
 	if err != nil {
 		return time.Time{}, false, nil
 	}
-	// 1 is 1900-01-01 and 2958465 is 9999-12-31; bare years and such are
-	// no dates.
-	if v < 1 || v > 2958465 || v < 3000 && !strings.Contains(s, ".") && len(s) == 4 {
+	// Serials below 3000 (1908) are no pipeline's dates but years and
+	// months written 2026 or 2026.01, which the text parsers read; above
+	// 2958465 (9999-12-31) there are no days.
+	if v < 3000 {
+		return time.Time{}, false, nil
+	}
+	if v > 2958465 {
 		return time.Time{}, false, salesbot.Errorf(salesbot.EINVALID, "%q is not a date. "+dateHint, s)
 	}
 	t, err := excelize.ExcelDateToTime(v, d.date1904)
@@ -154,13 +158,22 @@ func numberText(s string) string {
 // text checks a free-text cell: valid, no control characters but line
 // breaks and tabs, at most max characters.
 func text(s string, max int) (string, error) {
-	if !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\t' }) >= 0 {
+	if !shown(s) {
 		return "", salesbot.Errorf(salesbot.EINVALID, "The cell has characters that cannot be shown (control characters). Type it as plain text.")
 	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", salesbot.Errorf(salesbot.EINVALID, "The cell is %d characters long; keep it under %d.", n, max)
 	}
-	return strings.ReplaceAll(s, "\r\n", "\n"), nil
+	return strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s), nil
+}
+
+// shown reports whether text is valid and free of control characters
+// (but line breaks and tabs) and of U+FFFD, which stands for bytes some
+// program could not read: the cell's text is broken.
+func shown(s string) bool {
+	return utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) && r != '\n' && r != '\t' && r != '\r' || r == utf8.RuneError
+	}) < 0
 }
 
 // word checks a one-word cell (an ID, a user, a kind): no spaces, no

@@ -30,6 +30,7 @@ func readCSV(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 	r.LazyQuotes = true
 	r.ReuseRecord = false
 	t := &table{}
+	hs := &headerSearch{ix: leadIndex}
 	prevLine, prevSpan := 0, 0 // the last record's first line and how many lines it took
 	row := 0
 	for {
@@ -52,12 +53,10 @@ func readCSV(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 			prevSpan += strings.Count(f, "\n")
 		}
 		if t.header == nil {
-			if empty(rec) {
-				continue
-			}
-			t.header = rec
-			if !match(rec, leadIndex).has(colCompany) {
-				return nil, noCompany(rec)
+			if hs.header(rec) {
+				t.header = rec
+			} else if hs.given {
+				return nil, noCompany(hs.first)
 			}
 			continue
 		}
@@ -69,6 +68,9 @@ func readCSV(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 		}
 		t.rows = append(t.rows, rec)
 		t.numbers = append(t.numbers, row)
+	}
+	if t.header == nil && hs.first != nil {
+		return nil, noCompany(hs.first)
 	}
 	if t.header == nil {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "The file is empty. Put a header row (Company, Owner, Grade …) and a row per lead in it.")
@@ -139,28 +141,37 @@ func notSpreadsheet() error {
 	return salesbot.Errorf(salesbot.EINVALID, "The file is not a spreadsheet. Import an Excel workbook (.xlsx) or a CSV file saved from Excel.")
 }
 
-// separator is the header line's separator: a comma, unless the line has
-// more semicolons or tabs (outside quotes) than commas.
+// separator is the file's separator: that of the first of its first lines
+// with any (a title may come before the header), a comma unless the line
+// has more semicolons or tabs (outside quotes) than commas.
 func separator(text string) rune {
-	line := text
-	if i := strings.IndexAny(text, "\r\n"); i >= 0 {
-		line = text[:i]
-	}
-	counts := map[rune]int{}
-	quoted := false
-	for _, r := range line {
-		switch {
-		case r == '"':
-			quoted = !quoted
-		case !quoted && (r == ',' || r == ';' || r == '\t'):
-			counts[r]++
+	for i := 0; i < maxTitleRows && text != ""; i++ {
+		line := text
+		if j := strings.IndexByte(text, '\n'); j >= 0 {
+			line, text = text[:j], text[j+1:]
+		} else {
+			text = ""
 		}
-	}
-	sep := ','
-	for _, r := range []rune{';', '\t'} {
-		if counts[r] > counts[sep] {
-			sep = r
+		counts := map[rune]int{}
+		quoted := false
+		for _, r := range line {
+			switch {
+			case r == '"':
+				quoted = !quoted
+			case !quoted && (r == ',' || r == ';' || r == '\t'):
+				counts[r]++
+			}
 		}
+		if len(counts) == 0 {
+			continue
+		}
+		sep := ','
+		for _, r := range []rune{';', '\t'} {
+			if counts[r] > counts[sep] {
+				sep = r
+			}
+		}
+		return sep
 	}
-	return sep
+	return ','
 }

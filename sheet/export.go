@@ -14,7 +14,7 @@ const maxMet = salesbot.MaxStakeholders
 // export reads a workbook Write made: the Leads sheet, then the
 // Stakeholders, Visits and History sheets onto its records.
 func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
-	t, err := wb.table(sheetLeads, lim.MaxRows)
+	t, err := wb.table(sheetLeads, leadIndex, lim.MaxRows)
 	if err != nil {
 		return nil, err
 	}
@@ -23,7 +23,7 @@ func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
 	}
 	r := &rowReader{t: t, l: match(t.header, leadIndex), team: lim.Currency, dates: wb.dates}
 	out := r.leads()
-	m := newMatcher(out)
+	m := newMatcher(out, r.refused)
 	sheets := wb.f.GetSheetList()
 	for _, s := range []struct {
 		name string
@@ -37,7 +37,7 @@ func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
 		if !slices.Contains(sheets, s.name) {
 			continue
 		}
-		t, err := wb.table(s.name, 0)
+		t, err := wb.table(s.name, s.ix, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -59,10 +59,11 @@ func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
 type matcher struct {
 	byID      map[string]*salesbot.ImportRecord
 	byCompany map[string]*salesbot.ImportRecord
+	refused   map[string]bool // see rowReader.refused
 }
 
-func newMatcher(f *salesbot.ImportFile) *matcher {
-	m := &matcher{byID: map[string]*salesbot.ImportRecord{}, byCompany: map[string]*salesbot.ImportRecord{}}
+func newMatcher(f *salesbot.ImportFile, refused map[string]bool) *matcher {
+	m := &matcher{refused: refused, byID: map[string]*salesbot.ImportRecord{}, byCompany: map[string]*salesbot.ImportRecord{}}
 	for i := range f.Records {
 		rec := &f.Records[i]
 		if rec.Lead.ID != "" {
@@ -74,14 +75,22 @@ func newMatcher(f *salesbot.ImportFile) *matcher {
 }
 
 // find is the record the row's Lead ID names, else the one of its
-// company; nil, with the row failed, when there is none.
+// company; nil, with the row failed, when there is none; nil alone when
+// the lead's own row was refused (its error says why).
 func (m *matcher) find(r *rowReader, row []string) *salesbot.ImportRecord {
 	id, company := r.get(row, colID), r.get(row, colCompany)
 	if rec, ok := m.byID[id]; ok && id != "" {
 		return rec
 	}
-	if rec, ok := m.byCompany[salesbot.NormalizeCompany(company)]; ok && company != "" {
+	if id != "" && m.refused["id:"+id] {
+		return nil
+	}
+	key := salesbot.NormalizeCompany(company)
+	if rec, ok := m.byCompany[key]; ok && company != "" {
 		return rec
+	}
+	if company != "" && m.refused["co:"+key] {
+		return nil
 	}
 	c := colID
 	if !r.l.has(colID) {

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 
 	"salesbot"
@@ -18,6 +19,10 @@ type rowReader struct {
 	row   int // the row being read, as the spreadsheet numbers it
 	i     int // its index in t.rows
 	bad   bool
+	// refused are the IDs and normalised companies of the lead rows
+	// refused, so that their stakeholders, visits and history are left
+	// out without an error of their own.
+	refused map[string]bool
 }
 
 // start begins reading row i.
@@ -60,16 +65,25 @@ func leads(t *table, lim Limits) (*salesbot.ImportFile, error) {
 func (r *rowReader) leads() *salesbot.ImportFile {
 	out := &salesbot.ImportFile{Rows: len(r.t.rows), Records: make([]salesbot.ImportRecord, 0, len(r.t.rows))}
 	seen := make(map[string]int, len(r.t.rows)) // normalised company → its first row
+	ids := map[string]int{}                     // lead ID → its row
+	r.refused = map[string]bool{}
 	for i := range r.t.rows {
 		row := r.start(i)
 		rec := r.record(row)
+		key := salesbot.NormalizeCompany(rec.Lead.Company)
+		if first, ok := seen[key]; ok && !r.bad {
+			r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "%s is a duplicate of row %d. Keep one row per company.", rec.Lead.Company, first))
+		}
+		if first, ok := ids[rec.Lead.ID]; ok && rec.Lead.ID != "" && !r.bad {
+			r.fail(colID, salesbot.Errorf(salesbot.EINVALID, "ID %s is also row %d's. Each lead has its own ID; empty the cell for a new lead.", rec.Lead.ID, first))
+		}
 		if r.bad {
+			r.refused["id:"+r.l.cell(row, colID)] = true
+			r.refused["co:"+salesbot.NormalizeCompany(r.l.cell(row, colCompany))] = true
 			continue
 		}
-		key := salesbot.NormalizeCompany(rec.Lead.Company)
-		if first, ok := seen[key]; ok {
-			r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "%s is a duplicate of row %d. Keep one row per company.", rec.Lead.Company, first))
-			continue
+		if rec.Lead.ID != "" {
+			ids[rec.Lead.ID] = r.row
 		}
 		seen[key] = r.row
 		out.Records = append(out.Records, rec)
@@ -85,6 +99,8 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	company := r.get(row, colCompany)
 	if company == "" {
 		r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "The row has no company. Write the company's name, or delete the row."))
+	} else if !shown(company) {
+		r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "The cell has characters that cannot be shown (control characters). Type it as plain text."))
 	} else if name, err := salesbot.CleanCompany(company); err != nil {
 		r.fail(colCompany, err)
 	} else {
@@ -94,7 +110,7 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	r.text(row, colOwner, &rec.OwnerRef, maxFieldText)
 	l.Grade = salesbot.GradeC // what /lead new gives a lead named without one
 	if s := r.get(row, colGrade); s != "" {
-		if g, err := salesbot.ParseGrade(s); err != nil {
+		if g, err := salesbot.ParseGrade(gradeText(s)); err != nil {
 			r.fail(colGrade, err)
 		} else {
 			l.Grade = g
@@ -172,6 +188,18 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	r.json(row, colRivals, &l.Rivals)
 	r.text(row, colNotes, &rec.Notes, salesbot.MaxTextLen)
 	return rec
+}
+
+// gradeText takes off the words a Chinese sheet writes after a grade
+// (A级, B类, C类客户).
+func gradeText(s string) string {
+	t := strings.TrimSpace(s)
+	for _, suffix := range []string{"类客户", "级客户", "级", "类"} {
+		if rest, ok := strings.CutSuffix(t, suffix); ok && rest != "" {
+			return rest
+		}
+	}
+	return s
 }
 
 // text reads a free-text cell into dst.

@@ -127,6 +127,34 @@ type table struct {
 	cellErr func(i int, c col, l *layout) error
 }
 
+// maxTitleRows is how many non-empty rows may come before the header
+// (a title, a date, a note): the header is the first with a company column.
+const maxTitleRows = 10
+
+// headerSearch finds a sheet's header row among its first rows.
+type headerSearch struct {
+	ix    index
+	first []string // the first non-empty row, for a refusal
+	seen  int
+	given bool // no header within maxTitleRows: stop looking
+}
+
+// header reports whether row is the header; rows before it are skipped.
+func (h *headerSearch) header(row []string) bool {
+	if h.given || empty(row) {
+		return false
+	}
+	if h.first == nil {
+		h.first = row
+	}
+	h.seen++
+	if l := match(row, h.ix); l.has(colCompany) || l.has(colID) {
+		return true
+	}
+	h.given = h.seen >= maxTitleRows
+	return false
+}
+
 // foundColumns lists a header's non-empty cells, for a message.
 func foundColumns(header []string) string {
 	var out []string

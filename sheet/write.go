@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,6 +31,7 @@ const maxCellChars = excelize.TotalCellChars
 // RemindedAt, Climbed, ClimbAt, Suggested) and the lead's Team are not
 // written: the bot recomputes them.
 func Write(w io.Writer, x salesbot.Export) error {
+	x.Leads = slices.DeleteFunc(slices.Clone(x.Leads), func(l *salesbot.Lead) bool { return l == nil })
 	f := excelize.NewFile()
 	defer func() { _ = f.Close() }()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E7EEF7"}}})
@@ -116,7 +118,6 @@ func Write(w io.Writer, x salesbot.Export) error {
 			return fmt.Errorf("export: sheet %s: %w", s.name, err)
 		}
 	}
-	f.SetActiveSheet(0)
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("export: write workbook: %w", err)
 	}

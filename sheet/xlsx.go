@@ -17,7 +17,7 @@ import (
 // has this many parts, nor a part this much smaller packed than unpacked.
 const (
 	maxParts     = 10_000
-	maxRatio     = 1_000    // unpacked size over packed, for one part
+	maxRatio     = 200      // unpacked size over packed, for one part
 	ratioFloor   = 10 << 20 // parts unpacking to less than this may compress as they like
 	xmlInMemory  = 16 << 20 // excelize keeps parts up to this in memory
 	formulaProbe = 64 << 10 // how much of a part the formula search reads at a time
@@ -56,7 +56,7 @@ func readXLSX(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 	}
 	var first []string
 	for i, name := range sheets {
-		t, err := wb.table(name, lim.MaxRows)
+		t, err := wb.table(name, leadIndex, lim.MaxRows)
 		if err != nil {
 			return nil, err
 		}
@@ -142,18 +142,23 @@ type workbook struct {
 	dates    dates
 }
 
-// table reads a sheet: its first non-empty row is the header, the rest
-// its data rows, at most maxRows of them (0: any number).
-func (wb *workbook) table(name string, maxRows int) (*table, error) {
+// table reads a sheet: the first of its first rows with a company column
+// (by ix) is the header, the rows after it its data rows, at most maxRows
+// of them (0: any number). A sheet with no such row has no rows, and its
+// first non-empty row as the header.
+func (wb *workbook) table(name string, ix index, maxRows int) (*table, error) {
 	rows, err := wb.f.GetRows(name, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, notSpreadsheet()
 	}
 	t := &table{name: name}
+	hs := &headerSearch{ix: ix}
 	for i, row := range rows {
 		if t.header == nil {
-			if !empty(row) {
+			if hs.header(row) {
 				t.header = row
+			} else if hs.given {
+				break
 			}
 			continue
 		}
@@ -177,6 +182,9 @@ func (wb *workbook) table(name string, maxRows int) (*table, error) {
 			}
 			return nil
 		}
+	}
+	if t.header == nil {
+		t.header = hs.first // for the refusal
 	}
 	return t, nil
 }
