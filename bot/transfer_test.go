@@ -227,6 +227,11 @@ func TestImportBadFiles(t *testing.T) {
 	if len(h.slack.Calls("download")) != downloads {
 		t.Error("a file over the limit was downloaded")
 	}
+	// files.info understating the size: the download stops at the limit.
+	h.command(manager, "/salesbot import")
+	h.slack.AddFile("F0LIAR", fakeslack.File{Name: "liar.csv", Data: []byte("Company\n" + strings.Repeat("Acme,\n", 1<<20)), Size: 100})
+	h.submit(manager, "import", map[string]slack.BlockAction{"file": {Files: []slack.File{{ID: "F0LIAR"}}}})
+	mustContain(t, "liar", h.lastUpdate(), "liar.csv is larger than 5 MB")
 	// No file attached: the form says so under the file input.
 	_, body := h.submit(manager, "import", map[string]slack.BlockAction{})
 	mustContain(t, "no file", string(body), `"file"`, "Attach one .xlsx or .csv file")

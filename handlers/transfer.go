@@ -214,23 +214,24 @@ func (h *Handler) fetchFile(ctx context.Context, r request, fileID string) (stri
 	} else if err != nil {
 		return "", nil, fmt.Errorf("download %s: %w", fileID, err)
 	}
-	h.log.InfoContext(ctx, "import file fetched", "team", r.team, "file", fileID, "bytes", buf.Len())
-	return info.Name, buf.Bytes(), nil
+	h.log.InfoContext(ctx, "import file fetched", "team", r.team, "file", fileID, "bytes", buf.buf.Len())
+	return info.Name, buf.buf.Bytes(), nil
 }
 
 var errTooBig = errors.New("file over the limit")
 
-// capped is a buffer that refuses to grow past max bytes.
+// capped is a buffer that refuses to grow past max bytes. It has no
+// ReadFrom, so that io.Copy writes through Write.
 type capped struct {
-	bytes.Buffer
+	buf bytes.Buffer
 	max int64
 }
 
 func (c *capped) Write(p []byte) (int, error) {
-	if int64(c.Len()+len(p)) > c.max {
+	if int64(c.buf.Len()+len(p)) > c.max {
 		return 0, errTooBig
 	}
-	return c.Buffer.Write(p)
+	return c.buf.Write(p)
 }
 
 // owners finds the people an imported file names as owners: a mention or a
