@@ -50,7 +50,7 @@ func (h *Handler) sendExport(ctx context.Context, r request) error {
 	for _, c := range x.History {
 		changes += len(c)
 	}
-	line := r.T(":package: The team's data as of %s — leads: %d, visits: %d, history entries: %d, audit entries: %d — in the sheets Leads, Stakeholders, Visits, History and Audit. `/salesbot import` reads it back.",
+	line := r.T(":outbox_tray: The team's data as of %s — leads: %d, visits: %d, history entries: %d, audit entries: %d — in the sheets Leads, Stakeholders, Visits, History and Audit. `/salesbot import` reads it back.",
 		day(now, r.loc), len(x.Leads), visits, changes, len(x.Audit))
 	channel, _, err := h.slack.PostMessageContext(ctx, r.actor.User, slack.MsgOptionText(line, false))
 	if err != nil {

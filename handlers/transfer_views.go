@@ -34,7 +34,7 @@ func planBlocks(lang i18n.Lang, p *salesbot.ImportPlan) []slack.Block {
 	t := func(format string, args ...any) string { return i18n.T(lang, format, args...) }
 	blocks := []slack.Block{
 		slack.NewHeaderBlock(plain(truncate(t("Import %s — dry run", p.File), 150))),
-		section(t(":new: New: *%d* · :repeat: duplicates of existing leads: *%d* · :warning: rows with errors: *%d* (the file has %d rows)",
+		section(t(":new: New: *%d* · :information_source: duplicates of existing leads: *%d* · :warning: rows with errors: *%d* (the file has %d rows)",
 			len(p.Leads), len(p.Duplicates), len(p.Errors), p.Rows)),
 	}
 	if p.Defaulted > 0 {
@@ -49,7 +49,7 @@ func planBlocks(lang i18n.Lang, p *salesbot.ImportPlan) []slack.Block {
 		if n > planDuplicates {
 			line += t(" …and %d more", n-planDuplicates)
 		}
-		blocks = append(blocks, section(t(":repeat: Already leads, left as they are: %s", markup(line))))
+		blocks = append(blocks, section(t(":information_source: Already leads, left as they are: %s", markup(line))))
 	}
 	if n := len(p.Errors); n > 0 {
 		lines := make([]string, 0, min(n, planErrors)+1)
