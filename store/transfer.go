@@ -120,11 +120,8 @@ func (s *Store) ImportLeads(ctx context.Context, team string, leads []salesbot.I
 		if len(changes) == 0 {
 			return nil, bug{fmt.Errorf("import lead %q: no history", l.Company)}
 		}
-		b, _, err := s.createWrites(k, l, changes[0], name)
+		b, err := importWrites(k, l, changes, name)
 		if err != nil {
-			return nil, failed(err, "import lead %q", l.Company)
-		}
-		if err := s.history(b, k, l.ID, changes[1:], nil); err != nil {
 			return nil, failed(err, "import lead %q", l.Company)
 		}
 		if len(il.Visits) > 0 {
@@ -191,6 +188,37 @@ func (s *Store) ImportLeads(ctx context.Context, team string, leads []salesbot.I
 		}
 	}
 	return out, nil
+}
+
+// importWrites is what saving an imported lead writes: what CreateLead
+// writes (the lead, its name, its owner's set, the team's list, the
+// indexes and read models) and its history, but no entries in the team's
+// activity stream: a file's past is no news for the digest and reports,
+// which would otherwise count last year's grade changes as yesterday's.
+// The import itself is in the audit list.
+func importWrites(k keys, l *salesbot.Lead, changes []salesbot.Change, name string) (*batch, error) {
+	lead, err := encodeLead(l)
+	if err != nil {
+		return nil, err
+	}
+	b := &batch{}
+	b.do("SET", k.lead(l.ID), lead)
+	b.do("HSET", k.names(), name, l.ID)
+	nameIndexes(b, k, l, name)
+	b.do("SADD", k.owner(l.Owner), l.ID)
+	b.do("ZADD", k.leads(), l.CreatedAt.Unix(), l.ID)
+	index(b, k, nil, l)
+	kept := make([]any, len(changes))
+	for i, c := range changes {
+		raw, err := encodeChange(c, inHistory)
+		if err != nil {
+			return nil, err
+		}
+		kept[i] = raw
+	}
+	b.do("LPUSH", k.history(l.ID), kept...)
+	b.do("LTRIM", k.history(l.ID), 0, listMax-1)
+	return b, nil
 }
 
 func noScript(err error) bool { return err != nil && strings.HasPrefix(err.Error(), "NOSCRIPT") }

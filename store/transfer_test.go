@@ -71,6 +71,9 @@ func testImport(t *testing.T, c redis.UniversalClient, s *store.Store, team stri
 	if err != nil || l.Source != "referral" || l.Profile.Industry != "机械" || l.Owner != "U1" {
 		t.Fatalf("lead = %+v, %v", l, err)
 	}
+	if n := c.XLen(ctx, "sb:{"+team+"}:activity").Val(); n != 0 {
+		t.Errorf("the import wrote %d activity entries; a file's past is no news", n)
+	}
 	if owned, _ := s.LeadsOwnedBy(ctx, team, "U1"); len(owned) != 3 {
 		t.Errorf("U1 owns %d leads", len(owned))
 	}
