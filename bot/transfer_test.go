@@ -258,6 +258,8 @@ func TestImportRights(t *testing.T) {
 	if n := h.leadCount(); n != 0 {
 		t.Fatalf("a rep's click wrote %d leads", n)
 	}
+	h.click(manager, "import_run", "x}:lead:1")
+	mustContain(t, "forged plan", h.lastResponse(), "That button is out of date")
 	h.click(manager, "import_cancel", d.plan)
 	mustContain(t, "cancelled", h.lastUpdate(), "cancelled by <@"+manager+">", "nothing was imported")
 	h.click(manager, "import_run", d.plan)

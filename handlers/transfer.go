@@ -240,6 +240,7 @@ func (c *capped) Write(p []byte) (int, error) {
 type owners struct{ h *Handler }
 
 var (
+	planID   = regexp.MustCompile(`^[a-z2-7]{8}$`) // as the store draws them
 	userRef  = regexp.MustCompile(`^(?:<@)?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$`)
 	emailRef = regexp.MustCompile(`^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$`)
 )
@@ -302,7 +303,7 @@ func (h *Handler) importAction(ctx context.Context, r request, actionID string, 
 	if h.transfer.svc == nil {
 		return nil, false, salesbot.Errorf(salesbot.EINTERNAL, "Importing is not set up on this bot.")
 	}
-	if len(parts) != 1 || parts[0] == "" {
+	if len(parts) != 1 || !planID.MatchString(parts[0]) {
 		return nil, false, salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
 	}
 	plan := parts[0]
