@@ -116,7 +116,7 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 	if msg, ok, err := h.submittedNotify(ctx, cb, r, f); ok {
 		return msg, "", err
 	}
-	if msg, ok, err := h.submittedImport(ctx, cb, r, meta, f); ok {
+	if msg, ok, err := h.submittedImport(ctx, cb, r, f); ok {
 		return msg, "", err
 	}
 	if cb.View.CallbackID == cbLeadNew {

@@ -120,7 +120,7 @@ func importModal(lang i18n.Lang, channel string) slack.ModalViewRequest {
 
 // submittedImport takes the import form: the modal closes at once, and
 // the file is fetched, read and planned after the acknowledgement.
-func (h *Handler) submittedImport(ctx context.Context, cb slack.InteractionCallback, r request, meta modalMeta, f form) (*slack.Msg, bool, error) {
+func (h *Handler) submittedImport(ctx context.Context, cb slack.InteractionCallback, r request, f form) (*slack.Msg, bool, error) {
 	if cb.View.CallbackID != cbImport {
 		return nil, false, nil
 	}
