@@ -36,7 +36,10 @@ func (h *harness) importForm(user, name string, data []byte) dryRun {
 	}
 	views := h.slack.Calls("views.open")
 	form := views[len(views)-1].Param("view")
-	mustContain(h.t, "import form", form, `"type":"file_input"`, `"filetypes":["xlsx","csv"]`, "File (.xlsx or .csv)", `"max_files":1`)
+	mustContain(h.t, "import form", form, `"type":"file_input"`, `"filetypes":["xlsx","csv"]`, `"max_files":1`)
+	if !strings.Contains(form, "File (.xlsx or .csv)") && !strings.Contains(form, "文件（.xlsx 或 .csv）") {
+		h.t.Errorf("the import form's label names no File:\n%s", form)
+	}
 	id := fmt.Sprintf("F0IMPORT%d", h.seq.Add(1))
 	h.slack.AddFile(id, fakeslack.File{Name: name, Data: data})
 	before := len(h.slack.Calls("chat.update"))
@@ -186,6 +189,18 @@ func TestImportGBKAndXLSX(t *testing.T) {
 	d := h.importForm(manager, "客户.csv", []byte(gbk))
 	mustContain(t, "gbk dry run", d.text, "New: *2*", "rows with errors: *0*")
 	h.click(manager, "import_run", d.plan)
+	// A manager who reads Chinese gets the dry run, its row errors and
+	// the outcome in Chinese.
+	h.command(manager, "/salesbot lang zh")
+	bad, err := simplifiedchinese.GBK.NewEncoder().String("公司,分级\n广州新星贸易,Z\n深圳华强电子,B\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zh := h.importForm(manager, "第二批.csv", []byte(bad))
+	mustContain(t, "zh dry run", zh.text, "试运行", "新增：*1*", "第 2 行", "不是", "导入 1 个新客户")
+	h.click(manager, "import_run", zh.plan)
+	mustContain(t, "zh outcome", h.lastUpdate(), "已导入 第二批.csv", "新增：*1*")
+	h.command(manager, "/salesbot lang en")
 	if l := h.lead("上海明达机械"); l.Owner != rep || l.Grade != salesbot.GradeA || l.Source != "referral" || l.NextStep != "约老板见面" {
 		t.Errorf("明达 as imported: %+v", l)
 	}
