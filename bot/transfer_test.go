@@ -455,3 +455,30 @@ func TestImportHostileFile(t *testing.T) {
 		t.Fatalf("%d leads after a dry run", n)
 	}
 }
+
+// TestImportStopsOnShutdown: a replica shutting down (StopImports) stops
+// its imports between batches, with nothing half-written and the job left
+// for a sweep, which finishes it.
+func TestImportStopsOnShutdown(t *testing.T) {
+	h := newHarness(t)
+	var b strings.Builder
+	b.WriteString("Company\n")
+	for i := range service.ImportBatch + 50 {
+		fmt.Fprintf(&b, "Shutdown %04d\n", i)
+	}
+	d := h.importForm(manager, "shutdown.csv", []byte(b.String()))
+	h.h.StopImports()
+	h.click(manager, "import_run", d.plan)
+	mustContain(t, "stopped", h.lastUpdate(), "Importing shutdown.csv", fmt.Sprintf("0 of %d", service.ImportBatch+50))
+	if n := h.leadCount(); n != 0 {
+		t.Fatalf("%d leads written by a stopped import", n)
+	}
+	if err := h.sched.SweepTeam(t.Context(), h.team); err != nil {
+		t.Fatal(err)
+	}
+	h.h.Wait()
+	mustContain(t, "finished by the sweep", h.lastUpdate(), "Imported shutdown.csv", fmt.Sprintf("new: *%d*", service.ImportBatch+50))
+	if n := h.leadCount(); n != service.ImportBatch+50 {
+		t.Fatalf("%d leads after the sweep", n)
+	}
+}
