@@ -11,6 +11,11 @@ import (
 // maxMet bounds how many people one visit names.
 const maxMet = salesbot.MaxStakeholders
 
+// maxOtherRows bounds the rows of the Stakeholders, Visits and History
+// sheets, per lead the Leads sheet may have: far more than any export
+// within Limits.MaxBytes holds.
+const maxOtherRows = 50
+
 // export reads a workbook Write made: the Leads sheet, then the
 // Stakeholders, Visits and History sheets onto its records.
 func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
@@ -37,7 +42,7 @@ func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
 		if !slices.Contains(sheets, s.name) {
 			continue
 		}
-		t, err := wb.table(s.name, s.ix, 0)
+		t, err := wb.table(s.name, s.ix, maxOtherRows*lim.MaxRows)
 		if err != nil {
 			return nil, err
 		}
