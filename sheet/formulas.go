@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"bytes"
 	"archive/zip"
 	"encoding/xml"
 	"errors"
@@ -165,7 +166,7 @@ func hasFormula(zf *zip.File) (bool, error) {
 		n, err := io.ReadFull(rc, buf[carry:])
 		chunk := buf[:carry+n]
 		for _, tag := range formulaTags {
-			if strings.Contains(string(chunk), tag) {
+			if bytes.Contains(chunk, tag) {
 				return true, nil
 			}
 		}
@@ -179,4 +180,4 @@ func hasFormula(zf *zip.File) (bool, error) {
 	}
 }
 
-var formulaTags = []string{"<f>", "<f ", "<f/", ":f>", ":f ", ":f/"}
+var formulaTags = [][]byte{[]byte("<f>"), []byte("<f "), []byte("<f/"), []byte(":f>"), []byte(":f "), []byte(":f/")}

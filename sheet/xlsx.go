@@ -108,8 +108,8 @@ type workbook struct {
 
 // table reads a sheet: the first of its first rows with a company column
 // (by ix) is the header, the rows after it its data rows, at most maxRows
-// of them. A sheet with no such row has no rows, and its
-// first non-empty row as the header.
+// of them. A sheet with no such row has no rows, and its first non-empty
+// row as the header (for the refusal).
 func (wb *workbook) table(name string, ix index, maxRows int) (*table, error) {
 	rows, err := wb.f.GetRows(name, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -128,8 +128,7 @@ func (wb *workbook) table(name string, ix index, maxRows int) (*table, error) {
 		}
 		if empty(row) {
 			// A row empty to the eye is skipped, even when formulas
-			// that give "" fill it: looking for them in every empty row
-			// would let a small file cost minutes.
+			// that give "" fill it: a person sees no lead there.
 			continue
 		}
 		if len(t.rows) == maxRows {
