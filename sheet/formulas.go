@@ -1,8 +1,8 @@
 package sheet
 
 import (
-	"bytes"
 	"archive/zip"
+	"bytes"
 	"encoding/xml"
 	"errors"
 	"io"
