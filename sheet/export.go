@@ -108,7 +108,7 @@ func (m *matcher) find(r *rowReader, row []string) *salesbot.ImportRecord {
 // stakeholder reads a row of the Stakeholders sheet onto its lead.
 func (r *rowReader) stakeholder(row []string, rec *salesbot.ImportRecord) {
 	var s salesbot.Stakeholder
-	r.text(row, colName, &s.Name, maxFieldText)
+	r.text(row, colName, &s.Name, maxPersonName)
 	if s.Name == "" && !r.bad {
 		r.fail(colName, salesbot.Errorf(salesbot.EINVALID, "The row names no person. Write the stakeholder's name, or delete the row."))
 	}
@@ -154,9 +154,9 @@ func (r *rowReader) stakeholder(row []string, rec *salesbot.ImportRecord) {
 			s.Attitude = x
 		}
 	}
-	r.text(row, colPersonalWins, &s.PersonalWins, salesbot.MaxTextLen)
+	r.text(row, colPersonalWins, &s.PersonalWins, maxPersonText)
 	r.instant(row, colLastMet, &s.LastMet)
-	r.text(row, colNotes, &s.Notes, salesbot.MaxTextLen)
+	r.text(row, colNotes, &s.Notes, maxPersonText)
 	r.word(row, colUpdatedBy, &s.UpdatedBy)
 	r.instant(row, colUpdatedAt, &s.UpdatedAt)
 	r.json(row, colSupportHistory, &s.History)
@@ -189,7 +189,7 @@ func (r *rowReader) visit(row []string, rec *salesbot.ImportRecord) {
 	r.text(row, colNextStep, &v.NextStep, maxShortText)
 	r.day(row, colNextDate, &v.NextDate, false)
 	if s := r.get(row, colMet); s != "" {
-		if names, err := text(s, maxMet*(maxFieldText+1)); err != nil {
+		if names, err := text(s, maxMet*(maxPersonName+1)); err != nil {
 			r.fail(colMet, err)
 		} else {
 			for _, n := range strings.Split(names, "\n") {
