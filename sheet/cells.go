@@ -112,11 +112,13 @@ func (d dates) serial(s string) (time.Time, bool, error) {
 	return t.Round(time.Second).UTC(), true, nil
 }
 
+var chineseDay = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "")
+
 // dayText folds the ways people write a day to YYYY-MM-DD's shape:
 // 2026年1月15日, 2026/1/15, and a day with a time after it.
 func dayText(s string) string {
 	f := norm.NFKC.String(strings.TrimSpace(s))
-	f = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "").Replace(f)
+	f = chineseDay.Replace(f)
 	f = strings.TrimSuffix(f, "-")
 	if i := strings.IndexAny(f, " T"); i > 0 {
 		if _, err := time.Parse("15:04", strings.TrimSpace(f[i+1:])); err == nil {
@@ -169,8 +171,13 @@ func text(s string, max int) (string, error) {
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", salesbot.Errorf(salesbot.EINVALID, "The cell is %d characters long; keep it under %d.", n, max)
 	}
-	return strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s), nil
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = lineBreaks.Replace(s)
+	}
+	return s, nil
 }
+
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // shown reports whether text is valid and free of control characters
 // (but line breaks and tabs) and of U+FFFD, which stands for bytes some
