@@ -314,3 +314,13 @@ func TestDates(t *testing.T) {
 		}
 	}
 }
+
+func TestCSVOtherEncoding(t *testing.T) {
+	// Bytes in another encoding that GB18030 reads as other words
+	// (here 啊阿,埃挨): the refusal says they may be garbled.
+	other := []byte{0xb0, 0xa1, 0xb0, 0xa2, ',', 0xb0, 0xa3, 0xb0, 0xa4, '\n', 'x', ',', 'A', '\n'}
+	_, err := Read("x.csv", other, DefaultLimits())
+	if err == nil || !strings.Contains(salesbot.ErrorMessage(err), "garbled") {
+		t.Errorf("Read = %v", err)
+	}
+}

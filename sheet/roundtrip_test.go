@@ -2,7 +2,9 @@ package sheet
 
 import (
 	"bytes"
+	"io"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,5 +196,19 @@ func TestDate1904(t *testing.T) {
 	got, err := Read("mac.xlsx", buf.Bytes(), DefaultLimits())
 	if err != nil || len(got.Records) != 1 || got.Records[0].Lead.CloseBy.String() != "2026-03-31" {
 		t.Fatalf("%+v, %v", got, err)
+	}
+}
+
+// TestWriteTooLongForACell: a cell over Excel's 32,767 characters fails
+// the export, naming the lead, rather than being cut short.
+func TestWriteTooLongForACell(t *testing.T) {
+	var quotes []salesbot.Quote
+	for v := range 40 {
+		quotes = append(quotes, salesbot.Quote{Version: v + 1, Notes: strings.Repeat("长", salesbot.MaxTextLen), Status: salesbot.QuotePending})
+	}
+	x := salesbot.Export{Leads: []*salesbot.Lead{{ID: "L1", Company: "Acme", Grade: salesbot.GradeA, Stage: salesbot.StageQuote, Quotes: quotes}}}
+	err := Write(io.Discard, x)
+	if err == nil || !strings.Contains(err.Error(), "L1") || !strings.Contains(err.Error(), "Quotes (JSON)") {
+		t.Errorf("Write = %v", err)
 	}
 }
