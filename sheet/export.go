@@ -173,10 +173,15 @@ func (r *rowReader) stakeholder(row []string, rec *salesbot.ImportRecord) {
 // visit reads a row of the Visits sheet onto its lead.
 func (r *rowReader) visit(row []string, rec *salesbot.ImportRecord) {
 	v := salesbot.Visit{LeadID: rec.Lead.ID}
-	if s := r.get(row, colDate); s == "" {
+	switch s := r.get(row, colDate); {
+	case s != "":
+		if d, err := r.dates.day(s, false); err != nil {
+			r.fail(colDate, err)
+		} else {
+			v.Date = d
+		}
+	case !r.bad:
 		r.fail(colDate, salesbot.Errorf(salesbot.EINVALID, "The visit has no date. "+dateHint))
-	} else {
-		r.day(row, colDate, &v.Date, false)
 	}
 	if s := r.get(row, colKind); s != "" {
 		if k, err := salesbot.ParseVisitKind(s); err != nil {

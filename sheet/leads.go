@@ -97,13 +97,15 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	rec := salesbot.ImportRecord{Row: r.row}
 	l := &rec.Lead
 	company := r.get(row, colCompany)
-	if company == "" {
+	switch name, err := salesbot.CleanCompany(company); {
+	case company == "" && r.bad: // the cell holds a formula, said already
+	case company == "":
 		r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "The row has no company. Write the company's name, or delete the row."))
-	} else if !shown(company) {
+	case !shown(company):
 		r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "The cell has characters that cannot be shown (control characters). Type it as plain text."))
-	} else if name, err := salesbot.CleanCompany(company); err != nil {
+	case err != nil:
 		r.fail(colCompany, err)
-	} else {
+	default:
 		l.Company = name
 	}
 	r.word(row, colID, &l.ID)
