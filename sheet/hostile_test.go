@@ -205,3 +205,17 @@ func TestSharedFormula(t *testing.T) {
 		t.Errorf("got %+v", f)
 	}
 }
+
+// TestFormulaCompany: a formula in the company column is one error.
+func TestFormulaCompany(t *testing.T) {
+	data := withSheetXML(t, `<row r="1"><c r="A1" t="inlineStr"><is><t>公司</t></is></c></row>`+
+		`<row r="2"><c r="A2" t="str"><f>"Acme"</f><v>Acme</v></c></row>`+
+		`<row r="3"><c r="A3" t="str"><f>""</f><v></v></c></row>`)
+	f, err := Read("f.xlsx", data, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 0 || len(f.Errors) != 1 || f.Errors[0].Row != 2 || f.Errors[0].Column != "公司" || f.Rows != 1 {
+		t.Errorf("got %+v", f)
+	}
+}
