@@ -324,3 +324,15 @@ func TestCSVOtherEncoding(t *testing.T) {
 		t.Errorf("Read = %v", err)
 	}
 }
+
+func TestForeignIDs(t *testing.T) {
+	data := "ID,Company,Created by\nCRM 00123,Acme,Wang Li\n\"a\nb\",Globex,\n"
+	f, err := Read("x.csv", []byte(data), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 1 || f.Records[0].Lead.ID != "CRM 00123" || f.Records[0].Lead.CreatedBy != "Wang Li" ||
+		len(f.Errors) != 1 || f.Errors[0].Row != 3 || f.Errors[0].Column != "ID" {
+		t.Errorf("got %+v", f)
+	}
+}

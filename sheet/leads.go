@@ -108,7 +108,13 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	default:
 		l.Company = name
 	}
-	r.word(row, colID, &l.ID)
+	// IDs and creators come from the bot's export, or from another
+	// system's (CRM-00123, a person's name): taken as text, not refused.
+	r.text(row, colID, &l.ID, maxIDLen)
+	if strings.ContainsAny(l.ID, "\n\t") {
+		r.fail(colID, salesbot.Errorf(salesbot.EINVALID, "%q should be on one line.", l.ID))
+		l.ID = ""
+	}
 	r.text(row, colOwner, &rec.OwnerRef, maxFieldText)
 	l.Grade = salesbot.GradeC // what /lead new gives a lead named without one
 	if s := r.get(row, colGrade); s != "" {
@@ -164,7 +170,7 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 		}
 	}
 	r.instant(row, colCreatedAt, &l.CreatedAt)
-	r.word(row, colCreatedBy, &l.CreatedBy)
+	r.text(row, colCreatedBy, &l.CreatedBy, maxFieldText)
 	r.instant(row, colUpdatedAt, &l.UpdatedAt)
 	r.instant(row, colStageSince, &l.StageSince)
 	r.instant(row, colLastTouch, &l.LastTouch)
