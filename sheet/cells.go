@@ -46,7 +46,10 @@ func (d dates) day(s string, month bool) (salesbot.Date, error) {
 	if ok {
 		return salesbot.DateOf(t), nil
 	}
-	f := dayText(s)
+	f, err := yearLast(dayText(s), s)
+	if err != nil {
+		return salesbot.Date{}, err
+	}
 	if month {
 		if v, err := salesbot.ParseCloseDate(f); err == nil {
 			return v, nil
@@ -128,6 +131,33 @@ func dayText(s string) string {
 		}
 	}
 	return f
+}
+
+// yearLast turns a day written with the year last (as English Excel saves
+// CSV: 1/15/2026, or 15/01/2026) to year-first when the day tells which
+// number is the month (one above 12); when neither is, it is refused as
+// ambiguous rather than guessed.
+func yearLast(f, typed string) (string, error) {
+	parts := strings.Split(strings.NewReplacer(".", "/", "-", "/").Replace(f), "/")
+	if len(parts) != 3 || len(parts[2]) != 4 || len(parts[0]) > 2 || len(parts[1]) > 2 {
+		return f, nil
+	}
+	a, err1 := strconv.Atoi(parts[0])
+	b, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return f, nil
+	}
+	switch {
+	case a > 12 && b > 12:
+		return f, nil // no day; ParseDate says so
+	case a > 12:
+		return parts[2] + "-" + parts[1] + "-" + parts[0], nil
+	case b > 12:
+		return parts[2] + "-" + parts[0] + "-" + parts[1], nil
+	case a == b:
+		return parts[2] + "-" + parts[0] + "-" + parts[1], nil
+	}
+	return "", salesbot.Errorf(salesbot.EINVALID, "%q could be day/month or month/day. Write dates as YYYY-MM-DD, e.g. 2026-01-15.", typed)
 }
 
 // amount reads a deal's value: the value cell as people write it (¥1.8M,
