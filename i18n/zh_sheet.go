@@ -32,4 +32,7 @@ var zhSheet = map[string]string{
 	"%s is a duplicate of row %d. Keep one row per company.":                                                                                        "%s 与第 %d 行重复。每个公司只保留一行。",
 	"The row has no company. Write the company's name, or delete the row.":                                                                          "这一行没有公司。请填写公司名称，或删除该行。",
 	"ID %s is also row %d's. Each lead has its own ID; empty the cell for a new lead.":                                                              "编号 %s 与第 %d 行重复。每个客户的编号不同；新客户请清空该单元格。",
+	"The file has no company column (its first row has: %s). If those names look garbled, the file is in an encoding the bot cannot tell: save it from Excel as \"CSV UTF-8\". Otherwise head the column of company names \"Company\" or \"公司\".": "文件中没有公司列（第一行是：%s）。如果这些列名是乱码，说明文件编码无法识别：请在 Excel 中另存为“CSV UTF-8”。否则请把公司名称那一列的标题写成“公司”或“Company”。",
+	"%q should be on one line.": "%q 应写在一行内。",
+	"%q could be day/month or month/day. Write dates as YYYY-MM-DD, e.g. 2026-01-15.": "%q 既可能是“日/月”也可能是“月/日”。日期请写成 YYYY-MM-DD，例如 2026-01-15。",
 }

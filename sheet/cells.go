@@ -17,9 +17,14 @@ import (
 // Lengths of the free-text fields, as the domain bounds them where a
 // person types them (the next step and reasons as visit.go and lead.go do).
 const (
-	maxShortText = 300 // next step, lost and park reasons, a change's from/to/reason
-	maxFieldText = 200 // a profile field, a person's name, an owner or user reference
-	maxIDLen     = 64  // a lead's ID, a history kind
+	maxShortText   = 300 // next step, lost and park reasons
+	maxFieldText   = 200 // an owner reference; an address or a website
+	maxIDLen       = 64  // a lead's ID, a user ID, a history kind
+	maxPersonName  = 80  // a stakeholder's name
+	maxPersonText  = 500 // a stakeholder's notes and personal wins
+	maxProfileWord = 80  // industry, region
+	maxHeadcount   = 40
+	maxRevenue     = 60
 )
 
 // dates reads date cells: text as people write it, or an Excel serial
@@ -41,7 +46,10 @@ func (d dates) day(s string, month bool) (salesbot.Date, error) {
 	if ok {
 		return salesbot.DateOf(t), nil
 	}
-	f := dayText(s)
+	f, err := yearLast(dayText(s), s)
+	if err != nil {
+		return salesbot.Date{}, err
+	}
 	if month {
 		if v, err := salesbot.ParseCloseDate(f); err == nil {
 			return v, nil
@@ -107,11 +115,13 @@ func (d dates) serial(s string) (time.Time, bool, error) {
 	return t.Round(time.Second).UTC(), true, nil
 }
 
+var chineseDay = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "")
+
 // dayText folds the ways people write a day to YYYY-MM-DD's shape:
 // 2026年1月15日, 2026/1/15, and a day with a time after it.
 func dayText(s string) string {
 	f := norm.NFKC.String(strings.TrimSpace(s))
-	f = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "").Replace(f)
+	f = chineseDay.Replace(f)
 	f = strings.TrimSuffix(f, "-")
 	if i := strings.IndexAny(f, " T"); i > 0 {
 		if _, err := time.Parse("15:04", strings.TrimSpace(f[i+1:])); err == nil {
@@ -121,6 +131,33 @@ func dayText(s string) string {
 		}
 	}
 	return f
+}
+
+// yearLast turns a day written with the year last (as English Excel saves
+// CSV: 1/15/2026, or 15/01/2026) to year-first when the day tells which
+// number is the month (one above 12); when neither is, it is refused as
+// ambiguous rather than guessed.
+func yearLast(f, typed string) (string, error) {
+	parts := strings.Split(strings.NewReplacer(".", "/", "-", "/").Replace(f), "/")
+	if len(parts) != 3 || len(parts[2]) != 4 || len(parts[0]) > 2 || len(parts[1]) > 2 {
+		return f, nil
+	}
+	a, err1 := strconv.Atoi(parts[0])
+	b, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil {
+		return f, nil
+	}
+	switch {
+	case a > 12 && b > 12:
+		return f, nil // no day; ParseDate says so
+	case a > 12:
+		return parts[2] + "-" + parts[1] + "-" + parts[0], nil
+	case b > 12:
+		return parts[2] + "-" + parts[0] + "-" + parts[1], nil
+	case a == b:
+		return parts[2] + "-" + parts[0] + "-" + parts[1], nil
+	}
+	return "", salesbot.Errorf(salesbot.EINVALID, "%q could be day/month or month/day. Write dates as YYYY-MM-DD, e.g. 2026-01-15.", typed)
 }
 
 // amount reads a deal's value: the value cell as people write it (¥1.8M,
@@ -164,8 +201,13 @@ func text(s string, max int) (string, error) {
 	if n := utf8.RuneCountInString(s); n > max {
 		return "", salesbot.Errorf(salesbot.EINVALID, "The cell is %d characters long; keep it under %d.", n, max)
 	}
-	return strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(s), nil
+	if strings.IndexByte(s, '\r') >= 0 {
+		s = lineBreaks.Replace(s)
+	}
+	return s, nil
 }
+
+var lineBreaks = strings.NewReplacer("\r\n", "\n", "\r", "\n")
 
 // shown reports whether text is valid and free of control characters
 // (but line breaks and tabs) and of U+FFFD, which stands for bytes some

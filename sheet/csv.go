@@ -24,6 +24,12 @@ func readCSV(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 	if err != nil {
 		return nil, err
 	}
+	refuse := noCompany
+	if !utf8.Valid(data) {
+		// Decoded as GB18030, which reads Big5 or Shift-JIS bytes as
+		// other characters without a fault: the header may be garbled.
+		refuse = noCompanyGuessed
+	}
 	r := csv.NewReader(strings.NewReader(text))
 	r.Comma = separator(text)
 	r.FieldsPerRecord = -1
@@ -56,7 +62,7 @@ func readCSV(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 			if hs.header(rec) {
 				t.header = rec
 			} else if hs.given {
-				return nil, noCompany(hs.first)
+				return nil, refuse(hs.first)
 			}
 			continue
 		}
@@ -70,7 +76,7 @@ func readCSV(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 		t.numbers = append(t.numbers, row)
 	}
 	if t.header == nil && hs.first != nil {
-		return nil, noCompany(hs.first)
+		return nil, refuse(hs.first)
 	}
 	if t.header == nil {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "The file is empty. Put a header row (Company, Owner, Grade …) and a row per lead in it.")
@@ -131,6 +137,12 @@ func decodeWith(enc encoding.Encoding, data []byte) (string, error) {
 		return "", errors.New("unmapped bytes")
 	}
 	return string(out), nil
+}
+
+// noCompanyGuessed refuses a file read as GB18030 that has no company
+// column, in case the encoding was something else.
+func noCompanyGuessed(header []string) error {
+	return salesbot.Errorf(salesbot.EINVALID, "The file has no company column (its first row has: %s). If those names look garbled, the file is in an encoding the bot cannot tell: save it from Excel as \"CSV UTF-8\". Otherwise head the column of company names \"Company\" or \"公司\".", foundColumns(header))
 }
 
 func undecodable() error {

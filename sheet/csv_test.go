@@ -289,13 +289,14 @@ func TestDates(t *testing.T) {
 		"2026-01-15": "2026-01-15", "2026/1/15": "2026-01-15", "2026年1月15日": "2026-01-15", "2026.1.15": "2026-01-15",
 		"2026-01": "2026-01-31", "2026.02": "2026-02-28", "2026年2月": "2026-02-28", "46037": "2026-01-15",
 		"46037.75": "2026-01-15", "2026-01-15 14:30": "2026-01-15", "２０２６－０１－１５": "2026-01-15",
+		"1/15/2026": "2026-01-15", "15/01/2026": "2026-01-15", "15.1.2026": "2026-01-15", "3/3/2026": "2026-03-03", "1/15/2026 9:30": "2026-01-15",
 	} {
 		got, err := d.day(in, true)
 		if err != nil || got.String() != want {
 			t.Errorf("day(%q) = %v, %v; want %s", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"2026", "2026-02-30", "15/01/2026", "soon", "99999999", "2026-13"} {
+	for _, in := range []string{"2026", "2026-02-30", "3/4/2026", "31/31/2026", "soon", "99999999", "2026-13"} {
 		if got, err := d.day(in, true); err == nil {
 			t.Errorf("day(%q) = %v; want an error", in, got)
 		}
@@ -312,5 +313,27 @@ func TestDates(t *testing.T) {
 		if err != nil || got.Format(time.RFC3339Nano) != want {
 			t.Errorf("instant(%q) = %v, %v; want %s", in, got, err, want)
 		}
+	}
+}
+
+func TestCSVOtherEncoding(t *testing.T) {
+	// Bytes in another encoding that GB18030 reads as other words
+	// (here 啊阿,埃挨): the refusal says they may be garbled.
+	other := []byte{0xb0, 0xa1, 0xb0, 0xa2, ',', 0xb0, 0xa3, 0xb0, 0xa4, '\n', 'x', ',', 'A', '\n'}
+	_, err := Read("x.csv", other, DefaultLimits())
+	if err == nil || !strings.Contains(salesbot.ErrorMessage(err), "garbled") {
+		t.Errorf("Read = %v", err)
+	}
+}
+
+func TestForeignIDs(t *testing.T) {
+	data := "ID,Company,Created by\nCRM 00123,Acme,Wang Li\n\"a\nb\",Globex,\n"
+	f, err := Read("x.csv", []byte(data), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 1 || f.Records[0].Lead.ID != "CRM 00123" || f.Records[0].Lead.CreatedBy != "Wang Li" ||
+		len(f.Errors) != 1 || f.Errors[0].Row != 3 || f.Errors[0].Column != "ID" {
+		t.Errorf("got %+v", f)
 	}
 }

@@ -11,6 +11,11 @@ import (
 // maxMet bounds how many people one visit names.
 const maxMet = salesbot.MaxStakeholders
 
+// maxOtherRows bounds the rows of the Stakeholders, Visits and History
+// sheets, per lead the Leads sheet may have: far more than any export
+// within Limits.MaxBytes holds.
+const maxOtherRows = 50
+
 // export reads a workbook Write made: the Leads sheet, then the
 // Stakeholders, Visits and History sheets onto its records.
 func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
@@ -37,7 +42,7 @@ func (wb *workbook) export(lim Limits) (*salesbot.ImportFile, error) {
 		if !slices.Contains(sheets, s.name) {
 			continue
 		}
-		t, err := wb.table(s.name, s.ix, 0)
+		t, err := wb.table(s.name, s.ix, maxOtherRows*lim.MaxRows)
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +108,7 @@ func (m *matcher) find(r *rowReader, row []string) *salesbot.ImportRecord {
 // stakeholder reads a row of the Stakeholders sheet onto its lead.
 func (r *rowReader) stakeholder(row []string, rec *salesbot.ImportRecord) {
 	var s salesbot.Stakeholder
-	r.text(row, colName, &s.Name, maxFieldText)
+	r.text(row, colName, &s.Name, maxPersonName)
 	if s.Name == "" && !r.bad {
 		r.fail(colName, salesbot.Errorf(salesbot.EINVALID, "The row names no person. Write the stakeholder's name, or delete the row."))
 	}
@@ -149,9 +154,9 @@ func (r *rowReader) stakeholder(row []string, rec *salesbot.ImportRecord) {
 			s.Attitude = x
 		}
 	}
-	r.text(row, colPersonalWins, &s.PersonalWins, salesbot.MaxTextLen)
+	r.text(row, colPersonalWins, &s.PersonalWins, maxPersonText)
 	r.instant(row, colLastMet, &s.LastMet)
-	r.text(row, colNotes, &s.Notes, salesbot.MaxTextLen)
+	r.text(row, colNotes, &s.Notes, maxPersonText)
 	r.word(row, colUpdatedBy, &s.UpdatedBy)
 	r.instant(row, colUpdatedAt, &s.UpdatedAt)
 	r.json(row, colSupportHistory, &s.History)
@@ -168,10 +173,15 @@ func (r *rowReader) stakeholder(row []string, rec *salesbot.ImportRecord) {
 // visit reads a row of the Visits sheet onto its lead.
 func (r *rowReader) visit(row []string, rec *salesbot.ImportRecord) {
 	v := salesbot.Visit{LeadID: rec.Lead.ID}
-	if s := r.get(row, colDate); s == "" {
+	switch s := r.get(row, colDate); {
+	case s != "":
+		if d, err := r.dates.day(s, false); err != nil {
+			r.fail(colDate, err)
+		} else {
+			v.Date = d
+		}
+	case !r.bad:
 		r.fail(colDate, salesbot.Errorf(salesbot.EINVALID, "The visit has no date. "+dateHint))
-	} else {
-		r.day(row, colDate, &v.Date, false)
 	}
 	if s := r.get(row, colKind); s != "" {
 		if k, err := salesbot.ParseVisitKind(s); err != nil {
@@ -184,7 +194,7 @@ func (r *rowReader) visit(row []string, rec *salesbot.ImportRecord) {
 	r.text(row, colNextStep, &v.NextStep, maxShortText)
 	r.day(row, colNextDate, &v.NextDate, false)
 	if s := r.get(row, colMet); s != "" {
-		if names, err := text(s, maxMet*(maxFieldText+1)); err != nil {
+		if names, err := text(s, maxMet*(maxPersonName+1)); err != nil {
 			r.fail(colMet, err)
 		} else {
 			for _, n := range strings.Split(names, "\n") {

@@ -132,3 +132,90 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// withSheetXML replaces a workbook's first sheet with the given XML.
+func withSheetXML(t testing.TB, sheetData string) []byte {
+	t.Helper()
+	good := workbookOf(t, "Sheet1", map[string]any{"A1": "x"}, nil)
+	zr, err := zip.NewReader(bytes.NewReader(good), int64(len(good)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		if f.Name != "xl/worksheets/sheet1.xml" {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		w, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = w.Write([]byte(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + sheetData + `</sheetData></worksheet>`))
+	}
+	_ = zw.Close()
+	return out.Bytes()
+}
+
+// TestFarCells: cells at the sheet's last row and column read as rows of
+// their own, without the rows between counting.
+func TestFarCells(t *testing.T) {
+	data := withSheetXML(t, `<row r="1"><c r="A1" t="inlineStr"><is><t>Company</t></is></c></row>`+
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>Acme</t></is></c><c r="XFD2" t="inlineStr"><is><t>far</t></is></c></row>`+
+		`<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>Last</t></is></c></row>`)
+	f, err := Read("far.xlsx", data, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 2 || f.Records[1].Row != 1048576 || f.Rows != 2 {
+		t.Errorf("got %d records, rows %d", len(f.Records), f.Rows)
+	}
+}
+
+// TestFarCellsWithFormula: the same with a formula, which makes Read ask
+// excelize for each cell's formula.
+func TestFarCellsWithFormula(t *testing.T) {
+	data := withSheetXML(t, `<row r="1"><c r="A1" t="inlineStr"><is><t>Company</t></is></c><c r="B1" t="inlineStr"><is><t>Grade</t></is></c></row>`+
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>Acme</t></is></c><c r="B2" t="str"><f>"A"</f><v>A</v></c><c r="XFD2" t="inlineStr"><is><t>far</t></is></c></row>`+
+		`<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>Last</t></is></c><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row>`)
+	f, err := Read("far.xlsx", data, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 1 || len(f.Errors) != 1 || f.Errors[0].Row != 2 || f.Errors[0].Column != "Grade" {
+		t.Errorf("got %+v", f)
+	}
+}
+
+// TestSharedFormula: a formula filled down (a shared formula) is refused
+// in every cell it fills, and one in a prefixed namespace too.
+func TestSharedFormula(t *testing.T) {
+	data := withSheetXML(t, `<row r="1"><c r="A1" t="inlineStr"><is><t>Company</t></is></c><c r="B1" t="inlineStr"><is><t>Value</t></is></c></row>`+
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>Acme</t></is></c><c r="B2"><f t="shared" ref="B2:B3" si="0">1+1</f><v>2</v></c></row>`+
+		`<row r="3"><c r="A3" t="inlineStr"><is><t>Globex</t></is></c><c r="B3"><f t="shared" si="0"/><v>2</v></c></row>`+
+		`<row r="4"><c r="A4" t="inlineStr"><is><t>Initech</t></is></c><c r="B4"><v>2</v></c></row>`)
+	f, err := Read("shared.xlsx", data, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 1 || f.Records[0].Lead.Company != "Initech" || len(f.Errors) != 2 || f.Errors[1].Row != 3 || !strings.Contains(f.Errors[1].Message, "B3") {
+		t.Errorf("got %+v", f)
+	}
+}
+
+// TestFormulaCompany: a formula in the company column is one error.
+func TestFormulaCompany(t *testing.T) {
+	data := withSheetXML(t, `<row r="1"><c r="A1" t="inlineStr"><is><t>公司</t></is></c></row>`+
+		`<row r="2"><c r="A2" t="str"><f>"Acme"</f><v>Acme</v></c></row>`+
+		`<row r="3"><c r="A3" t="str"><f>""</f><v></v></c></row>`)
+	f, err := Read("f.xlsx", data, DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 0 || len(f.Errors) != 1 || f.Errors[0].Row != 2 || f.Errors[0].Column != "公司" || f.Rows != 1 {
+		t.Errorf("got %+v", f)
+	}
+}

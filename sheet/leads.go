@@ -97,16 +97,24 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	rec := salesbot.ImportRecord{Row: r.row}
 	l := &rec.Lead
 	company := r.get(row, colCompany)
-	if company == "" {
+	switch name, err := salesbot.CleanCompany(company); {
+	case company == "" && r.bad: // the cell holds a formula, said already
+	case company == "":
 		r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "The row has no company. Write the company's name, or delete the row."))
-	} else if !shown(company) {
+	case !shown(company):
 		r.fail(colCompany, salesbot.Errorf(salesbot.EINVALID, "The cell has characters that cannot be shown (control characters). Type it as plain text."))
-	} else if name, err := salesbot.CleanCompany(company); err != nil {
+	case err != nil:
 		r.fail(colCompany, err)
-	} else {
+	default:
 		l.Company = name
 	}
-	r.word(row, colID, &l.ID)
+	// IDs and creators come from the bot's export, or from another
+	// system's (CRM-00123, a person's name): taken as text, not refused.
+	r.text(row, colID, &l.ID, maxIDLen)
+	if strings.ContainsAny(l.ID, "\n\t") {
+		r.fail(colID, salesbot.Errorf(salesbot.EINVALID, "%q should be on one line.", l.ID))
+		l.ID = ""
+	}
 	r.text(row, colOwner, &rec.OwnerRef, maxFieldText)
 	l.Grade = salesbot.GradeC // what /lead new gives a lead named without one
 	if s := r.get(row, colGrade); s != "" {
@@ -162,7 +170,7 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 		}
 	}
 	r.instant(row, colCreatedAt, &l.CreatedAt)
-	r.word(row, colCreatedBy, &l.CreatedBy)
+	r.text(row, colCreatedBy, &l.CreatedBy, maxFieldText)
 	r.instant(row, colUpdatedAt, &l.UpdatedAt)
 	r.instant(row, colStageSince, &l.StageSince)
 	r.instant(row, colLastTouch, &l.LastTouch)
@@ -175,11 +183,12 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	r.day(row, colParkedUntil, &l.ParkedUntil, false)
 	r.text(row, colParkReason, &l.ParkReason, maxShortText)
 	r.instant(row, colGradeConfirmed, &l.GradeConfirmed)
-	r.text(row, colIndustry, &l.Profile.Industry, maxFieldText)
-	r.text(row, colHeadcount, &l.Profile.Headcount, maxFieldText)
-	r.text(row, colRevenue, &l.Profile.Revenue, maxFieldText)
-	r.text(row, colRegion, &l.Profile.Region, maxFieldText)
-	r.text(row, colAddress, &l.Profile.Address, maxShortText)
+	// The profile's bounds are those of /lead profile.
+	r.text(row, colIndustry, &l.Profile.Industry, maxProfileWord)
+	r.text(row, colHeadcount, &l.Profile.Headcount, maxHeadcount)
+	r.text(row, colRevenue, &l.Profile.Revenue, maxRevenue)
+	r.text(row, colRegion, &l.Profile.Region, maxProfileWord)
+	r.text(row, colAddress, &l.Profile.Address, maxFieldText)
 	r.text(row, colWebsite, &l.Profile.Website, maxFieldText)
 	r.json(row, colFacts, &l.Facts)
 	r.json(row, colQuotes, &l.Quotes)

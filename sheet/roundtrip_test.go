@@ -2,9 +2,13 @@ package sheet
 
 import (
 	"bytes"
+	"io"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"salesbot"
 )
@@ -139,4 +143,72 @@ func equalTimes[T any](got, want []T) bool {
 		return true
 	}
 	return reflect.DeepEqual(got, want)
+}
+
+func TestRoundTripEdges(t *testing.T) {
+	// No leads at all: a workbook with headers only, read as no records.
+	var buf bytes.Buffer
+	if err := Write(&buf, salesbot.Export{Team: "T1", At: t0}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read("empty.xlsx", buf.Bytes(), Limits{})
+	if err != nil || len(f.Records) != 0 || len(f.Errors) != 0 || f.Rows != 0 {
+		t.Fatalf("empty export: %+v, %v", f, err)
+	}
+	// Values a float64 cannot hold exactly are text, and read back exact;
+	// a currency with no minor unit keeps its figure.
+	x := salesbot.Export{Leads: []*salesbot.Lead{
+		{ID: "L1", Company: "Big", Grade: salesbot.GradeA, Stage: salesbot.StageLead, Value: salesbot.Amount{Minor: 99999999999999999, Currency: "CNY"}},
+		{ID: "L2", Company: "Yen", Grade: salesbot.GradeB, Stage: salesbot.StageLead, Value: salesbot.Amount{Minor: 123456789, Currency: "JPY"}},
+		{ID: "L3", Company: "Cents", Grade: salesbot.GradeC, Stage: salesbot.StageLead, Value: salesbot.Amount{Minor: 1, Currency: "USD"}},
+		nil,
+	}}
+	buf.Reset()
+	if err := Write(&buf, x); err != nil {
+		t.Fatal(err)
+	}
+	f, err = Read("x.xlsx", buf.Bytes(), Limits{Currency: "USD"})
+	if err != nil || len(f.Records) != 3 || len(f.Errors) != 0 {
+		t.Fatalf("%+v, %v", f, err)
+	}
+	for i, rec := range f.Records {
+		if rec.Lead.Value != x.Leads[i].Value {
+			t.Errorf("%s: value %+v, want %+v", rec.Lead.Company, rec.Lead.Value, x.Leads[i].Value)
+		}
+	}
+}
+
+func TestDate1904(t *testing.T) {
+	f := excelize.NewFile()
+	defer func() { _ = f.Close() }()
+	date1904 := true
+	if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &date1904}); err != nil {
+		t.Fatal(err)
+	}
+	_ = f.SetCellValue("Sheet1", "A1", "Company")
+	_ = f.SetCellValue("Sheet1", "B1", "Close date")
+	_ = f.SetCellValue("Sheet1", "A2", "Acme")
+	_ = f.SetCellValue("Sheet1", "B2", time.Date(2026, 3, 31, 0, 0, 0, 0, time.UTC))
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read("mac.xlsx", buf.Bytes(), DefaultLimits())
+	if err != nil || len(got.Records) != 1 || got.Records[0].Lead.CloseBy.String() != "2026-03-31" {
+		t.Fatalf("%+v, %v", got, err)
+	}
+}
+
+// TestWriteTooLongForACell: a cell over Excel's 32,767 characters fails
+// the export, naming the lead, rather than being cut short.
+func TestWriteTooLongForACell(t *testing.T) {
+	var quotes []salesbot.Quote
+	for v := range 40 {
+		quotes = append(quotes, salesbot.Quote{Version: v + 1, Notes: strings.Repeat("长", salesbot.MaxTextLen), Status: salesbot.QuotePending})
+	}
+	x := salesbot.Export{Leads: []*salesbot.Lead{{ID: "L1", Company: "Acme", Grade: salesbot.GradeA, Stage: salesbot.StageQuote, Quotes: quotes}}}
+	err := Write(io.Discard, x)
+	if err == nil || !strings.Contains(err.Error(), "L1") || !strings.Contains(err.Error(), "Quotes (JSON)") {
+		t.Errorf("Write = %v", err)
+	}
 }

@@ -61,9 +61,11 @@ func (lim Limits) withDefaults() Limits {
 // says what is wrong and how to fix it. Problems of single rows or cells go in ImportFile.Errors
 // (with row numbers as a spreadsheet shows them, header = row 1, and the column's header as written).
 //
-// The first row that is not empty is the header; its columns are matched by
-// their English or Chinese names (company/公司, owner/负责人, grade/分级 …),
-// ignoring case, width and spaces; columns it does not know are ignored.
+// The header is the first row with a company column (titles may come
+// before it, up to ten rows); in an .xlsx, of the first sheet that has
+// one. Columns are matched by their English or Chinese names (company/公司,
+// owner/负责人, grade/分级 …), ignoring case, width and spaces; columns it
+// does not know are ignored, and so are rows empty to the eye.
 // Each record's Lead has no Owner (OwnerRef says who) and no Team. A row
 // with no grade gets the grade /lead new gives (C); one with no stage is
 // at the first stage (lead). Dates without a time are midnight UTC.

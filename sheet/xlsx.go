@@ -3,8 +3,6 @@ package sheet
 import (
 	"archive/zip"
 	"bytes"
-	"errors"
-	"io"
 	"slices"
 	"strings"
 
@@ -29,9 +27,12 @@ func readXLSX(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 	if err != nil {
 		return nil, notSpreadsheet()
 	}
-	formulas, err := checkZip(zr, lim)
-	if err != nil {
+	if err := checkZip(zr, lim); err != nil {
 		return nil, err
+	}
+	formulas, err := findFormulas(zr)
+	if err != nil {
+		return nil, notSpreadsheet()
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		RawCellValue:      true,
@@ -71,64 +72,27 @@ func readXLSX(data []byte, lim Limits) (*salesbot.ImportFile, error) {
 	return nil, noCompany(first)
 }
 
-// checkZip refuses a zip that is no workbook or unpacks to too much, and
-// reports whether any worksheet holds a formula.
-func checkZip(zr *zip.Reader, lim Limits) (formulas bool, err error) {
+// checkZip refuses a zip that is no workbook or unpacks to too much.
+func checkZip(zr *zip.Reader, lim Limits) error {
 	if len(zr.File) > maxParts {
-		return false, bomb(lim)
+		return bomb(lim)
 	}
 	var total uint64
 	workbook := false
 	for _, zf := range zr.File {
 		total += zf.UncompressedSize64
 		if total > uint64(lim.MaxUnzipped) {
-			return false, bomb(lim)
+			return bomb(lim)
 		}
 		if zf.UncompressedSize64 > ratioFloor && zf.UncompressedSize64 > maxRatio*max(zf.CompressedSize64, 1) {
-			return false, bomb(lim)
+			return bomb(lim)
 		}
 		workbook = workbook || strings.EqualFold(zf.Name, "xl/workbook.xml")
 	}
 	if !workbook {
-		return false, notSpreadsheet()
+		return notSpreadsheet()
 	}
-	for _, zf := range zr.File {
-		if !strings.HasPrefix(strings.ToLower(zf.Name), "xl/worksheets/") || formulas {
-			continue
-		}
-		if formulas, err = hasFormula(zf); err != nil {
-			return false, notSpreadsheet()
-		}
-	}
-	return formulas, nil
-}
-
-// hasFormula reports whether a worksheet part has a formula element (<f>,
-// <f …/>, or one with a namespace prefix).
-func hasFormula(zf *zip.File) (bool, error) {
-	rc, err := zf.Open()
-	if err != nil {
-		return false, err
-	}
-	defer func() { _ = rc.Close() }()
-	buf := make([]byte, formulaProbe+8)
-	carry := 0
-	for {
-		n, err := io.ReadFull(rc, buf[carry:])
-		chunk := buf[:carry+n]
-		for _, tag := range [][]byte{[]byte("<f>"), []byte("<f "), []byte("<f/"), []byte(":f>"), []byte(":f ")} {
-			if bytes.Contains(chunk, tag) {
-				return true, nil
-			}
-		}
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return false, nil
-		}
-		if err != nil {
-			return false, err
-		}
-		carry = copy(buf, chunk[len(chunk)-3:]) // a tag cut between reads
-	}
+	return nil
 }
 
 func bomb(lim Limits) error {
@@ -138,14 +102,14 @@ func bomb(lim Limits) error {
 // workbook is an open workbook being read.
 type workbook struct {
 	f        *excelize.File
-	formulas bool
+	formulas formulaCells
 	dates    dates
 }
 
 // table reads a sheet: the first of its first rows with a company column
 // (by ix) is the header, the rows after it its data rows, at most maxRows
-// of them (0: any number). A sheet with no such row has no rows, and its
-// first non-empty row as the header.
+// of them. A sheet with no such row has no rows, and its first non-empty
+// row as the header (for the refusal).
 func (wb *workbook) table(name string, ix index, maxRows int) (*table, error) {
 	rows, err := wb.f.GetRows(name, excelize.Options{RawCellValue: true})
 	if err != nil {
@@ -162,44 +126,28 @@ func (wb *workbook) table(name string, ix index, maxRows int) (*table, error) {
 			}
 			continue
 		}
-		if empty(row) && !(wb.formulas && wb.rowHasFormula(name, i+1, len(t.header))) {
-			continue // a row that only a formula without a value fills is a row too
+		if empty(row) {
+			// A row empty to the eye is skipped, even when formulas
+			// that give "" fill it: a person sees no lead there.
+			continue
 		}
-		if maxRows > 0 && len(t.rows) == maxRows {
+		if len(t.rows) == maxRows {
 			return nil, tooManyRows(maxRows+1, maxRows)
 		}
 		t.rows = append(t.rows, row)
 		t.numbers = append(t.numbers, i+1)
 	}
-	if wb.formulas {
+	if cells := wb.formulas[name]; len(cells) > 0 {
 		t.cellErr = func(i int, c col, l *layout) error {
 			cell, err := excelize.CoordinatesToCellName(l.at[c]+1, t.numbers[i])
-			if err != nil {
+			if err != nil || !cells[cell] {
 				return nil
 			}
-			if formula, err := wb.f.GetCellFormula(name, cell); err == nil && formula != "" {
-				return salesbot.Errorf(salesbot.EINVALID, "Cell %s holds a formula; the bot does not run formulas. Copy the column and paste its values instead (Paste Special → Values).", cell)
-			}
-			return nil
+			return salesbot.Errorf(salesbot.EINVALID, "Cell %s holds a formula; the bot does not run formulas. Copy the column and paste its values instead (Paste Special → Values).", cell)
 		}
 	}
 	if t.header == nil {
 		t.header = hs.first // for the refusal
 	}
 	return t, nil
-}
-
-// rowHasFormula reports whether any of a row's first n cells holds a
-// formula.
-func (wb *workbook) rowHasFormula(sheet string, row, n int) bool {
-	for c := 1; c <= n; c++ {
-		cell, err := excelize.CoordinatesToCellName(c, row)
-		if err != nil {
-			return false
-		}
-		if formula, err := wb.f.GetCellFormula(sheet, cell); err == nil && formula != "" {
-			return true
-		}
-	}
-	return false
 }
