@@ -250,9 +250,21 @@ func (o owners) FindOwner(ctx context.Context, ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
 	if m := userRef.FindStringSubmatch(ref); m != nil {
 		p := o.h.people.Lookup(ctx, m[1])
+		if !p.Known {
+			// Not known, or Slack was slow: ask once more, and tell the
+			// two apart (a slow Slack is no fault of the row).
+			uctx, cancel := context.WithTimeout(ctx, lookupTimeout)
+			u, err := o.h.slack.GetUserInfoContext(uctx, m[1])
+			cancel()
+			switch {
+			case slackError(err, "user_not_found", "users_not_found"):
+				return "", salesbot.Errorf(salesbot.EINVALID, "The owner %s is no one I can find in this workspace. Write a member's mention, user ID or e-mail address.", ref)
+			case err != nil:
+				return "", fmt.Errorf("look up %s: %w", m[1], err)
+			}
+			p.Bot, p.Deleted = u.IsBot, u.Deleted
+		}
 		switch {
-		case !p.Known:
-			return "", salesbot.Errorf(salesbot.EINVALID, "The owner %s is no one I can find in this workspace. Write a member's mention, user ID or e-mail address.", ref)
 		case p.Bot || p.Deleted:
 			return "", salesbot.Errorf(salesbot.EINVALID, "The owner %s is a bot or a deactivated account. Give the lead to a person who sells.", ref)
 		}
