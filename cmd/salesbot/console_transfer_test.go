@@ -38,3 +38,21 @@ func TestConsoleImportExport(t *testing.T) {
 		t.Fatalf("saved exports: %v", saved)
 	}
 }
+
+// TestConsoleImportInMemory: the import runs on the console's embedded
+// Redis (miniredis) as well, and the leads are there to list.
+func TestConsoleImportInMemory(t *testing.T) {
+	dir := t.TempDir()
+	csv := filepath.Join(dir, "leads.csv")
+	if err := os.WriteFile(csv, []byte("\ufeffCompany,Owner,Grade\nInitech,U0CONSOLE,A\nHooli,,B\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := runScript(t, map[string]string{"SALESBOT_MANAGERS": "U0CONSOLE"}, []string{"--files", filepath.Join(dir, "out")},
+		`/salesbot import`, csv,
+		`:click 1`,
+		`/lead list`,
+	)
+	mustContain(t, "dry run", s.reply(t, 0), "New: 2")
+	mustContain(t, "import", s.reply(t, 1), "Imported leads.csv")
+	mustContain(t, "list", s.reply(t, 2), "Initech", "Hooli")
+}
