@@ -149,18 +149,19 @@ func TestManifest(t *testing.T) {
 // TestManifestChecksCatchMistakes makes sure checkManifest does not pass
 // everything: each mutation of the real manifest must be reported.
 func TestManifestChecksCatchMistakes(t *testing.T) {
+	dropScope := func(m *manifest, scope string) {
+		m.OAuthConfig.Scopes.Bot = slices.DeleteFunc(m.OAuthConfig.Scopes.Bot, func(s string) bool { return s == scope })
+	}
 	mutations := map[string]func(*manifest){
-		"version 1":          func(m *manifest) { m.Metadata.MajorVersion = 1 },
-		"home tab off":       func(m *manifest) { m.Features.AppHome.HomeTabEnabled = false },
-		"no bot user":        func(m *manifest) { m.Features.BotUser = nil },
-		"no /stance":         func(m *manifest) { m.Features.SlashCommands = m.Features.SlashCommands[:2] },
-		"unescaped command":  func(m *manifest) { m.Features.SlashCommands[0].ShouldEscape = false },
-		"no description":     func(m *manifest) { m.Features.SlashCommands[4].Description = "" },
-		"no files:write":     func(m *manifest) { m.OAuthConfig.Scopes.Bot = m.OAuthConfig.Scopes.Bot[:4] },
-		"no app_home_opened": func(m *manifest) { m.Settings.EventSubscriptions.BotEvents = nil },
-		"no files:read": func(m *manifest) {
-			m.OAuthConfig.Scopes.Bot = slices.DeleteFunc(m.OAuthConfig.Scopes.Bot, func(s string) bool { return s == "files:read" })
-		},
+		"version 1":            func(m *manifest) { m.Metadata.MajorVersion = 1 },
+		"home tab off":         func(m *manifest) { m.Features.AppHome.HomeTabEnabled = false },
+		"no bot user":          func(m *manifest) { m.Features.BotUser = nil },
+		"no /stance":           func(m *manifest) { m.Features.SlashCommands = m.Features.SlashCommands[:2] },
+		"unescaped command":    func(m *manifest) { m.Features.SlashCommands[0].ShouldEscape = false },
+		"no description":       func(m *manifest) { m.Features.SlashCommands[4].Description = "" },
+		"no files:write":       func(m *manifest) { m.OAuthConfig.Scopes.Bot = m.OAuthConfig.Scopes.Bot[:4] },
+		"no app_home_opened":   func(m *manifest) { m.Settings.EventSubscriptions.BotEvents = nil },
+		"no files:read":        func(m *manifest) { dropScope(m, "files:read") },
 		"interactivity off":    func(m *manifest) { m.Settings.Interactivity.IsEnabled = false },
 		"socket mode unstated": func(m *manifest) { m.Settings.SocketModeEnabled = nil },
 	}
