@@ -136,6 +136,10 @@ type Config struct {
 	// when nil.
 	Currency    salesbot.Currency
 	Probability salesbot.Probability
+	// Removal removes a person's record and deletes leads (/stance
+	// remove, /lead delete); when nil, one over store, which must then be
+	// a service.Store.
+	Removal salesbot.RemovalService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -168,6 +172,7 @@ type Handler struct {
 	currency    salesbot.Currency
 	// probability is the win probability per stage.
 	probability salesbot.Probability
+	removal     salesbot.RemovalService
 	bg          sync.WaitGroup
 }
 
@@ -204,6 +209,10 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	h.leads = cfg.Leads
 	if st, ok := store.(service.Store); ok && h.leads == nil {
 		h.leads = service.New(service.Config{Store: st, Cadence: h.cadence, Logger: h.log})
+	}
+	h.removal = cfg.Removal
+	if st, ok := store.(service.Store); ok && h.removal == nil {
+		h.removal = service.New(service.Config{Store: st, Cadence: h.cadence, Logger: h.log})
 	}
 	h.people = cfg.Directory
 	if h.people == nil {
