@@ -110,6 +110,10 @@ func TestStanceRemove(t *testing.T) {
 	mustContain(t, "card", card, "A person's record was removed by <@"+rep+">")
 	mustContain(t, "map", text(h.command(rep, "/lead map Acme")), "Li Na")
 
+	// A company whose name starts with the word is still a stance.
+	h.command(rep, "/lead new Remove Ltd")
+	mustContain(t, "company named remove", h.command(rep, `/stance Remove Ltd "Zhao Liu" eb high +1`).Text, "Zhao Liu", "Remove Ltd")
+
 	// A manager may too, on anyone's lead.
 	h.command(manager, `/stance Acme "Wang Wu" tb medium 0`)
 	mustContain(t, "manager removes", h.command(manager, `/stance remove Acme "Wang Wu"`).Text, "Wang Wu's record is removed")

@@ -32,9 +32,21 @@ func isRemoval(actionID string) bool {
 	return actionID == actionLeadDelete || actionID == actionLeadDeleteCancel
 }
 
-// isStanceRemove says whether /stance's words ask to remove a person.
+// isStanceRemove says whether /stance's words ask to remove a person:
+// they start with "remove" and go on without a role and an influence, which
+// would make them a stance on a company whose name starts with the word.
 func isStanceRemove(toks []salesbot.Token) bool {
-	return len(toks) > 0 && !toks[0].Quoted && strings.EqualFold(toks[0].Text, "remove")
+	if len(toks) == 0 || toks[0].Quoted || !strings.EqualFold(toks[0].Text, "remove") {
+		return false
+	}
+	for i := 1; i+1 < len(toks); i++ {
+		_, role := salesbot.ParseRole(toks[i].Text)
+		_, influence := salesbot.ParseInfluence(toks[i+1].Text)
+		if role == nil && influence == nil {
+			return false
+		}
+	}
+	return true
 }
 
 // stanceRemove runs `/stance remove <company> "<person>"`: the person's
