@@ -241,6 +241,10 @@ type PersonRemoval struct {
 	Actor  Actor
 	Team   string
 	LeadID string
+	// Lead, when set, is the lead as the caller read it (from this team),
+	// which saves reading it again; the change is made on it in place, so
+	// the caller uses only the lead returned.
+	Lead *Lead
 	// Person is the name as typed; it matches the recorded one as
 	// stakeholder names match (NormalizePerson).
 	Person string

@@ -84,6 +84,7 @@ func TestStanceRemove(t *testing.T) {
 
 	done := h.command(rep, `/stance remove Acme "zhang weiqiang 张伟强"`)
 	mustContain(t, "owner removes", done.Text, person+"'s record is removed from *Acme*")
+	t.Logf("/stance remove: %d Redis round trips before the answer: %v", h.trips.Load().Count(), h.trips.Load().Names())
 	h.h.Wait() // the sweep of the activity stream
 	if err := h.sched.SweepTeam(t.Context(), h.team); err != nil {
 		t.Fatal(err)
@@ -151,6 +152,7 @@ func TestLeadDelete(t *testing.T) {
 	mustContain(t, "extra words", h.command(manager, "/lead delete Quokkatronic now").Text, "takes the company only")
 
 	confirm := text(h.command(manager, "/lead delete Quokkatronic"))
+	t.Logf("/lead delete: %d Redis round trips before the confirmation: %v", h.trips.Load().Count(), h.trips.Load().Names())
 	mustContain(t, "confirmation", confirm, "Delete *Quokkatronic 袋鼠科技* for good?", "<@"+rep+">", "grade C", "visits: 1", "people: 1",
 		`"value":"`+l.ID+`"`, "Delete", "Cancel")
 	m := deleteButton.FindStringSubmatch(confirm)

@@ -67,7 +67,7 @@ func (h *Handler) stanceRemove(ctx context.Context, cmd slack.SlashCommand, toks
 	if len(rest) == 0 {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "Whose record? Write `/stance remove %s \"Wang Li\"` with the name as the map shows it.", quoteName(l.Company))
 	}
-	done, err := h.removal.RemovePerson(ctx, salesbot.PersonRemoval{Actor: r.actor, Team: r.team, LeadID: l.ID,
+	done, err := h.removal.RemovePerson(ctx, salesbot.PersonRemoval{Actor: r.actor, Team: r.team, LeadID: l.ID, Lead: l,
 		Person: salesbot.JoinTokens(rest), Now: h.now()})
 	if err != nil {
 		return nil, err

@@ -15,7 +15,9 @@ type RemovalStore interface {
 	// the lead with its history, visits and its owner's review notes
 	// scrubbed of the name, the history entry and an audit entry, all or
 	// nothing. It returns the lead as saved and the name.
-	RemovePerson(ctx context.Context, team, id string, fn func(*salesbot.Lead) (string, salesbot.Change, error)) (*salesbot.Lead, string, error)
+	// read, when not nil, is the lead as the store returned it, which
+	// saves reading it again.
+	RemovePerson(ctx context.Context, team, id string, read *salesbot.Lead, fn func(*salesbot.Lead) (string, salesbot.Change, error)) (*salesbot.Lead, string, error)
 	// DeleteLead deletes the lead with every key and index entry it has,
 	// and writes the audit entry check returns, all or nothing; check
 	// may refuse. It returns the lead as it was.
@@ -34,7 +36,10 @@ var _ salesbot.RemovalService = (*Services)(nil)
 // person's traces (the activity stream, approval reasons) go with Sweep,
 // which the caller runs once the person who asked has their answer.
 func (s *Services) RemovePerson(ctx context.Context, req salesbot.PersonRemoval) (salesbot.PersonRemoved, error) {
-	l, name, err := s.cfg.Store.RemovePerson(ctx, req.Team, req.LeadID, func(l *salesbot.Lead) (string, salesbot.Change, error) {
+	if req.Lead != nil && (req.Lead.Team != req.Team || req.Lead.ID != req.LeadID) {
+		return salesbot.PersonRemoved{}, salesbot.Internal(fmt.Errorf("lead %s of team %s removed from as %s of %s", req.Lead.ID, req.Lead.Team, req.LeadID, req.Team))
+	}
+	l, name, err := s.cfg.Store.RemovePerson(ctx, req.Team, req.LeadID, req.Lead, func(l *salesbot.Lead) (string, salesbot.Change, error) {
 		name, c, err := l.RemovePerson(req.Actor, req.Person, req.Now)
 		if err != nil {
 			return "", c, err

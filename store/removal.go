@@ -121,7 +121,7 @@ func rewriteList(b *batch, key string, items []string) {
 // since read; else it reads again, up to a bound. An error from fn writes
 // nothing and comes back as it is. The team's activity stream and the
 // lead's approvals are scrubbed after, by SweepRemoval.
-func (s *Store) RemovePerson(ctx context.Context, team, id string, fn func(*salesbot.Lead) (string, salesbot.Change, error)) (*salesbot.Lead, string, error) {
+func (s *Store) RemovePerson(ctx context.Context, team, id string, read *salesbot.Lead, fn func(*salesbot.Lead) (string, salesbot.Change, error)) (*salesbot.Lead, string, error) {
 	k, err := keysOf(team)
 	if err != nil {
 		return nil, "", fmt.Errorf("remove person from %s: %w", id, err)
@@ -131,14 +131,22 @@ func (s *Store) RemovePerson(ctx context.Context, team, id string, fn func(*sale
 		name  string
 	)
 	err = s.retry(ctx, func() error {
-		l, lists, err := s.readForRemoval(ctx, k, id)
+		l, lists, err := s.readForRemoval(ctx, k, id, read)
+		given := l == read
+		read = nil // read afresh if this attempt fails
 		if err != nil {
 			return err
 		}
 		rev := s.revs.of(l)
 		owner, before := l.Owner, l.Standing()
 		recorded, c, err := fn(l)
-		if err != nil {
+		switch {
+		case err != nil && given:
+			// Judged on the lead as the caller read it: judge it again on
+			// the lead as it is.
+			s.revs.forget(l)
+			return redis.TxFailedErr
+		case err != nil:
 			return fnError{err}
 		}
 		scrub := salesbot.NewScrub(recorded)
@@ -197,12 +205,16 @@ type removalList struct {
 	items []string
 }
 
-// readForRemoval reads the lead and, in one more round trip, its history,
-// its visits and its owner's review notes.
-func (s *Store) readForRemoval(ctx context.Context, k keys, id string) (*salesbot.Lead, []removalList, error) {
-	l, err := s.getLead(ctx, k, id)
-	if err != nil {
-		return nil, nil, err
+// readForRemoval reads the lead, unless read is it as this store returned
+// it, and, in one more round trip, its history, its visits and its owner's
+// review notes.
+func (s *Store) readForRemoval(ctx context.Context, k keys, id string, read *salesbot.Lead) (*salesbot.Lead, []removalList, error) {
+	l := read
+	if l == nil || l.ID != id || l.Team != k.team() || s.revs.of(l) == "" {
+		var err error
+		if l, err = s.getLead(ctx, k, id); err != nil {
+			return nil, nil, err
+		}
 	}
 	lists := []removalList{{key: k.history(id), kind: historyList}, {key: k.visits(id), kind: visitsList},
 		{key: k.reviews(l.Owner), kind: reviewsList}}

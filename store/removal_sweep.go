@@ -62,6 +62,9 @@ func (s *Store) sweepActivity(ctx context.Context, k keys, id, name string) erro
 		var drop []string
 		for _, m := range page {
 			raw, _ := m.Values["change"].(string)
+			if !strings.Contains(raw, id) {
+				continue // most entries: no need to decode
+			}
 			c, err := decodeChange([]byte(raw), "")
 			if err != nil || c.LeadID != id {
 				continue

@@ -143,7 +143,7 @@ func TestRemovePersonLeavesNoTrace(t *testing.T) {
 	l := richLead(t, s, team, "Removal Works")
 	other := richLead(t, s, team, "Another Lead") // the same person on another lead stays there
 	owner := salesbot.Actor{User: "UOWNER"}
-	saved, name, err := s.RemovePerson(ctx, team, l.ID, func(l *salesbot.Lead) (string, salesbot.Change, error) {
+	saved, name, err := s.RemovePerson(ctx, team, l.ID, nil, func(l *salesbot.Lead) (string, salesbot.Change, error) {
 		return l.RemovePerson(owner, "zhang weiqiang 张伟强", now.Add(time.Hour))
 	})
 	if err != nil {
@@ -199,11 +199,11 @@ func TestRemovePersonRefusedWritesNothing(t *testing.T) {
 	s, c, team := newStore(t)
 	l := richLead(t, s, team, "Refusal Co")
 	before := teamDump(t, c, team)
-	_, _, err := s.RemovePerson(ctx, team, l.ID, func(l *salesbot.Lead) (string, salesbot.Change, error) {
+	_, _, err := s.RemovePerson(ctx, team, l.ID, nil, func(l *salesbot.Lead) (string, salesbot.Change, error) {
 		return l.RemovePerson(salesbot.Actor{User: "USTRANGER"}, removedName, now)
 	})
 	wantCode(t, err, salesbot.EFORBIDDEN)
-	_, _, err = s.RemovePerson(ctx, team, "nosuchid", func(l *salesbot.Lead) (string, salesbot.Change, error) {
+	_, _, err = s.RemovePerson(ctx, team, "nosuchid", nil, func(l *salesbot.Lead) (string, salesbot.Change, error) {
 		return l.RemovePerson(manager, removedName, now)
 	})
 	wantCode(t, err, salesbot.ENOTFOUND)
@@ -342,7 +342,7 @@ func TestRemovalMiniredis(t *testing.T) {
 	t.Cleanup(func() { _ = c.Close() })
 	s, team := store.New(c, store.WithChangeTime()), "TDEMO"
 	l := richLead(t, s, team, "Mini Co")
-	if _, _, err := s.RemovePerson(ctx, team, l.ID, func(l *salesbot.Lead) (string, salesbot.Change, error) {
+	if _, _, err := s.RemovePerson(ctx, team, l.ID, nil, func(l *salesbot.Lead) (string, salesbot.Change, error) {
 		return l.RemovePerson(manager, removedName, now)
 	}); err != nil {
 		t.Fatal(err)
@@ -365,5 +365,26 @@ func TestRemovalMiniredis(t *testing.T) {
 		if k != key(team, "audit") {
 			t.Errorf("%s still holds the deleted lead", k)
 		}
+	}
+}
+
+// A removal refused on a stale copy of the lead is judged again on the
+// lead as it is: the rep it was reassigned to meanwhile may remove.
+func TestRemovePersonJudgedOnTheLeadAsItIs(t *testing.T) {
+	s, _, team := newStore(t)
+	l := richLead(t, s, team, "Stale Co")
+	read, err := s.Lead(ctx, team, l.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustUpdate(t, s, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+		_, err := l.Assign(manager, "UNEW", now)
+		return salesbot.Update{}, err
+	})
+	saved, _, err := s.RemovePerson(ctx, team, l.ID, read, func(l *salesbot.Lead) (string, salesbot.Change, error) {
+		return l.RemovePerson(salesbot.Actor{User: "UNEW"}, removedName, now)
+	})
+	if err != nil || saved.Owner != "UNEW" || len(saved.Stakeholders) != 1 {
+		t.Fatalf("RemovePerson on a stale copy = %+v, %v", saved, err)
 	}
 }
