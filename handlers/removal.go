@@ -118,7 +118,7 @@ func (h *Handler) removalAction(ctx context.Context, r request, actionID string,
 		return nil, false, outOfDate()
 	}
 	if actionID == actionLeadDeleteCancel {
-		return ephemeral(r.T(":ok_hand: Cancelled: nothing was deleted.")), true, nil
+		return ephemeral(r.T(":white_check_mark: Cancelled: nothing was deleted.")), true, nil
 	}
 	gone, err := h.removal.DeleteLead(ctx, salesbot.LeadDeletion{Actor: r.actor, Team: r.team, LeadID: parts[0], Now: h.now()})
 	if err != nil {

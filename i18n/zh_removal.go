@@ -5,7 +5,7 @@ package i18n
 var zhRemoval = map[string]string{
 	"• `/lead delete <company>` (managers) delete a lead registered by mistake, with its history and indexes, after a confirmation":                                  "• `/lead delete <company>`（主管）删除误登记的客户及其历史和索引，删除前需确认",
 	"*/stance remove* `<company> \"<person>\"` (the lead's owner or a manager) remove one person's record, and their name from the lead's history, visits and notes": "*/stance remove* `<company> \"<person>\"`（客户负责人或主管）删除某个人的记录，并从该客户的历史、拜访和备注中抹去其姓名",
-	":ok_hand: Cancelled: nothing was deleted.": ":ok_hand: 已取消：没有删除任何内容。",
+	":white_check_mark: Cancelled: nothing was deleted.": ":white_check_mark: 已取消：没有删除任何内容。",
 	":wastebasket: *%s* is deleted, with its history, visits and indexes; its name is free to register again. The audit log keeps that you deleted it.": ":wastebasket: *%s* 已删除，连同其历史、拜访记录和索引；该名称可以重新登记。审计日志记录了是你删除的。",
 	"That lead was deleted by %s on %s.":                                                                                                                                                 "该客户已于 %[2]s 被 %[1]s 删除。",
 	":wastebasket: A person's record was removed by <@%s> on %s.":                                                                                                                        ":wastebasket: <@%s> 于 %s 删除了一个人的记录。",
