@@ -63,6 +63,16 @@ func TestRemovePersonByOwnerOrManagerOnly(t *testing.T) {
 	}
 }
 
+func TestRemovePersonFromClosedLead(t *testing.T) {
+	l := withPeople(t)
+	if _, err := l.Lose(rep, "went elsewhere", registered); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := l.RemovePerson(rep, removedPerson, registered); err != nil {
+		t.Fatalf("a person's record on a lost lead: %v", err)
+	}
+}
+
 func TestRemovePersonUnknown(t *testing.T) {
 	l := withPeople(t)
 	_, _, err := l.RemovePerson(rep, "Wang Wu", registered)

@@ -97,17 +97,32 @@ if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return 1
 `)
 
+// newsMark opens the list of lead IDs at the end of a morning message's
+// layout ("morning:<n>;news:<id>,<id>", handlers' layoutNews): the leads
+// whose risk news it showed.
+const newsMark = ";news:"
+
 // forgetMessageScript takes a lead (ARGV[1]) out of a message record's
-// lists of leads and drops the note on it.
+// lists of leads (leads, more, and the news list its layout ends with)
+// and drops the note on it.
 var forgetMessageScript = redis.NewScript(`
+local function drop(v)
+  local out = {}
+  for item in string.gmatch(v, '[^,]+') do
+    if item ~= ARGV[1] then out[#out + 1] = item end
+  end
+  return table.concat(out, ',')
+end
 for _, f in ipairs({'leads', 'more'}) do
   local v = redis.call('HGET', KEYS[1], f)
-  if v then
-    local out = {}
-    for item in string.gmatch(v, '[^,]+') do
-      if item ~= ARGV[1] then out[#out + 1] = item end
-    end
-    redis.call('HSET', KEYS[1], f, table.concat(out, ','))
+  if v then redis.call('HSET', KEYS[1], f, drop(v)) end
+end
+local layout = redis.call('HGET', KEYS[1], 'layout')
+if layout then
+  local at = string.find(layout, ARGV[2], 1, true)
+  if at then
+    local head = string.sub(layout, 1, at + #ARGV[2] - 1)
+    redis.call('HSET', KEYS[1], 'layout', head .. drop(string.sub(layout, at + #ARGV[2])))
   end
 end
 redis.call('HDEL', KEYS[1], 'done:' .. ARGV[1])
@@ -191,14 +206,17 @@ func (s *Store) sweepApproval(ctx context.Context, key, id, name string) error {
 
 // sweepMessage takes the lead out of a reminder message's record.
 func (s *Store) sweepMessage(ctx context.Context, key, id string) error {
-	fields, err := s.client.HMGet(ctx, key, "leads", "more").Result()
+	fields, err := s.client.HMGet(ctx, key, "leads", "more", "layout").Result()
 	if err != nil {
 		return err
 	}
-	for _, f := range fields {
+	for i, f := range fields {
 		list, _ := f.(string)
+		if i == 2 {
+			_, list, _ = strings.Cut(list, newsMark)
+		}
 		if slices.Contains(strings.Split(list, ","), id) {
-			return forgetMessageScript.Run(ctx, s.client, []string{key}, id).Err()
+			return forgetMessageScript.Run(ctx, s.client, []string{key}, id, newsMark).Err()
 		}
 	}
 	return nil

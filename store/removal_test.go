@@ -79,6 +79,16 @@ func traces(dump map[string]string, words ...string) []string {
 	return found
 }
 
+// morningTS is the made-up timestamp of a lead's morning message in
+// richLead: one per lead, and without its ID.
+func morningTS(id string) string {
+	n := 0
+	for _, r := range id {
+		n = n*31 + int(r)
+	}
+	return fmt.Sprintf("1700000000.%d", n%1000000)
+}
+
 // richLead registers a lead and gives it everything a person's name or a
 // lead's ID can end up in: two people, a support change, a visit that met
 // both and names the person, a key fact, a value, a close date that
@@ -127,6 +137,10 @@ func richLead(t *testing.T, s *store.Store, team, company string) *salesbot.Lead
 		t.Fatal(err)
 	}
 	if err := s.SaveReminder(ctx, team, "D1", "1700000000.000100", owner.User, []string{l.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveReminderMore(ctx, team, "D1", morningTS(l.ID), owner.User, []string{"keptlead"}, []string{l.ID, "keptmore"},
+		"morning:3;news:"+l.ID+",keptnews"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DigestSent(ctx, team, manager.User, "digest", at, salesbot.DigestSeen{Risks: []string{salesbot.RiskKey(l.ID, "no-coach")}, Parked: []string{l.ID}}); err != nil {
@@ -241,8 +255,18 @@ func TestDeleteLeadLeavesOnlyTheAudit(t *testing.T) {
 	if !strings.Contains(dump[audit], l.ID) || !strings.Contains(dump[audit], "owner UOWNER, grade A, stage lead") {
 		t.Errorf("audit = %s", dump[audit])
 	}
+	more := dump[key(team, "msg", "D1", morningTS(l.ID))]
+	for _, kept := range []string{"keptlead", "keptmore", "keptnews", "morning:3;news:"} {
+		if !strings.Contains(more, kept) {
+			t.Errorf("the morning message's record lost %q: %s", kept, more)
+		}
+	}
 	if e, ok, err := s.Deleted(ctx, team, l.ID); err != nil || !ok || e.Company != company {
 		t.Errorf("Deleted = %+v, %v, %v", e, ok, err)
+	}
+	// Its pending request is gone, the other lead's waits.
+	if pending, err := s.PendingApprovals(ctx, team); err != nil || len(pending) != 1 || pending[0].LeadID != other.ID {
+		t.Errorf("pending approvals = %+v, %v", pending, err)
 	}
 	// The other lead keeps everything.
 	if got := traces(dump, other.ID); len(got) < 10 {
