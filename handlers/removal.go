@@ -53,6 +53,9 @@ func isStanceRemove(toks []salesbot.Token) bool {
 // record and their name go from the lead; what has no index by lead is
 // swept once the answer is on its way.
 func (h *Handler) stanceRemove(ctx context.Context, cmd slack.SlashCommand, toks []salesbot.Token) (*slack.Msg, error) {
+	if h.removal == nil {
+		return nil, removalNotSetUp()
+	}
 	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
 	if err != nil {
 		return nil, err
@@ -84,6 +87,9 @@ func (h *Handler) stanceRemove(ctx context.Context, cmd slack.SlashCommand, toks
 func (h *Handler) leadDelete(ctx context.Context, r request, args []salesbot.Token) (*slack.Msg, error) {
 	if err := salesbot.CanDeleteLead(r.actor); err != nil {
 		return nil, err
+	}
+	if h.removal == nil {
+		return nil, removalNotSetUp()
 	}
 	if len(args) == 0 {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "Which lead? Write `/lead delete <company>`, e.g. `/lead delete Acme`.")
@@ -117,6 +123,9 @@ func (h *Handler) removalAction(ctx context.Context, r request, actionID string,
 	if len(parts) != 1 || parts[0] == "" {
 		return nil, false, outOfDate()
 	}
+	if h.removal == nil {
+		return nil, false, removalNotSetUp()
+	}
 	if actionID == actionLeadDeleteCancel {
 		return ephemeral(r.T(":white_check_mark: Cancelled: nothing was deleted.")), true, nil
 	}
@@ -128,6 +137,11 @@ func (h *Handler) removalAction(ctx context.Context, r request, actionID string,
 	h.later(ctx, "sweep deleted lead", func(ctx context.Context) error { return h.removal.Sweep(ctx, team, id, "") })
 	return ephemeral(r.T(":wastebasket: *%s* is deleted, with its history, visits and indexes; its name is free to register again. The audit log keeps that you deleted it.",
 		esc(gone.Company))), true, nil
+}
+
+// removalNotSetUp answers a removal on a bot built without a RemovalService.
+func removalNotSetUp() error {
+	return salesbot.Errorf(salesbot.EINTERNAL, "Removing data is not set up on this bot.")
 }
 
 // deletedLead words a lead not found by its ID (a button on an older

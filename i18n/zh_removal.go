@@ -20,4 +20,5 @@ var zhRemoval = map[string]string{
 	"Only managers can delete a lead. If this one was registered by mistake, ask a manager to delete it.": "只有主管可以删除客户。如果这是误登记的，请让主管删除。",
 	"Whose record? Put the person's name in quotes, as the map shows it.":                                 "删除谁的记录？请按关系图上的姓名加引号写出。",
 	"No one called %s is recorded at %s. `/lead map` lists the people recorded.":                          "%[2]s 没有名为 %[1]s 的人员记录。`/lead map` 可列出已记录的人员。",
+	"Removing data is not set up on this bot.":                                                            "本机器人未启用数据删除功能。",
 }
