@@ -140,9 +140,19 @@ func (s *Store) sweepKeys(ctx context.Context, k keys, id, name string) error {
 	}
 	approvals, messages, seen := k.approval(""), k.message("", ""), k.digestSeen("")
 	messages = messages[:len(messages)-len(":")]
+	// SCAN has no key to route by: on a Cluster, ask the master that
+	// holds the team's slot.
+	var scanner redis.Cmdable = s.client
+	if cc, ok := s.client.(*redis.ClusterClient); ok {
+		node, err := cc.MasterForKey(ctx, k.leads())
+		if err != nil {
+			return err
+		}
+		scanner = node
+	}
 	var cursor uint64
 	for {
-		page, next, err := s.client.Scan(ctx, cursor, globEscape(k.prefix)+"*", sweepPage).Result()
+		page, next, err := scanner.Scan(ctx, cursor, globEscape(k.prefix)+"*", sweepPage).Result()
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"salesbot"
+	"salesbot/internal/redistest"
 	"salesbot/store"
 )
 
@@ -410,5 +411,37 @@ func TestRemovePersonJudgedOnTheLeadAsItIs(t *testing.T) {
 	})
 	if err != nil || saved.Owner != "UNEW" || len(saved.Stakeholders) != 1 {
 		t.Fatalf("RemovePerson on a stale copy = %+v, %v", saved, err)
+	}
+}
+
+// TestRemovalOnCluster runs removal and its sweep on a one-node Redis
+// Cluster, where a script's keys must share one slot and SCAN goes to the
+// master holding the team's.
+func TestRemovalOnCluster(t *testing.T) {
+	c, err := store.NewClient(redistest.Cluster(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	s, team := store.New(c, store.WithChangeTime()), redistest.Team(t)
+	l := richLead(t, s, team, "Cluster Co")
+	if _, _, err := s.RemovePerson(ctx, team, l.ID, nil, func(l *salesbot.Lead) (string, salesbot.Change, error) {
+		return l.RemovePerson(manager, removedName, now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SweepRemoval(ctx, team, l.ID, removedName); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteLead(ctx, team, l.ID, func(*salesbot.Lead) (salesbot.AuditEntry, error) {
+		return salesbot.AuditEntry{Kind: salesbot.AuditLeadDeleted, At: now, By: manager.User, LeadID: l.ID}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SweepRemoval(ctx, team, l.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Lead(ctx, team, l.ID); salesbot.ErrorCode(err) != salesbot.ENOTFOUND {
+		t.Errorf("lead after delete: %v", err)
 	}
 }
