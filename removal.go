@@ -65,7 +65,7 @@ func (l *Lead) RemovePerson(a Actor, name string, now time.Time) (string, Change
 	}
 	recorded := l.Stakeholders[i].Name
 	l.Stakeholders = slices.Delete(slices.Clone(l.Stakeholders), i, i+1)
-	NewScrub(recorded).Lead(l)
+	l.Scrub(recorded).Lead(l)
 	return recorded, l.change(a, ChangePersonRemoved, "", "", "", now), nil
 }
 
@@ -73,13 +73,66 @@ func (l *Lead) RemovePerson(a Actor, name string, now time.Time) (string, Change
 // puts Removed in its place. The name matches whatever its case, its width
 // (full-width letters) and the spaces between its words; a name inside a
 // longer word of Latin letters or digits does not ("Li" is not scrubbed
-// from "Lisa").
+// from "Lisa"), nor one that begins the name of someone kept ("Li" is not
+// scrubbed from "Li Na" while Li Na is still on record).
 type Scrub struct {
-	name []rune // the name NormalizePerson'd, spaces single
+	name []rune   // the name NormalizePerson'd, spaces single
+	keep []string // the names of the people kept that are longer than it
 }
 
-// NewScrub returns the scrub of a person's name as recorded.
-func NewScrub(name string) Scrub { return Scrub{name: []rune(NormalizePerson(name))} }
+// NewScrub returns the scrub of a person's name as recorded; keep are the
+// names of the lead's other people, whose mentions stay.
+func NewScrub(name string, keep ...string) Scrub {
+	sc := Scrub{name: []rune(NormalizePerson(name))}
+	for _, k := range keep {
+		if n := NormalizePerson(k); len([]rune(n)) > len(sc.name) && n != string(sc.name) {
+			sc.keep = append(sc.keep, n)
+		}
+	}
+	return sc
+}
+
+// Scrub returns the scrub of a person's name with the lead's other people
+// kept (see NewScrub).
+func (l *Lead) Scrub(name string) Scrub {
+	keep := make([]string, 0, len(l.Stakeholders))
+	for _, s := range l.Stakeholders {
+		keep = append(keep, s.Name)
+	}
+	return NewScrub(name, keep...)
+}
+
+// kept marks the runes of rs that are part of a kept person's name.
+func (sc Scrub) kept(rs []rune) []bool {
+	if len(sc.keep) == 0 {
+		return nil
+	}
+	mask := make([]bool, len(rs))
+	for _, k := range sc.keep {
+		other := Scrub{name: []rune(k)}
+		for i := range rs {
+			if end := other.wordAt(rs, i); end > 0 {
+				for j := i; j < end; j++ {
+					mask[j] = true
+				}
+			}
+		}
+	}
+	return mask
+}
+
+// wordAt returns the end of the name in s from rs[i] when it stands as a
+// word there (not inside a longer word of Latin letters or digits), or -1.
+func (sc Scrub) wordAt(rs []rune, i int) int {
+	if unicode.IsSpace(rs[i]) || (i > 0 && wordy(rs[i-1]) && wordy(rs[i])) {
+		return -1
+	}
+	end := sc.matchAt(rs, i)
+	if end > 0 && end < len(rs) && wordy(rs[end-1]) && wordy(rs[end]) {
+		return -1
+	}
+	return end
+}
 
 // foldRune is one rune as NormalizePerson compares it.
 func foldRune(r rune) rune {
@@ -127,15 +180,13 @@ func (sc Scrub) Text(s string) (string, bool) {
 		return s, false
 	}
 	rs := []rune(s)
+	kept := sc.kept(rs)
 	var b strings.Builder
 	found := false
 	for i := 0; i < len(rs); {
 		end := -1
-		if (i == 0 || !wordy(rs[i-1]) || !wordy(rs[i])) && !unicode.IsSpace(rs[i]) {
-			end = sc.matchAt(rs, i)
-			if end > 0 && end < len(rs) && wordy(rs[end-1]) && wordy(rs[end]) {
-				end = -1
-			}
+		if kept == nil || !kept[i] {
+			end = sc.wordAt(rs, i)
 		}
 		if end < 0 {
 			b.WriteRune(rs[i])
@@ -224,7 +275,7 @@ func (sc Scrub) Visit(v Visit) (Visit, bool) {
 	changed := false
 	key := string(sc.name)
 	for i, m := range v.Met {
-		if NormalizePerson(m) == key || sc.Mentions(m) {
+		if NormalizePerson(m) == key {
 			if !changed {
 				v.Met = slices.Clone(v.Met)
 			}

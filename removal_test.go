@@ -117,6 +117,29 @@ func TestScrubText(t *testing.T) {
 	}
 }
 
+func TestScrubKeepsOtherPeople(t *testing.T) {
+	sc := salesbot.NewScrub("Li", "Li Na", "Wang Li", "Zhou")
+	for _, tc := range []struct{ in, want string }{
+		{"Li met Li Na and Wang Li", "(removed) met Li Na and Wang Li"},
+		{"li, li na", "(removed), li na"},
+	} {
+		if got, _ := sc.Text(tc.in); got != tc.want {
+			t.Errorf("Text(%q) = %q; want %q", tc.in, got, tc.want)
+		}
+	}
+	v, ok := sc.Visit(salesbot.Visit{Met: []string{"Li Na", "li"}})
+	if !ok || v.Met[0] != "Li Na" || v.Met[1] != salesbot.Removed {
+		t.Errorf("met = %v, %v", v.Met, ok)
+	}
+	l := withPeople(t)
+	if _, _, err := l.RemovePerson(rep, "Li Na", registered); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(l.NextStep, "ZHANG") {
+		t.Errorf("removing Li Na touched %q", l.NextStep)
+	}
+}
+
 func TestScrubChangeAndVisit(t *testing.T) {
 	sc := salesbot.NewScrub(removedPerson)
 	c, ok := sc.Change(salesbot.Change{Kind: salesbot.ChangeStance, From: "+1", To: "+2", Reason: removedPerson})

@@ -149,7 +149,7 @@ func (s *Store) RemovePerson(ctx context.Context, team, id string, read *salesbo
 		case err != nil:
 			return fnError{err}
 		}
-		scrub := salesbot.NewScrub(recorded)
+		scrub := l.Scrub(recorded)
 		b := &batch{}
 		guards := []guard{unchanged(k.lead(id), rev)}
 		for _, list := range lists {

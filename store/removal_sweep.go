@@ -40,19 +40,28 @@ func (s *Store) SweepRemoval(ctx context.Context, team, leadID, name string) err
 	if leadID == "" {
 		return fmt.Errorf("sweep removal: no lead given")
 	}
-	if err := s.sweepActivity(ctx, k, leadID, name); err != nil {
+	// The lead's other people keep their names where the person's is
+	// part of one (see salesbot.NewScrub).
+	scrub := salesbot.NewScrub(name)
+	if name != "" {
+		if l, err := s.getLead(ctx, k, leadID); err == nil {
+			scrub = l.Scrub(name)
+		} else if salesbot.ErrorCode(err) != salesbot.ENOTFOUND {
+			return failed(err, "sweep removal from lead %s", leadID)
+		}
+	}
+	if err := s.sweepActivity(ctx, k, leadID, name == "", scrub); err != nil {
 		return failed(err, "sweep activity of lead %s", leadID)
 	}
-	if err := s.sweepKeys(ctx, k, leadID, name); err != nil {
+	if err := s.sweepKeys(ctx, k, leadID, name == "", scrub); err != nil {
 		return failed(err, "sweep records of lead %s", leadID)
 	}
 	return nil
 }
 
 // sweepActivity deletes the lead's entries from the activity stream: all
-// of them (name ""), or those that name the person.
-func (s *Store) sweepActivity(ctx context.Context, k keys, id, name string) error {
-	scrub := salesbot.NewScrub(name)
+// of them, or those that name the person.
+func (s *Store) sweepActivity(ctx context.Context, k keys, id string, all bool, scrub salesbot.Scrub) error {
 	start := "-"
 	for {
 		page, err := s.client.XRangeN(ctx, k.activity(), start, "+", sweepPage).Result()
@@ -69,7 +78,7 @@ func (s *Store) sweepActivity(ctx context.Context, k keys, id, name string) erro
 			if err != nil || c.LeadID != id {
 				continue
 			}
-			if _, named := scrub.Change(c); name == "" || named {
+			if _, named := scrub.Change(c); all || named {
 				drop = append(drop, m.ID)
 			}
 		}
@@ -131,8 +140,7 @@ return 1
 
 // sweepKeys SCANs the team's keys once for the records about the lead
 // that have no index by lead, and deletes or scrubs each.
-func (s *Store) sweepKeys(ctx context.Context, k keys, id, name string) error {
-	deleted := name == ""
+func (s *Store) sweepKeys(ctx context.Context, k keys, id string, deleted bool, scrub salesbot.Scrub) error {
 	if deleted {
 		if err := s.client.HDel(ctx, k.risksTold(), id).Err(); err != nil {
 			return err
@@ -159,7 +167,7 @@ func (s *Store) sweepKeys(ctx context.Context, k keys, id, name string) error {
 		for _, key := range page {
 			switch {
 			case strings.HasPrefix(key, approvals):
-				err = s.sweepApproval(ctx, key, id, name)
+				err = s.sweepApproval(ctx, key, id, deleted, scrub)
 			case deleted && strings.HasPrefix(key, messages):
 				err = s.sweepMessage(ctx, key, id)
 			case deleted && strings.HasPrefix(key, seen):
@@ -175,9 +183,9 @@ func (s *Store) sweepKeys(ctx context.Context, k keys, id, name string) error {
 	}
 }
 
-// sweepApproval deletes a request about the lead (name "") or scrubs the
-// name from its reasons.
-func (s *Store) sweepApproval(ctx context.Context, key, id, name string) error {
+// sweepApproval deletes a request about the lead, or scrubs the name from
+// its reasons.
+func (s *Store) sweepApproval(ctx context.Context, key, id string, deleted bool, scrub salesbot.Scrub) error {
 	raw, err := s.client.Get(ctx, key).Result()
 	if err == redis.Nil {
 		return nil
@@ -188,10 +196,9 @@ func (s *Store) sweepApproval(ctx context.Context, key, id, name string) error {
 	if json.Unmarshal([]byte(raw), &sa) != nil || sa.LeadID != id {
 		return nil
 	}
-	if name == "" {
+	if deleted {
 		return casScript.Run(ctx, s.client, []string{key}, raw, "").Err()
 	}
-	scrub := salesbot.NewScrub(name)
 	a := &sa.Approval
 	changed := false
 	for _, f := range []*string{&a.Why, &a.Reason} {
