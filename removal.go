@@ -219,7 +219,7 @@ func (sc Scrub) text(s *string) bool {
 // Lead scrubs the name from everything the lead holds besides its
 // stakeholders' names (RemovePerson takes the person's own entry out): its
 // key facts, next step, reasons, the notes of its other people, its
-// quotes, concessions and rivals, and its profile. It reports whether it
+// quotes, concessions, rivals and qualification notes, and its profile. It reports whether it
 // changed anything.
 func (sc Scrub) Lead(l *Lead) bool {
 	changed := false
@@ -243,6 +243,11 @@ func (sc Scrub) Lead(l *Lead) bool {
 	}
 	for i := range l.Quotes {
 		do(&l.Quotes[i].Notes)
+		do(&l.Quotes[i].Reason)
+	}
+	q := &l.Qualification
+	for _, v := range []*Verdict{&q.Exists, &q.Compete, &q.Win, &q.Worth} {
+		do(&v.Note)
 	}
 	for i := range l.Concessions {
 		do(&l.Concessions[i].Give)
