@@ -219,8 +219,8 @@ func (sc Scrub) text(s *string) bool {
 // Lead scrubs the name from everything the lead holds besides its
 // stakeholders' names (RemovePerson takes the person's own entry out): its
 // key facts, next step, reasons, the notes of its other people, its
-// quotes, concessions, rivals and qualification notes, and its profile. It reports whether it
-// changed anything.
+// quotes, concessions, rivals and qualification notes, and its profile. It
+// reports whether it changed anything.
 func (sc Scrub) Lead(l *Lead) bool {
 	changed := false
 	do := func(s *string) { changed = sc.text(s) || changed }
