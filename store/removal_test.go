@@ -445,3 +445,45 @@ func TestRemovalOnCluster(t *testing.T) {
 		t.Errorf("lead after delete: %v", err)
 	}
 }
+
+// A removal racing visits being logged on the lead gets through, and
+// leaves no visit logged before it naming the person.
+func TestRemovePersonRacingVisits(t *testing.T) {
+	s, c, team := newStore(t)
+	l := richLead(t, s, team, "Busy Co")
+	owner := salesbot.Actor{User: "UOWNER"}
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 10 {
+				_, err := s.UpdateLead(ctx, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
+					v := &salesbot.Visit{Kind: salesbot.KindCall, Notes: fmt.Sprintf("call %d.%d with %s", i, j, otherName)}
+					c, err := l.RecordVisit(owner, v, time.UTC, now)
+					return salesbot.Update{Changes: []salesbot.Change{c}, Visit: v}, err
+				})
+				if err != nil {
+					t.Errorf("visit: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	if _, _, err := s.RemovePerson(ctx, team, l.ID, nil, func(l *salesbot.Lead) (string, salesbot.Change, error) {
+		return l.RemovePerson(owner, removedName, now)
+	}); err != nil {
+		t.Fatalf("removal racing visits: %v", err)
+	}
+	wg.Wait()
+	if err := s.SweepRemoval(ctx, team, l.ID, removedName); err != nil {
+		t.Fatal(err)
+	}
+	if got := traces(teamDump(t, c, team), "张伟强"); len(got) != 0 {
+		t.Errorf("the person is still in %v", got)
+	}
+	visits, err := s.Visits(ctx, team, l.ID, 100)
+	if err != nil || len(visits) != 41 {
+		t.Errorf("visits = %d, %v; want all 41", len(visits), err)
+	}
+}
