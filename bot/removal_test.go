@@ -117,7 +117,7 @@ func TestStanceRemove(t *testing.T) {
 
 	// A manager may too, on anyone's lead.
 	h.command(manager, `/stance Acme "Wang Wu" tb medium 0`)
-	mustContain(t, "manager removes", h.command(manager, `/stance remove Acme "Wang Wu"`).Text, "Wang Wu's record is removed")
+	mustContain(t, "manager removes", h.command(manager, `/stance 删除 Acme "Wang Wu"`).Text, "Wang Wu's record is removed")
 	audit, err := h.store.Audit(t.Context(), h.team, 10)
 	if err != nil || len(audit) < 2 || audit[0].Kind != salesbot.AuditPersonRemoved || audit[0].By != manager || audit[1].By != rep {
 		t.Errorf("audit = %+v, %v", audit, err)
@@ -148,6 +148,7 @@ func TestLeadDelete(t *testing.T) {
 	h.remind(rep, "Quokkatronic 袋鼠科技", "Other Co")
 
 	mustContain(t, "rep refused", h.command(rep, "/lead delete Quokkatronic").Text, "Only managers can delete a lead", "ask a manager")
+	mustContain(t, "rep refused in Chinese words", h.command(rep, "/lead 删除 Quokkatronic").Text, "Only managers can delete a lead")
 	mustContain(t, "usage", h.command(manager, "/lead delete").Text, "Which lead?", "/lead delete Acme")
 	mustContain(t, "extra words", h.command(manager, "/lead delete Quokkatronic now").Text, "takes the company only")
 

@@ -51,7 +51,7 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 		return h.pool(ctx, r)
 	case "help":
 		return ephemeral(leadHelp(r.lang)), nil
-	case "delete":
+	case "delete", "删除":
 		return h.leadDelete(ctx, r, args)
 	}
 	if msg, ok, err := h.leadChange(ctx, r, sub, args); ok {

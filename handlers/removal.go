@@ -33,10 +33,10 @@ func isRemoval(actionID string) bool {
 }
 
 // isStanceRemove says whether /stance's words ask to remove a person:
-// they start with "remove" and go on without a role and an influence, which
+// they start with "remove" (删除) and go on without a role and an influence, which
 // would make them a stance on a company whose name starts with the word.
 func isStanceRemove(toks []salesbot.Token) bool {
-	if len(toks) == 0 || toks[0].Quoted || !strings.EqualFold(toks[0].Text, "remove") {
+	if len(toks) == 0 || toks[0].Quoted || !(strings.EqualFold(toks[0].Text, "remove") || toks[0].Text == "删除") {
 		return false
 	}
 	for i := 1; i+1 < len(toks); i++ {
