@@ -140,6 +140,10 @@ type Config struct {
 	// (/salesbot import, export); without it those commands answer that
 	// they are not set up.
 	Transfer salesbot.TransferService
+	// Removal removes a person's record and deletes leads (/stance
+	// remove, /lead delete); when nil, one over store, which must then be
+	// a service.Store.
+	Removal salesbot.RemovalService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -172,6 +176,7 @@ type Handler struct {
 	currency    salesbot.Currency
 	// probability is the win probability per stage.
 	probability salesbot.Probability
+	removal     salesbot.RemovalService
 	bg          sync.WaitGroup
 	// transfer runs /salesbot import and export (transfer.go).
 	transfer transfer
@@ -211,6 +216,10 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	h.leads = cfg.Leads
 	if st, ok := store.(service.Store); ok && h.leads == nil {
 		h.leads = service.New(service.Config{Store: st, Cadence: h.cadence, Logger: h.log})
+	}
+	h.removal = cfg.Removal
+	if st, ok := store.(service.Store); ok && h.removal == nil {
+		h.removal = service.New(service.Config{Store: st, Cadence: h.cadence, Logger: h.log})
 	}
 	h.people = cfg.Directory
 	if h.people == nil {

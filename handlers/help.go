@@ -25,6 +25,7 @@ func leadHelp(lang i18n.Lang) string {
 		t("• `/lead close-by <company> <YYYY-MM-DD|YYYY-MM>` the expected close (a later date is a slip) · `/lead forecast <company> <commit|best|pipeline|omit>` its forecast category"),
 		t("• `/lead qualify <company> [exists=… compete=… win=… worth=…]` seed 003's four questions, each yes, no or unknown (alone: the form) · `/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]` a competitor"),
 		t("• `/lead park <company> until <YYYY-MM-DD> [reason]` (暂停) silence its reminders, staleness and escalation until then · `/lead unpark <company>` (恢复) or a logged visit wakes it"),
+		t("• `/lead delete <company>` (managers) delete a lead registered by mistake, with its history and indexes, after a confirmation"),
 		t("Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."),
 	}, "\n")
 }
@@ -39,6 +40,7 @@ func salesbotHelp(lang i18n.Lang) string {
 		"",
 		t("*/visit* `<company> [YYYY-MM-DD] [notes] [kind:<kind>] [met: \"Name\", \"Name\"] [next: YYYY-MM-DD step]` log a touch (today if no date), its kind (visit, call, demo, event, message, news, case, reference, greeting) and who you met"),
 		t("*/stance* `<company> \"<person>\" <eb|tb|user|coordinator|coach> <high|medium|low> <-3…+3> [approver|decision-maker|evaluator|influencer|gatekeeper] [none|brief|several|deep] [innovator|visionary|pragmatist|conservative|laggard] [notes] [wins: <personal wins>]` where someone stands"),
+		t("*/stance remove* `<company> \"<person>\"` (the lead's owner or a manager) remove one person's record, and their name from the lead's history, visits and notes"),
 		t("*/quote* `<company> <amount> [discount <n>%%] [notes]` a quote version, sent to the managers to sign off (two above the discount limit)"),
 		t("*/concede* `<company> <what we give> for <what we get>` (or `… 换取 …`) log a concession in objections or negotiation: each smaller than the last, none for nothing"),
 		t("*/followups* your due and overdue follow-ups"),

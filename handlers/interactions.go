@@ -308,6 +308,7 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 	parts := strings.Split(value, "|")
 	lang := langIn(ctx)
 	reply := func(ctx context.Context, msg *slack.Msg, replace bool, err error) error {
+		err = h.deletedLead(ctx, cb.Team.ID, parts[0], err)
 		if err != nil {
 			msg, replace = ephemeral(h.errorText(ctx, lang, err)), false
 		}
@@ -354,6 +355,9 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 	}
 	if isImport(actionID) {
 		return h.importAction(ctx, r, actionID, parts)
+	}
+	if isRemoval(actionID) {
+		return h.removalAction(ctx, r, actionID, parts)
 	}
 	switch actionID {
 	case actionGradeSet, actionGradeButton:

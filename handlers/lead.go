@@ -51,6 +51,8 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 		return h.pool(ctx, r)
 	case "help":
 		return ephemeral(leadHelp(r.lang)), nil
+	case "delete", "删除":
+		return h.leadDelete(ctx, r, args)
 	}
 	if msg, ok, err := h.leadChange(ctx, r, sub, args); ok {
 		return msg, err
@@ -270,7 +272,7 @@ func (h *Handler) showRef(ctx context.Context, r request, ref salesbot.LeadRef) 
 		return nil, err
 	}
 	c := card{lead: lc.Lead, lastVisit: lc.LastVisit, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang, probability: h.probability}
-	return ephemeral(r.T("%s — lead card", esc(lc.Lead.Company)), c.blocks()...), nil
+	return ephemeral(r.T("%s — lead card", esc(lc.Lead.Company)), append(c.blocks(), h.removalBlocks(ctx, r, lc.Lead)...)...), nil
 }
 
 // list shows a pipeline by grade: the caller's, or for managers a named

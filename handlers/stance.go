@@ -17,6 +17,9 @@ func (h *Handler) stance(ctx context.Context, cmd slack.SlashCommand, toks []sal
 	if len(toks) == 0 {
 		return h.openModal(ctx, cmd.TriggerID, stanceModal(langIn(ctx), cmd.ChannelID, "", ""))
 	}
+	if isStanceRemove(toks) {
+		return h.stanceRemove(ctx, cmd, toks[1:])
+	}
 	r, err := h.request(ctx, cmd.TeamID, cmd.UserID, cmd.ChannelID)
 	if err != nil {
 		return nil, err
