@@ -62,6 +62,10 @@ type Config struct {
 	// Escalation is how long a due follow-up may go un-acted before it
 	// climbs (SALESBOT_ESCALATION); default salesbot.DefaultEscalation().
 	Escalation salesbot.Escalation
+	// InboundDue is how long after assignment an inbound lead's first
+	// touch is due, in working time (SALESBOT_INBOUND_DUE); default
+	// salesbot.DefaultInboundDue().
+	InboundDue salesbot.InboundDue
 }
 
 // Services implements the domain's services. It is safe for concurrent use.
@@ -95,6 +99,9 @@ func New(cfg Config) *Services {
 	}
 	if cfg.Escalation == nil {
 		cfg.Escalation = salesbot.DefaultEscalation()
+	}
+	if cfg.InboundDue == (salesbot.InboundDue{}) {
+		cfg.InboundDue = salesbot.DefaultInboundDue()
 	}
 	if cfg.Probability == nil {
 		cfg.Probability = salesbot.DefaultProbability()
