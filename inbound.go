@@ -164,8 +164,9 @@ func (q *Inquiry) MarkRaised(now time.Time, w WorkHours) {
 	q.RaiseAt = q.NextRaise(now, w)
 }
 
-// settledError says why a settled inquiry cannot be assigned again.
-func (q *Inquiry) settledError() error {
+// SettledError says why a settled inquiry cannot be assigned again: to
+// whom it went, and by whom.
+func (q *Inquiry) SettledError() error {
 	switch {
 	case q.Status == InquiryClosed:
 		return Errorf(ECONFLICT, "The inquiry from %s is closed: it was registered as %s's lead first.", q.Company, User(q.Owner))
@@ -187,7 +188,7 @@ func (q *Inquiry) Assign(a Actor, rep string, g Grade, due, now time.Time) (*Lea
 		return nil, Change{}, Errorf(EFORBIDDEN, "Only managers assign inbound inquiries (the director assigns leads that came in on their own).")
 	}
 	if !q.Waiting() {
-		return nil, Change{}, q.settledError()
+		return nil, Change{}, q.SettledError()
 	}
 	if rep == "" {
 		return nil, Change{}, Errorf(EINVALID, "Assign the inquiry from %s to whom? Choose a rep.", q.Company)
@@ -208,7 +209,7 @@ func (q *Inquiry) Assign(a Actor, rep string, g Grade, due, now time.Time) (*Lea
 // meanwhile: l's owner has it, and the queue no longer does.
 func (q *Inquiry) Close(a Actor, l *Lead, now time.Time) error {
 	if !q.Waiting() {
-		return q.settledError()
+		return q.SettledError()
 	}
 	q.Status, q.SettledBy, q.SettledAt, q.Owner, q.LeadID = InquiryClosed, a.User, now, l.Owner, l.ID
 	return nil

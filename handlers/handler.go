@@ -136,6 +136,9 @@ type Config struct {
 	// when nil.
 	Currency    salesbot.Currency
 	Probability salesbot.Probability
+	// Inbound runs the inbound queue (/lead inbound); when nil, Leads
+	// does if it implements salesbot.InboundService.
+	Inbound salesbot.InboundService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -168,6 +171,7 @@ type Handler struct {
 	currency    salesbot.Currency
 	// probability is the win probability per stage.
 	probability salesbot.Probability
+	inquiries   salesbot.InboundService
 	bg          sync.WaitGroup
 }
 
@@ -204,6 +208,10 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	h.leads = cfg.Leads
 	if st, ok := store.(service.Store); ok && h.leads == nil {
 		h.leads = service.New(service.Config{Store: st, Cadence: h.cadence, Logger: h.log})
+	}
+	h.inquiries = cfg.Inbound
+	if in, ok := h.leads.(salesbot.InboundService); ok && h.inquiries == nil {
+		h.inquiries = in
 	}
 	h.people = cfg.Directory
 	if h.people == nil {

@@ -24,6 +24,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"• `/lead close-by <company> <YYYY-MM-DD|YYYY-MM>` the expected close (a later date is a slip) · `/lead forecast <company> <commit|best|pipeline|omit>` its forecast category\n" +
 		"• `/lead qualify <company> [exists=… compete=… win=… worth=…]` seed 003's four questions, each yes, no or unknown (alone: the form) · `/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]` a competitor\n" +
 		"• `/lead park <company> until <YYYY-MM-DD> [reason]` (暂停) silence its reminders, staleness and escalation until then · `/lead unpark <company>` (恢复) or a logged visit wakes it\n" +
+		"• `/lead inbound <company> [source] [notes]` anyone: an inbound inquiry (来询) for the managers to assign, e.g. `/lead inbound Acme 来电 wants a quote` · `/lead inbound list` (managers) what waits\n" +
 		"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
 	const wantHelp = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
 		wantLead + "\n\n" +
@@ -59,6 +60,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]",
 		"*/salesbot team*", "`team @manager @rep1 @rep2`", "`team @manager none`",
 		"/lead park <company> until <YYYY-MM-DD> [reason]", "/lead unpark <company>",
+		"/lead inbound <company> [source] [notes]",
 	} {
 		if !strings.Contains(help, command) {
 			t.Errorf("the help lacks %q", command)

@@ -116,6 +116,9 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 	if msg, ok, err := h.submittedNotify(ctx, cb, r, f); ok {
 		return msg, "", err
 	}
+	if msg, ok, err := h.submittedInbound(ctx, cb, r, meta, f); ok {
+		return msg, "", err
+	}
 	if cb.View.CallbackID == cbLeadNew {
 		g, err := salesbot.ParseGrade(f.option(blockGrade))
 		if err != nil {
@@ -348,6 +351,9 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 	bad := salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
 	if isEscalation(actionID) {
 		return h.escalationAction(ctx, r, actionID, parts)
+	}
+	if isInbound(actionID) {
+		return h.inboundAction(ctx, r, actionID, parts)
 	}
 	switch actionID {
 	case actionGradeSet, actionGradeButton:

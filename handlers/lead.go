@@ -49,6 +49,8 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 		return h.list(ctx, r, args)
 	case "pool":
 		return h.pool(ctx, r)
+	case "inbound":
+		return h.inbound(ctx, r, args)
 	case "help":
 		return ephemeral(leadHelp(r.lang)), nil
 	}

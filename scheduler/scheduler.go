@@ -122,6 +122,10 @@ type Config struct {
 	// Escalator sends the ladder's nudges and escalations; by default the
 	// Notifier, when it implements Escalator. Without one nothing climbs.
 	Escalator Escalator
+	// Inbound finds the inbound inquiries to raise again (unassigned a
+	// working day); by default Reminders, when it implements Inbound.
+	// Without it, or a Notifier that is an InquiryRaiser, none are raised.
+	Inbound Inbound
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -153,6 +157,9 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if cfg.Escalation == nil {
 		cfg.Escalation = salesbot.DefaultEscalation()
+	}
+	if in, ok := cfg.Reminders.(Inbound); ok && cfg.Inbound == nil {
+		cfg.Inbound = in
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -327,6 +334,10 @@ func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 		errs = append(errs, fmt.Errorf("reviews for %s: %w", team, err))
 	}
 	errs = append(errs, s.riskNews(ctx, team)) // part 4: new risks reach the owner once
+	if open, err := s.sendingOpen(ctx, team); err != nil || !open {
+		return errors.Join(append(errs, err)...)
+	}
+	errs = append(errs, s.raiseInquiries(ctx, team))
 	return errors.Join(errs...)
 }
 

@@ -125,7 +125,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	svc := service.New(service.Config{
 		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: cfg.Managers, Team: team, WorkHours: cfg.WorkHours,
 		Currency: cfg.Currency, Probability: cfg.Probability, DiscountLimit: cfg.DiscountLimit, Gates: cfg.Gates,
-		Escalation: cfg.Escalation,
+		Escalation: cfg.Escalation, InboundDue: cfg.InboundDue,
 	})
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Logger: log, Directory: people,
