@@ -266,6 +266,20 @@ func TestInboundTakeAndDuplicates(t *testing.T) {
 	if _, total, _ := h.store.Inquiries(t.Context(), h.team, 10); total != 0 {
 		t.Errorf("%d inquiries wait after all were settled", total)
 	}
+
+	// Lost to the pool: the old owner and the managers hear of the inquiry.
+	h.command(rep, "/lead lost Initech budget cut")
+	mustContain(t, "a lost lead", h.command(desk, "/lead inbound Initech 介绍 new budget approved").Text,
+		"*Initech* was lost by <@"+rep+"> and is in the pool", "told <@"+rep+"> and the managers")
+	h.h.Wait()
+	told := postedTo(h, "A new inquiry came in for *Initech*")
+	if to := sortedKeys(told); !slices.Equal(to, []string{lead1, manager}) {
+		t.Errorf("managers told of the pool's inquiry: %v", to)
+	}
+	mustContain(t, "the managers told", readable(told[manager]), "lost by <@"+rep+">", "/lead assign Initech @rep", "new budget approved")
+	if _, total, _ := h.store.Inquiries(t.Context(), h.team, 10); total != 0 {
+		t.Errorf("a lost lead's company was queued")
+	}
 }
 
 // TestInboundBadInput: /lead inbound alone opens the form; bad input is
@@ -309,6 +323,9 @@ func TestInboundBadInput(t *testing.T) {
 	}
 	mustContain(t, "the managers' copy", readable(postedTo(h, "Inbound inquiry: Hooli Industrial*")[manager]), "event or trade show", ">met at the Canton fair\\n>wants a call")
 
+	// In Chinese words: 来询, a Chinese source.
+	mustContain(t, "来询", h.command(desk, "/lead 来询 明达机械 展会 想要报价").Text, "The inquiry from *明达机械* (event or trade show) is recorded")
+
 	// The list: managers only.
 	mustContain(t, "a rep's list", h.command(rep, "/lead inbound list").Text, "Only managers see the inbound queue")
 	for i := range 22 {
@@ -317,7 +334,7 @@ func TestInboundBadInput(t *testing.T) {
 	h.h.Wait()
 	reply := h.command(manager, "/lead inbound list")
 	all := text(reply)
-	mustContain(t, "the list", all, "*Inbound queue* — 23 waiting, oldest first", "…and 3 more", "Assign…", "Take it")
+	mustContain(t, "the list", all, "*Inbound queue* — 24 waiting, oldest first", "…and 4 more", "Assign…", "Take it")
 	if len(reply.Blocks.BlockSet) > 50 {
 		t.Errorf("the list has %d blocks", len(reply.Blocks.BlockSet))
 	}

@@ -113,7 +113,7 @@ func (h *Handler) inquiryForLead(ctx context.Context, r request, in salesbot.Inq
 		h.later(ctx, "tell of an inquiry for a lead", func(ctx context.Context) error {
 			if owner != "" {
 				lang := h.langOf(ctx, team, owner)
-				text := i18n.T(lang, ":telephone_receiving: A new inquiry came in for your lead *%s* (%s), recorded by <@%s>.", esc(company), sourceName(lang, src), recorder) + notesQuote(notes)
+				text := i18n.T(lang, ":telephone_receiver: A new inquiry came in for your lead *%s* (%s), recorded by <@%s>.", esc(company), sourceName(lang, src), recorder) + notesQuote(notes)
 				if err := h.notify(ctx, owner, text); err != nil {
 					return err
 				}
@@ -123,7 +123,7 @@ func (h *Handler) inquiryForLead(ctx context.Context, r request, in salesbot.Inq
 					continue
 				}
 				lang := h.langOf(ctx, team, m)
-				text := i18n.T(lang, ":telephone_receiving: A new inquiry came in for *%s* (%s), recorded by <@%s>. It was lost by <@%s> and is in the pool: give it to a rep with `/lead assign %s @rep`.",
+				text := i18n.T(lang, ":telephone_receiver: A new inquiry came in for *%s* (%s), recorded by <@%s>. It was lost by <@%s> and is in the pool: give it to a rep with `/lead assign %s @rep`.",
 					esc(company), sourceName(lang, src), recorder, l.Owner, esc(quoteName(company))) + notesQuote(notes)
 				if err := h.notify(ctx, m, text); err != nil {
 					h.log.WarnContext(ctx, "manager not told of an inquiry for a lost lead", "manager", m, "err", err)
@@ -216,7 +216,7 @@ func (h *Handler) assignInquiry(ctx context.Context, r request, id, rep string, 
 				return nil
 			}
 			lang := h.langOf(ctx, team, l.Owner)
-			return h.notify(ctx, l.Owner, i18n.T(lang, ":telephone_receiving: A new inquiry came in for your lead *%s* (%s), recorded by <@%s>.",
+			return h.notify(ctx, l.Owner, i18n.T(lang, ":telephone_receiver: A new inquiry came in for your lead *%s* (%s), recorded by <@%s>.",
 				esc(l.Company), sourceName(lang, q.Source), by)+notesQuote(q.Notes))
 		})
 		return ephemeral(r.T(":lock: *%s* became <@%s>'s lead (registered %s) before the inquiry was assigned, so it is closed: <@%s> has it and is told.",

@@ -52,7 +52,7 @@ func notesQuote(notes string) string {
 // still waiting a working day later), on the reader's clock, with its
 // buttons.
 func inquiryMessage(lang i18n.Lang, loc *time.Location, q *salesbot.Inquiry, raised bool) (string, []slack.Block) {
-	head := i18n.T(lang, ":telephone_receiving: *Inbound inquiry: %s* (%s), recorded by <@%s> %s. Assign it to a rep, or take it.",
+	head := i18n.T(lang, ":telephone_receiver: *Inbound inquiry: %s* (%s), recorded by <@%s> %s. Assign it to a rep, or take it.",
 		esc(q.Company), sourceName(lang, q.Source), q.By, when(lang, inZone(q.At, loc)))
 	if raised {
 		head = i18n.T(lang, ":alarm_clock: *Still unassigned: %s* (%s) has waited since %s (recorded by <@%s>). Inbound leads deserve the fastest follow-up: assign it to a rep, or take it.",
