@@ -99,7 +99,7 @@ func buttonValue(t *testing.T, c fakeslack.Call, actionID string) string {
 // managers' message, after checking every manager got it with its buttons.
 func inquiryOf(t *testing.T, h *harness, line, company string) string {
 	t.Helper()
-	mustContain(t, line, h.command(desk, line).Text, "The inquiry from *"+company+"*", "sent it to 2 managers")
+	mustContain(t, line, h.command(desk, line).Text, "The inquiry from *"+company+"*", "sent to the managers to assign (managers told: 2)")
 	h.h.Wait()
 	got := postedTo(h, "Inbound inquiry: "+company+"*")
 	if to := sortedKeys(got); !slices.Equal(to, []string{lead1, manager}) {
@@ -270,7 +270,7 @@ func TestInboundTakeAndDuplicates(t *testing.T) {
 	// Lost to the pool: the old owner and the managers hear of the inquiry.
 	h.command(rep, "/lead lost Initech budget cut")
 	mustContain(t, "a lost lead", h.command(desk, "/lead inbound Initech 介绍 new budget approved").Text,
-		"*Initech* was lost by <@"+rep+"> and is in the pool", "told <@"+rep+"> and the managers")
+		"*Initech* was lost by <@"+rep+"> and is in the pool", "told the managers")
 	h.h.Wait()
 	told := postedTo(h, "A new inquiry came in for *Initech*")
 	if to := sortedKeys(told); !slices.Equal(to, []string{lead1, manager}) {

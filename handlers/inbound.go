@@ -93,7 +93,7 @@ func (h *Handler) recordInquiry(ctx context.Context, r request, in salesbot.Inqu
 		}
 		return h.keepInquiryCopies(ctx, team, q.ID, copies)
 	})
-	return ephemeral(r.T(":inbox_tray: The inquiry from *%s* (%s) is recorded. I've sent it to %d managers to assign; inbound leads get the fastest follow-up.",
+	return ephemeral(r.T(":inbox_tray: The inquiry from *%s* (%s) is recorded and sent to the managers to assign (managers told: %d). Inbound leads get the fastest follow-up.",
 		esc(q.Company), sourceName(r.lang, q.Source), len(managers))), nil
 }
 
@@ -133,10 +133,10 @@ func (h *Handler) inquiryForLead(ctx context.Context, r request, in salesbot.Inq
 		})
 	}
 	switch {
+	case rec.Pool:
+		return ephemeral(r.T(":recycle: *%s* was lost by <@%s> and is in the pool, so nothing was queued. I've told the managers, who can give it to a rep again.", esc(company), l.Owner))
 	case owner == "":
 		return ephemeral(r.T(":information_source: *%s* is already your lead, so nothing was queued. Log the inquiry as a touch: `/visit %s <notes>`.", esc(company), esc(quoteName(company))))
-	case rec.Pool:
-		return ephemeral(r.T(":recycle: *%s* was lost by <@%s> and is in the pool, so nothing was queued. I've told <@%s> and the managers, who can give it to a rep again.", esc(company), l.Owner, l.Owner))
 	}
 	return ephemeral(r.T(":lock: *%s* is already a lead: <@%s>'s since %s. The first to register owns a lead, so nothing was queued; I've told <@%s> a new inquiry came in.",
 		esc(company), l.Owner, day(l.CreatedAt, r.loc), l.Owner))
@@ -313,7 +313,7 @@ func (h *Handler) inboundList(ctx context.Context, r request) (*slack.Msg, error
 	blocks := []slack.Block{section(title)}
 	for _, q := range qs {
 		text, _ := inquiryMessage(r.lang, r.loc, q, false)
-		blocks = append(blocks, section(text), inquiryButtons(r.lang, q))
+		blocks = append(blocks, section(text+notesQuote(q.Notes)), inquiryButtons(r.lang, q))
 	}
 	if more := total - len(qs); more > 0 {
 		blocks = append(blocks, contextLine(r.T("…and %d more", more)))

@@ -33,12 +33,12 @@ var zhInbound = map[string]string{
 	"other source":                  "其他来源",
 
 	// Recording an inquiry.
-	":inbox_tray: The inquiry from *%s* (%s) is recorded. I've sent it to %d managers to assign; inbound leads get the fastest follow-up.":                                ":inbox_tray: 已记录 *%s* 的来询（%s），并已发给 %d 位经理分配；来询客户要最快跟进。",
+	":inbox_tray: The inquiry from *%s* (%s) is recorded and sent to the managers to assign (managers told: %d). Inbound leads get the fastest follow-up.":                ":inbox_tray: 已记录 *%s* 的来询（%s），并已发给 %d 位经理分配；来询客户要最快跟进。",
 	":hourglass_flowing_sand: An inquiry from *%s* is waiting already (recorded by <@%s> %s): the managers have it, and nothing new was queued.":                          ":hourglass_flowing_sand: *%s* 的来询已在等待分配（<@%s> 于 %s 记录）：经理们已收到，这次没有重复排队。",
 	":warning: The inquiry from *%s* is queued, but no one has manager rights to assign it. Ask your admin to set SALESBOT_MANAGERS.":                                     ":warning: *%s* 的来询已排队，但没有人有经理权限来分配。请管理员设置 SALESBOT_MANAGERS。",
 	":warning: I could not reach any manager about the inquiry from *%s*. It waits in the queue (`/lead inbound list`); ask your admin to check SALESBOT_MANAGERS.":       ":warning: 无法把 *%s* 的来询发给任何经理。它仍在队列中（`/lead inbound list`）；请管理员检查 SALESBOT_MANAGERS。",
 	":information_source: *%s* is already your lead, so nothing was queued. Log the inquiry as a touch: `/visit %s <notes>`.":                                             ":information_source: *%s* 已经是你的客户，所以没有排队。请把这次来询记为一次跟进：`/visit %s <备注>`。",
-	":recycle: *%s* was lost by <@%s> and is in the pool, so nothing was queued. I've told <@%s> and the managers, who can give it to a rep again.":                       ":recycle: *%s* 由 <@%s> 跟丢，已在客户池中，所以没有排队。我已告诉 <@%s> 和经理们，经理可以把它重新分配给销售。",
+	":recycle: *%s* was lost by <@%s> and is in the pool, so nothing was queued. I've told the managers, who can give it to a rep again.":                                 ":recycle: *%s* 由 <@%s> 跟丢，已在客户池中，所以没有排队。我已告诉经理们，经理可以把它重新分配给销售。",
 	":lock: *%s* is already a lead: <@%s>'s since %s. The first to register owns a lead, so nothing was queued; I've told <@%s> a new inquiry came in.":                   ":lock: *%s* 已是客户：自 %[3]s 起由 <@%[2]s> 负责。先报备者负责，所以没有排队；我已告诉 <@%[4]s> 有新的来询。",
 	":telephone_receiver: A new inquiry came in for your lead *%s* (%s), recorded by <@%s>.":                                                                              ":telephone_receiver: 你的客户 *%s* 有新的来询（%s），由 <@%s> 记录。",
 	":telephone_receiver: A new inquiry came in for *%s* (%s), recorded by <@%s>. It was lost by <@%s> and is in the pool: give it to a rep with `/lead assign %s @rep`.": ":telephone_receiver: *%s* 有新的来询（%s），由 <@%s> 记录。它由 <@%s> 跟丢，在客户池中：用 `/lead assign %s @销售` 分配给一位销售。",

@@ -183,6 +183,21 @@ func TestAssignInquiry(t *testing.T) {
 	}
 	_, _, _, err = s.AssignInquiry(ctx, team, "nosuchid", assignTo("UREP", manager))
 	wantCode(t, err, salesbot.ENOTFOUND)
+	_, err = s.KeepInquiryCopies(ctx, team, "nosuchid", copies)
+	wantCode(t, err, salesbot.ENOTFOUND)
+	if ttl, _ := raw.PTTL(ctx, key(team, "inquiry", "nosuchid", "copies")).Result(); ttl <= 0 {
+		t.Errorf("copies of a gone inquiry kept without end (TTL %v)", ttl)
+	}
+	// An error from fn writes nothing.
+	q3 := mustQueue(t, s, team, "Umbrella", now)
+	_, err = s.UpdateInquiry(ctx, team, q3.ID, func(q *salesbot.Inquiry) error {
+		q.Company = "changed"
+		return salesbot.Errorf(salesbot.EINVALID, "no")
+	})
+	wantCode(t, err, salesbot.EINVALID)
+	if got, _ := s.Inquiry(ctx, team, q3.ID); got.Company != "Umbrella" {
+		t.Errorf("a refused update wrote %+v", got)
+	}
 }
 
 // TestAssignInquiryRace: many managers at once; exactly one lead is made,
