@@ -341,8 +341,9 @@ type InquiryAssignment struct {
 type InboundService interface {
 	// RecordInquiry records an inquiry anyone took: queued unless its
 	// company is a lead already (whose owner is to be told) or an inquiry
-	// for it waits already.
-	RecordInquiry(ctx context.Context, a Actor, team string, in InquiryInput, now time.Time) (InquiryRecorded, error)
+	// for it waits already. managers are the team's managers as the caller
+	// read them (TeamService.Managers); nil reads them.
+	RecordInquiry(ctx context.Context, a Actor, team string, in InquiryInput, managers []string, now time.Time) (InquiryRecorded, error)
 	// AssignInquiry gives a waiting inquiry to rep (a manager taking it
 	// names themself), as a lead whose first touch is due SALESBOT_INBOUND_DUE
 	// of working time later on the rep's clock (repZone): managers only,

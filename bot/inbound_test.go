@@ -2,8 +2,6 @@ package bot_test
 
 import (
 	"encoding/json"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -12,10 +10,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"salesbot"
-	"salesbot/directory"
 	"salesbot/internal/fakeslack"
-	"salesbot/scheduler"
-	"salesbot/service"
 )
 
 // desk is the receptionist who takes the calls: no manager, no leads.
@@ -385,95 +380,5 @@ func TestInboundHostileNames(t *testing.T) {
 	}
 	if seen < 7 { // two copies, the assign form, two redrawn, the rep's DM, the manager's reply
 		t.Errorf("only %d messages named the company", seen)
-	}
-}
-
-// TestInboundRaisedAfterAWorkingDay: an inquiry still unassigned a working
-// day after it came in is raised to every manager again, once, though two
-// replicas sweep; not before; once more the next working day; and the
-// raised copies are redrawn with the rest once it is assigned.
-func TestInboundRaisedAfterAWorkingDay(t *testing.T) {
-	h := inboundHarness(t)
-	id := inquiryOf(t, h, "/lead inbound Acme 来电 wants a quote", "Acme")
-	loc := shanghai(t)
-	clock := time.Date(2026, 11, 24, 9, 59, 0, 0, loc) // Tuesday, a minute before a working day has passed
-	api := slack.New("xoxb-test", slack.OptionAPIURL(h.slack.APIURL()))
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	svc := service.New(service.Config{Store: h.store, Logger: log, Managers: []string{manager}, Team: h.team})
-	replica := func() *scheduler.Scheduler {
-		s, err := scheduler.New(scheduler.Config{Store: h.store, Notifier: h.h, People: directory.New(api, func() time.Time { return clock }),
-			Digests: svc, Teams: svc, Reminders: svc, Reviews: svc, Now: func() time.Time { return clock }, Logger: log})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}
-	a, b := replica(), replica()
-	sweep := func() {
-		t.Helper()
-		for _, s := range []*scheduler.Scheduler{a, b} {
-			if err := s.SweepTeam(t.Context(), h.team); err != nil {
-				t.Fatalf("sweep: %v", err)
-			}
-		}
-		h.h.Wait()
-	}
-	raised := func() []string {
-		var to []string
-		for _, c := range h.slack.Calls("chat.postMessage") {
-			if strings.Contains(readable(c), "Still unassigned: Acme*") {
-				to = append(to, c.Param("channel"))
-			}
-		}
-		slices.Sort(to)
-		return to
-	}
-
-	sweep()
-	if got := raised(); len(got) != 0 {
-		t.Fatalf("raised before a working day had passed: %v", got)
-	}
-	clock = time.Date(2026, 11, 24, 10, 30, 0, 0, loc)
-	sweep()
-	sweep()
-	if got := raised(); !slices.Equal(got, []string{lead1, manager}) {
-		t.Fatalf("raised to %v; want each manager once", got)
-	}
-	c := postedTo(h, "Still unassigned: Acme*")[manager]
-	mustContain(t, "the raise", readable(c), "has waited since Mon 23 Nov 10:00", "<@"+desk+">", "wants a quote", "Assign…", "Take it")
-	checkBlocks(t, "the raise", c)
-	// Tuesday afternoon: not again; Wednesday morning, after another working day: again.
-	clock = time.Date(2026, 11, 24, 17, 0, 0, 0, loc)
-	sweep()
-	if got := raised(); len(got) != 2 {
-		t.Fatalf("raised again the same day: %v", got)
-	}
-	clock = time.Date(2026, 11, 25, 10, 31, 0, 0, loc)
-	sweep()
-	if got := raised(); len(got) != 4 {
-		t.Fatalf("after a second working day raised %d times; want 4 (twice to each)", len(got))
-	}
-	if q, _ := h.store.Inquiry(t.Context(), h.team, id); q.Raised != 2 {
-		t.Errorf("raised %d times", q.Raised)
-	}
-
-	// Taken: the first copies and the raised ones are all redrawn; no more raises.
-	h.click(manager, "inbound_take", id)
-	if n := len(updated(h, "taken by <@"+manager+">")); n != 2 {
-		t.Errorf("copies redrawn in %d channels", n)
-	}
-	redraws := 0
-	for _, c := range h.slack.Calls("chat.update") {
-		if strings.Contains(readable(c), "taken by <@"+manager+">") {
-			redraws++
-		}
-	}
-	if redraws != 6 {
-		t.Errorf("%d copies redrawn; want 6 (the first two and two raises of two)", redraws)
-	}
-	clock = time.Date(2026, 11, 26, 11, 0, 0, 0, loc)
-	sweep()
-	if got := raised(); len(got) != 4 {
-		t.Errorf("raised after it was taken: %v", got)
 	}
 }

@@ -67,8 +67,13 @@ func (h *Handler) inbound(ctx context.Context, r request, args []salesbot.Token)
 // recorder is answered; a company that is a lead, or waits already, is
 // answered instead, and the lead's owner told a new inquiry came in.
 func (h *Handler) recordInquiry(ctx context.Context, r request, in salesbot.InquiryInput) (*slack.Msg, error) {
-	now := h.now()
-	rec, err := h.inquiries.RecordInquiry(ctx, r.actor, r.team, in, now)
+	// Read with the viewer, so this costs no round trip; a failure to read
+	// them leaves it to the service.
+	managers, err := h.allManagers(ctx, r.team)
+	if err != nil {
+		managers = nil
+	}
+	rec, err := h.inquiries.RecordInquiry(ctx, r.actor, r.team, in, managers, h.now())
 	switch {
 	case err != nil:
 		return nil, err

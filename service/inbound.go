@@ -48,7 +48,7 @@ func onlyManagersSee() error {
 // inquiry (a receptionist, a marketing assistant). Every manager is to be
 // sent it: an inquiry has no owner yet, so no one's team is the one to
 // route it to, and the director who assigns it may be any of them.
-func (s *Services) RecordInquiry(ctx context.Context, a salesbot.Actor, team string, in salesbot.InquiryInput, now time.Time) (salesbot.InquiryRecorded, error) {
+func (s *Services) RecordInquiry(ctx context.Context, a salesbot.Actor, team string, in salesbot.InquiryInput, managers []string, now time.Time) (salesbot.InquiryRecorded, error) {
 	q, err := salesbot.NewInquiry(a, team, in, now, s.cfg.WorkHours)
 	if err != nil {
 		return salesbot.InquiryRecorded{}, err
@@ -63,7 +63,7 @@ func (s *Services) RecordInquiry(ctx context.Context, a salesbot.Actor, team str
 			rec.Owner = lead.Owner
 		}
 		if rec.Pool {
-			if rec.Managers, err = s.Managers(ctx, team); err != nil {
+			if rec.Managers, err = s.managersOr(ctx, team, managers); err != nil {
 				s.cfg.Logger.WarnContext(ctx, "managers of an inquiry for a lost lead", "err", err)
 			}
 		}
@@ -73,12 +73,20 @@ func (s *Services) RecordInquiry(ctx context.Context, a salesbot.Actor, team str
 	case err != nil:
 		return salesbot.InquiryRecorded{}, fmt.Errorf("record inquiry: %w", err)
 	}
-	managers, err := s.Managers(ctx, team)
+	managers, err = s.managersOr(ctx, team, managers)
 	if err != nil {
 		// Queued: /lead inbound list and tomorrow's raise still show it.
 		s.cfg.Logger.WarnContext(ctx, "managers of a new inquiry", "inquiry", q.ID, "err", err)
 	}
 	return salesbot.InquiryRecorded{Inquiry: q, Managers: managers}, nil
+}
+
+// managersOr is managers when the caller read them, else the team's.
+func (s *Services) managersOr(ctx context.Context, team string, managers []string) ([]string, error) {
+	if managers != nil {
+		return managers, nil
+	}
+	return s.Managers(ctx, team)
 }
 
 // AssignInquiry implements salesbot.InboundService. The first touch is

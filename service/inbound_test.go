@@ -27,7 +27,7 @@ func TestInboundService(t *testing.T) {
 	desk := salesbot.Actor{User: "UDESK", Zone: ny}
 	// Friday 16:00 in New York.
 	at := time.Date(2026, 11, 27, 16, 0, 0, 0, ny)
-	rec, err := svc.RecordInquiry(ctx, desk, team, salesbot.InquiryInput{Company: "Acme", Notes: "call back"}, at)
+	rec, err := svc.RecordInquiry(ctx, desk, team, salesbot.InquiryInput{Company: "Acme", Notes: "call back"}, nil, at)
 	if err != nil || rec.Inquiry == nil || !slices.Equal(rec.Managers, []string{"UBOSS", "UBOSS2"}) {
 		t.Fatalf("record: %+v, %v", rec, err)
 	}
@@ -61,7 +61,7 @@ func TestInboundService(t *testing.T) {
 		t.Errorf("mark a settled inquiry raised: %+v, %v", q, err)
 	}
 	// A waiting one is, once for its raise time.
-	rec2, _ := svc.RecordInquiry(ctx, desk, team, salesbot.InquiryInput{Company: "Globex"}, at)
+	rec2, _ := svc.RecordInquiry(ctx, desk, team, salesbot.InquiryInput{Company: "Globex"}, []string{"UBOSS"}, at)
 	due, err := svc.InquiriesToRaise(ctx, team, rec2.Inquiry.RaiseAt, 10)
 	if err != nil || len(due) != 1 || due[0].ID != rec2.Inquiry.ID {
 		t.Fatalf("to raise: %v, %v", due, err)
