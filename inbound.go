@@ -310,6 +310,9 @@ func (d InboundDue) After(t time.Time, w WorkHours, p NotifyPrefs) time.Time {
 // InquiryRecorded is what recording an inquiry did. Exactly one of
 // Inquiry, Lead and Waiting is set.
 type InquiryRecorded struct {
+	// Asked is the inquiry as recorded, its company and notes cleaned,
+	// whether or not it was queued.
+	Asked *Inquiry
 	// Inquiry is the inquiry queued; Managers are to be sent it, each
 	// with Assign and Take it.
 	Inquiry  *Inquiry

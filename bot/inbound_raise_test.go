@@ -144,3 +144,43 @@ func TestInboundAssignRoundTrips(t *testing.T) {
 		t.Errorf("the assign form: %d Redis round trips, want at most %d", n, maxRoundTrips+2)
 	}
 }
+
+// TestInboundTwoManagersAtOnce: two managers press Take it at the same
+// moment; one gets the lead, the other is told who did.
+func TestInboundTwoManagersAtOnce(t *testing.T) {
+	h := inboundHarness(t)
+	id := inquiryOf(t, h, "/lead inbound Acme", "Acme")
+	done := make(chan struct{})
+	for _, m := range []string{manager, lead1} {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			cb := slack.InteractionCallback{Type: slack.InteractionTypeBlockActions, User: slack.User{ID: m},
+				ResponseURL: h.slack.ResponseURL("take-" + m)}
+			cb.ActionCallback.BlockActions = []*slack.BlockAction{{ActionID: "inbound_take", Value: id}}
+			h.interact(cb)
+		}()
+	}
+	<-done
+	<-done
+	h.h.Wait()
+	names, err := h.store.LeadNames(t.Context(), h.team)
+	if err != nil || len(names) != 1 {
+		t.Fatalf("leads: %v, %v; want Acme once", names, err)
+	}
+	owner := h.lead("Acme").Owner
+	var took, told int
+	for _, c := range h.slack.Calls("response") {
+		switch s := readable(c); {
+		case strings.Contains(s, "You took the inquiry from *Acme*"):
+			took++
+		case strings.Contains(s, "already taken by <@"+owner+">"):
+			told++
+		}
+	}
+	if took != 1 || told != 1 {
+		t.Errorf("%d took it, %d were told who did; want one each", took, told)
+	}
+	if to := sortedKeys(updated(h, "taken by <@"+owner+">")); !slices.Equal(to, []string{"D0LEAD1", "D0MANAGER"}) {
+		t.Errorf("copies redrawn in %v", to)
+	}
+}

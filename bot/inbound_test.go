@@ -250,7 +250,7 @@ func TestInboundTakeAndDuplicates(t *testing.T) {
 	// A rep registers Initech meanwhile; the manager's Take it closes the inquiry.
 	h.command(rep, "/lead new Initech B")
 	h.click(manager, "inbound_take", id2)
-	mustContain(t, "registered meanwhile", h.lastResponse(), "*Initech* became <@"+rep+">'s lead", "it is closed")
+	mustContain(t, "registered meanwhile", h.lastResponse(), "*Initech* became <@"+rep+">'s lead", "the inquiry is closed")
 	if l := h.lead("Initech"); l.Owner != rep {
 		t.Errorf("Initech moved to %s", l.Owner)
 	}

@@ -78,7 +78,7 @@ func (h *Handler) recordInquiry(ctx context.Context, r request, in salesbot.Inqu
 	case err != nil:
 		return nil, err
 	case rec.Lead != nil:
-		return h.inquiryForLead(ctx, r, in, rec), nil
+		return h.inquiryForLead(ctx, r, rec), nil
 	case rec.Waiting != nil:
 		w := rec.Waiting
 		return ephemeral(r.T(":hourglass_flowing_sand: An inquiry from *%s* is waiting already (recorded by <@%s> %s): the managers have it, and nothing new was queued.",
@@ -106,14 +106,10 @@ func (h *Handler) recordInquiry(ctx context.Context, r request, in salesbot.Inqu
 // the recorder learns whose (as much as SightOf lets them: they named it),
 // the owner is told a new inquiry came in, and for a lead lost to the
 // pool the managers are too, who may give it to a rep again.
-func (h *Handler) inquiryForLead(ctx context.Context, r request, in salesbot.InquiryInput, rec salesbot.InquiryRecorded) *slack.Msg {
+func (h *Handler) inquiryForLead(ctx context.Context, r request, rec salesbot.InquiryRecorded) *slack.Msg {
 	l := rec.Lead.Lead
-	src := in.Source
-	if src == "" {
-		src = salesbot.SourceInbound
-	}
 	team, recorder, owner, managers := r.team, r.actor.User, rec.Owner, rec.Managers
-	company, notes := l.Company, in.Notes
+	company, notes, src := l.Company, rec.Asked.Notes, rec.Asked.Source
 	if owner != "" || len(managers) > 0 {
 		h.later(ctx, "tell of an inquiry for a lead", func(ctx context.Context) error {
 			if owner != "" {
@@ -224,8 +220,8 @@ func (h *Handler) assignInquiry(ctx context.Context, r request, id, rep string, 
 			return h.notify(ctx, l.Owner, i18n.T(lang, ":telephone_receiver: A new inquiry came in for your lead *%s* (%s), recorded by <@%s>.",
 				esc(l.Company), sourceName(lang, q.Source), by)+notesQuote(q.Notes))
 		})
-		return ephemeral(r.T(":lock: *%s* became <@%s>'s lead (registered %s) before the inquiry was assigned, so it is closed: <@%s> has it and is told.",
-			esc(l.Company), l.Owner, day(l.CreatedAt, r.loc), l.Owner)), nil
+		return ephemeral(r.T(":lock: *%s* became <@%s>'s lead (registered %s) before the inquiry was assigned, so the inquiry is closed and its owner hears of it.",
+			esc(l.Company), l.Owner, day(l.CreatedAt, r.loc))), nil
 	}
 	l := done.Lead
 	if rep == r.actor.User {

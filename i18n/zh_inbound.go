@@ -53,13 +53,13 @@ var zhInbound = map[string]string{
 	":white_check_mark: The inquiry from *%s* (%s): assigned to <@%s> by <@%s>.":                        ":white_check_mark: *%[1]s* 的来询（%[2]s）：已由 <@%[4]s> 分配给 <@%[3]s>。",
 
 	// Assigning: the manager's reply, the rep's message.
-	":lock: *%s* became <@%s>'s lead (registered %s) before the inquiry was assigned, so it is closed: <@%s> has it and is told.": ":lock: 在分配之前，*%s* 已成为 <@%s> 的客户（%s 报备），所以这条来询已关闭：由 <@%s> 负责，并已通知。",
-	":handshake: *%s* is <@%s>'s lead now; its first touch is due by %s (their time). I've told them.":                            ":handshake: *%s* 现在是 <@%s> 的客户；首次跟进须在 %s（对方当地时间）之前完成。我已通知对方。",
-	":inbox_tray: You have a new inbound lead: *%s* (%s), assigned by <@%s>. First touch due by %s.":                              ":inbox_tray: 你有一个新的来询客户：*%s*（%s），由 <@%s> 分配。首次跟进须在 %s 之前完成。",
-	":inbox_tray: You took the inquiry from *%s* (%s): it is your lead now. First touch due by %s.":                               ":inbox_tray: 你接手了 *%s* 的来询（%s）：它现在是你的客户。首次跟进须在 %s 之前完成。",
-	"Recorded by <@%s> %s · `/lead show %s` has its card":                                                                         "由 <@%s> 于 %s 记录 · `/lead show %s` 查看客户卡片",
-	"Choose the rep to give the inquiry to.":                                                                                      "请选择接手这条来询的销售。",
-	"%s is not a rep (a bot or a deactivated account): choose a person who sells.":                                                "%s 不是销售（是机器人或已停用的账号）：请选择一位做销售的人。",
+	":lock: *%s* became <@%s>'s lead (registered %s) before the inquiry was assigned, so the inquiry is closed and its owner hears of it.": ":lock: 在分配之前，*%s* 已成为 <@%s> 的客户（%s 报备），所以这条来询已关闭，并已通知负责人。",
+	":handshake: *%s* is <@%s>'s lead now; its first touch is due by %s (their time). I've told them.":                                     ":handshake: *%s* 现在是 <@%s> 的客户；首次跟进须在 %s（对方当地时间）之前完成。我已通知对方。",
+	":inbox_tray: You have a new inbound lead: *%s* (%s), assigned by <@%s>. First touch due by %s.":                                       ":inbox_tray: 你有一个新的来询客户：*%s*（%s），由 <@%s> 分配。首次跟进须在 %s 之前完成。",
+	":inbox_tray: You took the inquiry from *%s* (%s): it is your lead now. First touch due by %s.":                                        ":inbox_tray: 你接手了 *%s* 的来询（%s）：它现在是你的客户。首次跟进须在 %s 之前完成。",
+	"Recorded by <@%s> %s · `/lead show %s` has its card":                                                                                  "由 <@%s> 于 %s 记录 · `/lead show %s` 查看客户卡片",
+	"Choose the rep to give the inquiry to.":                                                                                               "请选择接手这条来询的销售。",
+	"%s is not a rep (a bot or a deactivated account): choose a person who sells.":                                                         "%s 不是销售（是机器人或已停用的账号）：请选择一位做销售的人。",
 
 	// The help line, the list and the forms.
 	"• `/lead inbound <company> [source] [notes]` anyone: an inbound inquiry (来询) for the managers to assign, e.g. `/lead inbound Acme 来电 wants a quote` · `/lead inbound list` (managers) what waits": "• `/lead inbound <公司> [来源] [备注]` 任何人：记录一条来询，由经理分配，例如 `/lead inbound 明达机械 来电 想要报价` · `/lead inbound list`（经理）查看等待分配的来询",

@@ -58,7 +58,7 @@ func (s *Services) RecordInquiry(ctx context.Context, a salesbot.Actor, team str
 	case lead != nil:
 		// The recorder named the company: they may see at least whose it is.
 		sight := lead.SightOf(a, true)
-		rec := salesbot.InquiryRecorded{Lead: &salesbot.SeenLead{Lead: lead.Seen(sight), Sight: sight}, Pool: lead.Stage == salesbot.StageLost}
+		rec := salesbot.InquiryRecorded{Asked: q, Lead: &salesbot.SeenLead{Lead: lead.Seen(sight), Sight: sight}, Pool: lead.Stage == salesbot.StageLost}
 		if lead.Owner != a.User {
 			rec.Owner = lead.Owner
 		}
@@ -69,7 +69,7 @@ func (s *Services) RecordInquiry(ctx context.Context, a salesbot.Actor, team str
 		}
 		return rec, nil
 	case waiting != nil:
-		return salesbot.InquiryRecorded{Waiting: waiting}, nil
+		return salesbot.InquiryRecorded{Asked: q, Waiting: waiting}, nil
 	case err != nil:
 		return salesbot.InquiryRecorded{}, fmt.Errorf("record inquiry: %w", err)
 	}
@@ -78,7 +78,7 @@ func (s *Services) RecordInquiry(ctx context.Context, a salesbot.Actor, team str
 		// Queued: /lead inbound list and tomorrow's raise still show it.
 		s.cfg.Logger.WarnContext(ctx, "managers of a new inquiry", "inquiry", q.ID, "err", err)
 	}
-	return salesbot.InquiryRecorded{Inquiry: q, Managers: managers}, nil
+	return salesbot.InquiryRecorded{Asked: q, Inquiry: q, Managers: managers}, nil
 }
 
 // managersOr is managers when the caller read them, else the team's.
