@@ -86,6 +86,10 @@ func ParseInquiry(toks []Token) (InquiryInput, error) {
 	if first.Entity {
 		return InquiryInput{}, Errorf(EINVALID, "A company name can't be a mention, channel or link (%s). "+inboundUsage, first.Text)
 	}
+	if !first.Quoted && isSourceWord(first.Text) {
+		// `/lead inbound 来电 …`: the company was left out.
+		return InquiryInput{}, Errorf(EINVALID, "%q is a lead source, not a company: the company comes first. "+inboundUsage, first.Text)
+	}
 	in := InquiryInput{Company: first.Text, Source: SourceInbound}
 	rest := toks[1:]
 	if len(rest) > 0 && !rest[0].Quoted && !rest[0].Entity {

@@ -42,6 +42,7 @@ func TestParseInquiry(t *testing.T) {
 		"":                                 "Which company called?",
 		"<@U0REP> wants a quote":           "can't be a mention",
 		"Acme Industrial 来电 wants a quote": `Is the company "Acme Industrial"?`,
+		"来电 wants a quote":                 `"来电" is a lead source, not a company`,
 	} {
 		_, err := salesbot.ParseInquiry(toks(t, in))
 		wantCode(t, err, salesbot.EINVALID)

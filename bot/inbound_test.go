@@ -297,6 +297,7 @@ func TestInboundBadInput(t *testing.T) {
 	} {
 		mustContain(t, line, h.command(desk, line).Text, says...)
 	}
+	mustContain(t, "list and more", h.command(manager, "/lead inbound list of callers").Text, "takes nothing after it", `/lead inbound "list of callers"`)
 	if _, total, _ := h.store.Inquiries(t.Context(), h.team, 10); total != 0 {
 		t.Fatalf("bad input queued %d inquiries", total)
 	}
@@ -318,6 +319,8 @@ func TestInboundBadInput(t *testing.T) {
 	}
 	mustContain(t, "the managers' copy", readable(postedTo(h, "Inbound inquiry: Hooli Industrial*")[manager]), "event or trade show", ">met at the Canton fair\\n>wants a call")
 
+	// A company called List, quoted, is a company.
+	mustContain(t, "quoted list", h.command(desk, `/lead inbound "List" 网络`).Text, "The inquiry from *List* (the web) is recorded")
 	// In Chinese words: 来询, a Chinese source.
 	mustContain(t, "来询", h.command(desk, "/lead 来询 明达机械 展会 想要报价").Text, "The inquiry from *明达机械* (event or trade show) is recorded")
 
@@ -329,7 +332,7 @@ func TestInboundBadInput(t *testing.T) {
 	h.h.Wait()
 	reply := h.command(manager, "/lead inbound list")
 	all := text(reply)
-	mustContain(t, "the list", all, "*Inbound queue* — 24 waiting, oldest first", "…and 4 more", "Assign…", "Take it")
+	mustContain(t, "the list", all, "*Inbound queue* — 25 waiting, oldest first", "…and 5 more", "Assign…", "Take it")
 	if len(reply.Blocks.BlockSet) > 50 {
 		t.Errorf("the list has %d blocks", len(reply.Blocks.BlockSet))
 	}

@@ -53,7 +53,10 @@ func (h *Handler) inbound(ctx context.Context, r request, args []salesbot.Token)
 	if h.inquiries == nil {
 		return nil, noInbound()
 	}
-	if len(args) == 1 && !args[0].Quoted && (strings.EqualFold(args[0].Text, "list") || args[0].Text == "列表") {
+	if len(args) > 0 && !args[0].Quoted && (strings.EqualFold(args[0].Text, "list") || args[0].Text == "列表") {
+		if len(args) > 1 {
+			return nil, salesbot.Errorf(salesbot.EINVALID, "`/lead inbound list` takes nothing after it. A company called %q goes in quotes: `/lead inbound \"%s\" …`.", args[0].Text, salesbot.JoinTokens(args))
+		}
 		return h.inboundList(ctx, r)
 	}
 	in, err := salesbot.ParseInquiry(args)
