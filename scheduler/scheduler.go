@@ -124,7 +124,8 @@ type Config struct {
 	Escalator Escalator
 	// Inbound finds the inbound inquiries to raise again (unassigned a
 	// working day); by default Reminders, when it implements Inbound.
-	// Without it, or a Notifier that is an InquiryRaiser, none are raised.
+	// None are raised without it, or when the Notifier is not an
+	// InquiryRaiser.
 	Inbound Inbound
 }
 
