@@ -127,7 +127,7 @@ func NewInquiry(a Actor, team string, in InquiryInput, now time.Time, w WorkHour
 	if !src.Valid() {
 		return nil, Errorf(EINVALID, "%q is not a lead source.", string(src))
 	}
-	notes, err := cleanText("notes", in.Notes, MaxInquiryNotes)
+	notes, err := cleanText("note", in.Notes, MaxInquiryNotes)
 	if err != nil {
 		return nil, err
 	}

@@ -292,7 +292,7 @@ func TestInboundBadInput(t *testing.T) {
 		"/lead inbound <@U0REP> wants a quote":            {"can't be a mention", "/lead inbound <company> [source] [notes]"},
 		"/lead inbound " + strings.Repeat("A", 121):       {"121 characters long"},
 		"/lead inbound Acme Industrial 来电 wants a quote":  {`Is the company "Acme Industrial"?`, `/lead inbound "Acme Industrial" 来电`},
-		"/lead inbound Acme " + strings.Repeat("备注", 260): {"The notes is 520 characters long; keep it under 500"},
+		"/lead inbound Acme " + strings.Repeat("备注", 260): {"The note is 520 characters long; keep it under 500"},
 		"/lead inbound \"   \" 来电":                        {"Which company called?"},
 	} {
 		mustContain(t, line, h.command(desk, line).Text, says...)
