@@ -13,7 +13,7 @@ import (
 // opensForm reports whether a button opens a form.
 func opensForm(actionID string) bool {
 	switch actionID {
-	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject, actionDealOpen, actionReviewDrop, actionReviewed, actionEscReassign:
+	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject, actionDealOpen, actionReviewDrop, actionReviewed, actionEscReassign, actionInboundAssign:
 		return true
 	}
 	return isRiskFix(actionID)
@@ -42,6 +42,9 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 	actor := salesbot.Actor{User: user, Manager: manager}
 	if actionID == actionReviewed {
 		return h.openReviewed(ctx, cb, actor, cb.ActionCallback.BlockActions[0].Value)
+	}
+	if actionID == actionInboundAssign {
+		return h.openInboundAssign(ctx, cb, actor, id)
 	}
 	if actionID == actionReject {
 		if !actor.Manager {

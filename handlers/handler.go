@@ -144,6 +144,9 @@ type Config struct {
 	// remove, /lead delete); when nil, one over store, which must then be
 	// a service.Store.
 	Removal salesbot.RemovalService
+	// Inbound runs the inbound queue (/lead inbound); when nil, Leads
+	// does if it implements salesbot.InboundService.
+	Inbound salesbot.InboundService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -177,6 +180,7 @@ type Handler struct {
 	// probability is the win probability per stage.
 	probability salesbot.Probability
 	removal     salesbot.RemovalService
+	inquiries   salesbot.InboundService
 	bg          sync.WaitGroup
 	// transfer runs /salesbot import and export (transfer.go).
 	transfer transfer
@@ -220,6 +224,10 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	h.removal = cfg.Removal
 	if st, ok := store.(service.Store); ok && h.removal == nil {
 		h.removal = service.New(service.Config{Store: st, Cadence: h.cadence, Logger: h.log})
+	}
+	h.inquiries = cfg.Inbound
+	if in, ok := h.leads.(salesbot.InboundService); ok && h.inquiries == nil {
+		h.inquiries = in
 	}
 	h.people = cfg.Directory
 	if h.people == nil {

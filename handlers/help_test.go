@@ -25,6 +25,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"• `/lead qualify <company> [exists=… compete=… win=… worth=…]` seed 003's four questions, each yes, no or unknown (alone: the form) · `/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]` a competitor\n" +
 		"• `/lead park <company> until <YYYY-MM-DD> [reason]` (暂停) silence its reminders, staleness and escalation until then · `/lead unpark <company>` (恢复) or a logged visit wakes it\n" +
 		"• `/lead delete <company>` (managers) delete a lead registered by mistake, with its history and indexes, after a confirmation\n" +
+		"• `/lead inbound <company> [source] [notes]` anyone: an inbound inquiry (来询) for the managers to assign, e.g. `/lead inbound Acme 来电 wants a quote` · `/lead inbound list` (managers) what waits\n" +
 		"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
 	const wantHelp = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
 		wantLead + "\n\n" +
@@ -63,6 +64,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/salesbot team*", "`team @manager @rep1 @rep2`", "`team @manager none`", "*/salesbot import*", "/salesbot export",
 		"/lead delete <company>", "*/stance remove* `<company> \"<person>\"`",
 		"/lead park <company> until <YYYY-MM-DD> [reason]", "/lead unpark <company>",
+		"/lead inbound <company> [source] [notes]",
 	} {
 		if !strings.Contains(help, command) {
 			t.Errorf("the help lacks %q", command)

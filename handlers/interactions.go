@@ -119,6 +119,9 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 	if msg, ok, err := h.submittedImport(ctx, cb, r, f); ok {
 		return msg, "", err
 	}
+	if msg, ok, err := h.submittedInbound(ctx, cb, r, meta, f); ok {
+		return msg, "", err
+	}
 	if cb.View.CallbackID == cbLeadNew {
 		g, err := salesbot.ParseGrade(f.option(blockGrade))
 		if err != nil {
@@ -358,6 +361,9 @@ func (h *Handler) leadAction(ctx context.Context, cb slack.InteractionCallback, 
 	}
 	if isRemoval(actionID) {
 		return h.removalAction(ctx, r, actionID, parts)
+	}
+	if isInbound(actionID) {
+		return h.inboundAction(ctx, r, actionID, parts)
 	}
 	switch actionID {
 	case actionGradeSet, actionGradeButton:

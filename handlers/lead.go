@@ -49,6 +49,8 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 		return h.list(ctx, r, args)
 	case "pool":
 		return h.pool(ctx, r)
+	case "inbound", "来询":
+		return h.inbound(ctx, r, args)
 	case "help":
 		return ephemeral(leadHelp(r.lang)), nil
 	case "delete", "删除":

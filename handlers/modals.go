@@ -284,6 +284,8 @@ func modalFor(lang i18n.Lang, sub, channel string) (slack.ModalViewRequest, bool
 		return modal(lang, cbLeadMap, t("Stakeholder map"), t("Show"), channel, company), true
 	case "value", "amount", "close-by", "closeby", "forecast", "deal":
 		return dealModal(lang, channel, nil), true
+	case "inbound", "来询":
+		return inboundModal(lang, channel), true
 	}
 	return slack.ModalViewRequest{}, false
 }

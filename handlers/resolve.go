@@ -148,7 +148,7 @@ func prefetchQuery(cmd slack.SlashCommand) (salesbot.LeadQuery, bool) {
 }
 
 // leadSubs are the /lead sub-commands that do not start with a company.
-var leadSubs = map[string]bool{"new": true, "add": true, "list": true, "ls": true, "pool": true, "help": true}
+var leadSubs = map[string]bool{"new": true, "add": true, "list": true, "ls": true, "pool": true, "help": true, "inbound": true, "来询": true}
 
 // findByName resolves a company typed whole, as in a form: exactly, else as
 // the unambiguous beginning or part of one name.

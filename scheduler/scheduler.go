@@ -125,6 +125,11 @@ type Config struct {
 	// Imports resumes imports whose runner stopped (imports.go); by
 	// default the Notifier, when it implements Imports.
 	Imports Imports
+	// Inbound finds the inbound inquiries to raise again (unassigned a
+	// working day); by default Reminders, when it implements Inbound.
+	// None are raised without it, or when the Notifier is not an
+	// InquiryRaiser.
+	Inbound Inbound
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -156,6 +161,9 @@ func New(cfg Config) (*Scheduler, error) {
 	}
 	if cfg.Escalation == nil {
 		cfg.Escalation = salesbot.DefaultEscalation()
+	}
+	if in, ok := cfg.Reminders.(Inbound); ok && cfg.Inbound == nil {
+		cfg.Inbound = in
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -331,6 +339,10 @@ func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 		errs = append(errs, fmt.Errorf("reviews for %s: %w", team, err))
 	}
 	errs = append(errs, s.riskNews(ctx, team)) // part 4: new risks reach the owner once
+	if open, err := s.sendingOpen(ctx, team); err != nil || !open {
+		return errors.Join(append(errs, err)...)
+	}
+	errs = append(errs, s.raiseInquiries(ctx, team))
 	return errors.Join(errs...)
 }
 

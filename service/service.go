@@ -65,6 +65,10 @@ type Config struct {
 	// Now is the clock of work that runs on its own (an import's batches);
 	// time.Now when nil.
 	Now func() time.Time
+	// InboundDue is how long after assignment an inbound lead's first
+	// touch is due, in working time (SALESBOT_INBOUND_DUE); default
+	// salesbot.DefaultInboundDue().
+	InboundDue salesbot.InboundDue
 }
 
 // Services implements the domain's services. It is safe for concurrent use.
@@ -98,6 +102,9 @@ func New(cfg Config) *Services {
 	}
 	if cfg.Escalation == nil {
 		cfg.Escalation = salesbot.DefaultEscalation()
+	}
+	if cfg.InboundDue == (salesbot.InboundDue{}) {
+		cfg.InboundDue = salesbot.DefaultInboundDue()
 	}
 	if cfg.Probability == nil {
 		cfg.Probability = salesbot.DefaultProbability()

@@ -36,6 +36,7 @@ type Config struct {
 	Gates         salesbot.Gates       // SALESBOT_GATES: how stage milestones bind a rep
 	Font          string               // SALESBOT_FONT: the CJK font charts are drawn with; "" finds one
 	Probability   salesbot.Probability // win probability per stage
+	InboundDue    salesbot.InboundDue  // SALESBOT_INBOUND_DUE: an assigned inbound lead's first touch, in working time
 	// ReminderLease is how long a claimed reminder waits for the replica
 	// that claimed it before another sends it.
 	ReminderLease time.Duration
@@ -156,6 +157,9 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 	}
 	if c.Escalation, err = salesbot.ParseEscalation(getenv("SALESBOT_ESCALATION")); err != nil {
 		return c, &SettingError{"SALESBOT_ESCALATION", problem(err)}
+	}
+	if c.InboundDue, err = salesbot.ParseInboundDue(getenv("SALESBOT_INBOUND_DUE")); err != nil {
+		return c, &SettingError{"SALESBOT_INBOUND_DUE", problem(err) + " (default " + salesbot.DefaultInboundDue().String() + ")"}
 	}
 	if c.Currency, err = salesbot.ParseCurrency(get("SALESBOT_CURRENCY", defaultCurrency)); err != nil {
 		return c, &SettingError{"SALESBOT_CURRENCY", problem(err)}

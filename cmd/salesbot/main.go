@@ -125,20 +125,20 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	svc := service.New(service.Config{
 		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: cfg.Managers, Team: team, WorkHours: cfg.WorkHours,
 		Currency: cfg.Currency, Probability: cfg.Probability, DiscountLimit: cfg.DiscountLimit, Gates: cfg.Gates,
-		Escalation: cfg.Escalation,
+		Escalation: cfg.Escalation, InboundDue: cfg.InboundDue,
 	})
 	h := handlers.New(st, api, handlers.Config{
 		Cadence: cfg.Cadence, Logger: log, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
 		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
 		Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Negotiation: svc, Notify: svc, Maintenance: svc, Charts: loadCharts(cfg.Font, log),
-		Currency: cfg.Currency, Probability: cfg.Probability,
+		Currency: cfg.Currency, Probability: cfg.Probability, Inbound: svc,
 		Transfer: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc,
 		Reviews: svc, Digest: cfg.Digest, Review: cfg.Review, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
-		Lease: cfg.ReminderLease, Prefs: svc, Escalation: cfg.Escalation,
+		Lease: cfg.ReminderLease, Prefs: svc, Escalation: cfg.Escalation, Inbound: svc,
 	})
 	if err != nil {
 		return nil, err
