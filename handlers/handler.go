@@ -136,6 +136,10 @@ type Config struct {
 	// when nil.
 	Currency    salesbot.Currency
 	Probability salesbot.Probability
+	// Profiles records lead sources and company profiles (/lead source,
+	// /lead profile) and guesses the lead a message names; when nil, Leads
+	// if it does that too.
+	Profiles salesbot.ProfileService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -168,6 +172,7 @@ type Handler struct {
 	currency    salesbot.Currency
 	// probability is the win probability per stage.
 	probability salesbot.Probability
+	profiles    salesbot.ProfileService
 	bg          sync.WaitGroup
 }
 
@@ -204,6 +209,10 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	h.leads = cfg.Leads
 	if st, ok := store.(service.Store); ok && h.leads == nil {
 		h.leads = service.New(service.Config{Store: st, Cadence: h.cadence, Logger: h.log})
+	}
+	h.profiles = cfg.Profiles
+	if p, ok := h.leads.(salesbot.ProfileService); ok && h.profiles == nil {
+		h.profiles = p
 	}
 	h.people = cfg.Directory
 	if h.people == nil {
