@@ -328,14 +328,19 @@ func cleanProfileValue(f ProfileField, v string) (string, error) {
 	return v, nil
 }
 
-// unwrapLink reads a link as Slack writes one in a command's text,
-// <https://acme.com|acme.com>, as its address.
+// unwrapLink reads a link as Slack writes one in a command's text: an
+// address typed as "acme.com" arrives as <http://acme.com|acme.com>, read
+// as what was typed; a link without a label, or to anything but http(s),
+// as its target (which cleanWebsite then judges).
 func unwrapLink(v string) string {
-	if strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") {
-		inner, _, _ := strings.Cut(v[1:len(v)-1], "|")
-		return inner
+	if !strings.HasPrefix(v, "<") || !strings.HasSuffix(v, ">") {
+		return v
 	}
-	return v
+	target, label, labelled := strings.Cut(v[1:len(v)-1], "|")
+	if labelled && label != "" && (strings.HasPrefix(target, "http://") || strings.HasPrefix(target, "https://")) {
+		return label
+	}
+	return target
 }
 
 // cleanWebsite accepts a host name (acme.com, www.acme.com.cn) or an

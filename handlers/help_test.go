@@ -24,6 +24,8 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"• `/lead close-by <company> <YYYY-MM-DD|YYYY-MM>` the expected close (a later date is a slip) · `/lead forecast <company> <commit|best|pipeline|omit>` its forecast category\n" +
 		"• `/lead qualify <company> [exists=… compete=… win=… worth=…]` seed 003's four questions, each yes, no or unknown (alone: the form) · `/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]` a competitor\n" +
 		"• `/lead park <company> until <YYYY-MM-DD> [reason]` (暂停) silence its reminders, staleness and escalation until then · `/lead unpark <company>` (恢复) or a logged visit wakes it\n" +
+		"• `/lead new <company> [A|B|C|D] [source: <source>]` with where it came from (来源): inbound, referral, event, phone, web, press, canvass, association, relationship, upgrade or other · `/lead source <company> <source>` change it\n" +
+		"• `/lead profile <company> industry=… size=… region=… address=… website=…` (行业= 规模= 地区= 地址= 网站=) the company's basic data; size= takes a headcount (100-500) and/or a revenue band (5000万-1亿), \"…\" for spaces, - clears (alone: the form)\n" +
 		"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
 	const wantHelp = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
 		wantLead + "\n\n" +
@@ -32,6 +34,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/quote* `<company> <amount> [discount <n>%] [notes]` a quote version, sent to the managers to sign off (two above the discount limit)\n" +
 		"*/concede* `<company> <what we give> for <what we get>` (or `… 换取 …`) log a concession in objections or negotiation: each smaller than the last, none for nothing\n" +
 		"*/followups* your due and overdue follow-ups\n" +
+		"*Message shortcuts* (on any message, ⋮ → More message shortcuts) · *Log as visit* opens the visit form with the message as its notes and the lead it names · *Register as lead* opens the new-lead form with the company it names\n" +
 		"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language\n" +
 		"*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` won, commit, best case, pipeline, weighted, target and coverage, with charts (this quarter if no period; yours, or any rep's or the team's for managers)\n" +
 		"*/salesbot target* `<@rep|team> <YYYY-MM|YYYY-Qn> <amount>` (managers) a target · *`/salesbot review [@rep]`* the weekly pipeline review now, by direct message\n" +
@@ -58,6 +61,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/concede* `<company> <what we give> for <what we get>`", "/lead qualify <company> [exists=… compete=… win=… worth=…]",
 		"/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]",
 		"*/salesbot team*", "`team @manager @rep1 @rep2`", "`team @manager none`",
+		"/lead new <company> [A|B|C|D] [source: <source>]", "/lead source <company> <source>", "/lead profile <company> industry=…", "*Log as visit*", "*Register as lead*",
 		"/lead park <company> until <YYYY-MM-DD> [reason]", "/lead unpark <company>",
 	} {
 		if !strings.Contains(help, command) {

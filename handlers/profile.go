@@ -76,7 +76,7 @@ func (h *Handler) setSource(ctx context.Context, r request, ref salesbot.LeadRef
 	if err != nil {
 		return nil, err
 	}
-	return ephemeral(r.T(":label: *%s* — source: %s.", esc(l.Company), sourceText(r.lang, l.Source))), nil
+	return ephemeral(r.T(":pushpin: *%s* — source: %s.", esc(l.Company), sourceText(r.lang, l.Source))), nil
 }
 
 // setProfile applies a profile edit and shows the profile as it is now.
@@ -89,7 +89,7 @@ func (h *Handler) setProfile(ctx context.Context, r request, ref salesbot.LeadRe
 	for _, name := range strings.Split(c.Reason, ", ") {
 		changed = append(changed, word(r.lang, salesbot.ProfileField(name).Label()))
 	}
-	text := r.T(":card_index: *%s* — profile updated (%s).", esc(l.Company), strings.Join(changed, ", "))
+	text := r.T(":clipboard: *%s* — profile updated (%s).", esc(l.Company), strings.Join(changed, ", "))
 	blocks := []slack.Block{section(text)}
 	if lines := profileLines(r.lang, l); len(lines) > 0 {
 		blocks = append(blocks, section(strings.Join(lines, "\n")))
@@ -230,7 +230,7 @@ func (h *Handler) register(ctx context.Context, r request, company string, g sal
 func (h *Handler) newLeadExtras(ctx context.Context, r request, l *salesbot.Lead, more newLeadExtras, now time.Time) []slack.Block {
 	var blocks []slack.Block
 	if l.Source != "" {
-		blocks = append(blocks, contextLine(r.T(":label: Source: %s", sourceText(r.lang, l.Source))))
+		blocks = append(blocks, contextLine(r.T(":pushpin: Source: %s", sourceText(r.lang, l.Source))))
 	}
 	if more.notes == "" {
 		return blocks

@@ -218,6 +218,9 @@ type storedLead struct {
 	Climbed     salesbot.LadderStep `json:"cm,omitempty"`
 	ClimbAt     int64               `json:"lc,omitempty"`
 	Suggested   string              `json:"sg,omitempty"`
+	// The lead's source and the company's profile (codec_profile.go).
+	Source  salesbot.Source `json:"sr,omitempty"`
+	Profile *storedProfile  `json:"pf,omitempty"`
 }
 
 type storedConcession struct {
@@ -353,6 +356,7 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 		s.People = append(s.People, sp)
 	}
 	encodeNegotiation(&s, l)
+	encodeProfile(&s, l)
 	b, err := json.Marshal(s)
 	if err != nil {
 		return nil, bug{fmt.Errorf("encode lead: %w", err)}
@@ -408,6 +412,7 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 			l.Stakeholders = append(l.Stakeholders, p)
 		}
 		decodeNegotiation(l, &s)
+		decodeProfile(l, &s)
 	}
 	if l.Team == "" {
 		l.Team = team
