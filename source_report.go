@@ -92,3 +92,36 @@ func (r Report) sourceTable() (header []string, rows [][]string) {
 	}
 	return header, rows
 }
+
+// SourceLine is one lead source's deals in a forecast's period ("" for
+// the deals whose lead has no recorded source).
+type SourceLine struct {
+	Source Source
+	Tally  Tally
+}
+
+// SourceLines orders a forecast's tallies by source as Sources lists them,
+// the deals with no (or no known) source last; sources with no deal in the
+// period are left out.
+func SourceLines(tallies map[string]Tally) []SourceLine {
+	byName := map[Source]Tally{}
+	for k, t := range tallies {
+		s := Source(k)
+		if !s.Valid() {
+			s = ""
+		}
+		sum, ok := byName[s]
+		if !ok {
+			sum = NewTally()
+		}
+		sum.Merge(t)
+		byName[s] = sum
+	}
+	var lines []SourceLine
+	for _, s := range append(slices.Clone(Sources), "") {
+		if t, ok := byName[s]; ok {
+			lines = append(lines, SourceLine{Source: s, Tally: t})
+		}
+	}
+	return lines
+}

@@ -1,6 +1,8 @@
 package salesbot_test
 
 import (
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -54,5 +56,21 @@ func TestReportSplitsThePeriodBySource(t *testing.T) {
 	}
 	if r.Sources[2].Source.Label() != "Unknown" {
 		t.Error("no source is not labelled Unknown")
+	}
+}
+
+func TestSourceLinesFollowSourcesOrder(t *testing.T) {
+	one := func(n int) salesbot.Tally {
+		t := salesbot.NewTally()
+		t.Open = n
+		return t
+	}
+	lines := salesbot.SourceLines(map[string]salesbot.Tally{"web": one(1), "": one(2), "inbound": one(3), "fax": one(4)})
+	var got []string
+	for _, l := range lines {
+		got = append(got, string(l.Source)+":"+strconv.Itoa(l.Tally.Open))
+	}
+	if want := []string{"inbound:3", "web:1", ":6"}; !slices.Equal(got, want) {
+		t.Errorf("SourceLines = %v, want %v", got, want)
 	}
 }

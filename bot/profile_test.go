@@ -323,3 +323,50 @@ func TestRegisterAsLeadShortcut(t *testing.T) {
 		t.Errorf("a bad source: status %d body %s", status, body)
 	}
 }
+
+// TestForecastBySource: `/salesbot forecast quarter all by source` adds
+// the period's deals split by their lead's source to the forecast; a rep's
+// own forecast may be split too; without it, no such section.
+func TestForecastBySource(t *testing.T) {
+	h := newHarness(t)
+	for _, line := range []string{
+		"/lead new Acme A source: event",
+		"/lead value Acme 180万",
+		"/lead close-by Acme 2026-12-20",
+		"/lead forecast Acme commit",
+		"/lead new Globex B 来源：介绍",
+		"/lead value Globex 50万",
+		"/lead close-by Globex 2026-12",
+		"/lead new Initech C",
+		"/lead value Initech 10万",
+		"/lead close-by Initech 2026-11-30",
+	} {
+		mustContain(t, line, h.command(rep, line).Text, ":")
+	}
+	forecast := func(user, line string) string {
+		t.Helper()
+		before := len(h.slack.Calls("chat.postMessage"))
+		mustContain(t, line, h.command(user, line).Text, "2026 Q4")
+		h.h.Wait()
+		calls := h.slack.Calls("chat.postMessage")
+		for _, c := range calls[before:] {
+			if strings.Contains(c.Text(), "Forecast") {
+				return strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(c.Text() + c.Param("blocks"))
+			}
+		}
+		t.Fatalf("%s: no forecast posted", line)
+		return ""
+	}
+	posted := forecast(manager, "/salesbot forecast quarter all by source")
+	mustContain(t, "by source", posted, "*By source*",
+		"*Referral* — won ¥0 · commit ¥0 · best case ¥0 · pipeline ¥500,000",
+		"*Event* — won ¥0 · commit ¥1,800,000",
+		"*Unknown* — won ¥0 · commit ¥0 · best case ¥0 · pipeline ¥100,000", "1 open, 0 won")
+	if strings.Index(posted, "*Referral*") > strings.Index(posted, "*Unknown*") {
+		t.Error("Unknown is not last")
+	}
+	if plain := forecast(manager, "/salesbot forecast quarter all"); strings.Contains(plain, "By source") {
+		t.Error("a forecast not asked by source is split by source")
+	}
+	mustContain(t, "a rep's own, in Chinese words", forecast(rep, "/salesbot forecast quarter 按来源"), "*By source*", "*Event*")
+}

@@ -259,3 +259,40 @@ func sourceBlocks(lang i18n.Lang, r salesbot.Report) []slack.Block {
 	}
 	return chunks(i18n.T(lang, "*By source* — leads brought, reaching A, won"), lines)
 }
+
+// cutBySource takes "by source" (or "source", "按来源", "来源") out of
+// /salesbot forecast's words: the forecast is then split by lead source.
+func cutBySource(args []salesbot.Token) ([]salesbot.Token, bool) {
+	var rest []salesbot.Token
+	found := false
+	for i := 0; i < len(args); i++ {
+		w := strings.ToLower(args[i].Text)
+		switch {
+		case args[i].Quoted:
+		case w == "by" && i+1 < len(args) && strings.EqualFold(args[i+1].Text, "source"):
+			found = true
+			i++
+			continue
+		case w == "source" || w == "sources" || w == "by-source" || w == "来源" || w == "按来源":
+			found = true
+			continue
+		}
+		rest = append(rest, args[i])
+	}
+	return rest, found
+}
+
+// forecastSourceBlocks is the forecast split by lead source, when asked.
+func forecastSourceBlocks(lang i18n.Lang, f salesbot.Forecast, cur salesbot.Currency) []slack.Block {
+	if len(f.Sources) == 0 {
+		return nil
+	}
+	var lines []string
+	for _, s := range f.Sources {
+		t := s.Tally
+		line := forecastLine(lang, "*"+sourceText(lang, s.Source)+"*", salesbot.Line{Tally: t}, cur)
+		line, _, _ = strings.Cut(line, "\n") // no target per source
+		lines = append(lines, i18n.T(lang, "%s · %d open, %d won", markup(line), t.Open, t.WonDeals))
+	}
+	return chunks(i18n.T(lang, "*By source* — the period's deals by where their lead came from"), lines)
+}

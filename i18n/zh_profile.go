@@ -48,8 +48,11 @@ var zhProfile = map[string]string{
 	"*Message shortcuts* (on any message, ⋮ → More message shortcuts) · *Log as visit* opens the visit form with the message as its notes and the lead it names · *Register as lead* opens the new-lead form with the company it names":           "*消息快捷方式*（任意消息上 ⋮ → 更多消息快捷方式）· *Log as visit（记为拜访）* 打开拜访表单，备注为该消息，客户按消息中提到的你的客户猜测 · *Register as lead（登记为客户）* 打开新客户表单，公司名取自消息",
 
 	// The report's and the forecast's split by source.
-	"• *%s*: %d new (%d open) · %d reached A · %d won": "• *%s*：新增 %d（仍在跟进 %d）· 升至 A 级 %d · 成交 %d",
-	"*By source* — leads brought, reaching A, won":     "*按来源*（有效度与覆盖度）— 带来的客户、升至 A 级、成交",
+	"*/salesbot forecast* `[period] [@rep|all] by source` (按来源) the same forecast split by where each lead came from · `/salesbot report` has a *By source* section: leads brought, reaching A, won and their value": "*/salesbot forecast* `[期间] [@rep|all] by source`（按来源）按客户来源拆分同一预测 · `/salesbot report` 含 *按来源* 一节：带来的客户、升至 A 级、成交及金额",
+	"%s · %d open, %d won": "%s · 未结 %d，成交 %d",
+	"*By source* — the period's deals by where their lead came from": "*按来源* — 本期交易按客户来源拆分",
+	"• *%s*: %d new (%d open) · %d reached A · %d won":               "• *%s*：新增 %d（仍在跟进 %d）· 升至 A 级 %d · 成交 %d",
+	"*By source* — leads brought, reaching A, won":                   "*按来源*（有效度与覆盖度）— 带来的客户、升至 A 级、成交",
 }
 
 // zhProfileTerms are the words of sources and profile fields as the card,
