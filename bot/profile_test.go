@@ -106,6 +106,12 @@ func TestCompanyProfile(t *testing.T) {
 	if got := h.lead("Acme"); !reflect.DeepEqual(got, before) {
 		t.Error("a refused profile change changed the lead")
 	}
+	// An unquoted name of several words, and a value running to the next key.
+	h.command(rep, "/lead new Acme Heavy Industry")
+	mustContain(t, "several words", text(h.command(rep, "/lead profile Acme Heavy Industry address=88 Xinghu Street, SIP region=苏州")), "profile updated (Region, Address)")
+	if got := h.lead("Acme Heavy Industry").Profile; got.Address != "88 Xinghu Street, SIP" || got.Region != "苏州" {
+		t.Errorf("several words: %+v", got)
+	}
 	mustContain(t, "manager, Chinese keys", text(h.command(manager, `/lead profile Acme 营业额=5000万-1亿 地址="星湖街 1 号"`)), "profile updated")
 	if got := h.lead("Acme").Profile; got.Revenue != "5000万-1亿" || got.Address != "星湖街 1 号" {
 		t.Errorf("profile after the manager's change %+v", got)
@@ -303,9 +309,24 @@ func TestRegisterAsLeadShortcut(t *testing.T) {
 	if _, in := inputs(t, h.slack.WaitFor(t, "views.open", 2)[1].Param("view")); in["company"] != "苏州明达机械有限公司" {
 		t.Errorf("Chinese company %q", in["company"])
 	}
+	h.shortcut(rep, "register_lead_from_message", "<https://evil.example|Evil Corp.> &lt;script&gt;alert(1)&lt;/script&gt; Co., Ltd.")
+	if _, in := inputs(t, h.slack.WaitFor(t, "views.open", 3)[2].Param("view")); in["new_notes"] != "Evil Corp. <script>alert(1)</script> Co., Ltd." {
+		t.Errorf("hostile notes %q", in["new_notes"])
+	}
 	h.shortcut(rep, "register_lead_from_message", "we talked for a long while about many things and nothing at all")
-	if _, in := inputs(t, h.slack.WaitFor(t, "views.open", 3)[2].Param("view")); in["company"] != "" {
+	if _, in := inputs(t, h.slack.WaitFor(t, "views.open", 4)[3].Param("view")); in["company"] != "" {
 		t.Errorf("a guess from nothing: %q", in["company"])
+	}
+	// From a workspace the bot is not installed in: no form.
+	foreign := slack.InteractionCallback{Type: slack.InteractionTypeMessageAction, CallbackID: "register_lead_from_message",
+		User: slack.User{ID: rep}, Team: slack.Team{ID: "T0ELSEWHERE"}, TriggerID: "trigger-foreign"}
+	foreign.Message.Text = "Initech Inc."
+	if status, _ := h.interactAsIs(foreign); status != http.StatusOK {
+		t.Errorf("foreign shortcut: status %d", status)
+	}
+	h.h.Wait()
+	if n := len(h.slack.Calls("views.open")); n != 4 {
+		t.Errorf("%d forms opened; a foreign shortcut opened one", n)
 	}
 
 	status, body := h.submitMeta(rep, "lead_new", meta, map[string]slack.BlockAction{

@@ -160,7 +160,13 @@ func profileModal(lang i18n.Lang, channel string, l *salesbot.Lead) slack.ModalV
 	}
 	blocks := []slack.Block{companyInput(lang, company)}
 	for _, f := range salesbot.ProfileFields {
-		blocks = append(blocks, textInput(string(f), word(lang, f.Label()), hints[f], p.Get(f), 200, false, true))
+		// The English word stays in a translated label, as INTERFACE.md's
+		// labels do ("公司 Company"), so that a form can be found by it.
+		label := word(lang, f.Label())
+		if label != f.Label() {
+			label += " " + f.Label()
+		}
+		blocks = append(blocks, textInput(string(f), label, hints[f], p.Get(f), 200, false, true))
 	}
 	return modal(lang, cbLeadProfile, i18n.T(lang, "Company profile"), i18n.T(lang, "Save"), channel, blocks...)
 }
