@@ -36,7 +36,8 @@ func (s *Services) SetProfile(ctx context.Context, a salesbot.Actor, ref salesbo
 // GuessLead implements salesbot.ProfileService: the text's candidate names
 // (salesbot.CompanyCandidates) are looked up in the names index in one
 // round trip, then the leads they name are read, longest name first, until
-// one the actor may change turns up (at most guessReads of them). A lead
+// an open one the actor may change turns up (at most guessReads of them;
+// a closed one of theirs when no open one is named). A lead
 // the actor may not change is never returned, so the guess shows no one
 // another rep's lead.
 func (s *Services) GuessLead(ctx context.Context, a salesbot.Actor, team, text string) (*salesbot.Lead, error) {
@@ -50,6 +51,7 @@ func (s *Services) GuessLead(ctx context.Context, a salesbot.Actor, team, text s
 	}
 	reads := 0
 	seen := map[string]bool{}
+	var closed *salesbot.Lead // a closed lead only when no open one is named
 	for _, name := range names {
 		id, ok := ids[name]
 		if !ok || seen[id] {
@@ -65,9 +67,12 @@ func (s *Services) GuessLead(ctx context.Context, a salesbot.Actor, team, text s
 		} else if err != nil {
 			return nil, fmt.Errorf("guess a lead: %w", err)
 		}
-		if l.CanEdit(a) {
+		switch {
+		case l.CanEdit(a) && l.Open():
 			return l, nil
+		case l.CanEdit(a) && closed == nil:
+			closed = l
 		}
 	}
-	return nil, nil
+	return closed, nil
 }
