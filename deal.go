@@ -141,7 +141,7 @@ func (l *Lead) Probability(p Probability) int { return p.Of(l.Stage) }
 // day in UTC).
 func (l *Lead) Deal() Deal {
 	d := Deal{ID: l.ID, Company: l.Company, Owner: l.Owner, Grade: l.Grade, Stage: l.Stage,
-		Category: l.Category.Or(), Value: l.Value, CloseBy: l.CloseBy, Slips: l.Slips, AtRisk: l.AtRisk}
+		Category: l.Category.Or(), Value: l.Value, CloseBy: l.CloseBy, Slips: l.Slips, AtRisk: l.AtRisk, Source: l.Source}
 	switch {
 	case l.Stage == StageWon && !l.WonOn.IsZero():
 		d.CloseBy = l.WonOn
@@ -169,6 +169,9 @@ type ForecastQuery struct {
 	Period SalesPeriod
 	Rep    string
 	Now    time.Time
+	// BySource asks for the deals split by lead source too
+	// (Forecast.Sources).
+	BySource bool
 }
 
 // Target is what a manager expects a rep (or the team, Rep "") to win in
@@ -240,6 +243,9 @@ type ForecastRead struct {
 	Currency    Currency
 	Biggest     int
 	SlipsSince  time.Time
+	// BySource tallies by the deals' lead source ("" for none) instead of
+	// by owner: ForecastData.Tallies is then keyed by source.
+	BySource bool
 }
 
 // MaxSlips bounds the slips one forecast reads.

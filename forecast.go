@@ -286,6 +286,7 @@ type Deal struct {
 	CloseBy  Date // the expected close; for a won deal, the day it was won
 	Slips    int
 	AtRisk   bool
+	Source   Source // how the lead came (source_report.go); "" when not recorded
 }
 
 // Won reports whether the deal was signed.
@@ -493,4 +494,7 @@ type Forecast struct {
 	// NoCloseDate counts the open leads in scope with no expected close
 	// date, which no period counts.
 	NoCloseDate int
+	// Sources splits the same deals by lead source, when asked
+	// (ForecastQuery.BySource).
+	Sources []SourceLine
 }

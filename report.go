@@ -93,6 +93,7 @@ type Report struct {
 	Value      StageValue   // the open deals' value now, by stage
 	Currency   Currency     // the team's: its sums are listed first
 	Touches    []RepTouches // per rep, by user ID
+	Sources    []SourceRow  // the period by lead source (source_report.go)
 	// Names maps user IDs to the names people know them by, for the CSV
 	// (which Slack does not render); the caller fills it in. An ID with no
 	// name is written as the ID.
@@ -248,6 +249,7 @@ func BuildReport(input ReportInput, p Period) Report {
 		moves[c.LeadID] = append(moves[c.LeadID], c)
 	}
 	reps := repTouches(in, fresh, byID, moves)
+	r.Sources = sourceRows(in, fresh, byID)
 	rep := func(user string) {
 		if reps[user] == nil {
 			reps[user] = &RepTouches{Rep: user}

@@ -92,6 +92,9 @@ func (r Report) CSV() []byte {
 	table("Touches by rep", []string{"Rep", "A leads", "B leads", "C leads", "D leads", "New leads", "Total",
 		"A leads %", "B leads %", "C leads %", "D leads %", "New leads %"}, rows)
 
+	header, rows = r.sourceTable()
+	table("By source", header, rows)
+
 	w.Flush() // into a bytes.Buffer, which cannot fail
 	return buf.Bytes()
 }

@@ -394,7 +394,7 @@ func TestReportCSV(t *testing.T) {
 	r.Names = map[string]string{"U1": "Wang Li 王丽", "U2": "@lee"}
 
 	s := readCSV(t, r.CSV())
-	titles := []string{"Sales report", "New leads", "Grade changes", "Won", "Lost", "Pipeline (open leads now)", "Pipeline value (open deals)", "Touches by rep"}
+	titles := []string{"Sales report", "New leads", "Grade changes", "Won", "Lost", "Pipeline (open leads now)", "Pipeline value (open deals)", "Touches by rep", "By source"}
 	if len(s) != len(titles) {
 		t.Fatalf("sections %v", s)
 	}

@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,27 +55,9 @@ func (h *harness) importForm(user, name string, data []byte) dryRun {
 		h.t.Fatalf("the dry run's message failed: %s", last.Failed)
 	}
 	unescape := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&")
-	return dryRun{text: unescape.Replace(last.Text()), plan: buttonValue(last, "import_run"), call: last}
+	return dryRun{text: unescape.Replace(last.Text()), plan: buttonValue(h.t, last, "import_run"), call: last}
 }
 
-// buttonValue is the value of a message's button with the action ID.
-func buttonValue(c fakeslack.Call, actionID string) string {
-	var blocks []struct {
-		Elements []struct {
-			ActionID string `json:"action_id"`
-			Value    string `json:"value"`
-		} `json:"elements"`
-	}
-	_ = json.Unmarshal([]byte(c.Param("blocks")), &blocks)
-	for _, b := range blocks {
-		for _, e := range b.Elements {
-			if e.ActionID == actionID {
-				return e.Value
-			}
-		}
-	}
-	return ""
-}
 
 // lastUpdate is the text of the last chat.update.
 func (h *harness) lastUpdate() string {

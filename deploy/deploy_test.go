@@ -54,6 +54,7 @@ type manifest struct {
 			DisplayName string `yaml:"display_name"`
 		} `yaml:"bot_user"`
 		SlashCommands []slashCommand `yaml:"slash_commands"`
+		Shortcuts     []shortcut     `yaml:"shortcuts"`
 	} `yaml:"features"`
 	OAuthConfig struct {
 		Scopes struct {
@@ -76,6 +77,14 @@ type slashCommand struct {
 	Description  string `yaml:"description"`
 	UsageHint    string `yaml:"usage_hint"`
 	ShouldEscape bool   `yaml:"should_escape"`
+}
+
+// shortcut is a message or global shortcut of the manifest.
+type shortcut struct {
+	Name        string `yaml:"name"`
+	Type        string `yaml:"type"`
+	CallbackID  string `yaml:"callback_id"`
+	Description string `yaml:"description"`
 }
 
 // checkManifest returns what the bot needs from the manifest and does not find.
@@ -108,6 +117,13 @@ func checkManifest(m manifest) []string {
 		}
 		if !c.ShouldEscape {
 			problems = append(problems, "slash command "+name+" needs should_escape: true (mentions must arrive as <@U…|name>)")
+		}
+	}
+	// The message shortcuts the bot answers (handlers/shortcuts.go).
+	for _, id := range []string{"log_visit_from_message", "register_lead_from_message"} {
+		i := slices.IndexFunc(m.Features.Shortcuts, func(s shortcut) bool { return s.CallbackID == id })
+		if i < 0 || m.Features.Shortcuts[i].Type != "message" || m.Features.Shortcuts[i].Name == "" {
+			problems = append(problems, "message shortcut "+id+" (type message, with a name) is missing")
 		}
 	}
 	for _, scope := range []string{"commands", "chat:write", "im:write", "users:read", "files:write", "files:read", "users:read.email"} {
@@ -164,6 +180,8 @@ func TestManifestChecksCatchMistakes(t *testing.T) {
 		"no files:read":        func(m *manifest) { dropScope(m, "files:read") },
 		"interactivity off":    func(m *manifest) { m.Settings.Interactivity.IsEnabled = false },
 		"socket mode unstated": func(m *manifest) { m.Settings.SocketModeEnabled = nil },
+		"no shortcuts":         func(m *manifest) { m.Features.Shortcuts = nil },
+		"a global shortcut":    func(m *manifest) { m.Features.Shortcuts[0].Type = "global" },
 	}
 	src := readManifest(t)
 	for name, mutate := range mutations {

@@ -13,7 +13,8 @@ import (
 // opensForm reports whether a button opens a form.
 func opensForm(actionID string) bool {
 	switch actionID {
-	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject, actionDealOpen, actionReviewDrop, actionReviewed, actionEscReassign, actionInboundAssign:
+	case actionVisitOpen, actionReminderVisit, actionStanceOpen, actionReminderRegrade, actionReject, actionDealOpen, actionReviewDrop, actionReviewed, actionEscReassign, actionInboundAssign,
+		actionProfileOpen:
 		return true
 	}
 	return isRiskFix(actionID)
@@ -89,6 +90,8 @@ func (h *Handler) openFromButton(ctx context.Context, cb slack.InteractionCallba
 		view = gradeModal(lang, channel, l.Company)
 	case actionDealOpen:
 		view = dealModal(lang, channel, l)
+	case actionProfileOpen:
+		view = profileModal(lang, channel, l)
 	case actionEscReassign:
 		view = reassignModal(lang, channel, l)
 	case actionReviewDrop:
@@ -120,7 +123,7 @@ func (h *Handler) managerIn(ctx context.Context, team, user string) (bool, error
 // byLeadID reports whether a button acts on the lead its value names.
 func byLeadID(actionID string) bool {
 	switch actionID {
-	case actionGradeSet, actionGradeButton, actionMapOpen, actionReminderSnooze, actionDealOpen, actionCategorySet,
+	case actionGradeSet, actionGradeButton, actionMapOpen, actionReminderSnooze, actionDealOpen, actionCategorySet, actionProfileOpen,
 		actionReviewCommit, actionReviewRisk, actionReviewDrop, actionEscRemind, actionEscReassign, actionEscSnooze:
 		return true
 	}

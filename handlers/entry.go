@@ -90,6 +90,8 @@ func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback)
 		return h.submit(ctx, cb)
 	case slack.InteractionTypeBlockActions:
 		h.act(ctx, cb)
+	case slack.InteractionTypeMessageAction:
+		h.shortcut(ctx, cb)
 	default:
 		h.log.DebugContext(ctx, "interaction ignored", "type", cb.Type)
 	}

@@ -42,6 +42,7 @@ func (h *Handler) forecast(ctx context.Context, r request, args []salesbot.Token
 		q.Rep = r.actor.User
 	}
 	periodSet := false
+	args, q.BySource = cutBySource(args)
 	for _, a := range args {
 		if u, ok := mention(a.Text); ok {
 			q.Rep = u
@@ -153,6 +154,7 @@ func forecastBlocks(lang i18n.Lang, f salesbot.Forecast, cur salesbot.Currency, 
 		}
 		blocks = append(blocks, chunks(i18n.T(lang, "*By rep*"), lines)...)
 	}
+	blocks = append(blocks, forecastSourceBlocks(lang, f, cur)...)
 	if len(f.Slipped) > 0 {
 		var lines []string
 		for _, s := range f.Slipped[:min(len(f.Slipped), 10)] {

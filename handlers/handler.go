@@ -147,6 +147,10 @@ type Config struct {
 	// Inbound runs the inbound queue (/lead inbound); when nil, Leads
 	// does if it implements salesbot.InboundService.
 	Inbound salesbot.InboundService
+	// Profiles records lead sources and company profiles (/lead source,
+	// /lead profile) and guesses the lead a message names; when nil, Leads
+	// if it does that too.
+	Profiles salesbot.ProfileService
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -181,6 +185,7 @@ type Handler struct {
 	probability salesbot.Probability
 	removal     salesbot.RemovalService
 	inquiries   salesbot.InboundService
+	profiles    salesbot.ProfileService
 	bg          sync.WaitGroup
 	// transfer runs /salesbot import and export (transfer.go).
 	transfer transfer
@@ -228,6 +233,10 @@ func New(store Store, api Slack, cfg Config) *Handler {
 	h.inquiries = cfg.Inbound
 	if in, ok := h.leads.(salesbot.InboundService); ok && h.inquiries == nil {
 		h.inquiries = in
+	}
+	h.profiles = cfg.Profiles
+	if p, ok := h.leads.(salesbot.ProfileService); ok && h.profiles == nil {
+		h.profiles = p
 	}
 	h.people = cfg.Directory
 	if h.people == nil {

@@ -26,6 +26,8 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"• `/lead park <company> until <YYYY-MM-DD> [reason]` (暂停) silence its reminders, staleness and escalation until then · `/lead unpark <company>` (恢复) or a logged visit wakes it\n" +
 		"• `/lead delete <company>` (managers) delete a lead registered by mistake, with its history and indexes, after a confirmation\n" +
 		"• `/lead inbound <company> [source] [notes]` anyone: an inbound inquiry (来询) for the managers to assign, e.g. `/lead inbound Acme 来电 wants a quote` · `/lead inbound list` (managers) what waits\n" +
+		"• `/lead new <company> [A|B|C|D] [source: <source>]` with where it came from (来源): inbound, referral, event, phone, web, press, canvass, association, relationship, upgrade or other · `/lead source <company> <source>` change it\n" +
+		"• `/lead profile <company> industry=… size=… region=… address=… website=…` (行业= 规模= 地区= 地址= 网站=) the company's basic data; size= takes a headcount (100-500) and/or a revenue band (5000万-1亿), \"…\" for spaces, - clears (alone: the form)\n" +
 		"Names with spaces go in quotes: \"Acme Industrial\", “华为技术”, 「東京商事」. Each command alone opens a form."
 	const wantHelp = "*salesbot* keeps your leads, visits and stakeholders, and reminds you when a lead is due.\n" +
 		wantLead + "\n\n" +
@@ -35,8 +37,10 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"*/quote* `<company> <amount> [discount <n>%] [notes]` a quote version, sent to the managers to sign off (two above the discount limit)\n" +
 		"*/concede* `<company> <what we give> for <what we get>` (or `… 换取 …`) log a concession in objections or negotiation: each smaller than the last, none for nothing\n" +
 		"*/followups* your due and overdue follow-ups\n" +
+		"*Message shortcuts* (on any message, ⋮ → More message shortcuts) · *Log as visit* opens the visit form with the message as its notes and the lead it names · *Register as lead* opens the new-lead form with the company it names\n" +
 		"*/salesbot* `help` · `digest` (managers: the digest now) · `report week|month|last-week|last-month` (managers: the report, with a CSV file) · `managers` · `managers add @user` (managers) · `lang zh|en` your language\n" +
 		"*/salesbot forecast* `[month|quarter|next-month|next-quarter|YYYY-MM|YYYY-Qn] [@rep|all]` won, commit, best case, pipeline, weighted, target and coverage, with charts (this quarter if no period; yours, or any rep's or the team's for managers)\n" +
+		"*/salesbot forecast* `[period] [@rep|all] by source` (按来源) the same forecast split by where each lead came from · `/salesbot report` has a *By source* section: leads brought, reaching A, won and their value\n" +
 		"*/salesbot target* `<@rep|team> <YYYY-MM|YYYY-Qn> <amount>` (managers) a target · *`/salesbot review [@rep]`* the weekly pipeline review now, by direct message\n" +
 		"*/salesbot notify* `[batch [0-23|start] | each | off <YYYY-MM-DD..YYYY-MM-DD, …> | off none | digest quiet|skip]` how your reminders come: one morning message or each as it falls due, its hour, your days off (alone: the form) · `/salesbot touches [C|D <action>; <action> | C|D default]` the maintenance actions reminders suggest (managers set them)\n" +
 		"*/salesbot managers* lists who has manager rights · `managers add @user` grants them · `managers remove @user` withdraws them (managers and workspace admins; those set in SALESBOT_MANAGERS stay)\n" +
@@ -63,6 +67,7 @@ func TestHelpIsComposedOfTranslatedLines(t *testing.T) {
 		"/lead rival <company> \"<vendor>\" [ahead|even|behind] [notes]",
 		"*/salesbot team*", "`team @manager @rep1 @rep2`", "`team @manager none`", "*/salesbot import*", "/salesbot export",
 		"/lead delete <company>", "*/stance remove* `<company> \"<person>\"`",
+		"/lead new <company> [A|B|C|D] [source: <source>]", "/lead source <company> <source>", "/lead profile <company> industry=…", "*Log as visit*", "*Register as lead*",
 		"/lead park <company> until <YYYY-MM-DD> [reason]", "/lead unpark <company>",
 		"/lead inbound <company> [source] [notes]",
 	} {

@@ -131,7 +131,11 @@ func (h *Handler) submitted(ctx context.Context, cb slack.InteractionCallback, m
 		if err != nil {
 			return nil, "", err // checked before anything is registered
 		}
-		msg, err := h.createLead(ctx, r, f.text(blockCompany), g, true, deal)
+		src, err := formSource(f)
+		if err != nil {
+			return nil, "", err
+		}
+		msg, err := h.createLead(ctx, r, f.text(blockCompany), g, true, deal, newLeadExtras{source: src, notes: f.text(blockNewNotes)})
 		return msg, "", err
 	}
 	l, err := h.formLead(ctx, r, f)
@@ -183,6 +187,8 @@ func (h *Handler) submittedFor(ctx context.Context, cb slack.InteractionCallback
 		return h.showMap(ctx, r, salesbot.RefRead(l))
 	case cbQuote:
 		return h.submittedQuote(ctx, r, l, f)
+	case cbLeadProfile:
+		return h.submittedProfile(ctx, r, l, f)
 	case cbLeadDeal:
 		c, err := h.formDeal(f)
 		if err != nil {

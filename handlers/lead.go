@@ -68,6 +68,9 @@ func (h *Handler) lead(ctx context.Context, cmd slack.SlashCommand, toks []sales
 	if msg, ok, err := h.negotiationChange(ctx, r, cmd, sub, args); ok {
 		return msg, err
 	}
+	if msg, ok, err := h.profileCommand(ctx, r, cmd, sub, args); ok {
+		return msg, err
+	}
 	// `/lead Acme` shows Acme's card, when Acme is a lead.
 	if f, _, err := h.find(ctx, r, toks, "/lead show <company>", 1); err == nil {
 		return h.showFound(ctx, r, f)
@@ -153,8 +156,13 @@ func (h *Handler) withLead(ctx context.Context, r request, args []salesbot.Token
 }
 
 // leadNew registers a lead. The whole text is the company, unless it is
-// quoted and followed by a grade: `/lead new "Acme Industrial" B`.
+// quoted and followed by a grade: `/lead new "Acme Industrial" B`; a
+// source may follow the company anywhere (`source: event`, 来源：展会).
 func (h *Handler) leadNew(ctx context.Context, r request, args []salesbot.Token) (*slack.Msg, error) {
+	args, src, _, err := salesbot.CutSource(args)
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range args {
 		if t.Entity {
 			return nil, salesbot.Errorf(salesbot.EINVALID, "A company name can't contain a mention, channel or link (%s). Type the name as plain text.", t.Text)
@@ -179,7 +187,7 @@ func (h *Handler) leadNew(ctx context.Context, r request, args []salesbot.Token)
 			return nil, salesbot.Errorf(salesbot.EINVALID, "After the quoted name only a grade may follow: `/lead new \"%s\" B`.", args[0].Text)
 		}
 	}
-	return h.createLead(ctx, r, company, grade, graded || (len(args) > 1 && args[0].Quoted), salesbot.DealChange{})
+	return h.createLead(ctx, r, company, grade, graded || (len(args) > 1 && args[0].Quoted), salesbot.DealChange{}, newLeadExtras{source: src})
 }
 
 func isGradeLetter(t salesbot.Token) bool {
@@ -187,11 +195,12 @@ func isGradeLetter(t salesbot.Token) bool {
 	return err == nil && !t.Quoted && t.Text == strings.ToUpper(t.Text)
 }
 
-// createLead registers a company as the caller's lead and, when the form
-// gave them, records its deal (value, close date, category).
-func (h *Handler) createLead(ctx context.Context, r request, company string, grade salesbot.Grade, graded bool, deal salesbot.DealChange) (*slack.Msg, error) {
+// createLead registers a company as the caller's lead, from its source
+// when known, and, when the form gave them, records its deal (value, close
+// date, category) and its rough need (the form's notes).
+func (h *Handler) createLead(ctx context.Context, r request, company string, grade salesbot.Grade, graded bool, deal salesbot.DealChange, more newLeadExtras) (*slack.Msg, error) {
 	now := h.now()
-	reg, err := h.leads.Register(ctx, r.actor, r.team, company, grade, now)
+	reg, err := h.register(ctx, r, company, grade, more.source, now)
 	if err != nil {
 		return nil, err
 	}
@@ -210,6 +219,7 @@ func (h *Handler) createLead(ctx context.Context, r request, company string, gra
 			blocks = append(blocks, section(":moneybag: "+dealLine(r.lang, set.Lead, h.probability)))
 		}
 	}
+	blocks = append(blocks, h.newLeadExtras(ctx, r, l, more, now)...)
 	if similar := similarNames(r, reg); len(similar) > 0 {
 		blocks = append(blocks, contextLine(r.T(":mag: Similar names are registered already: %s. If one is the same company, close this one with `/lead lost %s duplicate` and ask a manager for the other.",
 			strings.Join(similar, ", "), esc(quoteName(l.Company)))))

@@ -129,6 +129,7 @@ func gradeInput(lang i18n.Lang, initial string) *slack.InputBlock {
 
 func newLeadModal(lang i18n.Lang, channel, company string) slack.ModalViewRequest {
 	blocks := append([]slack.Block{companyInput(lang, company), gradeInput(lang, string(salesbot.GradeC))}, dealInputs(lang, nil)...)
+	blocks = append(blocks, sourceInput(lang, ""), newLeadNotes(lang, ""))
 	return modal(lang, cbLeadNew, i18n.T(lang, "New lead"), i18n.T(lang, "Register"), channel, blocks...)
 }
 
@@ -286,6 +287,8 @@ func modalFor(lang i18n.Lang, sub, channel string) (slack.ModalViewRequest, bool
 		return dealModal(lang, channel, nil), true
 	case "inbound", "来询":
 		return inboundModal(lang, channel), true
+	case "profile", "资料", "基本资料":
+		return profileModal(lang, channel, nil), true
 	}
 	return slack.ModalViewRequest{}, false
 }

@@ -244,6 +244,7 @@ func reportBlocks(lang i18n.Lang, title string, r salesbot.Report) []slack.Block
 		lines = append(lines, t("*Total* %s", total.InLanguage(string(lang), r.Currency)))
 		body = append(body, chunks(t("*Pipeline value* — open deals with a close date, by stage"), []string{strings.Join(lines, " · ")})...)
 	}
+	body = append(body, sourceBlocks(lang, r)...)
 	if len(r.Touches) > 0 {
 		var lines []string
 		for i, tt := range r.Touches {

@@ -160,6 +160,7 @@ func (c card) blocks() []slack.Block {
 	blocks = append(blocks, slack.NewDividerBlock())
 	blocks = append(blocks, chunks(i18n.T(lang, "*Key facts*"), c.keyFacts())...)
 	blocks = append(blocks, chunks(c.stakeholders())...)
+	blocks = append(blocks, profileBlocks(lang, l)...)
 	blocks = append(blocks, negotiationBlocks(lang, l, c.loc)...)
 	blocks = append(blocks, contextLine(i18n.T(lang, "Registered %s by <@%s> · %s cadence: %s",
 		day(l.CreatedAt, c.loc), l.CreatedBy, l.Grade, every(lang, c.cadence, l.Grade))))
@@ -171,6 +172,7 @@ func (c card) blocks() []slack.Block {
 			slack.NewButtonBlockElement(actionMapOpen, l.ID, plain(i18n.T(lang, "Stakeholder map"))),
 			slack.NewButtonBlockElement(actionDealOpen, l.ID, plain(i18n.T(lang, "Deal"))),
 			categorySelect(lang, l),
+			profileButton(lang, l),
 		))
 	}
 	return blocks

@@ -65,7 +65,25 @@ func (s *Services) Forecast(ctx context.Context, a salesbot.Actor, q salesbot.Fo
 		f.Team = salesbot.Line{Tally: team, Target: targets[""].Amount}
 	}
 	f.Slipped = salesbot.SlippedOut(q.Period, slips)
+	if q.BySource {
+		if f.Sources, err = s.forecastBySource(ctx, q); err != nil {
+			return salesbot.Forecast{}, err
+		}
+	}
 	return f, nil
+}
+
+// forecastBySource tallies the same deals by their lead's source: one more
+// pass of the forecast script over the period's deals, keyed by source.
+func (s *Services) forecastBySource(ctx context.Context, q salesbot.ForecastQuery) ([]salesbot.SourceLine, error) {
+	data, err := s.cfg.Store.ForecastData(ctx, q.Team, salesbot.ForecastRead{
+		From: q.Period.First(), To: q.Period.Last(), Owner: q.Rep,
+		Probability: s.cfg.Probability, Currency: s.cfg.Currency, BySource: true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("forecast %s by source: %w", q.Period, err)
+	}
+	return salesbot.SourceLines(data.Tallies), nil
 }
 
 // tallyOf is the owner's tally of the period, empty (never nil maps) when

@@ -67,7 +67,12 @@ func one(c salesbot.Change, err error) (salesbot.Update, error) {
 
 // Register implements salesbot.LeadService.
 func (s *Services) Register(ctx context.Context, a salesbot.Actor, team, company string, g salesbot.Grade, now time.Time) (salesbot.Registration, error) {
-	l, c, err := salesbot.NewLead(a, team, "", company, g, now)
+	return s.RegisterFrom(ctx, a, team, company, g, "", now)
+}
+
+// RegisterFrom implements salesbot.ProfileService.
+func (s *Services) RegisterFrom(ctx context.Context, a salesbot.Actor, team, company string, g salesbot.Grade, src salesbot.Source, now time.Time) (salesbot.Registration, error) {
+	l, c, err := salesbot.NewLeadFrom(a, team, "", company, g, src, now)
 	if err != nil {
 		return salesbot.Registration{}, err
 	}

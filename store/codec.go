@@ -218,9 +218,9 @@ type storedLead struct {
 	Climbed     salesbot.LadderStep `json:"cm,omitempty"`
 	ClimbAt     int64               `json:"lc,omitempty"`
 	Suggested   string              `json:"sg,omitempty"`
-	// Where the lead came from (DOMAIN.md §8) and the company's basic data.
-	Source  salesbot.Source  `json:"src,omitempty"`
-	Profile salesbot.Profile `json:"pf,omitzero"`
+	// The lead's source and the company's profile (codec_profile.go).
+	Source  salesbot.Source `json:"sr,omitempty"`
+	Profile *storedProfile  `json:"pf,omitempty"`
 }
 
 type storedConcession struct {
@@ -339,7 +339,6 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 		SnoozedUntil: nanos(l.SnoozedUntil), RemindedDue: nanos(l.RemindedDue), ClosedAt: nanos(l.ClosedAt), LostReason: l.LostReason,
 		ValueMinor: l.Value.Minor, Currency: l.Value.Currency, CloseBy: l.CloseBy, Slips: l.Slips, Category: l.Category, AtRisk: l.AtRisk, WonOn: l.WonOn, Quotes: l.Quotes, GradeConf: nanos(l.GradeConfirmed),
 		ParkedUntil: l.ParkedUntil, ParkReason: l.ParkReason, RemindedAt: nanos(l.RemindedAt), Climbed: l.Climbed, ClimbAt: nanos(l.ClimbAt), Suggested: l.Suggested,
-		Source: l.Source, Profile: l.Profile,
 	}
 	if len(l.Facts) > 0 {
 		s.Facts = make(map[salesbot.KeyFact]storedFact, len(l.Facts))
@@ -357,6 +356,7 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 		s.People = append(s.People, sp)
 	}
 	encodeNegotiation(&s, l)
+	encodeProfile(&s, l)
 	b, err := json.Marshal(s)
 	if err != nil {
 		return nil, bug{fmt.Errorf("encode lead: %w", err)}
@@ -395,7 +395,6 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 			SnoozedUntil: fromNanos(s.SnoozedUntil), RemindedDue: fromNanos(s.RemindedDue), ClosedAt: fromNanos(s.ClosedAt), LostReason: s.LostReason,
 			Value: salesbot.Amount{Minor: s.ValueMinor, Currency: s.Currency}, CloseBy: s.CloseBy, Slips: s.Slips, Category: s.Category, AtRisk: s.AtRisk, WonOn: s.WonOn, Quotes: s.Quotes, GradeConfirmed: fromNanos(s.GradeConf),
 			ParkedUntil: s.ParkedUntil, ParkReason: s.ParkReason, RemindedAt: fromNanos(s.RemindedAt), Climbed: s.Climbed, ClimbAt: fromNanos(s.ClimbAt), Suggested: s.Suggested,
-			Source: s.Source, Profile: s.Profile,
 		}
 		if len(s.Facts) > 0 {
 			l.Facts = make(map[salesbot.KeyFact]salesbot.Fact, len(s.Facts))
@@ -413,6 +412,7 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 			l.Stakeholders = append(l.Stakeholders, p)
 		}
 		decodeNegotiation(l, &s)
+		decodeProfile(l, &s)
 	}
 	if l.Team == "" {
 		l.Team = team

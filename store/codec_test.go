@@ -136,7 +136,7 @@ func TestLeadEncoding(t *testing.T) {
 func TestDealRecords(t *testing.T) {
 	d := salesbot.Deal{ID: "ab12cd34", Company: "Acme \u4e2d\u56fd | Co", Owner: "U1", Grade: salesbot.GradeB, Stage: salesbot.StageQuote,
 		Category: salesbot.CategoryCommit, Value: salesbot.Amount{Minor: 99_999_999_999_999_999, Currency: "USD"},
-		CloseBy: salesbot.Date{Year: 2027, Month: 3, Day: 31}, Slips: 3, AtRisk: true}
+		CloseBy: salesbot.Date{Year: 2027, Month: 3, Day: 31}, Slips: 3, AtRisk: true, Source: salesbot.SourceReferral}
 	for _, d := range []salesbot.Deal{d, {ID: "x", Owner: "U2", Stage: salesbot.StageLead, Category: salesbot.CategoryPipeline,
 		CloseBy: salesbot.Date{Year: 1969, Month: 12, Day: 31}}} {
 		got, err := parseDealRecord(d.ID, dealRecord(d))

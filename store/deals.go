@@ -82,9 +82,10 @@ func dealMemberships(k keys, s salesbot.Standing) []membership {
 
 // dealRecord is a deal as rm:deal holds it, its fields joined by sep:
 // owner, stage, category, currency, minor units, close day (dealMemberships'
-// score), grade, slips, at risk (0 or 1), company. The forecast script
-// reads the first six; the company comes last so that nothing in it can
-// shift the others.
+// score), grade, slips, at risk (0 or 1), company, source. The forecast
+// script reads the first six, and the source to split by it; no company
+// holds sep, so the source after it stays the eleventh field. A record
+// written before sources were kept has ten fields and no source.
 func dealRecord(d salesbot.Deal) string {
 	minor, risk := "", "0"
 	if !d.Value.IsZero() {
@@ -94,17 +95,20 @@ func dealRecord(d salesbot.Deal) string {
 		risk = "1"
 	}
 	return strings.Join([]string{d.Owner, string(d.Stage), string(d.Category.Or()), string(d.Value.Currency), minor,
-		strconv.FormatInt(day(d.CloseBy), 10), string(d.Grade), strconv.Itoa(d.Slips), risk, d.Company}, sep)
+		strconv.FormatInt(day(d.CloseBy), 10), string(d.Grade), strconv.Itoa(d.Slips), risk, d.Company, string(d.Source)}, sep)
 }
 
 // parseDealRecord reads a dealRecord of the lead id.
 func parseDealRecord(id, rec string) (salesbot.Deal, error) {
-	f := strings.SplitN(rec, sep, 10)
-	if len(f) != 10 {
+	f := strings.SplitN(rec, sep, 11)
+	if len(f) != 10 && len(f) != 11 {
 		return salesbot.Deal{}, bug{fmt.Errorf("deal record of %s has %d fields", id, len(f))}
 	}
 	d := salesbot.Deal{ID: id, Owner: f[0], Stage: salesbot.Stage(f[1]), Category: salesbot.Category(f[2]),
 		Grade: salesbot.Grade(f[6]), AtRisk: f[8] == "1", Company: f[9]}
+	if len(f) == 11 {
+		d.Source = salesbot.Source(f[10])
+	}
 	var err error
 	if f[4] != "" {
 		d.Value.Currency = salesbot.Currency(f[3])

@@ -21,8 +21,10 @@ import (
 // ARGV[5] biggest open deals with a value (not omitted) in
 // salesbot.Bigger's order, with ARGV[4] the team's currency, and reads
 // the slips (KEYS[4]) since ARGV[6] (ms, or -inf), latest first, at most
-// ARGV[7]. ARGV[3], when not "", is the one owner counted. Then come
-// stage, probability pairs.
+// ARGV[7]. ARGV[3], when not "", is the one owner counted. ARGV[8] is
+// what the tallies are kept by: "owner", or "source" (the record's
+// eleventh field, "" when it has none). Then come stage, probability
+// pairs.
 //
 // Lua's numbers are doubles, exact only below 2^53: each sum is kept in
 // two parts, whole 10^9 minor units and the rest, the rest carried into
@@ -37,9 +39,10 @@ import (
 // record}…; slips are slip records.
 var forecastScript = redis.NewScript(`
 local from, to, owner, team = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local nbig, since, nslips = tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
+local nbig, since, nslips, bysource = tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7]), ARGV[8] == 'source'
 local prob = {}
-for j = 8, #ARGV - 1, 2 do prob[ARGV[j]] = tonumber(ARGV[j + 1]) end
+for j = 9, #ARGV - 1, 2 do prob[ARGV[j]] = tonumber(ARGV[j + 1]) end
+local sourcepattern = '^' .. string.rep('[^\31]*\31', 10) .. '([^\31]*)$'
 local pattern = '^([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)\31([^\31]*)\31'
 local daypattern = '^[^\31]*\31[^\31]*\31[^\31]*\31[^\31]*\31[^\31]*\31([^\31]*)'
 local slot = {commit = 3, best = 5, pipeline = 7, [''] = 7}
@@ -112,7 +115,12 @@ end
 local function count(id, rec)
   local o, stage, cat, cur, minor = string.match(rec, pattern)
   if not o or (owner ~= '' and o ~= owner) or stage == 'lost' then return end
-  local t = tally(o)
+  local t
+  if bysource then
+    t = tally(string.match(rec, sourcepattern) or '')
+  else
+    t = tally(o)
+  end
   if stage == 'won' then
     t[2] = t[2] + 1
     if minor ~= '' then addMinor(sums(t, cur), 1, minor, tonumber(minor), 1) end
@@ -230,7 +238,11 @@ func (s *Store) ForecastData(ctx context.Context, team string, q salesbot.Foreca
 	if !q.SlipsSince.IsZero() {
 		since = strconv.FormatInt(q.SlipsSince.UnixMilli(), 10)
 	}
-	args := []any{day(q.From), day(q.To), q.Owner, string(q.Currency), max(q.Biggest, 0), since, salesbot.MaxSlips}
+	group := "owner"
+	if q.BySource {
+		group = "source"
+	}
+	args := []any{day(q.From), day(q.To), q.Owner, string(q.Currency), max(q.Biggest, 0), since, salesbot.MaxSlips, group}
 	for _, st := range salesbot.Stages {
 		args = append(args, string(st), q.Probability.Of(st))
 	}

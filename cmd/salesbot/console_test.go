@@ -167,6 +167,7 @@ func TestConsoleVisitForm(t *testing.T) {
 		`/lead new`, `Beta Corp`, `zz`, // a menu answer that is no choice…
 		`B`,        // …and one that is
 		``, ``, ``, // the deal: no value, close date or category yet
+		``, ``, // no source, no notes
 	)
 	form := s.reply(t, 1)
 	mustContain(t, "visit form", form,
@@ -207,16 +208,16 @@ func TestConsoleButtons(t *testing.T) {
 		`:click 2`, // its message was replaced
 		`/lead show Zeta`,
 		`5`, `B`, // the Regrade menu (1 and 2 fix the risks)
-		`:click 9`,
+		`:click 10`,
 		`:click 3`, // Log visit opens the form with the company filled in
 		``, ``, `2`, ``, `called them`, ``, ``,
 	)
 	mustContain(t, "new lead", s.reply(t, 0), "[1] A · closes within 3 months  [2] B · closes in 4–6 months")
 	mustContain(t, "grade button", s.reply(t, 1), "(updated) ⬆️ Zeta regraded C → A")
 	mustContain(t, "replaced button", s.reply(t, 2), "Button 2 is gone")
-	mustContain(t, "card", s.reply(t, 3), "[1] Add the economic buyer", "[3] Log visit  [4] Add stakeholder  [5] Regrade ▾", "[7] Deal  [8] Forecast ▾")
+	mustContain(t, "card", s.reply(t, 3), "[1] Add the economic buyer", "[3] Log visit  [4] Add stakeholder  [5] Regrade ▾", "[7] Deal  [8] Forecast ▾  [9] Profile")
 	mustContain(t, "menu", s.reply(t, 4), "1) A · closes within 3 months (current)", "→ B · closes in 4–6 months", "⬇️ Zeta regraded A → B")
-	mustContain(t, "no such button", s.reply(t, 5), "There is no button 9; the last message with buttons has 1 to 8.")
+	mustContain(t, "no such button", s.reply(t, 5), "There is no button 10; the last message with buttons has 1 to 9.")
 	mustContain(t, "Log visit", s.reply(t, 6), "── Log a visit ──", "Company [Enter = Zeta]:", "✅ Logged a call with Zeta")
 
 	l := leadNamed(t, team, "Zeta")
