@@ -58,7 +58,6 @@ func (h *harness) importForm(user, name string, data []byte) dryRun {
 	return dryRun{text: unescape.Replace(last.Text()), plan: buttonValue(h.t, last, "import_run"), call: last}
 }
 
-
 // lastUpdate is the text of the last chat.update.
 func (h *harness) lastUpdate() string {
 	calls := h.slack.Calls("chat.update")
