@@ -295,6 +295,11 @@ func slicesContains(fields []ProfileField, f ProfileField) bool {
 	return false
 }
 
+// CleanProfileField checks one value of the profile as /lead profile
+// does, for a file being imported: it returns the value as kept ("" for a
+// value that clears the field) or an EINVALID error saying how to write it.
+func CleanProfileField(f ProfileField, v string) (string, error) { return cleanProfileValue(f, v) }
+
 func cleanProfileValue(f ProfileField, v string) (string, error) {
 	if !utf8.ValidString(v) {
 		return "", Errorf(EINVALID, "The %s has characters that cannot be shown. Type it as plain text.", f)

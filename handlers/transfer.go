@@ -161,7 +161,9 @@ func (h *Handler) dryRun(ctx context.Context, r request, fileID string) error {
 	if err != nil {
 		return errors.Join(show(h.errorText(ctx, r.lang, err)), ignoreCode(err))
 	}
-	file, err := sheet.Read(name, data, sheet.DefaultLimits())
+	lim := sheet.DefaultLimits()
+	lim.Currency = h.currency // amounts written without one are the team's
+	file, err := sheet.Read(name, data, lim)
 	if err != nil {
 		return errors.Join(show(h.errorText(ctx, r.lang, fmt.Errorf("read %s: %w", name, err))), ignoreCode(err))
 	}

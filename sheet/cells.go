@@ -17,14 +17,11 @@ import (
 // Lengths of the free-text fields, as the domain bounds them where a
 // person types them (the next step and reasons as visit.go and lead.go do).
 const (
-	maxShortText   = 300 // next step, lost and park reasons
-	maxFieldText   = 200 // an owner reference; an address or a website
-	maxIDLen       = 64  // a lead's ID, a user ID, a history kind
-	maxPersonName  = 80  // a stakeholder's name
-	maxPersonText  = 500 // a stakeholder's notes and personal wins
-	maxProfileWord = 80  // industry, region
-	maxHeadcount   = 40
-	maxRevenue     = 60
+	maxShortText  = 300 // next step, lost and park reasons
+	maxFieldText  = 200 // an owner reference
+	maxIDLen      = 64  // a lead's ID, a user ID, a history kind
+	maxPersonName = 80  // a stakeholder's name
+	maxPersonText = 500 // a stakeholder's notes and personal wins
 )
 
 // dates reads date cells: text as people write it, or an Excel serial

@@ -337,3 +337,23 @@ func TestForeignIDs(t *testing.T) {
 		t.Errorf("got %+v", f)
 	}
 }
+
+// TestProfileCellsFollowTheProfileRules: the profile columns are checked
+// as /lead profile checks them, so a file cannot store a link a person
+// could not type.
+func TestProfileCellsFollowTheProfileRules(t *testing.T) {
+	data := "公司,网站,人数,行业\n" +
+		"Acme,javascript:alert(1),200,机械\n" + // row 2: not a website
+		"Globex,globex.example,many,\n" + // row 3: not a headcount
+		"Initech,https://initech.example,100-500人,软件\n" // row 4: good
+	f, err := Read("x.csv", []byte(data), DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Records) != 1 || f.Records[0].Lead.Profile.Headcount != "100-500人" || f.Records[0].Lead.Profile.Website == "" {
+		t.Fatalf("records %+v", f.Records)
+	}
+	if len(f.Errors) != 2 || f.Errors[0].Row != 2 || f.Errors[0].Column != "网站" || f.Errors[1].Row != 3 || f.Errors[1].Column != "人数" {
+		t.Errorf("errors %+v", f.Errors)
+	}
+}

@@ -183,13 +183,13 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	r.day(row, colParkedUntil, &l.ParkedUntil, false)
 	r.text(row, colParkReason, &l.ParkReason, maxShortText)
 	r.instant(row, colGradeConfirmed, &l.GradeConfirmed)
-	// The profile's bounds are those of /lead profile.
-	r.text(row, colIndustry, &l.Profile.Industry, maxProfileWord)
-	r.text(row, colHeadcount, &l.Profile.Headcount, maxHeadcount)
-	r.text(row, colRevenue, &l.Profile.Revenue, maxRevenue)
-	r.text(row, colRegion, &l.Profile.Region, maxProfileWord)
-	r.text(row, colAddress, &l.Profile.Address, maxFieldText)
-	r.text(row, colWebsite, &l.Profile.Website, maxFieldText)
+	// The profile is checked as /lead profile checks it.
+	r.profile(row, colIndustry, salesbot.FieldIndustry, &l.Profile.Industry)
+	r.profile(row, colHeadcount, salesbot.FieldHeadcount, &l.Profile.Headcount)
+	r.profile(row, colRevenue, salesbot.FieldRevenue, &l.Profile.Revenue)
+	r.profile(row, colRegion, salesbot.FieldRegion, &l.Profile.Region)
+	r.profile(row, colAddress, salesbot.FieldAddress, &l.Profile.Address)
+	r.profile(row, colWebsite, salesbot.FieldWebsite, &l.Profile.Website)
 	r.json(row, colFacts, &l.Facts)
 	r.json(row, colQuotes, &l.Quotes)
 	r.json(row, colConcessions, &l.Concessions)
@@ -212,6 +212,21 @@ func gradeText(s string) string {
 }
 
 // text reads a free-text cell into dst.
+// profile reads a cell of the company's profile into dst, checked by the
+// domain's rule for field f.
+func (r *rowReader) profile(row []string, c col, f salesbot.ProfileField, dst *string) {
+	s := r.get(row, c)
+	if s == "" {
+		return
+	}
+	v, err := salesbot.CleanProfileField(f, s)
+	if err != nil {
+		r.fail(c, err)
+		return
+	}
+	*dst = v
+}
+
 func (r *rowReader) text(row []string, c col, dst *string, max int) {
 	if s := r.get(row, c); s != "" {
 		if v, err := text(s, max); err != nil {

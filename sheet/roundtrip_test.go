@@ -59,7 +59,7 @@ func sample() salesbot.Export {
 		ID: "L3", Team: "T1", Company: "=cmd|' /C calc'!A0", Owner: "U300", Grade: salesbot.GradeD, Stage: salesbot.StageWon,
 		CreatedBy: "U300", CreatedAt: t0, UpdatedAt: t0, StageSince: t0, ClosedAt: t0, WonOn: salesbot.Date{Year: 2026, Month: 1, Day: 20},
 		NextStep: "+1 555 0100", Value: salesbot.Amount{Minor: 1, Currency: "JPY"},
-		Profile: salesbot.Profile{Address: "@home", Website: "-", Industry: "'=quoted", Revenue: "''+twice"},
+		Profile: salesbot.Profile{Address: "@home", Industry: "'=quoted", Revenue: "+5000万"},
 	}
 	return salesbot.Export{
 		Team: "T1", At: t0,
