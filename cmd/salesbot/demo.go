@@ -286,7 +286,14 @@ type demoLead struct {
 	err   error
 }
 
-// lead registers company for owner, daysAgo days ago.
+// demoSources are where the sample leads came from, one picked by the
+// company's name, so that the report's By source section has rows.
+var demoSources = []salesbot.Source{
+	salesbot.SourceEvent, salesbot.SourceReferral, salesbot.SourceWeb, salesbot.SourceInbound, salesbot.SourcePhone, salesbot.SourceRelationship,
+}
+
+// lead registers company for owner, daysAgo days ago, from one of
+// demoSources.
 func (d *demo) lead(company, owner string, grade salesbot.Grade, daysAgo int) *demoLead {
 	l := &demoLead{d: d, owner: salesbot.Actor{User: owner}}
 	if d.err != nil {
@@ -294,7 +301,8 @@ func (d *demo) lead(company, owner string, grade salesbot.Grade, daysAgo int) *d
 		return l
 	}
 	t := l.when(daysAgo)
-	lead, c, err := salesbot.NewLead(l.owner, d.team, "", company, grade, t)
+	source := demoSources[len(company)%len(demoSources)]
+	lead, c, err := salesbot.NewLeadFrom(l.owner, d.team, "", company, grade, source, t)
 	if err != nil {
 		l.fail(err)
 		return l
