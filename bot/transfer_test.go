@@ -462,3 +462,78 @@ func TestImportStopsOnShutdown(t *testing.T) {
 		t.Fatalf("%d leads after the sweep", n)
 	}
 }
+
+// hostileBy is a user cell written to make links and an @here when
+// printed inside <@…>.
+const hostileBy = "U1> <https://evil|x> <!here> <@U2"
+
+// hostileWord is hostileBy as one word, which the By cells of a workbook
+// take.
+const hostileWord = "U1><https://evil|x><!here><@U2"
+
+// TestImportUserFieldsAreUserIDs: a CSV and a workbook whose Created by,
+// By and JSON cells' user fields hold text that would print a link and an
+// @here inside <@…> import with the manager in their place, and the card
+// shows neither.
+func TestImportUserFieldsAreUserIDs(t *testing.T) {
+	h := newHarness(t)
+	csv := "Company,Created by\n" + `"Hostile CSV Co","` + hostileBy + `"` + "\n"
+	d := h.importForm(manager, "pipeline.csv", []byte(csv))
+	h.click(manager, "import_run", d.plan)
+
+	x := excelize.NewFile()
+	if err := x.SetSheetName("Sheet1", "Leads"); err != nil {
+		t.Fatal(err)
+	}
+	facts := `{"need":{"text":"a new line","by":"` + strings.ReplaceAll(hostileBy, `"`, `\"`) + `","at":"2026-11-01T00:00:00Z"}}`
+	concessions := `[{"give":"free training","get":"a reference","by":"` + hostileBy + `","at":"2026-11-02T00:00:00Z"}]`
+	sheets := map[string][][]any{
+		"Leads":        {{"Company", "Created by", "Key facts", "Concessions", "Stage"}, {"Hostile Book Co", hostileBy, facts, concessions, "negotiation"}},
+		"Stakeholders": {{"Company", "Name", "Role", "Influence", "Support", "Updated by"}, {"Hostile Book Co", "Wang Li", "eb", "high", "2", hostileWord}},
+		"Visits":       {{"Company", "Date", "Notes", "By"}, {"Hostile Book Co", "2026-11-20", "met them", hostileWord}},
+		"History":      {{"Company", "Kind", "By", "At"}, {"Hostile Book Co", "created", hostileWord, "2026-11-01 09:00"}},
+	}
+	for _, name := range []string{"Leads", "Stakeholders", "Visits", "History"} {
+		if name != "Leads" {
+			if _, err := x.NewSheet(name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, r := range sheets[name] {
+			if err := x.SetSheetRow(name, fmt.Sprintf("A%d", i+1), &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	buf, err := x.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = h.importForm(manager, "book.xlsx", buf.Bytes())
+	mustContain(t, "workbook dry run", d.text, "New: *1*", "rows with errors: *0*")
+	h.click(manager, "import_run", d.plan)
+
+	for _, company := range []string{"Hostile CSV Co", "Hostile Book Co"} {
+		l := h.lead(company)
+		if l.CreatedBy != manager {
+			t.Errorf("%s: created by %q; want the manager", company, l.CreatedBy)
+		}
+		card := text(h.command(manager, `/lead show "`+company+`"`))
+		for _, bad := range []string{"<https://evil", "<!here>", "evil|x", "<@U1>", "<@U2"} {
+			if strings.Contains(card, bad) {
+				t.Errorf("%s's card holds %q:\n%s", company, bad, card)
+			}
+		}
+		mustContain(t, company+" card", card, "<@"+manager+">")
+	}
+	book := h.lead("Hostile Book Co")
+	if len(book.Stakeholders) != 1 || book.Stakeholders[0].UpdatedBy != manager || book.Facts[salesbot.FactNeed].UpdatedBy != manager ||
+		len(book.Concessions) != 1 || book.Concessions[0].By != manager {
+		t.Errorf("the workbook's lead: %+v", book)
+	}
+	visits, _ := h.store.Visits(t.Context(), h.team, book.ID, 10)
+	history, _ := h.store.History(t.Context(), h.team, book.ID, 10)
+	if len(visits) != 1 || visits[0].By != manager || len(history) != 1 || history[0].By != manager {
+		t.Errorf("visits %+v history %+v; want the manager as their author", visits, history)
+	}
+}

@@ -176,9 +176,6 @@ func rowError(row int, column string, err error) salesbot.RowError {
 func (s *Services) importLead(a salesbot.Actor, p *salesbot.ImportPlan, rec *salesbot.ImportRecord, owner string, now time.Time) salesbot.ImportLead {
 	l := rec.Lead
 	l.ID, l.Team, l.Owner = "", p.Team, owner
-	if l.CreatedBy == "" {
-		l.CreatedBy = a.User
-	}
 	if l.CreatedAt.IsZero() {
 		l.CreatedAt = now
 	}
@@ -208,6 +205,8 @@ func (s *Services) importLead(a salesbot.Actor, p *salesbot.ImportPlan, rec *sal
 	for i := range history {
 		history[i].Company = l.Company
 	}
+	// Who did what is printed as a mention: only user IDs are kept.
+	salesbot.CleanImportedUsers(&l, history, rec.Visits, a.User)
 	return salesbot.ImportLead{Row: rec.Row, Lead: l, History: history, Visits: rec.Visits}
 }
 

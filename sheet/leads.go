@@ -110,6 +110,8 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	}
 	// IDs and creators come from the bot's export, or from another
 	// system's (CRM-00123, a person's name): taken as text, not refused.
+	// A creator that is no user ID becomes the manager who imports
+	// (salesbot.CleanImportedUsers, when the import is planned).
 	r.text(row, colID, &l.ID, maxIDLen)
 	if strings.ContainsAny(l.ID, "\n\t") {
 		r.fail(colID, salesbot.Errorf(salesbot.EINVALID, "%q should be on one line.", l.ID))
