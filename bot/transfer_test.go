@@ -537,3 +537,46 @@ func TestImportUserFieldsAreUserIDs(t *testing.T) {
 		t.Errorf("visits %+v history %+v; want the manager as their author", visits, history)
 	}
 }
+
+// TestImportNotesAreTheNeed: a row's notes (Notes, 备注) are kept as the
+// lead's Need key fact, as the new-lead form keeps its notes, with a fact
+// change in its history, and the card shows them; a workbook's lead whose
+// Need is recorded keeps its own.
+func TestImportNotesAreTheNeed(t *testing.T) {
+	h := newHarness(t)
+	d := h.importForm(manager, "客户.csv", []byte("公司,备注\n上海明达机械,老板想换掉旧系统\nPlain Co,\n"))
+	h.click(manager, "import_run", d.plan)
+	l := h.lead("上海明达机械")
+	if f := l.Facts[salesbot.FactNeed]; f.Text != "老板想换掉旧系统" || f.UpdatedBy != manager {
+		t.Errorf("the notes as the Need: %+v", l.Facts)
+	}
+	history, _ := h.store.History(t.Context(), h.team, l.ID, 10)
+	if len(history) != 2 || history[0].Kind != salesbot.ChangeFact || history[0].To != "老板想换掉旧系统" { // newest first
+		t.Errorf("history %+v; want the import and the fact", history)
+	}
+	mustContain(t, "card", text(h.command(manager, "/lead show 上海明达机械")), "老板想换掉旧系统")
+	if p := h.lead("Plain Co"); len(p.Facts) != 0 {
+		t.Errorf("no notes, yet facts %+v", p.Facts)
+	}
+
+	x := excelize.NewFile()
+	if err := x.SetSheetName("Sheet1", "Leads"); err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]any{{"Company", "Key facts (JSON)", "Notes"},
+		{"Known Co", `{"need":{"text":"a new line","by":"U0REP","at":"2026-11-01T00:00:00Z"}}`, "not this"}}
+	for i, r := range rows {
+		if err := x.SetSheetRow("Leads", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := x.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = h.importForm(manager, "book.xlsx", buf.Bytes())
+	h.click(manager, "import_run", d.plan)
+	if f := h.lead("Known Co").Facts[salesbot.FactNeed]; f.Text != "a new line" || f.UpdatedBy != rep {
+		t.Errorf("the file's Need: %+v", f)
+	}
+}
