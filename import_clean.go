@@ -1,6 +1,10 @@
 package salesbot
 
-import "regexp"
+import (
+	"regexp"
+	"slices"
+	"unicode/utf8"
+)
 
 // userIDPattern is a Slack user ID as the bot stores one (U… or W…), the
 // bare form handlers' mention pattern reads.
@@ -69,4 +73,134 @@ func CleanImportedUsers(l *Lead, history []Change, visits []Visit, importer stri
 	for i := range visits {
 		visits[i].By = importedUser(visits[i].By, importer)
 	}
+}
+
+// A file's JSON cells (key facts, quotes, concessions, rivals,
+// qualification, a person's support history) are checked as the commands
+// that record them check them: the same lengths and counts, the same
+// values. Each Clean… function below cleans its part in place and says
+// what is wrong with it.
+
+// PendingImportReason is the reason a quote that was waiting for sign-off
+// in the file is kept with: it arrives rejected, for no approval request
+// comes with it; quoting again asks for one.
+const PendingImportReason = "imported while waiting for sign-off; quote again to ask for it"
+
+// CleanImportedFacts checks a file's key facts as SetFact does.
+func CleanImportedFacts(facts map[KeyFact]Fact) error {
+	for k, f := range facts {
+		if !slices.Contains(KeyFacts, k) {
+			return Errorf(EINVALID, "%q is not a key fact. Leave the column as exported.", string(k))
+		}
+		text, err := cleanText(k.Label()+" note", f.Text, MaxTextLen)
+		if err != nil {
+			return err
+		}
+		if text == "" {
+			delete(facts, k)
+			continue
+		}
+		f.Text = text
+		facts[k] = f
+	}
+	return nil
+}
+
+// CleanImportedQuotes checks a file's quotes as Quote does, keeps the
+// last MaxQuotes, and makes one waiting for sign-off rejected, with
+// PendingImportReason: no approval request comes with it.
+func CleanImportedQuotes(quotes *[]Quote) error {
+	if n := len(*quotes); n > MaxQuotes {
+		*quotes = slices.Clone((*quotes)[n-MaxQuotes:])
+	}
+	for i := range *quotes {
+		q := &(*quotes)[i]
+		var err error
+		if q.Notes, err = cleanText("notes", q.Notes, MaxTextLen); err != nil {
+			return err
+		}
+		if q.Reason, err = cleanText("reason", q.Reason, maxReasonLen); err != nil {
+			return err
+		}
+		switch q.Status {
+		case QuoteApproved, QuoteRejected:
+		case QuotePending:
+			q.Status, q.DecidedAt, q.Reason = QuoteRejected, q.At, PendingImportReason
+		default:
+			return Errorf(EINVALID, "Quote v%d has no status a quote has (%q). Leave the column as exported.", q.Version, string(q.Status))
+		}
+	}
+	return nil
+}
+
+// CleanImportedConcessions checks a file's concessions as Concede does.
+func CleanImportedConcessions(cs []Concession) error {
+	if len(cs) > MaxConcessions {
+		return Errorf(EINVALID, "The cell has %d concessions; a lead keeps %d at most.", len(cs), MaxConcessions)
+	}
+	for i := range cs {
+		var err error
+		if cs[i].Give, err = cleanText("concession", cs[i].Give, maxConcedeLen); err != nil {
+			return err
+		}
+		if cs[i].Get, err = cleanText("return", cs[i].Get, maxConcedeLen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CleanImportedRivals checks a file's rivals as SetRival does.
+func CleanImportedRivals(rs []Rival) error {
+	if len(rs) > MaxRivals {
+		return Errorf(EINVALID, "The cell has %d rivals; a lead keeps %d at most.", len(rs), MaxRivals)
+	}
+	for i := range rs {
+		var err error
+		if rs[i].Name, err = cleanText("vendor's name", rs[i].Name, maxRivalNameLen); err != nil {
+			return err
+		}
+		if rs[i].Notes, err = cleanText("notes", rs[i].Notes, maxRivalNotesLen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CleanImportedQualification checks the notes of a file's answers as
+// Qualify does.
+func CleanImportedQualification(q *Qualification) error {
+	for _, v := range []*Verdict{&q.Exists, &q.Compete, &q.Win, &q.Worth} {
+		var err error
+		if v.Note, err = cleanText("note", v.Note, maxVerdictLen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CleanImportedSupportHistory checks a person's support history as
+// SetStakeholder keeps it: levels from MinSupport to MaxSupport, reasons
+// cut to their length, the last MaxSupportHistory changes.
+func CleanImportedSupportHistory(h *[]SupportChange) error {
+	if n := len(*h); n > MaxSupportHistory {
+		*h = slices.Clone((*h)[n-MaxSupportHistory:])
+	}
+	for i := range *h {
+		c := &(*h)[i]
+		for _, s := range []Support{c.From, c.To} {
+			if s < MinSupport || s > MaxSupport {
+				return Errorf(EINVALID, "%d is not a support level. Use a number from -3 to +3.", s)
+			}
+		}
+		why, err := cleanText("reason", c.Why, maxReasonLen)
+		if err != nil {
+			return err
+		}
+		if utf8.RuneCountInString(why) > maxWhyLen {
+			why = string([]rune(why)[:maxWhyLen-1]) + "…"
+		}
+		c.Why = why
+	}
+	return nil
 }

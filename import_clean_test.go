@@ -117,3 +117,42 @@ func TestCleanImportedUsersKeepsUserIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanImportedParts: the JSON cells' parts are bounded as the
+// commands bound them.
+func TestCleanImportedParts(t *testing.T) {
+	if err := salesbot.CleanImportedFacts(map[salesbot.KeyFact]salesbot.Fact{"gossip": {Text: "x"}}); err == nil {
+		t.Error("an unknown key fact taken")
+	}
+	facts := map[salesbot.KeyFact]salesbot.Fact{salesbot.FactNeed: {Text: "  a need  "}, salesbot.FactBudget: {Text: " "}}
+	if err := salesbot.CleanImportedFacts(facts); err != nil || facts[salesbot.FactNeed].Text != "a need" || len(facts) != 1 {
+		t.Errorf("facts %+v %v", facts, err)
+	}
+	if err := salesbot.CleanImportedFacts(map[salesbot.KeyFact]salesbot.Fact{salesbot.FactNeed: {Text: strings.Repeat("x", salesbot.MaxTextLen+1)}}); err == nil {
+		t.Error("an over-long fact taken")
+	}
+	quotes := []salesbot.Quote{{Version: 1, Status: salesbot.QuotePending}, {Version: 2, Status: salesbot.QuoteApproved}}
+	if err := salesbot.CleanImportedQuotes(&quotes); err != nil || quotes[0].Status != salesbot.QuoteRejected || quotes[1].Status != salesbot.QuoteApproved {
+		t.Errorf("quotes %+v %v", quotes, err)
+	}
+	if err := salesbot.CleanImportedQuotes(&[]salesbot.Quote{{Version: 1, Status: "maybe"}}); err == nil {
+		t.Error("a quote of no status taken")
+	}
+	if err := salesbot.CleanImportedConcessions([]salesbot.Concession{{Give: strings.Repeat("x", 301)}}); err == nil {
+		t.Error("an over-long concession taken")
+	}
+	if err := salesbot.CleanImportedRivals(make([]salesbot.Rival, salesbot.MaxRivals+1)); err == nil {
+		t.Error("too many rivals taken")
+	}
+	if err := salesbot.CleanImportedQualification(&salesbot.Qualification{Win: salesbot.Verdict{Note: strings.Repeat("x", 301)}}); err == nil {
+		t.Error("an over-long verdict taken")
+	}
+	if err := salesbot.CleanImportedSupportHistory(&[]salesbot.SupportChange{{From: 0, To: 9}}); err == nil {
+		t.Error("support 9 taken")
+	}
+	h := make([]salesbot.SupportChange, salesbot.MaxSupportHistory+3)
+	h[len(h)-1].Why = strings.Repeat("y", 200)
+	if err := salesbot.CleanImportedSupportHistory(&h); err != nil || len(h) != salesbot.MaxSupportHistory || len([]rune(h[len(h)-1].Why)) > 140 {
+		t.Errorf("support history %d, %v", len(h), err)
+	}
+}
