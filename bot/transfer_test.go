@@ -580,3 +580,33 @@ func TestImportNotesAreTheNeed(t *testing.T) {
 		t.Errorf("the file's Need: %+v", f)
 	}
 }
+
+// TestShutdownInterruptsDryRunAndExport: a dry run or an export that a
+// shutdown (StopImports) cuts short does not hold the shutdown up, and
+// the manager is told to run it again.
+func TestShutdownInterruptsDryRunAndExport(t *testing.T) {
+	h := newHarness(t)
+	h.command(manager, `/lead new "Acme Industrial"`)
+	h.h.Wait()
+	h.h.StopImports()
+
+	mustContain(t, "export", h.command(manager, "/salesbot export").Text, "Preparing the workbook")
+	h.h.Wait() // returns: the export stopped
+	if got := dmsTo(h, "The export was interrupted by a restart. Run `/salesbot export` again."); len(got) != 1 {
+		t.Errorf("the manager was told of the export %v", got)
+	}
+	if n := len(h.slack.Calls("files.getUploadURLExternal")); n != 0 {
+		t.Errorf("%d uploads after the shutdown", n)
+	}
+
+	h.command(manager, "/salesbot import")
+	h.slack.AddFile("F0STOPPED", fakeslack.File{Name: "p.csv", Data: []byte("Company\nGlobex\n")})
+	h.submit(manager, "import", map[string]slack.BlockAction{"file": {Files: []slack.File{{ID: "F0STOPPED", Name: "p.csv"}}}})
+	h.h.Wait()
+	if got := dmsTo(h, "The dry run was interrupted by a restart; nothing was imported. Run `/salesbot import` again."); len(got) != 1 {
+		t.Errorf("the manager was told of the dry run %v", got)
+	}
+	if n := h.leadCount(); n != 1 {
+		t.Errorf("%d leads", n)
+	}
+}

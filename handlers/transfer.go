@@ -74,16 +74,34 @@ const (
 	lookupTimeout   = 5 * time.Second // one users.lookupByEmail
 )
 
+// interrupted reports whether ctx, a long one, ended because this
+// process is shutting down (StopImports).
+func (h *Handler) interrupted(ctx context.Context) bool {
+	return ctx.Err() != nil && h.transfer.stopping.Err() != nil
+}
+
+// afterStop is a short context to tell someone, after ctx ended, that
+// their work was interrupted.
+func afterStop(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+}
+
 func isImport(actionID string) bool { return actionID == actionImportRun || actionID == actionImportNo }
 
 // long runs fn after the request has been answered with its own, longer
-// deadline (see later): the work of an import or an export.
+// deadline (see later): the work of an import or an export. Its context
+// also ends when StopImports is called, so that a shutdown does not wait
+// for it (interrupted tells fn so).
 func (h *Handler) long(ctx context.Context, what string, timeout time.Duration, fn func(ctx context.Context) error) {
 	h.bg.Add(1)
 	go func() {
 		defer h.bg.Done()
 		ctx, cancel := context.WithTimeout(logctx.Detach(ctx), timeout)
 		defer cancel()
+		defer context.AfterFunc(h.transfer.stopping, cancel)()
+		if h.transfer.stopping.Err() != nil {
+			cancel() // now, not in AfterFunc's goroutine
+		}
 		if err := fn(ctx); err != nil {
 			h.log.ErrorContext(ctx, "background work failed", "what", what, "err", err)
 		}
@@ -142,11 +160,17 @@ func (h *Handler) submittedImport(ctx context.Context, cb slack.InteractionCallb
 // dryRun fetches the file, reads it and shows the manager its plan, in a
 // direct message that says first that the file is being read.
 func (h *Handler) dryRun(ctx context.Context, r request, fileID string) error {
+	stopped := r.T(":warning: The dry run was interrupted by a restart; nothing was imported. Run `/salesbot import` again.")
 	channel, ts, err := h.slack.PostMessageContext(ctx, r.actor.User, slack.MsgOptionText(r.T(":hourglass_flowing_sand: Reading your file…"), false))
 	if err != nil {
+		if h.interrupted(ctx) {
+			sctx, cancel := afterStop(ctx)
+			defer cancel()
+			err = errors.Join(err, h.notify(sctx, r.actor.User, stopped))
+		}
 		return fmt.Errorf("import: tell %s: %w", r.actor.User, err)
 	}
-	show := func(text string, blocks ...slack.Block) error {
+	show := func(ctx context.Context, text string, blocks ...slack.Block) error {
 		opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
 		if len(blocks) == 0 {
 			blocks = []slack.Block{section(text)}
@@ -157,21 +181,32 @@ func (h *Handler) dryRun(ctx context.Context, r request, fileID string) error {
 		}
 		return nil
 	}
+	fail := func(err error) error {
+		if h.interrupted(ctx) {
+			sctx, cancel := afterStop(ctx)
+			defer cancel()
+			return errors.Join(show(sctx, stopped), err)
+		}
+		return errors.Join(show(ctx, h.errorText(ctx, r.lang, err)), ignoreCode(err))
+	}
 	name, data, err := h.fetchFile(ctx, r, fileID)
 	if err != nil {
-		return errors.Join(show(h.errorText(ctx, r.lang, err)), ignoreCode(err))
+		return fail(err)
 	}
 	lim := sheet.DefaultLimits()
 	lim.Currency = h.currency // amounts written without one are the team's
 	file, err := sheet.Read(name, data, lim)
 	if err != nil {
-		return errors.Join(show(h.errorText(ctx, r.lang, fmt.Errorf("read %s: %w", name, err))), ignoreCode(err))
+		return fail(fmt.Errorf("read %s: %w", name, err))
 	}
 	p := &salesbot.ImportPlan{Team: r.team, File: name, At: h.now(), Channel: channel, TS: ts, Lang: string(r.lang)}
 	if err := h.transfer.svc.PlanImport(ctx, r.actor, p, file, owners{h: h}); err != nil {
-		return errors.Join(show(h.errorText(ctx, r.lang, err)), ignoreCode(err))
+		return fail(err)
 	}
-	return show(planText(r.lang, p), planBlocks(r.lang, p)...)
+	if err := show(ctx, planText(r.lang, p), planBlocks(r.lang, p)...); err != nil {
+		return fail(err)
+	}
+	return nil
 }
 
 // ignoreCode drops an error the person was told of (a domain error about
@@ -344,9 +379,6 @@ func (h *Handler) importAction(ctx context.Context, r request, actionID string, 
 	}
 	lang := langOf(job.Lang, r.lang)
 	h.long(ctx, "import", importTimeout, func(ctx context.Context) error {
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		defer context.AfterFunc(h.transfer.stopping, cancel)()
 		prog := h.progress(lang)
 		prog(job)
 		_, err := h.transfer.svc.RunImport(ctx, p, job, h.transfer.token, prog)
