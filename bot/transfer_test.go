@@ -3,16 +3,22 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"salesbot"
+	"salesbot/directory"
+	"salesbot/handlers"
 	"salesbot/internal/fakeslack"
+	"salesbot/scheduler"
 	"salesbot/service"
 	"salesbot/sheet"
 )
@@ -453,10 +459,34 @@ func TestImportStopsOnShutdown(t *testing.T) {
 	if n := h.leadCount(); n != 0 {
 		t.Fatalf("%d leads written by a stopped import", n)
 	}
+	// The stopped replica's own sweep takes nothing over; another's
+	// does, and returns before the import is written (its first
+	// progress waits for the sweep to return).
 	if err := h.sched.SweepTeam(t.Context(), h.team); err != nil {
 		t.Fatal(err)
 	}
 	h.h.Wait()
+	if n := h.leadCount(); n != 0 {
+		t.Fatalf("%d leads written by the stopped replica's sweep", n)
+	}
+	other, sched := replica(h)
+	swept := make(chan struct{})
+	h.slack.OnCall(func(c fakeslack.Call) {
+		if c.Method == "chat.update" {
+			select {
+			case <-swept:
+			case <-time.After(30 * time.Second): // a guard against a hang, not a measure
+				t.Error("the sweep waited for the resumed import to be written")
+			}
+		}
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	if err := sched.SweepTeam(ctx, h.team); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // the sweep is over; the import goes on
+	close(swept)
+	other.Wait()
 	mustContain(t, "finished by the sweep", h.lastUpdate(), "Imported shutdown.csv", fmt.Sprintf("new: *%d*", service.ImportBatch+50))
 	if n := h.leadCount(); n != service.ImportBatch+50 {
 		t.Fatalf("%d leads after the sweep", n)
@@ -609,4 +639,25 @@ func TestShutdownInterruptsDryRunAndExport(t *testing.T) {
 	if n := h.leadCount(); n != 1 {
 		t.Errorf("%d leads", n)
 	}
+}
+
+// replica is another replica of h's bot: its own handler (with its own
+// import token) and scheduler on the same Redis and Slack.
+func replica(h *harness) (*handlers.Handler, *scheduler.Scheduler) {
+	h.t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	clock := func() time.Time { return now }
+	api := slack.New("xoxb-test", slack.OptionAPIURL(h.slack.APIURL()))
+	people := directory.New(api, clock)
+	svc := service.New(service.Config{Store: h.store, Logger: log, Managers: []string{manager}, Team: h.team})
+	other := handlers.New(h.store, api, handlers.Config{Now: clock, Logger: log, Directory: people,
+		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc, Stages: svc, Approvals: svc, Visits: svc,
+		Stakeholders: svc, Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Negotiation: svc, Notify: svc,
+		Maintenance: svc, Charts: chartsFor(h.t), Transfer: svc})
+	h.t.Cleanup(other.Wait)
+	sched, err := scheduler.New(scheduler.Config{Store: h.store, Notifier: other, People: people, Digests: svc, Teams: svc, Reminders: svc, Reviews: svc, Now: clock, Logger: log})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return other, sched
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -441,19 +442,26 @@ func (h *Handler) updateImport(ctx context.Context, channel, ts, text string, bl
 }
 
 // ResumeImports takes over the team's imports whose runner stopped (a
-// crash, a restart) and finishes them, or reports them interrupted when
-// their dry run expired; the scheduler's sweep calls it.
+// crash, a restart): it leases each and runs it to its end in the
+// background (h.long), or reports it interrupted when its dry run
+// expired; the scheduler's sweep calls it, and it returns once the leases
+// are claimed. A process shutting down (StopImports) takes none over.
 func (h *Handler) ResumeImports(ctx context.Context, team string) error {
-	if h.transfer.svc == nil {
+	if h.transfer.svc == nil || h.transfer.stopping.Err() != nil {
 		return nil
 	}
+	var mu sync.Mutex // the runs report from their own goroutines
 	progs := map[string]func(salesbot.ImportJob){}
-	return h.transfer.svc.ResumeImports(ctx, team, h.transfer.token, func(job salesbot.ImportJob) {
+	progress := func(job salesbot.ImportJob) {
+		mu.Lock()
 		prog, ok := progs[job.Plan]
 		if !ok {
 			prog = h.progress(langOf(job.Lang, i18n.En))
 			progs[job.Plan] = prog
 		}
+		mu.Unlock()
 		prog(job)
-	})
+	}
+	start := func(run func(context.Context) error) { h.long(ctx, "resumed import", importTimeout, run) }
+	return h.transfer.svc.ResumeImports(ctx, team, h.transfer.token, progress, start)
 }

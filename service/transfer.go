@@ -353,7 +353,7 @@ func (s *Services) finishImport(ctx context.Context, job salesbot.ImportJob) err
 }
 
 // ResumeImports implements salesbot.TransferService.
-func (s *Services) ResumeImports(ctx context.Context, team, token string, progress func(salesbot.ImportJob)) error {
+func (s *Services) ResumeImports(ctx context.Context, team, token string, progress func(salesbot.ImportJob), start func(run func(context.Context) error)) error {
 	plans, err := s.cfg.Store.RunningImports(ctx, team)
 	if err != nil {
 		return fmt.Errorf("resume imports: %w", err)
@@ -382,9 +382,11 @@ func (s *Services) ResumeImports(ctx context.Context, team, token string, progre
 			continue
 		}
 		s.cfg.Logger.InfoContext(ctx, "import resumed", "team", team, "plan", plan, "cursor", job.Cursor, "total", job.Total)
-		if _, err := s.RunImport(ctx, p, *job, token, progress); err != nil {
-			errs = append(errs, err)
-		}
+		leased := *job
+		start(func(ctx context.Context) error {
+			_, err := s.RunImport(ctx, p, leased, token, progress)
+			return err
+		})
 	}
 	return errors.Join(errs...)
 }
