@@ -661,3 +661,19 @@ func replica(h *harness) (*handlers.Handler, *scheduler.Scheduler) {
 	}
 	return other, sched
 }
+
+// TestImportOwnerMentionsBalanced: an owner cell is read as the bot reads
+// a mention anywhere (<@U…>, <@U…|name>, @U…, U…); an unbalanced one
+// (<@U… or U…>) is a row error, not a user.
+func TestImportOwnerMentionsBalanced(t *testing.T) {
+	h := newHarness(t)
+	csv := "Company,Owner\nOne Co,<@" + rep + "|ray>\nTwo Co,@" + rep + "\nThree Co,<@" + rep + "\nFour Co," + rep + ">\n"
+	d := h.importForm(manager, "owners.csv", []byte(csv))
+	mustContain(t, "dry run", d.text, "New: *2*", "rows with errors: *2*", "Row 4", "Row 5", "is not a Slack mention")
+	h.click(manager, "import_run", d.plan)
+	for _, c := range []string{"One Co", "Two Co"} {
+		if l := h.lead(c); l.Owner != rep {
+			t.Errorf("%s is %s's", c, l.Owner)
+		}
+	}
+}

@@ -279,26 +279,25 @@ type owners struct{ h *Handler }
 
 var (
 	planID   = regexp.MustCompile(`^[a-z2-7]{8}$`) // as the store draws them
-	userRef  = regexp.MustCompile(`^(?:<@)?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$`)
 	emailRef = regexp.MustCompile(`^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$`)
 )
 
 // FindOwner implements salesbot.OwnerFinder.
 func (o owners) FindOwner(ctx context.Context, ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
-	if m := userRef.FindStringSubmatch(ref); m != nil {
-		p := o.h.people.Lookup(ctx, m[1])
+	if id, ok := mention(ref); ok { // <@U…>, <@U…|name>, @U… or U…, as resolve reads them
+		p := o.h.people.Lookup(ctx, id)
 		if !p.Known {
 			// Not known, or Slack was slow: ask once more, and tell the
 			// two apart (a slow Slack is no fault of the row).
 			uctx, cancel := context.WithTimeout(ctx, lookupTimeout)
-			u, err := o.h.slack.GetUserInfoContext(uctx, m[1])
+			u, err := o.h.slack.GetUserInfoContext(uctx, id)
 			cancel()
 			switch {
 			case slackError(err, "user_not_found", "users_not_found"):
 				return "", salesbot.Errorf(salesbot.EINVALID, "The owner %s is no one I can find in this workspace. Write a member's mention, user ID or e-mail address.", ref)
 			case err != nil:
-				return "", fmt.Errorf("look up %s: %w", m[1], err)
+				return "", fmt.Errorf("look up %s: %w", id, err)
 			}
 			p.Bot, p.Deleted = u.IsBot, u.Deleted
 		}
@@ -306,7 +305,7 @@ func (o owners) FindOwner(ctx context.Context, ref string) (string, error) {
 		case p.Bot || p.Deleted:
 			return "", salesbot.Errorf(salesbot.EINVALID, "The owner %s is a bot or a deactivated account. Give the lead to a person who sells.", ref)
 		}
-		return m[1], nil
+		return id, nil
 	}
 	if !emailRef.MatchString(ref) {
 		return "", salesbot.Errorf(salesbot.EINVALID, "The owner %q is not a Slack mention, user ID or e-mail address. Write one, e.g. wang.li@example.com.", ref)
