@@ -128,10 +128,11 @@ type TransferService interface {
 	// to be resumed.
 	RunImport(ctx context.Context, p *ImportPlan, job ImportJob, token string, progress func(ImportJob)) (ImportJob, error)
 	// ResumeImports takes over the team's imports whose runner stopped
-	// (their lease ran out or was given up) and runs each to its end, or
-	// — when its plan expired — marks it interrupted; progress sees each
-	// step.
-	ResumeImports(ctx context.Context, team, token string, progress func(ImportJob)) error
+	// (their lease ran out or was given up): it leases each, and hands
+	// start the run that writes it to its end (RunImport), for the caller
+	// to run in the background; one whose plan expired it marks
+	// interrupted at once. progress sees each step.
+	ResumeImports(ctx context.Context, team, token string, progress func(ImportJob), start func(run func(context.Context) error)) error
 	// Export reads everything the team holds: every lead, each one's
 	// visits and history, and the audit list.
 	Export(ctx context.Context, a Actor, team string, now time.Time) (Export, error)

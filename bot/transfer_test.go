@@ -3,16 +3,22 @@ package bot_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/slack-go/slack"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"salesbot"
+	"salesbot/directory"
+	"salesbot/handlers"
 	"salesbot/internal/fakeslack"
+	"salesbot/scheduler"
 	"salesbot/service"
 	"salesbot/sheet"
 )
@@ -453,12 +459,221 @@ func TestImportStopsOnShutdown(t *testing.T) {
 	if n := h.leadCount(); n != 0 {
 		t.Fatalf("%d leads written by a stopped import", n)
 	}
+	// The stopped replica's own sweep takes nothing over; another's
+	// does, and returns before the import is written (its first
+	// progress waits for the sweep to return).
 	if err := h.sched.SweepTeam(t.Context(), h.team); err != nil {
 		t.Fatal(err)
 	}
 	h.h.Wait()
+	if n := h.leadCount(); n != 0 {
+		t.Fatalf("%d leads written by the stopped replica's sweep", n)
+	}
+	other, sched := replica(h)
+	swept := make(chan struct{})
+	h.slack.OnCall(func(c fakeslack.Call) {
+		if c.Method == "chat.update" {
+			select {
+			case <-swept:
+			case <-time.After(30 * time.Second): // a guard against a hang, not a measure
+				t.Error("the sweep waited for the resumed import to be written")
+			}
+		}
+	})
+	ctx, cancel := context.WithCancel(t.Context())
+	if err := sched.SweepTeam(ctx, h.team); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // the sweep is over; the import goes on
+	close(swept)
+	other.Wait()
 	mustContain(t, "finished by the sweep", h.lastUpdate(), "Imported shutdown.csv", fmt.Sprintf("new: *%d*", service.ImportBatch+50))
 	if n := h.leadCount(); n != service.ImportBatch+50 {
 		t.Fatalf("%d leads after the sweep", n)
+	}
+}
+
+// hostileBy is a user cell written to make links and an @here when
+// printed inside <@…>.
+const hostileBy = "U1> <https://evil|x> <!here> <@U2"
+
+// hostileWord is hostileBy as one word, which the By cells of a workbook
+// take.
+const hostileWord = "U1><https://evil|x><!here><@U2"
+
+// TestImportUserFieldsAreUserIDs: a CSV and a workbook whose Created by,
+// By and JSON cells' user fields hold text that would print a link and an
+// @here inside <@…> import with the manager in their place, and the card
+// shows neither.
+func TestImportUserFieldsAreUserIDs(t *testing.T) {
+	h := newHarness(t)
+	csv := "Company,Created by\n" + `"Hostile CSV Co","` + hostileBy + `"` + "\n"
+	d := h.importForm(manager, "pipeline.csv", []byte(csv))
+	h.click(manager, "import_run", d.plan)
+
+	x := excelize.NewFile()
+	if err := x.SetSheetName("Sheet1", "Leads"); err != nil {
+		t.Fatal(err)
+	}
+	facts := `{"need":{"text":"a new line","by":"` + strings.ReplaceAll(hostileBy, `"`, `\"`) + `","at":"2026-11-01T00:00:00Z"}}`
+	concessions := `[{"give":"free training","get":"a reference","by":"` + hostileBy + `","at":"2026-11-02T00:00:00Z"}]`
+	sheets := map[string][][]any{
+		"Leads":        {{"Company", "Created by", "Key facts", "Concessions", "Stage"}, {"Hostile Book Co", hostileBy, facts, concessions, "negotiation"}},
+		"Stakeholders": {{"Company", "Name", "Role", "Influence", "Support", "Updated by"}, {"Hostile Book Co", "Wang Li", "eb", "high", "2", hostileWord}},
+		"Visits":       {{"Company", "Date", "Notes", "By"}, {"Hostile Book Co", "2026-11-20", "met them", hostileWord}},
+		"History":      {{"Company", "Kind", "By", "At"}, {"Hostile Book Co", "created", hostileWord, "2026-11-01 09:00"}},
+	}
+	for _, name := range []string{"Leads", "Stakeholders", "Visits", "History"} {
+		if name != "Leads" {
+			if _, err := x.NewSheet(name); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, r := range sheets[name] {
+			if err := x.SetSheetRow(name, fmt.Sprintf("A%d", i+1), &r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	buf, err := x.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = h.importForm(manager, "book.xlsx", buf.Bytes())
+	mustContain(t, "workbook dry run", d.text, "New: *1*", "rows with errors: *0*")
+	h.click(manager, "import_run", d.plan)
+
+	for _, company := range []string{"Hostile CSV Co", "Hostile Book Co"} {
+		l := h.lead(company)
+		if l.CreatedBy != manager {
+			t.Errorf("%s: created by %q; want the manager", company, l.CreatedBy)
+		}
+		card := text(h.command(manager, `/lead show "`+company+`"`))
+		for _, bad := range []string{"<https://evil", "<!here>", "evil|x", "<@U1>", "<@U2"} {
+			if strings.Contains(card, bad) {
+				t.Errorf("%s's card holds %q:\n%s", company, bad, card)
+			}
+		}
+		mustContain(t, company+" card", card, "<@"+manager+">")
+	}
+	book := h.lead("Hostile Book Co")
+	if len(book.Stakeholders) != 1 || book.Stakeholders[0].UpdatedBy != manager || book.Facts[salesbot.FactNeed].UpdatedBy != manager ||
+		len(book.Concessions) != 1 || book.Concessions[0].By != manager {
+		t.Errorf("the workbook's lead: %+v", book)
+	}
+	visits, _ := h.store.Visits(t.Context(), h.team, book.ID, 10)
+	history, _ := h.store.History(t.Context(), h.team, book.ID, 10)
+	if len(visits) != 1 || visits[0].By != manager || len(history) != 1 || history[0].By != manager {
+		t.Errorf("visits %+v history %+v; want the manager as their author", visits, history)
+	}
+}
+
+// TestImportNotesAreTheNeed: a row's notes (Notes, 备注) are kept as the
+// lead's Need key fact, as the new-lead form keeps its notes, with a fact
+// change in its history, and the card shows them; a workbook's lead whose
+// Need is recorded keeps its own.
+func TestImportNotesAreTheNeed(t *testing.T) {
+	h := newHarness(t)
+	d := h.importForm(manager, "客户.csv", []byte("公司,备注\n上海明达机械,老板想换掉旧系统\nPlain Co,\n"))
+	h.click(manager, "import_run", d.plan)
+	l := h.lead("上海明达机械")
+	if f := l.Facts[salesbot.FactNeed]; f.Text != "老板想换掉旧系统" || f.UpdatedBy != manager {
+		t.Errorf("the notes as the Need: %+v", l.Facts)
+	}
+	history, _ := h.store.History(t.Context(), h.team, l.ID, 10)
+	if len(history) != 2 || history[0].Kind != salesbot.ChangeFact || history[0].To != "老板想换掉旧系统" { // newest first
+		t.Errorf("history %+v; want the import and the fact", history)
+	}
+	mustContain(t, "card", text(h.command(manager, "/lead show 上海明达机械")), "老板想换掉旧系统")
+	if p := h.lead("Plain Co"); len(p.Facts) != 0 {
+		t.Errorf("no notes, yet facts %+v", p.Facts)
+	}
+
+	x := excelize.NewFile()
+	if err := x.SetSheetName("Sheet1", "Leads"); err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]any{{"Company", "Key facts (JSON)", "Notes"},
+		{"Known Co", `{"need":{"text":"a new line","by":"U0REP","at":"2026-11-01T00:00:00Z"}}`, "not this"}}
+	for i, r := range rows {
+		if err := x.SetSheetRow("Leads", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	buf, err := x.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d = h.importForm(manager, "book.xlsx", buf.Bytes())
+	h.click(manager, "import_run", d.plan)
+	if f := h.lead("Known Co").Facts[salesbot.FactNeed]; f.Text != "a new line" || f.UpdatedBy != rep {
+		t.Errorf("the file's Need: %+v", f)
+	}
+}
+
+// TestShutdownInterruptsDryRunAndExport: a dry run or an export that a
+// shutdown (StopImports) cuts short does not hold the shutdown up, and
+// the manager is told to run it again.
+func TestShutdownInterruptsDryRunAndExport(t *testing.T) {
+	h := newHarness(t)
+	h.command(manager, `/lead new "Acme Industrial"`)
+	h.h.Wait()
+	h.h.StopImports()
+
+	mustContain(t, "export", h.command(manager, "/salesbot export").Text, "Preparing the workbook")
+	h.h.Wait() // returns: the export stopped
+	if got := dmsTo(h, "The export was interrupted by a restart. Run `/salesbot export` again."); len(got) != 1 {
+		t.Errorf("the manager was told of the export %v", got)
+	}
+	if n := len(h.slack.Calls("files.getUploadURLExternal")); n != 0 {
+		t.Errorf("%d uploads after the shutdown", n)
+	}
+
+	h.command(manager, "/salesbot import")
+	h.slack.AddFile("F0STOPPED", fakeslack.File{Name: "p.csv", Data: []byte("Company\nGlobex\n")})
+	h.submit(manager, "import", map[string]slack.BlockAction{"file": {Files: []slack.File{{ID: "F0STOPPED", Name: "p.csv"}}}})
+	h.h.Wait()
+	if got := dmsTo(h, "The dry run was interrupted by a restart; nothing was imported. Run `/salesbot import` again."); len(got) != 1 {
+		t.Errorf("the manager was told of the dry run %v", got)
+	}
+	if n := h.leadCount(); n != 1 {
+		t.Errorf("%d leads", n)
+	}
+}
+
+// replica is another replica of h's bot: its own handler (with its own
+// import token) and scheduler on the same Redis and Slack.
+func replica(h *harness) (*handlers.Handler, *scheduler.Scheduler) {
+	h.t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	clock := func() time.Time { return now }
+	api := slack.New("xoxb-test", slack.OptionAPIURL(h.slack.APIURL()))
+	people := directory.New(api, clock)
+	svc := service.New(service.Config{Store: h.store, Logger: log, Managers: []string{manager}, Team: h.team})
+	other := handlers.New(h.store, api, handlers.Config{Now: clock, Logger: log, Directory: people,
+		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc, Stages: svc, Approvals: svc, Visits: svc,
+		Stakeholders: svc, Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Negotiation: svc, Notify: svc,
+		Maintenance: svc, Charts: chartsFor(h.t), Transfer: svc})
+	h.t.Cleanup(other.Wait)
+	sched, err := scheduler.New(scheduler.Config{Store: h.store, Notifier: other, People: people, Digests: svc, Teams: svc, Reminders: svc, Reviews: svc, Now: clock, Logger: log})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return other, sched
+}
+
+// TestImportOwnerMentionsBalanced: an owner cell is read as the bot reads
+// a mention anywhere (<@U…>, <@U…|name>, @U…, U…); an unbalanced one
+// (<@U… or U…>) is a row error, not a user.
+func TestImportOwnerMentionsBalanced(t *testing.T) {
+	h := newHarness(t)
+	csv := "Company,Owner\nOne Co,<@" + rep + "|ray>\nTwo Co,@" + rep + "\nThree Co,<@" + rep + "\nFour Co," + rep + ">\n"
+	d := h.importForm(manager, "owners.csv", []byte(csv))
+	mustContain(t, "dry run", d.text, "New: *2*", "rows with errors: *2*", "Row 4", "Row 5", "is not a Slack mention")
+	h.click(manager, "import_run", d.plan)
+	for _, c := range []string{"One Co", "Two Co"} {
+		if l := h.lead(c); l.Owner != rep {
+			t.Errorf("%s is %s's", c, l.Owner)
+		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
@@ -74,16 +75,34 @@ const (
 	lookupTimeout   = 5 * time.Second // one users.lookupByEmail
 )
 
+// interrupted reports whether ctx, a long one, ended because this
+// process is shutting down (StopImports).
+func (h *Handler) interrupted(ctx context.Context) bool {
+	return ctx.Err() != nil && h.transfer.stopping.Err() != nil
+}
+
+// afterStop is a short context to tell someone, after ctx ended, that
+// their work was interrupted.
+func afterStop(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+}
+
 func isImport(actionID string) bool { return actionID == actionImportRun || actionID == actionImportNo }
 
 // long runs fn after the request has been answered with its own, longer
-// deadline (see later): the work of an import or an export.
+// deadline (see later): the work of an import or an export. Its context
+// also ends when StopImports is called, so that a shutdown does not wait
+// for it (interrupted tells fn so).
 func (h *Handler) long(ctx context.Context, what string, timeout time.Duration, fn func(ctx context.Context) error) {
 	h.bg.Add(1)
 	go func() {
 		defer h.bg.Done()
 		ctx, cancel := context.WithTimeout(logctx.Detach(ctx), timeout)
 		defer cancel()
+		defer context.AfterFunc(h.transfer.stopping, cancel)()
+		if h.transfer.stopping.Err() != nil {
+			cancel() // now, not in AfterFunc's goroutine
+		}
 		if err := fn(ctx); err != nil {
 			h.log.ErrorContext(ctx, "background work failed", "what", what, "err", err)
 		}
@@ -142,11 +161,17 @@ func (h *Handler) submittedImport(ctx context.Context, cb slack.InteractionCallb
 // dryRun fetches the file, reads it and shows the manager its plan, in a
 // direct message that says first that the file is being read.
 func (h *Handler) dryRun(ctx context.Context, r request, fileID string) error {
+	stopped := r.T(":warning: The dry run was interrupted by a restart; nothing was imported. Run `/salesbot import` again.")
 	channel, ts, err := h.slack.PostMessageContext(ctx, r.actor.User, slack.MsgOptionText(r.T(":hourglass_flowing_sand: Reading your file…"), false))
 	if err != nil {
+		if h.interrupted(ctx) {
+			sctx, cancel := afterStop(ctx)
+			defer cancel()
+			err = errors.Join(err, h.notify(sctx, r.actor.User, stopped))
+		}
 		return fmt.Errorf("import: tell %s: %w", r.actor.User, err)
 	}
-	show := func(text string, blocks ...slack.Block) error {
+	show := func(ctx context.Context, text string, blocks ...slack.Block) error {
 		opts := []slack.MsgOption{slack.MsgOptionText(text, false)}
 		if len(blocks) == 0 {
 			blocks = []slack.Block{section(text)}
@@ -157,21 +182,32 @@ func (h *Handler) dryRun(ctx context.Context, r request, fileID string) error {
 		}
 		return nil
 	}
+	fail := func(err error) error {
+		if h.interrupted(ctx) {
+			sctx, cancel := afterStop(ctx)
+			defer cancel()
+			return errors.Join(show(sctx, stopped), err)
+		}
+		return errors.Join(show(ctx, h.errorText(ctx, r.lang, err)), ignoreCode(err))
+	}
 	name, data, err := h.fetchFile(ctx, r, fileID)
 	if err != nil {
-		return errors.Join(show(h.errorText(ctx, r.lang, err)), ignoreCode(err))
+		return fail(err)
 	}
 	lim := sheet.DefaultLimits()
 	lim.Currency = h.currency // amounts written without one are the team's
 	file, err := sheet.Read(name, data, lim)
 	if err != nil {
-		return errors.Join(show(h.errorText(ctx, r.lang, fmt.Errorf("read %s: %w", name, err))), ignoreCode(err))
+		return fail(fmt.Errorf("read %s: %w", name, err))
 	}
 	p := &salesbot.ImportPlan{Team: r.team, File: name, At: h.now(), Channel: channel, TS: ts, Lang: string(r.lang)}
 	if err := h.transfer.svc.PlanImport(ctx, r.actor, p, file, owners{h: h}); err != nil {
-		return errors.Join(show(h.errorText(ctx, r.lang, err)), ignoreCode(err))
+		return fail(err)
 	}
-	return show(planText(r.lang, p), planBlocks(r.lang, p)...)
+	if err := show(ctx, planText(r.lang, p), planBlocks(r.lang, p)...); err != nil {
+		return fail(err)
+	}
+	return nil
 }
 
 // ignoreCode drops an error the person was told of (a domain error about
@@ -243,26 +279,25 @@ type owners struct{ h *Handler }
 
 var (
 	planID   = regexp.MustCompile(`^[a-z2-7]{8}$`) // as the store draws them
-	userRef  = regexp.MustCompile(`^(?:<@)?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$`)
 	emailRef = regexp.MustCompile(`^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$`)
 )
 
 // FindOwner implements salesbot.OwnerFinder.
 func (o owners) FindOwner(ctx context.Context, ref string) (string, error) {
 	ref = strings.TrimSpace(ref)
-	if m := userRef.FindStringSubmatch(ref); m != nil {
-		p := o.h.people.Lookup(ctx, m[1])
+	if id, ok := mention(ref); ok { // <@U…>, <@U…|name>, @U… or U…, as resolve reads them
+		p := o.h.people.Lookup(ctx, id)
 		if !p.Known {
 			// Not known, or Slack was slow: ask once more, and tell the
 			// two apart (a slow Slack is no fault of the row).
 			uctx, cancel := context.WithTimeout(ctx, lookupTimeout)
-			u, err := o.h.slack.GetUserInfoContext(uctx, m[1])
+			u, err := o.h.slack.GetUserInfoContext(uctx, id)
 			cancel()
 			switch {
 			case slackError(err, "user_not_found", "users_not_found"):
 				return "", salesbot.Errorf(salesbot.EINVALID, "The owner %s is no one I can find in this workspace. Write a member's mention, user ID or e-mail address.", ref)
 			case err != nil:
-				return "", fmt.Errorf("look up %s: %w", m[1], err)
+				return "", fmt.Errorf("look up %s: %w", id, err)
 			}
 			p.Bot, p.Deleted = u.IsBot, u.Deleted
 		}
@@ -270,7 +305,7 @@ func (o owners) FindOwner(ctx context.Context, ref string) (string, error) {
 		case p.Bot || p.Deleted:
 			return "", salesbot.Errorf(salesbot.EINVALID, "The owner %s is a bot or a deactivated account. Give the lead to a person who sells.", ref)
 		}
-		return m[1], nil
+		return id, nil
 	}
 	if !emailRef.MatchString(ref) {
 		return "", salesbot.Errorf(salesbot.EINVALID, "The owner %q is not a Slack mention, user ID or e-mail address. Write one, e.g. wang.li@example.com.", ref)
@@ -344,9 +379,6 @@ func (h *Handler) importAction(ctx context.Context, r request, actionID string, 
 	}
 	lang := langOf(job.Lang, r.lang)
 	h.long(ctx, "import", importTimeout, func(ctx context.Context) error {
-		ctx, cancel := context.WithCancel(ctx)
-		defer cancel()
-		defer context.AfterFunc(h.transfer.stopping, cancel)()
 		prog := h.progress(lang)
 		prog(job)
 		_, err := h.transfer.svc.RunImport(ctx, p, job, h.transfer.token, prog)
@@ -409,19 +441,26 @@ func (h *Handler) updateImport(ctx context.Context, channel, ts, text string, bl
 }
 
 // ResumeImports takes over the team's imports whose runner stopped (a
-// crash, a restart) and finishes them, or reports them interrupted when
-// their dry run expired; the scheduler's sweep calls it.
+// crash, a restart): it leases each and runs it to its end in the
+// background (h.long), or reports it interrupted when its dry run
+// expired; the scheduler's sweep calls it, and it returns once the leases
+// are claimed. A process shutting down (StopImports) takes none over.
 func (h *Handler) ResumeImports(ctx context.Context, team string) error {
-	if h.transfer.svc == nil {
+	if h.transfer.svc == nil || h.transfer.stopping.Err() != nil {
 		return nil
 	}
+	var mu sync.Mutex // the runs report from their own goroutines
 	progs := map[string]func(salesbot.ImportJob){}
-	return h.transfer.svc.ResumeImports(ctx, team, h.transfer.token, func(job salesbot.ImportJob) {
+	progress := func(job salesbot.ImportJob) {
+		mu.Lock()
 		prog, ok := progs[job.Plan]
 		if !ok {
 			prog = h.progress(langOf(job.Lang, i18n.En))
 			progs[job.Plan] = prog
 		}
+		mu.Unlock()
 		prog(job)
-	})
+	}
+	start := func(run func(context.Context) error) { h.long(ctx, "resumed import", importTimeout, run) }
+	return h.transfer.svc.ResumeImports(ctx, team, h.transfer.token, progress, start)
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/slack-go/slack"
@@ -25,7 +26,15 @@ func (h *Handler) exportCmd(ctx context.Context, cmd slack.SlashCommand) (*slack
 	if h.transfer.svc == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "Exporting is not set up on this bot.")
 	}
-	h.long(ctx, "export", exportTimeout, func(ctx context.Context) error { return h.sendExport(ctx, r) })
+	h.long(ctx, "export", exportTimeout, func(ctx context.Context) error {
+		err := h.sendExport(ctx, r)
+		if err != nil && h.interrupted(ctx) {
+			sctx, cancel := afterStop(ctx)
+			defer cancel()
+			return errors.Join(err, h.notify(sctx, r.actor.User, r.T(":warning: The export was interrupted by a restart. Run `/salesbot export` again.")))
+		}
+		return err
+	})
 	return ephemeral(r.T(":hourglass_flowing_sand: Preparing the workbook… It comes to you by direct message in a moment.")), nil
 }
 

@@ -91,13 +91,36 @@ func rowErrorLine(lang i18n.Lang, e salesbot.RowError) string {
 	if e.Column != "" {
 		where += " (" + esc(truncate(e.Column, 40)) + ")"
 	}
-	msg := esc(e.Message)
+	// Text is cut before it is escaped, so that no entity (&amp;) is cut
+	// in half; the line as a whole is cut where no entity is.
+	msg := esc(truncate(e.Message, planErrorText))
 	if e.Format != "" {
-		if m := i18n.T(lang, e.Format, escArgs(e.Args)...); !strings.Contains(m, "%!") {
+		args := make([]any, len(e.Args))
+		for i, a := range e.Args {
+			if s, ok := a.(string); ok {
+				a = truncate(s, planErrorText)
+			}
+			args[i] = a
+		}
+		if m := i18n.T(lang, e.Format, escArgs(args)...); !strings.Contains(m, "%!") {
 			msg = m
 		}
 	}
-	return fmt.Sprintf("• *%s*: %s", where, truncate(msg, planErrorText))
+	return fmt.Sprintf("• *%s*: %s", where, cutEscaped(msg, planErrorText))
+}
+
+// cutEscaped is truncate of escaped text: it does not end inside an
+// entity (&amp; &lt; &gt;).
+func cutEscaped(s string, max int) string {
+	t := truncate(s, max)
+	if t == s {
+		return s
+	}
+	head := strings.TrimSuffix(t, "…")
+	if amp := strings.LastIndexByte(head, '&'); amp >= 0 && !strings.Contains(head[amp:], ";") {
+		head = head[:amp]
+	}
+	return head + "…"
 }
 
 // jobCounts is what an import did.

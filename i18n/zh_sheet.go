@@ -35,4 +35,13 @@ var zhSheet = map[string]string{
 	"The file has no company column (its first row has: %s). If those names look garbled, the file is in an encoding the bot cannot tell: save it from Excel as \"CSV UTF-8\". Otherwise head the column of company names \"Company\" or \"公司\".": "文件中没有公司列（第一行是：%s）。如果这些列名是乱码，说明文件编码无法识别：请在 Excel 中另存为“CSV UTF-8”。否则请把公司名称那一列的标题写成“公司”或“Company”。",
 	"%q should be on one line.": "%q 应写在一行内。",
 	"%q could be day/month or month/day. Write dates as YYYY-MM-DD, e.g. 2026-01-15.": "%q 既可能是“日/月”也可能是“月/日”。日期请写成 YYYY-MM-DD，例如 2026-01-15。",
+	// The Stakeholders sheet and the JSON cells, checked as the commands check them.
+	"The person has no role. Use eb (economic buyer), tb (technical buyer), user, coordinator or coach.": "此人没有角色。请使用 eb（经济决策人）、tb（技术决策人）、user（使用者）、coordinator（协调人）或 coach（教练）。",
+	"The person has no influence. Use high, medium or low.":                                              "此人没有影响力。请使用 high、medium 或 low（高/中/低）。",
+	"The person has no support level. Use a number from -3 (strongly against) to +3 (strong support).":   "此人没有支持度。请使用 -3（强烈反对）到 +3（强烈支持）之间的数字。",
+	"%s is on %s's Stakeholders rows already. Keep one row per person.":                                  "%s 已在 %s 的关系人行中出现过。每人只保留一行。",
+	"Quote v%d has no status a quote has (%q). Leave the column as exported.":                            "报价 v%d 的状态无效（%q）。请保持导出时的内容。",
+	"The cell has %d concessions; a lead keeps %d at most.":                                              "该单元格有 %d 条让步；一个客户最多保留 %d 条。",
+	"The cell has %d rivals; a lead keeps %d at most.":                                                   "该单元格有 %d 个竞争对手；一个客户最多保留 %d 个。",
+	"%q is not a key fact. Leave the column as exported.":                                                "%q 不是关键信息项。请保持导出时的内容。",
 }

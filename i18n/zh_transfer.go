@@ -69,4 +69,7 @@ var zhTransfer = map[string]string{
 	"Started by <@%s>. `/lead list all` shows the team's pipeline.": "由 <@%s> 发起。`/lead list all` 可查看团队的客户。",
 	"%s of %s": "%s / %s",
 	"Started by <@%s>. This message shows how far it got.": "由 <@%s> 发起。本消息显示导入进度。",
+	// A shutdown interrupting a dry run or an export.
+	":warning: The dry run was interrupted by a restart; nothing was imported. Run `/salesbot import` again.": ":warning: 试运行因重启而中断，未导入任何内容。请再次运行 `/salesbot import`。",
+	":warning: The export was interrupted by a restart. Run `/salesbot export` again.":                        ":warning: 导出因重启而中断。请再次运行 `/salesbot export`。",
 }

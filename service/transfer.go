@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -148,7 +149,12 @@ func (s *Services) PlanImport(ctx context.Context, a salesbot.Actor, p *salesbot
 		} else {
 			p.Defaulted++
 		}
-		p.Leads = append(p.Leads, s.importLead(a, p, rec, owner, now))
+		il, err := s.importLead(a, p, rec, owner, now)
+		if err != nil {
+			p.Errors = append(p.Errors, rowError(rec.Row, "notes", err))
+			continue
+		}
+		p.Leads = append(p.Leads, il)
 	}
 	// The file's own errors and the plan's, in the file's order.
 	slices.SortStableFunc(p.Errors, func(x, y salesbot.RowError) int { return cmp.Or(strings.Compare(x.Sheet, y.Sheet), x.Row-y.Row) })
@@ -172,13 +178,12 @@ func rowError(row int, column string, err error) salesbot.RowError {
 // importLead is a record as the new lead it becomes: owned by owner,
 // registered by the manager who imports, due as the service schedules a
 // new lead (from its last touch, when the file gives one), with the
-// file's history or else one entry saying it was imported.
-func (s *Services) importLead(a salesbot.Actor, p *salesbot.ImportPlan, rec *salesbot.ImportRecord, owner string, now time.Time) salesbot.ImportLead {
+// file's history or else one entry saying it was imported. The row's
+// notes are kept as its Need key fact, as the new-lead form keeps its
+// notes, unless the file gives the lead a Need already.
+func (s *Services) importLead(a salesbot.Actor, p *salesbot.ImportPlan, rec *salesbot.ImportRecord, owner string, now time.Time) (salesbot.ImportLead, error) {
 	l := rec.Lead
 	l.ID, l.Team, l.Owner = "", p.Team, owner
-	if l.CreatedBy == "" {
-		l.CreatedBy = a.User
-	}
 	if l.CreatedAt.IsZero() {
 		l.CreatedAt = now
 	}
@@ -205,10 +210,24 @@ func (s *Services) importLead(a salesbot.Actor, p *salesbot.ImportPlan, rec *sal
 		history = []salesbot.Change{{Company: l.Company, Kind: salesbot.ChangeCreated, By: a.User, At: now, To: string(l.Grade),
 			Reason: "imported from " + p.File}}
 	}
+	if notes := strings.TrimSpace(rec.Notes); notes != "" && l.Facts[salesbot.FactNeed].Text == "" {
+		updated := l.UpdatedAt
+		if l.Facts != nil { // the file's map is not the record's to change
+			l.Facts = maps.Clone(l.Facts)
+		}
+		c, err := l.SetFact(a, salesbot.FactNeed, notes, now)
+		if err != nil {
+			return salesbot.ImportLead{}, err
+		}
+		l.UpdatedAt = updated
+		history = append(slices.Clip(history), c)
+	}
 	for i := range history {
 		history[i].Company = l.Company
 	}
-	return salesbot.ImportLead{Row: rec.Row, Lead: l, History: history, Visits: rec.Visits}
+	// Who did what is printed as a mention: only user IDs are kept.
+	salesbot.CleanImportedUsers(&l, history, rec.Visits, a.User)
+	return salesbot.ImportLead{Row: rec.Row, Lead: l, History: history, Visits: rec.Visits}, nil
 }
 
 // CancelImport implements salesbot.TransferService.
@@ -334,7 +353,7 @@ func (s *Services) finishImport(ctx context.Context, job salesbot.ImportJob) err
 }
 
 // ResumeImports implements salesbot.TransferService.
-func (s *Services) ResumeImports(ctx context.Context, team, token string, progress func(salesbot.ImportJob)) error {
+func (s *Services) ResumeImports(ctx context.Context, team, token string, progress func(salesbot.ImportJob), start func(run func(context.Context) error)) error {
 	plans, err := s.cfg.Store.RunningImports(ctx, team)
 	if err != nil {
 		return fmt.Errorf("resume imports: %w", err)
@@ -363,9 +382,11 @@ func (s *Services) ResumeImports(ctx context.Context, team, token string, progre
 			continue
 		}
 		s.cfg.Logger.InfoContext(ctx, "import resumed", "team", team, "plan", plan, "cursor", job.Cursor, "total", job.Total)
-		if _, err := s.RunImport(ctx, p, *job, token, progress); err != nil {
-			errs = append(errs, err)
-		}
+		leased := *job
+		start(func(ctx context.Context) error {
+			_, err := s.RunImport(ctx, p, leased, token, progress)
+			return err
+		})
 	}
 	return errors.Join(errs...)
 }

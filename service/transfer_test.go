@@ -111,7 +111,7 @@ func TestRunImportResumes(t *testing.T) {
 	}
 	// Another replica's sweep takes it over and finishes it.
 	var last salesbot.ImportJob
-	if err := svc.ResumeImports(t.Context(), team, "runner-2", func(j salesbot.ImportJob) { last = j }); err != nil {
+	if err := svc.ResumeImports(t.Context(), team, "runner-2", func(j salesbot.ImportJob) { last = j }, runNow(t)); err != nil {
 		t.Fatal(err)
 	}
 	if !last.Finished() || last.Created != n || last.Already != 0 || last.Cursor != n {
@@ -125,7 +125,7 @@ func TestRunImportResumes(t *testing.T) {
 		t.Fatalf("audit: %+v %v", audit, err)
 	}
 	// Nothing left to resume.
-	if err := svc.ResumeImports(t.Context(), team, "runner-3", func(j salesbot.ImportJob) { t.Errorf("resumed again: %+v", j) }); err != nil {
+	if err := svc.ResumeImports(t.Context(), team, "runner-3", func(j salesbot.ImportJob) { t.Errorf("resumed again: %+v", j) }, runNow(t)); err != nil {
 		t.Fatal(err)
 	}
 	// The same file again creates nothing.
@@ -177,7 +177,7 @@ func TestImportExpiredPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	var last salesbot.ImportJob
-	if err := svc.ResumeImports(t.Context(), team, "r2", func(j salesbot.ImportJob) { last = j }); err != nil {
+	if err := svc.ResumeImports(t.Context(), team, "r2", func(j salesbot.ImportJob) { last = j }, runNow(t)); err != nil {
 		t.Fatal(err)
 	}
 	if !last.Interrupted || last.Cursor != service.ImportBatch || last.Total != service.ImportBatch+1 {
@@ -226,4 +226,13 @@ func BenchmarkImport10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(planning.Milliseconds())/float64(b.N), "plan-ms/op")
 	b.ReportMetric(float64(writing.Milliseconds())/float64(b.N), "write-ms/op")
+}
+
+// runNow is a ResumeImports start that runs the resumed import at once.
+func runNow(t *testing.T) func(func(context.Context) error) {
+	return func(run func(context.Context) error) {
+		if err := run(t.Context()); err != nil {
+			t.Error(err)
+		}
+	}
 }

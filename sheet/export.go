@@ -112,26 +112,36 @@ func (r *rowReader) stakeholder(row []string, rec *salesbot.ImportRecord) {
 	if s.Name == "" && !r.bad {
 		r.fail(colName, salesbot.Errorf(salesbot.EINVALID, "The row names no person. Write the stakeholder's name, or delete the row."))
 	}
-	if v := r.get(row, colRole); v != "" {
+	// Role, influence and support are what /stance requires.
+	switch v := r.get(row, colRole); {
+	case v != "":
 		if x, err := salesbot.ParseRole(v); err != nil {
 			r.fail(colRole, err)
 		} else {
 			s.Role = x
 		}
+	case !r.bad:
+		r.fail(colRole, salesbot.Errorf(salesbot.EINVALID, "The person has no role. Use eb (economic buyer), tb (technical buyer), user, coordinator or coach."))
 	}
-	if v := r.get(row, colInfluence); v != "" {
+	switch v := r.get(row, colInfluence); {
+	case v != "":
 		if x, err := salesbot.ParseInfluence(v); err != nil {
 			r.fail(colInfluence, err)
 		} else {
 			s.Influence = x
 		}
+	case !r.bad:
+		r.fail(colInfluence, salesbot.Errorf(salesbot.EINVALID, "The person has no influence. Use high, medium or low."))
 	}
-	if v := r.get(row, colSupport); v != "" {
+	switch v := r.get(row, colSupport); {
+	case v != "":
 		if x, err := salesbot.ParseSupport(v); err != nil {
 			r.fail(colSupport, err)
 		} else {
 			s.Support = x
 		}
+	case !r.bad:
+		r.fail(colSupport, salesbot.Errorf(salesbot.EINVALID, "The person has no support level. Use a number from -3 (strongly against) to +3 (strong support)."))
 	}
 	if v := r.get(row, colDecisionRole); v != "" {
 		if x, err := salesbot.ParseDecisionRole(v); err != nil {
@@ -159,8 +169,14 @@ func (r *rowReader) stakeholder(row []string, rec *salesbot.ImportRecord) {
 	r.text(row, colNotes, &s.Notes, maxPersonText)
 	r.word(row, colUpdatedBy, &s.UpdatedBy)
 	r.instant(row, colUpdatedAt, &s.UpdatedAt)
-	r.json(row, colSupportHistory, &s.History)
+	if r.json(row, colSupportHistory, &s.History) {
+		r.check(colSupportHistory, salesbot.CleanImportedSupportHistory(&s.History))
+	}
 	if r.bad {
+		return
+	}
+	if _, ok := rec.Lead.Stakeholder(s.Name); ok {
+		r.fail(colName, salesbot.Errorf(salesbot.EINVALID, "%s is on %s's Stakeholders rows already. Keep one row per person.", s.Name, rec.Lead.Company))
 		return
 	}
 	if len(rec.Lead.Stakeholders) >= salesbot.MaxStakeholders {

@@ -110,6 +110,8 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	}
 	// IDs and creators come from the bot's export, or from another
 	// system's (CRM-00123, a person's name): taken as text, not refused.
+	// A creator that is no user ID becomes the manager who imports
+	// (salesbot.CleanImportedUsers, when the import is planned).
 	r.text(row, colID, &l.ID, maxIDLen)
 	if strings.ContainsAny(l.ID, "\n\t") {
 		r.fail(colID, salesbot.Errorf(salesbot.EINVALID, "%q should be on one line.", l.ID))
@@ -190,11 +192,23 @@ func (r *rowReader) record(row []string) salesbot.ImportRecord {
 	r.profile(row, colRegion, salesbot.FieldRegion, &l.Profile.Region)
 	r.profile(row, colAddress, salesbot.FieldAddress, &l.Profile.Address)
 	r.profile(row, colWebsite, salesbot.FieldWebsite, &l.Profile.Website)
-	r.json(row, colFacts, &l.Facts)
-	r.json(row, colQuotes, &l.Quotes)
-	r.json(row, colConcessions, &l.Concessions)
-	r.json(row, colQualification, &l.Qualification)
-	r.json(row, colRivals, &l.Rivals)
+	// The JSON cells are checked as the commands that record them check
+	// them (lengths, counts, values).
+	if r.json(row, colFacts, &l.Facts) {
+		r.check(colFacts, salesbot.CleanImportedFacts(l.Facts))
+	}
+	if r.json(row, colQuotes, &l.Quotes) {
+		r.check(colQuotes, salesbot.CleanImportedQuotes(&l.Quotes))
+	}
+	if r.json(row, colConcessions, &l.Concessions) {
+		r.check(colConcessions, salesbot.CleanImportedConcessions(l.Concessions))
+	}
+	if r.json(row, colQualification, &l.Qualification) {
+		r.check(colQualification, salesbot.CleanImportedQualification(&l.Qualification))
+	}
+	if r.json(row, colRivals, &l.Rivals) {
+		r.check(colRivals, salesbot.CleanImportedRivals(l.Rivals))
+	}
 	r.text(row, colNotes, &rec.Notes, salesbot.MaxTextLen)
 	return rec
 }
@@ -271,11 +285,23 @@ func (r *rowReader) instant(row []string, c col, dst *time.Time) {
 }
 
 // json reads a cell Write filled with JSON (the lead's key facts, quotes,
-// concessions, qualification and rivals) into dst.
-func (r *rowReader) json(row []string, c col, dst any) {
-	if s := r.get(row, c); s != "" {
-		if err := json.Unmarshal([]byte(s), dst); err != nil {
-			r.fail(c, salesbot.Errorf(salesbot.EINVALID, "The cell does not hold what the export wrote in this column (%s). Leave it as exported, or empty it.", err.Error()))
-		}
+// concessions, qualification and rivals) into dst, and reports whether
+// it read something.
+func (r *rowReader) json(row []string, c col, dst any) bool {
+	s := r.get(row, c)
+	if s == "" {
+		return false
+	}
+	if err := json.Unmarshal([]byte(s), dst); err != nil {
+		r.fail(c, salesbot.Errorf(salesbot.EINVALID, "The cell does not hold what the export wrote in this column (%s). Leave it as exported, or empty it.", err.Error()))
+		return false
+	}
+	return true
+}
+
+// check fails column c with err, if any.
+func (r *rowReader) check(c col, err error) {
+	if err != nil {
+		r.fail(c, err)
 	}
 }
