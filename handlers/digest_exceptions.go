@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
@@ -211,10 +210,6 @@ func riskLabel(lang i18n.Lang, k salesbot.RiskKind) string {
 	return esc(string(k))
 }
 
-// userID is what a Slack user ID looks like; a button value naming a rep is
-// checked against it before anything is read.
-var userID = regexp.MustCompile(`^[UW][A-Z0-9]{2,20}$`)
-
 // digestAll answers a digest's Show all: the rep's risks as they are now,
 // shown to the manager who clicked (re-checked: a manager who leads the rep
 // or sees everyone), below the digest.
@@ -222,7 +217,7 @@ func (h *Handler) digestAll(ctx context.Context, r request, rep string) (*slack.
 	if h.digests == nil {
 		return nil, salesbot.Errorf(salesbot.EINTERNAL, "The digest is not set up on this bot.")
 	}
-	if !userID.MatchString(rep) {
+	if !salesbot.IsUserID(rep) {
 		return nil, salesbot.Errorf(salesbot.EINVALID, "That button is out of date. Run the command again.")
 	}
 	risks, err := h.digests.RepRisks(ctx, r.actor, r.team, rep, h.now())

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
@@ -84,8 +83,6 @@ type SettingError struct {
 
 func (e *SettingError) Error() string { return e.Name + ": " + e.Problem }
 
-var userIDPattern = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
-
 // LoadConfig reads and checks every setting. needSlack is false for the
 // console, which talks to no Slack. The first bad or missing setting is
 // returned as a *SettingError.
@@ -129,7 +126,7 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 	for _, m := range strings.Split(getenv("SALESBOT_MANAGERS"), ",") {
 		if m = strings.TrimSpace(m); m == "" {
 			continue
-		} else if !userIDPattern.MatchString(m) {
+		} else if !salesbot.IsUserID(m) {
 			return c, &SettingError{"SALESBOT_MANAGERS", fmt.Sprintf("%q is not a Slack user ID such as U012ABCDEF", m)}
 		}
 		c.Managers = append(c.Managers, m)

@@ -96,7 +96,7 @@ func userID(s string) (string, bool) {
 	s = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(s), "<"), ">")
 	s = strings.TrimPrefix(s, "@")
 	s, _, _ = strings.Cut(s, "|")
-	return s, userIDPattern.MatchString(s)
+	return s, salesbot.IsUserID(s)
 }
 
 // runConsole is `salesbot console`: the bot's handlers driven from a
@@ -189,7 +189,7 @@ func consoleManagers(setting string) ([]string, error) {
 	for _, m := range strings.Split(setting, ",") {
 		if m = strings.TrimSpace(m); m == "" {
 			continue
-		} else if !userIDPattern.MatchString(m) {
+		} else if !salesbot.IsUserID(m) {
 			return nil, &SettingError{"SALESBOT_MANAGERS", fmt.Sprintf("%q is not a Slack user ID such as U012ABCDEF", m)}
 		}
 		managers = append(managers, m)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"salesbot"
 	"salesbot/handlers"
 )
 
@@ -27,7 +28,7 @@ func dmUser(channel string) (string, bool) {
 	if strings.HasPrefix(channel, "D") {
 		return "U" + channel[1:], true
 	}
-	return channel, userIDPattern.MatchString(channel)
+	return channel, salesbot.IsUserID(channel)
 }
 
 // dmChannel names the console's direct-message channel with a user.
