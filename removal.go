@@ -292,6 +292,12 @@ func (sc Scrub) Visit(v Visit) (Visit, bool) {
 	return v, changed || n || s
 }
 
+// Inquiry scrubs the name from a settled inbound inquiry that names the
+// lead (the one it came from, or one closed because of it): its notes,
+// which a person may have taken down with whoever called. It reports
+// whether it changed anything.
+func (sc Scrub) Inquiry(q *Inquiry) bool { return sc.text(&q.Notes) }
+
 // PersonRemoval asks to remove one person's record from a lead.
 type PersonRemoval struct {
 	Actor  Actor
@@ -326,7 +332,8 @@ type LeadDeletion struct {
 type RemovalService interface {
 	// RemovePerson removes one person's record from a lead and every copy
 	// of their name the lead's data holds (its history, visits, the
-	// team's activity and review notes), all or nothing, and records that
+	// team's activity, review notes and the settled inbound inquiries
+	// that name the lead), all or nothing, and records that
 	// a person was removed and by whom, in the lead's history and the
 	// team's audit list, without the name. Owner or manager only
 	// (Lead.CanRemovePerson).

@@ -253,3 +253,59 @@ func TestRemovalEscapesHostileNames(t *testing.T) {
 	mustContain(t, "removed", replies[1], "&lt;!here&gt; Bad &lt;@U0EVIL&gt;'s record is removed")
 	mustContain(t, "deleted", replies[3], "&lt;!channel&gt; Evil &lt;@U0EVIL&gt; &amp; Co* is deleted")
 }
+
+// TestRemovalOfAnInboundLead: a lead that came in through the inbound
+// queue, whose inquiry's notes name the person. After /stance remove, no
+// key of the team names them (the settled inquiry's notes are scrubbed);
+// after /lead delete, none holds the lead's ID or company but the audit
+// list (the inquiry and its copies go with the lead).
+func TestRemovalOfAnInboundLead(t *testing.T) {
+	h := inboundHarness(t)
+	const person = "Zhang Weiqiang 张伟强"
+	id := inquiryOf(t, h, "/lead inbound \"Quokkatronic 袋鼠科技\" 来电 call "+person+" back about 200 seats", "Quokkatronic 袋鼠科技")
+	h.click(manager, "inbound_take", id)
+	mustContain(t, "taken", h.lastResponse(), "You took the inquiry from *Quokkatronic 袋鼠科技*")
+	h.h.Wait()
+	l := h.lead("Quokkatronic 袋鼠科技")
+	h.command(manager, `/stance Quokkatronic "`+person+`" eb high +1 signs off`)
+	h.command(manager, `/stance Quokkatronic "Li Na" coach low +2`)
+	if q, err := h.store.Inquiry(t.Context(), h.team, id); err != nil || !strings.Contains(q.Notes, "张伟强") || q.LeadID != l.ID {
+		t.Fatalf("the settled inquiry = %+v, %v; want it kept with its notes and lead", q, err)
+	}
+
+	mustContain(t, "removed", h.command(manager, `/stance remove Quokkatronic "`+person+`"`).Text, person+"'s record is removed")
+	h.h.Wait()
+	if err := h.sched.SweepTeam(t.Context(), h.team); err != nil {
+		t.Fatal(err)
+	}
+	h.h.Wait()
+	all := teamText(t, h)
+	for _, w := range []string{"张伟强", "weiqiang"} {
+		for _, k := range keysHolding(all, w) {
+			t.Errorf("%q is still in %s: %s", w, k, all[k])
+		}
+	}
+	// A late click on a manager's copy still learns where it went.
+	h.click(lead1, "inbound_take", id)
+	mustContain(t, "late click", h.lastResponse(), "already taken by <@"+manager+">")
+
+	mustContain(t, "confirm", text(h.command(manager, "/lead delete Quokkatronic")), "Delete *Quokkatronic 袋鼠科技* for good?")
+	h.click(manager, "lead_delete", l.ID)
+	mustContain(t, "deleted", lastResponse(t, h), "is deleted")
+	if err := h.sched.SweepTeam(t.Context(), h.team); err != nil {
+		t.Fatal(err)
+	}
+	h.h.Wait()
+	all = teamText(t, h)
+	audit := "sb:{" + h.team + "}:audit"
+	for _, w := range []string{l.ID, "quokkatronic", "袋鼠科技", id} {
+		for _, k := range keysHolding(all, w) {
+			if k != audit {
+				t.Errorf("%q is still in %s: %s", w, k, all[k])
+			}
+		}
+	}
+	// A late click on a copy now: the inquiry is gone.
+	h.click(lead1, "inbound_take", id)
+	mustContain(t, "click after the delete", h.lastResponse(), "no longer in the queue")
+}

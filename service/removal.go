@@ -12,14 +12,14 @@ import (
 type RemovalStore interface {
 	// RemovePerson applies fn to the lead (it removes the person and
 	// returns their name as recorded, and the history entry) and saves
-	// the lead with its history, visits and its owner's review notes
-	// scrubbed of the name, the history entry and an audit entry, all or
-	// nothing. It returns the lead as saved and the name.
+	// the lead with its history, visits, its owner's review notes and
+	// the settled inbound inquiries that name it scrubbed of the name,
+	// the history entry and an audit entry, all or nothing. It returns the lead as saved and the name.
 	// read, when not nil, is the lead as the store returned it, which
 	// saves reading it again.
 	RemovePerson(ctx context.Context, team, id string, read *salesbot.Lead, fn func(*salesbot.Lead) (string, salesbot.Change, error)) (*salesbot.Lead, string, error)
-	// DeleteLead deletes the lead with every key and index entry it has,
-	// and writes the audit entry check returns, all or nothing; check
+	// DeleteLead deletes the lead with every key and index entry it has
+	// (the settled inbound inquiries that name it among them), and writes the audit entry check returns, all or nothing; check
 	// may refuse. It returns the lead as it was.
 	DeleteLead(ctx context.Context, team, id string, check func(*salesbot.Lead) (salesbot.AuditEntry, error)) (*salesbot.Lead, error)
 	// SweepRemoval finishes a removal with what has no index by lead (the

@@ -111,12 +111,13 @@ func rewriteList(b *batch, key string, items []string) {
 	b.do("RPUSH", key, args...)
 }
 
-// RemovePerson reads the lead with its history, visits and its owner's
-// review notes, applies fn (which removes the person from the lead and
-// returns their name as recorded, with the history entry of the removal),
-// and saves in one guarded script: the lead, its history and visits with
-// the name scrubbed (salesbot.Scrub), the owner's review notes likewise,
-// the new history entry and its activity entry (neither names the
+// RemovePerson reads the lead with its history, visits, its owner's
+// review notes and the settled inquiries that name it, applies fn (which
+// removes the person from the lead and returns their name as recorded,
+// with the history entry of the removal), and saves in one guarded script:
+// the lead, its history and visits with the name scrubbed
+// (salesbot.Scrub), the owner's review notes and the inquiries' notes
+// likewise, the new history entry and its activity entry (neither names the
 // person), and an audit entry. It writes only if none of these changed
 // since read; else it reads again, up to a bound. An error from fn writes
 // nothing and comes back as it is. The team's activity stream and the
@@ -131,7 +132,7 @@ func (s *Store) RemovePerson(ctx context.Context, team, id string, read *salesbo
 		name  string
 	)
 	err = s.retry(ctx, func() error {
-		l, lists, err := s.readForRemoval(ctx, k, id, read)
+		l, lists, inquiries, err := s.readForRemoval(ctx, k, id, read)
 		given := l == read
 		read = nil // read afresh if this attempt fails
 		if err != nil {
@@ -159,6 +160,10 @@ func (s *Store) RemovePerson(ctx context.Context, team, id string, read *salesbo
 			} else if changed {
 				rewriteList(b, list.key, items)
 			}
+		}
+		guards = append(guards, inquiries.guards(k)...)
+		if err := inquiries.scrub(b, k, scrub); err != nil {
+			return err
 		}
 		lead, err := s.leadWrites(b, k, l, owner, before, salesbot.Update{Changes: []salesbot.Change{c}})
 		if err != nil {
@@ -206,31 +211,38 @@ type removalList struct {
 }
 
 // readForRemoval reads the lead, unless read is it as this store returned
-// it, and, in one more round trip, its history, its visits and its owner's
-// review notes.
-func (s *Store) readForRemoval(ctx context.Context, k keys, id string, read *salesbot.Lead) (*salesbot.Lead, []removalList, error) {
+// it, and, in one more round trip, its history, its visits, its owner's
+// review notes and the list of the settled inquiries that name it; those
+// inquiries, when there are any, in one more.
+func (s *Store) readForRemoval(ctx context.Context, k keys, id string, read *salesbot.Lead) (*salesbot.Lead, []removalList, leadInquiries, error) {
 	l := read
 	if l == nil || l.ID != id || l.Team != k.team() || s.revs.of(l) == "" {
 		var err error
 		if l, err = s.getLead(ctx, k, id); err != nil {
-			return nil, nil, err
+			return nil, nil, leadInquiries{}, err
 		}
 	}
 	lists := []removalList{{key: k.history(id), kind: historyList}, {key: k.visits(id), kind: visitsList},
 		{key: k.reviews(l.Owner), kind: reviewsList}}
 	cmds := make([]*redis.StringSliceCmd, len(lists))
+	var inquiries *redis.StringSliceCmd
 	if _, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, list := range lists {
 			cmds[i] = p.LRange(ctx, list.key, 0, -1)
 		}
+		inquiries = p.LRange(ctx, k.leadInquiries(id), 0, -1)
 		return nil
 	}); err != nil {
-		return nil, nil, err
+		return nil, nil, leadInquiries{}, err
 	}
 	for i := range lists {
 		lists[i].items = cmds[i].Val()
 	}
-	return l, lists, nil
+	li, err := s.readLeadInquiries(ctx, k, id, inquiries.Val())
+	if err != nil {
+		return nil, nil, leadInquiries{}, err
+	}
+	return l, lists, li, nil
 }
 
 // scrub returns the list's items with the name scrubbed, and whether any
@@ -286,7 +298,9 @@ func (list removalList) scrub(sc salesbot.Scrub, id string) ([]string, bool, err
 // indexes; its owner's set, the team's list, due, pool and the reminder
 // sweep's claims; every read model (open, due, touched, mine, watched, the
 // deal sets and records, its slips); what its owner was told of its risks;
-// its pending approval requests. The script writes e to the audit list,
+// its pending approval requests; the settled inquiries that name it (the
+// one it came from, those closed because of it) with their copies. The
+// script writes e to the audit list,
 // and writes only if the lead is still as read; else it reads again, up
 // to a bound. check, given the lead as read, refuses (writing nothing) or
 // returns the audit entry. It returns the lead as it was. What has no
@@ -303,6 +317,10 @@ func (s *Store) DeleteLead(ctx context.Context, team, id string, check func(*sal
 			return err
 		}
 		rev := s.revs.of(l)
+		inquiries, err := s.client.LRange(ctx, k.leadInquiries(id), 0, -1).Result()
+		if err != nil {
+			return err
+		}
 		e, err := check(l)
 		if err != nil {
 			return fnError{err}
@@ -315,9 +333,11 @@ func (s *Store) DeleteLead(ctx context.Context, team, id string, check func(*sal
 		if err != nil {
 			return err
 		}
+		settled := leadInquiries{key: k.leadInquiries(id), ids: inquiries}
 		name := salesbot.NormalizeCompany(l.Company)
 		b := &batch{}
 		deleteWrites(b, k, l, name)
+		settled.deletes(b, k)
 		for field, approval := range markers {
 			b.do("HDEL", k.approvalMarkers(), field)
 			b.do("ZREM", k.pendingApprovals(), approval)
@@ -329,7 +349,7 @@ func (s *Store) DeleteLead(ctx context.Context, team, id string, check func(*sal
 		if err := auditWrite(b, k, e); err != nil {
 			return err
 		}
-		guards := []guard{unchanged(k.lead(id), rev), {key: k.names(), field: name, want: id}}
+		guards := append([]guard{unchanged(k.lead(id), rev), {key: k.names(), field: name, want: id}}, settled.guards(k)...)
 		ok, err := s.removalWrite(ctx, k, guards, b)
 		switch {
 		case err != nil:
