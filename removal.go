@@ -46,7 +46,8 @@ func CanDeleteLead(a Actor) error {
 }
 
 // RemovePerson removes the person named (compared as stakeholder names are:
-// NormalizePerson) from the lead's stakeholders, and their name as recorded
+// NormalizePerson) from the lead's stakeholders, every record of theirs
+// when there are more than one, and their name as recorded
 // from everything else the lead holds (key facts, next step, notes of
 // other people, quotes, concessions, rivals, reasons). It returns the name
 // as it was recorded, for the caller to scrub the lead's history and
@@ -59,12 +60,16 @@ func (l *Lead) RemovePerson(a Actor, name string, now time.Time) (string, Change
 	if key == "" {
 		return "", Change{}, Errorf(EINVALID, "Whose record? Put the person's name in quotes, as the map shows it.")
 	}
-	i := slices.IndexFunc(l.Stakeholders, func(s Stakeholder) bool { return NormalizePerson(s.Name) == key })
+	match := func(s Stakeholder) bool { return NormalizePerson(s.Name) == key }
+	i := slices.IndexFunc(l.Stakeholders, match)
 	if i < 0 {
 		return "", Change{}, Errorf(ENOTFOUND, "No one called %s is recorded at %s. `/lead map` lists the people recorded.", name, l.Company)
 	}
+	// Every record of theirs: an import may have made two ("Wang Li" and
+	// "wang li"), and the scrub, which compares names the same way,
+	// takes the name out of the notes of both.
 	recorded := l.Stakeholders[i].Name
-	l.Stakeholders = slices.Delete(slices.Clone(l.Stakeholders), i, i+1)
+	l.Stakeholders = slices.DeleteFunc(slices.Clone(l.Stakeholders), match)
 	l.Scrub(recorded).Lead(l)
 	return recorded, l.change(a, ChangePersonRemoved, "", "", "", now), nil
 }
