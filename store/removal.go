@@ -85,18 +85,6 @@ func (s *Store) removalWrite(ctx context.Context, k keys, guards []guard, b *bat
 	return n == 1, nil
 }
 
-// auditWrite queues an entry of the team's audit list, which keeps the
-// latest auditMax.
-func auditWrite(b *batch, k keys, e salesbot.AuditEntry) error {
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return bug{fmt.Errorf("encode audit entry: %w", err)}
-	}
-	b.do("LPUSH", k.audit(), raw)
-	b.do("LTRIM", k.audit(), 0, auditMax-1)
-	return nil
-}
-
 // rewriteList queues a list's items replaced by items (in the same order,
 // head first), or its deletion when there are none.
 func rewriteList(b *batch, key string, items []string) {
