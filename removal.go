@@ -356,6 +356,9 @@ type RemovalService interface {
 	// Deleted returns the audit entry of the lead's deletion, if it was
 	// deleted (and the entry is still in the audit list).
 	Deleted(ctx context.Context, team, leadID string) (AuditEntry, bool, error)
+	// VisitCount is how many visits the lead has on record, for the
+	// confirmation of its deletion: a count, not a read of them.
+	VisitCount(ctx context.Context, team, leadID string) (int, error)
 }
 
 // DeletionDetail is what the audit entry of a deleted lead says of it:

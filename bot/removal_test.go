@@ -156,6 +156,10 @@ func TestLeadDelete(t *testing.T) {
 	t.Logf("/lead delete: %d Redis round trips before the confirmation: %v", h.trips.Load().Count(), h.trips.Load().Names())
 	mustContain(t, "confirmation", confirm, "Delete *Quokkatronic 袋鼠科技* for good?", "<@"+rep+">", "grade C", "visits: 1", "people: 1",
 		`"value":"`+l.ID+`"`, "Delete", "Cancel")
+	// The visits are counted, not read.
+	if names := strings.Join(h.trips.Load().Names(), " "); !strings.Contains(names, "LLEN") || strings.Contains(names, "LRANGE") {
+		t.Errorf("the confirmation's round trips %s: want the visits counted (LLEN), not read", names)
+	}
 	m := deleteButton.FindStringSubmatch(confirm)
 	if m == nil || m[1] != l.ID {
 		t.Fatalf("no Delete button carrying the lead's ID in %s", confirm)
@@ -201,6 +205,19 @@ func TestLeadDelete(t *testing.T) {
 	mustContain(t, "reminder", lastResponse(t, h), "That lead was deleted by <@"+manager+">")
 	h.click(manager, "lead_delete", l.ID)
 	mustContain(t, "twice", lastResponse(t, h), "That lead was deleted")
+	h.click(manager, "visit_open", l.ID)
+	mustContain(t, "a card's form button", lastResponse(t, h), "That lead was deleted")
+	// A button whose value is no lead's ID (an inquiry's, a request's) is
+	// not looked up in the audit list, even when the ID is the deleted
+	// lead's: its own not-found stands.
+	for _, action := range []string{"inbound_take", "approve", "assign_to"} {
+		h.click(manager, action, l.ID)
+		if got := lastResponse(t, h); strings.Contains(got, "That lead was deleted") {
+			t.Errorf("%s with the deleted lead's ID answered %s", action, got)
+		}
+	}
+	h.click(manager, "inbound_take", l.ID)
+	mustContain(t, "an inquiry's button", lastResponse(t, h), "That inquiry is no longer in the queue")
 	mustContain(t, "other lead", text(h.command(rep, "/lead show Other Co")), "Other Co")
 	mustContain(t, "list", text(h.command(manager, "/lead list all")), "Other Co")
 	for _, line := range []string{"/salesbot digest", "/salesbot forecast quarter all", "/salesbot review", "/salesbot report week"} {

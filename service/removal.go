@@ -28,6 +28,8 @@ type RemovalStore interface {
 	SweepRemoval(ctx context.Context, team, leadID, name string) error
 	// Deleted returns the audit entry of a lead's deletion, if any.
 	Deleted(ctx context.Context, team, id string) (salesbot.AuditEntry, bool, error)
+	// VisitCount returns how many visits a lead has, without reading them.
+	VisitCount(ctx context.Context, team, id string) (int, error)
 }
 
 var _ salesbot.RemovalService = (*Services)(nil)
@@ -76,4 +78,9 @@ func (s *Services) Sweep(ctx context.Context, team, leadID, name string) error {
 // Deleted implements salesbot.RemovalService.
 func (s *Services) Deleted(ctx context.Context, team, leadID string) (salesbot.AuditEntry, bool, error) {
 	return s.cfg.Store.Deleted(ctx, team, leadID)
+}
+
+// VisitCount implements salesbot.RemovalService.
+func (s *Services) VisitCount(ctx context.Context, team, leadID string) (int, error) {
+	return s.cfg.Store.VisitCount(ctx, team, leadID)
 }

@@ -461,3 +461,17 @@ func (s *Store) Deleted(ctx context.Context, team, id string) (salesbot.AuditEnt
 	}
 	return salesbot.AuditEntry{}, false, nil
 }
+
+// VisitCount returns how many visits a lead has on record (its visits
+// list's length), without reading them.
+func (s *Store) VisitCount(ctx context.Context, team, id string) (int, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return 0, fmt.Errorf("visit count of %s: %w", id, err)
+	}
+	n, err := s.client.LLen(ctx, k.visits(id)).Result()
+	if err != nil {
+		return 0, failed(err, "visit count of lead %s", id)
+	}
+	return int(n), nil
+}
