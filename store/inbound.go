@@ -217,7 +217,8 @@ func (s *Store) Inquiry(ctx context.Context, team, id string) (*salesbot.Inquiry
 // UpdateInquiry applies fn to the inquiry as stored and saves it with the
 // indexes that follow from it (a settled one leaves the queue), in one
 // guarded write: when another writer changed it first, fn runs again on
-// it as it is then. An error from fn writes nothing and is returned as it
+// it as it is then. One closed onto a lead is saved only while that lead
+// holds the company's name (it was not deleted meanwhile). An error from fn writes nothing and is returned as it
 // is.
 func (s *Store) UpdateInquiry(ctx context.Context, team, id string, fn func(*salesbot.Inquiry) error) (*salesbot.Inquiry, error) {
 	k, err := keysOf(team)
@@ -239,7 +240,14 @@ func (s *Store) UpdateInquiry(ctx context.Context, team, id string, fn func(*sal
 		if err := inquiryWrites(b, k, q, was); err != nil {
 			return bug{err}
 		}
-		ok, err := s.guarded(ctx, k, []guard{unchanged(k.inquiry(id), rev)}, b)
+		guards := []guard{unchanged(k.inquiry(id), rev)}
+		if was && q.Status == salesbot.InquiryClosed && q.LeadID != "" {
+			// Closed onto a lead: only while that lead holds the name, so
+			// that one deleted meanwhile is not named by it (and listed
+			// under its ID) after its deletion.
+			guards = append(guards, guard{key: k.names(), field: salesbot.NormalizeCompany(q.Company), want: q.LeadID})
+		}
+		ok, err := s.guarded(ctx, k, guards, b)
 		switch {
 		case err != nil:
 			return err

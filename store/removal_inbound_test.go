@@ -42,6 +42,31 @@ func inboundLead(t *testing.T, s *store.Store, team, company string) (*salesbot.
 	return l, settled
 }
 
+// waitingThenRegistered queues an inquiry whose notes name the person, then
+// registers its company as UOWNER's lead while it waits, with the person
+// and another on its map; the inquiry is left waiting, to be closed onto
+// the lead.
+func waitingThenRegistered(t *testing.T, s *store.Store, team, company string) (*salesbot.Lead, *salesbot.Inquiry) {
+	t.Helper()
+	q, err := salesbot.NewInquiry(salesbot.Actor{User: "UDESK"}, team, salesbot.InquiryInput{Company: company,
+		Notes: "ask for " + removedName}, now, salesbot.DefaultWorkHours())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.QueueInquiry(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	l := mustCreate(t, s, team, company, "UOWNER", salesbot.GradeB)
+	owner := salesbot.Actor{User: "UOWNER"}
+	for _, p := range []salesbot.Stakeholder{
+		{Name: removedName, Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh, Support: 1},
+		{Name: otherName, Role: salesbot.RoleCoach, Influence: salesbot.InfluenceLow, Support: 2},
+	} {
+		l = mustUpdate(t, s, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) { return one(l.SetStakeholder(owner, p, now)) })
+	}
+	return l, q
+}
+
 // TestRemovalReachesTheInquiry: a lead that came in through the inbound
 // queue keeps its inquiry (with the caller's notes) for a while; removing
 // the person scrubs their name from it, keeping the inquiry and the time
@@ -54,18 +79,10 @@ func TestRemovalReachesTheInquiry(t *testing.T) {
 	if l.NextStep == "" || !strings.Contains(l.NextStep, "张伟强") {
 		t.Fatalf("the lead's next step = %q; want the inquiry's notes", l.NextStep)
 	}
-	// An inquiry closed because of the lead (its company was registered
-	// while it waited) names the lead too: here, a second company's
-	// inquiry closed by hand onto it.
-	q2, err := salesbot.NewInquiry(salesbot.Actor{User: "UDESK"}, team, salesbot.InquiryInput{Company: "Wombat Works",
-		Notes: "ask for " + removedName}, now, salesbot.DefaultWorkHours())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.QueueInquiry(ctx, q2); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.UpdateInquiry(ctx, team, q2.ID, func(q *salesbot.Inquiry) error { return q.Close(manager, l, now) }); err != nil {
+	// An inquiry closed because of a lead (its company was registered
+	// while it waited) names that lead too.
+	wombat, q2 := waitingThenRegistered(t, s, team, "Wombat Works")
+	if _, err := s.UpdateInquiry(ctx, team, q2.ID, func(q *salesbot.Inquiry) error { return q.Close(manager, wombat, now) }); err != nil {
 		t.Fatal(err)
 	}
 	// Another lead through the queue, whose inquiry names the person too,
@@ -83,13 +100,15 @@ func TestRemovalReachesTheInquiry(t *testing.T) {
 		t.Errorf("the lead's inquiries are listed without a TTL (%v)", d)
 	}
 
-	if _, _, err := s.RemovePerson(ctx, team, l.ID, nil, func(l *salesbot.Lead) (string, salesbot.Change, error) {
-		return l.RemovePerson(salesbot.Actor{User: "UOWNER"}, removedName, now.Add(time.Hour))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SweepRemoval(ctx, team, l.ID, removedName); err != nil {
-		t.Fatal(err)
+	for _, id := range []string{l.ID, wombat.ID} {
+		if _, _, err := s.RemovePerson(ctx, team, id, nil, func(l *salesbot.Lead) (string, salesbot.Change, error) {
+			return l.RemovePerson(salesbot.Actor{User: "UOWNER"}, removedName, now.Add(time.Hour))
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SweepRemoval(ctx, team, id, removedName); err != nil {
+			t.Fatal(err)
+		}
 	}
 	dump := teamDump(t, c, team)
 	for _, k := range traces(dump, "张伟强", "weiqiang") {
@@ -104,20 +123,25 @@ func TestRemovalReachesTheInquiry(t *testing.T) {
 	if d := ttl(key(team, "inquiry", q.ID)); d <= 0 || d > 30*24*time.Hour {
 		t.Errorf("the scrubbed inquiry's TTL = %v; want what it had left", d)
 	}
+	if got, err := s.Inquiry(ctx, team, q2.ID); err != nil || got.Notes != "ask for "+salesbot.Removed || got.Status != salesbot.InquiryClosed {
+		t.Errorf("the closed inquiry after the removal = %+v, %v", got, err)
+	}
 	if got, _ := s.Inquiry(ctx, team, keptQ.ID); !strings.Contains(got.Notes, removedName) {
 		t.Errorf("another lead's inquiry lost the name: %+v", got)
 	}
 
-	if _, err := s.DeleteLead(ctx, team, l.ID, func(*salesbot.Lead) (salesbot.AuditEntry, error) {
-		return salesbot.AuditEntry{Kind: salesbot.AuditLeadDeleted, At: now, By: manager.User, LeadID: l.ID, Company: l.Company}, nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.SweepRemoval(ctx, team, l.ID, ""); err != nil {
-		t.Fatal(err)
+	for _, gone := range []*salesbot.Lead{l, wombat} {
+		if _, err := s.DeleteLead(ctx, team, gone.ID, func(*salesbot.Lead) (salesbot.AuditEntry, error) {
+			return salesbot.AuditEntry{Kind: salesbot.AuditLeadDeleted, At: now, By: manager.User, LeadID: gone.ID, Company: gone.Company}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SweepRemoval(ctx, team, gone.ID, ""); err != nil {
+			t.Fatal(err)
+		}
 	}
 	dump = teamDump(t, c, team)
-	for _, k := range traces(dump, l.ID, "quokkatronic", "袋鼠科技", q.ID, q2.ID) {
+	for _, k := range traces(dump, l.ID, "quokkatronic", "袋鼠科技", q.ID, wombat.ID, "wombat", q2.ID) {
 		if k != key(team, "audit") {
 			t.Errorf("%s still holds the deleted lead: %s", k, dump[k])
 		}
@@ -143,14 +167,7 @@ func TestRemovalReachesTheInquiry(t *testing.T) {
 // scrubs one closed onto the lead while it was being judged.
 func TestDeleteLeadRacingInquiryClose(t *testing.T) {
 	s, c, team := newStore(t)
-	l, _ := inboundLead(t, s, team, "Racing Inquiry Co")
-	q2, err := salesbot.NewInquiry(salesbot.Actor{User: "UDESK"}, team, salesbot.InquiryInput{Company: "Late Co", Notes: "late"}, now, salesbot.DefaultWorkHours())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.QueueInquiry(ctx, q2); err != nil {
-		t.Fatal(err)
-	}
+	l, q2 := waitingThenRegistered(t, s, team, "Racing Inquiry Co")
 	calls := 0
 	if _, err := s.DeleteLead(ctx, team, l.ID, func(read *salesbot.Lead) (salesbot.AuditEntry, error) {
 		if calls++; calls == 1 {
@@ -176,14 +193,7 @@ func TestDeleteLeadRacingInquiryClose(t *testing.T) {
 
 	// The removal: an inquiry naming the person closed onto the lead
 	// after the removal read the lead's inquiries.
-	l, _ = inboundLead(t, s, team, "Racing Removal Co")
-	q3, err := salesbot.NewInquiry(salesbot.Actor{User: "UDESK"}, team, salesbot.InquiryInput{Company: "Later Co", Notes: "ask " + removedName}, now, salesbot.DefaultWorkHours())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, _, err := s.QueueInquiry(ctx, q3); err != nil {
-		t.Fatal(err)
-	}
+	l, q3 := waitingThenRegistered(t, s, team, "Racing Removal Co")
 	calls = 0
 	if _, _, err := s.RemovePerson(ctx, team, l.ID, nil, func(read *salesbot.Lead) (string, salesbot.Change, error) {
 		if calls++; calls == 1 {
@@ -198,7 +208,7 @@ func TestDeleteLeadRacingInquiryClose(t *testing.T) {
 	if calls < 2 {
 		t.Errorf("the removal was judged %d times; want again after the inquiry changed", calls)
 	}
-	if got, err := s.Inquiry(ctx, team, q3.ID); err != nil || got.Notes != "ask "+salesbot.Removed {
+	if got, err := s.Inquiry(ctx, team, q3.ID); err != nil || got.Notes != "ask for "+salesbot.Removed {
 		t.Errorf("the inquiry closed during the removal = %+v, %v", got, err)
 	}
 }
@@ -237,5 +247,29 @@ func TestRemovalReachesTheInquiryMiniredis(t *testing.T) {
 		if k != key(team, "audit") {
 			t.Errorf("%s still holds the deleted lead", k)
 		}
+	}
+}
+
+// TestCloseOntoADeletedLead: an inquiry closed onto a lead deleted
+// meanwhile is not saved (it would name the deleted lead for 30 days): the
+// close is refused as a conflict to try again, and the inquiry waits.
+func TestCloseOntoADeletedLead(t *testing.T) {
+	s, c, team := newStore(t)
+	q := mustQueue(t, s, team, "Vanishing Co", now)
+	l := mustCreate(t, s, team, "Vanishing Co", "UOTHER", salesbot.GradeB)
+	_, err := s.UpdateInquiry(ctx, team, q.ID, func(q *salesbot.Inquiry) error {
+		if _, err := s.DeleteLead(ctx, team, l.ID, func(*salesbot.Lead) (salesbot.AuditEntry, error) {
+			return salesbot.AuditEntry{Kind: salesbot.AuditLeadDeleted, At: now, By: manager.User, LeadID: l.ID}, nil
+		}); err != nil && salesbot.ErrorCode(err) != salesbot.ENOTFOUND {
+			t.Error(err)
+		}
+		return q.Close(manager, l, now)
+	})
+	wantCode(t, err, salesbot.ECONFLICT)
+	if got, err := s.Inquiry(ctx, team, q.ID); err != nil || !got.Waiting() || got.LeadID != "" {
+		t.Errorf("the inquiry = %+v, %v; want it waiting still", got, err)
+	}
+	if n, _ := c.Exists(ctx, key(team, "inquiry", "lead", l.ID)).Result(); n != 0 {
+		t.Error("the deleted lead has inquiries listed under it")
 	}
 }
