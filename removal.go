@@ -46,7 +46,8 @@ func CanDeleteLead(a Actor) error {
 }
 
 // RemovePerson removes the person named (compared as stakeholder names are:
-// NormalizePerson) from the lead's stakeholders, and their name as recorded
+// NormalizePerson) from the lead's stakeholders, every record of theirs
+// when there are more than one, and their name as recorded
 // from everything else the lead holds (key facts, next step, notes of
 // other people, quotes, concessions, rivals, reasons). It returns the name
 // as it was recorded, for the caller to scrub the lead's history and
@@ -59,12 +60,16 @@ func (l *Lead) RemovePerson(a Actor, name string, now time.Time) (string, Change
 	if key == "" {
 		return "", Change{}, Errorf(EINVALID, "Whose record? Put the person's name in quotes, as the map shows it.")
 	}
-	i := slices.IndexFunc(l.Stakeholders, func(s Stakeholder) bool { return NormalizePerson(s.Name) == key })
+	match := func(s Stakeholder) bool { return NormalizePerson(s.Name) == key }
+	i := slices.IndexFunc(l.Stakeholders, match)
 	if i < 0 {
 		return "", Change{}, Errorf(ENOTFOUND, "No one called %s is recorded at %s. `/lead map` lists the people recorded.", name, l.Company)
 	}
+	// Every record of theirs: an import may have made two ("Wang Li" and
+	// "wang li"), and the scrub, which compares names the same way,
+	// takes the name out of the notes of both.
 	recorded := l.Stakeholders[i].Name
-	l.Stakeholders = slices.Delete(slices.Clone(l.Stakeholders), i, i+1)
+	l.Stakeholders = slices.DeleteFunc(slices.Clone(l.Stakeholders), match)
 	l.Scrub(recorded).Lead(l)
 	return recorded, l.change(a, ChangePersonRemoved, "", "", "", now), nil
 }
@@ -292,6 +297,12 @@ func (sc Scrub) Visit(v Visit) (Visit, bool) {
 	return v, changed || n || s
 }
 
+// Inquiry scrubs the name from a settled inbound inquiry that names the
+// lead (the one it came from, or one closed because of it): its notes,
+// which a person may have taken down with whoever called. It reports
+// whether it changed anything.
+func (sc Scrub) Inquiry(q *Inquiry) bool { return sc.text(&q.Notes) }
+
 // PersonRemoval asks to remove one person's record from a lead.
 type PersonRemoval struct {
 	Actor  Actor
@@ -326,7 +337,8 @@ type LeadDeletion struct {
 type RemovalService interface {
 	// RemovePerson removes one person's record from a lead and every copy
 	// of their name the lead's data holds (its history, visits, the
-	// team's activity and review notes), all or nothing, and records that
+	// team's activity, review notes and the settled inbound inquiries
+	// that name the lead), all or nothing, and records that
 	// a person was removed and by whom, in the lead's history and the
 	// team's audit list, without the name. Owner or manager only
 	// (Lead.CanRemovePerson).
@@ -344,6 +356,9 @@ type RemovalService interface {
 	// Deleted returns the audit entry of the lead's deletion, if it was
 	// deleted (and the entry is still in the audit list).
 	Deleted(ctx context.Context, team, leadID string) (AuditEntry, bool, error)
+	// VisitCount is how many visits the lead has on record, for the
+	// confirmation of its deletion: a count, not a read of them.
+	VisitCount(ctx context.Context, team, leadID string) (int, error)
 }
 
 // DeletionDetail is what the audit entry of a deleted lead says of it:

@@ -63,6 +63,44 @@ func TestRemovePersonByOwnerOrManagerOnly(t *testing.T) {
 	}
 }
 
+// Two records of one person (an import made "Wang Li" and "wang li"): both
+// go, and the name goes from everything either held, while a person whose
+// name starts with theirs stays.
+func TestRemovePersonRemovesEveryRecord(t *testing.T) {
+	l := withPeople(t)
+	l.Stakeholders = append(l.Stakeholders,
+		salesbot.Stakeholder{Name: "Wang Li", Role: salesbot.RoleTechnicalBuyer, Notes: "Wang Li runs IT"},
+		salesbot.Stakeholder{Name: "Wang Li Na", Role: salesbot.RoleUser, Notes: "works for wang li"},
+		salesbot.Stakeholder{Name: "ｗａｎｇ  li", Role: salesbot.RoleUser, Notes: "imported twice", PersonalWins: "Wang Li wants a promotion"})
+	l.NextStep = "call Wang Li and Wang Li Na"
+	name, _, err := l.RemovePerson(rep, "WANG LI", registered)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name != "Wang Li" {
+		t.Errorf("name = %q; want the first record's", name)
+	}
+	var left []string
+	for _, s := range l.Stakeholders {
+		left = append(left, s.Name)
+		for _, text := range []string{s.Notes, s.PersonalWins} {
+			if salesbot.NewScrub("wang li", "Wang Li Na").Mentions(text) {
+				t.Errorf("%s's notes still name them: %q", s.Name, text)
+			}
+		}
+	}
+	if got := strings.Join(left, ","); got != removedPerson+",Li Na,Wang Li Na" {
+		t.Errorf("people left = %s; want every record of Wang Li gone", got)
+	}
+	if l.NextStep != "call (removed) and Wang Li Na" {
+		t.Errorf("next step = %q", l.NextStep)
+	}
+	v, ok := l.Scrub(name).Visit(salesbot.Visit{Met: []string{"Wang Li", "wang li", "Wang Li Na"}, Notes: "met Wang Li"})
+	if !ok || strings.Join(v.Met, ",") != "(removed),(removed),Wang Li Na" || v.Notes != "met (removed)" {
+		t.Errorf("visit scrubbed = %+v, %v", v, ok)
+	}
+}
+
 func TestRemovePersonFromClosedLead(t *testing.T) {
 	l := withPeople(t)
 	if _, err := l.Lose(rep, "went elsewhere", registered); err != nil {

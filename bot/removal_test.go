@@ -156,6 +156,10 @@ func TestLeadDelete(t *testing.T) {
 	t.Logf("/lead delete: %d Redis round trips before the confirmation: %v", h.trips.Load().Count(), h.trips.Load().Names())
 	mustContain(t, "confirmation", confirm, "Delete *Quokkatronic 袋鼠科技* for good?", "<@"+rep+">", "grade C", "visits: 1", "people: 1",
 		`"value":"`+l.ID+`"`, "Delete", "Cancel")
+	// The visits are counted, not read.
+	if names := strings.Join(h.trips.Load().Names(), " "); !strings.Contains(names, "LLEN") || strings.Contains(names, "LRANGE") {
+		t.Errorf("the confirmation's round trips %s: want the visits counted (LLEN), not read", names)
+	}
 	m := deleteButton.FindStringSubmatch(confirm)
 	if m == nil || m[1] != l.ID {
 		t.Fatalf("no Delete button carrying the lead's ID in %s", confirm)
@@ -201,6 +205,19 @@ func TestLeadDelete(t *testing.T) {
 	mustContain(t, "reminder", lastResponse(t, h), "That lead was deleted by <@"+manager+">")
 	h.click(manager, "lead_delete", l.ID)
 	mustContain(t, "twice", lastResponse(t, h), "That lead was deleted")
+	h.click(manager, "visit_open", l.ID)
+	mustContain(t, "a card's form button", lastResponse(t, h), "That lead was deleted")
+	// A button whose value is no lead's ID (an inquiry's, a request's) is
+	// not looked up in the audit list, even when the ID is the deleted
+	// lead's: its own not-found stands.
+	for _, action := range []string{"inbound_take", "approve", "assign_to"} {
+		h.click(manager, action, l.ID)
+		if got := lastResponse(t, h); strings.Contains(got, "That lead was deleted") {
+			t.Errorf("%s with the deleted lead's ID answered %s", action, got)
+		}
+	}
+	h.click(manager, "inbound_take", l.ID)
+	mustContain(t, "an inquiry's button", lastResponse(t, h), "That inquiry is no longer in the queue")
 	mustContain(t, "other lead", text(h.command(rep, "/lead show Other Co")), "Other Co")
 	mustContain(t, "list", text(h.command(manager, "/lead list all")), "Other Co")
 	for _, line := range []string{"/salesbot digest", "/salesbot forecast quarter all", "/salesbot review", "/salesbot report week"} {
@@ -252,4 +269,60 @@ func TestRemovalEscapesHostileNames(t *testing.T) {
 	}
 	mustContain(t, "removed", replies[1], "&lt;!here&gt; Bad &lt;@U0EVIL&gt;'s record is removed")
 	mustContain(t, "deleted", replies[3], "&lt;!channel&gt; Evil &lt;@U0EVIL&gt; &amp; Co* is deleted")
+}
+
+// TestRemovalOfAnInboundLead: a lead that came in through the inbound
+// queue, whose inquiry's notes name the person. After /stance remove, no
+// key of the team names them (the settled inquiry's notes are scrubbed);
+// after /lead delete, none holds the lead's ID or company but the audit
+// list (the inquiry and its copies go with the lead).
+func TestRemovalOfAnInboundLead(t *testing.T) {
+	h := inboundHarness(t)
+	const person = "Zhang Weiqiang 张伟强"
+	id := inquiryOf(t, h, "/lead inbound \"Quokkatronic 袋鼠科技\" 来电 call "+person+" back about 200 seats", "Quokkatronic 袋鼠科技")
+	h.click(manager, "inbound_take", id)
+	mustContain(t, "taken", h.lastResponse(), "You took the inquiry from *Quokkatronic 袋鼠科技*")
+	h.h.Wait()
+	l := h.lead("Quokkatronic 袋鼠科技")
+	h.command(manager, `/stance Quokkatronic "`+person+`" eb high +1 signs off`)
+	h.command(manager, `/stance Quokkatronic "Li Na" coach low +2`)
+	if q, err := h.store.Inquiry(t.Context(), h.team, id); err != nil || !strings.Contains(q.Notes, "张伟强") || q.LeadID != l.ID {
+		t.Fatalf("the settled inquiry = %+v, %v; want it kept with its notes and lead", q, err)
+	}
+
+	mustContain(t, "removed", h.command(manager, `/stance remove Quokkatronic "`+person+`"`).Text, person+"'s record is removed")
+	h.h.Wait()
+	if err := h.sched.SweepTeam(t.Context(), h.team); err != nil {
+		t.Fatal(err)
+	}
+	h.h.Wait()
+	all := teamText(t, h)
+	for _, w := range []string{"张伟强", "weiqiang"} {
+		for _, k := range keysHolding(all, w) {
+			t.Errorf("%q is still in %s: %s", w, k, all[k])
+		}
+	}
+	// A late click on a manager's copy still learns where it went.
+	h.click(lead1, "inbound_take", id)
+	mustContain(t, "late click", h.lastResponse(), "already taken by <@"+manager+">")
+
+	mustContain(t, "confirm", text(h.command(manager, "/lead delete Quokkatronic")), "Delete *Quokkatronic 袋鼠科技* for good?")
+	h.click(manager, "lead_delete", l.ID)
+	mustContain(t, "deleted", lastResponse(t, h), "is deleted")
+	if err := h.sched.SweepTeam(t.Context(), h.team); err != nil {
+		t.Fatal(err)
+	}
+	h.h.Wait()
+	all = teamText(t, h)
+	audit := "sb:{" + h.team + "}:audit"
+	for _, w := range []string{l.ID, "quokkatronic", "袋鼠科技", id} {
+		for _, k := range keysHolding(all, w) {
+			if k != audit {
+				t.Errorf("%q is still in %s: %s", w, k, all[k])
+			}
+		}
+	}
+	// A late click on a copy now: the inquiry is gone.
+	h.click(lead1, "inbound_take", id)
+	mustContain(t, "click after the delete", h.lastResponse(), "no longer in the queue")
 }

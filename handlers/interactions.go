@@ -317,7 +317,7 @@ func (h *Handler) act(ctx context.Context, cb slack.InteractionCallback) {
 	parts := strings.Split(value, "|")
 	lang := langIn(ctx)
 	reply := func(ctx context.Context, msg *slack.Msg, replace bool, err error) error {
-		err = h.deletedLead(ctx, cb.Team.ID, parts[0], err)
+		err = h.deletedLead(ctx, cb.Team.ID, a.ActionID, parts[0], err)
 		if err != nil {
 			msg, replace = ephemeral(h.errorText(ctx, lang, err)), false
 		}

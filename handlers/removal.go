@@ -98,11 +98,11 @@ func (h *Handler) leadDelete(ctx context.Context, r request, args []salesbot.Tok
 		if len(rest) > 0 {
 			return nil, salesbot.Errorf(salesbot.EINVALID, "`/lead delete` takes the company only: `/lead delete %s`.", quoteName(l.Company))
 		}
-		visits, err := h.store.Visits(ctx, r.team, l.ID, 1000)
+		visits, err := h.removal.VisitCount(ctx, r.team, l.ID)
 		if err != nil {
 			return nil, err
 		}
-		return deleteConfirmation(r.lang, l, len(visits)), nil
+		return deleteConfirmation(r.lang, l, visits), nil
 	})
 }
 
@@ -146,8 +146,11 @@ func removalNotSetUp() error {
 
 // deletedLead words a lead not found by its ID (a button on an older
 // message) as deleted, when the audit log says it was; else err stands.
-func (h *Handler) deletedLead(ctx context.Context, team, id string, err error) error {
-	if salesbot.ErrorCode(err) != salesbot.ENOTFOUND || id == "" || h.removal == nil {
+// Only a button whose value starts with a lead's ID (leadButton) is looked
+// up: the audit list is not read for a request's, a plan's or an
+// inquiry's.
+func (h *Handler) deletedLead(ctx context.Context, team, actionID, id string, err error) error {
+	if salesbot.ErrorCode(err) != salesbot.ENOTFOUND || id == "" || h.removal == nil || !leadButton(actionID) {
 		return err
 	}
 	e, ok, aerr := h.removal.Deleted(ctx, team, id)
@@ -155,6 +158,21 @@ func (h *Handler) deletedLead(ctx context.Context, team, id string, err error) e
 		return err
 	}
 	return salesbot.Errorf(salesbot.ENOTFOUND, "That lead was deleted by %s on %s.", salesbot.User(e.By), e.At.UTC().Format(time.DateOnly))
+}
+
+// leadButton says whether a button's value starts with a lead's ID: the
+// buttons on a lead (byLeadID), the forms they open, a reminder's, a
+// risk's fix, a request for a lead and the deletion's confirmation.
+func leadButton(actionID string) bool {
+	switch {
+	case byLeadID(actionID), isRemoval(actionID), isRiskFix(actionID):
+		return true
+	}
+	switch actionID {
+	case actionVisitOpen, actionStanceOpen, actionReminderVisit, actionReminderRegrade, actionLeadRequest:
+		return true
+	}
+	return false
 }
 
 // removalBlocks lists on a card the people's records removed from the lead

@@ -12,14 +12,14 @@ import (
 type RemovalStore interface {
 	// RemovePerson applies fn to the lead (it removes the person and
 	// returns their name as recorded, and the history entry) and saves
-	// the lead with its history, visits and its owner's review notes
-	// scrubbed of the name, the history entry and an audit entry, all or
-	// nothing. It returns the lead as saved and the name.
+	// the lead with its history, visits, its owner's review notes and
+	// the settled inbound inquiries that name it scrubbed of the name,
+	// the history entry and an audit entry, all or nothing. It returns the lead as saved and the name.
 	// read, when not nil, is the lead as the store returned it, which
 	// saves reading it again.
 	RemovePerson(ctx context.Context, team, id string, read *salesbot.Lead, fn func(*salesbot.Lead) (string, salesbot.Change, error)) (*salesbot.Lead, string, error)
-	// DeleteLead deletes the lead with every key and index entry it has,
-	// and writes the audit entry check returns, all or nothing; check
+	// DeleteLead deletes the lead with every key and index entry it has
+	// (the settled inbound inquiries that name it among them), and writes the audit entry check returns, all or nothing; check
 	// may refuse. It returns the lead as it was.
 	DeleteLead(ctx context.Context, team, id string, check func(*salesbot.Lead) (salesbot.AuditEntry, error)) (*salesbot.Lead, error)
 	// SweepRemoval finishes a removal with what has no index by lead (the
@@ -28,6 +28,8 @@ type RemovalStore interface {
 	SweepRemoval(ctx context.Context, team, leadID, name string) error
 	// Deleted returns the audit entry of a lead's deletion, if any.
 	Deleted(ctx context.Context, team, id string) (salesbot.AuditEntry, bool, error)
+	// VisitCount returns how many visits a lead has, without reading them.
+	VisitCount(ctx context.Context, team, id string) (int, error)
 }
 
 var _ salesbot.RemovalService = (*Services)(nil)
@@ -76,4 +78,9 @@ func (s *Services) Sweep(ctx context.Context, team, leadID, name string) error {
 // Deleted implements salesbot.RemovalService.
 func (s *Services) Deleted(ctx context.Context, team, leadID string) (salesbot.AuditEntry, bool, error) {
 	return s.cfg.Store.Deleted(ctx, team, leadID)
+}
+
+// VisitCount implements salesbot.RemovalService.
+func (s *Services) VisitCount(ctx context.Context, team, leadID string) (int, error) {
+	return s.cfg.Store.VisitCount(ctx, team, leadID)
 }

@@ -9,6 +9,33 @@ import (
 	"salesbot"
 )
 
+// auditMax bounds a team's audit list: the latest changes are kept.
+const auditMax = 1000
+
+func (k keys) audit() string { return k.prefix + "audit" }
+
+// auditWrite queues entry as the newest of the team's audit list, which
+// keeps the latest auditMax: an AuditEntry, or a change of manager rights
+// as those are kept (see auditEntry). Every writer of the list goes
+// through it, and runs b in the script that makes the change the entry
+// records, so that both are written or neither.
+func auditWrite(b *batch, k keys, entry any) error {
+	raw, err := json.Marshal(entry)
+	if err != nil {
+		return bug{fmt.Errorf("encode audit entry: %w", err)}
+	}
+	b.do("LPUSH", k.audit(), raw)
+	b.do("LTRIM", k.audit(), 0, auditMax-1)
+	return nil
+}
+
+// auditAll reads the whole audit list (at most auditMax entries, one
+// round trip), for readers that pick entries of one kind: so many of
+// another kind (a burst of deletions) push none of theirs out of reach.
+func (s *Store) auditAll(ctx context.Context, k keys) ([]string, error) {
+	return s.client.LRange(ctx, k.audit(), 0, auditMax-1).Result()
+}
+
 // Audit returns the team's audit list, newest first, at most n entries:
 // grants and withdrawals of manager rights and changes of teams (as they
 // are kept, turned into entries) and every other entry as it was written.

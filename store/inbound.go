@@ -14,13 +14,17 @@ import (
 
 // The inbound queue's keys: each inquiry (its JSON) and where its copies
 // were posted; the waiting ones by when they came in (the queue) and by
-// when they are raised again; and the normalised names they hold, so that
-// a second inquiry for a company is caught.
+// when they are raised again; the normalised names they hold, so that a
+// second inquiry for a company is caught; and, by lead, the settled
+// inquiries that name it (the one it came from, those closed because of
+// it), so that the lead's removals reach them.
 func (k keys) inquiry(id string) string       { return k.prefix + "inquiry:" + id }
 func (k keys) inquiryCopies(id string) string { return k.prefix + "inquiry:" + id + ":copies" }
 func (k keys) inbound() string                { return k.prefix + "inbound" }
 func (k keys) inboundRaise() string           { return k.prefix + "inbound:raise" }
 func (k keys) inboundNames() string           { return k.prefix + "inbound:names" }
+
+func (k keys) leadInquiries(lead string) string { return k.prefix + "inquiry:lead:" + lead }
 
 // settledTTL is how long a settled inquiry and its copies are kept: long
 // enough for a late click on an old copy to learn where it went.
@@ -98,7 +102,7 @@ func decodeInquiry(raw []byte, team string) (*salesbot.Inquiry, error) {
 // inquiryWrites queues what saving q writes, given whether it was waiting
 // before: a waiting inquiry is in the queue, the raise index and the names;
 // one settled just now leaves them, and it and its copies are kept for
-// settledTTL.
+// settledTTL, listed under the lead it names (leadInquiries) for as long.
 func inquiryWrites(b *batch, k keys, q *salesbot.Inquiry, wasWaiting bool) error {
 	raw, err := encodeInquiry(q)
 	if err != nil {
@@ -113,6 +117,12 @@ func inquiryWrites(b *batch, k keys, q *salesbot.Inquiry, wasWaiting bool) error
 		return nil
 	}
 	b.do("SET", k.inquiry(q.ID), raw, "PX", settledTTL.Milliseconds())
+	if q.LeadID != "" {
+		idx := k.leadInquiries(q.LeadID)
+		b.do("LREM", idx, 0, q.ID)
+		b.do("RPUSH", idx, q.ID)
+		b.do("PEXPIRE", idx, settledTTL.Milliseconds())
+	}
 	if wasWaiting {
 		b.do("ZREM", k.inbound(), q.ID)
 		b.do("ZREM", k.inboundRaise(), q.ID)
@@ -207,7 +217,8 @@ func (s *Store) Inquiry(ctx context.Context, team, id string) (*salesbot.Inquiry
 // UpdateInquiry applies fn to the inquiry as stored and saves it with the
 // indexes that follow from it (a settled one leaves the queue), in one
 // guarded write: when another writer changed it first, fn runs again on
-// it as it is then. An error from fn writes nothing and is returned as it
+// it as it is then. One closed onto a lead is saved only while that lead
+// holds the company's name (it was not deleted meanwhile). An error from fn writes nothing and is returned as it
 // is.
 func (s *Store) UpdateInquiry(ctx context.Context, team, id string, fn func(*salesbot.Inquiry) error) (*salesbot.Inquiry, error) {
 	k, err := keysOf(team)
@@ -229,7 +240,14 @@ func (s *Store) UpdateInquiry(ctx context.Context, team, id string, fn func(*sal
 		if err := inquiryWrites(b, k, q, was); err != nil {
 			return bug{err}
 		}
-		ok, err := s.guarded(ctx, k, []guard{unchanged(k.inquiry(id), rev)}, b)
+		guards := []guard{unchanged(k.inquiry(id), rev)}
+		if was && q.Status == salesbot.InquiryClosed && q.LeadID != "" {
+			// Closed onto a lead: only while that lead holds the name, so
+			// that one deleted meanwhile is not named by it (and listed
+			// under its ID) after its deletion.
+			guards = append(guards, guard{key: k.names(), field: salesbot.NormalizeCompany(q.Company), want: q.LeadID})
+		}
+		ok, err := s.guarded(ctx, k, guards, b)
 		switch {
 		case err != nil:
 			return err
@@ -417,8 +435,15 @@ func (s *Store) KeepInquiryCopies(ctx context.Context, team, id string, copies [
 	if err == nil && q.Waiting() {
 		return q, nil
 	}
-	// Settled (or gone) before the copies were recorded: they go with it.
-	if xerr := s.client.PExpire(ctx, k.inquiryCopies(id), settledTTL).Err(); xerr != nil {
+	// Settled before the copies were recorded: they go with it. Gone (its
+	// lead deleted, or expired): they go now, naming nothing.
+	var xerr error
+	if err == redis.Nil {
+		xerr = s.client.Del(ctx, k.inquiryCopies(id)).Err()
+	} else {
+		xerr = s.client.PExpire(ctx, k.inquiryCopies(id), settledTTL).Err()
+	}
+	if xerr != nil {
 		return nil, failed(xerr, "keep copies of inquiry %s", id)
 	}
 	if err == redis.Nil {

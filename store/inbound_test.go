@@ -185,8 +185,8 @@ func TestAssignInquiry(t *testing.T) {
 	wantCode(t, err, salesbot.ENOTFOUND)
 	_, err = s.KeepInquiryCopies(ctx, team, "nosuchid", copies)
 	wantCode(t, err, salesbot.ENOTFOUND)
-	if ttl, _ := raw.PTTL(ctx, key(team, "inquiry", "nosuchid", "copies")).Result(); ttl <= 0 {
-		t.Errorf("copies of a gone inquiry kept without end (TTL %v)", ttl)
+	if n, _ := raw.Exists(ctx, key(team, "inquiry", "nosuchid", "copies")).Result(); n != 0 {
+		t.Errorf("copies of a gone inquiry kept")
 	}
 	// An error from fn writes nothing.
 	q3 := mustQueue(t, s, team, "Umbrella", now)

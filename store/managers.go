@@ -12,42 +12,31 @@ import (
 	"salesbot"
 )
 
-// auditMax bounds a team's audit list: the latest changes are kept.
-const auditMax = 1000
-
-func (k keys) audit() string { return k.prefix + "audit" }
-
 // GrantManager gives c.User manager rights, as c.By did at c.At, and keeps
-// the change in the team's audit list, both in one transaction; it lists the
+// the change in the team's audit list, both in one script; it lists the
 // team among those with data. Granting twice is harmless, and recorded
 // twice.
 func (s *Store) GrantManager(ctx context.Context, team string, c salesbot.ManagerChange) error {
-	k, raw, err := managerChange(team, c, true)
+	k, b, err := managerChange(team, c, true)
 	if err != nil {
 		return fmt.Errorf("grant manager: %w", err)
 	}
-	if _, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.SAdd(ctx, k.managers(), c.User)
-		p.LPush(ctx, k.audit(), raw)
-		p.LTrim(ctx, k.audit(), 0, auditMax-1)
-		return nil
-	}); err != nil {
+	b.do("SADD", k.managers(), c.User)
+	if _, err := s.guarded(ctx, k, nil, b); err != nil {
 		return failed(err, "grant manager %s", c.User)
-	}
-	// Another slot, so a command of its own; idempotent.
-	if err := s.client.SAdd(ctx, teamsKey, team).Err(); err != nil {
-		return failed(err, "grant manager %s: list the team", c.User)
 	}
 	return nil
 }
 
 // removeManagerScript withdraws a user's manager rights (ARGV[1]) and, if
-// they had them, records the change (ARGV[2]) in the audit list; it answers
-// 1 when they had them.
+// they had them, runs the writes that follow (runWrites: the change in the
+// audit list); it answers 1 when they had them.
+//
+// KEYS: the managers, then every key written.
 var removeManagerScript = redis.NewScript(`
 if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
-redis.call('LPUSH', KEYS[2], ARGV[2])
-redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+local i = 2
+` + runWrites + `
 return 1
 `)
 
@@ -56,11 +45,12 @@ return 1
 // script. It reports whether they had them; when not, nothing is recorded.
 // Managers from the environment are not in the store, and stay.
 func (s *Store) RemoveManager(ctx context.Context, team string, c salesbot.ManagerChange) (bool, error) {
-	k, raw, err := managerChange(team, c, false)
+	k, b, err := managerChange(team, c, false)
 	if err != nil {
 		return false, fmt.Errorf("remove manager: %w", err)
 	}
-	n, err := removeManagerScript.Run(ctx, s.client, []string{k.managers(), k.audit()}, c.User, raw, auditMax).Int()
+	keys := append([]string{k.managers()}, b.keys...)
+	n, err := removeManagerScript.Run(ctx, s.client, keys, append([]any{c.User}, b.args...)...).Int()
 	if err != nil {
 		return false, failed(err, "remove manager %s", c.User)
 	}
@@ -68,8 +58,9 @@ func (s *Store) RemoveManager(ctx context.Context, team string, c salesbot.Manag
 }
 
 // ManagerChanges returns the team's latest grants and withdrawals of
-// manager rights, newest first, at most n. An entry that cannot be read is
-// skipped, and so are the changes of teams kept in the same list.
+// manager rights, newest first, at most n, found in the whole audit list
+// (auditAll). An entry that cannot be read is skipped, and so are the
+// entries of other kinds kept in the same list.
 func (s *Store) ManagerChanges(ctx context.Context, team string, n int) ([]salesbot.ManagerChange, error) {
 	k, err := keysOf(team)
 	if err != nil {
@@ -78,36 +69,41 @@ func (s *Store) ManagerChanges(ctx context.Context, team string, n int) ([]sales
 	if n <= 0 {
 		return nil, nil
 	}
-	raws, err := s.client.LRange(ctx, k.audit(), 0, int64(n-1)).Result()
+	raws, err := s.auditAll(ctx, k)
 	if err != nil {
 		return nil, failed(err, "manager changes")
 	}
-	changes := make([]salesbot.ManagerChange, 0, len(raws))
+	var changes []salesbot.ManagerChange
 	for _, raw := range raws {
 		var c salesbot.ManagerChange
-		if json.Unmarshal([]byte(raw), &c) == nil && c.User != "" { // a change of team has no user (managerteams.go)
-			changes = append(changes, c)
+		// Only a change of rights has a user (a change of team has its
+		// manager, an AuditEntry its subject).
+		if json.Unmarshal([]byte(raw), &c) != nil || c.User == "" {
+			continue
+		}
+		if changes = append(changes, c); len(changes) == n {
+			break
 		}
 	}
 	return changes, nil
 }
 
-// managerChange checks a change of manager rights and encodes it for the
-// audit list.
-func managerChange(team string, c salesbot.ManagerChange, granted bool) (keys, string, error) {
+// managerChange checks a change of manager rights and queues its entry in
+// the audit list.
+func managerChange(team string, c salesbot.ManagerChange, granted bool) (keys, *batch, error) {
 	k, err := keysOf(team)
 	if err != nil {
-		return keys{}, "", err
+		return keys{}, nil, err
 	}
 	if c.User == "" || c.By == "" || c.At.IsZero() {
-		return keys{}, "", errors.New("a change of manager rights needs who, by whom and when")
+		return keys{}, nil, errors.New("a change of manager rights needs who, by whom and when")
 	}
 	c.Granted = granted
-	raw, err := json.Marshal(c)
-	if err != nil {
-		return keys{}, "", err
+	b := &batch{}
+	if err := auditWrite(b, k, c); err != nil {
+		return keys{}, nil, err
 	}
-	return k, string(raw), nil
+	return k, b, nil
 }
 
 // Managers returns the users granted manager rights from Slack, sorted.

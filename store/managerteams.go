@@ -19,24 +19,17 @@ import (
 // tagged "kind":"team".
 func (k keys) managerTeams() string { return k.prefix + "mteams" }
 
-// teamAuditScan bounds how many entries of the audit list are read to find
-// the latest team changes among the grants of rights.
-const teamAuditScan = 200
-
-// setTeamScript sets a manager's reps (ARGV[2], a JSON list; "" drops the
-// field) and records the change (ARGV[3]) in the audit list, bounded to
-// ARGV[4]. With ARGV[5] = "1" it only drops a team the manager has, and
-// records nothing when there is none. It answers {changed, reps before}.
+// setTeamScript reads a manager's reps (ARGV[1] names the manager) and,
+// unless ARGV[2] = "1" (only drop a team the manager has) and they have
+// none, runs the writes that follow (runWrites: their reps set or dropped,
+// the change in the audit list). It answers {changed, reps before}.
+//
+// KEYS: the managers' teams, then every key written.
 var setTeamScript = redis.NewScript(`
 local before = redis.call('HGET', KEYS[1], ARGV[1])
-if ARGV[5] == '1' and not before then return {0, ''} end
-if ARGV[2] == '' then
-  redis.call('HDEL', KEYS[1], ARGV[1])
-else
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-end
-redis.call('LPUSH', KEYS[2], ARGV[3])
-redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[4]) - 1)
+if ARGV[2] == '1' and not before then return {0, ''} end
+local i = 3
+` + runWrites + `
 return {1, before or ''}
 `)
 
@@ -72,23 +65,25 @@ func (s *Store) setTeam(ctx context.Context, team string, c salesbot.TeamChange,
 		return false, nil, errors.New("a change of team needs whose, by whom and when")
 	}
 	c.Kind = salesbot.TeamChangeKind
-	entry, err := json.Marshal(c)
-	if err != nil {
-		return false, nil, err
-	}
-	reps := ""
+	b := &batch{}
 	if len(c.Reps) > 0 {
 		raw, err := json.Marshal(c.Reps)
 		if err != nil {
 			return false, nil, err
 		}
-		reps = string(raw)
+		b.do("HSET", k.managerTeams(), c.Manager, raw)
+	} else {
+		b.do("HDEL", k.managerTeams(), c.Manager)
+	}
+	if err := auditWrite(b, k, c); err != nil {
+		return false, nil, err
 	}
 	drop := "0"
 	if onlyDrop {
 		drop = "1"
 	}
-	res, err := setTeamScript.Run(ctx, s.client, []string{k.managerTeams(), k.audit()}, c.Manager, reps, string(entry), auditMax, drop).Slice()
+	keys := append([]string{k.managerTeams()}, b.keys...)
+	res, err := setTeamScript.Run(ctx, s.client, keys, append([]any{c.Manager, drop}, b.args...)...).Slice()
 	if err != nil {
 		return false, nil, err
 	}
@@ -147,8 +142,8 @@ func (s *Store) ManagerTeams(ctx context.Context, team string, owners bool) (gra
 }
 
 // TeamChanges returns the latest changes of teams, newest first, at most n,
-// from the newest entries of the team's audit list (which holds the grants
-// of rights too). An entry that cannot be read is skipped.
+// found in the whole audit list (which holds other kinds of entries too:
+// auditAll). An entry that cannot be read is skipped.
 func (s *Store) TeamChanges(ctx context.Context, team string, n int) ([]salesbot.TeamChange, error) {
 	k, err := keysOf(team)
 	if err != nil {
@@ -157,7 +152,7 @@ func (s *Store) TeamChanges(ctx context.Context, team string, n int) ([]salesbot
 	if n <= 0 {
 		return nil, nil
 	}
-	raws, err := s.client.LRange(ctx, k.audit(), 0, teamAuditScan-1).Result()
+	raws, err := s.auditAll(ctx, k)
 	if err != nil {
 		return nil, failed(err, "team changes")
 	}

@@ -85,18 +85,6 @@ func (s *Store) removalWrite(ctx context.Context, k keys, guards []guard, b *bat
 	return n == 1, nil
 }
 
-// auditWrite queues an entry of the team's audit list, which keeps the
-// latest auditMax.
-func auditWrite(b *batch, k keys, e salesbot.AuditEntry) error {
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return bug{fmt.Errorf("encode audit entry: %w", err)}
-	}
-	b.do("LPUSH", k.audit(), raw)
-	b.do("LTRIM", k.audit(), 0, auditMax-1)
-	return nil
-}
-
 // rewriteList queues a list's items replaced by items (in the same order,
 // head first), or its deletion when there are none.
 func rewriteList(b *batch, key string, items []string) {
@@ -111,12 +99,13 @@ func rewriteList(b *batch, key string, items []string) {
 	b.do("RPUSH", key, args...)
 }
 
-// RemovePerson reads the lead with its history, visits and its owner's
-// review notes, applies fn (which removes the person from the lead and
-// returns their name as recorded, with the history entry of the removal),
-// and saves in one guarded script: the lead, its history and visits with
-// the name scrubbed (salesbot.Scrub), the owner's review notes likewise,
-// the new history entry and its activity entry (neither names the
+// RemovePerson reads the lead with its history, visits, its owner's
+// review notes and the settled inquiries that name it, applies fn (which
+// removes the person from the lead and returns their name as recorded,
+// with the history entry of the removal), and saves in one guarded script:
+// the lead, its history and visits with the name scrubbed
+// (salesbot.Scrub), the owner's review notes and the inquiries' notes
+// likewise, the new history entry and its activity entry (neither names the
 // person), and an audit entry. It writes only if none of these changed
 // since read; else it reads again, up to a bound. An error from fn writes
 // nothing and comes back as it is. The team's activity stream and the
@@ -131,7 +120,7 @@ func (s *Store) RemovePerson(ctx context.Context, team, id string, read *salesbo
 		name  string
 	)
 	err = s.retry(ctx, func() error {
-		l, lists, err := s.readForRemoval(ctx, k, id, read)
+		l, lists, inquiries, err := s.readForRemoval(ctx, k, id, read)
 		given := l == read
 		read = nil // read afresh if this attempt fails
 		if err != nil {
@@ -159,6 +148,10 @@ func (s *Store) RemovePerson(ctx context.Context, team, id string, read *salesbo
 			} else if changed {
 				rewriteList(b, list.key, items)
 			}
+		}
+		guards = append(guards, inquiries.guards(k)...)
+		if err := inquiries.scrub(b, k, scrub); err != nil {
+			return err
 		}
 		lead, err := s.leadWrites(b, k, l, owner, before, salesbot.Update{Changes: []salesbot.Change{c}})
 		if err != nil {
@@ -206,31 +199,38 @@ type removalList struct {
 }
 
 // readForRemoval reads the lead, unless read is it as this store returned
-// it, and, in one more round trip, its history, its visits and its owner's
-// review notes.
-func (s *Store) readForRemoval(ctx context.Context, k keys, id string, read *salesbot.Lead) (*salesbot.Lead, []removalList, error) {
+// it, and, in one more round trip, its history, its visits, its owner's
+// review notes and the list of the settled inquiries that name it; those
+// inquiries, when there are any, in one more.
+func (s *Store) readForRemoval(ctx context.Context, k keys, id string, read *salesbot.Lead) (*salesbot.Lead, []removalList, leadInquiries, error) {
 	l := read
 	if l == nil || l.ID != id || l.Team != k.team() || s.revs.of(l) == "" {
 		var err error
 		if l, err = s.getLead(ctx, k, id); err != nil {
-			return nil, nil, err
+			return nil, nil, leadInquiries{}, err
 		}
 	}
 	lists := []removalList{{key: k.history(id), kind: historyList}, {key: k.visits(id), kind: visitsList},
 		{key: k.reviews(l.Owner), kind: reviewsList}}
 	cmds := make([]*redis.StringSliceCmd, len(lists))
+	var inquiries *redis.StringSliceCmd
 	if _, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, list := range lists {
 			cmds[i] = p.LRange(ctx, list.key, 0, -1)
 		}
+		inquiries = p.LRange(ctx, k.leadInquiries(id), 0, -1)
 		return nil
 	}); err != nil {
-		return nil, nil, err
+		return nil, nil, leadInquiries{}, err
 	}
 	for i := range lists {
 		lists[i].items = cmds[i].Val()
 	}
-	return l, lists, nil
+	li, err := s.readLeadInquiries(ctx, k, id, inquiries.Val())
+	if err != nil {
+		return nil, nil, leadInquiries{}, err
+	}
+	return l, lists, li, nil
 }
 
 // scrub returns the list's items with the name scrubbed, and whether any
@@ -286,7 +286,9 @@ func (list removalList) scrub(sc salesbot.Scrub, id string) ([]string, bool, err
 // indexes; its owner's set, the team's list, due, pool and the reminder
 // sweep's claims; every read model (open, due, touched, mine, watched, the
 // deal sets and records, its slips); what its owner was told of its risks;
-// its pending approval requests. The script writes e to the audit list,
+// its pending approval requests; the settled inquiries that name it (the
+// one it came from, those closed because of it) with their copies. The
+// script writes e to the audit list,
 // and writes only if the lead is still as read; else it reads again, up
 // to a bound. check, given the lead as read, refuses (writing nothing) or
 // returns the audit entry. It returns the lead as it was. What has no
@@ -303,6 +305,10 @@ func (s *Store) DeleteLead(ctx context.Context, team, id string, check func(*sal
 			return err
 		}
 		rev := s.revs.of(l)
+		inquiries, err := s.client.LRange(ctx, k.leadInquiries(id), 0, -1).Result()
+		if err != nil {
+			return err
+		}
 		e, err := check(l)
 		if err != nil {
 			return fnError{err}
@@ -315,9 +321,11 @@ func (s *Store) DeleteLead(ctx context.Context, team, id string, check func(*sal
 		if err != nil {
 			return err
 		}
+		settled := leadInquiries{key: k.leadInquiries(id), ids: inquiries}
 		name := salesbot.NormalizeCompany(l.Company)
 		b := &batch{}
 		deleteWrites(b, k, l, name)
+		settled.deletes(b, k)
 		for field, approval := range markers {
 			b.do("HDEL", k.approvalMarkers(), field)
 			b.do("ZREM", k.pendingApprovals(), approval)
@@ -329,7 +337,7 @@ func (s *Store) DeleteLead(ctx context.Context, team, id string, check func(*sal
 		if err := auditWrite(b, k, e); err != nil {
 			return err
 		}
-		guards := []guard{unchanged(k.lead(id), rev), {key: k.names(), field: name, want: id}}
+		guards := append([]guard{unchanged(k.lead(id), rev), {key: k.names(), field: name, want: id}}, settled.guards(k)...)
 		ok, err := s.removalWrite(ctx, k, guards, b)
 		switch {
 		case err != nil:
@@ -452,4 +460,18 @@ func (s *Store) Deleted(ctx context.Context, team, id string) (salesbot.AuditEnt
 		}
 	}
 	return salesbot.AuditEntry{}, false, nil
+}
+
+// VisitCount returns how many visits a lead has on record (its visits
+// list's length), without reading them.
+func (s *Store) VisitCount(ctx context.Context, team, id string) (int, error) {
+	k, err := keysOf(team)
+	if err != nil {
+		return 0, fmt.Errorf("visit count of %s: %w", id, err)
+	}
+	n, err := s.client.LLen(ctx, k.visits(id)).Result()
+	if err != nil {
+		return 0, failed(err, "visit count of lead %s", id)
+	}
+	return int(n), nil
 }

@@ -291,15 +291,11 @@ func (s *Store) AddAudit(ctx context.Context, team string, e salesbot.AuditEntry
 	if e.Kind == "" || e.At.IsZero() {
 		return errors.New("audit: an entry needs its kind and time")
 	}
-	raw, err := json.Marshal(e)
-	if err != nil {
-		return bug{fmt.Errorf("encode audit entry: %w", err)}
+	b := &batch{}
+	if err := auditWrite(b, k, e); err != nil {
+		return err
 	}
-	if _, err := s.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.LPush(ctx, k.audit(), raw)
-		p.LTrim(ctx, k.audit(), 0, auditMax-1)
-		return nil
-	}); err != nil {
+	if _, err := s.guarded(ctx, k, nil, b); err != nil {
 		return failed(err, "audit %s", e.Kind)
 	}
 	return nil

@@ -88,7 +88,7 @@ func (c *console) rebuild() {
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
 		Cadence: c.cadence, Logger: c.log, Respond: c.slack, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
-		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
+		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc, Inbound: svc, Removal: svc, Profiles: svc,
 		Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Negotiation: svc, Notify: svc, Maintenance: svc, Charts: c.charts,
 		Transfer: svc,
 	})

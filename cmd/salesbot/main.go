@@ -132,7 +132,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,
 		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
 		Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Negotiation: svc, Notify: svc, Maintenance: svc, Charts: loadCharts(cfg.Font, log),
-		Currency: cfg.Currency, Probability: cfg.Probability, Inbound: svc,
+		Currency: cfg.Currency, Probability: cfg.Probability, Inbound: svc, Removal: svc, Profiles: svc,
 		Transfer: svc,
 	})
 	sched, err := scheduler.New(scheduler.Config{
