@@ -41,8 +41,10 @@ const xaddAt = "xaddAt"
 // one step on the server: a compare-and-set that needs no WATCH, and so no
 // round trip besides its own. A guard is a key, a field and the value
 // expected. With a field, the hash field must hold that value ("" for
-// absent). Without one, the key's value must have that SHA-1 (its
-// revision; "" for a missing key). It returns 1 when it wrote, 0 when a
+// absent); with the field listGuard, the whole list must have that digest
+// (listDigest), for a write that rewrites lists read before. Without one,
+// the key's value must have that SHA-1 (its revision; "" for a missing
+// key). It returns 1 when it wrote, 0 when a
 // guard failed and nothing was written.
 //
 // Each call names a receipt key of its own, which a write leaves for a
@@ -63,6 +65,8 @@ for j = 0, g - 1 do
   if field == '' then
     local v = redis.call('GET', key)
     have = v and redis.sha1hex(v) or ''
+  elseif field == '` + listGuard + `' then
+    have = redis.sha1hex(table.concat(redis.call('LRANGE', key, 0, -1), '\n'))
   else
     have = redis.call('HGET', key, field) or ''
   end

@@ -26,63 +26,11 @@ import (
 // joined by newlines must be the one read.
 const listGuard = "\x00list"
 
-// removalScript is guardedScript with one more kind of guard, on a whole
-// list (field listGuard), for a write that rewrites lists read before.
-//
-// KEYS: every key read or written. ARGV: the receipt key, the number of
-// guards, three words per guard, then the writes (runWrites).
-var removalScript = redis.NewScript(`
-local receipt = ARGV[1]
-if redis.call('EXISTS', receipt) == 1 then return 1 end
-local g = tonumber(ARGV[2])
-for j = 0, g - 1 do
-  local key, field, want = ARGV[3 + 3 * j], ARGV[4 + 3 * j], ARGV[5 + 3 * j]
-  local have
-  if field == '' then
-    local v = redis.call('GET', key)
-    have = v and redis.sha1hex(v) or ''
-  elseif field == '` + listGuard + `' then
-    have = redis.sha1hex(table.concat(redis.call('LRANGE', key, 0, -1), '\n'))
-  else
-    have = redis.call('HGET', key, field) or ''
-  end
-  if have ~= want then return 0 end
-end
-local i = 3 + 3 * g
-` + runWrites + `
-redis.call('SET', receipt, '1', 'PX', ` + receiptTTL + `)
-return 1
-`)
-
 // listDigest is what a list guard compares: the SHA-1 of the items as
 // read, joined by newlines.
 func listDigest(items []string) string {
 	sum := sha1.Sum([]byte(strings.Join(items, "\n")))
 	return hex.EncodeToString(sum[:])
-}
-
-// removalWrite runs b if every guard holds (see removalScript), keeping
-// the team listed; it reports whether it wrote.
-func (s *Store) removalWrite(ctx context.Context, k keys, guards []guard, b *batch) (bool, error) {
-	if err := s.listTeam(ctx, k, b); err != nil {
-		return false, err
-	}
-	receipt := k.receipt(newID() + newID())
-	keys := append(slices.Clone(b.keys), receipt)
-	args := make([]any, 0, 2+3*len(guards)+len(b.args))
-	args = append(args, receipt, len(guards))
-	for _, g := range guards {
-		args = append(args, g.key, g.field, g.want)
-		if !slices.Contains(keys, g.key) {
-			keys = append(keys, g.key)
-		}
-	}
-	args = append(args, b.args...)
-	n, err := removalScript.Run(ctx, s.client, keys, args...).Int()
-	if err != nil {
-		return false, err
-	}
-	return n == 1, nil
 }
 
 // rewriteList queues a list's items replaced by items (in the same order,
@@ -161,7 +109,7 @@ func (s *Store) RemovePerson(ctx context.Context, team, id string, read *salesbo
 			LeadID: id, Company: l.Company}); err != nil {
 			return err
 		}
-		ok, err := s.removalWrite(ctx, k, guards, b)
+		ok, err := s.guarded(ctx, k, guards, b)
 		switch {
 		case err != nil:
 			return err
@@ -338,7 +286,7 @@ func (s *Store) DeleteLead(ctx context.Context, team, id string, check func(*sal
 			return err
 		}
 		guards := append([]guard{unchanged(k.lead(id), rev), {key: k.names(), field: name, want: id}}, settled.guards(k)...)
-		ok, err := s.removalWrite(ctx, k, guards, b)
+		ok, err := s.guarded(ctx, k, guards, b)
 		switch {
 		case err != nil:
 			return err
