@@ -43,9 +43,11 @@ local prefix, now, noverdue, nuntouched = ARGV[1], ARGV[2], tonumber(ARGV[3]), t
 local beforeA, beforeB, perrep, page, nstages = ARGV[5], ARGV[6], tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local floor, through, seenkey, reps = ARGV[10], ARGV[11], ARGV[12], ARGV[13]
 if through == '' then
-  -- The stream's IDs are Redis's clock: the period ends at its now.
+  -- The stream's IDs are Redis's clock: the period ends just before its
+  -- now, so that a change written later in this very millisecond falls in
+  -- the next period, not in none.
   local t = redis.call('TIME')
-  through = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+  through = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - 1)
 end
 local function upto(key, before, n)
   if n < 1 then return {} end
