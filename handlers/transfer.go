@@ -131,8 +131,8 @@ func importModal(lang i18n.Lang, channel string) slack.ModalViewRequest {
 	el := slack.NewFileInputBlockElement(blockFile).WithFileTypes("xlsx", "csv").WithMaxFiles(1)
 	in := slack.NewInputBlock(blockFile, plain(t("File (.xlsx or .csv)")), nil, el)
 	lim := sheet.DefaultLimits()
-	help := section(t("A header row, then one lead a row. Columns by English or Chinese name: *company*/公司 (required), owner/负责人 (a mention, user ID or e-mail; empty: you), grade/分级, stage/阶段, value/金额, close date/预计成交, source/来源, last touch/上次跟进, next step/下一步, notes/备注. CSV in UTF-8 or GBK. At most %d MB and %d rows.",
-		lim.MaxBytes>>20, lim.MaxRows))
+	help := section(t("A header row, then one lead a row. Columns by English or Chinese name: *company*/公司 (required), owner/负责人 (a mention, user ID or e-mail; empty: you), grade/分级, stage/阶段, value/金额, close date/预计成交, source/来源, last touch/上次跟进, next step/下一步, notes/备注. CSV in UTF-8 or GBK. At most %d MB and %s rows.",
+		lim.MaxBytes>>20, thousands(lim.MaxRows)))
 	note := contextLine(t("First a dry run: you see what would be imported, and nothing is written until you press Import."))
 	return modal(lang, cbImport, t("Import leads"), t("Check file"), channel, help, in, note)
 }

@@ -5,7 +5,7 @@ var zhTransfer = map[string]string{
 	"*/salesbot import* (managers) leads from an .xlsx or .csv file: a dry run first, then Import · *`/salesbot export`* (managers) every lead, person, visit and change as an .xlsx workbook, by direct message": "*/salesbot import*（经理）从 .xlsx 或 .csv 文件导入客户：先试运行，再按“导入” · *`/salesbot export`*（经理）把所有客户、人员、拜访和变更导出为 .xlsx 工作簿，以私信发送",
 	// The import form.
 	"File (.xlsx or .csv)": "文件（.xlsx 或 .csv）",
-	"A header row, then one lead a row. Columns by English or Chinese name: *company*/公司 (required), owner/负责人 (a mention, user ID or e-mail; empty: you), grade/分级, stage/阶段, value/金额, close date/预计成交, source/来源, last touch/上次跟进, next step/下一步, notes/备注. CSV in UTF-8 or GBK. At most %d MB and %d rows.": "第一行是表头，之后每行一个客户。列名可用中文或英文：*公司*/company（必填）、负责人/owner（@提及、用户 ID 或邮箱；留空即为你）、分级/grade、阶段/stage、金额/value、预计成交/close date、来源/source、上次跟进/last touch、下一步/next step、备注/notes。CSV 可用 UTF-8 或 GBK 编码。最多 %d MB、%d 行。",
+	"A header row, then one lead a row. Columns by English or Chinese name: *company*/公司 (required), owner/负责人 (a mention, user ID or e-mail; empty: you), grade/分级, stage/阶段, value/金额, close date/预计成交, source/来源, last touch/上次跟进, next step/下一步, notes/备注. CSV in UTF-8 or GBK. At most %d MB and %s rows.": "第一行是表头，之后每行一个客户。列名可用中文或英文：*公司*/company（必填）、负责人/owner（@提及、用户 ID 或邮箱；留空即为你）、分级/grade、阶段/stage、金额/value、预计成交/close date、来源/source、上次跟进/last touch、下一步/next step、备注/notes。CSV 可用 UTF-8 或 GBK 编码。最多 %d MB、%s 行。",
 	"First a dry run: you see what would be imported, and nothing is written until you press Import.": "先试运行：你会看到将导入哪些内容，按下“导入”之前不会写入任何数据。",
 	"Import leads":                                "导入客户",
 	"Check file":                                  "检查文件",
