@@ -68,7 +68,11 @@ func CleanImportedUsers(l *Lead, history []Change, visits []Visit, importer stri
 		l.Qualification.By = importedUser(l.Qualification.By, importer)
 	}
 	for i := range history {
-		history[i].By = importedUser(history[i].By, importer)
+		c := &history[i]
+		c.By = importedUser(c.By, importer)
+		if c.Kind == ChangeOwner { // From and To are the owners, shown as mentions
+			c.From, c.To = importedUser(c.From, importer), importedUser(c.To, importer)
+		}
 	}
 	for i := range visits {
 		visits[i].By = importedUser(visits[i].By, importer)

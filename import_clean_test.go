@@ -156,3 +156,25 @@ func TestCleanImportedParts(t *testing.T) {
 		t.Errorf("support history %d, %v", len(h), err)
 	}
 }
+
+// TestCleanImportedOwnerChanges: an owner change's From and To are shown
+// as mentions (the weekly review's "reassigned to"), so a file's text there
+// becomes the importer too; other kinds keep theirs.
+func TestCleanImportedOwnerChanges(t *testing.T) {
+	hostile := "U1> <!channel> <@U2"
+	history := []salesbot.Change{
+		{Kind: salesbot.ChangeOwner, By: "UA", From: "UOLD", To: hostile},
+		{Kind: salesbot.ChangeOwner, By: "UA", From: hostile, To: "UNEW"},
+		{Kind: salesbot.ChangeGrade, By: "UA", From: "B", To: "A"},
+	}
+	salesbot.CleanImportedUsers(&salesbot.Lead{}, history, nil, "UBOSS")
+	if c := history[0]; c.From != "UOLD" || c.To != "UBOSS" {
+		t.Errorf("owner change to a hostile text: %+v", c)
+	}
+	if c := history[1]; c.From != "UBOSS" || c.To != "UNEW" {
+		t.Errorf("owner change from a hostile text: %+v", c)
+	}
+	if c := history[2]; c.From != "B" || c.To != "A" {
+		t.Errorf("a grade change was touched: %+v", c)
+	}
+}

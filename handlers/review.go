@@ -97,7 +97,7 @@ func movesText(lang i18n.Lang, moves []salesbot.Change) string {
 		var s string
 		switch c.Kind {
 		case salesbot.ChangeStage, salesbot.ChangeWon, salesbot.ChangeLost, salesbot.ChangeReopened:
-			s = i18n.T(lang, "stage %s → %s", word(lang, salesbot.Stage(c.From).Name()), word(lang, salesbot.Stage(c.To).Name()))
+			s = i18n.T(lang, "stage %s → %s", esc(word(lang, salesbot.Stage(c.From).Name())), esc(word(lang, salesbot.Stage(c.To).Name())))
 		case salesbot.ChangeGrade:
 			s = i18n.T(lang, "grade %s → %s", esc(c.From), esc(c.To))
 		case salesbot.ChangeValue:
@@ -109,6 +109,9 @@ func movesText(lang i18n.Lang, moves []salesbot.Change) string {
 		case salesbot.ChangeVisit:
 			s = i18n.T(lang, "visit logged")
 		case salesbot.ChangeOwner:
+			if !salesbot.IsUserID(c.To) {
+				continue // not a person: nothing to mention
+			}
 			s = i18n.T(lang, "reassigned to <@%s>", c.To)
 		default:
 			continue
