@@ -104,7 +104,16 @@ func decodeInquiry(raw []byte, team string) (*salesbot.Inquiry, error) {
 // one settled just now leaves them, and it and its copies are kept for
 // settledTTL, listed under the lead it names (leadInquiries) for as long.
 func inquiryWrites(b *batch, k keys, q *salesbot.Inquiry, wasWaiting bool) error {
-	raw, err := encodeInquiry(q)
+	kept := q
+	if q.Status == salesbot.InquiryClosed {
+		// Closed onto a lead registered meanwhile: its owner was told the
+		// notes, and they are not kept, so that a person removed from that
+		// lead before it closed is not left named in them.
+		c := *q
+		c.Notes = ""
+		kept = &c
+	}
+	raw, err := encodeInquiry(kept)
 	if err != nil {
 		return err
 	}
