@@ -70,12 +70,7 @@ var assignScript = redis.NewScript(`
 local raw = redis.call('GET', KEYS[2])
 if not raw then return {'gone'} end
 if redis.sha1hex(raw) ~= ARGV[3] then return {'changed'} end
-local id = redis.call('HGET', KEYS[1], ARGV[1])
-if id then
-  local lead = redis.call('GET', ARGV[2] .. 'lead:' .. id)
-  if lead then return {'taken', lead} end
-  redis.call('ZREM', ARGV[2] .. 'names:sorted', ARGV[1] .. '\0' .. id)
-end
+` + nameFree + `
 if redis.call('EXISTS', KEYS[3]) == 1 then return {'id'} end
 local i = 4
 ` + runWrites + `

@@ -82,18 +82,26 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 //
 // KEYS: names, the new lead, then every key written. ARGV: the normalised
 // name, the team's key prefix, then the writes.
-var createScript = redis.NewScript(`
+var createScript = redis.NewScript(nameFree + `
+if redis.call('EXISTS', KEYS[2]) == 1 then return {'id'} end
+local i = 3
+` + runWrites + `
+return {'ok'}
+`)
+
+// nameFree is the start of a script that saves a new lead: it answers
+// {"taken", the lead's JSON} when the normalised name (ARGV[1]) belongs to
+// a lead in the names (KEYS[1]) of the team whose key prefix is ARGV[2];
+// a name that points at a lead that is gone is free again, and its old
+// entry in the sorted names goes.
+const nameFree = `
 local id = redis.call('HGET', KEYS[1], ARGV[1])
 if id then
   local lead = redis.call('GET', ARGV[2] .. 'lead:' .. id)
   if lead then return {'taken', lead} end
   redis.call('ZREM', ARGV[2] .. 'names:sorted', ARGV[1] .. '\0' .. id)
 end
-if redis.call('EXISTS', KEYS[2]) == 1 then return {'id'} end
-local i = 3
-` + runWrites + `
-return {'ok'}
-`)
+`
 
 // CreateLead saves a new lead, with c as the first entry of its history,
 // unless the team already has a lead whose company normalises to the same
