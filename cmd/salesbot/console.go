@@ -123,6 +123,10 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 	if err != nil {
 		return &SettingError{"SALESBOT_ESCALATION", err.Error() + " (default A=2d,B=5d,C=10d,D=30d)"}
 	}
+	inboundDue, err := salesbot.ParseInboundDue(getenv("SALESBOT_INBOUND_DUE"))
+	if err != nil {
+		return &SettingError{"SALESBOT_INBOUND_DUE", err.Error() + " (default " + salesbot.DefaultInboundDue().String() + ")"}
+	}
 
 	out := &syncWriter{w: stdout}
 	client, where, closeRedis, err := openRedis(ctx, getenv("REDIS_URL"))
@@ -137,7 +141,7 @@ func runConsole(ctx context.Context, args []string, getenv func(string) string, 
 		// The demo's changes were made days ago: the activity stream places
 		// each at its own time, so that the digest and the reports see them
 		// then (store.WithChangeTime).
-		store: store.New(client, store.WithChangeTime()), cadence: cadence, escalation: escalation, team: opts.team, user: opts.user, loc: loc,
+		store: store.New(client, store.WithChangeTime()), cadence: cadence, escalation: escalation, inboundDue: inboundDue, team: opts.team, user: opts.user, loc: loc,
 		envManagers: envManagers, granted: map[string]bool{}, in: in, out: out,
 		log:    slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelWarn, ReplaceAttr: dropTime})),
 		byURL:  map[string]*shown{},

@@ -37,6 +37,7 @@ type console struct {
 	charts      handlers.Charts     // nil: forecasts without pictures
 	gates       salesbot.Gates      // SALESBOT_GATES
 	escalation  salesbot.Escalation // SALESBOT_ESCALATION
+	inboundDue  salesbot.InboundDue // SALESBOT_INBOUND_DUE
 	in          lineReader
 	out         io.Writer
 	render      renderer
@@ -84,7 +85,7 @@ func (c *console) rebuild() {
 	people := directory.New(c.slack, nil)
 	// The console sweeps when asked (:sweep), at any hour of any day.
 	allDay, _ := salesbot.ParseWorkHours("0-24", "0-6")
-	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log, Managers: managers, WorkHours: allDay, Gates: c.gates, Escalation: c.escalation})
+	svc := service.New(service.Config{Store: c.store, Cadence: c.cadence, Logger: c.log, Managers: managers, WorkHours: allDay, Gates: c.gates, Escalation: c.escalation, InboundDue: c.inboundDue})
 	c.h = handlers.New(c.store, c.slack, handlers.Config{
 		Cadence: c.cadence, Logger: c.log, Respond: c.slack, Directory: people,
 		Digests: svc, Reports: svc, Teams: svc, Reminders: svc, Leads: svc,

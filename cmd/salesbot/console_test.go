@@ -361,6 +361,7 @@ func TestConsoleSettings(t *testing.T) {
 		{"unknown flag", []string{"--colour"}, nil, "flag provided but not defined"},
 		{"bad cadence", nil, map[string]string{"SALESBOT_CADENCE": "A=soon"}, "SALESBOT_CADENCE"},
 		{"bad escalation", nil, map[string]string{"SALESBOT_ESCALATION": "A=soon"}, "SALESBOT_ESCALATION"},
+		{"bad inbound due", nil, map[string]string{"SALESBOT_INBOUND_DUE": "soon"}, "SALESBOT_INBOUND_DUE"},
 		{"bad managers", nil, map[string]string{"SALESBOT_MANAGERS": "boss"}, "SALESBOT_MANAGERS"},
 		{"bad Redis URL", nil, map[string]string{"REDIS_URL": "ftp://x"}, "REDIS_URL"},
 		{"Redis not answering", nil, map[string]string{"REDIS_URL": closedPort}, "does not answer"},
