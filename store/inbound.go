@@ -245,7 +245,8 @@ func (s *Store) UpdateInquiry(ctx context.Context, team, id string, fn func(*sal
 			return bug{err}
 		}
 		guards := []guard{unchanged(k.inquiry(id), rev)}
-		if was && q.Status == salesbot.InquiryClosed && q.LeadID != "" {
+		closing := was && q.Status == salesbot.InquiryClosed && q.LeadID != ""
+		if closing {
 			// Closed onto a lead: only while that lead holds the name, so
 			// that one deleted meanwhile is not named by it (and listed
 			// under its ID) after its deletion.
@@ -255,6 +256,17 @@ func (s *Store) UpdateInquiry(ctx context.Context, team, id string, fn func(*sal
 		switch {
 		case err != nil:
 			return err
+		case !ok && closing:
+			// The lead may be gone: then another attempt cannot close
+			// onto it, and the caller is to look again.
+			holder, err := s.client.HGet(ctx, k.names(), salesbot.NormalizeCompany(q.Company)).Result()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				return err
+			}
+			if holder != q.LeadID {
+				return fnError{salesbot.Errorf(salesbot.ECONFLICT, "Others were changing the same records at that moment. Please try again.")}
+			}
+			return redis.TxFailedErr
 		case !ok:
 			return redis.TxFailedErr
 		}

@@ -257,7 +257,9 @@ func TestCloseOntoADeletedLead(t *testing.T) {
 	s, c, team := newStore(t)
 	q := mustQueue(t, s, team, "Vanishing Co", now)
 	l := mustCreate(t, s, team, "Vanishing Co", "UOTHER", salesbot.GradeB)
+	calls := 0
 	_, err := s.UpdateInquiry(ctx, team, q.ID, func(q *salesbot.Inquiry) error {
+		calls++
 		if _, err := s.DeleteLead(ctx, team, l.ID, func(*salesbot.Lead) (salesbot.AuditEntry, error) {
 			return salesbot.AuditEntry{Kind: salesbot.AuditLeadDeleted, At: now, By: manager.User, LeadID: l.ID}, nil
 		}); err != nil && salesbot.ErrorCode(err) != salesbot.ENOTFOUND {
@@ -266,6 +268,9 @@ func TestCloseOntoADeletedLead(t *testing.T) {
 		return q.Close(manager, l, now)
 	})
 	wantCode(t, err, salesbot.ECONFLICT)
+	if calls != 1 {
+		t.Errorf("the close was tried %d times; a lead that is gone needs no second try", calls)
+	}
 	if got, err := s.Inquiry(ctx, team, q.ID); err != nil || !got.Waiting() || got.LeadID != "" {
 		t.Errorf("the inquiry = %+v, %v; want it waiting still", got, err)
 	}
