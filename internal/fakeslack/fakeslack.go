@@ -4,12 +4,9 @@
 package fakeslack
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
-	"mime"
-	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -18,7 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 )
 
 // Call is one request the bot made to the fake.
@@ -205,18 +201,6 @@ func (s *Server) Calls(method string) []Call {
 	return out
 }
 
-// Uploads returns the files uploaded so far, by file ID: the bytes posted to
-// each upload_url that files.getUploadURLExternal gave out.
-func (s *Server) Uploads() map[string][]byte {
-	files := map[string][]byte{}
-	for _, c := range s.Calls("upload") {
-		if c.Failed == "" {
-			files[c.Param("file_id")] = c.File
-		}
-	}
-	return files
-}
-
 // WaitFor waits until a method has been called at least n times (the bot
 // sends some messages after answering), failing the test after 5 seconds.
 func (s *Server) WaitFor(tb testing.TB, method string, n int) []Call {
@@ -389,26 +373,6 @@ func (s *Server) answer(w http.ResponseWriter, c Call, user User, team, fileID s
 	}
 }
 
-// uploadedFile returns the "file" part of a multipart form (nil when there
-// is none).
-func uploadedFile(contentType string, body []byte) []byte {
-	_, params, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return nil
-	}
-	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
-	for {
-		part, err := mr.NextPart()
-		if err != nil {
-			return nil
-		}
-		if part.FormName() == "file" {
-			b, _ := io.ReadAll(part)
-			return b
-		}
-	}
-}
-
 // answerFailure answers a call the way f says it fails.
 func answerFailure(w http.ResponseWriter, f failure) {
 	switch {
@@ -434,136 +398,3 @@ func answerFailure(w http.ResponseWriter, f failure) {
 }
 
 func writeJSON(w http.ResponseWriter, v any) { _ = json.NewEncoder(w).Encode(v) }
-
-// blocksProblem checks a message's blocks against the Block Kit rules that
-// Slack enforces and that tests could otherwise miss: at most 50 blocks (100
-// in a view), a section's text of at most 3,000 characters, a block_id used
-// once in a message, and an action_id used once in a block.
-// It returns what is wrong, or "" (also for calls that carry no message).
-func blocksProblem(c Call) string {
-	var blocks []map[string]any
-	most := 50
-	switch c.Method {
-	case "chat.postMessage", "chat.update", "chat.postEphemeral", "response":
-		raw := c.Param("blocks")
-		if raw == "" {
-			return ""
-		}
-		if err := json.Unmarshal([]byte(raw), &blocks); err != nil {
-			return "blocks are not a JSON list: " + err.Error()
-		}
-	case "views.open", "views.publish", "views.update", "views.push":
-		var view struct {
-			Blocks []map[string]any `json:"blocks"`
-		}
-		if err := json.Unmarshal([]byte(c.Param("view")), &view); err != nil {
-			return "the view is not JSON: " + err.Error()
-		}
-		blocks, most = view.Blocks, 100 // a modal or a Home tab takes 100
-	default:
-		return ""
-	}
-	if len(blocks) > most {
-		return fmt.Sprintf("%d blocks; Slack takes %d", len(blocks), most)
-	}
-	blockIDs := map[string]bool{}
-	for i, b := range blocks {
-		if id, _ := b["block_id"].(string); id != "" {
-			if blockIDs[id] {
-				return fmt.Sprintf("block %d repeats the block_id %q", i, id)
-			}
-			blockIDs[id] = true
-		}
-		if b["type"] == "section" {
-			text, _ := b["text"].(map[string]any)
-			if s, _ := text["text"].(string); utf8.RuneCountInString(s) > 3000 {
-				return fmt.Sprintf("section %d has %d characters; Slack takes 3000", i, utf8.RuneCountInString(s))
-			}
-		}
-		var elements []any
-		if els, ok := b["elements"].([]any); ok && b["type"] == "actions" {
-			elements = els
-		}
-		if acc, ok := b["accessory"].(map[string]any); ok {
-			elements = append(elements, acc)
-		}
-		actionIDs := map[string]bool{}
-		for _, e := range elements {
-			el, _ := e.(map[string]any)
-			id, _ := el["action_id"].(string)
-			if id == "" {
-				continue
-			}
-			if actionIDs[id] {
-				return fmt.Sprintf("block %d repeats the action_id %q", i, id)
-			}
-			actionIDs[id] = true
-		}
-	}
-	return ""
-}
-
-// Token is the bot token the fake's file downloads take (as a bearer
-// token), the one the tests give slack.New.
-const Token = "xoxb-test"
-
-// File is a file shared in the fake workspace, which files.info describes
-// and whose bytes its url_private_download serves to the bot's token.
-type File struct {
-	Name string
-	Data []byte
-	// Size is what files.info says the file's size is; len(Data) when 0.
-	Size int
-	// External is a file kept outside Slack (is_external).
-	External bool
-}
-
-// AddFile shares a file as a person does through a file input, under id.
-func (s *Server) AddFile(id string, f File) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.shared[id] = f
-}
-
-// SetEmail makes users.lookupByEmail find user by email.
-func (s *Server) SetEmail(email, user string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.emails[strings.ToLower(email)] = user
-}
-
-// answerFile answers files.info for a file a test shared, and serves its
-// bytes at its download URL to the bot's token only.
-func (s *Server) answerFile(w http.ResponseWriter, c Call, f File, known bool) {
-	id := c.Param("file")
-	if c.Method == "download" {
-		if c.Param("authorization") != "Bearer "+Token {
-			http.Error(w, "not signed in", http.StatusForbidden)
-			return
-		}
-		if !known {
-			http.NotFound(w, nil)
-			return
-		}
-		w.Header().Set("Content-Type", "application/octet-stream")
-		_, _ = w.Write(f.Data)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	if !known {
-		writeJSON(w, map[string]any{"ok": false, "error": "file_not_found"})
-		return
-	}
-	size := f.Size
-	if size == 0 {
-		size = len(f.Data)
-	}
-	ext := ""
-	if i := strings.LastIndex(f.Name, "."); i >= 0 {
-		ext = strings.ToLower(f.Name[i+1:])
-	}
-	writeJSON(w, map[string]any{"ok": true, "file": map[string]any{
-		"id": id, "name": f.Name, "title": f.Name, "filetype": ext, "size": size, "mode": "hosted", "is_external": f.External,
-		"url_private": s.URL + "/files/" + id, "url_private_download": s.URL + "/files/" + id,
-	}})
-}
