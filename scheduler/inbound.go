@@ -44,20 +44,9 @@ func (s *Scheduler) raiseInquiries(ctx context.Context, team string) error {
 	if err != nil {
 		return fmt.Errorf("inquiries to raise in %s: %w", team, err)
 	}
-	var errs []error
-	for _, q := range due {
-		if ctx.Err() != nil {
-			return errors.Join(append(errs, ctx.Err())...)
-		}
-		stop, err := s.raiseInquiry(ctx, raiser, team, q, now)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("raise inquiry %s: %w", q.ID, err))
-		}
-		if stop {
-			break
-		}
-	}
-	return errors.Join(errs...)
+	return untilStopped(ctx, due,
+		func(q *salesbot.Inquiry) (bool, error) { return s.raiseInquiry(ctx, raiser, team, q, now) },
+		func(q *salesbot.Inquiry) string { return "raise inquiry " + q.ID })
 }
 
 // raiseInquiry raises one inquiry under its lease. stop is true when no

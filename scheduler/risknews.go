@@ -49,14 +49,23 @@ func (s *Scheduler) riskNews(ctx context.Context, team string) error {
 	if err != nil {
 		return fmt.Errorf("risk news for %s: %w", team, err)
 	}
+	return untilStopped(ctx, due,
+		func(slot salesbot.RiskNewsSlot) (bool, error) { return s.tellRisks(ctx, teller, team, slot, now) },
+		func(slot salesbot.RiskNewsSlot) string { return "risk news for " + slot.Rep })
+}
+
+// untilStopped sends each item in turn until one says no other message of
+// the team may go now (stop) or ctx ends, and joins the errors, each named
+// by name.
+func untilStopped[T any](ctx context.Context, items []T, send func(T) (stop bool, err error), name func(T) string) error {
 	var errs []error
-	for _, slot := range due {
+	for _, item := range items {
 		if ctx.Err() != nil {
 			return errors.Join(append(errs, ctx.Err())...)
 		}
-		stop, err := s.tellRisks(ctx, teller, team, slot, now)
+		stop, err := send(item)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("risk news for %s: %w", slot.Rep, err))
+			errs = append(errs, fmt.Errorf("%s: %w", name(item), err))
 		}
 		if stop {
 			break
