@@ -33,6 +33,9 @@ func importedUser(by, importer string) string {
 // visits in place.
 func CleanImportedUsers(l *Lead, history []Change, visits []Visit, importer string) {
 	l.CreatedBy = importedUser(l.CreatedBy, importer)
+	for i := range l.Removals {
+		l.Removals[i].By = importedUser(l.Removals[i].By, importer)
+	}
 	for i := range l.Stakeholders {
 		s := &l.Stakeholders[i]
 		s.UpdatedBy = importedUser(s.UpdatedBy, importer)

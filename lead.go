@@ -74,6 +74,9 @@ type Lead struct {
 	// Profile is the company's basic data (seed 000's 基本资料), which
 	// the first visit completes.
 	Profile Profile `json:"profile,omitzero"`
+	// Removals are the latest removals of a person's record from the lead
+	// (/stance remove), oldest first: by whom and when, never whom.
+	Removals []Removal `json:"removals,omitempty"`
 }
 
 // Profile is a company's basic data (基本资料): what it does, how large it

@@ -71,8 +71,22 @@ func (l *Lead) RemovePerson(a Actor, name string, now time.Time) (string, Change
 	recorded := l.Stakeholders[i].Name
 	l.Stakeholders = slices.DeleteFunc(slices.Clone(l.Stakeholders), match)
 	l.Scrub(recorded).Lead(l)
+	l.Removals = append(l.Removals, Removal{By: a.User, At: now})
+	if n := len(l.Removals); n > RemovalsKept {
+		l.Removals = slices.Clone(l.Removals[n-RemovalsKept:])
+	}
 	return recorded, l.change(a, ChangePersonRemoved, "", "", "", now), nil
 }
+
+// Removal is that a person's record was removed from a lead, by whom and
+// when; the card lists the latest.
+type Removal struct {
+	By string    `json:"b"`
+	At time.Time `json:"t"`
+}
+
+// RemovalsKept is how many of its latest removals a lead keeps.
+const RemovalsKept = 3
 
 // Scrub finds a removed person's name, as it was recorded, in text, and
 // puts Removed in its place. The name matches whatever its case, its width

@@ -284,7 +284,7 @@ func (h *Handler) showRef(ctx context.Context, r request, ref salesbot.LeadRef) 
 		return nil, err
 	}
 	c := card{lead: lc.Lead, lastVisit: lc.LastVisit, cadence: h.cadence, now: h.now(), loc: r.loc, lang: r.lang, probability: h.probability}
-	return ephemeral(r.T("%s — lead card", esc(lc.Lead.Company)), append(c.blocks(), h.removalBlocks(ctx, r, lc.Lead)...)...), nil
+	return ephemeral(r.T("%s — lead card", esc(lc.Lead.Company)), append(c.blocks(), removalBlocks(r, lc.Lead)...)...), nil
 }
 
 // list shows a pipeline by grade: the caller's, or for managers a named

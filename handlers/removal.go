@@ -20,11 +20,6 @@ const (
 
 	stanceRemoveUsage = `/stance remove <company> "<person>"`
 	leadDeleteUsage   = "/lead delete <company>"
-
-	// removalsShown bounds the removals a card lists, of its last
-	// removalsRead history entries.
-	removalsShown = 3
-	removalsRead  = 50
 )
 
 // isRemoval says whether a button is one of /lead delete's confirmation.
@@ -176,18 +171,13 @@ func leadButton(actionID string) bool {
 }
 
 // removalBlocks lists on a card the people's records removed from the lead
-// lately: that one was, by whom and when, never whom.
-func (h *Handler) removalBlocks(ctx context.Context, r request, l *salesbot.Lead) []slack.Block {
-	history, err := h.store.History(ctx, r.team, l.ID, removalsRead)
-	if err != nil {
-		h.log.WarnContext(ctx, "card: removals not read", "lead", l.ID, "err", err)
-		return nil
-	}
+// lately, newest first: that one was, by whom and when, never whom. The
+// lead keeps them (Lead.Removals), so the card reads nothing more.
+func removalBlocks(r request, l *salesbot.Lead) []slack.Block {
 	var lines []string
-	for _, c := range history {
-		if c.Kind == salesbot.ChangePersonRemoved && len(lines) < removalsShown {
-			lines = append(lines, r.T(":wastebasket: A person's record was removed by <@%s> on %s.", c.By, day(c.At, r.loc)))
-		}
+	for i := len(l.Removals) - 1; i >= 0; i-- {
+		c := l.Removals[i]
+		lines = append(lines, r.T(":wastebasket: A person's record was removed by <@%s> on %s.", c.By, day(c.At, r.loc)))
 	}
 	if len(lines) == 0 {
 		return nil

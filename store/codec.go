@@ -221,6 +221,8 @@ type storedLead struct {
 	// The lead's source and the company's profile (codec_profile.go).
 	Source  salesbot.Source `json:"sr,omitempty"`
 	Profile *storedProfile  `json:"pf,omitempty"`
+	// The latest removals of a person's record (/stance remove).
+	Removals []salesbot.Removal `json:"rm,omitempty"`
 }
 
 type storedConcession struct {

@@ -16,6 +16,7 @@ type storedProfile struct {
 // when it is empty).
 func encodeProfile(s *storedLead, l *salesbot.Lead) {
 	s.Source = l.Source
+	s.Removals = l.Removals
 	if p := l.Profile; p != (salesbot.Profile{}) {
 		s.Profile = &storedProfile{Industry: p.Industry, Headcount: p.Headcount, Revenue: p.Revenue,
 			Region: p.Region, Address: p.Address, Website: p.Website}
@@ -25,6 +26,7 @@ func encodeProfile(s *storedLead, l *salesbot.Lead) {
 // decodeProfile reads back what encodeProfile stored.
 func decodeProfile(l *salesbot.Lead, s *storedLead) {
 	l.Source = s.Source
+	l.Removals = s.Removals
 	if p := s.Profile; p != nil {
 		l.Profile = salesbot.Profile{Industry: p.Industry, Headcount: p.Headcount, Revenue: p.Revenue,
 			Region: p.Region, Address: p.Address, Website: p.Website}
