@@ -20,6 +20,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"salesbot"
+	"salesbot/internal/logctx"
 )
 
 // Notifier sends what the scheduler decides to send; the handlers package
@@ -130,6 +131,20 @@ type Config struct {
 	// None are raised without it, or when the Notifier is not an
 	// InquiryRaiser.
 	Inbound Inbound
+	// Workspaces, with the OAuth install on, says which workspaces the bot
+	// is still installed in (nothing is sent to any other) and purges the
+	// data of those uninstalled longer than the retention period. Nil for
+	// the single-workspace bot, which is installed wherever it has data.
+	Workspaces Workspaces
+}
+
+// Workspaces is the part of workspace.Registry the scheduler uses.
+type Workspaces interface {
+	// Installed reports whether the workspace may be sent to.
+	Installed(ctx context.Context, team, enterprise string) (bool, error)
+	// PurgeExpired deletes the data of the workspaces uninstalled longer
+	// ago than the retention period, and returns them.
+	PurgeExpired(ctx context.Context, now time.Time) ([]string, error)
 }
 
 // Scheduler runs the sweep. It is safe for concurrent use; any number of
@@ -287,11 +302,18 @@ func (s *Scheduler) Sweep(ctx context.Context) error {
 		s.health.sweepDone(time.Now())
 		s.cfg.Metrics.sweep(time.Since(start))
 	}()
+	var errs []error
+	if s.cfg.Workspaces != nil {
+		// Each purge is logged by the registry; a failed one is tried
+		// again next sweep.
+		if _, err := s.cfg.Workspaces.PurgeExpired(ctx, s.cfg.Now()); err != nil {
+			errs = append(errs, fmt.Errorf("purge: %w", err))
+		}
+	}
 	teams, err := s.cfg.Store.Teams(ctx)
 	if err != nil {
-		return fmt.Errorf("sweep: %w", err)
+		return errors.Join(append(errs, fmt.Errorf("sweep: %w", err))...)
 	}
-	var errs []error
 	for _, team := range teams {
 		if ctx.Err() != nil {
 			// Shutting down: the other teams wait for the next sweep (of
@@ -312,6 +334,8 @@ func (s *Scheduler) SweepTeam(ctx context.Context, team string) error {
 }
 
 func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
+	// Every Web API call made for the team uses its token.
+	ctx = logctx.WithWorkspace(ctx, logctx.Workspace{Team: team})
 	// Commands read the read models whether or not Slack takes messages;
 	// a failed rebuild is tried again next sweep, and holds no reminder up.
 	var errs []error
@@ -350,6 +374,15 @@ func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 // Slack's Retry-After lasts, nor while its token is known to be refused.
 func (s *Scheduler) sendingOpen(ctx context.Context, team string) (bool, error) {
 	now := s.cfg.Now()
+	if s.cfg.Workspaces != nil {
+		installed, err := s.cfg.Workspaces.Installed(ctx, team, "")
+		if err != nil {
+			return false, fmt.Errorf("installation of %s: %w", team, err)
+		}
+		if !installed {
+			return false, nil
+		}
+	}
 	reason, until, err := s.cfg.Store.AuthPaused(ctx, team)
 	if err != nil {
 		return false, fmt.Errorf("auth pause of %s: %w", team, err)

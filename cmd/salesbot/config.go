@@ -39,10 +39,29 @@ type Config struct {
 	// ReminderLease is how long a claimed reminder waits for the replica
 	// that claimed it before another sends it.
 	ReminderLease time.Duration
+	// OAuth is the install flow for many workspaces (SLACK_CLIENT_ID,
+	// SLACK_CLIENT_SECRET, SALESBOT_PUBLIC_URL, SALESBOT_ENCRYPTION_KEY,
+	// SALESBOT_RETENTION); nil when those are unset, and the bot serves
+	// the one workspace of SLACK_BOT_TOKEN.
+	OAuth *OAuthConfig
 	// SlackTimeout bounds one Slack Web API call, from dialling to the
 	// last byte of the answer; 0 means defaultSlackTimeout. It is not an
 	// environment setting: tests shorten it.
 	SlackTimeout time.Duration
+}
+
+// OAuthConfig is the settings of the OAuth install flow.
+type OAuthConfig struct {
+	ClientID     string
+	ClientSecret string
+	// PublicURL is where Slack reaches the bot, without a trailing slash:
+	// the redirect URL is PublicURL + "/slack/oauth_redirect".
+	PublicURL string
+	// Keys are the 32-byte AES keys of SALESBOT_ENCRYPTION_KEY: the first
+	// encrypts, every one decrypts (the older ones during a rotation).
+	Keys [][]byte
+	// Retention is how long an uninstalled workspace's data is kept.
+	Retention time.Duration
 }
 
 // Defaults of the settings that have one.

@@ -22,12 +22,40 @@ func With(ctx context.Context, args ...any) context.Context {
 // is never cancelled with ctx and carries none of its values (per-request
 // caches, accounting) but its log attributes, so that the work's log lines
 // still name the request.
+//
+// The workspace the work belongs to (WithWorkspace) is kept too: the Web
+// API calls the work makes must use that workspace's token.
 func Detach(ctx context.Context) context.Context {
-	attrs := attrsOf(ctx)
-	if len(attrs) == 0 {
-		return context.Background()
+	out := context.Background()
+	if w, ok := ctx.Value(workspaceKey{}).(Workspace); ok {
+		out = context.WithValue(out, workspaceKey{}, w)
 	}
-	return context.WithValue(context.Background(), key{}, attrs)
+	if attrs := attrsOf(ctx); len(attrs) > 0 {
+		out = context.WithValue(out, key{}, attrs)
+	}
+	return out
+}
+
+// Workspace names the Slack workspace a piece of work belongs to: its team
+// ID, and its Enterprise Grid organization when it has one.
+type Workspace struct {
+	Team       string // T…
+	Enterprise string // E…; "" outside Enterprise Grid
+}
+
+type workspaceKey struct{}
+
+// WithWorkspace returns a context for work done for the workspace w: every
+// Web API call made with it uses w's token.
+func WithWorkspace(ctx context.Context, w Workspace) context.Context {
+	return context.WithValue(ctx, workspaceKey{}, w)
+}
+
+// WorkspaceOf returns the workspace ctx's work belongs to, and false when
+// it names none.
+func WorkspaceOf(ctx context.Context) (Workspace, bool) {
+	w, ok := ctx.Value(workspaceKey{}).(Workspace)
+	return w, ok && w.Team != ""
 }
 
 func attrsOf(ctx context.Context) []slog.Attr {
