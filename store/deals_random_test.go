@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"salesbot"
+	"salesbot/internal/redistest"
 	"salesbot/store"
 )
 
@@ -298,7 +299,7 @@ func wantDealModels(t *testing.T, s *store.Store, team string) dealModels {
 func readDealModels(t *testing.T, rdb redis.UniversalClient, team string) dealModels {
 	t.Helper()
 	m := dealModels{}
-	sets, err := rdb.Keys(ctx, key(team, "rm", "close")+"*").Result()
+	sets, err := redistest.Keys(ctx, rdb, key(team, "rm", "close")+"*")
 	if err != nil {
 		t.Fatal(err)
 	}

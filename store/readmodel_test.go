@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"salesbot"
+	"salesbot/internal/redistest"
 	"salesbot/store"
 )
 
@@ -209,7 +210,7 @@ func TestRebuildReadModels(t *testing.T) {
 		t.Fatalf("ReadModelsBuilt before any rebuild = %v, %v; want false", built, err)
 	}
 	// Lose every read model, as a team written before them has none.
-	rm, err := c.Keys(ctx, key(team, "rm:*")).Result()
+	rm, err := redistest.Keys(ctx, c, key(team, "rm:*"))
 	if err != nil || len(rm) == 0 {
 		t.Fatalf("read model keys: %v, %v", rm, err)
 	}
@@ -261,7 +262,7 @@ func TestRebuildReadModels(t *testing.T) {
 // dumpReadModels returns every sorted read model's members with scores.
 func dumpReadModels(t *testing.T, c redis.UniversalClient, team string) map[string][]string {
 	t.Helper()
-	ks, err := c.Keys(ctx, key(team, "rm:*")).Result()
+	ks, err := redistest.Keys(ctx, c, key(team, "rm:*"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,5 +1,7 @@
 // Package redistest runs a package's tests against a real redis-server: one
-// started for the test binary, or the one REDIS_URL names.
+// started for the test binary, or the one REDIS_URL names, or, with
+// REDISTEST_CLUSTER=1 (ClusterEnv), a Redis Cluster of three masters and
+// three replicas started for the test binary.
 //
 // A package opts in from its TestMain:
 //
@@ -35,20 +37,35 @@ const startTimeout = 10 * time.Second
 const notFound = "redistest: redis-server not found; install it (apt-get install -y redis-server) or set REDIS_URL"
 
 // serverURL is the URL of the server Main started or found; it is set once,
-// before any test runs.
-var serverURL string
+// before any test runs. In cluster mode it is the redis-cluster:// URL of
+// fullCluster.
+var (
+	serverURL   string
+	fullCluster *FullCluster
+)
 
 // Main runs the tests of a package against Redis and exits with their code.
 // It uses the server REDIS_URL names (redis:// or rediss://) when that is
 // set; otherwise it starts redis-server from PATH on a free 127.0.0.1 port,
-// with persistence off, and kills it when the tests are done. Call it from
-// TestMain.
+// with persistence off, and kills it when the tests are done. In cluster
+// mode (ClusterEnv set) it starts a FullCluster instead, which URL, Client
+// and Cluster then hand out. Call it from TestMain.
 func Main(m *testing.M) {
 	os.Exit(run(m))
 }
 
 func run(m *testing.M) int {
 	defer stopExtras()
+	if ClusterMode() {
+		c, err := startFullCluster()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "redistest: %v\n", err)
+			return 1
+		}
+		defer c.stop()
+		serverURL, fullCluster = c.URL, c
+		return m.Run()
+	}
 	if u := os.Getenv("REDIS_URL"); u != "" {
 		if err := waitPing(u, startTimeout, nil); err != nil {
 			fmt.Fprintf(os.Stderr, "redistest: REDIS_URL does not answer: %v\n", err)
@@ -126,6 +143,18 @@ func startOnce(bin string, args func(port int, dir string) ([]string, error)) (*
 		_ = os.RemoveAll(dir)
 		return nil, err
 	}
+	s, err := spawn(bin, port, argv, func() { _ = os.RemoveAll(dir) })
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, err
+	}
+	return s, nil
+}
+
+// spawn runs redis-server with argv, listening on port, and waits until it
+// answers PING; after it has exited, spawn calls exited (which may be nil).
+// A server that does not answer is killed.
+func spawn(bin string, port int, argv []string, exited func()) (*server, error) {
 	s := &server{
 		addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		cmd:  exec.Command(bin, argv...),
@@ -136,14 +165,16 @@ func startOnce(bin string, args func(port int, dir string) ([]string, error)) (*
 	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
 	s.cmd.SysProcAttr = sysProcAttr()
 	if err := s.cmd.Start(); err != nil {
-		_ = os.RemoveAll(dir)
 		return nil, fmt.Errorf("start redis-server: %w", err)
 	}
 	go func() {
 		_ = s.cmd.Wait()
-		_ = os.RemoveAll(dir)
+		if exited != nil {
+			exited()
+		}
 		close(s.done)
 	}()
+	// PING answers LOADING until a persisted data set is read back.
 	if err := waitPing(s.url, startTimeout, s.done); err != nil {
 		s.stop()
 		return nil, fmt.Errorf("redis-server on %s: %w\n%s", s.addr, err, s.out.String())
@@ -195,8 +226,9 @@ func waitPing(rawURL string, d time.Duration, died <-chan struct{}) error {
 	}
 }
 
-// URL returns the URL of the test Redis server. It fails the test when the
-// package's TestMain did not call Main.
+// URL returns the URL of the test Redis server, a redis-cluster:// URL in
+// cluster mode. It fails the test when the package's TestMain did not call
+// Main.
 func URL(tb testing.TB) string {
 	tb.Helper()
 	if serverURL == "" {
@@ -206,9 +238,12 @@ func URL(tb testing.TB) string {
 }
 
 // Client returns a client of the test Redis server, closed when the test
-// ends.
+// ends: a *redis.ClusterClient in cluster mode.
 func Client(tb testing.TB) redis.UniversalClient {
 	tb.Helper()
+	if fullCluster != nil {
+		return fullCluster.Client(tb)
+	}
 	opt, err := redis.ParseURL(URL(tb))
 	if err != nil {
 		tb.Fatalf("redistest: bad server URL: %v", err)
@@ -231,10 +266,13 @@ func Team(tb testing.TB) string {
 // until Main stops it (a new cluster node takes about two seconds to accept
 // writes). One node is enough to prove that multi-key commands and
 // transactions stay within one slot: Redis refuses CROSSSLOT requests even
-// when a single node serves both slots. The test is skipped when
-// redis-server is not on PATH.
+// when a single node serves both slots. In cluster mode it is the full
+// cluster of URL. The test is skipped when redis-server is not on PATH.
 func Cluster(tb testing.TB) string {
 	tb.Helper()
+	if fullCluster != nil {
+		return fullCluster.URL
+	}
 	return extra(tb, "cluster", func(bin string) (*server, string, error) {
 		s, err := start(bin, serverArgs(
 			"--cluster-enabled", "yes",
@@ -275,11 +313,12 @@ func assignSlots(addr string) error {
 
 // Sentinel returns the redis-sentinel:// URL of a Redis Sentinel that
 // watches the test server (URL) as master "mymaster", started on first use
-// and shared by the package's tests until Main stops it. The test is
-// skipped when redis-server is not on PATH.
+// and shared by the package's tests until Main stops it; in cluster mode it
+// watches a redis-server of its own, since a cluster node cannot be a
+// Sentinel's master. The test is skipped when redis-server is not on PATH.
 func Sentinel(tb testing.TB) string {
 	tb.Helper()
-	opt, err := redis.ParseURL(URL(tb))
+	opt, err := redis.ParseURL(plainURL(tb))
 	if err != nil {
 		tb.Fatalf("redistest: bad server URL: %v", err)
 	}
@@ -305,6 +344,22 @@ func Sentinel(tb testing.TB) string {
 			auth = url.UserPassword(opt.Username, opt.Password).String() + "@"
 		}
 		return s, fmt.Sprintf("redis-sentinel://%s%s/%d?master=mymaster", auth, s.addr, opt.DB), nil
+	})
+}
+
+// plainURL is the test server's URL, or in cluster mode the URL of a
+// redis-server started on first use and shared like Sentinel's.
+func plainURL(tb testing.TB) string {
+	tb.Helper()
+	if fullCluster == nil {
+		return URL(tb)
+	}
+	return extra(tb, "plain", func(bin string) (*server, string, error) {
+		s, err := start(bin, serverArgs())
+		if err != nil {
+			return nil, "", err
+		}
+		return s, s.url, nil
 	})
 }
 
@@ -445,34 +500,18 @@ func (d *Durable) launch() error {
 	if d.srv != nil {
 		return nil
 	}
-	s := &server{
-		addr: net.JoinHostPort("127.0.0.1", strconv.Itoa(d.port)),
-		cmd: exec.Command(d.bin,
-			"--port", strconv.Itoa(d.port),
-			"--bind", "127.0.0.1",
-			"--save", "",
-			"--appendonly", "yes",
-			"--appendfsync", "always",
-			"--dir", d.dir,
-			"--daemonize", "no",
-			"--logfile", ""),
-		done: make(chan struct{}),
-		out:  &syncBuffer{},
-	}
-	s.url = "redis://" + s.addr
-	s.cmd.Stdout, s.cmd.Stderr = s.out, s.out
-	s.cmd.SysProcAttr = sysProcAttr()
-	if err := s.cmd.Start(); err != nil {
-		return fmt.Errorf("start redis-server: %w", err)
-	}
-	go func() {
-		_ = s.cmd.Wait()
-		close(s.done)
-	}()
-	// PING answers LOADING until the append-only file is read back.
-	if err := waitPing(s.url, startTimeout, s.done); err != nil {
-		s.stop()
-		return fmt.Errorf("redis-server on %s: %w\n%s", s.addr, err, s.out.String())
+	s, err := spawn(d.bin, d.port, []string{
+		"--port", strconv.Itoa(d.port),
+		"--bind", "127.0.0.1",
+		"--save", "",
+		"--appendonly", "yes",
+		"--appendfsync", "always",
+		"--dir", d.dir,
+		"--daemonize", "no",
+		"--logfile", "",
+	}, nil)
+	if err != nil {
+		return err
 	}
 	d.srv = s
 	return nil

@@ -1,0 +1,450 @@
+package redistest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// ClusterEnv is the environment variable that makes Main start a full Redis
+// Cluster (three masters, three replicas) instead of one redis-server, so
+// that URL, Client and Cluster hand it out and a package's suite runs
+// against it unchanged (`make test-cluster`).
+const ClusterEnv = "REDISTEST_CLUSTER"
+
+// NodeTimeout is the cluster-node-timeout of a FullCluster and the
+// down-after-milliseconds of a SentinelSet: how long a node may be silent
+// before its peers count it as failed. It is short so that a failover takes
+// a few seconds in a test.
+const NodeTimeout = time.Second
+
+// clusterTimeout bounds how long a full cluster may take to form or heal.
+const clusterTimeout = 30 * time.Second
+
+const cliNotFound = "redistest: redis-cli not found; it joins the cluster's nodes (apt-get install -y redis-tools, which redis-server depends on)"
+
+// ClusterMode reports whether Main runs the package's tests against a full
+// Redis Cluster (ClusterEnv is set), for the few tests that cannot run on
+// one by nature and skip themselves.
+func ClusterMode() bool { return os.Getenv(ClusterEnv) != "" }
+
+// SkipInClusterMode skips the test in cluster mode, saying why.
+func SkipInClusterMode(tb testing.TB, why string) {
+	tb.Helper()
+	if ClusterMode() {
+		tb.Skip("not on a Redis Cluster: " + why)
+	}
+}
+
+// node is one redis-server of a FullCluster or a SentinelSet. Its port and
+// directory outlive its process, so that a killed node starts again as
+// itself: a cluster node with its nodes.conf, a sentinel with its config.
+type node struct {
+	bin  string
+	port int
+	argv []string
+
+	mu  sync.Mutex
+	srv *server // nil while stopped
+}
+
+// Addr is the node's host:port.
+func (n *node) Addr() string { return net.JoinHostPort("127.0.0.1", strconv.Itoa(n.port)) }
+
+func (n *node) start() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.srv != nil {
+		return nil
+	}
+	s, err := spawn(n.bin, n.port, n.argv, nil)
+	if err != nil {
+		return err
+	}
+	n.srv = s
+	return nil
+}
+
+// kill stops the node with SIGKILL, as a crash would.
+func (n *node) kill() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.srv != nil {
+		n.srv.stop()
+		n.srv = nil
+	}
+}
+
+func (n *node) running() bool {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.srv != nil
+}
+
+// startNodes starts count nodes at once, each on two free ports (its own and
+// its cluster bus port, which need not be port+10000) with a private
+// directory made under root; args gives a node's command line. A node whose
+// port was taken before it bound it is tried again on others.
+func startNodes(bin, root string, count int, args func(port, busPort int, dir string) ([]string, error)) ([]*node, error) {
+	nodes := make([]*node, count)
+	errs := make([]error, count)
+	var wg sync.WaitGroup
+	for i := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dir := fmt.Sprintf("%s/node%d", root, i)
+			if errs[i] = os.MkdirAll(dir, 0o700); errs[i] != nil {
+				return
+			}
+			for range 3 {
+				n := &node{bin: bin}
+				var bus int
+				if n.port, errs[i] = freePort(); errs[i] != nil {
+					return
+				}
+				if bus, errs[i] = freePort(); errs[i] != nil {
+					return
+				}
+				if n.argv, errs[i] = args(n.port, bus, dir); errs[i] != nil {
+					return
+				}
+				if errs[i] = n.start(); errs[i] == nil {
+					nodes[i] = n
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		for _, n := range nodes {
+			if n != nil {
+				n.kill()
+			}
+		}
+		return nil, err
+	}
+	return nodes, nil
+}
+
+// FullCluster is a Redis Cluster of six redis-server processes on
+// 127.0.0.1: three masters that share the 16384 slots and one replica of
+// each, with a cluster-node-timeout of NodeTimeout, so that a killed master's
+// replica takes over within a few seconds. Make one with NewFullCluster, or
+// run a package in cluster mode (ClusterEnv).
+type FullCluster struct {
+	// URL is the cluster's redis-cluster:// URL, seeded with every node.
+	URL string
+
+	nodes []*node
+	root  string
+}
+
+// NewFullCluster starts a full Redis Cluster for tb alone and stops it when
+// the test ends. The test is skipped when redis-server is not on PATH and
+// fails when redis-cli is not.
+func NewFullCluster(tb testing.TB) *FullCluster {
+	tb.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		tb.Skip(notFound)
+	}
+	c, err := startFullCluster()
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	tb.Cleanup(c.stop)
+	return c
+}
+
+func startFullCluster() (*FullCluster, error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return nil, errors.New(notFound)
+	}
+	cli, err := exec.LookPath("redis-cli")
+	if err != nil {
+		return nil, errors.New(cliNotFound)
+	}
+	root, err := os.MkdirTemp("", "redistest-cluster-")
+	if err != nil {
+		return nil, err
+	}
+	nodes, err := startNodes(bin, root, 6, func(port, bus int, dir string) ([]string, error) {
+		return serverArgs(
+			"--cluster-enabled", "yes",
+			"--cluster-port", strconv.Itoa(bus),
+			"--cluster-config-file", "nodes.conf", // in --dir, kept across a restart
+			"--cluster-announce-ip", "127.0.0.1",
+			"--cluster-node-timeout", strconv.Itoa(int(NodeTimeout/time.Millisecond)),
+			// A replica may take over however long it was cut off.
+			"--cluster-replica-validity-factor", "0",
+		)(port, dir)
+	})
+	if err != nil {
+		_ = os.RemoveAll(root)
+		return nil, fmt.Errorf("cluster nodes: %w", err)
+	}
+	c := &FullCluster{nodes: nodes, root: root}
+	c.URL = "redis-cluster://" + strings.Join(c.Addrs(), ",")
+
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
+	argv := append([]string{"--cluster", "create"}, c.Addrs()...)
+	argv = append(argv, "--cluster-replicas", "1", "--cluster-yes")
+	if out, err := exec.CommandContext(ctx, cli, argv...).CombinedOutput(); err != nil {
+		c.stop()
+		return nil, fmt.Errorf("redis-cli --cluster create: %w\n%s", err, out)
+	}
+	if err := c.waitHealthy(ctx); err != nil {
+		c.stop()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *FullCluster) stop() {
+	for _, n := range c.nodes {
+		n.kill()
+	}
+	_ = os.RemoveAll(c.root)
+}
+
+// Addrs are the host:port of the six nodes, running or not.
+func (c *FullCluster) Addrs() []string {
+	addrs := make([]string, len(c.nodes))
+	for i, n := range c.nodes {
+		addrs[i] = n.Addr()
+	}
+	return addrs
+}
+
+// Client returns a cluster client seeded with every node, closed when the
+// test ends.
+func (c *FullCluster) Client(tb testing.TB) *redis.ClusterClient {
+	tb.Helper()
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: c.Addrs()})
+	tb.Cleanup(func() { _ = cc.Close() })
+	return cc
+}
+
+// Masters returns the addresses of the masters that serve slots, as a
+// running node sees them, sorted.
+func (c *FullCluster) Masters(tb testing.TB) []string {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	slots, err := c.slots(ctx)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	var masters []string
+	for _, s := range slots {
+		if !slices.Contains(masters, s.Nodes[0].Addr) {
+			masters = append(masters, s.Nodes[0].Addr)
+		}
+	}
+	slices.Sort(masters)
+	return masters
+}
+
+// MasterOf returns the address of the master that serves key's slot.
+func (c *FullCluster) MasterOf(tb testing.TB, key string) string {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	slots, err := c.slots(ctx)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	slot, err := c.keySlot(ctx, key)
+	if err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+	for _, s := range slots {
+		if s.Start <= slot && slot <= s.End {
+			return s.Nodes[0].Addr
+		}
+	}
+	tb.Fatalf("redistest: no node serves slot %d", slot)
+	return ""
+}
+
+// Kill stops the node at addr with SIGKILL, as a crash would; its peers
+// notice after NodeTimeout, and a master's replica then takes over.
+func (c *FullCluster) Kill(tb testing.TB, addr string) {
+	tb.Helper()
+	c.node(tb, addr).kill()
+}
+
+// Restart starts the killed node at addr again with its own nodes.conf:
+// it rejoins the cluster (a former master as a replica of the node that took
+// over), and Restart waits until the cluster is healthy again.
+func (c *FullCluster) Restart(tb testing.TB, addr string) {
+	tb.Helper()
+	if err := c.node(tb, addr).start(); err != nil {
+		tb.Fatalf("redistest: restart cluster node: %v", err)
+	}
+	c.WaitHealthy(tb)
+}
+
+// WaitHealthy waits until every running node says cluster_state:ok, the
+// three masters that serve the slots are running, agreed on by every
+// running node, and every running replica is in sync with its master.
+func (c *FullCluster) WaitHealthy(tb testing.TB) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
+	if err := c.waitHealthy(ctx); err != nil {
+		tb.Fatalf("redistest: %v", err)
+	}
+}
+
+func (c *FullCluster) node(tb testing.TB, addr string) *node {
+	tb.Helper()
+	for _, n := range c.nodes {
+		if n.Addr() == addr {
+			return n
+		}
+	}
+	tb.Fatalf("redistest: no cluster node at %s", addr)
+	return nil
+}
+
+func (c *FullCluster) waitHealthy(ctx context.Context) error {
+	var err error
+	for {
+		if err = c.healthy(ctx); err == nil {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("cluster not healthy within %s: %w", clusterTimeout, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (c *FullCluster) healthy(ctx context.Context) error {
+	var masters []string
+	for _, n := range c.nodes {
+		if !n.running() {
+			continue
+		}
+		err := func() error {
+			rc := redis.NewClient(&redis.Options{Addr: n.Addr(), MaxRetries: -1})
+			defer rc.Close()
+			info, err := rc.ClusterInfo(ctx).Result()
+			if err != nil {
+				return err
+			}
+			if !strings.Contains(info, "cluster_state:ok") {
+				return fmt.Errorf("%s: cluster_state is not ok", n.Addr())
+			}
+			slots, err := rc.ClusterSlots(ctx).Result()
+			if err != nil {
+				return err
+			}
+			var seen []string
+			for _, s := range slots {
+				if !c.runningAt(s.Nodes[0].Addr) {
+					return fmt.Errorf("%s: slots %d-%d are served by %s, which is down", n.Addr(), s.Start, s.End, s.Nodes[0].Addr)
+				}
+				if !slices.Contains(seen, s.Nodes[0].Addr) {
+					seen = append(seen, s.Nodes[0].Addr)
+				}
+			}
+			slices.Sort(seen)
+			if len(seen) != 3 || (masters != nil && !slices.Equal(seen, masters)) {
+				return fmt.Errorf("%s: sees masters %v, others %v", n.Addr(), seen, masters)
+			}
+			masters = seen
+			repl, err := rc.Info(ctx, "replication").Result()
+			if err != nil {
+				return err
+			}
+			if strings.Contains(repl, "role:slave") && !strings.Contains(repl, "master_link_status:up") {
+				return fmt.Errorf("%s: replica not in sync", n.Addr())
+			}
+			return nil
+		}()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *FullCluster) runningAt(addr string) bool {
+	for _, n := range c.nodes {
+		if n.Addr() == addr {
+			return n.running()
+		}
+	}
+	return false
+}
+
+// keySlot asks a running node for key's slot.
+func (c *FullCluster) keySlot(ctx context.Context, key string) (int, error) {
+	for _, n := range c.nodes {
+		if !n.running() {
+			continue
+		}
+		rc := redis.NewClient(&redis.Options{Addr: n.Addr(), MaxRetries: -1})
+		defer rc.Close()
+		slot, err := rc.ClusterKeySlot(ctx, key).Result()
+		return int(slot), err
+	}
+	return 0, errors.New("cluster keyslot: no node is running")
+}
+
+// slots asks the running nodes in turn for the slot map.
+func (c *FullCluster) slots(ctx context.Context) ([]redis.ClusterSlot, error) {
+	var err error
+	for _, n := range c.nodes {
+		if !n.running() {
+			continue
+		}
+		rc := redis.NewClient(&redis.Options{Addr: n.Addr(), MaxRetries: -1})
+		var slots []redis.ClusterSlot
+		slots, err = rc.ClusterSlots(ctx).Result()
+		_ = rc.Close()
+		if err == nil {
+			return slots, nil
+		}
+	}
+	return nil, fmt.Errorf("cluster slots: no running node answers: %v", err)
+}
+
+// Keys returns the keys that match pattern, as KEYS does on one server; on
+// a cluster client it asks every master, since KEYS sent through one would
+// reach a single node chosen at random.
+func Keys(ctx context.Context, c redis.UniversalClient, pattern string) ([]string, error) {
+	cc, ok := c.(*redis.ClusterClient)
+	if !ok {
+		return c.Keys(ctx, pattern).Result()
+	}
+	var (
+		mu   sync.Mutex
+		keys []string
+	)
+	err := cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error {
+		ks, err := node.Keys(ctx, pattern).Result()
+		mu.Lock()
+		defer mu.Unlock()
+		keys = append(keys, ks...)
+		return err
+	})
+	return keys, err
+}
