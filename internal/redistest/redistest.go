@@ -212,7 +212,13 @@ func waitPing(rawURL string, d time.Duration, died <-chan struct{}) error {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	for {
-		err = c.Ping(ctx).Err()
+		// Wait for the port to listen before go-redis dials it, which
+		// logs every refused dial.
+		var conn net.Conn
+		if conn, err = (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", opt.Addr); err == nil {
+			_ = conn.Close()
+			err = c.Ping(ctx).Err()
+		}
 		if err == nil {
 			return nil
 		}

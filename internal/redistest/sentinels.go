@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -143,11 +144,24 @@ func (s *SentinelSet) Kill(tb testing.TB, addr string) {
 	s.dataNode(tb, addr).kill()
 }
 
-// Restart starts the killed data node at addr again; the sentinels make
-// it a replica of the master they name.
+// Restart starts the killed data node at addr again as a replica of the
+// master the sentinels name, as the config file a sentinel rewrites would
+// have it: left to the sentinels, a returning old master is reconfigured
+// only after several of their INFO periods.
 func (s *SentinelSet) Restart(tb testing.TB, addr string) {
 	tb.Helper()
-	if err := s.dataNode(tb, addr).start(); err != nil {
+	n := s.dataNode(tb, addr)
+	master := s.Master(tb)
+	host, port, _ := net.SplitHostPort(master)
+	n.mu.Lock()
+	if i := slices.Index(n.argv, "--replicaof"); i >= 0 {
+		n.argv = slices.Delete(n.argv, i, i+3)
+	}
+	if master != addr {
+		n.argv = append(n.argv, "--replicaof", host, port)
+	}
+	n.mu.Unlock()
+	if err := n.start(); err != nil {
 		tb.Fatalf("redistest: restart %s: %v", addr, err)
 	}
 }
@@ -233,6 +247,55 @@ func (s *SentinelSet) ready(ctx context.Context, master string) error {
 		}
 		if len(peers) != 2 || len(replicas) != 1 {
 			return fmt.Errorf("sentinel %s knows %d sentinels and %d replicas", n.Addr(), len(peers), len(replicas))
+		}
+	}
+	return nil
+}
+
+// WaitReplicaOf waits until the data node at addr is a replica of master
+// in sync with it, and every sentinel counts it as a healthy replica (so
+// that it can be failed over to).
+func (s *SentinelSet) WaitReplicaOf(tb testing.TB, addr, master string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
+	var err error
+	for {
+		if err = s.replicaOf(ctx, addr, master); err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			tb.Fatalf("redistest: %s not a replica of %s within %s: %v", addr, master, clusterTimeout, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+func (s *SentinelSet) replicaOf(ctx context.Context, addr, master string) error {
+	_, port, _ := net.SplitHostPort(master)
+	rc := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	repl, err := rc.Info(ctx, "replication").Result()
+	_ = rc.Close()
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(repl, "role:slave") || !strings.Contains(repl, "master_port:"+port+"\r") || !strings.Contains(repl, "master_link_status:up") {
+		return errors.New("not in sync as a replica")
+	}
+	for _, n := range s.sentinels {
+		sc := redis.NewSentinelClient(&redis.Options{Addr: n.Addr(), MaxRetries: -1})
+		replicas, err := sc.Replicas(ctx, SentinelMaster).Result()
+		_ = sc.Close()
+		if err != nil {
+			return err
+		}
+		ok := false
+		for _, r := range replicas {
+			ok = ok || (net.JoinHostPort(r["ip"], r["port"]) == addr && r["flags"] == "slave")
+		}
+		if !ok {
+			return fmt.Errorf("sentinel %s does not count it as a healthy replica", n.Addr())
 		}
 	}
 	return nil
