@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -321,7 +322,51 @@ func (u *redisURL) cluster() (redis.UniversalClient, error) {
 		opt.TLSConfig.MinVersion = tls.VersionTLS12
 	}
 	fitBudget(budget{&opt.DialTimeout, &opt.ReadTimeout, &opt.WriteTimeout, &opt.PoolTimeout, &opt.MaxRetries, &opt.DialerRetries, &opt.ContextTimeoutEnabled})
-	return redis.NewClusterClient(opt), nil
+	if opt.ClusterStateReloadInterval == 0 {
+		opt.ClusterStateReloadInterval = clusterReloadEvery
+	}
+	c := redis.NewClusterClient(opt)
+	c.AddHook(reloadOnFailure{c})
+	return c, nil
+}
+
+// clusterReloadEvery bounds how long a cluster client may go without asking
+// the cluster for its slot map, when no failure makes it ask sooner
+// (go-redis's default is a minute).
+const clusterReloadEvery = 10 * time.Second
+
+// reloadOnFailure is a hook that makes a cluster client reload its slot map
+// after a command fails as it does while a master fails over (refused,
+// timed out, CLUSTERDOWN; see unavailable). go-redis reloads on MOVED, but a
+// dead master answers no MOVED: its client would dial the dead address until
+// the next periodic reload (go-redis issue 3979). Reloads are cheap (one
+// CLUSTER SLOTS) and go-redis runs at most one at a time, 200 ms apart, so
+// once a replica has taken over, commands reach it within a fraction of a
+// second.
+type reloadOnFailure struct{ c *redis.ClusterClient }
+
+func (h reloadOnFailure) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (h reloadOnFailure) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		h.check(ctx, err)
+		return err
+	}
+}
+
+func (h reloadOnFailure) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		h.check(ctx, err)
+		return err
+	}
+}
+
+func (h reloadOnFailure) check(ctx context.Context, err error) {
+	if unavailable(err) && !errors.Is(err, context.Canceled) {
+		h.c.ReloadState(ctx)
+	}
 }
 
 // pools are the pool sizes a URL may set, in the order checkPools names

@@ -183,11 +183,17 @@ func TestReplicasShareTheWork(t *testing.T) {
 // replicaRedis returns the URL and a client of a redis-server for this test
 // alone when redis-server is installed, so that the replicas' sweeps touch
 // no other test's teams (go test runs packages at once, and REDIS_URL may be
-// one server for all of them). Without it, the package's server is used.
+// one server for all of them), or in cluster mode (make test-cluster) of a
+// full Redis Cluster for this test alone. Without redis-server, the
+// package's server is used.
 func replicaRedis(t *testing.T) (string, redis.UniversalClient) {
 	t.Helper()
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		return redistest.URL(t), redistest.Client(t)
+	}
+	if redistest.ClusterMode() {
+		c := redistest.NewFullCluster(t)
+		return c.URL, c.Client(t)
 	}
 	srv := redistest.NewDurable(t)
 	opt, err := redis.ParseURL(srv.URL)
