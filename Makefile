@@ -14,12 +14,12 @@ FUZZTIME ?= 30s
 GO_BUILD = CGO_ENABLED=0 $(GO) build -trimpath -tags timetzdata -ldflags="-s -w" -o $(BIN) $(PKG)
 
 .DEFAULT_GOAL := help
-.PHONY: help build test soak fuzz lint run console docker clean
+.PHONY: help build test test-cluster soak fuzz lint run console docker clean
 
 help: ## list the targets
 	@echo "usage: make <target>"
-	@grep -E '^[a-z]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
-		awk 'BEGIN { FS = ":.*## " } { printf "  %-8s %s\n", $$1, $$2 }'
+	@grep -E '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
+		awk 'BEGIN { FS = ":.*## " } { printf "  %-12s %s\n", $$1, $$2 }'
 
 build: ## static binary in bin/salesbot (or: make build BIN=/out/salesbot)
 	$(GO_BUILD)
@@ -63,6 +63,32 @@ test: ## go vet + every test (race detector when a C compiler is present)
 		echo "$(GO) test -count=1 ./..."; \
 		$(GO) test -count=1 ./...; \
 	fi
+
+# With REDISTEST_CLUSTER=1, internal/redistest starts, for each test
+# package, a Redis Cluster of six redis-servers (three masters with a
+# replica each, joined by redis-cli --cluster create) instead of one server,
+# and hands it to the tests as REDIS_URL would be. This target runs on it the
+# store's whole suite, the replicas tests (several `salesbot serve` processes
+# on one Redis, each test on a cluster of its own) and the failover tests
+# (a master killed, and handed over, under traffic; a Sentinel set too).
+# redis-cli comes with redis-server (Debian's redis-tools).
+CLUSTER_RUN := Replicas|Failover|KilledMid
+
+test-cluster: ## store suite, replicas and failover tests on a real 3-master Redis Cluster
+	@for bin in redis-server redis-cli; do \
+		command -v $$bin >/dev/null 2>&1 && continue; \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "$$bin is missing: installing redis-server (with redis-tools) with apt-get"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get -qq update >/dev/null && \
+			apt-get -qq install -y --no-install-recommends redis-server redis-tools >/dev/null || exit 1; \
+		else \
+			echo "$$bin is missing: run 'sudo apt-get install -y redis-server redis-tools'"; \
+			exit 1; \
+		fi; \
+	done
+	REDISTEST_CLUSTER=1 $(GO) test -count=1 -timeout 8m ./internal/redistest/ ./store/
+	REDISTEST_CLUSTER=1 $(GO) test -count=1 -timeout 8m -run '$(CLUSTER_RUN)' ./cmd/salesbot/
 
 # TestSoak (cmd/loadgen/soak_test.go, build tag soak) runs mixed traffic for
 # SOAK_DURATION (default 2m) while its own Redis is killed and restarted twice.

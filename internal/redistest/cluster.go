@@ -299,6 +299,31 @@ func (c *FullCluster) Restart(tb testing.TB, addr string) {
 	c.WaitHealthy(tb)
 }
 
+// Failover makes the replica at addr take its master's slots over by a
+// manual failover (CLUSTER FAILOVER: the master pauses its clients until the
+// replica has caught up, so no write is lost), and waits until the cluster
+// is healthy with addr a master.
+func (c *FullCluster) Failover(tb testing.TB, addr string) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
+	rc := redis.NewClient(&redis.Options{Addr: c.node(tb, addr).Addr()})
+	defer rc.Close()
+	if err := rc.ClusterFailover(ctx).Err(); err != nil {
+		tb.Fatalf("redistest: CLUSTER FAILOVER on %s: %v", addr, err)
+	}
+	for {
+		if err := c.healthy(ctx); err == nil && slices.Contains(c.Masters(tb), addr) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			tb.Fatalf("redistest: %s not a healthy master within %s", addr, clusterTimeout)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
 // WaitHealthy waits until every running node says cluster_state:ok, the
 // three masters that serve the slots are running, agreed on by every
 // running node, and every running replica is in sync with its master.

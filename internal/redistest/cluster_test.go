@@ -12,8 +12,8 @@ import (
 // replica takes over its slots with the data written before, and the killed
 // node, started again, rejoins as a replica while the masters stay three.
 func TestFullClusterFailover(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts six redis-servers")
+	if testing.Short() || !redistest.ClusterMode() {
+		t.Skip("starts six redis-servers: make test-cluster runs it")
 	}
 	ctx := context.Background()
 	c := redistest.NewFullCluster(t)
@@ -53,8 +53,8 @@ func TestFullClusterFailover(t *testing.T) {
 // replica, which has the data; SENTINEL FAILOVER then hands it back to the
 // restarted node.
 func TestSentinelSetFailover(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts five redis-servers")
+	if testing.Short() || !redistest.ClusterMode() {
+		t.Skip("starts five redis-servers: make test-cluster runs it")
 	}
 	s := redistest.NewSentinelSet(t)
 	old := s.Master(t)
