@@ -72,7 +72,7 @@ test: ## go vet + every test (race detector when a C compiler is present)
 # on one Redis, each test on a cluster of its own) and the failover tests
 # (a master killed, and handed over, under traffic; a Sentinel set too).
 # redis-cli comes with redis-server (Debian's redis-tools).
-CLUSTER_RUN := Replicas|Failover|KilledMid
+CLUSTER_RUN := Replicas|Failover
 
 test-cluster: ## store suite, replicas and failover tests on a real 3-master Redis Cluster
 	@for bin in redis-server redis-cli; do \

@@ -82,12 +82,16 @@ func TestSentinelFailover(t *testing.T) {
 }
 
 // skipUnlessFailover runs the failover tests in cluster mode only (make
-// test-cluster), where their extra redis-servers are expected.
+// test-cluster), where their extra redis-servers are expected, in parallel
+// with each other.
 func skipUnlessFailover(t *testing.T) {
 	t.Helper()
 	if testing.Short() || !redistest.ClusterMode() {
 		t.Skipf("a failover test: make test-cluster runs it (%s=1)", redistest.ClusterEnv)
 	}
+	// Each has a Redis, a fake Slack and replicas of its own, and spends
+	// most of its time waiting for Redis to switch over.
+	t.Parallel()
 }
 
 // failoverRig is two `salesbot serve` replicas on one Redis, with a lead

@@ -15,6 +15,7 @@ func TestFullClusterFailover(t *testing.T) {
 	if testing.Short() || !redistest.ClusterMode() {
 		t.Skip("starts six redis-servers: make test-cluster runs it")
 	}
+	t.Parallel()
 	ctx := context.Background()
 	c := redistest.NewFullCluster(t)
 	masters := c.Masters(t)
@@ -56,6 +57,7 @@ func TestSentinelSetFailover(t *testing.T) {
 	if testing.Short() || !redistest.ClusterMode() {
 		t.Skip("starts five redis-servers: make test-cluster runs it")
 	}
+	t.Parallel()
 	s := redistest.NewSentinelSet(t)
 	old := s.Master(t)
 	s.Kill(t, old)
