@@ -251,8 +251,8 @@ func (c *FullCluster) Masters(tb testing.TB) []string {
 	}
 	var masters []string
 	for _, s := range slots {
-		if !slices.Contains(masters, s.Nodes[0].Addr) {
-			masters = append(masters, s.Nodes[0].Addr)
+		if !slices.Contains(masters, s.master) {
+			masters = append(masters, s.master)
 		}
 	}
 	slices.Sort(masters)
@@ -273,8 +273,8 @@ func (c *FullCluster) MasterOf(tb testing.TB, key string) string {
 		tb.Fatalf("redistest: %v", err)
 	}
 	for _, s := range slots {
-		if s.Start <= slot && slot <= s.End {
-			return s.Nodes[0].Addr
+		if s.start <= slot && slot <= s.end {
+			return s.master
 		}
 	}
 	tb.Fatalf("redistest: no node serves slot %d", slot)
@@ -377,17 +377,17 @@ func (c *FullCluster) healthy(ctx context.Context) error {
 			if !strings.Contains(info, "cluster_state:ok") {
 				return fmt.Errorf("%s: cluster_state is not ok", n.Addr())
 			}
-			slots, err := rc.ClusterSlots(ctx).Result()
+			slots, err := slotsOf(ctx, rc)
 			if err != nil {
 				return err
 			}
 			var seen []string
 			for _, s := range slots {
-				if !c.runningAt(s.Nodes[0].Addr) {
-					return fmt.Errorf("%s: slots %d-%d are served by %s, which is down", n.Addr(), s.Start, s.End, s.Nodes[0].Addr)
+				if !c.runningAt(s.master) {
+					return fmt.Errorf("%s: slots %d-%d are served by %s, which is down", n.Addr(), s.start, s.end, s.master)
 				}
-				if !slices.Contains(seen, s.Nodes[0].Addr) {
-					seen = append(seen, s.Nodes[0].Addr)
+				if !slices.Contains(seen, s.master) {
+					seen = append(seen, s.master)
 				}
 			}
 			slices.Sort(seen)
@@ -434,22 +434,55 @@ func (c *FullCluster) keySlot(ctx context.Context, key string) (int, error) {
 	return 0, errors.New("cluster keyslot: no node is running")
 }
 
+// slotRange is a range of slots and the master that serves it.
+type slotRange struct {
+	start, end int
+	master     string // host:port
+}
+
 // slots asks the running nodes in turn for the slot map.
-func (c *FullCluster) slots(ctx context.Context) ([]redis.ClusterSlot, error) {
+func (c *FullCluster) slots(ctx context.Context) ([]slotRange, error) {
 	var err error
 	for _, n := range c.nodes {
 		if !n.running() {
 			continue
 		}
 		rc := redis.NewClient(&redis.Options{Addr: n.Addr(), MaxRetries: -1})
-		var slots []redis.ClusterSlot
-		slots, err = rc.ClusterSlots(ctx).Result()
+		var slots []slotRange
+		slots, err = slotsOf(ctx, rc)
 		_ = rc.Close()
 		if err == nil {
 			return slots, nil
 		}
 	}
 	return nil, fmt.Errorf("cluster slots: no running node answers: %v", err)
+}
+
+// slotsOf is the slot map as one node sees it (CLUSTER SHARDS): the
+// ranges of each shard that has slots, with its master.
+func slotsOf(ctx context.Context, rc *redis.Client) ([]slotRange, error) {
+	shards, err := rc.ClusterShards(ctx).Result()
+	if err != nil {
+		return nil, err
+	}
+	var slots []slotRange
+	for _, sh := range shards {
+		master := ""
+		for _, n := range sh.Nodes {
+			// A failed master may linger in its shard beside the replica
+			// that took over.
+			if n.Role == "master" && (master == "" || n.Health == "online") {
+				master = net.JoinHostPort(n.IP, strconv.FormatInt(n.Port, 10))
+			}
+		}
+		for _, r := range sh.Slots {
+			if master == "" {
+				return nil, fmt.Errorf("slots %d-%d have no master", r.Start, r.End)
+			}
+			slots = append(slots, slotRange{start: int(r.Start), end: int(r.End), master: master})
+		}
+	}
+	return slots, nil
 }
 
 // Keys returns the keys that match pattern, as KEYS does on one server; on
