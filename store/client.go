@@ -54,7 +54,10 @@ const schemes = "redis://, rediss://, redis-sentinel://, rediss-sentinel://, red
 // ?dial_timeout=3s&pool_size=20, and rediss's ?skip_verify=true where
 // go-redis reads it. Timeouts not set there fit Slack's 3-second budget: 2s
 // to dial, 1s to read, write or wait for a pooled connection, one retry;
-// commands also stop at their context's deadline. NewClient does not dial: a
+// commands also stop at their context's deadline. A cluster client follows a
+// master's failover: it reloads the slot map when a command fails as a dead
+// or failing-over master makes it fail (reloadOnFailure), and at least every
+// clusterReloadEvery. NewClient does not dial: a
 // URL that parses gives a client even when the server is down. Errors say
 // what is wrong with the URL and never contain its password.
 func NewClient(rawURL string) (redis.UniversalClient, error) {
