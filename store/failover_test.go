@@ -30,10 +30,7 @@ func TestClusterClientFollowsFailover(t *testing.T) {
 	defer client.Close()
 	s, team := store.New(client), redistest.Team(t)
 	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
-	// The replica has the lead before its master dies.
-	if n, err := c.Client(t).Do(ctx, "WAIT", 1, 5000).Int(); err != nil || n != 1 {
-		t.Fatalf("WAIT = %d, %v", n, err)
-	}
+	c.WaitSynced(t) // the replica has the lead before its master dies
 
 	c.Kill(t, c.MasterOf(t, "sb:{"+team+"}:leads"))
 	if _, err := s.Lead(ctx, team, l.ID); salesbot.ErrorCode(err) != salesbot.EUNAVAILABLE {

@@ -206,6 +206,56 @@ func (c *FullCluster) Restart(tb testing.TB, addr string) {
 	c.WaitHealthy(tb)
 }
 
+// WaitSynced waits until every running replica has every write its master
+// has taken (their replication offsets are equal), so that a master killed
+// afterwards loses nothing. (WAIT would need the writer's own connection,
+// which a cluster client's pool does not give out.)
+func (c *FullCluster) WaitSynced(tb testing.TB) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
+	for {
+		err := c.synced(ctx)
+		if err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			tb.Fatalf("redistest: replicas not in sync within %s: %v", clusterTimeout, err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+func (c *FullCluster) synced(ctx context.Context) error {
+	for _, n := range c.nodes {
+		if !n.running() {
+			continue
+		}
+		rc := redis.NewClient(&redis.Options{Addr: n.Addr(), MaxRetries: -1})
+		info, err := rc.Info(ctx, "replication").Result()
+		_ = rc.Close()
+		if err != nil {
+			return err
+		}
+		if !strings.Contains(info, "role:master") {
+			continue
+		}
+		var offset string
+		for _, line := range strings.Split(info, "\r\n") {
+			if v, ok := strings.CutPrefix(line, "master_repl_offset:"); ok {
+				offset = v
+			}
+		}
+		for _, line := range strings.Split(info, "\r\n") {
+			if strings.HasPrefix(line, "slave") && strings.Contains(line, "offset=") && !strings.Contains(line, "offset="+offset+",") {
+				return fmt.Errorf("%s at offset %s: replica %s", n.Addr(), offset, line)
+			}
+		}
+	}
+	return nil
+}
+
 // Failover makes the replica at addr take its master's slots over by a
 // manual failover (CLUSTER FAILOVER: the master pauses its clients until the
 // replica has caught up, so no write is lost), and waits until the cluster

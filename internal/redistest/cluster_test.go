@@ -26,10 +26,7 @@ func TestFullClusterFailover(t *testing.T) {
 	if err := cc.Set(ctx, "{team}:k", "v", 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	// WAIT: the replica has the write before its master dies.
-	if n, err := cc.Do(ctx, "WAIT", 1, 5000).Int(); err != nil || n != 1 {
-		t.Fatalf("WAIT = %d, %v", n, err)
-	}
+	c.WaitSynced(t) // the replica has the write before its master dies
 	old := c.MasterOf(t, "{team}:k")
 	c.Kill(t, old)
 	c.WaitHealthy(t)
