@@ -115,6 +115,11 @@ func (s *teamStore) RebuildReadModels(ctx context.Context, team string) error {
 
 func (s *teamStore) Teams(context.Context) ([]string, error) { return []string{s.team}, nil }
 
+// ClaimWakes claims the test's own team only, when its sweep is due.
+func (s *teamStore) ClaimWakes(ctx context.Context, now, claimEnd time.Time, limit int) ([]string, error) {
+	return s.Store.ClaimWakesOf(ctx, []string{s.team}, now, claimEnd)
+}
+
 func (s *teamStore) ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, limit int) ([]salesbot.ReminderClaim, int, error) {
 	claims, recovered, err := s.Store.ClaimDue(ctx, team, token, now, lease, limit)
 	if s.claimed != nil && len(claims) > 0 {
