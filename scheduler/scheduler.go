@@ -321,6 +321,7 @@ func (s *Scheduler) Sweep(ctx context.Context) error {
 	}
 	errs = append(errs, s.scheduleTeams(ctx, now))
 	errs = append(errs, s.sweepWoken(ctx, now))
+	errs = append(errs, s.refused(ctx, s.cfg.Now()))
 	return errors.Join(errs...)
 }
 

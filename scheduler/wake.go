@@ -21,12 +21,22 @@ type Wakes interface {
 	// SetWakes hands teams claimed until claimEnd back, each due again at
 	// its time in next, unless written to since the claim.
 	SetWakes(ctx context.Context, claimEnd time.Time, next map[string]time.Time) error
-	// WakeTeams schedules teams not scheduled yet, due at once.
-	WakeTeams(ctx context.Context, teams []string) error
+	// WakeTeams schedules teams not scheduled yet, due at once; with all,
+	// every one of teams is due at once.
+	WakeTeams(ctx context.Context, teams []string, all bool) error
+	// SwapWakeSpec records the settings the sweeps are planned by and
+	// returns those recorded before.
+	SwapWakeSpec(ctx context.Context, spec string) (string, error)
+	// SetRefused records a workspace whose token Slack refused, until its
+	// pause ends; Refused lists those whose pause lasts, with the reason.
+	SetRefused(ctx context.Context, team, reason string, until time.Time) error
+	Refused(ctx context.Context, now time.Time) (map[string]string, error)
 	// NextWork returns when the team's stored work falls due: sending (a
 	// follow-up, an inquiry to raise) and other (a lease to run out:
 	// reminders', stopped imports', and the named once-only leases').
-	NextWork(ctx context.Context, team string, now time.Time, leases []string) (sending, other time.Time, err error)
+	// The team, claimed until claimEnd, is claimed again first: writes
+	// since the claim are in what it reads.
+	NextWork(ctx context.Context, team string, now, claimEnd time.Time, leases []string) (sending, other time.Time, err error)
 }
 
 const (
@@ -126,7 +136,7 @@ func (s *Scheduler) sweepWoken(ctx context.Context, now time.Time) error {
 				next[team] = now // to the next sweep, of any replica
 				continue
 			}
-			at, err := s.sweepNext(ctx, team)
+			at, err := s.sweepNext(ctx, team, claimEnd)
 			errs = append(errs, err)
 			s.cfg.Metrics.swept()
 			if ctx.Err() != nil {
@@ -157,7 +167,7 @@ func (s *Scheduler) sweepWoken(ctx context.Context, now time.Time) error {
 // digests and reviews and its reps' risk news on their own clocks, the end
 // of a pause of its sending, a retry, and wakeCap from now. A workspace the
 // bot is not installed in waits wakeCap (until it is installed again).
-func (s *Scheduler) sweepNext(ctx context.Context, team string) (time.Time, error) {
+func (s *Scheduler) sweepNext(ctx context.Context, team string, claimEnd time.Time) (time.Time, error) {
 	now := s.cfg.Now()
 	limit := now.Add(wakeCap)
 	if s.cfg.Workspaces != nil {
@@ -176,7 +186,7 @@ func (s *Scheduler) sweepNext(ctx context.Context, team string) (time.Time, erro
 	if err != nil {
 		w.at(now.Add(wakeRetry))
 	}
-	sending, other, nerr := s.wakes.NextWork(ctx, team, now, w.leases)
+	sending, other, nerr := s.wakes.NextWork(ctx, team, now, claimEnd, w.leases)
 	if nerr != nil {
 		return now.Add(wakeRetry), errors.Join(err, nerr)
 	}
@@ -191,19 +201,37 @@ func (s *Scheduler) sweepNext(ctx context.Context, team string) (time.Time, erro
 
 // scheduleTeams adds the teams with data that are not on the schedule
 // (data from before it, or a schedule lost with its node), due at once:
-// on the first sweep of a Scheduler, then every scheduleEvery.
+// on the first sweep of a Scheduler, then every scheduleEvery. When the
+// digest's or the review's schedule changed since the teams' sweeps were
+// planned (a restart with other settings), every team is due at once.
 func (s *Scheduler) scheduleTeams(ctx context.Context, now time.Time) error {
 	if !s.scheduled.IsZero() && now.Sub(s.scheduled) < scheduleEvery && !now.Before(s.scheduled) {
 		return nil
+	}
+	spec := "digest=" + s.cfg.Digest + " review=" + s.cfg.Review
+	old, err := s.wakes.SwapWakeSpec(ctx, spec)
+	if err != nil {
+		return fmt.Errorf("schedule teams: %w", err)
 	}
 	teams, err := s.cfg.Store.Teams(ctx)
 	if err != nil {
 		return fmt.Errorf("schedule teams: %w", err)
 	}
-	if err := s.wakes.WakeTeams(ctx, teams); err != nil {
+	if err := s.wakes.WakeTeams(ctx, teams, old != "" && old != spec); err != nil {
 		return fmt.Errorf("schedule teams: %w", err)
 	}
 	s.scheduled = now
+	return nil
+}
+
+// refused brings the workspaces whose token Slack refused, as any replica
+// met them, into Ready's report.
+func (s *Scheduler) refused(ctx context.Context, now time.Time) error {
+	refused, err := s.wakes.Refused(ctx, now)
+	if err != nil {
+		return fmt.Errorf("refused tokens: %w", err)
+	}
+	s.health.setRefused(refused)
 	return nil
 }
 
