@@ -372,9 +372,17 @@ func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 
 // sendingOpen reports whether the team's messages may go out now: not while
 // Slack's Retry-After lasts, nor while its token is known to be refused.
+//
+// In a sweep of woken teams (Sweep) the pauses are read once per team: the
+// installation was checked before the team was swept, and a pause this
+// sweep makes is known to it (wakeup.pausedUntil); one another replica
+// makes meanwhile holds from the next sweep on.
 func (s *Scheduler) sendingOpen(ctx context.Context, team string) (bool, error) {
 	now := s.cfg.Now()
-	if s.cfg.Workspaces != nil {
+	if open, known := s.wake.open(now); known {
+		return open, nil
+	}
+	if s.cfg.Workspaces != nil && s.wake == nil {
 		installed, err := s.cfg.Workspaces.Installed(ctx, team, "")
 		if err != nil {
 			return false, fmt.Errorf("installation of %s: %w", team, err)
@@ -393,6 +401,7 @@ func (s *Scheduler) sendingOpen(ctx context.Context, team string) (bool, error) 
 	s.health.authFailed(team, reason)
 	if reason != "" {
 		s.wake.pausedUntil(until)
+		s.wake.pausesRead()
 		return false, nil
 	}
 	paused, err := s.cfg.Store.SendingPausedUntil(ctx, team)
@@ -400,6 +409,7 @@ func (s *Scheduler) sendingOpen(ctx context.Context, team string) (bool, error) 
 		return false, fmt.Errorf("sending pause of %s: %w", team, err)
 	}
 	s.wake.pausedUntil(paused)
+	s.wake.pausesRead()
 	return !paused.After(now), nil
 }
 

@@ -63,6 +63,7 @@ type wakeup struct {
 	sending time.Time // the first message due (a digest, a review, news)
 	other   time.Time // the first other work (a retry, a lease to run out)
 	closed  time.Time // sending is paused until then (zero: open)
+	read    bool      // the pauses were read from the store
 	leases  []string  // once-only leases held by others, to take over if they die
 }
 
@@ -94,6 +95,28 @@ func (w *wakeup) pausedUntil(t time.Time) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.closed = latest(w.closed, t)
+}
+
+// pausesRead records that the team's pauses were read: from now on this
+// sweep of the team knows them.
+func (w *wakeup) pausesRead() {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.read = true
+}
+
+// open reports whether the team's sending is open as of now, and whether
+// that is known (its pauses were read in this sweep).
+func (w *wakeup) open(now time.Time) (open, known bool) {
+	if w == nil {
+		return false, false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return !w.closed.After(now), w.read
 }
 
 // leased records once-only work (its lease key) another sweeper holds.
