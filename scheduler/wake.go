@@ -141,9 +141,12 @@ func earliest(a, b time.Time) time.Time {
 // each and hands it back with its next time, until none is due as of now
 // (the sweep's start: a team due again meanwhile waits for the next sweep,
 // of any replica). A team claimed but not swept (shutdown) is handed back
-// due at once.
+// due at once; so is one written to again after this sweep swept it: it
+// goes to the next sweep, and when a batch holds only such teams this
+// sweep ends, so that teams written to all the time never keep it going.
 func (s *Scheduler) sweepWoken(ctx context.Context, now time.Time) error {
 	var errs []error
+	seen := map[string]bool{}
 	for {
 		if ctx.Err() != nil {
 			return errors.Join(append(errs, fmt.Errorf("sweep: %w", ctx.Err()))...)
@@ -154,11 +157,14 @@ func (s *Scheduler) sweepWoken(ctx context.Context, now time.Time) error {
 			return errors.Join(append(errs, fmt.Errorf("sweep: %w", err))...)
 		}
 		next := make(map[string]time.Time, len(teams))
+		fresh := 0
 		for _, team := range teams {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || seen[team] {
 				next[team] = now // to the next sweep, of any replica
 				continue
 			}
+			seen[team] = true
+			fresh++
 			at, err := s.sweepNext(ctx, team, claimEnd)
 			errs = append(errs, err)
 			s.cfg.Metrics.swept()
@@ -179,7 +185,7 @@ func (s *Scheduler) sweepWoken(ctx context.Context, now time.Time) error {
 			// The claims run out: the teams are swept again then.
 			errs = append(errs, fmt.Errorf("sweep: %w", err))
 		}
-		if len(teams) < wakeBatch {
+		if len(teams) < wakeBatch || fresh == 0 {
 			return errors.Join(errs...)
 		}
 	}

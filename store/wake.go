@@ -27,7 +27,8 @@ const wakeClaimsKey = "{sb:teams}:wake:claims"
 
 // claimWakesScript claims teams due by now that no live claim holds: each
 // leaves the wake set for the claims, scored by the claim's end. First the
-// claims that ran out (their sweeper died) are due again. With teams in
+// claims that ran out (their sweeper died) are due again. The teams whose
+// planned time came go before those written to since (scored 0). With teams in
 // ARGV (from the fourth on), only those of them are looked at.
 //
 // KEYS: wake, claims. ARGV: now (ms), the claim's end (ms), limit, teams….
@@ -44,7 +45,14 @@ if #ARGV > 3 then
     if score and tonumber(score) <= now then cands[#cands + 1] = ARGV[i] end
   end
 else
-  cands = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 4 * limit)
+  -- Teams whose time came first, then those written to (scored 0): a
+  -- team written to all the time does not hold the others back.
+  cands = redis.call('ZRANGEBYSCORE', KEYS[1], '(0', now, 'LIMIT', 0, 4 * limit)
+  if #cands < 4 * limit then
+    for _, team in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', 0, 'LIMIT', 0, 4 * limit - #cands)) do
+      cands[#cands + 1] = team
+    end
+  end
 end
 local due = {}
 for _, team in ipairs(cands) do
@@ -59,8 +67,9 @@ return due
 `)
 
 // ClaimWakes claims up to limit teams whose sweep is due by now and that
-// no other sweeper holds, each until claimEnd, and returns them, soonest
-// first: one round trip. The sweeper hands each back with SetWakes; one
+// no other sweeper holds, each until claimEnd, and returns them (those
+// whose planned time came first, soonest first, then those written to):
+// one round trip. The sweeper hands each back with SetWakes; one
 // that dies leaves them due again at claimEnd.
 func (s *Store) ClaimWakes(ctx context.Context, now, claimEnd time.Time, limit int) ([]string, error) {
 	return s.claimWakes(ctx, now, claimEnd, limit, nil)

@@ -167,3 +167,27 @@ func TestWakeOnCluster(t *testing.T) {
 	}
 	wantWake(t, s, team, now.Add(time.Hour), "on a cluster")
 }
+
+// TestClaimPlannedBeforeWritten: a team whose planned time came is claimed
+// before teams written to (due at once, scored 0), so that teams written
+// to all the time do not hold it back.
+func TestClaimPlannedBeforeWritten(t *testing.T) {
+	s, _, team := newStore(t)
+	mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	mustCreate(t, s, redistest.Team(t), "Written Co", "U1", salesbot.GradeA) // scored 0
+	// Planned for long ago: no other test's team is planned before it.
+	long := time.Date(2001, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got, _ := s.ClaimWakesOf(ctx, []string{team}, now, now.Add(time.Minute)); len(got) != 1 {
+		t.Fatal("not claimed")
+	}
+	if err := s.SetWakes(ctx, now.Add(time.Minute), map[string]time.Time{team: long}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ClaimWakes(ctx, long, long.Add(time.Minute), 1)
+	if err != nil || !slices.Equal(got, []string{team}) {
+		t.Fatalf("claimed %v (%v); want the planned team %s first", got, err, team)
+	}
+	if err := s.SetWakes(ctx, long.Add(time.Minute), map[string]time.Time{team: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+}
