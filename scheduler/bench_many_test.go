@@ -284,21 +284,33 @@ func BenchmarkSweepManyWorkspaces(b *testing.B) {
 			}
 		})
 	}
-	b.Run(fmt.Sprintf("workspaces=%d,leads=%d,due=0,walk-all", manyTeams, manyTeams*manyLeads), func(b *testing.B) {
-		sweeps, trips := 0, int64(0)
-		for b.Loop() {
-			ctx, count := redistest.CountTrips(e.ctx)
-			for _, team := range e.teams {
-				if err := e.sched.SweepTeam(ctx, team); err != nil {
-					b.Fatal(err)
+	for _, due := range []int{1000, 0} {
+		b.Run(fmt.Sprintf("workspaces=%d,leads=%d,due=%d,walk-all", manyTeams, manyTeams*manyLeads, due), func(b *testing.B) {
+			before := e.notes.reminded.Load()
+			sweeps, trips := 0, int64(0)
+			for b.Loop() {
+				b.StopTimer()
+				e.dueNow(b, due)
+				ctx, count := redistest.CountTrips(e.ctx)
+				b.StartTimer()
+				for _, team := range e.teams {
+					if err := e.sched.SweepTeam(ctx, team); err != nil {
+						b.Fatal(err)
+					}
 				}
+				b.StopTimer()
+				count.Stop()
+				trips += count.Count()
+				sweeps++
+				b.StartTimer()
 			}
-			count.Stop()
-			trips += count.Count()
-			sweeps++
-		}
-		b.ReportMetric(float64(trips)/float64(sweeps), "redis-trips/sweep")
-	})
+			b.StopTimer()
+			if got, want := e.notes.reminded.Load()-before, int64(sweeps*due); got != want {
+				b.Fatalf("%d reminders in %d sweeps, want %d", got, sweeps, want)
+			}
+			b.ReportMetric(float64(trips)/float64(sweeps), "redis-trips/sweep")
+		})
+	}
 }
 
 // BenchmarkDigestManyWorkspaces measures the digest hour of 1,000

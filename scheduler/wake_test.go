@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"salesbot"
+	"salesbot/internal/redistest"
+	"salesbot/scheduler"
 )
 
 // swept is how many team sweeps the schedulers of e made so far.
@@ -40,8 +42,19 @@ func TestQuietTeamNotSwept(t *testing.T) {
 		t.Fatalf("next sweep at %v (%v, %v); want %v", at, ok, err, due)
 	}
 	before := e.swept()
+	e.rdb.AddHook(redistest.TripHook{})
 	for _, m := range []time.Duration{6, 10, 20, 30, 39} {
-		e.sweepAt(tue10.Add(m * time.Minute))
+		e.clock.Set(tue10.Add(m * time.Minute))
+		for _, s := range []*scheduler.Scheduler{e.a, e.b} {
+			ctx, trips := redistest.CountTrips(e.ctx)
+			if err := s.Sweep(ctx); err != nil {
+				t.Fatal(err)
+			}
+			// The claim (none due) and the refused tokens.
+			if n := trips.Count(); n != 2 {
+				t.Errorf("a sweep with nothing due made %d round trips: %v", n, trips.Names())
+			}
+		}
 	}
 	e.wantSwept(before, 0, "sweeps while nothing is due")
 	e.wantPosts(rep, 0, "before the follow-up is due")
