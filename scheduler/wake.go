@@ -158,9 +158,17 @@ func (s *Scheduler) sweepWoken(ctx context.Context, now time.Time) error {
 		}
 		next := make(map[string]time.Time, len(teams))
 		fresh := 0
+		claimed := time.Now() // the real clock: how long the claims have been held
 		for _, team := range teams {
 			if ctx.Err() != nil || seen[team] {
 				next[team] = now // to the next sweep, of any replica
+				continue
+			}
+			if fresh > 0 && time.Since(claimed) > s.cfg.Lease/2 {
+				// The batch's claims are running out: the rest are handed
+				// back, to be claimed afresh, rather than swept when
+				// another replica may have claimed them too.
+				next[team] = now
 				continue
 			}
 			seen[team] = true
