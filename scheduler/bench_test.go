@@ -243,8 +243,12 @@ func newBenchEnv(b *testing.B, total, due int) *benchEnv {
 	return e
 }
 
-// reset puts the due leads back as they were created, and due.
+// reset puts the due leads back as they were created, and due, and the
+// team's sweep due (as the sweep before would have planned it).
 func (e *benchEnv) reset(b *testing.B) {
+	if err := e.st.Wake(e.ctx, e.team); err != nil {
+		b.Fatal(err)
+	}
 	_, err := e.rdb.Pipelined(e.ctx, func(p redis.Pipeliner) error {
 		for i, key := range e.leadKeys {
 			p.Set(e.ctx, key, e.fresh[i], 0)

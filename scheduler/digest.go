@@ -24,9 +24,10 @@ const digestClaimTTL = 50 * time.Hour
 // down go out when it is back, the same day.
 func (s *Scheduler) digests(ctx context.Context, team string) error {
 	now := s.cfg.Now()
-	return s.eachDueManager(ctx, team, "digest", func(wall time.Time) bool { return !latestOnDay(s.digest, wall).IsZero() }, func(m string, loc *time.Location, wall time.Time) (bool, error) {
+	return s.eachDueManager(ctx, team, "digest", s.digest, func(wall time.Time) bool { return !latestOnDay(s.digest, wall).IsZero() }, func(m string, loc *time.Location, wall time.Time) (bool, error) {
 		key := fmt.Sprintf("digest:%s:%s", m, salesbot.DateOf(wall))
 		if ok, err := s.cfg.Store.LeaseOnce(ctx, team, key, s.token, s.cfg.Lease); err != nil || !ok {
+			s.wake.leased(key)
 			return false, err // sent today, or under way on another replica
 		}
 		switch sent, err := s.sendDigest(ctx, team, m, loc, key, now); {
@@ -49,11 +50,12 @@ func (s *Scheduler) digests(ctx context.Context, team string) error {
 // eachDueManager runs fn for each of the team's managers whose time has
 // come on their own wall clock (due), in their time zone, unless a failed
 // send of this kind of message ("digest", "review") still waits out its
-// retry mark. A manager whose time zone Slack never gave is skipped (on
+// retry mark. The team's next sweep is planned by the schedule's next
+// occurrence (sched) on each manager's clock, and by each retry mark. A manager whose time zone Slack never gave is skipped (on
 // whose clock would it be due?) and logged. fn's stop ends the round: no
 // other message of the team may go now; an error of one manager's is
 // returned with the others' once every manager has had their turn.
-func (s *Scheduler) eachDueManager(ctx context.Context, team, what string, due func(wall time.Time) bool, fn func(manager string, loc *time.Location, wall time.Time) (stop bool, err error)) error {
+func (s *Scheduler) eachDueManager(ctx context.Context, team, what string, sched cron.Schedule, due func(wall time.Time) bool, fn func(manager string, loc *time.Location, wall time.Time) (stop bool, err error)) error {
 	managers, err := s.cfg.Teams.Managers(ctx, team)
 	if err != nil {
 		return err
@@ -67,8 +69,10 @@ func (s *Scheduler) eachDueManager(ctx context.Context, team, what string, due f
 		loc, known := s.cfg.People.Zone(ctx, m)
 		if !known {
 			s.log.WarnContext(ctx, what+" waits: manager's time zone unknown", "team", team, "manager", m)
+			s.wake.at(now.Add(wakeRetry))
 			continue
 		}
+		s.wake.sendAt(nextOnWall(sched, now, loc))
 		wall := wallClock(now.In(loc))
 		if !due(wall) {
 			continue
@@ -77,6 +81,7 @@ func (s *Scheduler) eachDueManager(ctx context.Context, team, what string, due f
 			errs = append(errs, fmt.Errorf("%s retry mark of %s: %w", what, m, err))
 			continue
 		} else if retry.After(now) {
+			s.wake.sendAt(retry)
 			continue // a failed send waits before the next try
 		}
 		stop, err := fn(m, loc, wall)
@@ -129,6 +134,7 @@ func (s *Scheduler) digestFailed(ctx context.Context, team, manager, key string,
 	s.releaseLease(ctx, team, key)
 	sctx, cancel := settleContext(ctx)
 	defer cancel()
+	s.wake.sendAt(now.Add(wait))
 	if err := s.cfg.Store.SetMark(sctx, team, "digest-retry:"+manager, now.Add(wait)); err != nil {
 		s.log.ErrorContext(ctx, "digest retry mark", "err", err)
 	}

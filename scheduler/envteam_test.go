@@ -36,6 +36,11 @@ func TestEnvManagersOnlyInTokenTeam(t *testing.T) {
 	if got := e.digests(shanghai); len(got) != 0 {
 		t.Fatalf("an env manager of another workspace got this team's digest: %v", got[0].Text())
 	}
+	// The two schedulers are set up as two bots would be, each planning
+	// the team's next sweep by its own managers: the second looks at once.
+	if err := e.store.Wake(e.ctx, e.team); err != nil {
+		t.Fatal(err)
+	}
 	e.sweep(sched(e.team))
 	if got := e.digests(shanghai); len(got) != 1 {
 		t.Fatalf("the env manager of this workspace got %d digests, want 1", len(got))

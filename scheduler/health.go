@@ -62,6 +62,13 @@ func (h *health) authFailed(team, reason string) {
 	h.refused[team] = reason
 }
 
+// setRefused replaces the workspaces whose token Slack refuses.
+func (h *health) setRefused(refused map[string]string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.refused = refused
+}
+
 // Ready reports why the scheduler is not doing its work, or nil: a sweep
 // running for longer than Config.StuckAfter (a Slack or Redis call that
 // never returns; the cron then skips every later sweep), no sweep finished

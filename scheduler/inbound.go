@@ -54,6 +54,7 @@ func (s *Scheduler) raiseInquiries(ctx context.Context, team string) error {
 func (s *Scheduler) raiseInquiry(ctx context.Context, raiser InquiryRaiser, team string, q *salesbot.Inquiry, now time.Time) (stop bool, err error) {
 	key := fmt.Sprintf("inquiry:%s:%d", q.ID, q.RaiseAt.UnixMilli())
 	if ok, err := s.cfg.Store.LeaseOnce(ctx, team, key, s.token, s.cfg.Lease); err != nil || !ok {
+		s.wake.leased(key)
 		return false, err // raised already, or under way on another replica
 	}
 	send := func(ctx context.Context) error { return raiser.RaiseInquiry(ctx, team, q) }

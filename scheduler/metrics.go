@@ -15,6 +15,7 @@ type Metrics struct {
 	reviews   prometheus.Counter
 	duration  prometheus.Histogram
 	auth      *prometheus.CounterVec
+	teams     prometheus.Counter
 }
 
 // NewMetrics registers the scheduler's metrics with reg.
@@ -45,8 +46,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "salesbot_slack_auth_failures_total",
 			Help: "Sends Slack refused for the bot token itself (invalid_auth, token_revoked …), each pausing the workspace's sending.",
 		}, []string{"error"}),
+		teams: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "salesbot_sweep_teams_total",
+			Help: "Teams swept because their next work was due (or something was written to them); a team with nothing due is not swept.",
+		}),
 	}
-	reg.MustRegister(m.reminders, m.duplicate, m.digests, m.reviews, m.duration, m.auth)
+	reg.MustRegister(m.reminders, m.duplicate, m.digests, m.reviews, m.duration, m.auth, m.teams)
 	return m
 }
 
@@ -95,6 +100,12 @@ func (m *Metrics) review() {
 func (m *Metrics) sweep(d time.Duration) {
 	if m != nil {
 		m.duration.Observe(d.Seconds())
+	}
+}
+
+func (m *Metrics) swept() {
+	if m != nil {
+		m.teams.Inc()
 	}
 }
 

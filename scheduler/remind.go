@@ -306,6 +306,7 @@ func (s *Scheduler) releaseAll(ctx context.Context, groups [][]due, at time.Time
 
 // pause records Slack's Retry-After for every replica.
 func (s *Scheduler) pause(ctx context.Context, team string, until, now time.Time) {
+	s.wake.pausedUntil(until)
 	ctx, cancel := settleContext(ctx)
 	defer cancel()
 	if err := s.cfg.Store.PauseSending(ctx, team, until, now); err != nil {
@@ -319,9 +320,13 @@ func (s *Scheduler) authRefused(ctx context.Context, team, code string, now time
 	s.log.ErrorContext(ctx, "slack refused the bot token; sending paused", "team", team, "error", code, "retry_in", s.cfg.AuthRetry, "err", err)
 	s.cfg.Metrics.authFailure(code)
 	s.health.authFailed(team, code)
+	s.wake.pausedUntil(now.Add(s.cfg.AuthRetry))
 	ctx, cancel := settleContext(ctx)
 	defer cancel()
 	if err := s.cfg.Store.PauseForAuth(ctx, team, code, now.Add(s.cfg.AuthRetry), now); err != nil {
 		s.log.ErrorContext(ctx, "pause sending for auth", "team", team, "err", err)
+	}
+	if err := s.wakes.SetRefused(ctx, team, code, now.Add(s.cfg.AuthRetry)); err != nil {
+		s.log.ErrorContext(ctx, "record the refused token", "team", team, "err", err)
 	}
 }

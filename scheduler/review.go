@@ -47,7 +47,7 @@ func (s *Scheduler) reviews(ctx context.Context, team string) error {
 	}
 	now := s.cfg.Now()
 	due := func(wall time.Time) bool { return !latestInWeek(s.review, wall).IsZero() }
-	return s.eachDueManager(ctx, team, "review", due, func(m string, loc *time.Location, wall time.Time) (bool, error) {
+	return s.eachDueManager(ctx, team, "review", s.review, due, func(m string, loc *time.Location, wall time.Time) (bool, error) {
 		today := salesbot.DateOf(wall)
 		if checked, err := s.cfg.Store.Mark(ctx, team, "review-checked:"+m); err != nil {
 			return false, err
@@ -70,6 +70,7 @@ func (s *Scheduler) reviewsOf(ctx context.Context, team, manager string, today s
 	sent := 0
 	for _, rep := range reps {
 		if sent == reviewsPerSweep {
+			s.wake.sendAt(now.Add(wakeRetry))
 			return false, nil // the rest at the next sweep
 		}
 		if ctx.Err() != nil {
@@ -80,6 +81,7 @@ func (s *Scheduler) reviewsOf(ctx context.Context, team, manager string, today s
 			if err != nil {
 				return false, err
 			}
+			s.wake.leased(key)
 			continue // sent this week, or under way on another replica
 		}
 		switch err := s.sendReview(ctx, team, manager, rep, key, today, now); {
@@ -137,6 +139,7 @@ func (s *Scheduler) reviewFailed(ctx context.Context, team, manager, rep, key st
 	s.releaseLease(ctx, team, key)
 	sctx, cancel := settleContext(ctx)
 	defer cancel()
+	s.wake.sendAt(now.Add(wait))
 	if err := s.cfg.Store.SetMark(sctx, team, "review-retry:"+manager, now.Add(wait)); err != nil {
 		s.log.ErrorContext(ctx, "review retry mark", "err", err)
 	}

@@ -45,7 +45,18 @@ func (s *Scheduler) riskNews(ctx context.Context, team string) error {
 		return err
 	}
 	now := s.cfg.Now()
-	due, err := s.cfg.Digests.RiskNewsDue(ctx, team, func(u string) (*time.Location, bool) { return s.cfg.People.Zone(ctx, u) }, now)
+	// A rep's morning starts on a whole hour of their clock: the team is
+	// looked at again then (reps with open leads only).
+	zone := func(u string) (*time.Location, bool) {
+		loc, ok := s.cfg.People.Zone(ctx, u)
+		if ok {
+			s.wake.sendAt(nextHour(now, loc))
+		} else {
+			s.wake.at(now.Add(wakeRetry))
+		}
+		return loc, ok
+	}
+	due, err := s.cfg.Digests.RiskNewsDue(ctx, team, zone, now)
 	if err != nil {
 		return fmt.Errorf("risk news for %s: %w", team, err)
 	}
@@ -80,6 +91,7 @@ func untilStopped[T any](ctx context.Context, items []T, send func(T) (stop bool
 func (s *Scheduler) tellRisks(ctx context.Context, teller RiskTeller, team string, slot salesbot.RiskNewsSlot, now time.Time) (stop bool, err error) {
 	key := fmt.Sprintf("risknews:%s:%s", slot.Rep, slot.Day)
 	if ok, err := s.cfg.Store.LeaseOnce(ctx, team, key, s.token, s.cfg.Lease); err != nil || !ok {
+		s.wake.leased(key)
 		return false, err // told today, or under way on another replica
 	}
 	news, err := s.cfg.Digests.RiskNews(ctx, team, slot.Rep, slot.Day, now)
@@ -111,6 +123,7 @@ func (s *Scheduler) tellRisks(ctx context.Context, teller RiskTeller, team strin
 		return true, nil
 	default:
 		// Tried again on the next sweep, the same day.
+		s.wake.at(now.Add(wakeRetry))
 		s.releaseLease(ctx, team, key)
 		return false, err
 	}

@@ -2,8 +2,9 @@
 // schedule, reminds each rep of the follow-ups their leads' grades call for
 // (inside the rep's working hours), and sends each manager the daily digest
 // and the weekly review of each rep's pipeline (at their hour in the
-// manager's own time zone). Every replica sweeps; leases in Redis make each
-// reminder, digest and review go out once.
+// manager's own time zone). Every replica sweeps, but only the teams whose
+// next work is due (wake.go), each claimed by one replica at a time; leases
+// in Redis make each reminder, digest and review go out once.
 package scheduler
 
 import (
@@ -61,6 +62,7 @@ type People interface {
 // refuses the workspace's token. store.Store implements it.
 type Store interface {
 	salesbot.ReminderStore
+	Wakes
 	// HeldReminders reports, for each of one team's claims, whether its
 	// lease is still held; checked just before a send.
 	HeldReminders(ctx context.Context, team string, claims []salesbot.ReminderClaim) ([]bool, error)
@@ -158,6 +160,9 @@ type Scheduler struct {
 	log       *slog.Logger
 	mu        sync.Mutex // one sweep at a time per Scheduler
 	health    health
+	wakes     Wakes
+	wake      *wakeup   // the team being swept by Sweep (under mu); nil otherwise
+	scheduled time.Time // when the teams with data were last put on the schedule (under mu)
 }
 
 // New checks the configuration and returns a Scheduler.
@@ -213,7 +218,7 @@ func New(cfg Config) (*Scheduler, error) {
 	if e, ok := cfg.Notifier.(Escalator); ok && esc == nil {
 		esc = e
 	}
-	return &Scheduler{cfg: cfg, escalator: esc, digest: digest, review: review, token: hex.EncodeToString(b), log: cfg.Logger}, nil
+	return &Scheduler{cfg: cfg, escalator: esc, digest: digest, review: review, token: hex.EncodeToString(b), log: cfg.Logger, wakes: cfg.Store}, nil
 }
 
 // DefaultReview is when the weekly review goes out when Config.Review is
@@ -290,8 +295,11 @@ func (s *Scheduler) sweepLogged(ctx context.Context) {
 	}
 }
 
-// Sweep sends, for every team, the reminders, digests and reviews that are
-// due now.
+// Sweep sends the reminders, digests and reviews that are due now, of the
+// teams whose next work is due (or that were written to since their last
+// sweep): it claims them, a batch at a time, so that no other replica
+// sweeps them meanwhile, and plans each one's next sweep (wake.go). A team
+// with nothing due costs nothing.
 // A failure in one team does not stop the others; the errors are joined.
 func (s *Scheduler) Sweep(ctx context.Context) error {
 	s.mu.Lock()
@@ -303,25 +311,17 @@ func (s *Scheduler) Sweep(ctx context.Context) error {
 		s.cfg.Metrics.sweep(time.Since(start))
 	}()
 	var errs []error
+	now := s.cfg.Now()
 	if s.cfg.Workspaces != nil {
 		// Each purge is logged by the registry; a failed one is tried
 		// again next sweep.
-		if _, err := s.cfg.Workspaces.PurgeExpired(ctx, s.cfg.Now()); err != nil {
+		if _, err := s.cfg.Workspaces.PurgeExpired(ctx, now); err != nil {
 			errs = append(errs, fmt.Errorf("purge: %w", err))
 		}
 	}
-	teams, err := s.cfg.Store.Teams(ctx)
-	if err != nil {
-		return errors.Join(append(errs, fmt.Errorf("sweep: %w", err))...)
-	}
-	for _, team := range teams {
-		if ctx.Err() != nil {
-			// Shutting down: the other teams wait for the next sweep (of
-			// this replica or another).
-			return errors.Join(append(errs, fmt.Errorf("sweep: %w", ctx.Err()))...)
-		}
-		errs = append(errs, s.sweepTeam(ctx, team))
-	}
+	errs = append(errs, s.scheduleTeams(ctx, now))
+	errs = append(errs, s.sweepWoken(ctx, now))
+	errs = append(errs, s.refused(ctx, s.cfg.Now()))
 	return errors.Join(errs...)
 }
 
@@ -372,9 +372,17 @@ func (s *Scheduler) sweepTeam(ctx context.Context, team string) error {
 
 // sendingOpen reports whether the team's messages may go out now: not while
 // Slack's Retry-After lasts, nor while its token is known to be refused.
+//
+// In a sweep of woken teams (Sweep) the pauses are read once per team: the
+// installation was checked before the team was swept, and a pause this
+// sweep makes is known to it (wakeup.pausedUntil); one another replica
+// makes meanwhile holds from the next sweep on.
 func (s *Scheduler) sendingOpen(ctx context.Context, team string) (bool, error) {
 	now := s.cfg.Now()
-	if s.cfg.Workspaces != nil {
+	if open, known := s.wake.open(now); known {
+		return open, nil
+	}
+	if s.cfg.Workspaces != nil && s.wake == nil {
 		installed, err := s.cfg.Workspaces.Installed(ctx, team, "")
 		if err != nil {
 			return false, fmt.Errorf("installation of %s: %w", team, err)
@@ -392,12 +400,16 @@ func (s *Scheduler) sendingOpen(ctx context.Context, team string) (bool, error) 
 	}
 	s.health.authFailed(team, reason)
 	if reason != "" {
+		s.wake.pausedUntil(until)
+		s.wake.pausesRead()
 		return false, nil
 	}
 	paused, err := s.cfg.Store.SendingPausedUntil(ctx, team)
 	if err != nil {
 		return false, fmt.Errorf("sending pause of %s: %w", team, err)
 	}
+	s.wake.pausedUntil(paused)
+	s.wake.pausesRead()
 	return !paused.After(now), nil
 }
 
@@ -458,6 +470,7 @@ func (s *Scheduler) readModels(ctx context.Context, team string) error {
 	// rebuild that outlasts the lease may run twice, which is harmless.
 	const key = "read-models"
 	if ok, err := s.cfg.Store.LeaseOnce(ctx, team, key, s.token, s.cfg.Lease); err != nil || !ok {
+		s.wake.leased(key)
 		return err
 	}
 	defer func() {

@@ -93,6 +93,9 @@ type teamStore struct {
 	rebuild error  // when set, RebuildReadModels fails with it
 	// failLease, when set, fails every LeaseOnce whose key holds it.
 	failLease string
+	// claim, when set, is told how many teams a scheduler claimed (n > 0)
+	// and handed back (n < 0).
+	claim func(n int)
 }
 
 func (s *teamStore) LeaseOnce(ctx context.Context, team, key, token string, lease time.Duration) (bool, error) {
@@ -114,6 +117,31 @@ func (s *teamStore) RebuildReadModels(ctx context.Context, team string) error {
 }
 
 func (s *teamStore) Teams(context.Context) ([]string, error) { return []string{s.team}, nil }
+
+// ClaimWakes claims the test's own team only, when its sweep is due.
+func (s *teamStore) ClaimWakes(ctx context.Context, now, claimEnd time.Time, limit int) ([]string, error) {
+	teams, err := s.Store.ClaimWakesOf(ctx, []string{s.team}, now, claimEnd)
+	if s.claim != nil && len(teams) > 0 {
+		s.claim(len(teams))
+	}
+	return teams, err
+}
+
+// Refused lists the test's own team only, if its token was refused.
+func (s *teamStore) Refused(ctx context.Context, now time.Time) (map[string]string, error) {
+	all, err := s.Store.Refused(ctx, now)
+	if reason, ok := all[s.team]; ok {
+		return map[string]string{s.team: reason}, err
+	}
+	return nil, err
+}
+
+func (s *teamStore) SetWakes(ctx context.Context, claimEnd time.Time, next map[string]time.Time) error {
+	if s.claim != nil && len(next) > 0 {
+		s.claim(-len(next))
+	}
+	return s.Store.SetWakes(ctx, claimEnd, next)
+}
 
 func (s *teamStore) ClaimDue(ctx context.Context, team, token string, now time.Time, lease time.Duration, limit int) ([]salesbot.ReminderClaim, int, error) {
 	claims, recovered, err := s.Store.ClaimDue(ctx, team, token, now, lease, limit)
@@ -163,6 +191,15 @@ type env struct {
 	// restart makes a new scheduler replica on the same store, as a
 	// restarted process would be.
 	restart func() *scheduler.Scheduler
+	// workspaces is the replicas' Config.Workspaces (see restartWith).
+	workspaces scheduler.Workspaces
+}
+
+// restartWith makes a new scheduler replica as restart does, with ws as
+// its Workspaces.
+func (e *env) restartWith(ws scheduler.Workspaces) *scheduler.Scheduler {
+	e.workspaces = ws
+	return e.restart()
 }
 
 func newEnv(t *testing.T, start time.Time, opt options) *env {
@@ -196,6 +233,7 @@ func newEnv(t *testing.T, start time.Time, opt options) *env {
 			Store: e.sched, Notifier: e.notes, People: people, Digests: e.svc, Teams: e.svc, Reminders: e.svc,
 			Reviews: e.svc, Digest: opt.digest, Review: opt.review, Now: c.Now, Logger: log, Lease: opt.lease, Metrics: metrics,
 			SendTimeout: opt.send, StuckAfter: opt.stuck, Escalation: opt.escalation, Prefs: prefs, Batch: opt.batch,
+			Workspaces: e.workspaces,
 		})
 		if err != nil {
 			t.Fatal(err)

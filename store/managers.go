@@ -135,6 +135,7 @@ func (s *Store) AddManager(ctx context.Context, team, user string) error {
 	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.SAdd(ctx, k.managers(), user)
 		p.SAdd(ctx, teamsKey, team)
+		p.ZAddLT(ctx, wakeKey, redis.Z{Score: 0, Member: team}) // a new digest to send
 		return nil
 	})
 	if err != nil {

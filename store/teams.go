@@ -18,22 +18,28 @@ const relistEvery = 10 * time.Minute
 // listTeam keeps the team k in sb:teams, which the scheduler walks, with
 // every write b to it: sb:teams only grows, but a failover that lost recent
 // writes, or a lost key, would otherwise drop the team, and its reminders,
-// for good.
+// for good. It also makes the team's next sweep due at once (wakeKey,
+// scored 0 unless it is already): the write may have made something due
+// sooner than the sweep last planned.
 //
-// On one server (or behind Sentinel) the SADD joins b, so the write and
-// the listing are one step, at the cost of an O(1) command in a script
-// that runs anyway. On a Cluster sb:teams is in another slot, where no
-// script of the team's can reach; a separate SADD on every write would add
-// a round trip to each, so it is sent before the write, at most every
-// relistEvery per team and Store: before, not after, so that a failure in
-// between leaves at worst a listed team without leads, never a lead its
-// team's reminders miss.
+// On one server (or behind Sentinel) the SADD and the ZADD join b, so the
+// write, the listing and the wake are one step, at the cost of two
+// O(log n) commands in a script that runs anyway. On a Cluster sb:teams
+// and the wake set are in another slot, where no script of the team's can
+// reach; a separate command on every write would add a round trip to
+// each. So the SADD is sent before the write, at most every relistEvery
+// per team and Store: before, not after, so that a failure in between
+// leaves at worst a listed team without leads, never a lead its team's
+// reminders miss. The wake is sent beside the write, in parallel, not
+// waited for (see wakeBeside).
 func (s *Store) listTeam(ctx context.Context, k keys, b *batch) error {
 	team := k.team()
 	if !s.cluster {
 		b.do("SADD", teamsKey, team)
+		b.do("ZADD", wakeKey, "LT", 0, team)
 		return nil
 	}
+	s.wakeBeside(ctx, team)
 	if at, ok := s.listed.Load(team); ok && time.Since(at.(time.Time)) < relistEvery {
 		return nil
 	}
@@ -42,6 +48,24 @@ func (s *Store) listTeam(ctx context.Context, k keys, b *batch) error {
 	}
 	s.listed.Store(team, time.Now())
 	return nil
+}
+
+// wakeTimeout bounds the wake sent beside a write on a Cluster.
+const wakeTimeout = 5 * time.Second
+
+// wakeBeside makes the team's next sweep due at once, on a Cluster, in its
+// own goroutine: the write it goes with waits for neither. The sweep that
+// follows reads the team's work many round trips after it claims the team,
+// long after the write landed; a wake lost with its process (or to a
+// failover) is made up by the sweep's hourly cap on every team's wait.
+func (s *Store) wakeBeside(ctx context.Context, team string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wakeTimeout)
+	go func() {
+		defer cancel()
+		if err := s.client.ZAddLT(ctx, wakeKey, redis.Z{Score: 0, Member: team}).Err(); err != nil {
+			s.log.WarnContext(ctx, "wake the team's sweep after a write", "team", team, "err", err)
+		}
+	}()
 }
 
 // Teams lists the Slack teams that have any data, sorted: one round trip.
