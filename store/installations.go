@@ -254,9 +254,12 @@ func (s *Store) ReplaceTokens(ctx context.Context, owner, old string, next works
 }
 
 // uninstallScript marks an installation (KEYS[1]) uninstalled at ARGV[1]
-// and drops its tokens; it answers 1, or 0 when there is none.
+// and drops its tokens; it answers 1, 0 when there is none, and 2 when it
+// was uninstalled already (the first time stays: a repeated event does not
+// stretch the retention).
 var uninstallScript = redis.NewScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if redis.call('HEXISTS', KEYS[1], 'uninstalled_at') == 1 then return 2 end
 redis.call('HDEL', KEYS[1], 'bot_token', 'refresh_token', 'expires_at')
 redis.call('HSET', KEYS[1], 'uninstalled_at', ARGV[1])
 return 1
@@ -275,8 +278,8 @@ func (s *Store) MarkUninstalled(ctx context.Context, owner string, at time.Time)
 	if err != nil {
 		return false, failed(err, "uninstall %s", owner)
 	}
-	if n == 0 {
-		return false, nil
+	if n != 1 {
+		return n == 2, nil
 	}
 	members, err := s.client.SMembers(ctx, membersKey(k)).Result()
 	if err != nil {
