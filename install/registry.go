@@ -387,23 +387,26 @@ func (r *Registry) PurgeExpired(ctx context.Context, now time.Time) ([]string, e
 
 // Rekey seals again, with the ring's first key, every stored token sealed
 // with another: the step of a key rotation after which the old key can go.
-// It returns how many installations it resealed.
-func (r *Registry) Rekey(ctx context.Context) (int, error) {
+// It returns how many installations it resealed, and the owners whose
+// tokens no key of the ring opens (sealed with a key already dropped):
+// those are skipped, and need a reinstall or the old key back.
+func (r *Registry) Rekey(ctx context.Context) (resealed int, unopened []string, err error) {
 	owners, err := r.cfg.Store.InstallationOwners(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("rekey: %w", err)
+		return 0, nil, fmt.Errorf("rekey: %w", err)
 	}
-	n := 0
 	for _, owner := range owners {
 		done, err := r.rekey(ctx, owner)
-		if err != nil {
-			return n, fmt.Errorf("rekey %s: %w", owner, err)
-		}
-		if done {
-			n++
+		switch {
+		case errors.Is(err, ErrUnsealable):
+			unopened = append(unopened, owner)
+		case err != nil:
+			return resealed, unopened, fmt.Errorf("rekey %s: %w", owner, err)
+		case done:
+			resealed++
 		}
 	}
-	return n, nil
+	return resealed, unopened, nil
 }
 
 // rekey reseals one owner's tokens if they need it; a refresh that
