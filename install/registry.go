@@ -92,10 +92,12 @@ const (
 // Registry implements workspace.Registry over the store, with the tokens
 // sealed by a Keyring. It is safe for concurrent use.
 type Registry struct {
-	cfg       Config
-	states    *states
-	installed sync.Map // team+"|"+enterprise → time.Time until which it is known installed
-	linked    sync.Map // team → enterprise, already linked in the store
+	cfg        Config
+	states     *states
+	installed  sync.Map // team+"|"+enterprise → time.Time until which it is known installed
+	linked     sync.Map // team → enterprise, already linked in the store
+	refreshing sync.Map // owner → struct{}: a background refresh runs
+	wg         sync.WaitGroup
 }
 
 var _ workspace.Registry = (*Registry)(nil)
@@ -197,8 +199,10 @@ func (r *Registry) Installed(ctx context.Context, team, enterprise string) (bool
 }
 
 // BotToken implements workspace.Tokens: it reads the installation on every
-// call (no token outlives an uninstall in a cache), opens its sealed token,
-// and refreshes a rotating one that expires within refreshAhead.
+// call (no token outlives an uninstall in a cache) and opens its sealed
+// token. A rotating token that expires within refreshAhead is refreshed in
+// the background while it is returned, so that no request waits for
+// Slack; one that has expired already is refreshed before it returns.
 func (r *Registry) BotToken(ctx context.Context, team, enterprise string) (string, error) {
 	inst, owner, err := r.lookup(ctx, team, enterprise)
 	if err != nil {
@@ -208,11 +212,35 @@ func (r *Registry) BotToken(ctx context.Context, team, enterprise string) (strin
 	if err != nil {
 		return "", fmt.Errorf("bot token of %s: %w", owner, err)
 	}
-	if inst.RefreshToken == "" || inst.ExpiresAt.IsZero() || inst.ExpiresAt.Sub(r.cfg.Now()) > refreshAhead {
+	now := r.cfg.Now()
+	if inst.RefreshToken == "" || inst.ExpiresAt.IsZero() || inst.ExpiresAt.Sub(now) > refreshAhead {
 		return token, nil
 	}
-	return r.refresh(ctx, owner, inst, token)
+	if !now.Before(inst.ExpiresAt) {
+		return r.refresh(ctx, owner, inst, token)
+	}
+	r.refreshLater(ctx, owner, inst, token)
+	return token, nil
 }
+
+// refreshLater refreshes owner's token in the background, once per process
+// at a time (and once across replicas: see refresh).
+func (r *Registry) refreshLater(ctx context.Context, owner string, inst workspace.Installation, token string) {
+	if _, running := r.refreshing.LoadOrStore(owner, struct{}{}); running {
+		return
+	}
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		defer r.refreshing.Delete(owner)
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), callTimeout+refreshWait)
+		defer cancel()
+		_, _ = r.refresh(ctx, owner, inst, token) // a failure is logged; the next call tries again
+	}()
+}
+
+// Wait waits for the background refreshes BotToken started.
+func (r *Registry) Wait() { r.wg.Wait() }
 
 // refresh renews owner's rotating token, one replica at a time: the one
 // that takes the lock calls oauth.v2.access and stores the new pair; the

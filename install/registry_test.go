@@ -30,7 +30,7 @@ func TestRotatingTokenIsRefreshedOnceNearExpiry(t *testing.T) {
 	}
 
 	e.clock.Add(12*time.Hour - 2*time.Minute)
-	e.slack.refreshDelay = 300 * time.Millisecond // the two calls overlap
+	e.slack.refreshDelay = 300 * time.Millisecond // the two refreshes would overlap
 	other := e.replica(t, e.keys...)
 	var wg sync.WaitGroup
 	toks, errs := make([]string, 2), make([]error, 2)
@@ -39,12 +39,13 @@ func TestRotatingTokenIsRefreshedOnceNearExpiry(t *testing.T) {
 	}
 	wg.Wait()
 	for i := range toks {
-		// The one that refreshed has the new token; the other the new or
-		// the old one, still valid for two minutes.
-		if errs[i] != nil || (toks[i] != "xoxe.xoxb-refreshed-1" && toks[i] != "xoxb-"+team+"-secret") {
-			t.Errorf("caller %d: %q, %v", i, toks[i], errs[i])
+		// Still valid for two minutes: returned at once, renewed behind.
+		if errs[i] != nil || toks[i] != "xoxb-"+team+"-secret" {
+			t.Errorf("caller %d: %q, %v; want the current token", i, toks[i], errs[i])
 		}
 	}
+	e.reg.Wait()
+	other.Wait()
 	if e.slack.refreshes != 1 {
 		t.Errorf("%d refreshes, want 1", e.slack.refreshes)
 	}
@@ -63,6 +64,31 @@ func TestRotatingTokenIsRefreshedOnceNearExpiry(t *testing.T) {
 	}
 }
 
+func TestExpiredTokenIsRefreshedBeforeUse(t *testing.T) {
+	team := redistest.Team(t)
+	grant := grantFor(team)
+	grant["refresh_token"], grant["expires_in"] = "xoxe-1-r", 600
+	e := newEnv(t, grant)
+	e.installed(t)
+	e.clock.Add(11 * time.Minute)
+	e.slack.refreshDelay = 300 * time.Millisecond
+	other := e.replica(t, e.keys...)
+	var wg sync.WaitGroup
+	toks, errs := make([]string, 2), make([]error, 2)
+	for i, reg := range []workspace.Tokens{e.reg, other} {
+		wg.Go(func() { toks[i], errs[i] = reg.BotToken(context.Background(), team, "") })
+	}
+	wg.Wait()
+	for i := range toks {
+		if errs[i] != nil || toks[i] != "xoxe.xoxb-refreshed-1" {
+			t.Errorf("caller %d: %q, %v; want the refreshed token", i, toks[i], errs[i])
+		}
+	}
+	if e.slack.refreshes != 1 {
+		t.Errorf("%d refreshes, want 1", e.slack.refreshes)
+	}
+}
+
 func TestRefreshFailingAfterExpiryIsUnavailable(t *testing.T) {
 	team := redistest.Team(t)
 	grant := grantFor(team)
@@ -75,6 +101,7 @@ func TestRefreshFailingAfterExpiryIsUnavailable(t *testing.T) {
 	if tok, err := e.reg.BotToken(ctx, team, ""); err != nil || tok != "xoxb-"+team+"-secret" {
 		t.Errorf("refresh failed before expiry: %q, %v; want the current token", tok, err)
 	}
+	e.reg.Wait()
 	e.clock.Add(3 * time.Minute)
 	if _, err := e.reg.BotToken(ctx, team, ""); salesbot.ErrorCode(err) != salesbot.EUNAVAILABLE {
 		t.Errorf("refresh failed after expiry: %v; want EUNAVAILABLE", err)
@@ -266,4 +293,32 @@ func keysOf(t *testing.T, e *env, team string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// TestInstalledIsOneRoundTripThenCached: Installed is on every command's
+// path: a miss costs one round trip, a hit none, for at most 10 s.
+func TestInstalledIsOneRoundTripThenCached(t *testing.T) {
+	team := redistest.Team(t)
+	e := newEnv(t, grantFor(team))
+	e.installed(t)
+	e.redis.AddHook(redistest.TripHook{})
+	reg := e.replica(t, e.keys...)
+	for _, tc := range []struct {
+		name  string
+		after time.Duration
+		trips int64
+	}{{"miss", 0, 1}, {"hit", 5 * time.Second, 0}, {"expired", 6 * time.Second, 1}} {
+		e.clock.Add(tc.after)
+		ctx, trips := redistest.CountTrips(context.Background())
+		if ok, err := reg.Installed(ctx, team, "E0NOTORG"); !ok || err != nil {
+			t.Fatalf("%s: Installed = %v, %v", tc.name, ok, err)
+		}
+		if trips.Count() != tc.trips {
+			t.Errorf("%s: %d round trips (%v), want %d", tc.name, trips.Count(), trips.Names(), tc.trips)
+		}
+	}
+	ctx, trips := redistest.CountTrips(context.Background())
+	if _, err := reg.BotToken(ctx, team, ""); err != nil || trips.Count() != 1 {
+		t.Errorf("BotToken: %d round trips (%v), err %v; want 1", trips.Count(), trips.Names(), err)
+	}
 }
