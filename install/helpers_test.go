@@ -137,10 +137,16 @@ func newKey(t *testing.T) []byte {
 // installs with grant.
 func newEnv(t *testing.T, grant map[string]any, keys ...[]byte) *env {
 	t.Helper()
+	return newEnvOn(t, redistest.Client(t), grant, keys...)
+}
+
+// newEnvOn is newEnv over the Redis of client.
+func newEnvOn(t *testing.T, client redis.UniversalClient, grant map[string]any, keys ...[]byte) *env {
+	t.Helper()
 	if len(keys) == 0 {
 		keys = [][]byte{newKey(t)}
 	}
-	e := &env{redis: redistest.Client(t), slack: newFakeSlack(t, grant), clock: &clock{t: time.Now()}, log: &syncBuffer{}, keys: keys, secret: "shh"}
+	e := &env{redis: client, slack: newFakeSlack(t, grant), clock: &clock{t: time.Now()}, log: &syncBuffer{}, keys: keys, secret: "shh"}
 	e.store = store.New(e.redis)
 	e.reg = e.replica(t, keys...)
 	return e

@@ -12,6 +12,7 @@ import (
 
 	"salesbot"
 	"salesbot/internal/redistest"
+	"salesbot/store"
 	"salesbot/workspace"
 )
 
@@ -320,5 +321,43 @@ func TestInstalledIsOneRoundTripThenCached(t *testing.T) {
 	ctx, trips := redistest.CountTrips(context.Background())
 	if _, err := reg.BotToken(ctx, team, ""); err != nil || trips.Count() != 1 {
 		t.Errorf("BotToken: %d round trips (%v), err %v; want 1", trips.Count(), trips.Names(), err)
+	}
+}
+
+// TestOnACluster: the flow, the org-wide link, uninstall and purge make no
+// cross-slot request on a Redis Cluster.
+func TestOnACluster(t *testing.T) {
+	client, err := store.NewClient(redistest.Cluster(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	ent := "E" + redistest.Team(t)[1:]
+	e := newEnvOn(t, client, map[string]any{
+		"ok": true, "token_type": "bot", "access_token": "xoxb-org", "is_enterprise_install": true,
+		"enterprise": map[string]any{"id": ent, "name": "Big"}, "authed_user": map[string]any{"id": "UADMIN"},
+	})
+	e.installed(t)
+	ctx := context.Background()
+	team := redistest.Team(t)
+	if tok, err := e.reg.BotToken(ctx, team, ent); err != nil || tok != "xoxb-org" {
+		t.Fatalf("BotToken(team, enterprise) = %q, %v", tok, err)
+	}
+	if tok, err := e.replica(t, e.keys...).BotToken(ctx, team, ""); err != nil || tok != "xoxb-org" {
+		t.Fatalf("BotToken(team) = %q, %v", tok, err)
+	}
+	if err := e.store.AddManager(ctx, team, "UBOSS"); err != nil {
+		t.Fatal(err)
+	}
+	now := e.clock.Now()
+	if err := e.reg.Uninstall(ctx, ent, "", "app_uninstalled", now); err != nil {
+		t.Fatal(err)
+	}
+	purged, err := e.reg.PurgeExpired(ctx, now.Add(31*24*time.Hour))
+	if err != nil || !slices.Contains(purged, ent) || !slices.Contains(purged, team) {
+		t.Errorf("purged %v, %v; want %s and %s", purged, err, ent, team)
+	}
+	if ok, _ := e.store.IsManager(ctx, team, "UBOSS"); ok {
+		t.Error("the team's data survived the purge")
 	}
 }
