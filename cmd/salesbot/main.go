@@ -262,6 +262,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.handler.StopImports() // another replica, or this one restarted, finishes them
 	m.handler.Wait()
+	if m.registry != nil {
+		m.registry.Wait() // a token refresh under way is kept
+	}
 	if errors.Is(runErr, http.ErrServerClosed) {
 		runErr = nil
 	}
