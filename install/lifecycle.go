@@ -68,12 +68,12 @@ func (r *Registry) PurgeExpired(ctx context.Context, now time.Time) ([]string, e
 		} else if !errors.Is(err, workspace.ErrNotInstalled) {
 			return purged, fmt.Errorf("purge: %w", err)
 		}
-		n, busy, err := r.cfg.Store.Purge(ctx, owner)
+		n, skipped, err := r.cfg.Store.Purge(ctx, owner)
 		if err != nil {
 			return purged, fmt.Errorf("purge: %w", err)
 		}
-		if busy {
-			continue // another replica is purging it
+		if skipped {
+			continue // another replica purges it, or just did
 		}
 		r.linked.Delete(owner)
 		r.cfg.Logger.InfoContext(ctx, "workspace purged", "team", owner, "keys", n, "retention", r.cfg.Retention.String())

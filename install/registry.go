@@ -29,7 +29,7 @@ type Store interface {
 	MarkUninstalled(ctx context.Context, owner string, at time.Time) (bool, error)
 	UninstalledBefore(ctx context.Context, t time.Time, n int) ([]string, error)
 	ForgetUninstalled(ctx context.Context, owner string) error
-	Purge(ctx context.Context, owner string) (deleted int, busy bool, err error)
+	Purge(ctx context.Context, owner string) (deleted int, skipped bool, err error)
 	InstallationOwners(ctx context.Context) ([]string, error)
 }
 

@@ -318,10 +318,11 @@ func (s *Store) ForgetUninstalled(ctx context.Context, owner string) error {
 
 // Purge deletes every key of owner (sb:{O}:*), then takes it off sb:teams
 // and the uninstalled set, and returns how many keys it deleted. It holds a
-// lock meanwhile: when another replica holds it, Purge deletes nothing and
-// reports busy. The keys are found by SCAN on the one node that holds the
-// owner's slot, a batch at a time.
-func (s *Store) Purge(ctx context.Context, owner string) (deleted int, busy bool, err error) {
+// lock meanwhile. It deletes nothing, and reports skipped, when another
+// replica holds the lock, or the owner is no longer in the uninstalled set
+// (another replica purged it a moment ago). The keys are found by SCAN on
+// the one node that holds the owner's slot, a batch at a time.
+func (s *Store) Purge(ctx context.Context, owner string) (deleted int, skipped bool, err error) {
 	k, err := keysOf(owner)
 	if err != nil {
 		return 0, false, fmt.Errorf("purge: %w", err)
@@ -335,6 +336,12 @@ func (s *Store) Purge(ctx context.Context, owner string) (deleted int, busy bool
 		return 0, true, nil
 	}
 	defer s.client.Del(context.WithoutCancel(ctx), lock)
+	switch err := s.client.ZScore(ctx, uninstalledKey, owner).Err(); {
+	case errors.Is(err, redis.Nil):
+		return 0, true, nil
+	case err != nil:
+		return 0, false, failed(err, "purge %s", owner)
+	}
 	node, err := s.nodeOf(ctx, installKey(k))
 	if err != nil {
 		return 0, false, failed(err, "purge %s", owner)

@@ -152,9 +152,9 @@ func TestPurgeDeletesEveryKeyOfTheTeamOnly(t *testing.T) {
 				t.Fatal(err)
 			}
 			keysBefore := teamKeys(t, c, kept)
-			n, busy, err := s.Purge(ctx, gone)
-			if err != nil || busy || n == 0 {
-				t.Fatalf("purge: %d keys, busy %v, err %v", n, busy, err)
+			n, skipped, err := s.Purge(ctx, gone)
+			if err != nil || skipped || n == 0 {
+				t.Fatalf("purge: %d keys, skipped %v, err %v", n, skipped, err)
 			}
 			if left := teamKeys(t, c, gone); len(left) != 0 {
 				t.Errorf("keys left after the purge: %v", left)
@@ -176,11 +176,17 @@ func TestPurgeLockKeepsASecondPurgerOut(t *testing.T) {
 	s, c, team := newStore(t)
 	ctx := context.Background()
 	mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	if err := s.SaveInstallation(ctx, sealedInstall(team, time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.MarkUninstalled(ctx, team, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	if err := c.Set(ctx, "sb:purging:{"+team+"}", 1, time.Minute).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if n, busy, err := s.Purge(ctx, team); err != nil || !busy || n != 0 {
-		t.Fatalf("purge while locked: %d keys, busy %v, err %v; want busy, nothing", n, busy, err)
+	if n, skipped, err := s.Purge(ctx, team); err != nil || !skipped || n != 0 {
+		t.Fatalf("purge while locked: %d keys, skipped %v, err %v; want skipped, nothing", n, skipped, err)
 	}
 	if len(teamKeys(t, c, team)) == 0 {
 		t.Error("a locked purge deleted keys")
@@ -232,4 +238,17 @@ func teamKeys(t *testing.T, c redis.UniversalClient, team string) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+func TestPurgeSkipsAnOwnerNoLongerUninstalled(t *testing.T) {
+	s, c, team := newStore(t)
+	ctx := context.Background()
+	mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	// Never uninstalled, or purged by another replica a moment ago.
+	if n, skipped, err := s.Purge(ctx, team); err != nil || !skipped || n != 0 {
+		t.Fatalf("purge of an owner not uninstalled: %d keys, skipped %v, err %v; want skipped", n, skipped, err)
+	}
+	if len(teamKeys(t, c, team)) == 0 {
+		t.Error("deleted keys of an owner not uninstalled")
+	}
 }
