@@ -3,6 +3,11 @@
 // (tokens sealed with AES-256-GCM), their refresh, uninstall and the purge
 // of a workspace's data once its retention is over. Registry implements
 // workspace.Registry over the store.
+//
+// A key rotation: put the new key first in SALESBOT_ENCRYPTION_KEY
+// ("new,old"; the first seals, every one opens), restart every replica, run
+// `salesbot rekey` (Registry.Rekey reseals every stored token with the
+// first key), then drop the old key and restart again.
 package install
 
 import (
