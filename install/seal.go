@@ -156,7 +156,7 @@ func (r *Keyring) keyOf(sealed string) (ringKey, []byte, error) {
 	if !ok {
 		return ringKey{}, nil, ErrUnsealable
 	}
-	raw, err := base64.RawStdEncoding.DecodeString(body)
+	raw, err := base64.RawStdEncoding.Strict().DecodeString(body)
 	if err != nil || len(raw) < keyIDSize {
 		return ringKey{}, nil, ErrUnsealable
 	}
