@@ -50,7 +50,7 @@ type fakeSlack struct {
 	refreshDelay time.Duration
 }
 
-func newFakeSlack(t *testing.T, grant map[string]any) *fakeSlack {
+func newFakeSlack(t testing.TB, grant map[string]any) *fakeSlack {
 	t.Helper()
 	f := &fakeSlack{grant: grant}
 	mux := http.NewServeMux()
@@ -124,7 +124,7 @@ type env struct {
 	secret string
 }
 
-func newKey(t *testing.T) []byte {
+func newKey(t testing.TB) []byte {
 	t.Helper()
 	k := make([]byte, install.KeySize)
 	if _, err := rand.Read(k); err != nil {
@@ -135,13 +135,13 @@ func newKey(t *testing.T) []byte {
 
 // newEnv makes a registry with keys (a fresh key when none), answering
 // installs with grant.
-func newEnv(t *testing.T, grant map[string]any, keys ...[]byte) *env {
+func newEnv(t testing.TB, grant map[string]any, keys ...[]byte) *env {
 	t.Helper()
 	return newEnvOn(t, redistest.Client(t), grant, keys...)
 }
 
 // newEnvOn is newEnv over the Redis of client.
-func newEnvOn(t *testing.T, client redis.UniversalClient, grant map[string]any, keys ...[]byte) *env {
+func newEnvOn(t testing.TB, client redis.UniversalClient, grant map[string]any, keys ...[]byte) *env {
 	t.Helper()
 	if len(keys) == 0 {
 		keys = [][]byte{newKey(t)}
@@ -153,7 +153,7 @@ func newEnvOn(t *testing.T, client redis.UniversalClient, grant map[string]any, 
 }
 
 // replica is another registry over the same Redis, Slack and clock.
-func (e *env) replica(t *testing.T, keys ...[]byte) *install.Registry {
+func (e *env) replica(t testing.TB, keys ...[]byte) *install.Registry {
 	t.Helper()
 	ring, err := install.NewKeyring(keys)
 	if err != nil {
@@ -170,13 +170,13 @@ func (e *env) replica(t *testing.T, keys ...[]byte) *install.Registry {
 }
 
 // get sends a browser GET to the registry's handler.
-func (e *env) get(t *testing.T, target string) *httptest.ResponseRecorder {
+func (e *env) get(t testing.TB, target string) *httptest.ResponseRecorder {
 	t.Helper()
 	return httptestGet(t, e.reg, target)
 }
 
 // httptestGet sends a browser GET to reg's handler.
-func httptestGet(t *testing.T, reg *install.Registry, target string) *httptest.ResponseRecorder {
+func httptestGet(t testing.TB, reg *install.Registry, target string) *httptest.ResponseRecorder {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	reg.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))
@@ -184,13 +184,13 @@ func httptestGet(t *testing.T, reg *install.Registry, target string) *httptest.R
 }
 
 // startInstall follows /slack/install and returns its state.
-func (e *env) startInstall(t *testing.T) string {
+func (e *env) startInstall(t testing.TB) string {
 	t.Helper()
 	return stateOf(t, e.reg)
 }
 
 // stateOf follows reg's /slack/install and returns its state.
-func stateOf(t *testing.T, reg *install.Registry) string {
+func stateOf(t testing.TB, reg *install.Registry) string {
 	t.Helper()
 	rec := httptestGet(t, reg, install.InstallPath)
 	if rec.Code != http.StatusFound {
@@ -204,13 +204,13 @@ func stateOf(t *testing.T, reg *install.Registry) string {
 }
 
 // finish comes back from Slack with code and state.
-func (e *env) finish(t *testing.T, state string) *httptest.ResponseRecorder {
+func (e *env) finish(t testing.TB, state string) *httptest.ResponseRecorder {
 	t.Helper()
 	return e.get(t, install.RedirectPath+"?code=the-code&state="+url.QueryEscape(state))
 }
 
 // installed runs the whole flow and fails unless it installed.
-func (e *env) installed(t *testing.T) {
+func (e *env) installed(t testing.TB) {
 	t.Helper()
 	if rec := e.finish(t, e.startInstall(t)); rec.Code != http.StatusOK {
 		t.Fatalf("install answered %d: %s", rec.Code, rec.Body)
@@ -218,7 +218,7 @@ func (e *env) installed(t *testing.T) {
 }
 
 // rawInstall is the installation hash of owner as Redis holds it.
-func (e *env) rawInstall(t *testing.T, owner string) string {
+func (e *env) rawInstall(t testing.TB, owner string) string {
 	t.Helper()
 	h, err := e.redis.HGetAll(context.Background(), "sb:{"+owner+"}:install").Result()
 	if err != nil {
