@@ -53,6 +53,8 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	dedupe   dedupe
+	// uninstall records app_uninstalled and tokens_revoked (install.go).
+	uninstall Uninstaller
 }
 
 // NewServer returns the HTTP side of the bot. Every POST must carry a valid
@@ -226,6 +228,11 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
 			ctx = logctx.With(ctx, "retry", n, "retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
 		first := s.dedupe.first(ctx, ev.TeamID, eventKey(ev, body))
+		if first && uninstalled(ctx, s.uninstall, ev, s.log) != nil {
+			s.dedupe.forget(ctx, ev.TeamID, eventKey(ev, body))
+			http.Error(w, "try again", http.StatusServiceUnavailable) // Slack retries
+			return
+		}
 		w.WriteHeader(http.StatusOK)
 		if first {
 			s.handler.Event(ctx, ev.TeamID, ev.InnerEvent)

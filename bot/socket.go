@@ -26,6 +26,8 @@ type SocketMode struct {
 	log     *slog.Logger
 	wg      sync.WaitGroup
 	dedupe  dedupe
+	// uninstall records app_uninstalled and tokens_revoked (install.go).
+	uninstall Uninstaller
 }
 
 // NewSocketMode wraps a Socket Mode client (made with socketmode.New from a
@@ -175,6 +177,10 @@ func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
 			// Claimed before the ack, so that a retry sent the moment the
 			// ack arrives finds the claim.
 			first := callback && s.dedupe.first(ctx, data.TeamID, eventKey(data, evt.Request.Payload))
+			if first && uninstalled(ctx, s.uninstall, data, s.log) != nil {
+				s.dedupe.forget(ctx, data.TeamID, eventKey(data, evt.Request.Payload))
+				return // not acknowledged: Slack sends it again
+			}
 			s.ack(evt.Request, nil)
 			if first {
 				s.handler.Event(ctx, data.TeamID, data.InnerEvent)

@@ -119,11 +119,16 @@ func LoadConfig(getenv func(string) string, needSlack bool) (Config, error) {
 		Sweep: get("SALESBOT_SWEEP", defaultSweep), Digest: get("SALESBOT_DIGEST", defaultDigest),
 		Review: get("SALESBOT_REVIEW", defaultReview),
 	}
+	oauth, err := loadOAuth(get)
+	if err != nil {
+		return c, err
+	}
+	c.OAuth = oauth
 	if needSlack {
 		switch {
-		case c.BotToken == "":
-			return c, &SettingError{"SLACK_BOT_TOKEN", "missing; set it to the app's bot token (xoxb-…)"}
-		case !strings.HasPrefix(c.BotToken, "xoxb-"):
+		case c.BotToken == "" && c.OAuth == nil:
+			return c, &SettingError{"SLACK_BOT_TOKEN", "missing; set it to the app's bot token (xoxb-…), or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SALESBOT_PUBLIC_URL for installs from a link"}
+		case c.BotToken != "" && !strings.HasPrefix(c.BotToken, "xoxb-"):
 			return c, &SettingError{"SLACK_BOT_TOKEN", "must be a bot token starting with xoxb-"}
 		case c.AppToken != "" && !strings.HasPrefix(c.AppToken, "xapp-"):
 			return c, &SettingError{"SLACK_APP_TOKEN", "must be an app-level token starting with xapp-"}

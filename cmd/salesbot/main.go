@@ -24,6 +24,7 @@ import (
 	"salesbot/bot"
 	"salesbot/directory"
 	"salesbot/handlers"
+	"salesbot/install"
 	"salesbot/internal/logctx"
 	"salesbot/scheduler"
 	"salesbot/service"
@@ -36,6 +37,7 @@ Usage:
   salesbot serve         run the bot (HTTP endpoints, or Socket Mode when SLACK_APP_TOKEN is set)
   salesbot console       drive the same handlers from this terminal (--user, --manager, --demo)
   salesbot healthcheck   exit 0 when the local bot answers /healthz (for Docker's HEALTHCHECK)
+  salesbot rekey         reseal every stored workspace token with the first SALESBOT_ENCRYPTION_KEY
 
 Settings come from the environment; see README.md.
 `
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runConsole(ctx, args[1:], getenv, stdin, stdout)
 	case "healthcheck":
 		return healthcheck(ctx, getenv("LISTEN_ADDR"))
+	case "rekey":
+		return runRekey(ctx, getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -90,6 +94,7 @@ type Main struct {
 	scheduler *scheduler.Scheduler
 	api       *slack.Client
 	metrics   *bot.Metrics
+	registry  *install.Registry // the OAuth installations; nil with SLACK_BOT_TOKEN alone
 }
 
 // NewMain wires the bot from its settings. It asks Slack which workspace
@@ -111,9 +116,11 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
 	}
 	api := slack.New(cfg.BotToken, opts...)
-	team, err := tokenTeam(api)
-	if err != nil {
-		return nil, err
+	team := "" // with OAuth alone, each workspace's token is its installation's
+	if cfg.BotToken != "" {
+		if team, err = tokenTeam(api); err != nil {
+			return nil, err
+		}
 	}
 	skipped := prometheus.NewCounter(prometheus.CounterOpts{
 		Name: "salesbot_store_records_skipped_total",
@@ -121,6 +128,10 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	})
 	metrics.Registry.MustRegister(skipped)
 	st := store.New(client, store.WithLogger(log), store.OnSkip(func(string) { skipped.Inc() }))
+	registry, err := newRegistry(cfg, client, st, log)
+	if err != nil {
+		return nil, err
+	}
 	people := directory.New(api, nil)
 	svc := service.New(service.Config{
 		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: cfg.Managers, Team: team, WorkHours: cfg.WorkHours,
@@ -138,12 +149,12 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	sched, err := scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc,
 		Reviews: svc, Digest: cfg.Digest, Review: cfg.Review, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
-		Lease: cfg.ReminderLease, Prefs: svc, Escalation: cfg.Escalation, Inbound: svc,
+		Lease: cfg.ReminderLease, Prefs: svc, Escalation: cfg.Escalation, Inbound: svc, Workspaces: workspaces(registry),
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Main{cfg: cfg, log: log, redis: client, store: st, handler: h, scheduler: sched, api: api, metrics: metrics}, nil
+	return &Main{cfg: cfg, log: log, redis: client, store: st, handler: h, scheduler: sched, api: api, metrics: metrics, registry: registry}, nil
 }
 
 // tokenTeam asks Slack which workspace the bot token belongs to: the
@@ -200,7 +211,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	srv := &http.Server{
 		Addr:              m.cfg.ListenAddr,
-		Handler:           bot.NewServer(m.handler, verifier, m.store, m.metrics, m.log).Dedupe(m.store).Ready(m.scheduler.Ready),
+		Handler:           withInstall(bot.NewServer(m.handler, verifier, m.store, m.metrics, m.log).Dedupe(m.store).Ready(m.scheduler.Ready), m.registry),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
@@ -216,7 +227,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.cfg.AppToken != "" {
 		mode = "socket"
 		socket = make(chan error, 1)
-		sm := bot.NewSocketMode(socketmode.New(m.api), m.handler, m.metrics, m.log).Dedupe(m.store)
+		sm := socketUninstaller(bot.NewSocketMode(socketmode.New(m.api), m.handler, m.metrics, m.log).Dedupe(m.store), m.registry)
 		go func() { socket <- sm.Run(ctx) }()
 	}
 	sweeping := make(chan error, 1)
@@ -251,6 +262,9 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.handler.StopImports() // another replica, or this one restarted, finishes them
 	m.handler.Wait()
+	if m.registry != nil {
+		m.registry.Wait() // a token refresh under way is kept
+	}
 	if errors.Is(runErr, http.ErrServerClosed) {
 		runErr = nil
 	}
