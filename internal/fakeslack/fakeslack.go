@@ -34,6 +34,10 @@ type Call struct {
 	// to an upload_url that files.getUploadURLExternal gave out, whose
 	// file ID is in Param("file_id").
 	File []byte
+	// Token is the token the call carried: its Authorization bearer, or
+	// its form's token parameter (slack-go sends it either way); "" for
+	// none.
+	Token string
 }
 
 // Param returns a parameter whether it came in the form or the JSON body.
@@ -259,6 +263,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	c.Token = callToken(r, c)
 	s.mu.Lock()
 	onCall := s.onCall
 	s.mu.Unlock()
@@ -395,6 +400,27 @@ func answerFailure(w http.ResponseWriter, f failure) {
 		w.Header().Set("Content-Type", "application/json")
 		writeJSON(w, map[string]any{"ok": false, "error": f.slackErr})
 	}
+}
+
+// callToken is the token a request carried, in its Authorization header
+// or its form.
+func callToken(r *http.Request, c Call) string {
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return bearer
+	}
+	return c.Form.Get("token")
+}
+
+// CallsWith returns the calls made so far to a method ("" for all) that
+// carried token.
+func (s *Server) CallsWith(method, token string) []Call {
+	var out []Call
+	for _, c := range s.Calls(method) {
+		if c.Token == token {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func writeJSON(w http.ResponseWriter, v any) { _ = json.NewEncoder(w).Encode(v) }
