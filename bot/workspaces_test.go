@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -19,6 +20,7 @@ import (
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 
+	"salesbot"
 	"salesbot/bot"
 	"salesbot/directory"
 	"salesbot/handlers"
@@ -412,5 +414,53 @@ func TestRequestsRunForTheirWorkspace(t *testing.T) {
 	want := []logctx.Workspace{{Team: "T0CMD", Enterprise: "E0ORG"}, {Team: "T0CLICK", Enterprise: "E0ORG"}, {Team: "T0EVENT", Enterprise: "E0ORG"}, {Team: "T0SOCKET", Enterprise: "E0ORG"}}
 	if got := seen.all(); !slices.Equal(got, want) {
 		t.Errorf("workspaces in the requests' contexts:\n got %v\nwant %v", got, want)
+	}
+}
+
+// TestImportCallsWithItsWorkspacesToken: an import, its dry run, its
+// progress and its resumption by a sweep (a context of the sweep's own)
+// read the file and redraw its message with the token of the workspace it
+// was started in.
+func TestImportCallsWithItsWorkspacesToken(t *testing.T) {
+	t1, t2 := redistest.Team(t), redistest.Team(t)
+	ws := newWorkspaces(t, map[string]string{t1: "xoxb-one", t2: "xoxb-two"})
+	h := ws.of[t1]
+	if err := h.store.GrantManager(t.Context(), t1, salesbot.ManagerChange{At: now, By: "U0INSTALLER", User: manager, Granted: true}); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("Company,Grade\n")
+	n := service.ImportBatch + 50
+	for i := range n {
+		fmt.Fprintf(&b, "Company %04d,B\n", i)
+	}
+	start := len(ws.slack.Calls(""))
+	d := h.importForm(manager, "big.csv", []byte(b.String()))
+	mustContain(t, "dry run", d.text, fmt.Sprintf("New: *%d*", n))
+
+	// Another replica starts it and stops after the first batch; the sweep
+	// of the team resumes it.
+	other := service.New(service.Config{Store: h.store})
+	p, job, started, err := other.StartImport(t.Context(), salesbot.Actor{User: manager, Manager: true}, t1, d.plan, "replica-2", now)
+	if err != nil || !started {
+		t.Fatal(started, err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	if _, err := other.RunImport(ctx, p, job, "replica-2", func(salesbot.ImportJob) { cancel() }); err == nil {
+		t.Fatal("the runner was not stopped")
+	}
+	if err := ws.sched.SweepTeam(context.Background(), t1); err != nil {
+		t.Fatal(err)
+	}
+	h.h.Wait()
+	mustContain(t, "resumed", h.lastUpdate(), "Imported big.csv", fmt.Sprintf("new: *%d*", n))
+	methods := strings.Join(ws.onlyToken(t, "import", start, "xoxb-one"), " ")
+	for _, want := range []string{"files.info", "download", "chat.update"} {
+		if !strings.Contains(methods, want) {
+			t.Errorf("the import made no %s with its workspace's token: %s", want, methods)
+		}
+	}
+	if last := ws.slack.Calls("chat.update"); last[len(last)-1].Token != "xoxb-one" {
+		t.Errorf("the resumed import's last redraw carried %q", last[len(last)-1].Token)
 	}
 }

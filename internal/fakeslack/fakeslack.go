@@ -91,7 +91,10 @@ type Server struct {
 	files  int                // upload URLs given out
 	team   string             // the workspace auth.test names
 	shared map[string]File    // files.info: the files a test registered, by ID
-	emails map[string]string  // users.lookupByEmail: e-mail → user ID
+	// readers are, by file ID, the tokens files.info described the file
+	// to: its download is served to them (and to Token).
+	readers map[string]map[string]bool
+	emails  map[string]string // users.lookupByEmail: e-mail → user ID
 }
 
 // failure is how the fake fails one call.
@@ -114,7 +117,7 @@ func (f failure) String() string {
 
 // New starts a fake Slack that is closed when the test ends.
 func New(tb testing.TB) *Server {
-	s := &Server{users: map[string]User{}, fail: map[string]failure{}, team: "T0FAKE", shared: map[string]File{}, emails: map[string]string{}}
+	s := &Server{users: map[string]User{}, fail: map[string]failure{}, team: "T0FAKE", shared: map[string]File{}, emails: map[string]string{}, readers: map[string]map[string]bool{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
@@ -300,12 +303,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	team := s.team
 	if c.Method == "files.info" || c.Method == "download" {
 		file, known := s.shared[c.Param("file")]
+		if known && c.Method == "files.info" && !failing {
+			if s.readers[c.Param("file")] == nil {
+				s.readers[c.Param("file")] = map[string]bool{}
+			}
+			s.readers[c.Param("file")][c.Token] = true
+		}
+		reader := c.Token == Token || s.readers[c.Param("file")][c.Token]
 		s.mu.Unlock()
 		if failing {
 			answerFailure(w, f)
 			return
 		}
-		s.answerFile(w, c, file, known)
+		s.answerFile(w, c, file, known, reader)
 		return
 	}
 	if c.Method == "users.lookupByEmail" {
