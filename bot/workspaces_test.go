@@ -41,10 +41,13 @@ type installs struct {
 	tokens  map[string]string
 	broken  map[string]bool
 	checked map[string]int
+	// stale teams are still said to be installed, as a cached check says
+	// of a workspace uninstalled a moment ago, with no token.
+	stale map[string]bool
 }
 
 func newInstalls() *installs {
-	return &installs{tokens: map[string]string{}, broken: map[string]bool{}, checked: map[string]int{}}
+	return &installs{tokens: map[string]string{}, broken: map[string]bool{}, checked: map[string]int{}, stale: map[string]bool{}}
 }
 
 func (r *installs) BotToken(_ context.Context, team, _ string) (string, error) {
@@ -63,7 +66,7 @@ func (r *installs) Installed(_ context.Context, team, _ string) (bool, error) {
 	if r.broken[team] {
 		return false, errors.New("redis: connection refused")
 	}
-	return r.tokens[team] != "", nil
+	return r.tokens[team] != "" || r.stale[team], nil
 }
 
 func (r *installs) Uninstall(_ context.Context, team, _, _ string, _ time.Time) error {
@@ -311,6 +314,20 @@ func TestUninstalledWorkspaceIsToldSo(t *testing.T) {
 	}
 	if keys := teamKeys(t, down); len(keys) != 0 {
 		t.Errorf("a request whose installation could not be checked wrote: %v", keys)
+	}
+}
+
+// TestUninstalledDuringARequest: a workspace uninstalled just after its
+// installation was checked gets the same clear reply when the bot's answer
+// needs Slack, not "something went wrong".
+func TestUninstalledDuringARequest(t *testing.T) {
+	t1 := redistest.Team(t)
+	ws := newWorkspaces(t, map[string]string{t1: ""})
+	ws.reg.stale[t1] = true
+	reply := ws.of[t1].command(rep, "/visit")
+	mustContain(t, "uninstalled meanwhile", reply.Text, "not installed in this workspace", "or was removed")
+	if n := len(ws.slack.Calls("views.open")); n != 0 {
+		t.Errorf("%d forms opened with no token", n)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"salesbot"
 	"salesbot/i18n"
 	"salesbot/internal/logctx"
+	"salesbot/workspace"
 )
 
 // How the handlers answer: errors as the person who asked reads them (the
@@ -86,6 +87,12 @@ func (h *Handler) errorText(ctx context.Context, lang i18n.Lang, err error) stri
 	case salesbot.EUNAVAILABLE:
 		h.log.WarnContext(ctx, "store unavailable", "err", err)
 		return i18n.T(lang, ":hourglass: salesbot can't reach its database right now. Please try again in a moment.")
+	}
+	if errors.Is(err, workspace.ErrNotInstalled) {
+		// Uninstalled while the request ran: Slack would not take the
+		// bot's answer any more.
+		h.log.WarnContext(ctx, "workspace uninstalled during the request", "err", err)
+		return i18n.T(lang, ":no_entry: salesbot is not installed in this workspace, or was removed from it, so it does not answer requests from it. Ask your Slack admin to install it here.")
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		h.log.WarnContext(ctx, "request timed out", "err", err)
