@@ -224,3 +224,24 @@ func TestRouterBoundsItsClients(t *testing.T) {
 		t.Errorf("after rotation the call carried %q", got)
 	}
 }
+
+// BenchmarkRouterClient is the Router's own cost on every Web API call: the
+// token asked of the registry (a map here) and the cached client found.
+func BenchmarkRouterClient(b *testing.B) {
+	reg := &registry{tokens: map[string]string{}}
+	for i := range 1000 {
+		reg.tokens[fmt.Sprintf("T%d", i)] = fmt.Sprintf("xoxb-%d", i)
+	}
+	r := workspace.NewRouter(workspace.RouterConfig{Tokens: reg})
+	ctxs := make([]context.Context, 1000)
+	for i := range ctxs {
+		ctxs[i] = in(fmt.Sprintf("T%d", i))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := r.Client(ctxs[i%len(ctxs)], "chat.postMessage"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
