@@ -481,3 +481,40 @@ func TestImportCallsWithItsWorkspacesToken(t *testing.T) {
 		t.Errorf("the resumed import's last redraw carried %q", last[len(last)-1].Token)
 	}
 }
+
+// TestRevokedTokenPausesItsWorkspaceOnly: Slack refusing one workspace's
+// token (token_revoked) pauses that workspace's sending, as before there
+// were many; the other workspace's reminders go out.
+func TestRevokedTokenPausesItsWorkspaceOnly(t *testing.T) {
+	t1, t2 := redistest.Team(t), redistest.Team(t)
+	ws := newWorkspaces(t, map[string]string{t1: "xoxb-one", t2: "xoxb-two"})
+	ws.of[t1].command("U1REP", "/lead new Acme")
+	ws.of[t1].command("U1REP", "/lead grade Acme A")
+	ws.of[t2].command("U2REP", "/lead new Beta")
+	ws.of[t2].command("U2REP", "/lead grade Beta A")
+	ws.slack.OnCall(func(c fakeslack.Call) {
+		if c.Method == "chat.postMessage" && c.Token == "xoxb-one" {
+			ws.slack.FailNext("chat.postMessage", "token_revoked")
+		}
+	})
+	later := now.Add(28 * 24 * time.Hour)
+	ws.clock.Store(&later)
+	for _, team := range []string{t1, t2} {
+		_ = ws.sched.SweepTeam(context.Background(), team)
+	}
+	if reason, until, err := ws.of[t1].store.AuthPaused(t.Context(), t1); err != nil || reason != "token_revoked" || !until.After(later) {
+		t.Errorf("workspace 1's sending not paused for its revoked token: %q %v %v", reason, until, err)
+	}
+	if reason, _, err := ws.of[t2].store.AuthPaused(t.Context(), t2); err != nil || reason != "" {
+		t.Errorf("workspace 2 paused for workspace 1's token: %q %v", reason, err)
+	}
+	var sent []string
+	for _, c := range ws.slack.Calls("chat.postMessage") {
+		if c.Failed == "" {
+			sent = append(sent, c.Token+" "+c.Param("channel"))
+		}
+	}
+	if len(sent) == 0 || slices.ContainsFunc(sent, func(s string) bool { return s != "xoxb-two U2REP" }) {
+		t.Errorf("messages sent: %v, want workspace 2's rep's alone", sent)
+	}
+}
