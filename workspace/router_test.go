@@ -245,3 +245,33 @@ func BenchmarkRouterClient(b *testing.B) {
 		}
 	}
 }
+
+// TestRouterConcurrentUse: many callers of many workspaces at once, with
+// fewer clients kept than tokens, each get their own workspace's client
+// (run with -race).
+func TestRouterConcurrentUse(t *testing.T) {
+	reg := &registry{tokens: map[string]string{}}
+	for i := range 5 {
+		reg.tokens[fmt.Sprintf("T%d", i)] = fmt.Sprintf("xoxb-%d", i)
+	}
+	r := workspace.NewRouter(workspace.RouterConfig{Tokens: reg, MaxClients: 2})
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 50 {
+				team := fmt.Sprintf("T%d", (g+i)%5)
+				c, err := r.Client(in(team), "test")
+				if err != nil || c == nil {
+					t.Errorf("%s: %v", team, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if n := r.Cached(); n > 2 {
+		t.Errorf("%d clients kept, want at most 2", n)
+	}
+}
