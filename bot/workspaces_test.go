@@ -292,6 +292,13 @@ func TestUninstalledWorkspaceIsToldSo(t *testing.T) {
 	if status, _ := h.interact(cb); status != http.StatusOK {
 		t.Errorf("click from an uninstalled workspace: %d", status)
 	}
+	before := ws.reg.checks(gone)
+	if status := h.event(h.homeOpened("Ev0GONE", rep), 0); status != http.StatusOK {
+		t.Errorf("event from an uninstalled workspace: %d", status)
+	}
+	if n := ws.reg.checks(gone) - before; n != 1 {
+		t.Errorf("the event checked the installation %d times, want once", n)
+	}
 	h.h.Wait()
 	if said := ws.slack.Calls("response"); len(said) != 1 || !strings.Contains(said[0].Text(), "not installed in this workspace") {
 		t.Errorf("the click was not told: %v", said)
