@@ -136,6 +136,7 @@ func (s *Server) commands(w http.ResponseWriter, r *http.Request, body []byte) {
 	}
 	cmd := slashCommand(form)
 	ctx := logctx.With(r.Context(), "team", cmd.TeamID, "user", cmd.UserID, "command", cmd.Command)
+	ctx = inWorkspace(ctx, cmd.TeamID, cmd.EnterpriseID)
 	msg := s.handler.Command(ctx, cmd)
 	s.metrics.observe("command", cmd.Command, "http", start)
 	writeJSON(w, msg)
@@ -168,6 +169,7 @@ func (s *Server) interactions(w http.ResponseWriter, r *http.Request, body []byt
 		return
 	}
 	ctx := logctx.With(r.Context(), "team", cb.Team.ID, "user", cb.User.ID, "interaction", interactionName(cb))
+	ctx = inWorkspace(ctx, cb.Team.ID, cb.Enterprise.ID)
 	key := interactionKey(cb)
 	if ok, refused := s.dedupe.interactionClaim(ctx, cb, key); !ok {
 		// A replay (the first delivery was applied, and closed the form if
@@ -224,6 +226,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
 		_, _ = io.WriteString(w, challenge.Challenge)
 	case slackevents.CallbackEvent:
 		ctx := logctx.With(r.Context(), "team", ev.TeamID, "event", ev.InnerEvent.Type)
+		ctx = inWorkspace(ctx, ev.TeamID, ev.EnterpriseID)
 		if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
 			ctx = logctx.With(ctx, "retry", n, "retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}

@@ -141,6 +141,7 @@ func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
 		var payload any
 		switch data := evt.Data.(type) {
 		case slack.SlashCommand:
+			ctx := inWorkspace(ctx, data.TeamID, data.EnterpriseID)
 			msg := s.handler.Command(ctx, data)
 			s.metrics.observe("command", data.Command, "socket", start)
 			if msg != nil && tooBigToAck(msg) && data.ResponseURL != "" {
@@ -154,6 +155,7 @@ func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
 				payload = msg
 			}
 		case slack.InteractionCallback:
+			ctx := inWorkspace(ctx, data.Team.ID, data.Enterprise.ID)
 			key := interactionKey(data)
 			if ok, refused := s.dedupe.interactionClaim(ctx, data, key); !ok {
 				if refused != nil {
@@ -170,6 +172,7 @@ func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
 			}
 			s.metrics.observe("interaction", interactionName(data), "socket", start)
 		case slackevents.EventsAPIEvent:
+			ctx := inWorkspace(ctx, data.TeamID, data.EnterpriseID)
 			callback := data.Type == slackevents.CallbackEvent
 			if callback && evt.Request.RetryAttempt > 0 {
 				ctx = logctx.With(ctx, "retry", evt.Request.RetryAttempt, "retry_reason", evt.Request.RetryReason)

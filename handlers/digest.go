@@ -16,6 +16,7 @@ import (
 // message, so that a failed send never leaves half of it delivered. It
 // implements scheduler.Notifier.
 func (h *Handler) SendDigest(ctx context.Context, team, manager string, d salesbot.Digest) error {
+	ctx = forTeam(ctx, team)
 	loc, lang := h.people.Location(ctx, manager), h.langOf(ctx, team, manager)
 	title := digestTitle(lang, d, loc)
 	if d.Quiet() {

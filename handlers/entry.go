@@ -26,9 +26,9 @@ const RequestBudget = 2500 * time.Millisecond
 func (h *Handler) Command(ctx context.Context, cmd slack.SlashCommand) *slack.Msg {
 	ctx, cancel := context.WithTimeout(ctx, RequestBudget)
 	defer cancel()
-	if h.foreign(cmd.TeamID) {
+	if refusal := h.foreign(ctx, cmd.TeamID, cmd.EnterpriseID); refusal != "" {
 		h.log.WarnContext(ctx, "command from a workspace the bot is not installed in refused", "team", cmd.TeamID, "user", cmd.UserID)
-		return ephemeral(foreignReply(i18n.FromLocale("")))
+		return ephemeral(refusal)
 	}
 	var q *salesbot.LeadQuery
 	if guess, ok := prefetchQuery(cmd); ok {
@@ -77,9 +77,9 @@ func (h *Handler) command(ctx context.Context, cmd slack.SlashCommand) (*slack.M
 func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse {
 	ctx, cancel := context.WithTimeout(ctx, RequestBudget)
 	defer cancel()
-	if h.foreign(cb.Team.ID) {
+	if refusal := h.foreign(ctx, cb.Team.ID, cb.Enterprise.ID); refusal != "" {
 		h.log.WarnContext(ctx, "interaction from a workspace the bot is not installed in refused", "team", cb.Team.ID, "user", cb.User.ID)
-		return h.refuseForeign(ctx, cb)
+		return h.refuseForeign(ctx, cb, refusal)
 	}
 	ctx, _ = h.withLang(ctx, cb.Team.ID, cb.User.ID, nil)
 	switch cb.Type {
@@ -101,7 +101,7 @@ func (h *Handler) Interaction(ctx context.Context, cb slack.InteractionCallback)
 // Event handles an Events API event after it has been acknowledged: opening
 // the App Home publishes the viewer's pipeline there.
 func (h *Handler) Event(ctx context.Context, team string, ev slackevents.EventsAPIInnerEvent) {
-	if h.foreign(team) {
+	if refusal := h.foreign(ctx, team, enterpriseOf(ctx, team)); refusal != "" {
 		h.log.WarnContext(ctx, "event from a workspace the bot is not installed in ignored", "team", team)
 		return
 	}
@@ -113,10 +113,9 @@ func (h *Handler) Event(ctx context.Context, team string, ev slackevents.EventsA
 }
 
 // refuseForeign answers an interaction from a workspace the bot is not
-// installed in: a form shows the refusal under its first input, a click gets
-// it through its response_url. Nothing is read or written.
-func (h *Handler) refuseForeign(ctx context.Context, cb slack.InteractionCallback) *slack.ViewSubmissionResponse {
-	text := foreignReply(i18n.FromLocale(""))
+// installed in with text: a form shows it under its first input, a click
+// gets it through its response_url. Nothing is read or written.
+func (h *Handler) refuseForeign(ctx context.Context, cb slack.InteractionCallback, text string) *slack.ViewSubmissionResponse {
 	switch cb.Type {
 	case slack.InteractionTypeViewSubmission:
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{firstInput(cb.View): h.plainMessage(ctx, text)})

@@ -32,6 +32,7 @@ func isEscalation(actionID string) bool {
 // since they were first reminded: the reminder's look and buttons under a
 // "second reminder" line. It implements scheduler.Escalator.
 func (h *Handler) Nudge(ctx context.Context, team, owner string, l *salesbot.Lead, since time.Time) error {
+	ctx = forTeam(ctx, team)
 	lang := h.langOf(ctx, team, owner)
 	head := i18n.T(lang, ":bell: *Second reminder* — you were reminded of this follow-up %s and nothing was logged since. Log a visit, snooze it or regrade it; otherwise it goes to your manager.",
 		ago(lang, since, h.now(), h.people.Location(ctx, owner)))
@@ -63,6 +64,7 @@ func (h *Handler) remindWith(ctx context.Context, team, owner string, l *salesbo
 // was first reminded: company, grade, rep, how long, with Remind rep,
 // Reassign… and Snooze. It implements scheduler.Escalator.
 func (h *Handler) Escalate(ctx context.Context, team, manager string, l *salesbot.Lead, since time.Time) error {
+	ctx = forTeam(ctx, team)
 	lang := h.langOf(ctx, team, manager)
 	blocks := escalationBlocks(lang, l, since, h.now(), h.people.Location(ctx, manager), "")
 	text := i18n.T(lang, "Escalated: %s (grade %s), <@%s>", esc(l.Company), l.Grade, l.Owner)

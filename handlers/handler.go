@@ -151,6 +151,21 @@ type Config struct {
 	// /lead profile) and guesses the lead a message names; when nil, Leads
 	// if it does that too.
 	Profiles salesbot.ProfileService
+	// Workspaces, with the OAuth install on, says which workspaces the bot
+	// is installed in: a request from any other is answered that it is not
+	// (and nothing is read or written). Nil for the single-workspace bot,
+	// which Teams.Serves alone decides for.
+	Workspaces Workspaces
+	// InstallURL is where a workspace installs the bot (PublicURL +
+	// "/slack/install"), shown to those it is not installed for; "" when
+	// the OAuth install is off.
+	InstallURL string
+}
+
+// Workspaces is the part of workspace.Registry the handlers use.
+type Workspaces interface {
+	// Installed reports whether a request from the workspace is served.
+	Installed(ctx context.Context, team, enterprise string) (bool, error)
 }
 
 // Handler answers Slack requests. It is safe for concurrent use.
@@ -186,6 +201,8 @@ type Handler struct {
 	removal     salesbot.RemovalService
 	inquiries   salesbot.InboundService
 	profiles    salesbot.ProfileService
+	workspaces  Workspaces // nil: Teams.Serves alone decides
+	installURL  string
 	bg          sync.WaitGroup
 	// transfer runs /salesbot import and export (transfer.go).
 	transfer transfer
@@ -202,7 +219,8 @@ func New(store Store, api Slack, cfg Config) *Handler {
 		deals: cfg.Deals, quotes: cfg.Quotes, forecasts: cfg.Forecasts, reviews: cfg.Reviews, charts: cfg.Charts,
 		currency: cfg.Currency, probability: cfg.Probability,
 		negotiation: cfg.Negotiation, prefs: cfg.Notify, maintenance: cfg.Maintenance,
-		transfer: newTransfer(cfg.Transfer),
+		transfer:   newTransfer(cfg.Transfer),
+		workspaces: cfg.Workspaces, installURL: cfg.InstallURL,
 	}
 	if h.currency == "" {
 		h.currency = "CNY"
@@ -268,6 +286,18 @@ func (h *Handler) later(ctx context.Context, what string, fn func(ctx context.Co
 			h.log.ErrorContext(ctx, "background work failed", "what", what, "err", err)
 		}
 	}()
+}
+
+// forTeam returns ctx for work the scheduler asks to be done for team
+// (reminders, digests, imports it resumes …): it names team's workspace,
+// so that the work's Web API calls use team's token, never none or
+// another's. A context naming team already (with its Enterprise Grid
+// organization) is kept as it is.
+func forTeam(ctx context.Context, team string) context.Context {
+	if w, ok := logctx.WorkspaceOf(ctx); ok && w.Team == team {
+		return ctx
+	}
+	return logctx.WithWorkspace(ctx, logctx.Workspace{Team: team})
 }
 
 // request is what every command or interaction knows about who asked.

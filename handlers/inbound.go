@@ -330,6 +330,7 @@ func (h *Handler) inboundList(ctx context.Context, r request) (*slack.Msg, error
 // implements scheduler.InquiryRaiser. It fails when no manager could be
 // reached, so that the raise is tried again.
 func (h *Handler) RaiseInquiry(ctx context.Context, team string, q *salesbot.Inquiry) error {
+	ctx = forTeam(ctx, team)
 	if h.inquiries == nil {
 		return nil
 	}

@@ -66,6 +66,7 @@ const (
 // the sender saves it with the lead when it marks the reminder sent, so
 // that the next reminder suggests another.
 func (h *Handler) Remind(ctx context.Context, team, owner string, leads []*salesbot.Lead, morning bool) error {
+	ctx = forTeam(ctx, team)
 	if len(leads) == 0 {
 		return nil
 	}

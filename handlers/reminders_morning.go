@@ -24,6 +24,7 @@ const newsRoom = 16
 // (those of the leads in the message show on the leads themselves), so that
 // a rep's morning is one message. It implements scheduler.MorningTeller.
 func (h *Handler) RemindMorning(ctx context.Context, team, owner string, leads []*salesbot.Lead, news salesbot.RiskNews) error {
+	ctx = forTeam(ctx, team)
 	if len(leads) == 0 {
 		return h.TellRisks(ctx, team, owner, news)
 	}

@@ -5,20 +5,65 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
 	"salesbot"
 	"salesbot/i18n"
+	"salesbot/internal/logctx"
+	"salesbot/workspace"
 )
 
 // How the handlers answer: errors as the person who asked reads them (the
 // workspace the bot does not serve, a mistake, a fault), their arguments
 // escaped, ephemeral replies, and direct messages.
 
-// foreign reports whether a request comes from a workspace the bot does
-// not serve (see salesbot.TeamService.Serves).
-func (h *Handler) foreign(team string) bool { return !h.teams.Serves(team) }
+// installedLookup bounds the check of a workspace's installation, which
+// runs before anything else a request does.
+const installedLookup = 500 * time.Millisecond
+
+// foreign says why a request from the workspace (team, and its Enterprise
+// Grid organization) gets no answer: "" when it is served, else the reply
+// that says it is not (see salesbot.TeamService.Serves and Workspaces) or,
+// when its installation cannot be checked, to try again.
+func (h *Handler) foreign(ctx context.Context, team, enterprise string) string {
+	if !h.teams.Serves(team) {
+		return foreignReply(i18n.FromLocale(""))
+	}
+	if h.workspaces == nil {
+		return ""
+	}
+	ictx, cancel := context.WithTimeout(ctx, installedLookup)
+	installed, err := h.workspaces.Installed(ictx, team, enterprise)
+	cancel()
+	switch {
+	case err != nil:
+		h.log.WarnContext(ctx, "installation check failed; asked to try again", "team", team, "err", err)
+		return both(":hourglass: salesbot can't check its installation in this workspace right now. Please try again in a moment.")
+	case !installed:
+		if h.installURL != "" {
+			return both(":no_entry: salesbot is not installed in this workspace, or was removed from it, so it does not answer requests from it. A Slack admin can install it from %s", "<"+esc(h.installURL)+">")
+		}
+		return both(":no_entry: salesbot is not installed in this workspace, or was removed from it, so it does not answer requests from it. Ask your Slack admin to install it here.")
+	}
+	return ""
+}
+
+// both words a message in English and then in Chinese: for a workspace the
+// bot does not serve, whose people's language it cannot know.
+func both(format string, args ...any) string {
+	return i18n.T(i18n.En, format, args...) + "\n" + i18n.T(i18n.Zh, format, args...)
+}
+
+// enterpriseOf is the Enterprise Grid organization of the workspace ctx's
+// work belongs to, when that workspace is team.
+func enterpriseOf(ctx context.Context, team string) string {
+	if w, ok := logctx.WorkspaceOf(ctx); ok && w.Team == team {
+		return w.Enterprise
+	}
+	return ""
+}
 
 // foreignReply is what a request from a workspace the bot is not installed
 // in gets instead of an answer.
@@ -42,6 +87,12 @@ func (h *Handler) errorText(ctx context.Context, lang i18n.Lang, err error) stri
 	case salesbot.EUNAVAILABLE:
 		h.log.WarnContext(ctx, "store unavailable", "err", err)
 		return i18n.T(lang, ":hourglass: salesbot can't reach its database right now. Please try again in a moment.")
+	}
+	if errors.Is(err, workspace.ErrNotInstalled) {
+		// Uninstalled while the request ran: Slack would not take the
+		// bot's answer any more.
+		h.log.WarnContext(ctx, "workspace uninstalled during the request", "err", err)
+		return i18n.T(lang, ":no_entry: salesbot is not installed in this workspace, or was removed from it, so it does not answer requests from it. Ask your Slack admin to install it here.")
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		h.log.WarnContext(ctx, "request timed out", "err", err)

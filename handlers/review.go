@@ -27,6 +27,7 @@ const reviewsMax = 100
 
 // SendReview sends a manager one rep's weekly review by direct message.
 func (h *Handler) SendReview(ctx context.Context, team, manager string, rv salesbot.Review) error {
+	ctx = forTeam(ctx, team)
 	lang, loc := h.langOf(ctx, team, manager), h.people.Location(ctx, manager)
 	blocks := reviewBlocks(lang, rv, h.now(), loc, h.probability, h.currency, true)
 	return h.notify(ctx, manager, reviewText(lang, rv), blocks...)

@@ -15,6 +15,7 @@ import (
 // leads as Slack's 50 blocks hold; the rest as text, their buttons being
 // on the cards). It implements scheduler.RiskTeller.
 func (h *Handler) TellRisks(ctx context.Context, team, rep string, news salesbot.RiskNews) error {
+	ctx = forTeam(ctx, team)
 	if len(news.New) == 0 {
 		return nil
 	}

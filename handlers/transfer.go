@@ -379,7 +379,7 @@ func (h *Handler) importAction(ctx context.Context, r request, actionID string, 
 	}
 	lang := langOf(job.Lang, r.lang)
 	h.long(ctx, "import", importTimeout, func(ctx context.Context) error {
-		prog := h.progress(lang)
+		prog := h.progress(ctx, lang)
 		prog(job)
 		_, err := h.transfer.svc.RunImport(ctx, p, job, h.transfer.token, prog)
 		return err
@@ -403,19 +403,21 @@ const (
 
 // progress returns what an import runner calls after each batch: it
 // redraws the import's message (chat.update of the dry run's) now and
-// then, and tells the manager when it ends interrupted.
-func (h *Handler) progress(lang i18n.Lang) func(salesbot.ImportJob) {
+// then, and tells the manager when it ends interrupted. Its Slack calls
+// are made for the workspace ctx names, whatever becomes of ctx.
+func (h *Handler) progress(ctx context.Context, lang i18n.Lang) func(salesbot.ImportJob) {
 	var (
 		last  time.Time
 		lastN = -1
 	)
+	base := logctx.Detach(ctx)
 	return func(job salesbot.ImportJob) {
 		// Wall-clock pacing of Slack calls, not a business time.
 		if !job.Finished() && lastN >= 0 && time.Since(last) < progressEvery && job.Cursor-lastN < progressRows {
 			return
 		}
 		last, lastN = time.Now(), job.Cursor
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := context.WithTimeout(base, 10*time.Second)
 		defer cancel()
 		text, blocks := jobText(lang, job), jobBlocks(lang, job)
 		if err := h.updateImport(ctx, job.Channel, job.TS, text, blocks...); err != nil {
@@ -446,6 +448,7 @@ func (h *Handler) updateImport(ctx context.Context, channel, ts, text string, bl
 // expired; the scheduler's sweep calls it, and it returns once the leases
 // are claimed. A process shutting down (StopImports) takes none over.
 func (h *Handler) ResumeImports(ctx context.Context, team string) error {
+	ctx = forTeam(ctx, team)
 	if h.transfer.svc == nil || h.transfer.stopping.Err() != nil {
 		return nil
 	}
@@ -455,7 +458,7 @@ func (h *Handler) ResumeImports(ctx context.Context, team string) error {
 		mu.Lock()
 		prog, ok := progs[job.Plan]
 		if !ok {
-			prog = h.progress(langOf(job.Lang, i18n.En))
+			prog = h.progress(ctx, langOf(job.Lang, i18n.En))
 			progs[job.Plan] = prog
 		}
 		mu.Unlock()

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // time zones work in a scratch image too
@@ -29,6 +31,7 @@ import (
 	"salesbot/scheduler"
 	"salesbot/service"
 	"salesbot/store"
+	"salesbot/workspace"
 )
 
 const usage = `salesbot — a Slack bot that runs a B2B sales team's daily method.
@@ -92,33 +95,90 @@ type Main struct {
 	store     *store.Store
 	handler   *handlers.Handler
 	scheduler *scheduler.Scheduler
-	api       *slack.Client
-	metrics   *bot.Metrics
-	registry  *install.Registry // the OAuth installations; nil with SLACK_BOT_TOKEN alone
+	// api makes every Web API call with the bot token of the workspace it
+	// is made for.
+	api *workspace.Router
+	// socket is the client Socket Mode connects with (the app-level
+	// token); nil over HTTP.
+	socket  *slack.Client
+	metrics *bot.Metrics
+	// install serves the OAuth install's pages (GET /slack/install and
+	// /slack/oauth_redirect); nil for the single-workspace bot.
+	install http.Handler
+	// registry is the OAuth installations; nil with SLACK_BOT_TOKEN alone.
+	registry *install.Registry
 }
 
-// NewMain wires the bot from its settings. It asks Slack which workspace
-// the bot token belongs to (auth.test), and connects to nothing else yet.
+// NewMain wires the bot from its settings. The single-workspace bot asks
+// Slack which workspace its token belongs to (auth.test); with the OAuth
+// install on, the installations say whose token each call uses, and
+// nothing is asked at start. It connects to nothing else yet.
 func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	client, err := store.NewClient(cfg.RedisURL)
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL: %w", err)
 	}
+	// One HTTP client with deadlines serves every Web API call: handlers,
+	// reminders, digests, the directory's users.info and Socket Mode's
+	// apps.connections.open, whichever workspace's token each carries.
+	// slack-go's default client has none.
+	slackOpts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(newSlackHTTPClient(cfg.SlackTimeout))}
+	var (
+		registry workspace.Registry // nil: the single-workspace bot
+		pages    http.Handler // the install's pages
+	)
+	var reg *install.Registry
+	if cfg.OAuth != nil {
+		// The installations keep each workspace's token, encrypted with
+		// cfg.OAuth.Keys; they serve the install's pages too.
+		if reg, err = newRegistry(cfg, client, store.New(client, store.WithLogger(log)), log); err != nil {
+			_ = client.Close()
+			return nil, err
+		}
+		registry, pages = reg, reg.Handler()
+	}
+	m, err := newMain(cfg, log, client, registry, slackOpts)
+	if err != nil {
+		_ = client.Close()
+		return nil, err
+	}
+	m.install, m.registry = pages, reg
+	return m, nil
+}
+
+// newMain wires the bot over client. With a registry (the OAuth install)
+// every Web API call uses the token of the workspace it is made for, and
+// requests from a workspace with no installation are answered that it has
+// none; without one, the bot serves the workspace of SLACK_BOT_TOKEN.
+func newMain(cfg Config, log *slog.Logger, client redis.UniversalClient, registry workspace.Registry, slackOpts []slack.Option) (*Main, error) {
 	metrics := bot.NewMetrics()
 	// Every round trip of the client the bot uses is counted on the
 	// registry /metrics serves (salesbot_redis_*).
 	client.AddHook(newRedisMetrics(metrics.Registry))
-	// One HTTP client with deadlines serves every Web API call: handlers,
-	// reminders, digests, the directory's users.info and Socket Mode's
-	// apps.connections.open. slack-go's default client has none.
-	opts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(newSlackHTTPClient(cfg.SlackTimeout))}
-	if cfg.AppToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(cfg.AppToken))
+	routerCfg := workspace.RouterConfig{Token: cfg.BotToken, Options: slackOpts}
+	var (
+		team, installURL string
+		managers         = cfg.Managers
+		workspaces       handlers.Workspaces
+		installed        scheduler.Workspaces
+	)
+	if registry != nil {
+		routerCfg.Tokens, workspaces, installed = registry, registry, registry
+		if cfg.OAuth != nil && cfg.OAuth.PublicURL != "" {
+			installURL = strings.TrimSuffix(cfg.OAuth.PublicURL, "/") + "/slack/install"
+		}
+		if len(managers) > 0 {
+			log.Warn("SALESBOT_MANAGERS is ignored with the OAuth install: it would name managers in every workspace; each installer becomes their workspace's first manager")
+			managers = nil
+		}
 	}
-	api := slack.New(cfg.BotToken, opts...)
-	team := "" // with OAuth alone, each workspace's token is its installation's
-	if cfg.BotToken != "" {
-		if team, err = tokenTeam(api); err != nil {
+	api := workspace.NewRouter(routerCfg)
+	if registry == nil {
+		single, err := api.Client(context.Background(), "auth.test")
+		if err != nil {
+			return nil, err
+		}
+		if team, err = tokenTeam(single); err != nil {
 			return nil, err
 		}
 	}
@@ -128,13 +188,9 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	})
 	metrics.Registry.MustRegister(skipped)
 	st := store.New(client, store.WithLogger(log), store.OnSkip(func(string) { skipped.Inc() }))
-	registry, err := newRegistry(cfg, client, st, log)
-	if err != nil {
-		return nil, err
-	}
 	people := directory.New(api, nil)
 	svc := service.New(service.Config{
-		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: cfg.Managers, Team: team, WorkHours: cfg.WorkHours,
+		Store: st, Cadence: cfg.Cadence, Logger: log, Managers: managers, Team: team, WorkHours: cfg.WorkHours,
 		Currency: cfg.Currency, Probability: cfg.Probability, DiscountLimit: cfg.DiscountLimit, Gates: cfg.Gates,
 		Escalation: cfg.Escalation, InboundDue: cfg.InboundDue,
 	})
@@ -144,17 +200,23 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 		Stages: svc, Approvals: svc, Visits: svc, Stakeholders: svc,
 		Deals: svc, Forecasts: svc, Reviews: svc, Quotes: svc, Negotiation: svc, Notify: svc, Maintenance: svc, Charts: loadCharts(cfg.Font, log),
 		Currency: cfg.Currency, Probability: cfg.Probability, Inbound: svc, Removal: svc, Profiles: svc,
-		Transfer: svc,
+		Transfer: svc, Workspaces: workspaces, InstallURL: installURL,
 	})
 	sched, err := scheduler.New(scheduler.Config{
 		Store: st, Notifier: h, People: people, Digests: svc, Teams: svc, Reminders: svc,
 		Reviews: svc, Digest: cfg.Digest, Review: cfg.Review, Logger: log, Metrics: scheduler.NewMetrics(metrics.Registry),
-		Lease: cfg.ReminderLease, Prefs: svc, Escalation: cfg.Escalation, Inbound: svc, Workspaces: workspaces(registry),
+		Lease: cfg.ReminderLease, Prefs: svc, Escalation: cfg.Escalation, Inbound: svc, Workspaces: installed,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &Main{cfg: cfg, log: log, redis: client, store: st, handler: h, scheduler: sched, api: api, metrics: metrics, registry: registry}, nil
+	m := &Main{cfg: cfg, log: log, redis: client, store: st, handler: h, scheduler: sched, api: api, metrics: metrics}
+	if cfg.AppToken != "" {
+		// Socket Mode connects with the app-level token; the requests it
+		// delivers are answered through the router, like those over HTTP.
+		m.socket = slack.New(cfg.BotToken, append(slices.Clone(slackOpts), slack.OptionAppLevelToken(cfg.AppToken))...)
+	}
+	return m, nil
 }
 
 // tokenTeam asks Slack which workspace the bot token belongs to: the
@@ -209,9 +271,18 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.cfg.SigningSecret != "" {
 		verifier = bot.NewVerifier(m.cfg.SigningSecret, nil)
 	}
+	var serve http.Handler = withUninstaller(bot.NewServer(m.handler, verifier, m.store, m.metrics, m.log).Dedupe(m.store).Ready(m.scheduler.Ready), m.registry)
+	if m.install != nil {
+		// The OAuth install's pages beside Slack's endpoints.
+		mux := http.NewServeMux()
+		mux.Handle("/", serve)
+		mux.Handle("GET /slack/install", m.install)
+		mux.Handle("GET /slack/oauth_redirect", m.install)
+		serve = mux
+	}
 	srv := &http.Server{
 		Addr:              m.cfg.ListenAddr,
-		Handler:           withInstall(bot.NewServer(m.handler, verifier, m.store, m.metrics, m.log).Dedupe(m.store).Ready(m.scheduler.Ready), m.registry),
+		Handler:           serve,
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      10 * time.Second,
@@ -227,7 +298,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.cfg.AppToken != "" {
 		mode = "socket"
 		socket = make(chan error, 1)
-		sm := socketUninstaller(bot.NewSocketMode(socketmode.New(m.api), m.handler, m.metrics, m.log).Dedupe(m.store), m.registry)
+		sm := socketUninstaller(bot.NewSocketMode(socketmode.New(m.socket), m.handler, m.metrics, m.log).Dedupe(m.store), m.registry)
 		go func() { socket <- sm.Run(ctx) }()
 	}
 	sweeping := make(chan error, 1)

@@ -12,7 +12,6 @@ import (
 
 	"salesbot/bot"
 	"salesbot/install"
-	"salesbot/scheduler"
 	"salesbot/store"
 )
 
@@ -103,14 +102,13 @@ func newRegistry(cfg Config, client redis.UniversalClient, st *store.Store, log 
 	})
 }
 
-// withInstall mounts the install flow (GET /slack/install and
-// /slack/oauth_redirect) on s and has app_uninstalled and tokens_revoked
-// uninstall; s as it is when reg is nil.
-func withInstall(s *bot.Server, reg *install.Registry) *bot.Server {
+// withUninstaller has app_uninstalled and tokens_revoked uninstall; s as it
+// is when reg is nil. (Run mounts the install's pages beside s.)
+func withUninstaller(s *bot.Server, reg *install.Registry) *bot.Server {
 	if reg == nil {
 		return s
 	}
-	return s.Install(reg.Handler()).Uninstaller(reg)
+	return s.Uninstaller(reg)
 }
 
 // socketUninstaller has Socket Mode's app_uninstalled and tokens_revoked
@@ -120,13 +118,4 @@ func socketUninstaller(sm *bot.SocketMode, reg *install.Registry) *bot.SocketMod
 		return sm
 	}
 	return sm.Uninstaller(reg)
-}
-
-// workspaces is reg as the scheduler's Workspaces, nil (not a nil pointer
-// in an interface) when OAuth is off.
-func workspaces(reg *install.Registry) scheduler.Workspaces {
-	if reg == nil {
-		return nil
-	}
-	return reg
 }

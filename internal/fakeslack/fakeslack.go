@@ -34,6 +34,10 @@ type Call struct {
 	// to an upload_url that files.getUploadURLExternal gave out, whose
 	// file ID is in Param("file_id").
 	File []byte
+	// Token is the token the call carried: its Authorization bearer, or
+	// its form's token parameter (slack-go sends it either way); "" for
+	// none.
+	Token string
 }
 
 // Param returns a parameter whether it came in the form or the JSON body.
@@ -87,7 +91,10 @@ type Server struct {
 	files  int                // upload URLs given out
 	team   string             // the workspace auth.test names
 	shared map[string]File    // files.info: the files a test registered, by ID
-	emails map[string]string  // users.lookupByEmail: e-mail → user ID
+	// readers are, by file ID, the tokens files.info described the file
+	// to: its download is served to them (and to Token).
+	readers map[string]map[string]bool
+	emails  map[string]string // users.lookupByEmail: e-mail → user ID
 }
 
 // failure is how the fake fails one call.
@@ -110,7 +117,7 @@ func (f failure) String() string {
 
 // New starts a fake Slack that is closed when the test ends.
 func New(tb testing.TB) *Server {
-	s := &Server{users: map[string]User{}, fail: map[string]failure{}, team: "T0FAKE", shared: map[string]File{}, emails: map[string]string{}}
+	s := &Server{users: map[string]User{}, fail: map[string]failure{}, team: "T0FAKE", shared: map[string]File{}, emails: map[string]string{}, readers: map[string]map[string]bool{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	tb.Cleanup(s.Close)
 	return s
@@ -259,6 +266,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	c.Token = callToken(r, c)
 	s.mu.Lock()
 	onCall := s.onCall
 	s.mu.Unlock()
@@ -295,12 +303,19 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	team := s.team
 	if c.Method == "files.info" || c.Method == "download" {
 		file, known := s.shared[c.Param("file")]
+		if known && c.Method == "files.info" && !failing {
+			if s.readers[c.Param("file")] == nil {
+				s.readers[c.Param("file")] = map[string]bool{}
+			}
+			s.readers[c.Param("file")][c.Token] = true
+		}
+		reader := c.Token == Token || s.readers[c.Param("file")][c.Token]
 		s.mu.Unlock()
 		if failing {
 			answerFailure(w, f)
 			return
 		}
-		s.answerFile(w, c, file, known)
+		s.answerFile(w, c, file, known, reader)
 		return
 	}
 	if c.Method == "users.lookupByEmail" {
@@ -395,6 +410,27 @@ func answerFailure(w http.ResponseWriter, f failure) {
 		w.Header().Set("Content-Type", "application/json")
 		writeJSON(w, map[string]any{"ok": false, "error": f.slackErr})
 	}
+}
+
+// callToken is the token a request carried, in its Authorization header
+// or its form.
+func callToken(r *http.Request, c Call) string {
+	if bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+		return bearer
+	}
+	return c.Form.Get("token")
+}
+
+// CallsWith returns the calls made so far to a method ("" for all) that
+// carried token.
+func (s *Server) CallsWith(method, token string) []Call {
+	var out []Call
+	for _, c := range s.Calls(method) {
+		if c.Token == token {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func writeJSON(w http.ResponseWriter, v any) { _ = json.NewEncoder(w).Encode(v) }

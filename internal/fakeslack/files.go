@@ -45,7 +45,8 @@ func uploadedFile(contentType string, body []byte) []byte {
 }
 
 // Token is the bot token the fake's file downloads take (as a bearer
-// token), the one the tests give slack.New.
+// token), the one the tests give slack.New; a file's download is served to
+// the tokens that read its files.info too.
 const Token = "xoxb-test"
 
 // File is a file shared in the fake workspace, which files.info describes
@@ -74,11 +75,13 @@ func (s *Server) SetEmail(email, user string) {
 }
 
 // answerFile answers files.info for a file a test shared, and serves its
-// bytes at its download URL to the bot's token only.
-func (s *Server) answerFile(w http.ResponseWriter, c Call, f File, known bool) {
+// bytes at its download URL to the bot's token only: Token, or a token
+// files.info described the file to (reader), as Slack serves a file to the
+// tokens of its workspace.
+func (s *Server) answerFile(w http.ResponseWriter, c Call, f File, known, reader bool) {
 	id := c.Param("file")
 	if c.Method == "download" {
-		if c.Param("authorization") != "Bearer "+Token {
+		if !reader {
 			http.Error(w, "not signed in", http.StatusForbidden)
 			return
 		}
