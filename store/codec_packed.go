@@ -1,0 +1,229 @@
+package store
+
+import (
+	"bytes"
+	"compress/flate"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// A lead's history and visits lists keep their newest entries as they are
+// (JSON, one an element: what the card, the digest and the reminders read)
+// and pack older ones: a packed element holds many entries, newest first,
+// one a line, compressed with DEFLATE, behind packMark. A list is so its hot
+// entries, newest first, then packed elements, newer before older; lists
+// written before issue 14 have no packed element and read as they did.
+//
+// A write packs when the entries pushed to the lead's lists since it last
+// packed reach packAt (the stored lead counts them, storedLead.Pending): it
+// reads the lists' heads (headRead elements), keeps the newest hotKeep
+// entries of each as they are, and packs the others, with the newest packed
+// element when that is small (under chunkEntries entries and chunkMax
+// bytes), into elements of at most chunkEntries entries. A list keeps at
+// most listMax elements, and its readers its newest listMax entries.
+
+const (
+	// packMark opens a packed element; JSON never starts with a NUL.
+	packMark = "\x00z1"
+	// hotKeep is how many of a list's newest entries stay unpacked: the
+	// card and the reminders read the last visit.
+	hotKeep = 1
+	// packAt is how many entries pushed since the last pack make a write
+	// pack: about one write in eight reads the lists' heads first.
+	packAt = 8
+	// headRead bounds the elements a packing write reads of each list.
+	headRead = 64
+	// chunkEntries and chunkMax bound the packed element a pack adds to
+	// (its entries and their bytes), so that packing never rewrites much;
+	// chunkEntries also bounds the entries one packed element holds.
+	chunkEntries = 100
+	chunkMax     = 16 << 10
+)
+
+// isPacked reports whether a list element is a packed one.
+func isPacked(raw string) bool { return strings.HasPrefix(raw, packMark) }
+
+// pack packs entries (newest first) into one element.
+func pack(entries []string) (string, error) {
+	var b bytes.Buffer
+	b.WriteString(packMark)
+	w, err := flate.NewWriter(&b, flate.BestCompression)
+	if err != nil {
+		return "", bug{fmt.Errorf("pack entries: %w", err)}
+	}
+	for i, e := range entries {
+		if strings.Contains(e, "\n") {
+			return "", bug{fmt.Errorf("pack entries: entry %d has a newline", i)}
+		}
+		if i > 0 {
+			_, _ = w.Write([]byte{'\n'}) // bytes.Buffer's writes never fail
+		}
+		_, _ = w.Write([]byte(e))
+	}
+	if err := w.Close(); err != nil {
+		return "", bug{fmt.Errorf("pack entries: %w", err)}
+	}
+	return b.String(), nil
+}
+
+// unpack returns the entries of a packed element, newest first.
+func unpack(raw string) ([]string, error) {
+	r := flate.NewReader(strings.NewReader(raw[len(packMark):]))
+	defer r.Close()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, bug{fmt.Errorf("unpack entries: %w", err)}
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	return strings.Split(string(data), "\n"), nil
+}
+
+// expand returns a list's entries, newest first, with its packed elements
+// unpacked; one that does not unpack is passed to skip and left out.
+func expand[T string | []byte](raws []T, skip func(error)) []string {
+	out := make([]string, 0, len(raws))
+	for _, raw := range raws {
+		s := string(raw)
+		if !isPacked(s) {
+			out = append(out, s)
+			continue
+		}
+		entries, err := unpack(s)
+		if err != nil {
+			skip(err)
+			continue
+		}
+		out = append(out, entries...)
+	}
+	return out
+}
+
+// firstN is at most the first n of entries.
+func firstN[T any](entries []T, n int) []T {
+	if len(entries) > n {
+		return entries[:max(n, 0)]
+	}
+	return entries
+}
+
+// headGuard is the field of a guard on a list's first items (see
+// guardedScript).
+const headGuard = "\x00head"
+
+// guard is the guard that the list's head is still as read: a packing
+// write replaces it, and only it. The rest of the list may change
+// meanwhile (a removal scrubbing an older packed element): it is kept as
+// it is then. It reports false for an empty head, which needs none.
+func (h listHead) guard() (guard, bool) {
+	items := h.hot
+	if h.packed != "" {
+		items = append(slices.Clone(items), h.packed)
+	}
+	if len(items) == 0 {
+		return guard{}, false
+	}
+	return guard{key: h.key, field: headGuard, want: fmt.Sprintf("%d:%s", len(items), listDigest(items))}, true
+}
+
+// listHead is the head of a list as a packing write reads it: its
+// unpacked entries (newest first) and the packed element after them, if
+// any.
+type listHead struct {
+	key    string
+	hot    []string
+	packed string
+}
+
+// readHead splits the first elements of a list (LRANGE 0 headRead-1).
+func readHead(key string, raws []string) listHead {
+	h := listHead{key: key}
+	for _, raw := range raws {
+		if isPacked(raw) {
+			h.packed = raw
+			break
+		}
+		h.hot = append(h.hot, raw)
+	}
+	return h
+}
+
+// packWrites queues the writes that push fresh entries (newest first) on a
+// list whose head is h, and pack all but its newest hotKeep entries.
+func packWrites(b *batch, h listHead, fresh []string) error {
+	all := append(append([]string{}, fresh...), h.hot...)
+	if len(all) <= hotKeep {
+		if len(fresh) > 0 {
+			pushNewest(b, h.key, fresh)
+		}
+		return nil
+	}
+	cold, consumed := all[hotKeep:], len(h.hot)
+	if h.packed != "" {
+		// One that does not unpack is left as it is, behind the new ones.
+		if older, err := unpack(h.packed); err == nil && len(older) < chunkEntries && size(older) < chunkMax {
+			cold, consumed = append(append([]string{}, cold...), older...), consumed+1
+		}
+	}
+	cold = firstN(cold, listMax-hotKeep)
+	var args []any // oldest first, as LPUSH takes them
+	for i := (len(cold) - 1) / chunkEntries * chunkEntries; i >= 0; i -= chunkEntries {
+		chunk, err := pack(cold[i:min(i+chunkEntries, len(cold))])
+		if err != nil {
+			return err
+		}
+		args = append(args, chunk)
+	}
+	b.do("LTRIM", h.key, consumed, -1)
+	for i := hotKeep - 1; i >= 0; i-- {
+		args = append(args, all[i])
+	}
+	b.do("LPUSH", h.key, args...)
+	b.do("LTRIM", h.key, 0, listMax-1)
+	return nil
+}
+
+// pushNewest queues the LPUSH of entries given newest first.
+func pushNewest(b *batch, key string, entries []string) {
+	args := make([]any, len(entries))
+	for i, e := range entries {
+		args[len(entries)-1-i] = e
+	}
+	b.do("LPUSH", key, args...)
+	b.do("LTRIM", key, 0, listMax-1)
+}
+
+func size(entries []string) int {
+	n := 0
+	for _, e := range entries {
+		n += len(e) + 1
+	}
+	return n
+}
+
+// mapPacked applies fn to each entry of a packed element and packs the
+// result again when fn changed any; it reports whether it did.
+func mapPacked(raw string, fn func(string) (string, bool, error)) (string, bool, error) {
+	entries, err := unpack(raw)
+	if err != nil {
+		return raw, false, nil // unreadable: it names no one the bot can read
+	}
+	changed := false
+	for i, e := range entries {
+		out, hit, err := fn(e)
+		if err != nil {
+			return "", false, err
+		}
+		if hit {
+			entries[i], changed = out, true
+		}
+	}
+	if !changed {
+		return raw, false, nil
+	}
+	packed, err := pack(entries)
+	return packed, true, err
+}
