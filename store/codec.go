@@ -198,7 +198,11 @@ const leadVersion = 2
 // storedLead is a salesbot.Lead as stored: one- and two-letter names, and
 // times as Unix nanoseconds (an instant, exactly). The team is the key's.
 type storedLead struct {
-	V            int                             `json:"v"`
+	V int `json:"v"`
+	// Pending counts the entries pushed to the lead's history and visits
+	// since they were last packed (codec_packed.go); storage's alone. It
+	// comes right after "v", where a script finds it (pendingLua).
+	Pending      int                             `json:"pk,omitempty"`
 	ID           string                          `json:"i"`
 	Company      string                          `json:"c"`
 	Owner        string                          `json:"o"`
@@ -245,9 +249,6 @@ type storedLead struct {
 	Profile *storedProfile  `json:"pf,omitempty"`
 	// The latest removals of a person's record (/stance remove).
 	Removals []salesbot.Removal `json:"rm,omitempty"`
-	// Pending counts the entries pushed to the lead's history and visits
-	// since they were last packed (codec_packed.go); storage's alone.
-	Pending int `json:"pk,omitempty"`
 }
 
 type storedConcession struct {

@@ -3,10 +3,15 @@ package store
 import (
 	"bytes"
 	"compress/flate"
+	"context"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/redis/go-redis/v9"
+
+	"salesbot"
 )
 
 // A lead's history and visits lists keep their newest entries as they are
@@ -17,8 +22,11 @@ import (
 // written before issue 14 have no packed element and read as they did.
 //
 // A write packs when the entries pushed to the lead's lists since it last
-// packed reach packAt (the stored lead counts them, storedLead.Pending): it
-// reads the lists' heads (headRead elements), keeps the newest hotKeep
+// packed reach packAt (the stored lead counts them, storedLead.Pending) and
+// it has the lists' heads (headRead elements of each), which the scripts
+// that read a lead return with it once the count is near (headsLua): so
+// packing costs no round trip. When they are not at hand, the count grows
+// and a later write packs. It keeps the newest hotKeep
 // entries of each as they are, and packs the others, with the newest packed
 // element when that is small (under chunkEntries entries and chunkMax
 // bytes), into elements of at most chunkEntries entries. A list keeps at
@@ -31,8 +39,10 @@ const (
 	// card and the reminders read the last visit.
 	hotKeep = 1
 	// packAt is how many entries pushed since the last pack make a write
-	// pack: about one write in eight reads the lists' heads first.
-	packAt = 8
+	// pack; the lead's readers return the lists' heads from packSoon on
+	// (a visit pushes two entries).
+	packAt   = 8
+	packSoon = packAt - 2
 	// headRead bounds the elements a packing write reads of each list.
 	headRead = 64
 	// chunkEntries and chunkMax bound the packed element a pack adds to
@@ -41,6 +51,70 @@ const (
 	chunkEntries = 100
 	chunkMax     = 16 << 10
 )
+
+// headsLua is the Lua of heads(hkey, vkey, lead): the first headRead
+// elements of a lead's history (hkey) and visits (vkey) when the stored
+// lead's count of entries pending packing is packSoon or more, else an
+// empty table. The count is the "pk" right after the lead's "v" (an absent
+// one is 0), so finding it costs a few bytes' match, not a decoding.
+var headsLua = fmt.Sprintf(`
+local function heads(hkey, vkey, lead)
+  local pk = string.match(lead, '^{"v":%d,"pk":(%%d+)')
+  if not pk or tonumber(pk) < %d then return {} end
+  return {redis.call('LRANGE', hkey, 0, %d), redis.call('LRANGE', vkey, 0, %d)}
+end
+`, leadVersion, packSoon, headRead-1, headRead-1)
+
+// headsOf reads the heads a script returned (see headsLua) of the lead id.
+func headsOf(k keys, id string, reply any) []listHead {
+	hs := asSlice(reply)
+	if len(hs) != 2 {
+		return nil
+	}
+	heads := make([]listHead, 2)
+	for i, key := range []string{k.history(id), k.visits(id)} {
+		var raws []string
+		for _, raw := range asSlice(hs[i]) {
+			s, _ := raw.(string)
+			raws = append(raws, s)
+		}
+		heads[i] = readHead(key, raws)
+	}
+	return heads
+}
+
+// leadForWriteScript reads a lead, with its lists' heads when a write of
+// it may pack them (headsLua): {lead, heads}, or {} for none.
+//
+// KEYS: the lead, its history, its visits.
+var leadForWriteScript = redis.NewScript(headsLua + `
+local lead = redis.call('GET', KEYS[1])
+if not lead then return {} end
+return {lead, heads(KEYS[2], KEYS[3], lead)}
+`)
+
+// getLeadForWrite is getLead for a write: it remembers, with the lead's
+// revision, its lists' heads when the write may pack them.
+func (s *Store) getLeadForWrite(ctx context.Context, k keys, id string) (*salesbot.Lead, error) {
+	res, err := leadForWriteScript.Run(ctx, s.client, []string{k.lead(id), k.history(id), k.visits(id)}).Slice()
+	if err != nil {
+		return nil, err
+	}
+	if len(res) == 0 {
+		return nil, salesbot.Errorf(salesbot.ENOTFOUND, "No such lead")
+	}
+	data, _ := res[0].(string)
+	l, err := s.readLead([]byte(data), k.team())
+	if err != nil {
+		return nil, err
+	}
+	if len(res) > 1 {
+		if heads := headsOf(k, id, res[1]); heads != nil {
+			s.revs.setHeads(l, heads)
+		}
+	}
+	return l, nil
+}
 
 // isPacked reports whether a list element is a packed one.
 func isPacked(raw string) bool { return strings.HasPrefix(raw, packMark) }

@@ -25,7 +25,8 @@ type revisions struct {
 // revEntry is one lead's revision, and the cleanup that removes it.
 type revEntry struct {
 	rev     string
-	pending int // entries pushed to the lead's lists since last packed
+	pending int        // entries pushed to the lead's lists since last packed
+	heads   []listHead // its lists' heads, when read with it (see headsLua)
 	cleanup runtime.Cleanup
 }
 
@@ -43,7 +44,7 @@ func (r *revisions) remember(l *salesbot.Lead, rev string, pending int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if e, ok := r.m[key]; ok {
-		e.rev, e.pending = rev, pending
+		e.rev, e.pending, e.heads = rev, pending, nil
 		r.m[key] = e
 		return
 	}
@@ -77,6 +78,28 @@ func (r *revisions) pending(l *salesbot.Lead) int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.m[key].pending
+}
+
+// setHeads records the heads of l's lists, read with l at its revision.
+func (r *revisions) setHeads(l *salesbot.Lead, heads []listHead) {
+	key := weak.Make(l)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e, ok := r.m[key]; ok {
+		e.heads = heads
+		r.m[key] = e
+	}
+}
+
+// heads returns the heads of l's lists read with l, or nil.
+func (r *revisions) heads(l *salesbot.Lead) []listHead {
+	if l == nil {
+		return nil
+	}
+	key := weak.Make(l)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[key].heads
 }
 
 // forget drops l's revision, so that a write reads l again first.

@@ -243,12 +243,13 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 	err = s.retry(ctx, func() error {
 		rev := s.revs.of(l)
 		if rev == "" {
-			got, err := s.getLead(ctx, k, id)
+			got, err := s.getLeadForWrite(ctx, k, id)
 			if err != nil {
 				return err
 			}
 			l, fresh, rev = got, true, s.revs.of(got)
 		}
+		heads := s.revs.heads(l) // read with l, or nil
 		owner, name, before := l.Owner, salesbot.NormalizeCompany(l.Company), l.Standing()
 		u, err := fn(l)
 		switch {
@@ -267,11 +268,8 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 			// move; changing one would orphan the lead.
 			return bug{fmt.Errorf("fn changed the lead's ID, team or company name")}
 		}
-		var heads []listHead
-		if s.revs.pending(l)+pushes(u) >= packAt {
-			if heads, err = s.readHeads(ctx, k, id); err != nil {
-				return err
-			}
+		if s.revs.pending(l)+pushes(u) < packAt {
+			heads = nil // not yet: pack another time
 		}
 		b := &batch{}
 		lead, pending, err := s.leadWrites(b, k, l, owner, before, u, heads)
@@ -344,26 +342,6 @@ func pushes(u salesbot.Update) int {
 		n++
 	}
 	return n
-}
-
-// readHeads reads the heads of a lead's history and visits lists, for a
-// write that packs them, in one round trip.
-func (s *Store) readHeads(ctx context.Context, k keys, id string) ([]listHead, error) {
-	keys := []string{k.history(id), k.visits(id)}
-	cmds := make([]*redis.StringSliceCmd, len(keys))
-	if _, err := s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, key := range keys {
-			cmds[i] = p.LRange(ctx, key, 0, headRead-1)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	heads := make([]listHead, len(keys))
-	for i, key := range keys {
-		heads[i] = readHead(key, cmds[i].Val())
-	}
-	return heads, nil
 }
 
 // fnError carries an error from UpdateLead's fn through the retries, so

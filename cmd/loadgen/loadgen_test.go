@@ -328,3 +328,24 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 func msFloat(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func TestReplyText(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"response_type":"ephemeral","text":":warning: no","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"x"}}]}`: ":warning: no",
+		`{"blocks":[{"text":"inner"}],"text":"outer"}`: "outer",
+		`{"response_type":"ephemeral"}`:                "",
+		`not json`:                                     "",
+		`{"text":`:                                     "",
+	} {
+		if got := replyText([]byte(body)); got != want {
+			t.Errorf("replyText(%s) = %q, want %q", body, got, want)
+		}
+	}
+	check := CheckReply("Acme")
+	if err := check(http.StatusOK, []byte(`{"text":":no_entry: Acme is not yours"}`)); err == nil {
+		t.Error("a refusal naming the company passes the check")
+	}
+	if err := check(http.StatusOK, []byte(`{"text":"Acme — lead card","blocks":[{"text":":warning: stalled"}]}`)); err != nil {
+		t.Errorf("a card with a risk warning fails the check: %v", err)
+	}
+}
