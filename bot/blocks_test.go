@@ -12,8 +12,12 @@ import (
 // the bot sends, as slack-go encodes it and as writeJSON does: the same
 // bytes.
 func TestDirectBlocks(t *testing.T) {
-	txt := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.MarkdownType, s, false, false) }
-	plain := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, false, false) }
+	txt := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+	}
+	plain := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
+	}
 	button := slack.NewButtonBlockElement("act", "v1", plain("Log a visit"))
 	button.Style = slack.StylePrimary
 	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("Grade"), "grade",
