@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -264,14 +265,19 @@ func writeJSON[T any](w http.ResponseWriter, v *T) {
 	if m, ok := any(v).(*slack.Msg); ok {
 		body = msgReply{Msg: m, Blocks: directBlocks(m.Blocks.BlockSet)}
 	}
-	buf := bytes.NewBuffer(make([]byte, 0, 8<<10)) // a card, in one allocation
+	buf := replyBufs.Get().(*bytes.Buffer)
+	defer replyBufs.Put(buf)
+	buf.Reset()
 	if err := json.NewEncoder(buf).Encode(body); err != nil {
 		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(buf.Bytes()) // copied: the buffer goes back to the pool
 }
+
+// replyBufs are writeJSON's buffers, reused: a card's reply is kilobytes.
+var replyBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // msgReply is a slack.Msg whose blocks encoding/json encodes directly. As
 // slack.Msg has them, they go through Blocks.MarshalJSON, whose output the

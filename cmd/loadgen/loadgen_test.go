@@ -349,3 +349,38 @@ func TestReplyText(t *testing.T) {
 		t.Errorf("a card with a risk warning fails the check: %v", err)
 	}
 }
+
+// BenchmarkOneAtATime sends the baseline's request and `/lead show`, one at
+// a time from one goroutine, and reports the time and the allocations of
+// each (the bot, the load generator's client and the loopback HTTP
+// together, the same for both): on a machine whose other load makes
+// BenchmarkLoad's throughput swing, the allocations per request still
+// compare.
+//
+//	go test -run=NONE -bench=OneAtATime -benchtime=5000x ./cmd/loadgen/
+func BenchmarkOneAtATime(b *testing.B) {
+	r := newRig(b)
+	ctx := context.Background()
+	c := r.client(b, r.bot.URL)
+	companies, err := c.CreateLeads(ctx, RunID(), loadLeads)
+	if err != nil {
+		b.Fatal(err)
+	}
+	baseline := r.client(b, r.baseline.URL)
+	for _, tc := range []struct {
+		name string
+		c    *Client
+	}{{"baseline", baseline}, {"show", c}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				status, body, err := tc.c.Command(ctx, "show", "/lead show "+companies[i%len(companies)])
+				if err != nil || status != http.StatusOK {
+					b.Fatalf("status %d, err %v: %s", status, err, body)
+				}
+				i++
+			}
+		})
+	}
+}
