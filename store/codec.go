@@ -192,8 +192,37 @@ func first[T comparable](vs ...T) T {
 }
 
 // leadVersion marks a lead stored in storedLead's encoding; a lead without
-// it was written before, as salesbot.Lead's own JSON.
-const leadVersion = 2
+// it was written before, as salesbot.Lead's own JSON. Version 3 (issue 14)
+// leaves out who registered the lead and who last changed each person's
+// record when that is the lead's owner (see byOwner); version 2, the same
+// encoding otherwise, wrote them always.
+const (
+	leadVersion  = 3
+	leadVersion2 = 2
+)
+
+// byOwner stores a user who did something to a lead the way version 3
+// does: nothing for the lead's owner (most often), "-" for no one.
+func byOwner(user, owner string) string {
+	switch user {
+	case owner:
+		return ""
+	case "":
+		return "-"
+	}
+	return user
+}
+
+// fromByOwner reads back what byOwner stored.
+func fromByOwner(stored, owner string) string {
+	switch stored {
+	case "":
+		return owner
+	case "-":
+		return ""
+	}
+	return stored
+}
 
 // storedLead is a salesbot.Lead as stored: one- and two-letter names, and
 // times as Unix nanoseconds (an instant, exactly). The team is the key's.
@@ -364,7 +393,7 @@ func fromNanos(n int64) time.Time {
 func encodeLead(l *salesbot.Lead, pending int) ([]byte, error) {
 	s := storedLead{
 		V: leadVersion, Pending: pending, ID: l.ID, Company: l.Company, Owner: l.Owner, Grade: l.Grade, Stage: l.Stage,
-		CreatedBy: l.CreatedBy, CreatedAt: nanos(l.CreatedAt), UpdatedAt: nanos(l.UpdatedAt), StageSince: nanos(l.StageSince),
+		CreatedBy: byOwner(l.CreatedBy, l.Owner), CreatedAt: nanos(l.CreatedAt), UpdatedAt: nanos(l.UpdatedAt), StageSince: nanos(l.StageSince),
 		LastTouch: nanos(l.LastTouch), NextStep: l.NextStep, NextStepDue: nanos(l.NextStepDue), Due: nanos(l.Due),
 		SnoozedUntil: nanos(l.SnoozedUntil), RemindedDue: nanos(l.RemindedDue), ClosedAt: nanos(l.ClosedAt), LostReason: l.LostReason,
 		ValueMinor: l.Value.Minor, Currency: l.Value.Currency, CloseBy: l.CloseBy, Slips: l.Slips, Category: l.Category, AtRisk: l.AtRisk, WonOn: l.WonOn, Quotes: l.Quotes, GradeConf: nanos(l.GradeConfirmed),
@@ -379,7 +408,7 @@ func encodeLead(l *salesbot.Lead, pending int) ([]byte, error) {
 	for _, p := range l.Stakeholders {
 		sp := storedStakeholder{Name: p.Name, Role: p.Role, Influence: p.Influence, Support: p.Support, DecisionRole: p.DecisionRole,
 			ContactDepth: p.ContactDepth, Attitude: p.Attitude, PersonalWins: p.PersonalWins, LastMet: nanos(p.LastMet),
-			Notes: p.Notes, By: p.UpdatedBy, At: nanos(p.UpdatedAt)}
+			Notes: p.Notes, By: byOwner(p.UpdatedBy, l.Owner), At: nanos(p.UpdatedAt)}
 		for _, h := range p.History {
 			sp.History = append(sp.History, storedSupportChange{From: h.From, To: h.To, At: nanos(h.At), By: h.By, Why: h.Why})
 		}
@@ -420,7 +449,7 @@ func decodeStoredLead(data []byte, team string) (*salesbot.Lead, int, error) {
 		return nil, 0, bug{fmt.Errorf("decode lead: %w", err)}
 	}
 	l := new(salesbot.Lead)
-	if s.V != leadVersion {
+	if s.V != leadVersion && s.V != leadVersion2 {
 		if err := json.Unmarshal(data, l); err != nil { // written before storedLead
 			return nil, 0, bug{fmt.Errorf("decode lead: %w", err)}
 		}
@@ -443,10 +472,16 @@ func decodeStoredLead(data []byte, team string) (*salesbot.Lead, int, error) {
 			p := salesbot.Stakeholder{Name: sp.Name, Role: sp.Role, Influence: sp.Influence, Support: sp.Support, DecisionRole: sp.DecisionRole,
 				ContactDepth: sp.ContactDepth, Attitude: sp.Attitude, PersonalWins: sp.PersonalWins, LastMet: fromNanos(sp.LastMet),
 				Notes: sp.Notes, UpdatedBy: sp.By, UpdatedAt: fromNanos(sp.At)}
+			if s.V == leadVersion {
+				p.UpdatedBy = fromByOwner(sp.By, s.Owner)
+			}
 			for _, h := range sp.History {
 				p.History = append(p.History, salesbot.SupportChange{From: h.From, To: h.To, At: fromNanos(h.At), By: h.By, Why: h.Why})
 			}
 			l.Stakeholders = append(l.Stakeholders, p)
+		}
+		if s.V == leadVersion {
+			l.CreatedBy = fromByOwner(s.CreatedBy, s.Owner)
 		}
 		decodeNegotiation(l, &s)
 		decodeProfile(l, &s)

@@ -137,6 +137,36 @@ func TestLeadEncoding(t *testing.T) {
 	}
 }
 
+// TestLeadByOwner: version 3 leaves the owner out where they did
+// something (registered the lead, last changed a person's record) and
+// still tells them from someone else and from no one; a version 2 lead
+// without a "b" was changed by no one.
+func TestLeadByOwner(t *testing.T) {
+	at := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
+	l := &salesbot.Lead{ID: "ab12cd34", Team: "T1", Company: "Acme", Owner: "U1", Grade: salesbot.GradeA, Stage: salesbot.StageLead,
+		CreatedBy: "U1", CreatedAt: at, UpdatedAt: at, Stakeholders: []salesbot.Stakeholder{
+			{Name: "Wang Li", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, UpdatedBy: "U1", UpdatedAt: at},
+			{Name: "Li Na", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, UpdatedBy: "U2", UpdatedAt: at},
+			{Name: "Zhang Wei", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow},
+		}}
+	raw, err := encodeLead(l, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(raw), `"U1"`) != 1 || !strings.Contains(string(raw), `"b":"U2"`) || !strings.Contains(string(raw), `"b":"-"`) {
+		t.Errorf("stored lead %s: want the owner once, U2 and no one as they are", raw)
+	}
+	got, err := decodeLead(raw, "T1")
+	if err != nil || !reflect.DeepEqual(got, l) {
+		t.Errorf("round trip: %+v, %v\nwant %+v", got, err, l)
+	}
+	v2 := `{"v":2,"i":"ab12cd34","c":"Acme","o":"U1","g":"A","s":"lead","cb":"U3","p":[{"n":"Wang Li","r":"user","i":"low","s":0},{"n":"Li Na","r":"user","i":"low","s":0,"b":"U1"}]}`
+	got, err = decodeLead([]byte(v2), "T1")
+	if err != nil || got.CreatedBy != "U3" || got.Stakeholders[0].UpdatedBy != "" || got.Stakeholders[1].UpdatedBy != "U1" {
+		t.Errorf("a version 2 lead decodes as %+v, %v", got, err)
+	}
+}
+
 func TestDealRecords(t *testing.T) {
 	d := salesbot.Deal{ID: "ab12cd34", Company: "Acme \u4e2d\u56fd | Co", Owner: "U1", Grade: salesbot.GradeB, Stage: salesbot.StageQuote,
 		Category: salesbot.CategoryCommit, Value: salesbot.Amount{Minor: 99_999_999_999_999_999, Currency: "USD"},

@@ -181,7 +181,7 @@ func TestMemoryPerLead(t *testing.T) {
 	}{
 		{withText, 3300, 6200},
 		{varied, 4000, 6900},
-		{terse, 2250, 5150},
+		{terse, 2100, 5000},
 	} {
 		t.Run(tc.text.String(), func(t *testing.T) {
 			t.Parallel()
