@@ -21,12 +21,37 @@ const activityPage = 500
 // changes out of order nor hide them from a window: a change's At, the
 // writer's clock, is what is shown, never what is searched. It reads only
 // the window's range of the stream, newest first, a page at a time, so its
-// cost follows the number of changes in the window.
+// cost follows the number of changes in the window. Each change names its
+// company as the lead is named now (one more round trip reads the leads).
 func (s *Store) Activity(ctx context.Context, team string, since, until time.Time) ([]salesbot.Change, error) {
 	k, err := keysOf(team)
 	if err != nil {
 		return nil, fmt.Errorf("activity: %w", err)
 	}
+	changes, err := s.activity(ctx, k, since, until)
+	if err != nil {
+		return nil, err
+	}
+	ids := newIDSet()
+	for _, c := range changes {
+		if c.Company == "" {
+			ids.add(c.LeadID)
+		}
+	}
+	if len(ids.list) > 0 {
+		leads, err := s.leads(ctx, k, ids.list)
+		if err != nil {
+			return nil, failed(err, "activity of %s", team)
+		}
+		withCompanies(changes, leads)
+	}
+	return changes, nil
+}
+
+// activity is Activity without the companies of entries that refer to
+// their lead (see withCompanies).
+func (s *Store) activity(ctx context.Context, k keys, since, until time.Time) ([]salesbot.Change, error) {
+	team := k.team()
 	if !until.After(since) || until.UnixMilli() < 0 {
 		return nil, nil
 	}
@@ -58,4 +83,33 @@ func (s *Store) Activity(ctx context.Context, team string, since, until time.Tim
 	}
 	slices.Reverse(changes)
 	return changes, nil
+}
+
+// activityKinds are the kinds of change the team's activity stream keeps:
+// those a digest or a report reads (salesbot's digest addChanges, report
+// addChanges and repTouches, sourceRows). Every change stays in its lead's
+// own history; the stream is not a second copy of it.
+var activityKinds = map[salesbot.ChangeKind]bool{
+	salesbot.ChangeCreated: true, salesbot.ChangeGrade: true, salesbot.ChangeStage: true,
+	salesbot.ChangeWon: true, salesbot.ChangeLost: true, salesbot.ChangeVisit: true,
+	salesbot.ChangeEscalated: true, salesbot.ChangeCloseBy: true,
+}
+
+// withCompanies names each change's company after the lead it is about,
+// where the stream entry did not carry it (entries since issue 14 do not:
+// they refer to the lead). A lead not among leads (gone since) keeps the
+// company its entry carried, if any.
+func withCompanies(changes []salesbot.Change, leads []*salesbot.Lead) {
+	if len(changes) == 0 {
+		return
+	}
+	company := make(map[string]string, len(leads))
+	for _, l := range leads {
+		company[l.ID] = l.Company
+	}
+	for i := range changes {
+		if c := &changes[i]; c.Company == "" {
+			c.Company = company[c.LeadID]
+		}
+	}
 }

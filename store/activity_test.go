@@ -30,7 +30,7 @@ func TestActivitySkewedReplicas(t *testing.T) {
 	}
 	skewed := time.Now().Add(-time.Hour)
 	mustUpdate(t, behind, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.SetFact(salesbot.Actor{User: "U1"}, salesbot.FactBudget, "50k", skewed))
+		return one(l.Regrade(salesbot.Actor{User: "U1"}, salesbot.GradeB, "budget cut", skewed))
 	})
 	after := time.Now()
 
@@ -46,7 +46,7 @@ func TestActivitySkewedReplicas(t *testing.T) {
 	for i, c := range cs {
 		kinds[i] = c.Kind
 	}
-	if want := []salesbot.ChangeKind{salesbot.ChangeCreated, salesbot.ChangeFact}; !slices.Equal(kinds, want) {
+	if want := []salesbot.ChangeKind{salesbot.ChangeCreated, salesbot.ChangeGrade}; !slices.Equal(kinds, want) {
 		t.Fatalf("Activity = %v; want %v, as written", kinds, want)
 	}
 	if !cs[1].At.Equal(skewed.Truncate(time.Millisecond)) {
@@ -66,10 +66,10 @@ func TestActivityChangeTimeInWriteOrder(t *testing.T) {
 	s, rdb, team := newStore(t)
 	l := mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA) // at now
 	mustUpdate(t, s, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.SetFact(salesbot.Actor{User: "U1"}, salesbot.FactBudget, "50k", now.Add(-time.Hour)))
+		return one(l.Regrade(salesbot.Actor{User: "U1"}, salesbot.GradeB, "budget cut", now.Add(-time.Hour)))
 	})
 	mustUpdate(t, s, team, l.ID, func(l *salesbot.Lead) (salesbot.Update, error) {
-		return one(l.SetFact(salesbot.Actor{User: "U1"}, salesbot.FactNeed, "CRM", now.Add(time.Hour)))
+		return one(l.Regrade(salesbot.Actor{User: "U1"}, salesbot.GradeC, "no need", now.Add(time.Hour)))
 	})
 	ids := rdb.XRange(ctx, key(team, "activity"), "-", "+").Val()
 	ms := now.UnixMilli()
@@ -84,13 +84,13 @@ func TestActivityChangeTimeInWriteOrder(t *testing.T) {
 		t.Errorf("stream IDs = %v; want %v", got, want)
 	}
 	cs, err := s.Activity(ctx, team, now.Add(-time.Second), now)
-	if err != nil || len(cs) != 2 || cs[1].Kind != salesbot.ChangeFact {
-		t.Errorf("Activity around now = %+v, %v; want the creation, then the fact made up an hour before", cs, err)
+	if err != nil || len(cs) != 2 || cs[1].Kind != salesbot.ChangeGrade {
+		t.Errorf("Activity around now = %+v, %v; want the creation, then the regrade made up an hour before", cs, err)
 	}
 
 	// A change without a time goes after the last entry too.
 	mustUpdate(t, s, team, l.ID, func(*salesbot.Lead) (salesbot.Update, error) {
-		return salesbot.Update{Changes: []salesbot.Change{{LeadID: l.ID, Kind: salesbot.ChangeFact, By: "U1"}}}, nil
+		return salesbot.Update{Changes: []salesbot.Change{{LeadID: l.ID, Kind: salesbot.ChangeStage, By: "U1"}}}, nil
 	})
 	last := rdb.XRevRangeN(ctx, key(team, "activity"), "+", "-", 1).Val()
 	if len(last) != 1 || last[0].ID != key0(now.Add(time.Hour).UnixMilli(), 1) {

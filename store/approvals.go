@@ -293,8 +293,9 @@ func (s *Store) DecideApproval(ctx context.Context, team, id string, fn func(*sa
 			return err
 		}
 		var lead []byte
+		pending := 0
 		if len(u.Changes) > 0 {
-			if lead, err = s.leadWrites(b, k, l, owner, before, u); err != nil {
+			if lead, pending, err = s.leadWrites(b, k, l, owner, before, u, nil); err != nil {
 				return err
 			}
 		}
@@ -308,7 +309,7 @@ func (s *Store) DecideApproval(ctx context.Context, team, id string, fn func(*sa
 			return redis.TxFailedErr
 		}
 		if lead != nil {
-			s.revs.remember(l, revision(lead))
+			s.revs.remember(l, revision(lead), pending)
 		}
 		savedA, savedL = a, l
 		return nil

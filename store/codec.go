@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"salesbot"
@@ -49,7 +50,13 @@ const (
 func encodeChange(c salesbot.Change, where changeIn) ([]byte, error) {
 	s := storedChange{Kind: c.Kind, By: c.By, At: millis(c.At), From: c.From, To: c.To, Reason: c.Reason}
 	if where == inActivity {
-		s.Lead, s.Company = c.LeadID, c.Company
+		// The company is the lead's: readers take it from the lead they
+		// read anyway (withCompanies). Of a visit's summary the digest
+		// shows the kind of touch only.
+		s.Lead = c.LeadID
+		if c.Kind == salesbot.ChangeVisit {
+			s.Reason, _, _ = strings.Cut(c.Reason, ":")
+		}
 	} else if c.Kind == salesbot.ChangeVisit {
 		s.Reason = "" // the visits list has it
 	}
@@ -58,6 +65,21 @@ func encodeChange(c salesbot.Change, where changeIn) ([]byte, error) {
 		return nil, bug{fmt.Errorf("encode change: %w", err)}
 	}
 	return b, nil
+}
+
+// decodeChanges reads a history list's values, packed ones unpacked,
+// skipping any that do not decode, each of which it passes to skip.
+func decodeChanges[T string | []byte](raws []T, leadID string, skip func(error)) []salesbot.Change {
+	cs := make([]salesbot.Change, 0, len(raws))
+	for _, raw := range expand(raws, skip) {
+		c, err := decodeChange([]byte(raw), leadID)
+		if err != nil {
+			skip(err)
+			continue
+		}
+		cs = append(cs, c)
+	}
+	return cs
 }
 
 // decodeChange reads a stored change; leadID fills in the lead where the
@@ -136,11 +158,11 @@ func decodeVisit(raw []byte, leadID string) (salesbot.Visit, error) {
 	return v, nil
 }
 
-// decodeVisits reads a visits list's values, skipping any that do not
-// decode, each of which it passes to skip.
+// decodeVisits reads a visits list's values, packed ones unpacked,
+// skipping any that do not decode, each of which it passes to skip.
 func decodeVisits[T string | []byte](raws []T, leadID string, skip func(error)) []salesbot.Visit {
 	var vs []salesbot.Visit
-	for _, raw := range raws {
+	for _, raw := range expand(raws, skip) {
 		v, err := decodeVisit([]byte(raw), leadID)
 		if err != nil {
 			skip(err)
@@ -170,13 +192,46 @@ func first[T comparable](vs ...T) T {
 }
 
 // leadVersion marks a lead stored in storedLead's encoding; a lead without
-// it was written before, as salesbot.Lead's own JSON.
-const leadVersion = 2
+// it was written before, as salesbot.Lead's own JSON. Version 3 (issue 14)
+// leaves out who registered the lead and who last changed each person's
+// record when that is the lead's owner (see byOwner); version 2, the same
+// encoding otherwise, wrote them always.
+const (
+	leadVersion  = 3
+	leadVersion2 = 2
+)
+
+// byOwner stores a user who did something to a lead the way version 3
+// does: nothing for the lead's owner (most often), "-" for no one.
+func byOwner(user, owner string) string {
+	switch user {
+	case owner:
+		return ""
+	case "":
+		return "-"
+	}
+	return user
+}
+
+// fromByOwner reads back what byOwner stored.
+func fromByOwner(stored, owner string) string {
+	switch stored {
+	case "":
+		return owner
+	case "-":
+		return ""
+	}
+	return stored
+}
 
 // storedLead is a salesbot.Lead as stored: one- and two-letter names, and
 // times as Unix nanoseconds (an instant, exactly). The team is the key's.
 type storedLead struct {
-	V            int                             `json:"v"`
+	V int `json:"v"`
+	// Pending counts the entries pushed to the lead's history and visits
+	// since they were last packed (codec_packed.go); storage's alone. It
+	// comes right after "v", where a script finds it (pendingLua).
+	Pending      int                             `json:"pk,omitempty"`
 	ID           string                          `json:"i"`
 	Company      string                          `json:"c"`
 	Owner        string                          `json:"o"`
@@ -333,10 +388,12 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-func encodeLead(l *salesbot.Lead) ([]byte, error) {
+// encodeLead encodes a lead as stored, with the number of entries pushed
+// to its lists since they were last packed.
+func encodeLead(l *salesbot.Lead, pending int) ([]byte, error) {
 	s := storedLead{
-		V: leadVersion, ID: l.ID, Company: l.Company, Owner: l.Owner, Grade: l.Grade, Stage: l.Stage,
-		CreatedBy: l.CreatedBy, CreatedAt: nanos(l.CreatedAt), UpdatedAt: nanos(l.UpdatedAt), StageSince: nanos(l.StageSince),
+		V: leadVersion, Pending: pending, ID: l.ID, Company: l.Company, Owner: l.Owner, Grade: l.Grade, Stage: l.Stage,
+		CreatedBy: byOwner(l.CreatedBy, l.Owner), CreatedAt: nanos(l.CreatedAt), UpdatedAt: nanos(l.UpdatedAt), StageSince: nanos(l.StageSince),
 		LastTouch: nanos(l.LastTouch), NextStep: l.NextStep, NextStepDue: nanos(l.NextStepDue), Due: nanos(l.Due),
 		SnoozedUntil: nanos(l.SnoozedUntil), RemindedDue: nanos(l.RemindedDue), ClosedAt: nanos(l.ClosedAt), LostReason: l.LostReason,
 		ValueMinor: l.Value.Minor, Currency: l.Value.Currency, CloseBy: l.CloseBy, Slips: l.Slips, Category: l.Category, AtRisk: l.AtRisk, WonOn: l.WonOn, Quotes: l.Quotes, GradeConf: nanos(l.GradeConfirmed),
@@ -351,7 +408,7 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 	for _, p := range l.Stakeholders {
 		sp := storedStakeholder{Name: p.Name, Role: p.Role, Influence: p.Influence, Support: p.Support, DecisionRole: p.DecisionRole,
 			ContactDepth: p.ContactDepth, Attitude: p.Attitude, PersonalWins: p.PersonalWins, LastMet: nanos(p.LastMet),
-			Notes: p.Notes, By: p.UpdatedBy, At: nanos(p.UpdatedAt)}
+			Notes: p.Notes, By: byOwner(p.UpdatedBy, l.Owner), At: nanos(p.UpdatedAt)}
 		for _, h := range p.History {
 			sp.History = append(sp.History, storedSupportChange{From: h.From, To: h.To, At: nanos(h.At), By: h.By, Why: h.Why})
 		}
@@ -369,25 +426,32 @@ func encodeLead(l *salesbot.Lead) ([]byte, error) {
 // readLead decodes a lead read on its own and remembers its revision, for
 // a write of it to compare (UpdateLeadFrom).
 func (s *Store) readLead(data []byte, team string) (*salesbot.Lead, error) {
-	l, err := decodeLead(data, team)
+	l, pending, err := decodeStoredLead(data, team)
 	if err != nil {
 		return nil, err
 	}
-	s.revs.remember(l, revision(data))
+	s.revs.remember(l, revision(data), pending)
 	return l, nil
 }
 
 // decodeLead decodes a lead as stored, in either encoding; team is the team
 // whose key it was read from. It remembers no revision.
 func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
+	l, _, err := decodeStoredLead(data, team)
+	return l, err
+}
+
+// decodeStoredLead is decodeLead that also returns the entries pushed to
+// the lead's lists since they were last packed.
+func decodeStoredLead(data []byte, team string) (*salesbot.Lead, int, error) {
 	var s storedLead
 	if err := json.Unmarshal(data, &s); err != nil {
-		return nil, bug{fmt.Errorf("decode lead: %w", err)}
+		return nil, 0, bug{fmt.Errorf("decode lead: %w", err)}
 	}
 	l := new(salesbot.Lead)
-	if s.V != leadVersion {
+	if s.V != leadVersion && s.V != leadVersion2 {
 		if err := json.Unmarshal(data, l); err != nil { // written before storedLead
-			return nil, bug{fmt.Errorf("decode lead: %w", err)}
+			return nil, 0, bug{fmt.Errorf("decode lead: %w", err)}
 		}
 	} else {
 		*l = salesbot.Lead{
@@ -408,10 +472,16 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 			p := salesbot.Stakeholder{Name: sp.Name, Role: sp.Role, Influence: sp.Influence, Support: sp.Support, DecisionRole: sp.DecisionRole,
 				ContactDepth: sp.ContactDepth, Attitude: sp.Attitude, PersonalWins: sp.PersonalWins, LastMet: fromNanos(sp.LastMet),
 				Notes: sp.Notes, UpdatedBy: sp.By, UpdatedAt: fromNanos(sp.At)}
+			if s.V == leadVersion {
+				p.UpdatedBy = fromByOwner(sp.By, s.Owner)
+			}
 			for _, h := range sp.History {
 				p.History = append(p.History, salesbot.SupportChange{From: h.From, To: h.To, At: fromNanos(h.At), By: h.By, Why: h.Why})
 			}
 			l.Stakeholders = append(l.Stakeholders, p)
+		}
+		if s.V == leadVersion {
+			l.CreatedBy = fromByOwner(s.CreatedBy, s.Owner)
 		}
 		decodeNegotiation(l, &s)
 		decodeProfile(l, &s)
@@ -419,5 +489,5 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 	if l.Team == "" {
 		l.Team = team
 	}
-	return l, nil
+	return l, s.Pending, nil
 }

@@ -12,21 +12,25 @@ import (
 
 func TestChangeEncoding(t *testing.T) {
 	at := time.Date(2026, 11, 23, 2, 0, 0, 123_000_000, time.UTC)
-	c := salesbot.Change{LeadID: "ab12cd34", Company: "Acme", Kind: salesbot.ChangeVisit, By: "U1", At: at, To: "2026-11-20", Reason: "met the CFO"}
+	c := salesbot.Change{LeadID: "ab12cd34", Company: "Acme", Kind: salesbot.ChangeVisit, By: "U1", At: at, To: "2026-11-20", Reason: "demo: met the CFO"}
 
 	raw, err := encodeChange(c, inActivity)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := decodeChange(raw, ""); err != nil || got != c {
-		t.Errorf("activity round trip: %+v, %v; want %+v", got, err, c)
+	// The stream refers to the lead for its company, and keeps of a
+	// visit's summary the kind of touch, which is all the digest shows.
+	want := c
+	want.Company, want.Reason = "", "demo"
+	if got, err := decodeChange(raw, ""); err != nil || got != want {
+		t.Errorf("activity round trip: %+v, %v; want %+v", got, err, want)
 	}
 
 	raw, err = encodeChange(c, inHistory)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := c
+	want = c
 	want.Company, want.Reason = "", "" // the key names the lead; the visits list has the summary
 	if got, err := decodeChange(raw, "ab12cd34"); err != nil || got != want {
 		t.Errorf("history round trip: %+v, %v; want %+v", got, err, want)
@@ -91,7 +95,7 @@ func TestLeadEncoding(t *testing.T) {
 		Value: salesbot.Amount{Minor: 180_000_000, Currency: "CNY"}, CloseBy: salesbot.Date{Year: 2027, Month: 3, Day: 31},
 		Slips: 2, Category: salesbot.CategoryBest, AtRisk: true,
 	}
-	raw, err := encodeLead(l)
+	raw, err := encodeLead(l, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +134,36 @@ func TestLeadEncoding(t *testing.T) {
 	}
 	if _, err := decodeLead([]byte(`{"v":2,`), "T1"); err == nil {
 		t.Error("a broken lead decodes")
+	}
+}
+
+// TestLeadByOwner: version 3 leaves the owner out where they did
+// something (registered the lead, last changed a person's record) and
+// still tells them from someone else and from no one; a version 2 lead
+// without a "b" was changed by no one.
+func TestLeadByOwner(t *testing.T) {
+	at := time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC)
+	l := &salesbot.Lead{ID: "ab12cd34", Team: "T1", Company: "Acme", Owner: "U1", Grade: salesbot.GradeA, Stage: salesbot.StageLead,
+		CreatedBy: "U1", CreatedAt: at, UpdatedAt: at, Stakeholders: []salesbot.Stakeholder{
+			{Name: "Wang Li", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, UpdatedBy: "U1", UpdatedAt: at},
+			{Name: "Li Na", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, UpdatedBy: "U2", UpdatedAt: at},
+			{Name: "Zhang Wei", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow},
+		}}
+	raw, err := encodeLead(l, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(string(raw), `"U1"`) != 1 || !strings.Contains(string(raw), `"b":"U2"`) || !strings.Contains(string(raw), `"b":"-"`) {
+		t.Errorf("stored lead %s: want the owner once, U2 and no one as they are", raw)
+	}
+	got, err := decodeLead(raw, "T1")
+	if err != nil || !reflect.DeepEqual(got, l) {
+		t.Errorf("round trip: %+v, %v\nwant %+v", got, err, l)
+	}
+	v2 := `{"v":2,"i":"ab12cd34","c":"Acme","o":"U1","g":"A","s":"lead","cb":"U3","p":[{"n":"Wang Li","r":"user","i":"low","s":0},{"n":"Li Na","r":"user","i":"low","s":0,"b":"U1"}]}`
+	got, err = decodeLead([]byte(v2), "T1")
+	if err != nil || got.CreatedBy != "U3" || got.Stakeholders[0].UpdatedBy != "" || got.Stakeholders[1].UpdatedBy != "U1" {
+		t.Errorf("a version 2 lead decodes as %+v, %v", got, err)
 	}
 }
 
@@ -175,7 +209,7 @@ func TestLeadNegotiationEncoding(t *testing.T) {
 			{Name: "用友", By: "U2", At: at},
 		},
 	}
-	raw, err := encodeLead(l)
+	raw, err := encodeLead(l, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +228,7 @@ func TestLeadNegotiationEncoding(t *testing.T) {
 
 	// A lead with none of them stores none of them.
 	plain := &salesbot.Lead{ID: "x", Team: "T1", Company: "Beta", Owner: "U1", Grade: salesbot.GradeC, Stage: salesbot.StageLead}
-	raw, err = encodeLead(plain)
+	raw, err = encodeLead(plain, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -268,12 +268,8 @@ func (s *Store) Histories(ctx context.Context, team string, ids []string, since 
 		return nil, failed(err, "histories of %d leads", len(ids))
 	}
 	for i, id := range ids {
-		for _, raw := range cmds[i].Val() {
-			c, err := decodeChange([]byte(raw), id)
-			if err != nil {
-				s.skip(ctx, k.history(id), err)
-				continue
-			}
+		changes := decodeChanges(cmds[i].Val(), id, func(err error) { s.skip(ctx, k.history(id), err) })
+		for _, c := range firstN(changes, min(n, listMax)) {
 			if !c.At.After(since) {
 				break // newest first: the rest are older still
 			}

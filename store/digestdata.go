@@ -210,6 +210,7 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 	if d.Leads, err = s.leads(ctx, k, ids.list); err != nil {
 		return salesbot.DigestData{}, failed(err, "digest data of %s", team)
 	}
+	withCompanies(d.Changes, d.Leads)
 	return d, nil
 }
 
@@ -283,7 +284,7 @@ func (s *Store) ReportData(ctx context.Context, team string, from, now time.Time
 	}
 	// Activity leaves out changes made at since itself; a period includes
 	// its first instant.
-	changes, err := s.Activity(ctx, team, from.Add(-time.Nanosecond), now)
+	changes, err := s.activity(ctx, k, from.Add(-time.Nanosecond), now)
 	if err != nil {
 		return salesbot.ReportInput{}, err
 	}
@@ -331,5 +332,6 @@ func (s *Store) ReportData(ctx context.Context, team string, from, now time.Time
 	if in.Leads, err = s.leads(ctx, k, ids.list); err != nil {
 		return salesbot.ReportInput{}, failed(err, "report data of %s", team)
 	}
+	withCompanies(in.Changes, in.Leads)
 	return in, nil
 }

@@ -18,3 +18,14 @@ func Day(d salesbot.Date) int64 { return day(d) }
 
 // SlipRecord is the member rm:slips holds of a slip.
 func SlipRecord(s salesbot.Slip) string { return slipRecord(s) }
+
+// Expand is a list's entries with its packed elements unpacked, so that a
+// test reading raw keys sees what they hold (codec_packed.go).
+func Expand(raws []string) []string { return expand(raws, func(error) {}) }
+
+// PackedLists is the packing's settings: the entries kept unpacked, and
+// how many pushes make a write pack.
+const (
+	HotKeep = hotKeep
+	PackAt  = packAt
+)

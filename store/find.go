@@ -10,12 +10,13 @@ import (
 )
 
 // findScript looks a lead up by name on the server, in one step. It tries
-// each exact name in turn and returns {index, {lead}, {visits}} for the
-// first whose lead exists. Failing that, when part is not "", it returns
-// {0, {leads}, {visits}, total}: the leads whose name starts with part or,
-// when none does, has it at the start of a word inside (InnerNames), at
-// most limit of them, the caller's own first and then by ID, and how many
-// matched in all. The visits come with a single lead.
+// each exact name in turn and returns {index, {lead}, {visits}, -1, heads}
+// for the first whose lead exists. Failing that, when part is not "", it
+// returns {0, {leads}, {visits}, total, heads}: the leads whose name starts
+// with part or, when none does, has it at the start of a word inside
+// (InnerNames), at most limit of them, the caller's own first and then by
+// ID, and how many matched in all. The visits come with a single lead, and
+// so do the heads of its lists when a write of it may pack them (headsLua).
 //
 // Both look-ups are ranges of sorted indexes (ZRANGEBYLEX … LIMIT: O(log N
 // + scan)), so the script's cost does not grow with the team: at most scan
@@ -28,7 +29,7 @@ import (
 // KEYS: names, the sorted index of names, the index of inner names. ARGV:
 // the team's key prefix, visits, part, limit, scan, the caller, then the
 // exact names.
-var findScript = redis.NewScript(`
+var findScript = redis.NewScript(headsLua + `
 local prefix, nvisits, part, limit, scan, caller = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local function visits(id)
   if nvisits < 1 then return {} end
@@ -38,7 +39,7 @@ for i = 7, #ARGV do
   local id = redis.call('HGET', KEYS[1], ARGV[i])
   if id then
     local lead = redis.call('GET', prefix .. 'lead:' .. id)
-    if lead then return {i - 6, {lead}, visits(id)} end
+    if lead then return {i - 6, {lead}, visits(id), -1, heads(prefix .. 'history:' .. id, prefix .. 'visits:' .. id, lead)} end
   end
 end
 if part == '' then return {0, {}, {}, 0} end
@@ -64,9 +65,12 @@ for j = 1, math.min(#own, limit) do
     first = first or own[j]
   end
 end
-local vs = {}
-if #leads == 1 then vs = visits(first) end
-return {0, leads, vs, total}
+local vs, hs = {}, {}
+if #leads == 1 then
+  vs = visits(first)
+  hs = heads(prefix .. 'history:' .. first, prefix .. 'visits:' .. first, leads[1])
+end
+return {0, leads, vs, total, hs}
 `)
 
 // lexMatches is the Lua of matches(key, part): the IDs of at most scan
@@ -178,8 +182,15 @@ func (s *Store) found(ctx context.Context, res []any, k keys) (salesbot.LeadMatc
 	}
 	m.Parts = len(m.Leads)
 	if len(res) > 3 {
-		n, _ := res[3].(int64)
-		m.Parts = int(n)
+		if n, _ := res[3].(int64); n >= 0 { // -1: an exact match
+			m.Parts = int(n)
+		}
+	}
+	if len(res) > 4 && len(m.Leads) == 1 {
+		l := m.Leads[0]
+		if heads := headsOf(k, l.ID, res[4]); heads != nil {
+			s.revs.setHeads(l, heads)
+		}
 	}
 	return m, nil
 }

@@ -42,7 +42,9 @@ const xaddAt = "xaddAt"
 // round trip besides its own. A guard is a key, a field and the value
 // expected. With a field, the hash field must hold that value ("" for
 // absent); with the field listGuard, the whole list must have that digest
-// (listDigest), for a write that rewrites lists read before. Without one,
+// (listDigest), for a write that rewrites lists read before; with the field
+// headGuard, its first n items must have that digest ("<n>:<digest>", n at
+// least 1), for a write that replaces them (codec_packed.go). Without one,
 // the key's value must have that SHA-1 (its revision; "" for a missing
 // key). It returns 1 when it wrote, 0 when a
 // guard failed and nothing was written.
@@ -67,6 +69,9 @@ for j = 0, g - 1 do
     have = v and redis.sha1hex(v) or ''
   elseif field == '` + listGuard + `' then
     have = redis.sha1hex(table.concat(redis.call('LRANGE', key, 0, -1), '\n'))
+  elseif field == '` + headGuard + `' then
+    local n = tonumber(string.match(want, '^(%d+):'))
+    have = n .. ':' .. redis.sha1hex(table.concat(redis.call('LRANGE', key, 0, n - 1), '\n'))
   else
     have = redis.call('HGET', key, field) or ''
   end

@@ -331,7 +331,7 @@ func (s *Store) AssignInquiry(ctx context.Context, team, id string, fn func(*sal
 		}
 		switch res[0] {
 		case "ok":
-			s.revs.remember(l, revision(lead))
+			s.revs.remember(l, revision(lead), createdPending)
 			return q, l, nil, nil
 		case "gone":
 			return nil, nil, nil, salesbot.Errorf(salesbot.ENOTFOUND, "That inquiry is no longer in the queue.")

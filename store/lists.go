@@ -174,7 +174,7 @@ func (s *Store) Visits(ctx context.Context, team, leadID string, n int) ([]sales
 	if err != nil {
 		return nil, failed(err, "visits of %s", leadID)
 	}
-	return decodeVisits(raws, leadID, func(err error) { s.skip(ctx, k.visits(leadID), err) }), nil
+	return firstN(decodeVisits(raws, leadID, func(err error) { s.skip(ctx, k.visits(leadID), err) }), min(n, listMax)), nil
 }
 
 // History returns a lead's last n changes, newest first.
@@ -187,19 +187,11 @@ func (s *Store) History(ctx context.Context, team, leadID string, n int) ([]sale
 	if err != nil {
 		return nil, failed(err, "history of %s", leadID)
 	}
-	cs := make([]salesbot.Change, 0, len(raws))
-	for _, raw := range raws {
-		c, err := decodeChange([]byte(raw), leadID)
-		if err != nil {
-			s.skip(ctx, k.history(leadID), err)
-			continue
-		}
-		cs = append(cs, c)
-	}
-	return cs, nil
+	return firstN(decodeChanges(raws, leadID, func(err error) { s.skip(ctx, k.history(leadID), err) }), min(n, listMax)), nil
 }
 
-// lastN reads the first n entries of a newest-first list; n < 1 gives
+// lastN reads the first n elements of a newest-first list, which hold at
+// least its first n entries (a packed element holds many); n < 1 gives
 // none (LRANGE 0 -1 would give all).
 func lastN(ctx context.Context, c redis.Cmdable, key string, n int) ([]string, error) {
 	if n < 1 {

@@ -132,7 +132,7 @@ func (s *Store) SettleReminder(ctx context.Context, c salesbot.ReminderClaim, fn
 		b.do("HDEL", k.attempts(), c.LeadID)
 		rev := ""
 		if raw, err := get.Bytes(); err == nil {
-			l, err := decodeLead(raw, c.Team)
+			l, pending, err := decodeStoredLead(raw, c.Team)
 			if err != nil {
 				return err
 			}
@@ -142,14 +142,14 @@ func (s *Store) SettleReminder(ctx context.Context, c salesbot.ReminderClaim, fn
 			if err != nil {
 				return fnError{err}
 			}
-			lead, err := encodeLead(l)
+			lead, err := encodeLead(l, pending+len(changes))
 			if err != nil {
 				return err
 			}
 			b.do("SET", k.lead(c.LeadID), lead)
 			index(b, k, &before, l)
 			if len(changes) > 0 {
-				if err := s.history(b, k, l.ID, changes, nil); err != nil {
+				if err := s.history(b, k, l.ID, changes, nil, nil); err != nil {
 					return err
 				}
 			}

@@ -101,7 +101,7 @@ func (s *Store) RemovePerson(ctx context.Context, team, id string, read *salesbo
 		if err := inquiries.scrub(b, k, scrub); err != nil {
 			return err
 		}
-		lead, err := s.leadWrites(b, k, l, owner, before, salesbot.Update{Changes: []salesbot.Change{c}})
+		lead, pending, err := s.leadWrites(b, k, l, owner, before, salesbot.Update{Changes: []salesbot.Change{c}}, nil)
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func (s *Store) RemovePerson(ctx context.Context, team, id string, read *salesbo
 			s.revs.forget(l)
 			return redis.TxFailedErr
 		}
-		s.revs.remember(l, revision(lead))
+		s.revs.remember(l, revision(lead), pending)
 		saved, name = l, recorded
 		return nil
 	}, nil)
@@ -182,51 +182,74 @@ func (s *Store) readForRemoval(ctx context.Context, k keys, id string, read *sal
 }
 
 // scrub returns the list's items with the name scrubbed, and whether any
-// changed. An item that does not decode is kept as it is: it names no one
+// changed; a packed item (codec_packed.go) is unpacked, scrubbed and packed
+// again. An item that does not decode is kept as it is: it names no one
 // the bot can read.
 func (list removalList) scrub(sc salesbot.Scrub, id string) ([]string, bool, error) {
 	out := slices.Clone(list.items)
 	changed := false
 	for i, raw := range list.items {
 		var (
-			enc []byte
+			enc string
 			hit bool
 			err error
 		)
-		switch list.kind {
-		case historyList:
-			c, derr := decodeChange([]byte(raw), id)
-			if derr != nil {
-				continue
-			}
-			if c, hit = sc.Change(c); hit {
-				enc, err = encodeChange(c, inHistory)
-			}
-		case visitsList:
-			v, derr := decodeVisit([]byte(raw), id)
-			if derr != nil {
-				continue
-			}
-			if v, hit = sc.Visit(v); hit {
-				enc, err = encodeVisit(v)
-			}
-		case reviewsList:
-			var n salesbot.ReviewNote
-			if json.Unmarshal([]byte(raw), &n) != nil {
-				continue
-			}
-			if n.Note, hit = sc.Text(n.Note); hit {
-				enc, err = json.Marshal(n)
-			}
+		if isPacked(raw) && list.kind != reviewsList {
+			enc, hit, err = mapPacked(raw, func(e string) (string, bool, error) { return list.scrubEntry(sc, id, e) })
+		} else {
+			enc, hit, err = list.scrubEntry(sc, id, raw)
 		}
 		if err != nil {
-			return nil, false, bug{fmt.Errorf("encode scrubbed entry: %w", err)}
+			return nil, false, err
 		}
 		if hit {
-			out[i], changed = string(enc), true
+			out[i], changed = enc, true
 		}
 	}
 	return out, changed, nil
+}
+
+// scrubEntry returns one entry of the list with the name scrubbed, and
+// whether it named the person.
+func (list removalList) scrubEntry(sc salesbot.Scrub, id, raw string) (string, bool, error) {
+	var (
+		enc []byte
+		hit bool
+		err error
+	)
+	switch list.kind {
+	case historyList:
+		c, derr := decodeChange([]byte(raw), id)
+		if derr != nil {
+			return raw, false, nil
+		}
+		if c, hit = sc.Change(c); hit {
+			enc, err = encodeChange(c, inHistory)
+		}
+	case visitsList:
+		v, derr := decodeVisit([]byte(raw), id)
+		if derr != nil {
+			return raw, false, nil
+		}
+		if v, hit = sc.Visit(v); hit {
+			enc, err = encodeVisit(v)
+		}
+	case reviewsList:
+		var n salesbot.ReviewNote
+		if json.Unmarshal([]byte(raw), &n) != nil {
+			return raw, false, nil
+		}
+		if n.Note, hit = sc.Text(n.Note); hit {
+			enc, err = json.Marshal(n)
+		}
+	}
+	if err != nil {
+		return "", false, bug{fmt.Errorf("encode scrubbed entry: %w", err)}
+	}
+	if !hit {
+		return raw, false, nil
+	}
+	return string(enc), true, nil
 }
 
 // DeleteLead deletes a lead with every key and index entry it has, in one

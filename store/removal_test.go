@@ -41,7 +41,9 @@ func teamDump(t *testing.T, c redis.UniversalClient, team string) map[string]str
 			case "string":
 				v, err = c.Get(ctx, k).Result()
 			case "list":
-				v, err = c.LRange(ctx, k, 0, -1).Result()
+				var items []string
+				items, err = c.LRange(ctx, k, 0, -1).Result()
+				v = store.Expand(items) // packed entries as they read
 			case "hash":
 				v, err = c.HGetAll(ctx, k).Result()
 			case "set":

@@ -25,11 +25,14 @@ type revisions struct {
 // revEntry is one lead's revision, and the cleanup that removes it.
 type revEntry struct {
 	rev     string
+	pending int        // entries pushed to the lead's lists since last packed
+	heads   []listHead // its lists' heads, when read with it (see headsLua)
 	cleanup runtime.Cleanup
 }
 
-// remember records that l is stored at rev; an empty rev forgets l.
-func (r *revisions) remember(l *salesbot.Lead, rev string) {
+// remember records that l is stored at rev, with pending entries pushed to
+// its lists since they were last packed; an empty rev forgets l.
+func (r *revisions) remember(l *salesbot.Lead, rev string, pending int) {
 	if l == nil {
 		return
 	}
@@ -41,7 +44,7 @@ func (r *revisions) remember(l *salesbot.Lead, rev string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if e, ok := r.m[key]; ok {
-		e.rev = rev
+		e.rev, e.pending, e.heads = rev, pending, nil
 		r.m[key] = e
 		return
 	}
@@ -50,7 +53,7 @@ func (r *revisions) remember(l *salesbot.Lead, rev string) {
 	}
 	// The cleanup holds the weak pointer only, never l, or l would stay
 	// reachable and never be collected.
-	r.m[key] = revEntry{rev: rev, cleanup: runtime.AddCleanup(l, r.drop, key)}
+	r.m[key] = revEntry{rev: rev, pending: pending, cleanup: runtime.AddCleanup(l, r.drop, key)}
 }
 
 // of returns the revision l was read or saved at, or "" when this store
@@ -63,6 +66,40 @@ func (r *revisions) of(l *salesbot.Lead) string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.m[key].rev
+}
+
+// pending returns the entries pushed to l's lists since they were last
+// packed, as l was read or saved (0 when this store did not return l).
+func (r *revisions) pending(l *salesbot.Lead) int {
+	if l == nil {
+		return 0
+	}
+	key := weak.Make(l)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[key].pending
+}
+
+// setHeads records the heads of l's lists, read with l at its revision.
+func (r *revisions) setHeads(l *salesbot.Lead, heads []listHead) {
+	key := weak.Make(l)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if e, ok := r.m[key]; ok {
+		e.heads = heads
+		r.m[key] = e
+	}
+}
+
+// heads returns the heads of l's lists read with l, or nil.
+func (r *revisions) heads(l *salesbot.Lead) []listHead {
+	if l == nil {
+		return nil
+	}
+	key := weak.Make(l)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.m[key].heads
 }
 
 // forget drops l's revision, so that a write reads l again first.

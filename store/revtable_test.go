@@ -22,7 +22,7 @@ func TestRevisionsConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for n := range 200 {
 				l := leads[(g+n)%len(leads)]
-				r.remember(l, fmt.Sprintf("rev-%s", l.ID))
+				r.remember(l, fmt.Sprintf("rev-%s", l.ID), 0)
 				if rev := r.of(l); rev != "rev-"+l.ID {
 					t.Errorf("lead %s at revision %q; want rev-%s", l.ID, rev, l.ID)
 				}
@@ -37,7 +37,7 @@ func TestRevisionsConcurrent(t *testing.T) {
 		t.Errorf("%d revisions remembered; want %d", got, len(leads))
 	}
 	r.forget(leads[0])
-	r.remember(leads[1], "")
+	r.remember(leads[1], "", 0)
 	if r.of(leads[0]) != "" || r.of(leads[1]) != "" || r.size() != len(leads)-2 {
 		t.Errorf("after forgetting two: %q %q, %d remembered", r.of(leads[0]), r.of(leads[1]), r.size())
 	}

@@ -138,7 +138,7 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 		}
 		switch res[0] {
 		case "ok":
-			s.revs.remember(l, revision(lead))
+			s.revs.remember(l, revision(lead), createdPending)
 			return nil, nil
 		case "taken":
 			existing, err := s.readLead([]byte(res[1]), l.Team)
@@ -151,7 +151,7 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 				// l is at the stored revision only if no one changed it
 				// since; otherwise it is read again before a write.
 				if same {
-					s.revs.remember(l, revision(lead))
+					s.revs.remember(l, revision(lead), createdPending)
 				} else {
 					s.revs.forget(l)
 				}
@@ -179,8 +179,13 @@ func (s *Store) CreateLead(ctx context.Context, l *salesbot.Lead, c salesbot.Cha
 // createWrites is what saving a new lead writes: the lead, its name, its
 // owner's set, the team's list, the indexes and the first history entry. It
 // returns them with the lead's JSON.
+//
+// createdPending is what a new lead's count of entries pushed to its lists
+// since they were packed starts at: its first history entry.
+const createdPending = 1
+
 func (s *Store) createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name string) (*batch, []byte, error) {
-	lead, err := encodeLead(l)
+	lead, err := encodeLead(l, createdPending)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -191,7 +196,7 @@ func (s *Store) createWrites(k keys, l *salesbot.Lead, c salesbot.Change, name s
 	b.do("SADD", k.owner(l.Owner), l.ID)
 	b.do("ZADD", k.leads(), l.CreatedAt.Unix(), l.ID)
 	index(b, k, nil, l)
-	if err := s.history(b, k, l.ID, []salesbot.Change{c}, nil); err != nil {
+	if err := s.history(b, k, l.ID, []salesbot.Change{c}, nil, nil); err != nil {
 		return nil, nil, err
 	}
 	return b, lead, nil
@@ -238,12 +243,13 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 	err = s.retry(ctx, func() error {
 		rev := s.revs.of(l)
 		if rev == "" {
-			got, err := s.getLead(ctx, k, id)
+			got, err := s.getLeadForWrite(ctx, k, id)
 			if err != nil {
 				return err
 			}
 			l, fresh, rev = got, true, s.revs.of(got)
 		}
+		heads := s.revs.heads(l) // read with l, or nil
 		owner, name, before := l.Owner, salesbot.NormalizeCompany(l.Company), l.Standing()
 		u, err := fn(l)
 		switch {
@@ -262,12 +268,21 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 			// move; changing one would orphan the lead.
 			return bug{fmt.Errorf("fn changed the lead's ID, team or company name")}
 		}
+		if s.revs.pending(l)+pushes(u) < packAt {
+			heads = nil // not yet: pack another time
+		}
 		b := &batch{}
-		lead, err := s.leadWrites(b, k, l, owner, before, u)
+		lead, pending, err := s.leadWrites(b, k, l, owner, before, u, heads)
 		if err != nil {
 			return err
 		}
-		ok, err := s.guarded(ctx, k, []guard{unchanged(k.lead(id), rev)}, b)
+		guards := []guard{unchanged(k.lead(id), rev)}
+		for _, h := range heads {
+			if g, ok := h.guard(); ok {
+				guards = append(guards, g)
+			}
+		}
+		ok, err := s.guarded(ctx, k, guards, b)
 		switch {
 		case err != nil:
 			return err
@@ -276,7 +291,7 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 			l = nil          // read it again
 			return redis.TxFailedErr
 		}
-		s.revs.remember(l, revision(lead))
+		s.revs.remember(l, revision(lead), pending)
 		saved = l
 		return nil
 	}, nil)
@@ -293,11 +308,17 @@ func (s *Store) UpdateLeadFrom(ctx context.Context, read *salesbot.Lead, fn func
 // leadWrites queues what saving a changed lead writes: the lead, its
 // owner's set (leaving owner's, the owner it had when read), the indexes
 // and read models that follow from where it stood before, and the
-// Update's history, visit and slips. It returns the lead's JSON.
-func (s *Store) leadWrites(b *batch, k keys, l *salesbot.Lead, owner string, before salesbot.Standing, u salesbot.Update) ([]byte, error) {
-	lead, err := encodeLead(l)
+// Update's history, visit and slips; with heads (the lists' heads, read
+// for it), it packs the lists' older entries (codec_packed.go). It returns
+// the lead's JSON and the entries pushed to its lists since last packed.
+func (s *Store) leadWrites(b *batch, k keys, l *salesbot.Lead, owner string, before salesbot.Standing, u salesbot.Update, heads []listHead) ([]byte, int, error) {
+	pending := s.revs.pending(l) + pushes(u)
+	if heads != nil {
+		pending = 0
+	}
+	lead, err := encodeLead(l, pending)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	b.do("SET", k.lead(l.ID), lead)
 	if l.Owner != owner {
@@ -305,13 +326,22 @@ func (s *Store) leadWrites(b *batch, k keys, l *salesbot.Lead, owner string, bef
 	}
 	b.do("SADD", k.owner(l.Owner), l.ID)
 	index(b, k, &before, l)
-	if err := s.history(b, k, l.ID, u.Changes, u.Visit); err != nil {
-		return nil, err
+	if err := s.history(b, k, l.ID, u.Changes, u.Visit, heads); err != nil {
+		return nil, 0, err
 	}
 	if err := slipWrites(b, k, l, u.Changes); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return lead, nil
+	return lead, pending, nil
+}
+
+// pushes is how many entries an Update pushes to its lead's lists.
+func pushes(u salesbot.Update) int {
+	n := len(u.Changes)
+	if u.Visit != nil {
+		n++
+	}
+	return n
 }
 
 // fnError carries an error from UpdateLead's fn through the retries, so
@@ -343,23 +373,42 @@ func index(b *batch, k keys, before *salesbot.Standing, l *salesbot.Lead) {
 	}
 }
 
-// history queues a change's entries in the lead's history (LPUSH of the
-// changes oldest first leaves the newest at the head), the visit, and one
-// activity entry per change: at Redis's time (XADD *), or at the change's
-// own with WithChangeTime.
-func (s *Store) history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot.Visit) error {
-	if len(changes) > 0 {
-		kept := make([]any, len(changes))
-		for i, c := range changes {
-			raw, err := encodeChange(c, inHistory)
-			if err != nil {
+// history queues a change's entries in the lead's history (changes are
+// oldest first; the newest goes to the head), the visit, and one activity
+// entry per change of a kind the stream keeps (activityKinds): at Redis's
+// time (XADD *), or at the change's own with WithChangeTime. With heads
+// (the history's, then the visits'), it packs their older entries.
+func (s *Store) history(b *batch, k keys, id string, changes []salesbot.Change, v *salesbot.Visit, heads []listHead) error {
+	var fresh [2][]string // newest first: history, visits
+	for i := len(changes) - 1; i >= 0; i-- {
+		raw, err := encodeChange(changes[i], inHistory)
+		if err != nil {
+			return err
+		}
+		fresh[0] = append(fresh[0], string(raw))
+	}
+	if v != nil {
+		raw, err := encodeVisit(*v)
+		if err != nil {
+			return err
+		}
+		fresh[1] = append(fresh[1], string(raw))
+	}
+	for i, key := range []string{k.history(id), k.visits(id)} {
+		switch {
+		case heads != nil:
+			if err := packWrites(b, heads[i], fresh[i]); err != nil {
 				return err
 			}
-			kept[i] = raw
+		case len(fresh[i]) > 0:
+			pushNewest(b, key, fresh[i])
 		}
-		b.do("LPUSH", k.history(id), kept...)
-		b.do("LTRIM", k.history(id), 0, listMax-1)
+	}
+	if len(changes) > 0 {
 		for _, c := range changes {
+			if !activityKinds[c.Kind] {
+				continue
+			}
 			raw, err := encodeChange(c, inActivity)
 			if err != nil {
 				return err
@@ -370,14 +419,6 @@ func (s *Store) history(b *batch, k keys, id string, changes []salesbot.Change, 
 				b.do("XADD", k.activity(), "MAXLEN", "~", activityMax, "*", "change", raw)
 			}
 		}
-	}
-	if v != nil {
-		raw, err := encodeVisit(*v)
-		if err != nil {
-			return err
-		}
-		b.do("LPUSH", k.visits(id), raw)
-		b.do("LTRIM", k.visits(id), 0, listMax-1)
 	}
 	return nil
 }

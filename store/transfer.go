@@ -197,7 +197,7 @@ func (s *Store) ImportLeads(ctx context.Context, team string, leads []salesbot.I
 // which would otherwise count last year's grade changes as yesterday's.
 // The import itself is in the audit list.
 func importWrites(k keys, l *salesbot.Lead, changes []salesbot.Change, name string) (*batch, error) {
-	lead, err := encodeLead(l)
+	lead, err := encodeLead(l, len(changes))
 	if err != nil {
 		return nil, err
 	}
@@ -254,21 +254,13 @@ func (s *Store) LeadsActivity(ctx context.Context, team string, ids []string) (m
 		return nil, nil, failed(err, "leads' activity")
 	}
 	for i, id := range ids {
-		vs := decodeVisits(vcmds[i].Val(), id, func(err error) { s.skip(ctx, k.visits(id), err) })
+		vs := firstN(decodeVisits(vcmds[i].Val(), id, func(err error) { s.skip(ctx, k.visits(id), err) }), listMax)
 		reverse(vs)
 		if len(vs) > 0 {
 			visits[id] = vs
 		}
-		raws := hcmds[i].Val()
-		cs := make([]salesbot.Change, 0, len(raws))
-		for j := len(raws) - 1; j >= 0; j-- {
-			c, err := decodeChange([]byte(raws[j]), id)
-			if err != nil {
-				s.skip(ctx, k.history(id), err)
-				continue
-			}
-			cs = append(cs, c)
-		}
+		cs := firstN(decodeChanges(hcmds[i].Val(), id, func(err error) { s.skip(ctx, k.history(id), err) }), listMax)
+		reverse(cs)
 		if len(cs) > 0 {
 			history[id] = cs
 		}

@@ -328,3 +328,59 @@ func BenchmarkLoad(b *testing.B) {
 }
 
 func msFloat(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func TestReplyText(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"response_type":"ephemeral","text":":warning: no","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"x"}}]}`: ":warning: no",
+		`{"blocks":[{"text":"inner"}],"text":"outer"}`: "outer",
+		`{"response_type":"ephemeral"}`:                "",
+		`not json`:                                     "",
+		`{"text":`:                                     "",
+	} {
+		if got := replyText([]byte(body)); got != want {
+			t.Errorf("replyText(%s) = %q, want %q", body, got, want)
+		}
+	}
+	check := CheckReply("Acme")
+	if err := check(http.StatusOK, []byte(`{"text":":no_entry: Acme is not yours"}`)); err == nil {
+		t.Error("a refusal naming the company passes the check")
+	}
+	if err := check(http.StatusOK, []byte(`{"text":"Acme — lead card","blocks":[{"text":":warning: stalled"}]}`)); err != nil {
+		t.Errorf("a card with a risk warning fails the check: %v", err)
+	}
+}
+
+// BenchmarkOneAtATime sends the baseline's request and `/lead show`, one at
+// a time from one goroutine, and reports the time and the allocations of
+// each (the bot, the load generator's client and the loopback HTTP
+// together, the same for both): on a machine whose other load makes
+// BenchmarkLoad's throughput swing, the allocations per request still
+// compare.
+//
+//	go test -run=NONE -bench=OneAtATime -benchtime=5000x ./cmd/loadgen/
+func BenchmarkOneAtATime(b *testing.B) {
+	r := newRig(b)
+	ctx := context.Background()
+	c := r.client(b, r.bot.URL)
+	companies, err := c.CreateLeads(ctx, RunID(), loadLeads)
+	if err != nil {
+		b.Fatal(err)
+	}
+	baseline := r.client(b, r.baseline.URL)
+	for _, tc := range []struct {
+		name string
+		c    *Client
+	}{{"baseline", baseline}, {"show", c}} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				status, body, err := tc.c.Command(ctx, "show", "/lead show "+companies[i%len(companies)])
+				if err != nil || status != http.StatusOK {
+					b.Fatalf("status %d, err %v: %s", status, err, body)
+				}
+				i++
+			}
+		})
+	}
+}

@@ -30,6 +30,41 @@ const (
 	visitNext        = "Send the 3-site quote and SSO notes"
 )
 
+// Text that differs from visit to visit and person to person, as a rep's
+// does: the same lead measured with it shows what packing (which
+// compresses) gains on text that does not repeat itself.
+var (
+	variedVisitNotes = []string{
+		"Walked the assembly line with the IT lead; they asked about SSO and the on-premise option, and want a quote for 3 sites.",
+		"Call with procurement: they need our ISO certificates and two references from automotive suppliers before the budget review.",
+		"Demo for the plant managers went well, though the Suzhou site worries about the MES interface and the night-shift training.",
+		"Finance pushed back on the price per seat; offered a three-year term with a 6% discount if they sign before the quarter ends.",
+		"Met the new CTO, who came from a competitor and prefers cloud; we must show the hybrid setup and the data residency answer.",
+		"Site visit in Ningbo: 40 operators, paper checklists, frequent line stops; strong case for the mobile inspection module.",
+		"The pilot scope is agreed: one line, eight weeks, success measured by fewer unplanned stops and faster shift handovers.",
+		"Legal sent back the DPA with changes to the liability cap and the audit clause; our counsel reviews them this Friday.",
+		"Workshop with the quality team mapped their eleven inspection steps; four can be automated with the vision add-on.",
+		"Steering committee meeting postponed a week because of the Lunar New Year shutdown; the sponsor still backs the project.",
+	}
+	variedNextSteps = []string{
+		"Send the 3-site quote and SSO notes", "Mail ISO certificates and references", "Plan MES interface call with Suzhou",
+		"Draft the three-year offer", "Prepare the hybrid deployment deck", "Price the mobile inspection module",
+		"Send the pilot plan for sign-off", "Return the DPA with our comments", "Demo the vision add-on to QA",
+		"Confirm the new committee date",
+	}
+	variedNotes = []string{
+		"Runs the plant's MES rollout; wants fewer line stops before Q3.",
+		"Owns the IT budget; cautious after a failed ERP project in 2023.",
+		"Shift lead on line 2, daily user; keen on the mobile checklists.",
+		"Schedules every meeting; close to the CFO and reads all emails.",
+		"Former customer of ours at Bosch; coaches us on the politics.",
+	}
+	variedWins = []string{
+		"Promotion to plant director", "A clean audit this year", "Less paperwork on shift",
+		"Recognition from the CFO", "Being right about us again",
+	}
+)
+
 var stakeholderSpecs = []salesbot.Stakeholder{
 	{Name: "Wang Li", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh, Support: 1, DecisionRole: salesbot.DecisionMaker},
 	{Name: "Li Na", Role: salesbot.RoleTechnicalBuyer, Influence: salesbot.InfluenceHigh, Support: 2, DecisionRole: salesbot.DecisionInfluencer},
@@ -41,9 +76,10 @@ var stakeholderSpecs = []salesbot.Stakeholder{
 // writeFullLead writes, through the domain and the store as the handlers do,
 // a lead with 5 stakeholders (each with notes and personal wins) and 10
 // visits (each meeting two of them, with notes and a next step).
-// With terse, every free text (notes, personal wins, next steps) is left
-// out: what remains is the cost of the structure alone.
-func writeFullLead(ctx context.Context, st *store.Store, team, company string, now time.Time, terse bool) (*salesbot.Lead, error) {
+// The text is as text says: the same typical notes everywhere (withText),
+// notes that differ (varied), or none at all (terse): what remains then is
+// the cost of the structure alone.
+func writeFullLead(ctx context.Context, st *store.Store, team, company string, now time.Time, text textKind) (*salesbot.Lead, error) {
 	rep := salesbot.Actor{User: loadUser}
 	cadence := salesbot.DefaultCadence()
 	l, c, err := salesbot.NewLead(rep, team, "", company, salesbot.GradeB, now)
@@ -62,9 +98,12 @@ func writeFullLead(ctx context.Context, st *store.Store, team, company string, n
 		})
 		return err
 	}
-	for _, s := range stakeholderSpecs {
-		if !terse {
+	for i, s := range stakeholderSpecs {
+		switch text {
+		case withText:
 			s.Notes, s.PersonalWins = stakeholderNotes, stakeholderWins
+		case varied:
+			s.Notes, s.PersonalWins = variedNotes[i], variedWins[i]
 		}
 		if err := update(func(l *salesbot.Lead) (salesbot.Update, error) {
 			c, err := l.SetStakeholder(rep, s, now)
@@ -80,7 +119,10 @@ func writeFullLead(ctx context.Context, st *store.Store, team, company string, n
 			Kind: salesbot.KindVisit, Notes: visitNotes, NextStep: visitNext, NextDate: today.AddDays(7),
 			Met: []string{stakeholderSpecs[i%5].Name, stakeholderSpecs[(i+1)%5].Name},
 		}
-		if terse {
+		switch text {
+		case varied:
+			v.Notes, v.NextStep = variedVisitNotes[i], variedNextSteps[i]
+		case terse:
 			v.Notes, v.NextStep, v.NextDate = "", "", salesbot.Date{}
 		}
 		if err := update(func(l *salesbot.Lead) (salesbot.Update, error) {
@@ -104,25 +146,58 @@ func memoryUsage(ctx context.Context, c redis.UniversalClient, key string) (int6
 	return n, nil
 }
 
+// textKind is the free text a measured lead has.
+type textKind int
+
+const (
+	withText textKind = iota // the same typical notes on every visit and person
+	varied                   // notes of the same length that differ
+	terse                    // no free text
+)
+
+func (k textKind) String() string { return [...]string{"with-text", "varied", "terse"}[k] }
+
+// Memory goals of issue 14 for a lead with 5 stakeholders and 10 visits
+// with typical notes: its own keys, and with its share of the team's.
+const (
+	goalOwn   = 2048
+	goalTotal = 4096
+)
+
 // TestMemoryPerLead writes memoryLeads leads with 5 stakeholders and 10
 // visits each into a fresh team and logs what Redis says each costs
 // (MEMORY USAGE): the lead's own keys (its JSON, its history list, its
-// visits list), and its share of the team's indexes and activity stream. It
-// asserts nothing about the sizes; run with -v to read them.
+// visits list), and its share of the team's indexes and activity stream;
+// run with -v to read them. It fails when a lead costs more than the
+// ceilings measured with issue 14's packing and trimmed stream (about 5%
+// above, for other Redis versions' accounting): before them a lead with
+// text cost 6,296 B of its own and 11,787 B in all. It logs how far each
+// is from the issue's goals (goalOwn, goalTotal), which the leads with
+// text do not meet.
 func TestMemoryPerLead(t *testing.T) {
-	for _, terse := range []bool{false, true} {
-		name := "with-text"
-		if terse {
-			name = "terse"
-		}
-		t.Run(name, func(t *testing.T) {
+	for _, tc := range []struct {
+		text       textKind
+		own, total int64 // ceilings, bytes per lead
+	}{
+		{withText, 3300, 6200},
+		{varied, 4000, 6900},
+		{terse, 2100, 5000},
+	} {
+		t.Run(tc.text.String(), func(t *testing.T) {
 			t.Parallel()
-			measureLeads(t, terse)
+			own, total := measureLeads(t, tc.text)
+			if own > tc.own || total > tc.total {
+				t.Errorf("a lead costs %d B of its own and %d B in all; want at most %d and %d", own, total, tc.own, tc.total)
+			}
+			t.Logf("against the goals: own %d B of %d (%.2f×), in all %d B of %d (%.2f×)",
+				own, goalOwn, float64(own)/goalOwn, total, goalTotal, float64(total)/goalTotal)
 		})
 	}
 }
 
-func measureLeads(t *testing.T, terse bool) {
+// measureLeads writes the leads and logs what they cost; it returns the
+// mean cost per lead of its own keys, and with its share of the team's.
+func measureLeads(t *testing.T, text textKind) (own, total int64) {
 	ctx := t.Context()
 	client := redistest.Client(t)
 	st := store.New(client)
@@ -130,7 +205,7 @@ func measureLeads(t *testing.T, terse bool) {
 	now := time.Now().UTC()
 	leads := make([]*salesbot.Lead, memoryLeads)
 	for i := range leads {
-		l, err := writeFullLead(ctx, st, team, fmt.Sprintf("Shanghai Precision Machinery %03d", i), now, terse)
+		l, err := writeFullLead(ctx, st, team, fmt.Sprintf("Shanghai Precision Machinery %03d", i), now, text)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -144,24 +219,24 @@ func measureLeads(t *testing.T, terse bool) {
 	}
 
 	prefix := "sb:{" + team + "}:"
-	var own [3]int64 // lead, history, visits, summed over the leads
+	var sums [3]int64 // lead, history, visits, summed over the leads
 	for _, l := range leads {
 		for i, key := range []string{prefix + "lead:" + l.ID, prefix + "history:" + l.ID, prefix + "visits:" + l.ID} {
 			n, err := memoryUsage(ctx, client, key)
 			if err != nil {
 				t.Fatal(err)
 			}
-			own[i] += n
+			sums[i] += n
 		}
 	}
 	shared, sharedSum := sharedKeys(t, client, prefix, leads)
 	n := int64(len(leads))
-	perLead := (own[0] + own[1] + own[2]) / n
+	perLead := (sums[0] + sums[1] + sums[2]) / n
 	var b strings.Builder
-	fmt.Fprintf(&b, "memory per lead (5 stakeholders, 10 visits, terse %v; MEMORY USAGE … SAMPLES 0, mean of %d leads):\n", terse, n)
-	fmt.Fprintf(&b, "  lead JSON   %6d B (value %d B of JSON)\n", own[0]/n, mustJSONLen(t, ctx, client, prefix+"lead:"+leads[0].ID))
-	fmt.Fprintf(&b, "  history     %6d B (16 changes)\n", own[1]/n)
-	fmt.Fprintf(&b, "  visits      %6d B (10 visits)\n", own[2]/n)
+	fmt.Fprintf(&b, "memory per lead (5 stakeholders, 10 visits, %s; MEMORY USAGE … SAMPLES 0, mean of %d leads):\n", text, n)
+	fmt.Fprintf(&b, "  lead JSON   %6d B (value %d B of JSON)\n", sums[0]/n, mustJSONLen(t, ctx, client, prefix+"lead:"+leads[0].ID))
+	fmt.Fprintf(&b, "  history     %6d B (16 changes)\n", sums[1]/n)
+	fmt.Fprintf(&b, "  visits      %6d B (10 visits)\n", sums[2]/n)
 	fmt.Fprintf(&b, "  own keys    %6d B (goal < 2048 B)\n", perLead)
 	for _, name := range slices.Sorted(maps.Keys(shared)) {
 		fmt.Fprintf(&b, "  share of %-20s %6d B\n", name, shared[name]/n)
@@ -178,6 +253,7 @@ func measureLeads(t *testing.T, terse bool) {
 		fmt.Fprintf(&b, "  lead (%d B): %s\n", len(lead), lead)
 	}
 	t.Log(b.String())
+	return perLead, perLead + sharedSum/n
 }
 
 // sharedKeys measures every key of the team that is not one lead's own
