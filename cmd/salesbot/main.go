@@ -125,7 +125,7 @@ func NewMain(cfg Config, log *slog.Logger) (*Main, error) {
 	slackOpts := []slack.Option{slack.OptionAPIURL(cfg.APIURL), slack.OptionHTTPClient(newSlackHTTPClient(cfg.SlackTimeout))}
 	var (
 		registry workspace.Registry // nil: the single-workspace bot
-		pages    http.Handler // the install's pages
+		pages    http.Handler       // the install's pages
 	)
 	var reg *install.Registry
 	if cfg.OAuth != nil {
