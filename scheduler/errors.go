@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/slack-go/slack"
+
+	"salesbot/workspace"
 )
 
 // failure is what a failed send means for what comes next.
@@ -47,6 +49,11 @@ func classify(err error) (kind failure, retryAfter time.Duration, code string) {
 	var status slack.StatusCodeError
 	if errors.As(err, &status) && status.Code == http.StatusTooManyRequests {
 		return rateLimited, 30 * time.Second, "ratelimited" // no Retry-After: wait a while
+	}
+	if errors.Is(err, workspace.ErrNotInstalled) {
+		// Uninstalled while the sweep ran: like a refused token, nothing
+		// more goes to the workspace (its next sweep is skipped).
+		return authRefused, 0, "not_installed"
 	}
 	var resp slack.SlackErrorResponse
 	if errors.As(err, &resp) {

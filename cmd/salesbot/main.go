@@ -167,6 +167,9 @@ func newMain(cfg Config, log *slog.Logger, client redis.UniversalClient, registr
 		if cfg.OAuth != nil && cfg.OAuth.PublicURL != "" {
 			installURL = strings.TrimSuffix(cfg.OAuth.PublicURL, "/") + "/slack/install"
 		}
+		if cfg.BotToken != "" {
+			log.Warn("SLACK_BOT_TOKEN is ignored with the OAuth install: every workspace, that token's included, is served with its installation's token; install the app there from SALESBOT_PUBLIC_URL/slack/install")
+		}
 		if len(managers) > 0 {
 			log.Warn("SALESBOT_MANAGERS is ignored with the OAuth install: it would name managers in every workspace; each installer becomes their workspace's first manager")
 			managers = nil
