@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -396,30 +395,7 @@ func (s *Store) nodeOf(ctx context.Context, key string) (redis.Cmdable, error) {
 // scanning the keys (every master's on a Cluster): for rekey, an operator's
 // command, never a request's path.
 func (s *Store) InstallationOwners(ctx context.Context) ([]string, error) {
-	var (
-		mu     sync.Mutex
-		owners []string
-	)
-	scan := func(ctx context.Context, c redis.Cmdable) error {
-		iter := c.Scan(ctx, 0, "sb:{*}:install", purgeScan).Iterator()
-		for iter.Next(ctx) {
-			rest, ok := strings.CutPrefix(iter.Val(), "sb:{")
-			owner, ok2 := strings.CutSuffix(rest, "}:install")
-			if _, err := keysOf(owner); !ok || !ok2 || err != nil {
-				continue
-			}
-			mu.Lock()
-			owners = append(owners, owner)
-			mu.Unlock()
-		}
-		return iter.Err()
-	}
-	var err error
-	if cc, ok := s.client.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error { return scan(ctx, node) })
-	} else {
-		err = scan(ctx, s.client)
-	}
+	owners, err := s.scanOwners(ctx, "install", purgeScan)
 	if err != nil {
 		return nil, failed(err, "installations")
 	}

@@ -102,34 +102,40 @@ func (s *Store) Teams(ctx context.Context) ([]string, error) {
 // teamsScan is how many keys one SCAN call looks at while rebuilding.
 const teamsScan = 1000
 
-// rebuildTeams finds every team with a leads index by scanning the keys (on
-// a Cluster, every master's), adds them to sb:teams, and then marks it
-// rebuilt: in that order, so that a failure in between scans again.
-func (s *Store) rebuildTeams(ctx context.Context) ([]string, error) {
+// scanOwners lists every owner (a team, or an enterprise) that has the key
+// sb:{owner}:<suffix>, by scanning the keys count at a time (on a Cluster,
+// every master's): for rebuilds and operators' commands, never a request's
+// path.
+func (s *Store) scanOwners(ctx context.Context, suffix string, count int64) ([]string, error) {
 	var (
-		mu    sync.Mutex
-		teams []string
+		mu     sync.Mutex
+		owners []string
 	)
 	scan := func(ctx context.Context, c redis.Cmdable) error {
-		iter := c.Scan(ctx, 0, "sb:{*}:leads", teamsScan).Iterator()
+		iter := c.Scan(ctx, 0, "sb:{*}:"+suffix, count).Iterator()
 		for iter.Next(ctx) {
 			rest, ok := strings.CutPrefix(iter.Val(), "sb:{")
-			team, ok2 := strings.CutSuffix(rest, "}:leads")
-			if _, err := keysOf(team); !ok || !ok2 || err != nil {
-				continue // not a team's leads index after all
+			owner, ok2 := strings.CutSuffix(rest, "}:"+suffix)
+			if _, err := keysOf(owner); !ok || !ok2 || err != nil {
+				continue // not an owner's key after all
 			}
 			mu.Lock()
-			teams = append(teams, team)
+			owners = append(owners, owner)
 			mu.Unlock()
 		}
 		return iter.Err()
 	}
-	var err error
 	if cc, ok := s.client.(*redis.ClusterClient); ok {
-		err = cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error { return scan(ctx, node) })
-	} else {
-		err = scan(ctx, s.client)
+		return owners, cc.ForEachMaster(ctx, func(ctx context.Context, node *redis.Client) error { return scan(ctx, node) })
 	}
+	return owners, scan(ctx, s.client)
+}
+
+// rebuildTeams finds every team with a leads index by scanning the keys (on
+// a Cluster, every master's), adds them to sb:teams, and then marks it
+// rebuilt: in that order, so that a failure in between scans again.
+func (s *Store) rebuildTeams(ctx context.Context) ([]string, error) {
+	teams, err := s.scanOwners(ctx, "leads", teamsScan)
 	if err != nil {
 		return nil, err
 	}
