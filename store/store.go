@@ -57,7 +57,8 @@ type Store struct {
 	skipped    atomic.Int64
 	logged     sync.Map // key → struct{}: undecodable records already logged
 	nlogged    atomic.Int64
-	revs       revisions // lead → the revision it was read or saved at
+	revs       revisions      // lead → the revision it was read or saved at
+	wakes      sync.WaitGroup // wakes sent beside writes on a Cluster, not yet landed
 }
 
 var _ salesbot.LeadStore = (*Store)(nil)

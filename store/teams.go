@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"salesbot/internal/logctx"
 )
 
 // relistEvery is how often a Store on a Cluster adds a team it writes to
@@ -59,14 +61,23 @@ const wakeTimeout = 5 * time.Second
 // long after the write landed; a wake lost with its process (or to a
 // failover) is made up by the sweep's hourly cap on every team's wait.
 func (s *Store) wakeBeside(ctx context.Context, team string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), wakeTimeout)
+	// Detached: the write's caller does not wait for it, nor counts it
+	// among the write's round trips.
+	ctx, cancel := context.WithTimeout(logctx.Detach(ctx), wakeTimeout)
+	s.wakes.Add(1)
 	go func() {
+		defer s.wakes.Done()
 		defer cancel()
 		if err := s.client.ZAddLT(ctx, wakeKey, redis.Z{Score: 0, Member: team}).Err(); err != nil {
 			s.log.WarnContext(ctx, "wake the team's sweep after a write", "team", team, "err", err)
 		}
 	}()
 }
+
+// WaitWakes blocks until the wakes sent beside writes (on a Cluster) have
+// landed or failed: call it before closing the client, so that the last
+// writes' wakes are not lost.
+func (s *Store) WaitWakes() { s.wakes.Wait() }
 
 // Teams lists the Slack teams that have any data, sorted: one round trip.
 // When sb:teams was lost with the data of the node that holds it (its mark,

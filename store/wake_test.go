@@ -115,6 +115,7 @@ func TestWakeTeams(t *testing.T) {
 	s, _, team := newStore(t)
 	fresh := redistest.Team(t)
 	mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
+	s.WaitWakes() // on a Cluster the create's wake lands beside it
 	claimEnd := now.Add(time.Minute)
 	s.ClaimWakesOf(ctx, []string{team}, now, claimEnd)
 	if err := s.SetWakes(ctx, claimEnd, map[string]time.Time{team: now.Add(time.Hour)}); err != nil {

@@ -346,7 +346,10 @@ func (m *Main) Run(ctx context.Context) error {
 }
 
 // Close releases the Redis connections.
-func (m *Main) Close() error { return m.redis.Close() }
+func (m *Main) Close() error {
+	m.store.WaitWakes() // the last writes' wakes (Cluster) land first
+	return m.redis.Close()
+}
 
 // healthcheck asks the bot on this machine whether it runs.
 func healthcheck(ctx context.Context, listen string) error {
