@@ -188,7 +188,23 @@ func (r *Registry) save(ctx context.Context, e *exchanged) error {
 		return err
 	}
 	r.installed.Clear()
-	if e.OrgWide || e.Installer == "" || r.cfg.Managers == nil {
+	if r.cfg.Managers == nil {
+		return nil
+	}
+	if e.OrgWide || e.Installer == "" {
+		return nil // an org-wide install's workspaces are swept within the hour
+	}
+	if err := r.cfg.Managers.Wake(ctx, e.Team); err != nil {
+		// Its hourly sweep comes anyway.
+		r.cfg.Logger.WarnContext(ctx, "install: wake the workspace's sweep", "team", e.Team, "err", err)
+	}
+	// Only the first install makes its installer a manager: a member who
+	// installs the app again in a workspace that has managers gets no
+	// rights by it.
+	if have, err := r.cfg.Managers.Managers(ctx, e.Team); err != nil || len(have) > 0 {
+		if err != nil {
+			r.cfg.Logger.WarnContext(ctx, "install: read the workspace's managers", "team", e.Team, "err", err)
+		}
 		return nil
 	}
 	grant := salesbot.ManagerChange{At: e.InstalledAt, By: e.Installer, User: e.Installer, Granted: true}

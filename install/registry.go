@@ -33,10 +33,15 @@ type Store interface {
 	InstallationOwners(ctx context.Context) ([]string, error)
 }
 
-// ManagerGranter makes the installer the workspace's first manager;
-// *store.Store implements it.
+// ManagerGranter makes the installer the workspace's first manager, when
+// it has none yet, and wakes the workspace's sweep; *store.Store
+// implements it.
 type ManagerGranter interface {
+	Managers(ctx context.Context, team string) ([]string, error)
 	GrantManager(ctx context.Context, team string, c salesbot.ManagerChange) error
+	// Wake makes the workspace's next sweep due at once (a reinstall finds
+	// the follow-ups that fell due meanwhile).
+	Wake(ctx context.Context, team string) error
 }
 
 // Config is what a Registry needs.
