@@ -151,7 +151,9 @@ func (s *Scheduler) sweepWoken(ctx context.Context, now time.Time) error {
 		if ctx.Err() != nil {
 			return errors.Join(append(errs, fmt.Errorf("sweep: %w", ctx.Err()))...)
 		}
-		claimEnd := now.Add(s.cfg.Lease)
+		// Each batch's claim runs from when it is taken: a sweep that
+		// outlasts the lease must not hand out claims already run out.
+		claimEnd := s.cfg.Now().Add(s.cfg.Lease)
 		teams, err := s.wakes.ClaimWakes(ctx, now, claimEnd, wakeBatch)
 		if err != nil {
 			return errors.Join(append(errs, fmt.Errorf("sweep: %w", err))...)

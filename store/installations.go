@@ -277,9 +277,12 @@ func (s *Store) MarkUninstalled(ctx context.Context, owner string, at time.Time)
 	if err != nil {
 		return false, failed(err, "uninstall %s", owner)
 	}
-	if n != 1 {
-		return n == 2, nil
+	if n == 0 {
+		return false, nil
 	}
+	// n == 2: uninstalled already; its uninstall is recorded again (NX,
+	// keeping the first time), in case recording it failed the first time
+	// and Slack sent the event again.
 	members, err := s.client.SMembers(ctx, membersKey(k)).Result()
 	if err != nil {
 		return true, failed(err, "members of %s", owner)
@@ -288,7 +291,7 @@ func (s *Store) MarkUninstalled(ctx context.Context, owner string, at time.Time)
 	for _, m := range members {
 		z = append(z, redis.Z{Score: float64(at.Unix()), Member: m})
 	}
-	if err := s.client.ZAdd(ctx, uninstalledKey, z...).Err(); err != nil {
+	if err := s.client.ZAddNX(ctx, uninstalledKey, z...).Err(); err != nil {
 		return true, failed(err, "record the uninstall of %s", owner)
 	}
 	return true, nil
@@ -341,6 +344,11 @@ func (s *Store) Purge(ctx context.Context, owner string) (deleted int, skipped b
 	case err != nil:
 		return 0, false, failed(err, "purge %s", owner)
 	}
+	// Reinstalled since it was chosen (the install writes its record
+	// before it leaves the uninstalled set): keep everything.
+	if inst, err := s.Installation(ctx, owner); err == nil && inst.Active() {
+		return 0, true, s.ForgetUninstalled(ctx, owner)
+	}
 	node, err := s.nodeOf(ctx, installKey(k))
 	if err != nil {
 		return 0, false, failed(err, "purge %s", owner)
@@ -373,6 +381,8 @@ func (s *Store) Purge(ctx context.Context, owner string) (deleted int, skipped b
 	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		p.SRem(ctx, teamsKey, owner)
 		p.ZRem(ctx, uninstalledKey, owner)
+		p.ZRem(ctx, wakeKey, owner) // nothing left to sweep
+		p.ZRem(ctx, wakeClaimsKey, owner)
 		return nil
 	})
 	if err != nil {

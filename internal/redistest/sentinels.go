@@ -92,7 +92,7 @@ func startSentinelSet(bin string) (*SentinelSet, error) {
 		addrs[i] = n.Addr()
 	}
 	s.URL = fmt.Sprintf("redis-sentinel://%s/0?master=%s", strings.Join(addrs, ","), SentinelMaster)
-	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), sentinelsTimeout)
 	defer cancel()
 	if err := s.waitReady(ctx, master[0].Addr()); err != nil {
 		s.stop()
@@ -208,6 +208,11 @@ func (s *SentinelSet) dataNode(tb testing.TB, addr string) *node {
 	return nil
 }
 
+// sentinelsTimeout bounds how long three sentinels may take to find each
+// other (hello messages every 2 s through the master, slower on a loaded
+// machine: 30 s was once not enough on two busy cores).
+const sentinelsTimeout = time.Minute
+
 // waitReady waits until the replica is in sync and every sentinel knows
 // the replica and the two other sentinels, so that a failover can start.
 func (s *SentinelSet) waitReady(ctx context.Context, master string) error {
@@ -218,7 +223,7 @@ func (s *SentinelSet) waitReady(ctx context.Context, master string) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("sentinels not ready within %s: %w", clusterTimeout, err)
+			return fmt.Errorf("sentinels not ready within %s: %w", sentinelsTimeout, err)
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
