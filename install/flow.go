@@ -2,6 +2,7 @@ package install
 
 import (
 	"context"
+	"crypto/hmac"
 	"errors"
 	"net/http"
 	"net/url"
@@ -59,7 +60,25 @@ func (r *Registry) serveInstall(w http.ResponseWriter, req *http.Request) {
 		"state":        {state},
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	// The state is bound to this browser too: the redirect is finished
+	// only where the install started, so that nobody can have someone
+	// else's browser finish an install of theirs.
+	http.SetCookie(w, &http.Cookie{
+		Name: StateCookie, Value: state, Path: "/slack/", MaxAge: int(StateTTL / time.Second),
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode,
+	})
 	http.Redirect(w, req, AuthorizeURL+"?"+q.Encode(), http.StatusFound)
+}
+
+// StateCookie is the cookie that binds an install's state to the browser
+// that opened the install link.
+const StateCookie = "salesbot_install"
+
+// sameBrowser reports whether the redirect comes to the browser that
+// opened the install link: its cookie holds the state.
+func sameBrowser(req *http.Request, state string) bool {
+	c, err := req.Cookie(StateCookie)
+	return err == nil && hmac.Equal([]byte(c.Value), []byte(state))
 }
 
 // serveRedirect finishes an install: it checks and uses up the state,
@@ -80,6 +99,11 @@ func (r *Registry) serveRedirect(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 		r.problem(w, http.StatusBadRequest, "Slack did not install salesbot", "Slack answered: "+reason+".")
+		return
+	}
+	if q.Get("state") != "" && !sameBrowser(req, q.Get("state")) {
+		r.problem(w, http.StatusBadRequest, "This install was started in another browser",
+			"Open the install link in this browser and approve it here.")
 		return
 	}
 	sctx, cancel := context.WithTimeout(ctx, stateTimeout)

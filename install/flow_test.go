@@ -142,7 +142,7 @@ func TestStateWorksOnce(t *testing.T) {
 		t.Fatalf("first use: %d", rec.Code)
 	}
 	// Another replica: the state is used up in Redis, not in process.
-	rec := httptestGet(t, e.replica(t, e.keys...), install.RedirectPath+"?code=x&state="+url.QueryEscape(state))
+	rec := finishIn(e.replica(t, e.keys...), state, state)
 	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "already used") {
 		t.Errorf("second use: %d %s", rec.Code, rec.Body)
 	}

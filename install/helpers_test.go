@@ -203,10 +203,23 @@ func stateOf(t testing.TB, reg *install.Registry) string {
 	return loc.Query().Get("state")
 }
 
-// finish comes back from Slack with code and state.
+// finish comes back from Slack with code and state, in the browser that
+// opened the install link (its cookie holds the state).
 func (e *env) finish(t testing.TB, state string) *httptest.ResponseRecorder {
 	t.Helper()
-	return e.get(t, install.RedirectPath+"?code=the-code&state="+url.QueryEscape(state))
+	return finishIn(e.reg, state, state)
+}
+
+// finishIn comes back from Slack with code and state to a browser whose
+// install cookie holds cookie ("" for none).
+func finishIn(reg *install.Registry, state, cookie string) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodGet, install.RedirectPath+"?code=the-code&state="+url.QueryEscape(state), nil)
+	if cookie != "" {
+		req.AddCookie(&http.Cookie{Name: install.StateCookie, Value: cookie})
+	}
+	reg.Handler().ServeHTTP(rec, req)
+	return rec
 }
 
 // installed runs the whole flow and fails unless it installed.

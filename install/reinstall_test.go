@@ -40,3 +40,26 @@ func TestReinstallGrantsNoRights(t *testing.T) {
 		t.Errorf("the reinstalled workspace's sweep is at %v (%v, %v), want due at once", at, ok, err)
 	}
 }
+
+// TestRedirectOnlyInTheBrowserThatStarted: the redirect is refused, and
+// nothing stored nor the state used up, in a browser without the install
+// cookie (someone sent it an install they started); the browser that
+// started finishes it.
+func TestRedirectOnlyInTheBrowserThatStarted(t *testing.T) {
+	team := redistest.Team(t)
+	e := newEnv(t, grantFor(team))
+	state := e.startInstall(t)
+	other := e.startInstall(t)
+	for name, cookie := range map[string]string{"no cookie": "", "another install's cookie": other} {
+		rec := finishIn(e.reg, state, cookie)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "another browser") {
+			t.Errorf("%s: %d %s", name, rec.Code, rec.Body)
+		}
+	}
+	if n := e.slack.accessCalls(); n != 0 {
+		t.Errorf("oauth.v2.access called %d times for a refused redirect", n)
+	}
+	if rec := e.finish(t, state); rec.Code != http.StatusOK {
+		t.Errorf("the browser that started: %d %s", rec.Code, rec.Body)
+	}
+}

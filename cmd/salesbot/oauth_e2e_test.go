@@ -80,7 +80,23 @@ func TestTwoCompaniesInstallFromALink(t *testing.T) {
 			t.Fatalf("/slack/install: %d %v", resp.StatusCode, err)
 		}
 		back := base + "/slack/oauth_redirect?code=code-" + team + "&state=" + url.QueryEscape(loc.Query().Get("state"))
-		resp, err = browser.Get(back)
+		// The same browser: it sends back the install cookie (Secure, so
+		// a cookie jar would keep it from this test's plain http).
+		var cookie *http.Cookie
+		for _, c := range resp.Cookies() {
+			if c.Name == "salesbot_install" {
+				cookie = c
+			}
+		}
+		if cookie == nil || !cookie.HttpOnly || !cookie.Secure {
+			t.Fatalf("/slack/install set no HttpOnly, Secure install cookie: %v", resp.Cookies())
+		}
+		get := func() (*http.Response, error) {
+			req, _ := http.NewRequest(http.MethodGet, back, nil)
+			req.AddCookie(&http.Cookie{Name: cookie.Name, Value: cookie.Value})
+			return browser.Do(req)
+		}
+		resp, err = get()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +106,7 @@ func TestTwoCompaniesInstallFromALink(t *testing.T) {
 			t.Fatalf("redirect for %s: %d %s", team, resp.StatusCode, page)
 		}
 		// The state works once: the same redirect again is refused.
-		if resp, err := browser.Get(back); err != nil || resp.StatusCode != http.StatusBadRequest {
+		if resp, err := get(); err != nil || resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("replayed state for %s: %v %v", team, resp.StatusCode, err)
 		} else {
 			resp.Body.Close()
