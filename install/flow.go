@@ -29,6 +29,15 @@ const (
 // stateTimeout bounds the Redis call that records or uses up a state.
 const stateTimeout = 2 * time.Second
 
+// exchangeTimeout bounds oauth.v2.access and auth.test together: with
+// saveTimeout it stays under serve's 10 s write deadline.
+const exchangeTimeout = 6 * time.Second
+
+// saveTimeout bounds keeping an installation (the record, its manager, the
+// sweep's wake), so that the page is written before the server's write
+// deadline.
+const saveTimeout = 3 * time.Second
+
 // Handler serves GET /slack/install and GET /slack/oauth_redirect.
 func (r *Registry) Handler() http.Handler {
 	mux := http.NewServeMux()
@@ -135,7 +144,10 @@ func (r *Registry) serveRedirect(w http.ResponseWriter, req *http.Request) {
 		r.problem(w, http.StatusBadGateway, "Slack did not confirm the install", "salesbot could not exchange Slack's code for the app's token.")
 		return
 	}
-	if err := r.save(ctx, inst); err != nil {
+	sctx, cancel = context.WithTimeout(ctx, saveTimeout)
+	err = r.save(sctx, inst)
+	cancel()
+	if err != nil {
 		r.cfg.Logger.ErrorContext(ctx, "install: keep the installation", "team", inst.Team, "enterprise", inst.Enterprise, "err", err)
 		r.problem(w, http.StatusServiceUnavailable, "salesbot could not keep the install", "Its database did not answer.")
 		return
@@ -158,7 +170,7 @@ type exchanged struct {
 // exchange trades the code for the installation (oauth.v2.access), and
 // learns the bot's ID (auth.test with the new token).
 func (r *Registry) exchange(ctx context.Context, code string) (*exchanged, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	ctx, cancel := context.WithTimeout(ctx, exchangeTimeout)
 	defer cancel()
 	resp, err := slack.GetOAuthV2ResponseContext(ctx, r.cfg.HTTPClient, r.cfg.ClientID, r.cfg.ClientSecret, code,
 		r.RedirectURL(), slack.OAuthOptionAPIURL(r.cfg.APIURL))
