@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -43,29 +41,8 @@ func TestTwoCompaniesInstallFromALink(t *testing.T) {
 	}))
 	defer edge.Close()
 
-	e := oauthEnv()
-	addr := freeAddr(t)
-	e["LISTEN_ADDR"], e["REDIS_URL"], e["SLACK_API_URL"] = addr, redistest.URL(t), edge.URL+"/api/"
-	cfg, err := LoadConfig(env(e), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := NewMain(cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
+	m, addr := serveOAuth(t, edge.URL+"/api/")
 	base := "http://" + addr
-	waitHTTP(t, base+"/healthz")
 
 	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	installFrom := func(team string) {

@@ -108,13 +108,14 @@ func sealedInstall(t *testing.T, st *store.Store, team, token string, keys ...[]
 	}
 }
 
-// TestServeWithOAuth: serve with OAuth and no bot token starts, sends the
-// install link to Slack, and uninstalls a workspace on app_uninstalled.
-func TestServeWithOAuth(t *testing.T) {
-	fs := fakeslack.New(t)
+// serveOAuth runs serve with the OAuth install on (oauthEnv), calling
+// Slack's Web API at apiURL, until the test ends; it returns it and its
+// address once it answers.
+func serveOAuth(t *testing.T, apiURL string) (*Main, string) {
+	t.Helper()
 	e := oauthEnv()
 	addr := freeAddr(t)
-	e["LISTEN_ADDR"], e["REDIS_URL"], e["SLACK_API_URL"] = addr, redistest.URL(t), fs.APIURL()
+	e["LISTEN_ADDR"], e["REDIS_URL"], e["SLACK_API_URL"] = addr, redistest.URL(t), apiURL
 	cfg, err := LoadConfig(env(e), true)
 	if err != nil {
 		t.Fatal(err)
@@ -123,19 +124,28 @@ func TestServeWithOAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer m.Close()
-	team := redistest.Team(t)
-	sealedInstall(t, m.store, team, "xoxb-"+team, cfg.OAuth.Keys...)
-	ctx, cancel := context.WithCancel(t.Context())
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {
 			t.Errorf("Run: %v", err)
 		}
-	}()
+		_ = m.Close()
+	})
 	waitHTTP(t, "http://"+addr+"/healthz")
+	return m, addr
+}
+
+// TestServeWithOAuth: serve with OAuth and no bot token starts, sends the
+// install link to Slack, and uninstalls a workspace on app_uninstalled.
+func TestServeWithOAuth(t *testing.T) {
+	fs := fakeslack.New(t)
+	m, addr := serveOAuth(t, fs.APIURL())
+	team := redistest.Team(t)
+	sealedInstall(t, m.store, team, "xoxb-"+team, m.cfg.OAuth.Keys...)
+	ctx := t.Context()
 
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Get("http://" + addr + "/slack/install")
