@@ -50,6 +50,14 @@ func (l *Lead) NextAlarm() (step LadderStep, ok bool) {
 	return 0, false
 }
 
+// AwaitsReminder reports whether the lead's follow-up is due by now and
+// its reminder has not gone out yet: the reminder is on its way, in a
+// message of its own.
+func (l *Lead) AwaitsReminder(now time.Time) bool {
+	step, ok := l.NextAlarm()
+	return ok && step == LadderReminded && !l.ReminderAt().After(now)
+}
+
 // StartLadder records that the owner was reminded, at now, of the
 // follow-up due at due: the ladder starts from there, its first step (the
 // nudge) at half the grade's delay. A grade without escalation does not

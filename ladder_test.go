@@ -19,8 +19,14 @@ func TestLadder(t *testing.T) {
 	if step, ok := l.NextAlarm(); !ok || step != salesbot.LadderReminded || !l.ReminderAt().Equal(due) {
 		t.Fatalf("new lead: next alarm %v %v at %v; want the reminder at %v", step, ok, l.ReminderAt(), due)
 	}
+	if l.AwaitsReminder(due.Add(-time.Second)) || !l.AwaitsReminder(due) {
+		t.Errorf("new lead: awaits its reminder before its due time, or not at it")
+	}
 	sent := due.Add(14 * time.Hour) // reminded the next morning
 	l.StartLadder(due, sent, e)
+	if l.AwaitsReminder(sent.Add(salesbot.Day)) {
+		t.Errorf("reminded: still awaits its reminder at the nudge")
+	}
 	if step, _ := l.NextAlarm(); step != salesbot.LadderNudged || !l.ReminderAt().Equal(sent.Add(salesbot.Day)) {
 		t.Fatalf("reminded: next %v at %v; want the nudge at %v", step, l.ReminderAt(), sent.Add(salesbot.Day))
 	}

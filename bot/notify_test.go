@@ -413,11 +413,19 @@ func TestMorningMessageWithRiskNews(t *testing.T) {
 	}
 	h.command(rep, `/lead new "Risky Account" A`)
 	h.command(rep, `/lead new "Fixed Soon" B`)
-	risky, fixed := h.lead("Risky Account"), h.lead("Fixed Soon")
-	now := time.Now()
+	// A follow-up due since the batch was claimed (or claimed by another
+	// replica): its own reminder is on its way with its risks, so the news
+	// leaves it out.
+	h.command(rep, `/lead new "Awaiting Call" A`)
+	h.command(rep, `/visit "Awaiting Call" 2026-11-13 first meeting`)
+	risky, fixed, awaiting := h.lead("Risky Account"), h.lead("Fixed Soon"), h.lead("Awaiting Call")
+	if !awaiting.AwaitsReminder(now) {
+		t.Fatalf("Awaiting Call (due %v) does not await its reminder at %v", awaiting.Due, now)
+	}
 	news := salesbot.RiskNews{Rep: rep, New: []salesbot.LeadRisks{
-		{Lead: risky, Risks: salesbot.Risks(risky, now, salesbot.DefaultCadence())},
+		{Lead: risky, Risks: salesbot.Risks(risky, time.Now(), salesbot.DefaultCadence())},
 		{Lead: fixed, Risks: []salesbot.Risk{{Kind: salesbot.RiskDevil}}},
+		{Lead: awaiting, Risks: []salesbot.Risk{{Kind: salesbot.RiskDevil}}},
 	}}
 	if len(news.New[0].Risks) == 0 {
 		t.Fatal("the new A lead has no risks to tell")
@@ -432,6 +440,9 @@ func TestMorningMessageWithRiskNews(t *testing.T) {
 	morning := posts[0]
 	checkBlocks(t, "morning with news", morning)
 	mustContain(t, "morning with news", morning.Text(), "Good morning", "60", "Show all", "New risks on your leads", "Risky Account", "Fixed Soon", risky.ID+"|")
+	if strings.Contains(morning.Text(), "Awaiting Call") {
+		t.Errorf("the morning news tells of a lead whose own reminder is on its way:\n%s", morning.Text())
+	}
 
 	// "Fixed Soon" is regraded C meanwhile (its risks are an A or B lead's
 	// no more); a snooze on the message redraws it with the news of the

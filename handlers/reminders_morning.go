@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -43,7 +44,7 @@ func (h *Handler) remindMorning(ctx context.Context, team, owner string, v *remi
 	blocks, shown := v.morning(leads, len(leads), -1)
 	// The risks of a lead shown show on it; those of the leads behind Show
 	// all, and of the rep's other leads, in the news.
-	others := newsBesides(news.New, leads[:shown])
+	others := newsBesides(news.New, leads[:shown], h.now())
 	layout := layoutMorning + strconv.Itoa(len(leads))
 	if len(others) > 0 {
 		// The redraw re-reads them: as many as the message can show.
@@ -157,15 +158,18 @@ func newsReserve(news []salesbot.LeadRisks) int {
 	return min(len(news)*2+1, newsRoom)
 }
 
-// newsBesides is the risk news about leads other than those given.
-func newsBesides(news []salesbot.LeadRisks, leads []*salesbot.Lead) []salesbot.LeadRisks {
+// newsBesides is the risk news about leads other than those given, and
+// other than those whose own reminder is on its way (due by now and not yet
+// sent: claimed by another sweep, or due since this batch was claimed); a
+// reminder shows its lead's risks, so the rep reads of each lead once.
+func newsBesides(news []salesbot.LeadRisks, leads []*salesbot.Lead, now time.Time) []salesbot.LeadRisks {
 	in := make(map[string]bool, len(leads))
 	for _, l := range leads {
 		in[l.ID] = true
 	}
 	var out []salesbot.LeadRisks
 	for _, lr := range news {
-		if !in[lr.Lead.ID] {
+		if !in[lr.Lead.ID] && !lr.Lead.AwaitsReminder(now) {
 			out = append(out, lr)
 		}
 	}

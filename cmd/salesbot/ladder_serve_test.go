@@ -46,7 +46,7 @@ func TestServeClimbsTheLadderOnce(t *testing.T) {
 		replicas[i%2].mustSay(t, team, owner, fmt.Sprintf(`/lead new "%s" A`, company), company)
 		replicas[(i+1)%2].mustSay(t, team, owner, fmt.Sprintf(`/visit "%s" %s first meeting`, company, tenDaysAgo), "Logged a visit", company)
 	}
-	waitReminded(t, fs, owners, []string{"Ladder Works", "Touched Again"})
+	waitReminded(t, fs, st, team, owners, []string{"Ladder Works", "Touched Again"})
 	// The rep acts on one of them: a visit today moves its due time a
 	// cadence on, so it has nothing left to climb.
 	replicas[0].mustSay(t, team, owner, `/visit "Touched Again" called about the pilot`, "Logged a visit")

@@ -84,9 +84,9 @@ func TestReplicasShareTheWork(t *testing.T) {
 		replicas[i%3].mustSay(t, team, owners[company], fmt.Sprintf(`/lead new "%s" A`, company), company)
 		replicas[(i+1)%3].mustSay(t, team, owners[company], fmt.Sprintf(`/visit "%s" %s first meeting`, company, tenDaysAgo), "Logged a visit", company)
 	}
-	waitReminded(t, fs, owners, due)
+	waitReminded(t, fs, st, team, owners, due)
 	afterSweeps(t, replicas, 2)
-	checkRemindedOnce(t, fs, owners, due)
+	checkRemindedOnce(t, fs, st, team, owners, due)
 	for _, company := range due {
 		if l := storedLead(t, st, team, company); !l.RemindedDue.Equal(l.Due) {
 			t.Errorf("%s: the reminder went out but is not recorded as sent (due %s, reminded for %s)", company, l.Due, l.RemindedDue)
@@ -109,9 +109,9 @@ func TestReplicasShareTheWork(t *testing.T) {
 	survivors[0].mustSay(t, team, owners[late], fmt.Sprintf(`/lead new "%s" A`, late), late)
 	survivors[1].mustSay(t, team, owners[late], fmt.Sprintf(`/visit "%s" %s first meeting`, late, tenDaysAgo), "Logged a visit", late)
 	due = append(due, late)
-	waitReminded(t, fs, owners, due)
+	waitReminded(t, fs, st, team, owners, due)
 	afterSweeps(t, survivors, 2)
-	checkRemindedOnce(t, fs, owners, due)
+	checkRemindedOnce(t, fs, st, team, owners, due)
 	for _, r := range survivors {
 		r.mustSay(t, team, owners[late], fmt.Sprintf(`/lead show "%s"`, late), late, "first meeting")
 	}
@@ -369,16 +369,19 @@ func afterSweeps(t *testing.T, replicas []*replica, n int) {
 }
 
 // reminders counts, by company, the follow-up reminders the fake Slack has
-// received: direct messages to the lead's owner with the reminder buttons.
-func reminders(fs *fakeslack.Server, owners map[string]string, companies []string) map[string]int {
+// received: direct messages to the lead's owner with the lead's own
+// reminder block (its buttons), whatever else they mention (a morning
+// message tells of other leads' risks too).
+func reminders(t *testing.T, fs *fakeslack.Server, st *store.Store, team string, owners map[string]string, companies []string) map[string]int {
+	t.Helper()
+	blocks := make(map[string]string, len(companies))
+	for _, c := range companies {
+		blocks[c] = `"block_id":"reminder:` + storedLead(t, st, team, c).ID + `"`
+	}
 	count := map[string]int{}
 	for _, call := range fs.Calls("chat.postMessage") {
-		text := call.Text()
-		if !strings.Contains(text, "reminder_snooze") {
-			continue
-		}
 		for _, c := range companies {
-			if call.Param("channel") == owners[c] && strings.Contains(text, c) {
+			if call.Param("channel") == owners[c] && strings.Contains(call.Param("blocks"), blocks[c]) {
 				count[c]++
 			}
 		}
@@ -387,10 +390,10 @@ func reminders(fs *fakeslack.Server, owners map[string]string, companies []strin
 }
 
 // waitReminded waits until every company's owner has been reminded of it.
-func waitReminded(t *testing.T, fs *fakeslack.Server, owners map[string]string, companies []string) {
+func waitReminded(t *testing.T, fs *fakeslack.Server, st *store.Store, team string, owners map[string]string, companies []string) {
 	t.Helper()
 	waitUntil(t, "a reminder of each due follow-up", func() bool {
-		count := reminders(fs, owners, companies)
+		count := reminders(t, fs, st, team, owners, companies)
 		for _, c := range companies {
 			if count[c] == 0 {
 				return false
@@ -401,13 +404,19 @@ func waitReminded(t *testing.T, fs *fakeslack.Server, owners map[string]string, 
 }
 
 // checkRemindedOnce fails the test unless each company's owner was reminded
-// of it exactly once, whichever replica sent it.
-func checkRemindedOnce(t *testing.T, fs *fakeslack.Server, owners map[string]string, companies []string) {
+// of it exactly once, whichever replica sent it; it shows the messages when
+// not.
+func checkRemindedOnce(t *testing.T, fs *fakeslack.Server, st *store.Store, team string, owners map[string]string, companies []string) {
 	t.Helper()
-	count := reminders(fs, owners, companies)
+	count := reminders(t, fs, st, team, owners, companies)
 	for _, c := range companies {
 		if count[c] != 1 {
 			t.Errorf("%s: its owner was reminded %d times by the replicas together, want once", c, count[c])
+		}
+	}
+	if t.Failed() {
+		for _, call := range fs.Calls("chat.postMessage") {
+			t.Logf("chat.postMessage to %s: %s", call.Param("channel"), call.Text())
 		}
 	}
 }
