@@ -70,11 +70,12 @@ test: ## go vet + every test (race detector when a C compiler is present)
 # and hands it to the tests as REDIS_URL would be. This target runs on it the
 # store's whole suite, the replicas tests (several `salesbot serve` processes
 # on one Redis, each test on a cluster of its own) and the failover tests
-# (a master killed, and handed over, under traffic; a Sentinel set too).
-# redis-cli comes with redis-server (Debian's redis-tools).
-CLUSTER_RUN := Replicas|Failover
+# (a master killed, and handed over, under traffic; a Sentinel set too) and
+# the growth test (a fourth master added, a slot moved to it under traffic,
+# then a rebalance). redis-cli comes with redis-server (Debian's redis-tools).
+CLUSTER_RUN := Replicas|Failover|Grows
 
-test-cluster: ## store suite, replicas and failover tests on a real 3-master Redis Cluster
+test-cluster: ## store suite, replicas, failover and growth tests on a real 3-master Redis Cluster
 	@for bin in redis-server redis-cli; do \
 		command -v $$bin >/dev/null 2>&1 && continue; \
 		if [ "$$(id -u)" = 0 ]; then \

@@ -47,10 +47,17 @@ func classify(err error) error {
 // unavailableReplies are the prefixes of the error replies with which Redis
 // says it cannot serve now but will: still loading its data, a cluster or
 // replication in failover, a write sent to a node that just became a
-// replica, too many clients. go-redis retries the same ones.
+// replica, too many clients (go-redis retries the same ones), a slot's
+// redirection go-redis gave up following while the slot moves (MOVED, ASK:
+// it follows three), and a script
+// that met a key of its team's slot already moved to another master while
+// the slot is being resharded. Such a script reads the keys it finds by
+// name or ID (not declared in KEYS) before it writes, and every key it
+// writes is declared, so it fails before writing anything.
 var unavailableReplies = []string{
 	"LOADING ", "CLUSTERDOWN ", "TRYAGAIN ", "MASTERDOWN ", "READONLY ", "NOREPLICAS ", "BUSY ",
 	"ERR max number of clients reached",
+	"MOVED ", "ASK ", "ERR Script attempted to access a non local key in a cluster node",
 }
 
 // unreachable are the texts of go-redis's own errors for a topology with no

@@ -47,6 +47,9 @@ func TestClassify(t *testing.T) {
 		{"read-only replica after failover", reply("READONLY You can't write against a read only replica."), salesbot.EUNAVAILABLE},
 		{"no replicas", reply("NOREPLICAS Not enough good replicas to write."), salesbot.EUNAVAILABLE},
 		{"too many clients", reply("ERR max number of clients reached"), salesbot.EUNAVAILABLE},
+		{"slot moving", reply("ASK 7640 127.0.0.1:46787"), salesbot.EUNAVAILABLE},
+		{"slot moved", reply("MOVED 7640 127.0.0.1:46787"), salesbot.EUNAVAILABLE},
+		{"slot moving under a script", reply("ERR Script attempted to access a non local key in a cluster node script: 17c1fcf7cdb9e9b27905937a4b65be5105c5979d, on @user_script:5."), salesbot.EUNAVAILABLE},
 		{"sentinels gone", errors.New("redis: all sentinels specified in configuration are unreachable: dial tcp: i/o timeout"), salesbot.EUNAVAILABLE},
 
 		{"wrong type", reply("WRONGTYPE Operation against a key holding the wrong kind of value"), salesbot.EINTERNAL},

@@ -283,7 +283,7 @@ func (f *failoverRig) run(t *testing.T, sw switchover, change func()) {
 	// a lease.
 	waitUntil(t, name+": a reminder of every lead", func() bool {
 		for _, company := range due {
-			if len(f.sent(company)) == 0 {
+			if len(f.sent(t, company)) == 0 {
 				return false
 			}
 		}
@@ -292,7 +292,7 @@ func (f *failoverRig) run(t *testing.T, sw switchover, change func()) {
 	time.Sleep(failoverLease)
 	afterSweeps(t, f.replicas, 2)
 	for _, company := range due {
-		sent := f.sent(company)
+		sent := f.sent(t, company)
 		switch {
 		case len(sent) > 2:
 			t.Errorf("%s: reminded %d times", company, len(sent))
@@ -345,13 +345,16 @@ func transient(o outcome) bool {
 	return strings.HasPrefix(msg.Text, ":hourglass:") && strings.Contains(msg.Text, "try again")
 }
 
-// sent is when the failover owner was reminded of company, in order.
-func (f *failoverRig) sent(company string) []time.Time {
+// sent is when the failover owner was reminded of company (a message with
+// the lead's reminder block, whatever else it mentions), in order.
+func (f *failoverRig) sent(t *testing.T, company string) []time.Time {
+	t.Helper()
+	block := `"block_id":"reminder:` + storedLead(t, f.st, f.team, company).ID + `"`
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var at []time.Time
 	for _, r := range f.reminders {
-		if strings.Contains(r.text, company) {
+		if strings.Contains(r.text, block) {
 			at = append(at, r.at)
 		}
 	}

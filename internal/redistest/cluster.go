@@ -50,13 +50,14 @@ func SkipInClusterMode(tb testing.TB, why string) {
 // 127.0.0.1: three masters that share the 16384 slots and one replica of
 // each, with a cluster-node-timeout of NodeTimeout, so that a killed master's
 // replica takes over within a few seconds. Make one with NewFullCluster, or
-// run a package in cluster mode (ClusterEnv).
+// run a package in cluster mode (ClusterEnv). AddMaster grows it (grow.go).
 type FullCluster struct {
 	// URL is the cluster's redis-cluster:// URL, seeded with every node.
 	URL string
 
-	nodes []*node
-	root  string
+	nodes   []*node
+	root    string
+	masters int // how many masters serve slots: 3, more once one is added and given slots
 }
 
 // NewFullCluster starts a full Redis Cluster for tb alone and stops it when
@@ -88,22 +89,12 @@ func startFullCluster() (*FullCluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := startNodes(bin, root, 6, func(port, bus int, dir string) ([]string, error) {
-		return serverArgs(
-			"--cluster-enabled", "yes",
-			"--cluster-port", strconv.Itoa(bus),
-			"--cluster-config-file", "nodes.conf", // in --dir, kept across a restart
-			"--cluster-announce-ip", "127.0.0.1",
-			"--cluster-node-timeout", strconv.Itoa(int(NodeTimeout/time.Millisecond)),
-			// A replica may take over however long it was cut off.
-			"--cluster-replica-validity-factor", "0",
-		)(port, dir)
-	})
+	nodes, err := startNodes(bin, root, 6, clusterNodeArgs)
 	if err != nil {
 		_ = os.RemoveAll(root)
 		return nil, fmt.Errorf("cluster nodes: %w", err)
 	}
-	c := &FullCluster{nodes: nodes, root: root}
+	c := &FullCluster{nodes: nodes, root: root, masters: 3}
 	c.URL = "redis-cluster://" + strings.Join(c.Addrs(), ",")
 
 	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
@@ -119,6 +110,19 @@ func startFullCluster() (*FullCluster, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// clusterNodeArgs is the command line of a cluster node.
+func clusterNodeArgs(port, bus int, dir string) ([]string, error) {
+	return serverArgs(
+		"--cluster-enabled", "yes",
+		"--cluster-port", strconv.Itoa(bus),
+		"--cluster-config-file", "nodes.conf", // in --dir, kept across a restart
+		"--cluster-announce-ip", "127.0.0.1",
+		"--cluster-node-timeout", strconv.Itoa(int(NodeTimeout/time.Millisecond)),
+		// A replica may take over however long it was cut off.
+		"--cluster-replica-validity-factor", "0",
+	)(port, dir)
 }
 
 func (c *FullCluster) stop() {
@@ -282,7 +286,7 @@ func (c *FullCluster) Failover(tb testing.TB, addr string) {
 }
 
 // WaitHealthy waits until every running node says cluster_state:ok, the
-// three masters that serve the slots are running, agreed on by every
+// masters that serve the slots (three, or more once added) are running, agreed on by every
 // running node, and every running replica is in sync with its master.
 func (c *FullCluster) WaitHealthy(tb testing.TB) {
 	tb.Helper()
@@ -348,7 +352,7 @@ func (c *FullCluster) healthy(ctx context.Context) error {
 				}
 			}
 			slices.Sort(seen)
-			if len(seen) != 3 || (masters != nil && !slices.Equal(seen, masters)) {
+			if len(seen) != c.masters || (masters != nil && !slices.Equal(seen, masters)) {
 				return fmt.Errorf("%s: sees masters %v, others %v", n.Addr(), seen, masters)
 			}
 			masters = seen
