@@ -227,8 +227,12 @@ func (r *Registry) save(ctx context.Context, e *exchanged) error {
 	if r.cfg.Managers == nil {
 		return nil
 	}
-	if e.OrgWide || e.Installer == "" {
-		return nil // an org-wide install's workspaces are swept within the hour
+	if e.OrgWide {
+		r.wakeMembers(ctx, e.Enterprise)
+		return nil
+	}
+	if e.Installer == "" {
+		return nil
 	}
 	if err := r.cfg.Managers.Wake(ctx, e.Team); err != nil {
 		// Its hourly sweep comes anyway.

@@ -31,6 +31,11 @@ type Store interface {
 	ForgetUninstalled(ctx context.Context, owner string) error
 	Purge(ctx context.Context, owner string) (deleted int, skipped bool, err error)
 	InstallationOwners(ctx context.Context) ([]string, error)
+	// RevokeTeam, GrantTeam and OrgMembers follow which workspaces an
+	// org-wide install reaches (orgaccess.go).
+	RevokeTeam(ctx context.Context, team, enterprise string, at time.Time) (ownActive bool, err error)
+	GrantTeam(ctx context.Context, team, enterprise string) error
+	OrgMembers(ctx context.Context, enterprise string) ([]string, error)
 }
 
 // ManagerGranter makes the installer the workspace's first manager, when
@@ -42,6 +47,9 @@ type ManagerGranter interface {
 	// Wake makes the workspace's next sweep due at once (a reinstall finds
 	// the follow-ups that fell due meanwhile).
 	Wake(ctx context.Context, team string) error
+	// WakeTeams with all makes the sweeps of teams due at once: the
+	// workspaces an org-wide install serves, when it is installed again.
+	WakeTeams(ctx context.Context, teams []string, all bool) error
 }
 
 // Config is what a Registry needs.
