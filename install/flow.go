@@ -51,8 +51,13 @@ func (r *Registry) Handler() http.Handler {
 func (r *Registry) RedirectURL() string { return r.cfg.PublicURL + RedirectPath }
 
 // serveInstall answers the install link with a redirect (302) to Slack's
-// consent page, for the manifest's bot scopes, with a new state.
+// consent page, for the manifest's bot scopes, with a new state; beyond
+// the install link's limit (ratelimit.go) it answers 429 and records none.
 func (r *Registry) serveInstall(w http.ResponseWriter, req *http.Request) {
+	if ok, wait := r.limiter.allow(req, r.cfg.Now()); !ok {
+		r.tooMany(w, wait)
+		return
+	}
 	ctx, cancel := context.WithTimeout(req.Context(), stateTimeout)
 	defer cancel()
 	state, err := r.states.issue(ctx)

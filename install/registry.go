@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -75,6 +76,14 @@ type Config struct {
 	Logger    *slog.Logger
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+	// InstallLimit bounds how often the install link issues a state; its
+	// zero parts are DefaultInstallLimit's.
+	InstallLimit InstallLimit
+	// TrustedProxies are the reverse proxies (load balancers) in front of
+	// the bot: a request from one of them counts against the client its
+	// X-Forwarded-For names (SALESBOT_TRUSTED_PROXIES). None: the
+	// connection's peer is the client, whatever the header says.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultRetention is how long an uninstalled workspace's data is kept
@@ -107,6 +116,7 @@ const (
 type Registry struct {
 	cfg        Config
 	states     *states
+	limiter    *limiter // the install link's
 	installed  sync.Map // team+"|"+enterprise → time.Time until which it is known installed
 	linked     sync.Map // team → enterprise, already linked in the store
 	refreshing sync.Map // owner → struct{}: a background refresh runs
@@ -141,7 +151,7 @@ func New(cfg Config) (*Registry, error) {
 		cfg.APIURL = slack.APIURL
 	}
 	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
-	return &Registry{cfg: cfg, states: newStates(cfg.ClientSecret, cfg.Redis, cfg.Now)}, nil
+	return &Registry{cfg: cfg, states: newStates(cfg.ClientSecret, cfg.Redis, cfg.Now), limiter: newLimiter(cfg.InstallLimit, cfg.TrustedProxies)}, nil
 }
 
 // ownerOf is the ID whose keys hold inst (as store.Owner).
