@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
 
 	"salesbot/bot"
 	"salesbot/directory"
@@ -270,4 +272,51 @@ func TestOrgAccessEventsInSingleWorkspaceMode(t *testing.T) {
 		}
 	}
 	mustContain(t, "single workspace", h.command(rep, "/lead new Acme").Text, "Acme")
+}
+
+// TestTeamAccessRevokedOverSocketMode: over Socket Mode too, a workspace
+// removed from the org-wide install is no longer served once the event is
+// acknowledged, and the organization's other workspace still is.
+func TestTeamAccessRevokedOverSocketMode(t *testing.T) {
+	t1, t2 := redistest.Team(t), redistest.Team(t)
+	ob := newOrgBot(t, t1, t2)
+	if err := ob.reg.GrantTeams(context.Background(), ob.ent, []string{t1, t2}, now); err != nil {
+		t.Fatal(err)
+	}
+	fs := fakeslack.New(t)
+	acks := make(chan map[string]any, 4)
+	upgrader := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	fs.Socket = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, err := upgrader.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		_ = conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
+		_ = conn.WriteJSON(map[string]any{"type": "events_api", "envelope_id": "env-1", "payload": map[string]any{
+			"type": "event_callback", "team_id": ob.ent, "enterprise_id": ob.ent, "event_id": "EvSOCKREVOKE",
+			"event": map[string]any{"type": "team_access_revoked", "team_ids": []string{t1}},
+		}})
+		for {
+			var ack map[string]any
+			if err := conn.ReadJSON(&ack); err != nil {
+				return
+			}
+			acks <- ack
+		}
+	})
+	api := slack.New("xoxb-test", slack.OptionAPIURL(fs.APIURL()), slack.OptionAppLevelToken("xapp-test"))
+	sm := bot.NewSocketMode(socketmode.New(api), &events{}, nil, slog.New(slog.NewTextHandler(io.Discard, nil))).Uninstaller(ob.reg)
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() { done <- sm.Run(ctx) }()
+	waitAck(t, acks)
+	cancel()
+	waitDone(t, done)
+	if ob.served(t, t1, "") || ob.served(t, t1, ob.ent) {
+		t.Error("still served after team_access_revoked over Socket Mode")
+	}
+	if !ob.served(t, t2, "") {
+		t.Error("the organization's other workspace is no longer served")
+	}
 }
