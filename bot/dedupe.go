@@ -38,6 +38,9 @@ type dedupe struct {
 	d       Deduper
 	log     *slog.Logger
 	metrics *Metrics
+	// installed, when set, says which workspaces the bot serves: an
+	// interaction from another is not claimed (see interactionClaim).
+	installed InstallChecker
 }
 
 // first reports whether the Events API delivery named key should be
@@ -172,7 +175,7 @@ const (
 // gets the words under its first input (the returned response), a click
 // through its response_url.
 func (d dedupe) interactionClaim(ctx context.Context, cb slack.InteractionCallback, key string) (bool, *slack.ViewSubmissionResponse) {
-	if d.d == nil || !changes(cb) {
+	if d.d == nil || !changes(cb) || !d.serves(ctx, cb) {
 		return true, nil
 	}
 	refuse := func(text string) (bool, *slack.ViewSubmissionResponse) {
@@ -199,6 +202,28 @@ func (d dedupe) interactionClaim(ctx context.Context, cb slack.InteractionCallba
 		return false, nil
 	}
 	return true, nil
+}
+
+// serves reports whether the workspace of an interaction is served, as far
+// as the claim is concerned: true unless the registry says it is not. An
+// interaction from a workspace with no installation is handed on without
+// a claim: the handler refuses it and applies nothing, and once the
+// workspace installs the app, Slack's retry of the same delivery (or the
+// same form submitted again) must get through rather than meet a claim
+// left for an hour. When the check fails the claim is made as always
+// (failing closed), and the handler's own check answers.
+func (d dedupe) serves(ctx context.Context, cb slack.InteractionCallback) bool {
+	if d.installed == nil || cb.Team.ID == "" {
+		return true
+	}
+	cctx, cancel := context.WithTimeout(ctx, dedupeTimeout)
+	defer cancel()
+	ok, err := d.installed.Installed(cctx, cb.Team.ID, cb.Enterprise.ID)
+	if err == nil && !ok {
+		d.log.InfoContext(ctx, "dedupe: interaction from a workspace not served is not claimed", "team", cb.Team.ID)
+		return false
+	}
+	return true
 }
 
 // tellTimeout bounds the post of a refusal to a click's response_url.

@@ -54,7 +54,8 @@ type Server struct {
 	log      *slog.Logger
 	mux      *http.ServeMux
 	dedupe   dedupe
-	// uninstall records app_uninstalled and tokens_revoked (install.go).
+	// uninstall records app_uninstalled, tokens_revoked and, when it is
+	// an OrgAccess, team_access_granted and team_access_revoked (install.go).
 	uninstall Uninstaller
 }
 
@@ -232,7 +233,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request, body []byte) {
 			ctx = logctx.With(ctx, "retry", n, "retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
 		}
 		first := s.dedupe.first(ctx, ev.TeamID, eventKey(ev, body))
-		if first && uninstalled(ctx, s.uninstall, ev, s.log) != nil {
+		if first && lifecycle(ctx, s.uninstall, ev, s.log) != nil {
 			s.dedupe.forget(ctx, ev.TeamID, eventKey(ev, body))
 			http.Error(w, "try again", http.StatusServiceUnavailable) // Slack retries
 			return

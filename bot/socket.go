@@ -26,7 +26,8 @@ type SocketMode struct {
 	log     *slog.Logger
 	wg      sync.WaitGroup
 	dedupe  dedupe
-	// uninstall records app_uninstalled and tokens_revoked (install.go).
+	// uninstall records app_uninstalled, tokens_revoked and, when it is
+	// an OrgAccess, team_access_granted and team_access_revoked (install.go).
 	uninstall Uninstaller
 }
 
@@ -180,7 +181,7 @@ func (s *SocketMode) dispatch(ctx context.Context, evt socketmode.Event) {
 			// Claimed before the ack, so that a retry sent the moment the
 			// ack arrives finds the claim.
 			first := callback && s.dedupe.first(ctx, data.TeamID, eventKey(data, evt.Request.Payload))
-			if first && uninstalled(ctx, s.uninstall, data, s.log) != nil {
+			if first && lifecycle(ctx, s.uninstall, data, s.log) != nil {
 				s.dedupe.forget(ctx, data.TeamID, eventKey(data, evt.Request.Payload))
 				return // not acknowledged: Slack sends it again
 			}

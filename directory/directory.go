@@ -5,12 +5,15 @@
 package directory
 
 import (
+	"container/list"
 	"context"
 	"sync"
 	"time"
 
 	"github.com/slack-go/slack"
 	"golang.org/x/sync/singleflight"
+
+	"salesbot/internal/logctx"
 )
 
 // Users is the part of the Slack Web API the directory reads.
@@ -44,32 +47,109 @@ const (
 	RetryStale = time.Minute
 )
 
+// DefaultMaxEntries is how many people a Directory keeps when MaxEntries
+// does not say: with the OAuth install it serves every workspace, and the
+// least recently looked up are dropped first (asked again when needed).
+const DefaultMaxEntries = 20000
+
+// Option sets up a Directory.
+type Option func(*Directory)
+
+// MaxEntries bounds the people a Directory keeps (DefaultMaxEntries when n
+// is not positive): beyond it the least recently looked up is dropped.
+func MaxEntries(n int) Option {
+	return func(d *Directory) {
+		if n > 0 {
+			d.max = n
+		}
+	}
+}
+
 // Directory answers from its cache, asking Slack when an entry is missing or
 // older than TTL. Concurrent look-ups of one user share one users.info call.
-// It is safe for concurrent use.
+// Entries are kept per workspace (the one the look-up's context names): an
+// Enterprise Grid user has one ID in every workspace of the organization,
+// but is an admin of some only. It keeps at most its bound of entries,
+// dropping the least recently used. It is safe for concurrent use.
 type Directory struct {
 	api Users
 	now func() time.Time
+	max int
 
 	flight singleflight.Group
 	mu     sync.Mutex
-	// entries hold the last answer for each user: fetched is when Slack
-	// gave it, retry when a stale entry may be asked for again.
-	entries map[string]entry
+	// entries hold the last answer for each user of each workspace, in
+	// order, the most recently used first.
+	entries map[who]*list.Element // of *entry
+	order   list.List
 }
 
+// who is one user of one workspace ("" when the look-up's context names
+// none, as in a single-workspace bot's tests).
+type who struct{ team, user string }
+
+// entry is what Slack last said of a user: fetched is when it said it,
+// retry when a stale entry may be asked for again.
 type entry struct {
+	who
 	Person
 	fetched time.Time
 	retry   time.Time
 }
 
 // New returns a Directory over api; now is the clock (time.Now when nil).
-func New(api Users, now func() time.Time) *Directory {
+func New(api Users, now func() time.Time, opts ...Option) *Directory {
 	if now == nil {
 		now = time.Now
 	}
-	return &Directory{api: api, now: now, entries: map[string]entry{}}
+	d := &Directory{api: api, now: now, max: DefaultMaxEntries, entries: map[who]*list.Element{}}
+	for _, o := range opts {
+		o(d)
+	}
+	return d
+}
+
+// Len reports how many people the Directory keeps.
+func (d *Directory) Len() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.order.Len()
+}
+
+// cached returns the entry of w, marking it used.
+func (d *Directory) cached(w who) (entry, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	el, ok := d.entries[w]
+	if !ok {
+		return entry{}, false
+	}
+	d.order.MoveToFront(el)
+	return *el.Value.(*entry), true
+}
+
+// keep stores e, dropping the least recently used entries beyond the
+// bound.
+func (d *Directory) keep(e entry) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if el, ok := d.entries[e.who]; ok {
+		*el.Value.(*entry) = e
+		d.order.MoveToFront(el)
+		return
+	}
+	d.entries[e.who] = d.order.PushFront(&e)
+	for d.order.Len() > d.max {
+		last := d.order.Back()
+		d.order.Remove(last)
+		delete(d.entries, last.Value.(*entry).who)
+	}
+}
+
+// whoOf is user in the workspace ctx names.
+func whoOf(ctx context.Context, user string) who {
+	w, _ := logctx.WorkspaceOf(ctx)
+	return who{team: w.Team, user: user}
 }
 
 // Lookup returns what is known of user. When the cached entry is older than
@@ -80,18 +160,17 @@ func New(api Users, now func() time.Time) *Directory {
 // false.
 func (d *Directory) Lookup(ctx context.Context, user string) Person {
 	now := d.now()
-	d.mu.Lock()
-	e, ok := d.entries[user]
-	d.mu.Unlock()
+	w := whoOf(ctx, user)
+	e, ok := d.cached(w)
 	if ok && (now.Sub(e.fetched) < TTL || now.Before(e.retry)) {
 		return e.Person
 	}
 	// The shared call must not end with the context of whichever caller
 	// started it: it has its own deadline.
-	ch := d.flight.DoChan(user, func() (any, error) {
+	ch := d.flight.DoChan(w.team+"\x00"+user, func() (any, error) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), Timeout)
 		defer cancel()
-		return d.fetch(ctx, user)
+		return d.fetch(ctx, w)
 	})
 	select {
 	case r := <-ch:
@@ -106,15 +185,15 @@ func (d *Directory) Lookup(ctx context.Context, user string) Person {
 	return Person{Loc: time.UTC}
 }
 
-// fetch asks Slack about user and caches the answer; on failure it keeps
+// fetch asks Slack about w.user (with the token of the workspace ctx
+// names) and caches the answer; on failure it keeps
 // the stale entry, if any, for RetryStale more.
-func (d *Directory) fetch(ctx context.Context, user string) (Person, error) {
-	u, err := d.api.GetUserInfoContext(ctx, user, slack.GetUserInfoOptionIncludeLocale(true))
+func (d *Directory) fetch(ctx context.Context, w who) (Person, error) {
+	u, err := d.api.GetUserInfoContext(ctx, w.user, slack.GetUserInfoOptionIncludeLocale(true))
 	if err != nil {
 		d.mu.Lock()
-		if e, ok := d.entries[user]; ok {
-			e.retry = d.now().Add(RetryStale)
-			d.entries[user] = e
+		if el, ok := d.entries[w]; ok {
+			el.Value.(*entry).retry = d.now().Add(RetryStale)
 		}
 		d.mu.Unlock()
 		return Person{}, err
@@ -132,9 +211,7 @@ func (d *Directory) fetch(ctx context.Context, user string) (Person, error) {
 			break
 		}
 	}
-	d.mu.Lock()
-	d.entries[user] = entry{Person: p, fetched: d.now()}
-	d.mu.Unlock()
+	d.keep(entry{who: w, Person: p, fetched: d.now()})
 	return p, nil
 }
 

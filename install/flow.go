@@ -51,8 +51,13 @@ func (r *Registry) Handler() http.Handler {
 func (r *Registry) RedirectURL() string { return r.cfg.PublicURL + RedirectPath }
 
 // serveInstall answers the install link with a redirect (302) to Slack's
-// consent page, for the manifest's bot scopes, with a new state.
+// consent page, for the manifest's bot scopes, with a new state; beyond
+// the install link's limit (ratelimit.go) it answers 429 and records none.
 func (r *Registry) serveInstall(w http.ResponseWriter, req *http.Request) {
+	if ok, wait := r.limiter.allow(req, r.cfg.Now()); !ok {
+		r.tooMany(w, wait)
+		return
+	}
 	ctx, cancel := context.WithTimeout(req.Context(), stateTimeout)
 	defer cancel()
 	state, err := r.states.issue(ctx)
@@ -227,8 +232,12 @@ func (r *Registry) save(ctx context.Context, e *exchanged) error {
 	if r.cfg.Managers == nil {
 		return nil
 	}
-	if e.OrgWide || e.Installer == "" {
-		return nil // an org-wide install's workspaces are swept within the hour
+	if e.OrgWide {
+		r.wakeMembers(ctx, e.Enterprise)
+		return nil
+	}
+	if e.Installer == "" {
+		return nil
 	}
 	if err := r.cfg.Managers.Wake(ctx, e.Team); err != nil {
 		// Its hourly sweep comes anyway.

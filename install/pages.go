@@ -44,6 +44,11 @@ var deniedPage = template.Must(template.New("denied").Parse(pageHead + `<h1>sale
 </body></html>
 `))
 
+var busyPage = template.Must(template.New("busy").Parse(pageHead + `<h1>{{.Title}}</h1>
+<p>This install link was opened too often from here in a short time. Wait a minute, then <a href="{{.Start}}">open it again</a>.</p>
+</body></html>
+`))
+
 var problemPage = template.Must(template.New("problem").Parse(pageHead + `<h1>{{.Title}}</h1>
 <p>{{.Message}} Nothing was installed.</p>
 <p><a href="{{.Start}}">Start again from the install link</a> ({{.Start}}).</p>

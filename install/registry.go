@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,11 @@ type Store interface {
 	ForgetUninstalled(ctx context.Context, owner string) error
 	Purge(ctx context.Context, owner string) (deleted int, skipped bool, err error)
 	InstallationOwners(ctx context.Context) ([]string, error)
+	// RevokeTeam, GrantTeam and OrgMembers follow which workspaces an
+	// org-wide install reaches (orgaccess.go).
+	RevokeTeam(ctx context.Context, team, enterprise string, at time.Time) (ownActive bool, err error)
+	GrantTeam(ctx context.Context, team, enterprise string) error
+	OrgMembers(ctx context.Context, enterprise string) ([]string, error)
 }
 
 // ManagerGranter makes the installer the workspace's first manager, when
@@ -42,6 +48,9 @@ type ManagerGranter interface {
 	// Wake makes the workspace's next sweep due at once (a reinstall finds
 	// the follow-ups that fell due meanwhile).
 	Wake(ctx context.Context, team string) error
+	// WakeTeams with all makes the sweeps of teams due at once: the
+	// workspaces an org-wide install serves, when it is installed again.
+	WakeTeams(ctx context.Context, teams []string, all bool) error
 }
 
 // Config is what a Registry needs.
@@ -67,6 +76,14 @@ type Config struct {
 	Logger    *slog.Logger
 	// Now is the clock; nil is time.Now.
 	Now func() time.Time
+	// InstallLimit bounds how often the install link issues a state; its
+	// zero parts are DefaultInstallLimit's.
+	InstallLimit InstallLimit
+	// TrustedProxies are the reverse proxies (load balancers) in front of
+	// the bot: a request from one of them counts against the client its
+	// X-Forwarded-For names (SALESBOT_TRUSTED_PROXIES). None: the
+	// connection's peer is the client, whatever the header says.
+	TrustedProxies []netip.Prefix
 }
 
 // DefaultRetention is how long an uninstalled workspace's data is kept
@@ -99,6 +116,7 @@ const (
 type Registry struct {
 	cfg        Config
 	states     *states
+	limiter    *limiter // the install link's
 	installed  sync.Map // team+"|"+enterprise → time.Time until which it is known installed
 	linked     sync.Map // team → enterprise, already linked in the store
 	refreshing sync.Map // owner → struct{}: a background refresh runs
@@ -133,7 +151,7 @@ func New(cfg Config) (*Registry, error) {
 		cfg.APIURL = slack.APIURL
 	}
 	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
-	return &Registry{cfg: cfg, states: newStates(cfg.ClientSecret, cfg.Redis, cfg.Now)}, nil
+	return &Registry{cfg: cfg, states: newStates(cfg.ClientSecret, cfg.Redis, cfg.Now), limiter: newLimiter(cfg.InstallLimit, cfg.TrustedProxies)}, nil
 }
 
 // ownerOf is the ID whose keys hold inst (as store.Owner).

@@ -158,7 +158,8 @@ func (s *Store) Installation(ctx context.Context, owner string) (workspace.Insta
 // InstallationsOf returns what may serve team: its own installation (zero
 // when none), the org-wide installation of its enterprise (zero when none)
 // and that enterprise, which is enterprise when given, else the one
-// remembered for the team (LinkTeam). It is one round trip (a pipeline)
+// remembered for the team (LinkTeam). The org-wide installation is zero
+// too when its access to the team was revoked (RevokeTeam). It is one round trip (a pipeline)
 // when enterprise is given or the team has none remembered, two otherwise.
 func (s *Store) InstallationsOf(ctx context.Context, team, enterprise string) (own, org workspace.Installation, orgID string, err error) {
 	k, err := keysOf(team)
@@ -166,13 +167,14 @@ func (s *Store) InstallationsOf(ctx context.Context, team, enterprise string) (o
 		return own, org, "", fmt.Errorf("installations: %w", err)
 	}
 	var ownCmd, orgCmd *redis.MapStringStringCmd
-	var linkCmd *redis.StringCmd
+	var linkCmd, revokedCmd *redis.StringCmd
 	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
 		ownCmd = p.HGetAll(ctx, installKey(k))
 		if enterprise == "" {
 			linkCmd = p.Get(ctx, orgKey(k))
 		} else if ek, err := keysOf(enterprise); err == nil {
 			orgCmd = p.HGetAll(ctx, installKey(ek))
+			revokedCmd = p.Get(ctx, orgRevokedKey(k))
 		}
 		return nil
 	})
@@ -192,13 +194,14 @@ func (s *Store) InstallationsOf(ctx context.Context, team, enterprise string) (o
 		}
 		return own, org, orgID, err
 	}
-	if orgCmd != nil {
+	if orgCmd != nil && revokedCmd.Val() != enterprise {
 		org, _ = decodeInstallation(orgCmd.Val())
 	}
 	return own, org, orgID, nil
 }
 
-// LinkTeam remembers that the org-wide install of enterprise serves team.
+// LinkTeam remembers that the org-wide install of enterprise serves team,
+// unless that install's access to the team was revoked (RevokeTeam).
 func (s *Store) LinkTeam(ctx context.Context, team, enterprise string) error {
 	k, err := keysOf(team)
 	if err != nil {
@@ -208,12 +211,14 @@ func (s *Store) LinkTeam(ctx context.Context, team, enterprise string) error {
 	if err != nil {
 		return fmt.Errorf("link team: %w", err)
 	}
-	_, err = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		p.Set(ctx, orgKey(k), enterprise, 0)
-		p.SAdd(ctx, membersKey(ek), team)
-		return nil
-	})
+	linked, err := linkTeamScript.Run(ctx, s.client, []string{orgKey(k), orgRevokedKey(k)}, enterprise).Int()
 	if err != nil {
+		return failed(err, "link %s to %s", team, enterprise)
+	}
+	if linked == 0 {
+		return nil // the organization's install no longer reaches the team
+	}
+	if err := s.client.SAdd(ctx, membersKey(ek), team).Err(); err != nil {
 		return failed(err, "link %s to %s", team, enterprise)
 	}
 	return nil

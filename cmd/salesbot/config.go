@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -62,6 +63,10 @@ type OAuthConfig struct {
 	Keys [][]byte
 	// Retention is how long an uninstalled workspace's data is kept.
 	Retention time.Duration
+	// TrustedProxies are the reverse proxies in front of the bot
+	// (SALESBOT_TRUSTED_PROXIES), whose X-Forwarded-For names the client
+	// the install link's rate limit counts; none by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Defaults of the settings that have one.

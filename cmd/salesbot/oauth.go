@@ -63,6 +63,9 @@ func loadOAuth(get func(name, def string) string) (*OAuthConfig, error) {
 	if o.Retention, err = parseRetention(retention); err != nil {
 		return nil, &SettingError{"SALESBOT_RETENTION", err.Error()}
 	}
+	if o.TrustedProxies, err = install.ParseTrustedProxies(get("SALESBOT_TRUSTED_PROXIES", "")); err != nil {
+		return nil, &SettingError{"SALESBOT_TRUSTED_PROXIES", err.Error() + "; list the load balancers' addresses or networks, separated by commas"}
+	}
 	return o, nil
 }
 
@@ -99,11 +102,13 @@ func newRegistry(cfg Config, client redis.UniversalClient, st *store.Store, log 
 		Store: st, Managers: st, Redis: client, Keys: ring,
 		ClientID: cfg.OAuth.ClientID, ClientSecret: cfg.OAuth.ClientSecret, PublicURL: cfg.OAuth.PublicURL,
 		APIURL: cfg.APIURL, HTTPClient: newSlackHTTPClient(cfg.SlackTimeout), Retention: cfg.OAuth.Retention, Logger: log,
+		TrustedProxies: cfg.OAuth.TrustedProxies,
 	})
 }
 
-// withUninstaller has app_uninstalled and tokens_revoked uninstall; s as it
-// is when reg is nil. (Run mounts the install's pages beside s.)
+// withUninstaller has app_uninstalled and tokens_revoked uninstall, and
+// team_access_revoked and team_access_granted change the workspaces an
+// org-wide install serves; s as it is when reg is nil. (Run mounts the install's pages beside s.)
 func withUninstaller(s *bot.Server, reg *install.Registry) *bot.Server {
 	if reg == nil {
 		return s
