@@ -1,0 +1,150 @@
+package store
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"salesbot"
+)
+
+var updateOld = flag.Bool("update-old", false, "write the stored examples of the current encodings into testdata")
+
+// fullLead is a lead with every field the store keeps set, for round trips
+// and for the stored examples of older encodings.
+func fullLead() *salesbot.Lead {
+	at := time.Date(2026, 11, 23, 2, 0, 0, 123_456_789, time.UTC)
+	return &salesbot.Lead{
+		ID: "ab12cd34", Team: "T1", Company: "上海精密机械 Acme", Owner: "U1", Grade: salesbot.GradeA, Stage: salesbot.StageNegotiation,
+		CreatedBy: "U2", CreatedAt: at, UpdatedAt: at.Add(time.Hour), StageSince: at, LastTouch: at.Add(-48 * time.Hour), NextStep: "quote",
+		NextStepDue: at.AddDate(0, 0, 7), Due: at.AddDate(0, 0, 7), SnoozedUntil: at.Add(2 * time.Hour), RemindedDue: at,
+		Facts: map[salesbot.KeyFact]salesbot.Fact{
+			salesbot.FactBudget: {Text: "2M", UpdatedBy: "U1", UpdatedAt: at},
+			salesbot.FactNeed:   {Text: "fewer line stops", UpdatedBy: "U3", UpdatedAt: at.Add(time.Minute)},
+		},
+		Stakeholders: []salesbot.Stakeholder{{
+			Name: "Wang Li", Role: salesbot.RoleEconomicBuyer, Influence: salesbot.InfluenceHigh, Support: 2,
+			DecisionRole: salesbot.DecisionMaker, ContactDepth: salesbot.DepthBrief, Attitude: "warm", PersonalWins: "promotion", LastMet: at,
+			History: []salesbot.SupportChange{{From: -1, To: 2, At: at, By: "U1", Why: "after the demo"}, {From: 2, To: 1, At: at.Add(time.Hour), By: "U2"}},
+			Notes:   "likes pilots", UpdatedBy: "U1", UpdatedAt: at,
+		}, {Name: "李娜", Role: salesbot.RoleUser, Influence: salesbot.InfluenceLow, Support: -2, UpdatedBy: "U4", UpdatedAt: at},
+			{Name: "Zhang Wei", Role: salesbot.RoleCoach, Influence: salesbot.InfluenceMedium}},
+		ClosedAt: at, LostReason: "none",
+		Value: salesbot.Amount{Minor: 180_000_000, Currency: "CNY"}, CloseBy: salesbot.Date{Year: 2027, Month: 3, Day: 31},
+		Slips: 2, Category: salesbot.CategoryBest, AtRisk: true, WonOn: salesbot.Date{Year: 2027, Month: 4, Day: 2},
+		Quotes: []salesbot.Quote{{Version: 1, Amount: salesbot.Amount{Minor: 5_000_000, Currency: "CNY"}, Discount: 500, Notes: "3 sites",
+			By: "U1", At: at, Status: salesbot.QuoteApproved, ApprovedBy: []string{"U9"}}},
+		GradeConfirmed: at.Add(-time.Hour),
+		Concessions: []salesbot.Concession{
+			{Give: "5% discount", Get: "three-year contract", Size: salesbot.Size{Basis: 500}, Stage: salesbot.StageObjections, By: "U1", At: at},
+		},
+		Qualification: salesbot.Qualification{Exists: salesbot.Verdict{Answer: salesbot.AnswerYes, Note: "budget approved"}, By: "U1", At: at},
+		Rivals:        []salesbot.Rival{{Name: "SAP", Position: salesbot.PositionAhead, Notes: "demoed first", By: "U1", At: at}},
+		ParkedUntil:   salesbot.Date{Year: 2027, Month: 1, Day: 5}, ParkReason: "budget freeze", RemindedAt: at.Add(3 * time.Hour),
+		Climbed: salesbot.LadderManagers, ClimbAt: at.Add(4 * time.Hour), Suggested: "regrade",
+		Source:   salesbot.SourceReferral,
+		Profile:  salesbot.Profile{Industry: "machinery", Headcount: "200", Revenue: "5000万-1亿", Region: "华东", Address: "Pudong", Website: "acme.cn"},
+		Removals: []salesbot.Removal{{By: "U1", At: at}},
+	}
+}
+
+// TestOldEncodings: values stored by earlier versions, kept in testdata as
+// they were written, still decode: a version 3 lead (JSON), and a history
+// and a visits list packed in the first packed format (z1).
+func TestOldEncodings(t *testing.T) {
+	if *updateOld {
+		writeOldExamples(t)
+	}
+	raw, err := os.ReadFile(filepath.Join("testdata", "lead_v3.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := decodeLead(raw, "T1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fullLead(); !reflect.DeepEqual(got, want) {
+		t.Errorf("version 3 lead:\n got %+v\nwant %+v", got, want)
+	}
+	for _, name := range []string{"visits_z1.bin", "history_z1.bin"} {
+		raw, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !isPacked(string(raw)) {
+			t.Fatalf("%s is not a packed element", name)
+		}
+		fail := func(err error) { t.Errorf("%s: %v", name, err) }
+		if name == "visits_z1.bin" {
+			vs := decodeVisits([]string{string(raw)}, "ab12cd34", fail)
+			if want := oldVisits(); !reflect.DeepEqual(vs, want) {
+				t.Errorf("z1 visits:\n got %+v\nwant %+v", vs, want)
+			}
+			continue
+		}
+		cs := decodeChanges([]string{string(raw)}, "ab12cd34", fail)
+		if want := oldChanges(); !reflect.DeepEqual(cs, want) {
+			t.Errorf("z1 history:\n got %+v\nwant %+v", cs, want)
+		}
+	}
+}
+
+// oldVisits are the visits of the stored z1 example, newest first.
+func oldVisits() []salesbot.Visit {
+	var vs []salesbot.Visit
+	for i := range 5 {
+		vs = append(vs, salesbot.Visit{LeadID: "ab12cd34", Date: salesbot.Date{Year: 2026, Month: 11, Day: 20 - i}, Kind: salesbot.KindVisit,
+			Notes: "Walked the line; they want a quote for 3 sites. 走访了生产线。", NextStep: "quote", NextDate: salesbot.Date{Year: 2026, Month: 11, Day: 30},
+			Met: []string{"Wang Li", "李娜"}, By: "U1", LoggedAt: time.Date(2026, 11, 20-i, 2, 0, 0, 0, time.UTC)})
+	}
+	return vs
+}
+
+// oldChanges are the changes of the stored z1 example, newest first.
+func oldChanges() []salesbot.Change {
+	var cs []salesbot.Change
+	for i := range 5 {
+		cs = append(cs, salesbot.Change{LeadID: "ab12cd34", Kind: salesbot.ChangeGrade, By: "U1",
+			At: time.Date(2026, 11, 20-i, 2, 0, 0, 0, time.UTC), From: "B", To: "A", Reason: "budget set"})
+	}
+	return cs
+}
+
+func writeOldExamples(t *testing.T) {
+	t.Helper()
+	lead, err := encodeLead(fullLead(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var visits, changes []string
+	for _, v := range oldVisits() {
+		raw, err := encodeVisit(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		visits = append(visits, string(raw))
+	}
+	for _, c := range oldChanges() {
+		raw, err := encodeChange(c, inHistory)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changes = append(changes, string(raw))
+	}
+	pv, err := pack(visits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc, err := pack(changes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{"lead_v3.json": string(lead), "visits_z1.bin": pv, "history_z1.bin": pc} {
+		if err := os.WriteFile(filepath.Join("testdata", name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
