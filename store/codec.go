@@ -191,8 +191,9 @@ func first[T comparable](vs ...T) T {
 	return zero
 }
 
-// leadVersion marks a lead stored in storedLead's encoding; a lead without
-// it was written before, as salesbot.Lead's own JSON. Version 3 (issue 14)
+// leadVersion marks a lead stored in storedLead's encoding, which versions
+// 2 and 3 wrote and version 4 (codec_lead.go) replaced; a lead without it
+// was written before, as salesbot.Lead's own JSON. Version 3 (issue 14)
 // leaves out who registered the lead and who last changed each person's
 // record when that is the lead's owner (see byOwner); version 2, the same
 // encoding otherwise, wrote them always.
@@ -388,41 +389,6 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-// encodeLead encodes a lead as stored, with the number of entries pushed
-// to its lists since they were last packed.
-func encodeLead(l *salesbot.Lead, pending int) ([]byte, error) {
-	s := storedLead{
-		V: leadVersion, Pending: pending, ID: l.ID, Company: l.Company, Owner: l.Owner, Grade: l.Grade, Stage: l.Stage,
-		CreatedBy: byOwner(l.CreatedBy, l.Owner), CreatedAt: nanos(l.CreatedAt), UpdatedAt: nanos(l.UpdatedAt), StageSince: nanos(l.StageSince),
-		LastTouch: nanos(l.LastTouch), NextStep: l.NextStep, NextStepDue: nanos(l.NextStepDue), Due: nanos(l.Due),
-		SnoozedUntil: nanos(l.SnoozedUntil), RemindedDue: nanos(l.RemindedDue), ClosedAt: nanos(l.ClosedAt), LostReason: l.LostReason,
-		ValueMinor: l.Value.Minor, Currency: l.Value.Currency, CloseBy: l.CloseBy, Slips: l.Slips, Category: l.Category, AtRisk: l.AtRisk, WonOn: l.WonOn, Quotes: l.Quotes, GradeConf: nanos(l.GradeConfirmed),
-		ParkedUntil: l.ParkedUntil, ParkReason: l.ParkReason, RemindedAt: nanos(l.RemindedAt), Climbed: l.Climbed, ClimbAt: nanos(l.ClimbAt), Suggested: l.Suggested,
-	}
-	if len(l.Facts) > 0 {
-		s.Facts = make(map[salesbot.KeyFact]storedFact, len(l.Facts))
-		for k, f := range l.Facts {
-			s.Facts[k] = storedFact{Text: f.Text, By: f.UpdatedBy, At: nanos(f.UpdatedAt)}
-		}
-	}
-	for _, p := range l.Stakeholders {
-		sp := storedStakeholder{Name: p.Name, Role: p.Role, Influence: p.Influence, Support: p.Support, DecisionRole: p.DecisionRole,
-			ContactDepth: p.ContactDepth, Attitude: p.Attitude, PersonalWins: p.PersonalWins, LastMet: nanos(p.LastMet),
-			Notes: p.Notes, By: byOwner(p.UpdatedBy, l.Owner), At: nanos(p.UpdatedAt)}
-		for _, h := range p.History {
-			sp.History = append(sp.History, storedSupportChange{From: h.From, To: h.To, At: nanos(h.At), By: h.By, Why: h.Why})
-		}
-		s.People = append(s.People, sp)
-	}
-	encodeNegotiation(&s, l)
-	encodeProfile(&s, l)
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, bug{fmt.Errorf("encode lead: %w", err)}
-	}
-	return b, nil
-}
-
 // readLead decodes a lead read on its own and remembers its revision, for
 // a write of it to compare (UpdateLeadFrom).
 func (s *Store) readLead(data []byte, team string) (*salesbot.Lead, error) {
@@ -444,6 +410,9 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 // decodeStoredLead is decodeLead that also returns the entries pushed to
 // the lead's lists since they were last packed.
 func decodeStoredLead(data []byte, team string) (*salesbot.Lead, int, error) {
+	if len(data) > 0 && data[0] == leadMark4 {
+		return decodeLead4(data, team)
+	}
 	var s storedLead
 	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, 0, bug{fmt.Errorf("decode lead: %w", err)}

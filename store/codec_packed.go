@@ -56,15 +56,21 @@ const (
 // headsLua is the Lua of heads(hkey, vkey, lead): the first headRead
 // elements of a lead's history (hkey) and visits (vkey) when the stored
 // lead's count of entries pending packing is packSoon or more, else an
-// empty table. The count is the "pk" right after the lead's "v" (an absent
-// one is 0), so finding it costs a few bytes' match, not a decoding.
+// empty table. The count is a version 4 lead's second byte, or a version
+// 3 lead's "pk" right after its "v" (an absent one is 0), so finding it
+// costs a byte or a few bytes' match, not a decoding.
 var headsLua = fmt.Sprintf(`
 local function heads(hkey, vkey, lead)
-  local pk = string.match(lead, '^{"v":%d,"pk":(%%d+)')
+  local pk
+  if string.byte(lead, 1) == %d then
+    pk = string.byte(lead, 2)
+  else
+    pk = string.match(lead, '^{"v":%d,"pk":(%%d+)')
+  end
   if not pk or tonumber(pk) < %d then return {} end
   return {redis.call('LRANGE', hkey, 0, %d), redis.call('LRANGE', vkey, 0, %d)}
 end
-`, leadVersion, packSoon, headRead-1, headRead-1)
+`, leadMark4, leadVersion, packSoon, headRead-1, headRead-1)
 
 // headsOf reads the heads a script returned (see headsLua) of the lead id.
 func headsOf(k keys, id string, reply any) []listHead {
