@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,6 +58,9 @@ func encodeChange(c salesbot.Change, where changeIn) ([]byte, error) {
 		if c.Kind == salesbot.ChangeVisit {
 			s.Reason, _, _ = strings.Cut(c.Reason, ":")
 		}
+		if raw, ok := entryOf(s); ok {
+			return raw, nil
+		}
 	} else if c.Kind == salesbot.ChangeVisit {
 		s.Reason = "" // the visits list has it
 	}
@@ -82,9 +86,55 @@ func decodeChanges[T string | []byte](raws []T, leadID string, skip func(error))
 	return cs
 }
 
-// decodeChange reads a stored change; leadID fills in the lead where the
+// An activity stream entry since issue 14 is not JSON but its fields
+// joined by entrySep: kind, lead, by, time (Unix milliseconds in base 36),
+// from, to and reason, the last taking the rest; about half the bytes of
+// the JSON. A change whose other fields hold entrySep, or whose kind is
+// empty, is stored as JSON, as before; a reader tells them apart by the
+// first byte, which JSON's "{" never is in a kind.
+const entrySep = "\x1f"
+
+// entryOf is the stream entry of s, or false when s needs JSON.
+func entryOf(s storedChange) ([]byte, bool) {
+	if s.Kind == "" || strings.HasPrefix(string(s.Kind), "{") {
+		return nil, false
+	}
+	fields := []string{string(s.Kind), s.Lead, s.By, "", s.From, s.To}
+	if s.At != 0 {
+		fields[3] = strconv.FormatInt(s.At, 36)
+	}
+	for _, f := range fields {
+		if strings.Contains(f, entrySep) {
+			return nil, false
+		}
+	}
+	return []byte(strings.Join(append(fields, s.Reason), entrySep)), true
+}
+
+// decodeEntry reads a stream entry written by entryOf.
+func decodeEntry(raw []byte) (salesbot.Change, error) {
+	f := strings.SplitN(string(raw), entrySep, 7)
+	if len(f) != 7 {
+		return salesbot.Change{}, bug{fmt.Errorf("decode change: %d fields in %q", len(f), raw)}
+	}
+	c := salesbot.Change{Kind: salesbot.ChangeKind(f[0]), LeadID: f[1], By: f[2], From: f[4], To: f[5], Reason: f[6]}
+	if f[3] != "" {
+		ms, err := strconv.ParseInt(f[3], 36, 64)
+		if err != nil {
+			return salesbot.Change{}, bug{fmt.Errorf("decode change: time %q: %w", f[3], err)}
+		}
+		c.At = time.UnixMilli(ms).UTC()
+	}
+	return c, nil
+}
+
+// decodeChange reads a stored change, from a lead's history (JSON) or the
+// activity stream (JSON or entryOf's); leadID fills in the lead where the
 // value does not name it (a lead's history).
 func decodeChange(raw []byte, leadID string) (salesbot.Change, error) {
+	if len(raw) > 0 && raw[0] != '{' {
+		return decodeEntry(raw)
+	}
 	var s storedChange
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return salesbot.Change{}, bug{fmt.Errorf("decode change: %w", err)}

@@ -290,3 +290,18 @@ func (r *leadReader) count() int {
 	}
 	return int(n)
 }
+
+// RenameStoredLead returns a lead's stored value (what the store keeps at
+// the lead's key, in any version) as the store would write the same lead
+// under the ID id and the company name company. It is for tests and
+// benchmarks that fill a team by copying what the store wrote, which a
+// byte-level replacement cannot do in a binary, deflated value.
+func RenameStoredLead(raw, id, company string) (string, error) {
+	l, pending, err := decodeStoredLead([]byte(raw), "")
+	if err != nil {
+		return "", err
+	}
+	l.ID, l.Company = id, company
+	b, err := encodeLead(l, pending)
+	return string(b), err
+}

@@ -35,7 +35,11 @@ import (
 
 const (
 	// packMark opens a packed element; JSON never starts with a NUL.
-	packMark = "\x00z1"
+	// Elements packed before the preset dictionary (z1) are plain DEFLATE;
+	// those packed since (z2) are deflated with packDict (codec_dict.go),
+	// which packs short entries, even one alone, much tighter.
+	packMark  = "\x00z2"
+	packMark1 = "\x00z1"
 	// hotKeep is how many of a list's newest entries stay unpacked: the
 	// card and the reminders read the last visit.
 	hotKeep = 1
@@ -124,38 +128,31 @@ func (s *Store) getLeadForWrite(ctx context.Context, k keys, id string) (*salesb
 }
 
 // isPacked reports whether a list element is a packed one.
-func isPacked(raw string) bool { return strings.HasPrefix(raw, packMark) }
+func isPacked(raw string) bool {
+	return strings.HasPrefix(raw, packMark) || strings.HasPrefix(raw, packMark1)
+}
 
-// Compressors and decompressors are reused: a new one allocates hundreds
-// of kilobytes, far more than the entries it packs. BestSpeed packs a
-// hundred visits in tens of microseconds, within a few percent of the
-// size the best compression reaches on entries this short.
-var (
-	writers = sync.Pool{New: func() any {
-		w, _ := flate.NewWriter(nil, flate.BestSpeed) // fails only for a bad level
-		return w
-	}}
-	readers = sync.Pool{New: func() any { return flate.NewReader(nil) }}
-)
+// Decompressors of z1 elements are reused: a new one allocates tens of
+// kilobytes, far more than the entries it unpacks. (z2's are in
+// codec_dict.go.)
+var readers = sync.Pool{New: func() any { return flate.NewReader(nil) }}
 
-// pack packs entries (newest first) into one element.
+// pack packs entries (newest first) into one element (z2).
 func pack(entries []string) (string, error) {
-	var b bytes.Buffer
-	b.Grow(len(packMark) + size(entries)/2)
-	b.WriteString(packMark)
-	w := writers.Get().(*flate.Writer)
-	defer writers.Put(w)
-	w.Reset(&b)
+	data := make([]byte, 0, size(entries))
 	for i, e := range entries {
 		if strings.Contains(e, "\n") {
 			return "", bug{fmt.Errorf("pack entries: entry %d has a newline", i)}
 		}
 		if i > 0 {
-			_, _ = w.Write([]byte{'\n'}) // bytes.Buffer's writes never fail
+			data = append(data, '\n')
 		}
-		_, _ = w.Write([]byte(e))
+		data = append(data, e...)
 	}
-	if err := w.Close(); err != nil {
+	var b bytes.Buffer
+	b.Grow(len(packMark) + len(data)/2)
+	b.WriteString(packMark)
+	if err := deflateDict(&b, data); err != nil {
 		return "", bug{fmt.Errorf("pack entries: %w", err)}
 	}
 	return b.String(), nil
@@ -163,12 +160,13 @@ func pack(entries []string) (string, error) {
 
 // unpack returns the entries of a packed element, newest first.
 func unpack(raw string) ([]string, error) {
-	r := readers.Get().(io.ReadCloser)
-	defer readers.Put(r)
-	if err := r.(flate.Resetter).Reset(strings.NewReader(raw[len(packMark):]), nil); err != nil {
-		return nil, bug{fmt.Errorf("unpack entries: %w", err)}
+	var data []byte
+	var err error
+	if strings.HasPrefix(raw, packMark1) {
+		data, err = inflate1(raw[len(packMark1):])
+	} else {
+		data, err = inflateDict(nil, []byte(raw[len(packMark):]))
 	}
-	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, bug{fmt.Errorf("unpack entries: %w", err)}
 	}
@@ -176,6 +174,16 @@ func unpack(raw string) ([]string, error) {
 		return nil, nil
 	}
 	return strings.Split(string(data), "\n"), nil
+}
+
+// inflate1 decompresses the body of a z1 element (no dictionary).
+func inflate1(body string) ([]byte, error) {
+	r := readers.Get().(io.ReadCloser)
+	defer readers.Put(r)
+	if err := r.(flate.Resetter).Reset(strings.NewReader(body), nil); err != nil {
+		return nil, err
+	}
+	return io.ReadAll(r)
 }
 
 // expand returns a list's entries, newest first, with its packed elements
