@@ -66,41 +66,45 @@ func (w *leadWriter) date(d salesbot.Date) {
 	w.uint(uint64(d.Month)<<5 | uint64(d.Day))
 }
 
-// leadReader reads what leadWriter wrote; its first error sticks.
+// leadReader reads what leadWriter wrote; its first error sticks. It
+// reads from one string, of which every string it returns is a part: a
+// lead's strings cost one allocation, not one each.
 type leadReader struct {
-	b    []byte
+	s    string
 	base int64
 	err  error
 }
 
 func (r *leadReader) uint() uint64 {
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
+	var v uint64
+	for i := 0; i < len(r.s) && i < binary.MaxVarintLen64; i++ {
+		c := r.s[i]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				break // overflows
+			}
+			r.s = r.s[i+1:]
+			return v | uint64(c)<<(7*i)
+		}
+		v |= uint64(c&0x7f) << (7 * i)
 	}
-	r.b = r.b[n:]
-	return v
+	r.fail()
+	return 0
 }
 
 func (r *leadReader) int() int64 {
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.fail()
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
+	u := r.uint()
+	return int64(u>>1) ^ -int64(u&1)
 }
 
 func (r *leadReader) str() string {
 	n := r.uint()
-	if n > uint64(len(r.b)) {
+	if n > uint64(len(r.s)) {
 		r.fail()
 		return ""
 	}
-	s := string(r.b[:n])
-	r.b = r.b[n:]
+	s := r.s[:n]
+	r.s = r.s[n:]
 	return s
 }
 
@@ -128,7 +132,7 @@ func (r *leadReader) fail() {
 	if r.err == nil {
 		r.err = errShortLead
 	}
-	r.b = nil
+	r.s = ""
 }
 
 // encodeLead encodes a lead as stored (version 4), with the number of
@@ -216,7 +220,7 @@ func decodeLead4(data []byte, team string) (*salesbot.Lead, int, error) {
 		defer putLeadBuf(buf)
 		body = *buf
 	}
-	r := leadReader{b: body}
+	r := leadReader{s: string(body)}
 	l := &salesbot.Lead{Team: team}
 	for _, s := range []*string{&l.ID, &l.Company, &l.Owner, (*string)(&l.Grade), (*string)(&l.Stage), &l.CreatedBy,
 		&l.NextStep, &l.LostReason, (*string)(&l.Value.Currency), (*string)(&l.Category), &l.ParkReason, &l.Suggested, (*string)(&l.Source)} {
@@ -269,9 +273,9 @@ func decodeLead4(data []byte, team string) (*salesbot.Lead, int, error) {
 	if r.err != nil {
 		return nil, 0, bug{fmt.Errorf("decode lead: %w", r.err)}
 	}
-	if len(r.b) > 0 {
+	if len(r.s) > 0 {
 		var extra storedLead
-		if err := json.Unmarshal(r.b, &extra); err != nil {
+		if err := json.Unmarshal([]byte(r.s), &extra); err != nil {
 			return nil, 0, bug{fmt.Errorf("decode lead: %w", err)}
 		}
 		l.Quotes, l.Removals = extra.Quotes, extra.Removals
@@ -284,7 +288,7 @@ func decodeLead4(data []byte, team string) (*salesbot.Lead, int, error) {
 // and fails on one that the rest cannot hold.
 func (r *leadReader) count() int {
 	n := r.uint()
-	if n > uint64(len(r.b)) {
+	if n > uint64(len(r.s)) {
 		r.fail()
 		return 0
 	}

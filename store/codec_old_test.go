@@ -241,3 +241,33 @@ func FuzzDecodeLead(f *testing.F) {
 		}
 	})
 }
+
+// TestRenameStoredLead: a stored lead renamed is what the store writes for
+// the renamed lead, byte for byte, with the same pending count; a version
+// 3 value comes back as version 4.
+func TestRenameStoredLead(t *testing.T) {
+	l := fullLead()
+	raw, err := encodeLead(l, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := *l
+	renamed.ID, renamed.Company = "zz99yy88", "Beta 北京"
+	want, err := encodeLead(&renamed, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v3, err := encodeLeadV3(l, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, from := range [][]byte{raw, v3} {
+		got, err := RenameStoredLead(string(from), renamed.ID, renamed.Company)
+		if err != nil || got != string(want) {
+			t.Errorf("renamed %.10q: %q, %v; want %q", from, got, err, want)
+		}
+	}
+	if _, err := RenameStoredLead("{", "x", "y"); err == nil {
+		t.Error("a broken lead renames")
+	}
+}
