@@ -12,7 +12,8 @@ import (
 
 // How changes and visits are stored: JSON with one-letter names, times in
 // Unix milliseconds, and without what the key already says (the lead a
-// lead's list belongs to). A lead's history leaves out a visit's summary,
+// lead's list belongs to); in the activity stream, joined fields (see
+// entryOf); in a lead's lists, packed (codec_packed.go). A lead's history leaves out a visit's summary,
 // which its visits list holds. Values written before this encoding (full
 // names, RFC 3339 times) still decode: the two sets of names do not
 // overlap, so one struct reads either.

@@ -271,3 +271,33 @@ func TestRenameStoredLead(t *testing.T) {
 		t.Error("a broken lead renames")
 	}
 }
+
+// TestActivityEntry: a stream entry is the change's fields joined, the
+// reason last whatever it holds; a change with the separator in another
+// field, or without a kind, is JSON as before; both decode to the change.
+func TestActivityEntry(t *testing.T) {
+	at := time.Date(2026, 11, 23, 2, 0, 0, 123_000_000, time.UTC)
+	for _, tc := range []struct {
+		c    salesbot.Change
+		json bool
+	}{
+		{salesbot.Change{LeadID: "ab12cd34", Kind: salesbot.ChangeLost, By: "U1", At: at, From: "demo", Reason: "price\x1fand\x1ftiming"}, false},
+		{salesbot.Change{LeadID: "ab12cd34", Kind: salesbot.ChangeGrade, By: "U1", From: "B", To: "A"}, false},
+		{salesbot.Change{LeadID: "ab12cd34", Kind: salesbot.ChangeStage, By: "U\x1f1", At: at}, true},
+		{salesbot.Change{LeadID: "ab12cd34", By: "U1", At: at}, true},
+	} {
+		raw, err := encodeChange(tc.c, inActivity)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if isJSON := raw[0] == '{'; isJSON != tc.json {
+			t.Errorf("%+v stored as %q; want JSON %v", tc.c, raw, tc.json)
+		}
+		if got, err := decodeChange(raw, ""); err != nil || got != tc.c {
+			t.Errorf("%q decodes as %+v, %v; want %+v", raw, got, err, tc.c)
+		}
+	}
+	if _, err := decodeChange([]byte("visit\x1fab12cd34"), ""); err == nil {
+		t.Error("a short entry decodes")
+	}
+}
