@@ -44,13 +44,19 @@ func cardLead(varied bool) *salesbot.Lead {
 }
 
 // BenchmarkDecodeLead decodes a stored 5-stakeholder lead, as every card
-// (/lead show), digest and report does; "v3" is the JSON of version 3.
+// (/lead show), digest and report does; "-v3" decodes the same lead stored
+// as version 3 (JSON) was, for a comparison in one run.
 func BenchmarkDecodeLead(b *testing.B) {
 	for _, bc := range []struct {
 		name   string
 		varied bool
-	}{{"typical", false}, {"varied", true}} {
-		raw, err := encodeLead(cardLead(bc.varied), 3)
+		v3     bool
+	}{{"typical", false, false}, {"varied", true, false}, {"typical-v3", false, true}, {"varied-v3", true, true}} {
+		encode := encodeLead
+		if bc.v3 {
+			encode = encodeLeadV3
+		}
+		raw, err := encode(cardLead(bc.varied), 3)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -66,13 +72,18 @@ func BenchmarkDecodeLead(b *testing.B) {
 	}
 }
 
-// BenchmarkEncodeLead encodes the same lead, as every write of it does.
+// BenchmarkEncodeLead encodes the same lead, as every write of it does,
+// in version 4 and (v3) as version 3 did.
 func BenchmarkEncodeLead(b *testing.B) {
 	l := cardLead(true)
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := encodeLead(l, 3); err != nil {
-			b.Fatal(err)
-		}
+	for name, encode := range map[string]func(*salesbot.Lead, int) ([]byte, error){"v4": encodeLead, "v3": encodeLeadV3} {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := encode(l, 3); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
