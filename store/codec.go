@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,7 +12,8 @@ import (
 
 // How changes and visits are stored: JSON with one-letter names, times in
 // Unix milliseconds, and without what the key already says (the lead a
-// lead's list belongs to). A lead's history leaves out a visit's summary,
+// lead's list belongs to); in the activity stream, joined fields (see
+// entryOf); in a lead's lists, packed (codec_packed.go). A lead's history leaves out a visit's summary,
 // which its visits list holds. Values written before this encoding (full
 // names, RFC 3339 times) still decode: the two sets of names do not
 // overlap, so one struct reads either.
@@ -57,6 +59,9 @@ func encodeChange(c salesbot.Change, where changeIn) ([]byte, error) {
 		if c.Kind == salesbot.ChangeVisit {
 			s.Reason, _, _ = strings.Cut(c.Reason, ":")
 		}
+		if raw, ok := entryOf(s); ok {
+			return raw, nil
+		}
 	} else if c.Kind == salesbot.ChangeVisit {
 		s.Reason = "" // the visits list has it
 	}
@@ -82,9 +87,55 @@ func decodeChanges[T string | []byte](raws []T, leadID string, skip func(error))
 	return cs
 }
 
-// decodeChange reads a stored change; leadID fills in the lead where the
+// An activity stream entry since issue 14 is not JSON but its fields
+// joined by entrySep: kind, lead, by, time (Unix milliseconds in base 36),
+// from, to and reason, the last taking the rest; about half the bytes of
+// the JSON. A change whose other fields hold entrySep, or whose kind is
+// empty, is stored as JSON, as before; a reader tells them apart by the
+// first byte, which JSON's "{" never is in a kind.
+const entrySep = "\x1f"
+
+// entryOf is the stream entry of s, or false when s needs JSON.
+func entryOf(s storedChange) ([]byte, bool) {
+	if s.Kind == "" || strings.HasPrefix(string(s.Kind), "{") {
+		return nil, false
+	}
+	fields := []string{string(s.Kind), s.Lead, s.By, "", s.From, s.To}
+	if s.At != 0 {
+		fields[3] = strconv.FormatInt(s.At, 36)
+	}
+	for _, f := range fields {
+		if strings.Contains(f, entrySep) {
+			return nil, false
+		}
+	}
+	return []byte(strings.Join(append(fields, s.Reason), entrySep)), true
+}
+
+// decodeEntry reads a stream entry written by entryOf.
+func decodeEntry(raw []byte) (salesbot.Change, error) {
+	f := strings.SplitN(string(raw), entrySep, 7)
+	if len(f) != 7 {
+		return salesbot.Change{}, bug{fmt.Errorf("decode change: %d fields in %q", len(f), raw)}
+	}
+	c := salesbot.Change{Kind: salesbot.ChangeKind(f[0]), LeadID: f[1], By: f[2], From: f[4], To: f[5], Reason: f[6]}
+	if f[3] != "" {
+		ms, err := strconv.ParseInt(f[3], 36, 64)
+		if err != nil {
+			return salesbot.Change{}, bug{fmt.Errorf("decode change: time %q: %w", f[3], err)}
+		}
+		c.At = time.UnixMilli(ms).UTC()
+	}
+	return c, nil
+}
+
+// decodeChange reads a stored change, from a lead's history (JSON) or the
+// activity stream (JSON or entryOf's); leadID fills in the lead where the
 // value does not name it (a lead's history).
 func decodeChange(raw []byte, leadID string) (salesbot.Change, error) {
+	if len(raw) > 0 && raw[0] != '{' {
+		return decodeEntry(raw)
+	}
 	var s storedChange
 	if err := json.Unmarshal(raw, &s); err != nil {
 		return salesbot.Change{}, bug{fmt.Errorf("decode change: %w", err)}
@@ -191,8 +242,9 @@ func first[T comparable](vs ...T) T {
 	return zero
 }
 
-// leadVersion marks a lead stored in storedLead's encoding; a lead without
-// it was written before, as salesbot.Lead's own JSON. Version 3 (issue 14)
+// leadVersion marks a lead stored in storedLead's encoding, which versions
+// 2 and 3 wrote and version 4 (codec_lead.go) replaced; a lead without it
+// was written before, as salesbot.Lead's own JSON. Version 3 (issue 14)
 // leaves out who registered the lead and who last changed each person's
 // record when that is the lead's owner (see byOwner); version 2, the same
 // encoding otherwise, wrote them always.
@@ -388,41 +440,6 @@ func fromNanos(n int64) time.Time {
 	return time.Unix(0, n).UTC()
 }
 
-// encodeLead encodes a lead as stored, with the number of entries pushed
-// to its lists since they were last packed.
-func encodeLead(l *salesbot.Lead, pending int) ([]byte, error) {
-	s := storedLead{
-		V: leadVersion, Pending: pending, ID: l.ID, Company: l.Company, Owner: l.Owner, Grade: l.Grade, Stage: l.Stage,
-		CreatedBy: byOwner(l.CreatedBy, l.Owner), CreatedAt: nanos(l.CreatedAt), UpdatedAt: nanos(l.UpdatedAt), StageSince: nanos(l.StageSince),
-		LastTouch: nanos(l.LastTouch), NextStep: l.NextStep, NextStepDue: nanos(l.NextStepDue), Due: nanos(l.Due),
-		SnoozedUntil: nanos(l.SnoozedUntil), RemindedDue: nanos(l.RemindedDue), ClosedAt: nanos(l.ClosedAt), LostReason: l.LostReason,
-		ValueMinor: l.Value.Minor, Currency: l.Value.Currency, CloseBy: l.CloseBy, Slips: l.Slips, Category: l.Category, AtRisk: l.AtRisk, WonOn: l.WonOn, Quotes: l.Quotes, GradeConf: nanos(l.GradeConfirmed),
-		ParkedUntil: l.ParkedUntil, ParkReason: l.ParkReason, RemindedAt: nanos(l.RemindedAt), Climbed: l.Climbed, ClimbAt: nanos(l.ClimbAt), Suggested: l.Suggested,
-	}
-	if len(l.Facts) > 0 {
-		s.Facts = make(map[salesbot.KeyFact]storedFact, len(l.Facts))
-		for k, f := range l.Facts {
-			s.Facts[k] = storedFact{Text: f.Text, By: f.UpdatedBy, At: nanos(f.UpdatedAt)}
-		}
-	}
-	for _, p := range l.Stakeholders {
-		sp := storedStakeholder{Name: p.Name, Role: p.Role, Influence: p.Influence, Support: p.Support, DecisionRole: p.DecisionRole,
-			ContactDepth: p.ContactDepth, Attitude: p.Attitude, PersonalWins: p.PersonalWins, LastMet: nanos(p.LastMet),
-			Notes: p.Notes, By: byOwner(p.UpdatedBy, l.Owner), At: nanos(p.UpdatedAt)}
-		for _, h := range p.History {
-			sp.History = append(sp.History, storedSupportChange{From: h.From, To: h.To, At: nanos(h.At), By: h.By, Why: h.Why})
-		}
-		s.People = append(s.People, sp)
-	}
-	encodeNegotiation(&s, l)
-	encodeProfile(&s, l)
-	b, err := json.Marshal(s)
-	if err != nil {
-		return nil, bug{fmt.Errorf("encode lead: %w", err)}
-	}
-	return b, nil
-}
-
 // readLead decodes a lead read on its own and remembers its revision, for
 // a write of it to compare (UpdateLeadFrom).
 func (s *Store) readLead(data []byte, team string) (*salesbot.Lead, error) {
@@ -444,6 +461,9 @@ func decodeLead(data []byte, team string) (*salesbot.Lead, error) {
 // decodeStoredLead is decodeLead that also returns the entries pushed to
 // the lead's lists since they were last packed.
 func decodeStoredLead(data []byte, team string) (*salesbot.Lead, int, error) {
+	if len(data) > 0 && data[0] == leadMark4 {
+		return decodeLead4(data, team)
+	}
 	var s storedLead
 	if err := json.Unmarshal(data, &s); err != nil {
 		return nil, 0, bug{fmt.Errorf("decode lead: %w", err)}

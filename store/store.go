@@ -402,7 +402,9 @@ func (s *Store) history(b *batch, k keys, id string, changes []salesbot.Change, 
 				return err
 			}
 		case len(fresh[i]) > 0:
-			pushNewest(b, key, fresh[i])
+			if err := pushNewest(b, key, fresh[i]); err != nil {
+				return err
+			}
 		}
 	}
 	if len(changes) > 0 {
