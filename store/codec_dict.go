@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"compress/flate"
+	"errors"
 	"io"
 	"sync"
 )
@@ -110,8 +111,18 @@ func putLeadBuf(b *[]byte) {
 	}
 }
 
+// maxInflated bounds what one stored value may decompress to, far above
+// the largest lead or packed element the bot writes (a lead with 60
+// stakeholders of 1,000-character notes is about 100 KB): a damaged or
+// forged value of a few kilobytes cannot make a read inflate gigabytes.
+const maxInflated = 8 << 20
+
+// errTooLarge is the failure of a value that decompresses to more than
+// maxInflated.
+var errTooLarge = errors.New("decompresses to more than 8 MiB")
+
 // inflateDict appends to out what data, compressed with the dictionary,
-// holds.
+// holds, up to maxInflated bytes.
 func inflateDict(out, data []byte) ([]byte, error) {
 	d := dictReaders.Get().(*dictReader)
 	defer dictReaders.Put(d)
@@ -126,6 +137,9 @@ func inflateDict(out, data []byte) ([]byte, error) {
 		}
 		n, err := r.Read(out[len(out):cap(out)])
 		out = out[:len(out)+n]
+		if len(out) > maxInflated {
+			return nil, errTooLarge
+		}
 		if err == io.EOF {
 			return out, nil
 		}

@@ -238,7 +238,7 @@ func decodeLead4(data []byte, team string) (*salesbot.Lead, int, error) {
 	l.Climbed = salesbot.LadderStep(r.int())
 	l.AtRisk = r.uint() == 1
 	l.CloseBy, l.WonOn, l.ParkedUntil = r.date(), r.date(), r.date()
-	if n := r.count(); n > 0 {
+	if n := r.count(minFact); n > 0 {
 		l.Facts = make(map[salesbot.KeyFact]salesbot.Fact, n)
 		for range n {
 			k := salesbot.KeyFact(r.str())
@@ -249,7 +249,7 @@ func decodeLead4(data []byte, team string) (*salesbot.Lead, int, error) {
 	for _, s := range []*string{&p.Industry, &p.Headcount, &p.Revenue, &p.Region, &p.Address, &p.Website} {
 		*s = r.str()
 	}
-	if n := r.count(); n > 0 {
+	if n := r.count(minStakeholder); n > 0 {
 		l.Stakeholders = make([]salesbot.Stakeholder, n)
 		for i := range l.Stakeholders {
 			p := &l.Stakeholders[i]
@@ -260,7 +260,7 @@ func decodeLead4(data []byte, team string) (*salesbot.Lead, int, error) {
 			p.UpdatedBy = fromByOwner(p.UpdatedBy, l.Owner)
 			p.Support = salesbot.Support(r.int())
 			p.LastMet, p.UpdatedAt = r.time(), r.time()
-			if n := r.count(); n > 0 {
+			if n := r.count(minSupportChange); n > 0 {
 				p.History = make([]salesbot.SupportChange, n)
 				for j := range p.History {
 					h := &p.History[j]
@@ -284,16 +284,25 @@ func decodeLead4(data []byte, team string) (*salesbot.Lead, int, error) {
 	return l, pending, nil
 }
 
-// count reads a count of items that follow, each at least a byte long,
-// and fails on one that the rest cannot hold.
-func (r *leadReader) count() int {
+// count reads a count of items that follow, each at least size bytes
+// long, and fails on one that the rest cannot hold: a damaged or forged
+// value cannot make decoding allocate more than its own size allows.
+func (r *leadReader) count(size int) int {
 	n := r.uint()
-	if n > uint64(len(r.s)) {
+	if n > uint64(len(r.s)/size) {
 		r.fail()
 		return 0
 	}
 	return int(n)
 }
+
+// The fewest bytes an item of a version 4 lead takes: a string, an int and
+// a time are at least a byte each.
+const (
+	minFact          = 4  // key, text, by, at
+	minStakeholder   = 13 // nine strings, support, two times, the count of its history
+	minSupportChange = 5  // from, to, at, by, why
+)
 
 // RenameStoredLead returns a lead's stored value (what the store keeps at
 // the lead's key, in any version) as the store would write the same lead

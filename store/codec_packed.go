@@ -186,7 +186,11 @@ func inflate1(body string) ([]byte, error) {
 	if err := r.(flate.Resetter).Reset(strings.NewReader(body), nil); err != nil {
 		return nil, err
 	}
-	return io.ReadAll(r)
+	data, err := io.ReadAll(io.LimitReader(r, maxInflated+1))
+	if err == nil && len(data) > maxInflated {
+		return nil, errTooLarge
+	}
+	return data, err
 }
 
 // expand returns a list's entries, newest first, with its packed elements
