@@ -185,6 +185,13 @@ func ParseTrustedProxies(s string) ([]netip.Prefix, error) {
 			continue
 		}
 		if p, err := netip.ParsePrefix(f); err == nil {
+			if a := p.Addr(); a.Is4In6() {
+				// Peers are compared unmapped: ::ffff:10.0.0.0/104 is 10.0.0.0/8.
+				if p.Bits() < 96 {
+					return nil, &proxyError{f}
+				}
+				p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+			}
 			out = append(out, p.Masked())
 			continue
 		}

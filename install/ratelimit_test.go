@@ -163,4 +163,12 @@ func TestParseTrustedProxies(t *testing.T) {
 	if _, err := install.ParseTrustedProxies("10.0.0.0/8,proxy.local"); err == nil || !strings.Contains(err.Error(), "proxy.local") {
 		t.Errorf("a host name: %v", err)
 	}
+	// An IPv4 network written as IPv4-mapped IPv6 is the IPv4 network (peers
+	// are compared unmapped); one wider than the mapped range is refused.
+	if mapped, err := install.ParseTrustedProxies("::ffff:10.0.0.0/104"); err != nil || len(mapped) != 1 || mapped[0].String() != "10.0.0.0/8" {
+		t.Errorf("::ffff:10.0.0.0/104 parsed as %v, %v; want 10.0.0.0/8", mapped, err)
+	}
+	if _, err := install.ParseTrustedProxies("::ffff:10.0.0.0/64"); err == nil {
+		t.Error("::ffff:10.0.0.0/64 accepted")
+	}
 }

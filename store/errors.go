@@ -52,8 +52,10 @@ func classify(err error) error {
 // it follows three), and a script
 // that met a key of its team's slot already moved to another master while
 // the slot is being resharded. Such a script reads the keys it finds by
-// name or ID (not declared in KEYS) before it writes, and every key it
-// writes is declared, so it fails before writing anything.
+// name or ID (not declared in KEYS) before its declared writes, so it
+// fails before them; the one undeclared write (nameFree's ZREM of a stale
+// sorted name) is a clean-up that may be done twice. Retrying any of these
+// automatically would need that rule kept.
 var unavailableReplies = []string{
 	"LOADING ", "CLUSTERDOWN ", "TRYAGAIN ", "MASTERDOWN ", "READONLY ", "NOREPLICAS ", "BUSY ",
 	"ERR max number of clients reached",
