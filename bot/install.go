@@ -123,6 +123,15 @@ func enterpriseOf(ev slackevents.EventsAPIEvent) string {
 	return ""
 }
 
+// eventTime is when ev happened (its event_time), or now when it does not
+// say: the order of team_access events is theirs, not their deliveries'.
+func eventTime(ev slackevents.EventsAPIEvent) time.Time {
+	if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok && cb != nil && cb.EventTime > 0 {
+		return time.Unix(int64(cb.EventTime), 0)
+	}
+	return time.Now()
+}
+
 // lifecycle records, with u, the change to the app's installations ev
 // announces, if it announces one: an uninstall (app_uninstalled,
 // tokens_revoked), or workspaces an org-wide install gained or lost (when
@@ -144,7 +153,7 @@ func lifecycle(ctx context.Context, u Uninstaller, ev slackevents.EventsAPIEvent
 		if granted {
 			change = a.GrantTeams
 		}
-		if err := change(ctx, enterprise, teams, time.Now()); err != nil {
+		if err := change(ctx, enterprise, teams, eventTime(ev)); err != nil {
 			log.ErrorContext(ctx, "org-wide install's workspaces", "event", ev.InnerEvent.Type, "enterprise", enterprise, "teams", teams, "err", err)
 			return err
 		}

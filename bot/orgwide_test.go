@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -45,6 +46,9 @@ type orgBot struct {
 	url   string
 	// of is a harness per team, all on the one bot.
 	of map[string]*harness
+	// sent counts the org events posted: each happens a minute after the
+	// one before (event_time).
+	sent int64
 }
 
 func newOrgBot(t *testing.T, teams ...string) *orgBot {
@@ -109,11 +113,19 @@ func newOrgBot(t *testing.T, teams ...string) *orgBot {
 // viaAuthorizations, in enterprise_id too (else only in authorizations).
 func (ob *orgBot) orgEvent(t *testing.T, id, inner string, viaAuthorizations bool) int {
 	t.Helper()
+	ob.sent++
+	return ob.orgEventAt(t, id, inner, viaAuthorizations, 1700000000+60*ob.sent)
+}
+
+// orgEventAt posts an org event as orgEvent does, that happened at at
+// (Unix seconds, its event_time).
+func (ob *orgBot) orgEventAt(t *testing.T, id, inner string, viaAuthorizations bool, at int64) int {
+	t.Helper()
 	ent := `,"enterprise_id":"` + ob.ent + `"`
 	if viaAuthorizations {
 		ent = `,"authorizations":[{"enterprise_id":"` + ob.ent + `","team_id":null,"is_bot":true,"is_enterprise_install":true}]`
 	}
-	body := `{"type":"event_callback","team_id":"` + ob.ent + `"` + ent + `,"event_id":"` + id + `","event_time":1700000000,"event":` + inner + `}`
+	body := `{"type":"event_callback","team_id":"` + ob.ent + `"` + ent + `,"event_id":"` + id + `","event_time":` + strconv.FormatInt(at, 10) + `,"event":` + inner + `}`
 	req := signedRequest(t, ob.url+"/slack/events", body, time.Now())
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
@@ -178,9 +190,11 @@ func TestWorkspaceLeavesTheOrgWideInstall(t *testing.T) {
 	mustContain(t, "T2 lead", b.command("U2REP", "/lead new Beta Logistics").Text, "Beta Logistics")
 	b.command("U2REP", "/lead grade Beta A")
 
-	if status := ob.orgEvent(t, "EvREVOKE1", `{"type":"team_access_revoked","team_ids":["`+t1+`"]}`, false); status != http.StatusOK {
+	revoke := `{"type":"team_access_revoked","team_ids":["` + t1 + `"]}`
+	if status := ob.orgEvent(t, "EvREVOKE1", revoke, false); status != http.StatusOK {
 		t.Fatalf("team_access_revoked answered %d", status)
 	}
+	revokedAt := 1700000000 + 60*ob.sent
 	if ob.served(t, t1, "") || ob.served(t, t1, ob.ent) {
 		t.Error("the removed workspace is still served")
 	}
@@ -234,7 +248,7 @@ func TestWorkspaceLeavesTheOrgWideInstall(t *testing.T) {
 
 	// After the retention the removed workspace's data is purged; the
 	// other's and the org-wide install stay.
-	// (The transport dates the removal by the real clock.)
+	// (The transport dates the removal by its event_time.)
 	purged, err := ob.reg.PurgeExpired(ctx, time.Now().Add(install.DefaultRetention+time.Hour))
 	if err != nil {
 		t.Fatal(err)
@@ -258,6 +272,17 @@ func TestWorkspaceLeavesTheOrgWideInstall(t *testing.T) {
 		t.Fatalf("team_access_granted answered %d", status)
 	}
 	mustContain(t, "T1 added again", a.command("U1REP", "/lead new Gamma").Text, "Gamma")
+
+	// Slack delivers the removal again (a delivery of it that failed, say):
+	// it happened before the workspace was added again, so it changes
+	// nothing.
+	if status := ob.orgEventAt(t, "EvREVOKE1-again", revoke, false, revokedAt); status != http.StatusOK {
+		t.Fatalf("the removal delivered again answered %d", status)
+	}
+	if !ob.served(t, t1, "") {
+		t.Error("a removal older than the workspace's return undid it")
+	}
+	mustContain(t, "T1 after the old removal again", a.command("U1REP", "/lead show Gamma").Text, "Gamma")
 }
 
 // TestOrgAccessEventsInSingleWorkspaceMode: with only SLACK_BOT_TOKEN (no

@@ -12,6 +12,10 @@ import (
 // team is then served no more by that install, neither for requests nor
 // by the sweep; one with no installation of its own is uninstalled as
 // app_uninstalled would (its retention starts at now, then it is purged).
+// now is when the event happened (Slack's event_time): an event older than
+// one applied to a team already changes nothing for it, so that a retried
+// revocation does not undo a later grant, nor a retried grant a later
+// revocation.
 // With no enterprise, each team's remembered one is used; a team linked to
 // none is only logged.
 func (r *Registry) RevokeTeams(ctx context.Context, enterprise string, teams []string, now time.Time) error {
@@ -31,9 +35,13 @@ func (r *Registry) RevokeTeams(ctx context.Context, enterprise string, teams []s
 				continue
 			}
 		}
-		own, err := r.cfg.Store.RevokeTeam(ctx, team, ent, now)
+		own, stale, err := r.cfg.Store.RevokeTeam(ctx, team, ent, now)
 		if err != nil {
 			return fmt.Errorf("revoke %s: %w", team, err)
+		}
+		if stale {
+			r.cfg.Logger.InfoContext(ctx, "access revoked before a later change to it: ignored", "team", team, "enterprise", ent, "at", now)
+			continue
 		}
 		r.linked.Delete(team)
 		if own {
@@ -67,8 +75,13 @@ func (r *Registry) GrantTeams(ctx context.Context, enterprise string, teams []st
 		if team == "" || team == enterprise {
 			continue
 		}
-		if err := r.cfg.Store.GrantTeam(ctx, team, enterprise); err != nil {
+		stale, err := r.cfg.Store.GrantTeam(ctx, team, enterprise, now)
+		if err != nil {
 			return fmt.Errorf("grant %s: %w", team, err)
+		}
+		if stale {
+			r.cfg.Logger.InfoContext(ctx, "access granted before a later change to it: ignored", "team", team, "enterprise", enterprise, "at", now)
+			continue
 		}
 		r.linked.Store(team, enterprise)
 		if org.Active() {

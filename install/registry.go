@@ -34,8 +34,8 @@ type Store interface {
 	InstallationOwners(ctx context.Context) ([]string, error)
 	// RevokeTeam, GrantTeam and OrgMembers follow which workspaces an
 	// org-wide install reaches (orgaccess.go).
-	RevokeTeam(ctx context.Context, team, enterprise string, at time.Time) (ownActive bool, err error)
-	GrantTeam(ctx context.Context, team, enterprise string) error
+	RevokeTeam(ctx context.Context, team, enterprise string, at time.Time) (ownActive, stale bool, err error)
+	GrantTeam(ctx context.Context, team, enterprise string, at time.Time) (stale bool, err error)
 	OrgMembers(ctx context.Context, enterprise string) ([]string, error)
 }
 

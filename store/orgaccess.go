@@ -21,12 +21,26 @@ import (
 
 func orgRevokedKey(k keys) string { return k.prefix + "org:revoked" }
 
+// orgAccessAtKey holds when (ms) the latest team_access event applied to
+// the team happened: Slack may deliver a revocation again after a later
+// grant (its first delivery failed), and the older event must not undo
+// the newer.
+func orgAccessAtKey(k keys) string { return k.prefix + "org:access_at" }
+
+// orgAccessNewer is the start of the access scripts: an event older than
+// the last one applied (KEYS[4], ARGV[2] ms) answers -1 and changes
+// nothing; else its time is kept.
+const orgAccessNewer = `
+if tonumber(ARGV[2]) < tonumber(redis.call('GET', KEYS[4]) or '0') then return -1 end
+redis.call('SET', KEYS[4], ARGV[2])
+`
+
 // revokeTeamScript records that the org-wide install of ARGV[1] no longer
 // reaches the team: it sets the marker (KEYS[2]) and drops the team's link
 // (KEYS[1]) if it names that enterprise. It answers 1 when the team has an
 // active installation of its own (KEYS[3]: a token, not uninstalled), which
-// keeps serving it, else 0.
-var revokeTeamScript = redis.NewScript(`
+// keeps serving it, else 0; -1 when a later access event was applied.
+var revokeTeamScript = redis.NewScript(orgAccessNewer + `
 redis.call('SET', KEYS[2], ARGV[1])
 local link = redis.call('GET', KEYS[1])
 if link == false or link == ARGV[1] then redis.call('DEL', KEYS[1]) end
@@ -37,65 +51,79 @@ return 0
 `)
 
 // RevokeTeam records that the org-wide install of enterprise no longer
-// reaches team (team_access_revoked): from now on that install serves it
-// neither for the scheduler nor for a request. It reports whether the team
-// keeps an active installation of its own; when it has none, the team's
-// retention starts at at (as for an uninstall: the first time is kept).
-func (s *Store) RevokeTeam(ctx context.Context, team, enterprise string, at time.Time) (ownActive bool, err error) {
+// reaches team (team_access_revoked, which happened at at): from now on
+// that install serves it neither for the scheduler nor for a request. It
+// reports whether the team keeps an active installation of its own; when
+// it has none, the team's retention starts at at (as for an uninstall: the
+// first time is kept). stale is true, and nothing changed, when an access
+// event later than at was applied to the team already.
+func (s *Store) RevokeTeam(ctx context.Context, team, enterprise string, at time.Time) (ownActive, stale bool, err error) {
 	k, err := keysOf(team)
 	if err != nil {
-		return false, fmt.Errorf("revoke team: %w", err)
+		return false, false, fmt.Errorf("revoke team: %w", err)
 	}
 	ek, err := keysOf(enterprise)
 	if err != nil {
-		return false, fmt.Errorf("revoke team: %w", err)
+		return false, false, fmt.Errorf("revoke team: %w", err)
 	}
-	n, err := revokeTeamScript.Run(ctx, s.client, []string{orgKey(k), orgRevokedKey(k), installKey(k)}, enterprise).Int()
+	n, err := revokeTeamScript.Run(ctx, s.client, []string{orgKey(k), orgRevokedKey(k), installKey(k), orgAccessAtKey(k)},
+		enterprise, at.UnixMilli()).Int()
 	if err != nil {
-		return false, failed(err, "revoke %s from %s", team, enterprise)
+		return false, false, failed(err, "revoke %s from %s", team, enterprise)
+	}
+	if n < 0 {
+		return false, true, nil
 	}
 	// The members set is what an org-wide uninstall and reinstall touch:
 	// the team left the organization's install, so neither concerns it.
 	if err := s.client.SRem(ctx, membersKey(ek), team).Err(); err != nil {
-		return n == 1, failed(err, "revoke %s from %s", team, enterprise)
+		return n == 1, false, failed(err, "revoke %s from %s", team, enterprise)
 	}
 	if n == 1 {
-		return true, nil
+		return true, false, nil
 	}
 	if err := s.client.ZAddNX(ctx, uninstalledKey, redis.Z{Score: float64(at.Unix()), Member: team}).Err(); err != nil {
-		return false, failed(err, "record the revocation of %s", team)
+		return false, false, failed(err, "record the revocation of %s", team)
 	}
-	return false, nil
+	return false, false, nil
 }
 
 // grantTeamScript links the team (KEYS[1]) to the enterprise ARGV[1] and
-// drops the revocation marker (KEYS[2]).
-var grantTeamScript = redis.NewScript(`
+// drops the revocation marker (KEYS[2]); -1 when a later access event was
+// applied. KEYS[3] is unused (the scripts share their keys' places).
+var grantTeamScript = redis.NewScript(orgAccessNewer + `
 redis.call('DEL', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1])
 return 1
 `)
 
 // GrantTeam records that the org-wide install of enterprise reaches team
-// (team_access_granted): it links them, as a request naming both does,
-// and lifts a revocation recorded before. It does not wake the team's
-// sweep (Wake does), nor end the team's retention (ForgetUninstalled).
-func (s *Store) GrantTeam(ctx context.Context, team, enterprise string) error {
+// (team_access_granted, which happened at at): it links them, as a request
+// naming both does, and lifts a revocation recorded before. stale is true,
+// and nothing changed, when an access event later than at was applied to
+// the team already. It does not wake the team's sweep (Wake does), nor end
+// the team's retention (ForgetUninstalled).
+func (s *Store) GrantTeam(ctx context.Context, team, enterprise string, at time.Time) (stale bool, err error) {
 	k, err := keysOf(team)
 	if err != nil {
-		return fmt.Errorf("grant team: %w", err)
+		return false, fmt.Errorf("grant team: %w", err)
 	}
 	ek, err := keysOf(enterprise)
 	if err != nil {
-		return fmt.Errorf("grant team: %w", err)
+		return false, fmt.Errorf("grant team: %w", err)
 	}
-	if err := grantTeamScript.Run(ctx, s.client, []string{orgKey(k), orgRevokedKey(k)}, enterprise).Err(); err != nil {
-		return failed(err, "grant %s to %s", team, enterprise)
+	n, err := grantTeamScript.Run(ctx, s.client, []string{orgKey(k), orgRevokedKey(k), installKey(k), orgAccessAtKey(k)},
+		enterprise, at.UnixMilli()).Int()
+	if err != nil {
+		return false, failed(err, "grant %s to %s", team, enterprise)
+	}
+	if n < 0 {
+		return true, nil
 	}
 	if err := s.client.SAdd(ctx, membersKey(ek), team).Err(); err != nil {
-		return failed(err, "grant %s to %s", team, enterprise)
+		return false, failed(err, "grant %s to %s", team, enterprise)
 	}
-	return nil
+	return false, nil
 }
 
 // OrgMembers returns the teams the org-wide install of enterprise is known

@@ -44,9 +44,9 @@ func TestRevokeTeamFromTheOrgWideInstall(t *testing.T) {
 		t.Fatal("the org-wide install does not serve the linked team to begin with")
 	}
 
-	ownActive, err := s.RevokeTeam(ctx, team, ent, at)
-	if err != nil || ownActive {
-		t.Fatalf("RevokeTeam: %v, %v", ownActive, err)
+	ownActive, stale, err := s.RevokeTeam(ctx, team, ent, at)
+	if err != nil || ownActive || stale {
+		t.Fatalf("RevokeTeam: %v, %v, %v", ownActive, stale, err)
 	}
 	if served(team, "") || served(team, ent) {
 		t.Error("the org-wide install still serves the team after the revocation")
@@ -65,7 +65,7 @@ func TestRevokeTeamFromTheOrgWideInstall(t *testing.T) {
 		t.Errorf("the revoked team's retention did not start: %v %v", due, err)
 	}
 
-	if ownActive, err := s.RevokeTeam(ctx, own, ent, at); err != nil || !ownActive {
+	if ownActive, _, err := s.RevokeTeam(ctx, own, ent, at); err != nil || !ownActive {
 		t.Fatalf("RevokeTeam of a team with its own install: %v, %v", ownActive, err)
 	}
 	if due, err := s.UninstalledBefore(ctx, at, 1000); err != nil || slices.Contains(due, own) {
@@ -75,13 +75,32 @@ func TestRevokeTeamFromTheOrgWideInstall(t *testing.T) {
 		t.Errorf("the team's own install after the revocation: %+v %v", inst, err)
 	}
 
-	if err := s.GrantTeam(ctx, team, ent); err != nil {
-		t.Fatal(err)
+	// A grant older than the revocation (delivered late) changes nothing.
+	if stale, err := s.GrantTeam(ctx, team, ent, at.Add(-time.Minute)); err != nil || !stale {
+		t.Fatalf("GrantTeam older than the revocation: stale %v, %v; want stale", stale, err)
+	}
+	if served(team, "") {
+		t.Error("a grant older than the revocation serves the team again")
+	}
+	granted := at.Add(time.Hour)
+	if stale, err := s.GrantTeam(ctx, team, ent, granted); err != nil || stale {
+		t.Fatalf("GrantTeam: stale %v, %v", stale, err)
 	}
 	if !served(team, "") || !served(team, ent) {
 		t.Error("the org-wide install does not serve the team granted again")
 	}
 	if members, err := s.OrgMembers(ctx, ent); err != nil || !slices.Contains(members, team) {
 		t.Errorf("members after the grant: %v %v", members, err)
+	}
+	// Slack delivers the first revocation again (its first delivery
+	// failed): older than the grant, it changes nothing.
+	if _, stale, err := s.RevokeTeam(ctx, team, ent, at); err != nil || !stale {
+		t.Fatalf("RevokeTeam retried after a later grant: stale %v, %v; want stale", stale, err)
+	}
+	if !served(team, "") {
+		t.Error("a retried revocation older than the grant undid it")
+	}
+	if members, err := s.OrgMembers(ctx, ent); err != nil || !slices.Contains(members, team) {
+		t.Errorf("members after the stale revocation: %v %v", members, err)
 	}
 }
