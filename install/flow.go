@@ -54,7 +54,11 @@ func (r *Registry) RedirectURL() string { return r.cfg.PublicURL + RedirectPath 
 // consent page, for the manifest's bot scopes, with a new state; beyond
 // the install link's limit (ratelimit.go) it answers 429 and records none.
 func (r *Registry) serveInstall(w http.ResponseWriter, req *http.Request) {
-	if ok, wait := r.limiter.allow(req, r.cfg.Now()); !ok {
+	if ok, wait, report := r.limiter.allow(req, r.cfg.Now()); !ok {
+		if report {
+			r.cfg.Logger.WarnContext(req.Context(), "install link: this replica's limit for all clients is reached; installs are refused until it refills",
+				"per_second", float64(time.Second)/float64(r.limiter.limit.Global.Every), "burst", r.limiter.limit.Global.Burst)
+		}
 		r.tooMany(w, wait)
 		return
 	}

@@ -77,7 +77,13 @@ type limiter struct {
 	global  bucket
 	clients map[string]*list.Element // of *bucket
 	order   list.List                // most recently seen first
+	warned  time.Time                // when the global limit was last reported full
 }
+
+// fullEvery is how often, at most, a full global limit is reported: many
+// clients at once (a botnet, or a launch) keep real installers out, and
+// the operator should hear of it without a log line per request.
+const fullEvery = time.Minute
 
 func newLimiter(limit InstallLimit, trusted []netip.Prefix) *limiter {
 	if limit.PerClient.Every <= 0 || limit.PerClient.Burst <= 0 {
@@ -91,8 +97,10 @@ func newLimiter(limit InstallLimit, trusted []netip.Prefix) *limiter {
 
 // allow reports whether req may have a new state at now, and else how long
 // its client should wait. The client's bucket is taken from first: a
-// client over its own limit does not use up the global one.
-func (l *limiter) allow(req *http.Request, now time.Time) (bool, time.Duration) {
+// client over its own limit does not use up the global one. report is true
+// when the global limit refused it and that was not reported in the last
+// fullEvery.
+func (l *limiter) allow(req *http.Request, now time.Time) (ok bool, wait time.Duration, report bool) {
 	key := clientKey(clientAddr(req, l.trusted))
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -109,9 +117,13 @@ func (l *limiter) allow(req *http.Request, now time.Time) (bool, time.Duration) 
 		}
 	}
 	if ok, wait := el.Value.(*bucket).take(now, l.limit.PerClient); !ok {
-		return false, wait
+		return false, wait, false
 	}
-	return l.global.take(now, l.limit.Global)
+	ok, wait = l.global.take(now, l.limit.Global)
+	if !ok && now.Sub(l.warned) >= fullEvery {
+		l.warned, report = now, true
+	}
+	return ok, wait, report
 }
 
 // clientAddr is the address of the client that sent req: the connection's

@@ -115,6 +115,11 @@ func TestInstallLinkGlobalLimit(t *testing.T) {
 			t.Errorf("client %d: %d, want %d", i, rec.Code, want)
 		}
 	}
+	// The operator hears of it once, not once per refused request.
+	open(reg, "198.51.100.5:1")
+	if n := strings.Count(e.log.String(), "limit for all clients is reached"); n != 1 {
+		t.Errorf("the full global limit was logged %d times, want once:\n%s", n, e.log.String())
+	}
 }
 
 // TestInstallLinkForwardedFor: X-Forwarded-For is believed only from a
