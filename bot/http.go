@@ -271,19 +271,30 @@ func writeJSON[T any](w http.ResponseWriter, v *T) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	var body any = v
-	if m, ok := any(v).(*slack.Msg); ok {
-		body = msgReply{Msg: m, Blocks: directBlocks(m.Blocks.BlockSet)}
-	}
 	buf := replyBufs.Get().(*bytes.Buffer)
 	defer replyBufs.Put(buf)
 	buf.Reset()
-	if err := json.NewEncoder(buf).Encode(body); err != nil {
+	if err := encodeReply(buf, v); err != nil {
 		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	_, _ = w.Write(buf.Bytes()) // copied: the buffer goes back to the pool
+}
+
+// encodeReply writes v to buf as encoding/json's Encoder does (a newline
+// after it). A message goes through appendReply when it holds only what
+// that knows, else through msgReply.
+func encodeReply[T any](buf *bytes.Buffer, v *T) error {
+	m, ok := any(v).(*slack.Msg)
+	if !ok {
+		return json.NewEncoder(buf).Encode(v)
+	}
+	if b, ok := appendReply(buf.AvailableBuffer(), m); ok {
+		_, _ = buf.Write(b) // b is buf's own free space: no copy
+		return nil
+	}
+	return json.NewEncoder(buf).Encode(msgReply{Msg: m, Blocks: directBlocks(m.Blocks.BlockSet)})
 }
 
 // replyBufs are writeJSON's buffers, reused: a card's reply is kilobytes.
