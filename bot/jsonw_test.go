@@ -44,8 +44,12 @@ func checkAppend(t *testing.T, name string, m *slack.Msg) {
 // everyKind is a message with every block and element kind appendReply
 // writes, each with its optional fields set, and text s everywhere.
 func everyKind(s string) *slack.Msg {
-	txt := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.MarkdownType, s, false, false) }
-	plain := func(s string) *slack.TextBlockObject { return slack.NewTextBlockObject(slack.PlainTextType, s, true, false) }
+	txt := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.MarkdownType, s, false, false)
+	}
+	plain := func(s string) *slack.TextBlockObject {
+		return slack.NewTextBlockObject(slack.PlainTextType, s, true, false)
+	}
 	verbatim := slack.NewTextBlockObject(slack.MarkdownType, s, false, true)
 	noEmoji := slack.NewTextBlockObject(slack.PlainTextType, s, false, false)
 	confirm := slack.NewConfirmationBlockObject(plain(s), txt(s), plain("Yes "+s), plain("No "+s))
@@ -123,9 +127,9 @@ func TestAppendReply(t *testing.T) {
 func TestAppendReplyDeclines(t *testing.T) {
 	txt := slack.NewTextBlockObject(slack.MarkdownType, "x", false, false)
 	for name, m := range map[string]*slack.Msg{
-		"attachments": {Text: "x", Attachments: []slack.Attachment{{Text: "a"}}},
-		"payload":     {Text: "x", Metadata: slack.SlackMetadata{EventType: "e", EventPayload: map[string]any{"a": 1}}},
-		"input block": {Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("in", txt, nil, slack.NewPlainTextInputBlockElement(nil, "n"))}}},
+		"attachments":     {Text: "x", Attachments: []slack.Attachment{{Text: "a"}}},
+		"payload":         {Text: "x", Metadata: slack.SlackMetadata{EventType: "e", EventPayload: map[string]any{"a": 1}}},
+		"input block":     {Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewInputBlock("in", txt, nil, slack.NewPlainTextInputBlockElement(nil, "n"))}}},
 		"empty accessory": {Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(txt, nil, &slack.Accessory{})}}},
 		"nil block":       {Blocks: slack.Blocks{BlockSet: []slack.Block{(*slack.SectionBlock)(nil)}}},
 		"nil text field":  {Blocks: slack.Blocks{BlockSet: []slack.Block{slack.NewSectionBlock(nil, []*slack.TextBlockObject{nil}, nil)}}},
