@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -278,7 +279,11 @@ func writeJSON[T any](w http.ResponseWriter, v *T) {
 		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	// With its length known, a card of a few kilobytes goes out as it is,
+	// not in chunks (net/http chunks a body of unknown length past 2 KB).
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = w.Write(buf.Bytes()) // copied: the buffer goes back to the pool
 }
 

@@ -38,7 +38,7 @@ func esc(s string) string {
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
+	if len(s) <= max || utf8.RuneCountInString(s) <= max { // no more runes than bytes
 		return s
 	}
 	return string([]rune(s)[:max-1]) + "…"
@@ -398,19 +398,32 @@ func (p pipeline) line(l *salesbot.Lead) string {
 // chunks lays lines out under a heading in as many sections as their length
 // needs.
 func chunks(heading string, lines []string) []slack.Block {
-	var blocks []slack.Block
-	cur := heading
+	size := len(heading)
 	for _, line := range lines {
-		if utf8.RuneCountInString(cur)+utf8.RuneCountInString(line)+1 > maxSectionText {
-			blocks = append(blocks, section(cur))
-			cur = ""
-		}
-		if cur != "" {
-			cur += "\n"
-		}
-		cur += line
+		size += len(line) + 1
 	}
-	return append(blocks, section(cur))
+	blocks := make([]slack.Block, 0, 1)
+	var cur strings.Builder
+	cur.Grow(min(size, 4*maxSectionText))
+	cur.WriteString(heading)
+	n := utf8.RuneCountInString(heading) // runes in cur
+	for _, line := range lines {
+		ln := utf8.RuneCountInString(line)
+		if n+ln+1 > maxSectionText {
+			blocks = append(blocks, section(cur.String()))
+			size -= cur.Len()
+			cur = strings.Builder{}
+			cur.Grow(min(size, 4*maxSectionText))
+			n = 0
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte('\n')
+			n++
+		}
+		cur.WriteString(line)
+		n += ln
+	}
+	return append(blocks, section(cur.String()))
 }
 
 var zhWeekdays = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
