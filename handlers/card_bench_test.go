@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"testing"
+	"time"
 
 	"salesbot"
 	"salesbot/i18n"
@@ -15,12 +16,25 @@ import (
 func BenchmarkCardBlocks(b *testing.B) {
 	l, now, loc := sampleLead(b)
 	visit := salesbot.Visit{Date: salesbot.Date{Year: 2026, Month: 11, Day: 20}, Kind: salesbot.KindVisit, Notes: "met the CFO", By: "U0REP"}
-	for _, lang := range []i18n.Lang{i18n.En, i18n.Zh} {
-		b.Run(string(lang), func(b *testing.B) {
-			c := card{lead: l, lastVisit: &visit, cadence: salesbot.DefaultCadence(), now: now, loc: loc, lang: lang}
+	// A lead just registered, as cmd/loadgen's are: no facts, people or
+	// visits yet.
+	fresh, _, err := salesbot.NewLead(salesbot.Actor{User: "U0REP"}, "T1", "l2", "LGHVVPO0000", salesbot.GradeB, now.Add(-time.Hour))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fresh.Schedule(salesbot.DefaultCadence())
+	for _, tc := range []struct {
+		name string
+		c    card
+	}{
+		{"en", card{lead: l, lastVisit: &visit, cadence: salesbot.DefaultCadence(), now: now, loc: loc, lang: i18n.En}},
+		{"zh", card{lead: l, lastVisit: &visit, cadence: salesbot.DefaultCadence(), now: now, loc: loc, lang: i18n.Zh}},
+		{"new lead", card{lead: fresh, cadence: salesbot.DefaultCadence(), now: now, loc: loc, lang: i18n.En}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if len(c.blocks()) == 0 {
+				if len(tc.c.blocks()) == 0 {
 					b.Fatal("no blocks")
 				}
 			}
