@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -131,17 +134,111 @@ func (s *Server) signed(next func(http.ResponseWriter, *http.Request, []byte)) h
 
 func (s *Server) commands(w http.ResponseWriter, r *http.Request, body []byte) {
 	start := time.Now()
-	form, err := url.ParseQuery(string(body))
+	cmd, err := parseCommand(body)
 	if err != nil {
 		http.Error(w, "malformed form body", http.StatusBadRequest)
 		return
 	}
-	cmd := slashCommand(form)
 	ctx := logctx.With(r.Context(), "team", cmd.TeamID, "user", cmd.UserID, "command", cmd.Command)
 	ctx = inWorkspace(ctx, cmd.TeamID, cmd.EnterpriseID)
 	msg := s.handler.Command(ctx, cmd)
 	s.metrics.observe("command", cmd.Command, "http", start)
 	writeJSON(w, msg)
+}
+
+// parseCommand reads a command's form body as url.ParseQuery and
+// slashCommand read it (the first value of each field; an error for a bad
+// escape or a semicolon in a key), without building the url.Values map:
+// only the fields a command has are kept (TestParseCommand).
+func parseCommand(body []byte) (slack.SlashCommand, error) {
+	if bytes.Count(body, []byte("&")) >= 1000 {
+		// Not a command Slack sends: url.ParseQuery, with its own limit on
+		// the number of fields, decides.
+		form, err := url.ParseQuery(string(body))
+		return slashCommand(form), err
+	}
+	var cmd slack.SlashCommand
+	var seen uint32 // the fields set, by their bit in commandFields
+	var firstErr error
+	for rest := body; len(rest) > 0; {
+		var pair []byte
+		pair, rest, _ = bytes.Cut(rest, []byte("&"))
+		if len(pair) == 0 {
+			continue
+		}
+		if bytes.IndexByte(pair, ';') >= 0 {
+			firstErr = cmp.Or(firstErr, errors.New("invalid semicolon separator in query"))
+			continue
+		}
+		rawKey, rawValue, _ := bytes.Cut(pair, []byte("="))
+		key, err := unescapeForm(rawKey)
+		if err != nil {
+			firstErr = cmp.Or(firstErr, err)
+			continue
+		}
+		value, err := unescapeForm(rawValue)
+		if err != nil {
+			firstErr = cmp.Or(firstErr, err)
+			continue
+		}
+		i := slices.Index(commandFields[:], key)
+		if i < 0 || seen&(1<<i) != 0 {
+			continue
+		}
+		seen |= 1 << i
+		switch i {
+		case 0:
+			cmd.Token = value
+		case 1:
+			cmd.TeamID = value
+		case 2:
+			cmd.TeamDomain = value
+		case 3:
+			cmd.EnterpriseID = value
+		case 4:
+			cmd.EnterpriseName = value
+		case 5:
+			cmd.IsEnterpriseInstall = value == "true"
+		case 6:
+			cmd.ChannelID = value
+		case 7:
+			cmd.ChannelName = value
+		case 8:
+			cmd.UserID = value
+		case 9:
+			cmd.UserName = value
+		case 10:
+			cmd.Command = value
+		case 11:
+			cmd.Text = value
+		case 12:
+			cmd.ResponseURL = value
+		case 13:
+			cmd.TriggerID = value
+		case 14:
+			cmd.APIAppID = value
+		}
+	}
+	if firstErr != nil {
+		return slack.SlashCommand{}, firstErr
+	}
+	return cmd, nil
+}
+
+// commandFields are the form fields of a command that parseCommand keeps,
+// in the order of its switch.
+var commandFields = [...]string{
+	"token", "team_id", "team_domain", "enterprise_id", "enterprise_name", "is_enterprise_install",
+	"channel_id", "channel_name", "user_id", "user_name", "command", "text", "response_url", "trigger_id", "api_app_id",
+}
+
+// unescapeForm is url.QueryUnescape, with no work for text that has
+// nothing escaped.
+func unescapeForm(b []byte) (string, error) {
+	if bytes.IndexByte(b, '%') < 0 && bytes.IndexByte(b, '+') < 0 {
+		return string(b), nil
+	}
+	return url.QueryUnescape(string(b))
 }
 
 // slashCommand reads the fields Slack sends with a command.
@@ -272,19 +369,34 @@ func writeJSON[T any](w http.ResponseWriter, v *T) {
 		w.WriteHeader(http.StatusOK)
 		return
 	}
-	var body any = v
-	if m, ok := any(v).(*slack.Msg); ok {
-		body = msgReply{Msg: m, Blocks: directBlocks(m.Blocks.BlockSet)}
-	}
 	buf := replyBufs.Get().(*bytes.Buffer)
 	defer replyBufs.Put(buf)
 	buf.Reset()
-	if err := json.NewEncoder(buf).Encode(body); err != nil {
+	if err := encodeReply(buf, v); err != nil {
 		http.Error(w, "cannot encode reply", http.StatusInternalServerError)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	// With its length known, a card of a few kilobytes goes out as it is,
+	// not in chunks (net/http chunks a body of unknown length past 2 KB).
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	_, _ = w.Write(buf.Bytes()) // copied: the buffer goes back to the pool
+}
+
+// encodeReply writes v to buf as encoding/json's Encoder does (a newline
+// after it). A message goes through appendReply when it holds only what
+// that knows, else through msgReply.
+func encodeReply[T any](buf *bytes.Buffer, v *T) error {
+	m, ok := any(v).(*slack.Msg)
+	if !ok {
+		return json.NewEncoder(buf).Encode(v)
+	}
+	if b, ok := appendReply(buf.AvailableBuffer(), m); ok {
+		_, _ = buf.Write(b) // b is buf's own free space: no copy
+		return nil
+	}
+	return json.NewEncoder(buf).Encode(msgReply{Msg: m, Blocks: directBlocks(m.Blocks.BlockSet)})
 }
 
 // replyBufs are writeJSON's buffers, reused: a card's reply is kilobytes.

@@ -122,16 +122,16 @@ func dealValue(lang i18n.Lang, l *salesbot.Lead) string {
 
 // categorySelect is the card's menu of forecast categories.
 func categorySelect(lang i18n.Lang, l *salesbot.Lead) *slack.SelectBlockElement {
-	var options []*slack.OptionBlockObject
-	for _, c := range salesbot.Categories {
-		options = append(options, slack.NewOptionBlockObject(l.ID+"|"+string(c), plain(word(lang, c.Name())), nil))
-	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(i18n.T(lang, "Forecast")), actionCategorySet, options...)
-	for _, o := range options {
-		if strings.HasSuffix(o.Value, "|"+string(l.Category.Or())) {
-			sel.InitialOption = o
+	options := make([]*slack.OptionBlockObject, len(salesbot.Categories))
+	var initial *slack.OptionBlockObject
+	for i, c := range salesbot.Categories {
+		options[i] = slack.NewOptionBlockObject(l.ID+"|"+string(c), plain(word(lang, c.Name())), nil)
+		if c == l.Category.Or() {
+			initial = options[i]
 		}
 	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(i18n.T(lang, "Forecast")), actionCategorySet, options...)
+	sel.InitialOption = initial
 	return sel
 }
 

@@ -38,7 +38,7 @@ func esc(s string) string {
 var mrkdwnEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
 func truncate(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
+	if len(s) <= max || utf8.RuneCountInString(s) <= max { // no more runes than bytes
 		return s
 	}
 	return string([]rune(s)[:max-1]) + "…"
@@ -48,8 +48,16 @@ func mrkdwn(text string) *slack.TextBlockObject {
 	return slack.NewTextBlockObject(slack.MarkdownType, truncate(text, maxSectionText), false, false)
 }
 
+// plain is plain text with emoji shown, as slack.NewTextBlockObject makes
+// it, in one allocation instead of two (the object, its emoji flag): a
+// card has a dozen of them.
 func plain(text string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, text, true, false)
+	t := &struct {
+		obj   slack.TextBlockObject
+		emoji bool
+	}{emoji: true}
+	t.obj = slack.TextBlockObject{Type: slack.PlainTextType, Text: text, Emoji: &t.emoji}
+	return &t.obj
 }
 
 func section(text string) *slack.SectionBlock { return slack.NewSectionBlock(mrkdwn(text), nil, nil) }
@@ -140,11 +148,12 @@ func (c card) blocks() []slack.Block {
 		mrkdwn(i18n.T(lang, "*Next touch*\n%s", c.nextTouch())),
 		mrkdwn(i18n.T(lang, "*Deal*\n%s", markup(dealLine(lang, l, c.probability)))),
 	}
-	blocks := []slack.Block{
+	blocks := make([]slack.Block, 0, 24) // a card has about 15
+	blocks = append(blocks,
 		slack.NewHeaderBlock(plain(truncate(l.Company, 150))),
 		slack.NewSectionBlock(nil, fields, nil),
 		section(i18n.T(lang, "*Last touch*\n%s", c.lastTouch())),
-	}
+	)
 	if p := parkedLine(lang, l, salesbot.DateOf(inZone(c.now, c.loc))); p != "" {
 		blocks = append(blocks, section(p))
 	}
@@ -179,16 +188,16 @@ func (c card) blocks() []slack.Block {
 }
 
 func gradeSelect(lang i18n.Lang, l *salesbot.Lead) *slack.SelectBlockElement {
-	var options []*slack.OptionBlockObject
-	for _, g := range salesbot.Grades {
-		options = append(options, slack.NewOptionBlockObject(l.ID+"|"+string(g), plain(string(g)+" · "+word(lang, g.Meaning())), nil))
-	}
-	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(i18n.T(lang, "Regrade")), actionGradeSet, options...)
-	for _, o := range options {
-		if strings.HasSuffix(o.Value, "|"+string(l.Grade)) {
-			sel.InitialOption = o
+	options := make([]*slack.OptionBlockObject, len(salesbot.Grades))
+	var initial *slack.OptionBlockObject
+	for i, g := range salesbot.Grades {
+		options[i] = slack.NewOptionBlockObject(l.ID+"|"+string(g), plain(string(g)+" · "+word(lang, g.Meaning())), nil)
+		if g == l.Grade {
+			initial = options[i]
 		}
 	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain(i18n.T(lang, "Regrade")), actionGradeSet, options...)
+	sel.InitialOption = initial
 	return sel
 }
 
@@ -225,10 +234,10 @@ func (c card) lastTouch() string {
 
 // keyFacts lists what is known, then the gaps.
 func (c card) keyFacts() []string {
-	var lines []string
+	lines := make([]string, 0, len(salesbot.KeyFacts)+1)
 	for _, k := range salesbot.KeyFacts {
 		if f, ok := c.lead.Facts[k]; ok && f.Text != "" {
-			lines = append(lines, fmt.Sprintf(":white_check_mark: *%s*: %s", word(c.lang, k.Label()), esc(truncate(f.Text, 300))))
+			lines = append(lines, ":white_check_mark: *"+word(c.lang, k.Label())+"*: "+esc(truncate(f.Text, 300)))
 		}
 	}
 	if gaps := c.lead.UnknownFacts(); len(gaps) > 0 {
@@ -398,19 +407,32 @@ func (p pipeline) line(l *salesbot.Lead) string {
 // chunks lays lines out under a heading in as many sections as their length
 // needs.
 func chunks(heading string, lines []string) []slack.Block {
-	var blocks []slack.Block
-	cur := heading
+	size := len(heading)
 	for _, line := range lines {
-		if utf8.RuneCountInString(cur)+utf8.RuneCountInString(line)+1 > maxSectionText {
-			blocks = append(blocks, section(cur))
-			cur = ""
-		}
-		if cur != "" {
-			cur += "\n"
-		}
-		cur += line
+		size += len(line) + 1
 	}
-	return append(blocks, section(cur))
+	blocks := make([]slack.Block, 0, 1)
+	var cur strings.Builder
+	cur.Grow(min(size, 4*maxSectionText))
+	cur.WriteString(heading)
+	n := utf8.RuneCountInString(heading) // runes in cur
+	for _, line := range lines {
+		ln := utf8.RuneCountInString(line)
+		if n+ln+1 > maxSectionText {
+			blocks = append(blocks, section(cur.String()))
+			size -= cur.Len()
+			cur = strings.Builder{}
+			cur.Grow(min(size, 4*maxSectionText))
+			n = 0
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte('\n')
+			n++
+		}
+		cur.WriteString(line)
+		n += ln
+	}
+	return append(blocks, section(cur.String()))
 }
 
 var zhWeekdays = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}

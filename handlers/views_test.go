@@ -41,7 +41,7 @@ func golden(t *testing.T, name string, blocks []slack.Block) {
 	}
 }
 
-func sampleLead(t *testing.T) (*salesbot.Lead, time.Time, *time.Location) {
+func sampleLead(t testing.TB) (*salesbot.Lead, time.Time, *time.Location) {
 	t.Helper()
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {

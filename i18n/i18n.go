@@ -76,23 +76,36 @@ func T(lang Lang, format string, args ...any) string {
 	return fmt.Sprintf(format, out...)
 }
 
-// terms translates the domain's words among a message's arguments.
+// terms translates the domain's words among a message's arguments. Most
+// messages have none: their arguments are returned as they are, not
+// copied.
 func terms(lang Lang, args []any) []any {
-	out := make([]any, len(args))
+	var out []any
 	for i, a := range args {
-		switch v := a.(type) {
+		var v any
+		switch t := a.(type) {
+		case string, int:
+			continue // the common arguments, never terms
 		case List:
-			out[i] = v.join(lang)
+			v = t.join(lang)
 		case interface{ Terms() []string }:
-			out[i] = List(v.Terms()).join(lang)
+			v = List(t.Terms()).join(lang)
 		case interface{ Term() string }:
-			out[i] = Word(lang, v.Term())
+			v = Word(lang, t.Term())
 		case interface{ InLanguage(string) string }:
 			// Amounts, periods: written the reader's way (¥1,800,000 / 180万元).
-			out[i] = v.InLanguage(string(lang))
+			v = t.InLanguage(string(lang))
 		default:
-			out[i] = a
+			continue
 		}
+		if out == nil {
+			out = make([]any, len(args))
+			copy(out, args)
+		}
+		out[i] = v
+	}
+	if out == nil {
+		return args
 	}
 	return out
 }

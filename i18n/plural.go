@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"fmt"
+	"strings"
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
@@ -140,8 +141,12 @@ func newCountPrinters(messages map[string]counted) countPrinters {
 // countedT formats a counted message in lang, and reports whether format is
 // one.
 func countedT(lang Lang, format string, args []any) (string, bool) {
-	if _, ok := countedMessages[format]; !ok {
+	m, ok := countedMessages[format]
+	if !ok {
 		return "", false
+	}
+	if s, ok := m.quick(lang, args); ok {
+		return s, true
 	}
 	p := printers.en
 	if lang == Zh {
@@ -154,4 +159,42 @@ func countedT(lang Lang, format string, args []any) (string, bool) {
 func Counted(format string) bool {
 	_, ok := countedMessages[format]
 	return ok
+}
+
+// quick formats a counted message with fmt, without the message catalog,
+// when that writes the same: every argument a string or an int from 0 to
+// 999 (no digit grouping), English's words chosen as the catalog's plural
+// rule chooses them (one for 1, other for any other count). ok is false
+// for any other arguments. TestCountedQuick checks it against the catalog.
+func (m counted) quick(lang Lang, args []any) (string, bool) {
+	for _, a := range args {
+		switch v := a.(type) {
+		case string:
+		case int:
+			if v < 0 || v > 999 {
+				return "", false
+			}
+		default:
+			return "", false
+		}
+	}
+	if lang == Zh {
+		return fmt.Sprintf(m.zh, args...), true
+	}
+	format := m.en
+	for _, w := range m.words {
+		n, ok := 0, w.arg <= len(args)
+		if ok {
+			n, ok = args[w.arg-1].(int)
+		}
+		if !ok {
+			return "", false
+		}
+		word := w.other
+		if n == 1 {
+			word = w.one
+		}
+		format = strings.ReplaceAll(format, "${"+w.name+"}", word)
+	}
+	return fmt.Sprintf(format, args...), true
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/redis/go-redis/v9"
 
@@ -29,13 +31,37 @@ import (
 // KEYS: names, the sorted index of names, the index of inner names. ARGV:
 // the team's key prefix, visits, part, limit, scan, the caller, then the
 // exact names.
-var findScript = redis.NewScript(headsLua + `
+var findScript = redis.NewScript(headsLua + findLua + `
+return find(#ARGV)
+`)
+
+// viewerFindScript is what a command naming a company first needs, in one
+// command: the viewer's language choice (false for none) and the team's
+// managers, as Viewer reads them, then the find script's answer, left out
+// when the look-up fails (its error does not fail the viewer's reads). One
+// script rather than a pipeline of HGET, SMEMBERS and EVALSHA: a third of
+// the commands for Redis and go-redis to handle on every such request.
+//
+// KEYS: findScript's, then the language choices and the managers. ARGV:
+// findScript's, then the viewer.
+var viewerFindScript = redis.NewScript(headsLua + findLua + `
+local chosen = redis.call('HGET', KEYS[4], ARGV[#ARGV])
+local managers = redis.call('SMEMBERS', KEYS[5])
+local ok, found = pcall(find, #ARGV - 1)
+if not ok then return {chosen, managers} end
+return {chosen, managers, found}
+`)
+
+// findLua defines find(last), the find script's look-up of the names in
+// ARGV[7 .. last].
+var findLua = `
+local function find(last)
 local prefix, nvisits, part, limit, scan, caller = ARGV[1], tonumber(ARGV[2]), ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6]
 local function visits(id)
   if nvisits < 1 then return {} end
   return redis.call('LRANGE', prefix .. 'visits:' .. id, 0, nvisits - 1)
 end
-for i = 7, #ARGV do
+for i = 7, last do
   local id = redis.call('HGET', KEYS[1], ARGV[i])
   if id then
     local lead = redis.call('GET', prefix .. 'lead:' .. id)
@@ -71,7 +97,8 @@ if #leads == 1 then
   hs = heads(prefix .. 'history:' .. first, prefix .. 'visits:' .. first, leads[1])
 end
 return {0, leads, vs, total, hs}
-`)
+end
+`
 
 // lexMatches is the Lua of matches(key, part): the IDs of at most scan
 // members of a name index ("<name>\0<id>") whose name starts with part,
@@ -114,26 +141,39 @@ func (s *Store) FindLead(ctx context.Context, team string, q salesbot.LeadQuery)
 	return s.found(ctx, res, k)
 }
 
-// ViewerAndLead is Viewer and FindLead in one round trip: what a command
-// that names a company first needs before anything else. The look-up is
-// extra: when it fails (or Redis has not seen the find script yet, once per
-// server) the match is nil and the viewer is still returned; the command
-// then looks the company up itself.
+// ViewerAndLead is Viewer and FindLead in one round trip (two the first
+// time a Redis server sees it: EVALSHA, then EVAL): what a command that
+// names a company first needs before anything else. The look-up is extra:
+// when it fails the match is nil and the viewer is still returned; the
+// command then looks the company up itself. When the script itself fails
+// with an error from Redis, the viewer is read as Viewer reads it.
 func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot.LeadQuery) (string, []string, *salesbot.LeadMatch, error) {
 	k, err := keysOf(team)
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("viewer %s: %w", user, err)
 	}
-	var find *redis.Cmd
-	lang, managers, err := s.viewer(ctx, k, user, func(p redis.Pipeliner) {
-		find = findScript.EvalSha(ctx, p, findKeys(k), findArgs(k, q)...)
-	})
-	if err != nil {
-		return "", nil, nil, err
+	res, err := viewerFindScript.Run(ctx, s.client, append(findKeys(k), k.lang(), k.managers()), append(findArgs(k, q), user)...).Slice()
+	var rerr redis.Error
+	switch {
+	case errors.As(err, &rerr):
+		lang, managers, err := s.viewer(ctx, k, user, nil)
+		return lang, managers, nil, err
+	case err != nil:
+		return "", nil, nil, failed(err, "viewer %s", user)
+	case len(res) < 2:
+		return "", nil, nil, failed(bug{fmt.Errorf("viewer script answered %d values", len(res))}, "viewer %s", user)
 	}
+	lang, _ := res[0].(string)
+	managers := make([]string, 0, len(asSlice(res[1])))
+	for _, m := range asSlice(res[1]) {
+		if id, ok := m.(string); ok {
+			managers = append(managers, id)
+		}
+	}
+	slices.Sort(managers)
 	var match *salesbot.LeadMatch
-	if res, err := find.Slice(); err == nil {
-		if m, err := s.found(ctx, res, k); err == nil {
+	if len(res) > 2 {
+		if m, err := s.found(ctx, asSlice(res[2]), k); err == nil {
 			match = &m
 		}
 	}
@@ -143,7 +183,7 @@ func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot
 func findKeys(k keys) []string { return []string{k.names(), k.sortedNames(), k.innerNames()} }
 
 func findArgs(k keys, q salesbot.LeadQuery) []any {
-	args := make([]any, 0, 6+len(q.Names))
+	args := make([]any, 0, 7+len(q.Names)) // room for ViewerAndLead's viewer
 	args = append(args, k.prefix, max(q.Visits, 0), q.Part, max(q.Limit, 1), findScan, q.Caller)
 	for _, n := range q.Names {
 		args = append(args, n)

@@ -157,9 +157,9 @@ func BenchmarkFindLead(b *testing.B) {
 	}
 }
 
-// TestViewerAndLead reads the viewer and a look-up in one pipeline. On a
-// Redis that has not seen the find script (after SCRIPT FLUSH, as after a
-// restart) it still returns the viewer, without a match.
+// TestViewerAndLead reads the viewer and a look-up in one script. On a
+// Redis that has not seen the script (after SCRIPT FLUSH, as after a
+// restart) it sends it, and returns both.
 func TestViewerAndLead(t *testing.T) {
 	s, rdb, team := newStore(t)
 	mustCreate(t, s, team, "Acme", "U1", salesbot.GradeA)
@@ -180,21 +180,41 @@ func TestViewerAndLead(t *testing.T) {
 		if err != nil || lang != "zh" || len(managers) != 1 || managers[0] != "U9" {
 			t.Errorf("flushed %v: viewer %q %v %v", flush, lang, managers, err)
 		}
-		switch {
-		case flush && m != nil:
-			t.Errorf("a script Redis has not seen came back with a match: %+v", m)
-		case !flush && (m == nil || len(m.Leads) != 1 || m.Leads[0].Company != "Acme"):
-			t.Errorf("look-up: %+v", m)
-		}
-		if flush { // the command's own look-up sends the script
-			if _, err := s.FindLead(ctx, team, q); err != nil {
-				t.Fatal(err)
-			}
+		if m == nil || len(m.Leads) != 1 || m.Leads[0].Company != "Acme" {
+			t.Errorf("flushed %v: look-up: %+v", flush, m)
 		}
 	}
 	lang, managers, m, err := s.ViewerAndLead(ctx, team, "U2", salesbot.LeadQuery{Names: []string{"nowhere"}})
 	if err != nil || lang != "" || len(managers) != 1 || m == nil || len(m.Leads) != 0 || m.Name != -1 {
 		t.Errorf("unknown viewer and company: %q %v %+v %v", lang, managers, m, err)
+	}
+
+	// A look-up that fails (the names are not a hash) leaves the viewer
+	// read; a viewer's read that fails (the language choices are not a
+	// hash) fails it, as Viewer does.
+	if err := rdb.Rename(ctx, key(team, "names"), key(team, "names-aside")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Set(ctx, key(team, "names"), "not a hash", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	lang, managers, m, err = s.ViewerAndLead(ctx, team, "U1", q)
+	if err != nil || lang != "zh" || len(managers) != 1 || m != nil {
+		t.Errorf("failed look-up: viewer %q %v, match %+v, err %v", lang, managers, m, err)
+	}
+	if err := rdb.Rename(ctx, key(team, "names-aside"), key(team, "names")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Del(ctx, key(team, "lang")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rdb.Set(ctx, key(team, "lang"), "not a hash", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, _, err := s.ViewerAndLead(ctx, team, "U1", q); err == nil {
+		t.Error("a viewer whose language cannot be read: no error")
+	} else if _, _, vErr := s.Viewer(ctx, team, "U1"); vErr == nil || salesbot.ErrorCode(err) != salesbot.ErrorCode(vErr) {
+		t.Errorf("ViewerAndLead fails with %v, Viewer with %v", err, vErr)
 	}
 }
 

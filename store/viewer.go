@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -25,10 +24,13 @@ func (s *Store) Viewer(ctx context.Context, team, user string) (string, []string
 // to it (nil: nothing). Only the viewer's own reads can fail it: what also
 // adds is for the caller to look at.
 func (s *Store) viewer(ctx context.Context, k keys, user string, also func(redis.Pipeliner)) (string, []string, error) {
-	var lang *redis.StringCmd
+	// HMGET, not HGET: most people never chose a language, and HGET's
+	// answer for them is an error (redis.Nil) that go-redis examines, with
+	// allocations, as a possible connection failure on every command.
+	var lang *redis.SliceCmd
 	var managers *redis.StringSliceCmd
 	_, _ = s.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		lang = p.HGet(ctx, k.lang(), user)
+		lang = p.HMGet(ctx, k.lang(), user)
 		managers = p.SMembers(ctx, k.managers())
 		if also != nil {
 			also(p)
@@ -36,11 +38,15 @@ func (s *Store) viewer(ctx context.Context, k keys, user string, also func(redis
 		return nil
 	}) // each command's own error is looked at below
 	for _, err := range []error{lang.Err(), managers.Err()} {
-		if err != nil && !errors.Is(err, redis.Nil) {
+		if err != nil {
 			return "", nil, failed(err, "viewer %s", user)
 		}
 	}
 	m := managers.Val()
 	slices.Sort(m)
-	return lang.Val(), m, nil
+	var chosen string
+	if v := lang.Val(); len(v) == 1 {
+		chosen, _ = v[0].(string)
+	}
+	return chosen, m, nil
 }
