@@ -60,14 +60,7 @@ func appendReply(b []byte, m *slack.Msg) (out []byte, ok bool) {
 	w.b = append(w.b, `,"event_payload":null}`...)
 	if blocks := m.Blocks.BlockSet; len(blocks) > 0 {
 		field("blocks")
-		w.b = append(w.b, '[')
-		for i, blk := range blocks {
-			if i > 0 {
-				w.b = append(w.b, ',')
-			}
-			w.block(blk)
-		}
-		w.b = append(w.b, ']')
+		array(&w, blocks, w.block)
 	}
 	w.b = append(w.b, '}', '\n')
 	return w.b, !w.failed
@@ -120,14 +113,8 @@ func (w *jw) block(blk slack.Block) {
 		}
 		w.optStr("block_id", b.BlockID)
 		if len(b.Fields) > 0 {
-			w.b = append(w.b, `,"fields":[`...)
-			for i, f := range b.Fields {
-				if i > 0 {
-					w.b = append(w.b, ',')
-				}
-				w.text(f)
-			}
-			w.b = append(w.b, ']')
+			w.b = append(w.b, `,"fields":`...)
+			array(w, b.Fields, w.text)
 		}
 		if b.Accessory != nil {
 			w.b = append(w.b, `,"accessory":`...)
@@ -155,18 +142,7 @@ func (w *jw) block(blk slack.Block) {
 		w.str(string(b.Type))
 		w.optStr("block_id", b.BlockID)
 		w.b = append(w.b, `,"elements":`...)
-		if b.ContextElements.Elements == nil {
-			w.b = append(w.b, "null"...)
-		} else {
-			w.b = append(w.b, '[')
-			for i, e := range b.ContextElements.Elements {
-				if i > 0 {
-					w.b = append(w.b, ',')
-				}
-				w.mixed(e)
-			}
-			w.b = append(w.b, ']')
-		}
+		array(w, b.ContextElements.Elements, w.mixed)
 		w.b = append(w.b, '}')
 		return
 	case *slack.ActionBlock:
@@ -177,17 +153,10 @@ func (w *jw) block(blk slack.Block) {
 		w.str(string(b.Type))
 		w.optStr("block_id", b.BlockID)
 		w.b = append(w.b, `,"elements":`...)
-		if b.Elements == nil || b.Elements.ElementSet == nil {
+		if b.Elements == nil {
 			w.b = append(w.b, "null"...)
 		} else {
-			w.b = append(w.b, '[')
-			for i, e := range b.Elements.ElementSet {
-				if i > 0 {
-					w.b = append(w.b, ',')
-				}
-				w.element(e)
-			}
-			w.b = append(w.b, ']')
+			array(w, b.Elements.ElementSet, w.element)
 		}
 		w.b = append(w.b, '}')
 		return
@@ -237,14 +206,8 @@ func (w *jw) element(e slack.BlockElement) {
 		w.optStr("agent_prompt", e.AgentPrompt)
 		w.optStr("agent_prompt_display", e.AgentPromptDisplay)
 		if len(e.VisibleToUserIDs) > 0 {
-			w.b = append(w.b, `,"visible_to_user_ids":[`...)
-			for i, u := range e.VisibleToUserIDs {
-				if i > 0 {
-					w.b = append(w.b, ',')
-				}
-				w.str(u)
-			}
-			w.b = append(w.b, ']')
+			w.b = append(w.b, `,"visible_to_user_ids":`...)
+			array(w, e.VisibleToUserIDs, w.str)
 		}
 		w.b = append(w.b, '}')
 		return
@@ -280,14 +243,8 @@ func (w *jw) element(e slack.BlockElement) {
 		}
 		if len(e.OptionGroups) > 0 {
 			sep()
-			w.b = append(w.b, `"option_groups":[`...)
-			for i, g := range e.OptionGroups {
-				if i > 0 {
-					w.b = append(w.b, ',')
-				}
-				w.group(g)
-			}
-			w.b = append(w.b, ']')
+			w.b = append(w.b, `"option_groups":`...)
+			array(w, e.OptionGroups, w.group)
 		}
 		if e.InitialOption != nil {
 			sep()
@@ -388,13 +345,21 @@ func (w *jw) image(e *slack.ImageBlockElement) {
 	w.b = append(w.b, '}')
 }
 
-func (w *jw) options(opts []*slack.OptionBlockObject) {
+func (w *jw) options(opts []*slack.OptionBlockObject) { array(w, opts, w.option) }
+
+// array writes items as a JSON array, each with write, as encoding/json
+// does: null for a nil slice, [] for an empty one.
+func array[T any](w *jw, items []T, write func(T)) {
+	if items == nil {
+		w.b = append(w.b, "null"...)
+		return
+	}
 	w.b = append(w.b, '[')
-	for i, o := range opts {
+	for i, it := range items {
 		if i > 0 {
 			w.b = append(w.b, ',')
 		}
-		w.option(o)
+		write(it)
 	}
 	w.b = append(w.b, ']')
 }
@@ -428,11 +393,7 @@ func (w *jw) group(g *slack.OptionGroupBlockObject) {
 		w.b = append(w.b, ',')
 	}
 	w.b = append(w.b, `"options":`...)
-	if g.Options == nil {
-		w.b = append(w.b, "null"...)
-	} else {
-		w.options(g.Options)
-	}
+	w.options(g.Options)
 	w.b = append(w.b, '}')
 }
 
