@@ -31,7 +31,8 @@ import (
 // counts the reps' open leads when reps are named.
 //
 // KEYS: rm:due, rm:touched:A, rm:touched:B, rm:owners, the activity
-// stream, the mark, the pending approvals, rm:open:<grade> for each grade.
+// stream, the mark, the pending approvals, rm:open:<grade> for each grade,
+// the slot guard (keys.slotGuard).
 // ARGV: the team's key prefix, now (ms), overdue limit, untouched limit,
 // last touch before which A, then B, is untouched (ms), per-rep limit,
 // activity page size, the number of stages, the oldest activity to read
@@ -73,7 +74,7 @@ for _, owner in ipairs(owners) do
   end
 end
 local counts = {}
-for g = 8, #KEYS do
+for g = 8, #KEYS - 1 do
   for st = 0, nstages - 1 do
     counts[#counts + 1] = redis.call('ZCOUNT', KEYS[g], st * ` + rankLua + `, '(' .. ((st + 1) * ` + rankLua + `))
   end
@@ -143,6 +144,7 @@ func (s *Store) DigestData(ctx context.Context, team string, q salesbot.DigestQu
 	for _, g := range salesbot.Grades {
 		keys = append(keys, k.rmOpen(g))
 	}
+	keys = append(keys, k.slotGuard()) // it reads rm:mine:, rm:watched: and approvals by name
 	res, err := digestScript.Run(ctx, s.client, keys, k.prefix, msArg(q.Now), max(q.Overdue, 0), max(q.Untouched, 0),
 		untouched(salesbot.GradeA), untouched(salesbot.GradeB), max(q.PerRep, 0), digestPage, len(salesbot.Stages), floor, through,
 		seenKey, strings.Join(q.Reps, ",")).Slice()

@@ -28,7 +28,8 @@ import (
 // they are not known before the name is read. They share the names hash's
 // hash tag, so they are in its slot, which Redis Cluster allows.
 //
-// KEYS: names, the sorted index of names, the index of inner names. ARGV:
+// KEYS: names, the sorted index of names, the index of inner names, the
+// slot guard (keys.slotGuard). ARGV:
 // the team's key prefix, visits, part, limit, scan, the caller, then the
 // exact names.
 var findScript = redis.NewScript(headsLua + findLua + `
@@ -45,8 +46,8 @@ return find(#ARGV)
 // KEYS: findScript's, then the language choices and the managers. ARGV:
 // findScript's, then the viewer.
 var viewerFindScript = redis.NewScript(headsLua + findLua + `
-local chosen = redis.call('HGET', KEYS[4], ARGV[#ARGV])
-local managers = redis.call('SMEMBERS', KEYS[5])
+local chosen = redis.call('HGET', KEYS[5], ARGV[#ARGV])
+local managers = redis.call('SMEMBERS', KEYS[6])
 local ok, found = pcall(find, #ARGV - 1)
 if not ok then return {chosen, managers} end
 return {chosen, managers, found}
@@ -180,7 +181,11 @@ func (s *Store) ViewerAndLead(ctx context.Context, team, user string, q salesbot
 	return lang, managers, match, nil
 }
 
-func findKeys(k keys) []string { return []string{k.names(), k.sortedNames(), k.innerNames()} }
+// findKeys are the find scripts' KEYS: the name indexes, then the
+// slot guard (keys.slotGuard), which they never read.
+func findKeys(k keys) []string {
+	return []string{k.names(), k.sortedNames(), k.innerNames(), k.slotGuard()}
+}
 
 func findArgs(k keys, q salesbot.LeadQuery) []any {
 	args := make([]any, 0, 7+len(q.Names)) // room for ViewerAndLead's viewer
@@ -241,7 +246,8 @@ func (s *Store) found(ctx context.Context, res []any, k keys) (salesbot.LeadMatc
 // scan entries of each index and one HGET per part. It returns, by ID, the
 // first limit of those leads but the one with ID except.
 //
-// KEYS: names, the sorted index of names, the index of inner names. ARGV:
+// KEYS: names, the sorted index of names, the index of inner names, the
+// slot guard (keys.slotGuard). ARGV:
 // the team's key prefix, the normalised name, except, limit, scan, then
 // the parts.
 var similarScript = redis.NewScript(`

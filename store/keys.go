@@ -40,11 +40,21 @@ func keysOf(team string) (keys, error) {
 // team is the team whose keys these are.
 func (k keys) team() string { return k.prefix[len("sb:{") : len(k.prefix)-len("}:")] }
 
-func (k keys) lead(id string) string       { return k.prefix + "lead:" + id }
-func (k keys) history(id string) string    { return k.prefix + "history:" + id }
-func (k keys) visits(id string) string     { return k.prefix + "visits:" + id }
-func (k keys) owner(user string) string    { return k.prefix + "owner:" + user }
-func (k keys) names() string               { return k.prefix + "names" }
+func (k keys) lead(id string) string    { return k.prefix + "lead:" + id }
+func (k keys) history(id string) string { return k.prefix + "history:" + id }
+func (k keys) visits(id string) string  { return k.prefix + "visits:" + id }
+func (k keys) owner(user string) string { return k.prefix + "owner:" + user }
+func (k keys) names() string            { return k.prefix + "names" }
+
+// slotGuard is a key nothing ever writes. A read script that finds keys by
+// what it reads (a lead by the ID a name index gives) declares it among its
+// KEYS: while the team's slot moves between Cluster masters, Redis then
+// refuses the script (TRYAGAIN: a key missing beside keys present, or on
+// the importing master) rather than run it on a half-moved slot, where the
+// lead a name points at may be read as missing ("no such lead"). Elsewhere
+// a missing declared key changes nothing. Scripts that write a new key (a
+// receipt, a new lead) are refused the same way already.
+func (k keys) slotGuard() string           { return k.prefix + "slot:guard" }
 func (k keys) sortedNames() string         { return k.prefix + "names:sorted" }
 func (k keys) innerNames() string          { return k.prefix + "names:inner" }
 func (k keys) leads() string               { return k.prefix + "leads" }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -154,18 +155,7 @@ func (c *FullCluster) Client(tb testing.TB) *redis.ClusterClient {
 // running node sees them, sorted.
 func (c *FullCluster) Masters(tb testing.TB) []string {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
-	defer cancel()
-	slots, err := c.slots(ctx)
-	if err != nil {
-		tb.Fatalf("redistest: %v", err)
-	}
-	var masters []string
-	for _, s := range slots {
-		if !slices.Contains(masters, s.master) {
-			masters = append(masters, s.master)
-		}
-	}
+	masters := slices.Collect(maps.Keys(c.SlotsOf(tb)))
 	slices.Sort(masters)
 	return masters
 }

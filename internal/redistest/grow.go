@@ -66,12 +66,35 @@ func (c *FullCluster) AddMaster(tb testing.TB) string {
 }
 
 // MoveSlot moves the slot that holds key to the master at to, as `redis-cli
-// --cluster reshard` moves a slot: the slot is marked importing on to and
-// migrating on its master, its keys are moved batch at a time (MIGRATE),
-// waiting pause between batches so that traffic meets the slot half moved,
-// and then every master is told its new owner. It waits until the cluster
-// is healthy with to serving the slot.
+// --cluster reshard` moves a slot (StartMove, then Rest and Finish): its
+// keys batch at a time, waiting pause between batches so that traffic
+// meets the slot half moved. It waits until the cluster is healthy with to
+// serving the slot.
 func (c *FullCluster) MoveSlot(tb testing.TB, key, to string, batch int, pause time.Duration) {
+	tb.Helper()
+	m := c.StartMove(tb, key, to)
+	m.Rest(batch, pause)
+	m.Finish()
+}
+
+// SlotMove is a slot being moved from one master to another, step by
+// step: importing on the new one, migrating on the old, its keys moved
+// with Migrate or Rest, and Finish to hand it over.
+type SlotMove struct {
+	c          *FullCluster
+	tb         testing.TB
+	key        string // a key of the slot
+	slot       int
+	from, to   string
+	src, dst   *redis.Client
+	dstID      string
+	wasServing bool
+}
+
+// StartMove marks the slot that holds key importing on the master at to
+// and migrating on its master, as `redis-cli --cluster reshard` does
+// first. Until Finish, a key of the slot is on one master or the other.
+func (c *FullCluster) StartMove(tb testing.TB, key, to string) *SlotMove {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
 	defer cancel()
@@ -83,57 +106,86 @@ func (c *FullCluster) MoveSlot(tb testing.TB, key, to string, batch int, pause t
 	if from == to {
 		tb.Fatalf("redistest: slot %d is on %s already", slot, to)
 	}
-	wasServing := slices.Contains(c.Masters(tb), to)
-	src := redis.NewClient(&redis.Options{Addr: from, MaxRetries: -1})
-	defer src.Close()
-	dst := redis.NewClient(&redis.Options{Addr: to, MaxRetries: -1})
-	defer dst.Close()
-	srcID, dstID := c.nodeID(ctx, tb, from), c.nodeID(ctx, tb, to)
-	do := func(rc *redis.Client, args ...any) {
-		tb.Helper()
-		if err := rc.Do(ctx, args...).Err(); err != nil {
-			tb.Fatalf("redistest: %v on %s: %v", args, rc.Options().Addr, err)
-		}
+	m := &SlotMove{c: c, tb: tb, key: key, slot: slot, from: from, to: to,
+		src:        redis.NewClient(&redis.Options{Addr: from, MaxRetries: -1}),
+		dst:        redis.NewClient(&redis.Options{Addr: to, MaxRetries: -1}),
+		dstID:      c.nodeID(ctx, tb, to),
+		wasServing: slices.Contains(c.Masters(tb), to),
 	}
-	do(dst, "CLUSTER", "SETSLOT", slot, "IMPORTING", srcID)
-	do(src, "CLUSTER", "SETSLOT", slot, "MIGRATING", dstID)
-	host, port, _ := strings.Cut(to, ":")
+	tb.Cleanup(func() { _ = m.src.Close(); _ = m.dst.Close() })
+	m.do(m.dst, "CLUSTER", "SETSLOT", slot, "IMPORTING", c.nodeID(ctx, tb, from))
+	m.do(m.src, "CLUSTER", "SETSLOT", slot, "MIGRATING", m.dstID)
+	return m
+}
+
+func (m *SlotMove) do(rc *redis.Client, args ...any) {
+	m.tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
+	if err := rc.Do(ctx, args...).Err(); err != nil {
+		m.tb.Fatalf("redistest: %v on %s: %v", args, rc.Options().Addr, err)
+	}
+}
+
+// Migrate moves keys of the slot to the new master (MIGRATE … KEYS).
+func (m *SlotMove) Migrate(keys ...string) {
+	m.tb.Helper()
+	host, port, _ := strings.Cut(m.to, ":")
+	args := []any{"MIGRATE", host, port, "", 0, 5000, "KEYS"}
+	for _, k := range keys {
+		args = append(args, k)
+	}
+	m.do(m.src, args...)
+}
+
+// Rest moves the slot's keys still on the old master, batch at a time,
+// waiting pause between batches.
+func (m *SlotMove) Rest(batch int, pause time.Duration) {
+	m.tb.Helper()
 	for {
-		keys, err := src.ClusterGetKeysInSlot(ctx, slot, batch).Result()
+		ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+		keys, err := m.src.ClusterGetKeysInSlot(ctx, m.slot, batch).Result()
+		cancel()
 		if err != nil {
-			tb.Fatalf("redistest: CLUSTER GETKEYSINSLOT %d: %v", slot, err)
+			m.tb.Fatalf("redistest: CLUSTER GETKEYSINSLOT %d: %v", m.slot, err)
 		}
 		if len(keys) == 0 {
-			break
+			return
 		}
-		args := []any{"MIGRATE", host, port, "", 0, 5000, "KEYS"}
-		for _, k := range keys {
-			args = append(args, k)
-		}
-		do(src, args...)
+		m.Migrate(keys...)
 		time.Sleep(pause)
 	}
-	// The new owner first, then the old, then the other masters, as
-	// redis-cli does.
-	do(dst, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
-	do(src, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
-	for _, m := range c.Masters(tb) {
-		if m == from || m == to {
+}
+
+// Finish moves what is left of the slot and tells every master its new
+// owner (the new owner first, then the old, then the others, as redis-cli
+// does), and waits until the cluster is healthy with the new master
+// serving it.
+func (m *SlotMove) Finish() {
+	m.tb.Helper()
+	m.Rest(100, 0)
+	m.do(m.dst, "CLUSTER", "SETSLOT", m.slot, "NODE", m.dstID)
+	m.do(m.src, "CLUSTER", "SETSLOT", m.slot, "NODE", m.dstID)
+	c := m.c
+	for _, addr := range c.Masters(m.tb) {
+		if addr == m.from || addr == m.to {
 			continue
 		}
-		rc := redis.NewClient(&redis.Options{Addr: m, MaxRetries: -1})
-		do(rc, "CLUSTER", "SETSLOT", slot, "NODE", dstID)
+		rc := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+		m.do(rc, "CLUSTER", "SETSLOT", m.slot, "NODE", m.dstID)
 		_ = rc.Close()
 	}
-	if !wasServing {
+	if !m.wasServing {
 		c.masters++
 	}
-	c.waitUntil(ctx, tb, fmt.Sprintf("slot %d to be served by %s", slot, to), func() error {
+	ctx, cancel := context.WithTimeout(context.Background(), clusterTimeout)
+	defer cancel()
+	c.waitUntil(ctx, m.tb, fmt.Sprintf("slot %d to be served by %s", m.slot, m.to), func() error {
 		if err := c.healthy(ctx); err != nil {
 			return err
 		}
-		if got := c.MasterOf(tb, key); got != to {
-			return fmt.Errorf("slot %d is served by %s", slot, got)
+		if got := c.MasterOf(m.tb, m.key); got != m.to {
+			return fmt.Errorf("slot %d is served by %s", m.slot, got)
 		}
 		return nil
 	})
@@ -155,13 +207,7 @@ func (c *FullCluster) Rebalance(tb testing.TB) {
 	if err != nil {
 		tb.Fatalf("redistest: redis-cli --cluster rebalance: %v\n%s", err, out)
 	}
-	var count int
-	for _, n := range c.nodes {
-		if n.running() && c.isMaster(ctx, n.Addr()) {
-			count++
-		}
-	}
-	c.masters = count
+	c.masters = len(c.SlotsOf(tb))
 	c.waitUntil(ctx, tb, "the cluster to be healthy after the rebalance", func() error { return c.healthy(ctx) })
 }
 
@@ -191,20 +237,6 @@ func (c *FullCluster) runningMaster(tb testing.TB) string {
 	}
 	tb.Fatal("redistest: no running master")
 	return ""
-}
-
-// isMaster reports whether the node at addr is a master with slots.
-func (c *FullCluster) isMaster(ctx context.Context, addr string) bool {
-	slots, err := c.slots(ctx)
-	if err != nil {
-		return false
-	}
-	for _, s := range slots {
-		if s.master == addr {
-			return true
-		}
-	}
-	return false
 }
 
 // nodeID is the cluster node ID of the node at addr (CLUSTER MYID).
