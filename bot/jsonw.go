@@ -294,11 +294,7 @@ func (w *jw) element(e slack.BlockElement) {
 		w.str(string(e.Type))
 		w.optStr("action_id", e.ActionID)
 		w.b = append(w.b, `,"options":`...)
-		if e.Options == nil {
-			w.b = append(w.b, "null"...)
-		} else {
-			w.options(e.Options)
-		}
+		w.options(e.Options)
 		w.confirm(e.Confirm)
 		w.b = append(w.b, '}')
 		return
