@@ -14,9 +14,9 @@ import (
 // Unix milliseconds, and without what the key already says (the lead a
 // lead's list belongs to); in the activity stream, joined fields (see
 // entryOf); in a lead's lists, packed (codec_packed.go). A lead's history
-// leaves out a visit's summary, which its visits list holds. Values written before this encoding (full
-// names, RFC 3339 times) still decode: the two sets of names do not
-// overlap, so one struct reads either.
+// leaves out a visit's summary, which its visits list holds. Values
+// written before this encoding (full names, RFC 3339 times) still decode:
+// the two sets of names do not overlap, so one struct reads either.
 
 // storedChange is a salesbot.Change as stored.
 type storedChange struct {
