@@ -28,11 +28,11 @@ func orgRevokedKey(k keys) string { return k.prefix + "org:revoked" }
 func orgAccessAtKey(k keys) string { return k.prefix + "org:access_at" }
 
 // orgAccessNewer is the start of the access scripts: an event older than
-// the last one applied (KEYS[4], ARGV[2] ms) answers -1 and changes
-// nothing; else its time is kept.
+// the last one applied (their last key, ARGV[2] ms) answers -1 and
+// changes nothing; else its time is kept.
 const orgAccessNewer = `
-if tonumber(ARGV[2]) < tonumber(redis.call('GET', KEYS[4]) or '0') then return -1 end
-redis.call('SET', KEYS[4], ARGV[2])
+if tonumber(ARGV[2]) < tonumber(redis.call('GET', KEYS[#KEYS]) or '0') then return -1 end
+redis.call('SET', KEYS[#KEYS], ARGV[2])
 `
 
 // revokeTeamScript records that the org-wide install of ARGV[1] no longer
@@ -90,7 +90,7 @@ func (s *Store) RevokeTeam(ctx context.Context, team, enterprise string, at time
 
 // grantTeamScript links the team (KEYS[1]) to the enterprise ARGV[1] and
 // drops the revocation marker (KEYS[2]); -1 when a later access event was
-// applied. KEYS[3] is unused (the scripts share their keys' places).
+// applied (KEYS[3]).
 var grantTeamScript = redis.NewScript(orgAccessNewer + `
 redis.call('DEL', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[1])
@@ -112,7 +112,7 @@ func (s *Store) GrantTeam(ctx context.Context, team, enterprise string, at time.
 	if err != nil {
 		return false, fmt.Errorf("grant team: %w", err)
 	}
-	n, err := grantTeamScript.Run(ctx, s.client, []string{orgKey(k), orgRevokedKey(k), installKey(k), orgAccessAtKey(k)},
+	n, err := grantTeamScript.Run(ctx, s.client, []string{orgKey(k), orgRevokedKey(k), orgAccessAtKey(k)},
 		enterprise, at.UnixMilli()).Int()
 	if err != nil {
 		return false, failed(err, "grant %s to %s", team, enterprise)
