@@ -28,13 +28,8 @@ import (
 //
 //	go test -run=NONE -bench=LoadFloor -benchtime=20000x -count=3 ./cmd/loadgen/
 func BenchmarkLoadFloor(b *testing.B) {
-	r := newRig(b)
+	r, c, companies := loadedRig(b)
 	ctx := context.Background()
-	c := r.client(b, r.bot.URL)
-	companies, err := c.CreateLeads(ctx, RunID(), loadLeads)
-	if err != nil {
-		b.Fatal(err)
-	}
 	// The bot's reply to each company's card, as the floor will send it.
 	replies := make(map[string][]byte, len(companies))
 	for _, company := range companies {
@@ -63,15 +58,7 @@ func BenchmarkLoadFloor(b *testing.B) {
 		{"floor", floorClient, nil},
 		{"show", c, nil},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
-			res := tc.c.Run(ctx, Config{Concurrency: loadConcurrency, Requests: b.N, Command: "show", Leads: loadLeads}, companies, tc.check)
-			if res.Errors > 0 {
-				b.Errorf("%d errors:\n%s", res.Errors, res)
-			}
-			b.ReportMetric(res.Throughput(), "req/s")
-			b.ReportMetric(msFloat(res.Percentile(.5)), "p50-ms")
-			b.ReportMetric(msFloat(res.Percentile(.99)), "p99-ms")
-		})
+		b.Run(tc.name, func(b *testing.B) { runLoad(b, tc.c, "show", companies, tc.check) })
 	}
 }
 

@@ -290,13 +290,7 @@ func mustContain(t *testing.T, got string, wants ...string) {
 // Besides ns/op (the inverse of throughput) it reports req/s, p50, p90 and
 // p99 in milliseconds, errors, and Redis round trips per request.
 func BenchmarkLoad(b *testing.B) {
-	r := newRig(b)
-	ctx := context.Background()
-	c := r.client(b, r.bot.URL)
-	companies, err := c.CreateLeads(ctx, RunID(), loadLeads)
-	if err != nil {
-		b.Fatal(err)
-	}
+	r, c, companies := loadedRig(b)
 	baseline := r.client(b, r.baseline.URL)
 	for _, tc := range []struct {
 		name, command, kind string
@@ -309,22 +303,42 @@ func BenchmarkLoad(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			r.trips.reset()
-			res := tc.c.Run(ctx, Config{Concurrency: loadConcurrency, Requests: b.N, Command: tc.command, Leads: loadLeads}, companies, tc.check)
-			if res.Errors > 0 {
-				b.Errorf("%d errors:\n%s", res.Errors, res)
-			}
+			runLoad(b, tc.c, tc.command, companies, tc.check)
 			trips, _ := r.trips.get(tc.kind)
-			b.ReportMetric(res.Throughput(), "req/s")
-			b.ReportMetric(msFloat(res.Percentile(.5)), "p50-ms")
-			b.ReportMetric(msFloat(res.Percentile(.9)), "p90-ms")
-			b.ReportMetric(msFloat(res.Percentile(.99)), "p99-ms")
-			b.ReportMetric(float64(res.Errors), "errors")
 			b.ReportMetric(trips, "trips/op")
 			if b.N > 1 {
 				b.Log(r.trips.describe(tc.kind))
 			}
 		})
 	}
+}
+
+// loadedRig is a rig whose bot has loadLeads leads of the load user's,
+// with a client of the bot and the leads' companies.
+func loadedRig(b *testing.B) (*rig, *Client, []string) {
+	b.Helper()
+	r := newRig(b)
+	c := r.client(b, r.bot.URL)
+	companies, err := c.CreateLeads(context.Background(), RunID(), loadLeads)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return r, c, companies
+}
+
+// runLoad sends b.N of command through c at loadConcurrency, fails b on
+// any error, and reports throughput, p50, p90 and p99 latency and errors.
+func runLoad(b *testing.B, c *Client, command string, companies []string, check Check) {
+	b.Helper()
+	res := c.Run(context.Background(), Config{Concurrency: loadConcurrency, Requests: b.N, Command: command, Leads: loadLeads}, companies, check)
+	if res.Errors > 0 {
+		b.Errorf("%d errors:\n%s", res.Errors, res)
+	}
+	b.ReportMetric(res.Throughput(), "req/s")
+	b.ReportMetric(msFloat(res.Percentile(.5)), "p50-ms")
+	b.ReportMetric(msFloat(res.Percentile(.9)), "p90-ms")
+	b.ReportMetric(msFloat(res.Percentile(.99)), "p99-ms")
+	b.ReportMetric(float64(res.Errors), "errors")
 }
 
 func msFloat(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
@@ -359,13 +373,8 @@ func TestReplyText(t *testing.T) {
 //
 //	go test -run=NONE -bench=OneAtATime -benchtime=5000x ./cmd/loadgen/
 func BenchmarkOneAtATime(b *testing.B) {
-	r := newRig(b)
+	r, c, companies := loadedRig(b)
 	ctx := context.Background()
-	c := r.client(b, r.bot.URL)
-	companies, err := c.CreateLeads(ctx, RunID(), loadLeads)
-	if err != nil {
-		b.Fatal(err)
-	}
 	baseline := r.client(b, r.baseline.URL)
 	for _, tc := range []struct {
 		name string
