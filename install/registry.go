@@ -37,6 +37,10 @@ type Store interface {
 	RevokeTeam(ctx context.Context, team, enterprise string, at time.Time) (ownActive, stale bool, err error)
 	GrantTeam(ctx context.Context, team, enterprise string, at time.Time) (stale bool, err error)
 	OrgMembers(ctx context.Context, enterprise string) ([]string, error)
+	// LeaseOnce and ReleaseOnce hold the refresh of an owner's token for
+	// one replica at a time.
+	LeaseOnce(ctx context.Context, team, key, token string, lease time.Duration) (bool, error)
+	ReleaseOnce(ctx context.Context, team, key, token string) error
 }
 
 // ManagerGranter makes the installer the workspace's first manager, when
@@ -57,7 +61,7 @@ type ManagerGranter interface {
 type Config struct {
 	Store    Store
 	Managers ManagerGranter
-	// Redis keeps the install links' states and the refresh locks.
+	// Redis keeps the install links' states.
 	Redis        redis.UniversalClient
 	Keys         *Keyring
 	ClientID     string
@@ -269,16 +273,15 @@ func (r *Registry) Wait() { r.wg.Wait() }
 // that takes the lock calls oauth.v2.access and stores the new pair; the
 // others wait for it, and meanwhile use the old token while it is valid.
 func (r *Registry) refresh(ctx context.Context, owner string, inst workspace.Installation, token string) (string, error) {
-	lock := "sb:{" + owner + "}:refreshing"
 	id := rand.Text()
-	got, err := r.cfg.Redis.SetNX(ctx, lock, id, refreshLock).Result()
+	got, err := r.cfg.Store.LeaseOnce(ctx, owner, refreshLease, id, refreshLock)
 	if err != nil {
 		return r.stale(ctx, owner, inst, token, fmt.Errorf("lock the refresh: %w", err))
 	}
 	if !got {
 		return r.awaitRefresh(ctx, owner, inst, token)
 	}
-	defer releaseLock(context.WithoutCancel(ctx), r.cfg.Redis, lock, id)
+	defer func() { _ = r.cfg.Store.ReleaseOnce(context.WithoutCancel(ctx), owner, refreshLease, id) }()
 	// Another replica may have refreshed between our read and our lock.
 	if cur, err := r.cfg.Store.Installation(ctx, owner); err == nil && cur.BotToken != inst.BotToken && cur.Active() {
 		return r.cfg.Keys.Open(cur.BotToken, owner, "bot_token")
@@ -353,12 +356,5 @@ func (r *Registry) stale(ctx context.Context, owner string, inst workspace.Insta
 	return "", fmt.Errorf("refresh the bot token of %s: %w", owner, salesbot.Unavailable(cause))
 }
 
-// releaseScript deletes a lock (KEYS[1]) only if it is still ours (ARGV[1]).
-var releaseScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`)
-
-func releaseLock(ctx context.Context, c redis.UniversalClient, key, id string) {
-	_ = releaseScript.Run(ctx, c, []string{key}, id).Err()
-}
+// refreshLease names the lease on an owner's token refresh.
+const refreshLease = "refreshing"
