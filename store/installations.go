@@ -41,8 +41,9 @@ func purgeLockKey(owner string) string { return "sb:purging:{" + owner + "}" }
 // from purging the same owner.
 const purgeLock = 5 * time.Minute
 
-// purgeScan is how many keys one SCAN call of a purge looks at.
-const purgeScan = 1000
+// scanCount is how many keys one SCAN call looks at (a purge, listing
+// owners, rebuilding sb:teams).
+const scanCount = 1000
 
 // ErrNoInstallation is returned for an owner with no installation record.
 var ErrNoInstallation = errors.New("no installation")
@@ -79,9 +80,9 @@ func (s *Store) SaveInstallation(ctx context.Context, inst workspace.Installatio
 	// active and leaves the owner alone even if this ZREM is lost.
 	owners := []any{owner}
 	if inst.OrgWide {
-		members, err := s.client.SMembers(ctx, membersKey(k)).Result()
+		members, err := s.OrgMembers(ctx, owner)
 		if err != nil {
-			return failed(err, "members of %s", owner)
+			return err
 		}
 		for _, m := range members {
 			owners = append(owners, m)
@@ -288,9 +289,9 @@ func (s *Store) MarkUninstalled(ctx context.Context, owner string, at time.Time)
 	// n == 2: uninstalled already; its uninstall is recorded again (NX,
 	// keeping the first time), in case recording it failed the first time
 	// and Slack sent the event again.
-	members, err := s.client.SMembers(ctx, membersKey(k)).Result()
+	members, err := s.OrgMembers(ctx, owner)
 	if err != nil {
-		return true, failed(err, "members of %s", owner)
+		return true, err
 	}
 	z := []redis.Z{{Score: float64(at.Unix()), Member: owner}}
 	for _, m := range members {
@@ -358,7 +359,7 @@ func (s *Store) Purge(ctx context.Context, owner string) (deleted int, skipped b
 	if err != nil {
 		return 0, false, failed(err, "purge %s", owner)
 	}
-	iter := node.Scan(ctx, 0, k.prefix+"*", purgeScan).Iterator()
+	iter := node.Scan(ctx, 0, globEscape(k.prefix)+"*", scanCount).Iterator()
 	var batch []string
 	flush := func() error {
 		if len(batch) == 0 {
@@ -371,7 +372,7 @@ func (s *Store) Purge(ctx context.Context, owner string) (deleted int, skipped b
 		return err
 	}
 	for iter.Next(ctx) {
-		if batch = append(batch, iter.Val()); len(batch) == purgeScan {
+		if batch = append(batch, iter.Val()); len(batch) == scanCount {
 			if err := flush(); err != nil {
 				return deleted, false, failed(err, "purge %s", owner)
 			}
@@ -410,7 +411,7 @@ func (s *Store) nodeOf(ctx context.Context, key string) (redis.Cmdable, error) {
 // scanning the keys (every master's on a Cluster): for rekey, an operator's
 // command, never a request's path.
 func (s *Store) InstallationOwners(ctx context.Context) ([]string, error) {
-	owners, err := s.scanOwners(ctx, "install", purgeScan)
+	owners, err := s.scanOwners(ctx, "install", scanCount)
 	if err != nil {
 		return nil, failed(err, "installations")
 	}

@@ -150,13 +150,9 @@ func (s *Store) sweepKeys(ctx context.Context, k keys, id string, deleted bool, 
 	messages = messages[:len(messages)-len(":")]
 	// SCAN has no key to route by: on a Cluster, ask the master that
 	// holds the team's slot.
-	var scanner redis.Cmdable = s.client
-	if cc, ok := s.client.(*redis.ClusterClient); ok {
-		node, err := cc.MasterForKey(ctx, k.leads())
-		if err != nil {
-			return err
-		}
-		scanner = node
+	scanner, err := s.nodeOf(ctx, k.leads())
+	if err != nil {
+		return err
 	}
 	var cursor uint64
 	for {

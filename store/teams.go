@@ -110,8 +110,6 @@ func (s *Store) Teams(ctx context.Context) ([]string, error) {
 	return slices.Compact(teams), nil
 }
 
-// teamsScan is how many keys one SCAN call looks at while rebuilding.
-const teamsScan = 1000
 
 // scanOwners lists every owner (a team, or an enterprise) that has the key
 // sb:{owner}:<suffix>, by scanning the keys count at a time (on a Cluster,
@@ -146,7 +144,7 @@ func (s *Store) scanOwners(ctx context.Context, suffix string, count int64) ([]s
 // a Cluster, every master's), adds them to sb:teams, and then marks it
 // rebuilt: in that order, so that a failure in between scans again.
 func (s *Store) rebuildTeams(ctx context.Context) ([]string, error) {
-	teams, err := s.scanOwners(ctx, "leads", teamsScan)
+	teams, err := s.scanOwners(ctx, "leads", scanCount)
 	if err != nil {
 		return nil, err
 	}
