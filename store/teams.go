@@ -110,7 +110,6 @@ func (s *Store) Teams(ctx context.Context) ([]string, error) {
 	return slices.Compact(teams), nil
 }
 
-
 // scanOwners lists every owner (a team, or an enterprise) that has the key
 // sb:{owner}:<suffix>, by scanning the keys count at a time (on a Cluster,
 // every master's): for rebuilds and operators' commands, never a request's
