@@ -204,7 +204,7 @@ func (r *Registry) exchange(ctx context.Context, code string) (*exchanged, error
 	if resp.ExpiresIn > 0 {
 		e.ExpiresAt = now.Add(time.Duration(resp.ExpiresIn) * time.Second)
 	}
-	if ownerOf(e.Installation) == "" {
+	if e.Installation.Owner() == "" {
 		return nil, errors.New("oauth.v2.access named no team or enterprise")
 	}
 	api := slack.New(resp.AccessToken, slack.OptionAPIURL(r.cfg.APIURL), slack.OptionHTTPClient(r.cfg.HTTPClient))
@@ -220,7 +220,7 @@ func (r *Registry) exchange(ctx context.Context, code string) (*exchanged, error
 // installer the first manager of a workspace install (an org-wide install
 // has no one workspace: each one's admins grant managers there).
 func (r *Registry) save(ctx context.Context, e *exchanged) error {
-	owner := ownerOf(e.Installation)
+	owner := e.Installation.Owner()
 	sealed := e.Installation
 	var err error
 	if sealed.BotToken, err = r.cfg.Keys.Seal(e.BotToken, owner, "bot_token"); err != nil {

@@ -158,14 +158,6 @@ func New(cfg Config) (*Registry, error) {
 	return &Registry{cfg: cfg, states: newStates(cfg.ClientSecret, cfg.Redis, cfg.Now), limiter: newLimiter(cfg.InstallLimit, cfg.TrustedProxies)}, nil
 }
 
-// ownerOf is the ID whose keys hold inst (as store.Owner).
-func ownerOf(inst workspace.Installation) string {
-	if inst.OrgWide {
-		return inst.Enterprise
-	}
-	return inst.Team
-}
-
 // lookup finds the active installation that serves team: its own, else the
 // org-wide one of its enterprise (named, or remembered). When a request
 // names both and the org-wide one serves, it remembers the enterprise for
@@ -182,7 +174,7 @@ func (r *Registry) lookup(ctx context.Context, team, enterprise string) (workspa
 	case err != nil:
 		return workspace.Installation{}, "", err
 	case own.Active():
-		return own, ownerOf(own), nil
+		return own, own.Owner(), nil
 	case org.Active() && org.OrgWide:
 		if enterprise != "" && team != enterprise {
 			r.link(ctx, team, orgID)

@@ -48,21 +48,12 @@ const scanCount = 1000
 // ErrNoInstallation is returned for an owner with no installation record.
 var ErrNoInstallation = errors.New("no installation")
 
-// Owner is the ID whose keys hold inst: its enterprise for an org-wide
-// install, else its team.
-func Owner(inst workspace.Installation) string {
-	if inst.OrgWide {
-		return inst.Enterprise
-	}
-	return inst.Team
-}
-
 // SaveInstallation keeps inst (its tokens sealed by the caller) as its
 // owner's installation, replacing any before it, and takes the owner off
 // the uninstalled set: a reinstall within the retention period keeps the
 // data. For an org-wide install the teams it served are taken off too.
 func (s *Store) SaveInstallation(ctx context.Context, inst workspace.Installation) error {
-	owner := Owner(inst)
+	owner := inst.Owner()
 	k, err := keysOf(owner)
 	if err != nil {
 		return fmt.Errorf("save installation: %w", err)

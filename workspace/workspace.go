@@ -40,6 +40,15 @@ type Installation struct {
 	UninstalledAt time.Time
 }
 
+// Owner is the ID whose keys hold the installation: its enterprise for an
+// org-wide install, else its team.
+func (i Installation) Owner() string {
+	if i.OrgWide {
+		return i.Enterprise
+	}
+	return i.Team
+}
+
 // Active reports whether the installation may be used to send.
 func (i Installation) Active() bool { return i.BotToken != "" && i.UninstalledAt.IsZero() }
 
