@@ -326,7 +326,7 @@ func (s *Scheduler) authRefused(ctx context.Context, team, code string, now time
 	if err := s.cfg.Store.PauseForAuth(ctx, team, code, now.Add(s.cfg.AuthRetry), now); err != nil {
 		s.log.ErrorContext(ctx, "pause sending for auth", "team", team, "err", err)
 	}
-	if err := s.wakes.SetRefused(ctx, team, code, now.Add(s.cfg.AuthRetry)); err != nil {
+	if err := s.cfg.Store.SetRefused(ctx, team, code, now.Add(s.cfg.AuthRetry)); err != nil {
 		s.log.ErrorContext(ctx, "record the refused token", "team", team, "err", err)
 	}
 }

@@ -160,7 +160,6 @@ type Scheduler struct {
 	log       *slog.Logger
 	mu        sync.Mutex // one sweep at a time per Scheduler
 	health    health
-	wakes     Wakes
 	wake      *wakeup   // the team being swept by Sweep (under mu); nil otherwise
 	scheduled time.Time // when the teams with data were last put on the schedule (under mu)
 }
@@ -218,7 +217,7 @@ func New(cfg Config) (*Scheduler, error) {
 	if e, ok := cfg.Notifier.(Escalator); ok && esc == nil {
 		esc = e
 	}
-	return &Scheduler{cfg: cfg, escalator: esc, digest: digest, review: review, token: hex.EncodeToString(b), log: cfg.Logger, wakes: cfg.Store}, nil
+	return &Scheduler{cfg: cfg, escalator: esc, digest: digest, review: review, token: hex.EncodeToString(b), log: cfg.Logger}, nil
 }
 
 // DefaultReview is when the weekly review goes out when Config.Review is

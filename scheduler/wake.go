@@ -154,7 +154,7 @@ func (s *Scheduler) sweepWoken(ctx context.Context, now time.Time) error {
 		// Each batch's claim runs from when it is taken: a sweep that
 		// outlasts the lease must not hand out claims already run out.
 		claimEnd := s.cfg.Now().Add(s.cfg.Lease)
-		teams, err := s.wakes.ClaimWakes(ctx, now, claimEnd, wakeBatch)
+		teams, err := s.cfg.Store.ClaimWakes(ctx, now, claimEnd, wakeBatch)
 		if err != nil {
 			return errors.Join(append(errs, fmt.Errorf("sweep: %w", err))...)
 		}
@@ -189,7 +189,7 @@ func (s *Scheduler) sweepWoken(ctx context.Context, now time.Time) error {
 			next[team] = latest(at, now.Add(time.Millisecond))
 		}
 		sctx, cancel := settleContext(ctx)
-		err = s.wakes.SetWakes(sctx, claimEnd, next)
+		err = s.cfg.Store.SetWakes(sctx, claimEnd, next)
 		cancel()
 		if err != nil {
 			// The claims run out: the teams are swept again then.
@@ -225,7 +225,7 @@ func (s *Scheduler) sweepNext(ctx context.Context, team string, claimEnd time.Ti
 	if err != nil {
 		w.at(now.Add(wakeRetry))
 	}
-	sending, other, nerr := s.wakes.NextWork(ctx, team, now, claimEnd, w.leases)
+	sending, other, nerr := s.cfg.Store.NextWork(ctx, team, now, claimEnd, w.leases)
 	if nerr != nil {
 		return now.Add(wakeRetry), errors.Join(err, nerr)
 	}
@@ -248,7 +248,7 @@ func (s *Scheduler) scheduleTeams(ctx context.Context, now time.Time) error {
 		return nil
 	}
 	spec := "digest=" + s.cfg.Digest + " review=" + s.cfg.Review
-	old, err := s.wakes.SwapWakeSpec(ctx, spec)
+	old, err := s.cfg.Store.SwapWakeSpec(ctx, spec)
 	if err != nil {
 		return fmt.Errorf("schedule teams: %w", err)
 	}
@@ -256,7 +256,7 @@ func (s *Scheduler) scheduleTeams(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("schedule teams: %w", err)
 	}
-	if err := s.wakes.WakeTeams(ctx, teams, old != "" && old != spec); err != nil {
+	if err := s.cfg.Store.WakeTeams(ctx, teams, old != "" && old != spec); err != nil {
 		return fmt.Errorf("schedule teams: %w", err)
 	}
 	s.scheduled = now
@@ -266,7 +266,7 @@ func (s *Scheduler) scheduleTeams(ctx context.Context, now time.Time) error {
 // refused brings the workspaces whose token Slack refused, as any replica
 // met them, into Ready's report.
 func (s *Scheduler) refused(ctx context.Context, now time.Time) error {
-	refused, err := s.wakes.Refused(ctx, now)
+	refused, err := s.cfg.Store.Refused(ctx, now)
 	if err != nil {
 		return fmt.Errorf("refused tokens: %w", err)
 	}
